@@ -1,0 +1,68 @@
+import type { Operation } from '../../harness/history/pair.js';
+
+export type { Operation };
+
+/**
+ * A sequential specification, porcupine-style: a record of functions, most optional.
+ * `step` returns the state after the op, or `undefined` when the op is illegal in `state`
+ * (states themselves are never `undefined`). An op with outcome `unknown` must always be legal:
+ * it may or may not take effect, so its step applies the effect as if it happened.
+ */
+export interface Model<S = any> {
+  /** Name shown in results and explanations. */
+  name: string;
+  /** The `f`s this model understands; anything else is rejected before checking with a clear error. */
+  fs: readonly string[];
+  init(): S;
+  step(state: S, op: Operation): S | undefined;
+  /**
+   * For a nondeterministic op: every state it may lead to (an empty array when illegal). Return
+   * `undefined` to fall back to `step`. Only models that need it pay for it.
+   */
+  stepAll?(state: S, op: Operation): S[] | undefined;
+  /** State equality for memoisation; defaults to `===`, so keep states primitive where you can. */
+  equal?(a: S, b: S): boolean;
+  /** Hash consistent with `equal`; defaults to hashing primitive states (objects hash to 0). */
+  hash?(state: S): number;
+  /**
+   * Splits a history into independent sub-histories (P-compositionality). Defaults to grouping by
+   * `op.key`, which is right for every model whose objects are independent per key.
+   */
+  partition?(ops: Operation[]): Operation[][];
+  describeOperation?(op: Operation): string;
+  describeState?(state: S): string;
+  /** True when a `fail` of this op still carries information (porcupine's failed cas: compare ran). */
+  keepFailed?(op: Operation): boolean;
+  /** True when the op never changes state; an indeterminate one is then dropped before the search. */
+  readOnly?(op: Operation): boolean;
+  /** A message when the op's value does not fit the model (checked before the search). */
+  validate?(op: Operation): string | undefined;
+}
+
+/** How a model is named on the CLI and sent to worker threads: functions cannot cross threads. */
+export interface ModelSpec {
+  name: string;
+  options?: Record<string, unknown>;
+}
+
+/** Deep equality for JSON values, cheap for primitives. */
+export function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Compact text of a JSON value for explanations. */
+export function show(v: unknown): string {
+  if (v === undefined) return '?';
+  if (v === null) return 'nil';
+  return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v);
+}
+
+/** Default description: `write(3) → ok`, `read() → 4`, `cas(1, 2) → ?`. */
+export function describeOp(op: Operation): string {
+  const arg = op.input === null || op.input === undefined ? '' : Array.isArray(op.input) ? op.input.map(show).join(', ') : show(op.input);
+  const key = op.key === undefined ? '' : `[${show(op.key)}]`;
+  const res = op.outcome === 'unknown' ? '?' : op.outcome === 'fail' ? 'fail' : op.output === undefined || op.output === null && op.f !== 'read' && op.f !== 'get' ? 'ok' : show(op.output);
+  return `${op.f}${key}(${arg}) → ${res}`;
+}

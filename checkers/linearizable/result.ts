@@ -1,0 +1,43 @@
+import type { PartitionFailure } from './explain.js';
+import type { PartitionVerdict } from './partition-check.js';
+
+/** The linearizability checker's result, as written into `results.json`. */
+export interface LinearizableResult {
+  valid: true | false | 'unknown';
+  checker: 'linearizable';
+  model: string;
+  /** Operations searched (after dropping failed ops and indeterminate reads). */
+  ops: number;
+  partitions: number;
+  failedPartitions: number;
+  unknownPartitions: number;
+  /** Explanations of failed partitions, the first `maxFailures` of them by key order. */
+  failures: PartitionFailure[];
+  /** Why the verdict is unknown (timeout), when it is. */
+  reason?: string;
+  elapsedMs: number;
+  steps: number;
+}
+
+/** Folds partition verdicts: any failure makes the whole invalid; else any unknown makes it unknown. */
+export function summarize(
+  model: string, verdicts: PartitionVerdict[], elapsedMs: number, maxFailures: number, reason?: string,
+): LinearizableResult {
+  let failed = 0, unknown = 0, ops = 0, steps = 0;
+  const failures: PartitionFailure[] = [];
+  for (const v of verdicts) {
+    ops += v.ops;
+    steps += v.steps;
+    if (v.valid === false) {
+      failed++;
+      if (v.failure && failures.length < maxFailures) failures.push(v.failure);
+    } else if (v.valid === 'unknown') unknown++;
+  }
+  const valid = failed > 0 ? false : unknown > 0 ? 'unknown' : true;
+  const res: LinearizableResult = {
+    valid, checker: 'linearizable', model, ops, partitions: verdicts.length,
+    failedPartitions: failed, unknownPartitions: unknown, failures, elapsedMs, steps,
+  };
+  if (valid === 'unknown') res.reason = reason ?? `${unknown} partition(s) hit the time limit before a verdict`;
+  return res;
+}

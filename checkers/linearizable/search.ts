@@ -1,0 +1,239 @@
+import type { Model, Operation } from './model.js';
+
+/** Where the search got furthest before every branch died: the heart of an explanation. */
+export interface Deepest {
+  /** Local op ids in the order they were linearized. */
+  order: number[];
+  /** Model state after `order`. */
+  state: unknown;
+  /** Ops that were candidates to go next (called before `blocking` returned) but could not. */
+  candidates: number[];
+  /** The op whose return was reached without it being linearized (undefined: list exhausted). */
+  blocking: number | undefined;
+}
+
+export interface SearchResult {
+  valid: boolean | 'unknown';
+  /** Present when `explain` was asked and the partition is not linearizable. */
+  deepest?: Deepest;
+  /** Search iterations and memoised configurations, for benchmarks and the report. */
+  steps: number;
+  cached: number;
+}
+
+export interface SearchOptions {
+  /** Absolute `performance.now()` deadline; the search returns `unknown` past it. */
+  deadline?: number;
+  /** Track the longest linearizable prefix (costs a copy of the stack at each new maximum). */
+  explain?: boolean;
+}
+
+/**
+ * Hash of a primitive state (strings, numbers, booleans, null); 0 for objects, which then rely on
+ * the bitset hash alone. Mixing the state into the memo key keeps buckets short when one linearized
+ * set is reached with many states (appends in every order), where comparing long strings dominates.
+ */
+export function defaultStateHash(s: unknown): number {
+  if (typeof s === 'string') {
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    return h ^ s.length;
+  }
+  if (typeof s === 'number') {
+    const x = Number.isInteger(s) ? s | 0 : Math.floor(s * 1e6) | 0;
+    return Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) ^ 0x5bd1e995;
+  }
+  if (s === null) return 0x6a09e667;
+  if (typeof s === 'boolean') return s ? 0x3c6ef372 : 0x1f83d9ab;
+  return 0;
+}
+
+interface CacheEntry {
+  bits: Uint32Array;
+  state: unknown;
+}
+
+// Zobrist keys: a random 32-bit word per op, XORed into the hash of the linearized set so that
+// adding or removing an op updates the hash in O(1) instead of rehashing the bitset.
+let zobrist = new Int32Array(0);
+function zobristKeys(n: number): Int32Array {
+  if (zobrist.length >= n) return zobrist;
+  const z = new Int32Array(Math.max(n, zobrist.length * 2, 1024));
+  for (let i = 0; i < z.length; i++) {
+    // A nonlinear mix (murmur3's finaliser) of i: a linear generator such as xorshift would make
+    // XORs of small subsets collide, and the memo table would degrade into long bucket scans.
+    let x = Math.imul(i + 1, 0x9e3779b1);
+    x ^= x >>> 16; x = Math.imul(x, 0x85ebca6b);
+    x ^= x >>> 13; x = Math.imul(x, 0xc2b2ae35);
+    x ^= x >>> 16;
+    z[i] = x;
+  }
+  return (zobrist = z);
+}
+
+/**
+ * Wing–Gong–Lowe search with memoisation of (linearized set, model state), as in porcupine, over
+ * one partition. Ops with an unknown outcome are optional: they are tried only after every definite
+ * candidate at a point failed, and the search succeeds as soon as every definite op is linearized —
+ * the unknown ones left over are the ones that never took effect. That ordering keeps valid histories
+ * with many `info` ops near-linear instead of exploring each info op at every position.
+ */
+export function searchLinearization(model: Model, ops: readonly Operation[], opts: SearchOptions = {}): SearchResult {
+  const n = ops.length;
+  const deadline = opts.deadline ?? Infinity;
+  if (n === 0) return { valid: true, steps: 0, cached: 0 };
+
+  // Events: call of op i is 2i, return is 2i+1; sorted by position, calls before returns on ties
+  // (closed intervals overlap), returns at Infinity last.
+  const evs = new Int32Array(2 * n);
+  for (let i = 0; i < 2 * n; i++) evs[i] = i;
+  const posOf = (e: number): number => ((e & 1) === 0 ? ops[e >> 1].call : ops[e >> 1].ret);
+  evs.sort((a, b) => {
+    const pa = posOf(a), pb = posOf(b);
+    if (pa !== pb) return pa < pb ? -1 : 1;
+    if ((a & 1) !== (b & 1)) return (a & 1) - (b & 1);
+    return a - b;
+  });
+  const HEAD = 2 * n;
+  const next = new Int32Array(2 * n + 1);
+  const prev = new Int32Array(2 * n + 1);
+  let last = HEAD;
+  for (let i = 0; i < 2 * n; i++) {
+    const e = evs[i];
+    next[last] = e;
+    prev[e] = last;
+    last = e;
+  }
+  next[last] = -1;
+
+  const unknown = new Uint8Array(n);
+  let definiteLeft = 0;
+  let unknownLeft = 0;
+  for (let i = 0; i < n; i++) {
+    if (ops[i].outcome === 'unknown') { unknown[i] = 1; unknownLeft++; } else definiteLeft++;
+  }
+
+  const z = zobristKeys(n);
+  const words = (n + 31) >>> 5;
+  const bits = new Uint32Array(words);
+  const cache = new Map<number, CacheEntry[]>();
+  let cached = 0;
+  const equal = model.equal;
+  const stateHash = model.hash ?? defaultStateHash;
+  const stepAll = model.stepAll;
+
+  const stackEv = new Int32Array(n);
+  const stackPass = new Uint8Array(n);
+  const stackChoice = new Int32Array(n);
+  const stackState: unknown[] = new Array(n);
+  let depth = 0;
+  let state: unknown = model.init();
+  let hash = 0;
+  let pass = 1; // 1: definite ops only, 2: unknown ops only
+  let e = next[HEAD];
+  let choice = 0; // first successor to try at `e` (nondeterministic models only)
+  let steps = 0;
+  let bestDepth = -1;
+  let deepest: Deepest | undefined;
+
+  // Returns true when (bits ∪ {op}, s) was not seen before, and remembers it.
+  const remember = (op: number, s: unknown): boolean => {
+    const h = (hash ^ z[op] ^ Math.imul(stateHash(s), 0x27d4eb2d)) | 0;
+    const w = op >>> 5, m = 1 << (op & 31);
+    bits[w] |= m;
+    let bucket = cache.get(h);
+    if (bucket) {
+      for (let b = 0; b < bucket.length; b++) {
+        const c = bucket[b];
+        let same = true;
+        for (let k = 0; k < words; k++) if (c.bits[k] !== bits[k]) { same = false; break; }
+        if (same && (equal ? equal(c.state, s) : c.state === s)) { bits[w] &= ~m; return false; }
+      }
+    } else {
+      bucket = [];
+      cache.set(h, bucket);
+    }
+    bucket.push({ bits: bits.slice(), state: s });
+    cached++;
+    bits[w] &= ~m;
+    return true;
+  };
+
+  const lift = (c: number): void => {
+    const r = c + 1;
+    next[prev[c]] = next[c];
+    if (next[c] !== -1) prev[next[c]] = prev[c];
+    next[prev[r]] = next[r];
+    if (next[r] !== -1) prev[next[r]] = prev[r];
+  };
+  const unlift = (c: number): void => {
+    const r = c + 1;
+    if (next[r] !== -1) prev[next[r]] = r;
+    next[prev[r]] = r;
+    if (next[c] !== -1) prev[next[c]] = c;
+    next[prev[c]] = c;
+  };
+
+  const snapshot = (blockingEv: number): void => {
+    bestDepth = depth;
+    const order: number[] = new Array(depth);
+    for (let i = 0; i < depth; i++) order[i] = stackEv[i] >> 1;
+    const candidates: number[] = [];
+    for (let x = next[HEAD]; x !== -1 && (x & 1) === 0; x = next[x]) candidates.push(x >> 1);
+    deepest = { order, state, candidates, blocking: blockingEv === -1 ? undefined : blockingEv >> 1 };
+  };
+
+  for (;;) {
+    if (definiteLeft === 0) return { valid: true, steps, cached };
+    if ((++steps & 0xfff) === 0 && performance.now() > deadline) return { valid: 'unknown', steps, cached };
+
+    if (e === -1 || (e & 1) === 1) {
+      // Reached a return: the op it closes must have been linearized by now, so this branch is done.
+      if (pass === 1 && unknownLeft > 0) { pass = 2; e = next[HEAD]; choice = 0; continue; }
+      if (opts.explain && depth > bestDepth) snapshot(e);
+      if (depth === 0) return { valid: false, deepest, steps, cached };
+      depth--;
+      const c = stackEv[depth];
+      const op = c >> 1;
+      state = stackState[depth];
+      stackState[depth] = undefined;
+      pass = stackPass[depth];
+      hash ^= z[op];
+      bits[op >>> 5] &= ~(1 << (op & 31));
+      if (unknown[op]) unknownLeft++; else definiteLeft++;
+      unlift(c);
+      if (stepAll) { e = c; choice = stackChoice[depth] + 1; } else { e = next[c]; choice = 0; }
+      continue;
+    }
+
+    const op = e >> 1;
+    if ((pass === 2) !== (unknown[op] === 1)) { e = next[e]; choice = 0; continue; }
+
+    let ns: unknown;
+    let picked = -1;
+    const succ = stepAll ? stepAll(state, ops[op]) : undefined;
+    if (succ) {
+      for (let k = choice; k < succ.length; k++) {
+        if (remember(op, succ[k])) { ns = succ[k]; picked = k; break; }
+      }
+    } else if (choice === 0) {
+      ns = model.step(state, ops[op]);
+      if (ns !== undefined && remember(op, ns)) picked = 0;
+    }
+    if (picked < 0) { e = next[e]; choice = 0; continue; }
+
+    stackEv[depth] = e;
+    stackState[depth] = state;
+    stackPass[depth] = pass;
+    stackChoice[depth] = picked;
+    depth++;
+    state = ns;
+    hash ^= z[op];
+    bits[op >>> 5] |= 1 << (op & 31);
+    if (unknown[op]) unknownLeft--; else definiteLeft--;
+    lift(e);
+    e = next[HEAD];
+    pass = 1;
+    choice = 0;
+  }
+}

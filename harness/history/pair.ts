@@ -1,0 +1,97 @@
+import { HistoryError } from './errors.js';
+import type { Op } from './op.js';
+
+/** What we know of an operation's effect: it happened, it definitely did not, or nobody knows. */
+export type Outcome = 'ok' | 'fail' | 'unknown';
+
+/**
+ * One client operation: an invoke paired with its completion. This is what checkers reason about.
+ * `call`/`ret` are positions in the history's real-time order; `ret` is Infinity when the outcome is
+ * unknown, because an indeterminate op may take effect at any later point (or never).
+ */
+export interface Operation {
+  /** Dense id, the op's position among the paired operations. */
+  id: number;
+  process: number;
+  f: string;
+  key?: string | number;
+  /** The invoke's value (the argument). */
+  input: unknown;
+  /** The completion's value (the result); undefined when the op never completed. */
+  output: unknown;
+  outcome: Outcome;
+  call: number;
+  ret: number;
+  /** History index of the invoke and of the completion (undefined if it never completed). */
+  index: number;
+  completionIndex?: number;
+  error?: unknown;
+}
+
+/**
+ * Pairs invokes with completions as they stream in. `file` names the source in errors; the line of
+ * an error is the record's position in the file (1-based), which is the line for JSONL and the
+ * porcupine formats.
+ */
+export class Pairer {
+  private readonly open = new Map<number, Operation>();
+  private readonly out: Operation[] = [];
+  private position = 0;
+
+  constructor(private readonly file = 'history') {}
+
+  /** Adds the next record of the history, in file order. */
+  add(op: Op, line = this.position + 1): void {
+    const pos = this.position++;
+    if (typeof op.process !== 'number') return; // nemesis ops are not client operations
+    const open = this.open.get(op.process);
+    if (op.type === 'invoke') {
+      if (open) {
+        throw new HistoryError(this.file, line,
+          `process ${op.process} invokes ${op.f} while its ${open.f} invoked at index ${open.index} has not completed; ` +
+          'each process runs one op at a time, so complete it (ok, fail or info) first');
+      }
+      const operation: Operation = {
+        id: this.out.length, process: op.process, f: op.f, input: op.value, output: undefined,
+        outcome: 'unknown', call: pos, ret: Infinity, index: op.index,
+      };
+      if (op.key !== undefined) operation.key = op.key;
+      this.out.push(operation);
+      this.open.set(op.process, operation);
+      return;
+    }
+    if (!open) {
+      throw new HistoryError(this.file, line,
+        `${op.type} ${op.f} of process ${op.process} completes an op that was never invoked; ` +
+        'every completion needs an earlier invoke by the same process');
+    }
+    if (open.f !== op.f) {
+      throw new HistoryError(this.file, line,
+        `${op.type} ${op.f} of process ${op.process} completes an invoke of ${open.f} (index ${open.index}); ` +
+        'a completion must repeat the f of its invoke');
+    }
+    this.open.delete(op.process);
+    open.completionIndex = op.index;
+    if (op.error !== undefined) open.error = op.error;
+    if (op.type === 'info') {
+      open.output = op.value;
+      return; // outcome stays unknown, ret stays Infinity
+    }
+    open.output = op.value;
+    open.outcome = op.type;
+    open.ret = pos;
+  }
+
+  /** The paired operations; invokes never completed stay indeterminate. */
+  finish(): Operation[] {
+    this.open.clear();
+    return this.out;
+  }
+}
+
+/** Pairs a whole history. */
+export function pairOps(ops: Iterable<Op>, file = 'history'): Operation[] {
+  const p = new Pairer(file);
+  for (const op of ops) p.add(op);
+  return p.finish();
+}
