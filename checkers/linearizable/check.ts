@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Model, ModelSpec, Operation } from './model.js';
 import { makeModel } from './models/index.js';
-import { checkPartition, type PartitionVerdict } from './partition-check.js';
+import { checkPartitions, type PartitionVerdict } from './partition-check.js';
 import { partitionOps, relevantOps, validateOps, type Partition } from './prepare.js';
 import { summarize, type LinearizableResult } from './result.js';
 import type { WorkerJob } from './worker.js';
@@ -20,6 +20,11 @@ export interface CheckOptions {
   minimizeMs?: number;
   /** Worker threads: 0 checks in this thread; default uses every core for histories over 50k ops. */
   workers?: number;
+  /**
+   * After the first failed partition the verdict is decided; the others get this long (ms) in all so
+   * more failing keys can be found and explained. Default 2 s; without `explain`, 0 (stop at once).
+   */
+  afterFailureMs?: number;
   /** How many failed partitions to explain. Default 10. */
   maxFailures?: number;
   /** Name of the source, for errors. */
@@ -39,13 +44,11 @@ export function checkLinearizableSync(ops: readonly Operation[], opts: CheckOpti
   const t0 = performance.now();
   const model = isModel(opts.model) ? opts.model : makeModel(opts.model);
   const partitions = prepare(model, ops, opts.file);
-  const deadline = t0 + (opts.timeoutMs ?? 60_000);
   const explain = opts.explain ?? true;
-  const verdicts: PartitionVerdict[] = [];
-  for (const p of partitions) {
-    const minimizeDeadline = Math.min(deadline, performance.now() + (opts.minimizeMs ?? 10_000));
-    verdicts.push(checkPartition(model, p, { deadline, explain, minimizeDeadline }));
-  }
+  const verdicts = checkPartitions(model, partitions, {
+    deadline: t0 + (opts.timeoutMs ?? 60_000), explain, minimizeMs: opts.minimizeMs ?? 10_000,
+    afterFailureMs: opts.afterFailureMs ?? 2_000,
+  });
   return summarize(model.name, verdicts, performance.now() - t0, opts.maxFailures ?? 10);
 }
 
@@ -66,9 +69,10 @@ export async function checkLinearizable(ops: readonly Operation[], opts: CheckOp
 
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const deadlineWall = Date.now() + timeoutMs;
+  const shared = new Int32Array(new SharedArrayBuffer(4));
   const job = (ps: Partition[]): WorkerJob => ({
-    spec, partitions: ps, deadlineWall, explain: opts.explain ?? true,
-    minimizeDeadlineWall: deadlineWall + (opts.minimizeMs ?? 10_000),
+    spec, partitions: ps, deadlineWall, explain: opts.explain ?? true, shared,
+    minimizeMs: opts.minimizeMs ?? 10_000, afterFailureMs: opts.afterFailureMs ?? 2_000,
   });
   // Largest first onto the least-loaded worker: partitions vary a lot in size.
   const n = Math.min(wanted, partitions.length);
@@ -87,7 +91,11 @@ export async function checkLinearizable(ops: readonly Operation[], opts: CheckOp
     if (Array.isArray(r)) verdicts.push(...r);
     else {
       reason = r;
-      for (const p of bins[i]) verdicts.push({ key: p.key, ops: p.ops.length, valid: 'unknown', steps: 0, cached: 0 });
+      for (const p of bins[i]) {
+        const v: PartitionVerdict = { ops: p.ops.length, valid: 'unknown', steps: 0, cached: 0 };
+        if (p.key !== undefined) v.key = p.key;
+        verdicts.push(v);
+      }
     }
   });
   // Keep the order of keys stable, whatever the worker assignment was.

@@ -33,7 +33,10 @@ export interface Model<S = any> {
   describeState?(state: S): string;
   /** True when a `fail` of this op still carries information (porcupine's failed cas: compare ran). */
   keepFailed?(op: Operation): boolean;
-  /** True when the op never changes state; an indeterminate one is then dropped before the search. */
+  /**
+   * True when the op never changes state and its `step` is deterministic (a read). The search then
+   * linearizes it as soon as it is legal, with no alternative tried, and drops indeterminate ones.
+   */
   readOnly?(op: Operation): boolean;
   /** A message when the op's value does not fit the model (checked before the search). */
   validate?(op: Operation): string | undefined;

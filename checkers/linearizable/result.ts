@@ -11,6 +11,8 @@ export interface LinearizableResult {
   partitions: number;
   failedPartitions: number;
   unknownPartitions: number;
+  /** Partitions left unchecked (or cut short) because another had already failed. */
+  skippedPartitions: number;
   /** Explanations of failed partitions, the first `maxFailures` of them by key order. */
   failures: PartitionFailure[];
   /** Why the verdict is unknown (timeout), when it is. */
@@ -23,7 +25,7 @@ export interface LinearizableResult {
 export function summarize(
   model: string, verdicts: PartitionVerdict[], elapsedMs: number, maxFailures: number, reason?: string,
 ): LinearizableResult {
-  let failed = 0, unknown = 0, ops = 0, steps = 0;
+  let failed = 0, unknown = 0, skipped = 0, ops = 0, steps = 0;
   const failures: PartitionFailure[] = [];
   for (const v of verdicts) {
     ops += v.ops;
@@ -31,13 +33,18 @@ export function summarize(
     if (v.valid === false) {
       failed++;
       if (v.failure && failures.length < maxFailures) failures.push(v.failure);
-    } else if (v.valid === 'unknown') unknown++;
+    } else if (v.skipped) skipped++;
+    else if (v.valid === 'unknown') unknown++;
   }
   const valid = failed > 0 ? false : unknown > 0 ? 'unknown' : true;
   const res: LinearizableResult = {
     valid, checker: 'linearizable', model, ops, partitions: verdicts.length,
-    failedPartitions: failed, unknownPartitions: unknown, failures, elapsedMs, steps,
+    failedPartitions: failed, unknownPartitions: unknown, skippedPartitions: skipped, failures, elapsedMs, steps,
   };
-  if (valid === 'unknown') res.reason = reason ?? `${unknown} partition(s) hit the time limit before a verdict`;
+  if (valid === 'unknown') {
+    const memory = verdicts.some((v) => v.reason === 'memory');
+    res.reason = reason ?? `${unknown} partition(s) had no verdict: the search hit the ${memory ? 'memory cap' : 'time limit'} ` +
+      `(raise --timeout${memory ? ' or --max-memory' : ''}, or check fewer ops)`;
+  }
   return res;
 }

@@ -1,3 +1,4 @@
+import { MemoTable } from './memo-table.js';
 import type { Model, Operation } from './model.js';
 
 /** Where the search got furthest before every branch died: the heart of an explanation. */
@@ -14,6 +15,8 @@ export interface Deepest {
 
 export interface SearchResult {
   valid: boolean | 'unknown';
+  /** Why the verdict is unknown. */
+  reason?: 'timeout' | 'memory' | 'aborted';
   /** Present when `explain` was asked and the partition is not linearizable. */
   deepest?: Deepest;
   /** Search iterations and memoised configurations, for benchmarks and the report. */
@@ -26,6 +29,10 @@ export interface SearchOptions {
   deadline?: number;
   /** Track the longest linearizable prefix (costs a copy of the stack at each new maximum). */
   explain?: boolean;
+  /** Shared flag (another partition already failed): when non-zero the search gives up as `unknown`. */
+  abort?: Int32Array;
+  /** Rough cap on the memo table's size in bytes; past it the search gives up as `unknown`. */
+  maxMemoryBytes?: number;
 }
 
 /**
@@ -46,11 +53,6 @@ export function defaultStateHash(s: unknown): number {
   if (s === null) return 0x6a09e667;
   if (typeof s === 'boolean') return s ? 0x3c6ef372 : 0x1f83d9ab;
   return 0;
-}
-
-interface CacheEntry {
-  bits: Uint32Array;
-  state: unknown;
 }
 
 // Zobrist keys: a random 32-bit word per op, XORed into the hash of the linearized set so that
@@ -77,10 +79,18 @@ function zobristKeys(n: number): Int32Array {
  * candidate at a point failed, and the search succeeds as soon as every definite op is linearized —
  * the unknown ones left over are the ones that never took effect. That ordering keeps valid histories
  * with many `info` ops near-linear instead of exploring each info op at every position.
+ *
+ * Reads (ops the model says never change state) that are legal when they are candidates are
+ * linearized at once with no alternative tried: if any linearization exists from here, moving the
+ * read to its front is another (its state is unchanged, and nothing that must precede it is left,
+ * or it would not be a candidate). This prunes most of a read-heavy history's search.
  */
 export function searchLinearization(model: Model, ops: readonly Operation[], opts: SearchOptions = {}): SearchResult {
   const n = ops.length;
   const deadline = opts.deadline ?? Infinity;
+  const abort = opts.abort;
+  const maxMemory = opts.maxMemoryBytes ?? 768 * 1024 * 1024;
+  let memory = 0;
   if (n === 0) return { valid: true, steps: 0, cached: 0 };
 
   // Events: call of op i is 2i, return is 2i+1; sorted by position, calls before returns on ties
@@ -107,17 +117,25 @@ export function searchLinearization(model: Model, ops: readonly Operation[], opt
   next[last] = -1;
 
   const unknown = new Uint8Array(n);
+  const kind = new Uint8Array(n); // the pass that tries the op
   let definiteLeft = 0;
   let unknownLeft = 0;
   for (let i = 0; i < n; i++) {
-    if (ops[i].outcome === 'unknown') { unknown[i] = 1; unknownLeft++; } else definiteLeft++;
+    if (ops[i].outcome === 'unknown') { unknown[i] = 1; unknownLeft++; kind[i] = 2; } else {
+      definiteLeft++;
+      kind[i] = model.readOnly?.(ops[i]) ? 0 : 1;
+    }
   }
-
-  const z = zobristKeys(n);
-  const words = (n + 31) >>> 5;
+  // The linearized set is two bitsets in one array: definite ops in the first dWords words, unknown
+  // ops after them. Only the definite part is hashed, so configurations that differ only in which
+  // unknown ops took effect meet in one bucket, where subsumption (below) can prune them.
+  const dWords = (definiteLeft + 31) >>> 5;
+  const words = dWords + ((unknownLeft + 31) >>> 5);
+  const slot = new Int32Array(n);
+  for (let i = 0, d = 0, u = dWords * 32; i < n; i++) slot[i] = unknown[i] ? u++ : d++;
+  const z = zobristKeys(definiteLeft);
   const bits = new Uint32Array(words);
-  const cache = new Map<number, CacheEntry[]>();
-  let cached = 0;
+  const cache = new MemoTable(words);
   const equal = model.equal;
   const stateHash = model.hash ?? defaultStateHash;
   const stepAll = model.stepAll;
@@ -129,32 +147,37 @@ export function searchLinearization(model: Model, ops: readonly Operation[], opt
   let depth = 0;
   let state: unknown = model.init();
   let hash = 0;
-  let pass = 1; // 1: definite ops only, 2: unknown ops only
+  // Candidates are tried in passes: 0 reads (definite, read-only), 1 other definite ops, 2 unknown ops.
+  let pass = 0;
+  let dead = false; // the current configuration is known to fail: backtrack
   let e = next[HEAD];
   let choice = 0; // first successor to try at `e` (nondeterministic models only)
   let steps = 0;
   let bestDepth = -1;
   let deepest: Deepest | undefined;
 
-  // Returns true when (bits ∪ {op}, s) was not seen before, and remembers it.
+  /*
+   * Returns true when (bits ∪ {op}, s) is new, and remembers it. A configuration is also pruned when
+   * one with the same definite ops and state, and a SUBSET of its unknown ops, was seen: unknown ops
+   * are optional, so whatever completes from the larger set completes from the smaller one too.
+   */
   const remember = (op: number, s: unknown): boolean => {
-    const h = (hash ^ z[op] ^ Math.imul(stateHash(s), 0x27d4eb2d)) | 0;
-    const w = op >>> 5, m = 1 << (op & 31);
+    const sl = slot[op];
+    const h = (unknown[op] ? hash : hash ^ z[sl]) ^ Math.imul(stateHash(s), 0x27d4eb2d);
+    const w = sl >>> 5, m = 1 << (sl & 31);
     bits[w] |= m;
-    let bucket = cache.get(h);
-    if (bucket) {
-      for (let b = 0; b < bucket.length; b++) {
-        const c = bucket[b];
-        let same = true;
-        for (let k = 0; k < words; k++) if (c.bits[k] !== bits[k]) { same = false; break; }
-        if (same && (equal ? equal(c.state, s) : c.state === s)) { bits[w] &= ~m; return false; }
-      }
-    } else {
-      bucket = [];
-      cache.set(h, bucket);
+    for (let c = cache.first(h); c !== -1; c = cache.next(c, h)) {
+      let k = 0;
+      for (; k < dWords; k++) if (cache.word(c, k) !== bits[k]) break;
+      if (k < dWords) continue;
+      for (; k < words; k++) if ((cache.word(c, k) & ~bits[k]) !== 0) break;
+      if (k < words) continue;
+      const cs = cache.state(c);
+      if (equal ? equal(cs, s) : cs === s) { bits[w] &= ~m; return false; }
     }
-    bucket.push({ bits: bits.slice(), state: s });
-    cached++;
+    cache.add(h, bits, s);
+    // Entry, bitset and (for strings, which hashing flattened) the state's characters.
+    memory += 24 + 4 * words + (typeof s === 'string' ? 2 * s.length : 16);
     bits[w] &= ~m;
     return true;
   };
@@ -174,40 +197,50 @@ export function searchLinearization(model: Model, ops: readonly Operation[], opt
     next[prev[c]] = c;
   };
 
-  const snapshot = (blockingEv: number): void => {
+  const snapshot = (): void => {
     bestDepth = depth;
     const order: number[] = new Array(depth);
     for (let i = 0; i < depth; i++) order[i] = stackEv[i] >> 1;
     const candidates: number[] = [];
-    for (let x = next[HEAD]; x !== -1 && (x & 1) === 0; x = next[x]) candidates.push(x >> 1);
-    deepest = { order, state, candidates, blocking: blockingEv === -1 ? undefined : blockingEv >> 1 };
+    let x = next[HEAD];
+    for (; x !== -1 && (x & 1) === 0; x = next[x]) candidates.push(x >> 1);
+    deepest = { order, state, candidates, blocking: x === -1 ? undefined : x >> 1 };
   };
 
   for (;;) {
-    if (definiteLeft === 0) return { valid: true, steps, cached };
-    if ((++steps & 0xfff) === 0 && performance.now() > deadline) return { valid: 'unknown', steps, cached };
+    if (definiteLeft === 0) return { valid: true, steps, cached: cache.size };
+    if ((++steps & 0xfff) === 0) {
+      if (performance.now() > deadline) return { valid: 'unknown', reason: 'timeout', steps, cached: cache.size };
+      if (abort && Atomics.load(abort, 0) !== 0) return { valid: 'unknown', reason: 'aborted', steps, cached: cache.size };
+      if (memory > maxMemory) return { valid: 'unknown', reason: 'memory', steps, cached: cache.size };
+    }
 
-    if (e === -1 || (e & 1) === 1) {
-      // Reached a return: the op it closes must have been linearized by now, so this branch is done.
-      if (pass === 1 && unknownLeft > 0) { pass = 2; e = next[HEAD]; choice = 0; continue; }
-      if (opts.explain && depth > bestDepth) snapshot(e);
-      if (depth === 0) return { valid: false, deepest, steps, cached };
+    if (dead || e === -1 || (e & 1) === 1) {
+      // Reached a return: the op it closes must have been linearized by now, so this pass is over.
+      if (!dead && pass < 2) {
+        pass = pass === 0 ? 1 : unknownLeft > 0 ? 2 : 3;
+        if (pass === 2 || pass === 1) { e = next[HEAD]; choice = 0; continue; }
+      }
+      if (opts.explain && depth > bestDepth) snapshot();
+      if (depth === 0) return { valid: false, deepest, steps, cached: cache.size };
       depth--;
       const c = stackEv[depth];
       const op = c >> 1;
       state = stackState[depth];
       stackState[depth] = undefined;
       pass = stackPass[depth];
-      hash ^= z[op];
-      bits[op >>> 5] &= ~(1 << (op & 31));
+      if (!unknown[op]) hash ^= z[slot[op]];
+      bits[slot[op] >>> 5] &= ~(1 << (slot[op] & 31));
       if (unknown[op]) unknownLeft++; else definiteLeft++;
       unlift(c);
+      // A forced read had no alternative worth trying: this configuration is dead too.
+      dead = pass === 0;
       if (stepAll) { e = c; choice = stackChoice[depth] + 1; } else { e = next[c]; choice = 0; }
       continue;
     }
 
     const op = e >> 1;
-    if ((pass === 2) !== (unknown[op] === 1)) { e = next[e]; choice = 0; continue; }
+    if (kind[op] !== pass) { e = next[e]; choice = 0; continue; }
 
     let ns: unknown;
     let picked = -1;
@@ -218,7 +251,12 @@ export function searchLinearization(model: Model, ops: readonly Operation[], opt
       }
     } else if (choice === 0) {
       ns = model.step(state, ops[op]);
-      if (ns !== undefined && remember(op, ns)) picked = 0;
+      if (ns !== undefined) {
+        if (remember(op, ns)) picked = 0;
+        // A legal read whose successor was already explored (and failed: it has more definite ops
+        // than anything on the stack) dooms this configuration as well.
+        else if (pass === 0) { dead = true; continue; }
+      }
     }
     if (picked < 0) { e = next[e]; choice = 0; continue; }
 
@@ -228,12 +266,12 @@ export function searchLinearization(model: Model, ops: readonly Operation[], opt
     stackChoice[depth] = picked;
     depth++;
     state = ns;
-    hash ^= z[op];
-    bits[op >>> 5] |= 1 << (op & 31);
+    if (!unknown[op]) hash ^= z[slot[op]];
+    bits[slot[op] >>> 5] |= 1 << (slot[op] & 31);
     if (unknown[op]) unknownLeft--; else definiteLeft--;
     lift(e);
     e = next[HEAD];
-    pass = 1;
+    pass = 0;
     choice = 0;
   }
 }

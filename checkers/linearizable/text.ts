@@ -26,6 +26,7 @@ export function formatLinearizable(r: LinearizableResult): string {
   ];
   if (r.valid === 'unknown' && r.reason) lines.push(`  ${r.reason}`);
   if (r.failedPartitions > 0) lines.push(`  ${r.failedPartitions} partition(s) failed${r.failedPartitions > r.failures.length ? `; the first ${r.failures.length} are explained` : ''}`);
+  if (r.skippedPartitions > 0) lines.push(`  ${r.skippedPartitions} partition(s) not checked to the end: the verdict was already decided`);
   for (const f of r.failures) lines.push(...failureText(f));
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { makeModel } from './models/index.js';
-import { checkPartition, type PartitionVerdict } from './partition-check.js';
+import { checkPartitions } from './partition-check.js';
 import type { ModelSpec } from './model.js';
 import type { Partition } from './prepare.js';
 
@@ -9,8 +9,11 @@ export interface WorkerJob {
   spec: ModelSpec;
   partitions: Partition[];
   deadlineWall: number;
-  minimizeDeadlineWall: number;
+  minimizeMs: number;
+  afterFailureMs: number;
   explain: boolean;
+  /** Int32Array over a SharedArrayBuffer: set to 1 by whichever thread finds a failure first. */
+  shared: Int32Array;
 }
 
 const toPerf = (wall: number): number => performance.now() + (wall - Date.now());
@@ -19,9 +22,9 @@ parentPort?.on('message', (job: WorkerJob) => {
   try {
     const model = makeModel(job.spec);
     const deadline = toPerf(job.deadlineWall);
-    const minimizeDeadline = toPerf(job.minimizeDeadlineWall);
-    const verdicts: PartitionVerdict[] = job.partitions.map((p) =>
-      checkPartition(model, p, { deadline, minimizeDeadline, explain: job.explain }));
+    const verdicts = checkPartitions(model, job.partitions, {
+      deadline, explain: job.explain, minimizeMs: job.minimizeMs, afterFailureMs: job.afterFailureMs, shared: job.shared,
+    });
     parentPort!.postMessage({ verdicts });
   } catch (err) {
     parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) });

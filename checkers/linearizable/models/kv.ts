@@ -1,3 +1,4 @@
+import { IntPairMap } from '../int-pair-map.js';
 import { show, type Model } from '../model.js';
 
 export interface KvOptions {
@@ -6,24 +7,71 @@ export interface KvOptions {
 }
 
 /**
- * A string-keyed map of strings with get/put/append. Checked per key (P-compositional), so a state
- * is the value of one key; concatenation makes append histories cheap to verify.
+ * A string-keyed map of strings with get/put/append, checked per key (P-compositional), so a state
+ * is the value of one key.
+ *
+ * States are hash-consed: a state is a small integer naming (previous state, op token), and its string is
+ * built only when a get needs it (recursively — fine, because the chain is as long as the appends). Append histories reach one linearized set with many states (the
+ * appends in every order); with strings as states every memo lookup would hash and compare kilobytes.
+ * Two ids may spell the same string (a put and an append of equal results); that only costs some
+ * redundant search, never a wrong verdict, because a get compares the actual strings.
  */
-export function kvModel(opts: KvOptions = {}): Model<string | null> {
+export function kvModel(opts: KvOptions = {}): Model<number> {
   const initial = opts.initial === undefined ? null : opts.initial;
+  // State id → (parent state, appended value) and its string, built on demand and kept.
+  const parent: number[] = [-1];
+  const piece: (string | null)[] = [initial];
+  const text: (string | null | undefined)[] = [initial];
+  const ids = new IntPairMap(); // (previous state, token) → state id; puts use previous state -1
+  const derive = (state: number, token: number, value: string, isPut: boolean): number => {
+    const from = isPut ? -2 : state;
+    let id = ids.get(from + 2, token);
+    if (id === -1) {
+      id = parent.length;
+      parent.push(isPut ? -1 : state);
+      piece.push(value);
+      text.push(undefined);
+      ids.set(from + 2, token, id);
+    }
+    return id;
+  };
+  // Op → token naming its effect (kind and value), so the same model can check many histories:
+  // op ids repeat across histories, values decide. Computed once per op, then a WeakMap hit.
+  const tokens = new WeakMap<object, number>();
+  const interned = new Map<string, number>();
+  const tokenOf = (op: { f: string; input: unknown }): number => {
+    let t = tokens.get(op);
+    if (t === undefined) {
+      const k = `${op.f}\u0000${op.input as string}`;
+      t = interned.get(k);
+      if (t === undefined) interned.set(k, (t = interned.size));
+      tokens.set(op, t);
+    }
+    return t;
+  };
+  const textOf = (id: number): string | null => {
+    const t = text[id];
+    if (t !== undefined) return t;
+    const p = parent[id];
+    const s = p < 0 ? piece[id] : (textOf(p) ?? '') + (piece[id] as string);
+    text[id] = s;
+    return s;
+  };
   return {
     name: 'kv',
     fs: ['get', 'put', 'append'],
-    init: () => initial,
+    init: () => 0,
     step(state, op) {
       switch (op.f) {
-        case 'get':
+        case 'get': {
           if (op.outcome !== 'ok') return state;
-          return state === op.output || (state === null && op.output === '' ) ? state : undefined;
+          const cur = textOf(state);
+          return cur === op.output || (cur === null && op.output === '') ? state : undefined;
+        }
         case 'put':
-          return op.input as string;
+          return derive(state, tokenOf(op), op.input as string, true);
         case 'append':
-          return (state ?? '') + (op.input as string);
+          return derive(state, tokenOf(op), op.input as string, false);
       }
       return undefined;
     },
@@ -37,6 +85,6 @@ export function kvModel(opts: KvOptions = {}): Model<string | null> {
       }
       return undefined;
     },
-    describeState: (s) => show(s),
+    describeState: (s) => show(textOf(s)),
   };
 }

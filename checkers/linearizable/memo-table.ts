@@ -1,0 +1,72 @@
+/**
+ * The search's memo of visited configurations (linearized set, model state), stored in flat typed
+ * arrays with chained buckets: no object per entry, so the garbage collector stays out of the hot
+ * loop (with a Map of arrays of objects it took a third of the check time).
+ */
+export class MemoTable {
+  private heads: Int32Array;
+  private mask: number;
+  private hashes = new Int32Array(1024);
+  private nexts = new Int32Array(1024);
+  private bits: Uint32Array;
+  private states: unknown[] = [];
+  size = 0;
+
+  constructor(private readonly words: number) {
+    this.heads = new Int32Array(1024).fill(-1);
+    this.mask = 1023;
+    this.bits = new Uint32Array(1024 * Math.max(words, 1));
+  }
+
+  /** First entry with this hash, or -1; walk on with `next`. */
+  first(hash: number): number {
+    let i = this.heads[hash & this.mask];
+    while (i !== -1 && this.hashes[i] !== hash) i = this.nexts[i];
+    return i;
+  }
+
+  /** Next entry after `i` with the same hash, or -1. */
+  next(i: number, hash: number): number {
+    i = this.nexts[i];
+    while (i !== -1 && this.hashes[i] !== hash) i = this.nexts[i];
+    return i;
+  }
+
+  /** Word `k` of entry `i`'s bitset. */
+  word(i: number, k: number): number {
+    return this.bits[i * this.words + k];
+  }
+
+  state(i: number): unknown {
+    return this.states[i];
+  }
+
+  add(hash: number, bits: Uint32Array, state: unknown): void {
+    if (this.size === this.hashes.length) this.grow();
+    const i = this.size++;
+    this.hashes[i] = hash;
+    this.bits.set(bits, i * this.words);
+    this.states.push(state);
+    const b = hash & this.mask;
+    this.nexts[i] = this.heads[b];
+    this.heads[b] = i;
+  }
+
+  private grow(): void {
+    const cap = this.hashes.length * 2;
+    const hashes = new Int32Array(cap);
+    hashes.set(this.hashes);
+    const bits = new Uint32Array(cap * Math.max(this.words, 1));
+    bits.set(this.bits);
+    this.hashes = hashes;
+    this.bits = bits;
+    this.nexts = new Int32Array(cap);
+    this.heads = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    for (let i = 0; i < this.size; i++) {
+      const b = hashes[i] & this.mask;
+      this.nexts[i] = this.heads[b];
+      this.heads[b] = i;
+    }
+  }
+}
