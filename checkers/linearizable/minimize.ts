@@ -3,13 +3,15 @@ import { searchLinearization } from './search.js';
 
 export interface Minimized {
   ops: Operation[];
-  /** True when removing any single op makes the rest linearizable (1-minimal). */
+  /** True when dropping any single droppable op makes the rest linearizable (1-minimal). */
   minimal: boolean;
 }
 
 /**
  * Shrinks a non-linearizable history to a sub-history that is still not linearizable, greedily
  * (delta-debugging: drop halves, then quarters, … then single ops) until no single op can go.
+ * An op that supplied a value a remaining op observed (`model.supports`) is never dropped: without
+ * that rule the shrink ends at "a read of a value nobody wrote", true but useless.
  * `cut` is a position after which ops may be dropped first (the search's blocking return), which
  * usually removes most of a long history in one check. Stops at `deadline` with `minimal: false`.
  */
@@ -26,12 +28,20 @@ export function minimizeCounterexample(model: Model, ops: readonly Operation[], 
     if (r === 'timeout') return { ops: cur, minimal: false };
     if (r) cur = prefix;
   }
+  // Ops of the chunk that a remaining op observed stay: the shrunk history keeps its reads' writes.
+  const supports = model.supports;
+  const without = (i: number, chunk: number): Operation[] => {
+    const rest = cur.slice(0, i).concat(cur.slice(i + chunk));
+    if (!supports) return rest;
+    const keep = cur.slice(i, i + chunk).filter((w) => rest.some((r) => r !== w && supports(w, r)));
+    return keep.length === 0 ? rest : rest.concat(keep).sort((a, b) => a.call - b.call);
+  };
   let chunk = Math.max(1, Math.ceil(cur.length / 2));
   for (;;) {
     let removed = false;
     for (let i = 0; i < cur.length && cur.length > 1;) {
-      const cand = cur.slice(0, i).concat(cur.slice(i + chunk));
-      const r = cand.length === 0 ? false : bad(cand);
+      const cand = without(i, chunk);
+      const r = cand.length === 0 || cand.length === cur.length ? false : bad(cand);
       if (r === 'timeout') return { ops: cur, minimal: false };
       if (r) { cur = cand; removed = true; } else i += chunk;
     }

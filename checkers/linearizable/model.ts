@@ -38,6 +38,12 @@ export interface Model<S = any> {
    * linearizes it as soon as it is legal, with no alternative tried, and drops indeterminate ones.
    */
   readOnly?(op: Operation): boolean;
+  /**
+   * True when `w`'s effect may be what `r` observed (a write of the value a read returned). The
+   * counterexample shrinker never drops such a `w` while `r` stays, so a shrunk history keeps the
+   * writes its reads saw instead of degenerating into "a read of a value nobody wrote".
+   */
+  supports?(w: Operation, r: Operation): boolean;
   /** A message when the op's value does not fit the model (checked before the search). */
   validate?(op: Operation): string | undefined;
 }
@@ -62,10 +68,12 @@ export function show(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v);
 }
 
-/** Default description: `write(3) → ok`, `read() → 4`, `cas(1, 2) → ?`. */
+/** Default description: `write(3) → ok`, `read() → 4`, `cas(1, 2) → fail`, `write(5) → ?` (unknown). */
 export function describeOp(op: Operation): string {
   const arg = op.input === null || op.input === undefined ? '' : Array.isArray(op.input) ? op.input.map(show).join(', ') : show(op.input);
   const key = op.key === undefined ? '' : `[${show(op.key)}]`;
-  const res = op.outcome === 'unknown' ? '?' : op.outcome === 'fail' ? 'fail' : op.output === undefined || op.output === null && op.f !== 'read' && op.f !== 'get' ? 'ok' : show(op.output);
+  // A completion that repeats the argument (write, cas, add) says only "ok".
+  const echoes = op.output === undefined || (op.input !== null && op.input !== undefined && same(op.input, op.output));
+  const res = op.outcome === 'unknown' ? '?' : op.outcome === 'fail' ? 'fail' : echoes ? 'ok' : show(op.output);
   return `${op.f}${key}(${arg}) → ${res}`;
 }

@@ -10,17 +10,18 @@ export interface Partition {
 /**
  * Rejects ops the model cannot interpret, before any search: a wrong `f` or a malformed value is a
  * mistake in the input or in the choice of model, and the user must hear which line and why.
+ * The line is the invoke's index + 1: records are one per line in every format we read.
  */
 export function validateOps(model: Model, ops: readonly Operation[], file = 'history'): void {
   const fs = new Set(model.fs);
   for (const op of ops) {
     if (!fs.has(op.f)) {
       throw new InputError(
-        `${file}: op "${op.f}" at index ${op.index} is not an operation of model ${model.name} ` +
+        `${file}:${op.index + 1}: op "${op.f}" is not an operation of model ${model.name} ` +
         `(it knows ${model.fs.join(', ')}); choose another model with --model`);
     }
     const why = model.validate?.(op);
-    if (why) throw new InputError(`${file}: op at index ${op.index}: ${why}`);
+    if (why) throw new InputError(`${file}:${op.index + 1}: ${why}; fix the record or choose another model with --model`);
   }
 }
 

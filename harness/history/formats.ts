@@ -97,8 +97,8 @@ function fileError(path: string, err: unknown): InputError {
   return new InputError(`${path} cannot be read (${code ?? (err as Error).message}), check the path`);
 }
 
-/** Resolves the path and the format ('auto' sniffs the first 64 KiB). */
-async function resolve(path: string, format: HistoryFormat | 'auto'): Promise<{ file: string; format: HistoryFormat }> {
+/** Resolves the path (a run directory → its history) and the format ('auto' sniffs the first 64 KiB). */
+export async function resolveHistory(path: string, format: HistoryFormat | 'auto'): Promise<{ file: string; format: HistoryFormat }> {
   const file = await resolveHistoryPath(path);
   if (format !== 'auto') return { file, format };
   let head: string;
@@ -122,7 +122,7 @@ export async function readHistory(
   path: string,
   format: HistoryFormat | 'auto' = 'auto',
 ): Promise<{ ops: Op[]; format: HistoryFormat }> {
-  const r = await resolve(path, format);
+  const r = await resolveHistory(path, format);
   return { ops: await readResolved(r.file, r.format), format: r.format };
 }
 
@@ -144,7 +144,7 @@ async function readResolved(file: string, format: HistoryFormat): Promise<Op[]> 
 export function streamHistory(path: string, format: HistoryFormat | 'auto' = 'auto'): AsyncIterable<Op> {
   return {
     async *[Symbol.asyncIterator]() {
-      const r = await resolve(path, format);
+      const r = await resolveHistory(path, format);
       if (r.format === 'jsonl') yield* readJsonl(r.file);
       else yield* await readResolved(r.file, r.format);
     },

@@ -19,5 +19,7 @@ export { parsePorcupineEtcd, readPorcupineEtcd } from './import-porcupine-etcd.j
 export { parsePorcupineKv, readPorcupineKv } from './import-porcupine-kv.js';
 export { opToEdn, toEdn, toEdnValue } from './export-edn.js';
 
-export { HISTORY_FORMATS, detectFormat, readHistory, resolveHistoryPath, streamHistory } from './formats.js';
+export { HISTORY_FORMATS, detectFormat, readHistory, resolveHistory, resolveHistoryPath, streamHistory } from './formats.js';
+export { Pairer, pairOps } from './pair.js';
+export type { Operation, Outcome } from './pair.js';
 export type { HistoryFormat } from './formats.js';

@@ -1,4 +1,4 @@
-import { show, type Model, type Operation } from '../model.js';
+import { same, show, type Model, type Operation } from '../model.js';
 
 /*
  * Sets and queues keep their state as one string (canonical JSON of each element, joined by a
@@ -33,6 +33,8 @@ export function setModel(): Model<string> {
       return read && join([...new Set(read)]) === state ? state : undefined;
     },
     readOnly: (op) => op.f === 'read',
+    supports: (w, r) => w.f === 'add' && r.f === 'read' && r.outcome === 'ok' && Array.isArray(r.output) &&
+      r.output.some((x) => same(x, w.input)),
     validate: (op) => (op.f === 'read' && op.outcome === 'ok' && !Array.isArray(op.output)
       ? `read of a set must return an array, got ${show(op.output)}` : undefined),
     describeState: describe,
@@ -63,6 +65,7 @@ export function queueModel(fifo: boolean): Model<string> {
       xs.splice(at, 1);
       return join(xs);
     },
+    supports: (w, r) => w.f === 'enqueue' && r.f === 'dequeue' && r.outcome === 'ok' && same(w.input, r.output),
     // An indeterminate dequeue of an unordered queue may have removed any one element.
     stepAll: fifo ? undefined : (state: string, op: Operation) => {
       if (op.f !== 'dequeue' || op.outcome !== 'unknown') return undefined;

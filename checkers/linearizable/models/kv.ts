@@ -85,6 +85,8 @@ export function kvModel(opts: KvOptions = {}): Model<number> {
       }
       return undefined;
     },
+    supports: (w, r) => r.f === 'get' && r.outcome === 'ok' && typeof r.output === 'string' &&
+      (w.f === 'put' || w.f === 'append') && typeof w.input === 'string' && r.output.includes(w.input),
     describeState: (s) => show(textOf(s)),
   };
 }

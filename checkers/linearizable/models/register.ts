@@ -48,6 +48,11 @@ export function registerModel(withCas: boolean, opts: RegisterOptions = {}): Mod
       if (op.f === 'cas' && !casPair(op)) return `cas needs a value [from, to], got ${show(op.input)}`;
       return undefined;
     },
+    supports(w, r) {
+      const wrote = w.f === 'write' ? w.input : w.f === 'cas' ? casPair(w)?.[1] : undefined;
+      const saw = r.f === 'read' && r.outcome === 'ok' ? r.output : r.f === 'cas' && r.outcome === 'ok' ? casPair(r)?.[0] : undefined;
+      return wrote !== undefined && saw !== undefined && same(wrote, saw);
+    },
     describeState: (s) => show(s),
   };
 }

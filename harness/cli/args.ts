@@ -1,0 +1,56 @@
+import { InputError } from '../history/errors.js';
+
+/** Parsed command line: positionals and `--name value` / `--flag` options. */
+export interface Args {
+  positionals: string[];
+  options: Map<string, string | true>;
+}
+
+/**
+ * Parses `argv` against the options a command accepts: `valued` take a value (`--x v` or `--x=v`),
+ * `flags` take none. Anything else is a usage error naming the option and the command's help.
+ */
+export function parseArgs(argv: string[], valued: readonly string[], flags: readonly string[], command: string): Args {
+  const positionals: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--') || a === '--') {
+      positionals.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    if (flags.includes(name)) {
+      if (eq >= 0) throw new InputError(`--${name} takes no value; drop "=${a.slice(eq + 1)}"`);
+      options.set(name, true);
+    } else if (valued.includes(name)) {
+      const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+      if (value === undefined || (eq < 0 && value.startsWith('--'))) {
+        throw new InputError(`--${name} needs a value; see faultline ${command} --help`);
+      }
+      options.set(name, value);
+    } else {
+      throw new InputError(`unknown option --${name} for faultline ${command}; see faultline ${command} --help`);
+    }
+  }
+  return { positionals, options };
+}
+
+/** Parses a duration like `60s`, `500ms`, `2m` or a plain number of seconds, into milliseconds. */
+export function parseDuration(text: string, option: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new InputError(`--${option} "${text}" is not a duration; write e.g. 60s, 500ms or 2m`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+}
+
+/** Parses a JSON value given on the command line, or takes it as a string when it is not JSON. */
+export function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

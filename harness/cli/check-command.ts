@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import {
+  checkLinearizable, formatLinearizable, guessModel, makeModel, MODELS, type ModelSpec,
+} from '../../checkers/linearizable/index.js';
+import type { LinearizableResult } from '../../checkers/linearizable/result.js';
+import { InputError } from '../history/errors.js';
+import { HISTORY_FORMATS, readHistory, resolveHistory, type HistoryFormat } from '../history/formats.js';
+import { readJsonl } from '../history/jsonl-reader.js';
+import type { Op } from '../history/op.js';
+import { Pairer, type Operation } from '../history/pair.js';
+import { parseArgs, parseDuration, parseValue } from './args.js';
+
+export const CHECK_HELP = `faultline check <history-file|run-dir> [options]
+
+Checks a history for linearizability and explains any violation.
+
+  --format auto|${HISTORY_FORMATS.join('|')}   history format (default: detected)
+  --model ${Object.keys(MODELS).join('|')}
+                         sequential model (default: from the run's test.json, the format, or the ops' f)
+  --initial VALUE        initial register/kv value, JSON (default: null = absent; "" for porcupine kv)
+  --failed-cas did-not-happen|compare-failed
+                         what a failed cas means (default: did-not-happen; compare-failed for porcupine etcd logs)
+  --timeout 60s          time limit for the verdict; past it the verdict is unknown
+  --workers N            worker threads for partitions (default: all cores for large histories)
+  --no-explain           verdict only: no explanation or minimised counterexample
+  --json                 print the result as JSON
+
+Exit: 0 linearizable, 1 not linearizable, 2 unknown, 254 bad usage or input.`;
+
+/** Default model for a format: each format keeps its authors' semantics (DESIGN.md). */
+function defaultSpec(format: HistoryFormat, fs: ReadonlySet<string>, fromRun: ModelSpec | undefined, file: string): ModelSpec {
+  if (fromRun) return fromRun;
+  if (format === 'porcupine-etcd') return { name: 'cas-register', options: { failedCas: 'compare-failed' } };
+  if (format === 'porcupine-kv') return { name: 'kv', options: { initial: '' } };
+  const name = guessModel(fs);
+  if (!name) {
+    throw new InputError(`${file}: no model knows all of the ops ${[...fs].join(', ')}; choose one with --model (${Object.keys(MODELS).join(', ')})`);
+  }
+  // Knossos' convention for EDN: a read of nil did not learn the value.
+  return format === 'edn' && name.endsWith('register') ? { name, options: { nilReadUnconstrained: true } } : { name };
+}
+
+/** The model a stored run recorded in its test.json, if any. */
+function modelOfRun(path: string): ModelSpec | undefined {
+  const testJson = nodePath.join(path, 'test.json');
+  if (!fs.existsSync(testJson)) return undefined;
+  try {
+    const t = JSON.parse(fs.readFileSync(testJson, 'utf8')) as { model?: ModelSpec };
+    return t.model && typeof t.model.name === 'string' ? t.model : undefined;
+  } catch {
+    throw new InputError(`${testJson} is not valid JSON; fix it or pass the history file itself`);
+  }
+}
+
+/** Reads and pairs a history, streaming JSONL so large histories never sit in memory twice. */
+async function loadOperations(path: string, format: HistoryFormat | 'auto'): Promise<{ ops: Operation[]; format: HistoryFormat; file: string; fs: Set<string> }> {
+  const r = await resolveHistory(path, format);
+  const pairer = new Pairer(r.file);
+  const fs = new Set<string>();
+  const add = (op: Op): void => {
+    pairer.add(op);
+    if (typeof op.process === 'number') fs.add(op.f);
+  };
+  if (r.format === 'jsonl') for await (const op of readJsonl(r.file)) add(op);
+  else for (const op of (await readHistory(r.file, r.format)).ops) add(op);
+  return { ops: pairer.finish(), format: r.format, file: r.file, fs };
+}
+
+/** `faultline check`: returns the exit code. */
+export async function checkCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const args = parseArgs(argv, ['format', 'model', 'initial', 'failed-cas', 'timeout', 'workers'], ['json', 'no-explain', 'help'], 'check');
+  if (args.options.has('help')) {
+    out(CHECK_HELP);
+    return 0;
+  }
+  if (args.positionals.length !== 1) {
+    throw new InputError('faultline check needs exactly one history file or run directory; see faultline check --help');
+  }
+  const target = args.positionals[0];
+  const format = (args.options.get('format') as string | undefined) ?? 'auto';
+  if (format !== 'auto' && !HISTORY_FORMATS.includes(format as HistoryFormat)) {
+    throw new InputError(`--format ${format} is not a format; choose auto, ${HISTORY_FORMATS.join(', ')}`);
+  }
+  const { ops, format: found, file, fs: used } = await loadOperations(target, format as HistoryFormat | 'auto');
+  const isDir = fs.statSync(target).isDirectory();
+  let spec = defaultSpec(found, used, isDir ? modelOfRun(target) : undefined, file);
+  const modelName = args.options.get('model') as string | undefined;
+  if (modelName) spec = { name: modelName, options: spec.name === modelName ? spec.options : {} };
+  const options: Record<string, unknown> = { ...(spec.options ?? {}) };
+  if (args.options.has('initial')) options.initial = parseValue(args.options.get('initial') as string);
+  const failedCas = args.options.get('failed-cas') as string | undefined;
+  if (failedCas !== undefined) {
+    if (failedCas !== 'did-not-happen' && failedCas !== 'compare-failed') {
+      throw new InputError(`--failed-cas ${failedCas} is not a meaning; choose did-not-happen or compare-failed`);
+    }
+    options.failedCas = failedCas;
+  }
+  spec = { name: spec.name, options };
+  makeModel(spec); // an unknown --model fails here, with the list of models
+  const timeoutMs = args.options.has('timeout') ? parseDuration(args.options.get('timeout') as string, 'timeout') : 60_000;
+  let workers: number | undefined;
+  if (args.options.has('workers')) {
+    workers = Number(args.options.get('workers'));
+    if (!Number.isInteger(workers) || workers < 0) throw new InputError('--workers needs a whole number ≥ 0 (0 checks in the main thread)');
+  }
+  const result: LinearizableResult = await checkLinearizable(ops, {
+    model: spec, timeoutMs, workers, explain: !args.options.has('no-explain'), file,
+  });
+  if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...result }, null, 2));
+  else out(`${file} (${found}, ${ops.length} ops)\n${formatLinearizable(result)}`);
+  return result.valid === true ? 0 : result.valid === false ? 1 : 2;
+}
