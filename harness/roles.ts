@@ -1,0 +1,148 @@
+/**
+ * The roles of a run (DESIGN.md "Roles"): small interfaces, optional capabilities as separate
+ * interfaces, so a nemesis asks a target for exactly what it needs and a target that lacks it is
+ * reported as unsupported instead of silently skipped.
+ */
+import type { GenLike } from './generator/index.js';
+import type { Op } from './history/op.js';
+
+/** What a client says about one op: happened, definitely did not, or unknown. */
+export interface Completion {
+  type: 'ok' | 'fail' | 'info';
+  value?: unknown;
+  error?: unknown;
+}
+
+/** The part of an op a client needs to perform it. */
+export interface ClientOp {
+  process: number;
+  f: string;
+  value: unknown;
+  key?: string | number;
+}
+
+/** A single-threaded logical client bound to one node (Jepsen's client). */
+export interface Client {
+  /** Performs the op. Must not throw for errors of the system under test: map them to a Completion. */
+  invoke(op: ClientOp): Promise<Completion>;
+  close(): Promise<void>;
+}
+
+/** A verdict of one checker; composing ranks false > unknown > true. */
+export interface CheckResult {
+  valid: true | false | 'unknown';
+  [detail: string]: unknown;
+}
+
+export interface CheckContext {
+  /** Run directory, for checkers that write artifacts (none must; the report reads results.json). */
+  dir?: string;
+  /** Time limit for expensive checkers, ms. */
+  timeoutMs?: number;
+}
+
+/** A pure function of the history (plus an injected artifact writer, if ever needed). */
+export interface Checker {
+  name: string;
+  check(history: readonly Op[], ctx: CheckContext): Promise<CheckResult> | CheckResult;
+}
+
+/** Where a fault is applied: nodes by name. A grudge maps a node to the nodes it drops traffic FROM. */
+export type Grudge = Record<string, string[]>;
+
+/** Latency of the routed network: constant, uniform in [min, max], or exponential with a mean (ms). */
+export type LatencyDist =
+  | { kind: 'constant'; ms: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number }
+  | { kind: 'exponential'; meanMs: number };
+
+/** Capabilities a target may offer the nemesis. */
+export interface Killable {
+  kill(node: string): Promise<void>;
+  start(node: string): Promise<void>;
+}
+export interface Pausable {
+  pause(node: string): Promise<void>;
+  resume(node: string): Promise<void>;
+}
+export interface ClockControl {
+  /** Shifts the node's clock by `deltaMs` relative to true time (cumulative offsets are replaced). */
+  setClockOffset(node: string, offsetMs: number): Promise<void>;
+  /** Current offsets, for the report. */
+  clockOffsets(): Record<string, number>;
+}
+export interface NetControl {
+  /** Replaces the current partition with this grudge (an empty grudge heals). */
+  partition(grudge: Grudge): Promise<void>;
+  /** Drops each message with this probability (0 heals). */
+  setLoss(probability: number): Promise<void>;
+  /** Extra latency on top of the base latency (null restores the base). */
+  setExtraLatency(dist: LatencyDist | null): Promise<void>;
+}
+export interface HasPrimaries {
+  /** Nodes that currently believe they lead (may be several during a split brain). */
+  primaries(): Promise<string[]>;
+}
+
+/** A system under test, with its lifecycle; capabilities are optional fields. */
+export interface Target {
+  name: string;
+  nodes: readonly string[];
+  /** Start the cluster and wait until it is healthy. */
+  setup(): Promise<void>;
+  /** Stop everything this target started. Must be idempotent and must not throw. */
+  teardown(): Promise<void>;
+  killable?: Killable;
+  pausable?: Pausable;
+  clock?: ClockControl;
+  net?: NetControl;
+  primaries?: HasPrimaries;
+}
+
+/** A fault family's nemesis (Jepsen's nemesis protocol). */
+export interface Nemesis {
+  /** The fault ops it handles, e.g. `start-partition`, `stop-partition`. */
+  fs: readonly string[];
+  setup?(): Promise<void>;
+  /** Applies the fault; the returned value is recorded in the nemesis' info completion. */
+  invoke(op: { f: string; value: unknown }): Promise<unknown>;
+  /** Heals whatever is still applied. Must not throw. */
+  teardown(): Promise<void>;
+}
+
+/** One fault family packaged with its schedule (Jepsen's nemesis.combined). */
+export interface FaultPackage {
+  name: string;
+  nemesis: Nemesis;
+  /** Nemesis ops during the run. */
+  generator: GenLike;
+  /** Ops that heal everything at the end of the run. */
+  finalGenerator: GenLike;
+  /** Named bands for the report: which f starts and which stops this fault. */
+  bands: { start: string; stop: string; name: string }[];
+}
+
+/** A fault the target cannot take: reported in results, never silently skipped. */
+export interface UnsupportedFault {
+  fault: string;
+  reason: string;
+}
+
+export interface WorkloadOptions {
+  /** Client ops per second across all clients. */
+  rate: number;
+  concurrency: number;
+  nodes: readonly string[];
+  /** Keys for independent-key workloads. */
+  keyCount?: number;
+}
+
+/** A workload: what clients do and how the history is judged. */
+export interface Workload {
+  name: string;
+  /** Client ops during the run (wrapped by the run in its time limit). */
+  generator(opts: WorkloadOptions): GenLike;
+  /** Ops after healing and the quiet period (final reads), if any. */
+  finalGenerator?(opts: WorkloadOptions): GenLike;
+  checkers: Checker[];
+}
