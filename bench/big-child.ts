@@ -1,0 +1,123 @@
+/**
+ * The child process of the big-history benchmark, so that its peak RSS (VmHWM, which covers the
+ * worker threads too: they live in this process) is measured alone.
+ *
+ *   node dist/bench/big-child.js run <file> <workers|default>
+ *     streams the file readJsonl → Pairer (the raw Op records are dropped as they are paired),
+ *     checks it with checkLinearizable({ name: 'cas-register' }) and prints one JSON line.
+ *   node dist/bench/big-child.js breakdown <file>
+ *     a diagnostic: where the time goes (parse, pair, prepare, structured clone, search), in-thread.
+ */
+import fs from 'node:fs';
+import v8 from 'node:v8';
+import { checkLinearizable, checkLinearizableSync, makeModel, prepare } from '../checkers/linearizable/index.js';
+import { Pairer, readJsonl } from '../harness/history/index.js';
+import type { Operation } from '../harness/history/index.js';
+
+const SPEC = { name: 'cas-register' };
+
+/** A field of /proc/self/status in kB (VmHWM: peak RSS; VmRSS: current RSS). */
+function statusKb(field: 'VmHWM' | 'VmRSS'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+export interface RunReport {
+  workers: string;
+  records: number;
+  ops: number;
+  readPairMs: number;
+  checkMs: number;
+  totalMs: number;
+  valid: boolean | 'unknown';
+  searchedOps: number;
+  partitions: number;
+  rssAfterPairKb: number;
+  heapAfterPairMb: number;
+  peakRssKb: number;
+}
+
+async function readAndPair(file: string): Promise<{ ops: Operation[]; records: number }> {
+  const pairer = new Pairer(file);
+  let records = 0;
+  for await (const op of readJsonl(file)) {
+    pairer.add(op);
+    records++;
+  }
+  return { ops: pairer.finish(), records };
+}
+
+async function run(file: string, workersArg: string): Promise<RunReport> {
+  const t0 = performance.now();
+  const { ops, records } = await readAndPair(file);
+  const t1 = performance.now();
+  const rssAfterPairKb = statusKb('VmRSS');
+  const heapAfterPairMb = process.memoryUsage().heapUsed / 2 ** 20;
+  const opts = workersArg === 'default' ? { model: SPEC } : { model: SPEC, workers: Number(workersArg) };
+  const res = await checkLinearizable(ops, opts);
+  const t2 = performance.now();
+  return {
+    workers: workersArg, records, ops: ops.length, readPairMs: t1 - t0, checkMs: t2 - t1, totalMs: t2 - t0,
+    valid: res.valid, searchedOps: res.ops, partitions: res.partitions,
+    rssAfterPairKb, heapAfterPairMb, peakRssKb: statusKb('VmHWM'),
+  };
+}
+
+export interface Breakdown {
+  parseMs: number;
+  readPairMs: number;
+  prepareMs: number;
+  partitions: number;
+  serializeMs: number;
+  deserializeMs: number;
+  serializedMb: number;
+  syncVerdictOnlyMs: number;
+  syncExplainMs: number;
+  valid: boolean | 'unknown';
+}
+
+async function breakdown(file: string): Promise<Breakdown> {
+  let t = performance.now();
+  let n = 0;
+  for await (const op of readJsonl(file)) if (op.index >= 0) n++;
+  const parseMs = performance.now() - t;
+  if (n === 0) throw new Error('empty');
+
+  t = performance.now();
+  const { ops } = await readAndPair(file);
+  const readPairMs = performance.now() - t;
+
+  t = performance.now();
+  const partitions = prepare(makeModel(SPEC), ops, file);
+  const prepareMs = performance.now() - t;
+
+  // postMessage uses V8's ValueSerializer, as v8.serialize does: the main thread serializes every
+  // partition, each worker deserializes its share.
+  t = performance.now();
+  const buf = v8.serialize(partitions);
+  const serializeMs = performance.now() - t;
+  t = performance.now();
+  v8.deserialize(buf);
+  const deserializeMs = performance.now() - t;
+
+  t = performance.now();
+  const r1 = checkLinearizableSync(ops, { model: SPEC, explain: false });
+  const syncVerdictOnlyMs = performance.now() - t;
+  t = performance.now();
+  checkLinearizableSync(ops, { model: SPEC, explain: true });
+  const syncExplainMs = performance.now() - t;
+  return {
+    parseMs, readPairMs, prepareMs, partitions: partitions.length, serializeMs, deserializeMs,
+    serializedMb: buf.length / 2 ** 20, syncVerdictOnlyMs, syncExplainMs, valid: r1.valid,
+  };
+}
+
+const [mode, file, workers] = process.argv.slice(2);
+if (mode === 'run') {
+  process.stdout.write(`${JSON.stringify(await run(file, workers ?? 'default'))}\n`);
+} else if (mode === 'breakdown') {
+  process.stdout.write(`${JSON.stringify(await breakdown(file))}\n`);
+} else {
+  process.stderr.write('usage: big-child.js run <file> <workers|default> | breakdown <file>\n');
+  process.exitCode = 2;
+}

@@ -1,0 +1,168 @@
+import { clients, nemesis as onNemesis, phases, sleep, stagger, timeLimit, any } from '../generator/index.js';
+import type { GenLike } from '../generator/index.js';
+import { HistoryWriter } from '../history/jsonl-writer.js';
+import type { Op } from '../history/op.js';
+import type { CheckResult, Client, FaultPackage, Nemesis, Target, UnsupportedFault, Workload, WorkloadOptions } from '../roles.js';
+import { drive } from './driver.js';
+import { Progress } from './progress.js';
+import { createRunDir, type RunDir } from './store.js';
+import { onSignals } from './signals.js';
+import nodePath from 'node:path';
+
+/** Everything that decides a run; written whole to `test.json` so a run can be replayed. */
+export interface RunConfig {
+  name: string;
+  store: string;
+  seed: number;
+  timeLimitS: number;
+  /** Client ops per second, all clients together. */
+  rate: number;
+  concurrency: number;
+  /** Seconds of calm after healing, before final reads. */
+  quietS: number;
+  faults: string[];
+  /** Seconds between fault starts. */
+  faultIntervalS: number;
+  /** The rest of the config: target, workload and their options, as the CLI received them. */
+  [more: string]: unknown;
+}
+
+/** The parts a run is made of, built from the config by the caller (CLI or test). */
+export interface RunPlan {
+  target: Target;
+  workload: Workload;
+  workloadOptions: WorkloadOptions;
+  openClient(thread: number, process: number): Promise<Client>;
+  /** Builds the fault packages once the target is up (capabilities may depend on it). */
+  faults(target: Target): { nemesis: Nemesis; generator: GenLike; finalGenerator: GenLike; packages: FaultPackage[]; unsupported: UnsupportedFault[] };
+  /** Model spec for `faultline check` of this run later (written to test.json). */
+  model?: { name: string; options?: Record<string, unknown> };
+  /** Extra results from the target (protocol errors, message counts), merged into results.json. */
+  extraResults?(): Record<string, unknown>;
+}
+
+export interface RunOutcome {
+  dir: string;
+  results: RunResults;
+}
+
+export interface RunResults {
+  valid: true | false | 'unknown';
+  checkers: Record<string, CheckResult>;
+  unsupportedFaults: UnsupportedFault[];
+  interrupted?: string;
+  error?: string;
+  ops: number;
+  durationS: number;
+  [more: string]: unknown;
+}
+
+const rank = (v: CheckResult['valid']): number => (v === false ? 2 : v === 'unknown' ? 1 : 0);
+
+/**
+ * One run, Jepsen's lifecycle: set up the target, drive clients and nemesis from one generator while
+ * every op goes to `history.jsonl`, heal, stay quiet, read finally, tear down — always, also on an
+ * error, SIGINT or SIGTERM — then check the history and write `results.json`.
+ */
+export async function runTest(config: RunConfig, makePlan: (run: RunDir) => Promise<RunPlan> | RunPlan, out: NodeJS.WriteStream = process.stderr): Promise<RunOutcome> {
+  const run = createRunDir(config.store, config.name);
+  const t0 = process.hrtime.bigint();
+  const now = (): number => Number(process.hrtime.bigint() - t0);
+  const history = HistoryWriter.open(nodePath.join(run.dir, 'history.jsonl'));
+  const stop = new AbortController();
+  let interrupted: string | undefined;
+  const signals = onSignals((sig) => {
+    interrupted = sig;
+    run.log(`${sig} received: stopping the run, healing and tearing down`);
+    out.write(`\nfaultline: ${sig}: stopping, healing and tearing down (history so far is kept)\n`);
+    stop.abort();
+  });
+  const ops: Op[] = [];
+  const progress = new Progress(out, now, config.timeLimitS);
+  let plan: RunPlan | undefined;
+  let error: string | undefined;
+  let unsupported: UnsupportedFault[] = [];
+  let faultNemesis: Nemesis | undefined;
+  try {
+    plan = await makePlan(run);
+    run.writeJson('test.json', { ...config, model: plan.model, startedAt: new Date().toISOString() });
+    run.log(`setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`);
+    await plan.target.setup();
+    if (stop.signal.aborted) throw new Error(`interrupted by ${interrupted} during setup`);
+    const faults = plan.faults(plan.target);
+    unsupported = faults.unsupported;
+    faultNemesis = faults.nemesis;
+    for (const u of unsupported) run.log(`fault unsupported: ${u.fault}: ${u.reason}`);
+    await faults.nemesis.setup?.();
+    const wl = plan.workload;
+    const gen = phases(
+      timeLimit(config.timeLimitS * 1e9, any(
+        clients(stagger(1e9 / config.rate, wl.generator(plan.workloadOptions))),
+        onNemesis(faults.generator),
+      )),
+      onNemesis(faults.finalGenerator),
+      sleep(config.quietS * 1e9),
+      clients(wl.finalGenerator ? wl.finalGenerator(plan.workloadOptions) : null),
+    );
+    progress.start();
+    await drive({
+      generator: gen, concurrency: config.concurrency, seed: config.seed, nemesis: faults.nemesis,
+      openClient: plan.openClient, now, stop: stop.signal, log: (m) => run.log(m),
+      record(op) {
+        history.append(op);
+        ops.push(op);
+        if (op.process === 'nemesis') { if (op.type !== 'invoke') trackFault(progress, op); }
+        else if (op.type === 'ok') progress.ok++;
+        else if (op.type === 'fail') progress.fail++;
+        else if (op.type === 'info') progress.info++;
+      },
+    });
+  } catch (err) {
+    error = (err as Error).message;
+    run.log(`run failed: ${(err as Error).stack ?? error}`);
+  } finally {
+    progress.stop();
+    // Heal before stopping the cluster, so the nodes' logs end healthy; both must never throw.
+    if (faultNemesis) await faultNemesis.teardown().catch((e: Error) => run.log(`nemesis teardown: ${e.message}`));
+    if (plan) {
+      run.log('tearing down');
+      await plan.target.teardown().catch((e: Error) => run.log(`target teardown: ${e.message}`));
+    }
+    history.close();
+    signals.dispose();
+  }
+
+  const checkers: Record<string, CheckResult> = {};
+  if (plan) {
+    for (const c of plan.workload.checkers) {
+      try {
+        checkers[c.name] = await c.check(ops, { dir: run.dir });
+      } catch (err) {
+        // A checker that throws gives `unknown` for itself, never a crash of the whole analysis.
+        checkers[c.name] = { valid: 'unknown', error: (err as Error).message };
+      }
+    }
+  }
+  let valid: RunResults['valid'] = Object.values(checkers).reduce<RunResults['valid']>(
+    (acc, r) => (rank(r.valid) > rank(acc) ? r.valid : acc), true);
+  if ((error || interrupted) && valid === true) valid = 'unknown';
+  if (Object.keys(checkers).length === 0 && valid === true) valid = 'unknown';
+  const results: RunResults = {
+    valid, checkers, unsupportedFaults: unsupported, ops: ops.length, durationS: now() / 1e9,
+    ...(plan?.extraResults?.() ?? {}),
+  };
+  if (interrupted) results.interrupted = interrupted;
+  if (error) results.error = error;
+  run.writeJson('results.json', results);
+  run.log(`verdict: ${String(valid)}`);
+  run.close();
+  return { dir: run.dir, results };
+}
+
+function trackFault(p: Progress, op: Op): void {
+  const m = /^(start|stop)-(.+)$/.exec(op.f);
+  if (m) { if (m[1] === 'start') p.faults.add(m[2]); else p.faults.delete(m[2]); return; }
+  if (op.f === 'kill' || op.f === 'pause') p.faults.add(op.f);
+  if (op.f === 'start') p.faults.delete('kill');
+  if (op.f === 'resume') p.faults.delete('pause');
+}

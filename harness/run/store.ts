@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import nodePath from 'node:path';
+
+/** A run's directory in the store (DESIGN.md "Store layout") and its harness log. */
+export interface RunDir {
+  dir: string;
+  log(message: string): void;
+  writeJson(name: string, value: unknown): void;
+  close(): void;
+}
+
+const stamp = (d: Date): string => d.toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
+
+/**
+ * Creates `store/<test>/<timestamp>/` with `nodes/`, points `store/latest` and `store/<test>/latest`
+ * at it, and opens `harness.log` (appended synchronously: a crash keeps every line written).
+ */
+export function createRunDir(store: string, test: string, now = new Date()): RunDir {
+  const testDir = nodePath.resolve(store, test);
+  let dir = nodePath.join(testDir, stamp(now));
+  for (let i = 1; fs.existsSync(dir); i++) dir = nodePath.join(testDir, `${stamp(now)}-${i}`);
+  fs.mkdirSync(nodePath.join(dir, 'nodes'), { recursive: true });
+  relink(nodePath.join(testDir, 'latest'), dir);
+  relink(nodePath.resolve(store, 'latest'), dir);
+  const logFd = fs.openSync(nodePath.join(dir, 'harness.log'), 'a');
+  let open = true;
+  return {
+    dir,
+    log(message) {
+      if (open) fs.writeSync(logFd, `${new Date().toISOString()} ${message}\n`);
+    },
+    writeJson(name, value) {
+      const file = nodePath.join(dir, name);
+      fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
+      fs.renameSync(`${file}.tmp`, file); // never a half-written results.json
+    },
+    close() {
+      if (open) { open = false; fs.closeSync(logFd); }
+    },
+  };
+}
+
+function relink(link: string, target: string): void {
+  try {
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(nodePath.relative(nodePath.dirname(link), target), link);
+  } catch {
+    // A store on a filesystem without symlinks still works; only the `latest` shortcut is missing.
+  }
+}
