@@ -54,11 +54,25 @@ export interface ModelSpec {
   options?: Record<string, unknown>;
 }
 
-/** Deep equality for JSON values, cheap for primitives. */
+/**
+ * JSON text with object keys sorted at every depth. JSON objects are unordered (RFC 8259): a value
+ * read back by a client in another language may list its keys in another order and is still the
+ * same value, so every comparison of JSON values goes through this form.
+ */
+export function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => {
+    if (x === null || typeof x !== 'object' || Array.isArray(x)) return x;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(x).sort()) sorted[k] = (x as Record<string, unknown>)[k];
+    return sorted;
+  });
+}
+
+/** Deep equality for JSON values (key order ignored), cheap for primitives. */
 export function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonical(a) === canonical(b);
 }
 
 /** Compact text of a JSON value for explanations. */

@@ -84,9 +84,16 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
   }
   const { ops, format: found, file, fs: used } = await loadOperations(target, format as HistoryFormat | 'auto');
   const isDir = fs.statSync(target).isDirectory();
-  let spec = defaultSpec(found, used, isDir ? modelOfRun(target) : undefined, file);
   const modelName = args.options.get('model') as string | undefined;
-  if (modelName) spec = { name: modelName, options: spec.name === modelName ? spec.options : {} };
+  // With --model the guess is skipped: an op the named model does not know is then reported by
+  // validateOps with its line, instead of a vaguer "no model knows these ops".
+  let spec = modelName ? { name: modelName } as ModelSpec : defaultSpec(found, used, isDir ? modelOfRun(target) : undefined, file);
+  if (modelName) {
+    try {
+      const guessed = defaultSpec(found, used, isDir ? modelOfRun(target) : undefined, file);
+      if (guessed.name === modelName) spec = guessed;
+    } catch { /* no guess: the named model's defaults */ }
+  }
   const options: Record<string, unknown> = { ...(spec.options ?? {}) };
   if (args.options.has('initial')) options.initial = parseValue(args.options.get('initial') as string);
   const failedCas = args.options.get('failed-cas') as string | undefined;

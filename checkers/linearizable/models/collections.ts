@@ -1,11 +1,11 @@
-import { same, show, type Model, type Operation } from '../model.js';
+import { canonical, same, show, type Model, type Operation } from '../model.js';
 
 /*
  * Sets and queues keep their state as one string (canonical JSON of each element, joined by a
  * newline, which JSON never contains raw) so that memoisation compares states with `===`.
  */
 const SEP = '\n';
-const enc = (v: unknown): string => JSON.stringify(v ?? null);
+const enc = (v: unknown): string => canonical(v ?? null);
 const split = (s: string): string[] => (s === '' ? [] : s.split(SEP));
 const join = (xs: string[]): string => xs.join(SEP);
 const describe = (s: string): string => `[${split(s).join(', ')}]`;

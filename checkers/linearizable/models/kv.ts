@@ -66,7 +66,8 @@ export function kvModel(opts: KvOptions = {}): Model<number> {
         case 'get': {
           if (op.outcome !== 'ok') return state;
           const cur = textOf(state);
-          return cur === op.output || (cur === null && op.output === '') ? state : undefined;
+          // Strict: null is "absent" and "" is an empty value; porcupine's kv logs ask for `initial: ""`.
+          return cur === op.output ? state : undefined;
         }
         case 'put':
           return derive(state, tokenOf(op), op.input as string, true);

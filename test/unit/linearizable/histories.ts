@@ -78,7 +78,10 @@ function kvCase(keys: string[], initial?: string | null): ModelCase<Record<strin
   const key = fc.constantFrom(...keys);
   const word = fc.constantFrom('a', 'b');
   const init = initial === undefined ? null : initial;
-  const outputs = initial === '' ? KV_OUTPUTS.filter((o) => o !== null) : KV_OUTPUTS;
+  // With absent keys (initial null) a get of "" is left out here: the kv model accepts it for an absent
+  // key (a known discrepancy, pinned by its own test in oracle.test.ts) and it would drown every
+  // other finding. With initial "", null is never a right answer and "" is.
+  const outputs = initial === '' ? KV_OUTPUTS.filter((o) => o !== null) : KV_OUTPUTS.filter((o) => o !== '');
   return {
     label: `kv (${keys.length} key${keys.length > 1 ? 's' : ''}${initial === undefined ? '' : `, initial ${JSON.stringify(initial)}`})`,
     spec: { name: 'kv', options: initial === undefined ? {} : { initial } },
@@ -272,17 +275,26 @@ interface TruthOp {
   value: unknown;
 }
 
+type Fate = 'done' | 'info-done' | 'info-never' | 'pending-done' | 'pending-never' | 'dropped';
+const FATES: Fate[] = ['done', 'done', 'done', 'info-done', 'info-never', 'pending-done', 'pending-never', 'dropped'];
+
 export interface TruthOptions {
   /** Only write-like calls (the model's `writeCall`). */
   writesOnly?: boolean;
+  minOps?: number;
   maxOps?: number;
+  /** What may become of an op, repeated entries weigh more. */
+  fates?: Fate[];
+  /** How far (in units of the 10 between effect points) an interval may reach past its effect point. */
+  widen?: number;
 }
 
 /** A linearizable history drawn by running the model sequentially and widening every interval. */
 export function truthHistory(m: ModelCase, opts: TruthOptions = {}): fc.Arbitrary<Op[]> {
   const maxOps = opts.maxOps ?? 9;
   const call = opts.writesOnly && m.writeCall ? m.writeCall : m.call;
-  const fate = fc.constantFrom('done', 'done', 'done', 'info-done', 'info-never', 'pending-done', 'pending-never', 'dropped');
+  const fate = fc.constantFrom(...(opts.fates ?? FATES));
+  const widen = (opts.widen ?? 2.4) / 4;
   return fc.array(
     fc.record({
       call,
@@ -292,7 +304,7 @@ export function truthHistory(m: ModelCase, opts: TruthOptions = {}): fc.Arbitrar
       after: fc.integer({ min: 1, max: 40 }),
       at: fc.integer({ min: 0, max: 10 * maxOps }),
     }),
-    { minLength: 1, maxLength: maxOps },
+    { minLength: opts.minOps ?? 1, maxLength: maxOps },
   ).map((plan) => {
     let state = m.init;
     const ops: TruthOp[] = [];
@@ -303,14 +315,15 @@ export function truthHistory(m: ModelCase, opts: TruthOptions = {}): fc.Arbitrar
       if (fate === 'dropped' || fate === 'info-never' || fate === 'pending-never') {
         // Did not take effect: any interval; a dropped op says so with a fail.
         const start = p.at;
-        const end = fate === 'pending-never' ? null : start + p.after;
+        const end = fate === 'pending-never' ? null : start + p.after * widen * 1.5;
         ops.push({ call: p.call, effect: null, start, end, type: fate === 'dropped' ? 'fail' : 'info', value: fate === 'dropped' ? p.call.input : null });
         return;
       }
       const r = m.exec(state, p.call, p.pick);
       state = r.state;
-      const start = t - p.before / 10;
-      const end = fate === 'pending-done' ? null : t + p.after / 10 + (fate === 'info-done' ? p.at : 0);
+      // Up to 24 either side of the effect point, with effect points 10 apart: up to ~5 ops overlap.
+      const start = t - p.before * widen;
+      const end = fate === 'pending-done' ? null : t + p.after * widen + (fate === 'info-done' ? p.at : 0);
       if (fate === 'done') ops.push({ call: p.call, effect: t, start, end, type: r.outcome, value: r.value });
       else ops.push({ call: p.call, effect: t, start, end, type: 'info', value: null });
     });
@@ -344,15 +357,18 @@ function recordsOf(ops: TruthOp[]): Op[] {
 }
 
 /** A truthful history with a few results or outcomes replaced at random: near the valid/invalid line. */
-export function mutatedHistory(m: ModelCase, maxOps = 9): fc.Arbitrary<Op[]> {
+export function mutatedHistory(m: ModelCase, maxOps = 9, truth: TruthOptions = {}, maxEdits = 2): fc.Arbitrary<Op[]> {
   return fc.record({
-    h: truthHistory(m, { maxOps }),
-    edits: fc.array(fc.record({ at: fc.nat(), kind: fc.constantFrom('value', 'value', 'outcome', 'drop'), r: fc.nat() }), { minLength: 1, maxLength: 2 }),
+    h: truthHistory(m, { maxOps, ...truth }),
+    edits: fc.array(fc.record({ at: fc.nat(), kind: fc.constantFrom('value', 'value', 'outcome', 'drop'), r: fc.nat() }), { minLength: 1, maxLength: maxEdits }),
   }).chain(({ h, edits }) => {
     // Draw the replacement values from the model's own domain.
     const targets = edits.map((e) => e.at % h.length);
     const values = targets.map((t) => {
-      const rec = h[t];
+      // The call is the invoke that this record completes (or the record itself, an invoke).
+      let inv = t;
+      while (inv > 0 && !(h[inv].type === 'invoke' && h[inv].process === h[t].process)) inv--;
+      const rec = h[inv];
       const c: Call = { f: rec.f, input: rec.value };
       if (rec.key !== undefined) c.key = rec.key as string;
       return m.okValue(c);
@@ -367,10 +383,11 @@ export function mutatedHistory(m: ModelCase, maxOps = 9): fc.Arbitrary<Op[]> {
           const types = ['ok', 'fail', 'info'] as const;
           rec.type = types[e.r % 3];
           if (rec.type === 'info') rec.value = null;
+          else if (rec.type === 'ok') rec.value = vs[i];
         }
       });
       // 'drop': remove a completion record, leaving its op pending (and its process retired).
-      const drops = new Set(edits.filter((e) => e.kind === 'drop').map((_, i) => targets[i]));
+      const drops = new Set(edits.map((e, i) => (e.kind === 'drop' ? targets[i] : -1)));
       const kept = out.filter((r, i) => !(drops.has(i) && r.type !== 'invoke' && !laterInvokeOf(out, i)));
       return kept.map((r, index) => ({ ...r, index }));
     });
@@ -398,4 +415,10 @@ export function withOp(h: Op[], c: Call & { value: unknown }, at: number, len: n
   recs.splice(j, 0, { ...base, time: 0, type: 'ok', value: c.value });
   const history = recs.map((r, index) => ({ ...r, index }) as Op);
   return { history, index: i };
+}
+
+/** Long histories (20–60 ops) with little concurrency and few indeterminate ops: multi-word bitsets. */
+export function longHistory(m: ModelCase): fc.Arbitrary<Op[]> {
+  const truth: TruthOptions = { minOps: 20, maxOps: 60, widen: 1.2, fates: ['done', 'done', 'done', 'done', 'done', 'done', 'done', 'done', 'dropped', 'info-done', 'pending-never'] };
+  return fc.oneof(truthHistory(m, truth), mutatedHistory(m, 60, truth, 5));
 }

@@ -86,27 +86,28 @@ export function relevant(ref: Reference, ops: readonly RefOp[]): RefOp[] {
 export function isLinearizable(ref: Reference, opsIn: readonly RefOp[]): boolean {
   const ops = relevant(ref, opsIn);
   const n = ops.length;
-  if (n > 20) throw new Error(`oracle: ${n} ops is too many for brute force`);
-  let required = 0;
-  const preds = new Array<number>(n).fill(0);
+  if (n > 200) throw new Error(`oracle: ${n} ops is too many for brute force`);
+  // Sets of ops as bigints, so long (but barely concurrent) histories work too.
+  const bit = ops.map((_, i) => 1n << BigInt(i));
+  let required = 0n;
+  const preds = new Array<bigint>(n).fill(0n);
   for (let i = 0; i < n; i++) {
-    if (ops[i].outcome !== 'unknown') required |= 1 << i;
-    for (let j = 0; j < n; j++) if (j !== i && ops[j].ret < ops[i].call) preds[i] |= 1 << j;
+    if (ops[i].outcome !== 'unknown') required |= bit[i];
+    for (let j = 0; j < n; j++) if (j !== i && ops[j].ret < ops[i].call) preds[i] |= bit[j];
   }
   const failed = new Set<string>();
-  const go = (done: number, state: unknown): boolean => {
+  const go = (done: bigint, state: unknown): boolean => {
     if ((done & required) === required) return true;
-    const memo = `${done}|${JSON.stringify(state)}`;
+    const memo = `${done}|${canonical(state)}`;
     if (failed.has(memo)) return false;
     for (let i = 0; i < n; i++) {
-      const bit = 1 << i;
-      if ((done & bit) !== 0 || (preds[i] & ~done) !== 0) continue;
-      for (const next of ref.step(state, ops[i])) if (go(done | bit, next)) return true;
+      if ((done & bit[i]) !== 0n || (preds[i] & ~done) !== 0n) continue;
+      for (const next of ref.step(state, ops[i])) if (go(done | bit[i], next)) return true;
     }
     failed.add(memo);
     return false;
   };
-  return go(0, ref.init());
+  return go(0n, ref.init());
 }
 
 /**
@@ -140,7 +141,7 @@ function replays(ref: Reference, order: readonly RefOp[]): boolean {
   let states: unknown[] = [ref.init()];
   for (const op of order) {
     const next = new Map<string, unknown>();
-    for (const s of states) for (const t of ref.step(s, op)) next.set(JSON.stringify(t), t);
+    for (const s of states) for (const t of ref.step(s, op)) next.set(canonical(t), t);
     if (next.size === 0) return false;
     states = [...next.values()];
   }
@@ -166,7 +167,18 @@ export function oracleCheck(ref: Reference, history: readonly Op[]): boolean {
 // ---------------------------------------------------------------------------------------------
 // Reference models. Deliberately naive: whole values, deep equality through JSON text.
 
-const eq = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** JSON text with object keys sorted: JSON objects are unordered, so {a,b} and {b,a} are one value. */
+export function canonical(v: unknown): string {
+  if (v === undefined || v === null) return 'null';
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+const eq = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
 
 export interface RegisterRefOptions {
   initial?: unknown;
@@ -252,7 +264,7 @@ export function mutexRef(): Reference<boolean> {
 
 /** A grow-only set; a read returns every element, in any order. */
 export function setRef(): Reference<string[]> {
-  const norm = (xs: unknown[]): string[] => [...new Set(xs.map((x) => JSON.stringify(x)))].sort();
+  const norm = (xs: unknown[]): string[] => [...new Set(xs.map(canonical))].sort();
   return {
     name: 'set',
     init: () => [],
@@ -295,13 +307,13 @@ export function queueRef(fifo: boolean): Reference<unknown[]> {
 
 function sortJson(xs: unknown[]): unknown[] {
   return [...xs].sort((a, b) => {
-    const x = JSON.stringify(a), y = JSON.stringify(b);
+    const x = canonical(a), y = canonical(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
 }
 
 function uniqueJson<T>(xs: T[]): T[] {
   const seen = new Map<string, T>();
-  for (const x of xs) seen.set(JSON.stringify(x), x);
+  for (const x of xs) seen.set(canonical(x), x);
   return [...seen.values()];
 }
