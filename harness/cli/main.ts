@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 import { InputError } from '../history/errors.js';
 import { CHECK_HELP, checkCommand } from './check-command.js';
+import { runCommand } from './run-command.js';
 
 const USAGE = `faultline — Jepsen-style correctness testing
 
 Commands:
+  run [options]             run a cluster under a workload and faults, then check it (faultline run --help)
   check <history|run-dir>   check a history for linearizability (faultline check --help)
 
 Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad usage or input.`;
 
 const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Promise<number>> = {
   check: checkCommand,
+  run: runCommand,
 };
 
 /** Runs the CLI; every user error ends as one sentence on stderr and exit 254, never a stack trace. */

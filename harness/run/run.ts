@@ -1,4 +1,4 @@
-import { clients, nemesis as onNemesis, phases, sleep, stagger, timeLimit, any } from '../generator/index.js';
+import { clients, nemesis as onNemesis, phases, sleep, timeLimit, any } from '../generator/index.js';
 import type { GenLike } from '../generator/index.js';
 import { HistoryWriter } from '../history/jsonl-writer.js';
 import type { Op } from '../history/op.js';
@@ -37,8 +37,24 @@ export interface RunPlan {
   faults(target: Target): { nemesis: Nemesis; generator: GenLike; finalGenerator: GenLike; packages: FaultPackage[]; unsupported: UnsupportedFault[] };
   /** Model spec for `faultline check` of this run later (written to test.json). */
   model?: { name: string; options?: Record<string, unknown> };
-  /** Extra results from the target (protocol errors, message counts), merged into results.json. */
+  /**
+   * Runs once the target is healthy and before any op (a workload's own setup, e.g. broadcast's
+   * topology). A throw ends the run like a failed setup.
+   */
+  afterSetup?(): Promise<void>;
+  /** Extra results from the target (message counts, crashes), merged into results.json. */
   extraResults?(): Record<string, unknown>;
+  /**
+   * Verdicts the target itself reached (e.g. a node that broke the wire protocol), merged with the
+   * workload's checkers so they count toward the run's verdict.
+   */
+  targetVerdicts?(): Record<string, CheckResult>;
+}
+
+/** What a plan builder gets besides the run directory. */
+export interface PlanContext {
+  /** `process.hrtime.bigint()` that history times count from; targets align their journals with it. */
+  t0: bigint;
 }
 
 export interface RunOutcome {
@@ -64,7 +80,11 @@ const rank = (v: CheckResult['valid']): number => (v === false ? 2 : v === 'unkn
  * every op goes to `history.jsonl`, heal, stay quiet, read finally, tear down — always, also on an
  * error, SIGINT or SIGTERM — then check the history and write `results.json`.
  */
-export async function runTest(config: RunConfig, makePlan: (run: RunDir) => Promise<RunPlan> | RunPlan, out: NodeJS.WriteStream = process.stderr): Promise<RunOutcome> {
+export async function runTest(
+  config: RunConfig,
+  makePlan: (run: RunDir, ctx: PlanContext) => Promise<RunPlan> | RunPlan,
+  out: NodeJS.WriteStream = process.stderr,
+): Promise<RunOutcome> {
   const run = createRunDir(config.store, config.name);
   const t0 = process.hrtime.bigint();
   const now = (): number => Number(process.hrtime.bigint() - t0);
@@ -84,11 +104,12 @@ export async function runTest(config: RunConfig, makePlan: (run: RunDir) => Prom
   let unsupported: UnsupportedFault[] = [];
   let faultNemesis: Nemesis | undefined;
   try {
-    plan = await makePlan(run);
+    plan = await makePlan(run, { t0 });
     run.writeJson('test.json', { ...config, model: plan.model, startedAt: new Date().toISOString() });
     run.log(`setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`);
     await plan.target.setup();
     if (stop.signal.aborted) throw new Error(`interrupted by ${interrupted} during setup`);
+    await plan.afterSetup?.();
     const faults = plan.faults(plan.target);
     unsupported = faults.unsupported;
     faultNemesis = faults.nemesis;
@@ -96,8 +117,10 @@ export async function runTest(config: RunConfig, makePlan: (run: RunDir) => Prom
     await faults.nemesis.setup?.();
     const wl = plan.workload;
     const gen = phases(
+      // A workload paces itself at workloadOptions.rate (workloads/common.ts `paced`) and puts its
+      // ops on the client threads; wrapping it in another stagger here would halve the rate.
       timeLimit(config.timeLimitS * 1e9, any(
-        clients(stagger(1e9 / config.rate, wl.generator(plan.workloadOptions))),
+        clients(wl.generator(plan.workloadOptions)),
         onNemesis(faults.generator),
       )),
       onNemesis(faults.finalGenerator),
@@ -141,6 +164,13 @@ export async function runTest(config: RunConfig, makePlan: (run: RunDir) => Prom
         // A checker that throws gives `unknown` for itself, never a crash of the whole analysis.
         checkers[c.name] = { valid: 'unknown', error: (err as Error).message };
       }
+    }
+  }
+  if (plan?.targetVerdicts) {
+    try {
+      Object.assign(checkers, plan.targetVerdicts());
+    } catch (err) {
+      checkers.target = { valid: 'unknown', error: (err as Error).message };
     }
   }
   let valid: RunResults['valid'] = Object.values(checkers).reduce<RunResults['valid']>(

@@ -1,0 +1,147 @@
+/**
+ * `faultline run`: one test run of a target under a workload and faults, from the command line.
+ * Common settings are parsed here; each target adds its own flags (harness/run/targets.ts).
+ */
+import { randomInt } from 'node:crypto';
+import nodePath from 'node:path';
+import { InputError } from '../history/errors.js';
+import { FAULT_NAMES, parseFaultNames } from '../nemesis/index.js';
+import { runTest, type RunConfig, type RunResults } from '../run/run.js';
+import type { RunRequest, TargetEntry } from '../run/target-entry.js';
+import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
+import { parseArgs, parseDuration } from './args.js';
+
+const COMMON_VALUED = ['target', 'workload', 'nemesis', 'nodes', 'time-limit', 'rate', 'concurrency', 'seed',
+  'store', 'name', 'quiet', 'nemesis-interval'] as const;
+
+/** `faultline run --help`, with every target's flags. */
+export function runHelp(): string {
+  const targets = Object.values(TARGETS).map((t) => {
+    const flags = t.flags.map((f) => `      --${f.name}${f.kind === 'bool' ? '' : ' X'}${f.kind === 'list' ? ' (repeatable)' : ''}  ${f.help}`).join('\n');
+    return `  --target ${t.name}: ${t.summary}\n    workloads: ${t.workloads.join(', ')} (default ${t.workloads[0]})\n${flags}`;
+  }).join('\n');
+  return `faultline run [options]
+
+Runs a cluster, drives clients and faults, records history.jsonl, heals, checks, writes results.json.
+
+  --target NAME            ${Object.keys(TARGETS).join(' | ')} (default ${DEFAULT_TARGET})
+  --workload NAME          what the clients do (default: the target's first)
+  --nemesis LIST           comma list of ${FAULT_NAMES.join(', ')} (default none)
+  --nodes N                cluster size (default 5)
+  --time-limit 60s         how long clients and faults run (default 60s)
+  --rate N                 client ops per second, all clients together (default 100)
+  --concurrency N          client threads (default 10)
+  --seed N                 seed of every random choice (default: random, printed and kept in test.json)
+  --store DIR              where runs are stored (default ./store)
+  --name NAME              test name in the store (default <target>-<workload>)
+  --quiet 5s               calm after healing, before final reads (default 5s)
+  --nemesis-interval 10s   time between a fault's start and stop, and stop and next start (default 10s)
+
+Targets:
+${targets}
+
+Exit: 0 valid, 1 invalid, 2 unknown (or the run broke off), 254 bad usage or input.`;
+}
+
+const intFlag = (v: string | undefined, name: string, dflt: number, min: number): number => {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InputError(`--${name} ${v} must be a whole number ≥ ${min}`);
+  return n;
+};
+
+const posFlag = (v: string | undefined, name: string, dflt: number): number => {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError(`--${name} ${v} must be a positive number`);
+  return n;
+};
+
+/** The value of `--target` in argv, before the target's own flags are known. */
+function targetOf(argv: readonly string[]): string {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--target') return argv[i + 1] ?? DEFAULT_TARGET;
+    if (argv[i].startsWith('--target=')) return argv[i].slice('--target='.length);
+  }
+  return DEFAULT_TARGET;
+}
+
+/** Parses the command line into a request for `target`; every mistake is an InputError. */
+export function parseRunRequest(argv: string[]): { target: TargetEntry; req: RunRequest } {
+  const target = getTarget(targetOf(argv));
+  const valued = [...COMMON_VALUED, ...target.flags.filter((f) => f.kind === 'value').map((f) => f.name)];
+  const bools = ['help', ...target.flags.filter((f) => f.kind === 'bool').map((f) => f.name)];
+  const lists = target.flags.filter((f) => f.kind === 'list').map((f) => f.name);
+  const args = parseArgs(argv, valued, bools, 'run', lists);
+  if (args.positionals.length > 0) {
+    throw new InputError(`faultline run takes no positional arguments, got "${args.positionals[0]}"; see faultline run --help`);
+  }
+  const o = (name: string): string | undefined => args.options.get(name) as string | undefined;
+  const workload = o('workload') ?? target.workloads[0];
+  if (!target.workloads.includes(workload)) {
+    throw new InputError(`--workload ${workload} is not a workload of target ${target.name}; choose ${target.workloads.join(', ')}`);
+  }
+  const faults = parseFaultNames([o('nemesis') ?? 'none']).filter((f) => f !== 'none');
+  const seedText = o('seed');
+  const seed = seedText === undefined ? randomInt(2 ** 31 - 1) : intFlag(seedText, 'seed', 0, 0);
+  const nodeCount = intFlag(o('nodes'), 'nodes', 5, 1);
+  const timeLimitS = parseDuration(o('time-limit') ?? '60s', 'time-limit') / 1000;
+  if (timeLimitS <= 0) throw new InputError('--time-limit must be longer than 0 s');
+  const config: RunConfig = {
+    name: o('name') ?? `${target.name}-${workload}`,
+    store: nodePath.resolve(o('store') ?? 'store'),
+    seed,
+    timeLimitS,
+    rate: posFlag(o('rate'), 'rate', 100),
+    concurrency: intFlag(o('concurrency'), 'concurrency', 10, 1),
+    quietS: parseDuration(o('quiet') ?? '5s', 'quiet') / 1000,
+    faults,
+    faultIntervalS: parseDuration(o('nemesis-interval') ?? '10s', 'nemesis-interval') / 1000,
+    target: target.name,
+    workload,
+    nodes: nodeCount,
+  };
+  if (!/^[A-Za-z0-9._-]+$/.test(config.name)) throw new InputError(`--name ${config.name} may hold only letters, digits, '.', '_' and '-'`);
+  if (config.faultIntervalS <= 0) throw new InputError('--nemesis-interval must be longer than 0 s');
+  const flags = new Map<string, string | true | string[]>();
+  for (const f of target.flags) if (args.options.has(f.name)) flags.set(f.name, args.options.get(f.name)!);
+  config.targetFlags = Object.fromEntries(flags);
+  // The command that replays this run: the same flags with the seed pinned.
+  config.command = ['faultline', 'run', ...argv.filter((a, i) => !(a === '--seed' || a.startsWith('--seed=') || argv[i - 1] === '--seed')), '--seed', String(seed)]
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return { target, req: { config, flags, workload, nodeCount } };
+}
+
+/** One line per checker, then where the run is stored. */
+export function summarize(dir: string, r: RunResults): string {
+  const lines = [`verdict: ${verdictWord(r.valid)}`];
+  for (const [name, c] of Object.entries(r.checkers)) {
+    const why = typeof c.reason === 'string' ? ` — ${c.reason}` : typeof c.error === 'string' ? ` — ${c.error}` : '';
+    lines.push(`  ${name}: ${verdictWord(c.valid)}${why}`);
+  }
+  for (const u of r.unsupportedFaults) lines.push(`  unsupported fault: ${u.reason}`);
+  if (r.interrupted) lines.push(`  interrupted by ${r.interrupted}: the history so far was checked`);
+  if (r.error) lines.push(`  the run broke off: ${r.error}`);
+  lines.push(`${r.ops} history records in ${r.durationS.toFixed(1)} s`);
+  lines.push(`results: ${nodePath.join(dir, 'results.json')}`);
+  return lines.join('\n');
+}
+
+const verdictWord = (v: RunResults['valid']): string => (v === true ? 'valid' : v === false ? 'INVALID' : 'unknown');
+
+/** `faultline run`: returns the exit code. */
+export async function runCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  if (argv.includes('--help')) {
+    out(runHelp());
+    return 0;
+  }
+  const { target, req } = parseRunRequest(argv);
+  await target.preflight?.(req);
+  out(`faultline run: ${req.config.name}, seed ${req.config.seed}, ${req.config.timeLimitS} s, faults ${req.config.faults.join(',') || 'none'}`);
+  const { dir, results } = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx));
+  out(summarize(dir, results));
+  // A run that broke off before recording anything (the cluster never came up) is a usage problem:
+  // the message names the cause; nothing else happened.
+  if (results.error && results.ops === 0) throw new InputError(`${results.error} (run directory: ${dir})`);
+  return results.valid === true ? 0 : results.valid === false ? 1 : 2;
+}

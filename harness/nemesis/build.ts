@@ -1,0 +1,124 @@
+/**
+ * Faults from a CLI list (Jepsen's nemesis.combined/nemesis-package): each named family becomes a
+ * package if the target can take it, or an unsupported-fault record naming what is missing; the
+ * packages are then composed into one nemesis, one generator and one final healing generator.
+ */
+import { any, createRng, nemesis, sleep as quiet, type GenLike, type Rng, type Seed } from '../generator/index.js';
+import { InputError } from '../history/errors.js';
+import type { FaultPackage, Nemesis, NetControl, Target, UnsupportedFault } from '../roles.js';
+import { clockPackage, type ClockOptions } from './clock.js';
+import { composeNemeses } from './compose.js';
+import type { FaultContext, FamilyBuild } from './family.js';
+import { killPackage, type KillOptions } from './kill.js';
+import { latencyPackage, lossPackage, type LatencyOptions, type LossOptions } from './net-faults.js';
+import { partitionPackage, type PartitionOptions } from './partition.js';
+import { pausePackage, type PauseOptions } from './pause.js';
+
+/** The fault names a run may ask for; `none` asks for nothing. */
+export const FAULT_NAMES = ['partition', 'kill', 'pause', 'clock', 'loss', 'latency', 'none'] as const;
+export type FaultName = (typeof FAULT_NAMES)[number];
+
+export const DEFAULT_INTERVAL_NS = 10e9;
+
+export interface FaultOptions {
+  /** Nanoseconds between a fault's start and its stop, and between a stop and the next start. Default 10 s. */
+  interval?: number;
+  /** Seed of the nemesis' choices (which nodes, which offsets); use the run's seed. Default 0. */
+  seed?: Seed;
+  /** A stream to fork the nemesis' choices from instead of `seed`. */
+  rng?: Rng;
+  /** The network to partition / degrade instead of `target.net` (e.g. a real network's control). */
+  net?: NetControl;
+  partition?: PartitionOptions;
+  kill?: KillOptions;
+  pause?: PauseOptions;
+  clock?: ClockOptions;
+  loss?: LossOptions;
+  latency?: LatencyOptions;
+  /** Waits inside long nemesis ops (clock strobes). Default: a real timer; tests pass a fake. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Where teardown problems go (they never throw). Default: dropped. */
+  log?: (message: string) => void;
+}
+
+/** Everything a run needs from its faults. */
+export interface Faults {
+  /** The families the target can take, in heal order. */
+  packages: FaultPackage[];
+  /** The families (or parts of them, e.g. `partition:primaries`) it cannot, with the reason. */
+  unsupported: UnsupportedFault[];
+  /** Routes each op to its package's nemesis; teardown heals everything and never throws. */
+  nemesis: Nemesis;
+  /** All packages' schedules running side by side, on the nemesis thread. */
+  generator: GenLike;
+  /** Every package's healing op, in heal order, on the nemesis thread. */
+  finalGenerator: GenLike;
+}
+
+type Family = Exclude<FaultName, 'none'>;
+
+/**
+ * Builders in heal order: the network first (so restarted nodes rejoin a whole cluster), then clocks
+ * (so nodes come back at true time), then resume, then restart.
+ */
+const FAMILIES: ReadonlyArray<readonly [Family, (ctx: FaultContext, opts: FaultOptions) => FamilyBuild]> = [
+  ['partition', (ctx, o) => partitionPackage(ctx, o.partition)],
+  ['loss', (ctx, o) => lossPackage(ctx, o.loss)],
+  ['latency', (ctx, o) => latencyPackage(ctx, o.latency)],
+  ['clock', (ctx, o) => clockPackage(ctx, o.clock)],
+  ['pause', (ctx, o) => pausePackage(ctx, o.pause)],
+  ['kill', (ctx, o) => killPackage(ctx, o.kill)],
+];
+
+/** Validates fault names; entries may also be comma-separated lists, as a CLI flag gives them. */
+export function parseFaultNames(names: readonly string[]): FaultName[] {
+  const parsed = names.flatMap((n) => n.split(',')).map((n) => n.trim()).filter((n) => n !== '');
+  const unknown = parsed.filter((n) => !(FAULT_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    const quoted = unknown.map((n) => `'${n}'`).join(', ');
+    throw new InputError(`unknown fault ${quoted}; valid faults are ${FAULT_NAMES.join(', ')}`);
+  }
+  return [...new Set(parsed as FaultName[])];
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Builds the named fault families against `target`; see `Faults`. */
+export function buildFaults(names: readonly string[], target: Target, opts: FaultOptions = {}): Faults {
+  const wanted = new Set(parseFaultNames(names));
+  const interval = opts.interval ?? DEFAULT_INTERVAL_NS;
+  if (!Number.isFinite(interval) || interval <= 0) {
+    throw new InputError(`the fault interval must be a positive number of nanoseconds, got ${interval}`);
+  }
+  const root = opts.rng ?? createRng(opts.seed ?? 0);
+  const log = opts.log ?? ((): void => undefined);
+  const packages: FaultPackage[] = [];
+  const unsupported: UnsupportedFault[] = [];
+  for (const [name, build] of FAMILIES) {
+    if (!wanted.has(name)) continue;
+    const ctx: FaultContext = {
+      target,
+      net: opts.net ?? target.net,
+      interval,
+      // Forked by name, so enabling another family does not change this one's choices.
+      rng: root.fork(`nemesis:${name}`),
+      sleep: opts.sleep ?? realSleep,
+      log,
+    };
+    const built = build(ctx, opts);
+    if (built.package !== undefined) packages.push(built.package);
+    unsupported.push(...built.unsupported);
+  }
+  // Each family keeps its own start/stop rhythm; shifting family k by k/n of an interval makes the
+  // faults overlap part of the time instead of all starting and stopping in lockstep.
+  // Shifts are whole milliseconds, so schedules read cleanly.
+  const shift = (k: number): number => Math.floor((k * interval) / packages.length / 1e6) * 1e6;
+  const shifted = packages.map((p, k) => [quiet(shift(k)), p.generator]);
+  return {
+    packages,
+    unsupported,
+    nemesis: composeNemeses(packages.map((p) => p.nemesis), log),
+    generator: nemesis(any(...shifted)),
+    finalGenerator: nemesis(packages.map((p) => p.finalGenerator)),
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * Every target `faultline run --target NAME` knows, in one map (as Maelstrom registers its workloads).
+ */
+import { InputError } from '../history/errors.js';
+import { maelstromTarget } from '../../targets/maelstrom/run-target.js';
+import type { TargetEntry } from './target-entry.js';
+
+export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
+  maelstrom: maelstromTarget,
+});
+
+/** The default target of `faultline run` (and of `npm start`). */
+export const DEFAULT_TARGET = 'maelstrom';
+
+/** The target called `name`, or an InputError listing the valid names. */
+export function getTarget(name: string): TargetEntry {
+  const t = Object.prototype.hasOwnProperty.call(TARGETS, name) ? TARGETS[name] : undefined;
+  if (!t) throw new InputError(`unknown target "${name}"; choose one of ${Object.keys(TARGETS).join(', ')} with --target`);
+  return t;
+}

@@ -1,0 +1,161 @@
+/**
+ * `faultline run --target maelstrom`: any binary that speaks the Maelstrom protocol, N processes
+ * behind the routed network, driven by one of the Maelstrom workloads.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { InputError } from '../../harness/history/errors.js';
+import { buildFaults } from '../../harness/nemesis/index.js';
+import type { CheckResult, LatencyDist } from '../../harness/roles.js';
+import type { RunRequest, TargetEntry, TargetFlag } from '../../harness/run/target-entry.js';
+import type { PlanContext, RunPlan } from '../../harness/run/run.js';
+import type { RunDir } from '../../harness/run/store.js';
+import { getWorkload, TOPOLOGY_KINDS, WORKLOADS, type MaelstromWorkloadOptions, type TopologyKind } from '../../harness/workloads/index.js';
+import { MaelstromCluster } from './cluster.js';
+import { describeLatency } from './latency.js';
+
+export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
+  { name: 'bin', kind: 'value', help: 'the node binary (a path, or a command on PATH); required' },
+  { name: 'arg', kind: 'list', help: 'an argument for every node (repeat for several)' },
+  { name: 'latency', kind: 'value', help: 'base message latency: 0 | 5ms (constant) | 1-10ms (uniform) | exp:5ms (exponential mean); default 0' },
+  { name: 'key-count', kind: 'value', help: 'independent keys of lin-kv / txn-list-append (default 5)' },
+  { name: 'topology', kind: 'value', help: `broadcast topology: ${TOPOLOGY_KINDS.join(', ')} (default grid)` },
+  { name: 'rpc-timeout', kind: 'value', help: 'how long a client waits for a reply, e.g. 1s (default 1s); no reply = info' },
+];
+
+const ms = (text: string, flag: string): number => {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
+  if (!m) throw new InputError(`--${flag} "${text}" is not a duration; write e.g. 5ms or 1s`);
+  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+};
+
+/** Parses `--latency`: `5ms`, `1-10ms` (uniform), `exp:5ms` (exponential with that mean). */
+export function parseLatency(text: string): LatencyDist {
+  const t = text.trim();
+  if (t.startsWith('exp:')) return { kind: 'exponential', meanMs: ms(t.slice(4), 'latency') };
+  const range = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(ms|s)?$/.exec(t);
+  if (range) {
+    const unit = range[3] ?? 'ms';
+    const lo = ms(`${range[1]}${unit}`, 'latency');
+    const hi = ms(`${range[2]}${unit}`, 'latency');
+    if (hi < lo) throw new InputError(`--latency ${text}: the upper bound is below the lower; write e.g. 1-10ms`);
+    return { kind: 'uniform', minMs: lo, maxMs: hi };
+  }
+  return { kind: 'constant', ms: ms(t, 'latency') };
+}
+
+const str = (req: RunRequest, name: string): string | undefined => {
+  const v = req.flags.get(name);
+  return typeof v === 'string' ? v : Array.isArray(v) ? v[v.length - 1] : undefined;
+};
+
+/** The node binary as the user named it, checked: it must exist and be executable. */
+export function checkBin(bin: string | undefined): string {
+  if (bin === undefined || bin.trim() === '') {
+    throw new InputError('--target maelstrom needs --bin PATH, the node binary every node runs (e.g. --bin ./my-node)');
+  }
+  const onPath = !bin.includes('/');
+  const candidates = onPath ? (process.env.PATH ?? '').split(':').filter(Boolean).map((d) => nodePath.join(d, bin)) : [nodePath.resolve(bin)];
+  const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
+  if (!found) {
+    throw new InputError(onPath
+      ? `--bin ${bin} is not a command on PATH; pass the path of your node binary, e.g. --bin ./${bin}`
+      : `--bin ${bin} does not exist (or is not a file); pass the path of your node binary`);
+  }
+  try {
+    fs.accessSync(found, fs.constants.X_OK);
+  } catch {
+    throw new InputError(`--bin ${bin} is not executable; run chmod +x ${bin} (and give a script a #! line)`);
+  }
+  return onPath ? bin : found;
+}
+
+function workloadOptions(req: RunRequest, nodes: readonly string[]): MaelstromWorkloadOptions {
+  const opts: MaelstromWorkloadOptions = { rate: req.config.rate, concurrency: req.config.concurrency, nodes };
+  const keys = str(req, 'key-count');
+  if (keys !== undefined) {
+    const n = Number(keys);
+    if (!Number.isInteger(n) || n < 1) throw new InputError(`--key-count ${keys} must be a whole number ≥ 1`);
+    opts.keyCount = n;
+  }
+  const topo = str(req, 'topology');
+  if (topo !== undefined) {
+    if (!(TOPOLOGY_KINDS as readonly string[]).includes(topo)) throw new InputError(`--topology ${topo} is not a topology; choose ${TOPOLOGY_KINDS.join(', ')}`);
+    opts.topology = topo as TopologyKind;
+  }
+  opts.rpcTimeoutMs = ms(str(req, 'rpc-timeout') ?? '1s', 'rpc-timeout');
+  return opts;
+}
+
+/**
+ * The plan of a Maelstrom run over `bin args…`. Shared by the bundled Raft target, which is a
+ * Maelstrom node with its own binary and arguments.
+ */
+export function maelstromPlan(req: RunRequest, run: RunDir, ctx: PlanContext, bin: string, args: string[], targetName = 'maelstrom'): RunPlan {
+  const workload = getWorkload(req.workload);
+  const latencyText = str(req, 'latency');
+  const latency = latencyText === undefined ? undefined : parseLatency(latencyText);
+  const cluster = new MaelstromCluster({
+    bin, args, nodeCount: req.nodeCount, dir: run.dir, seed: req.config.seed, latency,
+    rpcTimeoutMs: ms(str(req, 'rpc-timeout') ?? '1s', 'rpc-timeout'),
+    timeOrigin: ctx.t0, log: (line) => run.log(line),
+  });
+  const wopts = workloadOptions(req, cluster.nodes);
+  wopts.onProtocolError = (e) => run.log(`protocol error: ${e.message}`);
+  run.log(`${targetName}: ${[bin, ...args].join(' ')} × ${req.nodeCount}, workload ${workload.name}, latency ${latency ? describeLatency(latency) : 'none'}`);
+  return {
+    target: cluster,
+    workload,
+    workloadOptions: wopts,
+    model: req.workload === 'lin-kv' ? { name: 'cas-register' } : undefined,
+    async afterSetup() {
+      if (!workload.setup) return;
+      const details = await workload.setup(cluster.client(), wopts);
+      run.log(`workload setup: ${JSON.stringify(details)}`);
+    },
+    async openClient(thread) {
+      // Threads spread over nodes round-robin; a new process (after an info) keeps its thread's node.
+      const node = cluster.nodes[thread % cluster.nodes.length];
+      return workload.client(cluster.client(), node, wopts);
+    },
+    faults: (target) => buildFaults(req.config.faults, target, {
+      seed: req.config.seed, interval: req.config.faultIntervalS * 1e9, log: (m) => run.log(m),
+    }),
+    extraResults() {
+      const s = cluster.journal.stats();
+      return {
+        messages: s,
+        crashes: cluster.crashes.map((c) => ({ node: c.node, pid: c.pid, code: c.code, signal: c.signal })),
+        clockOffsets: cluster.clock?.clockOffsets(),
+      };
+    },
+    targetVerdicts(): Record<string, CheckResult> {
+      // Lines a node printed that are not Maelstrom messages: the node broke the protocol.
+      const count = cluster.protocolErrorCount;
+      const examples = cluster.protocolErrors.slice(0, 10);
+      return {
+        'node-protocol': count === 0
+          ? { valid: true, count: 0 }
+          : { valid: false, count, examples, reason: `${count} line(s) printed by nodes were not valid Maelstrom messages (see examples)` },
+      };
+    },
+  };
+}
+
+export const maelstromTarget: TargetEntry = {
+  name: 'maelstrom',
+  summary: 'any binary speaking the Maelstrom node protocol (JSON lines on stdin/stdout), over a routed network; no root needed',
+  workloads: Object.keys(WORKLOADS),
+  flags: MAELSTROM_FLAGS,
+  preflight(req) {
+    checkBin(str(req, 'bin'));
+    getWorkload(req.workload);
+    const l = str(req, 'latency');
+    if (l !== undefined) parseLatency(l);
+    workloadOptions(req, []);
+  },
+  plan(req, run, ctx) {
+    const args = req.flags.get('arg');
+    return maelstromPlan(req, run, ctx, checkBin(str(req, 'bin')), Array.isArray(args) ? args : typeof args === 'string' ? [args] : []);
+  },
+};

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { any, clients, createRng, phases, simulate, timeLimit } from '../../../harness/generator/index.js';
+import { InputError } from '../../../harness/history/errors.js';
+import { buildFaults, FAULT_NAMES, parseFaultNames } from '../../../harness/nemesis/index.js';
+import { ALL_CAPS, driveNemesis, fakeTarget, MS, S, schedule } from './fake-target.js';
+
+const ALL = ['partition', 'kill', 'pause', 'clock', 'loss', 'latency'];
+const fake = (ms: number) => Promise.resolve(void ms);
+
+describe('fault names', () => {
+  it('accepts lists and comma-separated entries, without duplicates', () => {
+    expect(parseFaultNames(['partition,kill', ' clock ', 'kill', ''])).toEqual(['partition', 'kill', 'clock']);
+  });
+
+  it('rejects an unknown name with an input error listing the valid ones', () => {
+    expect(() => buildFaults(['partition', 'bitflip'], fakeTarget())).toThrow(InputError);
+    expect(() => buildFaults(['bitflip'], fakeTarget())).toThrow(
+      `unknown fault 'bitflip'; valid faults are ${FAULT_NAMES.join(', ')}`,
+    );
+  });
+
+  it('rejects a non-positive interval', () => {
+    expect(() => buildFaults(['kill'], fakeTarget(), { interval: 0 })).toThrow(/fault interval must be a positive/);
+  });
+});
+
+describe('buildFaults', () => {
+  it('none builds nothing: no ops, a nemesis that handles nothing and heals nothing', async () => {
+    const faults = buildFaults(['none'], fakeTarget());
+    expect(faults.packages).toEqual([]);
+    expect(faults.unsupported).toEqual([]);
+    expect(faults.nemesis.fs).toEqual([]);
+    expect(simulate(faults.generator, { concurrency: 2 })).toEqual([]);
+    expect(simulate(faults.finalGenerator, { concurrency: 2 })).toEqual([]);
+    await expect(faults.nemesis.teardown()).resolves.toBeUndefined();
+  });
+
+  it('composes every family in heal order, one nemesis routing each f', () => {
+    const faults = buildFaults([...ALL].reverse(), fakeTarget(), { seed: 1 });
+    expect(faults.packages.map((p) => p.name)).toEqual(['partition', 'loss', 'latency', 'clock', 'pause', 'kill']);
+    expect(faults.unsupported).toEqual([]);
+    expect(faults.nemesis.fs).toEqual([
+      'start-partition', 'stop-partition', 'start-loss', 'stop-loss', 'start-latency', 'stop-latency',
+      'bump-clock', 'strobe-clock', 'reset-clock', 'pause', 'resume', 'kill', 'start',
+    ]);
+    expect(schedule(simulate(faults.finalGenerator, { concurrency: 3 }))).toEqual([
+      'stop-partition@0', 'stop-loss@0.001', 'stop-latency@0.002', 'reset-clock@0.003', 'resume@0.004', 'start@0.005',
+    ]);
+  });
+
+  it('runs the families side by side, shifted within an interval, on the nemesis thread only', () => {
+    const faults = buildFaults(['partition', 'kill'], fakeTarget(), { seed: 1, interval: 4 * S });
+    const gen = timeLimit(17 * S, clients(() => ({ f: 'read' }), faults.generator));
+    const history = simulate(gen, { concurrency: 3, seed: 1, completer: () => ({ type: 'ok', latencyNs: 100 * MS }) });
+    for (const op of history) expect(op.process === 'nemesis').toBe(op.f !== 'read');
+    expect(schedule(history).filter((s) => !s.startsWith('read'))).toEqual([
+      'start-partition@4', 'kill@6', 'stop-partition@8', 'start@10', 'start-partition@12', 'kill@14', 'stop-partition@16',
+    ]);
+  });
+
+  it('the same seed gives the same schedule, another seed another one', () => {
+    const run = (seed: number) => {
+      const faults = buildFaults(ALL, fakeTarget(), { seed });
+      return simulate(faults.generator, { concurrency: 2, seed, maxTimeNs: 300 * S }).map((o) => [o.time, o.f, o.value]);
+    };
+    expect(run(11)).toEqual(run(11));
+    expect(run(11)).not.toEqual(run(12));
+  });
+
+  it("a family's choices do not depend on which other families are enabled", async () => {
+    const kills = async (names: string[]) => {
+      const target = fakeTarget();
+      const faults = buildFaults(names, target, { rng: createRng('x') });
+      for (let i = 0; i < 5; i++) await faults.nemesis.invoke({ f: 'kill', value: 'minority' });
+      return target.calls.filter((c) => c.startsWith('kill'));
+    };
+    expect(await kills(['kill'])).toEqual(await kills(['partition', 'kill', 'clock']));
+  });
+
+  it('reports what the target cannot take, naming the missing capability', () => {
+    const target = fakeTarget({ caps: ['net', 'pausable'], extra: { clockUnsupportedReason: 'libfaketime is not installed' } });
+    const faults = buildFaults(ALL, target);
+    expect(faults.packages.map((p) => p.name)).toEqual(['partition', 'loss', 'latency', 'pause']);
+    expect(faults.unsupported).toEqual([
+      { fault: 'partition:primaries', reason: 'partition:primaries: the target offers no report of its current primaries' },
+      { fault: 'clock', reason: 'clock: the target offers no clock control (libfaketime is not installed)' },
+      { fault: 'kill', reason: 'kill: the target offers no killing and restarting of nodes' },
+    ]);
+    expect(faults.nemesis.fs).not.toContain('kill');
+  });
+
+  it('an op no enabled family handles fails clearly', async () => {
+    const faults = buildFaults(['kill'], fakeTarget());
+    await expect(faults.nemesis.invoke({ f: 'start-partition', value: 'halves' })).rejects.toThrow(
+      /no enabled fault handles the nemesis op start-partition; handled: kill, start/,
+    );
+  });
+});
+
+describe('the composed nemesis', () => {
+  it('a whole driven run, healed by the final generator, leaves the cluster healthy', async () => {
+    const target = fakeTarget();
+    const faults = buildFaults(ALL, target, { seed: 3, sleep: fake, interval: 5 * S });
+    const history = await driveNemesis(phases(faults.generator), faults.nemesis, { seed: 3, untilNs: 120 * S });
+    expect(history.filter((o) => o.type === 'info' && o.error !== undefined)).toEqual([]);
+    expect(new Set(history.map((o) => o.f))).toEqual(new Set(faults.nemesis.fs));
+    await driveNemesis(faults.finalGenerator, faults.nemesis);
+    expect(target.healthy()).toBe(true);
+  });
+
+  it('teardown heals everything after partial failures, and never throws', async () => {
+    const target = fakeTarget();
+    const logs: string[] = [];
+    const faults = buildFaults(ALL, target, { seed: 3, sleep: fake, log: (m) => logs.push(m) });
+    const n = faults.nemesis;
+    target.fail('kill n2', { after: true });
+    await n.invoke({ f: 'kill', value: ['n2', 'n3'] }).catch(() => undefined);
+    await n.invoke({ f: 'pause', value: ['n4'] });
+    await n.invoke({ f: 'bump-clock', value: { n1: 5000 } });
+    target.fail('partition', { after: true });
+    await n.invoke({ f: 'start-partition', value: 'majorities-ring' }).catch(() => undefined);
+    await n.invoke({ f: 'start-loss', value: { p: 0.5 } });
+    await n.invoke({ f: 'start-latency', value: { dist: { kind: 'constant', ms: 100 } } });
+    target.fail('start n3');
+    await n.invoke({ f: 'start', value: 'all' }).catch(() => undefined);
+    expect(target.healthy()).toBe(false);
+
+    // Every heal fails once: teardown logs them, carries on, and a second teardown finishes the job.
+    for (const call of ['partition', 'loss', 'latency', 'clock n1', 'resume', 'start']) target.fail(call);
+    await expect(n.teardown()).resolves.toBeUndefined();
+    expect(logs).toHaveLength(6);
+    await n.teardown();
+    expect(target.healthy()).toBe(true);
+    expect(target.down.size + target.paused.size).toBe(0);
+  });
+
+  it('teardown survives a member that throws despite its contract', async () => {
+    const target = fakeTarget({ caps: ALL_CAPS.filter((c) => c !== 'clock') });
+    const logs: string[] = [];
+    const faults = buildFaults(['partition', 'kill'], target, { log: (m) => logs.push(m) });
+    faults.packages[0].nemesis.teardown = () => Promise.reject(new Error('boom'));
+    await faults.nemesis.invoke({ f: 'kill', value: ['n1'] });
+    await expect(faults.nemesis.teardown()).resolves.toBeUndefined();
+    expect(logs).toEqual(['nemesis teardown (start-partition, stop-partition) failed: boom']);
+    expect(target.down.size).toBe(0);
+  });
+
+  it('works with the run lifecycle shape: phases of a time limit, then the final generator', () => {
+    const faults = buildFaults(['pause', 'loss'], fakeTarget(), { seed: 1, interval: 3 * S });
+    const gen = phases(timeLimit(10 * S, any(clients(() => ({ f: 'read' })), faults.generator)), faults.finalGenerator);
+    const nemesisOps = simulate(gen, { concurrency: 2, completer: () => ({ type: 'ok', latencyNs: 50 * MS }) }).filter(
+      (o) => o.process === 'nemesis' && o.type === 'invoke',
+    );
+    expect(nemesisOps.map((o) => o.f)).toEqual(['start-loss', 'pause', 'stop-loss', 'resume', 'start-loss', 'stop-loss', 'resume']);
+  });
+});
