@@ -41,6 +41,7 @@ export { limit, once, repeat, untilOk } from './counting.js';
 export { phases, synchronize } from './phases.js';
 export type { OpRewrite } from './ops.js';
 export { log, map } from './ops.js';
+export { ownRng } from './own-rng.js';
 
 export type { Completion, InterpreterOptions, Step } from './interpreter.js';
 export { Interpreter } from './interpreter.js';

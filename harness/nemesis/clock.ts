@@ -140,7 +140,9 @@ function clockNemesis(ctx: FaultContext, clock: ClockControl, s: Settings): Neme
     const nodes = await resolveNodes(spec.nodes ?? 'random-subset', target.nodes, rng, target.primaries);
     const deltaMs = spec.deltaMs ?? logUniform(rng, s.minOffsetMs, s.maxOffsetMs);
     const periodMs = spec.periodMs ?? logUniform(rng, 1, s.maxStrobePeriodMs);
-    const durationMs = spec.durationMs ?? s.strobeDurationMs;
+    // A strobe holds the nemesis thread; by default it ends within one fault interval, so it never
+    // pushes the rest of the schedule back.
+    const durationMs = spec.durationMs ?? Math.min(s.strobeDurationMs, ctx.interval / 1e6);
     for (const [name, v] of [['deltaMs', deltaMs], ['periodMs', periodMs], ['durationMs', durationMs]] as const) {
       if (!Number.isFinite(v) || v <= 0) throw new Error(`strobe-clock: ${name} must be a positive number of ms, got ${v}`);
     }

@@ -1,4 +1,4 @@
-import { clients, nemesis as onNemesis, phases, sleep, timeLimit, any } from '../generator/index.js';
+import { any, clients, createRng, nemesis as onNemesis, ownRng, phases, sleep, timeLimit } from '../generator/index.js';
 import type { GenLike } from '../generator/index.js';
 import { HistoryWriter } from '../history/jsonl-writer.js';
 import type { Op } from '../history/op.js';
@@ -116,12 +116,15 @@ export async function runTest(
     for (const u of unsupported) run.log(`fault unsupported: ${u.fault}: ${u.reason}`);
     await faults.nemesis.setup?.();
     const wl = plan.workload;
+    const root = createRng(config.seed);
     const gen = phases(
       // A workload paces itself at workloadOptions.rate (workloads/common.ts `paced`) and puts its
       // ops on the client threads; wrapping it in another stagger here would halve the rate.
+      // Clients and nemesis each draw from a stream of their own, counted in their own invocations,
+      // so the same seed gives the same faults and the same client ops whatever the timing.
       timeLimit(config.timeLimitS * 1e9, any(
-        clients(wl.generator(plan.workloadOptions)),
-        onNemesis(faults.generator),
+        clients(ownRng(root.fork('clients'), (e) => e.type === 'invoke' && e.process !== 'nemesis', wl.generator(plan.workloadOptions))),
+        onNemesis(ownRng(root.fork('nemesis'), (e) => e.type === 'invoke' && e.process === 'nemesis', faults.generator)),
       )),
       onNemesis(faults.finalGenerator),
       sleep(config.quietS * 1e9),

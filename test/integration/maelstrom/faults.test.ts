@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAKETIME_LIB, RpcTimeout } from '../../../targets/maelstrom/index.js';
 import { alive, journalLines, startCluster, teardownAll, until } from './helpers.js';
+import { skipUnless } from '../../support/require.js';
 
 afterEach(teardownAll);
 
@@ -63,7 +64,7 @@ describe('maelstrom node faults', () => {
   });
 
   it('skews a node\'s Date.now() by about the offset through libfaketime', async (ctx) => {
-    ctx.skip(!HAVE_FAKETIME, `libfaketime is not installed (${FAKETIME_LIB}); apt-get install -y faketime libfaketime`);
+    skipUnless(ctx, HAVE_FAKETIME, `libfaketime is not installed (${FAKETIME_LIB}); apt-get install -y faketime libfaketime`);
     const c = await startCluster('clock.mjs', { nodeCount: 2 });
     expect(c.clock).toBeDefined();
     const conn = c.client();

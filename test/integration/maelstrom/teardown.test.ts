@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnClosed, FAKETIME_LIB } from '../../../targets/maelstrom/index.js';
 import { alive, startCluster, teardownAll, tempDir, until } from './helpers.js';
+import { skipUnless } from '../../support/require.js';
 
 afterEach(teardownAll);
 
@@ -32,7 +33,7 @@ describe('maelstrom teardown', () => {
   });
 
   it('removes libfaketime\'s shm files of killed nodes', async (ctx) => {
-    ctx.skip(!fs.existsSync(FAKETIME_LIB), `libfaketime is not installed (${FAKETIME_LIB})`);
+    skipUnless(ctx, fs.existsSync(FAKETIME_LIB), `libfaketime is not installed (${FAKETIME_LIB})`);
     const c = await startCluster('echo.mjs', { nodeCount: 2 });
     const pid = c.pidOf('n0')!;
     await until(() => shmOf(pid).length > 0, 2_000, 'libfaketime to create its shm files');

@@ -6,6 +6,7 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAKETIME_LIB, detectFaketime, offsetText } from '../../../targets/maelstrom/index.js';
+import { skipUnless } from '../../support/require.js';
 
 describe('detectFaketime', () => {
   const lib = fs.existsSync(FAKETIME_LIB) ? FAKETIME_LIB : undefined;
@@ -18,7 +19,7 @@ describe('detectFaketime', () => {
   });
 
   it('refuses Go binaries and static binaries, which a preload cannot skew', (ctx) => {
-    ctx.skip(lib === undefined, 'libfaketime is not installed');
+    skipUnless(ctx, lib !== undefined, 'libfaketime is not installed');
     const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'ft-unit-'));
     const fake = Buffer.alloc(256);
     fake.writeUInt32BE(0x7f454c46, 0);
