@@ -139,9 +139,9 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   await target.preflight?.(req);
   out(`faultline run: ${req.config.name}, seed ${req.config.seed}, ${req.config.timeLimitS} s, faults ${req.config.faults.join(',') || 'none'}`);
   const { dir, results } = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx));
+  // A run that broke off before recording anything (the cluster never came up) has nothing to
+  // check: the message names the cause, and the run directory keeps the node logs.
+  if (results.error && results.ops === 0) throw new InputError(`${results.error}\n(run directory: ${dir})`);
   out(summarize(dir, results));
-  // A run that broke off before recording anything (the cluster never came up) is a usage problem:
-  // the message names the cause; nothing else happened.
-  if (results.error && results.ops === 0) throw new InputError(`${results.error} (run directory: ${dir})`);
   return results.valid === true ? 0 : results.valid === false ? 1 : 2;
 }
