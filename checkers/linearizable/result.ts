@@ -41,6 +41,14 @@ export function summarize(
     valid, checker: 'linearizable', model, ops, partitions: verdicts.length,
     failedPartitions: failed, unknownPartitions: unknown, skippedPartitions: skipped, failures, elapsedMs, steps,
   };
+  if (valid === false) {
+    // One line for summaries: which key, and the op that could not be linearized.
+    const f = failures[0];
+    const where = f?.key === undefined ? '' : ` at key ${JSON.stringify(f.key)}`;
+    const what = f?.blocking ? `: ${f.blocking.description} (process ${f.blocking.process}, index ${f.blocking.index}) cannot be linearized` : '';
+    res.reason = `${failed} of ${verdicts.length} partition(s) not linearizable${f ? `, first${where}${what}` : ''}; ` +
+      `minimal counterexample of ${f?.counterexample.length ?? '?'} ops in the result`;
+  }
   if (valid === 'unknown') {
     const memory = verdicts.some((v) => v.reason === 'memory');
     res.reason = reason ?? `${unknown} partition(s) had no verdict: the search hit the ${memory ? 'memory cap' : 'time limit'} ` +

@@ -118,6 +118,9 @@ export function summarize(dir: string, r: RunResults): string {
   for (const [name, c] of Object.entries(r.checkers)) {
     const why = typeof c.reason === 'string' ? ` — ${c.reason}` : typeof c.error === 'string' ? ` — ${c.error}` : '';
     lines.push(`  ${name}: ${verdictWord(c.valid)}${why}`);
+    // The first example, when a checker has one that says it in a sentence (protocol breaks).
+    const first = Array.isArray(c.examples) ? (c.examples[0] as { message?: unknown } | undefined) : undefined;
+    if (c.valid === false && typeof first?.message === 'string') lines.push(`    e.g. ${first.message}`);
   }
   for (const u of r.unsupportedFaults) lines.push(`  unsupported fault: ${u.reason}`);
   if (r.interrupted) lines.push(`  interrupted by ${r.interrupted}: the history so far was checked`);

@@ -95,6 +95,9 @@ export async function drive(opts: DriverOptions): Promise<{ stopped: boolean }> 
         const completion: GenCompletion = { process: op.process, type: c.type };
         if (c.value !== undefined) completion.value = c.value;
         if (c.error !== undefined) completion.error = c.error;
+        // The node that answered (Maelstrom clients say), so explanations can name it.
+        const node = (c as { node?: unknown }).node;
+        if (typeof node === 'string') completion.node = node;
         done.push({ thread, completion });
         notify();
       });

@@ -17,9 +17,20 @@ const stamp = (d: Date): string => d.toISOString().replace(/[:]/g, '').replace(/
  */
 export function createRunDir(store: string, test: string, now = new Date()): RunDir {
   const testDir = nodePath.resolve(store, test);
+  fs.mkdirSync(testDir, { recursive: true });
+  // mkdir without `recursive` fails on an existing directory, so two runs started in the same second
+  // never share one: the loser takes the next suffix.
   let dir = nodePath.join(testDir, stamp(now));
-  for (let i = 1; fs.existsSync(dir); i++) dir = nodePath.join(testDir, `${stamp(now)}-${i}`);
-  fs.mkdirSync(nodePath.join(dir, 'nodes'), { recursive: true });
+  for (let i = 1; ; i++) {
+    try {
+      fs.mkdirSync(dir);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      dir = nodePath.join(testDir, `${stamp(now)}-${i}`);
+    }
+  }
+  fs.mkdirSync(nodePath.join(dir, 'nodes'));
   relink(nodePath.join(testDir, 'latest'), dir);
   relink(nodePath.resolve(store, 'latest'), dir);
   const logFd = fs.openSync(nodePath.join(dir, 'harness.log'), 'a');

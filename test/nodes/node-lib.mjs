@@ -33,6 +33,9 @@ export function runNode(handlers, { onInit } = {}) {
       node.callbacks.delete(b.in_reply_to);
       return cb(b);
     }
+    // A late reply (its request already timed out) is dropped: answering it with an error would
+    // make two nodes trade errors forever.
+    if (b.in_reply_to !== undefined) return;
     if (b.type === 'init') {
       node.id = b.node_id;
       node.ids = b.node_ids;

@@ -1,0 +1,97 @@
+/**
+ * What the CLI says when the node binary is the problem — the first thing a new Maelstrom user meets:
+ * a --bin that does not exist, is not executable, dies or stays silent at init, or prints something
+ * that is not JSON. Before any op runs that is exit 254 and a message naming the node, what it did
+ * and what was expected; a node that breaks the protocol mid-run makes the run invalid (exit 1) with
+ * the node-protocol verdict false. Never a stack trace, never a process left behind.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
+import { NODES, cleanupRuns, describeRun, requireBuiltCli, runCli, runDir, type CliRun } from './cli-run.js';
+
+const SHORT = ['--workload', 'echo', '--nodes', '3', '--time-limit', '2s', '--quiet', '0s', '--seed', '5'];
+
+/** Exit 254, no stack trace, nothing left running; returns stderr without the `faultline: ` prefix. */
+function expectUsageError(expect: ExpectStatic, r: CliRun): string {
+  expect(r.leftovers, 'processes left behind').toEqual([]);
+  expect(r.code, describeRun(r)).toBe(254);
+  expect(r.stderr).toMatch(/^faultline: /);
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at .+:\d+:\d+/);
+  return r.stderr.replace(/^faultline: /, '');
+}
+
+beforeAll(requireBuiltCli);
+afterAll(cleanupRuns);
+
+describe.concurrent('faultline run with a node binary that is the problem', () => {
+  it('names a --bin that does not exist, in one line, before creating anything', async ({ expect }) => {
+    const missing = nodePath.join(runDir('missing'), 'no-such-node');
+    const r = await runCli(SHORT, { bin: missing });
+    const msg = expectUsageError(expect, r);
+    expect(msg).toBe(`--bin ${missing} does not exist (or is not a file); pass the path of your node binary\n`);
+    expect(fs.existsSync(r.store)).toBe(false);
+  });
+
+  it('names a --bin that is not executable and says how to fix it', async ({ expect }) => {
+    const plain = nodePath.join(runDir('noexec'), 'echo.mjs');
+    fs.copyFileSync(nodePath.join(NODES, 'echo.mjs'), plain);
+    fs.chmodSync(plain, 0o644);
+    const r = await runCli(SHORT, { bin: plain });
+    const msg = expectUsageError(expect, r);
+    expect(msg).toBe(`--bin ${plain} is not executable; run chmod +x ${plain} (and give a script a #! line)\n`);
+    expect(fs.existsSync(r.store)).toBe(false);
+  });
+
+  it('names every node that exited before init_ok, with its exit code and its stderr', async ({ expect }) => {
+    const r = await runCli(SHORT, { bin: 'no-init.mjs', env: { NO_INIT_EXIT: '3' } });
+    const msg = expectUsageError(expect, r);
+    expect(msg.split('\n')[0]).toBe('maelstrom: 3 of 3 nodes did not initialise: n0, n1, n2');
+    for (const n of ['n0', 'n1', 'n2']) expect(msg).toContain(`  ${n}: exited with code 3 before answering init`);
+    expect(msg).toContain('no-init: starting, will not answer init');
+    expect(msg).toMatch(/print \{"src": "<id>", "dest": "c0", "body": \{"type": "init_ok", "in_reply_to": 1\}\} on stdout/);
+    expect(r.history).toEqual([]);
+  });
+
+  it('names the nodes that never answer init, after the init timeout, and stops them', async ({ expect }) => {
+    const r = await runCli(SHORT, { bin: 'no-init.mjs' });
+    const msg = expectUsageError(expect, r);
+    expect(msg.split('\n')[0]).toBe('maelstrom: 3 of 3 nodes did not initialise: n0, n1, n2');
+    for (const n of ['n0', 'n1', 'n2']) expect(msg).toContain(`  ${n}: did not answer init within 10000 ms`);
+    expect(msg).toMatch(/a node must read \{"src": "c0", .*"type": "init".* and print .*"init_ok"/);
+  }, 90_000);
+
+  it('quotes the non-JSON line a node printed instead of init_ok, and says what was expected', async ({ expect }) => {
+    const r = await runCli([...SHORT, '--nodes', '1'], { bin: 'console-log.mjs' });
+    const msg = expectUsageError(expect, r);
+    expect(msg.split('\n')[0]).toBe('maelstrom: 1 of 1 node did not initialise: n0');
+    const line = "{ src: 'n0', dest: 'c0', body: { type: 'init_ok', in_reply_to: 1 } }";
+    const sentence = msg.split('\n').find((l) => l.includes('printed an invalid message'));
+    expect(sentence, msg).toBeDefined();
+    expect(sentence).toMatch(/^ {2}n0 printed 1 invalid line; the first: n0 printed an invalid message on stdout: it is not JSON \(.+\)\. /);
+    expect(sentence).toContain('Expected one JSON object per line: {"src": "<this node\'s id>", "dest": ');
+    expect(sentence).toContain('print logs and debug output to stderr, never to stdout');
+    expect(sentence!.endsWith(`The line: ${line}`)).toBe(true);
+  }, 90_000);
+
+  it('fails a run whose node prints a non-JSON line mid-run: exit 1, node-protocol false, the line quoted', async ({ expect }) => {
+    const r = await runCli(SHORT, { bin: 'bad-json.mjs' });
+    expect(r.leftovers, 'processes left behind').toEqual([]);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}node-protocol: INVALID — \d+ line\(s\) printed by nodes were not valid Maelstrom messages/m);
+    const np = r.results!.checkers['node-protocol'];
+    expect(np.valid).toBe(false);
+    // Each node prints one banner line at init; each of its echo replies lacks "type".
+    const banners = np.examples.filter((e: { problem: string }) => e.problem.startsWith('it is not JSON'));
+    expect(banners.map((e: { node: string }) => e.node).sort()).toEqual(['n0', 'n1', 'n2']);
+    for (const e of banners) {
+      expect(e.line).toBe(`DEBUG ${e.node}: ready to serve {not json}`);
+      expect(e.message).toMatch(new RegExp(`^${e.node} printed an invalid message on stdout: it is not JSON .*Expected one JSON object per line.*The line: DEBUG ${e.node}: `));
+    }
+    const typeless = np.examples.find((e: { problem: string }) => e.problem === 'its body has no "type"');
+    expect(typeless?.expected).toMatch(/a body with a string "type"/);
+    // The replies never reached the client: every echo timed out (info), none counted as an echo.
+    expect(r.results!.checkers.echo.ok).toBe(0);
+    expect(r.results!.error).toBeUndefined();
+  }, 90_000);
+});
