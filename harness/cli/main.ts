@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { InputError } from '../history/errors.js';
 import { CHECK_HELP, checkCommand } from './check-command.js';
+import { reportCommand } from './report-command.js';
+import { serveCommand } from './serve-command.js';
 import { runCommand } from './run-command.js';
 
 const USAGE = `faultline — Jepsen-style correctness testing
@@ -8,11 +10,15 @@ const USAGE = `faultline — Jepsen-style correctness testing
 Commands:
   run [options]             run a cluster under a workload and faults, then check it (faultline run --help)
   check <history|run-dir>   check a history for linearizability (faultline check --help)
+  report <run-dir>          re-render a stored run's report.html, junit.xml and the store index
+  serve                     serve the store's reports read-only over HTTP (faultline serve --help)
 
 Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad usage or input.`;
 
 const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Promise<number>> = {
   check: checkCommand,
+  report: reportCommand,
+  serve: serveCommand,
   run: runCommand,
 };
 

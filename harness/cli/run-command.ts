@@ -3,7 +3,9 @@
  * Common settings are parsed here; each target adds its own flags (harness/run/targets.ts).
  */
 import { randomInt } from 'node:crypto';
+import fs from 'node:fs';
 import nodePath from 'node:path';
+import { REPORTERS } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
 import { FAULT_NAMES, parseFaultNames } from '../nemesis/index.js';
 import { runTest, type RunConfig, type RunResults } from '../run/run.js';
@@ -12,7 +14,7 @@ import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
 import { parseArgs, parseDuration } from './args.js';
 
 const COMMON_VALUED = ['target', 'workload', 'nemesis', 'nodes', 'time-limit', 'rate', 'concurrency', 'seed',
-  'store', 'name', 'quiet', 'nemesis-interval'] as const;
+  'store', 'name', 'quiet', 'nemesis-interval', 'reporter'] as const;
 
 /** `faultline run --help`, with every target's flags. */
 export function runHelp(): string {
@@ -36,6 +38,7 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
   --name NAME              test name in the store (default <target>-<workload>)
   --quiet 5s               calm after healing, before final reads (default 5s)
   --nemesis-interval 10s   time between a fault's start and stop, and stop and next start (default 10s)
+  --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
 
 Targets:
 ${targets}
@@ -67,7 +70,7 @@ function targetOf(argv: readonly string[]): string {
 }
 
 /** Parses the command line into a request for `target`; every mistake is an InputError. */
-export function parseRunRequest(argv: string[]): { target: TargetEntry; req: RunRequest } {
+export function parseRunRequest(argv: string[]): { target: TargetEntry; req: RunRequest; reporter: string } {
   const target = getTarget(targetOf(argv));
   const valued = [...COMMON_VALUED, ...target.flags.filter((f) => f.kind === 'value').map((f) => f.name)];
   const bools = ['help', ...target.flags.filter((f) => f.kind === 'bool').map((f) => f.name)];
@@ -109,7 +112,11 @@ export function parseRunRequest(argv: string[]): { target: TargetEntry; req: Run
   // The command that replays this run: the same flags with the seed pinned.
   config.command = ['faultline', 'run', ...argv.filter((a, i) => !(a === '--seed' || a.startsWith('--seed=') || argv[i - 1] === '--seed')), '--seed', String(seed)]
     .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-  return { target, req: { config, flags, workload, nodeCount } };
+  const reporter = o('reporter') ?? 'text';
+  if (reporter !== 'text' && !Object.prototype.hasOwnProperty.call(REPORTERS, reporter)) {
+    throw new InputError(`--reporter ${reporter} is not a reporter; choose text, ${Object.keys(REPORTERS).filter((r) => r !== 'text').join(', ')}`);
+  }
+  return { target, req: { config, flags, workload, nodeCount }, reporter };
 }
 
 /** One line per checker, then where the run is stored. */
@@ -127,6 +134,7 @@ export function summarize(dir: string, r: RunResults): string {
   if (r.error) lines.push(`  the run broke off: ${r.error}`);
   lines.push(`${r.ops} history records in ${r.durationS.toFixed(1)} s`);
   lines.push(`results: ${nodePath.join(dir, 'results.json')}`);
+  if (fs.existsSync(nodePath.join(dir, 'report.html'))) lines.push(`report:  ${nodePath.join(dir, 'report.html')}`);
   return lines.join('\n');
 }
 
@@ -138,13 +146,14 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
     out(runHelp());
     return 0;
   }
-  const { target, req } = parseRunRequest(argv);
+  const { target, req, reporter } = parseRunRequest(argv);
   await target.preflight?.(req);
   out(`faultline run: ${req.config.name}, seed ${req.config.seed}, ${req.config.timeLimitS} s, faults ${req.config.faults.join(',') || 'none'}`);
   const { dir, results } = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx));
   // A run that broke off before recording anything (the cluster never came up) has nothing to
   // check: the message names the cause, and the run directory keeps the node logs.
   if (results.error && results.ops === 0) throw new InputError(`${results.error}\n(run directory: ${dir})`);
-  out(summarize(dir, results));
+  if (reporter === 'text') out(summarize(dir, results));
+  else out(REPORTERS[reporter](dir, results).trimEnd());
   return results.valid === true ? 0 : results.valid === false ? 1 : 2;
 }

@@ -8,6 +8,7 @@ import { Progress } from './progress.js';
 import { createRunDir, type RunDir } from './store.js';
 import { onSignals } from './signals.js';
 import nodePath from 'node:path';
+import { writeRunReports, writeStoreIndex } from '../../reports/index.js';
 
 /** Everything that decides a run; written whole to `test.json` so a run can be replayed. */
 export interface RunConfig {
@@ -188,6 +189,13 @@ export async function runTest(
   if (error) results.error = error;
   run.writeJson('results.json', results);
   run.log(`verdict: ${String(valid)}`);
+  try {
+    // report.html and junit.xml never throw for a damaged run; a disk error must not lose the verdict.
+    await writeRunReports(run.dir);
+    writeStoreIndex(config.store);
+  } catch (err) {
+    run.log(`report: ${(err as Error).message}`);
+  }
   run.close();
   return { dir: run.dir, results };
 }

@@ -1,0 +1,289 @@
+/**
+ * What the report derives from a history: client ops paired with their completions (latency,
+ * outcome), counts per f, nemesis activity as bands per fault kind, clock offsets per node, and the
+ * bucketed throughput and latency quantiles the charts draw. Aggregation happens here, at
+ * generation time, so the page embeds hundreds of rows per chart instead of every op.
+ */
+import type { Op } from '../harness/history/op.js';
+
+export type Outcome = 'ok' | 'fail' | 'info' | 'pending';
+
+/** A client op: invoke and completion. Times in seconds since the run started. */
+export interface ClientPair {
+  index: number;
+  completionIndex?: number;
+  process: number;
+  f: string;
+  key?: string | number;
+  start: number;
+  end?: number;
+  latencyMs?: number;
+  outcome: Outcome;
+}
+
+/** A nemesis op: what was asked and what it did. */
+export interface NemesisEvent {
+  f: string;
+  index: number;
+  start: number;
+  end?: number;
+  value: unknown;
+  result?: unknown;
+  type?: Op['type'];
+}
+
+/** A stretch of time a fault was active. */
+export interface Band {
+  fault: string;
+  start: number;
+  end: number;
+  detail: string;
+}
+
+export interface FCounts {
+  f: string;
+  invoke: number;
+  ok: number;
+  fail: number;
+  info: number;
+  /** Invoked, never completed. */
+  pending: number;
+}
+
+export interface Analysis {
+  pairs: ClientPair[];
+  counts: FCounts[];
+  nemesis: NemesisEvent[];
+  bands: Band[];
+  /** Offsets per node over time, when clock faults ran. */
+  clock: { t: number; node: string; offsetMs: number }[];
+  /** Seconds from the first to the last op. */
+  endS: number;
+}
+
+/** Which nemesis f starts a band of which fault, and which f ends it; unknown `start-x` pairs with `stop-x`. */
+const BAND_RULES: Record<string, { fault: string; stops: string[] }> = {
+  'start-partition': { fault: 'partition', stops: ['stop-partition'] },
+  'start-loss': { fault: 'loss', stops: ['stop-loss'] },
+  'start-latency': { fault: 'latency', stops: ['stop-latency'] },
+  'bump-clock': { fault: 'clock', stops: ['reset-clock'] },
+  kill: { fault: 'kill', stops: ['start'] },
+  pause: { fault: 'pause', stops: ['resume'] },
+};
+
+function ruleOf(f: string): { fault: string; stops: string[] } | undefined {
+  if (Object.prototype.hasOwnProperty.call(BAND_RULES, f)) return BAND_RULES[f];
+  const m = /^start-(.+)$/.exec(f);
+  return m ? { fault: m[1], stops: [`stop-${m[1]}`] } : undefined;
+}
+
+const CLOCK_FS = new Set(['bump-clock', 'strobe-clock', 'reset-clock']);
+
+const secs = (ns: number): number => ns / 1e9;
+
+function pairClientOps(history: readonly Op[]): { pairs: ClientPair[]; counts: FCounts[] } {
+  const open = new Map<number, ClientPair>();
+  const pairs: ClientPair[] = [];
+  const counts = new Map<string, FCounts>();
+  const countOf = (f: string): FCounts => {
+    let c = counts.get(f);
+    if (!c) counts.set(f, (c = { f, invoke: 0, ok: 0, fail: 0, info: 0, pending: 0 }));
+    return c;
+  };
+  for (const op of history) {
+    if (typeof op.process !== 'number') continue;
+    if (op.type === 'invoke') {
+      const p: ClientPair = { index: op.index, process: op.process, f: op.f, start: secs(op.time), outcome: 'pending' };
+      if (op.key !== undefined) p.key = op.key;
+      open.set(op.process, p);
+      pairs.push(p);
+      countOf(op.f).invoke++;
+      continue;
+    }
+    const p = open.get(op.process);
+    countOf(op.f)[op.type === 'ok' || op.type === 'fail' || op.type === 'info' ? op.type : 'info']++;
+    if (!p) continue;
+    open.delete(op.process);
+    p.completionIndex = op.index;
+    p.end = secs(op.time);
+    p.latencyMs = Math.max(0, (p.end - p.start) * 1e3);
+    p.outcome = op.type;
+  }
+  for (const p of open.values()) countOf(p.f).pending++;
+  return { pairs, counts: [...counts.values()].sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0)) };
+}
+
+function nemesisEvents(history: readonly Op[]): NemesisEvent[] {
+  const out: NemesisEvent[] = [];
+  let open: NemesisEvent | undefined;
+  for (const op of history) {
+    if (op.process !== 'nemesis') continue;
+    if (op.type === 'invoke') {
+      open = { f: op.f, index: op.index, start: secs(op.time), value: op.value };
+      out.push(open);
+    } else if (open && open.f === op.f) {
+      open.end = secs(op.time);
+      open.result = op.value;
+      open.type = op.type;
+      open = undefined;
+    } else {
+      // A completion without its invoke (an imported history): a point event.
+      out.push({ f: op.f, index: op.index, start: secs(op.time), end: secs(op.time), value: undefined, result: op.value, type: op.type });
+    }
+  }
+  return out;
+}
+
+/** Bands from nemesis events: a start op opens its fault, the matching stop closes it; open ones run to `endS`. */
+export function bandsOf(events: readonly NemesisEvent[], endS: number): Band[] {
+  const bands: Band[] = [];
+  const open = new Map<string, { start: number; detail: string; stops: string[] }>();
+  for (const e of events) {
+    if (e.f === 'strobe-clock') {
+      // A strobe flips clocks for the duration of its own op.
+      bands.push({ fault: 'clock strobe', start: e.start, end: e.end ?? endS, detail: detailOf(e) });
+      continue;
+    }
+    const rule = ruleOf(e.f);
+    if (rule) {
+      if (!open.has(rule.fault)) open.set(rule.fault, { start: e.start, detail: detailOf(e), stops: rule.stops });
+      continue;
+    }
+    for (const [fault, o] of open) {
+      if (o.stops.includes(e.f)) {
+        bands.push({ fault, start: o.start, end: e.end ?? e.start, detail: o.detail });
+        open.delete(fault);
+      }
+    }
+  }
+  for (const [fault, o] of open) bands.push({ fault, start: o.start, end: Math.max(o.start, endS), detail: `${o.detail} (never healed in the history)` });
+  return bands.sort((a, b) => a.start - b.start);
+}
+
+function detailOf(e: NemesisEvent): string {
+  const r = e.result ?? e.value;
+  let s: string;
+  try {
+    s = JSON.stringify(r) ?? '';
+  } catch {
+    s = String(r);
+  }
+  return `${e.f} ${s.length > 160 ? `${s.slice(0, 159)}…` : s}`;
+}
+
+/** Clock offsets from the completions of clock ops (each records the offsets it left behind). */
+function clockOffsets(events: readonly NemesisEvent[], endS: number): Analysis['clock'] {
+  const rows: Analysis['clock'] = [];
+  const current = new Map<string, number>();
+  for (const e of events) {
+    if (!CLOCK_FS.has(e.f)) continue;
+    const offsets = (e.result as { offsets?: unknown } | undefined)?.offsets;
+    if (typeof offsets !== 'object' || offsets === null) continue;
+    for (const [node, v] of Object.entries(offsets as Record<string, unknown>)) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      if (!current.has(node)) rows.push({ t: 0, node, offsetMs: 0 });
+      current.set(node, v);
+      rows.push({ t: e.end ?? e.start, node, offsetMs: v });
+    }
+  }
+  for (const [node, v] of current) rows.push({ t: endS, node, offsetMs: v });
+  return rows;
+}
+
+/** Pairs and aggregates a whole history. */
+export function analyze(history: readonly Op[]): Analysis {
+  const { pairs, counts } = pairClientOps(history);
+  const nemesis = nemesisEvents(history);
+  let endS = 0;
+  for (const op of history) endS = Math.max(endS, secs(op.time));
+  return { pairs, counts, nemesis, bands: bandsOf(nemesis, endS), clock: clockOffsets(nemesis, endS), endS };
+}
+
+/** The q-quantile (0..1) of sorted numbers, nearest rank. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/** A round bucket width (1, 2 or 5 × 10^k seconds) giving about `n` buckets over `span`. */
+export function niceStep(span: number, n: number): number {
+  const raw = Math.max(span / n, 1e-6);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (raw <= m * mag) return m * mag;
+  return 10 * mag;
+}
+
+/** Completions per second by outcome, per time bucket. */
+export function throughput(pairs: readonly ClientPair[], endS: number): { t: number; outcome: string; rate: number }[] {
+  const w = niceStep(endS, 100);
+  const buckets = new Map<string, number>();
+  for (const p of pairs) {
+    if (p.end === undefined) continue;
+    const b = Math.floor(p.end / w) * w;
+    const k = `${b.toFixed(6)}|${p.outcome}`;
+    buckets.set(k, (buckets.get(k) ?? 0) + 1);
+  }
+  return [...buckets].map(([k, n]) => {
+    const [t, outcome] = k.split('|');
+    return { t: Number(t), outcome, rate: n / w };
+  }).sort((a, b) => a.t - b.t);
+}
+
+/** Latency quantiles (p50, p95, p99, max) per f per time bucket, by invoke time. */
+export function latencyQuantiles(pairs: readonly ClientPair[], endS: number): { t: number; f: string; q: string; ms: number }[] {
+  const w = niceStep(endS, 40);
+  const groups = new Map<string, number[]>();
+  for (const p of pairs) {
+    if (p.latencyMs === undefined) continue;
+    const k = `${(Math.floor(p.start / w) * w).toFixed(6)}|${p.f}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(p.latencyMs);
+  }
+  const rows: { t: number; f: string; q: string; ms: number }[] = [];
+  for (const [k, g] of groups) {
+    const [t, f] = k.split('|');
+    g.sort((a, b) => a - b);
+    for (const [q, v] of [['p50', 0.5], ['p95', 0.95], ['p99', 0.99], ['max', 1]] as const) {
+      rows.push({ t: Number(t), f, q, ms: Math.max(quantile(g, v), 0.001) });
+    }
+  }
+  return rows.sort((a, b) => a.t - b.t);
+}
+
+/** Overall latency quantiles per f, for the static table. */
+export function latencyTable(pairs: readonly ClientPair[]): { f: string; n: number; p50: number; p90: number; p99: number; max: number }[] {
+  const byF = new Map<string, number[]>();
+  for (const p of pairs) {
+    if (p.latencyMs === undefined) continue;
+    let g = byF.get(p.f);
+    if (!g) byF.set(p.f, (g = []));
+    g.push(p.latencyMs);
+  }
+  return [...byF].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, g]) => {
+    g.sort((a, b) => a - b);
+    return { f, n: g.length, p50: quantile(g, 0.5), p90: quantile(g, 0.9), p99: quantile(g, 0.99), max: g[g.length - 1] };
+  });
+}
+
+/**
+ * The points of the latency scatter: every op when there are few, else every non-ok op (they are
+ * what a reader looks for) and an even sample of the ok ones, `cap` in all.
+ */
+export function latencyPoints(pairs: readonly ClientPair[], cap: number): { points: { t: number; ms: number; f: string; outcome: string; index: number; process: number }[]; total: number } {
+  const done = pairs.filter((p) => p.latencyMs !== undefined);
+  let chosen = done;
+  if (done.length > cap) {
+    const rare = done.filter((p) => p.outcome !== 'ok').slice(0, cap);
+    const ok = done.filter((p) => p.outcome === 'ok');
+    const room = cap - rare.length;
+    const stride = ok.length / Math.max(1, room);
+    const sample: ClientPair[] = [];
+    for (let i = 0; i < room && Math.floor(i * stride) < ok.length; i++) sample.push(ok[Math.floor(i * stride)]);
+    chosen = [...rare, ...sample].sort((a, b) => a.start - b.start);
+  }
+  return {
+    points: chosen.map((p) => ({ t: p.start, ms: Math.max(p.latencyMs!, 0.001), f: p.f, outcome: p.outcome, index: p.index, process: p.process })),
+    total: done.length,
+  };
+}

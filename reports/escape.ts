@@ -1,0 +1,55 @@
+/**
+ * Escaping for the one-file report: HTML text and attributes, JSON inside `<script>` blocks, and
+ * XML for JUnit. Everything a run holds (values, keys, node names, logs) is user data and may
+ * contain markup; nothing from a run ever reaches the page unescaped.
+ */
+
+const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML content and for double- or single-quoted attribute values. */
+export function esc(text: unknown): string {
+  return String(text).replace(/[&<>"']/g, (c) => HTML[c]);
+}
+
+/**
+ * JSON that is safe inside `<script type="application/json">`: `<`, `>` and `&` become `\u003c` etc.,
+ * so `</script>` or `<!--` in data can never end or alter the block; U+2028/2029 are escaped too so
+ * the text is also valid as a JS literal. `JSON.parse` of the result gives the value back.
+ */
+export function jsonForScript(value: unknown): string {
+  const json = JSON.stringify(value) ?? 'null';
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A short, single-line rendering of any JSON value, for table cells and bar labels. */
+export function show(value: unknown, max = 200): string {
+  let s: string;
+  if (value === undefined) s = '';
+  else if (typeof value === 'string') s = value;
+  else {
+    try {
+      s = JSON.stringify(value) ?? String(value);
+    } catch {
+      s = String(value);
+    }
+  }
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+// XML 1.0 forbids most control characters even when escaped; a node's log may contain any byte.
+// eslint-disable-next-line no-control-regex
+const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+
+/** Escapes text for XML content and attributes, dropping characters XML cannot carry. */
+export function xmlEsc(text: unknown): string {
+  return String(text)
+    .replace(XML_INVALID, '\ufffd')
+    .replace(/[&<>"']/g, (c) => (c === "'" ? '&apos;' : HTML[c]));
+}
+
+/** Bytes as `12.3 KB`. */
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,156 @@
+/**
+ * Assembles `report.html`: one file with the run's data embedded as escaped JSON, the compiled vega
+ * charts, vega's runtime and the viewer script inlined, and every verdict, count, config value and
+ * counterexample rendered server-side so the page reads without JavaScript. A strict CSP forbids
+ * any network request; our scripts carry a nonce, so markup injected through data could not run
+ * even if escaping failed (it does not: see the escaping test).
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import nodePath from 'node:path';
+import type { PartitionFailure } from '../checkers/linearizable/explain.js';
+import type { Op } from '../harness/history/op.js';
+import { analyze, type Analysis } from './analysis.js';
+import { buildCharts, type Chart } from './charts.js';
+import { checkerDetails } from './checker-details.js';
+import { esc, jsonForScript } from './escape.js';
+import { failureHtml } from './lin-timeline.js';
+import type { MessageCounts } from './messages.js';
+import type { RunData } from './run-data.js';
+import { badge, configSection, flatCheckers, historySection, latencyTableHtml, logsSection, nemesisSection, verdictSection } from './sections.js';
+import { REPORT_CSS } from './styles.js';
+import { runSummary, verdictClass } from './summary.js';
+import { VIEWER_JS } from './viewer-script.js';
+
+/** Ops embedded for the history table at most (about 60 bytes each). */
+export const MAX_EMBEDDED_OPS = 250_000;
+
+let vegaSource: string | undefined;
+
+/** vega's browser build, read once from node_modules. */
+export function vegaRuntime(): string {
+  if (vegaSource === undefined) {
+    // vega's exports map hides the browser build; its schema sits in the same build/ folder.
+    const require = createRequire(import.meta.url);
+    const file = nodePath.join(nodePath.dirname(require.resolve('vega/vega-schema.json')), 'vega.min.js');
+    // A defensive cut: the build holds no `</script`, but a future one must not end our block early.
+    vegaSource = fs.readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script');
+  }
+  return vegaSource;
+}
+
+/** A section built by `build`, or a note saying why it could not be: one broken part never loses the page. */
+function guarded(id: string, title: string, build: () => string): string {
+  try {
+    return build();
+  } catch (err) {
+    return `<section id="${esc(id)}"><h2>${esc(title)}</h2><p class="error">This section could not be rendered: ${esc((err as Error).message)}</p></section>`;
+  }
+}
+
+const isLinFailure = (r: Record<string, unknown>): boolean => Array.isArray(r.failures) && typeof r.failedPartitions === 'number';
+
+function chartsSection(charts: Chart[], a: Analysis): string {
+  const main = charts.filter((c) => c.id !== 'nemesis');
+  if (main.length === 0) return '<section id="charts"><h2>Charts</h2><p class="muted">No completed client ops to chart.</p></section>';
+  const figs = main.map((c) => `<figure data-chart="${esc(c.id)}"><figcaption>${esc(c.title)}</figcaption>${c.note ? `<p class="muted">${esc(c.note)}</p>` : ''}<div class="chart-canvas"></div></figure>`);
+  return `<section id="charts"><h2>Charts</h2><noscript><p class="muted">The charts need JavaScript; the numbers behind them follow.</p></noscript>${figs.join('')}<h3>Latency per f</h3>${latencyTableHtml(a)}</section>`;
+}
+
+function linSection(run: RunData, a: Analysis): string {
+  const lin = flatCheckers(run.results?.checkers).filter(([, r]) => isLinFailure(r));
+  if (lin.length === 0) return '';
+  const byIndex = new Map<number, Op>(run.history.map((op) => [op.index, op]));
+  const parts = ['<section id="linearizability"><h2>Linearizability</h2>'];
+  for (const [name, r] of lin) {
+    const failures = r.failures as PartitionFailure[];
+    parts.push(`<h3 id="checker-${esc(encodeURIComponent(name))}">${esc(name)} ${badge(r.valid)}</h3>`);
+    parts.push(`<p>Model <code>${esc(r.model)}</code>; ${esc(r.ops)} ops in ${esc(r.partitions)} partition(s); ${esc(r.failedPartitions)} failed${(r.failedPartitions as number) > failures.length ? `, the first ${failures.length} explained` : ''}.${r.reason ? ` ${esc(r.reason)}` : ''}</p>`);
+    for (const f of failures) parts.push(failureHtml(f, byIndex, a.pairs));
+  }
+  parts.push('</section>');
+  return parts.join('');
+}
+
+function checkersSection(run: RunData): string {
+  const others = flatCheckers(run.results?.checkers).filter(([, r]) => !isLinFailure(r));
+  if (others.length === 0) return '';
+  return `<section id="checkers"><h2>Checker details</h2>${others.map(([name, r]) =>
+    `<h3 id="checker-${esc(encodeURIComponent(name))}">${esc(name)} ${badge(r.valid)}</h3>${checkerDetails(name, r)}`).join('')}</section>`;
+}
+
+const TYPES = ['invoke', 'ok', 'fail', 'info'];
+
+/**
+ * Compact history rows for the embedded table: [index, time µs, process, type code, f code, value,
+ * key, node, error] with trailing nulls dropped, f and type as indexes into `fs` and `types`. At
+ * 100,000 ops this halves the page against plain op objects (bench/report.ts).
+ */
+function compactHistory(history: readonly Op[]): { fs: string[]; types: string[]; ops: unknown[][] } {
+  const fs: string[] = [];
+  const fIndex = new Map<string, number>();
+  const ops = history.slice(0, MAX_EMBEDDED_OPS).map((o) => {
+    let f = fIndex.get(o.f);
+    if (f === undefined) { fIndex.set(o.f, (f = fs.length)); fs.push(o.f); }
+    const t = TYPES.indexOf(o.type);
+    const row: unknown[] = [o.index, Math.round(o.time / 1e3), o.process, t < 0 ? String(o.type) : t, f, o.value ?? null, o.key ?? null, o.node ?? null, o.error ?? null];
+    while (row.length > 6 && row[row.length - 1] === null) row.pop();
+    return row;
+  });
+  return { fs, types: TYPES, ops };
+}
+
+/** The whole page for one run. */
+export function renderReport(run: RunData, messages?: MessageCounts): string {
+  const a = analyze(run.history);
+  let charts: Chart[] = [];
+  const warnings = [...run.warnings];
+  try {
+    charts = buildCharts(a, messages);
+  } catch (err) {
+    warnings.push(`the charts could not be built: ${(err as Error).message}`);
+  }
+  if (messages && messages.bad > 0) warnings.push(`${messages.bad} line(s) of messages.jsonl could not be read`);
+  const nonce = randomBytes(16).toString('base64');
+  const test = run.test ?? {};
+  const name = typeof test.name === 'string' ? test.name : run.dir.split('/').slice(-2, -1)[0] ?? 'run';
+  const started = typeof test.startedAt === 'string' ? test.startedAt : '';
+  const valid = run.results?.valid;
+  const embedded = Math.min(run.history.length, MAX_EMBEDDED_OPS);
+  const data = {
+    test: run.test ?? null,
+    results: run.results ?? null,
+    charts: Object.fromEntries(charts.map((c) => [c.id, { spec: c.spec, renderer: c.renderer }])),
+    history: { total: run.history.length, ...compactHistory(run.history) },
+    warnings,
+  };
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="generator" content="faultline">
+<title>${esc(name)} — ${esc(runSummary(run.results))}</title>
+<style>${REPORT_CSS}</style></head>
+<body class="v-${verdictClass(valid)}">
+<header><h1>${esc(name)} ${badge(valid)}</h1>
+<div id="run-summary">${esc(runSummary(run.results))}${started ? ` — started ${esc(started)}` : ''}</div>
+<div class="muted">${esc(run.dir)}</div></header>
+<nav><a href="#verdicts">verdicts</a><a href="#config">config</a><a href="#charts">charts</a>${flatCheckers(run.results?.checkers).some(([, r]) => isLinFailure(r)) ? '<a href="#linearizability">linearizability</a>' : ''}<a href="#checkers">checkers</a><a href="#nemesis">nemesis</a><a href="#logs">logs</a><a href="#history">history</a></nav>
+<main>
+${warnings.length > 0 ? `<div class="warn" id="warnings"><b>This run's record is incomplete:</b><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>` : ''}
+${guarded('verdicts', 'Verdicts', () => verdictSection(run, a))}
+${guarded('config', 'Configuration', () => configSection(run))}
+${guarded('charts', 'Charts', () => chartsSection(charts, a))}
+${guarded('linearizability', 'Linearizability', () => linSection(run, a))}
+${guarded('checkers', 'Checker details', () => checkersSection(run))}
+${guarded('nemesis', 'Nemesis', () => nemesisSection(a))}
+${guarded('logs', 'Logs', () => logsSection(run))}
+${guarded('history', 'History', () => historySection(run, embedded))}
+</main>
+<script type="application/json" id="faultline-data">${jsonForScript(data)}</script>
+<script nonce="${nonce}">${vegaRuntime()}</script>
+<script nonce="${nonce}">${VIEWER_JS}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,165 @@
+/**
+ * Reads whatever a run directory holds, tolerating every missing or damaged file: a run that
+ * crashed, was interrupted or is still being written must still get a report. Problems become
+ * `warnings` shown at the top of the page instead of exceptions.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import type { Op } from '../harness/history/op.js';
+import type { CheckResult } from '../harness/roles.js';
+
+/** A log embedded in the report, cut when huge. */
+export interface EmbeddedLog {
+  name: string;
+  size: number;
+  text: string;
+  /** Bytes left out of the middle, 0 when the whole log is shown. */
+  omitted: number;
+}
+
+/** `results.json` as the report reads it (see RunResults in harness/run/run.ts). */
+export interface ResultsView {
+  valid?: CheckResult['valid'];
+  checkers?: Record<string, CheckResult>;
+  unsupportedFaults?: { fault: string; reason: string }[];
+  interrupted?: string;
+  error?: string;
+  ops?: number;
+  durationS?: number;
+  [more: string]: unknown;
+}
+
+export interface RunData {
+  dir: string;
+  /** test.json, or undefined when missing or unreadable. */
+  test?: Record<string, unknown>;
+  results?: ResultsView;
+  history: Op[];
+  /** Lines of history.jsonl that could not be read (a torn last line after a crash, say). */
+  badHistoryLines: number;
+  harnessLog?: EmbeddedLog;
+  nodeLogs: EmbeddedLog[];
+  /** messages.jsonl, when the target journals its network. */
+  messagesFile?: string;
+  warnings: string[];
+}
+
+/** Per-log and total caps: logs are context, not the point of the page. */
+export const LOG_CAP_BYTES = 256 * 1024;
+export const LOGS_TOTAL_CAP_BYTES = 4 * 1024 * 1024;
+
+function readJson(file: string, what: string, warnings: string[]): Record<string, unknown> | undefined {
+  if (!fs.existsSync(file)) {
+    warnings.push(`${what} is missing`);
+    return undefined;
+  }
+  try {
+    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+    warnings.push(`${what} does not hold a JSON object`);
+  } catch (err) {
+    warnings.push(`${what} could not be read: ${(err as Error).message}`);
+  }
+  return undefined;
+}
+
+/** Reads history.jsonl line by line, skipping lines that are not ops (counted, never fatal). */
+export function readHistoryLenient(file: string): { ops: Op[]; bad: number } {
+  const ops: Op[] = [];
+  let bad = 0;
+  const text = fs.readFileSync(file, 'utf8');
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line === '') continue;
+    try {
+      const op = JSON.parse(line) as Op;
+      if (typeof op !== 'object' || op === null || typeof op.type !== 'string' || typeof op.f !== 'string') { bad++; continue; }
+      if (typeof op.index !== 'number') op.index = ops.length;
+      if (typeof op.time !== 'number') op.time = op.index;
+      ops.push(op);
+    } catch {
+      bad++;
+    }
+  }
+  return { ops, bad };
+}
+
+/** A log file's text, keeping its head and tail when it is over `cap` bytes. */
+export function embedLog(file: string, name: string, cap = LOG_CAP_BYTES): EmbeddedLog {
+  const size = fs.statSync(file).size;
+  if (size <= cap) return { name, size, text: fs.readFileSync(file, 'utf8'), omitted: 0 };
+  const half = Math.floor(cap / 2);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(half);
+    const tail = Buffer.alloc(half);
+    fs.readSync(fd, head, 0, half, 0);
+    fs.readSync(fd, tail, 0, half, size - half);
+    return { name, size, text: `${head.toString('utf8')}\n…\n${tail.toString('utf8')}`, omitted: size - 2 * half };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Node logs: `nodes/<node>.log` or `nodes/<node>/*.log`, in name order. */
+function nodeLogFiles(dir: string): { file: string; name: string }[] {
+  const nodes = nodePath.join(dir, 'nodes');
+  if (!fs.existsSync(nodes)) return [];
+  const out: { file: string; name: string }[] = [];
+  for (const entry of fs.readdirSync(nodes, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = nodePath.join(nodes, entry.name);
+    if (entry.isFile()) out.push({ file: p, name: entry.name });
+    else if (entry.isDirectory()) {
+      for (const f of fs.readdirSync(p).sort()) {
+        if (fs.statSync(nodePath.join(p, f)).isFile()) out.push({ file: nodePath.join(p, f), name: `${entry.name}/${f}` });
+      }
+    }
+  }
+  return out;
+}
+
+/** Everything the report needs from `dir`; never throws for a damaged run, only for an unreadable dir. */
+export function loadRun(dir: string): RunData {
+  const warnings: string[] = [];
+  const test = readJson(nodePath.join(dir, 'test.json'), 'test.json', warnings);
+  const results = readJson(nodePath.join(dir, 'results.json'), 'results.json', warnings) as ResultsView | undefined;
+  if (!results) warnings.push('without results.json there are no verdicts: the run did not finish (crashed or was killed); what was recorded is shown below');
+  let history: Op[] = [];
+  let badHistoryLines = 0;
+  const historyFile = nodePath.join(dir, 'history.jsonl');
+  if (fs.existsSync(historyFile)) {
+    try {
+      ({ ops: history, bad: badHistoryLines } = readHistoryLenient(historyFile));
+    } catch (err) {
+      warnings.push(`history.jsonl could not be read: ${(err as Error).message}`);
+    }
+    if (badHistoryLines > 0) warnings.push(`${badHistoryLines} line(s) of history.jsonl are not ops and were skipped`);
+  } else warnings.push('history.jsonl is missing');
+
+  const data: RunData = { dir, history, badHistoryLines, nodeLogs: [], warnings };
+  if (test) data.test = test;
+  if (results) data.results = results;
+  const harness = nodePath.join(dir, 'harness.log');
+  let budget = LOGS_TOTAL_CAP_BYTES;
+  try {
+    if (fs.existsSync(harness)) {
+      data.harnessLog = embedLog(harness, 'harness.log');
+      budget -= data.harnessLog.text.length;
+    }
+    for (const { file, name } of nodeLogFiles(dir)) {
+      const cap = Math.max(4096, Math.min(LOG_CAP_BYTES, budget));
+      const log = embedLog(file, name, cap);
+      budget -= log.text.length;
+      data.nodeLogs.push(log);
+    }
+  } catch (err) {
+    warnings.push(`a log could not be read: ${(err as Error).message}`);
+  }
+  const messages = nodePath.join(dir, 'messages.jsonl');
+  if (fs.existsSync(messages)) data.messagesFile = messages;
+  return data;
+}

@@ -1,0 +1,65 @@
+/**
+ * A read-only HTTP server over the store: GET and HEAD of files inside it, nothing else. Paths are
+ * resolved and then realpath'd, and must stay inside the store's real path, so neither `..`, an
+ * encoded `%2e%2e`, nor a symlink pointing out of the store reaches another file.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import nodePath from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.json': 'application/json; charset=utf-8', '.jsonl': 'application/x-ndjson; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8', '.log': 'text/plain; charset=utf-8', '.txt': 'text/plain; charset=utf-8',
+  '.edn': 'text/plain; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png',
+};
+
+/** The file a URL path names inside `root` (a real path), or undefined when it is outside or absent. */
+export function resolveInStore(root: string, urlPath: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath.split('?')[0].split('#')[0]);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  const inside = (p: string): boolean => p === root || p.startsWith(root + nodePath.sep);
+  let file = nodePath.resolve(root, `.${nodePath.posix.normalize(`/${decoded}`)}`);
+  if (!inside(file)) return undefined;
+  try {
+    file = fs.realpathSync(file);
+    if (!inside(file)) return undefined;
+    if (fs.statSync(file).isDirectory()) {
+      // A run directory shows its report; the store (or a test folder) its index.
+      const page = ['index.html', 'report.html'].map((f) => nodePath.join(file, f)).find((f) => fs.existsSync(f));
+      if (!page) return undefined;
+      file = fs.realpathSync(page);
+      if (!inside(file)) return undefined;
+    }
+    return file;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An HTTP server serving `storeDir` read-only. */
+export function createStoreServer(storeDir: string): http.Server {
+  const root = fs.realpathSync(storeDir);
+  return http.createServer((req, res) => {
+    const send = (code: number, text: string, headers: Record<string, string> = {}): void => {
+      res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers });
+      res.end(req.method === 'HEAD' ? undefined : `${text}\n`);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'the store is read-only: only GET and HEAD', { allow: 'GET, HEAD' });
+    const file = resolveInStore(root, req.url ?? '/');
+    if (!file) return send(404, 'not found');
+    const size = fs.statSync(file).size;
+    res.writeHead(200, {
+      'content-type': TYPES[nodePath.extname(file)] ?? 'application/octet-stream',
+      'content-length': String(size),
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
+    if (req.method === 'HEAD') return res.end();
+    fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  });
+}

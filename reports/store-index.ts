@@ -1,0 +1,107 @@
+/**
+ * `store/index.html`: every run in the store, newest first, with its verdict and a link to its
+ * report. Rewritten after each run; reads only test.json and results.json of each run.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { esc } from './escape.js';
+import { REPORT_CSS } from './styles.js';
+import { verdictClass, verdictWord } from './summary.js';
+import { writeAtomic } from './write-run.js';
+
+/** One row of the index. */
+export interface RunEntry {
+  test: string;
+  run: string;
+  /** Path relative to the store. */
+  path: string;
+  started: string;
+  target: string;
+  workload: string;
+  faults: string;
+  verdict: true | false | 'unknown' | 'incomplete';
+  durationS?: number;
+  ops?: number;
+  hasReport: boolean;
+}
+
+function readObject(file: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const nameOf = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string' ? (v as { name: string }).name : '';
+
+/** Directory stamps look like 20240102T030405Z (store.ts); shown as ISO when test.json has no startedAt. */
+function stampToIso(stamp: string): string {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})T(\d{2})(\d{2})(\d{2})/.exec(stamp);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : '';
+}
+
+const isRunDir = (dir: string): boolean => ['test.json', 'results.json', 'history.jsonl'].some((f) => fs.existsSync(nodePath.join(dir, f)));
+
+/** Every run in the store, newest first. Symlinks (`latest`) are skipped so no run is listed twice. */
+export function listRuns(storeDir: string): RunEntry[] {
+  const store = nodePath.resolve(storeDir);
+  if (!fs.existsSync(store)) return [];
+  const out: RunEntry[] = [];
+  for (const t of fs.readdirSync(store, { withFileTypes: true })) {
+    if (!t.isDirectory()) continue;
+    const testDir = nodePath.join(store, t.name);
+    for (const r of fs.readdirSync(testDir, { withFileTypes: true })) {
+      if (!r.isDirectory()) continue;
+      const dir = nodePath.join(testDir, r.name);
+      if (!isRunDir(dir)) continue;
+      const test = readObject(nodePath.join(dir, 'test.json')) ?? {};
+      const results = readObject(nodePath.join(dir, 'results.json'));
+      const v = results?.valid;
+      const faults = Array.isArray(test.faults) ? (test.faults as unknown[]).map(String).join(', ') : typeof test.faults === 'string' ? test.faults : '';
+      const entry: RunEntry = {
+        test: t.name, run: r.name, path: `${t.name}/${r.name}`,
+        started: typeof test.startedAt === 'string' ? test.startedAt : stampToIso(r.name),
+        target: nameOf(test.target), workload: nameOf(test.workload), faults,
+        verdict: v === true || v === false || v === 'unknown' ? v : 'incomplete',
+        hasReport: fs.existsSync(nodePath.join(dir, 'report.html')),
+      };
+      if (typeof results?.durationS === 'number') entry.durationS = results.durationS;
+      if (typeof results?.ops === 'number') entry.ops = results.ops;
+      out.push(entry);
+    }
+  }
+  return out.sort((a, b) => (a.started < b.started ? 1 : a.started > b.started ? -1 : a.path < b.path ? 1 : -1));
+}
+
+const href = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
+
+/** The index page's HTML. */
+export function storeIndexHtml(runs: readonly RunEntry[]): string {
+  const rows = runs.map((r) => {
+    const verdict = r.verdict === 'incomplete' ? '<span class="verdict">incomplete</span>' : `<span class="verdict ${verdictClass(r.verdict)}">${esc(verdictWord(r.verdict))}</span>`;
+    const link = r.hasReport ? `<a href="${esc(href(`${r.path}/report.html`))}">${esc(r.run)}</a>` : `${esc(r.run)} <span class="muted">(no report)</span>`;
+    return `<tr class="${r.verdict === false ? 'bad' : ''}"><td>${esc(r.test)}</td><td>${link}</td><td>${esc(r.started)}</td><td>${esc(r.target)}</td><td>${esc(r.workload)}</td><td>${esc(r.faults)}</td><td>${verdict}</td><td class="num">${r.durationS === undefined ? '' : r.durationS.toFixed(1)}</td><td class="num">${r.ops ?? ''}</td></tr>`;
+  });
+  const counts = { valid: runs.filter((r) => r.verdict === true).length, invalid: runs.filter((r) => r.verdict === false).length };
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>faultline store — ${runs.length} runs</title><style>${REPORT_CSS}</style></head>
+<body><header><h1>Faultline runs</h1><div>${runs.length} run(s): ${counts.valid} valid, ${counts.invalid} invalid, ${runs.length - counts.valid - counts.invalid} unknown or incomplete. Newest first.</div></header>
+<main>${runs.length === 0 ? '<p class="muted">No runs in this store yet.</p>' : `<table id="runs"><thead><tr><th>test</th><th>run</th><th>started</th><th>target</th><th>workload</th><th>faults</th><th>verdict</th><th class="num">duration (s)</th><th class="num">ops</th></tr></thead><tbody>${rows.join('')}</tbody></table>`}</main>
+</body></html>
+`;
+}
+
+/** Rewrites `<store>/index.html`; returns its path and the runs listed. */
+export function writeStoreIndex(storeDir: string): { file: string; runs: RunEntry[] } {
+  const store = nodePath.resolve(storeDir);
+  fs.mkdirSync(store, { recursive: true });
+  const runs = listRuns(store);
+  const file = nodePath.join(store, 'index.html');
+  writeAtomic(file, storeIndexHtml(runs));
+  return { file, runs };
+}

@@ -1,0 +1,99 @@
+/**
+ * The page's own script (inlined; vega's runtime is inlined before it): draws the compiled vega
+ * charts, pins linearizability op details on click, and turns the static first page of the history
+ * into a paginated, filterable table over every embedded op. Everything from the run is inserted
+ * with textContent, never innerHTML. Sets `body[data-ready]` when every chart has rendered (the
+ * end-to-end test and the bench wait for it).
+ */
+export const VIEWER_JS = String.raw`
+(function () {
+  'use strict';
+  document.documentElement.classList.add('js');
+  var data = JSON.parse(document.getElementById('faultline-data').textContent);
+
+  // Charts.
+  var pending = [];
+  Array.prototype.forEach.call(document.querySelectorAll('[data-chart]'), function (fig) {
+    var chart = data.charts[fig.getAttribute('data-chart')];
+    var box = fig.querySelector('.chart-canvas');
+    if (!chart || !box) { fig.setAttribute('data-error', 'no chart data'); return; }
+    if (typeof vega === 'undefined') { box.textContent = 'The chart library did not load.'; fig.setAttribute('data-error', 'no vega'); return; }
+    try {
+      var view = new vega.View(vega.parse(chart.spec), { renderer: chart.renderer, container: box, hover: true });
+      view.logLevel(vega.Error);
+      pending.push(view.runAsync().then(function () { fig.setAttribute('data-rendered', 'true'); }, function (err) {
+        fig.setAttribute('data-error', String(err)); box.textContent = 'This chart could not be drawn: ' + err; console.error(err);
+      }));
+    } catch (err) {
+      fig.setAttribute('data-error', String(err)); box.textContent = 'This chart could not be drawn: ' + err; console.error(err);
+    }
+  });
+  Promise.all(pending).then(function () { document.body.setAttribute('data-ready', 'true'); });
+
+  // Linearizability timelines: click pins an op's details under its timeline.
+  Array.prototype.forEach.call(document.querySelectorAll('.lin-op'), function (g) {
+    var pin = function () {
+      var failure = g.closest('.lin-failure');
+      Array.prototype.forEach.call(failure.querySelectorAll('.lin-op.selected'), function (o) { o.classList.remove('selected'); });
+      g.classList.add('selected');
+      failure.querySelector('.lin-detail').textContent = g.getAttribute('data-detail');
+    };
+    g.addEventListener('click', pin);
+    g.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pin(); } });
+  });
+
+  // History table.
+  var table = document.getElementById('history-table');
+  if (!table || !data.history) return;
+  var rows = data.history.ops, fNames = data.history.fs, typeNames = data.history.types;
+  var typeOf = function (r) { return typeof r[3] === 'number' ? typeNames[r[3]] : r[3]; };
+  var tbody = table.querySelector('tbody');
+  var form = document.getElementById('history-filters');
+  var pageSize = 100, page = 0, filtered = rows, texts = null;
+  var fSel = form.querySelector('[name=f]');
+  var fs = {};
+  rows.forEach(function (r) { fs[fNames[r[4]]] = true; });
+  Object.keys(fs).sort().forEach(function (f) { var o = document.createElement('option'); o.value = f; o.textContent = f; fSel.appendChild(o); });
+  var json = function (v) { return v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v); };
+  var cell = function (tr, text, cls) { var td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); };
+  function render() {
+    var pages = Math.max(1, Math.ceil(filtered.length / pageSize));
+    if (page >= pages) page = pages - 1;
+    var frag = document.createDocumentFragment();
+    filtered.slice(page * pageSize, (page + 1) * pageSize).forEach(function (r) {
+      var tr = document.createElement('tr');
+      if (r[2] === 'nemesis') tr.className = 'nemesis';
+      var type = typeOf(r);
+      cell(tr, String(r[0]), 'num'); cell(tr, (r[1] / 1e6).toFixed(6), 'num'); cell(tr, String(r[2]));
+      cell(tr, type, 'type-' + type); cell(tr, fNames[r[4]]); cell(tr, json(r[6])); cell(tr, json(r[5])); cell(tr, json(r[7])); cell(tr, json(r[8]));
+      frag.appendChild(tr);
+    });
+    tbody.textContent = '';
+    tbody.appendChild(frag);
+    document.getElementById('history-page').textContent = 'page ' + (page + 1) + ' of ' + pages + ' (' + filtered.length + ' of ' + rows.length + ' ops)';
+  }
+  function apply() {
+    var type = form.querySelector('[name=type]').value, f = fSel.value;
+    var proc = form.querySelector('[name=process]').value.trim();
+    var q = form.querySelector('[name=q]').value.trim().toLowerCase();
+    if (q && !texts) texts = rows.map(function (r) { return (json(r[5]) + ' ' + json(r[6]) + ' ' + json(r[7]) + ' ' + json(r[8])).toLowerCase(); });
+    filtered = [];
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i];
+      if (type && typeOf(r) !== type) continue;
+      if (f && fNames[r[4]] !== f) continue;
+      if (proc && String(r[2]) !== proc) continue;
+      if (q && texts[i].indexOf(q) < 0) continue;
+      filtered.push(r);
+    }
+    page = 0;
+    render();
+  }
+  var timer;
+  form.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
+  form.addEventListener('submit', function (e) { e.preventDefault(); apply(); });
+  document.getElementById('history-prev').addEventListener('click', function () { if (page > 0) { page--; render(); } });
+  document.getElementById('history-next').addEventListener('click', function () { page++; render(); });
+  render();
+})();
+`;

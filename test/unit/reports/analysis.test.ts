@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { analyze, latencyPoints, throughput } from '../../../reports/analysis.js';
+import { HistoryBuilder } from './fixture-run.js';
+
+describe('report analysis', () => {
+  it('turns nemesis ops into bands per fault: kill until start, strobe for its own op, an unhealed fault to the end', () => {
+    const h = new HistoryBuilder()
+      .call('nemesis', 'kill', 'one').ret('nemesis', 'info', ['n1'])            // 0-1
+      .call(0, 'write', 1).ret(0, 'ok')                                          // 2-3
+      .call('nemesis', 'start', 'all').ret('nemesis', 'info', ['n1'])            // 4-5
+      .call('nemesis', 'strobe-clock', 'all').ret('nemesis', 'info', { offsets: { n0: 0 } }) // 6-7
+      .call('nemesis', 'start-loss', 0.2).ret('nemesis', 'info', { p: 0.2 })     // 8-9
+      .call(0, 'read', null).ret(0, 'ok', 1)                                     // 10-11
+      .ops;
+    const a = analyze(h);
+    const ms = (t: number): number => Math.round(t * 1000);
+    expect(a.bands.map((b) => [b.fault, ms(b.start), ms(b.end)])).toEqual([
+      ['kill', 0, 5], ['clock strobe', 6, 7], ['loss', 8, 11],
+    ]);
+    expect(a.bands[2].detail).toMatch(/never healed/);
+  });
+
+  it('follows each node\'s clock offset through bump and reset completions', () => {
+    const h = new HistoryBuilder()
+      .call('nemesis', 'bump-clock', 'all').ret('nemesis', 'info', { offsets: { n0: 500, n1: -20 } })
+      .call('nemesis', 'reset-clock', 'all').ret('nemesis', 'info', { offsets: { n0: 0, n1: 0 } })
+      .call(0, 'read', null).ret(0, 'ok', 1)
+      .ops;
+    const a = analyze(h);
+    expect(a.clock.filter((r) => r.node === 'n0').map((r) => r.offsetMs)).toEqual([0, 500, 0, 0]);
+    expect(a.bands.map((b) => b.fault)).toEqual(['clock']);
+  });
+
+  it('counts completions per f, and invocations that never completed', () => {
+    const h = new HistoryBuilder().call(0, 'write', 1).ret(0, 'ok').call(1, 'write', 2).ret(1, 'info')
+      .call(2, 'read', null).ret(2, 'fail').call(3, 'read', null).ops;
+    expect(analyze(h).counts).toEqual([
+      { f: 'read', invoke: 2, ok: 0, fail: 1, info: 0, pending: 1 },
+      { f: 'write', invoke: 2, ok: 1, fail: 0, info: 1, pending: 0 },
+    ]);
+  });
+
+  it('samples the latency scatter but keeps every failed and indeterminate op; throughput sums to the completions', () => {
+    const b = new HistoryBuilder();
+    for (let i = 0; i < 1000; i++) b.call(i % 5, 'write', i).ret(i % 5, i % 100 === 0 ? 'info' : i % 50 === 0 ? 'fail' : 'ok');
+    const a = analyze(b.ops);
+    const { points, total } = latencyPoints(a.pairs, 100);
+    expect(total).toBe(1000);
+    expect(points).toHaveLength(100);
+    expect(points.filter((p) => p.outcome !== 'ok')).toHaveLength(20);
+    const tp = throughput(a.pairs, a.endS);
+    const width = tp.length > 1 ? Math.min(...tp.slice(1).map((r, i) => r.t - tp[i].t).filter((d) => d > 0)) : 1;
+    expect(Math.round(tp.reduce((s, r) => s + r.rate * width, 0))).toBe(1000);
+  });
+});
