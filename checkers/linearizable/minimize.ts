@@ -10,8 +10,9 @@ export interface Minimized {
 /**
  * Shrinks a non-linearizable history to a sub-history that is still not linearizable, greedily
  * (delta-debugging: drop halves, then quarters, … then single ops) until no single op can go.
- * An op that supplied a value a remaining op observed (`model.supports`) is never dropped: without
- * that rule the shrink ends at "a read of a value nobody wrote", true but useless.
+ * An op that supplied a value a remaining op observed (`model.supports`) is dropped only while another
+ * supplier of it stays (transitively: a kept cas keeps a write its compare saw); without that rule the
+ * shrink ends at "a read of a value nobody wrote" or "a cas from the initial state", true but useless.
  * `cut` is a position after which ops may be dropped first (the search's blocking return), which
  * usually removes most of a long history in one check. Stops at `deadline` with `minimal: false`.
  */
@@ -22,20 +23,43 @@ export function minimizeCounterexample(model: Model, ops: readonly Operation[], 
     return r.valid === 'unknown' ? 'timeout' : r.valid === false;
   };
   let cur = [...ops].sort((a, b) => a.call - b.call);
-  const prefix = cur.filter((op) => op.call <= cut);
-  if (prefix.length < cur.length && prefix.length > 0) {
-    const r = bad(prefix);
-    if (r === 'timeout') return { ops: cur, minimal: false };
-    if (r) cur = prefix;
-  }
   // Ops of the chunk that a remaining op observed stay: the shrunk history keeps its reads' writes.
   const supports = model.supports;
   const without = (i: number, chunk: number): Operation[] => {
     const rest = cur.slice(0, i).concat(cur.slice(i + chunk));
     if (!supports) return rest;
-    const keep = cur.slice(i, i + chunk).filter((w) => rest.some((r) => r !== w && supports(w, r)));
-    return keep.length === 0 ? rest : rest.concat(keep).sort((a, b) => a.call - b.call);
+    const chunkOps = cur.slice(i, i + chunk);
+    if (chunk === 1) {
+      // One op at a time: it may go if everything it supplied has another supplier left, so the
+      // result keeps one write per observed value, not every write of that value.
+      const w = chunkOps[0];
+      const orphans = rest.some((r) => supports(w, r) && !rest.some((v) => v !== r && supports(v, r)));
+      return orphans ? cur : rest;
+    }
+    // Transitively: a kept cas that a remaining read observed keeps the write its compare saw.
+    const kept = new Set<Operation>();
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const w of chunkOps) {
+        if (kept.has(w)) continue;
+        if (rest.some((r) => supports(w, r)) || [...kept].some((r) => r !== w && supports(w, r))) {
+          kept.add(w);
+          grew = true;
+        }
+      }
+    }
+    return kept.size === 0 ? rest : rest.concat([...kept]).sort((a, b) => a.call - b.call);
   };
+  // Everything invoked after the blocking return goes first, in one check (keeping what the rest observed).
+  const suffix = cur.findIndex((op) => op.call > cut);
+  if (suffix > 0) {
+    const prefix = without(suffix, cur.length - suffix);
+    if (prefix.length < cur.length) {
+      const r = bad(prefix);
+      if (r === 'timeout') return { ops: cur, minimal: false };
+      if (r) cur = prefix;
+    }
+  }
   let chunk = Math.max(1, Math.ceil(cur.length / 2));
   for (;;) {
     let removed = false;

@@ -9,6 +9,7 @@ import type { LwwKvOptions } from './lww-kv.js';
 import type { SeqKvOptions } from './seq-kv.js';
 import { SERVICE_NAMES, type ServiceName } from './services.js';
 import type { NodeProtocolError } from './wire.js';
+import type { MaelstromBody } from './protocol.js';
 
 export interface MaelstromClusterOptions {
   /** The node binary (a path, or a name on PATH); every node runs `bin ...args`. */
@@ -44,9 +45,14 @@ export interface MaelstromClusterOptions {
   log?: (line: string) => void;
   /** Called at once for every invalid line a node prints (they are also in `protocolErrors`). */
   onProtocolError?: (e: NodeProtocolError) => void;
+  /**
+   * How to ask the nodes who leads, for targets that have a convention for it (the bundled Raft's
+   * `raft_status`); Maelstrom itself has none, so without it the cluster offers no primaries.
+   */
+  primaries?: (rpc: (node: string, body: MaelstromBody, timeoutMs: number) => Promise<MaelstromBody>, nodes: readonly string[]) => Promise<string[]>;
 }
 
-export interface ResolvedOptions extends Required<Omit<MaelstromClusterOptions, 'env' | 'cwd' | 'seqKv' | 'lwwKv' | 'faketime' | 'timeOrigin' | 'log' | 'onProtocolError'>> {
+export interface ResolvedOptions extends Required<Omit<MaelstromClusterOptions, 'env' | 'cwd' | 'seqKv' | 'lwwKv' | 'faketime' | 'timeOrigin' | 'log' | 'onProtocolError' | 'primaries'>> {
   env: Record<string, string>;
   cwd: string | undefined;
   seqKv: Omit<SeqKvOptions, 'seed'>;
@@ -55,6 +61,7 @@ export interface ResolvedOptions extends Required<Omit<MaelstromClusterOptions, 
   timeOrigin: bigint | undefined;
   log: ((line: string) => void) | undefined;
   onProtocolError: ((e: NodeProtocolError) => void) | undefined;
+  primaries: MaelstromClusterOptions['primaries'];
 }
 
 const positive = (v: unknown, name: string): void => {
@@ -105,6 +112,7 @@ export function resolveOptions(o: MaelstromClusterOptions): ResolvedOptions {
     timeOrigin: o.timeOrigin,
     log: o.log,
     onProtocolError: o.onProtocolError,
+    primaries: o.primaries,
   };
 }
 

@@ -45,8 +45,8 @@ export class MaelstromCluster implements Target {
   readonly clock: ClockControl | undefined;
   /** Why `clock` is undefined (read by the nemesis for its unsupported-fault record). */
   readonly clockUnsupportedReason: string | undefined;
-  /** Not offered: Maelstrom has no convention for asking a node whether it leads. */
-  readonly primaries: HasPrimaries | undefined = undefined;
+  /** Offered only with the `primaries` option: Maelstrom has no convention for asking who leads. */
+  readonly primaries: HasPrimaries | undefined;
 
   private readonly o: ResolvedOptions;
   private network: Network | undefined;
@@ -77,6 +77,12 @@ export class MaelstromCluster implements Target {
       this.clockUnsupportedReason = ft.reason;
     }
     this.killable = { kill: (n) => this.kill(n), start: (n) => this.startNode(n) };
+    const ask = this.o.primaries;
+    if (ask) {
+      this.primaries = {
+        primaries: () => ask(async (node, body, timeoutMs) => this.client('c-primaries').rpc(node, body, timeoutMs), this.nodes),
+      };
+    }
     this.pausable = { pause: async (n) => this.proc(n).pause(), resume: async (n) => this.proc(n).resume() };
     this.net = {
       partition: async (g: Grudge) => { this.requireNet().partition(g); this.log(`partition ${JSON.stringify(this.requireNet().grudge())}`); },

@@ -12,6 +12,7 @@ import type { PlanContext, RunPlan } from '../../harness/run/run.js';
 import type { RunDir } from '../../harness/run/store.js';
 import { getWorkload, TOPOLOGY_KINDS, WORKLOADS, type MaelstromWorkloadOptions, type TopologyKind } from '../../harness/workloads/index.js';
 import { MaelstromCluster } from './cluster.js';
+import type { MaelstromClusterOptions } from './cluster-options.js';
 import { describeLatency } from './latency.js';
 
 export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
@@ -91,14 +92,17 @@ function workloadOptions(req: RunRequest, nodes: readonly string[]): MaelstromWo
  * The plan of a Maelstrom run over `bin args…`. Shared by the bundled Raft target, which is a
  * Maelstrom node with its own binary and arguments.
  */
-export function maelstromPlan(req: RunRequest, run: RunDir, ctx: PlanContext, bin: string, args: string[], targetName = 'maelstrom'): RunPlan {
+export function maelstromPlan(
+  req: RunRequest, run: RunDir, ctx: PlanContext, bin: string, args: string[], targetName = 'maelstrom',
+  extra: Partial<MaelstromClusterOptions> = {},
+): RunPlan {
   const workload = getWorkload(req.workload);
   const latencyText = str(req, 'latency');
   const latency = latencyText === undefined ? undefined : parseLatency(latencyText);
   const cluster = new MaelstromCluster({
     bin, args, nodeCount: req.nodeCount, dir: run.dir, seed: req.config.seed, latency,
     rpcTimeoutMs: ms(str(req, 'rpc-timeout') ?? '1s', 'rpc-timeout'),
-    timeOrigin: ctx.t0, log: (line) => run.log(line),
+    timeOrigin: ctx.t0, log: (line) => run.log(line), ...extra,
   });
   const wopts = workloadOptions(req, cluster.nodes);
   wopts.onProtocolError = (e) => run.log(`protocol error: ${e.message}`);

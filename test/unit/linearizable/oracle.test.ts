@@ -46,6 +46,20 @@ function explanationProblems(m: ModelCase, model: Model, h: Op[], f: PartitionFa
   }
   if (problems.length > 0) return problems;
   if (isLinearizable(m.ref, sub)) problems.push('the counterexample is linearizable');
+  if (model.supports) {
+    // An op the counterexample keeps that observed a value (a read, a cas's compare) keeps one of
+    // the ops that supplied it, when the history had one: else the explanation degenerates into
+    // "a cas from the initial state" while the real anomaly (a stale read) is dropped.
+    const ops = pairOps(h);
+    const inSearch = ops.filter((o) => o.key === f.key && (o.outcome !== 'fail' || model.keepFailed?.(o)) &&
+      !(o.outcome === 'unknown' && model.readOnly?.(o)));
+    const live = f.counterexample.map((r) => ops.find((o) => o.index === r.index)!);
+    for (const r of live) {
+      if (inSearch.some((w) => w !== r && model.supports(w, r)) && !live.some((w) => w !== r && model.supports!(w, r))) {
+        problems.push(`the counterexample keeps ${r.f} (index ${r.index}) but none of the ops that supplied what it observed`);
+      }
+    }
+  }
   if (f.minimal) {
     // minimize.ts's contract: dropping any single op makes the rest linearizable, except an op that
     // supplied a value a remaining op observed (model.supports), which the shrinker never drops.
