@@ -13,11 +13,15 @@ import { choose, missingCapability, startStopCycle, type FaultContext, type Fami
 import { errorMessage, NODE_SPECS, onNodes, resolveNodes, type NodeSpec } from './nodes.js';
 
 export interface NodeFaultOptions {
-  /** Node selections each fault draws from, uniformly. Default: `['one', 'minority']`. */
+  /** Node selections each fault draws from, uniformly. Default: DEFAULT_NODE_TARGETS, and `primaries` when the target reports them. */
   targets?: readonly NodeSpec[];
 }
 
-export const DEFAULT_NODE_TARGETS: readonly NodeSpec[] = ['one', 'minority'];
+/**
+ * Jepsen's spread: one node, a minority, a majority and all of them (a majority or all is what loses
+ * unflushed writes and breaks quorums), plus the primaries when the target says who they are.
+ */
+export const DEFAULT_NODE_TARGETS: readonly NodeSpec[] = ['one', 'minority', 'majority', 'all'];
 
 /** How a target applies and undoes one node fault. */
 export interface NodeActions {
@@ -89,7 +93,7 @@ export function nodeFaultPackage(
   spec: NodeFault,
   options: NodeFaultOptions = {},
 ): FamilyBuild {
-  const wanted = options.targets ?? DEFAULT_NODE_TARGETS;
+  const wanted = options.targets ?? [...DEFAULT_NODE_TARGETS, ...(ctx.target.primaries ? ['primaries' as const] : [])];
   const bad = wanted.filter((t) => !NODE_SPECS.includes(t));
   if (bad.length > 0) throw new InputError(`unknown ${spec.name} target(s) ${bad.join(', ')}; valid: ${NODE_SPECS.join(', ')}`);
   if (wanted.length === 0) throw new InputError(`no ${spec.name} target enabled; enable at least one of ${NODE_SPECS.join(', ')}`);

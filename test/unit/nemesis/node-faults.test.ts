@@ -32,7 +32,7 @@ describe.each(families)('$name', (fam) => {
     const history = simulate(pkg.generator, { concurrency: 1, seed: 9, maxTimeNs: 45 * S });
     expect(schedule(history)).toEqual([`${fam.fault}@10`, `${fam.heal}@20`, `${fam.fault}@30`, `${fam.heal}@40`]);
     const invokes = history.filter((o) => o.type === 'invoke');
-    for (const o of invokes.filter((o) => o.f === fam.fault)) expect(['one', 'minority']).toContain(o.value);
+    for (const o of invokes.filter((o) => o.f === fam.fault)) expect(['one', 'minority', 'majority', 'all']).toContain(o.value);
     for (const o of invokes.filter((o) => o.f === fam.heal)) expect(o.value).toBe('all');
     expect(simulate(pkg.finalGenerator, { concurrency: 2 }).filter((o) => o.type === 'invoke')).toMatchObject([
       { f: fam.heal, value: 'all', process: 'nemesis' },
