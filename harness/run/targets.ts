@@ -3,14 +3,16 @@
  */
 import { InputError } from '../history/errors.js';
 import { maelstromTarget } from '../../targets/maelstrom/run-target.js';
+import { raftTarget } from '../../targets/raft/run-target.js';
 import type { TargetEntry } from './target-entry.js';
 
 export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
+  raft: raftTarget,
   maelstrom: maelstromTarget,
 });
 
 /** The default target of `faultline run` (and of `npm start`). */
-export const DEFAULT_TARGET = 'maelstrom';
+export const DEFAULT_TARGET = 'raft';
 
 /** The target called `name`, or an InputError listing the valid names. */
 export function getTarget(name: string): TargetEntry {

@@ -1,0 +1,65 @@
+/**
+ * The Raft node's command line. Anything unknown is one sentence naming the problem and the usage;
+ * main prints it on stderr and exits 2.
+ */
+import { BUGS, parseBugs } from './bugs.js';
+import type { RaftConfig } from './node.js';
+
+export const USAGE = `usage: main.js --data-dir DIR [--bug NAME]... [--election-ms MIN-MAX] [--heartbeat-ms N] [--snapshot-every N]; bugs: ${Object.keys(BUGS).join(', ')}`;
+
+/** The node's configuration from argv, or a sentence saying what is wrong. */
+export function parseArgs(argv: readonly string[]): Omit<RaftConfig, 'write' | 'log'> | string {
+  let dataDir: string | undefined;
+  const bugNames: string[] = [];
+  let electionMinMs = 150, electionMaxMs = 300, heartbeatMs = 50, snapshotEvery = 100;
+  const int = (flag: string, v: string | undefined, min: number): number | string => {
+    const n = Number(v);
+    return v !== undefined && Number.isInteger(n) && n >= min ? n : `${flag} needs an integer ≥ ${min}, got ${JSON.stringify(v ?? null)}`;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = argv[i + 1];
+    switch (a) {
+      case '--data-dir':
+        if (v === undefined || v === '') return '--data-dir needs a directory';
+        dataDir = v;
+        i++;
+        break;
+      case '--bug':
+        if (v === undefined) return `--bug needs a name; the switches are ${Object.keys(BUGS).join(', ')}`;
+        bugNames.push(v);
+        i++;
+        break;
+      case '--election-ms': {
+        const m = /^(\d+)-(\d+)$/.exec(v ?? '');
+        if (!m || Number(m[1]) < 1 || Number(m[2]) <= Number(m[1])) return `--election-ms needs MIN-MAX in ms with MIN < MAX, e.g. 150-300, got ${JSON.stringify(v ?? null)}`;
+        electionMinMs = Number(m[1]);
+        electionMaxMs = Number(m[2]);
+        i++;
+        break;
+      }
+      case '--heartbeat-ms': {
+        const n = int(a, v, 1);
+        if (typeof n === 'string') return n;
+        heartbeatMs = n;
+        i++;
+        break;
+      }
+      case '--snapshot-every': {
+        const n = int(a, v, 0);
+        if (typeof n === 'string') return n;
+        snapshotEvery = n;
+        i++;
+        break;
+      }
+      default:
+        return `unknown argument ${JSON.stringify(a)}; ${USAGE}`;
+    }
+  }
+  if (dataDir === undefined) return `--data-dir is required (the node keeps its files under DIR/<node_id>/); ${USAGE}`;
+  const bugs = parseBugs(bugNames);
+  if (typeof bugs === 'string') return bugs;
+  if (heartbeatMs >= electionMinMs) return `--heartbeat-ms (${heartbeatMs}) must be below the minimum election timeout (${electionMinMs} ms)`;
+  return { dataDir, bugs, electionMinMs, electionMaxMs, heartbeatMs, snapshotEvery, maxBatch: 64 };
+}
+

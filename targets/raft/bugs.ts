@@ -1,0 +1,38 @@
+/**
+ * Bug switches of the bundled Raft: each reproduces one real class of consensus bug, so Faultline's
+ * faults and checkers can be measured against a known-broken system. Each switch is checked at the
+ * one place its bug lives (search for `bugs.has('<name>')`); with no switch the Raft is correct.
+ */
+
+/** Every switch, with the bug it plants (shown by `--help` and in errors). */
+export const BUGS = {
+  'stale-read': 'reads are served from local state at once, on any node, without a quorum round',
+  'no-fsync': 'log and term/vote go through a write-back buffer flushed every ~2 s, never fsynced, acknowledged before flushing',
+  'early-ack': 'the leader acknowledges write/cas as soon as it appends them locally, before they commit',
+  'lease-read': 'the leader serves reads while a lease measured with the wall clock (Date.now()) looks valid',
+  'forget-vote': 'votedFor is not persisted, so a restarted node may vote twice in one term',
+  'old-term-commit': 'the leader commits entries of earlier terms by counting replicas (Figure 8 of the Raft paper)',
+} as const;
+
+export type BugName = keyof typeof BUGS;
+
+/** The active switches of one node. */
+export type Bugs = ReadonlySet<BugName>;
+
+/** No bug: the correct Raft. */
+export const NO_BUGS: Bugs = new Set<BugName>();
+
+/** True when `name` is a known switch. */
+export function isBugName(name: string): name is BugName {
+  return Object.prototype.hasOwnProperty.call(BUGS, name);
+}
+
+/** The switches named, or a sentence naming the unknown one and the known ones. */
+export function parseBugs(names: readonly string[]): Bugs | string {
+  const out = new Set<BugName>();
+  for (const n of names) {
+    if (!isBugName(n)) return `unknown bug switch "${n}"; the switches are ${Object.keys(BUGS).join(', ')}`;
+    out.add(n);
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+/**
+ * A leader's volatile state for one term: each follower's progress, the broadcast rounds and who
+ * acknowledged them (read-index confirmation and check-quorum), and the wall-clock lease the
+ * `lease-read` bug trusts. Building the messages lives here too; sending is the node's job.
+ */
+import { isQuorum } from './election.js';
+import { entriesFrom, termAt, type LogView } from './log-view.js';
+import type { AppendRequest, SnapshotRequest } from './messages.js';
+import { onAppendReply, type Progress } from './replication.js';
+import type { Snapshot } from './snapshot.js';
+
+export interface LeaderTiming {
+  /** Entries per AppendEntries. */
+  maxBatch: number;
+  /** Lease length for the `lease-read` bug (shorter than the minimum election timeout). */
+  leaseMs: number;
+}
+
+export class LeaderState {
+  readonly progress = new Map<string, Progress>();
+  /** Highest round each follower acknowledged in this term. */
+  private readonly acked = new Map<string, number>();
+  /** When (monotonic) each follower last answered in this term. */
+  readonly lastAck = new Map<string, number>();
+  /** The current broadcast round; every AppendEntries carries it. */
+  seq = 0;
+  /** Wall-clock send time of recent rounds, for the lease (bug). */
+  private readonly roundWall = new Map<number, number>();
+  /** BUG `lease-read`: reads are served locally while Date.now() < this. */
+  leaseUntilWall = 0;
+  /** Index of this term's no-op. */
+  readonly noopIndex: number;
+
+  /** `noopIndex` is the index of the term's no-op, the first entry every follower is sent. */
+  constructor(readonly term: number, readonly peers: readonly string[], noopIndex: number, now: number, private readonly timing: LeaderTiming) {
+    this.noopIndex = noopIndex;
+    for (const p of peers) {
+      this.progress.set(p, { next: noopIndex, match: 0 });
+      this.acked.set(p, 0);
+      // A fresh leader gets a full window before check-quorum may depose it.
+      this.lastAck.set(p, now);
+    }
+  }
+
+  /** Starts a new round; its sends carry the returned seq. */
+  nextRound(): number {
+    this.seq++;
+    this.roundWall.set(this.seq, Date.now());
+    if (this.roundWall.size > 64) this.roundWall.delete(this.seq - 64);
+    return this.seq;
+  }
+
+  /** What to send `peer` now: entries from its next index, or the snapshot when those are compacted. */
+  messageFor(peer: string, log: LogView, commitIndex: number, snapshot: Snapshot | undefined): AppendRequest | SnapshotRequest {
+    const p = this.progress.get(peer)!;
+    if (p.next <= log.snapIndex && snapshot !== undefined) {
+      // Optimistically assume it arrives; a rejection of a later AppendEntries brings next back down.
+      p.next = snapshot.index + 1;
+      return { type: 'install_snapshot', term: this.term, last_included_index: snapshot.index, last_included_term: snapshot.term, data: snapshot.data, seq: this.seq };
+    }
+    const prev = Math.max(p.next - 1, log.snapIndex);
+    const entries = entriesFrom(log, prev + 1, this.timing.maxBatch);
+    // Pipelining: the next send continues after these entries instead of repeating them.
+    p.next = prev + 1 + entries.length;
+    return { type: 'append_entries', term: this.term, prev_log_index: prev, prev_log_term: termAt(log, prev)!, entries, leader_commit: commitIndex, seq: this.seq };
+  }
+
+  /** Records a reply of this term from `peer`. */
+  onReply(peer: string, seq: number, now: number): void {
+    this.lastAck.set(peer, now);
+    const before = this.quorumRound();
+    if (seq > (this.acked.get(peer) ?? 0)) this.acked.set(peer, seq);
+    const after = this.quorumRound();
+    if (after > before) {
+      const wall = this.roundWall.get(after);
+      if (wall !== undefined) this.leaseUntilWall = Math.max(this.leaseUntilWall, wall + this.timing.leaseMs);
+    }
+  }
+
+  /** Updates `peer`'s progress from an AppendEntries reply. */
+  onAppendReply(peer: string, log: LogView, reply: Parameters<typeof onAppendReply>[2]): void {
+    this.progress.set(peer, onAppendReply(log, this.progress.get(peer)!, reply));
+  }
+
+  /** Records a follower's InstallSnapshot acknowledgement. */
+  onSnapshotReply(peer: string, matchIndex: number): void {
+    const p = this.progress.get(peer)!;
+    const match = Math.max(p.match, matchIndex);
+    this.progress.set(peer, { match, next: Math.max(p.next, match + 1) });
+  }
+
+  /** The highest round a quorum (this leader included) has acknowledged. */
+  quorumRound(): number {
+    const rounds = [this.seq, ...this.acked.values()].sort((a, b) => b - a);
+    return rounds[Math.floor(rounds.length / 2)];
+  }
+
+  /** A quorum acknowledged round `seq` or later. */
+  roundConfirmed(seq: number): boolean {
+    return this.quorumRound() >= seq;
+  }
+
+  /** Every member's match index, this leader's own (durable) one first. */
+  matches(selfMatch: number): number[] {
+    return [selfMatch, ...[...this.progress.values()].map((p) => p.match)];
+  }
+
+  /** Check-quorum: a majority answered within `windowMs`, else this leader should step down. */
+  hasQuorumContact(now: number, windowMs: number): boolean {
+    let n = 1;
+    for (const t of this.lastAck.values()) if (now - t <= windowMs) n++;
+    return isQuorum(n, this.peers.length + 1);
+  }
+}

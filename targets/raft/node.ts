@@ -1,0 +1,404 @@
+/**
+ * One Raft node: the wiring of storage, elections, replication, the state machine and the client
+ * layer around a single-threaded event loop.
+ *
+ * Durability rule (group commit): no message leaves the node before the state it reflects is on
+ * disk. Handlers only queue messages in an outbox; one flush per turn of the event loop fsyncs the
+ * log and term/vote once, then counts the leader's own (now durable) entries, then writes the whole
+ * outbox to stdout. So a vote, an AppendEntries acknowledgement and a leader's own replica are
+ * durable before anyone can rely on them.
+ */
+import nodePath from 'node:path';
+import type { MaelstromBody } from '../maelstrom/protocol.js';
+import type { Bugs } from './bugs.js';
+import { ClientRequests } from './client-requests.js';
+import { decideVote, electionTimeout, isQuorum } from './election.js';
+import { LeaderState } from './leader.js';
+import { LogStore } from './log-store.js';
+import { entryAt, lastTerm, termAt } from './log-view.js';
+import { RAFT_TYPES, type AppendReply, type AppendRequest, type Command, type RaftMessage, type SnapshotReply, type SnapshotRequest, type VoteReply, type VoteRequest } from './messages.js';
+import { advanceCommit, handleAppend } from './replication.js';
+import { decideInstall, readSnapshot, shouldSnapshot, writeSnapshot, type Snapshot } from './snapshot.js';
+import { KvStateMachine } from './state-machine.js';
+
+export interface RaftConfig {
+  dataDir: string;
+  bugs: Bugs;
+  electionMinMs: number;
+  electionMaxMs: number;
+  heartbeatMs: number;
+  /** Snapshot every this many applied entries (0: never). */
+  snapshotEvery: number;
+  maxBatch: number;
+  /** Where outgoing lines go (stdout), many per call. */
+  write(text: string): void;
+  /** Diagnostics (stderr). */
+  log(line: string): void;
+}
+
+export type Role = 'follower' | 'candidate' | 'leader';
+
+export class RaftNode {
+  id = '';
+  private peers: string[] = [];
+  role: Role = 'follower';
+  leaderId: string | null = null;
+  store!: LogStore;
+  sm = new KvStateMachine();
+  commitIndex = 0;
+  lastApplied = 0;
+  private snapshot: Snapshot | undefined;
+  private leader: LeaderState | undefined;
+  private clients!: ClientRequests;
+  private outbox: string[] = [];
+  private flushQueued = false;
+  private needsBroadcast = false;
+  /** The leader's own durable match index: its last index as of the last fsync. */
+  private selfMatch = 0;
+  private electionTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private lastLeaderContact = -Infinity;
+  /** The term this node is gathering (pre-)votes for, and who granted them. */
+  private campaign: { pre: boolean; term: number; votes: Set<string> } | undefined;
+
+  constructor(readonly cfg: RaftConfig) {}
+
+  get initialized(): boolean {
+    return this.id !== '';
+  }
+
+  /** Handles Maelstrom's init: opens DIR/<node_id>/, recovers, starts the election timer. */
+  init(nodeId: string, nodeIds: readonly string[]): void {
+    if (this.initialized) return;
+    this.id = nodeId;
+    this.peers = nodeIds.filter((n) => n !== nodeId);
+    const dir = nodePath.join(this.cfg.dataDir, nodeId);
+    this.snapshot = readSnapshot(dir);
+    this.store = new LogStore(dir, this.cfg.bugs, this.snapshot ?? { index: 0, term: 0 });
+    if (this.snapshot) this.sm = KvStateMachine.fromData(this.snapshot.data);
+    this.commitIndex = this.lastApplied = this.store.snapIndex;
+    const c = this.cfg;
+    this.clients = new ClientRequests(this.api(), { forwardMs: 3_000, leaderWaitMs: 1_000, requestMs: 4_000 });
+    this.sweepTimer = setInterval(() => this.turn(() => this.clients.sweep()), 250);
+    this.cfg.log(`${nodeId}: recovered term ${this.store.term}, vote ${this.store.votedFor}, snapshot ${this.store.snapIndex}, last index ${this.store.lastIndex}; election timeout ${c.electionMinMs}-${c.electionMaxMs} ms, bugs [${[...c.bugs].join(', ')}]`);
+    this.resetElectionTimer();
+  }
+
+  /** Handles one incoming message. */
+  handle(src: string, body: MaelstromBody): void {
+    if (RAFT_TYPES.has(body.type)) return this.onRaft(src, body as unknown as RaftMessage);
+    if (body.type === 'raft_status') return this.send(src, { type: 'raft_status_ok', in_reply_to: body.msg_id, ...this.status() });
+    if (body.in_reply_to !== undefined && this.clients.onForwardReply(src, body)) return;
+    if (body.type === 'read' || body.type === 'write' || body.type === 'cas') return this.clients.onRequest(src, body);
+    if (body.in_reply_to !== undefined) return; // a late answer to a forward that timed out
+    this.send(src, { type: 'error', in_reply_to: body.msg_id, code: 10, text: `the raft node does not support "${body.type}"; it answers read, write, cas and raft_status` });
+  }
+
+  /** The status the harness and tests read (answered locally, no consensus). */
+  status(): { role: Role; term: number; leader: string | null; commit_index: number; last_applied: number; log_length: number; snapshot_index: number } {
+    return { role: this.role, term: this.store.term, leader: this.leaderId, commit_index: this.commitIndex, last_applied: this.lastApplied, log_length: this.store.lastIndex, snapshot_index: this.store.snapIndex };
+  }
+
+  /** Queues a message; it leaves with the next flush. */
+  send(dest: string, body: MaelstromBody | RaftMessage): void {
+    this.outbox.push(JSON.stringify({ src: this.id, dest, body }));
+    this.schedule();
+  }
+
+  /** Runs `fn` as one turn: whatever it changed is flushed (fsync, then messages) right after. */
+  turn(fn: () => void): void {
+    fn();
+    this.schedule();
+  }
+
+  /** Stops timers and closes files (stdin closed). */
+  close(): void {
+    for (const t of [this.electionTimer, this.heartbeatTimer, this.sweepTimer]) if (t) clearTimeout(t);
+    if (this.initialized) {
+      this.flush();
+      this.store.close();
+    }
+  }
+
+  private schedule(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    if (!this.initialized) return this.writeOut();
+    if (this.needsBroadcast && this.leader) this.broadcast();
+    this.store.sync();
+    if (this.leader) {
+      this.selfMatch = this.store.lastIndex;
+      this.advance();
+    }
+    this.clients.pump();
+    if (this.needsBroadcast && this.leader) {
+      // Reads that were just assigned a round: send it now, behind the same fsync.
+      this.broadcast();
+      this.store.sync();
+    }
+    this.writeOut();
+  }
+
+  private writeOut(): void {
+    if (this.outbox.length === 0) return;
+    const text = this.outbox.join('\n') + '\n';
+    this.outbox = [];
+    this.cfg.write(text);
+  }
+
+  // ---- terms and roles ----
+
+  private becomeFollower(term: number, leaderId: string | null): void {
+    if (term > this.store.term) this.store.setTermVote(term, null);
+    const wasLeader = this.role === 'leader';
+    this.role = 'follower';
+    this.campaign = undefined;
+    if (wasLeader) {
+      clearInterval(this.heartbeatTimer);
+      this.leader = undefined;
+      this.clients.onStepDown();
+      this.cfg.log(`${this.id}: stepped down in term ${this.store.term}`);
+    }
+    this.setLeader(leaderId);
+    this.resetElectionTimer();
+  }
+
+  private setLeader(leaderId: string | null): void {
+    if (leaderId === this.leaderId) return;
+    this.leaderId = leaderId;
+    if (leaderId !== null) this.clients.onLeaderKnown();
+  }
+
+  private resetElectionTimer(): void {
+    clearTimeout(this.electionTimer);
+    this.electionTimer = setTimeout(() => this.turn(() => this.onElectionTimeout()), electionTimeout(this.cfg.electionMinMs, this.cfg.electionMaxMs));
+  }
+
+  private onElectionTimeout(): void {
+    if (this.role === 'leader') return;
+    // No word from a leader: it is gone as far as this node knows; requests must not queue behind it.
+    if (this.leaderId !== null) this.clients.onLeaderLost(this.leaderId);
+    this.leaderId = null;
+    this.campaignFor(true);
+  }
+
+  /** Starts a pre-vote (term+1 asked about, nothing changes) or a real election (term bumped, own vote). */
+  private campaignFor(pre: boolean): void {
+    const term = this.store.term + 1;
+    if (!pre) {
+      this.store.setTermVote(term, this.id);
+      this.role = 'candidate';
+      this.setLeader(null);
+    }
+    this.campaign = { pre, term, votes: new Set([this.id]) };
+    const req: VoteRequest = { type: 'request_vote', pre, term, last_log_index: this.store.lastIndex, last_log_term: lastTerm(this.store) };
+    for (const p of this.peers) this.send(p, req);
+    this.resetElectionTimer();
+    this.tally();
+  }
+
+  private tally(): void {
+    const c = this.campaign;
+    if (!c || !isQuorum(c.votes.size, this.peers.length + 1)) return;
+    if (c.pre) this.campaignFor(false);
+    else this.becomeLeader();
+  }
+
+  private becomeLeader(): void {
+    this.role = 'leader';
+    this.campaign = undefined;
+    clearTimeout(this.electionTimer);
+    this.store.append([{ term: this.store.term, cmd: null }]);
+    const lt = { maxBatch: this.cfg.maxBatch, leaseMs: Math.floor(this.cfg.electionMinMs * 0.8) };
+    this.leader = new LeaderState(this.store.term, this.peers, this.store.lastIndex, performance.now(), lt);
+    // Counted only once the next flush has made the log durable.
+    this.selfMatch = 0;
+    this.cfg.log(`${this.id}: leader of term ${this.store.term} (no-op at ${this.store.lastIndex})`);
+    this.setLeader(this.id);
+    this.needsBroadcast = true;
+    this.heartbeatTimer = setInterval(() => this.turn(() => this.onHeartbeat()), this.cfg.heartbeatMs);
+  }
+
+  private onHeartbeat(): void {
+    const l = this.leader;
+    if (!l) return;
+    // Check-quorum: a leader cut off from a majority stops taking requests it could never commit.
+    if (!l.hasQuorumContact(performance.now(), 2 * this.cfg.electionMaxMs)) return this.becomeFollower(this.store.term, null);
+    this.needsBroadcast = true;
+  }
+
+  private broadcast(): void {
+    const l = this.leader!;
+    this.needsBroadcast = false;
+    l.nextRound();
+    for (const p of this.peers) this.send(p, l.messageFor(p, this.store, this.commitIndex, this.snapshot));
+  }
+
+  // ---- Raft messages ----
+
+  private onRaft(src: string, m: RaftMessage): void {
+    if (m.type === 'request_vote') return this.onVoteRequest(src, m);
+    if (m.type === 'request_vote_ok') return this.onVoteReply(src, m);
+    if (m.term > this.store.term) this.becomeFollower(m.term, null);
+    switch (m.type) {
+      case 'append_entries': return this.onAppend(src, m);
+      case 'install_snapshot': return this.onInstallSnapshot(src, m);
+      case 'append_entries_ok': return this.onAppendReply(src, m);
+      case 'install_snapshot_ok': return this.onSnapshotReply(src, m);
+    }
+  }
+
+  private onVoteRequest(src: string, m: VoteRequest): void {
+    const s = this.store;
+    const leaderRecent = this.role === 'leader' || (this.leaderId !== null && performance.now() - this.lastLeaderContact < this.cfg.electionMinMs);
+    const d = decideVote({ term: s.term, votedFor: s.votedFor, lastLogIndex: s.lastIndex, lastLogTerm: lastTerm(s), leaderRecent }, src, m);
+    if (d.stepDown) this.becomeFollower(d.term, null);
+    s.setTermVote(d.term, d.votedFor);
+    // Granting a real vote defers our own candidacy; a pre-vote grant commits to nothing.
+    if (d.reply.granted && !m.pre) this.resetElectionTimer();
+    this.send(src, d.reply);
+  }
+
+  private onVoteReply(src: string, m: VoteReply): void {
+    if (m.pre && !m.granted && m.term > this.store.term) return this.becomeFollower(m.term, null);
+    if (!m.pre && m.term > this.store.term) return this.becomeFollower(m.term, null);
+    const c = this.campaign;
+    if (!c || c.pre !== m.pre || m.term !== c.term || !m.granted) return;
+    if (!m.pre && this.role !== 'candidate') return;
+    c.votes.add(src);
+    this.tally();
+  }
+
+  private onAppend(src: string, m: AppendRequest): void {
+    if (m.term < this.store.term) {
+      return this.send(src, { type: 'append_entries_ok', term: this.store.term, success: false, match_index: 0, conflict_index: 0, conflict_term: 0, seq: m.seq } satisfies AppendReply);
+    }
+    this.heardFromLeader(src);
+    const out = handleAppend(this.store, this.commitIndex, m);
+    if (out.truncateFrom !== undefined) {
+      if (out.truncateFrom <= this.commitIndex) this.cfg.log(`${this.id}: SAFETY VIOLATION: truncating committed entries from ${out.truncateFrom} (commit ${this.commitIndex})`);
+      this.store.truncateFrom(out.truncateFrom);
+    }
+    this.store.append(out.append);
+    this.commitIndex = out.commitIndex;
+    this.apply();
+    this.send(src, out.reply);
+  }
+
+  private onInstallSnapshot(src: string, m: SnapshotRequest): void {
+    if (m.term < this.store.term) return this.send(src, { type: 'install_snapshot_ok', term: this.store.term, match_index: 0, seq: m.seq } satisfies SnapshotReply);
+    this.heardFromLeader(src);
+    const d = decideInstall(this.store, this.commitIndex, m);
+    if (d.kind === 'install') {
+      const snap: Snapshot = { index: m.last_included_index, term: m.last_included_term, data: m.data };
+      writeSnapshot(this.store.dir, snap);
+      this.store.compactTo(snap.index, snap.term, d.keepSuffix);
+      this.snapshot = snap;
+      this.sm = KvStateMachine.fromData(snap.data);
+      this.commitIndex = this.lastApplied = snap.index;
+      this.clients.onSnapshotInstalled(snap.index);
+      this.cfg.log(`${this.id}: installed snapshot at ${snap.index} from ${src} (log suffix ${d.keepSuffix ? 'kept' : 'discarded'})`);
+    }
+    this.send(src, { type: 'install_snapshot_ok', term: this.store.term, match_index: d.matchIndex, seq: m.seq } satisfies SnapshotReply);
+  }
+
+  private heardFromLeader(src: string): void {
+    if (this.role !== 'follower') this.becomeFollower(this.store.term, src);
+    this.campaign = undefined;
+    this.lastLeaderContact = performance.now();
+    this.setLeader(src);
+    this.resetElectionTimer();
+  }
+
+  private onAppendReply(src: string, m: AppendReply): void {
+    const l = this.leader;
+    if (!l || m.term !== l.term) return;
+    l.onReply(src, m.seq, performance.now());
+    l.onAppendReply(src, this.store, m);
+    this.advance();
+    this.clients.pump();
+    const p = l.progress.get(src)!;
+    // Keep a lagging follower streaming (or probing back) without waiting for the next heartbeat.
+    if (!m.success || p.next <= this.store.lastIndex) this.send(src, l.messageFor(src, this.store, this.commitIndex, this.snapshot));
+  }
+
+  private onSnapshotReply(src: string, m: SnapshotReply): void {
+    const l = this.leader;
+    if (!l || m.term !== l.term) return;
+    l.onReply(src, m.seq, performance.now());
+    l.onSnapshotReply(src, m.match_index);
+    this.advance();
+    this.clients.pump();
+  }
+
+  // ---- commit, apply, compaction ----
+
+  private advance(): void {
+    const l = this.leader;
+    if (!l) return;
+    const c = advanceCommit(this.store, this.store.term, this.commitIndex, l.matches(this.selfMatch), this.cfg.bugs);
+    if (c > this.commitIndex) {
+      this.commitIndex = c;
+      this.apply();
+    }
+  }
+
+  private apply(): void {
+    while (this.lastApplied < this.commitIndex) {
+      const i = this.lastApplied + 1;
+      const e = entryAt(this.store, i);
+      if (e === undefined) break;
+      const result = this.sm.apply(e.cmd);
+      this.lastApplied = i;
+      this.clients.onApplied(i, e.term, result);
+    }
+    if (shouldSnapshot(this.lastApplied, this.store.snapIndex, this.cfg.snapshotEvery)) this.takeSnapshot();
+  }
+
+  private takeSnapshot(): void {
+    const index = this.lastApplied;
+    const snap: Snapshot = { index, term: termAt(this.store, index)!, data: this.sm.toData() };
+    writeSnapshot(this.store.dir, snap);
+    this.store.compactTo(index, snap.term, true);
+    this.snapshot = snap;
+  }
+
+  private api(): ConstructorParameters<typeof ClientRequests>[0] {
+    const self = this;
+    return {
+      get id() { return self.id; },
+      bugs: this.cfg.bugs,
+      isLeader: () => this.role === 'leader',
+      leader: () => this.leaderId,
+      term: () => this.store.term,
+      commitIndex: () => this.commitIndex,
+      lastApplied: () => this.lastApplied,
+      stateMachine: () => this.sm,
+      termCommitted: () => this.leader !== undefined && this.commitIndex >= this.leader.noopIndex,
+      propose: (cmd: Command) => {
+        this.store.append([{ term: this.store.term, cmd }]);
+        this.needsBroadcast = true;
+        this.schedule();
+        return this.store.lastIndex;
+      },
+      requestRound: () => {
+        this.needsBroadcast = true;
+        this.schedule();
+        return this.leader!.seq + 1;
+      },
+      roundConfirmed: (seq: number) => this.leader !== undefined && this.leader.roundConfirmed(seq),
+      leaseLooksValid: () => {
+        const l = this.leader;
+        // BUG `lease-read` (its clock): Date.now() moves with clock skew; a correct lease would use a monotonic clock.
+        return l !== undefined && Date.now() < l.leaseUntilWall && this.commitIndex >= l.noopIndex && this.lastApplied === this.commitIndex;
+      },
+      send: (dest: string, body: MaelstromBody) => this.send(dest, body),
+    };
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The bundled Raft as real processes in the real MaelstromCluster: one leader, lin-kv through any
+ * node, a lagging follower caught up by InstallSnapshot, and the command line's exit code 2.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RAFT_MAIN, sleep, startRaft, statusOf, teardownAll, waitForLeader } from './helpers.js';
+
+afterEach(teardownAll);
+
+describe('raft cluster', () => {
+  it('a 5-node cluster elects exactly one leader, which every node then names', async () => {
+    const c = await startRaft();
+    const conn = c.client();
+    const { leader, term, ms } = await waitForLeader(c, conn);
+    console.log(`raft: first election took ${ms.toFixed(0)} ms (term ${term}, leader ${leader})`);
+    // Within a second every node follows it, and nobody else claims to lead.
+    let all: Awaited<ReturnType<typeof statusOf>>[] = [];
+    for (let i = 0; i < 100; i++) {
+      all = await Promise.all(c.nodes.map((n) => statusOf(conn, n)));
+      if (all.every((s) => s?.leader === leader && s.term === term)) break;
+      await sleep(10);
+    }
+    expect(all.map((s) => s?.leader)).toEqual(c.nodes.map(() => leader));
+    expect(all.filter((s) => s?.role === 'leader').length).toBe(1);
+    // The leader's no-op committed: the term's first entry.
+    expect(all.find((s) => s?.role === 'leader')!.commit_index).toBeGreaterThanOrEqual(1);
+  });
+
+  it('serves write, read and cas through any node, with lin-kv\'s error codes', async () => {
+    const c = await startRaft();
+    const a = c.client();
+    await waitForLeader(c, a);
+    expect(await a.rpc('n0', { type: 'read', key: 'x' })).toMatchObject({ type: 'error', code: 20 });
+    expect(await a.rpc('n1', { type: 'write', key: 'x', value: 1 })).toMatchObject({ type: 'write_ok' });
+    for (const n of c.nodes) expect(await a.rpc(n, { type: 'read', key: 'x' })).toMatchObject({ type: 'read_ok', value: 1 });
+    expect(await a.rpc('n2', { type: 'cas', key: 'x', from: 2, to: 3 })).toMatchObject({ type: 'error', code: 22 });
+    expect(await a.rpc('n3', { type: 'cas', key: 'x', from: 1, to: 3 })).toMatchObject({ type: 'cas_ok' });
+    expect(await a.rpc('n4', { type: 'cas', key: 'y', from: 0, to: 1 })).toMatchObject({ type: 'error', code: 20 });
+    expect(await a.rpc('n4', { type: 'write', key: 'y', value: { deep: [1, 2] } })).toMatchObject({ type: 'write_ok' });
+    expect(await a.rpc('n0', { type: 'cas', key: 'y', from: { deep: [1, 2] }, to: 7 })).toMatchObject({ type: 'cas_ok' });
+    expect(await a.rpc('n2', { type: 'read', key: 'x' })).toMatchObject({ type: 'read_ok', value: 3 });
+    expect(await a.rpc('n1', { type: 'frobnicate' })).toMatchObject({ type: 'error', code: 10 });
+
+    // Concurrent writes from 5 clients through every node: each is read back through another node.
+    const conns = c.nodes.map(() => c.client());
+    const t0 = performance.now();
+    await Promise.all(conns.map(async (conn, i) => {
+      for (let k = 0; k < 20; k++) expect(await conn.rpc(c.nodes[i], { type: 'write', key: `k${i}-${k}`, value: k })).toMatchObject({ type: 'write_ok' });
+    }));
+    console.log(`raft: 100 writes from 5 clients through 5 nodes in ${(performance.now() - t0).toFixed(0)} ms`);
+    for (let i = 0; i < 5; i++) {
+      for (let k = 0; k < 20; k += 7) expect(await a.rpc(c.nodes[(i + 1) % 5], { type: 'read', key: `k${i}-${k}` })).toMatchObject({ type: 'read_ok', value: k });
+    }
+  });
+
+  it('a follower cut off while the log is compacted catches up through InstallSnapshot', async () => {
+    const c = await startRaft({ nodeCount: 3, args: ['--snapshot-every', '20'] });
+    const conn = c.client();
+    const { leader } = await waitForLeader(c, conn);
+    const lagger = c.nodes.find((n) => n !== leader)!;
+    const others = c.nodes.filter((n) => n !== lagger);
+    await c.net.partition({ [lagger]: others, ...Object.fromEntries(others.map((n) => [n, [lagger]])) });
+    for (let k = 0; k < 60; k++) expect(await conn.rpc(leader, { type: 'write', key: k % 7, value: k })).toMatchObject({ type: 'write_ok' });
+    const ls = (await statusOf(conn, leader))!;
+    expect(ls.snapshot_index).toBeGreaterThanOrEqual(40);
+    expect((await statusOf(conn, lagger))!.last_applied).toBeLessThan(ls.snapshot_index);
+    await c.net.partition({});
+    let s = await statusOf(conn, lagger);
+    for (let i = 0; i < 300 && !(s && s.last_applied >= ls.commit_index); i++) {
+      await sleep(10);
+      s = await statusOf(conn, lagger);
+    }
+    expect(s!.last_applied).toBeGreaterThanOrEqual(ls.commit_index);
+    expect(s!.snapshot_index).toBeGreaterThanOrEqual(ls.snapshot_index);
+    const snaps = c.journal.stats().byType.install_snapshot;
+    expect(snaps?.count ?? 0).toBeGreaterThan(0);
+    // And clients are served through it again.
+    expect(await conn.rpc(lagger, { type: 'read', key: 59 % 7 })).toMatchObject({ type: 'read_ok', value: 59 });
+  });
+
+  it('refuses unknown flags and bug names with one line on stderr and exit code 2', () => {
+    const bad = spawnSync(process.execPath, [RAFT_MAIN, '--data-dir', '/tmp/x', '--bug', 'nope'], { encoding: 'utf8', input: '' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^raft: unknown bug switch "nope"; the switches are stale-read, no-fsync/)]);
+    const flag = spawnSync(process.execPath, [RAFT_MAIN, '--data-dir', '/tmp/x', '--fast'], { encoding: 'utf8', input: '' });
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toMatch(/^raft: unknown argument "--fast"/);
+  });
+});
