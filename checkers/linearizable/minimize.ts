@@ -24,7 +24,10 @@ export function minimizeCounterexample(model: Model, ops: readonly Operation[], 
   };
   let cur = [...ops].sort((a, b) => a.call - b.call);
   // Ops of the chunk that a remaining op observed stay: the shrunk history keeps its reads' writes.
-  const supports = model.supports;
+  // Only an op invoked before the observer returned can have supplied what it observed: keeping a
+  // later write of the same value would explain nothing ("a read of a value written afterwards").
+  const observed = model.supports;
+  const supports = observed ? (w: Operation, r: Operation): boolean => w.call < r.ret && observed(w, r) : undefined;
   const without = (i: number, chunk: number): Operation[] => {
     const rest = cur.slice(0, i).concat(cur.slice(i + chunk));
     if (!supports) return rest;

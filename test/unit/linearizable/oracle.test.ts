@@ -55,7 +55,8 @@ function explanationProblems(m: ModelCase, model: Model, h: Op[], f: PartitionFa
       !(o.outcome === 'unknown' && model.readOnly?.(o)));
     const live = f.counterexample.map((r) => ops.find((o) => o.index === r.index)!);
     for (const r of live) {
-      if (inSearch.some((w) => w !== r && model.supports(w, r)) && !live.some((w) => w !== r && model.supports!(w, r))) {
+      const supplied = (w: typeof r): boolean => w !== r && w.call < r.ret && model.supports!(w, r);
+      if (inSearch.some(supplied) && !live.some(supplied)) {
         problems.push(`the counterexample keeps ${r.f} (index ${r.index}) but none of the ops that supplied what it observed`);
       }
     }
