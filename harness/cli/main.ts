@@ -4,6 +4,8 @@ import { CHECK_HELP, checkCommand } from './check-command.js';
 import { reportCommand } from './report-command.js';
 import { serveCommand } from './serve-command.js';
 import { runCommand } from './run-command.js';
+import { cleanupCommand } from './cleanup-command.js';
+import { doctorCommand } from './doctor-command.js';
 
 const USAGE = `faultline — Jepsen-style correctness testing
 
@@ -12,11 +14,15 @@ Commands:
   check <history|run-dir>   check a history for linearizability (faultline check --help)
   report <run-dir>          re-render a stored run's report.html, junit.xml and the store index
   serve                     serve the store's reports read-only over HTTP (faultline serve --help)
+  doctor                    list what this machine can run and how to install what is missing
+  cleanup                   remove what killed runs left (namespaces, iptables rules, processes)
 
 Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad usage or input.`;
 
 const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Promise<number>> = {
   check: checkCommand,
+  doctor: doctorCommand,
+  cleanup: cleanupCommand,
   report: reportCommand,
   serve: serveCommand,
   run: runCommand,

@@ -4,11 +4,15 @@
 import { InputError } from '../history/errors.js';
 import { maelstromTarget } from '../../targets/maelstrom/run-target.js';
 import { raftTarget } from '../../targets/raft/run-target.js';
+import { etcdTarget } from '../../targets/etcd/index.js';
+import { zookeeperTarget } from '../../targets/zookeeper/index.js';
 import type { TargetEntry } from './target-entry.js';
 
 export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
   raft: raftTarget,
   maelstrom: maelstromTarget,
+  etcd: etcdTarget,
+  zookeeper: zookeeperTarget,
 });
 
 /** The default target of `faultline run` (and of `npm start`). */

@@ -1,0 +1,81 @@
+/**
+ * Checks that this machine can run a target before anything starts: root, and each binary, library
+ * or jar the target needs. The first thing missing ends the run with one sentence naming it and the
+ * command that installs it. The probe is injected so the logic is unit-tested without changing the
+ * machine.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { InputError } from '../history/errors.js';
+
+/** What a preflight may ask about the machine. */
+export interface MachineProbe {
+  isRoot(): boolean;
+  /** True when `bin` is an executable on PATH, or an existing absolute path. */
+  hasCommand(bin: string): boolean;
+  hasFile(path: string): boolean;
+}
+
+/** The real machine. */
+export const realProbe: MachineProbe = {
+  isRoot: () => process.getuid?.() === 0,
+  hasCommand(bin) {
+    if (bin.includes('/')) return isExecutable(bin);
+    return (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').some((d) => d !== '' && isExecutable(nodePath.join(d, bin)));
+  },
+  hasFile: (path) => fs.existsSync(path),
+};
+
+function isExecutable(path: string): boolean {
+  try {
+    fs.accessSync(path, fs.constants.X_OK);
+    return fs.statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** One thing a target needs. */
+export interface Requirement {
+  /** What is missing, as the message names it, e.g. `etcd (etcd-server)`. */
+  what: string;
+  present(probe: MachineProbe): boolean;
+  /** The command that installs it. */
+  install: string;
+}
+
+const SETUP = 'bash scripts/setup-targets.sh';
+
+/** A binary from a Debian package. */
+export function command(bin: string, pkg: string): Requirement {
+  return { what: `${bin} (Debian package ${pkg})`, present: (p) => p.hasCommand(bin), install: `apt-get install -y ${pkg} (or ${SETUP})` };
+}
+
+/** A file from a Debian package. */
+export function file(path: string, pkg: string): Requirement {
+  return { what: `${path} (Debian package ${pkg})`, present: (p) => p.hasFile(path), install: `apt-get install -y ${pkg} (or ${SETUP})` };
+}
+
+/** What every namespace-based target needs. */
+export const NAMESPACE_REQUIREMENTS: readonly Requirement[] = [
+  command('ip', 'iproute2'),
+  command('unshare', 'util-linux'),
+  command('iptables', 'iptables'),
+  command('iptables-restore', 'iptables'),
+];
+
+/** What the latency fault needs (the NFQUEUE delayer is compiled at setup). */
+export const DELAY_REQUIREMENTS: readonly Requirement[] = [
+  command('gcc', 'gcc'),
+  file('/usr/include/libnetfilter_queue/libnetfilter_queue.h', 'libnetfilter-queue-dev'),
+];
+
+/** Throws an InputError for the first unmet requirement (root first: nothing else matters without it). */
+export function checkRequirements(target: string, reqs: readonly Requirement[], probe: MachineProbe = realProbe): void {
+  if (!probe.isRoot()) {
+    throw new InputError(`the ${target} target needs root (network namespaces and iptables); run faultline as root, e.g. with sudo`);
+  }
+  for (const r of reqs) {
+    if (!r.present(probe)) throw new InputError(`the ${target} target needs ${r.what}, which is missing; install it with: ${r.install}`);
+  }
+}

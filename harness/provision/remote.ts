@@ -1,0 +1,43 @@
+/**
+ * How commands reach a node (DESIGN.md "Roles": Remote): one implementation per environment. The
+ * local one runs them inside the node's network namespace; docker and ssh ones would run them in a
+ * container or over ssh. Targets and the network control only ever talk to a `Remote`.
+ */
+import type { ExecOptions, ExecResult } from './exec.js';
+
+export interface SpawnOptions {
+  /** Extra environment on top of the controller's. */
+  env?: Record<string, string>;
+  /** File that receives the process' stdout and stderr (appended). */
+  logFile?: string;
+  cwd?: string;
+  /** What the process is, for the state file and cleanup messages (e.g. `etcd`, `nfq-delay`). */
+  what: string;
+}
+
+/** A long-running process started on a node. */
+export interface RemoteProcess {
+  /** The daemon's own PID (namespace entry and hostname wrapper exec, they do not fork). */
+  pid: number;
+  /** Resolves when the process exits, with its code or signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** True until `exited` resolved. */
+  readonly running: boolean;
+}
+
+export interface Remote {
+  /** Node name, e.g. `n1`. */
+  readonly node: string;
+  /** The node's address on the test network. */
+  readonly address: string;
+  /** Runs a command on the node and resolves with its exit code and output. */
+  exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** Like exec, but rejects with the command and its stderr on a non-zero exit. */
+  execOk(argv: readonly string[], opts?: ExecOptions): Promise<string>;
+  /** Starts a long-running process on the node (recorded for cleanup until it exits). */
+  spawn(argv: readonly string[], opts: SpawnOptions): Promise<RemoteProcess>;
+  /** Copies a controller file to the node. */
+  upload(localPath: string, remotePath: string): Promise<void>;
+  /** Copies a node file to the controller. */
+  download(remotePath: string, localPath: string): Promise<void>;
+}

@@ -1,0 +1,94 @@
+/**
+ * The record of everything one run created on this machine, kept in `/run/faultline/<runid>.json`
+ * and rewritten (atomically) before each thing is created, so `faultline cleanup` can remove what a
+ * SIGKILLed run left: namespaces, the bridge, host iptables rules, processes (with their start time,
+ * so a reused PID is never killed) and libfaketime's /dev/shm files of those processes.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { isAlive } from './process-info.js';
+
+/** Where state files live; `FAULTLINE_STATE_DIR` overrides it (tests of the cleanup logic). */
+export function stateDir(): string {
+  return process.env.FAULTLINE_STATE_DIR ?? '/run/faultline';
+}
+
+export interface RecordedProcess {
+  pid: number;
+  /** /proc start time in ticks, to tell the recorded process from a later one with the same PID. */
+  start?: number;
+  node: string;
+  what: string;
+}
+
+export interface RunState {
+  runId: string;
+  /** PID of the controller that owns the run; a live owner means the run is still going. */
+  owner: number;
+  ownerStart?: number;
+  createdAt: string;
+  subnet?: string;
+  bridge?: string;
+  namespaces: string[];
+  /** Host iptables rules as the argv after `-A`/`-I <chain> [pos]`: removed with `-D <chain> ...`. */
+  hostRules: { table: string; chain: string; spec: string[] }[];
+  processes: RecordedProcess[];
+  /** PIDs whose libfaketime shm files must go once they are dead. */
+  shmPids: number[];
+}
+
+/** A state file that is written on every change. */
+export class StateFile {
+  readonly path: string;
+
+  constructor(readonly state: RunState) {
+    this.path = nodePath.join(stateDir(), `${state.runId}.json`);
+  }
+
+  /** Writes the file (temp file + rename: a crash never leaves half a record). */
+  save(): void {
+    fs.mkdirSync(stateDir(), { recursive: true });
+    const tmp = `${this.path}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, `${JSON.stringify(this.state, null, 2)}\n`);
+    fs.renameSync(tmp, this.path);
+  }
+
+  update(change: (s: RunState) => void): void {
+    change(this.state);
+    this.save();
+  }
+
+  remove(): void {
+    fs.rmSync(this.path, { force: true });
+  }
+}
+
+/** Every state file in the state directory (unreadable ones are reported with their error). */
+export function readStates(): { file: string; state?: RunState; error?: string }[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(stateDir()).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return names.map((n) => {
+    const file = nodePath.join(stateDir(), n);
+    try {
+      return { file, state: JSON.parse(fs.readFileSync(file, 'utf8')) as RunState };
+    } catch (err) {
+      return { file, error: (err as Error).message };
+    }
+  });
+}
+
+/** True while the run's controller process is still alive (same PID and start time). */
+export function ownerAlive(state: RunState): boolean {
+  if (!isAlive(state.owner)) return false;
+  if (state.ownerStart === undefined) return true;
+  try {
+    const stat = fs.readFileSync(`/proc/${state.owner}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]) === state.ownerStart;
+  } catch {
+    return false;
+  }
+}

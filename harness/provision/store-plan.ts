@@ -1,0 +1,49 @@
+/**
+ * What the etcd and ZooKeeper run plans share: reading their flags, node names, and the faults of a
+ * namespace cluster (the real-network control instead of a routed one, health recorded around every
+ * fault).
+ */
+import { InputError } from '../history/errors.js';
+import { buildFaults } from '../nemesis/build.js';
+import { withHealth, type HealthProbe } from '../net/health.js';
+import type { RunPlan } from '../run/run.js';
+import type { RunRequest } from '../run/target-entry.js';
+import type { NetControl, Target } from '../roles.js';
+
+/** `n1`, `n2`, …: the node names of a cluster of `count` nodes. */
+export function nodeNames(count: number): string[] {
+  if (!Number.isInteger(count) || count < 1 || count > 99) throw new InputError(`--nodes must be a whole number from 1 to 99, got ${count}`);
+  return Array.from({ length: count }, (_, i) => `n${i + 1}`);
+}
+
+/** A single-valued flag, or undefined when absent. */
+export function flagValue(req: RunRequest, name: string): string | undefined {
+  const v = req.flags.get(name);
+  if (v === undefined) return undefined;
+  if (v === true) throw new InputError(`--${name} needs a value`);
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+/** A flag that must be one of `choices` (first is the default). */
+export function choiceFlag<T extends string>(req: RunRequest, name: string, choices: readonly T[]): T {
+  const v = flagValue(req, name) ?? choices[0];
+  if (!(choices as readonly string[]).includes(v)) throw new InputError(`--${name} must be one of ${choices.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+/** A positive number flag, or the default. */
+export function numberFlag(req: RunRequest, name: string, fallback: number): number {
+  const v = flagValue(req, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError(`--${name} must be a positive number, got "${v}"`);
+  return n;
+}
+
+/** The run's faults against a namespace cluster: its real network, health recorded around each op. */
+export function namespaceFaults(req: RunRequest, net: () => NetControl | undefined, health: HealthProbe, log: (m: string) => void): RunPlan['faults'] {
+  return (target: Target) => {
+    const f = buildFaults(req.config.faults, target, { seed: req.config.seed, interval: req.config.faultIntervalS * 1e9, net: net(), log });
+    return { ...f, nemesis: withHealth(f.nemesis, health) };
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * Clients of the etcd target for the store workloads (register, set, lock), over the etcd3 npm
+ * client (gRPC) and etcd's JSON gateway for the lock API. Client thread t talks to node t mod N only,
+ * so a test can read through an isolated member.
+ *
+ * Error mapping (DESIGN.md "Core records"): reads change nothing, so a read that did not succeed is
+ * `fail`. A write or cas that timed out or lost its connection may have been applied: `info`. A
+ * definite rejection — the cas compare failed, an invalid argument — is `fail`. The etcd3 client's
+ * retries are turned off (a retried cas could apply twice, hiding or inventing anomalies).
+ */
+import { Etcd3, GRPCInvalidArgumentError, EtcdPermissionDeniedError, type Lease } from 'etcd3';
+import { finalReadOf } from '../../checkers/common.js';
+import type { Client, ClientOp, Completion } from '../../harness/roles.js';
+import { GatewayError, lockAcquire, lockRelease } from './http.js';
+
+export type ReadConsistency = 'linearizable' | 'serializable';
+
+export interface EtcdClientOptions {
+  readConsistency: ReadConsistency;
+  /** Deadline of one request, ms. Default 2 000. */
+  timeoutMs?: number;
+  /** Lease TTL of a lock holder, s (etcd's minimum is 1.5 election timeouts, rounded up). Default 2. */
+  lockTtlS?: number;
+  /** Longest an acquire waits for the lock, ms. Default 5 000. */
+  lockTimeoutMs?: number;
+  /** Time between the read and the write of the guarded counter, ms: widens the critical section. Default 10. */
+  holdMs?: number;
+}
+
+const REGISTER_PREFIX = '/faultline/register/';
+const SET_PREFIX = '/faultline/set/';
+const COUNTER_KEY = '/faultline/lock-counter';
+const LOCK_NAME = '/faultline/lock';
+
+/** A cockatiel policy that runs the call once: no retries, no circuit breaker. */
+const ONCE = { execute: <T>(fn: (ctx: { signal: AbortSignal; attempt: number }) => T): T => fn({ signal: new AbortController().signal, attempt: 0 }) };
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** fail for a definite rejection, info for anything that may have been applied. */
+function writeError(err: unknown): Completion {
+  // A refused connection (a killed member) means the request was never sent.
+  const neverSent = /ECONNREFUSED|No connection established/.test(message(err));
+  const definite = neverSent || err instanceof GRPCInvalidArgumentError || err instanceof EtcdPermissionDeniedError || (err instanceof GatewayError && err.status === 400);
+  return { type: definite ? 'fail' : 'info', error: message(err) };
+}
+
+/** Opens clients for a run and owns their connections (one gRPC channel per node, shared). */
+export class EtcdClients {
+  private readonly conns = new Map<string, Etcd3>();
+  private readonly holding = new Map<number, string>();
+  readonly opts: Required<EtcdClientOptions>;
+
+  constructor(
+    private readonly nodes: readonly string[],
+    private readonly endpoint: (node: string) => string,
+    private readonly workload: string,
+    opts: EtcdClientOptions,
+  ) {
+    this.opts = { timeoutMs: 2_000, lockTtlS: 2, lockTimeoutMs: 5_000, holdMs: 10, ...opts };
+  }
+
+  /** The gRPC client of `node`, created on first use. */
+  conn(node: string): Etcd3 {
+    let c = this.conns.get(node);
+    if (!c) {
+      const timeoutMs = this.opts.timeoutMs;
+      c = new Etcd3({
+        hosts: this.endpoint(node),
+        dialTimeout: timeoutMs,
+        // Reconnect quickly after a kill or partition: gRPC's default backoff grows to minutes.
+        grpcOptions: { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 1_000 },
+        faultHandling: { host: () => ONCE as never, global: ONCE as never },
+        defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeoutMs }),
+      });
+      this.conns.set(node, c);
+    }
+    return c;
+  }
+
+  /** Nodes whose clients hold the lock right now, as the clients believe. */
+  holders(): string[] {
+    return [...new Set(this.holding.values())];
+  }
+
+  /** The client of `thread`, bound to node thread mod N. */
+  open(thread: number, process: number): Client {
+    const node = this.nodes[thread % this.nodes.length];
+    switch (this.workload) {
+      case 'register': return this.registerClient(node);
+      case 'set': return this.setClient(node);
+      case 'lock': return this.lockClient(node, process);
+      default: throw new Error(`the etcd target has no client for workload ${this.workload}`);
+    }
+  }
+
+  private get serializable(): boolean {
+    return this.opts.readConsistency === 'serializable';
+  }
+
+  private registerClient(node: string): Client {
+    const etcd = this.conn(node);
+    return {
+      invoke: async (op: ClientOp): Promise<Completion> => {
+        const key = `${REGISTER_PREFIX}${String(op.key)}`;
+        if (op.f === 'read') {
+          try {
+            const v = await etcd.get(key).serializable(this.serializable).string();
+            return { type: 'ok', value: v === null ? null : Number(v) };
+          } catch (err) {
+            return { type: 'fail', error: message(err) };
+          }
+        }
+        try {
+          if (op.f === 'write') {
+            await etcd.put(key).value(String(op.value));
+            return { type: 'ok', value: op.value };
+          }
+          if (op.f === 'cas') {
+            const [from, to] = op.value as [number, number];
+            const r = await etcd.if(key, 'Value', '==', String(from)).then(etcd.put(key).value(String(to))).commit();
+            return r.succeeded ? { type: 'ok', value: op.value } : { type: 'fail', value: op.value, error: 'compare failed' };
+          }
+        } catch (err) {
+          return writeError(err);
+        }
+        return { type: 'fail', error: `register: unknown op ${op.f}` };
+      },
+      close: async () => undefined,
+    };
+  }
+
+  private setClient(node: string): Client {
+    return {
+      invoke: async (op: ClientOp): Promise<Completion> => {
+        if (op.f === 'add') {
+          try {
+            await this.conn(node).put(`${SET_PREFIX}${String(op.value).padStart(10, '0')}`).value('');
+            return { type: 'ok', value: op.value };
+          } catch (err) {
+            return writeError(err);
+          }
+        }
+        if (op.f === 'read') {
+          // A final read names the node whose state it reads.
+          const target = finalReadOf(op.value)?.node ?? node;
+          try {
+            const keys = await this.conn(target).getAll().prefix(SET_PREFIX).serializable(this.serializable).keys();
+            return { type: 'ok', value: keys.map((k) => Number(k.slice(SET_PREFIX.length))) };
+          } catch (err) {
+            return { type: 'fail', error: message(err) };
+          }
+        }
+        return { type: 'fail', error: `set: unknown op ${op.f}` };
+      },
+      close: async () => undefined,
+    };
+  }
+
+  private lockClient(node: string, process: number): Client {
+    const etcd = this.conn(node);
+    const endpoint = this.endpoint(node);
+    const o = this.opts;
+    let held: { lease: Lease; key: string } | undefined;
+    const drop = async (): Promise<void> => {
+      const h = held;
+      held = undefined;
+      this.holding.delete(process);
+      await h?.lease.revoke().catch(() => undefined);
+    };
+    return {
+      invoke: async (op: ClientOp): Promise<Completion> => {
+        if (op.f === 'acquire') {
+          if (held) return { type: 'fail', error: 'already holding the lock' };
+          const lease = etcd.lease(o.lockTtlS);
+          lease.on('lost', () => undefined); // Observed through the checker, not by the client.
+          let id: string;
+          try {
+            id = await lease.grant();
+          } catch (err) {
+            lease.release();
+            return { type: 'fail', error: `lease grant: ${message(err)}` };
+          }
+          try {
+            const key = await lockAcquire(endpoint, LOCK_NAME, id, o.lockTimeoutMs);
+            held = { lease, key };
+            this.holding.set(process, node);
+            return { type: 'ok', value: { node, key: Buffer.from(key, 'base64').toString(), lease: id } };
+          } catch (err) {
+            // It may still be granted later: revoking the lease releases whatever the server does.
+            await lease.revoke().catch(() => undefined);
+            return err instanceof GatewayError ? { type: 'fail', error: message(err) } : { type: 'info', error: message(err) };
+          }
+        }
+        if (op.f === 'update') {
+          if (!held) return { type: 'fail', error: 'not holding the lock' };
+          let read: number | null;
+          try {
+            const v = await etcd.get(COUNTER_KEY).string();
+            read = v === null ? null : Number(v);
+          } catch (err) {
+            return { type: 'fail', error: `read: ${message(err)}` };
+          }
+          if (o.holdMs > 0) await new Promise((r) => setTimeout(r, o.holdMs));
+          const wrote = (read ?? 0) + 1;
+          try {
+            await etcd.put(COUNTER_KEY).value(String(wrote));
+            return { type: 'ok', value: { read, wrote, node } };
+          } catch (err) {
+            return writeError(err);
+          }
+        }
+        if (op.f === 'release') {
+          if (!held) return { type: 'fail', error: 'not holding the lock' };
+          const { key } = held;
+          try {
+            await lockRelease(endpoint, key, o.timeoutMs);
+            await drop();
+            return { type: 'ok', value: { node } };
+          } catch (err) {
+            await drop();
+            return { type: 'info', error: message(err) };
+          }
+        }
+        return { type: 'fail', error: `lock: unknown op ${op.f}` };
+      },
+      close: async () => { await drop(); },
+    };
+  }
+
+  /** Closes every connection. */
+  async close(): Promise<void> {
+    for (const c of this.conns.values()) c.close();
+    this.conns.clear();
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The etcd target: `faultline run --target etcd`. Registered in the run command by `etcdTarget`.
+ */
+import { DELAY_REQUIREMENTS, NAMESPACE_REQUIREMENTS, checkRequirements, command, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
+import { choiceFlag, flagValue, namespaceFaults, nodeNames, numberFlag } from '../../harness/provision/store-plan.js';
+import { parseFaultNames } from '../../harness/nemesis/build.js';
+import type { RunPlan } from '../../harness/run/run.js';
+import type { RunDir } from '../../harness/run/store.js';
+import type { RunRequest, TargetEntry } from '../../harness/run/target-entry.js';
+import { getStoreWorkload, type StoreWorkloadOptions } from '../../harness/workloads/store-workloads.js';
+import { EtcdClients, type ReadConsistency } from './clients.js';
+import { EtcdCluster } from './cluster.js';
+
+export const ETCD_WORKLOADS = ['register', 'set', 'lock'] as const;
+const CONSISTENCIES: readonly ReadConsistency[] = ['linearizable', 'serializable'];
+
+/** What an etcd run needs on this machine, given its flags. */
+export function etcdRequirements(req: RunRequest): Requirement[] {
+  const bin = flagValue(req, 'etcd-bin');
+  const reqs: Requirement[] = [...NAMESPACE_REQUIREMENTS];
+  reqs.push(bin === undefined ? command('etcd', 'etcd-server') : { what: `the etcd binary ${bin}`, present: (p) => p.hasCommand(bin), install: 'pass an existing executable with --etcd-bin, or apt-get install -y etcd-server' });
+  const faults = parseFaultNames(req.config.faults);
+  if (faults.includes('latency')) reqs.push(...DELAY_REQUIREMENTS);
+  return reqs;
+}
+
+/** Checks flags and machine; `probe` is injected by tests. */
+export function etcdPreflight(req: RunRequest, probe: MachineProbe = realProbe): void {
+  getStoreWorkload(req.workload, ETCD_WORKLOADS);
+  choiceFlag(req, 'read-consistency', CONSISTENCIES);
+  nodeNames(req.nodeCount);
+  checkRequirements('etcd', etcdRequirements(req), probe);
+}
+
+/** Builds the plan of an etcd run inside `run`. */
+export function etcdPlan(req: RunRequest, run: RunDir): RunPlan {
+  return etcdParts(req, run).plan;
+}
+
+/** The plan with its cluster and clients, for tests and benchmarks that reach inside. */
+export function etcdParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluster: EtcdCluster; clients: EtcdClients } {
+  const nodes = nodeNames(req.nodeCount);
+  const workload = getStoreWorkload(req.workload, ETCD_WORKLOADS);
+  const readConsistency = choiceFlag(req, 'read-consistency', CONSISTENCIES);
+  const cluster = new EtcdCluster({ nodes, dir: run.dir, etcdBin: flagValue(req, 'etcd-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const clients = new EtcdClients(nodes, (n) => cluster.endpoint(n), workload.name, {
+    readConsistency,
+    timeoutMs: numberFlag(req, 'request-timeout-ms', 2_000),
+    lockTtlS: numberFlag(req, 'lock-ttl', 2),
+  });
+  cluster.onTeardown(() => clients.close());
+  const plan: RunPlan = {
+    target: cluster,
+    workload,
+    workloadOptions: { rate: req.config.rate, concurrency: req.config.concurrency, nodes, keyCount: numberFlag(req, 'keys', 3), valueCount: numberFlag(req, 'values', 5) } as StoreWorkloadOptions,
+    openClient: async (thread, process) => clients.open(thread, process),
+    faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m)),
+    model: workload.model,
+    extraResults: () => ({ target: { name: 'etcd', readConsistency, subnet: cluster.network ? `${cluster.network.runId}` : undefined }, netTimings: cluster.net?.timings ?? [] }),
+  };
+  return { plan, cluster, clients };
+}
+
+export const etcdTarget: TargetEntry = {
+  name: 'etcd',
+  summary: 'etcd 3.4 (Debian etcd-server or --etcd-bin), one member per network namespace; needs root',
+  workloads: ETCD_WORKLOADS,
+  flags: [
+    { name: 'etcd-bin', kind: 'value', help: 'etcd binary to run (default: etcd from PATH, Debian etcd-server 3.4)' },
+    { name: 'read-consistency', kind: 'value', help: 'linearizable (default) or serializable (member-local, may be stale)' },
+    { name: 'subnet', kind: 'value', help: 'IPv4 subnet of the namespace bridge (default: first free /24 in 10.91.0.0/16)' },
+    { name: 'keys', kind: 'value', help: 'register workload: number of independent keys (default 3)' },
+    { name: 'values', kind: 'value', help: 'register workload: values drawn from 0..N-1 (default 5)' },
+    { name: 'lock-ttl', kind: 'value', help: 'lock workload: lease TTL of a holder in seconds (default 2)' },
+    { name: 'request-timeout-ms', kind: 'value', help: 'deadline of one client request (default 2000)' },
+  ],
+  preflight: (req) => etcdPreflight(req),
+  plan: etcdPlan,
+};
+
+export { EtcdCluster } from './cluster.js';
+export type { EtcdClusterOptions } from './cluster.js';
+export { EtcdClients } from './clients.js';
+export type { EtcdClientOptions, ReadConsistency } from './clients.js';
+export { GatewayError, lockAcquire, lockRelease, memberStatus } from './http.js';

@@ -1,0 +1,241 @@
+/**
+ * Clients of the ZooKeeper target for the store workloads. Each client process has its own session
+ * with one server (thread t → node t mod N), so plain reads are that server's local state, and a lock
+ * is held by that session's ephemeral node.
+ *
+ * Reads: `plain` reads the server's local copy (ZooKeeper promises sequential consistency, not
+ * linearizability); `sync` first asks the server to catch up with the leader. Error mapping: a read
+ * that did not succeed is `fail`; a write that timed out or lost its connection is `info`; NO_NODE,
+ * BAD_VERSION, NODE_EXISTS are definite (`fail`).
+ */
+import zookeeper from 'node-zookeeper-client';
+import { finalReadOf } from '../../checkers/common.js';
+import type { Client, ClientOp, Completion } from '../../harness/roles.js';
+import { definite, ZkError, ZkSession } from './session.js';
+
+export type ZkReads = 'plain' | 'sync';
+
+export interface ZkClientOptions {
+  reads: ZkReads;
+  /** Longest one request may take, ms. Default 2 000. */
+  timeoutMs?: number;
+  /** Longest an acquire waits for the lock, ms. Default 5 000. */
+  lockTimeoutMs?: number;
+  holdMs?: number;
+}
+
+const SET_PARENT = '/faultline-set';
+const LOCK_PARENT = '/faultline-lock';
+const COUNTER = '/faultline-lock-counter';
+const E = zookeeper.Exception;
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+const isCode = (err: unknown, code: number): boolean => err instanceof ZkError && err.code === code;
+const writeError = (err: unknown): Completion => ({ type: definite(err) ? 'fail' : 'info', error: message(err) });
+const num = (b: Buffer | undefined): number | null => (b === undefined || b.length === 0 ? null : Number(b.toString()));
+
+export class ZkClients {
+  readonly opts: Required<ZkClientOptions>;
+  private readonly holding = new Map<number, string>();
+
+  constructor(private readonly nodes: readonly string[], private readonly address: (node: string) => string, private readonly workload: string, opts: ZkClientOptions) {
+    this.opts = { timeoutMs: 2_000, lockTimeoutMs: 5_000, holdMs: 10, ...opts };
+  }
+
+  holders(): string[] {
+    return [...new Set(this.holding.values())];
+  }
+
+  open(thread: number, process: number): Client {
+    const node = this.nodes[thread % this.nodes.length];
+    const sessions = new Map<string, ZkSession>();
+    // Sessions are opened lazily: a server that is down makes ops fail, not the client's creation.
+    const session = async (n = node): Promise<ZkSession> => {
+      let s = sessions.get(n);
+      if (!s) { s = new ZkSession(this.address(n), this.opts.timeoutMs); sessions.set(n, s); }
+      await s.connect();
+      return s;
+    };
+    const close = async (): Promise<void> => { for (const s of sessions.values()) s.close(); sessions.clear(); this.holding.delete(process); };
+    const perform = this.workload === 'register' ? this.register.bind(this)
+      : this.workload === 'set' ? this.set.bind(this)
+        : this.workload === 'lock' ? this.lock(node, process) : undefined;
+    if (!perform) throw new Error(`the zookeeper target has no client for workload ${this.workload}`);
+    return {
+      invoke: async (op) => {
+        try {
+          return await perform(op, session);
+        } catch (err) {
+          // Reached only when connecting failed: nothing was sent.
+          return { type: 'fail', error: message(err) };
+        }
+      },
+      close,
+    };
+  }
+
+  private async read(s: ZkSession, path: string): Promise<{ data: Buffer | undefined; version: number } | null> {
+    if (this.opts.reads === 'sync') await s.sync(path);
+    try {
+      const r = await s.getData(path);
+      return { data: r.data, version: r.stat.version };
+    } catch (err) {
+      if (isCode(err, E.NO_NODE)) return null;
+      throw err;
+    }
+  }
+
+  private async register(op: ClientOp, session: (n?: string) => Promise<ZkSession>): Promise<Completion> {
+    const s = await session();
+    const path = `/faultline-register-${String(op.key)}`;
+    if (op.f === 'read') {
+      try {
+        const r = await this.read(s, path);
+        return { type: 'ok', value: r === null ? null : num(r.data) };
+      } catch (err) {
+        return { type: 'fail', error: message(err) };
+      }
+    }
+    if (op.f === 'write') {
+      const data = Buffer.from(String(op.value));
+      try {
+        try {
+          await s.setData(path, data, -1);
+        } catch (err) {
+          if (!isCode(err, E.NO_NODE)) throw err;
+          try {
+            await s.create(path, data);
+          } catch (err2) {
+            if (!isCode(err2, E.NODE_EXISTS)) throw err2;
+            await s.setData(path, data, -1);
+          }
+        }
+        return { type: 'ok', value: op.value };
+      } catch (err) {
+        return writeError(err);
+      }
+    }
+    if (op.f === 'cas') {
+      const [from, to] = op.value as [number, number];
+      let cur: { data: Buffer | undefined; version: number } | null;
+      try {
+        // A plain read is enough: the versioned setData only succeeds on the version that was read.
+        const r = await s.getData(path);
+        cur = { data: r.data, version: r.stat.version };
+      } catch (err) {
+        return { type: 'fail', error: isCode(err, E.NO_NODE) ? 'no such key' : message(err) };
+      }
+      if (num(cur.data) !== from) return { type: 'fail', value: op.value, error: 'compare failed' };
+      try {
+        await s.setData(path, Buffer.from(String(to)), cur.version);
+        return { type: 'ok', value: op.value };
+      } catch (err) {
+        return writeError(err);
+      }
+    }
+    return { type: 'fail', error: `register: unknown op ${op.f}` };
+  }
+
+  private async set(op: ClientOp, session: (n?: string) => Promise<ZkSession>): Promise<Completion> {
+    if (op.f === 'add') {
+      const s = await session();
+      const path = `${SET_PARENT}/e${String(op.value)}`;
+      try {
+        try {
+          await s.create(path, Buffer.alloc(0));
+        } catch (err) {
+          if (!isCode(err, E.NO_NODE)) throw err;
+          await s.create(SET_PARENT, Buffer.alloc(0)).catch((e: unknown) => { if (!isCode(e, E.NODE_EXISTS)) throw e; });
+          await s.create(path, Buffer.alloc(0));
+        }
+        return { type: 'ok', value: op.value };
+      } catch (err) {
+        return writeError(err);
+      }
+    }
+    if (op.f === 'read') {
+      const s = await session(finalReadOf(op.value)?.node);
+      try {
+        if (this.opts.reads === 'sync') await s.sync(SET_PARENT);
+        const children = await s.getChildren(SET_PARENT).catch((err: unknown) => { if (isCode(err, E.NO_NODE)) return [] as string[]; throw err; });
+        return { type: 'ok', value: children.map((c) => Number(c.slice(1))) };
+      } catch (err) {
+        return { type: 'fail', error: message(err) };
+      }
+    }
+    return { type: 'fail', error: `set: unknown op ${op.f}` };
+  }
+
+  /** The standard recipe: an ephemeral sequential node; the lowest holds, the others watch their predecessor. */
+  private lock(node: string, process: number): (op: ClientOp, session: (n?: string) => Promise<ZkSession>) => Promise<Completion> {
+    let mine: string | undefined;
+    const o = this.opts;
+    return async (op, session) => {
+      const s = await session();
+      if (op.f === 'acquire') {
+        if (mine) return { type: 'fail', error: 'already holding the lock' };
+        let path: string;
+        try {
+          await s.create(LOCK_PARENT, Buffer.alloc(0)).catch((e: unknown) => { if (!isCode(e, E.NODE_EXISTS)) throw e; });
+          path = await s.create(`${LOCK_PARENT}/lock-`, Buffer.alloc(0), zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL);
+        } catch (err) {
+          return writeError(err);
+        }
+        const deadline = Date.now() + o.lockTimeoutMs;
+        try {
+          for (;;) {
+            const children = (await s.getChildren(LOCK_PARENT)).sort();
+            const me = path.slice(LOCK_PARENT.length + 1);
+            const i = children.indexOf(me);
+            if (i < 0) throw new ZkError(-1, 'our lock node vanished (session expired)');
+            if (i === 0) break;
+            const changed = new Promise<void>((resolve) => {
+              void s.exists(`${LOCK_PARENT}/${children[i - 1]}`, resolve).then((there) => { if (!there) resolve(); }, () => resolve());
+            });
+            const left = deadline - Date.now();
+            if (left <= 0) throw new ZkError('timeout', `lock not granted within ${o.lockTimeoutMs} ms`);
+            await Promise.race([changed, new Promise((r) => setTimeout(r, Math.min(left, 500)))]);
+          }
+        } catch (err) {
+          await s.remove(path).catch(() => undefined);
+          return { type: 'info', error: message(err) };
+        }
+        mine = path;
+        this.holding.set(process, node);
+        return { type: 'ok', value: { node, key: path } };
+      }
+      if (op.f === 'update') {
+        if (!mine) return { type: 'fail', error: 'not holding the lock' };
+        let cur;
+        try {
+          cur = await this.read(s, COUNTER);
+        } catch (err) {
+          return { type: 'fail', error: `read: ${message(err)}` };
+        }
+        const read = cur === null ? null : num(cur.data);
+        if (o.holdMs > 0) await new Promise((r) => setTimeout(r, o.holdMs));
+        const wrote = (read ?? 0) + 1;
+        try {
+          if (cur === null) await s.create(COUNTER, Buffer.from(String(wrote)));
+          else await s.setData(COUNTER, Buffer.from(String(wrote)), -1);
+          return { type: 'ok', value: { read, wrote, node } };
+        } catch (err) {
+          return writeError(err);
+        }
+      }
+      if (op.f === 'release') {
+        if (!mine) return { type: 'fail', error: 'not holding the lock' };
+        const path = mine;
+        mine = undefined;
+        this.holding.delete(process);
+        try {
+          await s.remove(path);
+          return { type: 'ok', value: { node } };
+        } catch (err) {
+          return isCode(err, E.NO_NODE) ? { type: 'ok', value: { node, note: 'the lock node was already gone' } } : { type: 'info', error: message(err) };
+        }
+      }
+      return { type: 'fail', error: `lock: unknown op ${op.f}` };
+    };
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The ZooKeeper target: `faultline run --target zookeeper`. Registered in the run command by
+ * `zookeeperTarget`.
+ */
+import { parseFaultNames } from '../../harness/nemesis/build.js';
+import { DELAY_REQUIREMENTS, NAMESPACE_REQUIREMENTS, checkRequirements, command, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
+import { choiceFlag, flagValue, namespaceFaults, nodeNames, numberFlag } from '../../harness/provision/store-plan.js';
+import type { RunPlan } from '../../harness/run/run.js';
+import type { RunDir } from '../../harness/run/store.js';
+import type { RunRequest, TargetEntry } from '../../harness/run/target-entry.js';
+import { getStoreWorkload, type StoreWorkloadOptions } from '../../harness/workloads/store-workloads.js';
+import { FAKETIME_LIB } from '../maelstrom/faketime.js';
+import { ZkClients, type ZkReads } from './clients.js';
+import { SLF4J_SIMPLE_JAR, ZK_JAR, ZkCluster } from './cluster.js';
+
+export const ZK_WORKLOADS = ['register', 'set', 'lock'] as const;
+const READS: readonly ZkReads[] = ['sync', 'plain'];
+
+/** What a ZooKeeper run needs on this machine, given its flags. */
+export function zookeeperRequirements(req: RunRequest): Requirement[] {
+  const reqs: Requirement[] = [...NAMESPACE_REQUIREMENTS, command('java', 'default-jre-headless'), file(ZK_JAR, 'zookeeper'), file(SLF4J_SIMPLE_JAR, 'libslf4j-java')];
+  const faults = parseFaultNames(req.config.faults);
+  if (faults.includes('clock')) reqs.push(file(FAKETIME_LIB, 'libfaketime'));
+  if (faults.includes('latency')) reqs.push(...DELAY_REQUIREMENTS);
+  return reqs;
+}
+
+export function zookeeperPreflight(req: RunRequest, probe: MachineProbe = realProbe): void {
+  getStoreWorkload(req.workload, ZK_WORKLOADS);
+  choiceFlag(req, 'reads', READS);
+  nodeNames(req.nodeCount);
+  checkRequirements('zookeeper', zookeeperRequirements(req), probe);
+}
+
+export function zookeeperPlan(req: RunRequest, run: RunDir): RunPlan {
+  return zookeeperParts(req, run).plan;
+}
+
+/** The plan with its ensemble and clients, for tests that reach inside. */
+export function zookeeperParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluster: ZkCluster; clients: ZkClients } {
+  const nodes = nodeNames(req.nodeCount);
+  const workload = getStoreWorkload(req.workload, ZK_WORKLOADS);
+  const reads = choiceFlag(req, 'reads', READS);
+  const cluster = new ZkCluster({ nodes, dir: run.dir, subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const clients = new ZkClients(nodes, (n) => cluster.address(n), workload.name, { reads, timeoutMs: numberFlag(req, 'request-timeout-ms', 2_000) });
+  const plan: RunPlan = {
+    target: cluster,
+    workload,
+    workloadOptions: { rate: req.config.rate, concurrency: req.config.concurrency, nodes, keyCount: numberFlag(req, 'keys', 3), valueCount: numberFlag(req, 'values', 5) } as StoreWorkloadOptions,
+    openClient: async (thread, process) => clients.open(thread, process),
+    faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m)),
+    model: workload.model,
+    extraResults: () => ({ target: { name: 'zookeeper', reads }, netTimings: cluster.net?.timings ?? [] }),
+  };
+  return { plan, cluster, clients };
+}
+
+export const zookeeperTarget: TargetEntry = {
+  name: 'zookeeper',
+  summary: 'ZooKeeper 3.8 (Debian zookeeper), one server per network namespace; needs root',
+  workloads: ZK_WORKLOADS,
+  flags: [
+    { name: 'reads', kind: 'value', help: 'sync (default: sync, then read) or plain (the server\'s local copy, may be stale)' },
+    { name: 'subnet', kind: 'value', help: 'IPv4 subnet of the namespace bridge (default: first free /24 in 10.91.0.0/16)' },
+    { name: 'keys', kind: 'value', help: 'register workload: number of independent keys (default 3)' },
+    { name: 'values', kind: 'value', help: 'register workload: values drawn from 0..N-1 (default 5)' },
+    { name: 'request-timeout-ms', kind: 'value', help: 'longest one client request may take (default 2000)' },
+  ],
+  preflight: (req) => zookeeperPreflight(req),
+  plan: zookeeperPlan,
+};
+
+export { ZkCluster, fourLetter, ZK_JAR, SLF4J_SIMPLE_JAR, ZK_JVM_FLAGS } from './cluster.js';
+export type { ZkClusterOptions } from './cluster.js';
+export { ZkClients } from './clients.js';
+export type { ZkClientOptions, ZkReads } from './clients.js';
+export { ZkSession, ZkError } from './session.js';

@@ -1,0 +1,129 @@
+/**
+ * One ZooKeeper session as promises, with every call bounded by a timeout (node-zookeeper-client
+ * waits for a hung server forever), plus `sync`, which the npm client lacks: the request is sent with
+ * ZooKeeper's SYNC opcode and, once on the wire, relabelled so the client parses the reply as one
+ * without a payload (it destroys the socket on opcodes it does not know).
+ */
+import { createRequire } from 'node:module';
+import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
+
+const require = createRequire(import.meta.url);
+// The client's own protocol module: same package, not part of its typed API.
+const jute = require('node-zookeeper-client/lib/jute/index.js') as {
+  OP_CODES: Record<string, number>;
+  protocol: Record<string, new () => { path: string }>;
+  Request: new (header: unknown, payload: unknown) => { header: { type: number }; toBuffer(): Buffer };
+};
+
+/** A ZooKeeper error code (NO_NODE, BAD_VERSION, …) or a timeout of ours. */
+export class ZkError extends Error {
+  constructor(readonly code: number | 'timeout', message: string) {
+    super(message);
+    this.name = 'ZkError';
+  }
+}
+
+/** True for an answer that says the request was not applied (a definite rejection). */
+export function definite(err: unknown): boolean {
+  if (!(err instanceof ZkError) || err.code === 'timeout') return false;
+  const E = zookeeper.Exception;
+  return [E.NO_NODE, E.NODE_EXISTS, E.BAD_VERSION, E.NOT_EMPTY, E.BAD_ARGUMENTS, E.NO_AUTH, E.INVALID_ACL].includes(err.code);
+}
+
+const wrap = (err: unknown): ZkError => {
+  const e = err as { code?: number; name?: string; message?: string };
+  return new ZkError(typeof e.code === 'number' ? e.code : -1, `${e.name ?? 'error'}: ${e.message ?? String(err)}`);
+};
+
+export class ZkSession {
+  private client: Client;
+  private started = false;
+  private isConnected = false;
+
+  constructor(readonly host: string, private readonly timeoutMs: number, private readonly sessionTimeoutMs = 4_000) {
+    this.client = this.newClient();
+  }
+
+  private newClient(): Client {
+    const c = zookeeper.createClient(`${this.host}:2181`, { sessionTimeout: this.sessionTimeoutMs, spinDelay: 100, retries: 0 });
+    c.on('connected', () => { if (c === this.client) this.isConnected = true; });
+    c.on('disconnected', () => { if (c === this.client) this.isConnected = false; });
+    c.on('expired', () => {
+      // An expired session never comes back; the next op starts a new one (its ephemeral nodes are gone).
+      if (c !== this.client) return;
+      c.close();
+      this.client = this.newClient();
+      this.started = false;
+      this.isConnected = false;
+    });
+    return c;
+  }
+
+  /** Resolves once the session is connected; rejects after the timeout (the client keeps trying). */
+  connect(): Promise<void> {
+    if (this.isConnected) return Promise.resolve();
+    const c = this.client;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new ZkError('timeout', `no session with ${this.host} within ${this.timeoutMs} ms`)), this.timeoutMs);
+      c.once('connected', () => { clearTimeout(timer); resolve(); });
+      if (!this.started) { this.started = true; c.connect(); }
+    });
+  }
+
+  private call<T>(what: string, start: (done: (err: unknown, value?: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new ZkError('timeout', `${what}: no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      start((err, value) => {
+        clearTimeout(timer);
+        if (err) reject(wrap(err));
+        else resolve(value as T);
+      });
+    });
+  }
+
+  getData(path: string): Promise<{ data: Buffer | undefined; stat: Stat }> {
+    return this.call('getData', (done) => this.client.getData(path, (err, data, stat) => done(err, { data, stat })));
+  }
+
+  setData(path: string, data: Buffer, version: number): Promise<Stat> {
+    return this.call('setData', (done) => this.client.setData(path, data, version, (err, stat) => done(err, stat)));
+  }
+
+  create(path: string, data: Buffer, mode = zookeeper.CreateMode.PERSISTENT): Promise<string> {
+    return this.call('create', (done) => this.client.create(path, data, mode, (err, p) => done(err, p)));
+  }
+
+  remove(path: string): Promise<void> {
+    return this.call('remove', (done) => this.client.remove(path, -1, (err) => done(err)));
+  }
+
+  getChildren(path: string): Promise<string[]> {
+    return this.call('getChildren', (done) => this.client.getChildren(path, (err, children) => done(err, children)));
+  }
+
+  /** Resolves true when `path` exists; otherwise false, and `onGone` fires once it is deleted or created. */
+  exists(path: string, onChange: () => void): Promise<boolean> {
+    return this.call('exists', (done) => this.client.exists(path, () => onChange(), (err, stat) => done(err, stat !== null && stat !== undefined)));
+  }
+
+  /** ZooKeeper's sync: the server catches up with the leader before answering this session's later reads. */
+  sync(path = '/'): Promise<void> {
+    const header = new (jute.protocol.RequestHeader as unknown as new () => { type: number })();
+    header.type = jute.OP_CODES.SYNC;
+    const payload = new jute.protocol.GetACLRequest(); // SyncRequest has the same layout: one path
+    payload.path = path;
+    const request = new jute.Request(header, payload);
+    const toBuffer = request.toBuffer.bind(request);
+    request.toBuffer = () => {
+      const b = toBuffer();
+      request.header.type = jute.OP_CODES.DELETE; // parsed as a reply without payload
+      return b;
+    };
+    const cm = (this.client as unknown as { connectionManager: { queue(r: unknown, cb: (err: unknown) => void): void } }).connectionManager;
+    return this.call('sync', (done) => cm.queue(request, (err) => done(err)));
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
