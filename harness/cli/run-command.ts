@@ -75,6 +75,15 @@ export function parseRunRequest(argv: string[]): { target: TargetEntry; req: Run
   const valued = [...COMMON_VALUED, ...target.flags.filter((f) => f.kind === 'value').map((f) => f.name)];
   const bools = ['help', ...target.flags.filter((f) => f.kind === 'bool').map((f) => f.name)];
   const lists = target.flags.filter((f) => f.kind === 'list').map((f) => f.name);
+  // A flag of another target is a common slip (`--bin` without `--target maelstrom`): say whose it is.
+  for (const a of argv) {
+    const name = a.startsWith('--') ? a.slice(2).split('=')[0] : undefined;
+    if (name === undefined || [...valued, ...bools, ...lists].includes(name)) continue;
+    const owners = Object.values(TARGETS).filter((t) => t.flags.some((f) => f.name === name)).map((t) => t.name);
+    if (owners.length > 0) {
+      throw new InputError(`--${name} is a flag of --target ${owners.join(' or --target ')}, not of ${target.name}; add --target ${owners[0]}`);
+    }
+  }
   const args = parseArgs(argv, valued, bools, 'run', lists);
   if (args.positionals.length > 0) {
     throw new InputError(`faultline run takes no positional arguments, got "${args.positionals[0]}"; see faultline run --help`);

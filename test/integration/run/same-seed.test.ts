@@ -13,7 +13,7 @@ afterAll(() => { for (const s of stores) fs.rmSync(s, { recursive: true, force: 
 async function schedule(seed: number): Promise<{ clientOps: string[]; faults: string[] }> {
   const store = tempStore(`seed-${seed}`);
   stores.push(store);
-  const r = await startCli(['run', '--bin', nodePath.join(NODES, 'lin-kv-proxy.mjs'), '--workload', 'lin-kv', '--nodes', '3',
+  const r = await startCli(['run', '--target', 'maelstrom', '--bin', nodePath.join(NODES, 'lin-kv-proxy.mjs'), '--workload', 'lin-kv', '--nodes', '3',
     '--time-limit', '4s', '--quiet', '0s', '--nemesis', 'partition,kill,clock', '--nemesis-interval', '500ms',
     '--seed', String(seed), '--store', store], store).done;
   expect(r.code, r.stderr).toBe(0);

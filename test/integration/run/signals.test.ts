@@ -16,7 +16,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('faultline run interrupted by %s',
     stores.push(store);
     // A token in every node's command line, so the test finds exactly this run's nodes in /proc.
     const token = `signal-test-${signal}-${process.pid}-${Date.now()}`;
-    const run = startCli(['run', '--bin', nodePath.join(NODES, 'lin-kv-proxy.mjs'), '--arg', token, '--workload', 'lin-kv',
+    const run = startCli(['run', '--target', 'maelstrom', '--bin', nodePath.join(NODES, 'lin-kv-proxy.mjs'), '--arg', token, '--workload', 'lin-kv',
       '--nodes', '3', '--time-limit', '60s', '--nemesis', 'partition,pause,kill', '--nemesis-interval', '1s',
       '--seed', '5', '--store', store], store);
     const latest = nodePath.join(store, 'latest');

@@ -1,0 +1,42 @@
+/**
+ * `faultline run`'s command line: defaults, the replay command, and one clear sentence for each
+ * mistake (parsing only; nothing starts).
+ */
+import { describe, expect, it } from 'vitest';
+import { parseRunRequest } from '../../../harness/cli/run-command.js';
+
+describe('faultline run arguments', () => {
+  it('defaults to the bundled Raft, lin-kv, 5 nodes, 60 s, no faults, and pins the seed in the replay command', () => {
+    const { target, req, reporter } = parseRunRequest(['--seed', '9', '--nemesis', 'partition,kill']);
+    expect(target.name).toBe('raft');
+    expect(req.workload).toBe('lin-kv');
+    expect(req.nodeCount).toBe(5);
+    expect(req.config).toMatchObject({ seed: 9, timeLimitS: 60, rate: 100, concurrency: 10, faults: ['partition', 'kill'], quietS: 5 });
+    expect(reporter).toBe('text');
+    expect(req.config.command).toBe('faultline run --nemesis partition,kill --seed 9');
+  });
+
+  it('draws a seed when none is given and writes it into the replay command', () => {
+    const { req } = parseRunRequest(['--time-limit', '2m', '--target', 'maelstrom', '--bin', 'x', '--arg', 'a b', '--arg', 'c']);
+    expect(Number.isInteger(req.config.seed)).toBe(true);
+    expect(req.config.timeLimitS).toBe(120);
+    expect(req.flags.get('arg')).toEqual(['a b', 'c']);
+    expect(req.config.command).toBe(`faultline run --time-limit 2m --target maelstrom --bin x --arg 'a b' --arg c --seed ${req.config.seed}`);
+  });
+
+  it.each([
+    [['--bin', './node'], /--bin is a flag of --target maelstrom, not of raft; add --target maelstrom/],
+    [['--target', 'nope'], /unknown target "nope"; choose one of raft, maelstrom/],
+    [['--workload', 'g-set'], /--workload g-set is not a workload of target raft; choose lin-kv/],
+    [['--nemesis', 'partition,frob'], /unknown fault 'frob'/],
+    [['--nodes', '0'], /--nodes 0 must be a whole number ≥ 1/],
+    [['--rate', '-3'], /--rate -3 must be a positive number/],
+    [['--time-limit', 'soon'], /--time-limit "soon" is not a duration/],
+    [['--reporter', 'xml'], /--reporter xml is not a reporter; choose text, json, junit/],
+    [['--name', '../x'], /--name \.\.\/x may hold only letters/],
+    [['stray'], /takes no positional arguments/],
+    [['--frobnicate'], /unknown option --frobnicate for faultline run/],
+  ])('%j → %s', (argv, message) => {
+    expect(() => parseRunRequest(argv)).toThrow(message);
+  });
+});
