@@ -78,6 +78,10 @@ export interface NetControl {
   setLoss(probability: number): Promise<void>;
   /** Extra latency on top of the base latency (null restores the base). */
   setExtraLatency(dist: LatencyDist | null): Promise<void>;
+  /** Caps every node's egress at this rate in kbit/s (null lifts the cap); absent when the network cannot. */
+  setBandwidth?(rateKbit: number | null): Promise<void>;
+  /** Why `setBandwidth` is absent, for the unsupported-fault record. */
+  bandwidthUnsupportedReason?: string;
 }
 export interface HasPrimaries {
   /** Nodes that currently believe they lead (may be several during a split brain). */

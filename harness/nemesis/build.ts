@@ -6,6 +6,7 @@
 import { any, createRng, nemesis, sleep as quiet, type GenLike, type Rng, type Seed } from '../generator/index.js';
 import { InputError } from '../history/errors.js';
 import type { FaultPackage, Nemesis, NetControl, Target, UnsupportedFault } from '../roles.js';
+import { bandwidthPackage, type BandwidthOptions } from './bandwidth.js';
 import { clockPackage, type ClockOptions } from './clock.js';
 import { composeNemeses } from './compose.js';
 import type { FaultContext, FamilyBuild } from './family.js';
@@ -15,7 +16,7 @@ import { partitionPackage, type PartitionOptions } from './partition.js';
 import { pausePackage, type PauseOptions } from './pause.js';
 
 /** The fault names a run may ask for; `none` asks for nothing. */
-export const FAULT_NAMES = ['partition', 'kill', 'pause', 'clock', 'loss', 'latency', 'none'] as const;
+export const FAULT_NAMES = ['partition', 'kill', 'pause', 'clock', 'loss', 'latency', 'bandwidth', 'none'] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
 export const DEFAULT_INTERVAL_NS = 10e9;
@@ -35,6 +36,7 @@ export interface FaultOptions {
   clock?: ClockOptions;
   loss?: LossOptions;
   latency?: LatencyOptions;
+  bandwidth?: BandwidthOptions;
   /** Waits inside long nemesis ops (clock strobes). Default: a real timer; tests pass a fake. */
   sleep?: (ms: number) => Promise<void>;
   /** Where teardown problems go (they never throw). Default: dropped. */
@@ -65,6 +67,7 @@ const FAMILIES: ReadonlyArray<readonly [Family, (ctx: FaultContext, opts: FaultO
   ['partition', (ctx, o) => partitionPackage(ctx, o.partition)],
   ['loss', (ctx, o) => lossPackage(ctx, o.loss)],
   ['latency', (ctx, o) => latencyPackage(ctx, o.latency)],
+  ['bandwidth', (ctx, o) => bandwidthPackage(ctx, o.bandwidth)],
   ['clock', (ctx, o) => clockPackage(ctx, o.clock)],
   ['pause', (ctx, o) => pausePackage(ctx, o.pause)],
   ['kill', (ctx, o) => killPackage(ctx, o.kill)],

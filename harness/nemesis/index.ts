@@ -53,4 +53,7 @@ export { clockPackage, MAX_STROBE_FLIPS } from './clock.js';
 export type { LatencyOptions, LossOptions } from './net-faults.js';
 export { DEFAULT_LATENCY, DEFAULT_LOSS_PROBABILITY, latencyPackage, lossPackage } from './net-faults.js';
 
+export type { BandwidthOptions } from './bandwidth.js';
+export { bandwidthPackage, DEFAULT_BANDWIDTH_KBIT } from './bandwidth.js';
+
 export { composeNemeses, NOOP_NEMESIS } from './compose.js';

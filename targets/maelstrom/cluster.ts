@@ -91,6 +91,9 @@ export class MaelstromCluster implements Target {
         this.requireNet().setExtraLatency(d);
         this.log(`extra latency ${d === null ? 'off' : describeLatency(d)}`);
       },
+      // No setBandwidth: the routed network has no links, so there is no rate to cap.
+      bandwidthUnsupportedReason:
+        'the routed Maelstrom network delivers each message whole after a latency; it has no link rate to cap (use a namespace target such as etcd or zookeeper)',
     };
   }
 

@@ -22,6 +22,8 @@ export interface ZkClientOptions {
   /** Longest an acquire waits for the lock, ms. Default 5 000. */
   lockTimeoutMs?: number;
   holdMs?: number;
+  /** Session timeout each client asks for, ms (the server clamps it to 2–20 ticks, 1–10 s here). Default 4 000. */
+  sessionTimeoutMs?: number;
 }
 
 const SET_PARENT = '/faultline-set';
@@ -39,7 +41,7 @@ export class ZkClients {
   private readonly holding = new Map<number, string>();
 
   constructor(private readonly nodes: readonly string[], private readonly address: (node: string) => string, private readonly workload: string, opts: ZkClientOptions) {
-    this.opts = { timeoutMs: 2_000, lockTimeoutMs: 5_000, holdMs: 10, ...opts };
+    this.opts = { timeoutMs: 2_000, lockTimeoutMs: 5_000, holdMs: 10, sessionTimeoutMs: 4_000, ...opts };
   }
 
   holders(): string[] {
@@ -52,7 +54,7 @@ export class ZkClients {
     // Sessions are opened lazily: a server that is down makes ops fail, not the client's creation.
     const session = async (n = node): Promise<ZkSession> => {
       let s = sessions.get(n);
-      if (!s) { s = new ZkSession(this.address(n), this.opts.timeoutMs); sessions.set(n, s); }
+      if (!s) { s = new ZkSession(this.address(n), this.opts.timeoutMs, this.opts.sessionTimeoutMs); sessions.set(n, s); }
       await s.connect();
       return s;
     };

@@ -42,7 +42,11 @@ export function zookeeperParts(req: RunRequest, run: RunDir): { plan: RunPlan; c
   const workload = getStoreWorkload(req.workload, ZK_WORKLOADS);
   const reads = choiceFlag(req, 'reads', READS);
   const cluster = new ZkCluster({ nodes, dir: run.dir, subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
-  const clients = new ZkClients(nodes, (n) => cluster.address(n), workload.name, { reads, timeoutMs: numberFlag(req, 'request-timeout-ms', 2_000) });
+  const clients = new ZkClients(nodes, (n) => cluster.address(n), workload.name, {
+    reads,
+    timeoutMs: numberFlag(req, 'request-timeout-ms', 2_000),
+    sessionTimeoutMs: numberFlag(req, 'session-timeout-ms', 4_000),
+  });
   const plan: RunPlan = {
     target: cluster,
     workload,
@@ -65,6 +69,7 @@ export const zookeeperTarget: TargetEntry = {
     { name: 'keys', kind: 'value', help: 'register workload: number of independent keys (default 3)' },
     { name: 'values', kind: 'value', help: 'register workload: values drawn from 0..N-1 (default 5)' },
     { name: 'request-timeout-ms', kind: 'value', help: 'longest one client request may take (default 2000)' },
+    { name: 'session-timeout-ms', kind: 'value', help: 'session timeout a client asks for; its lock node expires this long after its server goes quiet (default 4000; the server allows 1000–10000)' },
   ],
   preflight: (req) => zookeeperPreflight(req),
   plan: zookeeperPlan,

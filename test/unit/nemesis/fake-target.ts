@@ -36,6 +36,7 @@ export interface FakeTarget extends Target {
   grudge: Grudge;
   loss: number;
   latency: LatencyDist | null;
+  bandwidth: number | null;
   currentPrimaries: string[];
   /** Makes the call `call` (e.g. `kill n1`, `partition`) fail its next `times` invocations. */
   fail(call: string, opts?: { times?: number; after?: boolean }): void;
@@ -57,6 +58,7 @@ export function fakeTarget(opts: FakeOptions = {}): FakeTarget {
     grudge: {},
     loss: 0,
     latency: null,
+    bandwidth: null,
     currentPrimaries: opts.primaries ?? ['n1'],
     setup: async () => undefined,
     teardown: async () => undefined,
@@ -66,7 +68,7 @@ export function fakeTarget(opts: FakeOptions = {}): FakeTarget {
     healthy() {
       return (
         t.down.size === 0 && t.paused.size === 0 && Object.keys(t.grudge).length === 0 && t.loss === 0 &&
-        t.latency === null && Object.values(t.offsets).every((o) => o === 0)
+        t.latency === null && t.bandwidth === null && Object.values(t.offsets).every((o) => o === 0)
       );
     },
     ...opts.extra,
@@ -106,6 +108,7 @@ export function fakeTarget(opts: FakeOptions = {}): FakeTarget {
       partition: (g) => act(`partition ${JSON.stringify(g)}`, () => (t.grudge = g)),
       setLoss: (p) => act(`loss ${p}`, () => (t.loss = p)),
       setExtraLatency: (d) => act(`latency ${JSON.stringify(d)}`, () => (t.latency = d)),
+      setBandwidth: (r) => act(`bandwidth ${r}`, () => (t.bandwidth = r)),
     };
   }
   if (caps.has('primaries')) {

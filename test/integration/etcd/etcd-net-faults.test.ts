@@ -1,0 +1,136 @@
+/**
+ * etcd 3.4 in network namespaces, second part: the set workload under partitions (no acknowledged
+ * element lost, every node's final read judged), and the degraded-network faults inside a full checked
+ * run — packet loss (iptables statistic), latency (the NFQUEUE delayer) and bandwidth (tbf) — with
+ * evidence that each took effect (rule counters, delayer processes, slower ops in the latency bands,
+ * a tbf qdisc) and that each heal removed it, while linearizable reads stay linearizable.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { runTest, type RunConfig } from '../../../harness/run/run.js';
+import type { RunRequest } from '../../../harness/run/target-entry.js';
+import { etcdParts } from '../../../targets/etcd/index.js';
+import { leftovers, missing, pidsOf, removeTempDirs, runIdOf, tempStore } from '../provision/helpers.js';
+import { bandWindows, median, okLatencies, probing, readHistory, type NetProbe } from '../provision/net-probe.js';
+
+const skip = missing(['etcd', 'iptables', 'iptables-restore', 'unshare', 'tc', 'gcc']);
+afterAll(removeTempDirs);
+
+function request(name: string, over: Partial<RunConfig>, flags: Record<string, string>, workload: string): RunRequest {
+  const config: RunConfig = {
+    name, store: tempStore(name), seed: 5, timeLimitS: 15, rate: 100, concurrency: 6, quietS: 1,
+    faults: [], faultIntervalS: 2, ...over,
+  };
+  return { config, flags: new Map(Object.entries(flags)), workload, nodeCount: 3 };
+}
+
+type Probed = { f: string; when: 'before' | 'after'; probe: NetProbe | { error: string } };
+const probeOf = (log: Probed[], f: string, when: 'before' | 'after'): NetProbe[] =>
+  log.filter((p) => p.f === f && p.when === when).map((p) => {
+    if ('error' in p.probe) throw new Error(`probe after ${f} failed: ${p.probe.error}`);
+    return p.probe;
+  });
+
+describe.skipIf(skip !== undefined)(`etcd in namespaces: set, loss, latency, bandwidth${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  it('set under partitions: no acknowledged element lost, every node read at the end', async () => {
+    const req = request('etcd-set', { faults: ['partition'] }, { 'read-consistency': 'linearizable' }, 'set');
+    const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
+    expect(out.results.error).toBeUndefined();
+    const set = out.results.checkers.set as { valid: unknown; acknowledged: number; finalReads: number; finalReadSource: string; lost: { count: number }; unexpected: { count: number }; nodesWithoutFinalRead: string[] };
+    expect(set.valid).toBe(true);
+    expect(set.lost.count).toBe(0);
+    expect(set.unexpected.count).toBe(0);
+    expect(set.acknowledged).toBeGreaterThan(100);
+    expect(set.finalReadSource).toBe('marked');
+    expect(set.finalReads).toBeGreaterThanOrEqual(3);
+    expect(set.nodesWithoutFinalRead).toEqual([]);
+    // Partitions really cut the cluster: some start-partition isolated a node from another.
+    const parts = readHistory(out.dir).filter((o) => o.f === 'start-partition' && o.type === 'info');
+    expect(parts.length).toBeGreaterThan(0);
+    expect(parts.some((o) => Object.values((o.value as { grudge: Record<string, string[]> }).grudge).some((d) => d.length > 0))).toBe(true);
+    expect(leftovers(runIdOf(out.dir), pidsOf(out.dir))).toEqual([]);
+  }, 240_000);
+
+  it('loss and latency take effect in a checked run, heal cleanly, and linearizable reads stay valid', async () => {
+    const req = request('etcd-loss-latency', { faults: ['loss', 'latency'], timeLimitS: 24, faultIntervalS: 4, concurrency: 10 }, { 'read-consistency': 'linearizable', keys: '5' }, 'register');
+    const probes: Probed[] = [];
+    const delayerPids = new Set<number>();
+    const out = await runTest(req.config, (run) => {
+      const { plan, cluster } = etcdParts(req, run);
+      const build = plan.faults;
+      plan.faults = (target) => {
+        const f = build(target);
+        return { ...f, nemesis: probing(f.nemesis, () => cluster.network, { before: ['stop-loss'], after: ['start-latency', 'stop-latency', 'stop-loss'] }, probes) };
+      };
+      return plan;
+    });
+    expect(out.results.error).toBeUndefined();
+    expect(out.results.unsupportedFaults).toEqual([]);
+    expect(out.results.checkers.linearizable.valid).toBe(true);
+
+    // Loss: the statistic rule dropped node-to-node packets during each band, and stop-loss emptied the chain.
+    const beforeStop = probeOf(probes, 'stop-loss', 'before');
+    expect(beforeStop.length).toBeGreaterThan(0);
+    expect(beforeStop.some((p) => p.lossDrops > 0)).toBe(true);
+    for (const p of probeOf(probes, 'stop-loss', 'after')) expect(p.lossDrops).toBe(0);
+    // Latency: every host ran a delayer and queued packets to it; stop-latency stopped them all.
+    const started = probeOf(probes, 'start-latency', 'after');
+    expect(started.length).toBeGreaterThan(0);
+    for (const p of started) {
+      expect(p.delayers).toHaveLength(3);
+      p.delayers.forEach((pid) => delayerPids.add(pid));
+    }
+    for (const p of probeOf(probes, 'stop-latency', 'after')) {
+      expect(p.delayers).toEqual([]);
+      expect(p.delayQueued).toBe(0);
+    }
+    // Health was recorded around every fault op.
+    const history = readHistory(out.dir);
+    const faultOps = history.filter((o) => o.process === 'nemesis' && o.type === 'info');
+    expect(faultOps.length).toBeGreaterThan(4);
+    for (const o of faultOps) expect((o.value as { health?: { before: unknown; after: unknown } }).health?.after).toBeDefined();
+    // Ops that ran wholly inside a latency band (and outside any loss band) waited on delayed
+    // replication (50–200 ms per hop); ops with no fault on at all did not.
+    const lat = bandWindows(history, 'start-latency', 'stop-latency');
+    const loss = bandWindows(history, 'start-loss', 'stop-loss');
+    const inside = (w: [number, number][], o: { invoked: number; completed: number }): boolean => w.some(([a, b]) => o.invoked >= a && o.completed <= b);
+    const touches = (w: [number, number][], o: { invoked: number; completed: number }): boolean => w.some(([a, b]) => o.completed > a && o.invoked < b);
+    const ops = okLatencies(history, ['read', 'write', 'cas']);
+    const slow = ops.filter((o) => inside(lat, o) && !touches(loss, o)).map((o) => o.ms);
+    const calm = ops.filter((o) => !touches(lat, o) && !touches(loss, o)).map((o) => o.ms);
+    expect(slow.length).toBeGreaterThan(10);
+    expect(calm.length).toBeGreaterThan(10);
+    expect(median(slow)).toBeGreaterThanOrEqual(50);
+    expect(median(calm) * 2).toBeLessThan(median(slow));
+    // Nothing left: namespaces, bridge, rules, etcd and delayer processes.
+    expect(leftovers(runIdOf(out.dir), [...pidsOf(out.dir), ...delayerPids])).toEqual([]);
+  }, 240_000);
+
+  it('bandwidth caps every host with tbf during its bands, lifts the cap at stop, and the verdict stays valid', async () => {
+    const req = request('etcd-bandwidth', { faults: ['bandwidth'], timeLimitS: 12 }, { 'read-consistency': 'linearizable' }, 'register');
+    const probes: Probed[] = [];
+    const out = await runTest(req.config, (run) => {
+      const { plan, cluster } = etcdParts(req, run);
+      const build = plan.faults;
+      plan.faults = (target) => {
+        const f = build(target);
+        return { ...f, nemesis: probing(f.nemesis, () => cluster.network, { after: ['start-bandwidth', 'stop-bandwidth'] }, probes) };
+      };
+      return plan;
+    });
+    expect(out.results.error).toBeUndefined();
+    expect(out.results.unsupportedFaults).toEqual([]);
+    expect(out.results.checkers.linearizable.valid).toBe(true);
+    const on = probeOf(probes, 'start-bandwidth', 'after');
+    expect(on.length).toBeGreaterThan(0);
+    for (const p of on) {
+      expect(p.tbf).toHaveLength(3);
+      expect(p.tbf[0]).toMatch(/rate 1Mbit/);
+    }
+    const off = probeOf(probes, 'stop-bandwidth', 'after');
+    expect(off.length).toBeGreaterThan(0);
+    for (const p of off) expect(p.tbf).toEqual([]);
+    const starts = readHistory(out.dir).filter((o) => o.f === 'start-bandwidth' && o.type === 'info');
+    expect(starts[0].value).toMatchObject({ rateKbit: 1000 });
+    expect(leftovers(runIdOf(out.dir), pidsOf(out.dir))).toEqual([]);
+  }, 240_000);
+});
