@@ -7,8 +7,10 @@ import { InputError } from '../history/errors.js';
 import { buildFaults } from '../nemesis/build.js';
 import { withHealth, type HealthProbe } from '../net/health.js';
 import type { RunPlan } from '../run/run.js';
-import type { RunRequest } from '../run/target-entry.js';
-import type { NetControl, Target } from '../roles.js';
+import type { RunRequest, TargetFlag } from '../run/target-entry.js';
+import type { RunDir } from '../run/store.js';
+import type { Client, NetControl, Target } from '../roles.js';
+import type { StoreWorkload, StoreWorkloadOptions } from '../workloads/store-types.js';
 
 /** `n1`, `n2`, …: the node names of a cluster of `count` nodes. */
 export function nodeNames(count: number): string[] {
@@ -45,5 +47,38 @@ export function namespaceFaults(req: RunRequest, net: () => NetControl | undefin
   return (target: Target) => {
     const f = buildFaults(req.config.faults, target, { seed: req.config.seed, interval: req.config.faultIntervalS * 1e9, net: net(), log });
     return { ...f, nemesis: withHealth(f.nemesis, health) };
+  };
+}
+
+/** Flags every namespace store target takes. */
+export const STORE_FLAGS: readonly TargetFlag[] = [
+  { name: 'subnet', kind: 'value', help: 'IPv4 subnet of the namespace bridge (default: first free /24 in 10.91.0.0/16)' },
+  { name: 'keys', kind: 'value', help: 'register workload: number of independent keys (default 3)' },
+  { name: 'values', kind: 'value', help: 'register workload: values drawn from 0..N-1 (default 5)' },
+  { name: 'request-timeout-ms', kind: 'value', help: 'deadline of one client request (default 2000)' },
+];
+
+/** What a namespace cluster offers the plan beyond being a Target. */
+export interface NamespaceCluster extends Target {
+  net?: NetControl & { timings?: unknown };
+  healthRecord: HealthProbe;
+}
+
+/** The plan of a namespace store run: its cluster, clients per thread, real-network faults with health. */
+export function storePlan(
+  req: RunRequest, run: RunDir, nodes: readonly string[], workload: StoreWorkload, cluster: NamespaceCluster,
+  clients: { open(thread: number, process: number): Client | Promise<Client> }, target: Record<string, unknown>,
+): RunPlan {
+  return {
+    target: cluster,
+    workload,
+    workloadOptions: {
+      rate: req.config.rate, concurrency: req.config.concurrency, nodes,
+      keyCount: numberFlag(req, 'keys', 3), valueCount: numberFlag(req, 'values', 5),
+    } as StoreWorkloadOptions,
+    openClient: async (thread, process) => clients.open(thread, process),
+    faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m)),
+    model: workload.model,
+    extraResults: () => ({ target, netTimings: cluster.net?.timings ?? [] }),
   };
 }

@@ -2,12 +2,12 @@
  * The etcd target: `faultline run --target etcd`. Registered in the run command by `etcdTarget`.
  */
 import { DELAY_REQUIREMENTS, NAMESPACE_REQUIREMENTS, checkRequirements, command, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
-import { choiceFlag, flagValue, namespaceFaults, nodeNames, numberFlag } from '../../harness/provision/store-plan.js';
+import { choiceFlag, flagValue, nodeNames, numberFlag, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
 import { parseFaultNames } from '../../harness/nemesis/build.js';
 import type { RunPlan } from '../../harness/run/run.js';
 import type { RunDir } from '../../harness/run/store.js';
 import type { RunRequest, TargetEntry } from '../../harness/run/target-entry.js';
-import { getStoreWorkload, type StoreWorkloadOptions } from '../../harness/workloads/store-workloads.js';
+import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { EtcdClients, type ReadConsistency } from './clients.js';
 import { EtcdCluster } from './cluster.js';
 
@@ -49,15 +49,9 @@ export function etcdParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluste
     lockTtlS: numberFlag(req, 'lock-ttl', 2),
   });
   cluster.onTeardown(() => clients.close());
-  const plan: RunPlan = {
-    target: cluster,
-    workload,
-    workloadOptions: { rate: req.config.rate, concurrency: req.config.concurrency, nodes, keyCount: numberFlag(req, 'keys', 3), valueCount: numberFlag(req, 'values', 5) } as StoreWorkloadOptions,
-    openClient: async (thread, process) => clients.open(thread, process),
-    faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m)),
-    model: workload.model,
-    extraResults: () => ({ target: { name: 'etcd', readConsistency, subnet: cluster.network ? `${cluster.network.runId}` : undefined }, netTimings: cluster.net?.timings ?? [] }),
-  };
+  const plan = storePlan(req, run, nodes, workload, cluster, clients, {
+    name: 'etcd', readConsistency, subnet: cluster.network ? `${cluster.network.runId}` : undefined,
+  });
   return { plan, cluster, clients };
 }
 
@@ -68,11 +62,8 @@ export const etcdTarget: TargetEntry = {
   flags: [
     { name: 'etcd-bin', kind: 'value', help: 'etcd binary to run (default: etcd from PATH, Debian etcd-server 3.4)' },
     { name: 'read-consistency', kind: 'value', help: 'linearizable (default) or serializable (member-local, may be stale)' },
-    { name: 'subnet', kind: 'value', help: 'IPv4 subnet of the namespace bridge (default: first free /24 in 10.91.0.0/16)' },
-    { name: 'keys', kind: 'value', help: 'register workload: number of independent keys (default 3)' },
-    { name: 'values', kind: 'value', help: 'register workload: values drawn from 0..N-1 (default 5)' },
     { name: 'lock-ttl', kind: 'value', help: 'lock workload: lease TTL of a holder in seconds (default 2)' },
-    { name: 'request-timeout-ms', kind: 'value', help: 'deadline of one client request (default 2000)' },
+    ...STORE_FLAGS,
   ],
   preflight: (req) => etcdPreflight(req),
   plan: etcdPlan,

@@ -4,11 +4,11 @@
  */
 import { parseFaultNames } from '../../harness/nemesis/build.js';
 import { DELAY_REQUIREMENTS, NAMESPACE_REQUIREMENTS, checkRequirements, command, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
-import { choiceFlag, flagValue, namespaceFaults, nodeNames, numberFlag } from '../../harness/provision/store-plan.js';
+import { choiceFlag, flagValue, nodeNames, numberFlag, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
 import type { RunPlan } from '../../harness/run/run.js';
 import type { RunDir } from '../../harness/run/store.js';
 import type { RunRequest, TargetEntry } from '../../harness/run/target-entry.js';
-import { getStoreWorkload, type StoreWorkloadOptions } from '../../harness/workloads/store-workloads.js';
+import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { FAKETIME_LIB } from '../maelstrom/faketime.js';
 import { ZkClients, type ZkReads } from './clients.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, ZkCluster } from './cluster.js';
@@ -47,15 +47,7 @@ export function zookeeperParts(req: RunRequest, run: RunDir): { plan: RunPlan; c
     timeoutMs: numberFlag(req, 'request-timeout-ms', 2_000),
     sessionTimeoutMs: numberFlag(req, 'session-timeout-ms', 4_000),
   });
-  const plan: RunPlan = {
-    target: cluster,
-    workload,
-    workloadOptions: { rate: req.config.rate, concurrency: req.config.concurrency, nodes, keyCount: numberFlag(req, 'keys', 3), valueCount: numberFlag(req, 'values', 5) } as StoreWorkloadOptions,
-    openClient: async (thread, process) => clients.open(thread, process),
-    faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m)),
-    model: workload.model,
-    extraResults: () => ({ target: { name: 'zookeeper', reads }, netTimings: cluster.net?.timings ?? [] }),
-  };
+  const plan = storePlan(req, run, nodes, workload, cluster, clients, { name: 'zookeeper', reads });
   return { plan, cluster, clients };
 }
 
@@ -65,10 +57,7 @@ export const zookeeperTarget: TargetEntry = {
   workloads: ZK_WORKLOADS,
   flags: [
     { name: 'reads', kind: 'value', help: 'sync (default: sync, then read) or plain (the server\'s local copy, may be stale)' },
-    { name: 'subnet', kind: 'value', help: 'IPv4 subnet of the namespace bridge (default: first free /24 in 10.91.0.0/16)' },
-    { name: 'keys', kind: 'value', help: 'register workload: number of independent keys (default 3)' },
-    { name: 'values', kind: 'value', help: 'register workload: values drawn from 0..N-1 (default 5)' },
-    { name: 'request-timeout-ms', kind: 'value', help: 'longest one client request may take (default 2000)' },
+    ...STORE_FLAGS,
     { name: 'session-timeout-ms', kind: 'value', help: 'session timeout a client asks for; its lock node expires this long after its server goes quiet (default 4000; the server allows 1000–10000)' },
   ],
   preflight: (req) => zookeeperPreflight(req),
