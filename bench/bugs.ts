@@ -16,14 +16,29 @@ import { fileURLToPath } from 'node:url';
  * The faults that expose each switch, and why. Seeds are shared across rows, so the correct Raft is
  * judged on the very schedules that caught the bugs.
  */
-export const ROWS: readonly { bug: string; nemesis: string; why: string; extra?: string[] }[] = [
+export const ROWS: readonly { bug: string; nemesis: string; interval?: string; why: string; extra?: string[] }[] = [
   { bug: 'stale-read', nemesis: 'partition', why: 'a minority side keeps serving reads from its old state' },
-  { bug: 'no-fsync', nemesis: 'kill', why: 'killing nodes loses acknowledged but unflushed entries' },
-  { bug: 'early-ack', nemesis: 'partition,kill', why: 'an acknowledged entry of an isolated or killed leader is overwritten' },
-  { bug: 'lease-read', nemesis: 'partition,clock', why: 'a skewed wall clock keeps an old leader\'s lease alive after a new leader was elected' },
-  { bug: 'forget-vote', nemesis: 'kill,partition', why: 'a restarted node votes twice in one term: two leaders' },
-  { bug: 'old-term-commit', nemesis: 'partition,kill', why: 'Figure 8: an entry of an old term committed by counting, then overwritten' },
-  { bug: 'correct', nemesis: 'partition,kill,pause,clock', why: 'no switch: every fault at once; must be valid' },
+  {
+    bug: 'no-fsync', nemesis: 'kill', interval: '1.5s',
+    why: 'kills (often of a majority or all) lose acknowledged but unflushed entries and term/vote: vote-safety sees a term go back, linearizable/commit-safety lost or rewritten entries',
+  },
+  {
+    bug: 'early-ack', nemesis: 'partition', interval: '2s',
+    why: 'writes an isolated leader acknowledged before they committed are overwritten by the majority\'s new leader (partitions only, often: kills mostly hit after replication)',
+  },
+  {
+    bug: 'lease-read', nemesis: 'partition,clock', interval: '1.5s', extra: ['--election-ms', '150-1000'],
+    why: 'a clock bumped forward then reset (or back) on the leader leaves a wall-clock lease valid into the future; an isolated old leader then serves stale reads until check-quorum (2 × max election timeout, so a wider range means a longer window)',
+  },
+  {
+    bug: 'forget-vote', nemesis: 'kill,partition', interval: '2s',
+    why: 'a restarted node forgets the vote it cast in its current term: vote-safety sees it; a second vote in that term would elect two leaders (election-safety)',
+  },
+  {
+    bug: 'old-term-commit', nemesis: 'partition,kill', interval: '1s', extra: ['--max-batch', '1'],
+    why: 'Figure 8: a new leader commits a predecessor\'s entry by counting before its own no-op is replicated, then dies, and a node with a later-term conflicting entry overwrites it (commit-safety); one entry per AppendEntries widens that window',
+  },
+  { bug: 'correct', nemesis: 'partition,kill,pause,clock', interval: '1.5s', why: 'no switch: every fault at once, often; must be valid' },
 ];
 
 const argv = process.argv.slice(2);
@@ -50,11 +65,12 @@ interface Outcome {
   dir?: string;
 }
 
-function runOne(bug: string, nemesis: string, seed: number): Promise<Outcome> {
+function runOne(row: (typeof ROWS)[number], seed: number): Promise<Outcome> {
+  const { bug, nemesis } = row;
   const name = `bugs-${bug}-${seed}`;
   const args = [cli, 'run', '--target', 'raft', '--workload', 'lin-kv', '--nodes', '5', '--time-limit', `${timeS}s`,
-    '--nemesis', nemesis, '--nemesis-interval', interval, '--seed', String(seed), '--store', store, '--name', name,
-    '--reporter', 'json', ...(bug === 'correct' ? [] : ['--bug', bug])];
+    '--nemesis', nemesis, '--nemesis-interval', row.interval ?? interval, '--seed', String(seed), '--store', store, '--name', name,
+    '--reporter', 'json', ...(row.extra ?? []), ...(bug === 'correct' ? [] : ['--bug', bug])];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
@@ -77,7 +93,7 @@ function runOne(bug: string, nemesis: string, seed: number): Promise<Outcome> {
 }
 
 const jobs: (() => Promise<Outcome>)[] = [];
-for (const row of rows) for (let s = 1; s <= seeds; s++) jobs.push(() => runOne(row.bug, row.nemesis, s));
+for (const row of rows) for (let s = 1; s <= seeds; s++) jobs.push(() => runOne(row, s));
 console.log(`node ${process.version}, ${os.cpus().length} cores; ${rows.length} rows × ${seeds} seeds × ${timeS} s runs, ${parallel} at a time, fault interval ${interval}`);
 const t0 = Date.now();
 const results: Outcome[] = [];
@@ -101,6 +117,7 @@ for (const row of rows) {
   const floor = row.bug === 'correct'
     ? `${rs.filter((r) => r.valid === true).length}/${rs.length} valid (floor ${rs.length}/${rs.length})`
     : `${caught.length >= Math.ceil(0.8 * rs.length) ? 'met' : 'NOT met'} (≥ ${Math.ceil(0.8 * rs.length)})`;
-  console.log(`${row.bug.padEnd(16)} ${row.nemesis.padEnd(28)} ${String(caught.length).padStart(2)}/${rs.length}   ${byText.padEnd(26)} ${floor}`);
+  const faults = `${row.nemesis} /${row.interval ?? interval}${row.extra ? ` ${row.extra.join(' ')}` : ''}`;
+  console.log(`${row.bug.padEnd(16)} ${faults.padEnd(28)} ${String(caught.length).padStart(2)}/${rs.length}   ${byText.padEnd(26)} ${floor}`);
 }
 console.log(`\nruns kept in ${store}`);

@@ -2,7 +2,7 @@
 /**
  * The bundled Raft KV as a Maelstrom node:
  *   node dist/targets/raft/main.js --data-dir DIR [--bug NAME]... [--election-ms MIN-MAX]
- *        [--heartbeat-ms N] [--snapshot-every N]
+ *        [--heartbeat-ms N] [--snapshot-every N] [--max-batch N]
  * It reads Maelstrom messages on stdin, writes them on stdout, logs to stderr, and keeps its
  * files under DIR/<node_id>/ (learned at init), so a restarted node recovers its term, vote and log.
  */

@@ -20,6 +20,7 @@ import { RAFT_TYPES, type AppendReply, type AppendRequest, type Command, type Ra
 import { advanceCommit, handleAppend } from './replication.js';
 import { decideInstall, readSnapshot, shouldSnapshot, writeSnapshot, type Snapshot } from './snapshot.js';
 import { KvStateMachine } from './state-machine.js';
+import { committedEntries } from './status.js';
 
 export interface RaftConfig {
   dataDir: string;
@@ -37,6 +38,25 @@ export interface RaftConfig {
 }
 
 export type Role = 'follower' | 'candidate' | 'leader';
+
+/** What `raft_status` answers: the node's own view, read locally (no consensus). */
+export interface RaftStatus {
+  role: Role;
+  term: number;
+  leader: string | null;
+  commit_index: number;
+  last_applied: number;
+  log_length: number;
+  snapshot_index: number;
+  voted_for: string | null;
+  last_log_term: number;
+  /** Term of the entry at commit_index (null when it was compacted away, which cannot happen here). */
+  commit_term: number | null;
+  /** The last terms this process became leader in, oldest first. */
+  led_terms: number[];
+}
+
+const LED_TERMS_KEPT = 16;
 
 export class RaftNode {
   id = '';
@@ -61,6 +81,8 @@ export class RaftNode {
   private lastLeaderContact = -Infinity;
   /** The term this node is gathering (pre-)votes for, and who granted them. */
   private campaign: { pre: boolean; term: number; votes: Set<string> } | undefined;
+  /** The last terms this process led (volatile), so an observer polling now and then still sees a short reign. */
+  private ledTerms: number[] = [];
 
   constructor(readonly cfg: RaftConfig) {}
 
@@ -88,7 +110,10 @@ export class RaftNode {
   /** Handles one incoming message. */
   handle(src: string, body: MaelstromBody): void {
     if (RAFT_TYPES.has(body.type)) return this.onRaft(src, body as unknown as RaftMessage);
-    if (body.type === 'raft_status') return this.send(src, { type: 'raft_status_ok', in_reply_to: body.msg_id, ...this.status() });
+    if (body.type === 'raft_status') {
+      const since = typeof body.committed_since === 'number' ? body.committed_since : undefined;
+      return this.send(src, { type: 'raft_status_ok', in_reply_to: body.msg_id, ...this.status(), ...(since === undefined ? {} : { committed: committedEntries(this.store, this.commitIndex, since) }) });
+    }
     if (body.in_reply_to !== undefined && this.clients.onForwardReply(src, body)) return;
     if (body.type === 'read' || body.type === 'write' || body.type === 'cas') return this.clients.onRequest(src, body);
     if (body.in_reply_to !== undefined) return; // a late answer to a forward that timed out
@@ -96,8 +121,13 @@ export class RaftNode {
   }
 
   /** The status the harness and tests read (answered locally, no consensus). */
-  status(): { role: Role; term: number; leader: string | null; commit_index: number; last_applied: number; log_length: number; snapshot_index: number } {
-    return { role: this.role, term: this.store.term, leader: this.leaderId, commit_index: this.commitIndex, last_applied: this.lastApplied, log_length: this.store.lastIndex, snapshot_index: this.store.snapIndex };
+  status(): RaftStatus {
+    const s = this.store;
+    return {
+      role: this.role, term: s.term, leader: this.leaderId, commit_index: this.commitIndex, last_applied: this.lastApplied,
+      log_length: s.lastIndex, snapshot_index: s.snapIndex, voted_for: s.votedFor, last_log_term: lastTerm(s),
+      commit_term: termAt(s, this.commitIndex) ?? null, led_terms: [...this.ledTerms],
+    };
   }
 
   /** Queues a message; it leaves with the next flush. */
@@ -213,6 +243,7 @@ export class RaftNode {
   private becomeLeader(): void {
     this.role = 'leader';
     this.campaign = undefined;
+    this.ledTerms = [...this.ledTerms, this.store.term].slice(-LED_TERMS_KEPT);
     clearTimeout(this.electionTimer);
     this.store.append([{ term: this.store.term, cmd: null }]);
     const lt = { maxBatch: this.cfg.maxBatch, leaseMs: Math.floor(this.cfg.electionMinMs * 0.8) };

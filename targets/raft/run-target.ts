@@ -8,7 +8,12 @@ import { InputError } from '../../harness/history/errors.js';
 import type { RunRequest, TargetEntry } from '../../harness/run/target-entry.js';
 import { MAELSTROM_FLAGS, maelstromPlan } from '../maelstrom/run-target.js';
 import type { MaelstromBody } from '../maelstrom/protocol.js';
+import type { RunPlan } from '../../harness/run/run.js';
+import type { RunDir } from '../../harness/run/store.js';
+import type { MaelstromCluster } from '../maelstrom/cluster.js';
+import { parseArgs } from './args.js';
 import { BUGS } from './bugs.js';
+import { StatusPoller } from './status-poller.js';
 
 /** The Raft node's entry point, beside this file in dist/. */
 const MAIN = nodePath.join(nodePath.dirname(fileURLToPath(import.meta.url)), 'main.js');
@@ -19,6 +24,26 @@ function bugsOf(req: RunRequest): string[] {
   const unknown = names.filter((b) => !Object.prototype.hasOwnProperty.call(BUGS, b));
   if (unknown.length > 0) throw new InputError(`unknown bug switch ${unknown.join(', ')}; the switches are ${Object.keys(BUGS).join(', ')}`);
   return [...new Set(names)];
+}
+
+/** The Raft's tuning flags, passed to every node as they are (the node checks them: see args.ts). */
+const TUNING: readonly (readonly [string, string])[] = [
+  ['election-ms', 'Raft election timeout range MIN-MAX in ms (default 150-300)'],
+  ['heartbeat-ms', 'Raft heartbeat period in ms (default 50)'],
+  ['snapshot-every', 'Raft snapshot every N applied entries, 0 never (default 100)'],
+  ['max-batch', 'Raft entries per AppendEntries (default 64)'],
+];
+
+/** The tuning flags given, as node arguments, checked by the node's own parser. */
+function nodeArgs(req: RunRequest): string[] {
+  const out: string[] = [];
+  for (const [name] of TUNING) {
+    const v = req.flags.get(name);
+    if (typeof v === 'string') out.push(`--${name}`, v);
+  }
+  const parsed = parseArgs(['--data-dir', '.', ...out]);
+  if (typeof parsed === 'string') throw new InputError(`raft: ${parsed.replace(/; usage: .*$/, '')}`);
+  return out;
 }
 
 /** Leaders as the nodes report them: a node that believes it leads counts (several during a split brain). */
@@ -34,19 +59,55 @@ async function raftPrimaries(rpc: (node: string, body: MaelstromBody, timeoutMs:
   return answers.filter((n): n is string => n !== undefined);
 }
 
+/**
+ * Adds the Raft safety checkers (checkers/raft-safety.ts) to a plan: every node's status is polled
+ * from the end of setup until teardown, and the observer's verdicts join the run's checkers.
+ */
+function withSafetyObserver(plan: RunPlan, run: RunDir, t0: bigint): RunPlan {
+  const cluster = plan.target as MaelstromCluster;
+  const poller = new StatusPoller(
+    (node, body, timeoutMs) => cluster.client('c-raft-safety').rpc(node, body, timeoutMs),
+    cluster.nodes, () => Number(process.hrtime.bigint() - t0) / 1e9,
+  );
+  // Polling stops before the nodes do, so teardown's stopped nodes are not observed as anything.
+  const teardown = cluster.teardown.bind(cluster);
+  cluster.teardown = async () => {
+    await poller.stop();
+    return teardown();
+  };
+  return {
+    ...plan,
+    async afterSetup() {
+      await plan.afterSetup?.();
+      poller.start();
+    },
+    extraResults() {
+      return { ...plan.extraResults?.(), raftStatusPolls: { answered: Object.fromEntries(poller.answered), unanswered: poller.unanswered } };
+    },
+    targetVerdicts() {
+      const v = poller.observer.verdicts();
+      run.log(`raft safety: ${Object.entries(v).map(([k, r]) => `${k} ${String(r.valid)}`).join(', ')}`);
+      return { ...plan.targetVerdicts?.(), ...v };
+    },
+  };
+}
+
 export const raftTarget: TargetEntry = {
   name: 'raft',
   summary: 'the bundled Raft KV (pre-vote, read index, fsync, snapshots) speaking Maelstrom lin-kv; --bug switches reproduce real consensus bugs',
   workloads: ['lin-kv'],
   flags: [
     { name: 'bug', kind: 'list', help: `a bug switch (repeatable): ${Object.keys(BUGS).join(', ')}` },
+    ...TUNING.map(([name, help]) => ({ name, kind: 'value' as const, help })),
     ...MAELSTROM_FLAGS.filter((f) => f.name !== 'bin' && f.name !== 'arg'),
   ],
   preflight(req) {
     bugsOf(req);
+    nodeArgs(req);
   },
   plan(req, run, ctx) {
-    const args = [MAIN, '--data-dir', nodePath.join(run.dir, 'nodes', 'data'), ...bugsOf(req).flatMap((b) => ['--bug', b])];
-    return maelstromPlan(req, run, ctx, process.execPath, args, 'raft', { primaries: raftPrimaries });
+    const args = [MAIN, '--data-dir', nodePath.join(run.dir, 'nodes', 'data'), ...bugsOf(req).flatMap((b) => ['--bug', b]), ...nodeArgs(req)];
+    const plan = maelstromPlan(req, run, ctx, process.execPath, args, 'raft', { primaries: raftPrimaries });
+    return withSafetyObserver(plan, run, ctx.t0);
   },
 };

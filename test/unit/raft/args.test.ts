@@ -9,6 +9,8 @@ describe('parseArgs', () => {
     const a = parseArgs(['--data-dir', '/d', '--bug', 'stale-read', '--bug', 'no-fsync', '--election-ms', '200-400', '--snapshot-every', '20']);
     expect(a).toMatchObject({ dataDir: '/d', electionMinMs: 200, electionMaxMs: 400, heartbeatMs: 50, snapshotEvery: 20 });
     expect([...(a as { bugs: Set<string> }).bugs]).toEqual(['stale-read', 'no-fsync']);
+    expect(a).toMatchObject({ maxBatch: 64 });
+    expect(parseArgs(['--data-dir', '/d', '--max-batch', '1'])).toMatchObject({ maxBatch: 1 });
   });
   it.each([
     [[], /--data-dir is required/],
@@ -16,6 +18,7 @@ describe('parseArgs', () => {
     [['--data-dir', '/d', '--verbose'], /unknown argument "--verbose"; usage:/],
     [['--data-dir', '/d', '--election-ms', '300-100'], /--election-ms needs MIN-MAX/],
     [['--data-dir', '/d', '--heartbeat-ms', '200'], /must be below the minimum election timeout/],
+    [['--data-dir', '/d', '--max-batch', '0'], /--max-batch needs an integer ≥ 1, got "0"/],
   ])('%j is refused with a sentence', (argv, msg) => {
     expect(parseArgs(argv)).toMatch(msg);
   });

@@ -1,0 +1,46 @@
+/**
+ * The Raft safety checkers (checkers/raft-safety.ts) in real runs of the real CLI: the raft target
+ * polls every node's raft_status during the run; with `--bug forget-vote` and kills, vote-safety
+ * sees a restarted node that lost the vote it had cast, and the correct Raft passes all three
+ * properties under kills and partitions.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { processesWith, startCli, tempStore } from '../run/cli-helpers.js';
+
+const store = tempStore('raft-safety');
+afterAll(() => fs.rmSync(store, { recursive: true, force: true }));
+
+interface Results {
+  valid: unknown;
+  checkers: Record<string, { valid: unknown; observations?: number; reason?: string }>;
+}
+
+async function run(name: string, extra: string[]): Promise<Results> {
+  const args = ['run', '--target', 'raft', '--workload', 'lin-kv', '--nodes', '5', '--time-limit', '15s', '--quiet', '2s',
+    '--nemesis', 'kill,partition', '--nemesis-interval', '1s', '--seed', '3', '--store', store, '--name', name, '--reporter', 'json', ...extra];
+  const { code, stderr } = await startCli(args, store).done;
+  // 0 valid, 1 invalid; anything else is a broken run.
+  expect([0, 1], stderr).toContain(code);
+  return JSON.parse(fs.readFileSync(nodePath.join(store, name, 'latest', 'results.json'), 'utf8')) as Results;
+}
+
+describe('raft safety checkers in a real run', () => {
+  it('catch forget-vote (a restarted node lost its vote) and pass the correct Raft', async () => {
+    const bug = await run('forget-vote', ['--bug', 'forget-vote']);
+    expect(bug.checkers['vote-safety'].valid, JSON.stringify(bug.checkers)).toBe(false);
+    expect(bug.checkers['vote-safety'].reason).toMatch(/changed its vote|lost its term/);
+    expect(bug.valid).toBe(false);
+
+    const ok = await run('correct', []);
+    for (const name of ['election-safety', 'commit-safety', 'vote-safety']) {
+      expect(ok.checkers[name].valid, `${name}: ${JSON.stringify(ok.checkers[name])}`).toBe(true);
+      // Judged on real observations, not on silence.
+      expect(ok.checkers[name].observations).toBeGreaterThan(50);
+    }
+    expect(ok.valid).toBe(true);
+    // Nothing left running from either run.
+    expect(processesWith(store)).toEqual([]);
+  }, 120_000);
+});
