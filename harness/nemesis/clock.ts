@@ -80,10 +80,10 @@ export function clockPackage(ctx: FaultContext, options: ClockOptions = {}): Fam
   const s = settings(options);
   const clock = ctx.target.clock;
   if (clock === undefined) return { unsupported: [missingCapability('clock', ctx.target, 'clock')] };
-  const starts = [
-    { f: 'bump-clock', value: 'random-subset' },
-    { f: 'strobe-clock', value: 'random-subset' },
-  ];
+  // As Jepsen's clock nemesis: random subsets, and the primaries when the target names them (a
+  // leader's clock is the one its leases and timeouts hang on).
+  const specs = ctx.target.primaries ? ['random-subset', 'primaries'] : ['random-subset'];
+  const starts = specs.flatMap((value) => [{ f: 'bump-clock', value }, { f: 'strobe-clock', value }]);
   return {
     unsupported: [],
     package: {
