@@ -15,8 +15,9 @@ import nodePath from 'node:path';
 import type { HasPrimaries, Killable, Pausable, Target } from '../../harness/roles.js';
 import { IptablesNet } from '../../harness/net/iptables-net.js';
 import type { HealthRecord } from '../../harness/net/health.js';
-import { provisionLocal, stopProcess, type LocalNetwork } from '../../harness/provision/local.js';
+import { provisionLocal, type LocalNetwork } from '../../harness/provision/local.js';
 import type { RemoteProcess } from '../../harness/provision/remote.js';
+import { tearDownNamespaceCluster } from '../../harness/provision/teardown.js';
 import { memberStatus, waitFor } from './http.js';
 
 export interface EtcdClusterOptions {
@@ -176,14 +177,9 @@ export class EtcdCluster implements Target {
   }
 
   async teardown(): Promise<void> {
-    for (const fn of this.cleanups.splice(0)) await fn().catch((e: Error) => this.log(`etcd teardown: ${e.message}`));
-    for (const n of this.nodes) if (this.procs.get(n)?.running) this.states.set(n, 'killed');
-    if (this.net) await this.net.healAll(this.log);
-    await Promise.all([...this.procs.values()].map((p) => stopProcess(p, 1_000).catch(() => undefined)));
-    this.procs.clear();
-    if (this.network) {
-      const report = await this.network.teardown().catch((e: Error) => { this.log(`etcd teardown: ${e.message}`); return undefined; });
-      if (report?.problems.length) this.log(`etcd teardown problems: ${report.problems.join('; ')}`);
-    }
+    await tearDownNamespaceCluster({
+      name: 'etcd', cleanups: this.cleanups, procs: this.procs, markKilled: (n) => this.states.set(n, 'killed'),
+      net: this.net, network: this.network, log: this.log,
+    });
   }
 }

@@ -15,8 +15,9 @@ import nodePath from 'node:path';
 import type { ClockControl, HasPrimaries, Killable, Pausable, Target } from '../../harness/roles.js';
 import { IptablesNet } from '../../harness/net/iptables-net.js';
 import type { HealthRecord } from '../../harness/net/health.js';
-import { provisionLocal, stopProcess, type LocalNetwork } from '../../harness/provision/local.js';
+import { provisionLocal, type LocalNetwork } from '../../harness/provision/local.js';
 import type { RemoteProcess } from '../../harness/provision/remote.js';
+import { tearDownNamespaceCluster } from '../../harness/provision/teardown.js';
 import { FAKETIME_LIB, faketimeEnv, writeOffset } from '../maelstrom/faketime.js';
 
 export const ZK_JAR = '/usr/share/java/zookeeper.jar';
@@ -197,14 +198,9 @@ export class ZkCluster implements Target {
   }
 
   async teardown(): Promise<void> {
-    for (const fn of this.cleanups.splice(0)) await fn().catch((e: Error) => this.log(`zookeeper teardown: ${e.message}`));
-    for (const n of this.nodes) if (this.procs.get(n)?.running) this.states.set(n, 'killed');
-    if (this.net) await this.net.healAll(this.log);
-    await Promise.all([...this.procs.values()].map((p) => stopProcess(p, 1_000).catch(() => undefined)));
-    this.procs.clear();
-    if (this.network) {
-      const report = await this.network.teardown().catch((e: Error) => { this.log(`zookeeper teardown: ${e.message}`); return undefined; });
-      if (report?.problems.length) this.log(`zookeeper teardown problems: ${report.problems.join('; ')}`);
-    }
+    await tearDownNamespaceCluster({
+      name: 'zookeeper', cleanups: this.cleanups, procs: this.procs, markKilled: (n) => this.states.set(n, 'killed'),
+      net: this.net, network: this.network, log: this.log,
+    });
   }
 }
