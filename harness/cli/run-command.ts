@@ -7,14 +7,14 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { REPORTERS } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
-import { FAULT_NAMES, parseFaultNames } from '../nemesis/index.js';
+import { checkFaultSettings, FAULT_NAMES, PARTITION_SHAPES, parseFaultNames } from '../nemesis/index.js';
 import { runTest, type RunConfig, type RunResults } from '../run/run.js';
 import type { RunRequest, TargetEntry } from '../run/target-entry.js';
 import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
 import { parseArgs, parseDuration } from './args.js';
 
 const COMMON_VALUED = ['target', 'workload', 'nemesis', 'nodes', 'time-limit', 'rate', 'concurrency', 'seed',
-  'store', 'name', 'quiet', 'nemesis-interval', 'reporter'] as const;
+  'store', 'name', 'quiet', 'nemesis-interval', 'reporter', 'partition-shapes', 'node-targets'] as const;
 
 /** `faultline run --help`, with every target's flags. */
 export function runHelp(): string {
@@ -38,6 +38,9 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
   --name NAME              test name in the store (default <target>-<workload>)
   --quiet 5s               calm after healing, before final reads (default 5s)
   --nemesis-interval 10s   time between a fault's start and stop, and stop and next start (default 10s)
+  --partition-shapes LIST  partitions draw from these shapes (default all: ${PARTITION_SHAPES.join(', ')})
+  --node-targets LIST      kill and pause draw from these (default one, minority, majority, all, and primaries
+                           when the target names them; also random-subset)
   --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
 
 Targets:
@@ -115,6 +118,12 @@ export function parseRunRequest(argv: string[]): { target: TargetEntry; req: Run
   };
   if (!/^[A-Za-z0-9._-]+$/.test(config.name)) throw new InputError(`--name ${config.name} may hold only letters, digits, '.', '_' and '-'`);
   if (config.faultIntervalS <= 0) throw new InputError('--nemesis-interval must be longer than 0 s');
+  const list = (v: string | undefined): string[] | undefined => v?.split(',').map((x) => x.trim()).filter(Boolean);
+  const shapes = list(o('partition-shapes'));
+  if (shapes) config.partitionShapes = shapes;
+  const nodeTargets = list(o('node-targets'));
+  if (nodeTargets) config.nodeTargets = nodeTargets;
+  checkFaultSettings(config);
   const flags = new Map<string, string | true | string[]>();
   for (const f of target.flags) if (args.options.has(f.name)) flags.set(f.name, args.options.get(f.name)!);
   config.targetFlags = Object.fromEntries(flags);

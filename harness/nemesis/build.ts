@@ -13,6 +13,8 @@ import type { FaultContext, FamilyBuild } from './family.js';
 import { killPackage, type KillOptions } from './kill.js';
 import { latencyPackage, lossPackage, type LatencyOptions, type LossOptions } from './net-faults.js';
 import { partitionPackage, type PartitionOptions } from './partition.js';
+import { PARTITION_SHAPES, type PartitionShape } from './grudge.js';
+import { NODE_SPECS, type NodeSpec } from './nodes.js';
 import { pausePackage, type PauseOptions } from './pause.js';
 
 /** The fault names a run may ask for; `none` asks for nothing. */
@@ -124,4 +126,34 @@ export function buildFaults(names: readonly string[], target: Target, opts: Faul
     generator: nemesis(any(...shifted)),
     finalGenerator: nemesis(packages.map((p) => p.finalGenerator)),
   };
+}
+
+/** What a run's config says about its faults (`faultline run` flags). */
+export interface RunFaultSettings {
+  seed: number;
+  faultIntervalS: number;
+  /** `--partition-shapes`: the shapes partitions draw from (default all). */
+  partitionShapes?: readonly string[];
+  /** `--node-targets`: the nodes kill and pause draw from (default one, minority, majority, all, primaries). */
+  nodeTargets?: readonly string[];
+}
+
+/** Checks `--partition-shapes` and `--node-targets`; one sentence naming the bad name and the valid ones. */
+export function checkFaultSettings(s: RunFaultSettings): void {
+  const bad = (s.partitionShapes ?? []).filter((x) => !(PARTITION_SHAPES as readonly string[]).includes(x));
+  if (bad.length > 0) throw new InputError(`--partition-shapes: unknown shape ${bad.join(', ')}; the shapes are ${PARTITION_SHAPES.join(', ')}`);
+  const badNodes = (s.nodeTargets ?? []).filter((x) => !(NODE_SPECS as readonly string[]).includes(x));
+  if (badNodes.length > 0) throw new InputError(`--node-targets: unknown target ${badNodes.join(', ')}; the targets are ${NODE_SPECS.join(', ')}`);
+}
+
+/** The FaultOptions of a run's settings (seed, interval, shapes and node targets). */
+export function faultOptionsOf(s: RunFaultSettings): FaultOptions {
+  checkFaultSettings(s);
+  const o: FaultOptions = { seed: s.seed, interval: s.faultIntervalS * 1e9 };
+  if (s.partitionShapes?.length) o.partition = { shapes: s.partitionShapes as PartitionShape[] };
+  if (s.nodeTargets?.length) {
+    o.kill = { targets: s.nodeTargets as NodeSpec[] };
+    o.pause = { targets: s.nodeTargets as NodeSpec[] };
+  }
+  return o;
 }

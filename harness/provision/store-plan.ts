@@ -4,7 +4,7 @@
  * fault).
  */
 import { InputError } from '../history/errors.js';
-import { buildFaults } from '../nemesis/build.js';
+import { buildFaults, faultOptionsOf } from '../nemesis/build.js';
 import { withHealth, type HealthProbe } from '../net/health.js';
 import type { RunPlan } from '../run/run.js';
 import type { RunRequest, TargetFlag } from '../run/target-entry.js';
@@ -45,7 +45,7 @@ export function numberFlag(req: RunRequest, name: string, fallback: number): num
 /** The run's faults against a namespace cluster: its real network, health recorded around each op. */
 export function namespaceFaults(req: RunRequest, net: () => NetControl | undefined, health: HealthProbe, log: (m: string) => void): RunPlan['faults'] {
   return (target: Target) => {
-    const f = buildFaults(req.config.faults, target, { seed: req.config.seed, interval: req.config.faultIntervalS * 1e9, net: net(), log });
+    const f = buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), net: net(), log });
     return { ...f, nemesis: withHealth(f.nemesis, health) };
   };
 }

@@ -24,6 +24,10 @@ export interface RunConfig {
   faults: string[];
   /** Seconds between fault starts. */
   faultIntervalS: number;
+  /** Shapes partitions draw from (default all). */
+  partitionShapes?: string[];
+  /** Nodes kill and pause draw from (default one, minority, majority, all, primaries). */
+  nodeTargets?: string[];
   /** The rest of the config: target, workload and their options, as the CLI received them. */
   [more: string]: unknown;
 }

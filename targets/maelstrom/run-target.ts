@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { InputError } from '../../harness/history/errors.js';
-import { buildFaults } from '../../harness/nemesis/index.js';
+import { buildFaults, faultOptionsOf } from '../../harness/nemesis/index.js';
 import type { CheckResult, LatencyDist } from '../../harness/roles.js';
 import type { RunRequest, TargetEntry, TargetFlag } from '../../harness/run/target-entry.js';
 import type { PlanContext, RunPlan } from '../../harness/run/run.js';
@@ -122,9 +122,7 @@ export function maelstromPlan(
       const node = cluster.nodes[thread % cluster.nodes.length];
       return workload.client(cluster.client(), node, wopts);
     },
-    faults: (target) => buildFaults(req.config.faults, target, {
-      seed: req.config.seed, interval: req.config.faultIntervalS * 1e9, log: (m) => run.log(m),
-    }),
+    faults: (target) => buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), log: (m) => run.log(m) }),
     extraResults() {
       const s = cluster.journal.stats();
       return {

@@ -16,6 +16,12 @@ describe('faultline run arguments', () => {
     expect(req.config.command).toBe('faultline run --nemesis partition,kill --seed 9');
   });
 
+  it('narrows partition shapes and node targets when asked', () => {
+    const { req } = parseRunRequest(['--partition-shapes', 'primaries, isolate-one', '--node-targets', 'all']);
+    expect(req.config.partitionShapes).toEqual(['primaries', 'isolate-one']);
+    expect(req.config.nodeTargets).toEqual(['all']);
+  });
+
   it('draws a seed when none is given and writes it into the replay command', () => {
     const { req } = parseRunRequest(['--time-limit', '2m', '--target', 'maelstrom', '--bin', 'x', '--arg', 'a b', '--arg', 'c']);
     expect(Number.isInteger(req.config.seed)).toBe(true);
@@ -35,6 +41,8 @@ describe('faultline run arguments', () => {
     [['--reporter', 'xml'], /--reporter xml is not a reporter; choose text, json, junit/],
     [['--name', '../x'], /--name \.\.\/x may hold only letters/],
     [['stray'], /takes no positional arguments/],
+    [['--partition-shapes', 'halves,triangle'], /--partition-shapes: unknown shape triangle; the shapes are/],
+    [['--node-targets', 'most'], /--node-targets: unknown target most; the targets are one, minority/],
     [['--frobnicate'], /unknown option --frobnicate for faultline run/],
   ])('%j → %s', (argv, message) => {
     expect(() => parseRunRequest(argv)).toThrow(message);
