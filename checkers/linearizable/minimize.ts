@@ -45,7 +45,7 @@ export function minimizeCounterexample(model: Model, ops: readonly Operation[], 
       grew = false;
       for (const w of chunkOps) {
         if (kept.has(w)) continue;
-        if (rest.some((r) => supports(w, r)) || [...kept].some((r) => r !== w && supports(w, r))) {
+        if (rest.some((r) => supports(w, r)) || suppliesAny(w, kept, supports)) {
           kept.add(w);
           grew = true;
         }
@@ -75,4 +75,10 @@ export function minimizeCounterexample(model: Model, ops: readonly Operation[], 
     if (chunk > 1) chunk = Math.ceil(chunk / 2);
     else if (!removed) return { ops: cur, minimal: true };
   }
+}
+
+/** True when `w` supplied what some other op of `ops` observed (no array copy of the set). */
+function suppliesAny(w: Operation, ops: ReadonlySet<Operation>, supports: (w: Operation, r: Operation) => boolean): boolean {
+  for (const r of ops) if (r !== w && supports(w, r)) return true;
+  return false;
 }

@@ -20,6 +20,8 @@ class OwnRng implements Generator {
     private readonly n: number,
   ) {}
 
+  // A fresh fork on every ask, never a cached one: generators draw from ctx.rng directly, and asking
+  // twice between two events must give the same op (the interpreter looks ahead).
   private ctxFor(ctx: Context): Context {
     return { time: ctx.time, free: ctx.free, workers: ctx.workers, rng: this.rng.fork(this.n) };
   }

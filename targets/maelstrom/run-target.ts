@@ -99,12 +99,13 @@ export function maelstromPlan(
   const workload = getWorkload(req.workload);
   const latencyText = str(req, 'latency');
   const latency = latencyText === undefined ? undefined : parseLatency(latencyText);
+  // The workload's options are read once; the cluster's rpc timeout is theirs.
+  const base = workloadOptions(req, []);
   const cluster = new MaelstromCluster({
     bin, args, nodeCount: req.nodeCount, dir: run.dir, seed: req.config.seed, latency,
-    rpcTimeoutMs: ms(str(req, 'rpc-timeout') ?? '1s', 'rpc-timeout'),
-    timeOrigin: ctx.t0, log: (line) => run.log(line), ...extra,
+    rpcTimeoutMs: base.rpcTimeoutMs, timeOrigin: ctx.t0, log: (line) => run.log(line), ...extra,
   });
-  const wopts = workloadOptions(req, cluster.nodes);
+  const wopts: MaelstromWorkloadOptions = { ...base, nodes: cluster.nodes };
   wopts.onProtocolError = (e) => run.log(`protocol error: ${e.message}`);
   run.log(`${targetName}: ${[bin, ...args].join(' ')} × ${req.nodeCount}, workload ${workload.name}, latency ${latency ? describeLatency(latency) : 'none'}`);
   return {
