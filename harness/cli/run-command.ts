@@ -39,8 +39,8 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
   --quiet 5s               calm after healing, before final reads (default 5s)
   --nemesis-interval 10s   time between a fault's start and stop, and stop and next start (default 10s)
   --partition-shapes LIST  partitions draw from these shapes (default all: ${PARTITION_SHAPES.join(', ')})
-  --node-targets LIST      kill and pause draw from these (default one, minority, majority, all, and primaries
-                           when the target names them; also random-subset)
+  --node-targets LIST      kill, pause and clock faults draw from these (default: kill and pause one, minority,
+                           majority, all; clock random-subset; each plus primaries when the target names them)
   --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
 
 Targets:

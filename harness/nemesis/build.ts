@@ -154,6 +154,7 @@ export function faultOptionsOf(s: RunFaultSettings): FaultOptions {
   if (s.nodeTargets?.length) {
     o.kill = { targets: s.nodeTargets as NodeSpec[] };
     o.pause = { targets: s.nodeTargets as NodeSpec[] };
+    o.clock = { targets: s.nodeTargets as NodeSpec[] };
   }
   return o;
 }

@@ -10,9 +10,9 @@
  */
 import { nemesis, type Rng } from '../generator/index.js';
 import { InputError } from '../history/errors.js';
-import type { ClockControl, Nemesis, Target } from '../roles.js';
+import type { ClockControl, Nemesis, Target, UnsupportedFault } from '../roles.js';
 import { choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
-import { errorMessage, onNodes, resolveNodes } from './nodes.js';
+import { NODE_SPECS, errorMessage, onNodes, resolveNodes, type NodeSpec } from './nodes.js';
 
 export interface ClockOptions {
   /** Smallest offset of a bump or strobe, ms. Default 4. */
@@ -23,6 +23,11 @@ export interface ClockOptions {
   strobeDurationMs?: number;
   /** Longest strobe period, ms; periods are drawn log-uniformly from 1 ms to this. Default 1 024. */
   maxStrobePeriodMs?: number;
+  /**
+   * The nodes bumps and strobes draw from (`--node-targets`). Default random-subset, plus primaries
+   * when the target names them.
+   */
+  targets?: readonly NodeSpec[];
 }
 
 /** Explicit parameters a `strobe-clock` op may carry; whatever is missing is drawn at random. */
@@ -82,10 +87,20 @@ export function clockPackage(ctx: FaultContext, options: ClockOptions = {}): Fam
   if (clock === undefined) return { unsupported: [missingCapability('clock', ctx.target, 'clock')] };
   // As Jepsen's clock nemesis: random subsets, and the primaries when the target names them (a
   // leader's clock is the one its leases and timeouts hang on).
-  const specs = ctx.target.primaries ? ['random-subset', 'primaries'] : ['random-subset'];
+  const wanted = options.targets ?? (ctx.target.primaries ? ['random-subset', 'primaries'] as const : ['random-subset'] as const);
+  const bad = wanted.filter((t) => !NODE_SPECS.includes(t));
+  if (bad.length > 0) throw new InputError(`unknown clock target(s) ${bad.join(', ')}; valid: ${NODE_SPECS.join(', ')}`);
+  if (wanted.length === 0) throw new InputError(`no clock target enabled; enable at least one of ${NODE_SPECS.join(', ')}`);
+  const unsupported: UnsupportedFault[] = [];
+  let specs: NodeSpec[] = [...new Set(wanted)];
+  if (specs.includes('primaries') && ctx.target.primaries === undefined) {
+    unsupported.push(missingCapability('clock:primaries', ctx.target, 'primaries'));
+    specs = specs.filter((t) => t !== 'primaries');
+  }
+  if (specs.length === 0) return { unsupported: [...unsupported, { fault: 'clock', reason: 'clock: none of the enabled targets is supported by this target' }] };
   const starts = specs.flatMap((value) => [{ f: 'bump-clock', value }, { f: 'strobe-clock', value }]);
   return {
-    unsupported: [],
+    unsupported,
     package: {
       name: 'clock',
       nemesis: clockNemesis(ctx, clock, s),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { any, clients, createRng, phases, simulate, timeLimit } from '../../../harness/generator/index.js';
 import { InputError } from '../../../harness/history/errors.js';
-import { buildFaults, FAULT_NAMES, parseFaultNames } from '../../../harness/nemesis/index.js';
+import { buildFaults, FAULT_NAMES, faultOptionsOf, parseFaultNames } from '../../../harness/nemesis/index.js';
 import { ALL_CAPS, driveNemesis, fakeTarget, MS, S, schedule } from './fake-target.js';
 
 const ALL = ['partition', 'kill', 'pause', 'clock', 'loss', 'latency'];
@@ -152,5 +152,13 @@ describe('the composed nemesis', () => {
       (o) => o.process === 'nemesis' && o.type === 'invoke',
     );
     expect(nemesisOps.map((o) => o.f)).toEqual(['start-loss', 'pause', 'stop-loss', 'resume', 'start-loss', 'stop-loss', 'resume']);
+  });
+});
+
+describe('faultOptionsOf', () => {
+  it('hands --node-targets to kill, pause and clock, and --partition-shapes to partitions', () => {
+    const o = faultOptionsOf({ seed: 1, faultIntervalS: 2, nodeTargets: ['primaries'], partitionShapes: ['primaries'] });
+    expect(o).toMatchObject({ seed: 1, interval: 2e9, kill: { targets: ['primaries'] }, pause: { targets: ['primaries'] }, clock: { targets: ['primaries'] }, partition: { shapes: ['primaries'] } });
+    expect(faultOptionsOf({ seed: 1, faultIntervalS: 2 }).clock).toBeUndefined();
   });
 });

@@ -132,3 +132,38 @@ describe('clock support', () => {
     expect(() => clockPackage(contextFor(fakeTarget()), { strobeDurationMs: -1 })).toThrow(/strobeDurationMs must be a positive/);
   });
 });
+
+describe('clock targets (--node-targets)', () => {
+  it('draws every bump and strobe from the targets given, and the primaries resolve at the fault', async () => {
+    const target = fakeTarget({ primaries: ['n4'] });
+    const built = clockPackage(contextFor(target), { targets: ['primaries'] });
+    const pkg = built.package as FaultPackage;
+    const history = simulate(pkg.generator, { concurrency: 0, seed: 9, maxTimeNs: 400 * S });
+    const starts = history.filter((o) => o.type === 'invoke' && o.f !== 'reset-clock');
+    expect(starts.length).toBeGreaterThan(5);
+    for (const o of starts) expect(o.value).toBe('primaries');
+    const { offsets } = (await pkg.nemesis.invoke({ f: 'bump-clock', value: 'primaries' })) as Offsets;
+    expect(Object.keys(offsets)).toEqual(['n4']);
+  });
+
+  it('defaults to random subsets and the primaries, and only random subsets without primaries', () => {
+    const values = (t: ReturnType<typeof fakeTarget>): Set<unknown> => {
+      const pkg = clockPackage(contextFor(t)).package as FaultPackage;
+      const h = simulate(pkg.generator, { concurrency: 0, seed: 3, maxTimeNs: 2000 * S });
+      return new Set(h.filter((o) => o.type === 'invoke' && o.f !== 'reset-clock').map((o) => o.value));
+    };
+    expect(values(fakeTarget())).toEqual(new Set(['random-subset', 'primaries']));
+    expect(values(fakeTarget({ caps: ['clock'] }))).toEqual(new Set(['random-subset']));
+  });
+
+  it('reports primaries unsupported on a target that names none, and rejects unknown targets', () => {
+    const built = clockPackage(contextFor(fakeTarget({ caps: ['clock'] })), { targets: ['one', 'primaries'] });
+    expect(built.package).toBeDefined();
+    expect(built.unsupported.map((u) => u.fault)).toEqual(['clock:primaries']);
+    const none = clockPackage(contextFor(fakeTarget({ caps: ['clock'] })), { targets: ['primaries'] });
+    expect(none.package).toBeUndefined();
+    expect(() => clockPackage(contextFor(fakeTarget()), { targets: ['most' as never] })).toThrow(
+      expect.objectContaining({ name: 'InputError', message: expect.stringMatching(/unknown clock target\(s\) most/) }),
+    );
+  });
+});
