@@ -27,8 +27,9 @@ export const ROWS: readonly { bug: string; nemesis: string; interval?: string; w
     why: 'writes an isolated leader acknowledged before they committed are overwritten by the majority\'s new leader (partitions only, often: kills mostly hit after replication)',
   },
   {
-    bug: 'lease-read', nemesis: 'partition,clock', interval: '1.5s', extra: ['--election-ms', '150-1000'],
-    why: 'a clock bumped forward then reset (or back) on the leader leaves a wall-clock lease valid into the future; an isolated old leader then serves stale reads until check-quorum (2 × max election timeout, so a wider range means a longer window)',
+    bug: 'lease-read', nemesis: 'partition,clock', interval: '1.5s',
+    extra: ['--election-ms', '150-1000', '--partition-shapes', 'primaries', '--node-targets', 'primaries', '--rpc-timeout', '250ms', '--concurrency', '20'],
+    why: 'a clock bumped forward then reset (or back) on the leader leaves a wall-clock lease valid into the future; an isolated old leader then serves stale reads until check-quorum (2 × max election timeout, so a wider range means a longer window). Both faults aimed at the leader (a skewed follower or an isolated unskewed leader shows nothing); short client timeouts and more clients so the isolated leader\'s clients are not all stuck in writes that cannot commit, and issue reads in the window',
   },
   {
     bug: 'forget-vote', nemesis: 'kill,partition', interval: '2s',
@@ -36,7 +37,7 @@ export const ROWS: readonly { bug: string; nemesis: string; interval?: string; w
   },
   {
     bug: 'old-term-commit', nemesis: 'partition,kill', interval: '1s', extra: ['--max-batch', '1'],
-    why: 'Figure 8: a new leader commits a predecessor\'s entry by counting before its own no-op is replicated, then dies, and a node with a later-term conflicting entry overwrites it (commit-safety); one entry per AppendEntries widens that window',
+    why: 'Figure 8: a new leader commits a predecessor\'s entry by counting before its own no-op is replicated, then dies, and a node with a later-term conflicting entry overwrites it (commit-safety); one entry per AppendEntries widens that window. Not found (0/10): the no-op is the first entry every follower is sent, so a majority holds the older entry without it for at most one round trip, and the overwrite also needs an earlier leader whose no-op reached no majority',
   },
   { bug: 'correct', nemesis: 'partition,kill,pause,clock', interval: '1.5s', why: 'no switch: every fault at once, often; must be valid' },
 ];
