@@ -10,9 +10,9 @@
  */
 import { nemesis, type Rng } from '../generator/index.js';
 import { InputError } from '../history/errors.js';
-import type { ClockControl, Nemesis, Target, UnsupportedFault } from '../roles.js';
-import { choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
-import { NODE_SPECS, errorMessage, onNodes, resolveNodes, type NodeSpec } from './nodes.js';
+import type { ClockControl, Nemesis, Target } from '../roles.js';
+import { checkNodeTargets, choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
+import { errorMessage, onNodes, resolveNodes, type NodeSpec } from './nodes.js';
 
 export interface ClockOptions {
   /** Smallest offset of a bump or strobe, ms. Default 4. */
@@ -88,16 +88,8 @@ export function clockPackage(ctx: FaultContext, options: ClockOptions = {}): Fam
   // As Jepsen's clock nemesis: random subsets, and the primaries when the target names them (a
   // leader's clock is the one its leases and timeouts hang on).
   const wanted = options.targets ?? (ctx.target.primaries ? ['random-subset', 'primaries'] as const : ['random-subset'] as const);
-  const bad = wanted.filter((t) => !NODE_SPECS.includes(t));
-  if (bad.length > 0) throw new InputError(`unknown clock target(s) ${bad.join(', ')}; valid: ${NODE_SPECS.join(', ')}`);
-  if (wanted.length === 0) throw new InputError(`no clock target enabled; enable at least one of ${NODE_SPECS.join(', ')}`);
-  const unsupported: UnsupportedFault[] = [];
-  let specs: NodeSpec[] = [...new Set(wanted)];
-  if (specs.includes('primaries') && ctx.target.primaries === undefined) {
-    unsupported.push(missingCapability('clock:primaries', ctx.target, 'primaries'));
-    specs = specs.filter((t) => t !== 'primaries');
-  }
-  if (specs.length === 0) return { unsupported: [...unsupported, { fault: 'clock', reason: 'clock: none of the enabled targets is supported by this target' }] };
+  const { targets: specs, unsupported } = checkNodeTargets('clock', ctx.target, wanted);
+  if (specs.length === 0) return { unsupported };
   const starts = specs.flatMap((value) => [{ f: 'bump-clock', value }, { f: 'strobe-clock', value }]);
   return {
     unsupported,

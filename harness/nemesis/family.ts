@@ -4,7 +4,9 @@
  * capability is explained to the user.
  */
 import { nemesis, once, repeat, sleep, type GenLike, type Generator, type Rng } from '../generator/index.js';
+import { InputError } from '../history/errors.js';
 import type { FaultPackage, NetControl, Target, UnsupportedFault } from '../roles.js';
+import { NODE_SPECS, type NodeSpec } from './nodes.js';
 
 /** Everything a family needs to build its package. */
 export interface FaultContext {
@@ -62,4 +64,23 @@ export function missingCapability(fault: string, target: Target, capability: Cap
   const why = (target as unknown as Record<string, unknown>)[`${capability}UnsupportedReason`];
   const detail = typeof why === 'string' && why.trim() !== '' ? ` (${why.trim()})` : '';
   return { fault, reason: `${fault}: the target offers no ${CAPABILITY_NAMES[capability]}${detail}` };
+}
+
+/**
+ * The node selections a family draws from (`--node-targets`), checked: an unknown or empty list is
+ * an input error; `primaries` on a target that names none is dropped and reported unsupported; when
+ * nothing is left, `targets` is empty and the family must not be offered.
+ */
+export function checkNodeTargets(fault: string, target: Target, wanted: readonly NodeSpec[]): { targets: NodeSpec[]; unsupported: UnsupportedFault[] } {
+  const bad = wanted.filter((t) => !NODE_SPECS.includes(t));
+  if (bad.length > 0) throw new InputError(`unknown ${fault} target(s) ${bad.join(', ')}; valid: ${NODE_SPECS.join(', ')}`);
+  if (wanted.length === 0) throw new InputError(`no ${fault} target enabled; enable at least one of ${NODE_SPECS.join(', ')}`);
+  const unsupported: UnsupportedFault[] = [];
+  let targets = [...new Set(wanted)];
+  if (targets.includes('primaries') && target.primaries === undefined) {
+    unsupported.push(missingCapability(`${fault}:primaries`, target, 'primaries'));
+    targets = targets.filter((t) => t !== 'primaries');
+  }
+  if (targets.length === 0) unsupported.push({ fault, reason: `${fault}: none of the enabled targets is supported by this target` });
+  return { targets, unsupported };
 }

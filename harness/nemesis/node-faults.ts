@@ -7,10 +7,9 @@
  * down, so both must be healed again at the end.
  */
 import { nemesis } from '../generator/index.js';
-import { InputError } from '../history/errors.js';
-import type { Nemesis, Target, UnsupportedFault } from '../roles.js';
-import { choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
-import { errorMessage, NODE_SPECS, onNodes, resolveNodes, type NodeSpec } from './nodes.js';
+import type { Nemesis, Target } from '../roles.js';
+import { checkNodeTargets, choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
+import { errorMessage, onNodes, resolveNodes, type NodeSpec } from './nodes.js';
 
 export interface NodeFaultOptions {
   /** Node selections each fault draws from, uniformly. Default: DEFAULT_NODE_TARGETS, and `primaries` when the target reports them. */
@@ -94,22 +93,12 @@ export function nodeFaultPackage(
   options: NodeFaultOptions = {},
 ): FamilyBuild {
   const wanted = options.targets ?? [...DEFAULT_NODE_TARGETS, ...(ctx.target.primaries ? ['primaries' as const] : [])];
-  const bad = wanted.filter((t) => !NODE_SPECS.includes(t));
-  if (bad.length > 0) throw new InputError(`unknown ${spec.name} target(s) ${bad.join(', ')}; valid: ${NODE_SPECS.join(', ')}`);
-  if (wanted.length === 0) throw new InputError(`no ${spec.name} target enabled; enable at least one of ${NODE_SPECS.join(', ')}`);
   const target: Target = ctx.target;
+  // Checked before the capability, so a typo in --node-targets is an error on any target.
+  const { targets, unsupported } = checkNodeTargets(spec.name, target, wanted);
   const { actions } = spec;
   if (actions === undefined) return { unsupported: [missingCapability(spec.name, target, spec.capability)] };
-  const unsupported: UnsupportedFault[] = [];
-  let targets = [...new Set(wanted)];
-  if (targets.includes('primaries') && target.primaries === undefined) {
-    unsupported.push(missingCapability(`${spec.name}:primaries`, target, 'primaries'));
-    targets = targets.filter((t) => t !== 'primaries');
-  }
-  if (targets.length === 0) {
-    unsupported.push({ fault: spec.name, reason: `${spec.name}: none of the enabled targets is supported by this target` });
-    return { unsupported };
-  }
+  if (targets.length === 0) return { unsupported };
   return {
     unsupported,
     package: {

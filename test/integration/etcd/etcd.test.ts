@@ -90,14 +90,14 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces${skip ? ` (skipped: ${sk
       return plan;
     });
     expect(out.results.error).toBeUndefined();
-    const lock = out.results.checkers.lock as { valid: unknown; reason: string; overlaps: { count: number; examples: { first: { node?: string }; second: { node?: string } }[] } };
+    const lock = out.results.checkers.lock as { valid: unknown; reason: string; overlaps: { count: number; examples: { first: { node?: string; process: number }; second: { node?: string; process: number } }[] } };
     expect(lock.valid).toBe(false);
     expect(lock.overlaps.count).toBeGreaterThan(0);
     expect(lock.reason).toMatch(/mutual exclusion violated: \d+ overlapping holder pair/);
     // Every example names two different processes and the members they talked to. The members may be
     // the same: once the paused member's lease expired, another client of that member can take the lock
     // while the first still believes it holds it — the same violation.
-    for (const ex of lock.overlaps.examples as { first: { node?: string; process: number }; second: { node?: string; process: number } }[]) {
+    for (const ex of lock.overlaps.examples) {
       expect(ex.first.node).toBeDefined();
       expect(ex.second.node).toBeDefined();
       expect(ex.second.process).not.toBe(ex.first.process);
