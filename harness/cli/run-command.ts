@@ -14,7 +14,7 @@ import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
 import { parseArgs, parseDuration } from './args.js';
 
 const COMMON_VALUED = ['target', 'workload', 'nemesis', 'nodes', 'time-limit', 'rate', 'concurrency', 'seed',
-  'store', 'name', 'quiet', 'nemesis-interval', 'reporter', 'partition-shapes', 'node-targets'] as const;
+  'store', 'name', 'quiet', 'nemesis-interval', 'reporter', 'partition-shapes', 'node-targets', 'clock-offsets'] as const;
 
 /** `faultline run --help`, with every target's flags. */
 export function runHelp(): string {
@@ -41,6 +41,8 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
   --partition-shapes LIST  partitions draw from these shapes (default all: ${PARTITION_SHAPES.join(', ')})
   --node-targets LIST      kill, pause and clock faults draw from these (default: kill and pause one, minority,
                            majority, all; clock random-subset; each plus primaries when the target names them)
+  --clock-offsets MIN-MAX  clock bumps and strobes shift by offsets drawn log-uniformly from this range, either
+                           direction (default 4ms-262144ms, as Jepsen's); e.g. 1s-60s for skews past a lease
   --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
 
 Targets:
@@ -62,6 +64,16 @@ const posFlag = (v: string | undefined, name: string, dflt: number): number => {
   if (!Number.isFinite(n) || n <= 0) throw new InputError(`--${name} ${v} must be a positive number`);
   return n;
 };
+
+/** `MIN-MAX` of two durations (`1s-60s`, `500ms-2s`) as [min, max] ms, MIN > 0 and MIN ≤ MAX. */
+function parseRange(text: string, name: string): [number, number] {
+  const m = /^([^-]+)-([^-]+)$/.exec(text.trim());
+  if (!m) throw new InputError(`--${name} "${text}" is not a range; write MIN-MAX, e.g. 1s-60s`);
+  const lo = parseDuration(m[1], name);
+  const hi = parseDuration(m[2], name);
+  if (lo <= 0 || lo > hi) throw new InputError(`--${name} ${text}: MIN must be above 0 and at most MAX, e.g. 1s-60s`);
+  return [lo, hi];
+}
 
 /** The value of `--target` in argv, before the target's own flags are known. */
 function targetOf(argv: readonly string[]): string {
@@ -123,6 +135,8 @@ export function parseRunRequest(argv: string[]): { target: TargetEntry; req: Run
   if (shapes) config.partitionShapes = shapes;
   const nodeTargets = list(o('node-targets'));
   if (nodeTargets) config.nodeTargets = nodeTargets;
+  const offsets = o('clock-offsets');
+  if (offsets !== undefined) config.clockOffsetsMs = parseRange(offsets, 'clock-offsets');
   checkFaultSettings(config);
   const flags = new Map<string, string | true | string[]>();
   for (const f of target.flags) if (args.options.has(f.name)) flags.set(f.name, args.options.get(f.name)!);

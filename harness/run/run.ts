@@ -28,6 +28,8 @@ export interface RunConfig {
   partitionShapes?: string[];
   /** Nodes kill and pause draw from (default one, minority, majority, all, primaries). */
   nodeTargets?: string[];
+  /** Range clock bumps and strobes draw their offsets from, ms (default Jepsen's 4 ms – 2^18 ms). */
+  clockOffsetsMs?: [number, number];
   /** The rest of the config: target, workload and their options, as the CLI received them. */
   [more: string]: unknown;
 }

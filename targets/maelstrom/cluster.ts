@@ -199,7 +199,7 @@ export class MaelstromCluster implements Target {
       const file = nodePath.join(o.dir, 'clock', id);
       writeOffset(file, 0);
       this.offsets[id] = 0;
-      nodeEnv = { ...env, ...faketimeEnv(this.faketimeLib, nodePath.resolve(file), env) };
+      nodeEnv = { ...env, ...faketimeEnv(this.faketimeLib, nodePath.resolve(file), env, true) };
     }
     return new NodeProcess({
       id, bin: o.bin, args: o.args, env: nodeEnv, cwd: o.cwd,

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseRunRequest } from '../../../harness/cli/run-command.js';
+import { faultOptionsOf } from '../../../harness/nemesis/index.js';
 
 describe('faultline run arguments', () => {
   it('defaults to the bundled Raft, lin-kv, 5 nodes, 60 s, no faults, and pins the seed in the replay command', () => {
@@ -20,6 +21,14 @@ describe('faultline run arguments', () => {
     const { req } = parseRunRequest(['--partition-shapes', 'primaries, isolate-one', '--node-targets', 'all']);
     expect(req.config.partitionShapes).toEqual(['primaries', 'isolate-one']);
     expect(req.config.nodeTargets).toEqual(['all']);
+  });
+
+  it('takes the clock offset range and hands it to the clock faults', () => {
+    const { req } = parseRunRequest(['--nemesis', 'clock', '--clock-offsets', '500ms-2m']);
+    expect(req.config.clockOffsetsMs).toEqual([500, 120_000]);
+    expect(faultOptionsOf(req.config).clock).toMatchObject({ minOffsetMs: 500, maxOffsetMs: 120_000 });
+    const narrowed = parseRunRequest(['--clock-offsets', '1s-1s', '--node-targets', 'primaries']).req.config;
+    expect(faultOptionsOf(narrowed).clock).toEqual({ targets: ['primaries'], minOffsetMs: 1000, maxOffsetMs: 1000 });
   });
 
   it('draws a seed when none is given and writes it into the replay command', () => {
@@ -44,6 +53,10 @@ describe('faultline run arguments', () => {
     [['--partition-shapes', 'halves,triangle'], /--partition-shapes: unknown shape triangle; the shapes are/],
     [['--node-targets', 'most'], /--node-targets: unknown target most; the targets are one, minority/],
     [['--frobnicate'], /unknown option --frobnicate for faultline run/],
+    [['--clock-offsets', '5s'], /--clock-offsets "5s" is not a range; write MIN-MAX, e.g. 1s-60s/],
+    [['--clock-offsets', '5s-1s'], /--clock-offsets 5s-1s: MIN must be above 0 and at most MAX/],
+    [['--clock-offsets', '0s-1s'], /MIN must be above 0/],
+    [['--clock-offsets', '1x-2s'], /is not a duration/],
   ])('%j → %s', (argv, message) => {
     expect(() => parseRunRequest(argv)).toThrow(message);
   });
