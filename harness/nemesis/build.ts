@@ -7,6 +7,7 @@ import { any, createRng, nemesis, sleep as quiet, type GenLike, type Rng, type S
 import { InputError } from '../history/errors.js';
 import type { FaultPackage, Nemesis, NetControl, Target, UnsupportedFault } from '../roles.js';
 import { bandwidthPackage, type BandwidthOptions } from './bandwidth.js';
+import { churnPackage, type ChurnOptions } from './churn.js';
 import { clockPackage, type ClockOptions } from './clock.js';
 import { composeNemeses } from './compose.js';
 import type { FaultContext, FamilyBuild } from './family.js';
@@ -18,7 +19,7 @@ import { NODE_SPECS, type NodeSpec } from './nodes.js';
 import { pausePackage, type PauseOptions } from './pause.js';
 
 /** The fault names a run may ask for; `none` asks for nothing. */
-export const FAULT_NAMES = ['partition', 'kill', 'pause', 'clock', 'loss', 'latency', 'bandwidth', 'none'] as const;
+export const FAULT_NAMES = ['partition', 'leader-churn', 'kill', 'pause', 'clock', 'loss', 'latency', 'bandwidth', 'none'] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
 export const DEFAULT_INTERVAL_NS = 10e9;
@@ -33,6 +34,7 @@ export interface FaultOptions {
   /** The network to partition / degrade instead of `target.net` (e.g. a real network's control). */
   net?: NetControl;
   partition?: PartitionOptions;
+  churn?: ChurnOptions;
   kill?: KillOptions;
   pause?: PauseOptions;
   clock?: ClockOptions;
@@ -67,6 +69,7 @@ type Family = Exclude<FaultName, 'none'>;
  */
 const FAMILIES: ReadonlyArray<readonly [Family, (ctx: FaultContext, opts: FaultOptions) => FamilyBuild]> = [
   ['partition', (ctx, o) => partitionPackage(ctx, o.partition)],
+  ['leader-churn', (ctx, o) => churnPackage(ctx, o.churn)],
   ['loss', (ctx, o) => lossPackage(ctx, o.loss)],
   ['latency', (ctx, o) => latencyPackage(ctx, o.latency)],
   ['bandwidth', (ctx, o) => bandwidthPackage(ctx, o.bandwidth)],
@@ -91,6 +94,10 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
 /** Builds the named fault families against `target`; see `Faults`. */
 export function buildFaults(names: readonly string[], target: Target, opts: FaultOptions = {}): Faults {
   const wanted = new Set(parseFaultNames(names));
+  if (wanted.has('partition') && wanted.has('leader-churn')) {
+    // Each replaces the whole grudge, so one would silently undo the other's cuts.
+    throw new InputError('the faults partition and leader-churn both set who can hear whom, so each would undo the other; use one of them per run');
+  }
   const interval = opts.interval ?? DEFAULT_INTERVAL_NS;
   if (!Number.isFinite(interval) || interval <= 0) {
     throw new InputError(`the fault interval must be a positive number of nanoseconds, got ${interval}`);
@@ -136,6 +143,8 @@ export interface RunFaultSettings {
   partitionShapes?: readonly string[];
   /** `--node-targets`: the nodes kill and pause draw from (default one, minority, majority, all, primaries). */
   nodeTargets?: readonly string[];
+  /** `--clock-offsets`: [min, max] ms of clock bumps and strobes. */
+  clockOffsetsMs?: readonly [number, number];
 }
 
 /** Checks `--partition-shapes` and `--node-targets`; one sentence naming the bad name and the valid ones. */
@@ -156,5 +165,6 @@ export function faultOptionsOf(s: RunFaultSettings): FaultOptions {
     o.pause = { targets: s.nodeTargets as NodeSpec[] };
     o.clock = { targets: s.nodeTargets as NodeSpec[] };
   }
+  if (s.clockOffsetsMs) o.clock = { ...o.clock, minOffsetMs: s.clockOffsetsMs[0], maxOffsetMs: s.clockOffsetsMs[1] };
   return o;
 }

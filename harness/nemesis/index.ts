@@ -39,6 +39,8 @@ export { missingCapability, startStopCycle } from './family.js';
 
 export type { PartitionApplied, PartitionOptions } from './partition.js';
 export { partitionNemesis, partitionPackage } from './partition.js';
+export type { ChurnOptions, ChurnResult, ChurnStep } from './churn.js';
+export { churnPackage, isolationGrudge, MAX_RECORDED_STEPS } from './churn.js';
 
 export type { NodeActions, NodeFault, NodeFaultOptions } from './node-faults.js';
 export { DEFAULT_NODE_TARGETS, nodeFaultNemesis, nodeFaultPackage } from './node-faults.js';

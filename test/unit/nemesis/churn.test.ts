@@ -1,0 +1,139 @@
+/**
+ * Leader churn's pure logic against a fake target whose "cluster" elects a leader among the nodes
+ * that can still hear a majority, and whose cut-off leaders keep believing they lead (as a real
+ * isolated Raft leader does until check-quorum).
+ */
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../../harness/generator/index.js';
+import { InputError } from '../../../harness/history/errors.js';
+import { buildFaults, churnPackage, isolationGrudge, type ChurnResult } from '../../../harness/nemesis/index.js';
+import type { FaultPackage } from '../../../harness/roles.js';
+import { contextFor, fakeTarget, S, schedule, type FakeTarget } from './fake-target.js';
+
+/** Nodes a grudge cuts off from everyone else. */
+const cutOff = (t: FakeTarget): string[] => Object.entries(t.grudge).filter(([, drops]) => drops.length === t.nodes.length - 1).map(([n]) => n);
+
+/** A fake whose leader is the first node still connected; every node it cut off that once led still claims to lead. */
+function electingTarget(nodes = ['n1', 'n2', 'n3', 'n4', 'n5']): FakeTarget & { reported: string[][] } {
+  const t = fakeTarget({ nodes }) as FakeTarget & { reported: string[][] };
+  const everLed = new Set<string>();
+  t.reported = [];
+  t.primaries = {
+    primaries: async () => {
+      const off = new Set(cutOff(t));
+      const leader = t.nodes.find((n) => !off.has(n));
+      if (leader !== undefined) everLed.add(leader);
+      const claims = [...everLed].filter((n) => off.has(n) || n === leader);
+      t.reported.push(claims);
+      return claims;
+    },
+  };
+  return t;
+}
+
+function build(target: FakeTarget, over = {}, options = {}) {
+  const ctx = contextFor(target, over);
+  const built = churnPackage(ctx, options);
+  return { ...built, pkg: built.package as FaultPackage, ctx };
+}
+
+describe('isolationGrudge', () => {
+  it('cuts each isolated node off from everyone and leaves the rest together', () => {
+    expect(isolationGrudge(['a', 'b', 'c', 'd', 'e'], new Set())).toEqual({});
+    const g = isolationGrudge(['a', 'b', 'c', 'd', 'e'], new Set(['b', 'd']));
+    expect(g.b?.sort()).toEqual(['a', 'c', 'd', 'e']);
+    expect(g.d?.sort()).toEqual(['a', 'b', 'c', 'e']);
+    expect(g.a?.sort()).toEqual(['b', 'd']);
+    expect(g.c?.sort()).toEqual(['b', 'd']);
+  });
+});
+
+describe('leader-churn generator', () => {
+  it('churns for one op every interval, each followed at once by a heal', () => {
+    const { pkg } = build(electingTarget(), { interval: 2 * S });
+    const fs = schedule(simulate(pkg.generator, { concurrency: 0, maxTimeNs: 9 * S })).map((x) => x.split('@')[0]);
+    expect(fs.slice(0, 4)).toEqual(['start-churn', 'stop-churn', 'start-churn', 'stop-churn']);
+    expect(schedule(simulate(pkg.finalGenerator, { concurrency: 0 }))).toEqual(['stop-churn@0']);
+  });
+});
+
+describe('leader-churn nemesis', () => {
+  it('cuts off only leaders that can still reach others, keeps a majority connected, and ends healed', async () => {
+    const t = electingTarget();
+    const { pkg } = build(t);
+    const seen: string[][] = [];
+    const partition = t.net!.partition;
+    t.net!.partition = async (g) => {
+      await partition(g);
+      seen.push(cutOff(t));
+    };
+    const r = (await pkg.nemesis.invoke({ f: 'start-churn', value: 2_000 })) as ChurnResult;
+    expect(r.looks).toBeGreaterThan(50);
+    expect(r.isolations).toBeGreaterThan(10);
+    expect(r.steps.filter((s) => s.isolate).length).toBe(r.isolations);
+    expect(r.steps.filter((s) => s.rejoin).length).toBe(r.rejoins);
+    // Never more than a minority cut off once a step settles; the last change heals.
+    for (const off of seen.slice(0, -1)) expect(off.length).toBeLessThanOrEqual(2);
+    expect(seen.at(-1)).toEqual([]);
+    expect(t.grudge).toEqual({});
+    // Each node cut off was, at that look, a leader not already cut off.
+    const off = new Set<string>();
+    for (const s of r.steps) {
+      if (s.isolate) {
+        expect(off.has(s.isolate)).toBe(false);
+        off.add(s.isolate);
+      }
+      if (s.rejoin) {
+        expect(off.has(s.rejoin)).toBe(true);
+        off.delete(s.rejoin);
+      }
+    }
+    // A rejoin never brings back the leader cut off in the same look while another is waiting.
+    for (let i = 1; i < r.steps.length; i++) {
+      const [a, b] = [r.steps[i - 1], r.steps[i]];
+      if (a.isolate && b.rejoin && a.atMs === b.atMs) expect(b.rejoin).not.toBe(a.isolate);
+    }
+    expect(r.steps.every((s, i) => i === 0 || s.atMs >= r.steps[i - 1].atMs)).toBe(true);
+  });
+
+  it('makes the same choices for the same seed', async () => {
+    const run = async (seed: number) => {
+      const { pkg } = build(electingTarget(), { rng: (await import('../../../harness/generator/index.js')).createRng(seed) });
+      return ((await pkg.nemesis.invoke({ f: 'start-churn', value: 500 })) as ChurnResult).steps;
+    };
+    expect(await run(3)).toEqual(await run(3));
+    expect(await run(3)).not.toEqual(await run(4));
+  });
+
+  it('teardown stops a running churn and heals', async () => {
+    const t = electingTarget();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let sleeps = 0;
+    const { pkg } = build(t, { sleep: async () => { if (++sleeps === 20) await gate; } });
+    const running = pkg.nemesis.invoke({ f: 'start-churn', value: 60_000 });
+    while (sleeps < 20) await new Promise((r) => setTimeout(r, 1));
+    const torn = pkg.nemesis.teardown();
+    release();
+    await torn;
+    const r = (await running) as ChurnResult;
+    expect(r.looks).toBeLessThan(21);
+    expect(t.grudge).toEqual({});
+  });
+
+  it('is unsupported, with the reason, without a network, without primaries, or below 3 nodes', () => {
+    const noPrimaries = churnPackage(contextFor(fakeTarget({ caps: ['net'] })));
+    expect(noPrimaries.package).toBeUndefined();
+    expect(noPrimaries.unsupported[0].reason).toMatch(/leader-churn: the target offers no report of its current primaries/);
+    const noNet = churnPackage(contextFor(fakeTarget({ caps: ['primaries'] })));
+    expect(noNet.unsupported[0].reason).toMatch(/leader-churn: the target offers no network control/);
+    const two = churnPackage(contextFor(fakeTarget({ nodes: ['a', 'b'] })));
+    expect(two.unsupported[0].reason).toMatch(/fewer than 3 nodes/);
+  });
+
+  it('refuses to run beside partition, which would undo its cuts', () => {
+    expect(() => buildFaults(['partition', 'leader-churn'], fakeTarget())).toThrow(InputError);
+    expect(() => buildFaults(['partition,leader-churn'], fakeTarget())).toThrow(/use one of them per run/);
+    expect(buildFaults(['leader-churn', 'kill'], fakeTarget()).packages.map((p) => p.name)).toEqual(['leader-churn', 'kill']);
+  });
+});
