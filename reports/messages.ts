@@ -33,7 +33,7 @@ export async function countMessages(file: string): Promise<MessageCounts> {
   const rl = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
   for await (const line of rl) {
     if (line.trim() === '') continue;
-    let m: { src?: unknown; dest?: unknown; type?: unknown; dropped?: unknown };
+    let m: { src?: unknown; dest?: unknown; type?: unknown; dropped?: unknown; lateDrop?: unknown };
     try {
       m = JSON.parse(line) as typeof m;
     } catch {
@@ -41,6 +41,15 @@ export async function countMessages(file: string): Promise<MessageCounts> {
       continue;
     }
     if (typeof m.src !== 'string' || typeof m.dest !== 'string') { bad++; continue; }
+    if (m.lateDrop !== undefined) {
+      // A message counted as in flight (delivered) earlier was dropped on arrival.
+      const c = ep(m.dest);
+      c.delivered = Math.max(0, c.delivered - 1);
+      c.dropped++;
+      const lt = types.get(typeof m.type === 'string' ? m.type : '?');
+      if (lt) lt.dropped++;
+      continue;
+    }
     total++;
     ep(m.src).sent++;
     if (m.dropped !== undefined) ep(m.dest).dropped++;

@@ -106,6 +106,19 @@ export class Journal {
     );
   }
 
+  /**
+   * A message journaled as in flight was dropped on arrival (a partition began while it travelled): counted
+   * as dropped, and a line of its own (`lateDrop`) so the journal's earlier `deliverAt` is not taken for a delivery.
+   */
+  recordLateDrop(msg: { id?: number; src: string; dest: string; body: { type: string } }, time: number, why: DropReason): void {
+    this.dropped[why]++;
+    this.endpoint(msg.dest).dropped++;
+    const t = this.byType.get(msg.body.type);
+    if (t !== undefined) t.dropped++;
+    if (this.stream === undefined) return;
+    this.chunks.push(`{"id":${msg.id ?? null},"time":${time},"src":${JSON.stringify(msg.src)},"dest":${JSON.stringify(msg.dest)},"type":${JSON.stringify(msg.body.type)},"lateDrop":"${why}"}\n`);
+  }
+
   /** Counts a delivery (the message reached its destination's handler or pipe). */
   recordDelivery(dest: string): void {
     this.delivered++;

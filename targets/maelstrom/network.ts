@@ -10,7 +10,9 @@
  *   the cluster's own network; a lossy client link is opt-in.
  * - Base latency applies to every routed message.
  * Decisions are made at send time, with one seeded RNG, so the same seed and the same sequence of
- * sends give the same drops and delays.
+ * sends give the same drops and delays. A partition is checked again on delivery: a message in flight
+ * when its destination starts dropping its source is lost, as a packet arriving after an iptables
+ * INPUT rule is (and as a delayed heartbeat from a just-isolated leader must be).
  */
 import type { Grudge, LatencyDist } from '../../harness/roles.js';
 import { DeliveryQueue } from './delivery-queue.js';
@@ -225,6 +227,10 @@ export class Network {
   }
 
   private deliver(f: InFlight): void {
+    if (this.drops.get(f.msg.dest)?.has(f.msg.src)) {
+      this.journal.recordLateDrop(f.msg, this.now(), 'partition');
+      return;
+    }
     const ep = this.endpoints.get(f.msg.dest);
     // A node killed while the message was in flight loses it, as a real crashed host would.
     if (ep === undefined || !ep.up || ep.deliver(f.msg, f.bodyJson) === false) {

@@ -81,6 +81,23 @@ describe('Network', () => {
     expect(n.grudge()).toEqual({ n1: ['n0'] });
   });
 
+  it('drops a message in flight when its destination starts ignoring the source before it arrives', async () => {
+    const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'net-late-'));
+    const path = nodePath.join(dir, 'messages.jsonl');
+    const { n, got } = net({ latency: { kind: 'constant', ms: 30 }, journalPath: path });
+    n.send('n0', 'n1', { type: 'late' });
+    n.send('n0', 'n2', { type: 'other' });
+    await settle(5);
+    n.partition({ n1: ['n0'] });
+    await settle(60);
+    expect(got.map((m) => m.body.type)).toEqual(['other']);
+    expect(n.stats().dropped.partition).toBe(1);
+    await n.close();
+    const lines = fs.readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.lateDrop === 'partition')).toMatchObject({ id: 0, src: 'n0', dest: 'n1', type: 'late' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('partitions clients and services only when named', async () => {
     const { n, got } = net();
     n.partition({ 'lin-kv': ['n0'], n2: ['c1'] });
