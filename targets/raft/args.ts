@@ -5,13 +5,13 @@
 import { BUGS, parseBugs } from './bugs.js';
 import type { RaftConfig } from './node.js';
 
-export const USAGE = `usage: main.js --data-dir DIR [--bug NAME]... [--election-ms MIN-MAX] [--heartbeat-ms N] [--snapshot-every N] [--max-batch N]; bugs: ${Object.keys(BUGS).join(', ')}`;
+export const USAGE = `usage: main.js --data-dir DIR [--bug NAME]... [--election-ms MIN-MAX] [--heartbeat-ms N] [--snapshot-every N] [--max-batch N] [--noop on|off]; bugs: ${Object.keys(BUGS).join(', ')}`;
 
 /** The node's configuration from argv, or a sentence saying what is wrong. */
 export function parseArgs(argv: readonly string[]): Omit<RaftConfig, 'write' | 'log'> | string {
   let dataDir: string | undefined;
   const bugNames: string[] = [];
-  let electionMinMs = 150, electionMaxMs = 300, heartbeatMs = 50, snapshotEvery = 100, maxBatch = 64;
+  let electionMinMs = 150, electionMaxMs = 300, heartbeatMs = 50, snapshotEvery = 100, maxBatch = 64, noop = true;
   const int = (flag: string, v: string | undefined, min: number): number | string => {
     const n = Number(v);
     return v !== undefined && Number.isInteger(n) && n >= min ? n : `${flag} needs an integer ≥ ${min}, got ${JSON.stringify(v ?? null)}`;
@@ -59,6 +59,11 @@ export function parseArgs(argv: readonly string[]): Omit<RaftConfig, 'write' | '
         i++;
         break;
       }
+      case '--noop':
+        if (v !== 'on' && v !== 'off') return `--noop needs on or off, got ${JSON.stringify(v ?? null)}`;
+        noop = v === 'on';
+        i++;
+        break;
       default:
         return `unknown argument ${JSON.stringify(a)}; ${USAGE}`;
     }
@@ -67,6 +72,6 @@ export function parseArgs(argv: readonly string[]): Omit<RaftConfig, 'write' | '
   const bugs = parseBugs(bugNames);
   if (typeof bugs === 'string') return bugs;
   if (heartbeatMs >= electionMinMs) return `--heartbeat-ms (${heartbeatMs}) must be below the minimum election timeout (${electionMinMs} ms)`;
-  return { dataDir, bugs, electionMinMs, electionMaxMs, heartbeatMs, snapshotEvery, maxBatch };
+  return { dataDir, bugs, electionMinMs, electionMaxMs, heartbeatMs, snapshotEvery, maxBatch, noop };
 }
 

@@ -24,7 +24,7 @@ export interface RaftApi {
   commitIndex(): number;
   lastApplied(): number;
   stateMachine(): KvStateMachine;
-  /** The leader has committed an entry of its own term (its no-op), so its commit index is current. */
+  /** The leader has committed an entry of its own term (its no-op, or a first command), so its commit index is current. */
   termCommitted(): boolean;
   /** Appends a command to the leader's log; returns its index. */
   propose(cmd: KvRequest): number;

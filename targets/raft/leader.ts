@@ -28,14 +28,17 @@ export class LeaderState {
   private readonly roundWall = new Map<number, number>();
   /** BUG `lease-read`: reads are served locally while Date.now() < this. */
   leaseUntilWall = 0;
-  /** Index of this term's no-op. */
-  readonly noopIndex: number;
+  /**
+   * Index of this term's first entry: its no-op, or (without one) the first command it appends. Once
+   * it commits, the leader's commit index is current (everything earlier is committed with it).
+   */
+  readonly termStart: number;
 
-  /** `noopIndex` is the index of the term's no-op, the first entry every follower is sent. */
-  constructor(readonly term: number, readonly peers: readonly string[], noopIndex: number, now: number, private readonly timing: LeaderTiming) {
-    this.noopIndex = noopIndex;
+  /** `termStart` is the index right after the log as it was on election: the first entry every follower is sent. */
+  constructor(readonly term: number, readonly peers: readonly string[], termStart: number, now: number, private readonly timing: LeaderTiming) {
+    this.termStart = termStart;
     for (const p of peers) {
-      this.progress.set(p, { next: noopIndex, match: 0 });
+      this.progress.set(p, { next: termStart, match: 0 });
       this.acked.set(p, 0);
       // A fresh leader gets a full window before check-quorum may depose it.
       this.lastAck.set(p, now);

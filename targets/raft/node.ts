@@ -31,6 +31,11 @@ export interface RaftConfig {
   /** Snapshot every this many applied entries (0: never). */
   snapshotEvery: number;
   maxBatch: number;
+  /**
+   * Append a no-op when taking office (§8 of the paper), so the term's first entry commits at once and
+   * reads need not wait for a client write. Off, the Raft is still correct; `old-term-commit` turns it off.
+   */
+  noop: boolean;
   /** Where outgoing lines go (stdout), many per call. */
   write(text: string): void;
   /** Diagnostics (stderr). */
@@ -245,12 +250,16 @@ export class RaftNode {
     this.campaign = undefined;
     this.ledTerms = [...this.ledTerms, this.store.term].slice(-LED_TERMS_KEPT);
     clearTimeout(this.electionTimer);
-    this.store.append([{ term: this.store.term, cmd: null }]);
+    const termStart = this.store.lastIndex + 1;
+    // BUG `old-term-commit` comes without the no-op: its own-term no-op would reach a majority with (or one round trip
+    // after) the older entries it counts, all but hiding the bug, as in the implementations that have it.
+    const noop = this.cfg.noop && !this.cfg.bugs.has('old-term-commit');
+    if (noop) this.store.append([{ term: this.store.term, cmd: null }]);
     const lt = { maxBatch: this.cfg.maxBatch, leaseMs: Math.floor(this.cfg.electionMinMs * 0.8) };
-    this.leader = new LeaderState(this.store.term, this.peers, this.store.lastIndex, performance.now(), lt);
+    this.leader = new LeaderState(this.store.term, this.peers, termStart, performance.now(), lt);
     // Counted only once the next flush has made the log durable.
     this.selfMatch = 0;
-    this.cfg.log(`${this.id}: leader of term ${this.store.term} (no-op at ${this.store.lastIndex})`);
+    this.cfg.log(`${this.id}: leader of term ${this.store.term} (${noop ? `no-op at ${termStart}` : `no no-op; first entry of the term at ${termStart}`})`);
     this.setLeader(this.id);
     this.needsBroadcast = true;
     this.heartbeatTimer = setInterval(() => this.turn(() => this.onHeartbeat()), this.cfg.heartbeatMs);
@@ -375,6 +384,8 @@ export class RaftNode {
     if (!l) return;
     const c = advanceCommit(this.store, this.store.term, this.commitIndex, l.matches(this.selfMatch), this.cfg.bugs);
     if (c > this.commitIndex) {
+      // Where the bug acted, say so: the node log then shows how often a run gave it the chance.
+      if (termAt(this.store, c) !== this.store.term) this.cfg.log(`${this.id}: old-term-commit: committed ${this.commitIndex + 1}-${c} of term ${termAt(this.store, c)} by counting, in term ${this.store.term}`);
       this.commitIndex = c;
       this.apply();
     }
@@ -411,7 +422,7 @@ export class RaftNode {
       commitIndex: () => this.commitIndex,
       lastApplied: () => this.lastApplied,
       stateMachine: () => this.sm,
-      termCommitted: () => this.leader !== undefined && this.commitIndex >= this.leader.noopIndex,
+      termCommitted: () => this.leader !== undefined && this.commitIndex >= this.leader.termStart,
       propose: (cmd: Command) => {
         this.store.append([{ term: this.store.term, cmd }]);
         this.needsBroadcast = true;
@@ -427,7 +438,7 @@ export class RaftNode {
       leaseLooksValid: () => {
         const l = this.leader;
         // BUG `lease-read` (its clock): Date.now() moves with clock skew; a correct lease would use a monotonic clock.
-        return l !== undefined && Date.now() < l.leaseUntilWall && this.commitIndex >= l.noopIndex && this.lastApplied === this.commitIndex;
+        return l !== undefined && Date.now() < l.leaseUntilWall && this.commitIndex >= l.termStart && this.lastApplied === this.commitIndex;
       },
       send: (dest: string, body: MaelstromBody) => this.send(dest, body),
     };

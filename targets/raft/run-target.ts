@@ -32,6 +32,7 @@ const TUNING: readonly (readonly [string, string])[] = [
   ['heartbeat-ms', 'Raft heartbeat period in ms (default 50)'],
   ['snapshot-every', 'Raft snapshot every N applied entries, 0 never (default 100)'],
   ['max-batch', 'Raft entries per AppendEntries (default 64)'],
+  ['noop', 'Raft appends a no-op when a leader takes office: on | off (default on; --bug old-term-commit implies off)'],
 ];
 
 /** The tuning flags given, as node arguments, checked by the node's own parser. */

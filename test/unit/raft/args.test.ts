@@ -11,6 +11,8 @@ describe('parseArgs', () => {
     expect([...(a as { bugs: Set<string> }).bugs]).toEqual(['stale-read', 'no-fsync']);
     expect(a).toMatchObject({ maxBatch: 64 });
     expect(parseArgs(['--data-dir', '/d', '--max-batch', '1'])).toMatchObject({ maxBatch: 1 });
+    expect(a).toMatchObject({ noop: true });
+    expect(parseArgs(['--data-dir', '/d', '--noop', 'off'])).toMatchObject({ noop: false });
   });
   it.each([
     [[], /--data-dir is required/],
@@ -19,6 +21,7 @@ describe('parseArgs', () => {
     [['--data-dir', '/d', '--election-ms', '300-100'], /--election-ms needs MIN-MAX/],
     [['--data-dir', '/d', '--heartbeat-ms', '200'], /must be below the minimum election timeout/],
     [['--data-dir', '/d', '--max-batch', '0'], /--max-batch needs an integer ≥ 1, got "0"/],
+    [['--data-dir', '/d', '--noop', 'no'], /--noop needs on or off, got "no"/],
   ])('%j is refused with a sentence', (argv, msg) => {
     expect(parseArgs(argv)).toMatch(msg);
   });
