@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
  * The faults that expose each switch, and why. Seeds are shared across rows, so the correct Raft is
  * judged on the very schedules that caught the bugs.
  */
-export const ROWS: readonly { bug: string; nemesis: string; interval?: string; why: string; extra?: string[] }[] = [
+export const ROWS: readonly { bug: string; name?: string; nemesis: string; interval?: string; why: string; extra?: string[] }[] = [
   { bug: 'stale-read', nemesis: 'partition', why: 'a minority side keeps serving reads from its old state' },
   {
     bug: 'no-fsync', nemesis: 'kill', interval: '1.5s',
@@ -36,11 +36,20 @@ export const ROWS: readonly { bug: string; nemesis: string; interval?: string; w
     why: 'a restarted node forgets the vote it cast in its current term: vote-safety sees it; a second vote in that term would elect two leaders (election-safety)',
   },
   {
-    bug: 'old-term-commit', nemesis: 'partition,kill', interval: '1s', extra: ['--max-batch', '1'],
-    why: 'Figure 8: a new leader commits a predecessor\'s entry by counting before its own no-op is replicated, then dies, and a node with a later-term conflicting entry overwrites it (commit-safety); one entry per AppendEntries widens that window. Not found (0/10): the no-op is the first entry every follower is sent, so a majority holds the older entry without it for at most one round trip, and the overwrite also needs an earlier leader whose no-op reached no majority',
+    bug: 'old-term-commit', nemesis: 'leader-churn,loss', interval: '5s',
+    extra: ['--max-batch', '1', '--rate', '10', '--election-ms', '50-100', '--heartbeat-ms', '20'],
+    why: 'Figure 8, as MIT 6.824\'s Figure8Unreliable test provokes it: leaders cut off within milliseconds of taking office leave entries of their terms on themselves alone; a later leader commits an older entry by counting, is cut off before an entry of its own term reaches a majority (a lossy network helps), and a node holding a later-term entry at that index wins and overwrites it (commit-safety). One entry per AppendEntries, short election timeouts (more elections) and few client writes (fewer own-term entries) widen the windows',
   },
   { bug: 'correct', nemesis: 'partition,kill,pause,clock', interval: '1.5s', why: 'no switch: every fault at once, often; must be valid' },
+  {
+    bug: 'correct', name: 'correct-churn', nemesis: 'leader-churn,loss', interval: '5s',
+    extra: ['--max-batch', '1', '--rate', '10', '--election-ms', '50-100', '--heartbeat-ms', '20', '--noop', 'off'],
+    why: 'no switch, no no-op, under the old-term-commit row\'s faults: what that row catches is the commit rule, not the churn or the missing no-op',
+  },
 ];
+
+/** A row's name in `--only` and in the matrix. */
+const rowName = (r: (typeof ROWS)[number]): string => r.name ?? r.bug;
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -52,7 +61,7 @@ const timeS = Number(opt('time', '60'));
 const parallel = Number(opt('parallel', '2'));
 const interval = opt('interval', '5s');
 const only = opt('only', '').split(',').filter(Boolean);
-const rows = only.length > 0 ? ROWS.filter((r) => only.includes(r.bug)) : ROWS;
+const rows = only.length > 0 ? ROWS.filter((r) => only.includes(rowName(r))) : ROWS;
 
 const cli = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../harness/cli/main.js');
 const store = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-bench-bugs-'));
@@ -68,7 +77,7 @@ interface Outcome {
 
 function runOne(row: (typeof ROWS)[number], seed: number): Promise<Outcome> {
   const { bug, nemesis } = row;
-  const name = `bugs-${bug}-${seed}`;
+  const name = `bugs-${rowName(row)}-${seed}`;
   const args = [cli, 'run', '--target', 'raft', '--workload', 'lin-kv', '--nodes', '5', '--time-limit', `${timeS}s`,
     '--nemesis', nemesis, '--nemesis-interval', row.interval ?? interval, '--seed', String(seed), '--store', store, '--name', name,
     '--reporter', 'json', ...(row.extra ?? []), ...(bug === 'correct' ? [] : ['--bug', bug])];
@@ -88,7 +97,7 @@ function runOne(row: (typeof ROWS)[number], seed: number): Promise<Outcome> {
         // No results: the run broke off; counted as not caught, and shown.
       }
       void out;
-      resolve({ bug, seed, exit, caughtBy, valid, dir: fs.realpathSync.native(dir) });
+      resolve({ bug: rowName(row), seed, exit, caughtBy, valid, dir: fs.realpathSync.native(dir) });
     });
   });
 }
@@ -110,7 +119,7 @@ await Promise.all(Array.from({ length: parallel }, async () => {
 console.log(`\ndetection matrix (${((Date.now() - t0) / 60_000).toFixed(1)} min)`);
 console.log(`${'switch'.padEnd(16)} ${'faults'.padEnd(28)} caught  by checker                 floor`);
 for (const row of rows) {
-  const rs = results.filter((r) => r.bug === row.bug);
+  const rs = results.filter((r) => r.bug === rowName(row));
   const caught = rs.filter((r) => r.valid === false);
   const by = new Map<string, number>();
   for (const r of caught) for (const c of r.caughtBy) by.set(c, (by.get(c) ?? 0) + 1);
@@ -119,6 +128,6 @@ for (const row of rows) {
     ? `${rs.filter((r) => r.valid === true).length}/${rs.length} valid (floor ${rs.length}/${rs.length})`
     : `${caught.length >= Math.ceil(0.8 * rs.length) ? 'met' : 'NOT met'} (≥ ${Math.ceil(0.8 * rs.length)})`;
   const faults = `${row.nemesis} /${row.interval ?? interval}${row.extra ? ` ${row.extra.join(' ')}` : ''}`;
-  console.log(`${row.bug.padEnd(16)} ${faults.padEnd(28)} ${String(caught.length).padStart(2)}/${rs.length}   ${byText.padEnd(26)} ${floor}`);
+  console.log(`${rowName(row).padEnd(16)} ${faults.padEnd(28)} ${String(caught.length).padStart(2)}/${rs.length}   ${byText.padEnd(26)} ${floor}`);
 }
 console.log(`\nruns kept in ${store}`);

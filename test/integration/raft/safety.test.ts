@@ -2,7 +2,7 @@
  * The Raft safety checkers (checkers/raft-safety.ts) in real runs of the real CLI: the raft target
  * polls every node's raft_status during the run; with `--bug forget-vote` and kills, vote-safety
  * sees a restarted node that lost the vote it had cast, and the correct Raft passes all three
- * properties under kills and partitions.
+ * properties under kills and partitions, and under leader churn without its no-op.
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
@@ -41,6 +41,27 @@ describe('raft safety checkers in a real run', () => {
     }
     expect(ok.valid).toBe(true);
     // Nothing left running from either run.
+    expect(processesWith(store)).toEqual([]);
+  }, 120_000);
+
+  it('leader-churn cuts real leaders off as they take office, and the correct Raft without a no-op stays safe', async () => {
+    const r = await run('churn', ['--nemesis', 'leader-churn', '--nemesis-interval', '3s', '--noop', 'off', '--max-batch', '1',
+      '--election-ms', '50-100', '--heartbeat-ms', '20']);
+    expect(r.valid, JSON.stringify(r.checkers)).toBe(true);
+    const dir = nodePath.join(store, 'churn', 'latest');
+    const ops = fs.readFileSync(nodePath.join(dir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { process: unknown; type: string; f: string; value: unknown });
+    const churns = ops.filter((o) => o.process === 'nemesis' && o.type === 'info' && o.f === 'start-churn').map((o) => o.value as { isolations: number; steps: { isolate?: string }[] });
+    expect(churns.length).toBeGreaterThanOrEqual(2);
+    const isolations = churns.reduce((n, c) => n + c.isolations, 0);
+    expect(isolations).toBeGreaterThanOrEqual(5);
+    // Each node it cut off had taken office: its log says it became leader.
+    const led = new Set<string>();
+    for (const f of fs.readdirSync(nodePath.join(dir, 'nodes')).filter((x) => x.endsWith('.log'))) {
+      if (/leader of term/.test(fs.readFileSync(nodePath.join(dir, 'nodes', f), 'utf8'))) led.add(f.replace('.log', ''));
+    }
+    for (const c of churns) for (const s of c.steps) if (s.isolate) expect(led).toContain(s.isolate);
+    // The run ended healed: the last nemesis op is the final stop-churn.
+    expect(ops.filter((o) => o.process === 'nemesis').at(-1)?.f).toBe('stop-churn');
     expect(processesWith(store)).toEqual([]);
   }, 120_000);
 });
