@@ -37,13 +37,13 @@ export const ROWS: readonly { bug: string; name?: string; nemesis: string; inter
   },
   {
     bug: 'old-term-commit', nemesis: 'leader-churn,loss', interval: '5s',
-    extra: ['--max-batch', '1', '--rate', '10', '--election-ms', '50-100', '--heartbeat-ms', '20'],
-    why: 'Figure 8, as MIT 6.824\'s Figure8Unreliable test provokes it: leaders cut off within milliseconds of taking office leave entries of their terms on themselves alone; a later leader commits an older entry by counting, is cut off before an entry of its own term reaches a majority (a lossy network helps), and a node holding a later-term entry at that index wins and overwrites it (commit-safety). One entry per AppendEntries, short election timeouts (more elections) and few client writes (fewer own-term entries) widen the windows',
+    extra: ['--churn-long-wait', '100ms', '--max-batch', '1', '--rate', '10', '--election-ms', '50-100', '--heartbeat-ms', '20'],
+    why: 'Figure 8, as MIT 6.824\'s Figure8Unreliable test provokes it: leaders cut off within milliseconds of taking office leave entries of their terms on themselves alone; a later leader commits an older entry by counting, is cut off before an entry of its own term reaches a majority (a lossy network helps), and a node holding a later-term entry at that index wins and overwrites it (commit-safety; linearizable too when a client saw the lost write). Long waits near the election timeout (100 ms, not 6.824\'s 500) put a look in the first milliseconds of most terms; one entry per AppendEntries, short election timeouts (more elections) and few client writes (fewer own-term entries) widen the windows',
   },
   { bug: 'correct', nemesis: 'partition,kill,pause,clock', interval: '1.5s', why: 'no switch: every fault at once, often; must be valid' },
   {
     bug: 'correct', name: 'correct-churn', nemesis: 'leader-churn,loss', interval: '5s',
-    extra: ['--max-batch', '1', '--rate', '10', '--election-ms', '50-100', '--heartbeat-ms', '20', '--noop', 'off'],
+    extra: ['--churn-long-wait', '100ms', '--max-batch', '1', '--rate', '10', '--election-ms', '50-100', '--heartbeat-ms', '20', '--noop', 'off'],
     why: 'no switch, no no-op, under the old-term-commit row\'s faults: what that row catches is the commit rule, not the churn or the missing no-op',
   },
 ];

@@ -14,7 +14,7 @@ import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
 import { parseArgs, parseDuration } from './args.js';
 
 const COMMON_VALUED = ['target', 'workload', 'nemesis', 'nodes', 'time-limit', 'rate', 'concurrency', 'seed',
-  'store', 'name', 'quiet', 'nemesis-interval', 'reporter', 'partition-shapes', 'node-targets', 'clock-offsets'] as const;
+  'store', 'name', 'quiet', 'nemesis-interval', 'reporter', 'partition-shapes', 'node-targets', 'clock-offsets', 'churn-long-wait'] as const;
 
 /** `faultline run --help`, with every target's flags. */
 export function runHelp(): string {
@@ -43,6 +43,8 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
                            majority, all; clock random-subset; each plus primaries when the target names them)
   --clock-offsets MIN-MAX  clock bumps and strobes shift by offsets drawn log-uniformly from this range, either
                            direction (default 4ms-262144ms, as Jepsen's); e.g. 1s-60s for skews past a lease
+  --churn-long-wait 500ms   leader-churn: one look at the leaders in ten waits up to this (others up to 13 ms),
+                           letting some leaders keep office; about the target's election timeout (default 500ms)
   --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
 
 Targets:
@@ -137,6 +139,11 @@ export function parseRunRequest(argv: string[]): { target: TargetEntry; req: Run
   if (nodeTargets) config.nodeTargets = nodeTargets;
   const offsets = o('clock-offsets');
   if (offsets !== undefined) config.clockOffsetsMs = parseRange(offsets, 'clock-offsets');
+  const longWait = o('churn-long-wait');
+  if (longWait !== undefined) {
+    config.churnLongWaitMs = parseDuration(longWait, 'churn-long-wait');
+    if (config.churnLongWaitMs <= 0) throw new InputError(`--churn-long-wait ${longWait} must be longer than 0 ms, e.g. 100ms`);
+  }
   checkFaultSettings(config);
   const flags = new Map<string, string | true | string[]>();
   for (const f of target.flags) if (args.options.has(f.name)) flags.set(f.name, args.options.get(f.name)!);

@@ -145,6 +145,8 @@ export interface RunFaultSettings {
   nodeTargets?: readonly string[];
   /** `--clock-offsets`: [min, max] ms of clock bumps and strobes. */
   clockOffsetsMs?: readonly [number, number];
+  /** `--churn-long-wait`: leader-churn's longest long wait, ms. */
+  churnLongWaitMs?: number;
 }
 
 /** Checks `--partition-shapes` and `--node-targets`; one sentence naming the bad name and the valid ones. */
@@ -166,5 +168,6 @@ export function faultOptionsOf(s: RunFaultSettings): FaultOptions {
     o.clock = { targets: s.nodeTargets as NodeSpec[] };
   }
   if (s.clockOffsetsMs) o.clock = { ...o.clock, minOffsetMs: s.clockOffsetsMs[0], maxOffsetMs: s.clockOffsetsMs[1] };
+  if (s.churnLongWaitMs !== undefined) o.churn = { longWaitMs: s.churnLongWaitMs };
   return o;
 }

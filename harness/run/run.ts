@@ -30,6 +30,8 @@ export interface RunConfig {
   nodeTargets?: string[];
   /** Range clock bumps and strobes draw their offsets from, ms (default Jepsen's 4 ms – 2^18 ms). */
   clockOffsetsMs?: [number, number];
+  /** Longest of leader-churn's long waits between looks, ms (default 500). */
+  churnLongWaitMs?: number;
   /** The rest of the config: target, workload and their options, as the CLI received them. */
   [more: string]: unknown;
 }

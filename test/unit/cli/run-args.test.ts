@@ -31,6 +31,12 @@ describe('faultline run arguments', () => {
     expect(faultOptionsOf(narrowed).clock).toEqual({ targets: ['primaries'], minOffsetMs: 1000, maxOffsetMs: 1000 });
   });
 
+  it('takes leader-churn\'s long wait', () => {
+    const { req } = parseRunRequest(['--nemesis', 'leader-churn', '--churn-long-wait', '100ms']);
+    expect(faultOptionsOf(req.config).churn).toEqual({ longWaitMs: 100 });
+    expect(faultOptionsOf(parseRunRequest([]).req.config).churn).toBeUndefined();
+  });
+
   it('draws a seed when none is given and writes it into the replay command', () => {
     const { req } = parseRunRequest(['--time-limit', '2m', '--target', 'maelstrom', '--bin', 'x', '--arg', 'a b', '--arg', 'c']);
     expect(Number.isInteger(req.config.seed)).toBe(true);
@@ -57,6 +63,7 @@ describe('faultline run arguments', () => {
     [['--clock-offsets', '5s-1s'], /--clock-offsets 5s-1s: MIN must be above 0 and at most MAX/],
     [['--clock-offsets', '0s-1s'], /MIN must be above 0/],
     [['--clock-offsets', '1x-2s'], /is not a duration/],
+    [['--churn-long-wait', '0ms'], /--churn-long-wait 0ms must be longer than 0 ms/],
   ])('%j → %s', (argv, message) => {
     expect(() => parseRunRequest(argv)).toThrow(message);
   });

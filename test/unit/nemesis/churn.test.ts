@@ -96,6 +96,16 @@ describe('leader-churn nemesis', () => {
     expect(r.steps.every((s, i) => i === 0 || s.atMs >= r.steps[i - 1].atMs)).toBe(true);
   });
 
+  it('waits mostly up to 13 ms between looks, one in ten up to the long wait', async () => {
+    const { pkg, ctx } = build(electingTarget(), {}, { longWaitMs: 60 });
+    await pkg.nemesis.invoke({ f: 'start-churn', value: 5_000 });
+    const long = ctx.sleeps.filter((ms) => ms > 13);
+    expect(Math.max(...ctx.sleeps)).toBeLessThanOrEqual(60);
+    expect(long.length / ctx.sleeps.length).toBeGreaterThan(0.03);
+    expect(long.length / ctx.sleeps.length).toBeLessThan(0.1);
+    expect(() => churnPackage(contextFor(electingTarget()), { longWaitMs: -1 })).toThrow(/longWaitMs must be a number of ms ≥ 0/);
+  });
+
   it('makes the same choices for the same seed', async () => {
     const run = async (seed: number) => {
       const { pkg } = build(electingTarget(), { rng: (await import('../../../harness/generator/index.js')).createRng(seed) });
