@@ -89,7 +89,7 @@ export class Network {
     this.faultScope = opts.faultScope ?? 'nodes';
     this.journal = new Journal(opts.journalPath);
     const onError = opts.onError ?? ((err: unknown) => { throw err; });
-    this.queue = new DeliveryQueue((f) => this.deliver(f), onError);
+    this.queue = new DeliveryQueue((f) => this.arrive(f), onError);
   }
 
   /** Ns since the journal's origin. */
@@ -226,11 +226,16 @@ export class Network {
     await this.journal.close();
   }
 
-  private deliver(f: InFlight): void {
+  /** A routed message reaching its destination: dropped if a partition began while it travelled, else delivered. */
+  private arrive(f: InFlight): void {
     if (this.drops.get(f.msg.dest)?.has(f.msg.src)) {
       this.journal.recordLateDrop(f.msg, this.now(), 'partition');
       return;
     }
+    this.deliver(f);
+  }
+
+  private deliver(f: InFlight): void {
     const ep = this.endpoints.get(f.msg.dest);
     // A node killed while the message was in flight loses it, as a real crashed host would.
     if (ep === undefined || !ep.up || ep.deliver(f.msg, f.bodyJson) === false) {

@@ -98,6 +98,15 @@ describe('Network', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('hands an injected control message over past every fault, a grudge naming its sender too', async () => {
+    const { n, got } = net({ latency: { kind: 'constant', ms: 30 } });
+    n.partition({ n1: ['c1'] });
+    n.inject('c1', 'n1', { type: 'init' });
+    n.send('c1', 'n1', { type: 'routed' });
+    await settle(40);
+    expect(got.map((m) => m.body.type)).toEqual(['init']);
+  });
+
   it('partitions clients and services only when named', async () => {
     const { n, got } = net();
     n.partition({ 'lin-kv': ['n0'], n2: ['c1'] });
