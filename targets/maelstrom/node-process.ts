@@ -67,6 +67,8 @@ export class NodeProcess {
   private exited: Promise<void> = Promise.resolve();
   private starting: Promise<void> | undefined;
   private expectExit = false;
+  /** The current process's record: whether we killed it (its torn last line is then ours, not its). */
+  private incarnation = { killed: false };
   private pending = '';
   private flushQueued = false;
   private readonly log: fs.WriteStream;
@@ -99,9 +101,15 @@ export class NodeProcess {
     const splitter = new LineSplitter(this.opts.onLine, this.opts.onOverflow);
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => splitter.push(chunk));
+    const incarnation = { killed: false };
+    this.incarnation = incarnation;
     child.stdout.on('end', () => {
       const rest = splitter.end();
-      if (rest.trim() !== '') this.opts.onLine(rest);
+      if (rest.trim() === '') return;
+      // SIGKILL mid-write tears the last line: an artifact of our kill, not the node's protocol. A node
+      // that died on its own mid-line is still reported (the line says where it stopped).
+      if (incarnation.killed) this.marker(`dropped the unterminated last line of ${rest.length} chars on stdout: the node was killed while writing it`);
+      else this.opts.onLine(rest);
     });
     child.stderr.pipe(this.log, { end: false });
     // EPIPE after the node died is expected; the exit handler reports the death.
@@ -148,6 +156,7 @@ export class NodeProcess {
     if (this.starting) await this.starting.catch(() => {});
     if (this.state === 'stopped' || this.pid === undefined) return;
     this.expectExit = true;
+    this.incarnation.killed = true;
     for (const p of groupPids(this.pid)) this.seenPids.add(p);
     this.signal('SIGKILL');
     await Promise.race([this.exited, new Promise((r) => setTimeout(r, EXIT_WAIT_MS).unref())]);
@@ -157,6 +166,7 @@ export class NodeProcess {
   killNow(): void {
     if (this.state === 'stopped') return;
     this.expectExit = true;
+    this.incarnation.killed = true;
     this.signal('SIGKILL');
   }
 

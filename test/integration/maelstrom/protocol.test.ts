@@ -26,6 +26,20 @@ describe('maelstrom protocol errors', () => {
     expect(log).toContain('protocol error: n0 printed an invalid message on stdout');
   });
 
+  it('drops a last line torn by our kill, but reports one left by a node that died on its own', async () => {
+    const c = await startCluster('torn-line.mjs', { nodeCount: 2 });
+    const conn = c.client();
+    await expect(conn.rpc('n0', { type: 'tear' }, 200)).rejects.toBeInstanceOf(RpcTimeout);
+    await c.killable.kill('n0');
+    const logOf = (n: string): string => fs.readFileSync(nodePath.join(nodePath.dirname(c.journal.path), 'nodes', `${n}.log`), 'utf8');
+    await until(() => /dropped the unterminated last line of 30 chars on stdout: the node was killed while writing it/.test(logOf('n0')), 3_000, 'the note in n0.log');
+    expect(c.protocolErrorCount).toBe(0);
+    await expect(conn.rpc('n1', { type: 'tear_and_exit' }, 200)).rejects.toBeInstanceOf(RpcTimeout);
+    await until(() => c.protocolErrorCount === 1, 3_000, 'the torn line of the node that exited');
+    expect(c.protocolErrors[0]).toMatchObject({ node: 'n1' });
+    expect(c.protocolErrors[0].problem).toMatch(/^it is not JSON/);
+  });
+
   it('rejects a reply whose body has no type, and the client times out', async () => {
     const c = await startCluster('bad-json.mjs', { nodeCount: 1 });
     await until(() => c.protocolErrorCount === 1, 3_000, 'the init-time bad line');
