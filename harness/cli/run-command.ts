@@ -43,7 +43,7 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
                            majority, all; clock random-subset; each plus primaries when the target names them)
   --clock-offsets MIN-MAX  clock bumps and strobes shift by offsets drawn log-uniformly from this range, either
                            direction (default 4ms-262144ms, as Jepsen's); e.g. 1s-60s for skews past a lease
-  --churn-long-wait 500ms   leader-churn: one look at the leaders in ten waits up to this (others up to 13 ms),
+  --churn-long-wait 500ms  leader-churn: one look at the leaders in ten waits up to this (others up to 13 ms),
                            letting some leaders keep office; about the target's election timeout (default 500ms)
   --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
 
