@@ -113,8 +113,10 @@ function churnNemesis(ctx: FaultContext, net: NetControl, primaries: HasPrimarie
         // A node we cut off may still believe it leads; only leaders that can reach others count.
         const leaders = (await primaries.primaries()).filter((n) => !isolated.has(n));
         let changed = false;
+        let justCut: string | undefined;
         if (leaders.length > 0 && rng.float() < o.isolateChance) {
           const leader = choose(rng, leaders);
+          justCut = leader;
           isolated.add(leader);
           result.isolations++;
           step({ isolate: leader });
@@ -122,7 +124,7 @@ function churnNemesis(ctx: FaultContext, net: NetControl, primaries: HasPrimarie
         }
         if (nodes.length - isolated.size < quorum) {
           // Another node comes back, not the leader just cut off (6.824 may pick it too, wasting the step).
-          const others = [...isolated].filter((n) => !(changed && result.steps[result.steps.length - 1]?.isolate === n));
+          const others = [...isolated].filter((n) => n !== justCut);
           const back = choose(rng, others.length > 0 ? others : [...isolated]);
           isolated.delete(back);
           result.rejoins++;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../../harness/generator/index.js';
 import { InputError } from '../../../harness/history/errors.js';
-import { buildFaults, churnPackage, isolationGrudge, type ChurnResult } from '../../../harness/nemesis/index.js';
+import { buildFaults, churnPackage, isolationGrudge, MAX_RECORDED_STEPS, type ChurnResult } from '../../../harness/nemesis/index.js';
 import type { FaultPackage } from '../../../harness/roles.js';
 import { contextFor, fakeTarget, S, schedule, type FakeTarget } from './fake-target.js';
 
@@ -104,6 +104,22 @@ describe('leader-churn nemesis', () => {
     expect(long.length / ctx.sleeps.length).toBeGreaterThan(0.03);
     expect(long.length / ctx.sleeps.length).toBeLessThan(0.1);
     expect(() => churnPackage(contextFor(electingTarget()), { longWaitMs: -1 })).toThrow(/longWaitMs must be a number of ms ≥ 0/);
+  });
+
+  it('keeps the first steps only, and keeps its rules after that', async () => {
+    const t = electingTarget();
+    const { pkg } = build(t);
+    let most = 0;
+    const partition = t.net!.partition;
+    t.net!.partition = async (g) => {
+      await partition(g);
+      most = Math.max(most, cutOff(t).length);
+    };
+    const r = (await pkg.nemesis.invoke({ f: 'start-churn', value: 300_000 })) as ChurnResult;
+    expect(r.isolations).toBeGreaterThan(MAX_RECORDED_STEPS);
+    expect(r.steps).toHaveLength(MAX_RECORDED_STEPS);
+    expect(most).toBeLessThanOrEqual(2);
+    expect(t.grudge).toEqual({});
   });
 
   it('makes the same choices for the same seed', async () => {
