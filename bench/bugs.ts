@@ -67,7 +67,8 @@ const cli = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '
 const store = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-bench-bugs-'));
 
 interface Outcome {
-  bug: string;
+  /** The row's name (its bug, or `name` where two rows share one). */
+  row: string;
   seed: number;
   exit: number | null;
   caughtBy: string[];
@@ -97,7 +98,7 @@ function runOne(row: (typeof ROWS)[number], seed: number): Promise<Outcome> {
         // No results: the run broke off; counted as not caught, and shown.
       }
       void out;
-      resolve({ bug: rowName(row), seed, exit, caughtBy, valid, dir: fs.realpathSync.native(dir) });
+      resolve({ row: rowName(row), seed, exit, caughtBy, valid, dir: fs.realpathSync.native(dir) });
     });
   });
 }
@@ -112,14 +113,14 @@ await Promise.all(Array.from({ length: parallel }, async () => {
   while (next < jobs.length) {
     const o = await jobs[next++]();
     results.push(o);
-    console.log(`  ${o.bug.padEnd(16)} seed ${String(o.seed).padStart(2)}: ${o.valid === false ? `caught by ${o.caughtBy.join(', ')}` : `verdict ${String(o.valid)}`}  (${o.dir ?? ''})`);
+    console.log(`  ${o.row.padEnd(16)} seed ${String(o.seed).padStart(2)}: ${o.valid === false ? `caught by ${o.caughtBy.join(', ')}` : `verdict ${String(o.valid)}`}  (${o.dir ?? ''})`);
   }
 }));
 
 console.log(`\ndetection matrix (${((Date.now() - t0) / 60_000).toFixed(1)} min)`);
 console.log(`${'switch'.padEnd(16)} ${'faults'.padEnd(28)} caught  by checker                 floor`);
 for (const row of rows) {
-  const rs = results.filter((r) => r.bug === rowName(row));
+  const rs = results.filter((r) => r.row === rowName(row));
   const caught = rs.filter((r) => r.valid === false);
   const by = new Map<string, number>();
   for (const r of caught) for (const c of r.caughtBy) by.set(c, (by.get(c) ?? 0) + 1);

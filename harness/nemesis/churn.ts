@@ -124,8 +124,8 @@ function churnNemesis(ctx: FaultContext, net: NetControl, primaries: HasPrimarie
         }
         if (nodes.length - isolated.size < quorum) {
           // Another node comes back, not the leader just cut off (6.824 may pick it too, wasting the step).
-          const others = [...isolated].filter((n) => n !== justCut);
-          const back = choose(rng, others.length > 0 ? others : [...isolated]);
+          // There is one: fewer than a majority connected means at least two are cut off (n ≥ 3).
+          const back = choose(rng, [...isolated].filter((n) => n !== justCut));
           isolated.delete(back);
           result.rejoins++;
           step({ rejoin: back });

@@ -1,5 +1,6 @@
 import { any, clients, createRng, nemesis as onNemesis, ownRng, phases, sleep, timeLimit } from '../generator/index.js';
 import type { GenLike } from '../generator/index.js';
+import type { RunFaultSettings } from '../nemesis/build.js';
 import { HistoryWriter } from '../history/jsonl-writer.js';
 import type { Op } from '../history/op.js';
 import type { CheckResult, Client, FaultPackage, Nemesis, Target, UnsupportedFault, Workload, WorkloadOptions } from '../roles.js';
@@ -11,7 +12,7 @@ import nodePath from 'node:path';
 import { writeRunReports, writeStoreIndex } from '../../reports/index.js';
 
 /** Everything that decides a run; written whole to `test.json` so a run can be replayed. */
-export interface RunConfig {
+export interface RunConfig extends RunFaultSettings {
   name: string;
   store: string;
   seed: number;
@@ -24,14 +25,6 @@ export interface RunConfig {
   faults: string[];
   /** Seconds between fault starts. */
   faultIntervalS: number;
-  /** Shapes partitions draw from (default all). */
-  partitionShapes?: string[];
-  /** Nodes kill and pause draw from (default one, minority, majority, all, primaries). */
-  nodeTargets?: string[];
-  /** Range clock bumps and strobes draw their offsets from, ms (default Jepsen's 4 ms – 2^18 ms). */
-  clockOffsetsMs?: [number, number];
-  /** Longest of leader-churn's long waits between looks, ms (default 500). */
-  churnLongWaitMs?: number;
   /** The rest of the config: target, workload and their options, as the CLI received them. */
   [more: string]: unknown;
 }

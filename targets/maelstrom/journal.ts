@@ -93,11 +93,7 @@ export class Journal {
     let t = this.byType.get(type);
     if (t === undefined) this.byType.set(type, (t = { count: 0, dropped: 0 }));
     t.count++;
-    if (dropped !== undefined) {
-      this.dropped[dropped]++;
-      d.dropped++;
-      t.dropped++;
-    }
+    if (dropped !== undefined) this.countDrop(dropped, d, t);
     if (this.stream === undefined) return;
     // Ids and names are plain tokens, but JSON.stringify keeps a strange node name from breaking the line.
     this.chunks.push(
@@ -111,12 +107,15 @@ export class Journal {
    * as dropped, and a line of its own (`lateDrop`) so the journal's earlier `deliverAt` is not taken for a delivery.
    */
   recordLateDrop(msg: { id?: number; src: string; dest: string; body: { type: string } }, time: number, why: DropReason): void {
-    this.dropped[why]++;
-    this.endpoint(msg.dest).dropped++;
-    const t = this.byType.get(msg.body.type);
-    if (t !== undefined) t.dropped++;
+    this.countDrop(why, this.endpoint(msg.dest), this.byType.get(msg.body.type));
     if (this.stream === undefined) return;
     this.chunks.push(`{"id":${msg.id ?? null},"time":${time},"src":${JSON.stringify(msg.src)},"dest":${JSON.stringify(msg.dest)},"type":${JSON.stringify(msg.body.type)},"lateDrop":"${why}"}\n`);
+  }
+
+  private countDrop(why: DropReason, dest: { dropped: number }, type: { dropped: number } | undefined): void {
+    this.dropped[why]++;
+    dest.dropped++;
+    if (type !== undefined) type.dropped++;
   }
 
   /** Counts a delivery (the message reached its destination's handler or pipe). */

@@ -139,7 +139,7 @@ export class Network {
     let dropped: DropReason | undefined;
     let delayMs = 0;
     const faultable = this.faultScope === 'all' || (ep.kind === 'node' && this.endpoints.get(src)?.kind === 'node');
-    if (this.drops.get(dest)?.has(src)) dropped = 'partition';
+    if (this.ignores(dest, src)) dropped = 'partition';
     else if (faultable && this.loss > 0 && this.rng.float() < this.loss) dropped = 'loss';
     else if (!ep.up) dropped = 'down';
     else {
@@ -226,9 +226,14 @@ export class Network {
     await this.journal.close();
   }
 
+  /** The grudge in force has `dest` drop what `src` sends. */
+  private ignores(dest: string, src: string): boolean {
+    return this.drops.get(dest)?.has(src) === true;
+  }
+
   /** A routed message reaching its destination: dropped if a partition began while it travelled, else delivered. */
   private arrive(f: InFlight): void {
-    if (this.drops.get(f.msg.dest)?.has(f.msg.src)) {
+    if (this.ignores(f.msg.dest, f.msg.src)) {
       this.journal.recordLateDrop(f.msg, this.now(), 'partition');
       return;
     }

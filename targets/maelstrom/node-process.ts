@@ -66,8 +66,10 @@ export class NodeProcess {
   private child: ChildProcessWithoutNullStreams | undefined;
   private exited: Promise<void> = Promise.resolve();
   private starting: Promise<void> | undefined;
-  private expectExit = false;
-  /** The current process's record: whether we killed it (its torn last line is then ours, not its). */
+  /**
+   * The current process's record: whether we killed it. Its exit is then expected, and a torn last line
+   * is ours, not its. One record per process, so a late event of an old one never reads a new one's.
+   */
   private incarnation = { killed: false };
   private pending = '';
   private flushQueued = false;
@@ -97,7 +99,6 @@ export class NodeProcess {
     const { id, bin, args } = this.opts;
     const child = spawn(bin, [...args], { stdio: ['pipe', 'pipe', 'pipe'], env: this.opts.env, cwd: this.opts.cwd, detached: true });
     this.child = child;
-    this.expectExit = false;
     const splitter = new LineSplitter(this.opts.onLine, this.opts.onOverflow);
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => splitter.push(chunk));
@@ -155,7 +156,6 @@ export class NodeProcess {
   async kill(): Promise<void> {
     if (this.starting) await this.starting.catch(() => {});
     if (this.state === 'stopped' || this.pid === undefined) return;
-    this.expectExit = true;
     this.incarnation.killed = true;
     for (const p of groupPids(this.pid)) this.seenPids.add(p);
     this.signal('SIGKILL');
@@ -165,7 +165,6 @@ export class NodeProcess {
   /** SIGKILLs the group without waiting: for the harness's own exit, when nothing can be awaited. */
   killNow(): void {
     if (this.state === 'stopped') return;
-    this.expectExit = true;
     this.incarnation.killed = true;
     this.signal('SIGKILL');
   }
@@ -257,7 +256,7 @@ export class NodeProcess {
   private onExit(child: ChildProcessWithoutNullStreams, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
     const pid = child.pid!;
-    const expected = this.expectExit;
+    const expected = this.incarnation.killed;
     // Descendants of a wrapper that died must not outlive it (they would keep answering, or leak).
     for (const p of groupPids(pid)) this.seenPids.add(p);
     try {

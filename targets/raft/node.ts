@@ -385,7 +385,8 @@ export class RaftNode {
     const c = advanceCommit(this.store, this.store.term, this.commitIndex, l.matches(this.selfMatch), this.cfg.bugs);
     if (c > this.commitIndex) {
       // Where the bug acted, say so: the node log then shows how often a run gave it the chance.
-      if (termAt(this.store, c) !== this.store.term) this.cfg.log(`${this.id}: old-term-commit: committed ${this.commitIndex + 1}-${c} of term ${termAt(this.store, c)} by counting, in term ${this.store.term}`);
+      const t = termAt(this.store, c);
+      if (t !== this.store.term) this.cfg.log(`${this.id}: old-term-commit: committed ${this.commitIndex + 1}-${c} of term ${t} by counting, in term ${this.store.term}`);
       this.commitIndex = c;
       this.apply();
     }

@@ -60,6 +60,32 @@ describe('raft safety checkers in a real run', () => {
       if (/leader of term/.test(fs.readFileSync(nodePath.join(dir, 'nodes', f), 'utf8'))) led.add(f.replace('.log', ''));
     }
     for (const c of churns) for (const s of c.steps) if (s.isolate) expect(led).toContain(s.isolate);
+    // And it led at the moment it was cut off: in its log, the last "leader of term" before the cut in
+    // harness.log is not followed by "stepped down" (except within 100 ms: a higher term may reach it
+    // between the look and the cut).
+    const at = (line: string): number => Date.parse(line.slice(0, line.indexOf(' ')));
+    const events = new Map<string, { t: number; leads: boolean }[]>();
+    for (const f of fs.readdirSync(nodePath.join(dir, 'nodes')).filter((x) => x.endsWith('.log'))) {
+      const lines = fs.readFileSync(nodePath.join(dir, 'nodes', f), 'utf8').split('\n').filter((l) => /: (leader of term|stepped down)/.test(l));
+      events.set(f.replace('.log', ''), lines.map((l) => ({ t: at(l), leads: l.includes('leader of term') })));
+    }
+    let before = new Set<string>();
+    let cuts = 0;
+    for (const line of fs.readFileSync(nodePath.join(dir, 'harness.log'), 'utf8').split('\n')) {
+      const m = / partition (\{.*\})$/.exec(line);
+      if (!m) continue;
+      const grudge = JSON.parse(m[1]) as Record<string, string[]>;
+      const off = new Set(Object.entries(grudge).filter(([, drops]) => drops.length === 4).map(([n]) => n));
+      for (const n of off) {
+        if (before.has(n)) continue;
+        cuts++;
+        const last = (events.get(n) ?? []).filter((e) => e.t <= at(line)).at(-1);
+        expect(last, `${n} cut off at ${line.slice(0, 24)} never led before`).toBeDefined();
+        if (!last!.leads) expect(at(line) - last!.t, `${n} had stepped down before it was cut off`).toBeLessThanOrEqual(100);
+      }
+      before = off;
+    }
+    expect(cuts).toBe(isolations);
     // The run ended healed: the last nemesis op is the final stop-churn.
     expect(ops.filter((o) => o.process === 'nemesis').at(-1)?.f).toBe('stop-churn');
     expect(processesWith(store)).toEqual([]);

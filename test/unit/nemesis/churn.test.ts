@@ -4,7 +4,7 @@
  * isolated Raft leader does until check-quorum).
  */
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../../harness/generator/index.js';
+import { createRng, simulate } from '../../../harness/generator/index.js';
 import { InputError } from '../../../harness/history/errors.js';
 import { buildFaults, churnPackage, isolationGrudge, MAX_RECORDED_STEPS, type ChurnResult } from '../../../harness/nemesis/index.js';
 import type { FaultPackage } from '../../../harness/roles.js';
@@ -14,18 +14,15 @@ import { contextFor, fakeTarget, S, schedule, type FakeTarget } from './fake-tar
 const cutOff = (t: FakeTarget): string[] => Object.entries(t.grudge).filter(([, drops]) => drops.length === t.nodes.length - 1).map(([n]) => n);
 
 /** A fake whose leader is the first node still connected; every node it cut off that once led still claims to lead. */
-function electingTarget(nodes = ['n1', 'n2', 'n3', 'n4', 'n5']): FakeTarget & { reported: string[][] } {
-  const t = fakeTarget({ nodes }) as FakeTarget & { reported: string[][] };
+function electingTarget(nodes = ['n1', 'n2', 'n3', 'n4', 'n5']): FakeTarget {
+  const t = fakeTarget({ nodes });
   const everLed = new Set<string>();
-  t.reported = [];
   t.primaries = {
     primaries: async () => {
       const off = new Set(cutOff(t));
       const leader = t.nodes.find((n) => !off.has(n));
       if (leader !== undefined) everLed.add(leader);
-      const claims = [...everLed].filter((n) => off.has(n) || n === leader);
-      t.reported.push(claims);
-      return claims;
+      return [...everLed].filter((n) => off.has(n) || n === leader);
     },
   };
   return t;
@@ -124,7 +121,7 @@ describe('leader-churn nemesis', () => {
 
   it('makes the same choices for the same seed', async () => {
     const run = async (seed: number) => {
-      const { pkg } = build(electingTarget(), { rng: (await import('../../../harness/generator/index.js')).createRng(seed) });
+      const { pkg } = build(electingTarget(), { rng: createRng(seed) });
       return ((await pkg.nemesis.invoke({ f: 'start-churn', value: 500 })) as ChurnResult).steps;
     };
     expect(await run(3)).toEqual(await run(3));
