@@ -11,6 +11,7 @@ import { Etcd3 } from 'etcd3';
 import { complete } from '../harness/nemesis/grudge.js';
 import { EtcdCluster } from '../targets/etcd/cluster.js';
 import { memberStatus } from '../targets/etcd/http.js';
+import { errorMessage } from '../harness/history/errors.js';
 
 const ROUNDS = 5;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -96,6 +97,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench:faults: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`bench:faults: ${errorMessage(err)}\n`);
   process.exitCode = 1;
 });

@@ -11,7 +11,8 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFaults } from '../harness/nemesis/index.js';
-import { runTest, type RunConfig } from '../harness/run/run.js';
+import { runTest } from '../harness/run/run.js';
+import { type RunConfig } from '../harness/run-contract.js';
 import { linKv } from '../harness/workloads/index.js';
 import { MaelstromCluster } from '../targets/maelstrom/index.js';
 

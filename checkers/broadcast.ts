@@ -8,7 +8,7 @@
  * come after a quiet period, so they would only measure that period.
  */
 import type { Op } from '../harness/history/op.js';
-import type { CheckResult, Checker } from '../harness/roles.js';
+import type { CheckResult, Checker } from './contract.js';
 import type { Anomaly } from './common.js';
 import { analyzeSet, setVerdict, type LostElement, type SetCheckOptions, type UnexpectedElement } from './set.js';
 

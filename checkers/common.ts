@@ -2,11 +2,11 @@
  * Small pieces the checkers share: canonical keys for JSON values, capped example lists, the
  * verdict order, and how a history marks its final reads.
  */
-import type { CheckResult } from '../harness/roles.js';
+import type { Verdict } from './contract.js';
 import type { Op } from '../harness/history/op.js';
 import type { Operation } from '../harness/history/pair.js';
 
-export type Verdict = CheckResult['valid'];
+export type { Verdict } from './contract.js';
 
 /** How many examples of each anomaly a result keeps unless told otherwise. */
 export const DEFAULT_MAX_EXAMPLES = 10;
@@ -50,15 +50,6 @@ export function canonical(v: unknown): string {
   return `{${entries.join(',')}}`;
 }
 
-/** Ranks verdicts as DESIGN.md says: false > unknown > true. An empty list is true. */
-export function mergeValid(verdicts: Iterable<Verdict>): Verdict {
-  let out: Verdict = true;
-  for (const v of verdicts) {
-    if (v === false) return false;
-    if (v === 'unknown') out = 'unknown';
-  }
-  return out;
-}
 
 /**
  * The invoke value that marks a final read (after healing and the quiet period), Jepsen's `:final?`.
@@ -126,7 +117,3 @@ export function nodeOf(op: Operation, nodes: ReadonlyMap<number, string>): strin
     ?? nodes.get(op.index);
 }
 
-/** The message of anything thrown. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

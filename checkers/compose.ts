@@ -4,8 +4,9 @@
  * `unknown` with the error: one broken checker never takes the rest of the analysis down.
  */
 import type { Op } from '../harness/history/op.js';
-import type { CheckContext, CheckResult, Checker } from '../harness/roles.js';
-import { errorMessage, mergeValid } from './common.js';
+import type { CheckContext, CheckResult, Checker } from './contract.js';
+import { errorMessage } from '../harness/history/errors.js';
+import { mergeValid } from './contract.js';
 
 /** The composed result: the merged verdict and every checker's own result by name. */
 export interface ComposedResult extends CheckResult {

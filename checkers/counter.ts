@@ -15,7 +15,7 @@
  */
 import type { Op } from '../harness/history/op.js';
 import { pairOps, type Operation } from '../harness/history/pair.js';
-import type { CheckResult, Checker } from '../harness/roles.js';
+import type { CheckResult, Checker } from './contract.js';
 import {
   AnomalyLog,
   DEFAULT_MAX_EXAMPLES,

@@ -4,7 +4,7 @@
  */
 import type { Op } from '../harness/history/op.js';
 import { pairOps } from '../harness/history/pair.js';
-import type { CheckResult, Checker } from '../harness/roles.js';
+import type { CheckResult, Checker } from './contract.js';
 import { AnomalyLog, DEFAULT_MAX_EXAMPLES, canonical, type Anomaly } from './common.js';
 
 /** The echo checker's result, as written into `results.json`. */

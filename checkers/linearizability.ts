@@ -5,7 +5,7 @@
  */
 import type { Op } from '../harness/history/op.js';
 import { pairOps } from '../harness/history/pair.js';
-import type { Checker } from '../harness/roles.js';
+import type { Checker } from './contract.js';
 import { checkLinearizable, type ModelSpec } from './linearizable/index.js';
 
 /**

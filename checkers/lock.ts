@@ -12,7 +12,7 @@
  * same value are a lost update (both wrote read + 1), which only an overlap can cause.
  */
 import type { Op } from '../harness/history/op.js';
-import type { CheckResult, Checker } from '../harness/roles.js';
+import type { CheckResult, Checker } from './contract.js';
 import { AnomalyLog, type Anomaly } from './common.js';
 
 export interface Holding {

@@ -7,9 +7,24 @@
  * checkers treat them as indeterminate and stay sound.
  */
 import type { Op } from '../harness/history/op.js';
-import type { CheckResult, Checker } from '../harness/roles.js';
-import type { ProtocolErrorRecord } from '../harness/workloads/errors.js';
+import type { CheckResult, Checker } from './contract.js';
 import { AnomalyLog, DEFAULT_MAX_EXAMPLES, type Anomaly } from './common.js';
+
+/** How a protocol error is kept in the history: the `error` of the op's `info` completion. */
+export interface ProtocolErrorRecord {
+  kind: 'protocol-error';
+  /** The node (or service) that replied. */
+  node: string;
+  /** The request's type, e.g. `read`. */
+  request: string;
+  /** msg_id of the request, when the reply named it. */
+  inReplyTo?: number;
+  /** What a valid reply looks like. */
+  expected: string;
+  /** The reply as received. */
+  got: unknown;
+  message: string;
+}
 
 /** True for the `error` of an op a client completed because of a protocol error. */
 export function isProtocolErrorRecord(e: unknown): e is ProtocolErrorRecord {

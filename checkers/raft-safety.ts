@@ -21,7 +21,7 @@
  *
  * Each is `unknown` when no node ever answered (nothing was observed), never valid by default.
  */
-import type { CheckResult } from '../harness/roles.js';
+import type { CheckResult } from './contract.js';
 import { AnomalyLog } from './common.js';
 
 /** The fields of a `raft_status_ok` the properties need. */

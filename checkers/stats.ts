@@ -10,8 +10,8 @@
  * that never completed are reported separately as `unfinished`.
  */
 import type { Op } from '../harness/history/op.js';
-import type { CheckResult, Checker } from '../harness/roles.js';
-import { mergeValid } from './common.js';
+import type { CheckResult, Checker } from './contract.js';
+import { mergeValid } from './contract.js';
 
 export interface StatsCounts {
   valid: boolean;

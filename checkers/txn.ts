@@ -5,7 +5,7 @@
  */
 import type { Op } from '../harness/history/op.js';
 import { pairOps } from '../harness/history/pair.js';
-import type { CheckResult, Checker } from '../harness/roles.js';
+import type { CheckResult, Checker } from './contract.js';
 
 export const TXN_PENDING_NOTE = 'Elle-style checking arrives later';
 

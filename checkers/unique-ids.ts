@@ -4,7 +4,7 @@
  * they are the same JSON value (object key order does not matter).
  */
 import type { Op } from '../harness/history/op.js';
-import type { CheckResult, Checker } from '../harness/roles.js';
+import type { CheckResult, Checker } from './contract.js';
 import { DEFAULT_MAX_EXAMPLES, canonical } from './common.js';
 
 export interface UniqueIdsOptions {

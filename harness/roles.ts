@@ -3,8 +3,8 @@
  * interfaces, so a nemesis asks a target for exactly what it needs and a target that lacks it is
  * reported as unsupported instead of silently skipped.
  */
-import type { GenLike } from './generator/index.js';
-import type { Op } from './history/op.js';
+import type { Checker } from '../checkers/contract.js';
+import type { GenLike } from './generator/types.js';
 
 /** What a client says about one op: happened, definitely did not, or unknown. */
 export interface Completion {
@@ -26,25 +26,6 @@ export interface Client {
   /** Performs the op. Must not throw for errors of the system under test: map them to a Completion. */
   invoke(op: ClientOp): Promise<Completion>;
   close(): Promise<void>;
-}
-
-/** A verdict of one checker; composing ranks false > unknown > true. */
-export interface CheckResult {
-  valid: true | false | 'unknown';
-  [detail: string]: unknown;
-}
-
-export interface CheckContext {
-  /** Run directory, for checkers that write artifacts (none must; the report reads results.json). */
-  dir?: string;
-  /** Time limit for expensive checkers, ms. */
-  timeoutMs?: number;
-}
-
-/** A pure function of the history (plus an injected artifact writer, if ever needed). */
-export interface Checker {
-  name: string;
-  check(history: readonly Op[], ctx: CheckContext): Promise<CheckResult> | CheckResult;
 }
 
 /** Where a fault is applied: nodes by name. A grudge maps a node to the nodes it drops traffic FROM. */

@@ -4,7 +4,7 @@
  * checkers: scalars as a table, anomalies (`{count, examples}`) and lists of records as tables of
  * their examples, maps of records (per node, per f) as tables keyed by name.
  */
-import type { CheckResult } from '../harness/roles.js';
+import type { CheckResult } from '../checkers/contract.js';
 import { esc, show } from './escape.js';
 
 const MAX_ROWS = 50;

@@ -6,7 +6,7 @@
  */
 import { formatLinearizable } from '../checkers/linearizable/text.js';
 import type { LinearizableResult } from '../checkers/linearizable/result.js';
-import type { CheckResult } from '../harness/roles.js';
+import type { CheckResult } from '../checkers/contract.js';
 import { xmlEsc } from './escape.js';
 import type { ResultsView } from './run-data.js';
 import { flatCheckers } from './sections.js';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { formatLinearizable } from '../checkers/linearizable/text.js';
 import type { LinearizableResult } from '../checkers/linearizable/result.js';
-import type { RunResults } from '../harness/run/run.js';
+import type { RunResults } from '../harness/run-contract.js';
 import { junitXml } from './junit.js';
 import { flatCheckers } from './sections.js';
 import { runSummary, summarizeChecker, verdictWord } from './summary.js';

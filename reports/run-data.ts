@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import type { Op } from '../harness/history/op.js';
-import type { CheckResult } from '../harness/roles.js';
+import type { CheckResult } from '../checkers/contract.js';
 
 /** A log embedded in the report, cut when huge. */
 export interface EmbeddedLog {

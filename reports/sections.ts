@@ -1,7 +1,7 @@
 /**
  * The static (server-rendered) sections of the report: everything here reads without JavaScript.
  */
-import type { CheckResult } from '../harness/roles.js';
+import type { CheckResult } from '../checkers/contract.js';
 import type { Analysis } from './analysis.js';
 import { latencyTable } from './analysis.js';
 import { esc, show, bytes } from './escape.js';

@@ -3,15 +3,13 @@
  * reporter, so CI and the report say the same thing.
  */
 import type { LinearizableResult } from '../checkers/linearizable/result.js';
-import type { CheckResult } from '../harness/roles.js';
+import { verdictWord, type CheckResult } from '../checkers/contract.js';
+
+export { verdictWord };
 import { show } from './escape.js';
 
-export type Verdict = CheckResult['valid'];
+export type { Verdict } from '../checkers/contract.js';
 
-/** `valid`, `INVALID` or `unknown`, as the page and the text reporter print a verdict. */
-export function verdictWord(v: unknown): string {
-  return v === true ? 'valid' : v === false ? 'INVALID' : 'unknown';
-}
 
 /** CSS class of a verdict. */
 export function verdictClass(v: unknown): string {

@@ -3,6 +3,7 @@ import { makeModel } from './models/index.js';
 import { checkPartitions } from './partition-check.js';
 import type { ModelSpec } from './model.js';
 import type { Partition } from './prepare.js';
+import { errorMessage } from '../../harness/history/errors.js';
 
 /** A batch of partitions for one worker thread. Deadlines are wall-clock: clocks differ per thread. */
 export interface WorkerJob {
@@ -27,6 +28,6 @@ parentPort?.on('message', (job: WorkerJob) => {
     });
     parentPort!.postMessage({ verdicts });
   } catch (err) {
-    parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) });
+    parentPort!.postMessage({ error: errorMessage(err) });
   }
 });

@@ -8,8 +8,9 @@ import nodePath from 'node:path';
 import { REPORTERS } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
 import { checkFaultSettings, FAULT_NAMES, PARTITION_SHAPES, parseFaultNames } from '../nemesis/index.js';
-import { runTest, type RunConfig, type RunResults } from '../run/run.js';
-import type { RunRequest, TargetEntry } from '../run/target-entry.js';
+import { runTest } from '../run/run.js';
+import { verdictWord } from '../../checkers/contract.js';
+import type { RunConfig, RunRequest, RunResults, TargetEntry } from '../run-contract.js';
 import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
 import { parseArgs, parseDuration } from './args.js';
 
@@ -177,7 +178,6 @@ export function summarize(dir: string, r: RunResults): string {
   return lines.join('\n');
 }
 
-const verdictWord = (v: RunResults['valid']): string => (v === true ? 'valid' : v === false ? 'INVALID' : 'unknown');
 
 /** `faultline run`: returns the exit code. */
 export async function runCommand(argv: string[], out: (s: string) => void): Promise<number> {

@@ -20,3 +20,8 @@ export class HistoryError extends InputError {
     this.name = 'HistoryError';
   }
 }
+
+/** The message of anything thrown (an Error's message, or the value itself as text). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

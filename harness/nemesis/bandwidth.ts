@@ -11,7 +11,7 @@ import { nemesis } from '../generator/index.js';
 import { InputError } from '../history/errors.js';
 import type { Nemesis, NetControl } from '../roles.js';
 import { missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
-import { errorMessage } from './nodes.js';
+import { errorMessage } from '../history/errors.js';
 
 export interface BandwidthOptions {
   /** Egress cap of every node while the fault is on, kbit/s. Default 1000 (1 Mbit/s). */

@@ -6,6 +6,7 @@
 import { any, createRng, nemesis, sleep as quiet, type GenLike, type Rng, type Seed } from '../generator/index.js';
 import { InputError } from '../history/errors.js';
 import type { FaultPackage, Nemesis, NetControl, Target, UnsupportedFault } from '../roles.js';
+import type { RunFaultSettings } from '../run-contract.js';
 import { bandwidthPackage, type BandwidthOptions } from './bandwidth.js';
 import { churnPackage, type ChurnOptions } from './churn.js';
 import { clockPackage, type ClockOptions } from './clock.js';
@@ -135,19 +136,6 @@ export function buildFaults(names: readonly string[], target: Target, opts: Faul
   };
 }
 
-/** What a run's config says about its faults (`faultline run` flags). */
-export interface RunFaultSettings {
-  seed: number;
-  faultIntervalS: number;
-  /** `--partition-shapes`: the shapes partitions draw from (default all). */
-  partitionShapes?: readonly string[];
-  /** `--node-targets`: the nodes kill, pause and clock faults draw from (defaults: see each family). */
-  nodeTargets?: readonly string[];
-  /** `--clock-offsets`: [min, max] ms of clock bumps and strobes. */
-  clockOffsetsMs?: readonly [number, number];
-  /** `--churn-long-wait`: leader-churn's longest long wait, ms. */
-  churnLongWaitMs?: number;
-}
 
 /** Checks `--partition-shapes` and `--node-targets`; one sentence naming the bad name and the valid ones. */
 export function checkFaultSettings(s: RunFaultSettings): void {

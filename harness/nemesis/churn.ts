@@ -15,7 +15,7 @@ import { InputError } from '../history/errors.js';
 import type { Grudge, HasPrimaries, Nemesis, NetControl } from '../roles.js';
 import { choose, missingCapability, type FaultContext, type FamilyBuild } from './family.js';
 import { complete, majority } from './grudge.js';
-import { errorMessage } from './nodes.js';
+import { errorMessage } from '../history/errors.js';
 
 export interface ChurnOptions {
   /** Most waits between two looks at the leaders are drawn from 0 to this, ms. Default 13 (6.824's). */

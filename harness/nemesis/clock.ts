@@ -12,7 +12,8 @@ import { nemesis, type Rng } from '../generator/index.js';
 import { InputError } from '../history/errors.js';
 import type { ClockControl, Nemesis, Target } from '../roles.js';
 import { checkNodeTargets, choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
-import { errorMessage, onNodes, resolveNodes, type NodeSpec } from './nodes.js';
+import { onNodes, resolveNodes, type NodeSpec } from './nodes.js';
+import { errorMessage } from '../history/errors.js';
 
 export interface ClockOptions {
   /** Smallest offset of a bump or strobe, ms. Default 4. */

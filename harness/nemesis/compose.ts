@@ -3,7 +3,7 @@
  * its f. The run drives a single nemesis thread, so the families share it and never race each other.
  */
 import type { Nemesis } from '../roles.js';
-import { errorMessage } from './nodes.js';
+import { errorMessage } from '../history/errors.js';
 
 /** A nemesis that handles nothing; what `none` builds. */
 export const NOOP_NEMESIS: Nemesis = Object.freeze({

@@ -13,7 +13,7 @@
  * // drive gen with faults.nemesis; always `await faults.nemesis.teardown()` at the end.
  * ```
  */
-export type { Faults, FaultName, FaultOptions, RunFaultSettings } from './build.js';
+export type { Faults, FaultName, FaultOptions } from './build.js';
 export { buildFaults, checkFaultSettings, DEFAULT_INTERVAL_NS, FAULT_NAMES, faultOptionsOf, parseFaultNames } from './build.js';
 
 export type { PartitionShape } from './grudge.js';

@@ -8,7 +8,7 @@ import { nemesis } from '../generator/index.js';
 import { InputError } from '../history/errors.js';
 import type { LatencyDist, Nemesis, NetControl } from '../roles.js';
 import { missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
-import { errorMessage } from './nodes.js';
+import { errorMessage } from '../history/errors.js';
 
 export interface LossOptions {
   /** Probability of dropping each message while loss is on. Default 0.2. */

@@ -9,7 +9,8 @@
 import { nemesis } from '../generator/index.js';
 import type { Nemesis, Target } from '../roles.js';
 import { checkNodeTargets, choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
-import { errorMessage, onNodes, resolveNodes, type NodeSpec } from './nodes.js';
+import { onNodes, resolveNodes, type NodeSpec } from './nodes.js';
+import { errorMessage } from '../history/errors.js';
 
 export interface NodeFaultOptions {
   /** Node selections each fault draws from, uniformly. Default: DEFAULT_NODE_TARGETS, and `primaries` when the target reports them. */

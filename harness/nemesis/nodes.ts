@@ -6,6 +6,7 @@
  * completion (as Jepsen's db nemesis does). That keeps the schedule readable and lets 'primaries'
  * mean the primaries at the moment of the fault, not when the schedule was drawn.
  */
+import { errorMessage } from '../history/errors.js';
 import type { Rng } from '../generator/index.js';
 import type { HasPrimaries } from '../roles.js';
 import { majority, shuffle } from './grudge.js';
@@ -69,10 +70,6 @@ export async function resolveNodes(
   return nodes.filter((n) => chosen.includes(n));
 }
 
-/** The message of anything thrown. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * Runs `action` on every node at once (faults should land together, as Jepsen's on-nodes does) and

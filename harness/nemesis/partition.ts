@@ -18,7 +18,7 @@ import {
   randomHalves,
   type PartitionShape,
 } from './grudge.js';
-import { errorMessage } from './nodes.js';
+import { errorMessage } from '../history/errors.js';
 
 export interface PartitionOptions {
   /** Shapes each start draws from, uniformly. Default: all of `PARTITION_SHAPES`. */

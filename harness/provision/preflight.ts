@@ -7,14 +7,9 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { InputError } from '../history/errors.js';
+import type { MachineProbe, Requirement } from '../run-contract.js';
 
-/** What a preflight may ask about the machine. */
-export interface MachineProbe {
-  isRoot(): boolean;
-  /** True when `bin` is an executable on PATH, or an existing absolute path. */
-  hasCommand(bin: string): boolean;
-  hasFile(path: string): boolean;
-}
+export type { MachineProbe, Requirement } from '../run-contract.js';
 
 /** The real machine. */
 export const realProbe: MachineProbe = {
@@ -33,15 +28,6 @@ function isExecutable(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** One thing a target needs. */
-export interface Requirement {
-  /** What is missing, as the message names it, e.g. `etcd (etcd-server)`. */
-  what: string;
-  present(probe: MachineProbe): boolean;
-  /** The command that installs it. */
-  install: string;
 }
 
 const SETUP = 'bash scripts/setup-targets.sh';

@@ -6,9 +6,9 @@
 import { InputError } from '../history/errors.js';
 import { buildFaults, faultOptionsOf } from '../nemesis/build.js';
 import { withHealth, type HealthProbe } from '../net/health.js';
-import type { RunPlan } from '../run/run.js';
-import type { RunRequest, TargetFlag } from '../run/target-entry.js';
-import type { RunDir } from '../run/store.js';
+import type { RunPlan } from '../run-contract.js';
+import type { RunRequest, TargetFlag } from '../run-contract.js';
+import type { RunDir } from '../run-contract.js';
 import type { Client, NetControl, Target } from '../roles.js';
 import type { StoreWorkload, StoreWorkloadOptions } from '../workloads/store-types.js';
 

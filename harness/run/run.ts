@@ -1,81 +1,18 @@
 import { any, clients, createRng, nemesis as onNemesis, ownRng, phases, sleep, timeLimit } from '../generator/index.js';
 import type { GenLike } from '../generator/index.js';
-import type { RunFaultSettings } from '../nemesis/build.js';
+import type { PlanContext, RunConfig, RunDir, RunOutcome, RunPlan, RunResults } from '../run-contract.js';
+import { composeResults, runChecker } from '../../checkers/compose.js';
+import { errorMessage } from '../history/errors.js';
 import { HistoryWriter } from '../history/jsonl-writer.js';
 import type { Op } from '../history/op.js';
-import type { CheckResult, Client, FaultPackage, Nemesis, Target, UnsupportedFault, Workload, WorkloadOptions } from '../roles.js';
+import type { Client, FaultPackage, Nemesis, Target, UnsupportedFault, Workload, WorkloadOptions } from '../roles.js';
+import type { CheckResult } from '../../checkers/contract.js';
 import { drive } from './driver.js';
 import { Progress } from './progress.js';
-import { createRunDir, type RunDir } from './store.js';
+import { createRunDir } from './store.js';
 import { onSignals } from './signals.js';
 import nodePath from 'node:path';
 import { writeRunReports, writeStoreIndex } from '../../reports/index.js';
-
-/** Everything that decides a run; written whole to `test.json` so a run can be replayed. */
-export interface RunConfig extends RunFaultSettings {
-  name: string;
-  store: string;
-  seed: number;
-  timeLimitS: number;
-  /** Client ops per second, all clients together. */
-  rate: number;
-  concurrency: number;
-  /** Seconds of calm after healing, before final reads. */
-  quietS: number;
-  faults: string[];
-  /** Seconds between fault starts. */
-  faultIntervalS: number;
-  /** The rest of the config: target, workload and their options, as the CLI received them. */
-  [more: string]: unknown;
-}
-
-/** The parts a run is made of, built from the config by the caller (CLI or test). */
-export interface RunPlan {
-  target: Target;
-  workload: Workload;
-  workloadOptions: WorkloadOptions;
-  openClient(thread: number, process: number): Promise<Client>;
-  /** Builds the fault packages once the target is up (capabilities may depend on it). */
-  faults(target: Target): { nemesis: Nemesis; generator: GenLike; finalGenerator: GenLike; packages: FaultPackage[]; unsupported: UnsupportedFault[] };
-  /** Model spec for `faultline check` of this run later (written to test.json). */
-  model?: { name: string; options?: Record<string, unknown> };
-  /**
-   * Runs once the target is healthy and before any op (a workload's own setup, e.g. broadcast's
-   * topology). A throw ends the run like a failed setup.
-   */
-  afterSetup?(): Promise<void>;
-  /** Extra results from the target (message counts, crashes), merged into results.json. */
-  extraResults?(): Record<string, unknown>;
-  /**
-   * Verdicts the target itself reached (e.g. a node that broke the wire protocol), merged with the
-   * workload's checkers so they count toward the run's verdict.
-   */
-  targetVerdicts?(): Record<string, CheckResult>;
-}
-
-/** What a plan builder gets besides the run directory. */
-export interface PlanContext {
-  /** `process.hrtime.bigint()` that history times count from; targets align their journals with it. */
-  t0: bigint;
-}
-
-export interface RunOutcome {
-  dir: string;
-  results: RunResults;
-}
-
-export interface RunResults {
-  valid: true | false | 'unknown';
-  checkers: Record<string, CheckResult>;
-  unsupportedFaults: UnsupportedFault[];
-  interrupted?: string;
-  error?: string;
-  ops: number;
-  durationS: number;
-  [more: string]: unknown;
-}
-
-const rank = (v: CheckResult['valid']): number => (v === false ? 2 : v === 'unknown' ? 1 : 0);
 
 /**
  * One run, Jepsen's lifecycle: set up the target, drive clients and nemesis from one generator while
@@ -162,24 +99,17 @@ export async function runTest(
 
   const checkers: Record<string, CheckResult> = {};
   if (plan) {
-    for (const c of plan.workload.checkers) {
-      try {
-        checkers[c.name] = await c.check(ops, { dir: run.dir });
-      } catch (err) {
-        // A checker that throws gives `unknown` for itself, never a crash of the whole analysis.
-        checkers[c.name] = { valid: 'unknown', error: (err as Error).message };
-      }
-    }
+    // runChecker turns a throw into `unknown` for that checker, never a crash of the whole analysis.
+    for (const c of plan.workload.checkers) checkers[c.name] = await runChecker(c, ops, { dir: run.dir });
   }
   if (plan?.targetVerdicts) {
     try {
       Object.assign(checkers, plan.targetVerdicts());
     } catch (err) {
-      checkers.target = { valid: 'unknown', error: (err as Error).message };
+      checkers.target = { valid: 'unknown', error: errorMessage(err) };
     }
   }
-  let valid: RunResults['valid'] = Object.values(checkers).reduce<RunResults['valid']>(
-    (acc, r) => (rank(r.valid) > rank(acc) ? r.valid : acc), true);
+  let valid: RunResults['valid'] = composeResults(checkers).valid;
   if ((error || interrupted) && valid === true) valid = 'unknown';
   if (Object.keys(checkers).length === 0 && valid === true) valid = 'unknown';
   const results: RunResults = {

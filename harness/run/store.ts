@@ -1,13 +1,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 
-/** A run's directory in the store (DESIGN.md "Store layout") and its harness log. */
-export interface RunDir {
-  dir: string;
-  log(message: string): void;
-  writeJson(name: string, value: unknown): void;
-  close(): void;
-}
+import type { RunDir } from '../run-contract.js';
 
 const stamp = (d: Date): string => d.toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
 

@@ -6,7 +6,7 @@ import { maelstromTarget } from '../../targets/maelstrom/run-target.js';
 import { raftTarget } from '../../targets/raft/run-target.js';
 import { etcdTarget } from '../../targets/etcd/index.js';
 import { zookeeperTarget } from '../../targets/zookeeper/index.js';
-import type { TargetEntry } from './target-entry.js';
+import type { TargetEntry } from '../run-contract.js';
 
 export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
   raft: raftTarget,

@@ -13,6 +13,7 @@ import { finalReads, numbered, paced } from './common.js';
 import { WorkloadSetupError } from './errors.js';
 import { topology } from './topology.js';
 import type { MaelstromWorkload } from './types.js';
+import { errorMessage } from '../history/errors.js';
 
 export const broadcast: MaelstromWorkload = {
   name: 'broadcast',
@@ -35,7 +36,7 @@ export const broadcast: MaelstromWorkload = {
       } catch (err) {
         failures[node] = err instanceof RpcTimeout
           ? `no topology_ok within ${err.timeoutMs} ms; does the node handle "topology" messages?`
-          : `sending the topology failed: ${err instanceof Error ? err.message : String(err)}`;
+          : `sending the topology failed: ${errorMessage(err)}`;
       }
     }));
     if (Object.keys(failures).length > 0) throw new WorkloadSetupError('broadcast', failures);

@@ -13,6 +13,7 @@ import { RpcTimeout, completionOf, type MaelstromBody, type MaelstromConn } from
 import type { ClientOp } from '../roles.js';
 import { ProtocolError } from './errors.js';
 import type { MaelstromClient, MaelstromCompletion, MaelstromWorkloadOptions } from './types.js';
+import { errorMessage } from '../history/errors.js';
 
 /** Thrown by a reply parser: the reply is of the right type but its fields are wrong. */
 export class ShapeError extends Error {}
@@ -62,7 +63,7 @@ export function maelstromClient(conn: MaelstromConn, node: string, opts: Maelstr
       reply = await conn.rpc(dest, ex.body, timeoutMs);
     } catch (err) {
       if (err instanceof RpcTimeout) return { ...completionOf(err, ex.idempotent, () => undefined), node: dest };
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       return { type: ex.idempotent ? 'fail' : 'info', error: { name: 'rpc-error', text: message }, node: dest };
     }
     const protocol = (problem: string): MaelstromCompletion => {

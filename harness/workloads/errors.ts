@@ -8,23 +8,10 @@
  * `protocolErrors`, and pass it to `onProtocolError` so the run can log it at once. The `protocol`
  * checker finds the records in the history again, so `results.json` lists them, also on re-checks.
  */
+import type { ProtocolErrorRecord } from '../../checkers/protocol.js';
 import type { MaelstromBody } from '../../targets/maelstrom/protocol.js';
 
-/** How a protocol error is kept in the history: the `error` of the op's `info` completion. */
-export interface ProtocolErrorRecord {
-  kind: 'protocol-error';
-  /** The node (or service) that replied. */
-  node: string;
-  /** The request's type, e.g. `read`. */
-  request: string;
-  /** msg_id of the request, when the reply named it. */
-  inReplyTo?: number;
-  /** What a valid reply looks like. */
-  expected: string;
-  /** The reply as received. */
-  got: unknown;
-  message: string;
-}
+export type { ProtocolErrorRecord } from '../../checkers/protocol.js';
 
 const MAX_SHOWN = 200;
 

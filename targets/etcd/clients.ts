@@ -12,6 +12,7 @@ import { Etcd3, GRPCInvalidArgumentError, EtcdPermissionDeniedError, type Lease 
 import { finalReadOf } from '../../checkers/common.js';
 import type { Client, ClientOp, Completion } from '../../harness/roles.js';
 import { GatewayError, lockAcquire, lockRelease } from './http.js';
+import { errorMessage } from '../../harness/history/errors.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';
 
@@ -35,14 +36,13 @@ const LOCK_NAME = '/faultline/lock';
 /** A cockatiel policy that runs the call once: no retries, no circuit breaker. */
 const ONCE = { execute: <T>(fn: (ctx: { signal: AbortSignal; attempt: number }) => T): T => fn({ signal: new AbortController().signal, attempt: 0 }) };
 
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** fail for a definite rejection, info for anything that may have been applied. */
 function writeError(err: unknown): Completion {
   // A refused connection (a killed member) means the request was never sent.
-  const neverSent = /ECONNREFUSED|No connection established/.test(message(err));
+  const neverSent = /ECONNREFUSED|No connection established/.test(errorMessage(err));
   const definite = neverSent || err instanceof GRPCInvalidArgumentError || err instanceof EtcdPermissionDeniedError || (err instanceof GatewayError && err.status === 400);
-  return { type: definite ? 'fail' : 'info', error: message(err) };
+  return { type: definite ? 'fail' : 'info', error: errorMessage(err) };
 }
 
 /** Opens clients for a run and owns their connections (one gRPC channel per node, shared). */
@@ -108,7 +108,7 @@ export class EtcdClients {
             const v = await etcd.get(key).serializable(this.serializable).string();
             return { type: 'ok', value: v === null ? null : Number(v) };
           } catch (err) {
-            return { type: 'fail', error: message(err) };
+            return { type: 'fail', error: errorMessage(err) };
           }
         }
         try {
@@ -148,7 +148,7 @@ export class EtcdClients {
             const keys = await this.conn(target).getAll().prefix(SET_PREFIX).serializable(this.serializable).keys();
             return { type: 'ok', value: keys.map((k) => Number(k.slice(SET_PREFIX.length))) };
           } catch (err) {
-            return { type: 'fail', error: message(err) };
+            return { type: 'fail', error: errorMessage(err) };
           }
         }
         return { type: 'fail', error: `set: unknown op ${op.f}` };
@@ -179,7 +179,7 @@ export class EtcdClients {
             id = await lease.grant();
           } catch (err) {
             lease.release();
-            return { type: 'fail', error: `lease grant: ${message(err)}` };
+            return { type: 'fail', error: `lease grant: ${errorMessage(err)}` };
           }
           try {
             const key = await lockAcquire(endpoint, LOCK_NAME, id, o.lockTimeoutMs);
@@ -189,7 +189,7 @@ export class EtcdClients {
           } catch (err) {
             // It may still be granted later: revoking the lease releases whatever the server does.
             await lease.revoke().catch(() => undefined);
-            return err instanceof GatewayError ? { type: 'fail', error: message(err) } : { type: 'info', error: message(err) };
+            return err instanceof GatewayError ? { type: 'fail', error: errorMessage(err) } : { type: 'info', error: errorMessage(err) };
           }
         }
         if (op.f === 'update') {
@@ -199,7 +199,7 @@ export class EtcdClients {
             const v = await etcd.get(COUNTER_KEY).string();
             read = v === null ? null : Number(v);
           } catch (err) {
-            return { type: 'fail', error: `read: ${message(err)}` };
+            return { type: 'fail', error: `read: ${errorMessage(err)}` };
           }
           if (o.holdMs > 0) await new Promise((r) => setTimeout(r, o.holdMs));
           const wrote = (read ?? 0) + 1;
@@ -219,7 +219,7 @@ export class EtcdClients {
             return { type: 'ok', value: { node } };
           } catch (err) {
             await drop();
-            return { type: 'info', error: message(err) };
+            return { type: 'info', error: errorMessage(err) };
           }
         }
         return { type: 'fail', error: `lock: unknown op ${op.f}` };

@@ -5,11 +5,11 @@
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../harness/history/errors.js';
-import type { RunRequest, TargetEntry } from '../../harness/run/target-entry.js';
+import type { RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { MAELSTROM_FLAGS, maelstromPlan } from '../maelstrom/run-target.js';
 import type { MaelstromBody } from '../maelstrom/protocol.js';
-import type { RunPlan } from '../../harness/run/run.js';
-import type { RunDir } from '../../harness/run/store.js';
+import type { RunPlan } from '../../harness/run-contract.js';
+import type { RunDir } from '../../harness/run-contract.js';
 import type { MaelstromCluster } from '../maelstrom/cluster.js';
 import { parseArgs } from './args.js';
 import { BUGS } from './bugs.js';

@@ -12,6 +12,7 @@ import zookeeper from 'node-zookeeper-client';
 import { finalReadOf } from '../../checkers/common.js';
 import type { Client, ClientOp, Completion } from '../../harness/roles.js';
 import { definite, ZkError, ZkSession } from './session.js';
+import { errorMessage } from '../../harness/history/errors.js';
 
 export type ZkReads = 'plain' | 'sync';
 
@@ -31,9 +32,8 @@ const LOCK_PARENT = '/faultline-lock';
 const COUNTER = '/faultline-lock-counter';
 const E = zookeeper.Exception;
 
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 const isCode = (err: unknown, code: number): boolean => err instanceof ZkError && err.code === code;
-const writeError = (err: unknown): Completion => ({ type: definite(err) ? 'fail' : 'info', error: message(err) });
+const writeError = (err: unknown): Completion => ({ type: definite(err) ? 'fail' : 'info', error: errorMessage(err) });
 const num = (b: Buffer | undefined): number | null => (b === undefined || b.length === 0 ? null : Number(b.toString()));
 
 export class ZkClients {
@@ -69,7 +69,7 @@ export class ZkClients {
           return await perform(op, session);
         } catch (err) {
           // Reached only when connecting failed: nothing was sent.
-          return { type: 'fail', error: message(err) };
+          return { type: 'fail', error: errorMessage(err) };
         }
       },
       close,
@@ -95,7 +95,7 @@ export class ZkClients {
         const r = await this.read(s, path);
         return { type: 'ok', value: r === null ? null : num(r.data) };
       } catch (err) {
-        return { type: 'fail', error: message(err) };
+        return { type: 'fail', error: errorMessage(err) };
       }
     }
     if (op.f === 'write') {
@@ -125,7 +125,7 @@ export class ZkClients {
         const r = await s.getData(path);
         cur = { data: r.data, version: r.stat.version };
       } catch (err) {
-        return { type: 'fail', error: isCode(err, E.NO_NODE) ? 'no such key' : message(err) };
+        return { type: 'fail', error: isCode(err, E.NO_NODE) ? 'no such key' : errorMessage(err) };
       }
       if (num(cur.data) !== from) return { type: 'fail', value: op.value, error: 'compare failed' };
       try {
@@ -162,7 +162,7 @@ export class ZkClients {
         const children = await s.getChildren(SET_PARENT).catch((err: unknown) => { if (isCode(err, E.NO_NODE)) return [] as string[]; throw err; });
         return { type: 'ok', value: children.map((c) => Number(c.slice(1))) };
       } catch (err) {
-        return { type: 'fail', error: message(err) };
+        return { type: 'fail', error: errorMessage(err) };
       }
     }
     return { type: 'fail', error: `set: unknown op ${op.f}` };
@@ -200,7 +200,7 @@ export class ZkClients {
           }
         } catch (err) {
           await s.remove(path).catch(() => undefined);
-          return { type: 'info', error: message(err) };
+          return { type: 'info', error: errorMessage(err) };
         }
         mine = path;
         this.holding.set(process, node);
@@ -212,7 +212,7 @@ export class ZkClients {
         try {
           cur = await this.read(s, COUNTER);
         } catch (err) {
-          return { type: 'fail', error: `read: ${message(err)}` };
+          return { type: 'fail', error: `read: ${errorMessage(err)}` };
         }
         const read = cur === null ? null : num(cur.data);
         if (o.holdMs > 0) await new Promise((r) => setTimeout(r, o.holdMs));
@@ -234,7 +234,7 @@ export class ZkClients {
           await s.remove(path);
           return { type: 'ok', value: { node } };
         } catch (err) {
-          return isCode(err, E.NO_NODE) ? { type: 'ok', value: { node, note: 'the lock node was already gone' } } : { type: 'info', error: message(err) };
+          return isCode(err, E.NO_NODE) ? { type: 'ok', value: { node, note: 'the lock node was already gone' } } : { type: 'info', error: errorMessage(err) };
         }
       }
       return { type: 'fail', error: `lock: unknown op ${op.f}` };

@@ -5,9 +5,9 @@
 import { parseFaultNames } from '../../harness/nemesis/build.js';
 import { DELAY_REQUIREMENTS, NAMESPACE_REQUIREMENTS, checkRequirements, command, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { choiceFlag, flagValue, nodeNames, numberFlag, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
-import type { RunPlan } from '../../harness/run/run.js';
-import type { RunDir } from '../../harness/run/store.js';
-import type { RunRequest, TargetEntry } from '../../harness/run/target-entry.js';
+import type { RunPlan } from '../../harness/run-contract.js';
+import type { RunDir } from '../../harness/run-contract.js';
+import type { RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { FAKETIME_LIB } from '../maelstrom/faketime.js';
 import { ZkClients, type ZkReads } from './clients.js';

@@ -9,7 +9,8 @@ import nodePath from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseRunRequest } from '../../../harness/cli/run-command.js';
-import { runTest, type RunOutcome } from '../../../harness/run/run.js';
+import { runTest } from '../../../harness/run/run.js';
+import { type RunOutcome } from '../../../harness/run-contract.js';
 
 const HERE = nodePath.dirname(fileURLToPath(import.meta.url));
 export const LIN_KV_PROXY = nodePath.resolve(HERE, '../../nodes/lin-kv-proxy.mjs');

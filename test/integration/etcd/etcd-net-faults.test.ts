@@ -6,8 +6,9 @@
  * a tbf qdisc) and that each heal removed it, while linearizable reads stay linearizable.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTest, type RunConfig } from '../../../harness/run/run.js';
-import type { RunRequest } from '../../../harness/run/target-entry.js';
+import { runTest } from '../../../harness/run/run.js';
+import { type RunConfig } from '../../../harness/run-contract.js';
+import type { RunRequest } from '../../../harness/run-contract.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { leftovers, missing, pidsOf, removeTempDirs, runIdOf, tempStore } from '../provision/helpers.js';
 import { bandWindows, median, okLatencies, probing, readHistory, type NetProbe } from '../provision/net-probe.js';

@@ -9,8 +9,9 @@ import { nemesis, repeat, sleep } from '../../../harness/generator/index.js';
 import { buildFaults } from '../../../harness/nemesis/build.js';
 import { complete } from '../../../harness/nemesis/grudge.js';
 import { withHealth } from '../../../harness/net/health.js';
-import { runTest, type RunConfig } from '../../../harness/run/run.js';
-import type { RunRequest } from '../../../harness/run/target-entry.js';
+import { runTest } from '../../../harness/run/run.js';
+import { type RunConfig } from '../../../harness/run-contract.js';
+import type { RunRequest } from '../../../harness/run-contract.js';
 import { zookeeperParts } from '../../../targets/zookeeper/index.js';
 import { leftovers, missing, pidsOf, removeTempDirs, runIdOf, tempStore } from '../provision/helpers.js';
 

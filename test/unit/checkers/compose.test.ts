@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compose, composeResults } from '../../../checkers/compose.js';
-import { mergeValid } from '../../../checkers/common.js';
-import type { CheckResult, Checker } from '../../../harness/roles.js';
+import { mergeValid } from '../../../checkers/contract.js';
+import type { CheckResult, Checker } from '../../../checkers/contract.js';
 
 const fixed = (name: string, valid: CheckResult['valid']): Checker => ({ name, check: () => ({ valid, from: name }) });
 

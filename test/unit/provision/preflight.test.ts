@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../harness/history/errors.js';
 import type { MachineProbe } from '../../../harness/provision/preflight.js';
-import type { RunRequest } from '../../../harness/run/target-entry.js';
+import type { RunRequest } from '../../../harness/run-contract.js';
 import { etcdPreflight } from '../../../targets/etcd/index.js';
 import { zookeeperPreflight } from '../../../targets/zookeeper/index.js';
 

@@ -8,7 +8,7 @@ import nodePath from 'node:path';
 import { linearizableChecker } from '../../../checkers/linearizability.js';
 import { checkStats } from '../../../checkers/stats.js';
 import type { Op, Process } from '../../../harness/history/op.js';
-import type { CheckResult } from '../../../harness/roles.js';
+import type { CheckResult } from '../../../checkers/contract.js';
 
 const dirs: string[] = [];
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkSet } from '../../../checkers/set.js';
-import type { RunResults } from '../../../harness/run/run.js';
+import type { RunResults } from '../../../harness/run-contract.js';
 import { REPORTERS, listRuns, writeRunReports, writeStoreIndex } from '../../../reports/index.js';
 import { embedLog } from '../../../reports/run-data.js';
 import { HistoryBuilder, cleanup, staleReadHistory, tempDir, writeRun } from './fixture-run.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compose } from '../../../checkers/compose.js';
 import { Interpreter, limit, phases, type GenLike } from '../../../harness/generator/index.js';
 import type { Op } from '../../../harness/history/op.js';
-import type { CheckResult } from '../../../harness/roles.js';
+import type { CheckResult } from '../../../checkers/contract.js';
 import { getWorkload } from '../../../harness/workloads/index.js';
 import type { MaelstromBody } from '../../../targets/maelstrom/protocol.js';
 import { FakeConn } from './fake-conn.js';

@@ -1,0 +1,153 @@
+/**
+ * The run contract: what a run is made of (config, plan, results) and what `faultline run --target
+ * NAME` needs from a target (its flags, preflight, plan builder). Targets, reports and the controller
+ * all speak these types; the file imports only the other contracts, so none of them reaches into the
+ * controller (`harness/run`, `harness/cli`) to get them.
+ */
+import type { CheckResult } from '../checkers/contract.js';
+import type { GenLike } from './generator/types.js';
+import type { Client, FaultPackage, Nemesis, Target, UnsupportedFault, Workload, WorkloadOptions } from './roles.js';
+
+/** What a requirement may ask about the machine (injected, so preflights are unit-tested). */
+export interface MachineProbe {
+  isRoot(): boolean;
+  /** True when `bin` is an executable on PATH, or an existing absolute path. */
+  hasCommand(bin: string): boolean;
+  hasFile(path: string): boolean;
+}
+
+/** One thing a target, an environment or a fault needs on the machine; `faultline doctor` lists them. */
+export interface Requirement {
+  /** What is missing, as the message names it, e.g. `etcd (Debian package etcd-server)`. */
+  what: string;
+  present(probe: MachineProbe): boolean;
+  /** The command that installs it. */
+  install: string;
+  /** Its version, for `faultline doctor` (when present). */
+  version?(): Promise<string | undefined>;
+}
+
+/** A run's directory in the store and its harness log (created by the controller). */
+export interface RunDir {
+  dir: string;
+  log(message: string): void;
+  writeJson(name: string, value: unknown): void;
+  close(): void;
+}
+
+/** What a run's config says about its faults (`faultline run` flags). */
+export interface RunFaultSettings {
+  seed: number;
+  faultIntervalS: number;
+  /** `--partition-shapes`: the shapes partitions draw from (default all). */
+  partitionShapes?: readonly string[];
+  /** `--node-targets`: the nodes kill, pause and clock faults draw from (defaults: see each family). */
+  nodeTargets?: readonly string[];
+  /** `--clock-offsets`: [min, max] ms of clock bumps and strobes. */
+  clockOffsetsMs?: readonly [number, number];
+  /** `--churn-long-wait`: leader-churn's longest long wait, ms. */
+  churnLongWaitMs?: number;
+}
+
+/** Everything that decides a run; written whole to `test.json` so a run can be replayed. */
+export interface RunConfig extends RunFaultSettings {
+  name: string;
+  store: string;
+  seed: number;
+  timeLimitS: number;
+  /** Client ops per second, all clients together. */
+  rate: number;
+  concurrency: number;
+  /** Seconds of calm after healing, before final reads. */
+  quietS: number;
+  faults: string[];
+  /** Seconds between fault starts. */
+  faultIntervalS: number;
+  /** The rest of the config: target, workload and their options, as the CLI received them. */
+  [more: string]: unknown;
+}
+
+/** The parts a run is made of, built from the config by the caller (CLI or test). */
+export interface RunPlan {
+  target: Target;
+  workload: Workload;
+  workloadOptions: WorkloadOptions;
+  openClient(thread: number, process: number): Promise<Client>;
+  /** Builds the fault packages once the target is up (capabilities may depend on it). */
+  faults(target: Target): { nemesis: Nemesis; generator: GenLike; finalGenerator: GenLike; packages: FaultPackage[]; unsupported: UnsupportedFault[] };
+  /** Model spec for `faultline check` of this run later (written to test.json). */
+  model?: { name: string; options?: Record<string, unknown> };
+  /**
+   * Runs once the target is healthy and before any op (a workload's own setup, e.g. broadcast's
+   * topology). A throw ends the run like a failed setup.
+   */
+  afterSetup?(): Promise<void>;
+  /** Extra results from the target (message counts, crashes), merged into results.json. */
+  extraResults?(): Record<string, unknown>;
+  /**
+   * Verdicts the target itself reached (e.g. a node that broke the wire protocol), merged with the
+   * workload's checkers so they count toward the run's verdict.
+   */
+  targetVerdicts?(): Record<string, CheckResult>;
+}
+
+/** What a plan builder gets besides the run directory. */
+export interface PlanContext {
+  /** `process.hrtime.bigint()` that history times count from; targets align their journals with it. */
+  t0: bigint;
+}
+
+export interface RunOutcome {
+  dir: string;
+  results: RunResults;
+}
+
+export interface RunResults {
+  valid: true | false | 'unknown';
+  checkers: Record<string, CheckResult>;
+  unsupportedFaults: UnsupportedFault[];
+  interrupted?: string;
+  error?: string;
+  ops: number;
+  durationS: number;
+  [more: string]: unknown;
+}
+
+/** The parsed command line of a run: common settings in `config`, target flags in `flags`. */
+export interface RunRequest {
+  /** Everything common to all targets (name, store, seed, time limit, rate, concurrency, faults…). */
+  config: RunConfig;
+  /** The target's own flags, by name without `--`: a string, `true` for a bare flag, or a list when repeated. */
+  flags: ReadonlyMap<string, string | true | string[]>;
+  /** Workload name (`--workload`). */
+  workload: string;
+  /** Node count (`--nodes`). */
+  nodeCount: number;
+}
+
+export interface TargetFlag {
+  /** Flag name without `--`. */
+  name: string;
+  /** `value` takes one value, `list` may repeat (or take a comma list), `bool` takes none. */
+  kind: 'value' | 'list' | 'bool';
+  help: string;
+}
+
+export interface TargetEntry {
+  name: string;
+  /** One line for `faultline run --help`. */
+  summary: string;
+  /** Workloads this target runs, first is the default. */
+  workloads: readonly string[];
+  flags: readonly TargetFlag[];
+  /**
+   * Checks the machine and the flags before anything starts; throws an InputError naming what is
+   * missing and the command that installs it (root, a package, a binary).
+   */
+  preflight?(req: RunRequest): void | Promise<void>;
+  /**
+   * Builds the plan inside the run directory (logs and node files go there); `ctx.t0` is the
+   * instant history times count from.
+   */
+  plan(req: RunRequest, run: RunDir, ctx: PlanContext): Promise<RunPlan> | RunPlan;
+}

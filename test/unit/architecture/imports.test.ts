@@ -1,0 +1,61 @@
+/**
+ * The floors of the house (docs/architecture.md): the shared records import nothing of ours, checkers,
+ * targets and reports never reach the controller (cli, run), checkers reach only the records, and no
+ * file imports itself back through a loop.
+ */
+import { describe, expect, it } from 'vitest';
+import { cycles, importGraph } from './import-graph.js';
+
+const graph = importGraph();
+const edges = [...graph].flatMap(([from, deps]) => deps.map((to) => ({ from, to })));
+const show = (es: { from: string; to: string }[]): string[] => es.map((e) => `${e.from} -> ${e.to}`);
+
+/** The ground floor: the records everyone shares (the Op record, its readers and writers, errors). */
+const RECORDS = /^harness\/history\//;
+/** The generator: pure and seeded, it stands on the records alone. */
+const GENERATOR = /^harness\/generator\//;
+/** The contracts: checker, roles, run. They import only records, the generator's types and each other. */
+const CONTRACTS = /^(checkers\/contract\.ts|harness\/roles\.ts|harness\/run-contract\.ts)$/;
+const GROUND = { test: (f: string): boolean => RECORDS.test(f) || CONTRACTS.test(f) || GENERATOR.test(f) };
+const CONTROLLER = /^harness\/(cli|run)\//;
+
+describe('the import graph', () => {
+  it('reads a plausible tree', () => {
+    expect(graph.size).toBeGreaterThan(150);
+    expect(edges.length).toBeGreaterThan(300);
+  });
+
+  it('has no import loop', () => {
+    expect(cycles(graph)).toEqual([]);
+  });
+
+  it('keeps the shared records on the ground floor: they import nothing of ours but each other', () => {
+    const up = edges.filter((e) => RECORDS.test(e.from) && !RECORDS.test(e.to));
+    expect(show(up)).toEqual([]);
+  });
+
+  it('keeps the generator pure: it imports only itself and the records', () => {
+    const up = edges.filter((e) => GENERATOR.test(e.from) && !GENERATOR.test(e.to) && !RECORDS.test(e.to));
+    expect(show(up)).toEqual([]);
+  });
+
+  it('keeps the contracts just above: they import only records and other contracts', () => {
+    const up = edges.filter((e) => CONTRACTS.test(e.from) && !GROUND.test(e.to));
+    expect(show(up)).toEqual([]);
+  });
+
+  it('keeps checkers, targets and reports away from the controller', () => {
+    const up = edges.filter((e) => /^(checkers|targets|reports)\//.test(e.from) && CONTROLLER.test(e.to));
+    expect(show(up)).toEqual([]);
+  });
+
+  it('keeps checkers standing on their own: they import only checkers and the records', () => {
+    const up = edges.filter((e) => e.from.startsWith('checkers/') && !e.to.startsWith('checkers/') && !GROUND.test(e.to));
+    expect(show(up)).toEqual([]);
+  });
+
+  it('keeps reports off the targets and the controller', () => {
+    const up = edges.filter((e) => e.from.startsWith('reports/') && (e.to.startsWith('targets/') || CONTROLLER.test(e.to)));
+    expect(show(up)).toEqual([]);
+  });
+});
