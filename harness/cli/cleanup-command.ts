@@ -5,7 +5,7 @@
  * `--force`.
  */
 import { InputError } from '../history/errors.js';
-import { cleanupAll } from '../provision/cleanup.js';
+import { cleanupAll } from '../provision/local/cleanup.js';
 import { parseArgs } from './args.js';
 
 export const CLEANUP_HELP = `faultline cleanup [--run ID] [--force] [--json]

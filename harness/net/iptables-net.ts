@@ -1,5 +1,5 @@
 /**
- * Real-network faults inside namespace hosts (ENVIRONMENT.md §2a, §7): partitions and packet loss
+ * Real-network faults inside the hosts of any environment (docs/architecture.md, "Faults"): partitions and packet loss
  * with iptables, latency and jitter with the NFQUEUE delayer, bandwidth with tbf (the kernel has no
  * netem). Each host gets three chains once (FL-PART and FL-LOSS on INPUT, FL-DELAY on OUTPUT); a fault
  * rewrites one chain with one `iptables-restore --noflush` per host, all hosts in parallel, so a
@@ -10,10 +10,8 @@
  * are exactly what a test wants to see.
  */
 import type { Grudge, LatencyDist, NetControl } from '../roles.js';
-import type { LocalHost, LocalNetwork } from '../provision/local.js';
-import { formatSubnet } from '../provision/subnet.js';
-import { stopProcess } from '../provision/local.js';
-import type { RemoteProcess } from '../provision/remote.js';
+import type { HostNetwork } from '../provision/environment.js';
+import type { Remote, RemoteProcess } from '../provision/remote.js';
 import { buildDelayer } from './nfq-build.js';
 import { delayerArgs, lossRules, partitionRules, restoreScript, SETUP_SCRIPT } from './rules.js';
 
@@ -34,9 +32,9 @@ export class IptablesNet implements NetControl {
   /** The current state, for health records and the report. */
   current: { grudge: Grudge; loss: number; latency: LatencyDist | null; bandwidthKbit: number | null } = { grudge: {}, loss: 0, latency: null, bandwidthKbit: null };
 
-  constructor(private readonly net: LocalNetwork, private readonly logDir?: string) {}
+  constructor(private readonly net: HostNetwork, private readonly logDir?: string) {}
 
-  private get hosts(): readonly LocalHost[] {
+  private get hosts(): readonly Remote[] {
     return this.net.hosts;
   }
 
@@ -66,7 +64,7 @@ export class IptablesNet implements NetControl {
   }
 
   async setLoss(probability: number): Promise<void> {
-    const rules = lossRules(probability, this.net.gateway, formatSubnet(this.net.subnet));
+    const rules = lossRules(probability, this.net.controllerAddress, this.net.subnet);
     await this.timed(probability > 0 ? 'loss' : 'stop-loss', () => Promise.all(this.hosts.map((h) =>
       h.execOk(['iptables-restore', '-w', '--noflush'], { input: restoreScript('FL-LOSS', rules) }))));
     this.current.loss = probability;
@@ -87,7 +85,7 @@ export class IptablesNet implements NetControl {
       }));
       // The queue must be bound before packets go to it, or --queue-bypass passes them undelayed.
       await new Promise((r) => setTimeout(r, 50));
-      const rules = [`-d ${this.net.gateway} -j RETURN`, `-o eth0 -d ${formatSubnet(this.net.subnet)} -j NFQUEUE --queue-num ${DELAY_QUEUE} --queue-bypass`];
+      const rules = [`-d ${this.net.controllerAddress} -j RETURN`, `-o eth0 -d ${this.net.subnet} -j NFQUEUE --queue-num ${DELAY_QUEUE} --queue-bypass`];
       await Promise.all(this.hosts.map((h) => h.execOk(['iptables-restore', '-w', '--noflush'], { input: restoreScript('FL-DELAY', rules) })));
     });
     this.current.latency = dist;
@@ -104,7 +102,7 @@ export class IptablesNet implements NetControl {
   private async stopDelayers(): Promise<void> {
     const running = [...this.delayers.values()];
     this.delayers.clear();
-    await Promise.all(running.map((p) => stopProcess(p, 1_000)));
+    await Promise.all(running.map((p) => p.stop(1_000)));
   }
 
   /** Heals everything (never throws); the namespaces' teardown removes the chains themselves. */

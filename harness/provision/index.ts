@@ -1,15 +1,19 @@
-/** Provisioning of test hosts: local network namespaces (docker and ssh come later). */
+/** Provisioning of test hosts: the environment seam, its registry, and the local (namespace) environment. */
+export type { CleanupSummary, Environment, EnvironmentKind, HostNetwork, ProvisionOptions } from './environment.js';
+export { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from './environments.js';
+export { ServerCluster } from './server-cluster.js';
+export type { NodeHealth, ServerClusterOptions, ServerState } from './server-cluster.js';
 export type { ExecOptions, ExecResult } from './exec.js';
 export { haveCommand, run, runOk } from './exec.js';
 export type { Remote, RemoteProcess, SpawnOptions } from './remote.js';
-export type { LocalOptions } from './local.js';
-export { LocalHost, LocalNetwork, provisionLocal, stopProcess } from './local.js';
-export type { CleanupReport } from './cleanup.js';
-export { cleanupAll, namePrefix, removeRun, removeShmOf, splitRule } from './cleanup.js';
-export type { RecordedProcess, RunState } from './state.js';
-export { ownerAlive, readStates, stateDir, StateFile } from './state.js';
-export type { Subnet } from './subnet.js';
-export { formatSubnet, freeSubnet, gatewayIp, hostIp, overlaps, parseSubnet, routedSubnets } from './subnet.js';
+export type { LocalOptions } from './local/network.js';
+export { LocalHost, LocalNetwork, provisionLocal } from './local/network.js';
+export type { CleanupReport } from './local/cleanup.js';
+export { cleanupAll, namePrefix, removeRun, removeShmOf, splitRule } from './local/cleanup.js';
+export type { RecordedProcess, RunState } from './local/state.js';
+export { ownerAlive, readStates, stateDir, StateFile } from './local/state.js';
+export type { Subnet } from './local/subnet.js';
+export { formatSubnet, freeSubnet, gatewayIp, hostIp, overlaps, parseSubnet, routedSubnets } from './local/subnet.js';
 export { isAlive, isSameProcess, processState, startTime, terminate, waitDead } from './process-info.js';
 export type { MachineProbe, Requirement } from './preflight.js';
 export { checkRequirements, command, DELAY_REQUIREMENTS, file, NAMESPACE_REQUIREMENTS, realProbe } from './preflight.js';

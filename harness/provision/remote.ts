@@ -1,7 +1,8 @@
 /**
- * How commands reach a node (DESIGN.md "Roles": Remote): one implementation per environment. The
- * local one runs them inside the node's network namespace; docker and ssh ones would run them in a
- * container or over ssh. Targets and the network control only ever talk to a `Remote`.
+ * How commands reach a node (the `Remote` role): one implementation per environment. The local one
+ * runs them inside the node's network namespace; docker and ssh ones run them in a container or over
+ * ssh. Targets and the network control only ever talk to a `Remote`, and control the processes it
+ * started through the `RemoteProcess` it returned (never by PID: a PID means nothing on another host).
  */
 import type { ExecOptions, ExecResult } from './exec.js';
 
@@ -23,6 +24,10 @@ export interface RemoteProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** True until `exited` resolved. */
   readonly running: boolean;
+  /** Sends a signal (SIGKILL, SIGSTOP, SIGCONT…) through the environment that started it. */
+  signal(sig: NodeJS.Signals): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it exited. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface Remote {

@@ -50,7 +50,7 @@ export function etcdParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluste
   });
   cluster.onTeardown(() => clients.close());
   const plan = storePlan(req, run, nodes, workload, cluster, clients, {
-    name: 'etcd', readConsistency, subnet: cluster.network ? `${cluster.network.runId}` : undefined,
+    name: 'etcd', readConsistency, subnet: flagValue(req, 'subnet'),
   });
   return { plan, cluster, clients };
 }

@@ -12,6 +12,7 @@ import type { RunRequest } from '../../../harness/run-contract.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { leftovers, missing, pidsOf, removeTempDirs, runIdOf, tempStore } from '../provision/helpers.js';
 import { bandWindows, median, okLatencies, probing, readHistory, type NetProbe } from '../provision/net-probe.js';
+import type { LocalNetwork } from '../../../harness/provision/local/network.js';
 
 const skip = missing(['etcd', 'iptables', 'iptables-restore', 'unshare', 'tc', 'gcc']);
 afterAll(removeTempDirs);
@@ -60,7 +61,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces: set, loss, latency, ban
       const build = plan.faults;
       plan.faults = (target) => {
         const f = build(target);
-        return { ...f, nemesis: probing(f.nemesis, () => cluster.network, { before: ['stop-loss'], after: ['start-latency', 'stop-latency', 'stop-loss'] }, probes) };
+        return { ...f, nemesis: probing(f.nemesis, () => cluster.environment as LocalNetwork | undefined, { before: ['stop-loss'], after: ['start-latency', 'stop-latency', 'stop-loss'] }, probes) };
       };
       return plan;
     });
@@ -116,7 +117,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces: set, loss, latency, ban
       const build = plan.faults;
       plan.faults = (target) => {
         const f = build(target);
-        return { ...f, nemesis: probing(f.nemesis, () => cluster.network, { after: ['start-bandwidth', 'stop-bandwidth'] }, probes) };
+        return { ...f, nemesis: probing(f.nemesis, () => cluster.environment as LocalNetwork | undefined, { after: ['start-bandwidth', 'stop-bandwidth'] }, probes) };
       };
       return plan;
     });

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { provisionLocal } from '../../../harness/provision/local.js';
+import { provisionLocal } from '../../../harness/provision/local/network.js';
 import { runTest } from '../../../harness/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { leftovers, missing, pidsOf, removeTempDirs, runIdOf, tempStore } from './helpers.js';
@@ -84,7 +84,7 @@ describe.skipIf(skip !== undefined)(`namespace provisioning and cleanup${skip ? 
   }, 120_000);
 
   it('leaves nothing after a SIGINT in the middle of a run (it heals, tears down and records the interruption)', async () => {
-    const { child, dir, stdout } = await startChild('etcd', 'partition,pause,latency', 60, /members healthy/);
+    const { child, dir, stdout } = await startChild('etcd', 'partition,pause,latency', 60, /servers healthy/);
     await new Promise((r) => setTimeout(r, 3_000)); // let some faults start
     const done = exited(child);
     child.kill('SIGINT');
@@ -95,7 +95,7 @@ describe.skipIf(skip !== undefined)(`namespace provisioning and cleanup${skip ? 
   }, 180_000);
 
   it('after a SIGKILL the run is left behind, and `faultline cleanup` removes all of it', async () => {
-    const { child, dir } = await startChild('zookeeper', 'clock,latency,partition', 60, /servers serving/);
+    const { child, dir } = await startChild('zookeeper', 'clock,latency,partition', 60, /servers healthy/);
     await new Promise((r) => setTimeout(r, 3_000));
     const done = exited(child);
     child.kill('SIGKILL');

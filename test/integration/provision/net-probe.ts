@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import type { Op } from '../../../harness/history/op.js';
-import type { LocalNetwork } from '../../../harness/provision/local.js';
+import type { LocalNetwork } from '../../../harness/provision/local/network.js';
 import type { Nemesis } from '../../../harness/roles.js';
 
 /** One look at every host's fault state. */

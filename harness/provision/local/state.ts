@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { isAlive } from './process-info.js';
+import { isAlive } from '../process-info.js';
 
 /** Where state files live; `FAULTLINE_STATE_DIR` overrides it (tests of the cleanup logic). */
 export function stateDir(): string {

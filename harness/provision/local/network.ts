@@ -10,11 +10,12 @@
 import { spawn as spawnChild } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { InputError } from '../history/errors.js';
-import { removeRun, namePrefix, removeShmOf, type CleanupReport } from './cleanup.js';
-import { haveCommand, run, runOk, type ExecOptions, type ExecResult } from './exec.js';
-import { isAlive, startTime, terminate } from './process-info.js';
-import type { Remote, RemoteProcess, SpawnOptions } from './remote.js';
+import { InputError } from '../../history/errors.js';
+import { removeRun, namePrefix, removeShmOf } from './cleanup.js';
+import { haveCommand, run, runOk, type ExecOptions, type ExecResult } from '../exec.js';
+import { isAlive, startTime, terminate } from '../process-info.js';
+import type { Environment } from '../environment.js';
+import type { Remote, RemoteProcess, SpawnOptions } from '../remote.js';
 import { readStates, ownerAlive, StateFile } from './state.js';
 import { capacity, formatSubnet, freeSubnet, gatewayIp, hostIp, overlaps, parseSubnet, routedSubnets, type Subnet } from './subnet.js';
 
@@ -85,7 +86,16 @@ export class LocalHost implements Remote {
         resolve({ code, signal });
       });
     });
-    return { pid, exited, get running() { return running; } };
+    const proc: RemoteProcess = {
+      pid, exited,
+      get running() { return running; },
+      async signal(sig) { if (running) process.kill(pid, sig); },
+      async stop(graceMs = 2_000) {
+        if (running && isAlive(pid)) await terminate(pid, graceMs);
+        await exited;
+      },
+    };
+    return proc;
   }
 
   async upload(localPath: string, remotePath: string): Promise<void> {
@@ -99,19 +109,28 @@ export class LocalHost implements Remote {
 }
 
 /** The provisioned network: its hosts, and a teardown that removes everything. */
-export class LocalNetwork {
+export class LocalNetwork implements Environment {
+  readonly kind = 'local';
   private torn = false;
 
   constructor(
     readonly runId: string,
-    readonly subnet: Subnet,
+    readonly range: Subnet,
     readonly bridge: string,
     readonly hosts: readonly LocalHost[],
     readonly state: StateFile,
   ) {}
 
   get gateway(): string {
-    return gatewayIp(this.subnet);
+    return gatewayIp(this.range);
+  }
+
+  get controllerAddress(): string {
+    return this.gateway;
+  }
+
+  get subnet(): string {
+    return formatSubnet(this.range);
   }
 
   host(node: string): LocalHost {
@@ -120,11 +139,12 @@ export class LocalNetwork {
     return h;
   }
 
-  /** Kills what still runs in the namespaces, removes them, the bridge and the rule. Idempotent. */
-  async teardown(): Promise<CleanupReport | undefined> {
-    if (this.torn) return undefined;
+  /** Kills what still runs in the namespaces, removes them, the bridge and the rule. Idempotent, never throws. */
+  async teardown(log: (message: string) => void = () => undefined): Promise<void> {
+    if (this.torn) return;
     this.torn = true;
-    return removeRun(this.state.state, this.state.path);
+    const report = await removeRun(this.state.state, this.state.path).catch((e: Error) => { log(`local teardown: ${e.message}`); return undefined; });
+    if (report?.problems.length) log(`local teardown problems: ${report.problems.join('; ')}`);
   }
 }
 
@@ -200,9 +220,3 @@ export async function provisionLocal(opts: LocalOptions): Promise<LocalNetwork> 
   return net;
 }
 
-/** Stops a process started with `spawn`: SIGTERM, SIGKILL after `graceMs`; resolves once it exited. */
-export async function stopProcess(p: RemoteProcess, graceMs = 2_000): Promise<void> {
-  if (!p.running || !isAlive(p.pid)) { await p.exited; return; }
-  await terminate(p.pid, graceMs);
-  await p.exited;
-}

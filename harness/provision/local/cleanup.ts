@@ -4,8 +4,8 @@
  * what it removed, so a cleanup reports exactly what a run had left behind.
  */
 import fs from 'node:fs';
-import { run } from './exec.js';
-import { isAlive, isSameProcess, terminate } from './process-info.js';
+import { run } from '../exec.js';
+import { isAlive, isSameProcess, terminate } from '../process-info.js';
 import { ownerAlive, readStates, type RunState } from './state.js';
 
 /** What a cleanup removed (or failed to), for the report and the tests. */

@@ -1,0 +1,20 @@
+/**
+ * The environments a run can provision its hosts in, by `--env` name. Adding one is a folder under
+ * `harness/provision/` that exports an `EnvironmentKind`, and one line here.
+ */
+import { InputError } from '../history/errors.js';
+import type { EnvironmentKind } from './environment.js';
+import { localEnvironment } from './local/index.js';
+
+export const ENVIRONMENTS: Readonly<Record<string, EnvironmentKind>> = {
+  local: localEnvironment,
+};
+
+export const DEFAULT_ENVIRONMENT = 'local';
+
+/** The environment called `name`, or an InputError listing the ones there are. */
+export function getEnvironment(name: string = DEFAULT_ENVIRONMENT): EnvironmentKind {
+  const env = ENVIRONMENTS[name];
+  if (!env) throw new InputError(`unknown environment "${name}"; the environments are ${Object.keys(ENVIRONMENTS).join(', ')}`);
+  return env;
+}

@@ -1,0 +1,209 @@
+/**
+ * The shared base of every store run as servers on hosts (etcd, ZooKeeper, and the next one): it
+ * provisions the hosts through an environment, sets up the real-network faults on them, and owns
+ * the bookkeeping every such cluster repeats — one process per node, its state (running, killed,
+ * paused), kill/restart/pause/resume as capabilities, exits the run did not ask for, log tails for
+ * error messages, and the teardown order. A store subclasses it with how to configure and launch a
+ * server and how to ask it for its health.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import type { HasPrimaries, Killable, Pausable, Target } from '../roles.js';
+import { IptablesNet } from '../net/iptables-net.js';
+import type { HealthRecord } from '../net/health.js';
+import type { Environment } from './environment.js';
+import { getEnvironment } from './environments.js';
+import type { Remote, RemoteProcess, SpawnOptions } from './remote.js';
+
+export type ServerState = 'running' | 'killed' | 'paused';
+
+export interface ServerClusterOptions {
+  nodes: readonly string[];
+  /** The run directory: each node's files go to `nodes/<node>/`. */
+  dir: string;
+  /** Environment name (`--env`); default `local`. */
+  env?: string;
+  subnet?: string;
+  log?: (message: string) => void;
+}
+
+/** One node's view for health records and waits: up or not, leader or not, and a phrase. */
+export interface NodeHealth {
+  node: string;
+  ok: boolean;
+  leader?: boolean;
+  detail: string;
+}
+
+export abstract class ServerCluster implements Target {
+  abstract readonly name: string;
+  readonly nodes: readonly string[];
+  environment?: Environment;
+  net?: IptablesNet;
+  readonly killable: Killable;
+  readonly pausable: Pausable;
+  readonly primaries: HasPrimaries;
+  protected readonly log: (m: string) => void;
+  private readonly procs = new Map<string, RemoteProcess>();
+  private readonly states = new Map<string, ServerState>();
+  private readonly cleanups: (() => Promise<void>)[] = [];
+
+  constructor(readonly opts: ServerClusterOptions) {
+    this.nodes = opts.nodes;
+    this.log = opts.log ?? ((): void => undefined);
+    this.killable = { kill: (n) => this.kill(n), start: (n) => this.start(n) };
+    this.pausable = { pause: (n) => this.signal(n, 'SIGSTOP', 'paused'), resume: (n) => this.signal(n, 'SIGCONT', 'running') };
+    this.primaries = { primaries: async () => (await this.health()).filter((h) => h.leader).map((h) => h.node) };
+  }
+
+  /** Writes a node's files before its first launch (config, ids); `index` counts from 0. */
+  protected configure?(node: string, index: number): void;
+  /** Starts the node's server through `spawnServer`; `restart` is true after a kill. */
+  protected abstract launch(node: string, restart: boolean): Promise<void>;
+  /** One running node's health, asked of its server. */
+  protected abstract probe(node: string, timeoutMs: number): Promise<NodeHealth>;
+  /** True once the cluster as a whole serves (e.g. every node up and one leader). */
+  protected abstract healthy(health: readonly NodeHealth[]): boolean;
+  /** The server's log file name inside its node directory. */
+  protected abstract readonly logName: string;
+  /** How long setup waits for `healthy`, ms. */
+  protected setupTimeoutMs = 30_000;
+
+  /** The host a node runs on (its `Remote`). */
+  host(node: string): Remote {
+    if (!this.environment) throw new Error(`the ${this.name} cluster is not set up`);
+    return this.environment.host(node);
+  }
+
+  /** A node's address on the test network. */
+  address(node: string): string {
+    return this.host(node).address;
+  }
+
+  nodeDir(node: string): string {
+    return nodePath.join(this.opts.dir, 'nodes', node);
+  }
+
+  state(node: string): ServerState | undefined {
+    return this.states.get(node);
+  }
+
+  async setup(): Promise<void> {
+    const t0 = performance.now();
+    this.environment = await getEnvironment(this.opts.env).provision({ nodes: this.nodes, subnet: this.opts.subnet, log: this.log });
+    this.net = new IptablesNet(this.environment, nodePath.join(this.opts.dir, 'nodes'));
+    await this.net.setup();
+    this.nodes.forEach((node, i) => {
+      fs.mkdirSync(this.nodeDir(node), { recursive: true });
+      this.configure?.(node, i);
+    });
+    await Promise.all(this.nodes.map((n) => this.launch(n, false)));
+    await this.waitHealthy(this.setupTimeoutMs);
+    this.log(`${this.name}: ${this.nodes.length} servers healthy ${(performance.now() - t0).toFixed(0)} ms after setup began`);
+  }
+
+  /** Waits until `healthy` holds, or throws naming each node's state and the end of its log. */
+  async waitHealthy(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const h = await this.health(1_000);
+      if (this.healthy(h)) return;
+      if (Date.now() > deadline) {
+        throw new Error(`${this.name} did not become healthy within ${timeoutMs} ms: ${h.map((x) => `${x.node} ${x.detail}`).join(', ')}\n${this.logTail()}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Starts argv on the node's host and keeps it as the node's server. */
+  protected async spawnServer(node: string, argv: readonly string[], opts: Omit<SpawnOptions, 'logFile' | 'what'> = {}): Promise<RemoteProcess> {
+    const p = await this.host(node).spawn(argv, { ...opts, what: this.name, logFile: nodePath.join(this.nodeDir(node), this.logName) });
+    this.procs.set(node, p);
+    this.states.set(node, 'running');
+    this.log(`${this.name}: started ${node} as pid ${p.pid}`);
+    void p.exited.then((e) => {
+      if (this.procs.get(node) === p && this.states.get(node) !== 'killed') {
+        this.log(`${this.name}: ${node} (pid ${p.pid}) exited on its own: code ${e.code}, signal ${e.signal}`);
+      }
+    });
+    return p;
+  }
+
+  private async kill(node: string): Promise<void> {
+    const p = this.procs.get(node);
+    this.states.set(node, 'killed');
+    if (!p?.running) return;
+    await p.signal('SIGKILL');
+    await p.exited;
+  }
+
+  private async start(node: string): Promise<void> {
+    const p = this.procs.get(node);
+    if (p?.running) {
+      if (this.states.get(node) === 'paused') await this.signal(node, 'SIGCONT', 'running');
+      return;
+    }
+    await this.launch(node, true);
+  }
+
+  private async signal(node: string, sig: NodeJS.Signals, state: ServerState): Promise<void> {
+    const p = this.procs.get(node);
+    if (!p?.running) return; // A killed server cannot be paused; resuming it is the restart's job.
+    await p.signal(sig);
+    this.states.set(node, state);
+  }
+
+  /** Every node's health; killed and paused nodes are reported without asking them. */
+  async health(timeoutMs = 500): Promise<NodeHealth[]> {
+    return Promise.all(this.nodes.map(async (node) => {
+      const st = this.states.get(node);
+      if (st === 'killed' || st === 'paused') return { node, ok: false, detail: `down: ${st}` };
+      try {
+        return await this.probe(node, timeoutMs);
+      } catch (err) {
+        return { node, ok: false, detail: `down: ${(err as Error).message}` };
+      }
+    }));
+  }
+
+  /** Health as a record for nemesis ops. */
+  async healthRecord(): Promise<HealthRecord> {
+    return Object.fromEntries((await this.health()).map((h) => [h.node, h.detail]));
+  }
+
+  /** The server's PID on its host while it runs. */
+  pidOf(node: string): number | undefined {
+    const p = this.procs.get(node);
+    return p?.running ? p.pid : undefined;
+  }
+
+  /** The last lines of every node's log, for an error message. */
+  logTail(lines = 3): string {
+    return this.nodes.map((n) => {
+      try {
+        const text = fs.readFileSync(nodePath.join(this.nodeDir(n), this.logName), 'utf8').trim().split('\n').slice(-lines).join('\n    ');
+        return `  ${n}: ${text}`;
+      } catch {
+        return `  ${n}: (no log)`;
+      }
+    }).join('\n');
+  }
+
+  /** Runs `fn` first at teardown (closing clients before their servers go). */
+  onTeardown(fn: () => Promise<void>): void {
+    this.cleanups.push(fn);
+  }
+
+  /**
+   * The teardown order: the target's own cleanups (clients before their servers), heal the network
+   * (so logs end healthy), stop every server, then remove the hosts. Idempotent; never throws.
+   */
+  async teardown(): Promise<void> {
+    for (const fn of this.cleanups.splice(0)) await fn().catch((e: Error) => this.log(`${this.name} teardown: ${e.message}`));
+    for (const [n, p] of this.procs) if (p.running) this.states.set(n, 'killed');
+    if (this.net) await this.net.healAll(this.log);
+    await Promise.all([...this.procs.values()].map((p) => p.stop(1_000).catch(() => undefined)));
+    this.procs.clear();
+    await this.environment?.teardown(this.log);
+  }
+}
