@@ -16,5 +16,5 @@ export type { Subnet } from './local/subnet.js';
 export { formatSubnet, freeSubnet, gatewayIp, hostIp, overlaps, parseSubnet, routedSubnets } from './local/subnet.js';
 export { isAlive, isSameProcess, processState, startTime, terminate, waitDead } from './process-info.js';
 export type { MachineProbe, Requirement } from './preflight.js';
-export { checkRequirements, command, DELAY_REQUIREMENTS, file, NAMESPACE_REQUIREMENTS, realProbe } from './preflight.js';
-export { choiceFlag, flagValue, namespaceFaults, nodeNames, numberFlag } from './store-plan.js';
+export { checkRequirements, command, DELAY_REQUIREMENTS, file, realProbe } from './preflight.js';
+export { choiceFlag, environmentOf, flagValue, namespaceFaults, nodeNames, numberFlag } from './store-plan.js';

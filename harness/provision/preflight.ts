@@ -42,14 +42,6 @@ export function file(path: string, pkg: string): Requirement {
   return { what: `${path} (Debian package ${pkg})`, present: (p) => p.hasFile(path), install: `apt-get install -y ${pkg} (or ${SETUP})` };
 }
 
-/** What every namespace-based target needs. */
-export const NAMESPACE_REQUIREMENTS: readonly Requirement[] = [
-  command('ip', 'iproute2'),
-  command('unshare', 'util-linux'),
-  command('iptables', 'iptables'),
-  command('iptables-restore', 'iptables'),
-];
-
 /** What the latency fault needs (the NFQUEUE delayer is compiled at setup). */
 export const DELAY_REQUIREMENTS: readonly Requirement[] = [
   command('gcc', 'gcc'),

@@ -4,6 +4,8 @@
  * fault).
  */
 import { InputError } from '../history/errors.js';
+import type { EnvironmentKind } from './environment.js';
+import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from './environments.js';
 import { buildFaults, faultOptionsOf } from '../nemesis/build.js';
 import { withHealth, type HealthProbe } from '../net/health.js';
 import type { RunPlan } from '../run-contract.js';
@@ -50,8 +52,14 @@ export function namespaceFaults(req: RunRequest, net: () => NetControl | undefin
   };
 }
 
-/** Flags every namespace store target takes. */
+/** The environment a store run provisions its hosts in (`--env`, default local). */
+export function environmentOf(req: RunRequest): EnvironmentKind {
+  return getEnvironment(flagValue(req, 'env') ?? DEFAULT_ENVIRONMENT);
+}
+
+/** Flags every store target (servers on hosts) takes. */
 export const STORE_FLAGS: readonly TargetFlag[] = [
+  { name: 'env', kind: 'value', help: `where the hosts come from: ${Object.keys(ENVIRONMENTS).join(', ')} (default ${DEFAULT_ENVIRONMENT}: network namespaces)` },
   { name: 'subnet', kind: 'value', help: 'IPv4 subnet of the namespace bridge (default: first free /24 in 10.91.0.0/16)' },
   { name: 'keys', kind: 'value', help: 'register workload: number of independent keys (default 3)' },
   { name: 'values', kind: 'value', help: 'register workload: values drawn from 0..N-1 (default 5)' },

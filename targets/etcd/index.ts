@@ -1,8 +1,8 @@
 /**
  * The etcd target: `faultline run --target etcd`. Registered in the run command by `etcdTarget`.
  */
-import { DELAY_REQUIREMENTS, NAMESPACE_REQUIREMENTS, checkRequirements, command, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
-import { choiceFlag, flagValue, nodeNames, numberFlag, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
+import { DELAY_REQUIREMENTS, checkRequirements, command, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
+import { choiceFlag, environmentOf, flagValue, nodeNames, numberFlag, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
 import { parseFaultNames } from '../../harness/nemesis/build.js';
 import type { RunPlan } from '../../harness/run-contract.js';
 import type { RunDir } from '../../harness/run-contract.js';
@@ -17,7 +17,7 @@ const CONSISTENCIES: readonly ReadConsistency[] = ['linearizable', 'serializable
 /** What an etcd run needs on this machine, given its flags. */
 export function etcdRequirements(req: RunRequest): Requirement[] {
   const bin = flagValue(req, 'etcd-bin');
-  const reqs: Requirement[] = [...NAMESPACE_REQUIREMENTS];
+  const reqs: Requirement[] = [...environmentOf(req).requirements()];
   reqs.push(bin === undefined ? command('etcd', 'etcd-server') : { what: `the etcd binary ${bin}`, present: (p) => p.hasCommand(bin), install: 'pass an existing executable with --etcd-bin, or apt-get install -y etcd-server' });
   const faults = parseFaultNames(req.config.faults);
   if (faults.includes('latency')) reqs.push(...DELAY_REQUIREMENTS);
@@ -42,7 +42,7 @@ export function etcdParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluste
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, ETCD_WORKLOADS);
   const readConsistency = choiceFlag(req, 'read-consistency', CONSISTENCIES);
-  const cluster = new EtcdCluster({ nodes, dir: run.dir, etcdBin: flagValue(req, 'etcd-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const cluster = new EtcdCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), etcdBin: flagValue(req, 'etcd-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
   const clients = new EtcdClients(nodes, (n) => cluster.endpoint(n), workload.name, {
     readConsistency,
     timeoutMs: numberFlag(req, 'request-timeout-ms', 2_000),

@@ -3,8 +3,8 @@
  * `zookeeperTarget`.
  */
 import { parseFaultNames } from '../../harness/nemesis/build.js';
-import { DELAY_REQUIREMENTS, NAMESPACE_REQUIREMENTS, checkRequirements, command, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
-import { choiceFlag, flagValue, nodeNames, numberFlag, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
+import { DELAY_REQUIREMENTS, checkRequirements, command, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
+import { choiceFlag, environmentOf, flagValue, nodeNames, numberFlag, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
 import type { RunPlan } from '../../harness/run-contract.js';
 import type { RunDir } from '../../harness/run-contract.js';
 import type { RunRequest, TargetEntry } from '../../harness/run-contract.js';
@@ -18,7 +18,7 @@ const READS: readonly ZkReads[] = ['sync', 'plain'];
 
 /** What a ZooKeeper run needs on this machine, given its flags. */
 export function zookeeperRequirements(req: RunRequest): Requirement[] {
-  const reqs: Requirement[] = [...NAMESPACE_REQUIREMENTS, command('java', 'default-jre-headless'), file(ZK_JAR, 'zookeeper'), file(SLF4J_SIMPLE_JAR, 'libslf4j-java')];
+  const reqs: Requirement[] = [...environmentOf(req).requirements(), command('java', 'default-jre-headless'), file(ZK_JAR, 'zookeeper'), file(SLF4J_SIMPLE_JAR, 'libslf4j-java')];
   const faults = parseFaultNames(req.config.faults);
   if (faults.includes('clock')) reqs.push(file(FAKETIME_LIB, 'libfaketime'));
   if (faults.includes('latency')) reqs.push(...DELAY_REQUIREMENTS);
@@ -41,7 +41,7 @@ export function zookeeperParts(req: RunRequest, run: RunDir): { plan: RunPlan; c
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, ZK_WORKLOADS);
   const reads = choiceFlag(req, 'reads', READS);
-  const cluster = new ZkCluster({ nodes, dir: run.dir, subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const cluster = new ZkCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
   const clients = new ZkClients(nodes, (n) => cluster.address(n), workload.name, {
     reads,
     timeoutMs: numberFlag(req, 'request-timeout-ms', 2_000),
