@@ -146,6 +146,11 @@ export interface TargetEntry {
    */
   preflight?(req: RunRequest): void | Promise<void>;
   /**
+   * What this machine needs to run the target (beyond its environment's own needs): binaries, jars,
+   * libraries. Without a request, the defaults — what `faultline doctor` lists.
+   */
+  requirements?(req?: RunRequest): readonly Requirement[];
+  /**
    * Builds the plan inside the run directory (logs and node files go there); `ctx.t0` is the
    * instant history times count from.
    */
