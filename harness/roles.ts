@@ -103,8 +103,19 @@ export interface FaultPackage {
   generator: GenLike;
   /** Ops that heal everything at the end of the run. */
   finalGenerator: GenLike;
-  /** Named bands for the report: which f starts and which stops this fault. */
-  bands: { start: string; stop: string; name: string }[];
+  /** When this fault is in force: the report's bands and the progress line come from these alone. */
+  bands: FaultBand[];
+}
+
+/**
+ * A fault's time in force, as its package declares it: from a nemesis op `start` until the next op
+ * `stop` (a `stop` equal to `start` means the op itself: in force from its invoke to its completion,
+ * as a clock strobe). Stored in test.json, so the report of a run reads the bands its faults declared.
+ */
+export interface FaultBand {
+  name: string;
+  start: string;
+  stop: string;
 }
 
 /** A fault the target cannot take: reported in results, never silently skipped. */

@@ -5,6 +5,7 @@
  * generation time, so the page embeds hundreds of rows per chart instead of every op.
  */
 import type { Op } from '../harness/history/op.js';
+import type { FaultBand } from '../harness/roles.js';
 
 export type Outcome = 'ok' | 'fail' | 'info' | 'pending';
 
@@ -61,20 +62,23 @@ export interface Analysis {
   endS: number;
 }
 
-/** Which nemesis f starts a band of which fault, and which f ends it; unknown `start-x` pairs with `stop-x`. */
-const BAND_RULES: Record<string, { fault: string; stops: string[] }> = {
-  'start-partition': { fault: 'partition', stops: ['stop-partition'] },
-  'start-loss': { fault: 'loss', stops: ['stop-loss'] },
-  'start-latency': { fault: 'latency', stops: ['stop-latency'] },
-  'bump-clock': { fault: 'clock', stops: ['reset-clock'] },
-  kill: { fault: 'kill', stops: ['start'] },
-  pause: { fault: 'pause', stops: ['resume'] },
-};
-
-function ruleOf(f: string): { fault: string; stops: string[] } | undefined {
-  if (Object.prototype.hasOwnProperty.call(BAND_RULES, f)) return BAND_RULES[f];
-  const m = /^start-(.+)$/.exec(f);
-  return m ? { fault: m[1], stops: [`stop-${m[1]}`] } : undefined;
+/**
+ * The band rules of a run: the bands its fault packages declared (stored in test.json), then the
+ * naming convention `start-x`…`stop-x` for nemesis ops no package declared (imported histories).
+ */
+function rulesOf(declared: readonly FaultBand[]): (f: string) => { fault: string; stops: string[]; own: boolean } | undefined {
+  const byStart = new Map<string, { fault: string; stops: string[]; own: boolean }>();
+  for (const b of declared) {
+    const r = byStart.get(b.start);
+    if (r) { if (!r.stops.includes(b.stop)) r.stops.push(b.stop); continue; }
+    byStart.set(b.start, { fault: b.name, stops: [b.stop], own: b.stop === b.start });
+  }
+  return (f) => {
+    const r = byStart.get(f);
+    if (r) return r;
+    const m = /^start-(.+)$/.exec(f);
+    return m ? { fault: m[1], stops: [`stop-${m[1]}`], own: false } : undefined;
+  };
 }
 
 const CLOCK_FS = new Set(['bump-clock', 'strobe-clock', 'reset-clock']);
@@ -135,16 +139,17 @@ function nemesisEvents(history: readonly Op[]): NemesisEvent[] {
 }
 
 /** Bands from nemesis events: a start op opens its fault, the matching stop closes it; open ones run to `endS`. */
-export function bandsOf(events: readonly NemesisEvent[], endS: number): Band[] {
+export function bandsOf(events: readonly NemesisEvent[], endS: number, declared: readonly FaultBand[] = []): Band[] {
   const bands: Band[] = [];
   const open = new Map<string, { start: number; detail: string; stops: string[] }>();
+  const ruleOf = rulesOf(declared);
   for (const e of events) {
-    if (e.f === 'strobe-clock') {
-      // A strobe flips clocks for the duration of its own op.
-      bands.push({ fault: 'clock strobe', start: e.start, end: e.end ?? endS, detail: detailOf(e) });
+    const rule = ruleOf(e.f);
+    if (rule?.own) {
+      // In force for the duration of its own op (a clock strobe flips clocks while it runs).
+      bands.push({ fault: rule.fault, start: e.start, end: e.end ?? endS, detail: detailOf(e) });
       continue;
     }
-    const rule = ruleOf(e.f);
     if (rule) {
       if (!open.has(rule.fault)) open.set(rule.fault, { start: e.start, detail: detailOf(e), stops: rule.stops });
       continue;
@@ -190,13 +195,13 @@ function clockOffsets(events: readonly NemesisEvent[], endS: number): Analysis['
   return rows;
 }
 
-/** Pairs and aggregates a whole history. */
-export function analyze(history: readonly Op[]): Analysis {
+/** Pairs and aggregates a whole history; `bands` are the fault bands the run declared (test.json). */
+export function analyze(history: readonly Op[], bands: readonly FaultBand[] = []): Analysis {
   const { pairs, counts } = pairClientOps(history);
   const nemesis = nemesisEvents(history);
   let endS = 0;
   for (const op of history) endS = Math.max(endS, secs(op.time));
-  return { pairs, counts, nemesis, bands: bandsOf(nemesis, endS), clock: clockOffsets(nemesis, endS), endS };
+  return { pairs, counts, nemesis, bands: bandsOf(nemesis, endS, bands), clock: clockOffsets(nemesis, endS), endS };
 }
 
 /** The q-quantile (0..1) of sorted numbers, nearest rank. */

@@ -22,6 +22,7 @@ import { badge, configSection, flatCheckers, historySection, latencyTableHtml, l
 import { REPORT_CSS } from './styles.js';
 import { runSummary, verdictClass } from './summary.js';
 import { VIEWER_JS } from './viewer-script.js';
+import type { FaultBand } from '../harness/roles.js';
 
 /** Ops embedded for the history table at most (about 60 bytes each). */
 export const MAX_EMBEDDED_OPS = 250_000;
@@ -101,9 +102,17 @@ function compactHistory(history: readonly Op[]): { fs: string[]; types: string[]
   return { fs, types: TYPES, ops };
 }
 
+/** The fault bands a run declared in its test.json (none for an imported history). */
+function declaredBands(test: Record<string, unknown> | undefined): FaultBand[] {
+  const raw = test?.faultBands;
+  if (!Array.isArray(raw)) return [];
+  return raw.filter((b): b is FaultBand => typeof b === 'object' && b !== null &&
+    typeof b.name === 'string' && typeof b.start === 'string' && typeof b.stop === 'string');
+}
+
 /** The whole page for one run. */
 export function renderReport(run: RunData, messages?: MessageCounts): string {
-  const a = analyze(run.history);
+  const a = analyze(run.history, declaredBands(run.test));
   let charts: Chart[] = [];
   const warnings = [...run.warnings];
   try {

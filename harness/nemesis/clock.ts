@@ -101,7 +101,7 @@ export function clockPackage(ctx: FaultContext, options: ClockOptions = {}): Fam
       finalGenerator: nemesis({ f: 'reset-clock', value: 'all' }),
       bands: [
         { name: 'clock', start: 'bump-clock', stop: 'reset-clock' },
-        { name: 'clock strobe', start: 'strobe-clock', stop: 'reset-clock' },
+        { name: 'clock strobe', start: 'strobe-clock', stop: 'strobe-clock' },
       ],
     },
   };

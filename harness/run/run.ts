@@ -5,7 +5,7 @@ import { composeResults, runChecker } from '../../checkers/compose.js';
 import { errorMessage } from '../history/errors.js';
 import { HistoryWriter } from '../history/jsonl-writer.js';
 import type { Op } from '../history/op.js';
-import type { Client, FaultPackage, Nemesis, Target, UnsupportedFault, Workload, WorkloadOptions } from '../roles.js';
+import type { FaultBand, Nemesis, UnsupportedFault } from '../roles.js';
 import type { CheckResult } from '../../checkers/contract.js';
 import { drive } from './driver.js';
 import { Progress } from './progress.js';
@@ -44,12 +44,17 @@ export async function runTest(
   let faultNemesis: Nemesis | undefined;
   try {
     plan = await makePlan(run, { t0 });
-    run.writeJson('test.json', { ...config, model: plan.model, startedAt: new Date().toISOString() });
+    const startedAt = new Date().toISOString();
+    run.writeJson('test.json', { ...config, model: plan.model, startedAt });
     run.log(`setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`);
     await plan.target.setup();
     if (stop.signal.aborted) throw new Error(`interrupted by ${interrupted} during setup`);
     await plan.afterSetup?.();
     const faults = plan.faults(plan.target);
+    const faultBands = faults.packages.flatMap((p) => p.bands);
+    // The bands go with the run, so its report draws exactly the faults it declared.
+    run.writeJson('test.json', { ...config, model: plan.model, startedAt, faultBands });
+    const tracker = bandTracker(faultBands);
     unsupported = faults.unsupported;
     faultNemesis = faults.nemesis;
     for (const u of unsupported) run.log(`fault unsupported: ${u.fault}: ${u.reason}`);
@@ -76,7 +81,7 @@ export async function runTest(
       record(op) {
         history.append(op);
         ops.push(op);
-        if (op.process === 'nemesis') { if (op.type !== 'invoke') trackFault(progress, op); }
+        if (op.process === 'nemesis') tracker(progress.faults, op);
         else if (op.type === 'ok') progress.ok++;
         else if (op.type === 'fail') progress.fail++;
         else if (op.type === 'info') progress.info++;
@@ -131,10 +136,21 @@ export async function runTest(
   return { dir: run.dir, results };
 }
 
-function trackFault(p: Progress, op: Op): void {
-  const m = /^(start|stop)-(.+)$/.exec(op.f);
-  if (m) { if (m[1] === 'start') p.faults.add(m[2]); else p.faults.delete(m[2]); return; }
-  if (op.f === 'kill' || op.f === 'pause') p.faults.add(op.f);
-  if (op.f === 'start') p.faults.delete('kill');
-  if (op.f === 'resume') p.faults.delete('pause');
+/**
+ * Keeps the set of faults in force from the nemesis ops, by the bands the packages declared: a fault
+ * is in force from its start op's completion until its stop op's completion (a band whose stop is its
+ * start is in force while its own op runs).
+ */
+export function bandTracker(bands: readonly FaultBand[]): (active: Set<string>, op: Op) => void {
+  return (active, op) => {
+    for (const b of bands) {
+      if (b.start === b.stop) {
+        if (op.f === b.start) { if (op.type === 'invoke') active.add(b.name); else active.delete(b.name); }
+        continue;
+      }
+      if (op.type === 'invoke') continue;
+      if (op.f === b.start) active.add(b.name);
+      else if (op.f === b.stop) active.delete(b.name);
+    }
+  };
 }

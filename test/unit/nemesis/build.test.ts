@@ -35,6 +35,17 @@ describe('buildFaults', () => {
     await expect(faults.nemesis.teardown()).resolves.toBeUndefined();
   });
 
+  it('declares, per family, bands whose start and stop are fs its own nemesis handles (the report and progress read only these)', () => {
+    const faults = buildFaults(ALL, fakeTarget(), { seed: 1 });
+    for (const p of faults.packages) {
+      expect(p.bands.length, p.name).toBeGreaterThan(0);
+      for (const b of p.bands) {
+        expect(p.nemesis.fs, `${p.name} band ${b.name}`).toContain(b.start);
+        expect(p.nemesis.fs, `${p.name} band ${b.name}`).toContain(b.stop);
+      }
+    }
+  });
+
   it('composes every family in heal order, one nemesis routing each f', () => {
     const faults = buildFaults([...ALL].reverse(), fakeTarget(), { seed: 1 });
     expect(faults.packages.map((p) => p.name)).toEqual(['partition', 'loss', 'latency', 'clock', 'pause', 'kill']);

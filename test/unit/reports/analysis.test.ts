@@ -2,6 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { analyze, latencyPoints, throughput } from '../../../reports/analysis.js';
 import { HistoryBuilder } from './fixture-run.js';
 
+/** The bands the kill, clock and loss packages declare (harness/nemesis). */
+const DECLARED = [
+  { name: 'kill', start: 'kill', stop: 'start' },
+  { name: 'clock', start: 'bump-clock', stop: 'reset-clock' },
+  { name: 'clock strobe', start: 'strobe-clock', stop: 'strobe-clock' },
+  { name: 'loss', start: 'start-loss', stop: 'stop-loss' },
+];
+
 describe('report analysis', () => {
   it('turns nemesis ops into bands per fault: kill until start, strobe for its own op, an unhealed fault to the end', () => {
     const h = new HistoryBuilder()
@@ -12,12 +20,23 @@ describe('report analysis', () => {
       .call('nemesis', 'start-loss', 0.2).ret('nemesis', 'info', { p: 0.2 })     // 8-9
       .call(0, 'read', null).ret(0, 'ok', 1)                                     // 10-11
       .ops;
-    const a = analyze(h);
+    const a = analyze(h, DECLARED);
     const ms = (t: number): number => Math.round(t * 1000);
     expect(a.bands.map((b) => [b.fault, ms(b.start), ms(b.end)])).toEqual([
       ['kill', 0, 5], ['clock strobe', 6, 7], ['loss', 8, 11],
     ]);
     expect(a.bands[2].detail).toMatch(/never healed/);
+  });
+
+  it('draws only what a run declared, and start-x…stop-x for an imported history that declared nothing', () => {
+    const h = new HistoryBuilder()
+      .call('nemesis', 'kill', 'one').ret('nemesis', 'info', ['n1'])
+      .call('nemesis', 'start', 'all').ret('nemesis', 'info', ['n1'])
+      .call('nemesis', 'start-partition', 'halves').ret('nemesis', 'info', {})
+      .call('nemesis', 'stop-partition', null).ret('nemesis', 'info', {})
+      .ops;
+    expect(analyze(h).bands.map((b) => b.fault)).toEqual(['partition']);
+    expect(analyze(h, DECLARED).bands.map((b) => b.fault)).toEqual(['kill', 'partition']);
   });
 
   it('follows each node\'s clock offset through bump and reset completions', () => {
@@ -26,7 +45,7 @@ describe('report analysis', () => {
       .call('nemesis', 'reset-clock', 'all').ret('nemesis', 'info', { offsets: { n0: 0, n1: 0 } })
       .call(0, 'read', null).ret(0, 'ok', 1)
       .ops;
-    const a = analyze(h);
+    const a = analyze(h, DECLARED);
     expect(a.clock.filter((r) => r.node === 'n0').map((r) => r.offsetMs)).toEqual([0, 500, 0, 0]);
     expect(a.bands.map((b) => b.fault)).toEqual(['clock']);
   });
