@@ -28,7 +28,7 @@ export const ROWS: readonly { bug: string; name?: string; nemesis: string; inter
   },
   {
     bug: 'lease-read', nemesis: 'partition,clock', interval: '1.5s',
-    extra: ['--election-ms', '150-1000', '--partition-shapes', 'primaries', '--node-targets', 'primaries', '--clock-offsets', '1s-60s', '--rpc-timeout', '250ms', '--concurrency', '20'],
+    extra: ['--election-ms', '150-1000', '--partition-shapes', 'primaries', '--node-targets', 'primaries', '--clock-offsets', '1s-60s', '--request-timeout', '250ms', '--concurrency', '20'],
     why: 'a clock bumped forward then reset (or back) on the leader leaves a wall-clock lease valid into the future; an isolated old leader then serves stale reads until check-quorum (2 × max election timeout, so a wider range means a longer window). Both faults aimed at the leader (a skewed follower or an isolated unskewed leader shows nothing); short client timeouts and more clients so the isolated leader\'s clients are not all stuck in writes that cannot commit, and issue reads in the window',
   },
   {

@@ -43,14 +43,7 @@ export function parseArgs(argv: string[], valued: readonly string[], flags: read
   return { positionals, options };
 }
 
-/** Parses a duration like `60s`, `500ms`, `2m` or a plain number of seconds, into milliseconds. */
-export function parseDuration(text: string, option: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new InputError(`--${option} "${text}" is not a duration; write e.g. 60s, 500ms or 2m`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
-}
+export { parseDuration } from '../flags.js';
 
 /** Parses a JSON value given on the command line, or takes it as a string when it is not JSON. */
 export function parseValue(text: string): unknown {

@@ -13,6 +13,7 @@ import { verdictWord } from '../../checkers/contract.js';
 import type { RunConfig, RunRequest, RunResults, TargetEntry } from '../run-contract.js';
 import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
 import { parseArgs, parseDuration } from './args.js';
+import { DEPRECATED_FLAGS, rewriteDeprecatedFlags } from '../flags.js';
 
 const COMMON_VALUED = ['target', 'workload', 'nemesis', 'nodes', 'time-limit', 'rate', 'concurrency', 'seed',
   'store', 'name', 'quiet', 'nemesis-interval', 'reporter', 'partition-shapes', 'node-targets', 'clock-offsets', 'churn-long-wait'] as const;
@@ -51,6 +52,9 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
 Targets:
 ${targets}
 
+Durations: 500ms, 2s, 1m, 1h; a bare number means seconds, on every flag.
+Renamed (the old names work until the next release, with a warning): ${DEPRECATED_FLAGS.map((d) => `--${d.name} → --${d.now}`).join(', ')}.
+
 Exit: 0 valid, 1 invalid, 2 unknown (or the run broke off), 254 bad usage or input.`;
 }
 
@@ -88,7 +92,10 @@ function targetOf(argv: readonly string[]): string {
 }
 
 /** Parses the command line into a request for `target`; every mistake is an InputError. */
-export function parseRunRequest(argv: string[]): { target: TargetEntry; req: RunRequest; reporter: string } {
+export function parseRunRequest(
+  given: string[], warn: (message: string) => void = (m) => process.stderr.write(`faultline: ${m}\n`),
+): { target: TargetEntry; req: RunRequest; reporter: string } {
+  const argv = rewriteDeprecatedFlags(given, warn);
   const target = getTarget(targetOf(argv));
   const valued = [...COMMON_VALUED, ...target.flags.filter((f) => f.kind === 'value').map((f) => f.name)];
   const bools = ['help', ...target.flags.filter((f) => f.kind === 'bool').map((f) => f.name)];

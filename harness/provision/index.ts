@@ -17,4 +17,4 @@ export { formatSubnet, freeSubnet, gatewayIp, hostIp, overlaps, parseSubnet, rou
 export { isAlive, isSameProcess, processState, startTime, terminate, waitDead } from './process-info.js';
 export type { MachineProbe, Requirement } from './preflight.js';
 export { checkRequirements, command, DELAY_REQUIREMENTS, file, realProbe } from './preflight.js';
-export { choiceFlag, environmentOf, flagValue, namespaceFaults, nodeNames, numberFlag } from './store-plan.js';
+export { environmentOf, namespaceFaults, nodeNames } from './store-plan.js';

@@ -4,6 +4,7 @@
  * fault).
  */
 import { InputError } from '../history/errors.js';
+import { flagValue, intFlag } from '../flags.js';
 import type { EnvironmentKind } from './environment.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from './environments.js';
 import { buildFaults, faultOptionsOf } from '../nemesis/build.js';
@@ -18,30 +19,6 @@ import type { StoreWorkload, StoreWorkloadOptions } from '../workloads/store-typ
 export function nodeNames(count: number): string[] {
   if (!Number.isInteger(count) || count < 1 || count > 99) throw new InputError(`--nodes must be a whole number from 1 to 99, got ${count}`);
   return Array.from({ length: count }, (_, i) => `n${i + 1}`);
-}
-
-/** A single-valued flag, or undefined when absent. */
-export function flagValue(req: RunRequest, name: string): string | undefined {
-  const v = req.flags.get(name);
-  if (v === undefined) return undefined;
-  if (v === true) throw new InputError(`--${name} needs a value`);
-  return Array.isArray(v) ? v[v.length - 1] : v;
-}
-
-/** A flag that must be one of `choices` (first is the default). */
-export function choiceFlag<T extends string>(req: RunRequest, name: string, choices: readonly T[]): T {
-  const v = flagValue(req, name) ?? choices[0];
-  if (!(choices as readonly string[]).includes(v)) throw new InputError(`--${name} must be one of ${choices.join(', ')}, got "${v}"`);
-  return v as T;
-}
-
-/** A positive number flag, or the default. */
-export function numberFlag(req: RunRequest, name: string, fallback: number): number {
-  const v = flagValue(req, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InputError(`--${name} must be a positive number, got "${v}"`);
-  return n;
 }
 
 /** The run's faults against a namespace cluster: its real network, health recorded around each op. */
@@ -61,9 +38,9 @@ export function environmentOf(req: RunRequest): EnvironmentKind {
 export const STORE_FLAGS: readonly TargetFlag[] = [
   { name: 'env', kind: 'value', help: `where the hosts come from: ${Object.keys(ENVIRONMENTS).join(', ')} (default ${DEFAULT_ENVIRONMENT}: network namespaces)` },
   { name: 'subnet', kind: 'value', help: 'IPv4 subnet of the namespace bridge (default: first free /24 in 10.91.0.0/16)' },
-  { name: 'keys', kind: 'value', help: 'register workload: number of independent keys (default 3)' },
+  { name: 'keys', kind: 'value', help: 'register workload: number of independent keys (default 3; was --key-count on maelstrom)' },
   { name: 'values', kind: 'value', help: 'register workload: values drawn from 0..N-1 (default 5)' },
-  { name: 'request-timeout-ms', kind: 'value', help: 'deadline of one client request (default 2000)' },
+  { name: 'request-timeout', kind: 'value', help: 'deadline of one client request, a duration (default 2s; was --request-timeout-ms)' },
 ];
 
 /** What a namespace cluster offers the plan beyond being a Target. */
@@ -82,7 +59,7 @@ export function storePlan(
     workload,
     workloadOptions: {
       rate: req.config.rate, concurrency: req.config.concurrency, nodes,
-      keyCount: numberFlag(req, 'keys', 3), valueCount: numberFlag(req, 'values', 5),
+      keyCount: intFlag(req, 'keys', 3), valueCount: intFlag(req, 'values', 5),
     } as StoreWorkloadOptions,
     openClient: async (thread, process) => clients.open(thread, process),
     faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m)),

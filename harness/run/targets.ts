@@ -2,10 +2,10 @@
  * Every target `faultline run --target NAME` knows, in one map (as Maelstrom registers its workloads).
  */
 import { InputError } from '../history/errors.js';
-import { maelstromTarget } from '../../targets/maelstrom/run-target.js';
-import { raftTarget } from '../../targets/raft/run-target.js';
-import { etcdTarget } from '../../targets/etcd/index.js';
-import { zookeeperTarget } from '../../targets/zookeeper/index.js';
+import { maelstromTarget } from '../../targets/maelstrom/entry.js';
+import { raftTarget } from '../../targets/raft/entry.js';
+import { etcdTarget } from '../../targets/etcd/entry.js';
+import { zookeeperTarget } from '../../targets/zookeeper/entry.js';
 import type { TargetEntry } from '../run-contract.js';
 
 export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({

@@ -17,7 +17,7 @@ const CI = process.env.CI === 'true';
 const HAVE_FAKETIME = fs.existsSync(FAKETIME_LIB);
 if (!HAVE_CHROMIUM && CI) throw new Error(`${CHROMIUM_MISSING} (CI=true: this test must run)`);
 
-const COMMON = ['--target', 'maelstrom', '--workload', 'lin-kv', '--nodes', '3', '--concurrency', '3', '--quiet', '0.5s', '--rpc-timeout', '1s'];
+const COMMON = ['--target', 'maelstrom', '--workload', 'lin-kv', '--nodes', '3', '--concurrency', '3', '--quiet', '0.5s', '--request-timeout', '1s'];
 
 describe.skipIf(!HAVE_CHROMIUM)(`report.html in Chromium${HAVE_CHROMIUM ? '' : ` (skipped: ${CHROMIUM_MISSING})`}`, () => {
   let store: string;

@@ -36,7 +36,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces${skip ? ` (skipped: ${sk
   it('serializable reads through an isolated leader are stale: not linearizable, the stale read explained', async () => {
     // Isolate the leader every 2 s; its clients keep reading member-local state while the majority
     // elects a new leader and writes on. Many values, so an indeterminate write rarely explains a stale read.
-    const req = request('etcd-serializable', { faults: ['partition'] }, { 'read-consistency': 'serializable', values: '1000', 'request-timeout-ms': '1000' });
+    const req = request('etcd-serializable', { faults: ['partition'] }, { 'read-consistency': 'serializable', values: '1000', 'request-timeout': '1s' });
     const out = await runTest(req.config, (run) => {
       const { plan } = etcdParts(req, run);
       plan.faults = (target) => {

@@ -68,7 +68,7 @@ const CASES: Case[] = [
       expect(partitions(r.history).length).toBeGreaterThan(0);
     },
     wrong: 'lin-kv-local.mjs',
-    wrongFlags: ['--key-count', '8'],
+    wrongFlags: ['--keys', '8'],
     checker: 'linearizable',
     anomaly(expect, res, r) {
       const ops = byIndex(r.history);

@@ -25,7 +25,7 @@ function request(name: string, over: Partial<RunConfig>, flags: Record<string, s
 
 describe.skipIf(skip !== undefined)(`ZooKeeper in namespaces${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('plain reads through an isolated follower are stale: not linearizable, the stale read explained', async () => {
-    const req = request('zk-plain', { faults: ['partition'] }, { reads: 'plain', values: '1000', 'request-timeout-ms': '1000' });
+    const req = request('zk-plain', { faults: ['partition'] }, { reads: 'plain', values: '1000', 'request-timeout': '1s' });
     const out = await runTest(req.config, (run) => {
       const { plan, cluster } = zookeeperParts(req, run);
       plan.faults = (target) => {

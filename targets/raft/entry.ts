@@ -5,8 +5,9 @@
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../harness/history/errors.js';
+import { flagList, flagValue } from '../../harness/flags.js';
 import type { RunRequest, TargetEntry } from '../../harness/run-contract.js';
-import { MAELSTROM_FLAGS, maelstromPlan } from '../maelstrom/run-target.js';
+import { MAELSTROM_FLAGS, maelstromPlan } from '../maelstrom/entry.js';
 import type { MaelstromBody } from '../maelstrom/protocol.js';
 import type { RunPlan } from '../../harness/run-contract.js';
 import type { RunDir } from '../../harness/run-contract.js';
@@ -19,8 +20,7 @@ import { StatusPoller } from './status-poller.js';
 const MAIN = nodePath.join(nodePath.dirname(fileURLToPath(import.meta.url)), 'main.js');
 
 function bugsOf(req: RunRequest): string[] {
-  const v = req.flags.get('bug');
-  const names = (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).flatMap((b) => b.split(',')).map((b) => b.trim()).filter(Boolean);
+  const names = flagList(req, 'bug');
   const unknown = names.filter((b) => !Object.prototype.hasOwnProperty.call(BUGS, b));
   if (unknown.length > 0) throw new InputError(`unknown bug switch ${unknown.join(', ')}; the switches are ${Object.keys(BUGS).join(', ')}`);
   return [...new Set(names)];
@@ -39,8 +39,8 @@ const TUNING: readonly (readonly [string, string])[] = [
 function nodeArgs(req: RunRequest): string[] {
   const out: string[] = [];
   for (const [name] of TUNING) {
-    const v = req.flags.get(name);
-    if (typeof v === 'string') out.push(`--${name}`, v);
+    const v = flagValue(req, name);
+    if (v !== undefined) out.push(`--${name}`, v);
   }
   const parsed = parseArgs(['--data-dir', '.', ...out]);
   if (typeof parsed === 'string') throw new InputError(`raft: ${parsed.replace(/; usage: .*$/, '')}`);

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { InputError } from '../../harness/history/errors.js';
+import { durationFlag, flagList, flagValue, intFlag, parseDuration } from '../../harness/flags.js';
 import { buildFaults, faultOptionsOf } from '../../harness/nemesis/index.js';
 import type { LatencyDist } from '../../harness/roles.js';
 import type { CheckResult } from '../../checkers/contract.js';
@@ -19,17 +20,13 @@ import { describeLatency } from './latency.js';
 export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
   { name: 'bin', kind: 'value', help: 'the node binary (a path, or a command on PATH); required' },
   { name: 'arg', kind: 'list', help: 'an argument for every node (repeat for several)' },
-  { name: 'latency', kind: 'value', help: 'base message latency: 0 | 5ms (constant) | 1-10ms (uniform) | exp:5ms (exponential mean); default 0' },
-  { name: 'key-count', kind: 'value', help: 'independent keys of lin-kv / txn-list-append (default 5)' },
+  { name: 'latency', kind: 'value', help: 'base message latency: 0 | 5ms (constant) | 1-10ms (uniform) | exp:5ms (exponential mean); default 0 (a bare number means seconds)' },
+  { name: 'keys', kind: 'value', help: 'independent keys of lin-kv / txn-list-append (default 5; was --key-count)' },
   { name: 'topology', kind: 'value', help: `broadcast topology: ${TOPOLOGY_KINDS.join(', ')} (default grid)` },
-  { name: 'rpc-timeout', kind: 'value', help: 'how long a client waits for a reply, e.g. 1s (default 1s); no reply = info' },
+  { name: 'request-timeout', kind: 'value', help: 'how long a client waits for a reply, a duration (default 1s); no reply = info (was --rpc-timeout)' },
 ];
 
-const ms = (text: string, flag: string): number => {
-  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
-  if (!m) throw new InputError(`--${flag} "${text}" is not a duration; write e.g. 5ms or 1s`);
-  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
-};
+const ms = parseDuration;
 
 /** Parses `--latency`: `5ms`, `1-10ms` (uniform), `exp:5ms` (exponential with that mean). */
 export function parseLatency(text: string): LatencyDist {
@@ -37,7 +34,7 @@ export function parseLatency(text: string): LatencyDist {
   if (t.startsWith('exp:')) return { kind: 'exponential', meanMs: ms(t.slice(4), 'latency') };
   const range = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(ms|s)?$/.exec(t);
   if (range) {
-    const unit = range[3] ?? 'ms';
+    const unit = range[3] ?? 's';
     const lo = ms(`${range[1]}${unit}`, 'latency');
     const hi = ms(`${range[2]}${unit}`, 'latency');
     if (hi < lo) throw new InputError(`--latency ${text}: the upper bound is below the lower; write e.g. 1-10ms`);
@@ -46,10 +43,6 @@ export function parseLatency(text: string): LatencyDist {
   return { kind: 'constant', ms: ms(t, 'latency') };
 }
 
-const str = (req: RunRequest, name: string): string | undefined => {
-  const v = req.flags.get(name);
-  return typeof v === 'string' ? v : Array.isArray(v) ? v[v.length - 1] : undefined;
-};
 
 /** The node binary as the user named it, checked: it must exist and be executable. */
 export function checkBin(bin: string | undefined): string {
@@ -74,18 +67,13 @@ export function checkBin(bin: string | undefined): string {
 
 function workloadOptions(req: RunRequest, nodes: readonly string[]): MaelstromWorkloadOptions {
   const opts: MaelstromWorkloadOptions = { rate: req.config.rate, concurrency: req.config.concurrency, nodes };
-  const keys = str(req, 'key-count');
-  if (keys !== undefined) {
-    const n = Number(keys);
-    if (!Number.isInteger(n) || n < 1) throw new InputError(`--key-count ${keys} must be a whole number ≥ 1`);
-    opts.keyCount = n;
-  }
-  const topo = str(req, 'topology');
+  if (flagValue(req, 'keys') !== undefined) opts.keyCount = intFlag(req, 'keys', 5);
+  const topo = flagValue(req, 'topology');
   if (topo !== undefined) {
     if (!(TOPOLOGY_KINDS as readonly string[]).includes(topo)) throw new InputError(`--topology ${topo} is not a topology; choose ${TOPOLOGY_KINDS.join(', ')}`);
     opts.topology = topo as TopologyKind;
   }
-  opts.rpcTimeoutMs = ms(str(req, 'rpc-timeout') ?? '1s', 'rpc-timeout');
+  opts.rpcTimeoutMs = durationFlag(req, 'request-timeout', '1s');
   return opts;
 }
 
@@ -98,7 +86,7 @@ export function maelstromPlan(
   extra: Partial<MaelstromClusterOptions> = {},
 ): RunPlan {
   const workload = getWorkload(req.workload);
-  const latencyText = str(req, 'latency');
+  const latencyText = flagValue(req, 'latency');
   const latency = latencyText === undefined ? undefined : parseLatency(latencyText);
   // The workload's options are read once; the cluster's rpc timeout is theirs.
   const base = workloadOptions(req, []);
@@ -152,14 +140,13 @@ export const maelstromTarget: TargetEntry = {
   workloads: Object.keys(WORKLOADS),
   flags: MAELSTROM_FLAGS,
   preflight(req) {
-    checkBin(str(req, 'bin'));
+    checkBin(flagValue(req, 'bin'));
     getWorkload(req.workload);
-    const l = str(req, 'latency');
+    const l = flagValue(req, 'latency');
     if (l !== undefined) parseLatency(l);
     workloadOptions(req, []);
   },
   plan(req, run, ctx) {
-    const args = req.flags.get('arg');
-    return maelstromPlan(req, run, ctx, checkBin(str(req, 'bin')), Array.isArray(args) ? args : typeof args === 'string' ? [args] : []);
+    return maelstromPlan(req, run, ctx, checkBin(flagValue(req, 'bin')), flagList(req, 'arg', { split: false }));
   },
 };

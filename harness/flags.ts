@@ -1,0 +1,114 @@
+/**
+ * Reading flags, the one way: durations with one rule for bare numbers, a target's own flags out of a
+ * run request, and the deprecated names that still work for one release (with a warning).
+ *
+ * The rule for durations: a number with a unit (`500ms`, `2s`, `1m`, `1h`) means what it says; a bare
+ * number means seconds, on every flag — as `--time-limit 60` always has.
+ */
+import { InputError } from './history/errors.js';
+import type { RunRequest } from './run-contract.js';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** Parses a duration (`60s`, `500ms`, `2m`, `1h`, or a bare number of seconds) into milliseconds. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new InputError(`--${flag} "${text}" is not a duration; write e.g. 60s, 500ms or 2m (a bare number means seconds)`);
+  return Number(m[1]) * UNIT_MS[m[2] ?? 's'];
+}
+
+/** A target flag's single value (the last when repeated), or undefined when absent. */
+export function flagValue(req: RunRequest, name: string): string | undefined {
+  const v = req.flags.get(name);
+  if (v === undefined) return undefined;
+  if (v === true) throw new InputError(`--${name} needs a value`);
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+/** A repeatable flag's values: comma lists split and empty entries dropped, unless `split` is false (verbatim arguments). */
+export function flagList(req: RunRequest, name: string, opts: { split?: boolean } = {}): string[] {
+  const v = req.flags.get(name);
+  const raw = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+  if (opts.split === false) return raw;
+  return raw.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+}
+
+/** A flag that must be one of `choices` (the first is the default). */
+export function choiceFlag<T extends string>(req: RunRequest, name: string, choices: readonly T[]): T {
+  const v = flagValue(req, name) ?? choices[0];
+  if (!(choices as readonly string[]).includes(v)) throw new InputError(`--${name} must be one of ${choices.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+/** A positive number flag, or the default. */
+export function numberFlag(req: RunRequest, name: string, fallback: number): number {
+  const v = flagValue(req, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError(`--${name} must be a positive number, got "${v}"`);
+  return n;
+}
+
+/** A whole-number flag ≥ `min`, or the default. */
+export function intFlag(req: RunRequest, name: string, fallback: number, min = 1): number {
+  const v = flagValue(req, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InputError(`--${name} ${v} must be a whole number ≥ ${min}`);
+  return n;
+}
+
+/** A positive duration flag in milliseconds, or the default (given as a duration text, e.g. `2s`). */
+export function durationFlag(req: RunRequest, name: string, fallback: string): number {
+  const ms = parseDuration(flagValue(req, name) ?? fallback, name);
+  if (ms <= 0) throw new InputError(`--${name} must be longer than 0, e.g. ${fallback}`);
+  return ms;
+}
+
+/** A flag name kept for one release: what it is now called and how its value converts. */
+export interface DeprecatedFlag {
+  name: string;
+  now: string;
+  /** The value under the new name (default: unchanged). */
+  convert?(value: string): string;
+}
+
+const bareMs = (v: string): string => v.replace(/^(\d+(?:\.\d+)?)$/, '$1ms');
+
+/** Old flag names that still work, with a warning, until the next release. */
+export const DEPRECATED_FLAGS: readonly DeprecatedFlag[] = [
+  { name: 'key-count', now: 'keys' },
+  { name: 'rpc-timeout', now: 'request-timeout', convert: bareMs },
+  { name: 'request-timeout-ms', now: 'request-timeout', convert: bareMs },
+  { name: 'session-timeout-ms', now: 'session-timeout', convert: bareMs },
+];
+
+/**
+ * Rewrites deprecated flags in `argv` to their names now, and bare-number `--latency` values (which
+ * meant milliseconds before the one rule) to `ms`; each rewrite is announced once through `warn`.
+ */
+export function rewriteDeprecatedFlags(argv: readonly string[], warn: (message: string) => void): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') ? a.slice(2, eq < 0 ? undefined : eq) : undefined;
+    const old = DEPRECATED_FLAGS.find((d) => d.name === name);
+    const value = eq >= 0 ? a.slice(eq + 1) : argv[i + 1];
+    if (old) {
+      const converted = value === undefined ? undefined : (old.convert ?? ((v: string) => v))(value);
+      warn(`--${old.name} is deprecated and goes in the next release; use --${old.now}${converted !== undefined ? ` ${converted}` : ''}`);
+      if (eq >= 0) out.push(`--${old.now}=${converted}`);
+      else { out.push(`--${old.now}`); if (value !== undefined) { out.push(converted!); i++; } }
+      continue;
+    }
+    if (name === 'latency' && value !== undefined && /^\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?$/.test(value) && !/^0+(?:\.0+)?$/.test(value)) {
+      warn(`--latency ${value}: a bare number means seconds now, as on every flag; taken as ${value}ms for this release — write ${value}ms`);
+      if (eq >= 0) out.push(`--latency=${value}ms`);
+      else { out.push('--latency', `${value}ms`); i++; }
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}

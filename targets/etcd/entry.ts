@@ -1,0 +1,72 @@
+/**
+ * The etcd target: `faultline run --target etcd`. Registered in the run command by `etcdTarget`.
+ */
+import { DELAY_REQUIREMENTS, checkRequirements, command, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
+import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
+import { environmentOf, nodeNames, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
+import { parseFaultNames } from '../../harness/nemesis/build.js';
+import type { RunPlan } from '../../harness/run-contract.js';
+import type { RunDir } from '../../harness/run-contract.js';
+import type { RunRequest, TargetEntry } from '../../harness/run-contract.js';
+import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
+import { EtcdClients, type ReadConsistency } from './clients.js';
+import { EtcdCluster } from './cluster.js';
+
+export const ETCD_WORKLOADS = ['register', 'set', 'lock'] as const;
+const CONSISTENCIES: readonly ReadConsistency[] = ['linearizable', 'serializable'];
+
+/** What an etcd run needs on this machine, given its flags. */
+export function etcdRequirements(req: RunRequest): Requirement[] {
+  const bin = flagValue(req, 'etcd-bin');
+  const reqs: Requirement[] = [...environmentOf(req).requirements()];
+  reqs.push(bin === undefined ? command('etcd', 'etcd-server') : { what: `the etcd binary ${bin}`, present: (p) => p.hasCommand(bin), install: 'pass an existing executable with --etcd-bin, or apt-get install -y etcd-server' });
+  const faults = parseFaultNames(req.config.faults);
+  if (faults.includes('latency')) reqs.push(...DELAY_REQUIREMENTS);
+  return reqs;
+}
+
+/** Checks flags and machine; `probe` is injected by tests. */
+export function etcdPreflight(req: RunRequest, probe: MachineProbe = realProbe): void {
+  getStoreWorkload(req.workload, ETCD_WORKLOADS);
+  choiceFlag(req, 'read-consistency', CONSISTENCIES);
+  nodeNames(req.nodeCount);
+  checkRequirements('etcd', etcdRequirements(req), probe);
+}
+
+/** Builds the plan of an etcd run inside `run`. */
+export function etcdPlan(req: RunRequest, run: RunDir): RunPlan {
+  return etcdParts(req, run).plan;
+}
+
+/** The plan with its cluster and clients, for tests and benchmarks that reach inside. */
+export function etcdParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluster: EtcdCluster; clients: EtcdClients } {
+  const nodes = nodeNames(req.nodeCount);
+  const workload = getStoreWorkload(req.workload, ETCD_WORKLOADS);
+  const readConsistency = choiceFlag(req, 'read-consistency', CONSISTENCIES);
+  const cluster = new EtcdCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), etcdBin: flagValue(req, 'etcd-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const clients = new EtcdClients(nodes, (n) => cluster.endpoint(n), workload.name, {
+    readConsistency,
+    timeoutMs: durationFlag(req, 'request-timeout', '2s'),
+    lockTtlS: durationFlag(req, 'lock-ttl', '2s') / 1000,
+  });
+  cluster.onTeardown(() => clients.close());
+  const plan = storePlan(req, run, nodes, workload, cluster, clients, {
+    name: 'etcd', readConsistency, subnet: flagValue(req, 'subnet'),
+  });
+  return { plan, cluster, clients };
+}
+
+export const etcdTarget: TargetEntry = {
+  name: 'etcd',
+  summary: 'etcd 3.4 (Debian etcd-server or --etcd-bin), one member per network namespace; needs root',
+  workloads: ETCD_WORKLOADS,
+  flags: [
+    { name: 'etcd-bin', kind: 'value', help: 'etcd binary to run (default: etcd from PATH, Debian etcd-server 3.4)' },
+    { name: 'read-consistency', kind: 'value', help: 'linearizable (default) or serializable (member-local, may be stale)' },
+    { name: 'lock-ttl', kind: 'value', help: 'lock workload: lease TTL of a holder, a duration (default 2s)' },
+    ...STORE_FLAGS,
+  ],
+  preflight: (req) => etcdPreflight(req),
+  plan: etcdPlan,
+};
+

@@ -1,0 +1,67 @@
+/**
+ * The ZooKeeper target: `faultline run --target zookeeper`. Registered in the run command by
+ * `zookeeperTarget`.
+ */
+import { parseFaultNames } from '../../harness/nemesis/build.js';
+import { DELAY_REQUIREMENTS, checkRequirements, command, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
+import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
+import { environmentOf, nodeNames, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
+import type { RunPlan } from '../../harness/run-contract.js';
+import type { RunDir } from '../../harness/run-contract.js';
+import type { RunRequest, TargetEntry } from '../../harness/run-contract.js';
+import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
+import { FAKETIME_LIB } from '../maelstrom/faketime.js';
+import { ZkClients, type ZkReads } from './clients.js';
+import { SLF4J_SIMPLE_JAR, ZK_JAR, ZkCluster } from './cluster.js';
+
+export const ZK_WORKLOADS = ['register', 'set', 'lock'] as const;
+const READS: readonly ZkReads[] = ['sync', 'plain'];
+
+/** What a ZooKeeper run needs on this machine, given its flags. */
+export function zookeeperRequirements(req: RunRequest): Requirement[] {
+  const reqs: Requirement[] = [...environmentOf(req).requirements(), command('java', 'default-jre-headless'), file(ZK_JAR, 'zookeeper'), file(SLF4J_SIMPLE_JAR, 'libslf4j-java')];
+  const faults = parseFaultNames(req.config.faults);
+  if (faults.includes('clock')) reqs.push(file(FAKETIME_LIB, 'libfaketime'));
+  if (faults.includes('latency')) reqs.push(...DELAY_REQUIREMENTS);
+  return reqs;
+}
+
+export function zookeeperPreflight(req: RunRequest, probe: MachineProbe = realProbe): void {
+  getStoreWorkload(req.workload, ZK_WORKLOADS);
+  choiceFlag(req, 'reads', READS);
+  nodeNames(req.nodeCount);
+  checkRequirements('zookeeper', zookeeperRequirements(req), probe);
+}
+
+export function zookeeperPlan(req: RunRequest, run: RunDir): RunPlan {
+  return zookeeperParts(req, run).plan;
+}
+
+/** The plan with its ensemble and clients, for tests that reach inside. */
+export function zookeeperParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluster: ZkCluster; clients: ZkClients } {
+  const nodes = nodeNames(req.nodeCount);
+  const workload = getStoreWorkload(req.workload, ZK_WORKLOADS);
+  const reads = choiceFlag(req, 'reads', READS);
+  const cluster = new ZkCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const clients = new ZkClients(nodes, (n) => cluster.address(n), workload.name, {
+    reads,
+    timeoutMs: durationFlag(req, 'request-timeout', '2s'),
+    sessionTimeoutMs: durationFlag(req, 'session-timeout', '4s'),
+  });
+  const plan = storePlan(req, run, nodes, workload, cluster, clients, { name: 'zookeeper', reads });
+  return { plan, cluster, clients };
+}
+
+export const zookeeperTarget: TargetEntry = {
+  name: 'zookeeper',
+  summary: 'ZooKeeper 3.8 (Debian zookeeper), one server per network namespace; needs root',
+  workloads: ZK_WORKLOADS,
+  flags: [
+    { name: 'reads', kind: 'value', help: 'sync (default: sync, then read) or plain (the server\'s local copy, may be stale)' },
+    ...STORE_FLAGS,
+    { name: 'session-timeout', kind: 'value', help: 'session timeout a client asks for, a duration; its lock node expires this long after its server goes quiet (default 4s; the server allows 1s–10s; was --session-timeout-ms)' },
+  ],
+  preflight: (req) => zookeeperPreflight(req),
+  plan: zookeeperPlan,
+};
+
