@@ -5,7 +5,8 @@
  * `--force`.
  */
 import { InputError } from '../history/errors.js';
-import { cleanupAll } from '../provision/local/cleanup.js';
+import type { CleanupSummary } from '../provision/environment.js';
+import { ENVIRONMENTS } from '../provision/environments.js';
 import { parseArgs } from './args.js';
 
 export const CLEANUP_HELP = `faultline cleanup [--run ID] [--force] [--json]
@@ -26,20 +27,20 @@ export async function cleanupCommand(argv: string[], out: (s: string) => void): 
   if (runId !== undefined && (typeof runId !== 'string' || !/^[0-9a-f]{6}$/.test(runId))) {
     throw new InputError(`--run needs a run id of 6 hex digits (the name in /run/faultline/<id>.json), got "${String(runId)}"`);
   }
-  const { reports, skipped } = await cleanupAll({ force: args.options.has('force'), runId: runId as string | undefined });
+  const reports: CleanupSummary[] = [];
+  const skipped: { runId: string; owner: number }[] = [];
+  // Every registered environment removes what its runs left (local: namespaces, bridges, rules…).
+  for (const env of Object.values(ENVIRONMENTS)) {
+    const r = await env.cleanup({ force: args.options.has('force'), runId: runId as string | undefined });
+    reports.push(...r.reports);
+    skipped.push(...r.skipped);
+  }
   if (args.options.has('json')) {
     out(JSON.stringify({ reports, skipped }, null, 2));
   } else {
     for (const s of skipped) out(`run ${s.runId}: controller pid ${s.owner} is still running; left alone (use --force to remove it anyway)`);
     for (const r of reports) {
-      const parts = [
-        r.processes.length && `${r.processes.length} process(es)`,
-        r.namespaces.length && `${r.namespaces.length} namespace(s)`,
-        r.bridges.length && `bridge ${r.bridges.join(', ')}`,
-        r.rules && `${r.rules} iptables rule(s)`,
-        r.shmFiles.length && `${r.shmFiles.length} shm file(s)`,
-      ].filter(Boolean);
-      out(`run ${r.runId}: removed ${parts.length ? parts.join(', ') : 'nothing'}`);
+      out(`run ${r.runId}: removed ${r.removed.length ? r.removed.join(', ') : 'nothing'}`);
       for (const p of r.problems) out(`run ${r.runId}: could not remove: ${p}`);
     }
     if (reports.length === 0 && skipped.length === 0) out('nothing to clean up');

@@ -1,77 +1,65 @@
 /**
- * `faultline doctor`: what this machine can run — root, iptables, network namespaces, etcd,
- * ZooKeeper, java, libfaketime, the NFQUEUE delayer's build deps, dockerd, sshd — and, for each thing
- * missing, the command that installs it.
+ * `faultline doctor`: what this machine can run. It asks every registered environment, target and
+ * fault family for its requirements (each declares its own, so a new one shows up here by being
+ * registered) and prints, for each thing missing, the command that installs it.
  */
-import fs from 'node:fs';
-import { run } from '../provision/exec.js';
-import { realProbe, type MachineProbe } from '../provision/preflight.js';
+import { ENVIRONMENTS } from '../provision/environments.js';
+import { FAULT_REQUIREMENTS, realProbe } from '../provision/preflight.js';
+import type { MachineProbe, Requirement } from '../run-contract.js';
+import { TARGETS } from '../run/targets.js';
 import { parseArgs } from './args.js';
 
 export const DOCTOR_HELP = `faultline doctor [--json]
 
-Lists what this machine can run (targets, faults, environments) and how to get what is missing.`;
+Lists what this machine can run (environments, targets, faults), each requirement's version where it
+has one, and how to get what is missing. Exit 0 whatever is missing.`;
 
 export interface DoctorCheck {
+  /** What asks: `environment local`, `target etcd`, `fault latency`. */
+  for: string;
   name: string;
   ok: boolean;
   detail: string;
-  /** What it enables. */
-  for: string;
   install?: string;
 }
 
-const SETUP = 'bash scripts/setup-targets.sh';
-
-/** The checks, with an injectable probe for the file/command parts. */
+/** Every registered environment's, target's and fault family's requirements, checked with `probe`. */
 export async function doctorChecks(probe: MachineProbe = realProbe): Promise<DoctorCheck[]> {
-  const apt = (pkgs: string): string => `apt-get install -y --no-install-recommends ${pkgs} (or ${SETUP})`;
-  const version = async (argv: string[], re: RegExp): Promise<string> => {
-    const r = await run(argv, { timeoutMs: 5_000 }).catch(() => undefined);
-    return re.exec(`${r?.stdout ?? ''}${r?.stderr ?? ''}`)?.[1] ?? 'present';
-  };
+  const groups: [string, readonly Requirement[]][] = [
+    ...Object.values(ENVIRONMENTS).map((e): [string, readonly Requirement[]] => [`environment ${e.name}`, e.requirements()]),
+    ...Object.values(TARGETS).map((t): [string, readonly Requirement[]] => [`target ${t.name}`, t.requirements?.() ?? []]),
+    ...Object.entries(FAULT_REQUIREMENTS).map(([f, r]): [string, readonly Requirement[]] => [`fault ${f}`, r]),
+  ];
   const checks: DoctorCheck[] = [];
-  const add = (c: DoctorCheck): void => { checks.push(c); };
-  const root = probe.isRoot();
-  add({ name: 'root', ok: root, detail: root ? 'running as root' : `running as uid ${process.getuid?.()}`, for: 'namespaces, iptables, etcd/zookeeper targets', install: root ? undefined : 'run faultline as root (sudo)' });
-  const netns = probe.hasCommand('ip') && fs.existsSync('/proc/self/ns/net');
-  add({ name: 'netns', ok: netns, detail: netns ? 'ip netns available' : 'ip (iproute2) missing', for: 'local provisioning', install: netns ? undefined : apt('iproute2') });
-  const ipt = probe.hasCommand('iptables') && probe.hasCommand('iptables-restore');
-  add({ name: 'iptables', ok: ipt, detail: ipt ? await version(['iptables', '--version'], /(v[\d.]+ \([^)]*\))/) : 'missing', for: 'partitions, packet loss', install: ipt ? undefined : apt('iptables') });
-  const tc = probe.hasCommand('tc');
-  add({ name: 'tc', ok: tc, detail: tc ? 'tbf available (the kernel has no netem; latency uses the NFQUEUE delayer)' : 'missing', for: 'bandwidth caps', install: tc ? undefined : apt('iproute2') });
-  const etcd = probe.hasCommand('etcd');
-  add({ name: 'etcd', ok: etcd, detail: etcd ? await version(['etcd', '--version'], /etcd Version: ([\d.]+)/) : 'missing', for: '--target etcd', install: etcd ? undefined : apt('etcd-server etcd-client') });
-  const java = probe.hasCommand('java');
-  add({ name: 'java', ok: java, detail: java ? await version(['java', '-version'], /version "([^"]+)"/) : 'missing', for: '--target zookeeper', install: java ? undefined : apt('default-jre-headless') });
-  const zk = probe.hasFile('/usr/share/java/zookeeper.jar') && probe.hasFile('/usr/share/java/slf4j-simple.jar');
-  add({ name: 'zookeeper', ok: zk, detail: zk ? 'zookeeper.jar and slf4j-simple.jar present' : 'zookeeper.jar or slf4j-simple.jar missing', for: '--target zookeeper', install: zk ? undefined : apt('zookeeper libslf4j-java') });
-  const ft = probe.hasFile('/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1');
-  add({ name: 'libfaketime', ok: ft, detail: ft ? 'present (clock faults for JVM and Node targets; never for Go binaries like etcd)' : 'missing', for: 'clock faults', install: ft ? undefined : apt('faketime libfaketime') });
-  const nfq = probe.hasCommand('gcc') && probe.hasFile('/usr/include/libnetfilter_queue/libnetfilter_queue.h');
-  add({ name: 'gcc + libnetfilter-queue-dev', ok: nfq, detail: nfq ? 'the NFQUEUE delayer can be built' : 'gcc or libnetfilter-queue-dev missing', for: 'latency/jitter faults', install: nfq ? undefined : apt('gcc libc6-dev libnetfilter-queue-dev') });
-  const dockerd = probe.hasCommand('dockerd');
-  const dockerUp = fs.existsSync('/var/run/docker.sock');
-  add({ name: 'dockerd', ok: dockerd, detail: dockerd ? (dockerUp ? 'installed, socket present' : 'installed, not running (start it: setsid dockerd &)') : 'missing', for: 'the docker environment', install: dockerd ? undefined : 'apt-get install -y docker.io' });
-  const sshd = probe.hasCommand('/usr/sbin/sshd');
-  add({ name: 'sshd', ok: sshd, detail: sshd ? 'installed' : 'missing', for: 'the ssh environment', install: sshd ? undefined : 'apt-get install -y openssh-server' });
+  for (const [what, reqs] of groups) {
+    if (reqs.length === 0) checks.push({ for: what, name: 'nothing beyond Node.js', ok: true, detail: `node ${process.version}` });
+    for (const r of reqs) {
+      const ok = r.present(probe);
+      const version = ok && r.version ? await r.version().catch(() => undefined) : undefined;
+      checks.push({ for: what, name: r.what, ok, detail: ok ? (version ?? 'present') : 'missing', install: ok ? undefined : r.install });
+    }
+  }
   return checks;
+}
+
+/** The groups whose every requirement is met, e.g. `target etcd`. */
+export function runnable(checks: readonly DoctorCheck[]): string[] {
+  const groups = [...new Set(checks.map((c) => c.for))];
+  return groups.filter((g) => checks.filter((c) => c.for === g).every((c) => c.ok));
 }
 
 export async function doctorCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const args = parseArgs(argv, [], ['json', 'help'], 'doctor');
   if (args.options.has('help')) { out(DOCTOR_HELP); return 0; }
   const checks = await doctorChecks();
-  if (args.options.has('json')) { out(JSON.stringify(checks, null, 2)); return 0; }
-  const w = Math.max(...checks.map((c) => c.name.length));
+  if (args.options.has('json')) { out(JSON.stringify({ checks, runnable: runnable(checks) }, null, 2)); return 0; }
+  let group = '';
   for (const c of checks) {
-    out(`${c.ok ? 'ok     ' : 'MISSING'} ${c.name.padEnd(w)}  ${c.detail}  [${c.for}]`);
-    if (!c.ok && c.install) out(`        ${' '.repeat(w)}  install: ${c.install}`);
+    if (c.for !== group) { group = c.for; out(group); }
+    out(`  ${c.ok ? 'ok     ' : 'MISSING'} ${c.name}: ${c.detail}`);
+    if (!c.ok && c.install) out(`          install: ${c.install}`);
   }
-  const runnable = [
-    checks.find((c) => c.name === 'root')?.ok && checks.find((c) => c.name === 'iptables')?.ok && checks.find((c) => c.name === 'etcd')?.ok && 'etcd',
-    checks.find((c) => c.name === 'root')?.ok && checks.find((c) => c.name === 'iptables')?.ok && checks.find((c) => c.name === 'java')?.ok && checks.find((c) => c.name === 'zookeeper')?.ok && 'zookeeper',
-  ].filter(Boolean);
-  out(`\nnamespace targets runnable here: ${runnable.length ? runnable.join(', ') : 'none'}`);
+  const ready = runnable(checks);
+  out(`\nready here: ${ready.length ? ready.join(', ') : 'none'}`);
   return 0;
 }

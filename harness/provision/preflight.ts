@@ -7,6 +7,8 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { InputError } from '../history/errors.js';
+import { run } from './exec.js';
+import { FAKETIME_LIB } from './faketime.js';
 import type { MachineProbe, Requirement } from '../run-contract.js';
 
 export type { MachineProbe, Requirement } from '../run-contract.js';
@@ -47,6 +49,26 @@ export const DELAY_REQUIREMENTS: readonly Requirement[] = [
   command('gcc', 'gcc'),
   file('/usr/include/libnetfilter_queue/libnetfilter_queue.h', 'libnetfilter-queue-dev'),
 ];
+
+/** What each fault family needs on the machine beyond its environment and target (on real networks). */
+export const FAULT_REQUIREMENTS: Readonly<Record<string, readonly Requirement[]>> = {
+  latency: DELAY_REQUIREMENTS,
+  bandwidth: [command('tc', 'iproute2')],
+  clock: [file(FAKETIME_LIB, 'libfaketime')],
+};
+
+/** The requirements of the faults named (each once). */
+export function faultRequirements(faults: readonly string[]): Requirement[] {
+  return [...new Set(faults)].flatMap((f) => FAULT_REQUIREMENTS[f] ?? []);
+}
+
+/** A command's version as `pattern` finds it in its output, for `faultline doctor`. */
+export function versionOf(argv: readonly string[], pattern: RegExp): () => Promise<string | undefined> {
+  return async () => {
+    const r = await run(argv, { timeoutMs: 5_000 }).catch(() => undefined);
+    return pattern.exec(`${r?.stdout ?? ''}${r?.stderr ?? ''}`)?.[1];
+  };
+}
 
 /** Throws an InputError for the first unmet requirement (root first: nothing else matters without it). */
 export function checkRequirements(target: string, reqs: readonly Requirement[], probe: MachineProbe = realProbe): void {

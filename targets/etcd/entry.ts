@@ -1,13 +1,11 @@
 /**
  * The etcd target: `faultline run --target etcd`. Registered in the run command by `etcdTarget`.
  */
-import { DELAY_REQUIREMENTS, checkRequirements, command, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
+import { checkRequirements, command, faultRequirements, realProbe, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
 import { environmentOf, nodeNames, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
 import { parseFaultNames } from '../../harness/nemesis/build.js';
-import type { RunPlan } from '../../harness/run-contract.js';
-import type { RunDir } from '../../harness/run-contract.js';
-import type { RunRequest, TargetEntry } from '../../harness/run-contract.js';
+import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { EtcdClients, type ReadConsistency } from './clients.js';
 import { EtcdCluster } from './cluster.js';
@@ -15,14 +13,17 @@ import { EtcdCluster } from './cluster.js';
 export const ETCD_WORKLOADS = ['register', 'set', 'lock'] as const;
 const CONSISTENCIES: readonly ReadConsistency[] = ['linearizable', 'serializable'];
 
-/** What an etcd run needs on this machine, given its flags. */
+/** The etcd binary a run needs (`--etcd-bin`, else etcd on PATH), with its version for doctor. */
+export function etcdBinary(req?: RunRequest): Requirement {
+  const bin = req ? flagValue(req, 'etcd-bin') : undefined;
+  const version = versionOf([bin ?? 'etcd', '--version'], /etcd Version: ([\d.]+)/);
+  if (bin === undefined) return { ...command('etcd', 'etcd-server'), version };
+  return { what: `the etcd binary ${bin}`, present: (p) => p.hasCommand(bin), install: 'pass an existing executable with --etcd-bin, or apt-get install -y etcd-server', version };
+}
+
+/** What an etcd run needs on this machine, given its flags: its environment's needs, etcd, its faults'. */
 export function etcdRequirements(req: RunRequest): Requirement[] {
-  const bin = flagValue(req, 'etcd-bin');
-  const reqs: Requirement[] = [...environmentOf(req).requirements()];
-  reqs.push(bin === undefined ? command('etcd', 'etcd-server') : { what: `the etcd binary ${bin}`, present: (p) => p.hasCommand(bin), install: 'pass an existing executable with --etcd-bin, or apt-get install -y etcd-server' });
-  const faults = parseFaultNames(req.config.faults);
-  if (faults.includes('latency')) reqs.push(...DELAY_REQUIREMENTS);
-  return reqs;
+  return [...environmentOf(req).requirements(), etcdBinary(req), ...faultRequirements(parseFaultNames(req.config.faults))];
 }
 
 /** Checks flags and machine; `probe` is injected by tests. */
@@ -67,6 +68,7 @@ export const etcdTarget: TargetEntry = {
     ...STORE_FLAGS,
   ],
   preflight: (req) => etcdPreflight(req),
+  requirements: (req) => [etcdBinary(req)],
   plan: etcdPlan,
 };
 

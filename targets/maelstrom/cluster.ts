@@ -12,7 +12,7 @@ import nodePath from 'node:path';
 import type { ClockControl, Grudge, HasPrimaries, Killable, LatencyDist, NetControl, Pausable, Target } from '../../harness/roles.js';
 import { ClientConn } from './client-conn.js';
 import { harnessLog, resolveOptions, type MaelstromClusterOptions, type ResolvedOptions } from './cluster-options.js';
-import { detectFaketime, faketimeEnv, writeOffset } from './faketime.js';
+import { detectFaketime, faketimeEnv, writeOffset } from '../../harness/provision/faketime.js';
 import type { JournalView } from './journal.js';
 import { describeLatency } from './latency.js';
 import { Network } from './network.js';

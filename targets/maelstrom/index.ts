@@ -14,7 +14,7 @@ export { LwwKv, type LwwKvOptions } from './lww-kv.js';
 export { applyKv, canonical, parseKvRequest, sameValue, type KvRequest } from './kv-request.js';
 export { MAX_LINE_SHOWN, parseNodeLine, type NodeProtocolError, type ParsedLine } from './wire.js';
 export { MAX_LOGGED_PER_NODE, MAX_PROTOCOL_ERRORS } from './protocol-errors.js';
-export { FAKETIME_LIB, detectFaketime, offsetText } from './faketime.js';
+export { FAKETIME_LIB, detectFaketime, offsetText } from '../../harness/provision/faketime.js';
 export { describeLatency, sampleLatencyMs, validateLatency } from './latency.js';
 export { SeededRng } from './rng.js';
 export { DeliveryQueue } from './delivery-queue.js';

@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
-import { groupPids, isLive, removeShm } from './faketime.js';
+import { groupPids, isLive, removeShm } from '../../harness/provision/faketime.js';
 import { LineSplitter } from './line-splitter.js';
 
 export interface NodeExit {

@@ -16,7 +16,7 @@ import nodePath from 'node:path';
 import type { ClockControl } from '../../harness/roles.js';
 import type { HealthRecord } from '../../harness/net/health.js';
 import { ServerCluster, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
-import { FAKETIME_LIB, faketimeEnv, writeOffset } from '../maelstrom/faketime.js';
+import { FAKETIME_LIB, faketimeEnv, writeOffset } from '../../harness/provision/faketime.js';
 
 export const ZK_JAR = '/usr/share/java/zookeeper.jar';
 export const SLF4J_SIMPLE_JAR = '/usr/share/java/slf4j-simple.jar';

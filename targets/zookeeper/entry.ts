@@ -3,27 +3,29 @@
  * `zookeeperTarget`.
  */
 import { parseFaultNames } from '../../harness/nemesis/build.js';
-import { DELAY_REQUIREMENTS, checkRequirements, command, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
+import { checkRequirements, command, faultRequirements, file, realProbe, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
 import { environmentOf, nodeNames, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
-import type { RunPlan } from '../../harness/run-contract.js';
-import type { RunDir } from '../../harness/run-contract.js';
-import type { RunRequest, TargetEntry } from '../../harness/run-contract.js';
+import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
-import { FAKETIME_LIB } from '../maelstrom/faketime.js';
 import { ZkClients, type ZkReads } from './clients.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, ZkCluster } from './cluster.js';
 
 export const ZK_WORKLOADS = ['register', 'set', 'lock'] as const;
 const READS: readonly ZkReads[] = ['sync', 'plain'];
 
-/** What a ZooKeeper run needs on this machine, given its flags. */
+/** What ZooKeeper itself needs: a JVM, Debian's jar and the slf4j binding. */
+export function zookeeperBinaries(): Requirement[] {
+  return [
+    { ...command('java', 'default-jre-headless'), version: versionOf(['java', '-version'], /version "([^"]+)"/) },
+    { ...file(ZK_JAR, 'zookeeper'), version: versionOf(['dpkg-query', '-W', '-f=${Version}', 'zookeeper'], /^(\S+)/) },
+    file(SLF4J_SIMPLE_JAR, 'libslf4j-java'),
+  ];
+}
+
+/** What a ZooKeeper run needs on this machine, given its flags: its environment's, ZooKeeper's, its faults'. */
 export function zookeeperRequirements(req: RunRequest): Requirement[] {
-  const reqs: Requirement[] = [...environmentOf(req).requirements(), command('java', 'default-jre-headless'), file(ZK_JAR, 'zookeeper'), file(SLF4J_SIMPLE_JAR, 'libslf4j-java')];
-  const faults = parseFaultNames(req.config.faults);
-  if (faults.includes('clock')) reqs.push(file(FAKETIME_LIB, 'libfaketime'));
-  if (faults.includes('latency')) reqs.push(...DELAY_REQUIREMENTS);
-  return reqs;
+  return [...environmentOf(req).requirements(), ...zookeeperBinaries(), ...faultRequirements(parseFaultNames(req.config.faults))];
 }
 
 export function zookeeperPreflight(req: RunRequest, probe: MachineProbe = realProbe): void {
@@ -62,6 +64,7 @@ export const zookeeperTarget: TargetEntry = {
     { name: 'session-timeout', kind: 'value', help: 'session timeout a client asks for, a duration; its lock node expires this long after its server goes quiet (default 4s; the server allows 1s–10s; was --session-timeout-ms)' },
   ],
   preflight: (req) => zookeeperPreflight(req),
+  requirements: () => zookeeperBinaries(),
   plan: zookeeperPlan,
 };
 

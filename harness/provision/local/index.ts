@@ -3,7 +3,7 @@
  * Docker). Its hosts, cleanup by run id from `/run/faultline/<id>.json`, and what it needs installed.
  */
 import type { EnvironmentKind } from '../environment.js';
-import { command } from '../preflight.js';
+import { command, versionOf } from '../preflight.js';
 import { cleanupAll } from './cleanup.js';
 import { provisionLocal } from './network.js';
 
@@ -11,10 +11,11 @@ export const localEnvironment: EnvironmentKind = {
   name: 'local',
   summary: 'network namespaces on a bridge of this machine (root; iproute2, util-linux, iptables)',
   requirements: () => [
+    { what: 'root (network namespaces and iptables)', present: (p) => p.isRoot(), install: 'run faultline as root, e.g. with sudo' },
     command('ip', 'iproute2'),
     command('unshare', 'util-linux'),
     command('iptables', 'iptables'),
-    command('iptables-restore', 'iptables'),
+    { ...command('iptables-restore', 'iptables'), version: versionOf(['iptables', '--version'], /(v[\d.]+ \([^)]*\))/) },
   ],
   provision: (opts) => provisionLocal(opts),
   async cleanup(opts) {
