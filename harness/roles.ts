@@ -1,5 +1,5 @@
 /**
- * The roles of a run (DESIGN.md "Roles"): small interfaces, optional capabilities as separate
+ * The roles of a run (docs/architecture.md, "The floors"): small interfaces, optional capabilities as separate
  * interfaces, so a nemesis asks a target for exactly what it needs and a target that lacks it is
  * reported as unsupported instead of silently skipped.
  */

@@ -28,7 +28,7 @@ Checks a history for linearizability and explains any violation.
 
 Exit: 0 linearizable, 1 not linearizable, 2 unknown, 254 bad usage or input.`;
 
-/** Default model for a format: each format keeps its authors' semantics (DESIGN.md). */
+/** Default model for a format: each format keeps its authors' semantics (docs/architecture.md, "Imported histories"). */
 function defaultSpec(format: HistoryFormat, fs: ReadonlySet<string>, fromRun: ModelSpec | undefined, file: string): ModelSpec {
   if (fromRun) return fromRun;
   if (format === 'porcupine-etcd') return { name: 'cas-register', options: { failedCas: 'compare-failed' } };

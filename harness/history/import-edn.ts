@@ -1,5 +1,5 @@
 /**
- * Imports Jepsen EDN histories with Knossos' conventions (DESIGN.md, "Imported histories keep their
+ * Imports Jepsen EDN histories with Knossos' conventions (docs/architecture.md, "Imported histories keep their
  * authors' semantics"): `:fail` = did not happen, `:info` = indeterminate, `:process :nemesis` ops are
  * kept but are not client ops, and file order is the real-time order.
  *

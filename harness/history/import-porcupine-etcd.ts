@@ -1,6 +1,6 @@
 /**
- * Imports porcupine's Jepsen etcd logs (`test_data/jepsen/etcd_NNN.log`; grammar in
- * corpus/porcupine/README.md §1), keeping porcupine's semantics (DESIGN.md, "Imported histories keep
+ * Imports porcupine's Jepsen etcd logs (`test_data/jepsen/etcd_NNN.log` in porcupine's repository;
+ * the line shapes are listed below), keeping porcupine's semantics (docs/architecture.md, "Imported histories keep
  * their authors' semantics"):
  *
  * - `:fail :cas` stays `fail`: the compare ran and failed. Whether a checker treats that as "did not

@@ -1,6 +1,6 @@
 /**
- * Imports porcupine's key-value histories (`test_data/kv/cNN-{ok,bad}.txt`; corpus/porcupine/README.md
- * §2): one EDN map per line, `{:process N, :type :invoke|:ok, :f :get|:put|:append, :key "k",
+ * Imports porcupine's key-value histories (`test_data/kv/cNN-{ok,bad}.txt` in porcupine's
+ * repository): one EDN map per line, `{:process N, :type :invoke|:ok, :f :get|:put|:append, :key "k",
  * :value "v"|nil}`. The key goes to `Op.key` so checkers can partition by it (P-compositionality).
  *
  * The lines are EDN, so this reuses the EDN reader and the Jepsen op conversion and only adds the

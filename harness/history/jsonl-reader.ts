@@ -1,5 +1,5 @@
 /**
- * Reads Faultline's own `history.jsonl` (DESIGN.md, "Core records"): one JSON op per line.
+ * Reads Faultline's own `history.jsonl` (docs/architecture.md, "Core records"): one JSON op per line.
  *
  * The streaming reader works on raw byte chunks and splits on `\n` itself instead of using
  * `readline`: readline pays for an EventEmitter round-trip and a string concat per line, which is

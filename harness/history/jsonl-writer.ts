@@ -1,5 +1,5 @@
 /**
- * Appends ops to `history.jsonl` as the run goes (DESIGN.md, "Core records": a crash of the controller
+ * Appends ops to `history.jsonl` as the run goes (docs/architecture.md, "Core records": a crash of the controller
  * loses nothing that was recorded).
  *
  * Two kinds of crash are covered separately, because covering both on every op would be too slow:

@@ -1,5 +1,5 @@
 /**
- * The history record of DESIGN.md: one line of `history.jsonl`.
+ * The history record (docs/architecture.md, "Core records"): one line of `history.jsonl`.
  *
  * `type` says what the op means: `invoke` opens it, `ok` says it happened, `fail` says it definitely
  * did not happen, `info` says nobody knows. After an `info` the process id is retired; the worker goes

@@ -1,5 +1,5 @@
 /**
- * Per-node wall-clock skew through libfaketime (see ENVIRONMENT.md, "Exact working libfaketime
+ * Per-node wall-clock skew through libfaketime (docs/architecture.md, "Environments"; the exact working libfaketime
  * recipes"): every node is started with the library preloaded and a per-node offset file that the
  * library re-reads at runtime, so `setClockOffset` is a file write.
  *

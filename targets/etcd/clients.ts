@@ -3,7 +3,7 @@
  * client (gRPC) and etcd's JSON gateway for the lock API. Client thread t talks to node t mod N only,
  * so a test can read through an isolated member.
  *
- * Error mapping (DESIGN.md "Core records"): reads change nothing, so a read that did not succeed is
+ * Error mapping (docs/architecture.md, "Core records"): reads change nothing, so a read that did not succeed is
  * `fail`. A write or cas that timed out or lost its connection may have been applied: `info`. A
  * definite rejection — the cas compare failed, an invalid argument — is `fail`. The etcd3 client's
  * retries are turned off (a retried cas could apply twice, hiding or inventing anomalies).

@@ -1,5 +1,5 @@
 /**
- * Local provisioning: N "hosts" as network namespaces on one Linux bridge (ENVIRONMENT.md §1), each
+ * Local provisioning: N "hosts" as network namespaces on one Linux bridge (docs/architecture.md, "Environments"), each
  * with its own address and, for the processes it runs, its own hostname. Everything is named after a
  * short run id (interface names are ≤ 15 characters) and recorded in a state file before it is
  * created, so `faultline cleanup` can remove what a killed run left.

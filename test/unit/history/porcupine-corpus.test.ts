@@ -78,7 +78,7 @@ if (!present && process.env.CI === 'true') {
       if (entry.keys !== undefined) expect(new Set(ops.map((o) => o.key)).size).toBe(entry.keys);
 
       // The manifest counts `:fail :read :timed-out` as a completion, not as indeterminate; the
-      // importer makes it `info` because the client learned nothing (DESIGN.md, porcupine semantics).
+      // importer makes it `info` because the client learned nothing (docs/architecture.md, porcupine semantics).
       const infos = ops.filter((o) => o.type === 'info').length;
       expect(infos).toBe(entry.indeterminate_ops + (entry.completions['fail read :timed-out'] ?? 0));
     });

@@ -1,7 +1,7 @@
 /**
  * Acceptance: every history of porcupine's corpus (/work/shared/corpus/porcupine, see its README and
  * manifest.json) gets the verdict porcupine's own tests assert. Imported with porcupine's semantics
- * (DESIGN.md, "Imported histories keep their authors' semantics"): etcd logs against a cas-register
+ * (docs/architecture.md, "Imported histories keep their authors' semantics"): etcd logs against a cas-register
  * whose failed cas means "the compare ran and failed", initially absent (null); kv logs against kv
  * with every key initially "". The corpus lives outside the repository: in CI a missing corpus is a
  * failure, locally a skip that says why.

@@ -160,14 +160,14 @@ describe('on worker threads', () => {
 
 /**
  * Discrepancies found by the properties above, pinned as minimal histories. Each failed while the
- * checker disagreed with the semantics of DESIGN.md; kept as regressions.
+ * checker disagreed with the semantics of docs/architecture.md; kept as regressions.
  */
 describe('regressions (once discrepancies with the oracle)', () => {
   const rec = (index: number, process: number, type: Op['type'], f: string, value: unknown, key?: string): Op =>
     ({ index, time: index, process, type, f, value, ...(key === undefined ? {} : { key }) });
 
   // kv, initial absent (null, the default): a get that returns "" for a key nobody wrote. The key was
-  // absent, so the only right answer is null (DESIGN.md: "null read = key absent"). kv.ts accepts ""
+  // absent, so the only right answer is null (docs/architecture.md: a null read means the key is absent). kv.ts accepts ""
   // whenever the state is null (`cur === null && op.output === ''`), so the checker said valid (fixed: strict equality).
   it('kv (initial null): get → "" of a never-written key is not linearizable', () => {
     const h = [rec(0, 0, 'invoke', 'get', null, 'x'), rec(1, 0, 'ok', 'get', '', 'x')];

@@ -4,7 +4,7 @@
  * over every order of the ops that real time allows. Nothing here imports checkers/linearizable, so a
  * bug in the search, in a model or in the pairing shows up as a disagreement with the checker.
  *
- * Semantics (DESIGN.md "Core records"): `ok` happened within [invoke, completion]; `fail` did not
+ * Semantics (docs/architecture.md, "Core records"): `ok` happened within [invoke, completion]; `fail` did not
  * happen, unless the reference says a failure carries information (a cas-register whose failed cas
  * means "the compare ran and the value differed"), in which case it is a definite op that leaves the
  * state unchanged; `info` or a never-completed invoke may take effect at any point after its invoke,

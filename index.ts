@@ -1,0 +1,39 @@
+/**
+ * Faultline's public entry point (`import … from 'faultline'`): what the library offers besides the
+ * CLI. Records and readers of histories, the checkers and their models, the roles and run contract
+ * a target or a test implements, and the run itself. The API issue fills in `run`, `check`,
+ * `defineConfig` and `defineClient` on top of these.
+ */
+// The records everyone shares.
+export type { Op, OpType, Process } from './harness/history/op.js';
+export { HistoryError, InputError, errorMessage } from './harness/history/errors.js';
+export { HISTORY_FORMATS, detectFormat, readHistory, resolveHistory } from './harness/history/formats.js';
+export { HistoryWriter, parseJsonl, readJsonl, parseEdnHistory, parsePorcupineEtcd, parsePorcupineKv } from './harness/history/index.js';
+
+// Checkers: the contract, composition, and each checker.
+export type { CheckContext, CheckResult, Checker, Verdict } from './checkers/contract.js';
+export { mergeValid, verdictRank, verdictWord } from './checkers/contract.js';
+export { compose, composeResults, runChecker } from './checkers/compose.js';
+export { linearizableChecker } from './checkers/linearizability.js';
+export { checkLinearizable, checkLinearizableSync, MODELS, makeModel, guessModel } from './checkers/linearizable/index.js';
+export type { LinearizableResult, Model, ModelSpec } from './checkers/linearizable/index.js';
+export { setChecker, checkSet } from './checkers/set.js';
+export { counterChecker, checkCounter } from './checkers/counter.js';
+export { lockChecker, checkLock } from './checkers/lock.js';
+export { uniqueIdsChecker, checkUniqueIds } from './checkers/unique-ids.js';
+export { broadcastChecker, checkBroadcast } from './checkers/broadcast.js';
+export { statsChecker } from './checkers/stats.js';
+
+// Roles and the run contract, for targets, clients and nemeses of your own.
+export type {
+  Client, ClientOp, Completion, ClockControl, FaultBand, FaultPackage, HasPrimaries, Killable, Nemesis,
+  NetControl, Pausable, Target, UnsupportedFault, Workload, WorkloadOptions,
+} from './harness/roles.js';
+export type { RunConfig, RunPlan, RunRequest, RunResults, TargetEntry, TargetFlag, Requirement } from './harness/run-contract.js';
+export type { Environment, EnvironmentKind, HostNetwork } from './harness/provision/environment.js';
+export type { Remote, RemoteProcess } from './harness/provision/remote.js';
+
+// Running a test.
+export { runTest } from './harness/run/run.js';
+export { TARGETS, getTarget } from './harness/run/targets.js';
+export { ENVIRONMENTS, getEnvironment } from './harness/provision/environments.js';
