@@ -7,11 +7,11 @@ import { InputError } from '../history/errors.js';
 import { flagValue, intFlag } from '../flags.js';
 import type { EnvironmentKind } from './environment.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from './environments.js';
-import { buildFaults, faultOptionsOf } from '../nemesis/build.js';
+import { buildFaults, faultOptionsOf, parseFaultNames } from '../nemesis/build.js';
+import { getStoreWorkload } from '../workloads/store-workloads.js';
+import { checkRequirements, faultRequirements, realProbe } from './preflight.js';
 import { withHealth, type HealthProbe } from '../net/health.js';
-import type { RunPlan } from '../run-contract.js';
-import type { RunRequest, TargetFlag } from '../run-contract.js';
-import type { RunDir } from '../run-contract.js';
+import type { MachineProbe, Requirement, RunDir, RunPlan, RunRequest, TargetFlag } from '../run-contract.js';
 import type { Client, NetControl, Target } from '../roles.js';
 import type { StoreWorkload, StoreWorkloadOptions } from '../workloads/store-types.js';
 
@@ -27,6 +27,23 @@ export function namespaceFaults(req: RunRequest, net: () => NetControl | undefin
     const f = buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), net: net(), log });
     return { ...f, nemesis: withHealth(f.nemesis, health) };
   };
+}
+
+/** What a store run needs on the machine: its environment's needs, the store's own, its faults'. */
+export function storeRequirements(req: RunRequest, own: readonly Requirement[]): Requirement[] {
+  return [...environmentOf(req).requirements(), ...own, ...faultRequirements(parseFaultNames(req.config.faults))];
+}
+
+/**
+ * The checks every store target makes before anything starts: a workload it runs, a node count, and
+ * the machine (root first); `probe` is injected by tests.
+ */
+export function storePreflight(
+  name: string, req: RunRequest, workloads: readonly string[], own: readonly Requirement[], probe: MachineProbe = realProbe,
+): void {
+  getStoreWorkload(req.workload, workloads);
+  nodeNames(req.nodeCount);
+  checkRequirements(name, storeRequirements(req, own), probe);
 }
 
 /** The environment a store run provisions its hosts in (`--env`, default local). */

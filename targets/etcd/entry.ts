@@ -1,10 +1,9 @@
 /**
  * The etcd target: `faultline run --target etcd`. Registered in the run command by `etcdTarget`.
  */
-import { checkRequirements, command, faultRequirements, realProbe, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
+import { command, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
-import { environmentOf, nodeNames, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
-import { parseFaultNames } from '../../harness/nemesis/build.js';
+import { nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { EtcdClients, type ReadConsistency } from './clients.js';
@@ -23,15 +22,13 @@ export function etcdBinary(req?: RunRequest): Requirement {
 
 /** What an etcd run needs on this machine, given its flags: its environment's needs, etcd, its faults'. */
 export function etcdRequirements(req: RunRequest): Requirement[] {
-  return [...environmentOf(req).requirements(), etcdBinary(req), ...faultRequirements(parseFaultNames(req.config.faults))];
+  return storeRequirements(req, [etcdBinary(req)]);
 }
 
 /** Checks flags and machine; `probe` is injected by tests. */
-export function etcdPreflight(req: RunRequest, probe: MachineProbe = realProbe): void {
-  getStoreWorkload(req.workload, ETCD_WORKLOADS);
+export function etcdPreflight(req: RunRequest, probe?: MachineProbe): void {
   choiceFlag(req, 'read-consistency', CONSISTENCIES);
-  nodeNames(req.nodeCount);
-  checkRequirements('etcd', etcdRequirements(req), probe);
+  storePreflight('etcd', req, ETCD_WORKLOADS, [etcdBinary(req)], probe);
 }
 
 /** Builds the plan of an etcd run inside `run`. */

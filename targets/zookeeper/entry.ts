@@ -2,10 +2,9 @@
  * The ZooKeeper target: `faultline run --target zookeeper`. Registered in the run command by
  * `zookeeperTarget`.
  */
-import { parseFaultNames } from '../../harness/nemesis/build.js';
-import { checkRequirements, command, faultRequirements, file, realProbe, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
+import { command, file, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
-import { environmentOf, nodeNames, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
+import { nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { ZkClients, type ZkReads } from './clients.js';
@@ -25,14 +24,12 @@ export function zookeeperBinaries(): Requirement[] {
 
 /** What a ZooKeeper run needs on this machine, given its flags: its environment's, ZooKeeper's, its faults'. */
 export function zookeeperRequirements(req: RunRequest): Requirement[] {
-  return [...environmentOf(req).requirements(), ...zookeeperBinaries(), ...faultRequirements(parseFaultNames(req.config.faults))];
+  return storeRequirements(req, zookeeperBinaries());
 }
 
-export function zookeeperPreflight(req: RunRequest, probe: MachineProbe = realProbe): void {
-  getStoreWorkload(req.workload, ZK_WORKLOADS);
+export function zookeeperPreflight(req: RunRequest, probe?: MachineProbe): void {
   choiceFlag(req, 'reads', READS);
-  nodeNames(req.nodeCount);
-  checkRequirements('zookeeper', zookeeperRequirements(req), probe);
+  storePreflight('zookeeper', req, ZK_WORKLOADS, zookeeperBinaries(), probe);
 }
 
 export function zookeeperPlan(req: RunRequest, run: RunDir): RunPlan {
