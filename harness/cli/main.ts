@@ -17,7 +17,9 @@ Commands:
   doctor                    list what this machine can run and how to install what is missing
   cleanup                   remove what killed runs left (namespaces, iptables rules, processes)
 
-Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad usage or input.`;
+Exit codes: 0 valid (or done), 1 invalid (cleanup: something could not be removed), 2 unknown,
+3 internal error (a bug of ours; please report it), 130 a third Ctrl-C/SIGTERM cut the teardown short,
+254 bad usage or input, or a cluster that never came up (one sentence naming the cause and the fix).`;
 
 const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Promise<number>> = {
   check: checkCommand,

@@ -1,0 +1,51 @@
+/**
+ * `faultline check` as a user runs it (the real CLI in a child process): bad or unusual input ends
+ * in a verdict or in one sentence and exit 254 — never a stack trace or exit 3.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCli, tempStore } from '../run/cli-helpers.js';
+
+const dir = tempStore('check-input');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function check(name: string, text: string, ...args: string[]) {
+  const file = nodePath.join(dir, name);
+  fs.writeFileSync(file, text);
+  return startCli(['check', file, ...args], dir).done;
+}
+
+const noCrash = (r: { stderr: string; code: number | null }) => {
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  expect(r.code).not.toBe(3);
+};
+
+describe('faultline check on unusual input', () => {
+  it('#3: 1N and 1 are one value (Clojure), with explanations on and off', async () => {
+    const edn = '[{:process 0 :type :invoke :f :write :value 1N}\n{:process 0 :type :ok :f :write :value 1N}\n' +
+      '{:process 1 :type :invoke :f :read :value nil}\n{:process 1 :type :ok :f :read :value 1}]\n';
+    for (const extra of [[], ['--no-explain']]) {
+      const r = await check('bign.edn', edn, ...extra);
+      noCrash(r);
+      expect(r.code).toBe(0);
+    }
+  });
+
+  it('#3: a value beyond 2^53 never crashes the explanation of a failure', async () => {
+    const edn = '[{:process 0 :type :invoke :f :write :value 9007199254740993N}\n{:process 0 :type :ok :f :write :value 9007199254740993N}\n' +
+      '{:process 1 :type :invoke :f :read :value nil}\n{:process 1 :type :ok :f :read :value 9007199254740995}]\n';
+    const r = await check('bigger.edn', edn);
+    noCrash(r);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('9007199254740995');
+  });
+
+  it('#5: 200,000 nested "[" is one sentence and exit 254, not a stack overflow', async () => {
+    const r = await check('deep.edn', '['.repeat(200_000));
+    noCrash(r);
+    expect(r.code).toBe(254);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/nested more than \d+ levels/);
+  });
+});
