@@ -25,27 +25,48 @@ export async function* readJsonl(path: string, options: ReadJsonlOptions = {}): 
   const handle = await fs.promises.open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(chunkSize);
+    // The unfinished line, as the pieces read so far: joined once when its newline arrives, so a
+    // line spanning n chunks costs O(n) and not O(n²) (re-joining it on every chunk was quadratic).
+    let pieces: Buffer[] = [];
     let carry: Buffer | null = null;
     let line = 0;
     let position = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buf, 0, chunkSize, null);
       if (bytesRead === 0) break;
-      const data: Buffer = carry ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      const chunk = buf.subarray(0, bytesRead);
       let start = 0;
-      let nl: number;
-      while ((nl = data.indexOf(0x0a, start)) !== -1) {
+      let nl = chunk.indexOf(0x0a);
+      if (nl === -1) {
+        // Copy: `buf` is reused by the next read, and a view into it would be overwritten.
+        pieces.push(Buffer.from(chunk));
+        continue;
+      }
+      if (pieces.length > 0) {
+        pieces.push(chunk.subarray(0, nl));
+        const whole = Buffer.concat(pieces);
+        pieces = [];
         line++;
-        const op = parseLine(path, line, lineText(data, start, nl, line), position, false);
+        const op = parseLine(path, line, lineText(whole, 0, whole.length, line), position, false);
+        start = nl + 1;
+        if (op !== null) {
+          position++;
+          yield op;
+        }
+        nl = chunk.indexOf(0x0a, start);
+      }
+      for (; nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+        line++;
+        const op = parseLine(path, line, lineText(chunk, start, nl, line), position, false);
         start = nl + 1;
         if (op !== null) {
           position++;
           yield op;
         }
       }
-      // Copy: `buf` is reused by the next read, and a view into it would be overwritten.
-      carry = start < data.length ? Buffer.from(data.subarray(start)) : null;
+      if (start < chunk.length) pieces.push(Buffer.from(chunk.subarray(start)));
     }
+    if (pieces.length > 0) carry = Buffer.concat(pieces);
     if (carry !== null) {
       line++;
       const op = parseLine(path, line, lineText(carry, 0, carry.length, line), position, true);
