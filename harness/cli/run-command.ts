@@ -130,7 +130,9 @@ export function parseRunRequest(argv: string[]): { target: TargetEntry; req: Run
     workload,
     nodes: nodeCount,
   };
-  if (!/^[A-Za-z0-9._-]+$/.test(config.name)) throw new InputError(`--name ${config.name} may hold only letters, digits, '.', '_' and '-'`);
+  if (!/^[A-Za-z0-9._-]+$/.test(config.name) || config.name === '.' || config.name === '..') {
+    throw new InputError(`--name ${config.name} must be a directory name inside the store: letters, digits, '.', '_' and '-', and not "." or ".."`);
+  }
   if (config.faultIntervalS <= 0) throw new InputError('--nemesis-interval must be longer than 0 s');
   const list = (v: string | undefined): string[] | undefined => v?.split(',').map((x) => x.trim()).filter(Boolean);
   const shapes = list(o('partition-shapes'));

@@ -1,6 +1,7 @@
 import { any, clients, createRng, nemesis as onNemesis, ownRng, phases, sleep, timeLimit } from '../generator/index.js';
 import type { GenLike } from '../generator/index.js';
 import type { RunFaultSettings } from '../nemesis/build.js';
+import { InputError } from '../history/errors.js';
 import { HistoryWriter } from '../history/jsonl-writer.js';
 import type { Op } from '../history/op.js';
 import type { CheckResult, Client, FaultPackage, Nemesis, Target, UnsupportedFault, Workload, WorkloadOptions } from '../roles.js';
@@ -105,8 +106,20 @@ export async function runTest(
   let error: string | undefined;
   let unsupported: UnsupportedFault[] = [];
   let faultNemesis: Nemesis | undefined;
+  let started = false;
   try {
     plan = await makePlan(run, { t0 });
+    // Every check that can be made before starting is made before starting: the faults are built
+    // once here only to validate them (they are built for real once the target is up, when its
+    // capabilities are known), so a bad combination never costs a cluster.
+    try {
+      plan.faults(plan.target);
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+    }
+    if (stop.signal.aborted) throw new InputError(`interrupted by ${interrupted} before the run started; nothing was started`);
+    started = true;
+    run.publish?.();
     run.writeJson('test.json', { ...config, model: plan.model, startedAt: new Date().toISOString() });
     run.log(`setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`);
     await plan.target.setup();
@@ -146,18 +159,28 @@ export async function runTest(
       },
     });
   } catch (err) {
+    if (!started) {
+      // A run that never started leaves nothing: no run directory, no `latest`, no index entry.
+      history.close();
+      signals.dispose();
+      run.discard?.();
+      throw err;
+    }
     error = (err as Error).message;
     run.log(`run failed: ${(err as Error).stack ?? error}`);
   } finally {
     progress.stop();
     // Heal before stopping the cluster, so the nodes' logs end healthy; both must never throw.
+    // (A run that never started was discarded above and has nothing to tear down.)
     if (faultNemesis) await faultNemesis.teardown().catch((e: Error) => run.log(`nemesis teardown: ${e.message}`));
-    if (plan) {
+    if (plan && started) {
       run.log('tearing down');
       await plan.target.teardown().catch((e: Error) => run.log(`target teardown: ${e.message}`));
     }
-    history.close();
-    signals.dispose();
+    if (started) {
+      history.close();
+      signals.dispose();
+    }
   }
 
   const checkers: Record<string, CheckResult> = {};
