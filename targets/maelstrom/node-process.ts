@@ -8,6 +8,7 @@
  * the wrapper alone would leave the program running, answering, or orphaned after teardown. The group
  * holds only this child and its descendants, so nothing else is ever signalled.
  */
+import { unwatchGroup, watchGroup } from './watchdog.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import { groupPids, isLive, removeShm } from './faketime.js';
@@ -124,6 +125,8 @@ export class NodeProcess {
         this.state = 'running';
         this.pid = child.pid;
         this.seenPids.add(child.pid!);
+        // A node group outlives a SIGKILLed controller (paused nodes never exit): the watchdog ends it.
+        watchGroup(child.pid!);
         this.exited = exited;
         this.marker(`started: ${[bin, ...args].join(' ')} (pid ${child.pid})`);
         resolve();
@@ -264,6 +267,7 @@ export class NodeProcess {
     } catch {
       // No group left.
     }
+    unwatchGroup(pid);
     this.state = 'stopped';
     this.child = undefined;
     this.pending = '';
