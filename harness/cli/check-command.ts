@@ -53,6 +53,18 @@ function modelOfRun(path: string): ModelSpec | undefined {
   }
 }
 
+/** "9 ops", and why fewer are checked: failed ops did not happen, indeterminate reads change nothing. */
+function opsLine(ops: readonly Operation[], checked: number): string {
+  if (checked >= ops.length) return `${ops.length} ops`;
+  const failed = Math.min(ops.filter((o) => o.outcome === 'fail').length, ops.length - checked);
+  const unknownReads = ops.length - checked - failed;
+  const why = [
+    failed > 0 && `${failed} failed (did not happen)`,
+    unknownReads > 0 && `${unknownReads} indeterminate read(s), which change nothing`,
+  ].filter(Boolean).join(' and ');
+  return `${ops.length} ops, ${checked} checked: ${why || `${ops.length - checked} the model leaves out`}`;
+}
+
 /** Reads and pairs a history, streaming JSONL so large histories never sit in memory twice. */
 async function loadOperations(path: string, format: HistoryFormat | 'auto'): Promise<{ ops: Operation[]; format: HistoryFormat; file: string; fs: Set<string> }> {
   const r = await resolveHistory(path, format);
@@ -114,7 +126,14 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
   const result: LinearizableResult = await checkLinearizable(ops, {
     model: spec, timeoutMs, workers, explain: !args.options.has('no-explain'), file,
   });
+  if (result.ops === 0 && result.valid === true) {
+    // Nothing was judged: "linearizable" would be a verdict on no evidence.
+    result.valid = 'unknown';
+    result.reason = ops.length === 0
+      ? 'no client operation to judge: the history holds none (only nemesis ops, or nothing)'
+      : 'no operation to judge: every one failed (did not happen) or was an indeterminate read';
+  }
   if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...result }, null, 2));
-  else out(`${file} (${found}, ${ops.length} ops)\n${formatLinearizable(result)}`);
+  else out(`${file} (${found}, ${opsLine(ops, result.ops)})\n${formatLinearizable(result)}`);
   return result.valid === true ? 0 : result.valid === false ? 1 : 2;
 }

@@ -193,7 +193,10 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   const { dir, results } = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx));
   // A run that broke off before recording anything (the cluster never came up) has nothing to
   // check: the message names the cause, and the run directory keeps the node logs.
-  if (results.error && results.ops === 0) throw new InputError(`${results.error}\n(run directory: ${dir})`);
+  // The exit code is results.json's verdict (the index shows the same): a node that broke the protocol
+  // before the cluster came up is a finding (exit 1, printed with why the run broke off). Otherwise
+  // there is nothing to judge, and the cause is the one sentence (exit 254; results.json: unknown).
+  if (results.error && results.ops === 0 && results.valid !== false) throw new InputError(`${results.error}\n(run directory: ${dir})`);
   if (reporter === 'text') out(summarize(dir, results));
   else out(REPORTERS[reporter](dir, results).trimEnd());
   return results.valid === true ? 0 : results.valid === false ? 1 : 2;

@@ -194,6 +194,12 @@ export async function runTest(
       }
     }
   }
+  // A checker with no completed client op to judge has no evidence either way: unknown, not valid.
+  if (!ops.some((op) => op.process !== 'nemesis' && op.type === 'ok')) {
+    for (const [name, r] of Object.entries(checkers)) {
+      if (r.valid === true) checkers[name] = { ...r, valid: 'unknown', reason: 'no client operation completed, so there was nothing to judge' };
+    }
+  }
   if (plan?.targetVerdicts) {
     try {
       Object.assign(checkers, plan.targetVerdicts());

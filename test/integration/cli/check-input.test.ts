@@ -49,3 +49,17 @@ describe('faultline check on unusual input', () => {
     expect(r.stderr).toMatch(/nested more than \d+ levels/);
   });
 });
+
+describe('#15, #18: check with nothing to judge, and why fewer ops are checked', () => {
+  it('a history whose ops all failed is unknown (exit 2), and says why 0 of its ops were checked', async () => {
+    const r = await check('failonly.jsonl', '{"process":0,"type":"invoke","f":"write","value":1}\n{"process":0,"type":"fail","f":"write","value":1}\n');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('1 ops, 0 checked: 1 failed (did not happen)');
+    expect(r.stdout).toMatch(/unknown .*\n\s+no operation to judge/);
+  });
+
+  it('a history of nemesis ops only is unknown (exit 2)', async () => {
+    const r = await check('nemesis.jsonl', '{"process":"nemesis","type":"info","f":"start-partition","value":null}\n');
+    expect(r.code).toBe(2);
+  });
+});
