@@ -63,3 +63,16 @@ describe('#15, #18: check with nothing to judge, and why fewer ops are checked',
     expect(r.code).toBe(2);
   });
 });
+
+describe('#16: --initial takes JSON only', () => {
+  it('--initial \'{bad\' is an error naming the flag and the fix, exit 254', async () => {
+    const r = await check('initial.jsonl', '{"process":0,"type":"invoke","f":"read","value":null}\n{"process":0,"type":"ok","f":"read","value":null}\n', '--initial', '{bad');
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(/^faultline: --initial \{bad is not valid JSON .*for a string, '"\{bad"'\n$/);
+  });
+
+  it('--initial with valid JSON still works', async () => {
+    const r = await check('initial2.jsonl', '{"process":0,"type":"invoke","f":"read","value":null}\n{"process":0,"type":"ok","f":"read","value":"x"}\n', '--initial', '"x"');
+    expect(r.code).toBe(0);
+  });
+});
