@@ -66,7 +66,7 @@ function opsLine(ops: readonly Operation[], checked: number): string {
 }
 
 /** Reads and pairs a history, streaming JSONL so large histories never sit in memory twice. */
-async function loadOperations(path: string, format: HistoryFormat | 'auto'): Promise<{ ops: Operation[]; format: HistoryFormat; file: string; fs: Set<string> }> {
+async function loadOperations(path: string, format: HistoryFormat | 'auto', note: (s: string) => void = () => undefined): Promise<{ ops: Operation[]; format: HistoryFormat; file: string; fs: Set<string> }> {
   const r = await resolveHistory(path, format);
   const pairer = new Pairer(r.file);
   const fs = new Set<string>();
@@ -74,7 +74,8 @@ async function loadOperations(path: string, format: HistoryFormat | 'auto'): Pro
     pairer.add(op);
     if (typeof op.process === 'number') fs.add(op.f);
   };
-  if (r.format === 'jsonl') for await (const op of readJsonl(r.file)) add(op);
+  // A crashed run's torn last line is left out with a note, as the report does.
+  if (r.format === 'jsonl') for await (const op of readJsonl(r.file, { onTornLastLine: note })) add(op);
   else for (const op of (await readHistory(r.file, r.format)).ops) add(op);
   return { ops: pairer.finish(), format: r.format, file: r.file, fs };
 }
@@ -94,7 +95,8 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
   if (format !== 'auto' && !HISTORY_FORMATS.includes(format as HistoryFormat)) {
     throw new InputError(`--format ${format} is not a format; choose auto, ${HISTORY_FORMATS.join(', ')}`);
   }
-  const { ops, format: found, file, fs: used } = await loadOperations(target, format as HistoryFormat | 'auto');
+  const notes: string[] = [];
+  const { ops, format: found, file, fs: used } = await loadOperations(target, format as HistoryFormat | 'auto', (n) => notes.push(n));
   const isDir = fs.statSync(target).isDirectory();
   const modelName = args.options.get('model') as string | undefined;
   // With --model the guess is skipped: an op the named model does not know is then reported by
@@ -133,7 +135,7 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
       ? 'no client operation to judge: the history holds none (only nemesis ops, or nothing)'
       : 'no operation to judge: every one failed (did not happen) or was an indeterminate read';
   }
-  if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...result }, null, 2));
-  else out(`${file} (${found}, ${opsLine(ops, result.ops)})\n${formatLinearizable(result)}`);
+  if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...(notes.length ? { notes } : {}), ...result }, null, 2));
+  else out(`${file} (${found}, ${opsLine(ops, result.ops)})\n${notes.map((n) => `note: ${n}\n`).join('')}${formatLinearizable(result)}`);
   return result.valid === true ? 0 : result.valid === false ? 1 : 2;
 }

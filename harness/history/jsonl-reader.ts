@@ -14,6 +14,17 @@ import type { Op, OpType, Process } from './op.js';
 export interface ReadJsonlOptions {
   /** Bytes read per system call. Default 1 MiB; tests use tiny values to exercise line splitting. */
   chunkSize?: number;
+  /**
+   * A last line cut off mid-record (no newline, not JSON: the writer crashed) is dropped and this gets
+   * the note saying so. Without it, such a line is an error. `faultline check` and the report both
+   * drop it with this note: one rule for a crashed run's history.
+   */
+  onTornLastLine?: (note: string) => void;
+}
+
+/** The note for a dropped torn last line (the same words in `check` and in the report). */
+export function tornLastLineNote(file: string, line: number): string {
+  return `${file}:${line}: the last line is cut off (the writer stopped mid-record, as when a run crashes) and was left out`;
 }
 
 const DEFAULT_CHUNK = 1 << 20;
@@ -69,7 +80,7 @@ export async function* readJsonl(path: string, options: ReadJsonlOptions = {}): 
     if (pieces.length > 0) carry = Buffer.concat(pieces);
     if (carry !== null) {
       line++;
-      const op = parseLine(path, line, lineText(carry, 0, carry.length, line), position, true);
+      const op = parseLine(path, line, lineText(carry, 0, carry.length, line), position, true, options.onTornLastLine);
       if (op !== null) {
         position++;
         yield op;
@@ -128,12 +139,16 @@ function emptyHistory(file: string): HistoryError {
  * has no `index`. `unterminated` marks a last line without `\n`, which is how a crash mid-write looks.
  * Returns null for a blank line.
  */
-function parseLine(file: string, line: number, text: string, position: number, unterminated: boolean): Op | null {
+function parseLine(file: string, line: number, text: string, position: number, unterminated: boolean, onTorn?: (note: string) => void): Op | null {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     if (text.trim() === '') return null;
+    if (unterminated && onTorn) {
+      onTorn(tornLastLineNote(file, line));
+      return null;
+    }
     if (unterminated) {
       throw new HistoryError(
         file,

@@ -76,3 +76,24 @@ describe('#16: --initial takes JSON only', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('#11: check and report treat a crashed run\'s torn last line alike', () => {
+  it('both drop it with the same note; check gives the verdict of the rest', async () => {
+    const run = nodePath.join(dir, 'crashed-run');
+    fs.mkdirSync(run, { recursive: true });
+    fs.writeFileSync(nodePath.join(run, 'history.jsonl'),
+      '{"index":0,"time":0,"process":0,"type":"invoke","f":"write","value":1}\n{"index":1,"time":1,"process":0,"type":"ok","f":"write","value":1}\n{"index":2,"time":2,"process":1,"type":"inv');
+    const c = await startCli(['check', run, '--model', 'register'], dir).done;
+    expect(c.code).toBe(0);
+    expect(c.stdout).toMatch(/note: .*history\.jsonl:3: the last line is cut off .* and was left out/);
+    const r = await startCli(['report', run], dir).done;
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(nodePath.join(run, 'report.html'), 'utf8')).toMatch(/history\.jsonl:3: the last line is cut off .* and was left out/);
+  });
+
+  it('a bad line in the middle is still an error for check (exit 254, naming the line)', async () => {
+    const r = await check('middle.jsonl', '{"process":0,"type":"invoke","f":"write","value":1}\n{"process":0,"ty\n{"process":0,"type":"ok","f":"write","value":1}\n');
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(/middle\.jsonl:2: the line is not valid JSON/);
+  });
+});
