@@ -223,8 +223,12 @@ export class MaelstromCluster implements Target {
     const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
     if (exit.expected || this.tornDown) return;
     this.crashes.push(exit);
-    const tail = this.proc(exit.node).logTail(600).trim();
-    this.log(`${exit.node} (pid ${exit.pid}) exited unexpectedly with ${how}${tail ? `; the end of nodes/${exit.node}.log:\n${tail}` : ''}`);
+    // Read the log once the node's last stderr is in it (a node that throws and exits is still flushing).
+    const proc = this.proc(exit.node);
+    void proc.flushLog().then(() => {
+      const tail = proc.logExcerpt(600);
+      this.log(`${exit.node} (pid ${exit.pid}) exited unexpectedly with ${how}${tail ? `; the end of nodes/${exit.node}.log:\n${tail}` : ''}`);
+    });
   }
 
   private init(nodes: readonly string[]): Promise<void> {
