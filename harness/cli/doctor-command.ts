@@ -1,7 +1,8 @@
 /**
  * `faultline doctor`: what this machine can run — root, iptables, network namespaces, etcd,
- * ZooKeeper, java, libfaketime, the NFQUEUE delayer's build deps, dockerd, sshd — and, for each thing
- * missing, the command that installs it.
+ * ZooKeeper, java, libfaketime, the NFQUEUE delayer's build deps — and, for each thing missing, the
+ * command that installs it. Only requirements of targets, faults and environments that exist are
+ * listed: the docker and ssh environments do not exist yet, so dockerd and sshd are not asked for.
  */
 import fs from 'node:fs';
 import { run } from '../provision/exec.js';
@@ -50,11 +51,6 @@ export async function doctorChecks(probe: MachineProbe = realProbe): Promise<Doc
   add({ name: 'libfaketime', ok: ft, detail: ft ? 'present (clock faults for JVM and Node targets; never for Go binaries like etcd)' : 'missing', for: 'clock faults', install: ft ? undefined : apt('faketime libfaketime') });
   const nfq = probe.hasCommand('gcc') && probe.hasFile('/usr/include/libnetfilter_queue/libnetfilter_queue.h');
   add({ name: 'gcc + libnetfilter-queue-dev', ok: nfq, detail: nfq ? 'the NFQUEUE delayer can be built' : 'gcc or libnetfilter-queue-dev missing', for: 'latency/jitter faults', install: nfq ? undefined : apt('gcc libc6-dev libnetfilter-queue-dev') });
-  const dockerd = probe.hasCommand('dockerd');
-  const dockerUp = fs.existsSync('/var/run/docker.sock');
-  add({ name: 'dockerd', ok: dockerd, detail: dockerd ? (dockerUp ? 'installed, socket present' : 'installed, not running (start it: setsid dockerd &)') : 'missing', for: 'the docker environment', install: dockerd ? undefined : 'apt-get install -y docker.io' });
-  const sshd = probe.hasCommand('/usr/sbin/sshd');
-  add({ name: 'sshd', ok: sshd, detail: sshd ? 'installed' : 'missing', for: 'the ssh environment', install: sshd ? undefined : 'apt-get install -y openssh-server' });
   return checks;
 }
 
