@@ -6,7 +6,7 @@ import { HistoryWriter } from '../history/jsonl-writer.js';
 import type { Op } from '../history/op.js';
 import type { CheckResult, Client, FaultPackage, Nemesis, Target, UnsupportedFault, Workload, WorkloadOptions } from '../roles.js';
 import { drive } from './driver.js';
-import { Progress } from './progress.js';
+import { Progress, trackOp } from './progress.js';
 import { createRunDir, type RunDir } from './store.js';
 import { onSignals } from './signals.js';
 import nodePath from 'node:path';
@@ -152,10 +152,7 @@ export async function runTest(
       record(op) {
         history.append(op);
         ops.push(op);
-        if (op.process === 'nemesis') { if (op.type !== 'invoke') trackFault(progress, op); }
-        else if (op.type === 'ok') progress.ok++;
-        else if (op.type === 'fail') progress.fail++;
-        else if (op.type === 'info') progress.info++;
+        trackOp(progress, op, op.time >= config.timeLimitS * 1e9, config.quietS);
       },
     });
   } catch (err) {
@@ -228,12 +225,4 @@ export async function runTest(
   }
   run.close();
   return { dir: run.dir, results };
-}
-
-function trackFault(p: Progress, op: Op): void {
-  const m = /^(start|stop)-(.+)$/.exec(op.f);
-  if (m) { if (m[1] === 'start') p.faults.add(m[2]); else p.faults.delete(m[2]); return; }
-  if (op.f === 'kill' || op.f === 'pause') p.faults.add(op.f);
-  if (op.f === 'start') p.faults.delete('kill');
-  if (op.f === 'resume') p.faults.delete('pause');
 }
