@@ -169,6 +169,12 @@ export function summarize(dir: string, r: RunResults): string {
     // The first example, when a checker has one that says it in a sentence (protocol breaks).
     const first = Array.isArray(c.examples) ? (c.examples[0] as { message?: unknown } | undefined) : undefined;
     if (c.valid === false && typeof first?.message === 'string') lines.push(`    e.g. ${first.message}`);
+    // Warnings never change the verdict; they say where the system did something Faultline allows but doubts.
+    if (Array.isArray(c.warnings)) {
+      for (const w of c.warnings as { message?: unknown; count?: unknown }[]) {
+        if (typeof w.message === 'string') lines.push(`    warning (${String(w.count ?? 1)}×): ${w.message}`);
+      }
+    }
   }
   for (const u of r.unsupportedFaults) lines.push(`  unsupported fault: ${u.reason}`);
   if (r.interrupted) lines.push(`  interrupted by ${r.interrupted}: the history so far was checked`);
