@@ -164,6 +164,7 @@ export function describeValue(v: EdnValue): string {
 /** A short rendering of a bad field value for an error message. */
 export function show(v: EdnValue): string {
   if (v === null) return 'nil';
+  if (typeof v === 'number' && !Number.isFinite(v)) return `${v} (##Inf, ##NaN, or a number beyond the range of a double, such as 1e400)`;
   const s = typeof v === 'bigint' ? v.toString() : JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString() : x));
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }

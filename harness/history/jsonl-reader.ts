@@ -224,6 +224,8 @@ function toOp(raw: unknown, file: string, line: number, position: number): Op {
 /** A short rendering of a bad field value for an error message. */
 function show(v: unknown): string {
   if (v === undefined) return 'missing';
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would print as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return `${v} (a number beyond the range of a double, such as 1e400)`;
   const s = JSON.stringify(v);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }

@@ -97,3 +97,31 @@ describe('#11: check and report treat a crashed run\'s torn last line alike', ()
     expect(r.stderr).toMatch(/middle\.jsonl:2: the line is not valid JSON/);
   });
 });
+
+describe('#18: wording', () => {
+  it('time 1e400 is reported as the number it is, not as null (JSONL and EDN)', async () => {
+    const j = await check('inf.jsonl', '{"process":0,"type":"invoke","f":"read","value":null,"time":1e400}\n');
+    expect(j.code).toBe(254);
+    expect(j.stderr).toMatch(/field "time" is Infinity \(a number beyond the range of a double, such as 1e400\)/);
+    expect(j.stderr).not.toMatch(/is null/);
+    const e = await check('inf.edn', '[{:process 0 :type :invoke :f :read :value nil :time 1e400}]\n');
+    expect(e.code).toBe(254);
+    expect(e.stderr).toMatch(/:time is Infinity \(/);
+  });
+
+  it('serve --store FILE says it is a file, not that it does not exist', async () => {
+    const file = nodePath.join(dir, 'not-a-store.txt');
+    fs.writeFileSync(file, 'x');
+    const r = await startCli(['serve', '--store', file, '--port', '0'], dir).done;
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(/is a file, not a store folder/);
+    expect(r.stderr).not.toMatch(/does not exist/);
+  });
+
+  it('run --help lists no broadcast or txn options under the raft target', async () => {
+    const r = await startCli(['run', '--help'], dir).done;
+    const raft = r.stdout.slice(r.stdout.indexOf('--target raft:'), r.stdout.indexOf('--target maelstrom:'));
+    expect(raft).toContain('--key-count');
+    expect(raft).not.toMatch(/--topology|broadcast|txn/);
+  });
+});

@@ -121,3 +121,12 @@ describe('reporters and the store index', () => {
     expect(html).toContain('2025-02-01T000000Z <span class="muted">(no report)</span>');
   });
 });
+
+describe('#18: the replay command', () => {
+  it('is runnable after npm ci: npx faultline run …', async () => {
+    const { reproCommand } = await import('../../../reports/sections.js');
+    expect(reproCommand({ command: 'faultline run --seed 2' }).command).toBe('npx faultline run --seed 2');
+    expect(reproCommand({ argv: ['faultline', 'run', '--seed', '2'] }).command).toBe('npx faultline run --seed 2');
+    expect(reproCommand({ name: 't', seed: 2 }).command).toMatch(/^npx faultline run /);
+  });
+});
