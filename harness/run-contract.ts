@@ -33,6 +33,10 @@ export interface RunDir {
   log(message: string): void;
   writeJson(name: string, value: unknown): void;
   close(): void;
+  /** Points the `latest` links at this run: done once the run starts something, never before. */
+  publish?(): void;
+  /** Removes the directory (and the test and store directories if this run created them). */
+  discard?(): void;
 }
 
 /** What a run's config says about its faults (`faultline run` flags). */

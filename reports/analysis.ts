@@ -218,20 +218,28 @@ export function niceStep(span: number, n: number): number {
   return 10 * mag;
 }
 
-/** Completions per second by outcome, per time bucket. */
+/**
+ * Completions per second by outcome, per time bucket. Every bucket from 0 to `endS` is present for
+ * every outcome that occurs: an empty bucket is a zero, so an outage shows as a drop to 0 instead of
+ * the step line holding the last rate across it.
+ */
 export function throughput(pairs: readonly ClientPair[], endS: number): { t: number; outcome: string; rate: number }[] {
   const w = niceStep(endS, 100);
-  const buckets = new Map<string, number>();
+  const counts = new Map<string, number[]>();
+  let last = Math.max(0, Math.floor(endS / w));
   for (const p of pairs) {
     if (p.end === undefined) continue;
-    const b = Math.floor(p.end / w) * w;
-    const k = `${b.toFixed(6)}|${p.outcome}`;
-    buckets.set(k, (buckets.get(k) ?? 0) + 1);
+    const i = Math.floor(p.end / w);
+    last = Math.max(last, i);
+    let c = counts.get(p.outcome);
+    if (!c) counts.set(p.outcome, (c = []));
+    c[i] = (c[i] ?? 0) + 1;
   }
-  return [...buckets].map(([k, n]) => {
-    const [t, outcome] = k.split('|');
-    return { t: Number(t), outcome, rate: n / w };
-  }).sort((a, b) => a.t - b.t);
+  const out: { t: number; outcome: string; rate: number }[] = [];
+  for (let i = 0; i <= last; i++) {
+    for (const [outcome, c] of counts) out.push({ t: Number((i * w).toFixed(6)), outcome, rate: (c[i] ?? 0) / w });
+  }
+  return out;
 }
 
 /** Latency quantiles (p50, p95, p99, max) per f per time bucket, by invoke time. */

@@ -95,10 +95,18 @@ function barsOf(f: PartitionFailure, byIndex: ReadonlyMap<number, Op>, pairs: re
   return { bars, t0, t1 };
 }
 
+/** Widest timeline shown from its start; a wider one opens scrolled to its end, where the failing op is. */
+export const TIMELINE_VIEW_PX = 1100;
+
 /** The SVG timeline of one failure. */
 export function timelineSvg(f: PartitionFailure, byIndex: ReadonlyMap<number, Op>, pairs: readonly ClientPair[]): string {
+  return timeline(f, byIndex, pairs).svg;
+}
+
+/** The timeline and where its failing op sits (x of its right edge), for the section's scrolling. */
+export function timeline(f: PartitionFailure, byIndex: ReadonlyMap<number, Op>, pairs: readonly ClientPair[]): { svg: string; width: number; blockingRight?: number } {
   const { bars, t0, t1 } = barsOf(f, byIndex, pairs);
-  if (bars.length === 0) return '<p class="muted">The history holds none of the explained ops, so no timeline can be drawn.</p>';
+  if (bars.length === 0) return { svg: '<p class="muted">The history holds none of the explained ops, so no timeline can be drawn.</p>', width: 0 };
   const processes = [...new Set(bars.map((b) => b.process))].sort((a, b) => a - b);
   const lane = new Map(processes.map((p, i) => [p, i]));
   // Like porcupine's visualisation, x is the order of invokes and completions, not time: ops last
@@ -120,13 +128,24 @@ export function timelineSvg(f: PartitionFailure, byIndex: ReadonlyMap<number, Op
     const y = top + lane.get(p)! * laneH;
     parts.push(`<g class="lane" data-process="${esc(p)}"><line x1="${left}" x2="${width - 20}" y1="${y + 15}" y2="${y + 15}"/><text x="6" y="${y + 19}">process ${esc(p)}</text></g>`);
   }
+  // A label may run past its bar up to the next bar of its lane (or the edge): cut only when it must.
+  const room = new Map<Bar, number>();
+  for (const p of processes) {
+    const inLane = bars.filter((b) => b.process === p).sort((a, c) => a.start - c.start);
+    inLane.forEach((b, i) => {
+      const next = inLane.slice(i + 1).find((c) => x(c.start) > x(b.start));
+      room.set(b, (next ? x(next.start) : width - 14) - x(b.start));
+    });
+  }
+  let blockingRight: number | undefined;
   // Context first, so highlighted bars are drawn on top.
   const order: Role[] = ['context', 'prefix', 'candidate', 'cx', 'blocking'];
   for (const b of [...bars].sort((a, c) => order.indexOf(a.role) - order.indexOf(c.role))) {
     const y = top + lane.get(b.process)! * laneH + 5;
     const x1 = x(b.start);
     const w = Math.max(step * 0.6, x(b.end) - x1);
-    const chars = Math.floor((w - 6) / 6.2);
+    if (b.role === 'blocking') blockingRight = x1 + w + 14;
+    const chars = Math.floor((Math.max(w, room.get(b) ?? w) - 6) / 6.2);
     const label = chars >= 3 ? (b.label.length > chars ? `${b.label.slice(0, chars - 1)}…` : b.label) : '';
     parts.push(`<g class="lin-op ${b.role}${b.open ? ' open' : ''}" data-index="${b.index}" data-detail="${esc(b.detail)}" tabindex="0">` +
       `<title>${esc(b.detail)}</title><rect x="${x1.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${laneH - 22}" rx="3"/>` +
@@ -136,7 +155,7 @@ export function timelineSvg(f: PartitionFailure, byIndex: ReadonlyMap<number, Op
       '</g>');
   }
   parts.push('</svg>');
-  return parts.join('');
+  return { svg: parts.join(''), width, ...(blockingRight === undefined ? {} : { blockingRight }) };
 }
 
 const refCell = (op: OpRef): string =>
@@ -150,7 +169,12 @@ export function failureHtml(f: PartitionFailure, byIndex: ReadonlyMap<number, Op
   out.push(`<h3>${esc(keyText)}: not linearizable (${f.ops} ops)</h3>`);
   if (f.blocking) out.push(`<p><span class="chip blocking">✗</span> <b>${esc(f.blocking.description)}</b> (process ${esc(f.blocking.process)}, index ${f.blocking.index}) completed, but could not be linearized after the longest linearizable prefix of ${f.linearized.length} ops, which ends in state <code>${esc(f.state)}</code>.</p>`);
   out.push('<p class="legend"><span class="chip cx">counterexample</span> <span class="chip blocking">cannot be linearized</span> <span class="chip candidate">could not go next</span> <span class="chip prefix">linearized (prefix)</span> <span class="chip context">concurrent op</span> — hover a bar for details, click to pin them.</p>');
-  out.push(`<div class="scroll">${timelineSvg(f, byIndex, pairs)}</div>`);
+  // The failing op must be in view when the section opens: a timeline wider than the view opens
+  // scrolled to its end (CSS alone, so also without JavaScript), where the window of the timeline
+  // ends with the named ops; the viewer script then scrolls the failing op itself into view.
+  const t = timeline(f, byIndex, pairs);
+  const wide = t.width > TIMELINE_VIEW_PX;
+  out.push(`<div class="scroll${wide ? ' scroll-end' : ''}"${t.blockingRight === undefined ? '' : ` data-blocking-right="${Math.round(t.blockingRight)}"`}>${t.svg}</div>`);
   out.push('<pre class="lin-detail" aria-live="polite">Click an op for its details.</pre>');
   out.push(`<h4>${f.minimal ? 'Minimal' : 'Shrunk (not proven minimal)'} counterexample: ${f.counterexample.length} ops</h4>`);
   out.push('<table class="cx-table"><thead><tr><th>op</th><th>process</th><th>history index</th><th>outcome</th></tr></thead><tbody>');

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
+import { tornLastLineNote } from '../harness/history/jsonl-reader.js';
 import type { Op } from '../harness/history/op.js';
 import type { CheckResult } from '../checkers/contract.js';
 
@@ -64,16 +65,19 @@ function readJson(file: string, what: string, warnings: string[]): Record<string
 }
 
 /** Reads history.jsonl line by line, skipping lines that are not ops (counted, never fatal). */
-export function readHistoryLenient(file: string): { ops: Op[]; bad: number } {
+export function readHistoryLenient(file: string, onTornLastLine: (note: string) => void = () => undefined): { ops: Op[]; bad: number } {
   const ops: Op[] = [];
   let bad = 0;
   const text = fs.readFileSync(file, 'utf8');
   let start = 0;
+  let lineNo = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
+    const last = end < 0;
+    if (last) end = text.length;
     const line = text.slice(start, end).trim();
     start = end + 1;
+    lineNo++;
     if (line === '') continue;
     try {
       const op = JSON.parse(line) as Op;
@@ -82,7 +86,9 @@ export function readHistoryLenient(file: string): { ops: Op[]; bad: number } {
       if (typeof op.time !== 'number') op.time = op.index;
       ops.push(op);
     } catch {
-      bad++;
+      // The same rule as `faultline check`: a torn last line is left out with a note, not counted bad.
+      if (last) onTornLastLine(tornLastLineNote('history.jsonl', lineNo));
+      else bad++;
     }
   }
   return { ops, bad };
@@ -133,7 +139,7 @@ export function loadRun(dir: string): RunData {
   const historyFile = nodePath.join(dir, 'history.jsonl');
   if (fs.existsSync(historyFile)) {
     try {
-      ({ ops: history, bad: badHistoryLines } = readHistoryLenient(historyFile));
+      ({ ops: history, bad: badHistoryLines } = readHistoryLenient(historyFile, (note) => warnings.push(note)));
     } catch (err) {
       warnings.push(`history.jsonl could not be read: ${(err as Error).message}`);
     }

@@ -75,11 +75,12 @@ const FLAG_OF: [string, string][] = [
 /** The command that reproduces the run: test.json's own `command`/`argv` when recorded, else rebuilt from its fields. */
 export function reproCommand(test: Record<string, unknown> | undefined): { command: string; exact: boolean } {
   if (!test) return { command: '', exact: false };
-  if (typeof test.command === 'string' && test.command !== '') return { command: test.command, exact: true };
+  // After `npm ci` the CLI is `npx faultline` (it is on PATH only when installed globally).
+  if (typeof test.command === 'string' && test.command !== '') return { command: test.command.replace(/^faultline /, 'npx faultline '), exact: true };
   if (Array.isArray(test.argv) && test.argv.every((a) => typeof a === 'string')) {
-    return { command: (test.argv as string[]).map(shellQuote).join(' '), exact: true };
+    return { command: (test.argv as string[]).map(shellQuote).join(' ').replace(/^faultline /, 'npx faultline '), exact: true };
   }
-  const parts = ['faultline', 'run'];
+  const parts = ['npx', 'faultline', 'run'];
   const seen = new Set<string>();
   for (const [key, flag] of FLAG_OF) {
     let v = test[key];

@@ -1,7 +1,10 @@
 /**
  * A read-only HTTP server over the store: GET and HEAD of files inside it, nothing else. Paths are
  * resolved and then realpath'd, and must stay inside the store's real path, so neither `..`, an
- * encoded `%2e%2e`, nor a symlink pointing out of the store reaches another file.
+ * encoded `%2e%2e`, nor a symlink pointing out of the store reaches another file. Only regular files
+ * are served: a FIFO or device in the store would block the read (and, four at a time, every thread
+ * of libuv's pool), so a file is opened non-blocking and checked on its descriptor before it is read,
+ * and a connection that stalls is closed after a timeout.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -35,16 +38,19 @@ export function resolveInStore(root: string, urlPath: string): string | undefine
       file = fs.realpathSync(page);
       if (!inside(file)) return undefined;
     }
-    return file;
+    return fs.statSync(file).isFile() ? file : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** Seconds a request may take before its connection is closed. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** An HTTP server serving `storeDir` read-only. */
 export function createStoreServer(storeDir: string): http.Server {
   const root = fs.realpathSync(storeDir);
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     const send = (code: number, text: string, headers: Record<string, string> = {}): void => {
       res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers });
       res.end(req.method === 'HEAD' ? undefined : `${text}\n`);
@@ -52,14 +58,32 @@ export function createStoreServer(storeDir: string): http.Server {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'the store is read-only: only GET and HEAD', { allow: 'GET, HEAD' });
     const file = resolveInStore(root, req.url ?? '/');
     if (!file) return send(404, 'not found');
-    const size = fs.statSync(file).size;
+    // Open without blocking and judge the descriptor, not the name: the file may have been swapped.
+    let fd: number;
+    try {
+      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW);
+    } catch {
+      return send(404, 'not found');
+    }
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) {
+      fs.closeSync(fd);
+      return send(404, 'not found');
+    }
+    const size = st.size;
     res.writeHead(200, {
       'content-type': TYPES[nodePath.extname(file)] ?? 'application/octet-stream',
       'content-length': String(size),
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-cache',
     });
-    if (req.method === 'HEAD') return res.end();
-    fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    if (req.method === 'HEAD') {
+      fs.closeSync(fd);
+      return res.end();
+    }
+    fs.createReadStream('', { fd, autoClose: true }).on('error', () => res.destroy()).pipe(res);
   });
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.setTimeout(REQUEST_TIMEOUT_MS, (socket) => socket.destroy());
+  return server;
 }

@@ -25,6 +25,7 @@ pre.cmd { max-height: none; }
 figure { margin: 12px 0 20px; } figcaption { font-weight: 600; margin-bottom: 4px; }
 .chart-canvas { min-height: 40px; overflow-x: auto; }
 .scroll { overflow-x: auto; }
+.scroll-end { direction: rtl; } .scroll-end > * { direction: ltr; }
 .chip { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; border: 1px solid #999; }
 .chip.cx, .lin-op.cx rect { background: #ffb74d; fill: #ffb74d; stroke: #e65100; }
 .chip.blocking, .lin-op.blocking rect { background: #ef5350; fill: #ef5350; stroke: #b71c1c; color: #fff; }

@@ -30,6 +30,12 @@ export const VIEWER_JS = String.raw`
   });
   Promise.all(pending).then(function () { document.body.setAttribute('data-ready', 'true'); });
 
+  // Linearizability timelines open with the failing op in view (CSS already starts wide ones at their end).
+  Array.prototype.forEach.call(document.querySelectorAll('.lin-failure .scroll[data-blocking-right]'), function (box) {
+    var right = Number(box.getAttribute('data-blocking-right'));
+    if (box.scrollWidth > box.clientWidth) box.scrollLeft = Math.max(0, right - box.clientWidth + 40) - (getComputedStyle(box).direction === 'rtl' ? box.scrollWidth - box.clientWidth : 0);
+  });
+
   // Linearizability timelines: click pins an op's details under its timeline.
   Array.prototype.forEach.call(document.querySelectorAll('.lin-op'), function (g) {
     var pin = function () {

@@ -45,11 +45,12 @@ export function parseArgs(argv: string[], valued: readonly string[], flags: read
 
 export { parseDuration } from '../flags.js';
 
-/** Parses a JSON value given on the command line, or takes it as a string when it is not JSON. */
-export function parseValue(text: string): unknown {
+/** A flag's JSON value (`--initial`); text that is not JSON is an InputError naming the flag and the fix. */
+export function parseValue(text: string, flag = 'initial'): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    return text;
+  } catch (err) {
+    const quoted = JSON.stringify(text);
+    throw new InputError(`--${flag} ${text} is not valid JSON (${(err as Error).message}); write a JSON value such as 0, null, [1,2] or, for a string, '${quoted}'`);
   }
 }

@@ -53,8 +53,20 @@ function modelOfRun(path: string): ModelSpec | undefined {
   }
 }
 
+/** "9 ops", and why fewer are checked: failed ops did not happen, indeterminate reads change nothing. */
+function opsLine(ops: readonly Operation[], checked: number): string {
+  if (checked >= ops.length) return `${ops.length} ops`;
+  const failed = Math.min(ops.filter((o) => o.outcome === 'fail').length, ops.length - checked);
+  const unknownReads = ops.length - checked - failed;
+  const why = [
+    failed > 0 && `${failed} failed (did not happen)`,
+    unknownReads > 0 && `${unknownReads} indeterminate read(s), which change nothing`,
+  ].filter(Boolean).join(' and ');
+  return `${ops.length} ops, ${checked} checked: ${why || `${ops.length - checked} the model leaves out`}`;
+}
+
 /** Reads and pairs a history, streaming JSONL so large histories never sit in memory twice. */
-async function loadOperations(path: string, format: HistoryFormat | 'auto'): Promise<{ ops: Operation[]; format: HistoryFormat; file: string; fs: Set<string> }> {
+async function loadOperations(path: string, format: HistoryFormat | 'auto', note: (s: string) => void = () => undefined): Promise<{ ops: Operation[]; format: HistoryFormat; file: string; fs: Set<string> }> {
   const r = await resolveHistory(path, format);
   const pairer = new Pairer(r.file);
   const fs = new Set<string>();
@@ -62,7 +74,8 @@ async function loadOperations(path: string, format: HistoryFormat | 'auto'): Pro
     pairer.add(op);
     if (typeof op.process === 'number') fs.add(op.f);
   };
-  if (r.format === 'jsonl') for await (const op of readJsonl(r.file)) add(op);
+  // A crashed run's torn last line is left out with a note, as the report does.
+  if (r.format === 'jsonl') for await (const op of readJsonl(r.file, { onTornLastLine: note })) add(op);
   else for (const op of (await readHistory(r.file, r.format)).ops) add(op);
   return { ops: pairer.finish(), format: r.format, file: r.file, fs };
 }
@@ -82,7 +95,8 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
   if (format !== 'auto' && !HISTORY_FORMATS.includes(format as HistoryFormat)) {
     throw new InputError(`--format ${format} is not a format; choose auto, ${HISTORY_FORMATS.join(', ')}`);
   }
-  const { ops, format: found, file, fs: used } = await loadOperations(target, format as HistoryFormat | 'auto');
+  const notes: string[] = [];
+  const { ops, format: found, file, fs: used } = await loadOperations(target, format as HistoryFormat | 'auto', (n) => notes.push(n));
   const isDir = fs.statSync(target).isDirectory();
   const modelName = args.options.get('model') as string | undefined;
   // With --model the guess is skipped: an op the named model does not know is then reported by
@@ -114,7 +128,14 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
   const result: LinearizableResult = await checkLinearizable(ops, {
     model: spec, timeoutMs, workers, explain: !args.options.has('no-explain'), file,
   });
-  if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...result }, null, 2));
-  else out(`${file} (${found}, ${ops.length} ops)\n${formatLinearizable(result)}`);
+  if (result.ops === 0 && result.valid === true) {
+    // Nothing was judged: "linearizable" would be a verdict on no evidence.
+    result.valid = 'unknown';
+    result.reason = ops.length === 0
+      ? 'no client operation to judge: the history holds none (only nemesis ops, or nothing)'
+      : 'no operation to judge: every one failed (did not happen) or was an indeterminate read';
+  }
+  if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...(notes.length ? { notes } : {}), ...result }, null, 2));
+  else out(`${file} (${found}, ${opsLine(ops, result.ops)})\n${notes.map((n) => `note: ${n}\n`).join('')}${formatLinearizable(result)}`);
   return result.valid === true ? 0 : result.valid === false ? 1 : 2;
 }

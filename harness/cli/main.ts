@@ -6,6 +6,7 @@ import { serveCommand } from './serve-command.js';
 import { runCommand } from './run-command.js';
 import { cleanupCommand } from './cleanup-command.js';
 import { doctorCommand } from './doctor-command.js';
+import { escapeControls } from '../run/terminal.js';
 
 const USAGE = `faultline — Jepsen-style correctness testing
 
@@ -17,7 +18,9 @@ Commands:
   doctor                    list what this machine can run and how to install what is missing
   cleanup                   remove what killed runs left (namespaces, iptables rules, processes)
 
-Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad usage or input.`;
+Exit codes: 0 valid (or done), 1 invalid (cleanup: something could not be removed), 2 unknown,
+3 internal error (a bug of ours; please report it), 130 a third Ctrl-C/SIGTERM cut the teardown short,
+254 bad usage or input, or a cluster that never came up (one sentence naming the cause and the fix).`;
 
 const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Promise<number>> = {
   check: checkCommand,
@@ -37,18 +40,19 @@ async function main(argv: string[]): Promise<number> {
   }
   const run = COMMANDS[command];
   if (!run) throw new InputError(`unknown command "${command}"; run faultline --help for the list`);
-  return run(rest, (s) => process.stdout.write(`${s}\n`));
+  // Everything printed may quote a node or a history: control characters are shown, never obeyed.
+  return run(rest, (s) => process.stdout.write(`${escapeControls(s)}\n`));
 }
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
     if (err instanceof InputError) {
-      process.stderr.write(`faultline: ${err.message}\n`);
+      process.stderr.write(`faultline: ${escapeControls(err.message)}\n`);
       process.exitCode = 254;
     } else {
       // A bug of ours, not the user's: say so, with the stack, and still exit non-zero.
-      process.stderr.write(`faultline: internal error (please report): ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.stderr.write(`faultline: internal error (please report): ${escapeControls(err instanceof Error ? err.stack ?? err.message : String(err))}\n`);
       process.exitCode = 3;
     }
   },

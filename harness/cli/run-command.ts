@@ -138,7 +138,9 @@ export function parseRunRequest(
     workload,
     nodes: nodeCount,
   };
-  if (!/^[A-Za-z0-9._-]+$/.test(config.name)) throw new InputError(`--name ${config.name} may hold only letters, digits, '.', '_' and '-'`);
+  if (!/^[A-Za-z0-9._-]+$/.test(config.name) || config.name === '.' || config.name === '..') {
+    throw new InputError(`--name ${config.name} must be a directory name inside the store: letters, digits, '.', '_' and '-', and not "." or ".."`);
+  }
   if (config.faultIntervalS <= 0) throw new InputError('--nemesis-interval must be longer than 0 s');
   const list = (v: string | undefined): string[] | undefined => v?.split(',').map((x) => x.trim()).filter(Boolean);
   const shapes = list(o('partition-shapes'));
@@ -175,6 +177,12 @@ export function summarize(dir: string, r: RunResults): string {
     // The first example, when a checker has one that says it in a sentence (protocol breaks).
     const first = Array.isArray(c.examples) ? (c.examples[0] as { message?: unknown } | undefined) : undefined;
     if (c.valid === false && typeof first?.message === 'string') lines.push(`    e.g. ${first.message}`);
+    // Warnings never change the verdict; they say where the system did something Faultline allows but doubts.
+    if (Array.isArray(c.warnings)) {
+      for (const w of c.warnings as { message?: unknown; count?: unknown }[]) {
+        if (typeof w.message === 'string') lines.push(`    warning (${String(w.count ?? 1)}×): ${w.message}`);
+      }
+    }
   }
   for (const u of r.unsupportedFaults) lines.push(`  unsupported fault: ${u.reason}`);
   if (r.interrupted) lines.push(`  interrupted by ${r.interrupted}: the history so far was checked`);
@@ -198,7 +206,10 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   const { dir, results } = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx));
   // A run that broke off before recording anything (the cluster never came up) has nothing to
   // check: the message names the cause, and the run directory keeps the node logs.
-  if (results.error && results.ops === 0) throw new InputError(`${results.error}\n(run directory: ${dir})`);
+  // The exit code is results.json's verdict (the index shows the same): a node that broke the protocol
+  // before the cluster came up is a finding (exit 1, printed with why the run broke off). Otherwise
+  // there is nothing to judge, and the cause is the one sentence (exit 254; results.json: unknown).
+  if (results.error && results.ops === 0 && results.valid !== false) throw new InputError(`${results.error}\n(run directory: ${dir})`);
   if (reporter === 'text') out(summarize(dir, results));
   else out(REPORTERS[reporter](dir, results).trimEnd());
   return results.valid === true ? 0 : results.valid === false ? 1 : 2;

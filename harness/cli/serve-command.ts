@@ -26,8 +26,11 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
   if (!/^\d+$/.test(portText) || port > 65535) throw new InputError(`--port ${portText} is not a TCP port; pass a number from 0 to 65535`);
   const host = String(args.options.get('host') ?? '127.0.0.1');
   const store = nodePath.resolve(String(args.options.get('store') ?? 'store'));
-  if (!fs.existsSync(store) || !fs.statSync(store).isDirectory()) {
+  if (!fs.existsSync(store)) {
     throw new InputError(`the store ${store} does not exist; run faultline run first, or pass the store folder with --store`);
+  }
+  if (!fs.statSync(store).isDirectory()) {
+    throw new InputError(`--store ${store} is a file, not a store folder; pass the folder that holds the runs (default: store)`);
   }
   if (!fs.existsSync(nodePath.join(store, 'index.html'))) writeStoreIndex(store);
   const server = createStoreServer(store);

@@ -4,8 +4,10 @@
  * Values map onto plain JSON-like data so that imported ops look like Faultline's own:
  * keywords and symbols become strings without the colon (`:read` → 'read'), maps become plain
  * objects (non-string keys are stringified), vectors, lists and sets become arrays, `nil` → null,
- * tagged literals (`#inst "…"`, `#jepsen.history.Op{…}`) read as their inner value, integers outside
- * the safe range (or with an `N` suffix) become bigint so ids are never silently rounded.
+ * tagged literals (`#inst "…"`, `#jepsen.history.Op{…}`) read as their inner value. `1N` and `1` are
+ * one value in Clojure, so both read as the number 1; only integers outside the safe range become
+ * bigint, so ids are never silently rounded (importers turn those into exact decimal strings).
+ * Nesting deeper than MAX_DEPTH is an error, not a stack overflow.
  *
  * The reader is a hand-written scanner over char codes (no tokenizer regex, no intermediate token
  * list, maps built without an intermediate array) because Jepsen's history.edn can have millions
@@ -27,6 +29,8 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f:
 const INT = /^[+-]?\d+N?$/;
 const FLOAT = /^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?M?$/;
 const RATIO = /^[+-]?\d+\/\d+$/;
+/** Deepest nesting read; Jepsen histories nest a few levels, 200k "[" would overflow the stack. */
+export const MAX_DEPTH = 1000;
 
 /** True for bytes that end a token: whitespace, commas, delimiters, quotes, comments. */
 function isDelimiter(c: number): boolean {
@@ -38,6 +42,7 @@ function isDelimiter(c: number): boolean {
 export class EdnReader {
   pos = 0;
   line = 1;
+  private depth = 0;
 
   constructor(
     readonly text: string,
@@ -76,6 +81,17 @@ export class EdnReader {
 
   /** Reads the next form; throws at the end of the input. */
   read(): EdnValue {
+    if (++this.depth > MAX_DEPTH) {
+      this.fail(`values are nested more than ${MAX_DEPTH} levels deep, expected a history of op maps (is the file truncated or not EDN?)`);
+    }
+    try {
+      return this.readForm();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private readForm(): EdnValue {
     const c = this.skipSpace();
     if (c === -1) this.fail('the input ends where a value was expected');
     const t = this.text;
@@ -255,10 +271,10 @@ export class EdnReader {
     const numeric = (c >= 48 && c <= 57) || ((c === 43 || c === 45) && tok.length > 1 && tok.charCodeAt(1) >= 48 && tok.charCodeAt(1) <= 57);
     if (!numeric) return tok; // a symbol
     if (INT.test(tok)) {
-      const big = tok.endsWith('N');
-      const digits = big ? tok.slice(0, -1) : tok;
+      const digits = tok.endsWith('N') ? tok.slice(0, -1) : tok;
       const n = Number(digits);
-      return !big && Number.isSafeInteger(n) ? n : BigInt(digits);
+      // 1N is 1 in Clojure: a bigint only where a number would round.
+      return Number.isSafeInteger(n) ? n : BigInt(digits);
     }
     if (FLOAT.test(tok)) return Number(tok.endsWith('M') ? tok.slice(0, -1) : tok);
     if (RATIO.test(tok)) {

@@ -93,20 +93,44 @@ export function ednRecordToOp(value: EdnValue, file: string, line: number, index
     process: process as Process,
     type: type as OpType,
     f: f as string,
-    value: m.value === undefined ? null : m.value,
+    value: m.value === undefined ? null : normaliseNumbers(m.value),
   };
   const key = m.key;
   if (key !== undefined && key !== null) {
-    if (typeof key !== 'string' && typeof key !== 'number') fail(`:key is ${show(key)}, expected a string, keyword or number`);
-    op.key = key as string | number;
+    if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'bigint') fail(`:key is ${show(key)}, expected a string, keyword or number`);
+    op.key = typeof key === 'bigint' ? key.toString() : key as string | number;
   }
   const node = m.node;
   if (node !== undefined && node !== null) {
     if (typeof node === 'object') fail(`:node is ${show(node)}, expected the node's name`);
     op.node = String(node);
   }
-  if (m.error !== undefined && m.error !== null) op.error = m.error;
+  if (m.error !== undefined && m.error !== null) op.error = normaliseNumbers(m.error);
   return op;
+}
+
+/**
+ * Values as Faultline's own records hold them: plain JSON. The reader already reads `1N` as 1; an
+ * integer too large for a number becomes its exact decimal string, so equal values stay equal and
+ * nothing downstream (models, explanations, results.json) meets a bigint it cannot serialise.
+ */
+export function normaliseNumbers(v: EdnValue): EdnValue {
+  if (typeof v === 'bigint') return v.toString();
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    let out: EdnValue[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const n = normaliseNumbers(v[i]);
+      if (n !== v[i]) (out ??= v.slice())[i] = n;
+    }
+    return out ?? v;
+  }
+  for (const k of Object.keys(v)) {
+    const n = normaliseNumbers(v[k]);
+    // defineProperty: a "__proto__" key is data here, never the prototype.
+    if (n !== v[k]) Object.defineProperty(v, k, { value: n, enumerable: true, writable: true, configurable: true });
+  }
+  return v;
 }
 
 /** Parses a Jepsen EDN history; `file` names it in errors. An empty file is an error, `[]` is not. */
@@ -140,6 +164,7 @@ export function describeValue(v: EdnValue): string {
 /** A short rendering of a bad field value for an error message. */
 export function show(v: EdnValue): string {
   if (v === null) return 'nil';
+  if (typeof v === 'number' && !Number.isFinite(v)) return `${v} (##Inf, ##NaN, or a number beyond the range of a double, such as 1e400)`;
   const s = typeof v === 'bigint' ? v.toString() : JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString() : x));
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }

@@ -14,6 +14,17 @@ import type { Op, OpType, Process } from './op.js';
 export interface ReadJsonlOptions {
   /** Bytes read per system call. Default 1 MiB; tests use tiny values to exercise line splitting. */
   chunkSize?: number;
+  /**
+   * A last line cut off mid-record (no newline, not JSON: the writer crashed) is dropped and this gets
+   * the note saying so. Without it, such a line is an error. `faultline check` and the report both
+   * drop it with this note: one rule for a crashed run's history.
+   */
+  onTornLastLine?: (note: string) => void;
+}
+
+/** The note for a dropped torn last line (the same words in `check` and in the report). */
+export function tornLastLineNote(file: string, line: number): string {
+  return `${file}:${line}: the last line is cut off (the writer stopped mid-record, as when a run crashes) and was left out`;
 }
 
 const DEFAULT_CHUNK = 1 << 20;
@@ -25,30 +36,51 @@ export async function* readJsonl(path: string, options: ReadJsonlOptions = {}): 
   const handle = await fs.promises.open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(chunkSize);
+    // The unfinished line, as the pieces read so far: joined once when its newline arrives, so a
+    // line spanning n chunks costs O(n) and not O(n²) (re-joining it on every chunk was quadratic).
+    let pieces: Buffer[] = [];
     let carry: Buffer | null = null;
     let line = 0;
     let position = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buf, 0, chunkSize, null);
       if (bytesRead === 0) break;
-      const data: Buffer = carry ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      const chunk = buf.subarray(0, bytesRead);
       let start = 0;
-      let nl: number;
-      while ((nl = data.indexOf(0x0a, start)) !== -1) {
+      let nl = chunk.indexOf(0x0a);
+      if (nl === -1) {
+        // Copy: `buf` is reused by the next read, and a view into it would be overwritten.
+        pieces.push(Buffer.from(chunk));
+        continue;
+      }
+      if (pieces.length > 0) {
+        pieces.push(chunk.subarray(0, nl));
+        const whole = Buffer.concat(pieces);
+        pieces = [];
         line++;
-        const op = parseLine(path, line, lineText(data, start, nl, line), position, false);
+        const op = parseLine(path, line, lineText(whole, 0, whole.length, line), position, false);
+        start = nl + 1;
+        if (op !== null) {
+          position++;
+          yield op;
+        }
+        nl = chunk.indexOf(0x0a, start);
+      }
+      for (; nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+        line++;
+        const op = parseLine(path, line, lineText(chunk, start, nl, line), position, false);
         start = nl + 1;
         if (op !== null) {
           position++;
           yield op;
         }
       }
-      // Copy: `buf` is reused by the next read, and a view into it would be overwritten.
-      carry = start < data.length ? Buffer.from(data.subarray(start)) : null;
+      if (start < chunk.length) pieces.push(Buffer.from(chunk.subarray(start)));
     }
+    if (pieces.length > 0) carry = Buffer.concat(pieces);
     if (carry !== null) {
       line++;
-      const op = parseLine(path, line, lineText(carry, 0, carry.length, line), position, true);
+      const op = parseLine(path, line, lineText(carry, 0, carry.length, line), position, true, options.onTornLastLine);
       if (op !== null) {
         position++;
         yield op;
@@ -107,12 +139,16 @@ function emptyHistory(file: string): HistoryError {
  * has no `index`. `unterminated` marks a last line without `\n`, which is how a crash mid-write looks.
  * Returns null for a blank line.
  */
-function parseLine(file: string, line: number, text: string, position: number, unterminated: boolean): Op | null {
+function parseLine(file: string, line: number, text: string, position: number, unterminated: boolean, onTorn?: (note: string) => void): Op | null {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     if (text.trim() === '') return null;
+    if (unterminated && onTorn) {
+      onTorn(tornLastLineNote(file, line));
+      return null;
+    }
     if (unterminated) {
       throw new HistoryError(
         file,
@@ -188,6 +224,8 @@ function toOp(raw: unknown, file: string, line: number, position: number): Op {
 /** A short rendering of a bad field value for an error message. */
 function show(v: unknown): string {
   if (v === undefined) return 'missing';
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would print as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return `${v} (a number beyond the range of a double, such as 1e400)`;
   const s = JSON.stringify(v);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }

@@ -87,6 +87,10 @@ export function parseFaultNames(names: readonly string[]): FaultName[] {
     const quoted = unknown.map((n) => `'${n}'`).join(', ');
     throw new InputError(`unknown fault ${quoted}; valid faults are ${FAULT_NAMES.join(', ')}`);
   }
+  if (parsed.includes('partition') && parsed.includes('leader-churn')) {
+    // Each replaces the whole grudge, so one would silently undo the other's cuts.
+    throw new InputError('the faults partition and leader-churn both set who can hear whom, so each would undo the other; use one of them per run');
+  }
   return [...new Set(parsed as FaultName[])];
 }
 
@@ -95,10 +99,6 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
 /** Builds the named fault families against `target`; see `Faults`. */
 export function buildFaults(names: readonly string[], target: Target, opts: FaultOptions = {}): Faults {
   const wanted = new Set(parseFaultNames(names));
-  if (wanted.has('partition') && wanted.has('leader-churn')) {
-    // Each replaces the whole grudge, so one would silently undo the other's cuts.
-    throw new InputError('the faults partition and leader-churn both set who can hear whom, so each would undo the other; use one of them per run');
-  }
   const interval = opts.interval ?? DEFAULT_INTERVAL_NS;
   if (!Number.isFinite(interval) || interval <= 0) {
     throw new InputError(`the fault interval must be a positive number of nanoseconds, got ${interval}`);

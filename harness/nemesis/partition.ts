@@ -66,8 +66,10 @@ export function partitionPackage(ctx: FaultContext, options: PartitionOptions = 
   const unsupported: UnsupportedFault[] = [];
   let shapes = [...new Set(wanted)];
   if (shapes.includes('primaries') && target.primaries === undefined) {
-    // Reported on its own, so the rest of the partition family still runs.
-    unsupported.push(missingCapability('partition:primaries', target, 'primaries'));
+    // Reported on its own, so the rest of the partition family still runs; but only when the user
+    // asked for the shape (--partition-shapes): by default, as kill and clock do, the draw simply
+    // leaves out a shape this target cannot take.
+    if (options.shapes?.includes('primaries')) unsupported.push(missingCapability('partition:primaries', target, 'primaries'));
     shapes = shapes.filter((s) => s !== 'primaries');
   }
   if (shapes.length === 0) {

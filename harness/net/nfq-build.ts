@@ -1,13 +1,16 @@
 /**
  * Builds the NFQUEUE delayer (`nfq-delay.c`, beside this file in the source tree) with gcc on first
  * use and caches the binary by a hash of the source, so every run after the first starts at once.
+ * Root executes this binary, so the cache is a private directory (mode 0700, owned by the user that
+ * runs faultline) and the binary's owner and mode are checked before every use; anything else is
+ * rebuilt (docs/security.md).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runOk } from '../provision/exec.js';
+import { ensurePrivateDir, helperCacheDir, untrustedReason } from '../provision/trust.js';
 
 /** The C source: beside this module when run from source, under `harness/net/` when run from dist/. */
 export function delayerSource(): string {
@@ -27,23 +30,35 @@ export function delayerUnavailable(): string | undefined {
   return undefined;
 }
 
-let building: Promise<string> | undefined;
+const building = new Map<string, Promise<string>>();
 
-/** The path of a built delayer, compiling it once per source version. */
-export function buildDelayer(cacheDir = nodePath.join(os.tmpdir(), 'faultline-nfq')): Promise<string> {
-  building ??= (async () => {
-    const why = delayerUnavailable();
-    if (why) throw new Error(why);
-    const src = delayerSource();
-    const hash = createHash('sha256').update(fs.readFileSync(src)).digest('hex').slice(0, 12);
-    const bin = nodePath.join(cacheDir, `nfq-delay-${hash}`);
-    if (fs.existsSync(bin)) return bin;
-    fs.mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${bin}.tmp-${process.pid}`;
-    await runOk(['gcc', '-O2', '-o', tmp, src, '-lnetfilter_queue', '-lm'], { timeoutMs: 60_000 });
-    fs.renameSync(tmp, bin);
-    return bin;
-  })();
-  building.catch(() => { building = undefined; });
-  return building;
+/**
+ * The path of a built delayer, compiling it once per source version into a private cache directory.
+ * Checked on every call: a cached binary that is not ours or is writable by others is replaced.
+ */
+export async function buildDelayer(cacheDir = nodePath.join(helperCacheDir(), 'nfq')): Promise<string> {
+  const why = delayerUnavailable();
+  if (why) throw new Error(why);
+  ensurePrivateDir(cacheDir);
+  const src = delayerSource();
+  const hash = createHash('sha256').update(fs.readFileSync(src)).digest('hex').slice(0, 12);
+  const bin = nodePath.join(cacheDir, `nfq-delay-${hash}`);
+  if (untrustedReason(bin, 'file') === undefined) return bin;
+  let b = building.get(bin);
+  if (!b) {
+    b = (async () => {
+      fs.rmSync(bin, { force: true, recursive: true });
+      const tmp = `${bin}.tmp-${process.pid}`;
+      fs.rmSync(tmp, { force: true });
+      await runOk(['gcc', '-O2', '-o', tmp, src, '-lnetfilter_queue', '-lm'], { timeoutMs: 60_000 });
+      fs.chmodSync(tmp, 0o700);
+      fs.renameSync(tmp, bin);
+      const bad = untrustedReason(bin, 'file');
+      if (bad) throw new Error(`the NFQUEUE delayer just built is not safe to run: ${bad}`);
+      return bin;
+    })();
+    building.set(bin, b);
+    b.finally(() => building.delete(bin)).catch(() => undefined);
+  }
+  return b;
 }

@@ -61,7 +61,14 @@ export function offsetText(ms: number): string {
 /** Writes the offset atomically (temp file + rename), so libfaketime never reads half a number. */
 export function writeOffset(file: string, ms: number): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, `${offsetText(ms)}\n`);
+  // Never through a link planted at the temp name: create it fresh, exclusively, without following.
+  fs.rmSync(tmp, { force: true });
+  const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644);
+  try {
+    fs.writeSync(fd, `${offsetText(ms)}\n`);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(tmp, file);
 }
 

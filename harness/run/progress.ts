@@ -1,9 +1,18 @@
-/** Live counts of a run, shown as one updating line on a TTY and as periodic lines otherwise. */
+import type { Op } from '../history/op.js';
+import type { FaultBand } from '../roles.js';
+import { escapeControls } from './terminal.js';
+
+/**
+ * Live counts of a run, shown as one updating line on a TTY and as periodic lines otherwise: the time
+ * left, or past the time limit the phase (healing, quiet, final reads), and every fault active now.
+ */
 export class Progress {
   ok = 0;
   fail = 0;
   info = 0;
   faults = new Set<string>();
+  /** What the run does past its time limit; set from the ops it records (see `record`). */
+  phase: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastOps = 0;
   private lastAt = 0;
@@ -28,10 +37,11 @@ export class Progress {
     this.lastOps = done;
     this.lastAt = now;
     const elapsed = now / 1e9;
-    const left = Math.max(0, this.limitS - elapsed);
-    const faults = this.faults.size ? [...this.faults].join(',') : 'none';
-    const line = `${elapsed.toFixed(0)}s elapsed, ${left.toFixed(0)}s left | ${rate.toFixed(0)} ops/s | ` +
-      `ok ${this.ok} fail ${this.fail} info ${this.info} | faults: ${faults}`;
+    const left = this.limitS - elapsed;
+    const faults = this.faults.size ? [...this.faults].sort().join(',') : 'none';
+    const when = left > 0 ? `${left.toFixed(0)}s left` : `time limit reached: ${this.phase ?? 'waiting for the clients\' last ops, then healing, quiet and final reads'}`;
+    const line = escapeControls(`${elapsed.toFixed(0)}s elapsed, ${when} | ${rate.toFixed(0)} ops/s | ` +
+      `ok ${this.ok} fail ${this.fail} info ${this.info} | faults: ${faults}`);
     this.stream.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
   }
 
@@ -39,4 +49,39 @@ export class Progress {
     if (this.timer) clearInterval(this.timer);
     if (this.stream.isTTY) this.stream.write('\r\x1b[2K');
   }
+}
+
+/**
+ * Keeps the set of faults in force from the nemesis ops, by the bands the packages declared: a fault
+ * is in force from its start op's completion until its stop op's completion (a band whose stop is its
+ * start is in force while its own op runs). A start that failed, or whose completion names an empty
+ * list of nodes (`kill primaries` with no leader), hit nothing and is not in force.
+ */
+export function bandTracker(bands: readonly FaultBand[]): (active: Set<string>, op: Op) => void {
+  return (active, op) => {
+    for (const b of bands) {
+      if (b.start === b.stop) {
+        if (op.f === b.start) { if (op.type === 'invoke') active.add(b.name); else active.delete(b.name); }
+        continue;
+      }
+      if (op.type === 'invoke') continue;
+      const hitNothing = op.type === 'fail' || (Array.isArray(op.value) && op.value.length === 0);
+      if (op.f === b.start && !hitNothing) active.add(b.name);
+      else if (op.f === b.stop) active.delete(b.name);
+    }
+  };
+}
+
+/** Counts a client op, follows the faults in force (`faults`, from the declared bands) and the phase past the time limit. */
+export function trackOp(p: Progress, op: Op, pastLimit: boolean, quietS: number, faults: (active: Set<string>, op: Op) => void): void {
+  if (op.process !== 'nemesis') {
+    if (op.type === 'ok') p.ok++;
+    else if (op.type === 'fail') p.fail++;
+    else if (op.type === 'info') p.info++;
+    // Client invokes past the limit come only from the final reads (the time limit stops the others).
+    if (pastLimit && op.type === 'invoke') p.phase = 'final reads';
+    return;
+  }
+  if (pastLimit) p.phase = op.type === 'invoke' ? 'healing every fault' : `healed; quiet for ${quietS}s, then final reads`;
+  faults(p.faults, op);
 }

@@ -2,13 +2,13 @@ import { any, clients, createRng, nemesis as onNemesis, ownRng, phases, sleep, t
 import type { GenLike } from '../generator/index.js';
 import type { PlanContext, RunConfig, RunDir, RunOutcome, RunPlan, RunResults } from '../run-contract.js';
 import { composeResults, runChecker } from '../../checkers/compose.js';
-import { errorMessage } from '../history/errors.js';
+import { errorMessage, InputError } from '../history/errors.js';
 import { HistoryWriter } from '../history/jsonl-writer.js';
 import type { Op } from '../history/op.js';
-import type { FaultBand, Nemesis, UnsupportedFault } from '../roles.js';
+import type { Nemesis, UnsupportedFault } from '../roles.js';
 import type { CheckResult } from '../../checkers/contract.js';
 import { drive } from './driver.js';
-import { Progress } from './progress.js';
+import { bandTracker, Progress, trackOp } from './progress.js';
 import { createRunDir } from './store.js';
 import { onSignals } from './signals.js';
 import nodePath from 'node:path';
@@ -42,8 +42,20 @@ export async function runTest(
   let error: string | undefined;
   let unsupported: UnsupportedFault[] = [];
   let faultNemesis: Nemesis | undefined;
+  let started = false;
   try {
     plan = await makePlan(run, { t0 });
+    // Every check that can be made before starting is made before starting: the faults are built
+    // once here only to validate them (they are built for real once the target is up, when its
+    // capabilities are known), so a bad combination never costs a cluster.
+    try {
+      plan.faults(plan.target);
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+    }
+    if (stop.signal.aborted) throw new InputError(`interrupted by ${interrupted} before the run started; nothing was started`);
+    started = true;
+    run.publish?.();
     const startedAt = new Date().toISOString();
     run.writeJson('test.json', { ...config, model: plan.model, startedAt });
     run.log(`setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`);
@@ -81,31 +93,44 @@ export async function runTest(
       record(op) {
         history.append(op);
         ops.push(op);
-        if (op.process === 'nemesis') tracker(progress.faults, op);
-        else if (op.type === 'ok') progress.ok++;
-        else if (op.type === 'fail') progress.fail++;
-        else if (op.type === 'info') progress.info++;
+        trackOp(progress, op, op.time >= config.timeLimitS * 1e9, config.quietS, tracker);
       },
     });
   } catch (err) {
+    if (!started) {
+      // A run that never started leaves nothing: no run directory, no `latest`, no index entry.
+      history.close();
+      signals.dispose();
+      run.discard?.();
+      throw err;
+    }
     error = (err as Error).message;
     run.log(`run failed: ${(err as Error).stack ?? error}`);
   } finally {
     progress.stop();
     // Heal before stopping the cluster, so the nodes' logs end healthy; both must never throw.
+    // (A run that never started was discarded above and has nothing to tear down.)
     if (faultNemesis) await faultNemesis.teardown().catch((e: Error) => run.log(`nemesis teardown: ${e.message}`));
-    if (plan) {
+    if (plan && started) {
       run.log('tearing down');
       await plan.target.teardown().catch((e: Error) => run.log(`target teardown: ${e.message}`));
     }
-    history.close();
-    signals.dispose();
+    if (started) {
+      history.close();
+      signals.dispose();
+    }
   }
 
   const checkers: Record<string, CheckResult> = {};
   if (plan) {
     // runChecker turns a throw into `unknown` for that checker, never a crash of the whole analysis.
     for (const c of plan.workload.checkers) checkers[c.name] = await runChecker(c, ops, { dir: run.dir });
+  }
+  // A checker with no completed client op to judge has no evidence either way: unknown, not valid.
+  if (!ops.some((op) => op.process !== 'nemesis' && op.type === 'ok')) {
+    for (const [name, r] of Object.entries(checkers)) {
+      if (r.valid === true) checkers[name] = { ...r, valid: 'unknown', reason: 'no client operation completed, so there was nothing to judge' };
+    }
   }
   if (plan?.targetVerdicts) {
     try {
@@ -134,23 +159,4 @@ export async function runTest(
   }
   run.close();
   return { dir: run.dir, results };
-}
-
-/**
- * Keeps the set of faults in force from the nemesis ops, by the bands the packages declared: a fault
- * is in force from its start op's completion until its stop op's completion (a band whose stop is its
- * start is in force while its own op runs).
- */
-export function bandTracker(bands: readonly FaultBand[]): (active: Set<string>, op: Op) => void {
-  return (active, op) => {
-    for (const b of bands) {
-      if (b.start === b.stop) {
-        if (op.f === b.start) { if (op.type === 'invoke') active.add(b.name); else active.delete(b.name); }
-        continue;
-      }
-      if (op.type === 'invoke') continue;
-      if (op.f === b.start) active.add(b.name);
-      else if (op.f === b.stop) active.delete(b.name);
-    }
-  };
 }

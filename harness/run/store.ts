@@ -1,16 +1,23 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
+import { InputError } from '../history/errors.js';
 
 import type { RunDir } from '../run-contract.js';
 
 const stamp = (d: Date): string => d.toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
 
 /**
- * Creates `store/<test>/<timestamp>/` with `nodes/`, points `store/latest` and `store/<test>/latest`
- * at it, and opens `harness.log` (appended synchronously: a crash keeps every line written).
+ * Creates `store/<test>/<timestamp>/` with `nodes/` and opens `harness.log` (appended synchronously:
+ * a crash keeps every line written). `publish` points `store/latest` and `store/<test>/latest` at it
+ * once the run starts; a run that never starts is `discard`ed and leaves nothing behind.
  */
 export function createRunDir(store: string, test: string, now = new Date()): RunDir {
+  if (test === '.' || test === '..' || test === '' || /[/\\]/.test(test)) {
+    throw new InputError(`the test name "${test}" is not a directory name inside the store; use letters, digits, '.', '_' and '-', not "." or ".."`);
+  }
+  const storeDir = nodePath.resolve(store);
   const testDir = nodePath.resolve(store, test);
+  const created = [storeDir, testDir].filter((d) => !fs.existsSync(d));
   fs.mkdirSync(testDir, { recursive: true });
   // mkdir without `recursive` fails on an existing directory, so two runs started in the same second
   // never share one: the loser takes the next suffix.
@@ -25,8 +32,6 @@ export function createRunDir(store: string, test: string, now = new Date()): Run
     }
   }
   fs.mkdirSync(nodePath.join(dir, 'nodes'));
-  relink(nodePath.join(testDir, 'latest'), dir);
-  relink(nodePath.resolve(store, 'latest'), dir);
   const logFd = fs.openSync(nodePath.join(dir, 'harness.log'), 'a');
   let open = true;
   return {
@@ -41,6 +46,21 @@ export function createRunDir(store: string, test: string, now = new Date()): Run
     },
     close() {
       if (open) { open = false; fs.closeSync(logFd); }
+    },
+    publish() {
+      relink(nodePath.join(testDir, 'latest'), dir);
+      relink(nodePath.resolve(store, 'latest'), dir);
+    },
+    discard() {
+      if (open) { open = false; fs.closeSync(logFd); }
+      fs.rmSync(dir, { recursive: true, force: true });
+      for (const d of created.reverse()) {
+        try {
+          fs.rmdirSync(d); // only if empty: another run may have written there since
+        } catch {
+          // Not empty, or gone already.
+        }
+      }
     },
   };
 }

@@ -37,6 +37,11 @@ export class MaelstromCluster implements Target {
   get protocolErrorCount(): number {
     return this.errors.count;
   }
+  /**
+   * Lines delivered although Faultline is stricter than Maelstrom there (wire.ts): per node and rule,
+   * how many and the first one's sentence. They go into the report, never into the verdict.
+   */
+  readonly protocolWarnings = new Map<string, { node: string; rule: string; count: number; text: string }>();
   /** Exits the harness did not cause (crashes), with code or signal. */
   readonly crashes: NodeExit[] = [];
   readonly killable: Killable;
@@ -215,6 +220,15 @@ export class MaelstromCluster implements Target {
     const net = this.network!;
     const parsed = parseNodeLine(node, line, (d) => net.has(d), () => net.names());
     if (!parsed.ok) return this.errors.add(node, net.now(), line, parsed.problem, parsed.expected);
+    for (const w of parsed.warnings ?? []) {
+      const key = `${node} ${w.rule}`;
+      const seen = this.protocolWarnings.get(key);
+      if (seen) seen.count++;
+      else {
+        this.protocolWarnings.set(key, { node, rule: w.rule, count: 1, text: w.text });
+        this.log(`protocol warning: ${w.text}`);
+      }
+    }
     net.send(parsed.msg.src, parsed.msg.dest, parsed.msg.body);
   }
 
@@ -223,8 +237,12 @@ export class MaelstromCluster implements Target {
     const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
     if (exit.expected || this.tornDown) return;
     this.crashes.push(exit);
-    const tail = this.proc(exit.node).logTail(600).trim();
-    this.log(`${exit.node} (pid ${exit.pid}) exited unexpectedly with ${how}${tail ? `; the end of nodes/${exit.node}.log:\n${tail}` : ''}`);
+    // Read the log once the node's last stderr is in it (a node that throws and exits is still flushing).
+    const proc = this.proc(exit.node);
+    void proc.flushLog().then(() => {
+      const tail = proc.logExcerpt(600);
+      this.log(`${exit.node} (pid ${exit.pid}) exited unexpectedly with ${how}${tail ? `; the end of nodes/${exit.node}.log:\n${tail}` : ''}`);
+    });
   }
 
   private init(nodes: readonly string[]): Promise<void> {

@@ -125,10 +125,12 @@ export function maelstromPlan(
       // Lines a node printed that are not Maelstrom messages: the node broke the protocol.
       const count = cluster.protocolErrorCount;
       const examples = cluster.protocolErrors.slice(0, 10);
+      // Where Faultline is stricter than Maelstrom on purpose, it warns and never fails the verdict.
+      const warnings = [...cluster.protocolWarnings.values()].map((w) => ({ node: w.node, rule: w.rule, count: w.count, message: w.text }));
       return {
         'node-protocol': count === 0
-          ? { valid: true, count: 0 }
-          : { valid: false, count, examples, reason: `${count} line(s) printed by nodes were not valid Maelstrom messages (see examples)` },
+          ? { valid: true, count: 0, ...(warnings.length ? { warnings } : {}) }
+          : { valid: false, count, examples, reason: `${count} line(s) printed by nodes were not valid Maelstrom messages (see examples)`, ...(warnings.length ? { warnings } : {}) },
       };
     },
   };

@@ -39,7 +39,8 @@ export async function initNodes(ctx: InitContext): Promise<void> {
   for (const [n] of failed) {
     const errs = ctx.protocolErrorsOf(n);
     if (errs.length > 0) lines.push(`  ${n} printed ${errs.length} invalid line${errs.length === 1 ? '' : 's'}; the first: ${errs[0].message}`);
-    const tail = ctx.proc(n).logTail(800).trim();
+    await ctx.proc(n).flushLog();
+    const tail = ctx.proc(n).logExcerpt(800);
     lines.push(tail ? `--- the end of nodes/${n}.log (its stderr) ---\n${tail}` : `--- nodes/${n}.log (its stderr) is empty ---`);
   }
   lines.push(`(${RECIPE})`);

@@ -87,6 +87,8 @@ export class Journal {
 
   /** Records one message; `bodyJson` is its body already serialised. */
   record(id: number, time: number, src: string, dest: string, type: string, bodyJson: string, dropped: DropReason | undefined, deliverAt: number | undefined): void {
+    // A body without a string type is delivered with a warning (wire.ts); the journal names it plainly.
+    if (typeof type !== 'string') type = '(no type)';
     this.total++;
     this.endpoint(src).sent++;
     const d = this.endpoint(dest);
@@ -107,9 +109,10 @@ export class Journal {
    * as dropped, and a line of its own (`lateDrop`) so the journal's earlier `deliverAt` is not taken for a delivery.
    */
   recordLateDrop(msg: { id?: number; src: string; dest: string; body: { type: string } }, time: number, why: DropReason): void {
-    this.countDrop(why, this.endpoint(msg.dest), this.byType.get(msg.body.type));
+    const type = typeof msg.body.type === 'string' ? msg.body.type : '(no type)';
+    this.countDrop(why, this.endpoint(msg.dest), this.byType.get(type));
     if (this.stream === undefined) return;
-    this.chunks.push(`{"id":${msg.id ?? null},"time":${time},"src":${JSON.stringify(msg.src)},"dest":${JSON.stringify(msg.dest)},"type":${JSON.stringify(msg.body.type)},"lateDrop":"${why}"}\n`);
+    this.chunks.push(`{"id":${msg.id ?? null},"time":${time},"src":${JSON.stringify(msg.src)},"dest":${JSON.stringify(msg.dest)},"type":${JSON.stringify(type)},"lateDrop":"${why}"}\n`);
   }
 
   private countDrop(why: DropReason, dest: { dropped: number }, type: { dropped: number } | undefined): void {

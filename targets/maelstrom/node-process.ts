@@ -8,6 +8,7 @@
  * the wrapper alone would leave the program running, answering, or orphaned after teardown. The group
  * holds only this child and its descendants, so nothing else is ever signalled.
  */
+import { unwatchGroup, watchGroup } from './watchdog.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import { groupPids, isLive, removeShm } from '../../harness/provision/faketime.js';
@@ -65,6 +66,8 @@ export class NodeProcess {
   lastExit: NodeExit | undefined;
   private child: ChildProcessWithoutNullStreams | undefined;
   private exited: Promise<void> = Promise.resolve();
+  /** Resolves once the current incarnation's stdout and stderr have closed (all of its output read). */
+  private closed: Promise<void> = Promise.resolve();
   private starting: Promise<void> | undefined;
   /**
    * The current process's record: whether we killed it. Its exit is then expected, and a torn last line
@@ -115,6 +118,7 @@ export class NodeProcess {
     child.stderr.pipe(this.log, { end: false });
     // EPIPE after the node died is expected; the exit handler reports the death.
     child.stdin.on('error', () => {});
+    this.closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
     const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
       this.onExit(child, code, signal);
       resolve();
@@ -124,6 +128,8 @@ export class NodeProcess {
         this.state = 'running';
         this.pid = child.pid;
         this.seenPids.add(child.pid!);
+        // A node group outlives a SIGKILLed controller (paused nodes never exit): the watchdog ends it.
+        watchGroup(child.pid!);
         this.exited = exited;
         this.marker(`started: ${[bin, ...args].join(' ')} (pid ${child.pid})`);
         resolve();
@@ -199,6 +205,46 @@ export class NodeProcess {
     }
   }
 
+  /**
+   * Waits until everything the node wrote to stderr is in its log file: a node that prints an error
+   * and exits at once is read only after its streams closed and the log's writes completed (waits at
+   * most `maxMs` for a node that is still running).
+   */
+  async flushLog(maxMs = 2_000): Promise<void> {
+    if (this.state === 'stopped') await this.afterOutput(maxMs);
+    if (!this.log.closed && !this.log.destroyed) await new Promise<void>((resolve) => this.log.write('', () => resolve()));
+  }
+
+  /**
+   * For error messages: the first error-looking line of the log (where a stack trace names the error)
+   * when the tail does not hold it, then the last whole lines that fit in `maxChars`.
+   */
+  logExcerpt(maxChars = 800): string {
+    const raw = this.logTail(maxChars);
+    // Whole lines only: drop the partial first line when the log was longer than what was read.
+    const cut = raw.length >= maxChars ? raw.indexOf('\n') : -1;
+    const tail = (cut >= 0 ? raw.slice(cut + 1) : raw).trim();
+    const first = firstErrorLine(this.logHead(256 * 1024));
+    if (first === undefined || tail.includes(first)) return tail;
+    return `${first}\n…\n${tail}`;
+  }
+
+  /** The first `maxBytes` of the log. */
+  private logHead(maxBytes: number): string {
+    try {
+      const fd = fs.openSync(this.opts.logPath, 'r');
+      try {
+        const buf = Buffer.alloc(maxBytes);
+        const n = fs.readSync(fd, buf, 0, maxBytes, 0);
+        return buf.toString('utf8', 0, n);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return '';
+    }
+  }
+
   /** The last `maxChars` characters of the node's log (its stderr), for error messages. */
   logTail(maxChars = 2000): string {
     try {
@@ -217,8 +263,14 @@ export class NodeProcess {
     }
   }
 
-  /** Closes the log (after the last kill). */
-  closeLog(): Promise<void> {
+  /** Resolves when the current incarnation's output has all been read, or after `maxMs`. */
+  private afterOutput(maxMs = 2_000): Promise<void> {
+    return Promise.race([this.closed, new Promise<void>((r) => setTimeout(r, maxMs).unref())]);
+  }
+
+  /** Closes the log (after the last kill), once the last output of the node is in it. */
+  async closeLog(): Promise<void> {
+    await this.afterOutput();
     return new Promise((resolve) => {
       if (this.log.closed) return resolve();
       this.log.once('close', () => resolve());
@@ -264,10 +316,13 @@ export class NodeProcess {
     } catch {
       // No group left.
     }
+    unwatchGroup(pid);
     this.state = 'stopped';
     this.child = undefined;
     this.pending = '';
-    this.marker(`exited (pid ${pid}, ${signal ? `signal ${signal}` : `code ${code}`}${expected ? '' : ', unexpectedly'})`);
+    // The marker goes in once the node's last stderr is in the log, never in the middle of its last line.
+    const text = `exited (pid ${pid}, ${signal ? `signal ${signal}` : `code ${code}`}${expected ? '' : ', unexpectedly'})`;
+    void this.afterOutput().then(() => this.marker(text));
     this.sweepShm();
     // Descendants just killed may not be dead yet; look once more when they surely are.
     if (this.seenPids.size > 0) setTimeout(() => this.sweepShm(), 500).unref();
@@ -290,4 +345,16 @@ function spawnErrorText(node: string, bin: string, err: NodeJS.ErrnoException): 
     default:
       return `cannot start ${node}: spawning ${bin} failed: ${err.message}`;
   }
+}
+
+// Error, TypeError, java.lang.IllegalStateException, Go's panic, Python's Traceback, Rust's panicked.
+const ERROR_LINE = /^(?:\s*(?:Uncaught )?(?:[\w.$]*(?:Error|Exception)\b.*|panic: .*|Traceback \(most recent call last\):|thread '.*' panicked.*|(?:fatal|FATAL|Fatal)\b.*))$/m;
+
+/** The first line that looks like an error report (not a harness marker), if any. */
+export function firstErrorLine(text: string): string | undefined {
+  for (const line of text.split('\n')) {
+    if (line.startsWith('# faultline ')) continue;
+    if (ERROR_LINE.test(line)) return line.trim();
+  }
+  return undefined;
 }

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { isAlive } from '../process-info.js';
+import { ensurePrivateDir, untrustedReason } from '../trust.js';
 
 /** Where state files live; `FAULTLINE_STATE_DIR` overrides it (tests of the cleanup logic). */
 export function stateDir(): string {
@@ -47,7 +48,8 @@ export class StateFile {
 
   /** Writes the file (temp file + rename: a crash never leaves half a record). */
   save(): void {
-    fs.mkdirSync(stateDir(), { recursive: true });
+    // Root kills the processes and deletes the namespaces a state file names: only its own files count.
+    ensurePrivateDir(stateDir());
     const tmp = `${this.path}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, `${JSON.stringify(this.state, null, 2)}\n`);
     fs.renameSync(tmp, this.path);
@@ -73,6 +75,8 @@ export function readStates(): { file: string; state?: RunState; error?: string }
   }
   return names.map((n) => {
     const file = nodePath.join(stateDir(), n);
+    const untrusted = untrustedReason(stateDir(), 'dir') ?? untrustedReason(file, 'file');
+    if (untrusted) return { file, error: `not trusted (${untrusted})` };
     try {
       return { file, state: JSON.parse(fs.readFileSync(file, 'utf8')) as RunState };
     } catch (err) {

@@ -140,7 +140,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in Chromium${HAVE_CHROMIUM ? '' : `
       expect(await page.locator('svg.lin-timeline .lin-op').count()).toBeGreaterThanOrEqual(2);
       expect(await page.locator('#history-table tbody tr').count()).toBeGreaterThan(10);
       expect(await page.isVisible('#history-filters')).toBe(false);
-      expect(await page.textContent('#repro')).toMatch(/^faultline run .*--seed 2/);
+      expect(await page.textContent('#repro')).toMatch(/^npx faultline run .*--seed 2/);
       await page.screenshot({ path: nodePath.join(screenshotDir(), 'invalid-no-js.png'), fullPage: true });
     } finally {
       await noJs.close();

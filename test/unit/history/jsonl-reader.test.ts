@@ -136,3 +136,28 @@ describe('readJsonl / readJsonlSync on broken histories', () => {
     expect((streamed as HistoryError).message).toMatch(/not valid JSON/);
   });
 });
+
+describe('#6: reading is linear in the length of a line', () => {
+  it('copies a line that spans many chunks a bounded number of times, not once per chunk', async () => {
+    const { vi } = await import('vitest');
+    const value = 'x'.repeat(256 * 1024);
+    const file = path.join(tmp, 'one-long-line.jsonl');
+    const line = `${JSON.stringify({ index: 0, time: 0, process: 0, type: 'invoke', f: 'write', value })}\n`;
+    fs.writeFileSync(file, line + line.replace('"invoke"', '"ok"'));
+    const concat = vi.spyOn(Buffer, 'concat');
+    let copied = 0;
+    concat.mockImplementation((list: readonly Uint8Array[], total?: number) => {
+      copied += list.reduce((n, b) => n + b.length, 0);
+      return realConcat(list, total);
+    });
+    try {
+      const ops = await collect(file, 1024); // 512 chunks: quadratic joining copies ~64 MB
+      expect(ops.map((o) => o.type)).toEqual(['invoke', 'ok']);
+      expect((ops[0].value as string).length).toBe(value.length);
+    } finally {
+      concat.mockRestore();
+    }
+    expect(copied).toBeLessThanOrEqual(3 * fs.statSync(file).size);
+  });
+});
+const realConcat = Buffer.concat.bind(Buffer);

@@ -22,19 +22,37 @@ describe('parseNodeLine', () => {
     ['[1,2]', /not an object/, /one JSON object per line/],
     ['{"src":"n0","body":{"type":"x"}}', /lacks "dest"/, /"dest"/],
     ['{"body":{"type":"x"}}', /lacks "src" and "dest"/, /"src"/],
-    ['{"src":"n1","dest":"c1","body":{"type":"x"}}', /"src" is "n1", but this node is n0/, /node_id the init message gave \(n0\)/],
     ['{"src":"n0","dest":"c1","body":"x"}', /"body" is "x", not an object/, /"body"/],
-    ['{"src":"n0","dest":"c1","body":{"in_reply_to":1}}', /its body has no "type"/, /a body with a string "type"/],
-    ['{"src":"n0","dest":"c1","body":{"type":7}}', /"type" = 7/, /string "type"/],
-    ['{"src":"n0","dest":"c1","body":{"type":"x","msg_id":"a"}}', /"msg_id" is "a", not an integer/, /integer "msg_id"/],
-    ['{"src":"n0","dest":"c1","body":{"type":"x","in_reply_to":1.5}}', /"in_reply_to" is 1.5/, /copied from the request/],
     ['{"src":"n0","dest":"n9","body":{"type":"x"}}', /"dest" is "n9", which is not on the network/, /among n0, n1, c1, lin-kv/],
+    // Maelstrom's network asserts that src names a node or client on it (net.clj validate-msg).
+    ['{"src":"n7","dest":"c1","body":{"type":"x"}}', /"src" is "n7", which is not on the network \(this node is n0\)/, /another node or client id on the network/],
   ])('rejects %s', (line, problem, expected) => {
     const r = parse(line);
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.problem).toMatch(problem);
       expect(r.expected).toMatch(expected);
+    }
+  });
+});
+
+describe('#19: what Maelstrom\'s network accepts is delivered; where Faultline is stricter, a warning', () => {
+  it.each([
+    // A Raft proxying a client's request to its leader keeps the client's src (Maelstrom accepts any src on the network).
+    ['{"src":"c1","dest":"n1","body":{"type":"write","msg_id":4}}', 'src-not-self', /sent a message with "src" c1, not its own id.*delivers it as from c1/],
+    ['{"src":"n1","dest":"c1","body":{"type":"x"}}', 'src-not-self', /"src" n1/],
+    // Maelstrom's network does not look into bodies.
+    ['{"src":"n0","dest":"c1","body":{"in_reply_to":1}}', 'body-type', /no "type".*delivers it/],
+    ['{"src":"n0","dest":"c1","body":{"type":7}}', 'body-type', /"type" = 7/],
+    ['{"src":"n0","dest":"c1","body":{"type":"x","msg_id":"a"}}', 'msg-id', /"msg_id" "a", not an integer/],
+    ['{"src":"n0","dest":"c1","body":{"type":"x","in_reply_to":1.5}}', 'in-reply-to', /"in_reply_to" 1.5, not an integer/],
+  ])('delivers %s with a %s warning', (line, rule, text) => {
+    const r = parse(line);
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.msg).toEqual(JSON.parse(line));
+      expect(r.warnings?.map((w) => w.rule)).toEqual([rule]);
+      expect(r.warnings?.[0].text).toMatch(text);
     }
   });
 });

@@ -92,8 +92,8 @@ describe('buildFaults', () => {
     const target = fakeTarget({ caps: ['net', 'pausable'], extra: { clockUnsupportedReason: 'libfaketime is not installed' } });
     const faults = buildFaults(ALL, target);
     expect(faults.packages.map((p) => p.name)).toEqual(['partition', 'loss', 'latency', 'pause']);
+    // No partition:primaries: the default draw leaves out a shape the user never asked for (#19).
     expect(faults.unsupported).toEqual([
-      { fault: 'partition:primaries', reason: 'partition:primaries: the target offers no report of its current primaries' },
       { fault: 'clock', reason: 'clock: the target offers no clock control (libfaketime is not installed)' },
       { fault: 'kill', reason: 'kill: the target offers no killing and restarting of nodes' },
     ]);

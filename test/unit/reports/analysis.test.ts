@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, latencyPoints, throughput } from '../../../reports/analysis.js';
 import { HistoryBuilder } from './fixture-run.js';
+import type { Op } from '../../../harness/history/op.js';
 
 /** The bands the kill, clock and loss packages declare (harness/nemesis). */
 const DECLARED = [
@@ -70,5 +71,23 @@ describe('report analysis', () => {
     const tp = throughput(a.pairs, a.endS);
     const width = tp.length > 1 ? Math.min(...tp.slice(1).map((r, i) => r.t - tp[i].t).filter((d) => d > 0)) : 1;
     expect(Math.round(tp.reduce((s, r) => s + r.rate * width, 0))).toBe(1000);
+  });
+});
+
+describe('#2: throughput shows outages', () => {
+  it('an empty time bucket is a zero, not left out (the step line would hold the last rate across it)', () => {
+    const ops: Op[] = [];
+    let i = 0;
+    for (let ms = 0; ms < 30_000; ms += 100) {
+      if (ms >= 20_000 && ms < 23_500) continue; // an outage: no completions at all
+      ops.push({ index: i++, time: ms * 1e6, process: 0, type: 'invoke', f: 'write', value: 1 });
+      ops.push({ index: i++, time: (ms + 5) * 1e6, process: 0, type: 'ok', f: 'write', value: 1 });
+    }
+    const a = analyze(ops);
+    const tp = throughput(a.pairs, a.endS);
+    const inGap = tp.filter((r) => r.outcome === 'ok' && r.t >= 20 && r.t < 23);
+    expect(inGap.length).toBeGreaterThan(0);
+    expect(inGap.every((r) => r.rate === 0)).toBe(true);
+    expect(tp.filter((r) => r.outcome === 'ok' && r.t < 19).every((r) => r.rate > 0)).toBe(true);
   });
 });

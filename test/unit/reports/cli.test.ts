@@ -105,4 +105,20 @@ describe('the store server', () => {
     expect(del.status).toBe(405);
     expect(fs.existsSync(nodePath.join(dir, 'report.html'))).toBe(true);
   });
+
+  it('#14: a FIFO or special file in the store is never read: 404 at once, and the server keeps answering', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const store = nodePath.join(tempDir('serve-fifo'), 'store');
+    fs.mkdirSync(store, { recursive: true });
+    fs.writeFileSync(nodePath.join(store, 'index.html'), '<p>runs</p>');
+    execFileSync('mkfifo', [nodePath.join(store, 'pipe.log')]);
+    fs.symlinkSync('/dev/zero', nodePath.join(store, 'zero.log'));
+    const base = await serve(store);
+    // Four stuck reads used to take libuv's whole pool; five in parallel, each must answer at once.
+    const stuck = await Promise.all([1, 2, 3, 4, 5].map(() => fetch(`${base}/pipe.log`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.status, (e: Error) => e.name)));
+    expect(stuck).toEqual([404, 404, 404, 404, 404]);
+    expect((await fetch(`${base}/zero.log`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.status, (e: Error) => e.name))).toBe(404);
+    const index = await fetch(`${base}/`, { signal: AbortSignal.timeout(5_000) });
+    expect(index.status).toBe(200);
+  });
 });

@@ -50,7 +50,7 @@ describe('writeRunReports', () => {
     fs.writeFileSync(nodePath.join(dir, 'harness.log'), 'setting up\n');
     const w = await writeRunReports(dir);
     expect(w.warnings).toEqual(expect.arrayContaining([
-      'results.json is missing', expect.stringMatching(/did not finish/), '1 line(s) of history.jsonl are not ops and were skipped',
+      'results.json is missing', expect.stringMatching(/did not finish/), expect.stringMatching(/^history.jsonl:\d+: the last line is cut off .* and was left out$/),
     ]));
     const html = read(w.report);
     expect(html).toContain('id="warnings"');
@@ -119,5 +119,37 @@ describe('reporters and the store index', () => {
     const html = read(file);
     expect(html).toContain('<a href="a/2025-01-01T000000Z/report.html">2025-01-01T000000Z</a>');
     expect(html).toContain('2025-02-01T000000Z <span class="muted">(no report)</span>');
+  });
+});
+
+describe('#18: the replay command', () => {
+  it('is runnable after npm ci: npx faultline run …', async () => {
+    const { reproCommand } = await import('../../../reports/sections.js');
+    expect(reproCommand({ command: 'faultline run --seed 2' }).command).toBe('npx faultline run --seed 2');
+    expect(reproCommand({ argv: ['faultline', 'run', '--seed', '2'] }).command).toBe('npx faultline run --seed 2');
+    expect(reproCommand({ name: 't', seed: 2 }).command).toMatch(/^npx faultline run /);
+  });
+});
+
+describe('#17: the counterexample timeline opens with the failing op in view', () => {
+  it('a wide timeline opens at its end, where the failing op is, and its label is whole', async () => {
+    // Many overlapping writes, then a read of a value overwritten long ago: a wide timeline.
+    const b = new HistoryBuilder();
+    for (let i = 0; i < 30; i++) b.call(i % 4, 'write', i).call((i % 4) + 4, 'write', 100 + i).ret(i % 4, 'ok').ret((i % 4) + 4, 'ok');
+    b.call(9, 'read', null).ret(9, 'ok', 0);
+    const dir = await writeRun(nodePath.join(tempDir('wide'), 't', 'r1'), b.ops);
+    const w = await writeRunReports(dir);
+    const html = read(w.report);
+    const m = /<div class="scroll( scroll-end)?"(?: data-blocking-right="(\d+)")?><svg class="lin-timeline"[^>]* width="(\d+)"/.exec(html);
+    expect(m).not.toBeNull();
+    const width = Number(m![3]);
+    expect(width).toBeGreaterThan(1400);
+    // Opened at the end (CSS: direction rtl), the view shows the last ~1,100 px, which hold the failing op.
+    expect(m![1]).toBe(' scroll-end');
+    expect(html).toMatch(/\.scroll-end \{ direction: rtl; \}/);
+    expect(width - Number(m![2])).toBeLessThan(1100);
+    // Its label is drawn whole.
+    const blocking = /<g class="lin-op blocking[^"]*"[^>]*>[\s\S]*?<rect [^>]*\/><text x="[\d.]+" y="[\d.]+">([^<]*)<\/text>/.exec(html);
+    expect(blocking?.[1]).toBe('read() → 0');
   });
 });

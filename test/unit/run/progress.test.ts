@@ -1,0 +1,63 @@
+/**
+ * #12: the progress line shows every active fault (clock too), not a kill that hit nobody, and past
+ * the time limit what the run is doing instead of "0s left".
+ */
+import { describe, expect, it } from 'vitest';
+import type { Op } from '../../../harness/history/op.js';
+import { buildFaults } from '../../../harness/nemesis/index.js';
+import { bandTracker, Progress, trackOp as track } from '../../../harness/run/progress.js';
+import { fakeTarget } from '../nemesis/fake-target.js';
+
+/** The bands the real partition, kill, pause and clock packages declare: the one source the line reads. */
+const tracker = bandTracker(buildFaults(['partition', 'kill', 'pause', 'clock'], fakeTarget()).packages.flatMap((p) => p.bands));
+const trackOp = (p: Progress, op: Op, pastLimit: boolean, quietS: number): void => track(p, op, pastLimit, quietS, tracker);
+
+function progressAt(nowS: () => number, limitS = 10) {
+  const lines: string[] = [];
+  const stream = { isTTY: false, write: (s: string) => { lines.push(s); return true; } } as unknown as NodeJS.WriteStream;
+  const p = new Progress(stream, () => nowS() * 1e9, limitS);
+  const print = (): string => { (p as unknown as { print(tty: boolean): void }).print(false); return lines[lines.length - 1].trimEnd(); };
+  return { p, print };
+}
+let i = 0;
+const nem = (f: string, type: Op['type'], value: unknown, timeS = 1): Op => ({ index: i++, time: timeS * 1e9, process: 'nemesis', type, f, value });
+
+describe('#12 the progress line', () => {
+  it('shows clock faults while they last', () => {
+    const { p, print } = progressAt(() => 3);
+    trackOp(p, nem('bump-clock', 'info', { offsets: { n0: 500 } }), false, 5);
+    expect(print()).toMatch(/faults: clock$/);
+    trackOp(p, nem('reset-clock', 'info', { offsets: { n0: 0 } }), false, 5);
+    expect(print()).toMatch(/faults: none$/);
+    // A strobe flips clocks while its own op runs (as the report draws it), then leaves them as they were.
+    trackOp(p, nem('strobe-clock', 'invoke', {}), false, 5);
+    expect(print()).toMatch(/faults: clock strobe$/);
+    trackOp(p, nem('strobe-clock', 'info', {}), false, 5);
+    trackOp(p, nem('start-partition', 'info', 'halves'), false, 5);
+    expect(print()).toMatch(/faults: partition$/);
+  });
+
+  it('does not show a kill or pause that hit no node as active', () => {
+    const { p, print } = progressAt(() => 3);
+    trackOp(p, nem('kill', 'info', []), false, 5);
+    trackOp(p, nem('pause', 'info', []), false, 5);
+    expect(print()).toMatch(/faults: none$/);
+    trackOp(p, nem('kill', 'info', ['n1']), false, 5);
+    expect(print()).toMatch(/faults: kill$/);
+  });
+
+  it('past the time limit says what the run is doing, not "0s left"', () => {
+    let now = 5;
+    const { p, print } = progressAt(() => now);
+    expect(print()).toMatch(/5s left/);
+    now = 11;
+    expect(print()).not.toMatch(/0s left/);
+    expect(print()).toMatch(/time limit reached: waiting for the clients' last ops/);
+    trackOp(p, nem('stop-partition', 'invoke', null, 11), true, 5);
+    expect(print()).toMatch(/time limit reached: healing every fault/);
+    trackOp(p, nem('stop-partition', 'info', null, 11), true, 5);
+    expect(print()).toMatch(/time limit reached: healed; quiet for 5s, then final reads/);
+    trackOp(p, { index: i++, time: 17e9, process: 3, type: 'invoke', f: 'read', value: null }, true, 5);
+    expect(print()).toMatch(/time limit reached: final reads/);
+  });
+});
