@@ -3,7 +3,7 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readStates, StateFile } from '../../../harness/provision/local/state.js';
-import { writeOffset } from '../../../targets/maelstrom/faketime.js';
+import { writeOffset } from '../../../harness/provision/faketime.js';
 import { skipUnless } from '../../support/require.js';
 
 const dirs: string[] = [];
