@@ -8,6 +8,7 @@ export class MemoTable {
   private mask: number;
   private hashes = new Int32Array(1024);
   private nexts = new Int32Array(1024);
+  private runs = new Uint8Array(1024);
   private bits: Uint32Array;
   private states: unknown[] = [];
   size = 0;
@@ -41,10 +42,16 @@ export class MemoTable {
     return this.states[i];
   }
 
-  add(hash: number, bits: Uint32Array, state: unknown): void {
+  /** The run of indeterminate ops that ended entry `i`'s path (0 outside a bounded round). */
+  run(i: number): number {
+    return this.runs[i];
+  }
+
+  add(hash: number, bits: Uint32Array, state: unknown, run = 0): void {
     if (this.size === this.hashes.length) this.grow();
     const i = this.size++;
     this.hashes[i] = hash;
+    this.runs[i] = run;
     this.bits.set(bits, i * this.words);
     this.states.push(state);
     const b = hash & this.mask;
@@ -58,6 +65,9 @@ export class MemoTable {
     hashes.set(this.hashes);
     const bits = new Uint32Array(cap * Math.max(this.words, 1));
     bits.set(this.bits);
+    const runs = new Uint8Array(cap);
+    runs.set(this.runs);
+    this.runs = runs;
     this.hashes = hashes;
     this.bits = bits;
     this.nexts = new Int32Array(cap);
