@@ -16,13 +16,18 @@ export interface CheckOptions {
   timeoutMs?: number;
   /** Explain failures (longest prefix, candidates, minimised counterexample). Default true. */
   explain?: boolean;
-  /** Budget for shrinking counterexamples, ms, after the verdict. Default 10 s. */
+  /**
+   * Wall-clock cap on shrinking one counterexample, ms. Default 10 s. A safety net: explanations are
+   * bounded in search steps by the verdict's cost (partition-check.ts), so the same input gives the
+   * same explanation on any machine unless this cap is reached first.
+   */
   minimizeMs?: number;
   /** Worker threads: 0 checks in this thread; default uses every core for histories over 50k ops. */
   workers?: number;
   /**
-   * After the first failed partition the verdict is decided; the others get this long (ms) in all so
-   * more failing keys can be found and explained. Default 2 s; without `explain`, 0 (stop at once).
+   * After the first failed partition the verdict is decided; the others are searched for more failing
+   * keys within the explanation budget (in steps), and at most this long (ms), a safety net.
+   * Default 10 s; without `explain`, 0 (stop at once).
    */
   afterFailureMs?: number;
   /** How many failed partitions to explain. Default 10. */
@@ -47,7 +52,7 @@ export function checkLinearizableSync(ops: readonly Operation[], opts: CheckOpti
   const explain = opts.explain ?? true;
   const verdicts = checkPartitions(model, partitions, {
     deadline: t0 + (opts.timeoutMs ?? 60_000), explain, minimizeMs: opts.minimizeMs ?? 10_000,
-    afterFailureMs: opts.afterFailureMs ?? 2_000,
+    afterFailureMs: opts.afterFailureMs ?? 10_000, maxFailures: opts.maxFailures ?? 10,
   });
   return summarize(model.name, verdicts, performance.now() - t0, opts.maxFailures ?? 10);
 }
@@ -72,7 +77,7 @@ export async function checkLinearizable(ops: readonly Operation[], opts: CheckOp
   const shared = new Int32Array(new SharedArrayBuffer(4));
   const job = (ps: Partition[]): WorkerJob => ({
     spec, partitions: ps, deadlineWall, explain: opts.explain ?? true, shared,
-    minimizeMs: opts.minimizeMs ?? 10_000, afterFailureMs: opts.afterFailureMs ?? 2_000,
+    minimizeMs: opts.minimizeMs ?? 10_000, afterFailureMs: opts.afterFailureMs ?? 10_000, maxFailures: opts.maxFailures ?? 10,
   });
   // Largest first onto the least-loaded worker: partitions vary a lot in size.
   const n = Math.min(wanted, partitions.length);

@@ -15,8 +15,8 @@ export interface Deepest {
 
 export interface SearchResult {
   valid: boolean | 'unknown';
-  /** Why the verdict is unknown. */
-  reason?: 'timeout' | 'memory' | 'aborted';
+  /** Why the verdict is unknown: the time limit, the memory cap, another thread's failure, or `maxSteps`. */
+  reason?: 'timeout' | 'memory' | 'aborted' | 'steps';
   /** Present when `explain` was asked and the partition is not linearizable. */
   deepest?: Deepest;
   /** Search iterations and memoised configurations, for benchmarks and the report. */
@@ -27,6 +27,11 @@ export interface SearchResult {
 export interface SearchOptions {
   /** Absolute `performance.now()` deadline; the search returns `unknown` past it. */
   deadline?: number;
+  /**
+   * Budget of search steps; past it the search returns `unknown` (reason `steps`). Unlike the
+   * deadline it does not depend on the machine's speed or load: the same input stops at the same point.
+   */
+  maxSteps?: number;
   /** Track the longest linearizable prefix (costs a copy of the stack at each new maximum). */
   explain?: boolean;
   /** Shared flag (another partition already failed): when non-zero the search gives up as `unknown`. */
@@ -106,6 +111,7 @@ export function searchLinearization(model: Model, ops: readonly Operation[], opt
   const deadline = opts.deadline ?? Infinity;
   const abort = opts.abort;
   const maxMemory = opts.maxMemoryBytes ?? 768 * 1024 * 1024;
+  const maxSteps = opts.maxSteps ?? Infinity;
   if (n === 0) return { valid: true, steps: 0, cached: 0 };
 
   // Events: call of op i is 2i, return is 2i+1; sorted by position, calls before returns on ties
@@ -246,13 +252,14 @@ export function searchLinearization(model: Model, ops: readonly Operation[], opt
       return false;
     };
 
-    const stop = (reason: 'timeout' | 'memory' | 'aborted'): SearchResult =>
+    const stop = (reason: NonNullable<SearchResult['reason']>): SearchResult =>
       ({ valid: 'unknown', reason, steps, cached: cachedTotal + cache.size });
 
     let verdict: SearchResult | undefined;
     for (;;) {
       if (definiteLeft === 0) return { valid: true, steps, cached: cachedTotal + cache.size };
       if ((++steps & 0xfff) === 0) {
+        if (steps > maxSteps) return stop('steps');
         if (performance.now() > deadline) return stop('timeout');
         if (abort && Atomics.load(abort, 0) !== 0) return stop('aborted');
         if (memory > maxMemory) return stop('memory');

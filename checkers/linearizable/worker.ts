@@ -11,6 +11,7 @@ export interface WorkerJob {
   deadlineWall: number;
   minimizeMs: number;
   afterFailureMs: number;
+  maxFailures: number;
   explain: boolean;
   /** Int32Array over a SharedArrayBuffer: set to 1 by whichever thread finds a failure first. */
   shared: Int32Array;
@@ -24,6 +25,7 @@ parentPort?.on('message', (job: WorkerJob) => {
     const deadline = toPerf(job.deadlineWall);
     const verdicts = checkPartitions(model, job.partitions, {
       deadline, explain: job.explain, minimizeMs: job.minimizeMs, afterFailureMs: job.afterFailureMs, shared: job.shared,
+      maxFailures: job.maxFailures,
     });
     parentPort!.postMessage({ verdicts });
   } catch (err) {
