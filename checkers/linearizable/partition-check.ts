@@ -60,6 +60,15 @@ export interface PartitionsOptions {
   maxMemoryBytes?: number;
   /** Int32Array over a SharedArrayBuffer: 1 once any thread found a failed partition. */
   shared?: Int32Array;
+  /** The first round's step budget per partition (default FIRST_SLICE_STEPS). */
+  firstSlice?: number;
+  /**
+   * Stop after the last round whose budget is at most this many steps: partitions still unfinished
+   * come back `unknown` with reason `steps` and not `skipped`, for the caller to hand to worker threads.
+   */
+  handOffAfter?: number;
+  /** Search steps already spent on this history elsewhere (for the explanation budget). */
+  stepsBefore?: number;
 }
 
 /** First round's step budget per partition (a few ms); each later round has 4× the previous one's. */
@@ -89,7 +98,7 @@ export function checkPartitions(model: Model, partitions: Partition[], opts: Par
   const out: PartitionVerdict[] = new Array(partitions.length);
   const maxFailures = opts.maxFailures ?? 10;
   let cutoff = Infinity; // wall-clock safety net after the first failure
-  let spent = 0; // search steps so far, all partitions and rounds
+  let spent = opts.stepsBefore ?? 0; // search steps so far, all partitions and rounds
   let pool = -1; // explanation steps left once the verdict is decided (-1: not decided yet)
   let explained = 0;
   const failedElsewhere = (): boolean => opts.shared !== undefined && Atomics.load(opts.shared, 0) !== 0;
@@ -107,7 +116,8 @@ export function checkPartitions(model: Model, partitions: Partition[], opts: Par
     if (p.key !== undefined) out[i].key = p.key;
   };
   let pending = partitions.map((_, i) => i);
-  for (let slice = FIRST_SLICE_STEPS; pending.length > 0; slice *= 4) {
+  for (let slice = opts.firstSlice ?? FIRST_SLICE_STEPS; pending.length > 0; slice *= 4) {
+    if (opts.handOffAfter !== undefined && slice > opts.handOffAfter && pool < 0) break;
     const again: number[] = [];
     for (const i of pending) {
       const p = partitions[i];

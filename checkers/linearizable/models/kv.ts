@@ -39,17 +39,16 @@ export function kvModel(opts: KvOptions = {}): Model<number> {
     return id;
   };
   // Op → token naming its effect (kind and value), so the same model can check many histories:
-  // op ids repeat across histories, values decide. Computed once per op, then a WeakMap hit.
-  const tokens = new WeakMap<object, number>();
-  const interned = new Map<string, number>();
+  // op ids repeat across histories, values decide. One map per kind keyed by the value string itself
+  // (V8 keeps a string's hash in the string, so a repeated lookup is cheap; a WeakMap by op was a
+  // fifth of the check on kv histories of many small keys).
+  const putTokens = new Map<string, number>();
+  const appendTokens = new Map<string, number>();
+  let nextToken = 0;
   const tokenOf = (op: { f: string; input: unknown }): number => {
-    let t = tokens.get(op);
-    if (t === undefined) {
-      const k = `${op.f}\u0000${op.input as string}`;
-      t = interned.get(k);
-      if (t === undefined) interned.set(k, (t = interned.size));
-      tokens.set(op, t);
-    }
+    const byValue = op.f === 'put' ? putTokens : appendTokens;
+    let t = byValue.get(op.input as string);
+    if (t === undefined) byValue.set(op.input as string, (t = nextToken++));
     return t;
   };
   const textOf = (id: number): string | null => {
