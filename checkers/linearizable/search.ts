@@ -190,6 +190,8 @@ export function searchLinearization(model: Model, ops: readonly Operation[], opt
   const equal = model.equal;
   const stateHash = model.hash ?? defaultStateHash;
   const stepAll = model.stepAll;
+  const unreachable = model.unreachable;
+  const writes: Operation[] = [];
   const unknownTotal = unknownLeft;
   const definiteTotal = definiteLeft;
 
@@ -341,6 +343,15 @@ export function searchLinearization(model: Model, ops: readonly Operation[], opt
         }
       } else if (choice === 0) {
         ns = model.step(state, ops[op]);
+        if (ns === undefined && pass === 0 && unreachable) {
+          // An illegal read: can the ops that may still precede it (unlinearized, called before it
+          // returns) ever make it legal? If not, this configuration is dead.
+          let count = 0;
+          for (let x = next[HEAD]; x !== -1 && x !== e + 1; x = next[x]) {
+            if ((x & 1) === 0 && kind[x >> 1] !== 0) writes[count++] = ops[x >> 1];
+          }
+          if (unreachable(state, ops[op], writes, count)) { dead = true; continue; }
+        }
         if (ns !== undefined) {
           if (remember(op, ns)) picked = 0;
           // A legal read whose successor was already explored (and failed: it has more definite ops

@@ -77,6 +77,18 @@ export function kvModel(opts: KvOptions = {}): Model<number> {
       if (parent[x] < 0) return end === 0;
     }
   };
+  // Whether state `id`'s string is a prefix of `out` (an absent value counts as "", appends start there).
+  const prefixOf = (id: number, out: string): boolean => {
+    if (length[id] > out.length) return false;
+    let end = length[id];
+    for (let x = id; ; x = parent[x]) {
+      const pc = piece[x];
+      if (pc === null) return true;
+      end -= pc.length;
+      if (!out.startsWith(pc, end)) return false;
+      if (parent[x] < 0) return true;
+    }
+  };
   return {
     name: 'kv',
     fs: ['get', 'put', 'append'],
@@ -96,6 +108,20 @@ export function kvModel(opts: KvOptions = {}): Model<number> {
       return undefined;
     },
     readOnly: (op) => op.f === 'get',
+    // An illegal get becomes legal only through appends to the state (so the state must spell the
+    // start of its value) or a put whose value starts it; a value never returns to absent (null).
+    // This cuts the orders of concurrent appends that a pending get already rules out.
+    unreachable(state, read, writes, count) {
+      if (read.f !== 'get' || read.outcome !== 'ok') return false;
+      const out = read.output;
+      if (typeof out !== 'string') return true;
+      if (prefixOf(state, out)) return false;
+      for (let i = 0; i < count; i++) {
+        const w = writes[i];
+        if (w.f === 'put' && out.startsWith(w.input as string)) return false;
+      }
+      return true;
+    },
     validate(op) {
       if ((op.f === 'put' || op.f === 'append') && typeof op.input !== 'string') {
         return `${op.f} needs a string value, got ${show(op.input)}`;
