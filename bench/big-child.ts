@@ -2,9 +2,9 @@
  * The child process of the big-history benchmark, so that its peak RSS (VmHWM, which covers the
  * worker threads too: they live in this process) is measured alone.
  *
- *   node dist/bench/big-child.js run <file> <workers|default>
+ *   node dist/bench/big-child.js run <file> <workers|default> [model]
  *     streams the file readJsonl → Pairer (the raw Op records are dropped as they are paired),
- *     checks it with checkLinearizable({ name: 'cas-register' }) and prints one JSON line.
+ *     checks it with checkLinearizable({ name: model }) (default cas-register) and prints one JSON line.
  *   node dist/bench/big-child.js breakdown <file>
  *     a diagnostic: where the time goes (parse, pair, prepare, structured clone, search), in-thread.
  */
@@ -47,13 +47,14 @@ async function readAndPair(file: string): Promise<{ ops: Operation[]; records: n
   return { ops: pairer.finish(), records };
 }
 
-async function run(file: string, workersArg: string): Promise<RunReport> {
+async function run(file: string, workersArg: string, model = SPEC.name): Promise<RunReport> {
   const t0 = performance.now();
   const { ops, records } = await readAndPair(file);
   const t1 = performance.now();
   const rssAfterPairKb = statusKb('VmRSS');
   const heapAfterPairMb = process.memoryUsage().heapUsed / 2 ** 20;
-  const opts = workersArg === 'default' ? { model: SPEC } : { model: SPEC, workers: Number(workersArg) };
+  const spec = { name: model };
+  const opts = workersArg === 'default' ? { model: spec } : { model: spec, workers: Number(workersArg) };
   const res = await checkLinearizable(ops, opts);
   const t2 = performance.now();
   return {
@@ -118,12 +119,12 @@ async function breakdown(file: string): Promise<Breakdown> {
   };
 }
 
-const [mode, file, workers] = process.argv.slice(2);
+const [mode, file, workers, model] = process.argv.slice(2);
 if (mode === 'run') {
-  process.stdout.write(`${JSON.stringify(await run(file, workers ?? 'default'))}\n`);
+  process.stdout.write(`${JSON.stringify(await run(file, workers ?? 'default', model))}\n`);
 } else if (mode === 'breakdown') {
   process.stdout.write(`${JSON.stringify(await breakdown(file))}\n`);
 } else {
-  process.stderr.write('usage: big-child.js run <file> <workers|default> | breakdown <file>\n');
+  process.stderr.write('usage: big-child.js run <file> <workers|default> [model] | breakdown <file>\n');
   process.exitCode = 2;
 }

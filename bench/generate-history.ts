@@ -1,7 +1,8 @@
 /**
  * Generates a large, linearizable Faultline JSONL history for the checker benchmark.
  *
- * A discrete-event simulation of `processes` clients against one cas-register per key. Each op
+ * A discrete-event simulation of `processes` clients against one cas-register per key (or, with
+ * `model: 'kv'`, one string per key under 40 % get / 30 % put / 30 % append). Each op
  * takes effect at a random instant inside its [invoke, completion] interval, so ops overlap across
  * processes and the history is linearizable by construction: reads return the register's value at
  * their effect instant, a cas succeeds (`ok`) or fails (`fail`: it did not happen) according to
@@ -23,6 +24,8 @@ export interface BigParams {
   /** Fraction of ops that complete `info` (0.01 = 1 %). */
   infoRate: number;
   seed: number;
+  /** The object per key: a cas-register (read/write/cas of small integers, the default) or a kv string. */
+  model?: 'cas-register' | 'kv';
 }
 
 export const DEFAULT_PARAMS: BigParams = { ops: 1_000_000, keys: 1_000, processes: 100, infoRate: 0.01, seed: 20240601 };
@@ -33,7 +36,8 @@ const GENERATOR_VERSION = 1;
 /** The cache file for these parameters: every parameter is in the name. */
 export function bigHistoryPath(dir: string, p: BigParams): string {
   const info = `${Math.round(p.infoRate * 10_000)}bp`;
-  return path.join(dir, `big-v${GENERATOR_VERSION}-ops${p.ops}-keys${p.keys}-procs${p.processes}-info${info}-seed${p.seed}.jsonl`);
+  const kind = p.model === 'kv' ? '-kv' : '';
+  return path.join(dir, `big-v${GENERATOR_VERSION}${kind}-ops${p.ops}-keys${p.keys}-procs${p.processes}-info${info}-seed${p.seed}.jsonl`);
 }
 
 /** mulberry32: small, fast, good enough for workload shapes; never Math.random. */
@@ -54,6 +58,8 @@ const MAX_DURATION_US = 2_000;
 const MAX_THINK_US = 500;
 /** Values are 0..VALUES-1: small, so reads and cas compares hit often. */
 const VALUES = 5;
+/** kv values are `${0..KV_VALUES-1} `. */
+const KV_VALUES = 1_000;
 
 const before = (t: number, k: number, s: number, t2: number, k2: number, s2: number): boolean =>
   t !== t2 ? t < t2 : k !== k2 ? k < k2 : s < s2;
@@ -120,7 +126,8 @@ export function generateBigHistory(file: string, p: BigParams): GenerateStats {
   const int = (n: number): number => Math.floor(rng() * n);
   // Large fsync interval: this is a scratch file; the writer still fsyncs on close.
   const writer = HistoryWriter.open(file, { fsyncIntervalMs: 3_600_000 });
-  const register: (number | null)[] = new Array(p.keys).fill(null);
+  const kv = p.model === 'kv';
+  const register: (number | string | null)[] = new Array(p.keys).fill(null);
 
   // Per slot (a client worker): its current process id and the op in flight.
   const S = p.processes;
@@ -151,7 +158,11 @@ export function generateBigHistory(file: string, p: BigParams): GenerateStats {
         stats.ops++;
         key[s] = int(p.keys);
         const r = rng();
-        if (r < 0.4) { fOf[s] = 'read'; input[s] = null; } else if (r < 0.7) { fOf[s] = 'write'; input[s] = int(VALUES); } else {
+        if (kv) {
+          // Short values from a large space, so a key's string stays short (puts reset it) and
+          // appends are mostly distinguishable, as in porcupine's kv logs.
+          if (r < 0.4) { fOf[s] = 'get'; input[s] = null; } else { fOf[s] = r < 0.7 ? 'put' : 'append'; input[s] = `${int(KV_VALUES)} `; }
+        } else if (r < 0.4) { fOf[s] = 'read'; input[s] = null; } else if (r < 0.7) { fOf[s] = 'write'; input[s] = int(VALUES); } else {
           fOf[s] = 'cas'; input[s] = [int(VALUES), int(VALUES)];
         }
         const duration = 1 + int(MAX_DURATION_US);
@@ -163,8 +174,11 @@ export function generateBigHistory(file: string, p: BigParams): GenerateStats {
       } else if (kind === EFFECT) {
         const k = key[s];
         outcome[s] = 'ok';
-        if (fOf[s] === 'read') output[s] = register[k];
-        else if (fOf[s] === 'write') { register[k] = input[s] as number; output[s] = input[s]; } else {
+        if (fOf[s] === 'read' || fOf[s] === 'get') output[s] = register[k];
+        else if (fOf[s] === 'put') { register[k] = input[s] as string; output[s] = input[s]; } else if (fOf[s] === 'append') {
+          register[k] = `${(register[k] as string | null) ?? ''}${input[s] as string}`;
+          output[s] = input[s];
+        } else if (fOf[s] === 'write') { register[k] = input[s] as number; output[s] = input[s]; } else {
           const [from, to] = input[s] as [number, number];
           if (register[k] === from) register[k] = to; else outcome[s] = 'fail';
           output[s] = input[s];

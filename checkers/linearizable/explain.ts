@@ -51,9 +51,14 @@ export function opRef(model: Model, op: Operation): OpRef {
   return ref;
 }
 
-/** Builds the explanation of a failed partition from the search's deepest point. */
+/**
+ * Builds the explanation of a failed partition from the search's deepest point; the counterexample
+ * is shrunk within `minimizeSteps` search steps (and before `minimizeDeadline`, a safety net).
+ * `spent` receives the steps the shrinking took.
+ */
 export function explainFailure(
   model: Model, ops: readonly Operation[], deepest: Deepest, key: string | number | undefined, minimizeDeadline: number,
+  minimizeSteps = Infinity, spent?: { steps: number },
 ): PartitionFailure {
   const show = (s: unknown): string => (model.describeState ? model.describeState(s) : JSON.stringify(s));
   let state = model.init();
@@ -74,7 +79,8 @@ export function explainFailure(
   });
   const blockingOp = deepest.blocking === undefined ? undefined : ops[deepest.blocking];
   const cut = blockingOp ? blockingOp.ret : Infinity;
-  const min = minimizeCounterexample(model, ops, cut, minimizeDeadline);
+  const min = minimizeCounterexample(model, ops, cut, minimizeDeadline, minimizeSteps);
+  if (spent) spent.steps += min.steps;
   const failure: PartitionFailure = {
     ops: ops.length, linearized, state: show(at), candidates,
     counterexample: min.ops.map((op) => opRef(model, op)), minimal: min.minimal,

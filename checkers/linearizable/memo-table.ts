@@ -6,16 +6,24 @@
 export class MemoTable {
   private heads: Int32Array;
   private mask: number;
-  private hashes = new Int32Array(1024);
-  private nexts = new Int32Array(1024);
+  private hashes: Int32Array;
+  private nexts: Int32Array;
+  private runs: Uint8Array;
   private bits: Uint32Array;
   private states: unknown[] = [];
   size = 0;
 
-  constructor(private readonly words: number) {
-    this.heads = new Int32Array(1024).fill(-1);
-    this.mask = 1023;
-    this.bits = new Uint32Array(1024 * Math.max(words, 1));
+  /** `expected`: a guess at the entries (the ops of the partition); the table grows past it. */
+  constructor(private readonly words: number, expected = 1024) {
+    // Sized to the partition: a history of many small keys allocated 1024 entries for each of them.
+    let cap = 64;
+    while (cap < 2 * expected && cap < 1024) cap *= 2;
+    this.heads = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    this.hashes = new Int32Array(cap);
+    this.nexts = new Int32Array(cap);
+    this.runs = new Uint8Array(cap);
+    this.bits = new Uint32Array(cap * Math.max(words, 1));
   }
 
   /** First entry with this hash, or -1; walk on with `next`. */
@@ -41,10 +49,16 @@ export class MemoTable {
     return this.states[i];
   }
 
-  add(hash: number, bits: Uint32Array, state: unknown): void {
+  /** The run of indeterminate ops that ended entry `i`'s path (0 outside a bounded round). */
+  run(i: number): number {
+    return this.runs[i];
+  }
+
+  add(hash: number, bits: Uint32Array, state: unknown, run = 0): void {
     if (this.size === this.hashes.length) this.grow();
     const i = this.size++;
     this.hashes[i] = hash;
+    this.runs[i] = run;
     this.bits.set(bits, i * this.words);
     this.states.push(state);
     const b = hash & this.mask;
@@ -58,6 +72,9 @@ export class MemoTable {
     hashes.set(this.hashes);
     const bits = new Uint32Array(cap * Math.max(this.words, 1));
     bits.set(this.bits);
+    const runs = new Uint8Array(cap);
+    runs.set(this.runs);
+    this.runs = runs;
     this.hashes = hashes;
     this.bits = bits;
     this.nexts = new Int32Array(cap);

@@ -5,6 +5,8 @@ export interface Minimized {
   ops: Operation[];
   /** True when dropping any single droppable op makes the rest linearizable (1-minimal). */
   minimal: boolean;
+  /** Search steps spent. */
+  steps: number;
 }
 
 /**
@@ -14,14 +16,21 @@ export interface Minimized {
  * supplier of it stays (transitively: a kept cas keeps a write its compare saw); without that rule the
  * shrink ends at "a read of a value nobody wrote" or "a cas from the initial state", true but useless.
  * `cut` is a position after which ops may be dropped first (the search's blocking return), which
- * usually removes most of a long history in one check. Stops at `deadline` with `minimal: false`.
+ * usually removes most of a long history in one check. Stops with `minimal: false` once its searches
+ * have taken `maxSteps` steps in all (a budget independent of the machine, so the same input always
+ * shrinks to the same result), or at `deadline`, a wall-clock safety net.
  */
-export function minimizeCounterexample(model: Model, ops: readonly Operation[], cut: number, deadline: number): Minimized {
+export function minimizeCounterexample(
+  model: Model, ops: readonly Operation[], cut: number, deadline: number, maxSteps = Infinity,
+): Minimized {
+  let steps = 0;
   const bad = (sub: Operation[]): boolean | 'timeout' => {
-    if (performance.now() > deadline) return 'timeout';
-    const r = searchLinearization(model, sub, { deadline });
+    if (performance.now() > deadline || steps >= maxSteps) return 'timeout';
+    const r = searchLinearization(model, sub, { deadline, maxSteps: maxSteps - steps });
+    steps += r.steps;
     return r.valid === 'unknown' ? 'timeout' : r.valid === false;
   };
+  const done = (minimal: boolean): Minimized => ({ ops: cur, minimal, steps });
   let cur = [...ops].sort((a, b) => a.call - b.call);
   // Ops of the chunk that a remaining op observed stay: the shrunk history keeps its reads' writes.
   // Only an op invoked before the observer returned can have supplied what it observed: keeping a
@@ -59,7 +68,7 @@ export function minimizeCounterexample(model: Model, ops: readonly Operation[], 
     const prefix = without(suffix, cur.length - suffix);
     if (prefix.length < cur.length) {
       const r = bad(prefix);
-      if (r === 'timeout') return { ops: cur, minimal: false };
+      if (r === 'timeout') return done(false);
       if (r) cur = prefix;
     }
   }
@@ -69,11 +78,11 @@ export function minimizeCounterexample(model: Model, ops: readonly Operation[], 
     for (let i = 0; i < cur.length && cur.length > 1;) {
       const cand = without(i, chunk);
       const r = cand.length === 0 || cand.length === cur.length ? false : bad(cand);
-      if (r === 'timeout') return { ops: cur, minimal: false };
+      if (r === 'timeout') return done(false);
       if (r) { cur = cand; removed = true; } else i += chunk;
     }
     if (chunk > 1) chunk = Math.ceil(chunk / 2);
-    else if (!removed) return { ops: cur, minimal: true };
+    else if (!removed) return done(true);
   }
 }
 

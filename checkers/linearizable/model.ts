@@ -46,6 +46,12 @@ export interface Model<S = any> {
   supports?(w: Operation, r: Operation): boolean;
   /** A message when the op's value does not fit the model (checked before the search). */
   validate?(op: Operation): string | undefined;
+  /**
+   * For a read that is illegal in `state`: true when no sequence of `writes` (the ops that may still
+   * be linearized before it, in any order and any subset) can make it legal, so the search can
+   * abandon this configuration at once. Must never answer true when some sequence could.
+   */
+  unreachable?(state: S, read: Operation, writes: readonly Operation[], count: number): boolean;
 }
 
 /** How a model is named on the CLI and sent to worker threads: functions cannot cross threads. */

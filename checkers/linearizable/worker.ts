@@ -12,9 +12,14 @@ export interface WorkerJob {
   deadlineWall: number;
   minimizeMs: number;
   afterFailureMs: number;
+  maxFailures: number;
   explain: boolean;
   /** Int32Array over a SharedArrayBuffer: set to 1 by whichever thread finds a failure first. */
   shared: Int32Array;
+  /** The first round's step budget (the partitions already had the smaller ones in the main thread). */
+  firstSlice?: number;
+  /** Steps the main thread spent before the hand-off (for the explanation budget). */
+  stepsBefore?: number;
 }
 
 const toPerf = (wall: number): number => performance.now() + (wall - Date.now());
@@ -25,6 +30,7 @@ parentPort?.on('message', (job: WorkerJob) => {
     const deadline = toPerf(job.deadlineWall);
     const verdicts = checkPartitions(model, job.partitions, {
       deadline, explain: job.explain, minimizeMs: job.minimizeMs, afterFailureMs: job.afterFailureMs, shared: job.shared,
+      maxFailures: job.maxFailures, firstSlice: job.firstSlice, stepsBefore: job.stepsBefore,
     });
     parentPort!.postMessage({ verdicts });
   } catch (err) {

@@ -1,11 +1,5 @@
 #!/usr/bin/env node
 import { InputError } from '../history/errors.js';
-import { CHECK_HELP, checkCommand } from './check-command.js';
-import { reportCommand } from './report-command.js';
-import { serveCommand } from './serve-command.js';
-import { runCommand } from './run-command.js';
-import { cleanupCommand } from './cleanup-command.js';
-import { doctorCommand } from './doctor-command.js';
 import { escapeControls } from '../run/terminal.js';
 
 const USAGE = `faultline — Jepsen-style correctness testing
@@ -22,13 +16,17 @@ Exit codes: 0 valid (or done), 1 invalid (cleanup: something could not be remove
 3 internal error (a bug of ours; please report it), 130 a third Ctrl-C/SIGTERM cut the teardown short,
 254 bad usage or input, or a cluster that never came up (one sentence naming the cause and the fix).`;
 
-const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Promise<number>> = {
-  check: checkCommand,
-  doctor: doctorCommand,
-  cleanup: cleanupCommand,
-  report: reportCommand,
-  serve: serveCommand,
-  run: runCommand,
+type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
+
+// Each command's module loads only when it is invoked: `run` pulls in the whole harness (targets,
+// nemeses, reports), which took a second to import, and `check` or `--help` need none of it.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./check-command.js')).checkCommand,
+  doctor: async () => (await import('./doctor-command.js')).doctorCommand,
+  cleanup: async () => (await import('./cleanup-command.js')).cleanupCommand,
+  report: async () => (await import('./report-command.js')).reportCommand,
+  serve: async () => (await import('./serve-command.js')).serveCommand,
+  run: async () => (await import('./run-command.js')).runCommand,
 };
 
 /** Runs the CLI; every user error ends as one sentence on stderr and exit 254, never a stack trace. */
@@ -38,8 +36,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 254 : 0;
   }
-  const run = COMMANDS[command];
-  if (!run) throw new InputError(`unknown command "${command}"; run faultline --help for the list`);
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) throw new InputError(`unknown command "${command}"; run faultline --help for the list`);
+  const run = await load();
   // Everything printed may quote a node or a history: control characters are shown, never obeyed.
   return run(rest, (s) => process.stdout.write(`${escapeControls(s)}\n`));
 }
@@ -57,4 +56,3 @@ main(process.argv.slice(2)).then(
     }
   },
 );
-void CHECK_HELP;
