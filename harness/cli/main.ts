@@ -7,6 +7,7 @@ import { runCommand } from './run-command.js';
 import { cleanupCommand } from './cleanup-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { escapeControls } from '../run/terminal.js';
+import { imagesCommand } from './images-command.js';
 
 const USAGE = `faultline — Jepsen-style correctness testing
 
@@ -16,7 +17,8 @@ Commands:
   report <run-dir>          re-render a stored run's report.html, junit.xml and the store index
   serve                     serve the store's reports read-only over HTTP (faultline serve --help)
   doctor                    list what this machine can run and how to install what is missing
-  cleanup                   remove what killed runs left (namespaces, iptables rules, processes)
+  cleanup                   remove what killed runs left (namespaces, containers, iptables rules, processes)
+  images [build]            list or build the images --env docker runs (faultline images --help)
 
 Exit codes: 0 valid (or done), 1 invalid (cleanup: something could not be removed), 2 unknown,
 3 internal error (a bug of ours; please report it), 130 a third Ctrl-C/SIGTERM cut the teardown short,
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Pro
   check: checkCommand,
   doctor: doctorCommand,
   cleanup: cleanupCommand,
+  images: imagesCommand,
   report: reportCommand,
   serve: serveCommand,
   run: runCommand,
