@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { stateDir } from '../local/state.js';
+import { ensurePrivateDir, untrustedReason } from '../trust.js';
 import type { RecordedProcess } from '../local/state.js';
 
 export function dockerStateDir(): string {
@@ -32,7 +33,9 @@ export class DockerStateFile {
   }
 
   save(): void {
-    fs.mkdirSync(dockerStateDir(), { recursive: true });
+    // Root kills the processes a state file names: only its own private files count (docs/security.md).
+    ensurePrivateDir(stateDir());
+    ensurePrivateDir(dockerStateDir());
     const tmp = `${this.path}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, `${JSON.stringify(this.state, null, 2)}\n`);
     fs.renameSync(tmp, this.path);
@@ -57,6 +60,8 @@ export function readDockerStates(): { file: string; state?: DockerRunState; erro
   }
   return names.map((n) => {
     const file = nodePath.join(dockerStateDir(), n);
+    const untrusted = untrustedReason(dockerStateDir(), 'dir') ?? untrustedReason(file, 'file');
+    if (untrusted) return { file, error: `not trusted (${untrusted})` };
     try {
       return { file, state: JSON.parse(fs.readFileSync(file, 'utf8')) as DockerRunState };
     } catch (err) {
