@@ -90,7 +90,7 @@ describe.skipIf(skip !== undefined)(`ZooKeeper in containers${skip ? ` (skipped:
 
   it('plain reads through an isolated follower are stale: not linearizable, the stale read explained', async () => {
     const shm = faketimeShmFiles();
-    const req = request('docker-zk-plain', { faults: ['partition'], timeLimitS: 15, seed: 11 }, { reads: 'plain', values: '1000', 'request-timeout': '1s' });
+    const req = request('docker-zk-plain', { faults: ['partition'], timeLimitS: 20, seed: 11 }, { reads: 'plain', values: '1000', 'request-timeout': '1s' });
     const out = await runTest(req.config, (run) => {
       const { plan, cluster } = zookeeperParts(req, run);
       plan.faults = (target) => {
