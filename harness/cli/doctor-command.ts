@@ -7,6 +7,7 @@ import { ENVIRONMENTS } from '../provision/environments.js';
 import { FAULT_REQUIREMENTS, realProbe } from '../provision/preflight.js';
 import type { MachineProbe, Requirement } from '../run-contract.js';
 import { TARGETS } from '../run/targets.js';
+import { dockerChecks } from '../provision/docker/doctor.js';
 import { parseArgs } from './args.js';
 
 export const DOCTOR_HELP = `faultline doctor [--json]
@@ -39,6 +40,8 @@ export async function doctorChecks(probe: MachineProbe = realProbe): Promise<Doc
       checks.push({ for: what, name: r.what, ok, detail: ok ? (version ?? 'present') : 'missing', install: ok ? undefined : r.install });
     }
   }
+  // The daemon (address, version, storage driver) and each target's image or the command that builds it.
+  for (const c of await dockerChecks()) checks.push({ ...c, for: 'environment docker', name: c.name });
   return checks;
 }
 

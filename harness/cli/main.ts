@@ -10,7 +10,8 @@ Commands:
   report <run-dir>          re-render a stored run's report.html, junit.xml and the store index
   serve                     serve the store's reports read-only over HTTP (faultline serve --help)
   doctor                    list what this machine can run and how to install what is missing
-  cleanup                   remove what killed runs left (namespaces, iptables rules, processes)
+  cleanup                   remove what killed runs left (namespaces, containers, iptables rules, processes)
+  images [build]            list or build the images --env docker runs (faultline images --help)
 
 Exit codes: 0 valid (or done), 1 invalid (cleanup: something could not be removed), 2 unknown,
 3 internal error (a bug of ours; please report it), 130 a third Ctrl-C/SIGTERM cut the teardown short,
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check-command.js')).checkCommand,
   doctor: async () => (await import('./doctor-command.js')).doctorCommand,
   cleanup: async () => (await import('./cleanup-command.js')).cleanupCommand,
+  images: async () => (await import('./images-command.js')).imagesCommand,
   report: async () => (await import('./report-command.js')).reportCommand,
   serve: async () => (await import('./serve-command.js')).serveCommand,
   run: async () => (await import('./run-command.js')).runCommand,

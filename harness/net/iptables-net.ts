@@ -34,8 +34,9 @@ export class IptablesNet implements NetControl {
 
   constructor(private readonly net: HostNetwork, private readonly logDir?: string) {}
 
+  /** Hosts with a namespace to change: a stopped container has none (its rules come back by `restore`). */
   private get hosts(): readonly Remote[] {
-    return this.net.hosts;
+    return this.net.hosts.filter((h) => h.networkUp?.() ?? true);
   }
 
   /** Creates the chains on every host (once; later calls wait for the first). */
@@ -55,48 +56,87 @@ export class IptablesNet implements NetControl {
     return this.net.host(node).address;
   }
 
+  private partitionOn(h: Remote, grudge: Grudge): Promise<string> {
+    const drops = (grudge[h.node] ?? []).map((n) => this.addressOf(n));
+    return h.execOk(['iptables-restore', '-w', '--noflush'], { input: restoreScript('FL-PART', partitionRules(drops)) });
+  }
+
+  private lossOn(h: Remote, probability: number): Promise<string> {
+    const rules = lossRules(probability, this.net.controllerAddress, this.net.subnet);
+    return h.execOk(['iptables-restore', '-w', '--noflush'], { input: restoreScript('FL-LOSS', rules) });
+  }
+
+  private delayRulesOn(h: Remote, on: boolean): Promise<string> {
+    const rules = on ? [`-d ${this.net.controllerAddress} -j RETURN`, `-o eth0 -d ${this.net.subnet} -j NFQUEUE --queue-num ${DELAY_QUEUE} --queue-bypass`] : [];
+    return h.execOk(['iptables-restore', '-w', '--noflush'], { input: restoreScript('FL-DELAY', rules) });
+  }
+
+  private async startDelayer(h: Remote, bin: string, dist: LatencyDist): Promise<void> {
+    const p = await h.spawn([bin, String(DELAY_QUEUE), ...delayerArgs(dist)], {
+      what: 'nfq-delay', logFile: this.logDir ? `${this.logDir}/${h.node}-nfq-delay.log` : undefined,
+    });
+    this.delayers.set(h.node, p);
+  }
+
+  private bandwidthOn(h: Remote, kbit: number | null): Promise<unknown> {
+    return kbit
+      ? h.execOk(['tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '32kbit', 'latency', '400ms'])
+      : h.exec(['tc', 'qdisc', 'del', 'dev', 'eth0', 'root']);
+  }
+
   async partition(grudge: Grudge): Promise<void> {
-    await this.timed(Object.keys(grudge).length === 0 ? 'heal' : 'partition', () => Promise.all(this.hosts.map((h) => {
-      const drops = (grudge[h.node] ?? []).map((n) => this.addressOf(n));
-      return h.execOk(['iptables-restore', '-w', '--noflush'], { input: restoreScript('FL-PART', partitionRules(drops)) });
-    })));
+    await this.timed(Object.keys(grudge).length === 0 ? 'heal' : 'partition', () => Promise.all(this.hosts.map((h) => this.partitionOn(h, grudge))));
     this.current.grudge = grudge;
   }
 
   async setLoss(probability: number): Promise<void> {
-    const rules = lossRules(probability, this.net.controllerAddress, this.net.subnet);
-    await this.timed(probability > 0 ? 'loss' : 'stop-loss', () => Promise.all(this.hosts.map((h) =>
-      h.execOk(['iptables-restore', '-w', '--noflush'], { input: restoreScript('FL-LOSS', rules) }))));
+    await this.timed(probability > 0 ? 'loss' : 'stop-loss', () => Promise.all(this.hosts.map((h) => this.lossOn(h, probability))));
     this.current.loss = probability;
   }
 
   async setExtraLatency(dist: LatencyDist | null): Promise<void> {
     await this.timed(dist ? 'latency' : 'stop-latency', async () => {
       // Rules off first, then the old delayers (which accept what they hold), then the new ones.
-      await Promise.all(this.hosts.map((h) => h.execOk(['iptables-restore', '-w', '--noflush'], { input: restoreScript('FL-DELAY', []) })));
+      await Promise.all(this.hosts.map((h) => this.delayRulesOn(h, false)));
       await this.stopDelayers();
       if (dist === null) return;
       const bin = await buildDelayer();
-      await Promise.all(this.hosts.map(async (h) => {
-        const p = await h.spawn([bin, String(DELAY_QUEUE), ...delayerArgs(dist)], {
-          what: 'nfq-delay', logFile: this.logDir ? `${this.logDir}/${h.node}-nfq-delay.log` : undefined,
-        });
-        this.delayers.set(h.node, p);
-      }));
+      await Promise.all(this.hosts.map((h) => this.startDelayer(h, bin, dist)));
       // The queue must be bound before packets go to it, or --queue-bypass passes them undelayed.
       await new Promise((r) => setTimeout(r, 50));
-      const rules = [`-d ${this.net.controllerAddress} -j RETURN`, `-o eth0 -d ${this.net.subnet} -j NFQUEUE --queue-num ${DELAY_QUEUE} --queue-bypass`];
-      await Promise.all(this.hosts.map((h) => h.execOk(['iptables-restore', '-w', '--noflush'], { input: restoreScript('FL-DELAY', rules) })));
+      await Promise.all(this.hosts.map((h) => this.delayRulesOn(h, true)));
     });
     this.current.latency = dist;
   }
 
   /** Caps each host's egress with tbf (null removes the cap). */
   async setBandwidth(kbit: number | null): Promise<void> {
-    await this.timed(kbit ? 'bandwidth' : 'stop-bandwidth', () => Promise.all(this.hosts.map((h) => kbit
-      ? h.execOk(['tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '32kbit', 'latency', '400ms'])
-      : h.exec(['tc', 'qdisc', 'del', 'dev', 'eth0', 'root']))));
+    await this.timed(kbit ? 'bandwidth' : 'stop-bandwidth', () => Promise.all(this.hosts.map((h) => this.bandwidthOn(h, kbit))));
     this.current.bandwidthKbit = kbit;
+  }
+
+  /**
+   * Re-applies the faults in force on one host after its server started in a fresh network namespace
+   * (a restarted container): the chains, its side of the partition, loss, latency (a new delayer: the
+   * old one sits in the dead namespace) and the bandwidth cap.
+   */
+  async restore(node: string): Promise<void> {
+    const h = this.net.host(node);
+    if (!(h.networkUp?.() ?? true)) return;
+    const t0 = performance.now();
+    await h.execOk(['iptables-restore', '-w', '--noflush'], { input: SETUP_SCRIPT });
+    const c = this.current;
+    if (Object.keys(c.grudge).length > 0) await this.partitionOn(h, c.grudge);
+    if (c.loss > 0) await this.lossOn(h, c.loss);
+    const old = this.delayers.get(node);
+    if (old) { this.delayers.delete(node); await old.stop(1_000); }
+    if (c.latency) {
+      await this.startDelayer(h, await buildDelayer(), c.latency);
+      await new Promise((r) => setTimeout(r, 50));
+      await this.delayRulesOn(h, true);
+    }
+    if (c.bandwidthKbit) await this.bandwidthOn(h, c.bandwidthKbit);
+    this.timings.push({ op: `restore ${node}`, ms: performance.now() - t0 });
   }
 
   private async stopDelayers(): Promise<void> {

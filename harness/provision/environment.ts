@@ -5,7 +5,7 @@
  * killed controller left. Targets, network faults and the server base talk only to this interface;
  * adding an environment is one folder under `harness/provision/` plus one line in `environments.ts`.
  */
-import type { Requirement } from '../run-contract.js';
+import type { Requirement, TargetFlag } from '../run-contract.js';
 import type { Remote } from './remote.js';
 
 /** The hosts of a run as a network: what the real-network faults need. */
@@ -24,6 +24,11 @@ export interface Environment extends HostNetwork {
   readonly kind: string;
   /** Short id that names everything of this run (namespaces, bridges, labels, state files). */
   readonly runId: string;
+  /**
+   * True when a server's (re)start gives its host a fresh network namespace (a container), so the
+   * network faults in force are re-applied after each start. Absent: the namespace outlives servers.
+   */
+  readonly freshNetworkOnStart?: boolean;
   /** Removes every host, network and rule of the run. Idempotent; never throws. */
   teardown(log?: (message: string) => void): Promise<void>;
 }
@@ -34,6 +39,15 @@ export interface ProvisionOptions {
   /** The test network's subnet, when the user chose one. */
   subnet?: string;
   log?: (message: string) => void;
+  /** What the hosts will run (the target's name): environments that run images choose one by it. */
+  target?: string;
+  /**
+   * Each node's directory on the controller (config, data, logs). Environments whose hosts do not
+   * share the controller's filesystem make it visible to the node at the same path.
+   */
+  nodeDir?: (node: string) => string;
+  /** Values of the environment's own flags (`EnvironmentKind.flags`), by flag name. */
+  options?: Readonly<Record<string, string | undefined>>;
 }
 
 /** What `faultline cleanup` removed for one run. */
@@ -51,6 +65,15 @@ export interface EnvironmentKind {
   summary: string;
   /** What this machine needs to provision hosts of this kind. */
   requirements(): readonly Requirement[];
+  /** Flags of this environment that every store target accepts (e.g. docker's `--image`). */
+  flags?: readonly TargetFlag[];
+  /**
+   * True when servers run from images (containers): a target's server binaries then need not be
+   * installed on this machine, only what the faults use here.
+   */
+  serversFromImages?: boolean;
+  /** Checks, before a run creates anything, what `requirements` cannot (a daemon answers, an image exists). */
+  preflight?(opts: { target: string; options: Readonly<Record<string, string | undefined>> }): Promise<void>;
   provision(opts: ProvisionOptions): Promise<Environment>;
   /**
    * Removes what runs left behind when their controller died; runs whose controller lives are skipped

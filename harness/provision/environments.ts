@@ -4,10 +4,12 @@
  */
 import { InputError } from '../history/errors.js';
 import type { EnvironmentKind } from './environment.js';
+import { dockerEnvironment } from './docker/index.js';
 import { localEnvironment } from './local/index.js';
 
 export const ENVIRONMENTS: Readonly<Record<string, EnvironmentKind>> = {
   local: localEnvironment,
+  docker: dockerEnvironment,
 };
 
 export const DEFAULT_ENVIRONMENT = 'local';

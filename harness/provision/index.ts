@@ -18,3 +18,7 @@ export { isAlive, isSameProcess, processState, startTime, terminate, waitDead } 
 export type { MachineProbe, Requirement } from './preflight.js';
 export { checkRequirements, command, DELAY_REQUIREMENTS, file, realProbe } from './preflight.js';
 export { environmentOf, namespaceFaults, nodeNames } from './store-plan.js';
+export { dockerEnvironment } from './docker/index.js';
+export { DockerEnvironment, provisionDocker } from './docker/network.js';
+export { DockerHost } from './docker/host.js';
+export { ensureImage, IMAGE_TARGETS, resolveImage, targetRecipe } from './docker/images.js';

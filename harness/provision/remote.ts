@@ -14,6 +14,11 @@ export interface SpawnOptions {
   cwd?: string;
   /** What the process is, for the state file and cleanup messages (e.g. `etcd`, `nfq-delay`). */
   what: string;
+  /**
+   * The node's server (not a helper like the delayer): in an environment of containers it becomes the
+   * container's own process, so a kill and a restart are the container's. Elsewhere it changes nothing.
+   */
+  main?: boolean;
 }
 
 /** A long-running process started on a node. */
@@ -41,6 +46,11 @@ export interface Remote {
   execOk(argv: readonly string[], opts?: ExecOptions): Promise<string>;
   /** Starts a long-running process on the node (recorded for cleanup until it exits). */
   spawn(argv: readonly string[], opts: SpawnOptions): Promise<RemoteProcess>;
+  /**
+   * False while the host has no network namespace to change (a container that is not running); the
+   * fault layer skips it then and re-applies its rules when the host's server starts. Absent: always up.
+   */
+  networkUp?(): boolean;
   /** Copies a controller file to the node. */
   upload(localPath: string, remotePath: string): Promise<void>;
   /** Copies a node file to the controller. */

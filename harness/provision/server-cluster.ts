@@ -24,6 +24,8 @@ export interface ServerClusterOptions {
   /** Environment name (`--env`); default `local`. */
   env?: string;
   subnet?: string;
+  /** Values of the environment's own flags (e.g. docker's `image`), by flag name. */
+  envOptions?: Readonly<Record<string, string | undefined>>;
   log?: (message: string) => void;
 }
 
@@ -90,7 +92,10 @@ export abstract class ServerCluster implements Target {
 
   async setup(): Promise<void> {
     const t0 = performance.now();
-    this.environment = await getEnvironment(this.opts.env).provision({ nodes: this.nodes, subnet: this.opts.subnet, log: this.log });
+    this.environment = await getEnvironment(this.opts.env).provision({
+      nodes: this.nodes, subnet: this.opts.subnet, log: this.log,
+      target: this.name, nodeDir: (n) => this.nodeDir(n), options: this.opts.envOptions,
+    });
     this.net = new IptablesNet(this.environment, nodePath.join(this.opts.dir, 'nodes'));
     await this.net.setup();
     this.nodes.forEach((node, i) => {
@@ -108,6 +113,9 @@ export abstract class ServerCluster implements Target {
     for (;;) {
       const h = await this.health(1_000);
       if (this.healthy(h)) return;
+      // A server that exited on its own will not become healthy: say so now, not at the deadline.
+      const exited = this.nodes.filter((n) => this.states.get(n) === 'running' && this.procs.get(n)?.running === false);
+      if (exited.length > 0) throw new Error(`${this.name} exited on ${exited.join(', ')} before the cluster was healthy\n${this.logTail()}`);
       if (Date.now() > deadline) {
         throw new Error(`${this.name} did not become healthy within ${timeoutMs} ms: ${h.map((x) => `${x.node} ${x.detail}`).join(', ')}\n${this.logTail()}`);
       }
@@ -117,10 +125,17 @@ export abstract class ServerCluster implements Target {
 
   /** Starts argv on the node's host and keeps it as the node's server. */
   protected async spawnServer(node: string, argv: readonly string[], opts: Omit<SpawnOptions, 'logFile' | 'what'> = {}): Promise<RemoteProcess> {
-    const p = await this.host(node).spawn(argv, { ...opts, what: this.name, logFile: nodePath.join(this.nodeDir(node), this.logName) });
+    const p = await this.host(node).spawn(argv, { ...opts, what: this.name, main: true, logFile: nodePath.join(this.nodeDir(node), this.logName) });
     this.procs.set(node, p);
     this.states.set(node, 'running');
     this.log(`${this.name}: started ${node} as pid ${p.pid}`);
+    // A container's restart is a new network namespace: the faults in force go back on at once.
+    if (this.environment?.freshNetworkOnStart) {
+      await this.net?.restore(node).catch((err: Error) => {
+        // A server that died at once took its namespace along: its exit, not the rules, is the news.
+        if (this.host(node).networkUp?.() ?? true) throw err;
+      });
+    }
     void p.exited.then((e) => {
       if (this.procs.get(node) === p && this.states.get(node) !== 'killed') {
         this.log(`${this.name}: ${node} (pid ${p.pid}) exited on its own: code ${e.code}, signal ${e.signal}`);

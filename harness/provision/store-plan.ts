@@ -31,7 +31,9 @@ export function namespaceFaults(req: RunRequest, net: () => NetControl | undefin
 
 /** What a store run needs on the machine: its environment's needs, the store's own, its faults'. */
 export function storeRequirements(req: RunRequest, own: readonly Requirement[]): Requirement[] {
-  return [...environmentOf(req).requirements(), ...own, ...faultRequirements(parseFaultNames(req.config.faults))];
+  const env = environmentOf(req);
+  // In containers the image holds the servers; this machine needs only what the faults use here.
+  return [...env.requirements(), ...(env.serversFromImages ? [] : own), ...faultRequirements(parseFaultNames(req.config.faults))];
 }
 
 /**
@@ -51,10 +53,22 @@ export function environmentOf(req: RunRequest): EnvironmentKind {
   return getEnvironment(flagValue(req, 'env') ?? DEFAULT_ENVIRONMENT);
 }
 
+/** The values of every environment's own flags in this request, by flag name (for `provision`). */
+export function environmentOptionsOf(req: RunRequest): Record<string, string | undefined> {
+  const names = Object.values(ENVIRONMENTS).flatMap((e) => (e.flags ?? []).map((f) => f.name));
+  return Object.fromEntries(names.map((n) => [n, flagValue(req, n)]));
+}
+
+/** The environment's own checks before anything is created (a daemon answers, an image exists). */
+export async function environmentPreflight(req: RunRequest, target: string): Promise<void> {
+  await environmentOf(req).preflight?.({ target, options: environmentOptionsOf(req) });
+}
+
 /** Flags every store target (servers on hosts) takes. */
 export const STORE_FLAGS: readonly TargetFlag[] = [
   { name: 'env', kind: 'value', help: `where the hosts come from: ${Object.keys(ENVIRONMENTS).join(', ')} (default ${DEFAULT_ENVIRONMENT}: network namespaces)` },
-  { name: 'subnet', kind: 'value', help: 'IPv4 subnet of the namespace bridge (default: first free /24 in 10.91.0.0/16)' },
+  ...Object.values(ENVIRONMENTS).flatMap((e) => e.flags ?? []),
+  { name: 'subnet', kind: 'value', help: 'IPv4 subnet of the test network (default: first free /24 in 10.91.0.0/16; with --env docker in 10.92.0.0/16)' },
   { name: 'keys', kind: 'value', help: 'register workload: number of independent keys (default 3; was --key-count on maelstrom)' },
   { name: 'values', kind: 'value', help: 'register workload: values drawn from 0..N-1 (default 5)' },
   { name: 'request-timeout', kind: 'value', help: 'deadline of one client request, a duration (default 2s; was --request-timeout-ms)' },

@@ -3,7 +3,7 @@
  */
 import { command, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
-import { nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
+import { environmentOptionsOf, environmentPreflight, nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { EtcdClients, type ReadConsistency } from './clients.js';
@@ -41,7 +41,7 @@ export function etcdParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluste
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, ETCD_WORKLOADS);
   const readConsistency = choiceFlag(req, 'read-consistency', CONSISTENCIES);
-  const cluster = new EtcdCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), etcdBin: flagValue(req, 'etcd-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const cluster = new EtcdCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), envOptions: environmentOptionsOf(req), etcdBin: flagValue(req, 'etcd-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
   const clients = new EtcdClients(nodes, (n) => cluster.endpoint(n), workload.name, {
     readConsistency,
     timeoutMs: durationFlag(req, 'request-timeout', '2s'),
@@ -64,7 +64,7 @@ export const etcdTarget: TargetEntry = {
     { name: 'lock-ttl', kind: 'value', help: 'lock workload: lease TTL of a holder, a duration (default 2s)' },
     ...STORE_FLAGS,
   ],
-  preflight: (req) => etcdPreflight(req),
+  preflight: async (req) => { etcdPreflight(req); await environmentPreflight(req, 'etcd'); },
   requirements: (req) => [etcdBinary(req)],
   plan: etcdPlan,
 };

@@ -24,7 +24,19 @@ export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
   { name: 'keys', kind: 'value', help: 'independent keys of lin-kv / txn-list-append (default 5; was --key-count)' },
   { name: 'topology', kind: 'value', help: `broadcast topology: ${TOPOLOGY_KINDS.join(', ')} (default grid)` },
   { name: 'request-timeout', kind: 'value', help: 'how long a client waits for a reply, a duration (default 1s); no reply = info (was --rpc-timeout)' },
+  { name: 'env', kind: 'value', help: 'local only: nodes run as processes of this machine on the routed network' },
 ];
+
+/**
+ * Maelstrom nodes (and the bundled Raft) run only as local processes: they talk through the
+ * controller's routed network over stdin/stdout, so in containers their messages would still cross
+ * the controller's pipes and container network faults would never touch them.
+ */
+export function checkLocalOnly(req: { flags: ReadonlyMap<string, unknown> }, target: string): void {
+  const env = req.flags.get('env');
+  if (env === undefined || env === 'local') return;
+  throw new InputError(`--target ${target} runs only with --env local, not ${String(env)}: its nodes talk through the controller's routed network over stdin/stdout, so container network faults would never touch their messages`);
+}
 
 const ms = parseDuration;
 
@@ -142,6 +154,7 @@ export const maelstromTarget: TargetEntry = {
   workloads: Object.keys(WORKLOADS),
   flags: MAELSTROM_FLAGS,
   preflight(req) {
+    checkLocalOnly(req, 'maelstrom');
     checkBin(flagValue(req, 'bin'));
     getWorkload(req.workload);
     const l = flagValue(req, 'latency');

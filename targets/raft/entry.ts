@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../../harness/history/errors.js';
 import { flagList, flagValue } from '../../harness/flags.js';
 import type { RunRequest, TargetEntry } from '../../harness/run-contract.js';
-import { MAELSTROM_FLAGS, maelstromPlan } from '../maelstrom/entry.js';
+import { checkLocalOnly, MAELSTROM_FLAGS, maelstromPlan } from '../maelstrom/entry.js';
 import type { MaelstromBody } from '../maelstrom/protocol.js';
 import type { RunPlan } from '../../harness/run-contract.js';
 import type { RunDir } from '../../harness/run-contract.js';
@@ -105,6 +105,7 @@ export const raftTarget: TargetEntry = {
       .map((f) => (f.name === 'key-count' ? { ...f, help: 'independent keys of lin-kv (default 5)' } : f)),
   ],
   preflight(req) {
+    checkLocalOnly(req, 'raft');
     bugsOf(req);
     nodeArgs(req);
   },

@@ -4,7 +4,7 @@
  */
 import { command, file, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
-import { nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
+import { environmentOptionsOf, environmentPreflight, nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { ZkClients, type ZkReads } from './clients.js';
@@ -41,7 +41,7 @@ export function zookeeperParts(req: RunRequest, run: RunDir): { plan: RunPlan; c
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, ZK_WORKLOADS);
   const reads = choiceFlag(req, 'reads', READS);
-  const cluster = new ZkCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const cluster = new ZkCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), envOptions: environmentOptionsOf(req), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
   const clients = new ZkClients(nodes, (n) => cluster.address(n), workload.name, {
     reads,
     timeoutMs: durationFlag(req, 'request-timeout', '2s'),
@@ -60,7 +60,7 @@ export const zookeeperTarget: TargetEntry = {
     ...STORE_FLAGS,
     { name: 'session-timeout', kind: 'value', help: 'session timeout a client asks for, a duration; its lock node expires this long after its server goes quiet (default 4s; the server allows 1s–10s; was --session-timeout-ms)' },
   ],
-  preflight: (req) => zookeeperPreflight(req),
+  preflight: async (req) => { zookeeperPreflight(req); await environmentPreflight(req, 'zookeeper'); },
   requirements: () => zookeeperBinaries(),
   plan: zookeeperPlan,
 };
