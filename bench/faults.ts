@@ -1,17 +1,16 @@
 /**
- * `npm run bench:faults`: real faults on a 5-member etcd cluster in network namespaces (needs root
- * and etcd). Prints how long each fault takes to apply and to heal on all hosts, what a latency fault
- * does to a write, and etcd's failover after its leader is isolated: until a member of the majority
- * names a new leader, and until a write through the majority commits. Median of 5 rounds each.
+ * `npm run bench:faults [-- --target etcd|consul]`: real faults on a 5-server cluster (etcd by
+ * default, or Consul) in network namespaces (needs root and the store's binary). Prints how long each
+ * fault takes to apply and to heal on all hosts, what a latency fault does to a write, and the
+ * store's failover after its leader is isolated: until a server of the majority names a new leader,
+ * and until a write through the majority commits. Median of 5 rounds each.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { Etcd3 } from 'etcd3';
 import { complete } from '../harness/nemesis/grudge.js';
-import { EtcdCluster } from '../targets/etcd/cluster.js';
-import { memberStatus } from '../targets/etcd/http.js';
 import { errorMessage } from '../harness/history/errors.js';
+import { consulBench, etcdBench, type BenchTarget } from './fault-targets.js';
 
 const ROUNDS = 5;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -26,15 +25,18 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
 
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench:faults needs root (network namespaces); run it with sudo');
+  const i = process.argv.indexOf('--target');
+  const name = i >= 0 ? process.argv[i + 1] : 'etcd';
+  const targets: Record<string, (nodes: readonly string[], dir: string) => BenchTarget> = { etcd: etcdBench, consul: consulBench };
+  if (!Object.hasOwn(targets, name)) throw new Error(`--target must be one of ${Object.keys(targets).join(', ')}, got "${name}"`);
   const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-bench-faults-'));
   const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
-  const cluster = new EtcdCluster({ nodes, dir });
-  const setupMs = await timed(() => cluster.setup());
-  const net = cluster.net!;
-  const clients = new Map(nodes.map((n) => [n, new Etcd3({ hosts: cluster.endpoint(n), defaultCallOptions: { deadline: Date.now() + 60_000 } })]));
-  const put = async (node: string, timeoutMs = 3_000): Promise<void> => { await clients.get(node)!.put('bench').value('x').options({ deadline: Date.now() + timeoutMs }); };
+  const t = targets[name](nodes, dir);
+  const { cluster, put } = t;
   try {
-    console.log(`etcd ${nodes.length} members in namespaces: provisioned and healthy in ${setupMs.toFixed(0)} ms\n`);
+    const setupMs = await timed(() => cluster.setup());
+    const net = cluster.net!;
+    console.log(`${t.name} ${nodes.length} servers in namespaces: provisioned and healthy in ${setupMs.toFixed(0)} ms\n`);
     console.log('fault (all 5 hosts in parallel)      apply (median)   heal (median)');
     const row = async (name: string, apply: () => Promise<unknown>, heal: () => Promise<unknown>, settleMs = 200): Promise<void> => {
       const a: number[] = [];
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
 
     // What the latency fault does to a write (the leader waits for a majority's acknowledgement).
     await sleep(1_000);
+    await cluster.waitHealthy(30_000);
     const leader0 = (await cluster.primaries.primaries())[0];
     const writes = async (): Promise<number> => median(await Promise.all([0, 1, 2, 3, 4].map(async () => timed(() => put(leader0)))));
     const base = await writes();
@@ -68,17 +71,14 @@ async function main(): Promise<void> {
     const newLeader: number[] = [];
     const commit: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
+      // Consul's healed old leader deposes the new one (no pre-vote): start each round from a settled cluster.
       await sleep(1_500);
+      await cluster.waitHealthy(30_000);
       const [leader] = await cluster.primaries.primaries();
       const rest = nodes.filter((n) => n !== leader);
       const t0 = performance.now();
       await net.partition(complete([[leader], rest]));
-      for (;;) {
-        const s = await memberStatus(cluster.endpoint(rest[0]), 300).catch(() => undefined);
-        const ids = await Promise.all(rest.map((n) => memberStatus(cluster.endpoint(n), 300).then((x) => x.memberId, () => '')));
-        if (s && s.leader !== '0' && ids.includes(s.leader)) break;
-        await sleep(10);
-      }
+      while (!(await t.restHasLeader(rest))) await sleep(10);
       newLeader.push(performance.now() - t0);
       for (;;) {
         try { await put(rest[0], 500); break; } catch { /* not yet */ }
@@ -86,11 +86,11 @@ async function main(): Promise<void> {
       commit.push(performance.now() - t0);
       await net.partition({});
     }
-    console.log(`\netcd failover after isolating the leader (heartbeat 50 ms, election 500 ms, pre-vote), ${ROUNDS} rounds:`);
+    console.log(`\n${t.name} failover after isolating the leader (${t.tuning}), ${ROUNDS} rounds:`);
     console.log(`  majority names a new leader: median ${median(newLeader).toFixed(0)} ms (min ${Math.min(...newLeader).toFixed(0)}, max ${Math.max(...newLeader).toFixed(0)})`);
     console.log(`  first write through the majority commits: median ${median(commit).toFixed(0)} ms (min ${Math.min(...commit).toFixed(0)}, max ${Math.max(...commit).toFixed(0)})`);
   } finally {
-    for (const c of clients.values()) c.close();
+    t.close();
     await cluster.teardown();
     fs.rmSync(dir, { recursive: true, force: true });
   }
