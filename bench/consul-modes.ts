@@ -44,14 +44,46 @@ function run(args: string[]): Promise<{ code: number | null; out: string }> {
   });
 }
 
-/** One line about a run's results.json. */
-function summarize(results: Record<string, unknown>): string {
+interface HistOp { process: number | string; type: string; f: string; time: number; value: unknown }
+
+/**
+ * How many pauses caught a lock holder: the paused servers included the server of a client that held
+ * the lock (from its acquire's ok to its release's invocation) at the moment of the pause.
+ */
+export function pausesOnHolders(history: readonly HistOp[]): { pauses: number; onHolder: number } {
+  const acquiredAt = new Map<number | string, { t: number; node: string }>();
+  const held: { from: number; to: number; node: string }[] = [];
+  const invoked = new Map<number | string, string>();
+  for (const o of history) {
+    if (o.process === 'nemesis') continue;
+    if (o.type === 'invoke') {
+      invoked.set(o.process, o.f);
+      const a = acquiredAt.get(o.process);
+      if (o.f === 'release' && a) { held.push({ from: a.t, to: o.time, node: a.node }); acquiredAt.delete(o.process); }
+    } else if (invoked.get(o.process) === 'acquire' && o.type === 'ok') {
+      acquiredAt.set(o.process, { t: o.time, node: (o.value as { node: string }).node });
+    }
+  }
+  for (const a of acquiredAt.values()) held.push({ from: a.t, to: Infinity, node: a.node });
+  const pauses = history.filter((o) => o.process === 'nemesis' && o.type === 'info' && o.f === 'pause');
+  const onHolder = pauses.filter((p) => {
+    const nodes = ((p.value as { result?: string[] }).result ?? []);
+    return held.some((h) => h.from <= p.time && p.time <= h.to && nodes.includes(h.node));
+  }).length;
+  return { pauses: pauses.length, onHolder };
+}
+
+/** One line about a run's results.json (and, for the lock, its history). */
+function summarize(results: Record<string, unknown>, history: () => HistOp[]): string {
   const checkers = results.checkers as Record<string, Record<string, unknown>>;
   const parts = [`${String(results.valid).padEnd(5)} ${String(results.ops).padStart(5)} ops`];
   const lin = checkers.linearizable as { valid: unknown; failures?: { counterexample: { description: string }[] }[] } | undefined;
   if (lin?.failures?.length) parts.push(`${lin.failures.length} key(s) failed; first: ${lin.failures[0].counterexample.map((o) => o.description).join(' | ')}`);
   const lock = checkers.lock as { acquires: number; overlaps: { count: number }; lostUpdates: { count: number } } | undefined;
-  if (lock) parts.push(`acquires ${lock.acquires}, overlaps ${lock.overlaps.count}, lost updates ${lock.lostUpdates.count}`);
+  if (lock) {
+    const p = pausesOnHolders(history());
+    parts.push(`acquires ${lock.acquires}, pauses ${p.pauses} (${p.onHolder} on a holder's server), overlaps ${lock.overlaps.count}, lost updates ${lock.lostUpdates.count}`);
+  }
   return parts.join('  ');
 }
 
@@ -76,7 +108,8 @@ async function main(): Promise<void> {
         }
         const results = JSON.parse(fs.readFileSync(latest, 'utf8')) as Record<string, unknown>;
         if (results.valid === false) invalid++;
-        console.log(`   seed ${String(seed).padStart(2)} ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s  ${summarize(results)}`);
+        const history = (): HistOp[] => fs.readFileSync(nodePath.join(nodePath.dirname(latest), 'history.jsonl'), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as HistOp);
+        console.log(`   seed ${String(seed).padStart(2)} ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s  ${summarize(results, history)}`);
       }
       console.log(`   => not valid in ${invalid} of ${seeds} runs`);
     }

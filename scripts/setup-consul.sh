@@ -25,9 +25,9 @@ mirrors=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sour
 
 B=$(mktemp -d)
 trap 'rm -rf "$B"' EXIT
-chmod 755 "$B"  # apt downloads as _apt; a 0700 mktemp dir makes it warn and fall back to root
 mkdir -p "$B/lists/partial" "$B/archives/partial"
-O=(-o "Dir::Etc::sourcelist=$B/sources.list" -o "Dir::Etc::sourceparts=-" -o "Dir::State::Lists=$B/lists" -o "Dir::Cache::Archives=$B/archives")
+O=(-o "Dir::Etc::sourcelist=$B/sources.list" -o "Dir::Etc::sourceparts=-" -o "Dir::State::Lists=$B/lists" -o "Dir::Cache::Archives=$B/archives"
+   -o "APT::Sandbox::User=root")  # the private dirs are root's: no _apt sandbox (it only warns and falls back)
 
 fetched=
 for attempt in 1 2 3; do
