@@ -21,7 +21,7 @@
  */
 import nodePath from 'node:path';
 import { ServerCluster, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
-import { raftConfiguration, statusLeader } from './http.js';
+import { fetchErrorMessage, raftConfiguration, statusLeader } from './http.js';
 
 export const CONSUL_HTTP_PORT = 8500;
 export const CONSUL_RAFT_PORT = 8300;
@@ -73,7 +73,9 @@ export class ConsulCluster extends ServerCluster {
    */
   protected async probe(node: string, timeoutMs: number): Promise<NodeHealth> {
     const ep = this.endpoint(node);
-    const [leader, servers] = await Promise.all([statusLeader(ep, timeoutMs), raftConfiguration(ep, timeoutMs)]);
+    const [leader, servers] = await Promise.all([statusLeader(ep, timeoutMs), raftConfiguration(ep, timeoutMs)])
+      .catch((err: unknown) => { throw new Error(fetchErrorMessage(err)); }); // "fetch failed" alone says nothing
+
     if (leader === '') return { node, ok: false, detail: 'no leader' };
     const self = servers.find((s) => s.node === node);
     const voters = servers.filter((s) => s.voter).length;

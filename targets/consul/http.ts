@@ -26,7 +26,7 @@ export function neverSent(err: unknown): boolean {
 /** The message of a fetch failure, with undici's cause (ECONNREFUSED, other side closed, …). */
 export function fetchErrorMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  if (err.name === 'TimeoutError') return `no answer within the request timeout (${err.message})`;
+  if (err.name === 'TimeoutError') return 'no answer within the request timeout';
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   return cause ? `${err.message}: ${cause.code ?? cause.message ?? ''}`.trim() : err.message;
 }

@@ -34,7 +34,21 @@ function expectNothingLeft(dir: string): void {
   expect(leftovers(id, pidsOf(dir))).toEqual([]);
 }
 
-type Ce = { f: string; input: unknown; output: unknown }[];
+type CeOp = { f: string; input: unknown; output: unknown; outcome: string; index: number; completionIndex: number };
+
+/**
+ * The stale reads of a counterexample: a read that returned v although the write of v had completed
+ * before another write (of another value) began, and that write completed before the read began.
+ */
+function staleReads(ce: readonly CeOp[]): { read: CeOp; wrote: CeOp; overwrote: CeOp }[] {
+  const written = (o: CeOp): unknown => (o.f === 'cas' ? (o.input as unknown[])[1] : o.input);
+  const writes = ce.filter((o) => (o.f === 'write' || o.f === 'cas') && o.outcome === 'ok');
+  return ce.filter((o) => o.f === 'read' && o.outcome === 'ok').flatMap((read) => writes
+    .filter((w) => written(w) === read.output)
+    .flatMap((wrote) => writes
+      .filter((x) => written(x) !== read.output && wrote.completionIndex < x.index && x.completionIndex < read.index)
+      .map((overwrote) => ({ read, wrote, overwrote }))));
+}
 
 describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('stale reads under partitions of the leader are not linearizable, the stale read explained', async () => {
@@ -48,15 +62,10 @@ describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${
       return plan;
     });
     expect(out.results.error).toBeUndefined();
-    const lin = out.results.checkers.linearizable as { valid: unknown; failures: { counterexample: Ce }[] };
+    const lin = out.results.checkers.linearizable as { valid: unknown; failures: { counterexample: CeOp[] }[] };
     expect(lin.valid).toBe(false);
-    // The counterexample ends in a read that returns an older write's value after a newer write completed.
-    const ce = lin.failures[0].counterexample;
-    const last = ce[ce.length - 1];
-    expect(last.f).toBe('read');
-    const writes = ce.filter((o) => o.f === 'write' || o.f === 'cas').map((o) => (o.f === 'cas' ? (o.input as unknown[])[1] : o.input));
-    expect(writes).toContain(last.output);
-    expect(writes[writes.length - 1]).not.toEqual(last.output);
+    // A counterexample shows a stale read: its value had been overwritten, in real time, before it began.
+    expect(lin.failures.some((f) => staleReads(f.counterexample).length > 0)).toBe(true);
     // The partitions cut off the leader: the health before a start-partition names one.
     const hist = fs.readFileSync(`${out.dir}/history.jsonl`, 'utf8');
     expect(hist).toMatch(/"f":"start-partition","value":\{"shape":"primaries".*"before":\{[^}]*leader \(3\/3 voters\)/);
@@ -64,7 +73,9 @@ describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${
   }, 180_000);
 
   it('consistent reads stay linearizable under partitions, kills and pauses; clock is unsupported with its reason', async () => {
-    const req = request('consul-consistent', { faults: ['partition', 'kill', 'pause', 'clock'], timeLimitS: 15, seed: 3 }, { 'consul-reads': 'consistent', keys: '5' });
+    // Fault interval 3 s: a Consul server restarts and a new leader settles in 2–3 s, so 2 s would keep
+    // a 3-server cluster without a quorum nearly all the time.
+    const req = request('consul-consistent', { faults: ['partition', 'kill', 'pause', 'clock'], timeLimitS: 15, seed: 3, faultIntervalS: 3 }, { 'consul-reads': 'consistent', keys: '5' });
     const out = await runTest(req.config, (run) => consulParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
     expect(out.results.checkers.linearizable.valid).toBe(true);
@@ -74,27 +85,37 @@ describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${
     for (const f of ['start-partition', 'kill', 'pause', 'resume', 'start']) expect(hist).toContain(`"f":"${f}"`);
     expect(hist).toMatch(/"health":\{"before":\{"n1":"(leader|follower) \(3\/3 voters\)"/);
     expect(hist).toContain('down: killed');
-    // Reads succeeded through the run, not just before the first fault.
-    const okReads = hist.split('\n').filter((l) => l.includes('"type":"ok","f":"read"')).length;
-    expect(okReads).toBeGreaterThan(100);
+    // Reads succeeded, also after the faults began: the verdict is about more than the calm start.
+    const ops = hist.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { process: unknown; type: string; f: string; index: number });
+    const firstFault = ops.find((o) => o.process === 'nemesis')!.index;
+    const okReads = ops.filter((o) => o.type === 'ok' && o.f === 'read');
+    expect(okReads.length).toBeGreaterThan(30);
+    expect(okReads.filter((o) => o.index > firstFault).length).toBeGreaterThan(0);
     expectNothingLeft(out.dir);
   }, 180_000);
 
   it("the session lock loses mutual exclusion when the holder's server is paused longer than the session TTL", async () => {
     // TTL 1 s (Consul invalidates within 2 s of the last renewal, later if the paused server led),
     // no lock-delay, clients wait 6 s for an answer: the paused holder's update is still waiting when
-    // another client takes the lock.
+    // another client takes the lock. The holder spends 300 ms between reading and writing the counter,
+    // so a pause aimed at a holder almost always finds it inside its update rather than releasing.
     const req = request('consul-lock', { timeLimitS: 20, concurrency: 6 }, { 'session-ttl': '1', 'lock-delay': '0', 'request-timeout-ms': '6000' }, 'lock');
     let holders: () => string[] = () => [];
     const out = await runTest(req.config, (run) => {
       const { plan, clients } = consulParts(req, run);
+      clients.opts.holdMs = 300;
       holders = () => clients.holders();
       plan.faults = (target) => {
         const f = buildFaults(['pause'], target, { seed: 1, interval: 3e9 });
         const inner = f.nemesis;
         const holderNemesis = {
           ...inner,
-          invoke: (op: { f: string; value: unknown }) => inner.invoke(op.value === 'holder' ? { ...op, value: holders().length > 0 ? holders() : 'one' } : op),
+          // Waits (up to 3 s) for a client to hold the lock, then pauses the servers of the holders.
+          invoke: async (op: { f: string; value: unknown }) => {
+            if (op.value !== 'holder') return inner.invoke(op);
+            for (let i = 0; i < 150 && holders().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+            return inner.invoke({ ...op, value: holders().length > 0 ? holders() : 'one' });
+          },
         };
         const generator = nemesis(repeat([sleep(1.5e9), { f: 'pause', value: 'holder' }, sleep(7e9), { f: 'resume', value: 'all' }]));
         return { ...f, nemesis: holderNemesis, generator };
