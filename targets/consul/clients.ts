@@ -58,7 +58,7 @@ export class ConsulClients {
       case 'register': return this.registerClient(node);
       case 'set': return this.setClient(node);
       case 'lock': {
-        const c = new ConsulLockClient(node, this.endpoint(node), { ...this.opts, timeoutMs: this.opts.timeoutMs });
+        const c = new ConsulLockClient(node, this.endpoint(node), { ...this.opts });
         this.lockClients.add(c);
         return { invoke: (op) => c.invoke(op), close: async () => { await c.close(); this.lockClients.delete(c); } };
       }
