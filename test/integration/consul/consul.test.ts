@@ -95,14 +95,16 @@ describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${
   }, 180_000);
 
   it("the session lock loses mutual exclusion when the holder's server is paused longer than the session TTL", async () => {
-    // TTL 1 s (Consul invalidates within 2 s of the last renewal, later if the paused server led),
-    // no lock-delay, clients wait 6 s for an answer: the paused holder's update is still waiting when
-    // another client takes the lock. The holder spends 300 ms between reading and writing the counter,
-    // so a pause aimed at a holder almost always finds it inside its update rather than releasing.
-    const req = request('consul-lock', { timeLimitS: 20, concurrency: 6 }, { 'session-ttl': '1', 'lock-delay': '0', 'request-timeout-ms': '6000' }, 'lock');
+    // TTL 1 s (Consul invalidates within 2 s of the last renewal), no lock-delay, clients wait 8 s for
+    // an answer: the paused holder's update is still waiting when another client takes the lock. The
+    // pause is aimed at a holder on a follower: pausing the leader adds an election and a restart of
+    // every session timer on the new leader, which on a loaded machine can outlast the client's wait.
+    // The holder spends 300 ms between reading and writing the counter, so the pause almost always
+    // finds it inside its update rather than releasing.
+    const req = request('consul-lock', { timeLimitS: 20, concurrency: 6 }, { 'session-ttl': '1', 'lock-delay': '0', 'request-timeout-ms': '8000' }, 'lock');
     let holders: () => string[] = () => [];
     const out = await runTest(req.config, (run) => {
-      const { plan, clients } = consulParts(req, run);
+      const { plan, clients, cluster } = consulParts(req, run);
       clients.opts.holdMs = 300;
       holders = () => clients.holders();
       plan.faults = (target) => {
@@ -110,14 +112,17 @@ describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${
         const inner = f.nemesis;
         const holderNemesis = {
           ...inner,
-          // Waits (up to 3 s) for a client to hold the lock, then pauses the servers of the holders.
+          // Waits (up to 3 s) for a client on a follower to hold the lock, then pauses its server.
           invoke: async (op: { f: string; value: unknown }) => {
             if (op.value !== 'holder') return inner.invoke(op);
-            for (let i = 0; i < 150 && holders().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-            return inner.invoke({ ...op, value: holders().length > 0 ? holders() : 'one' });
+            const leaders = await cluster.primaries.primaries();
+            const onFollower = (): string[] => holders().filter((n) => !leaders.includes(n));
+            for (let i = 0; i < 150 && onFollower().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+            const chosen = onFollower().length > 0 ? onFollower() : holders();
+            return inner.invoke({ ...op, value: chosen.length > 0 ? chosen : 'one' });
           },
         };
-        const generator = nemesis(repeat([sleep(1.5e9), { f: 'pause', value: 'holder' }, sleep(7e9), { f: 'resume', value: 'all' }]));
+        const generator = nemesis(repeat([sleep(1.5e9), { f: 'pause', value: 'holder' }, sleep(9e9), { f: 'resume', value: 'all' }]));
         return { ...f, nemesis: holderNemesis, generator };
       };
       return plan;
