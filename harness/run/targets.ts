@@ -6,6 +6,7 @@ import { maelstromTarget } from '../../targets/maelstrom/entry.js';
 import { raftTarget } from '../../targets/raft/entry.js';
 import { etcdTarget } from '../../targets/etcd/entry.js';
 import { zookeeperTarget } from '../../targets/zookeeper/entry.js';
+import { consulTarget } from '../../targets/consul/entry.js';
 import type { TargetEntry } from '../run-contract.js';
 
 export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
@@ -13,6 +14,7 @@ export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
   maelstrom: maelstromTarget,
   etcd: etcdTarget,
   zookeeper: zookeeperTarget,
+  consul: consulTarget,
 });
 
 /** The default target of `faultline run` (and of `npm start`). */

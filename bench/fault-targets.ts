@@ -1,0 +1,63 @@
+/**
+ * The stores `npm run bench:faults` can measure (`--target etcd|consul`): how to start a 5-server
+ * cluster of each in an environment, write one key through a node with a deadline, and tell whether the servers in
+ * `rest` have elected a leader among themselves (failover after the old leader was cut off).
+ */
+import { Etcd3 } from 'etcd3';
+import type { ServerCluster } from '../harness/provision/server-cluster.js';
+import { EtcdCluster } from '../targets/etcd/cluster.js';
+import { memberStatus } from '../targets/etcd/http.js';
+import { ConsulCluster, CONSUL_RAFT_PORT } from '../targets/consul/cluster.js';
+import { kvPut, statusLeader } from '../targets/consul/http.js';
+
+export interface BenchTarget {
+  name: string;
+  /** The timing settings, for the failover line. */
+  tuning: string;
+  cluster: ServerCluster;
+  put(node: string, timeoutMs?: number): Promise<void>;
+  /** True once a server of `rest` names a leader that is itself in `rest`. */
+  restHasLeader(rest: readonly string[]): Promise<boolean>;
+  close(): void;
+}
+
+export function etcdBench(nodes: readonly string[], dir: string, env = 'local'): BenchTarget {
+  const cluster = new EtcdCluster({ nodes, dir, env });
+  const clients = new Map<string, Etcd3>();
+  const client = (n: string): Etcd3 => {
+    let c = clients.get(n);
+    if (!c) { c = new Etcd3({ hosts: cluster.endpoint(n) }); clients.set(n, c); }
+    return c;
+  };
+  return {
+    name: 'etcd', tuning: 'heartbeat 50 ms, election 500 ms, pre-vote', cluster,
+    put: async (node, timeoutMs = 3_000) => { await client(node).put('bench').value('x').options({ deadline: Date.now() + timeoutMs }); },
+    async restHasLeader(rest) {
+      const s = await memberStatus(cluster.endpoint(rest[0]), 300).catch(() => undefined);
+      const ids = await Promise.all(rest.map((n) => memberStatus(cluster.endpoint(n), 300).then((x) => x.memberId, () => '')));
+      return s !== undefined && s.leader !== '0' && ids.includes(s.leader);
+    },
+    close: () => { for (const c of clients.values()) c.close(); },
+  };
+}
+
+export function consulBench(nodes: readonly string[], dir: string, env = 'local'): BenchTarget {
+  const cluster = new ConsulCluster({ nodes, dir, env });
+  return {
+    name: 'consul', tuning: 'raft_multiplier 1, gossip probe 500 ms', cluster,
+    put: async (node, timeoutMs = 3_000) => {
+      if (!(await kvPut(cluster.endpoint(node), 'bench', 'x', timeoutMs))) throw new Error('consul answered false');
+    },
+    async restHasLeader(rest) {
+      const leader = await statusLeader(cluster.endpoint(rest[0]), 300).catch(() => '');
+      return rest.some((n) => leader === `${cluster.address(n)}:${CONSUL_RAFT_PORT}`);
+    },
+    close: () => undefined,
+  };
+}
+
+/** The stores by `--target` name. */
+export const BENCH_TARGETS: Readonly<Record<string, (nodes: readonly string[], dir: string, env?: string) => BenchTarget>> = {
+  etcd: etcdBench,
+  consul: consulBench,
+};

@@ -1,0 +1,149 @@
+/**
+ * Clients of the Consul target for the store workloads (register, set, lock), over Consul's HTTP API
+ * (`http.ts`). Client thread t talks to server t mod N only, so a test can read through an isolated
+ * server; Consul forwards what that server cannot answer itself to the leader it knows.
+ *
+ * Error mapping (DESIGN.md "Core records"): reads change nothing, so a read that did not succeed is
+ * `fail`. A write that timed out, lost its connection or got a 5xx may have been applied — Consul
+ * answers `500 leadership lost while committing log` for an entry that may still commit — so it is
+ * `info`. Only definite rejections are `fail`: `cas` answered false, a 4xx, or a refused connection
+ * (the request was never sent).
+ */
+import { finalReadOf } from '../../checkers/common.js';
+import type { Client, ClientOp, Completion } from '../../harness/roles.js';
+import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, type ReadMode } from './http.js';
+import { ConsulLockClient, type LockOptions } from './lock-client.js';
+
+export interface ConsulClientOptions extends Partial<LockOptions> {
+  /** Read mode of every KV read (`--consul-reads`). */
+  reads: ReadMode;
+  /** Deadline of one request, ms. Default 2 000. */
+  timeoutMs?: number;
+}
+
+export const REGISTER_PREFIX = 'faultline/register/';
+export const SET_PREFIX = 'faultline/set/';
+
+/** fail for a definite rejection, info for anything that may have been applied. */
+export function writeError(err: unknown): Completion {
+  const definite = neverSent(err) || (err instanceof ConsulError && err.status >= 400 && err.status < 500);
+  return { type: definite ? 'fail' : 'info', error: fetchErrorMessage(err) };
+}
+
+const readError = (err: unknown): Completion => ({ type: 'fail', error: fetchErrorMessage(err) });
+
+/** Opens clients for a run; remembers which lock clients believe they hold the lock. */
+export class ConsulClients {
+  readonly opts: Required<ConsulClientOptions>;
+  private readonly lockClients = new Set<ConsulLockClient>();
+
+  constructor(
+    private readonly nodes: readonly string[],
+    private readonly endpoint: (node: string) => string,
+    private readonly workload: string,
+    opts: ConsulClientOptions,
+  ) {
+    this.opts = { timeoutMs: 2_000, sessionTtlS: 2, lockDelayS: 1, lockTimeoutMs: 5_000, holdMs: 10, ...opts };
+  }
+
+  /** Nodes whose clients hold the lock right now, as the clients believe. */
+  holders(): string[] {
+    return [...new Set([...this.lockClients].filter((c) => c.holding).map((c) => c.node))];
+  }
+
+  /** The client of `thread`, bound to node thread mod N. */
+  open(thread: number): Client {
+    const node = this.nodes[thread % this.nodes.length];
+    switch (this.workload) {
+      case 'register': return this.registerClient(node);
+      case 'set': return this.setClient(node);
+      case 'lock': {
+        const c = new ConsulLockClient(node, this.endpoint(node), { ...this.opts });
+        this.lockClients.add(c);
+        return { invoke: (op) => c.invoke(op), close: async () => { await c.close(); this.lockClients.delete(c); } };
+      }
+      default: throw new Error(`the consul target has no client for workload ${this.workload}`);
+    }
+  }
+
+  /** Closes every lock client still open (destroying its session). */
+  async close(): Promise<void> {
+    await Promise.all([...this.lockClients].map((c) => c.close()));
+    this.lockClients.clear();
+  }
+
+  private registerClient(node: string): Client {
+    const ep = this.endpoint(node);
+    const { reads, timeoutMs } = this.opts;
+    return {
+      invoke: async (op: ClientOp): Promise<Completion> => {
+        const key = `${REGISTER_PREFIX}${String(op.key)}`;
+        if (op.f === 'read') {
+          try {
+            const { entry } = await kvGet(ep, key, reads, timeoutMs);
+            return { type: 'ok', value: entry === null ? null : Number(entry.value) };
+          } catch (err) {
+            return readError(err);
+          }
+        }
+        if (op.f === 'write') {
+          try {
+            const applied = await kvPut(ep, key, String(op.value), timeoutMs);
+            return applied ? { type: 'ok', value: op.value } : { type: 'fail', error: 'consul answered false' };
+          } catch (err) {
+            return writeError(err);
+          }
+        }
+        if (op.f === 'cas') {
+          const [from, to] = op.value as [number, number];
+          // Compare on the value read, swap on its ModifyIndex: Consul applies `?cas=IDX` only if the
+          // key was not modified since, so a stale read can make the cas fail but never wrongly apply.
+          let index: number;
+          try {
+            const { entry } = await kvGet(ep, key, reads, timeoutMs);
+            if (entry === null || Number(entry.value) !== from) return { type: 'fail', value: op.value, error: entry === null ? 'compare failed: absent' : `compare failed: ${entry.value}` };
+            index = entry.modifyIndex;
+          } catch (err) {
+            return { type: 'fail', value: op.value, error: `read before cas: ${fetchErrorMessage(err)}` };
+          }
+          try {
+            const swapped = await kvPut(ep, key, String(to), timeoutMs, `cas=${index}`);
+            return swapped ? { type: 'ok', value: op.value } : { type: 'fail', value: op.value, error: `cas: modified since index ${index}` };
+          } catch (err) {
+            return { ...writeError(err), value: op.value };
+          }
+        }
+        return { type: 'fail', error: `register: unknown op ${op.f}` };
+      },
+      close: async () => undefined,
+    };
+  }
+
+  private setClient(node: string): Client {
+    const { reads, timeoutMs } = this.opts;
+    return {
+      invoke: async (op: ClientOp): Promise<Completion> => {
+        if (op.f === 'add') {
+          try {
+            const applied = await kvPut(this.endpoint(node), `${SET_PREFIX}${String(op.value).padStart(10, '0')}`, '', timeoutMs);
+            return applied ? { type: 'ok', value: op.value } : { type: 'fail', error: 'consul answered false' };
+          } catch (err) {
+            return writeError(err);
+          }
+        }
+        if (op.f === 'read') {
+          // A final read names the node whose state it reads.
+          const target = finalReadOf(op.value)?.node ?? node;
+          try {
+            const keys = await kvKeys(this.endpoint(target), SET_PREFIX, reads, timeoutMs);
+            return { type: 'ok', value: keys.map((k) => Number(k.slice(SET_PREFIX.length))) };
+          } catch (err) {
+            return readError(err);
+          }
+        }
+        return { type: 'fail', error: `set: unknown op ${op.f}` };
+      },
+      close: async () => undefined,
+    };
+  }
+}
