@@ -6,26 +6,50 @@
  */
 import { InputError } from '../history/errors.js';
 import { cleanupAll } from '../provision/local/cleanup.js';
+import { ENVIRONMENTS, getEnvironment } from '../provision/environments.js';
 import { parseArgs } from './args.js';
 
-export const CLEANUP_HELP = `faultline cleanup [--run ID] [--force] [--json]
+/** Every environment's own flags (`--hosts` …), which cleanup needs to find the hosts again. */
+const ENV_FLAGS = Object.values(ENVIRONMENTS).flatMap((e) => e.flags ?? []);
+
+export const CLEANUP_HELP = `faultline cleanup [--env local|ssh] [--run ID] [--force] [--json]
 
 Removes the network namespaces, bridge, iptables rules, processes and libfaketime shm files of runs
 whose controller is gone (recorded in /run/faultline/<run id>.json), and any fl-<id>-* namespace or
 flb-<id> bridge no live run claims. Needs root.
+With --env ssh and the run's --hosts/--hosts-file (and --ssh-* flags): on each host, the daemons, fault
+chains, tbf qdisc and run directory of runs recorded there (<ssh-dir>/<run id>/<node>/state.json);
+runs of a controller on another machine are left alone unless --force.
+  --env E    where the runs were (default local)
   --run ID   only this run
   --force    also runs whose controller still lives
   --json     print the report as JSON`;
 
 export async function cleanupCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const args = parseArgs(argv, ['run'], ['force', 'json', 'help'], 'cleanup');
+  const args = parseArgs(argv, ['run', 'env', ...ENV_FLAGS.filter((f) => f.kind !== 'bool').map((f) => f.name)], ['force', 'json', 'help', ...ENV_FLAGS.filter((f) => f.kind === 'bool').map((f) => f.name)], 'cleanup');
   if (args.options.has('help')) { out(CLEANUP_HELP); return 0; }
   if (args.positionals.length > 0) throw new InputError(`faultline cleanup takes no arguments, got "${args.positionals[0]}"; see faultline cleanup --help`);
-  if (process.getuid?.() !== 0) throw new InputError('faultline cleanup needs root to remove namespaces and iptables rules; run it with sudo');
   const runId = args.options.get('run');
   if (runId !== undefined && (typeof runId !== 'string' || !/^[0-9a-f]{6}$/.test(runId))) {
     throw new InputError(`--run needs a run id of 6 hex digits (the name in /run/faultline/<id>.json), got "${String(runId)}"`);
   }
+  const envName = args.options.get('env');
+  if (envName !== undefined && envName !== 'local') {
+    const env = getEnvironment(String(envName));
+    const { reports, skipped } = await env.cleanup({ force: args.options.has('force'), runId: runId as string | undefined, flags: args.options });
+    if (args.options.has('json')) {
+      out(JSON.stringify({ reports, skipped }, null, 2));
+    } else {
+      for (const s of skipped) out(`run ${s.runId}: its controller (pid ${s.owner}) may still be running; left alone (use --force to remove it anyway)`);
+      for (const r of reports) {
+        if (r.removed.length > 0) out(`run ${r.runId}: removed ${r.removed.join(' ')}`);
+        for (const p of r.problems) out(`run ${r.runId}: could not remove: ${p}`);
+      }
+      if (reports.length === 0 && skipped.length === 0) out('nothing to clean up');
+    }
+    return reports.some((r) => r.problems.length > 0) ? 1 : 0;
+  }
+  if (process.getuid?.() !== 0) throw new InputError('faultline cleanup needs root to remove namespaces and iptables rules; run it with sudo');
   const { reports, skipped } = await cleanupAll({ force: args.options.has('force'), runId: runId as string | undefined });
   if (args.options.has('json')) {
     out(JSON.stringify({ reports, skipped }, null, 2));

@@ -5,8 +5,12 @@
  * killed controller left. Targets, network faults and the server base talk only to this interface;
  * adding an environment is one folder under `harness/provision/` plus one line in `environments.ts`.
  */
-import type { Requirement } from '../run-contract.js';
+import type { ClockControl } from '../roles.js';
+import type { Requirement, TargetFlag } from '../run-contract.js';
 import type { Remote } from './remote.js';
+
+/** A run's flags as the CLI parsed them (environment-specific ones such as `--hosts` among them). */
+export type RunFlags = ReadonlyMap<string, string | true | string[]>;
 
 /** The hosts of a run as a network: what the real-network faults need. */
 export interface HostNetwork {
@@ -26,6 +30,13 @@ export interface Environment extends HostNetwork {
   readonly runId: string;
   /** Removes every host, network and rule of the run. Idempotent; never throws. */
   teardown(log?: (message: string) => void): Promise<void>;
+  /**
+   * The hosts' own clocks, when the environment can skew them (ssh `--clock-mode system`); a target
+   * uses it instead of its own clock control (libfaketime).
+   */
+  readonly clock?: ClockControl;
+  /** What results.json records about the environment (hosts, dropped and re-made connections). */
+  record?(): Record<string, unknown>;
 }
 
 export interface ProvisionOptions {
@@ -34,6 +45,8 @@ export interface ProvisionOptions {
   /** The test network's subnet, when the user chose one. */
   subnet?: string;
   log?: (message: string) => void;
+  /** The run's flags, for the environment's own (`EnvironmentKind.flags`). */
+  flags?: RunFlags;
 }
 
 /** What `faultline cleanup` removed for one run. */
@@ -51,10 +64,17 @@ export interface EnvironmentKind {
   summary: string;
   /** What this machine needs to provision hosts of this kind. */
   requirements(): readonly Requirement[];
+  /** Flags of this environment (e.g. `--hosts`); every store target accepts them. */
+  readonly flags?: readonly TargetFlag[];
+  /**
+   * True when the hosts are other machines: the target's binaries are looked for on them (at setup),
+   * not on the controller, and the controller itself needs no root.
+   */
+  readonly remote?: boolean;
   provision(opts: ProvisionOptions): Promise<Environment>;
   /**
    * Removes what runs left behind when their controller died; runs whose controller lives are skipped
    * unless `force`.
    */
-  cleanup(opts: { force?: boolean; runId?: string }): Promise<{ reports: CleanupSummary[]; skipped: { runId: string; owner: number }[] }>;
+  cleanup(opts: { force?: boolean; runId?: string; flags?: RunFlags }): Promise<{ reports: CleanupSummary[]; skipped: { runId: string; owner: number }[] }>;
 }

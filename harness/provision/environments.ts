@@ -5,9 +5,11 @@
 import { InputError } from '../history/errors.js';
 import type { EnvironmentKind } from './environment.js';
 import { localEnvironment } from './local/index.js';
+import { sshEnvironment } from './ssh/index.js';
 
 export const ENVIRONMENTS: Readonly<Record<string, EnvironmentKind>> = {
   local: localEnvironment,
+  ssh: sshEnvironment,
 };
 
 export const DEFAULT_ENVIRONMENT = 'local';

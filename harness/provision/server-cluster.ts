@@ -5,13 +5,18 @@
  * paused), kill/restart/pause/resume as capabilities, exits the run did not ask for, log tails for
  * error messages, and the teardown order. A store subclasses it with how to configure and launch a
  * server and how to ask it for its health.
+ *
+ * Hosts that do not share the controller's filesystem (ssh) keep a node's files in the host's own run
+ * directory (`Remote.runDir`): config is written there through the host, the binaries are looked for
+ * (and with `--install` installed) there, and the logs are downloaded to `nodes/<node>/` at teardown.
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import type { HasPrimaries, Killable, Pausable, Target } from '../roles.js';
+import type { ClockControl, HasPrimaries, Killable, Pausable, Target } from '../roles.js';
 import { IptablesNet } from '../net/iptables-net.js';
 import type { HealthRecord } from '../net/health.js';
-import type { Environment } from './environment.js';
+import { InputError } from '../history/errors.js';
+import type { Environment, RunFlags } from './environment.js';
 import { getEnvironment } from './environments.js';
 import type { Remote, RemoteProcess, SpawnOptions } from './remote.js';
 
@@ -25,6 +30,16 @@ export interface ServerClusterOptions {
   env?: string;
   subnet?: string;
   log?: (message: string) => void;
+  /** The run's flags, passed to the environment (`--hosts` …) and read for `--install`. */
+  flags?: RunFlags;
+}
+
+/** Something a server needs on a remote host, and the Debian package that has it. */
+export interface HostNeed {
+  /** A command name or path (looked up with `command -v`), or an absolute file path with `file: true`. */
+  path: string;
+  file?: boolean;
+  pkg: string;
 }
 
 /** One node's view for health records and waits: up or not, leader or not, and a phrase. */
@@ -43,6 +58,9 @@ export abstract class ServerCluster implements Target {
   readonly killable: Killable;
   readonly pausable: Pausable;
   readonly primaries: HasPrimaries;
+  /** Clock control: the target's own (libfaketime), or the hosts' clocks when the environment has one. */
+  clock?: ClockControl;
+  clockUnsupportedReason?: string;
   protected readonly log: (m: string) => void;
   private readonly procs = new Map<string, RemoteProcess>();
   private readonly states = new Map<string, ServerState>();
@@ -56,8 +74,10 @@ export abstract class ServerCluster implements Target {
     this.primaries = { primaries: async () => (await this.health()).filter((h) => h.leader).map((h) => h.node) };
   }
 
-  /** Writes a node's files before its first launch (config, ids); `index` counts from 0. */
-  protected configure?(node: string, index: number): void;
+  /** Writes a node's files before its first launch (config, ids) with `writeNodeFile`; `index` counts from 0. */
+  protected configure?(node: string, index: number): void | Promise<void>;
+  /** What the server needs on a remote host (checked before launch; `--install` installs it). */
+  protected hostNeeds?(): HostNeed[];
   /** Starts the node's server through `spawnServer`; `restart` is true after a kill. */
   protected abstract launch(node: string, restart: boolean): Promise<void>;
   /** One running node's health, asked of its server. */
@@ -80,8 +100,30 @@ export abstract class ServerCluster implements Target {
     return this.host(node).address;
   }
 
+  /** Where a node's files live on its host: the host's run directory, or the controller's `nodes/<node>`. */
   nodeDir(node: string): string {
+    return this.environment?.host(node).runDir ?? this.localNodeDir(node);
+  }
+
+  /** The node's directory in the run's store on the controller (logs end up here). */
+  localNodeDir(node: string): string {
     return nodePath.join(this.opts.dir, 'nodes', node);
+  }
+
+  /** True when the node's host has a filesystem of its own. */
+  protected remoteFiles(node: string): boolean {
+    return this.environment?.host(node).runDir !== undefined;
+  }
+
+  /** Writes a file into the node's directory, on whichever machine that is. */
+  protected async writeNodeFile(node: string, name: string, text: string): Promise<void> {
+    const path = nodePath.posix.join(this.nodeDir(node), name);
+    if (!this.remoteFiles(node)) {
+      fs.mkdirSync(nodePath.dirname(path), { recursive: true });
+      fs.writeFileSync(path, text);
+      return;
+    }
+    await this.host(node).execOk(['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1"', 'sh', path], { input: text });
   }
 
   state(node: string): ServerState | undefined {
@@ -90,13 +132,18 @@ export abstract class ServerCluster implements Target {
 
   async setup(): Promise<void> {
     const t0 = performance.now();
-    this.environment = await getEnvironment(this.opts.env).provision({ nodes: this.nodes, subnet: this.opts.subnet, log: this.log });
+    this.environment = await getEnvironment(this.opts.env).provision({ nodes: this.nodes, subnet: this.opts.subnet, log: this.log, flags: this.opts.flags });
+    if (this.environment.clock) {
+      this.clock = this.environment.clock;
+      this.clockUnsupportedReason = undefined;
+    }
     this.net = new IptablesNet(this.environment, nodePath.join(this.opts.dir, 'nodes'));
     await this.net.setup();
-    this.nodes.forEach((node, i) => {
-      fs.mkdirSync(this.nodeDir(node), { recursive: true });
-      this.configure?.(node, i);
-    });
+    await this.checkHosts();
+    for (const [i, node] of this.nodes.entries()) {
+      fs.mkdirSync(this.localNodeDir(node), { recursive: true });
+      await this.configure?.(node, i);
+    }
     await Promise.all(this.nodes.map((n) => this.launch(n, false)));
     await this.waitHealthy(this.setupTimeoutMs);
     this.log(`${this.name}: ${this.nodes.length} servers healthy ${(performance.now() - t0).toFixed(0)} ms after setup began`);
@@ -109,10 +156,41 @@ export abstract class ServerCluster implements Target {
       const h = await this.health(1_000);
       if (this.healthy(h)) return;
       if (Date.now() > deadline) {
-        throw new Error(`${this.name} did not become healthy within ${timeoutMs} ms: ${h.map((x) => `${x.node} ${x.detail}`).join(', ')}\n${this.logTail()}`);
+        throw new Error(`${this.name} did not become healthy within ${timeoutMs} ms: ${h.map((x) => `${x.node} ${x.detail}`).join(', ')}\n${await this.remoteLogTail() ?? this.logTail()}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /**
+   * On remote hosts: every `hostNeeds` entry present, or installed with the host's apt-get under
+   * `--install` (the unit Debian may start with the package is stopped again: the run starts its own).
+   */
+  private async checkHosts(): Promise<void> {
+    const needs = this.hostNeeds?.() ?? [];
+    if (needs.length === 0) return;
+    const install = this.opts.flags?.get('install') === true;
+    const probe = 'for n in "$@"; do case "$n" in f:*) [ -e "${n#f:}" ] || echo "$n";; c:*) command -v "${n#c:}" >/dev/null 2>&1 || echo "$n";; esac; done; true';
+    const args = needs.map((n) => `${n.file ? 'f' : 'c'}:${n.path}`);
+    await Promise.all(this.nodes.filter((n) => this.remoteFiles(n)).map(async (node) => {
+      const host = this.host(node);
+      const missingNow = async (): Promise<HostNeed[]> => {
+        const out = await host.execOk(['sh', '-c', probe, 'sh', ...args]);
+        const gone = new Set(out.split('\n').map((l) => l.trim()).filter(Boolean));
+        return needs.filter((_, i) => gone.has(args[i]));
+      };
+      let missing = await missingNow();
+      if (missing.length === 0) return;
+      const pkgs = [...new Set(missing.map((m) => m.pkg))];
+      if (!install) {
+        throw new InputError(`host ${node} (${host.address}) lacks ${missing.map((m) => `${m.path} (Debian package ${m.pkg})`).join(', ')}; install it there (apt-get install -y ${pkgs.join(' ')}), point the target at it (e.g. --etcd-bin), or pass --install`);
+      }
+      this.log(`${this.name}: installing ${pkgs.join(' ')} on ${node} with apt-get`);
+      const r = await host.exec(['sh', '-c', 'command -v apt-get >/dev/null || { echo "no apt-get on this host" >&2; exit 127; }; export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends "$@" || { apt-get update -q && apt-get install -y -q --no-install-recommends "$@"; } || exit 1; for u in etcd zookeeper; do systemctl is-active --quiet "$u" 2>/dev/null && systemctl stop "$u"; done; true', 'sh', ...pkgs], { timeoutMs: 600_000 });
+      if (r.code !== 0) throw new InputError(`--install could not install ${pkgs.join(' ')} on host ${node} (${host.address}): ${r.stderr.trim().split('\n').pop()}; install it there by hand`);
+      missing = await missingNow();
+      if (missing.length > 0) throw new InputError(`host ${node} (${host.address}) still lacks ${missing.map((m) => m.path).join(', ')} after installing ${pkgs.join(' ')}; install it there by hand`);
+    }));
   }
 
   /** Starts argv on the node's host and keeps it as the node's server. */
@@ -177,11 +255,21 @@ export abstract class ServerCluster implements Target {
     return p?.running ? p.pid : undefined;
   }
 
-  /** The last lines of every node's log, for an error message. */
+  /** The last lines of every node's log read on remote hosts, or undefined when the files are local. */
+  private async remoteLogTail(lines = 3): Promise<string | undefined> {
+    if (!this.nodes.some((n) => this.remoteFiles(n))) return undefined;
+    const tails = await Promise.all(this.nodes.map(async (n) => {
+      const r = await this.host(n).exec(['tail', '-n', String(lines), nodePath.posix.join(this.nodeDir(n), this.logName)]).catch(() => undefined);
+      return `  ${n}: ${r && r.code === 0 ? r.stdout.trim().split('\n').join('\n    ') : '(no log)'}`;
+    }));
+    return tails.join('\n');
+  }
+
+  /** The last lines of every node's log in the store, for an error message. */
   logTail(lines = 3): string {
     return this.nodes.map((n) => {
       try {
-        const text = fs.readFileSync(nodePath.join(this.nodeDir(n), this.logName), 'utf8').trim().split('\n').slice(-lines).join('\n    ');
+        const text = fs.readFileSync(nodePath.join(this.localNodeDir(n), this.logName), 'utf8').trim().split('\n').slice(-lines).join('\n    ');
         return `  ${n}: ${text}`;
       } catch {
         return `  ${n}: (no log)`;
@@ -204,6 +292,23 @@ export abstract class ServerCluster implements Target {
     if (this.net) await this.net.healAll(this.log);
     await Promise.all([...this.procs.values()].map((p) => p.stop(1_000).catch(() => undefined)));
     this.procs.clear();
+    await this.collectLogs();
     await this.environment?.teardown(this.log);
+  }
+
+  /** Downloads every `*.log` of remote node directories into the store's `nodes/<node>/`. Never throws. */
+  private async collectLogs(): Promise<void> {
+    if (!this.environment) return;
+    await Promise.all(this.nodes.filter((n) => this.remoteFiles(n)).map(async (node) => {
+      const host = this.host(node);
+      try {
+        const list = await host.execOk(['sh', '-c', 'cd "$1" && for f in *.log; do [ -f "$f" ] && echo "$f"; done; true', 'sh', this.nodeDir(node)]);
+        for (const name of list.split('\n').map((l) => l.trim()).filter(Boolean)) {
+          await host.download(nodePath.posix.join(this.nodeDir(node), name), nodePath.join(this.localNodeDir(node), name));
+        }
+      } catch (err) {
+        this.log(`${this.name}: could not download the logs of ${node}: ${(err as Error).message}`);
+      }
+    }));
   }
 }

@@ -4,7 +4,7 @@
  * fault).
  */
 import { InputError } from '../history/errors.js';
-import type { EnvironmentKind } from './environment.js';
+import type { Environment, EnvironmentKind } from './environment.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from './environments.js';
 import { buildFaults, faultOptionsOf } from '../nemesis/build.js';
 import { withHealth, type HealthProbe } from '../net/health.js';
@@ -64,12 +64,15 @@ export const STORE_FLAGS: readonly TargetFlag[] = [
   { name: 'keys', kind: 'value', help: 'register workload: number of independent keys (default 3)' },
   { name: 'values', kind: 'value', help: 'register workload: values drawn from 0..N-1 (default 5)' },
   { name: 'request-timeout-ms', kind: 'value', help: 'deadline of one client request (default 2000)' },
+  // Each environment's own flags (--hosts …), so every store target accepts them.
+  ...Object.values(ENVIRONMENTS).flatMap((e) => e.flags ?? []),
 ];
 
 /** What a namespace cluster offers the plan beyond being a Target. */
 export interface NamespaceCluster extends Target {
   net?: NetControl & { timings?: unknown };
   healthRecord: HealthProbe;
+  environment?: Environment;
 }
 
 /** The plan of a namespace store run: its cluster, clients per thread, real-network faults with health. */
@@ -87,6 +90,6 @@ export function storePlan(
     openClient: async (thread, process) => clients.open(thread, process),
     faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m)),
     model: workload.model,
-    extraResults: () => ({ target, netTimings: cluster.net?.timings ?? [] }),
+    extraResults: () => ({ target, netTimings: cluster.net?.timings ?? [], ...(cluster.environment?.record ? { environment: cluster.environment.record() } : {}) }),
   };
 }

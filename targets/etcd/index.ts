@@ -17,7 +17,10 @@ const CONSISTENCIES: readonly ReadConsistency[] = ['linearizable', 'serializable
 /** What an etcd run needs on this machine, given its flags. */
 export function etcdRequirements(req: RunRequest): Requirement[] {
   const bin = flagValue(req, 'etcd-bin');
-  const reqs: Requirement[] = [...environmentOf(req).requirements()];
+  const env = environmentOf(req);
+  // Remote hosts are checked for etcd (and the delayer's compiler) at setup, on the hosts themselves.
+  if (env.remote) return [...env.requirements()];
+  const reqs: Requirement[] = [...env.requirements()];
   reqs.push(bin === undefined ? command('etcd', 'etcd-server') : { what: `the etcd binary ${bin}`, present: (p) => p.hasCommand(bin), install: 'pass an existing executable with --etcd-bin, or apt-get install -y etcd-server' });
   const faults = parseFaultNames(req.config.faults);
   if (faults.includes('latency')) reqs.push(...DELAY_REQUIREMENTS);
@@ -29,7 +32,7 @@ export function etcdPreflight(req: RunRequest, probe: MachineProbe = realProbe):
   getStoreWorkload(req.workload, ETCD_WORKLOADS);
   choiceFlag(req, 'read-consistency', CONSISTENCIES);
   nodeNames(req.nodeCount);
-  checkRequirements('etcd', etcdRequirements(req), probe);
+  checkRequirements('etcd', etcdRequirements(req), probe, !environmentOf(req).remote);
 }
 
 /** Builds the plan of an etcd run inside `run`. */
@@ -42,7 +45,7 @@ export function etcdParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluste
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, ETCD_WORKLOADS);
   const readConsistency = choiceFlag(req, 'read-consistency', CONSISTENCIES);
-  const cluster = new EtcdCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), etcdBin: flagValue(req, 'etcd-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const cluster = new EtcdCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, etcdBin: flagValue(req, 'etcd-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
   const clients = new EtcdClients(nodes, (n) => cluster.endpoint(n), workload.name, {
     readConsistency,
     timeoutMs: numberFlag(req, 'request-timeout-ms', 2_000),
@@ -57,7 +60,7 @@ export function etcdParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluste
 
 export const etcdTarget: TargetEntry = {
   name: 'etcd',
-  summary: 'etcd 3.4 (Debian etcd-server or --etcd-bin), one member per network namespace; needs root',
+  summary: 'etcd 3.4 (Debian etcd-server or --etcd-bin), one member per host (--env: network namespaces, needs root; or machines over ssh)',
   workloads: ETCD_WORKLOADS,
   flags: [
     { name: 'etcd-bin', kind: 'value', help: 'etcd binary to run (default: etcd from PATH, Debian etcd-server 3.4)' },

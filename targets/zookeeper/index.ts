@@ -18,7 +18,10 @@ const READS: readonly ZkReads[] = ['sync', 'plain'];
 
 /** What a ZooKeeper run needs on this machine, given its flags. */
 export function zookeeperRequirements(req: RunRequest): Requirement[] {
-  const reqs: Requirement[] = [...environmentOf(req).requirements(), command('java', 'default-jre-headless'), file(ZK_JAR, 'zookeeper'), file(SLF4J_SIMPLE_JAR, 'libslf4j-java')];
+  const env = environmentOf(req);
+  // Remote hosts are checked for java and the jars at setup, on the hosts themselves.
+  if (env.remote) return [...env.requirements()];
+  const reqs: Requirement[] = [...env.requirements(), command('java', 'default-jre-headless'), file(ZK_JAR, 'zookeeper'), file(SLF4J_SIMPLE_JAR, 'libslf4j-java')];
   const faults = parseFaultNames(req.config.faults);
   if (faults.includes('clock')) reqs.push(file(FAKETIME_LIB, 'libfaketime'));
   if (faults.includes('latency')) reqs.push(...DELAY_REQUIREMENTS);
@@ -29,7 +32,7 @@ export function zookeeperPreflight(req: RunRequest, probe: MachineProbe = realPr
   getStoreWorkload(req.workload, ZK_WORKLOADS);
   choiceFlag(req, 'reads', READS);
   nodeNames(req.nodeCount);
-  checkRequirements('zookeeper', zookeeperRequirements(req), probe);
+  checkRequirements('zookeeper', zookeeperRequirements(req), probe, !environmentOf(req).remote);
 }
 
 export function zookeeperPlan(req: RunRequest, run: RunDir): RunPlan {
@@ -41,7 +44,7 @@ export function zookeeperParts(req: RunRequest, run: RunDir): { plan: RunPlan; c
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, ZK_WORKLOADS);
   const reads = choiceFlag(req, 'reads', READS);
-  const cluster = new ZkCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const cluster = new ZkCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
   const clients = new ZkClients(nodes, (n) => cluster.address(n), workload.name, {
     reads,
     timeoutMs: numberFlag(req, 'request-timeout-ms', 2_000),
@@ -53,7 +56,7 @@ export function zookeeperParts(req: RunRequest, run: RunDir): { plan: RunPlan; c
 
 export const zookeeperTarget: TargetEntry = {
   name: 'zookeeper',
-  summary: 'ZooKeeper 3.8 (Debian zookeeper), one server per network namespace; needs root',
+  summary: 'ZooKeeper 3.8 (Debian zookeeper), one server per host (--env: network namespaces, needs root; or machines over ssh)',
   workloads: ZK_WORKLOADS,
   flags: [
     { name: 'reads', kind: 'value', help: 'sync (default: sync, then read) or plain (the server\'s local copy, may be stale)' },
