@@ -131,11 +131,11 @@ export async function provisionSsh(opts: ProvisionOptions): Promise<SshEnvironme
       return f;
     }));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+    for (const e of failed) log(`ssh: ${e.message}`);
     if (failed.length > 0) {
       const first = failed.find((e) => e instanceof InputError) ?? failed[0];
       throw first instanceof InputError ? new InputError(`${first.message}${failed.length > 1 ? ` (${failed.length - 1} more host(s) failed too; see harness.log)` : ''}`) : first;
     }
-    for (const e of failed.slice(1)) log(`ssh: ${e.message}`);
     const hostFacts = results.map((r) => (r as PromiseFulfilledResult<HostFacts>).value);
     for (const [i, f] of hostFacts.entries()) {
       if (!/^\d+\.\d+\.\d+\.\d+$/.test(f.sshConnection[2] ?? '')) {

@@ -62,7 +62,8 @@ if [ -n "$iface" ] && tc qdisc show dev "$iface" 2>/dev/null | grep -q '^qdisc t
   tc qdisc del dev "$iface" root 2>/dev/null && echo "qdisc tbf on $iface"
 fi
 rm -rf "$d" && echo "dir $d"
-rmdir "$(dirname "$d")" 2>/dev/null
+# The run's directory and the ssh dir itself go too once empty (nothing of ours is left in them).
+rmdir "$(dirname "$d")" 2>/dev/null && rmdir "$(dirname "$(dirname "$d")")" 2>/dev/null
 true
 `;
 

@@ -1,0 +1,120 @@
+/**
+ * `faultline run --env ssh` refuses a host it must not or cannot use — a host key that differs from
+ * known_hosts, a host that is down, a key the host refuses, a user without sudo, `--clock-mode system`
+ * on hosts sharing this machine's kernel — with one sentence naming the host and exit 254, before
+ * anything is started on any host. And a controller killed mid-run leaves daemons and chains on the
+ * hosts that `faultline cleanup --env ssh --hosts …` removes.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBed, type TestBed } from '../../../harness/provision/ssh/test-bed.js';
+import { CLI, startCli, until } from '../run/cli-helpers.js';
+import { removeTempDirs, tempStore } from '../provision/helpers.js';
+import { sshMissing } from './helpers.js';
+
+const built = fs.existsSync(CLI);
+const skip = sshMissing() ?? (built ? undefined : 'needs dist/ (run npx tsc -p tsconfig.json)');
+let bed: TestBed;
+
+/** A user with a login shell that is not root (sudo is not theirs: not installed, or no rule). */
+function otherUser(): string | undefined {
+  return fs.readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':'))
+    .find((f) => Number(f[2]) >= 1000 && Number(f[2]) < 65534 && /\/(ba|da|z)?sh$/.test(f[6] ?? ''))?.[0];
+}
+
+const argsOf = (flags: Map<string, string | true>): string[] => [...flags].flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
+
+async function run(flags: Map<string, string | true>, extra: string[] = []): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const store = tempStore('ssh-refusal');
+  const cli = startCli(['run', '--target', 'etcd', '--nodes', '3', '--time-limit', '3s', '--store', store, ...argsOf(flags), ...extra], store);
+  return cli.done;
+}
+
+describe.skipIf(skip !== undefined)(`ssh refusals and cleanup${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  // PAM on, so a user whose password is locked (as service users are) still logs in with a key.
+  beforeAll(async () => { bed = await startTestBed({ nodes: ['n1', 'n2', 'n3'], usePam: true }); });
+  afterAll(async () => {
+    await bed?.stop();
+    removeTempDirs();
+  });
+
+  it('refuses a changed host key, naming the host and the fingerprint it offered', async () => {
+    const r = await run(bed.flags({ 'ssh-known-hosts': bed.knownHostsWithChangedKey('n2') }));
+    expect(r.code).toBe(254);
+    const offered = fs.readFileSync(nodePath.join(bed.dir, 'n2', 'hostkey.pub'), 'utf8').split(' ')[1];
+    const { createHash } = await import('node:crypto');
+    const fp = `SHA256:${createHash('sha256').update(Buffer.from(offered, 'base64')).digest('base64').replace(/=+$/, '')}`;
+    expect(r.stderr).toContain(`host ${bed.addresses[1]} offered ssh-ed25519 key ${fp}, which is not the key`);
+    expect(r.stderr.trim().split('\n')).toHaveLength(2); // the sentence, and where the run directory is
+    expect(bed.leftovers()).toEqual([]);
+  }, 60_000);
+
+  it('refuses a host that is not in known_hosts unless new keys are accepted', async () => {
+    const empty = nodePath.join(bed.dir, 'known_hosts.empty');
+    fs.writeFileSync(empty, '');
+    const r = await run(bed.flags({ 'ssh-known-hosts': empty }));
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(/host 10\.\S+ is not in \S+known_hosts.empty \(it offered ssh-ed25519 key SHA256:\S+\).*--ssh-accept-new-host-keys/);
+    expect(bed.leftovers()).toEqual([]);
+  }, 60_000);
+
+  it('refuses a host whose sshd is down; nothing is started on the others', async () => {
+    await bed.stopSshd('n3');
+    try {
+      const r = await run(bed.flags());
+      expect(r.code).toBe(254);
+      expect(r.stderr).toContain(`host root@${bed.addresses[2]}:22 is down or unreachable (ECONNREFUSED)`);
+      expect(bed.leftovers()).toEqual([]);
+    } finally {
+      await bed.startSshd('n3');
+    }
+  }, 60_000);
+
+  it('refuses a key the hosts do not accept', async () => {
+    const r = await run(bed.flags({ 'ssh-key': bed.strangerKey() }));
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(/host root@10\.\S+ refused the key for user root/);
+    expect(bed.leftovers()).toEqual([]);
+  }, 60_000);
+
+  it.skipIf(otherUser() === undefined)('refuses a user who is not root and has no passwordless sudo', async () => {
+    const user = otherUser()!;
+    const [a, b, c] = bed.addresses;
+    const r = await run(bed.flags({ hosts: `${a},${user}@${b},${c}` }));
+    expect(r.code).toBe(254);
+    expect(r.stderr).toContain(`host ${user}@${b}:22: user ${user} is not root and cannot sudo without a password`);
+    expect(bed.leftovers()).toEqual([]);
+  }, 60_000);
+
+  it('refuses --clock-mode system when a host shares the controller\'s kernel (it would move this machine\'s clock)', async () => {
+    const before = Date.now();
+    const r = await run(bed.flags({ 'clock-mode': 'system' }), ['--nemesis', 'clock']);
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(/--clock-mode system refused: host root@10\.\S+ runs on the controller's own kernel \(same boot_id [0-9a-f-]{36}\)/);
+    expect(Math.abs(Date.now() - before)).toBeLessThan(60_000);
+    expect(bed.leftovers()).toEqual([]);
+  }, 60_000);
+
+  it('a SIGKILLed controller leaves daemons on the hosts; cleanup --env ssh removes them', async () => {
+    const store = tempStore('ssh-killed');
+    const cli = startCli(['run', '--target', 'etcd', '--nodes', '3', '--time-limit', '60s', '--nemesis', 'partition', '--nemesis-interval', '1s', '--store', store, ...argsOf(bed.flags())], store);
+    const history = (): string => {
+      const p = nodePath.join(store, 'latest', 'history.jsonl');
+      return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '';
+    };
+    await until(() => /"type":"info","f":"start-partition"/.test(history()), 60_000, 'the run to partition its etcd cluster');
+    cli.child.kill('SIGKILL');
+    await cli.done;
+    const left = bed.leftovers();
+    expect(left.filter((l) => l.includes(' etcd'))).toHaveLength(3);
+    expect(left.some((l) => l.startsWith('file '))).toBe(true);
+    const flags = bed.flags();
+    flags.delete('env');
+    const clean = await startCli(['cleanup', '--env', 'ssh', ...argsOf(flags)], store).done;
+    expect(clean.stderr).toBe('');
+    expect(clean.stdout).toMatch(/run [0-9a-f]{6}: removed on n1 \(root@\S+\): 1 process\(es\) 3 iptables chain\(s\) the run directory/);
+    expect(clean.code).toBe(0);
+    expect(bed.leftovers()).toEqual([]);
+  }, 120_000);
+});
