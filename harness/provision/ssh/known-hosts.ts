@@ -61,7 +61,7 @@ export function parseKnownHosts(text: string): KnownKey[] {
 }
 
 const glob = (pattern: string, name: string): boolean =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(name);
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(name);
 
 /** True when a line's patterns name `name` (a negated pattern that matches wins). */
 export function patternsMatch(patterns: readonly string[], name: string): boolean {
