@@ -1,6 +1,8 @@
 /**
- * `npm run bench:faults`: real faults on a 5-member etcd cluster in network namespaces (needs root
- * and etcd). Prints how long each fault takes to apply and to heal on all hosts, what a latency fault
+ * `npm run bench:faults [-- --env ssh [--hosts …]]`: real faults on a 5-member etcd cluster in network
+ * namespaces (needs root and etcd), or over SSH: against `--hosts`/`--hosts-file` and the `--ssh-*`
+ * flags when given, else against the SSH test bed (5 namespace hosts with a real sshd each), so every
+ * fault goes through ssh2 as it would to real machines. Prints how long each fault takes to apply and to heal on all hosts, what a latency fault
  * does to a write, and etcd's failover after its leader is isolated: until a member of the majority
  * names a new leader, and until a write through the majority commits. Median of 5 rounds each.
  */
@@ -12,6 +14,23 @@ import { complete } from '../harness/nemesis/grudge.js';
 import { EtcdCluster } from '../targets/etcd/cluster.js';
 import { memberStatus } from '../targets/etcd/http.js';
 import { errorMessage } from '../harness/history/errors.js';
+import { startTestBed, type TestBed } from '../harness/provision/ssh/test-bed.js';
+
+/** `--name value` / `--flag` pairs of the bench's command line. */
+function benchFlags(argv: readonly string[]): Map<string, string | true> {
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i].startsWith('--')) continue;
+    const [name, inline] = argv[i].slice(2).split(/=(.*)/s);
+    const next = argv[i + 1];
+    if (inline !== undefined) flags.set(name, inline);
+    else if (next !== undefined && !next.startsWith('--')) { flags.set(name, next); i++; } else flags.set(name, true);
+  }
+  return flags;
+}
+
+/** The 5-host partition floor over SSH (Jepsen's takes seconds). */
+const SSH_PARTITION_FLOOR_MS = 300;
 
 const ROUNDS = 5;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -25,17 +44,31 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  if (process.getuid?.() !== 0) throw new Error('bench:faults needs root (network namespaces); run it with sudo');
+  const flags = benchFlags(process.argv.slice(2));
+  const env = flags.get('env') === 'ssh' ? 'ssh' : 'local';
+  const ownHosts = flags.has('hosts') || flags.has('hosts-file');
+  if (process.getuid?.() !== 0 && !(env === 'ssh' && ownHosts)) throw new Error('bench:faults needs root (network namespaces); run it with sudo');
   const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-bench-faults-'));
   const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
-  const cluster = new EtcdCluster({ nodes, dir });
-  const setupMs = await timed(() => cluster.setup());
+  let bed: TestBed | undefined;
+  if (env === 'ssh' && !ownHosts) bed = await startTestBed({ nodes });
+  const cluster = new EtcdCluster({ nodes, dir, env, flags: bed ? bed.flags() : flags, etcdBin: typeof flags.get('etcd-bin') === 'string' ? flags.get('etcd-bin') as string : undefined });
+  let setupMs = 0;
+  try {
+    setupMs = await timed(() => cluster.setup());
+  } catch (err) {
+    await cluster.teardown();
+    await bed?.stop();
+    throw err;
+  }
   const net = cluster.net!;
   const clients = new Map(nodes.map((n) => [n, new Etcd3({ hosts: cluster.endpoint(n), defaultCallOptions: { deadline: Date.now() + 60_000 } })]));
   const put = async (node: string, timeoutMs = 3_000): Promise<void> => { await clients.get(node)!.put('bench').value('x').options({ deadline: Date.now() + timeoutMs }); };
   try {
-    console.log(`etcd ${nodes.length} members in namespaces: provisioned and healthy in ${setupMs.toFixed(0)} ms\n`);
+    const where = env === 'local' ? 'in namespaces' : bed ? 'over ssh (test bed: a real sshd in each of 5 namespace hosts)' : 'over ssh';
+    console.log(`etcd ${nodes.length} members ${where}: provisioned and healthy in ${setupMs.toFixed(0)} ms\n`);
     console.log('fault (all 5 hosts in parallel)      apply (median)   heal (median)');
+    const medians: Record<string, number> = {};
     const row = async (name: string, apply: () => Promise<unknown>, heal: () => Promise<unknown>, settleMs = 200): Promise<void> => {
       const a: number[] = [];
       const h: number[] = [];
@@ -45,6 +78,7 @@ async function main(): Promise<void> {
         h.push(await timed(heal));
         await sleep(settleMs);
       }
+      medians[name] = median(a);
       console.log(`${name.padEnd(36)}${fmt(median(a))}   ${fmt(median(h))}`);
     };
     await row('partition (halves)', () => net.partition(complete([['n1', 'n2'], ['n3', 'n4', 'n5']])), () => net.partition({}));
@@ -53,6 +87,10 @@ async function main(): Promise<void> {
     await row('bandwidth 1 Mbit/s (tbf)', () => net.setBandwidth(1_000), () => net.setBandwidth(null));
     await row('pause one member (SIGSTOP/SIGCONT)', () => cluster.pausable.pause('n5'), () => cluster.pausable.resume('n5'));
     await row('kill one member (SIGKILL / respawn)', () => cluster.killable.kill('n5'), () => cluster.killable.start('n5'), 1_000);
+    if (env === 'ssh') {
+      const p = medians['partition (halves)'];
+      console.log(`\nfloor: a partition of 5 hosts over ssh applied in ≤ ${SSH_PARTITION_FLOOR_MS} ms: ${p.toFixed(1)} ms, ${p <= SSH_PARTITION_FLOOR_MS ? 'met' : 'NOT met'}`);
+    }
 
     // What the latency fault does to a write (the leader waits for a majority's acknowledgement).
     await sleep(1_000);
@@ -92,6 +130,7 @@ async function main(): Promise<void> {
   } finally {
     for (const c of clients.values()) c.close();
     await cluster.teardown();
+    await bed?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
