@@ -147,6 +147,16 @@ export class TestBed {
     await this.startSshd(node);
   }
 
+  /** A new user key encrypted with `passphrase`, accepted by every host. */
+  encryptedKey(passphrase: string): string {
+    const k = nodePath.join(this.dir, 'encrypted');
+    if (!fs.existsSync(k)) {
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'faultline-test-bed', '-f', k], { stdio: 'ignore' });
+      fs.appendFileSync(nodePath.join(this.dir, 'authorized_keys'), fs.readFileSync(`${k}.pub`));
+    }
+    return k;
+  }
+
   /** A fresh private key that no host accepts. */
   strangerKey(): string {
     const k = nodePath.join(this.dir, 'stranger');

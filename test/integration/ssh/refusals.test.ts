@@ -96,6 +96,40 @@ describe.skipIf(skip !== undefined)(`ssh refusals and cleanup${skip ? ` (skipped
     expect(bed.leftovers()).toEqual([]);
   }, 60_000);
 
+  it('refuses hosts that lack the server binary, naming the host and the package', async () => {
+    const r = await run(bed.flags({ 'etcd-bin': '/nonexistent/etcd' }));
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(/host n\d \(10\.\S+\) lacks \/nonexistent\/etcd \(Debian package etcd-server\); install it there .* or pass --install/);
+    expect(bed.leftovers()).toEqual([]);
+  }, 60_000);
+
+  it('an encrypted key logs in with its passphrase from the environment; neither reaches the store', async () => {
+    const passphrase = 'correct horse battery staple 7';
+    const key = bed.encryptedKey(passphrase);
+    const store = tempStore('ssh-secret');
+    const args = ['run', '--target', 'etcd', '--nodes', '3', '--time-limit', '2s', '--quiet', '0s', '--store', store, ...argsOf(bed.flags({ 'ssh-key': key }))];
+    const without = await startCli(args, store).done;
+    expect(without.code).toBe(254);
+    expect(without.stderr).toMatch(/the SSH key \S+encrypted is encrypted .*put its passphrase in FAULTLINE_SSH_PASSPHRASE/);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: store, env: { ...process.env, FAULTLINE_SSH_PASSPHRASE: passphrase }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(output).toMatch(/verdict: valid/);
+    expect(code).toBe(0);
+    // The passphrase and the key's body appear in no file of the store, nor on the terminal.
+    const body = fs.readFileSync(key, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('-----'));
+    const files = (fs.readdirSync(store, { recursive: true }) as string[]).map((f) => nodePath.join(store, f)).filter((f) => fs.statSync(f).isFile());
+    expect(files.some((f) => f.endsWith('test.json'))).toBe(true);
+    for (const f of [...files.map((x) => fs.readFileSync(x, 'utf8')), output]) {
+      expect(f.includes(passphrase)).toBe(false);
+      for (const line of body) expect(f.includes(line)).toBe(false);
+    }
+    expect(bed.leftovers()).toEqual([]);
+  }, 90_000);
+
   it('a SIGKILLed controller leaves daemons on the hosts; cleanup --env ssh removes them', async () => {
     const store = tempStore('ssh-killed');
     const cli = startCli(['run', '--target', 'etcd', '--nodes', '3', '--time-limit', '60s', '--nemesis', 'partition', '--nemesis-interval', '1s', '--store', store, ...argsOf(bed.flags())], store);
