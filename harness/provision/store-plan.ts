@@ -52,9 +52,18 @@ export function namespaceFaults(req: RunRequest, net: () => NetControl | undefin
   };
 }
 
-/** The environment a store run provisions its hosts in (`--env`, default local). */
+/**
+ * The environment a store run provisions its hosts in (`--env`, default local). A flag of another
+ * environment (`--hosts` without `--env ssh`) is refused rather than silently ignored.
+ */
 export function environmentOf(req: RunRequest): EnvironmentKind {
-  return getEnvironment(flagValue(req, 'env') ?? DEFAULT_ENVIRONMENT);
+  const env = getEnvironment(flagValue(req, 'env') ?? DEFAULT_ENVIRONMENT);
+  for (const other of Object.values(ENVIRONMENTS)) {
+    if (other === env) continue;
+    const stray = (other.flags ?? []).find((f) => req.flags.has(f.name) && !(env.flags ?? []).some((g) => g.name === f.name));
+    if (stray) throw new InputError(`--${stray.name} is a flag of --env ${other.name}, not of --env ${env.name}; add --env ${other.name}`);
+  }
+  return env;
 }
 
 /** Flags every store target (servers on hosts) takes. */

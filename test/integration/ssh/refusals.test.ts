@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionSsh } from '../../../harness/provision/ssh/environment.js';
 import { startTestBed, type TestBed } from '../../../harness/provision/ssh/test-bed.js';
 import { CLI, startCli, until } from '../run/cli-helpers.js';
 import { removeTempDirs, tempStore } from '../provision/helpers.js';
@@ -56,6 +57,19 @@ describe.skipIf(skip !== undefined)(`ssh refusals and cleanup${skip ? ` (skipped
     const r = await run(bed.flags({ 'ssh-known-hosts': empty }));
     expect(r.code).toBe(254);
     expect(r.stderr).toMatch(/host 10\.\S+ is not in \S+known_hosts.empty \(it offered ssh-ed25519 key SHA256:\S+\).*--ssh-accept-new-host-keys/);
+    expect(bed.leftovers()).toEqual([]);
+  }, 60_000);
+
+  it('--ssh-accept-new-host-keys records unknown hosts, and still refuses a changed key', async () => {
+    const file = nodePath.join(bed.dir, 'known_hosts.tofu');
+    fs.writeFileSync(file, '');
+    const env = await provisionSsh({ nodes: ['n1', 'n2', 'n3'], flags: bed.flags({ 'ssh-known-hosts': file, 'ssh-accept-new-host-keys': true }) });
+    await env.teardown();
+    const learned = fs.readFileSync(file, 'utf8').trim().split('\n').sort();
+    expect(learned).toEqual(fs.readFileSync(bed.knownHostsFile, 'utf8').trim().split('\n').sort());
+    const changed = bed.knownHostsWithChangedKey('n1');
+    await expect(provisionSsh({ nodes: ['n1', 'n2', 'n3'], flags: bed.flags({ 'ssh-known-hosts': changed, 'ssh-accept-new-host-keys': true }) }))
+      .rejects.toThrow(new RegExp(`^host ${bed.addresses[0].replace(/\./g, '\\.')} offered ssh-ed25519 key SHA256:\\S+, which is not the key`));
     expect(bed.leftovers()).toEqual([]);
   }, 60_000);
 
