@@ -47,6 +47,11 @@ export class SshConnection {
 
   constructor(readonly spec: HostSpec, private readonly settings: SshSettings, private readonly log: (m: string) => void = () => undefined) {}
 
+  /** True once `close` was called: nothing more will be sent. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** `user@host:port`, as messages name the host. */
   get label(): string {
     return `${this.spec.user}@${this.spec.host}:${this.spec.port}`;

@@ -97,9 +97,10 @@ export class SshHost implements Remote {
     if (this.polling) return;
     this.polling = true;
     const tick = async (): Promise<void> => {
-      while (this.watched.size > 0) {
+      // A closed connection (teardown) ends the watch: nothing could be asked any more.
+      while (this.watched.size > 0 && !this.conn.isClosed) {
         await new Promise((r) => setTimeout(r, POLL_MS));
-        if (this.watched.size === 0) break;
+        if (this.watched.size === 0 || this.conn.isClosed) break;
         try {
           const r = await this.exec(script(EXITED_SCRIPT, this.procsDir, ...this.watched.keys()));
           for (const line of r.stdout.split('\n')) {
