@@ -71,6 +71,8 @@ export interface EnvironmentKind {
    * not on the controller, and the controller itself needs no root.
    */
   readonly remote?: boolean;
+  /** The node count the environment's flags imply when `--nodes` is absent (ssh: one per host). */
+  defaultNodeCount?(flags: RunFlags): number | undefined;
   provision(opts: ProvisionOptions): Promise<Environment>;
   /**
    * Removes what runs left behind when their controller died; runs whose controller lives are skipped

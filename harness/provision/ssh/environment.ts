@@ -110,7 +110,7 @@ export async function provisionSsh(opts: ProvisionOptions): Promise<SshEnvironme
   const clockMode = (flags.get('clock-mode') ?? 'faketime') as string;
   if (!(CLOCK_MODES as readonly string[]).includes(clockMode)) throw new InputError(`--clock-mode must be one of ${CLOCK_MODES.join(', ')}, got "${clockMode}"`);
   if (settings.hosts.length !== opts.nodes.length) {
-    throw new InputError(`--nodes ${opts.nodes.length} does not match the ${settings.hosts.length} host(s) given; pass --nodes ${settings.hosts.length}, or list one host per node`);
+    throw new InputError(`--nodes ${opts.nodes.length} does not match the ${settings.hosts.length} host(s) given; pass --nodes ${settings.hosts.length} (or leave --nodes out), or list one host per node`);
   }
   const t0 = performance.now();
   const conns = settings.hosts.map((spec) => new SshConnection(spec, settings, log));

@@ -7,6 +7,7 @@
 import type { EnvironmentKind } from '../environment.js';
 import { cleanupSsh } from './cleanup.js';
 import { CLOCK_MODES, provisionSsh } from './environment.js';
+import { sshSettings } from './hosts.js';
 
 export const sshEnvironment: EnvironmentKind = {
   name: 'ssh',
@@ -25,6 +26,7 @@ export const sshEnvironment: EnvironmentKind = {
     { name: 'clock-mode', kind: 'value', help: `--env ssh: ${CLOCK_MODES.join(' or ')}: skew clocks with libfaketime (default), or the hosts' real clocks (refused when hosts share a kernel)` },
     { name: 'install', kind: 'bool', help: '--env ssh: install missing server packages on the hosts with apt-get' },
   ],
+  defaultNodeCount: (flags) => (flags.has('hosts') || flags.has('hosts-file') ? sshSettings(flags).hosts.length : undefined),
   provision: (opts) => provisionSsh(opts),
   cleanup: (opts) => cleanupSsh(opts),
 };

@@ -46,3 +46,14 @@ describe('the ssh environment in store runs', () => {
     expect(() => environmentOf(req(flags))).toThrow(why);
   });
 });
+
+describe('the node count of an ssh run', () => {
+  it('is the number of hosts when --nodes is absent, and --nodes when given', async () => {
+    const { parseRunRequest } = await import('../../../../harness/cli/run-command.js');
+    expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b,c']).req.nodeCount).toBe(3);
+    expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b,c']).req.config.nodes).toBe(3);
+    expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b,c', '--nodes', '2']).req.nodeCount).toBe(2);
+    expect(parseRunRequest(['--target', 'etcd']).req.nodeCount).toBe(5);
+    expect(() => parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a:99999'])).toThrow(/port 99999 of "a:99999" is not a TCP port/);
+  });
+});
