@@ -172,7 +172,9 @@ export abstract class ServerCluster implements Target {
     const install = this.opts.flags?.get('install') === true;
     const probe = 'for n in "$@"; do case "$n" in f:*) [ -e "${n#f:}" ] || echo "$n";; c:*) command -v "${n#c:}" >/dev/null 2>&1 || echo "$n";; esac; done; true';
     const args = needs.map((n) => `${n.file ? 'f' : 'c'}:${n.path}`);
-    await Promise.all(this.nodes.filter((n) => this.remoteFiles(n)).map(async (node) => {
+    // Every host finishes its check (or install) before a failure is reported: a command still running
+    // on one host when the run tears down would outlive the connection there.
+    const checks = await Promise.allSettled(this.nodes.filter((n) => this.remoteFiles(n)).map(async (node) => {
       const host = this.host(node);
       const missingNow = async (): Promise<HostNeed[]> => {
         const out = await host.execOk(['sh', '-c', probe, 'sh', ...args]);
@@ -185,12 +187,16 @@ export abstract class ServerCluster implements Target {
       if (!install) {
         throw new InputError(`host ${node} (${host.address}) lacks ${missing.map((m) => `${m.path} (Debian package ${m.pkg})`).join(', ')}; install it there (apt-get install -y ${pkgs.join(' ')}), point the target at it (e.g. --etcd-bin), or pass --install`);
       }
+      // apt waits for its lock (cloud hosts often run unattended upgrades at boot; hosts sharing one
+      // filesystem, like the test bed's, take turns).
       this.log(`${this.name}: installing ${pkgs.join(' ')} on ${node} with apt-get`);
-      const r = await host.exec(['sh', '-c', 'command -v apt-get >/dev/null || { echo "no apt-get on this host" >&2; exit 127; }; export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends "$@" || { apt-get update -q && apt-get install -y -q --no-install-recommends "$@"; } || exit 1; for u in etcd zookeeper; do systemctl is-active --quiet "$u" 2>/dev/null && systemctl stop "$u"; done; true', 'sh', ...pkgs], { timeoutMs: 600_000 });
+      const r = await host.exec(['sh', '-c', 'command -v apt-get >/dev/null || { echo "no apt-get on this host" >&2; exit 127; }; export DEBIAN_FRONTEND=noninteractive; w="-o DPkg::Lock::Timeout=120"; apt-get $w install -y -q --no-install-recommends "$@" || { apt-get $w update -q && apt-get $w install -y -q --no-install-recommends "$@"; } || exit 1; for u in etcd zookeeper; do systemctl is-active --quiet "$u" 2>/dev/null && systemctl stop "$u"; done; true', 'sh', ...pkgs], { timeoutMs: 600_000 });
       if (r.code !== 0) throw new InputError(`--install could not install ${pkgs.join(' ')} on host ${node} (${host.address}): ${r.stderr.trim().split('\n').pop()}; install it there by hand`);
       missing = await missingNow();
       if (missing.length > 0) throw new InputError(`host ${node} (${host.address}) still lacks ${missing.map((m) => m.path).join(', ')} after installing ${pkgs.join(' ')}; install it there by hand`);
     }));
+    const failed = checks.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Starts argv on the node's host and keeps it as the node's server. */

@@ -117,6 +117,15 @@ describe.skipIf(skip !== undefined)(`ssh refusals and cleanup${skip ? ` (skipped
     expect(bed.leftovers()).toEqual([]);
   }, 60_000);
 
+  it('--install installs the package with the host\'s apt-get, and says so when that does not bring the binary', async () => {
+    // etcd-server is installed on this machine (the test bed's hosts share its filesystem), so apt-get
+    // has nothing to do, and /nonexistent/etcd is still missing afterwards: the run says exactly that.
+    const r = await run(bed.flags({ 'etcd-bin': '/nonexistent/etcd', install: true }));
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(/host n\d \(10\.\S+\) still lacks \/nonexistent\/etcd after installing etcd-server; install it there by hand/);
+    expect(bed.leftovers()).toEqual([]);
+  }, 120_000);
+
   it('an encrypted key logs in with its passphrase from the environment; neither reaches the store', async () => {
     const passphrase = 'correct horse battery staple 7';
     const key = bed.encryptedKey(passphrase);
