@@ -1,8 +1,9 @@
-/** Provisioning of test hosts: the environment seam, its registry, and the local (namespace) environment. */
-export type { CleanupSummary, Environment, EnvironmentKind, HostNetwork, ProvisionOptions } from './environment.js';
+/** Provisioning of test hosts: the environment seam, its registry, the local (namespace) and ssh environments. */
+export type { CleanupSummary, Environment, EnvironmentKind, HostNetwork, ProvisionOptions, RunFlags } from './environment.js';
 export { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from './environments.js';
 export { ServerCluster } from './server-cluster.js';
-export type { NodeHealth, ServerClusterOptions, ServerState } from './server-cluster.js';
+export type { HostNeed, NodeHealth, ServerClusterOptions, ServerState } from './server-cluster.js';
+export { ensureHostNeeds } from './host-needs.js';
 export type { ExecOptions, ExecResult } from './exec.js';
 export { haveCommand, run, runOk } from './exec.js';
 export type { Remote, RemoteProcess, SpawnOptions } from './remote.js';
@@ -18,3 +19,5 @@ export { isAlive, isSameProcess, processState, startTime, terminate, waitDead } 
 export type { MachineProbe, Requirement } from './preflight.js';
 export { checkRequirements, command, DELAY_REQUIREMENTS, file, realProbe } from './preflight.js';
 export { choiceFlag, environmentOf, flagValue, namespaceFaults, nodeNames, numberFlag } from './store-plan.js';
+export { sshEnvironment, SshEnvironment, SshHost, SshConnection } from './ssh/index.js';
+export type { ConnectionEvent, HostSpec, SshSettings } from './ssh/index.js';

@@ -15,8 +15,10 @@ import nodePath from 'node:path';
 import type { ClockControl, HasPrimaries, Killable, Pausable, Target } from '../roles.js';
 import { IptablesNet } from '../net/iptables-net.js';
 import type { HealthRecord } from '../net/health.js';
-import { InputError } from '../history/errors.js';
 import type { Environment, RunFlags } from './environment.js';
+import { ensureHostNeeds, type HostNeed } from './host-needs.js';
+
+export type { HostNeed } from './host-needs.js';
 import { getEnvironment } from './environments.js';
 import type { Remote, RemoteProcess, SpawnOptions } from './remote.js';
 
@@ -32,14 +34,6 @@ export interface ServerClusterOptions {
   log?: (message: string) => void;
   /** The run's flags, passed to the environment (`--hosts` …) and read for `--install`. */
   flags?: RunFlags;
-}
-
-/** Something a server needs on a remote host, and the Debian package that has it. */
-export interface HostNeed {
-  /** A command name or path (looked up with `command -v`), or an absolute file path with `file: true`. */
-  path: string;
-  file?: boolean;
-  pkg: string;
 }
 
 /** One node's view for health records and waits: up or not, leader or not, and a phrase. */
@@ -162,41 +156,13 @@ export abstract class ServerCluster implements Target {
     }
   }
 
-  /**
-   * On remote hosts: every `hostNeeds` entry present, or installed with the host's apt-get under
-   * `--install` (the unit Debian may start with the package is stopped again: the run starts its own).
-   */
+  /** On remote hosts: every `hostNeeds` entry present, or installed under `--install`. */
   private async checkHosts(): Promise<void> {
     const needs = this.hostNeeds?.() ?? [];
-    if (needs.length === 0) return;
-    const install = this.opts.flags?.get('install') === true;
-    const probe = 'for n in "$@"; do case "$n" in f:*) [ -e "${n#f:}" ] || echo "$n";; c:*) command -v "${n#c:}" >/dev/null 2>&1 || echo "$n";; esac; done; true';
-    const args = needs.map((n) => `${n.file ? 'f' : 'c'}:${n.path}`);
-    // Every host finishes its check (or install) before a failure is reported: a command still running
-    // on one host when the run tears down would outlive the connection there.
-    const checks = await Promise.allSettled(this.nodes.filter((n) => this.remoteFiles(n)).map(async (node) => {
-      const host = this.host(node);
-      const missingNow = async (): Promise<HostNeed[]> => {
-        const out = await host.execOk(['sh', '-c', probe, 'sh', ...args]);
-        const gone = new Set(out.split('\n').map((l) => l.trim()).filter(Boolean));
-        return needs.filter((_, i) => gone.has(args[i]));
-      };
-      let missing = await missingNow();
-      if (missing.length === 0) return;
-      const pkgs = [...new Set(missing.map((m) => m.pkg))];
-      if (!install) {
-        throw new InputError(`host ${node} (${host.address}) lacks ${missing.map((m) => `${m.path} (Debian package ${m.pkg})`).join(', ')}; install it there (apt-get install -y ${pkgs.join(' ')}), point the target at it (e.g. --etcd-bin), or pass --install`);
-      }
-      // apt waits for its lock (cloud hosts often run unattended upgrades at boot; hosts sharing one
-      // filesystem, like the test bed's, take turns).
-      this.log(`${this.name}: installing ${pkgs.join(' ')} on ${node} with apt-get`);
-      const r = await host.exec(['sh', '-c', 'command -v apt-get >/dev/null || { echo "no apt-get on this host" >&2; exit 127; }; export DEBIAN_FRONTEND=noninteractive; w="-o DPkg::Lock::Timeout=120"; apt-get $w install -y -q --no-install-recommends "$@" || { apt-get $w update -q && apt-get $w install -y -q --no-install-recommends "$@"; } || exit 1; for u in etcd zookeeper; do systemctl is-active --quiet "$u" 2>/dev/null && systemctl stop "$u"; done; true', 'sh', ...pkgs], { timeoutMs: 600_000 });
-      if (r.code !== 0) throw new InputError(`--install could not install ${pkgs.join(' ')} on host ${node} (${host.address}): ${r.stderr.trim().split('\n').pop()}; install it there by hand`);
-      missing = await missingNow();
-      if (missing.length > 0) throw new InputError(`host ${node} (${host.address}) still lacks ${missing.map((m) => m.path).join(', ')} after installing ${pkgs.join(' ')}; install it there by hand`);
-    }));
-    const failed = checks.find((c): c is PromiseRejectedResult => c.status === 'rejected');
-    if (failed) throw failed.reason;
+    const hosts = this.nodes.filter((n) => this.remoteFiles(n)).map((n) => this.host(n));
+    if (needs.length > 0 && hosts.length > 0) {
+      await ensureHostNeeds(hosts, needs, { install: this.opts.flags?.get('install') === true, log: (m) => this.log(`${this.name}: ${m}`) });
+    }
   }
 
   /** Starts argv on the node's host and keeps it as the node's server. */
