@@ -155,7 +155,13 @@ describe.skipIf(skip !== undefined)(`ssh refusals and cleanup${skip ? ` (skipped
 
   it('a SIGKILLed controller leaves daemons on the hosts; cleanup --env ssh removes them', async () => {
     const store = tempStore('ssh-killed');
-    const cli = startCli(['run', '--target', 'etcd', '--nodes', '3', '--time-limit', '60s', '--nemesis', 'partition', '--nemesis-interval', '1s', '--store', store, ...argsOf(bed.flags())], store);
+    // The hosts as a user writes them in a hosts file (comments, blank lines, user@); no --nodes.
+    const hostsFile = nodePath.join(store, 'hosts');
+    fs.writeFileSync(hostsFile, `# the test bed\n\nroot@${bed.addresses[0]}\n${bed.addresses[1]}:22   # second\n${bed.addresses[2]}\n`);
+    const flags = bed.flags();
+    flags.delete('hosts');
+    flags.set('hosts-file', hostsFile);
+    const cli = startCli(['run', '--target', 'etcd', '--time-limit', '60s', '--nemesis', 'partition', '--nemesis-interval', '1s', '--store', store, ...argsOf(flags)], store);
     const history = (): string => {
       const p = nodePath.join(store, 'latest', 'history.jsonl');
       return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '';
@@ -166,7 +172,6 @@ describe.skipIf(skip !== undefined)(`ssh refusals and cleanup${skip ? ` (skipped
     const left = bed.leftovers();
     expect(left.filter((l) => l.includes(' etcd'))).toHaveLength(3);
     expect(left.some((l) => l.startsWith('file '))).toBe(true);
-    const flags = bed.flags();
     flags.delete('env');
     const clean = await startCli(['cleanup', '--env', 'ssh', ...argsOf(flags)], store).done;
     expect(clean.stderr).toBe('');
