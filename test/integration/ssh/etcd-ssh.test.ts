@@ -59,7 +59,7 @@ describe.skipIf(skip !== undefined)(`etcd over ssh${skip ? ` (skipped: ${skip})`
     const req = bedRequest(bed, 'ssh-cut', { faults: ['partition', 'kill'], timeLimitS: 12, seed: 5 }, { 'read-consistency': 'linearizable' });
     const cuts: number[] = [];
     const out = await runTest(req.config, (run) => {
-      const { plan, cluster } = etcdParts(req, run);
+      const { plan } = etcdParts(req, run);
       const afterSetup = plan.afterSetup;
       plan.afterSetup = async () => {
         await afterSetup?.();
@@ -68,7 +68,6 @@ describe.skipIf(skip !== undefined)(`etcd over ssh${skip ? ` (skipped: ${skip})`
         for (const at of [3_000, 7_000]) {
           setTimeout(() => { cuts.push(...bed.killSessions('n1'), ...bed.killSessions('n2')); }, at);
         }
-        void cluster;
       };
       return plan;
     });
