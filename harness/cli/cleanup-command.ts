@@ -49,6 +49,11 @@ export async function cleanupCommand(argv: string[], out: (s: string) => void): 
     }
     return reports.some((r) => r.problems.length > 0) ? 1 : 0;
   }
+  const stray = ENV_FLAGS.find((f) => args.options.has(f.name));
+  if (stray) {
+    const owner = Object.values(ENVIRONMENTS).find((e) => e.flags?.includes(stray))!.name;
+    throw new InputError(`--${stray.name} is a flag of --env ${owner}; add --env ${owner}`);
+  }
   if (process.getuid?.() !== 0) throw new InputError('faultline cleanup needs root to remove namespaces and iptables rules; run it with sudo');
   const { reports, skipped } = await cleanupAll({ force: args.options.has('force'), runId: runId as string | undefined });
   if (args.options.has('json')) {

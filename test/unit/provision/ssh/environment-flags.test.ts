@@ -57,3 +57,14 @@ describe('the node count of an ssh run', () => {
     expect(() => parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a:99999'])).toThrow(/port 99999 of "a:99999" is not a TCP port/);
   });
 });
+
+describe('faultline cleanup --env ssh', () => {
+  it.each([
+    [['--hosts', 'a'], '--hosts is a flag of --env ssh; add --env ssh'],
+    [['--env', 'ssh'], '--env ssh needs its hosts: pass --hosts h1,h2,h3 or --hosts-file FILE'],
+    [['--env', 'ssh', '--hosts', 'a', '--run', 'xyz'], '--run needs a run id of 6 hex digits'],
+  ])('refuses %j in one sentence', async (argv, why) => {
+    const { cleanupCommand } = await import('../../../../harness/cli/cleanup-command.js');
+    await expect(cleanupCommand(argv, () => undefined)).rejects.toThrow(why);
+  });
+});
