@@ -7,7 +7,7 @@
  * capped below OpenSSH's default MaxSessions (10), so parallel faults never get "open failed".
  */
 import fs from 'node:fs';
-import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { InputError } from '../../history/errors.js';
 import type { ExecResult } from '../exec.js';
 import type { HostSpec, SshSettings } from './hosts.js';
@@ -117,7 +117,16 @@ export class SshConnection {
     return auth;
   }
 
-  private open(): Promise<Client> {
+  /**
+   * ssh2 (with its native crypto) is loaded on the first connection only: runs of other environments
+   * never load it, so their start-up and heap stay as they were.
+   */
+  private async open(): Promise<Client> {
+    const { Client: SshClient } = await import('ssh2');
+    return this.openWith(SshClient);
+  }
+
+  private openWith(SshClient: typeof Client): Promise<Client> {
     const name = hostKeyName(this.spec.host, this.spec.port);
     const file = this.settings.knownHostsFile;
     const known = readKnownHosts(file);
@@ -146,7 +155,7 @@ export class SshConnection {
       },
     };
     return new Promise<Client>((resolve, reject) => {
-      const c = new Client();
+      const c = new SshClient();
       let up = false;
       c.on('ready', () => {
         up = true;
