@@ -4,6 +4,7 @@
  * `rest` have elected a leader among themselves (failover after the old leader was cut off).
  */
 import { Etcd3 } from 'etcd3';
+import type { RunFlags } from '../harness/provision/environment.js';
 import type { ServerCluster } from '../harness/provision/server-cluster.js';
 import { EtcdCluster } from '../targets/etcd/cluster.js';
 import { memberStatus } from '../targets/etcd/http.js';
@@ -21,8 +22,8 @@ export interface BenchTarget {
   close(): void;
 }
 
-export function etcdBench(nodes: readonly string[], dir: string, env = 'local'): BenchTarget {
-  const cluster = new EtcdCluster({ nodes, dir, env });
+export function etcdBench(nodes: readonly string[], dir: string, env = 'local', flags?: RunFlags): BenchTarget {
+  const cluster = new EtcdCluster({ nodes, dir, env, flags });
   const clients = new Map<string, Etcd3>();
   const client = (n: string): Etcd3 => {
     let c = clients.get(n);
@@ -41,8 +42,8 @@ export function etcdBench(nodes: readonly string[], dir: string, env = 'local'):
   };
 }
 
-export function consulBench(nodes: readonly string[], dir: string, env = 'local'): BenchTarget {
-  const cluster = new ConsulCluster({ nodes, dir, env });
+export function consulBench(nodes: readonly string[], dir: string, env = 'local', flags?: RunFlags): BenchTarget {
+  const cluster = new ConsulCluster({ nodes, dir, env, flags });
   return {
     name: 'consul', tuning: 'raft_multiplier 1, gossip probe 500 ms', cluster,
     put: async (node, timeoutMs = 3_000) => {
@@ -57,7 +58,7 @@ export function consulBench(nodes: readonly string[], dir: string, env = 'local'
 }
 
 /** The stores by `--target` name. */
-export const BENCH_TARGETS: Readonly<Record<string, (nodes: readonly string[], dir: string, env?: string) => BenchTarget>> = {
+export const BENCH_TARGETS: Readonly<Record<string, (nodes: readonly string[], dir: string, env?: string, flags?: RunFlags) => BenchTarget>> = {
   etcd: etcdBench,
   consul: consulBench,
 };

@@ -1,19 +1,37 @@
 /**
- * `npm run bench:faults [-- --target etcd|consul] [--env local|docker]`: real faults on a 5-server
- * cluster (etcd by default, or Consul; needs root and the store's binary, `--env docker` a daemon and
- * the image). Prints the time from setup to a healthy cluster, how long each fault takes to apply and
+ * `npm run bench:faults [-- --target etcd|consul] [--env local|docker|ssh [--hosts …]]`: real faults on
+ * a 5-server cluster (etcd by default, or Consul; needs root and the store's binary, `--env docker` a
+ * daemon and the image; `--env ssh` the `--hosts`/`--hosts-file` and `--ssh-*` flags when given, else
+ * the SSH test bed: 5 namespace hosts with a real sshd each, so every fault goes through ssh2 as it
+ * would to real machines). Prints the time from setup to a healthy cluster, how long each fault takes to apply and
  * to heal on all hosts, what a latency fault does to a write, and the store's failover after its
  * leader is isolated: until a server of the majority names a new leader, and until a write through
  * the majority commits. Median of 5 rounds each. With `--env docker` the same is measured on `--env
  * local` too and the tables are printed side by side, with the docker floors checked (a partition of
- * 5 containers ≤ 100 ms; 5 etcd containers healthy ≤ 10 s).
+ * 5 containers ≤ 100 ms; 5 etcd containers healthy ≤ 10 s); likewise `--env ssh` (a partition of 5
+ * hosts over SSH ≤ 300 ms).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { complete } from '../harness/nemesis/grudge.js';
 import { errorMessage } from '../harness/history/errors.js';
+import type { RunFlags } from '../harness/provision/environment.js';
+import { startTestBed, type TestBed } from '../harness/provision/ssh/test-bed.js';
 import { BENCH_TARGETS } from './fault-targets.js';
+
+/** `--name value` / `--flag` pairs of the bench's command line (environment flags such as `--hosts`). */
+function benchFlags(argv: readonly string[]): Map<string, string | true> {
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i].startsWith('--')) continue;
+    const [name, inline] = argv[i].slice(2).split(/=(.*)/s);
+    const next = argv[i + 1];
+    if (inline !== undefined) flags.set(name, inline);
+    else if (next !== undefined && !next.startsWith('--')) { flags.set(name, next); i++; } else flags.set(name, true);
+  }
+  return flags;
+}
 
 const ROUNDS = 5;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -33,10 +51,13 @@ interface Measured {
   lines: string[];
 }
 
-async function measure(target: string, env: string): Promise<Measured> {
+async function measure(target: string, env: string, given: RunFlags): Promise<Measured> {
   const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-bench-faults-'));
   const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
-  const t = BENCH_TARGETS[target](nodes, dir, env);
+  // Over SSH without hosts of your own: the test bed, so the faults still travel over ssh2.
+  let bed: TestBed | undefined;
+  if (env === 'ssh' && !given.has('hosts') && !given.has('hosts-file')) bed = await startTestBed({ nodes });
+  const t = BENCH_TARGETS[target](nodes, dir, env, bed ? bed.flags() : given);
   const { cluster, put } = t;
   const m: Measured = { env, setupMs: 0, rows: [], lines: [] };
   const console = { log: (line: string) => { m.lines.push(line); process.stderr.write(`[${env}] ${line}\n`); } };
@@ -99,25 +120,24 @@ async function measure(target: string, env: string): Promise<Measured> {
   } finally {
     t.close();
     await cluster.teardown();
+    await bed?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return m;
 }
 
 async function main(): Promise<void> {
-  if (process.getuid?.() !== 0) throw new Error('bench:faults needs root (network namespaces, nsenter); run it with sudo');
-  const flag = (name: string, dflt: string): string => {
-    const i = process.argv.indexOf(`--${name}`);
-    return i >= 0 ? process.argv[i + 1] : dflt;
-  };
+  const given = benchFlags(process.argv.slice(2));
+  const flag = (name: string, dflt: string): string => { const v = given.get(name); return typeof v === 'string' ? v : dflt; };
   const env = flag('env', 'local');
   const target = flag('target', 'etcd');
-  if (env !== 'local' && env !== 'docker') throw new Error(`--env must be local or docker, got "${env}"`);
+  if (env !== 'local' && env !== 'docker' && env !== 'ssh') throw new Error(`--env must be local, docker or ssh, got "${env}"`);
+  if (process.getuid?.() !== 0) throw new Error('bench:faults needs root (network namespaces, nsenter, the ssh test bed); run it with sudo');
   if (!Object.hasOwn(BENCH_TARGETS, target)) throw new Error(`--target must be one of ${Object.keys(BENCH_TARGETS).join(', ')}, got "${target}"`);
   // Another environment is printed beside local: the cost of containers is the difference.
   const envs = env === 'local' ? ['local'] : ['local', env];
   const results: Measured[] = [];
-  for (const e of envs) results.push(await measure(target, e));
+  for (const e of envs) results.push(await measure(target, e, given));
   const out = (line = ''): void => { process.stdout.write(`${line}\n`); };
   out(`time from setup to 5 healthy ${target} servers: ${results.map((r) => `--env ${r.env} ${(r.setupMs / 1000).toFixed(1)} s`).join(', ')}`);
   out();
@@ -129,6 +149,12 @@ async function main(): Promise<void> {
     out();
     out(`--env ${r.env}:`);
     for (const l of r.lines.filter((x) => /^(write|\w+ failover|  )/.test(x))) out(l);
+  }
+  const ssh = results.find((r) => r.env === 'ssh');
+  if (ssh) {
+    const part = ssh.rows.find((r) => r.name.startsWith('partition'))!.apply;
+    out();
+    out(`floor (--env ssh): partition of 5 hosts ${part.toFixed(1)} ms (≤ 300 ms: ${part <= 300 ? 'met' : 'MISSED'})`);
   }
   const docker = results.find((r) => r.env === 'docker');
   if (docker) {

@@ -12,6 +12,7 @@ import { runTest } from '../run/run.js';
 import { verdictWord } from '../../checkers/contract.js';
 import type { RunConfig, RunRequest, RunResults, TargetEntry } from '../run-contract.js';
 import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
+import { ENVIRONMENTS } from '../provision/environments.js';
 import { parseArgs, parseDuration } from './args.js';
 import { DEPRECATED_FLAGS, rewriteDeprecatedFlags } from '../flags.js';
 
@@ -121,7 +122,7 @@ export function parseRunRequest(
   const faults = parseFaultNames([o('nemesis') ?? 'none']).filter((f) => f !== 'none');
   const seedText = o('seed');
   const seed = seedText === undefined ? randomInt(2 ** 31 - 1) : intFlag(seedText, 'seed', 0, 0);
-  const nodeCount = intFlag(o('nodes'), 'nodes', 5, 1);
+  let nodeCount = intFlag(o('nodes'), 'nodes', 5, 1);
   const timeLimitS = parseDuration(o('time-limit') ?? '60s', 'time-limit') / 1000;
   if (timeLimitS <= 0) throw new InputError('--time-limit must be longer than 0 s');
   const config: RunConfig = {
@@ -158,6 +159,13 @@ export function parseRunRequest(
   const flags = new Map<string, string | true | string[]>();
   for (const f of target.flags) if (args.options.has(f.name)) flags.set(f.name, args.options.get(f.name)!);
   config.targetFlags = Object.fromEntries(flags);
+  // Without --nodes, an environment whose flags name the hosts (--env ssh --hosts …) sets the count.
+  const envName = flags.get('env');
+  const implied = o('nodes') === undefined && typeof envName === 'string' ? ENVIRONMENTS[envName]?.defaultNodeCount?.(flags) : undefined;
+  if (implied !== undefined) {
+    nodeCount = implied;
+    config.nodes = implied;
+  }
   // The command that replays this run: the same flags with the seed pinned.
   config.command = ['faultline', 'run', ...argv.filter((a, i) => !(a === '--seed' || a.startsWith('--seed=') || argv[i - 1] === '--seed')), '--seed', String(seed)]
     .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');

@@ -8,11 +8,15 @@
  * Faults touch node-to-node traffic only: the controller (the bridge address) always reaches every
  * node, so a client bound to an isolated node keeps talking to it — the isolated node's stale answers
  * are exactly what a test wants to see.
+ *
+ * On hosts with a filesystem of their own (`Remote.runDir`, ssh) the delayer is compiled on the host
+ * from the same source, since a binary built here may not run there; its log stays beside the node's.
  */
 import type { Grudge, LatencyDist, NetControl } from '../roles.js';
 import type { HostNetwork } from '../provision/environment.js';
 import type { Remote, RemoteProcess } from '../provision/remote.js';
-import { buildDelayer } from './nfq-build.js';
+import fs from 'node:fs';
+import { buildDelayer, delayerSource } from './nfq-build.js';
 import { delayerArgs, lossRules, partitionRules, restoreScript, SETUP_SCRIPT } from './rules.js';
 
 /** The queue number of the delayer (per namespace, so the same number everywhere). */
@@ -26,6 +30,7 @@ export interface NetTiming {
 
 export class IptablesNet implements NetControl {
   private delayers = new Map<string, RemoteProcess>();
+  private remoteDelayers = new Map<string, Promise<string>>();
   private ready: Promise<void> | undefined;
   /** Timing of every change, newest last. */
   readonly timings: NetTiming[] = [];
@@ -67,21 +72,25 @@ export class IptablesNet implements NetControl {
   }
 
   private delayRulesOn(h: Remote, on: boolean): Promise<string> {
-    const rules = on ? [`-d ${this.net.controllerAddress} -j RETURN`, `-o eth0 -d ${this.net.subnet} -j NFQUEUE --queue-num ${DELAY_QUEUE} --queue-bypass`] : [];
+    const rules = on ? [`-d ${this.net.controllerAddress} -j RETURN`, `-o ${h.netInterface ?? 'eth0'} -d ${this.net.subnet} -j NFQUEUE --queue-num ${DELAY_QUEUE} --queue-bypass`] : [];
     return h.execOk(['iptables-restore', '-w', '--noflush'], { input: restoreScript('FL-DELAY', rules) });
   }
 
   private async startDelayer(h: Remote, bin: string, dist: LatencyDist): Promise<void> {
     const p = await h.spawn([bin, String(DELAY_QUEUE), ...delayerArgs(dist)], {
-      what: 'nfq-delay', logFile: this.logDir ? `${this.logDir}/${h.node}-nfq-delay.log` : undefined,
+      what: 'nfq-delay',
+      logFile: h.runDir !== undefined ? `${h.runDir}/nfq-delay.log` : this.logDir ? `${this.logDir}/${h.node}-nfq-delay.log` : undefined,
     });
     this.delayers.set(h.node, p);
   }
 
   private bandwidthOn(h: Remote, kbit: number | null): Promise<unknown> {
-    return kbit
-      ? h.execOk(['tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '32kbit', 'latency', '400ms'])
-      : h.exec(['tc', 'qdisc', 'del', 'dev', 'eth0', 'root']);
+    const dev = h.netInterface ?? 'eth0';
+    if (kbit) return h.execOk(['tc', 'qdisc', 'replace', 'dev', dev, 'root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '32kbit', 'latency', '400ms']);
+    // A real machine's own root qdisc is left alone: only the tbf a fault put there is removed.
+    return h.runDir !== undefined
+      ? h.exec(['sh', '-c', 'tc qdisc show dev "$1" | grep -q "^qdisc tbf" && tc qdisc del dev "$1" root; true', 'sh', dev])
+      : h.exec(['tc', 'qdisc', 'del', 'dev', dev, 'root']);
   }
 
   async partition(grudge: Grudge): Promise<void> {
@@ -100,13 +109,31 @@ export class IptablesNet implements NetControl {
       await Promise.all(this.hosts.map((h) => this.delayRulesOn(h, false)));
       await this.stopDelayers();
       if (dist === null) return;
-      const bin = await buildDelayer();
-      await Promise.all(this.hosts.map((h) => this.startDelayer(h, bin, dist)));
+      // Hosts on this machine run the delayer built here; a host with a filesystem of its own builds its own.
+      const local = this.hosts.some((h) => h.runDir === undefined) ? await buildDelayer() : '';
+      await Promise.all(this.hosts.map(async (h) => this.startDelayer(h, h.runDir === undefined ? local : await this.delayerOn(h), dist)));
       // The queue must be bound before packets go to it, or --queue-bypass passes them undelayed.
       await new Promise((r) => setTimeout(r, 50));
       await Promise.all(this.hosts.map((h) => this.delayRulesOn(h, true)));
     });
     this.current.latency = dist;
+  }
+
+  /** The delayer compiled on a host with a filesystem of its own (once per run and host). */
+  private delayerOn(h: Remote): Promise<string> {
+    let built = this.remoteDelayers.get(h.node);
+    if (!built) {
+      const dir = h.runDir!;
+      built = (async () => {
+        await h.execOk(['sh', '-c', 'cat > "$1"', 'sh', `${dir}/nfq-delay.c`], { input: fs.readFileSync(delayerSource(), 'utf8') });
+        const r = await h.exec(['gcc', '-O2', '-o', `${dir}/nfq-delay`, `${dir}/nfq-delay.c`, '-lnetfilter_queue', '-lm'], { timeoutMs: 120_000 });
+        if (r.code !== 0) throw new Error(`building the NFQUEUE delayer on ${h.node} failed (it needs gcc and libnetfilter-queue-dev there): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
+        return `${dir}/nfq-delay`;
+      })();
+      built.catch(() => this.remoteDelayers.delete(h.node));
+      this.remoteDelayers.set(h.node, built);
+    }
+    return built;
   }
 
   /** Caps each host's egress with tbf (null removes the cap). */

@@ -5,8 +5,12 @@
  * killed controller left. Targets, network faults and the server base talk only to this interface;
  * adding an environment is one folder under `harness/provision/` plus one line in `environments.ts`.
  */
+import type { ClockControl } from '../roles.js';
 import type { Requirement, TargetFlag } from '../run-contract.js';
 import type { Remote } from './remote.js';
+
+/** A run's flags as the CLI parsed them (environment-specific ones such as `--hosts` among them). */
+export type RunFlags = ReadonlyMap<string, string | true | string[]>;
 
 /** The hosts of a run as a network: what the real-network faults need. */
 export interface HostNetwork {
@@ -31,6 +35,19 @@ export interface Environment extends HostNetwork {
   readonly freshNetworkOnStart?: boolean;
   /** Removes every host, network and rule of the run. Idempotent; never throws. */
   teardown(log?: (message: string) => void): Promise<void>;
+  /**
+   * The hosts' own clocks, when the environment can skew them (ssh `--clock-mode system`); a target
+   * uses it instead of its own clock control (libfaketime).
+   */
+  readonly clock?: ClockControl;
+  /** What results.json records about the environment (hosts, dropped and re-made connections). */
+  record?(): Record<string, unknown>;
+}
+
+/** A single-valued flag of the run (the last when repeated), for an environment's own flags. */
+export function flagOf(flags: RunFlags | undefined, name: string): string | undefined {
+  const v = flags?.get(name);
+  return typeof v === 'string' ? v : Array.isArray(v) ? v[v.length - 1] : undefined;
 }
 
 export interface ProvisionOptions {
@@ -43,11 +60,11 @@ export interface ProvisionOptions {
   target?: string;
   /**
    * Each node's directory on the controller (config, data, logs). Environments whose hosts do not
-   * share the controller's filesystem make it visible to the node at the same path.
+   * share the controller's filesystem make it visible to the node at the same path (docker).
    */
   nodeDir?: (node: string) => string;
-  /** Values of the environment's own flags (`EnvironmentKind.flags`), by flag name. */
-  options?: Readonly<Record<string, string | undefined>>;
+  /** The run's flags, for the environment's own (`EnvironmentKind.flags`; read with `flagOf`). */
+  flags?: RunFlags;
 }
 
 /** What `faultline cleanup` removed for one run. */
@@ -65,19 +82,26 @@ export interface EnvironmentKind {
   summary: string;
   /** What this machine needs to provision hosts of this kind. */
   requirements(): readonly Requirement[];
-  /** Flags of this environment that every store target accepts (e.g. docker's `--image`). */
-  flags?: readonly TargetFlag[];
+  /** Flags of this environment (docker's `--image`, ssh's `--hosts`); every store target accepts them. */
+  readonly flags?: readonly TargetFlag[];
   /**
    * True when servers run from images (containers): a target's server binaries then need not be
    * installed on this machine, only what the faults use here.
    */
-  serversFromImages?: boolean;
+  readonly serversFromImages?: boolean;
+  /**
+   * True when the hosts are other machines: the target's binaries are looked for on them (at setup),
+   * not on the controller, and the controller itself needs no root.
+   */
+  readonly remote?: boolean;
+  /** The node count the environment's flags imply when `--nodes` is absent (ssh: one per host). */
+  defaultNodeCount?(flags: RunFlags): number | undefined;
   /** Checks, before a run creates anything, what `requirements` cannot (a daemon answers, an image exists). */
-  preflight?(opts: { target: string; options: Readonly<Record<string, string | undefined>> }): Promise<void>;
+  preflight?(opts: { target: string; flags: RunFlags }): Promise<void>;
   provision(opts: ProvisionOptions): Promise<Environment>;
   /**
    * Removes what runs left behind when their controller died; runs whose controller lives are skipped
    * unless `force`.
    */
-  cleanup(opts: { force?: boolean; runId?: string }): Promise<{ reports: CleanupSummary[]; skipped: { runId: string; owner: number }[] }>;
+  cleanup(opts: { force?: boolean; runId?: string; flags?: RunFlags }): Promise<{ reports: CleanupSummary[]; skipped: { runId: string; owner: number }[] }>;
 }

@@ -6,10 +6,12 @@ import { InputError } from '../history/errors.js';
 import type { EnvironmentKind } from './environment.js';
 import { dockerEnvironment } from './docker/index.js';
 import { localEnvironment } from './local/index.js';
+import { sshEnvironment } from './ssh/index.js';
 
 export const ENVIRONMENTS: Readonly<Record<string, EnvironmentKind>> = {
   local: localEnvironment,
   docker: dockerEnvironment,
+  ssh: sshEnvironment,
 };
 
 export const DEFAULT_ENVIRONMENT = 'local';

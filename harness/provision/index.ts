@@ -1,8 +1,9 @@
-/** Provisioning of test hosts: the environment seam, its registry, and the local (namespace) environment. */
-export type { CleanupSummary, Environment, EnvironmentKind, HostNetwork, ProvisionOptions } from './environment.js';
+/** Provisioning of test hosts: the environment seam, its registry, the local (namespace) and ssh environments. */
+export type { CleanupSummary, Environment, EnvironmentKind, HostNetwork, ProvisionOptions, RunFlags } from './environment.js';
 export { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from './environments.js';
 export { ServerCluster } from './server-cluster.js';
-export type { NodeHealth, ServerClusterOptions, ServerState } from './server-cluster.js';
+export type { HostNeed, NodeHealth, ServerClusterOptions, ServerState } from './server-cluster.js';
+export { ensureHostNeeds } from './host-needs.js';
 export type { ExecOptions, ExecResult } from './exec.js';
 export { haveCommand, run, runOk } from './exec.js';
 export type { Remote, RemoteProcess, SpawnOptions } from './remote.js';
@@ -22,3 +23,5 @@ export { dockerEnvironment } from './docker/index.js';
 export { DockerEnvironment, provisionDocker } from './docker/network.js';
 export { DockerHost } from './docker/host.js';
 export { ensureImage, IMAGE_TARGETS, resolveImage, targetRecipe } from './docker/images.js';
+export { sshEnvironment, SshEnvironment, SshHost, SshConnection } from './ssh/index.js';
+export type { ConnectionEvent, HostSpec, SshSettings } from './ssh/index.js';

@@ -70,9 +70,12 @@ export function versionOf(argv: readonly string[], pattern: RegExp): () => Promi
   };
 }
 
-/** Throws an InputError for the first unmet requirement (root first: nothing else matters without it). */
-export function checkRequirements(target: string, reqs: readonly Requirement[], probe: MachineProbe = realProbe): void {
-  if (!probe.isRoot()) {
+/**
+ * Throws an InputError for the first unmet requirement (root first: nothing else matters without it).
+ * `needsRoot` is false when the hosts are other machines (`--env ssh`): the controller only connects.
+ */
+export function checkRequirements(target: string, reqs: readonly Requirement[], probe: MachineProbe = realProbe, needsRoot = true): void {
+  if (needsRoot && !probe.isRoot()) {
     throw new InputError(`the ${target} target needs root (network namespaces and iptables); run faultline as root, e.g. with sudo`);
   }
   for (const r of reqs) {

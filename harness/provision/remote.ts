@@ -40,6 +40,14 @@ export interface Remote {
   readonly node: string;
   /** The node's address on the test network. */
   readonly address: string;
+  /**
+   * The node's own directory on the host, when the host does not share the controller's filesystem
+   * (ssh): node files, logs and helper binaries go there, and logs are downloaded at teardown.
+   * Undefined: the host sees the controller's files (local namespaces).
+   */
+  readonly runDir?: string;
+  /** The interface node-to-node traffic leaves by (tbf, the delayer's rule); default `eth0`. */
+  readonly netInterface?: string;
   /** Runs a command on the node and resolves with its exit code and output. */
   exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
   /** Like exec, but rejects with the command and its stderr on a non-zero exit. */

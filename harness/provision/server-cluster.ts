@@ -5,13 +5,20 @@
  * paused), kill/restart/pause/resume as capabilities, exits the run did not ask for, log tails for
  * error messages, and the teardown order. A store subclasses it with how to configure and launch a
  * server and how to ask it for its health.
+ *
+ * Hosts that do not share the controller's filesystem (ssh) keep a node's files in the host's own run
+ * directory (`Remote.runDir`): config is written there through the host, the binaries are looked for
+ * (and with `--install` installed) there, and the logs are downloaded to `nodes/<node>/` at teardown.
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import type { HasPrimaries, Killable, Pausable, Target } from '../roles.js';
+import type { ClockControl, HasPrimaries, Killable, Pausable, Target } from '../roles.js';
 import { IptablesNet } from '../net/iptables-net.js';
 import type { HealthRecord } from '../net/health.js';
-import type { Environment } from './environment.js';
+import type { Environment, RunFlags } from './environment.js';
+import { ensureHostNeeds, type HostNeed } from './host-needs.js';
+
+export type { HostNeed } from './host-needs.js';
 import { getEnvironment } from './environments.js';
 import type { Remote, RemoteProcess, SpawnOptions } from './remote.js';
 
@@ -24,9 +31,9 @@ export interface ServerClusterOptions {
   /** Environment name (`--env`); default `local`. */
   env?: string;
   subnet?: string;
-  /** Values of the environment's own flags (e.g. docker's `image`), by flag name. */
-  envOptions?: Readonly<Record<string, string | undefined>>;
   log?: (message: string) => void;
+  /** The run's flags, passed to the environment for its own (`--hosts`, `--image` …) and read for `--install`. */
+  flags?: RunFlags;
 }
 
 /** One node's view for health records and waits: up or not, leader or not, and a phrase. */
@@ -45,6 +52,9 @@ export abstract class ServerCluster implements Target {
   readonly killable: Killable;
   readonly pausable: Pausable;
   readonly primaries: HasPrimaries;
+  /** Clock control: the target's own (libfaketime), or the hosts' clocks when the environment has one. */
+  clock?: ClockControl;
+  clockUnsupportedReason?: string;
   protected readonly log: (m: string) => void;
   private readonly procs = new Map<string, RemoteProcess>();
   private readonly states = new Map<string, ServerState>();
@@ -58,8 +68,10 @@ export abstract class ServerCluster implements Target {
     this.primaries = { primaries: async () => (await this.health()).filter((h) => h.leader).map((h) => h.node) };
   }
 
-  /** Writes a node's files before its first launch (config, ids); `index` counts from 0. */
-  protected configure?(node: string, index: number): void;
+  /** Writes a node's files before its first launch (config, ids) with `writeNodeFile`; `index` counts from 0. */
+  protected configure?(node: string, index: number): void | Promise<void>;
+  /** What the server needs on a remote host (checked before launch; `--install` installs it). */
+  protected hostNeeds?(): HostNeed[];
   /** Starts the node's server through `spawnServer`; `restart` is true after a kill. */
   protected abstract launch(node: string, restart: boolean): Promise<void>;
   /** One running node's health, asked of its server. */
@@ -82,8 +94,30 @@ export abstract class ServerCluster implements Target {
     return this.host(node).address;
   }
 
+  /** Where a node's files live on its host: the host's run directory, or the controller's `nodes/<node>`. */
   nodeDir(node: string): string {
+    return this.environment?.host(node).runDir ?? this.localNodeDir(node);
+  }
+
+  /** The node's directory in the run's store on the controller (logs end up here). */
+  localNodeDir(node: string): string {
     return nodePath.join(this.opts.dir, 'nodes', node);
+  }
+
+  /** True when the node's host has a filesystem of its own. */
+  protected remoteFiles(node: string): boolean {
+    return this.environment?.host(node).runDir !== undefined;
+  }
+
+  /** Writes a file into the node's directory, on whichever machine that is. */
+  protected async writeNodeFile(node: string, name: string, text: string): Promise<void> {
+    const path = nodePath.posix.join(this.nodeDir(node), name);
+    if (!this.remoteFiles(node)) {
+      fs.mkdirSync(nodePath.dirname(path), { recursive: true });
+      fs.writeFileSync(path, text);
+      return;
+    }
+    await this.host(node).execOk(['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1"', 'sh', path], { input: text });
   }
 
   state(node: string): ServerState | undefined {
@@ -94,14 +128,19 @@ export abstract class ServerCluster implements Target {
     const t0 = performance.now();
     this.environment = await getEnvironment(this.opts.env).provision({
       nodes: this.nodes, subnet: this.opts.subnet, log: this.log,
-      target: this.name, nodeDir: (n) => this.nodeDir(n), options: this.opts.envOptions,
+      target: this.name, nodeDir: (n) => this.nodeDir(n), flags: this.opts.flags,
     });
+    if (this.environment.clock) {
+      this.clock = this.environment.clock;
+      this.clockUnsupportedReason = undefined;
+    }
     this.net = new IptablesNet(this.environment, nodePath.join(this.opts.dir, 'nodes'));
     await this.net.setup();
-    this.nodes.forEach((node, i) => {
-      fs.mkdirSync(this.nodeDir(node), { recursive: true });
-      this.configure?.(node, i);
-    });
+    await this.checkHosts();
+    for (const [i, node] of this.nodes.entries()) {
+      fs.mkdirSync(this.localNodeDir(node), { recursive: true });
+      await this.configure?.(node, i);
+    }
     await Promise.all(this.nodes.map((n) => this.launch(n, false)));
     await this.waitHealthy(this.setupTimeoutMs);
     this.log(`${this.name}: ${this.nodes.length} servers healthy ${(performance.now() - t0).toFixed(0)} ms after setup began`);
@@ -117,9 +156,18 @@ export abstract class ServerCluster implements Target {
       const exited = this.nodes.filter((n) => this.states.get(n) === 'running' && this.procs.get(n)?.running === false);
       if (exited.length > 0) throw new Error(`${this.name} exited on ${exited.join(', ')} before the cluster was healthy\n${this.logTail()}`);
       if (Date.now() > deadline) {
-        throw new Error(`${this.name} did not become healthy within ${timeoutMs} ms: ${h.map((x) => `${x.node} ${x.detail}`).join(', ')}\n${this.logTail()}`);
+        throw new Error(`${this.name} did not become healthy within ${timeoutMs} ms: ${h.map((x) => `${x.node} ${x.detail}`).join(', ')}\n${await this.remoteLogTail() ?? this.logTail()}`);
       }
       await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** On remote hosts: every `hostNeeds` entry present, or installed under `--install`. */
+  private async checkHosts(): Promise<void> {
+    const needs = this.hostNeeds?.() ?? [];
+    const hosts = this.nodes.filter((n) => this.remoteFiles(n)).map((n) => this.host(n));
+    if (needs.length > 0 && hosts.length > 0) {
+      await ensureHostNeeds(hosts, needs, { install: this.opts.flags?.get('install') === true, log: (m) => this.log(`${this.name}: ${m}`) });
     }
   }
 
@@ -192,11 +240,21 @@ export abstract class ServerCluster implements Target {
     return p?.running ? p.pid : undefined;
   }
 
-  /** The last lines of every node's log, for an error message. */
+  /** The last lines of every node's log read on remote hosts, or undefined when the files are local. */
+  private async remoteLogTail(lines = 3): Promise<string | undefined> {
+    if (!this.nodes.some((n) => this.remoteFiles(n))) return undefined;
+    const tails = await Promise.all(this.nodes.map(async (n) => {
+      const r = await this.host(n).exec(['tail', '-n', String(lines), nodePath.posix.join(this.nodeDir(n), this.logName)]).catch(() => undefined);
+      return `  ${n}: ${r && r.code === 0 ? r.stdout.trim().split('\n').join('\n    ') : '(no log)'}`;
+    }));
+    return tails.join('\n');
+  }
+
+  /** The last lines of every node's log in the store, for an error message. */
   logTail(lines = 3): string {
     return this.nodes.map((n) => {
       try {
-        const text = fs.readFileSync(nodePath.join(this.nodeDir(n), this.logName), 'utf8').trim().split('\n').slice(-lines).join('\n    ');
+        const text = fs.readFileSync(nodePath.join(this.localNodeDir(n), this.logName), 'utf8').trim().split('\n').slice(-lines).join('\n    ');
         return `  ${n}: ${text}`;
       } catch {
         return `  ${n}: (no log)`;
@@ -219,6 +277,23 @@ export abstract class ServerCluster implements Target {
     if (this.net) await this.net.healAll(this.log);
     await Promise.all([...this.procs.values()].map((p) => p.stop(1_000).catch(() => undefined)));
     this.procs.clear();
+    await this.collectLogs();
     await this.environment?.teardown(this.log);
+  }
+
+  /** Downloads every `*.log` of remote node directories into the store's `nodes/<node>/`. Never throws. */
+  private async collectLogs(): Promise<void> {
+    if (!this.environment) return;
+    await Promise.all(this.nodes.filter((n) => this.remoteFiles(n)).map(async (node) => {
+      const host = this.host(node);
+      try {
+        const list = await host.execOk(['sh', '-c', 'cd "$1" && for f in *.log; do [ -f "$f" ] && echo "$f"; done; true', 'sh', this.nodeDir(node)]);
+        for (const name of list.split('\n').map((l) => l.trim()).filter(Boolean)) {
+          await host.download(nodePath.posix.join(this.nodeDir(node), name), nodePath.join(this.localNodeDir(node), name));
+        }
+      } catch (err) {
+        this.log(`${this.name}: could not download the logs of ${node}: ${(err as Error).message}`);
+      }
+    }));
   }
 }

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../history/errors.js';
 import { flagValue, intFlag } from '../flags.js';
-import type { EnvironmentKind } from './environment.js';
+import type { Environment, EnvironmentKind } from './environment.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from './environments.js';
 import { buildFaults, faultOptionsOf, parseFaultNames } from '../nemesis/build.js';
 import { getStoreWorkload } from '../workloads/store-workloads.js';
@@ -32,6 +32,8 @@ export function namespaceFaults(req: RunRequest, net: () => NetControl | undefin
 /** What a store run needs on the machine: its environment's needs, the store's own, its faults'. */
 export function storeRequirements(req: RunRequest, own: readonly Requirement[]): Requirement[] {
   const env = environmentOf(req);
+  // Remote hosts are checked for the servers and the faults' tools at setup, on the hosts themselves.
+  if (env.remote) return [...env.requirements()];
   // In containers the image holds the servers; this machine needs only what the faults use here.
   return [...env.requirements(), ...(env.serversFromImages ? [] : own), ...faultRequirements(parseFaultNames(req.config.faults))];
 }
@@ -45,23 +47,26 @@ export function storePreflight(
 ): void {
   getStoreWorkload(req.workload, workloads);
   nodeNames(req.nodeCount);
-  checkRequirements(name, storeRequirements(req, own), probe);
+  checkRequirements(name, storeRequirements(req, own), probe, !environmentOf(req).remote);
 }
 
-/** The environment a store run provisions its hosts in (`--env`, default local). */
+/**
+ * The environment a store run provisions its hosts in (`--env`, default local). A flag of another
+ * environment (`--hosts` without `--env ssh`) is refused rather than silently ignored.
+ */
 export function environmentOf(req: RunRequest): EnvironmentKind {
-  return getEnvironment(flagValue(req, 'env') ?? DEFAULT_ENVIRONMENT);
-}
-
-/** The values of every environment's own flags in this request, by flag name (for `provision`). */
-export function environmentOptionsOf(req: RunRequest): Record<string, string | undefined> {
-  const names = Object.values(ENVIRONMENTS).flatMap((e) => (e.flags ?? []).map((f) => f.name));
-  return Object.fromEntries(names.map((n) => [n, flagValue(req, n)]));
+  const env = getEnvironment(flagValue(req, 'env') ?? DEFAULT_ENVIRONMENT);
+  for (const other of Object.values(ENVIRONMENTS)) {
+    if (other === env) continue;
+    const stray = (other.flags ?? []).find((f) => req.flags.has(f.name) && !(env.flags ?? []).some((g) => g.name === f.name));
+    if (stray) throw new InputError(`--${stray.name} is a flag of --env ${other.name}, not of --env ${env.name}; add --env ${other.name}`);
+  }
+  return env;
 }
 
 /** The environment's own checks before anything is created (a daemon answers, an image exists). */
 export async function environmentPreflight(req: RunRequest, target: string): Promise<void> {
-  await environmentOf(req).preflight?.({ target, options: environmentOptionsOf(req) });
+  await environmentOf(req).preflight?.({ target, flags: req.flags });
 }
 
 /** Flags every store target (servers on hosts) takes. */
@@ -78,6 +83,7 @@ export const STORE_FLAGS: readonly TargetFlag[] = [
 export interface NamespaceCluster extends Target {
   net?: NetControl & { timings?: unknown };
   healthRecord: HealthProbe;
+  environment?: Environment;
 }
 
 /** The plan of a namespace store run: its cluster, clients per thread, real-network faults with health. */
@@ -95,6 +101,6 @@ export function storePlan(
     openClient: async (thread, process) => clients.open(thread, process),
     faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m)),
     model: workload.model,
-    extraResults: () => ({ target, netTimings: cluster.net?.timings ?? [] }),
+    extraResults: () => ({ target, netTimings: cluster.net?.timings ?? [], ...(cluster.environment?.record ? { environment: cluster.environment.record() } : {}) }),
   };
 }

@@ -43,7 +43,7 @@ export const CONSUL_HCL = [
 
 export class ConsulCluster extends ServerCluster {
   readonly name = 'consul';
-  readonly clockUnsupportedReason = 'Consul is a Go binary: Go reads the clock through the vDSO, not libc, so libfaketime cannot skew it, and per-node wall clocks are impossible on one shared kernel';
+  override clockUnsupportedReason?: string = 'Consul is a Go binary: Go reads the clock through the vDSO, not libc, so libfaketime cannot skew it, and per-node wall clocks are impossible on one shared kernel';
   protected readonly logName = 'consul.log';
   protected override setupTimeoutMs = 60_000;
 

@@ -2,6 +2,7 @@
  * The Consul target's entry: `faultline run --target consul`, registered in harness/run/targets.ts.
  */
 import { execFile } from 'node:child_process';
+import { InputError } from '../../harness/history/errors.js';
 import { choiceFlag, durationFlag, flagValue, parseDuration } from '../../harness/flags.js';
 import type { MachineProbe, Requirement } from '../../harness/provision/preflight.js';
 import { nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
@@ -48,6 +49,8 @@ export function consulRequirements(req?: RunRequest): Requirement[] {
 
 /** Checks flags and machine; `probe` is injected by tests. */
 export function consulPreflight(req: RunRequest, probe?: MachineProbe): void {
+  const env = flagValue(req, 'env') ?? 'local';
+  if (env !== 'local') throw new InputError(`--target consul runs with --env local only for now (Consul in containers and over ssh is not built yet); drop --env ${env}`);
   choiceFlag(req, 'consul-reads', READ_MODES);
   durationFlag(req, 'session-ttl', '2s');
   lockDelayOf(req);
@@ -69,7 +72,7 @@ export function consulParts(req: RunRequest, run: RunDir): { plan: RunPlan; clus
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, CONSUL_WORKLOADS);
   const reads = choiceFlag(req, 'consul-reads', READ_MODES);
-  const cluster = new ConsulCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), consulBin: flagValue(req, 'consul-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const cluster = new ConsulCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, consulBin: flagValue(req, 'consul-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
   const clients = new ConsulClients(nodes, (n) => cluster.endpoint(n), workload.name, {
     reads,
     timeoutMs: durationFlag(req, 'request-timeout', '2s'),

@@ -8,10 +8,11 @@
  * Kill, pause, net faults and the node bookkeeping come from the shared server base; primaries come
  * from the maintenance status API (a member leads when it names itself leader). No clock control:
  * etcd is a Go binary, which reads time through the vDSO, so libfaketime cannot skew it and per-node
- * wall clocks are impossible on one shared kernel.
+ * wall clocks are impossible on one shared kernel — unless the hosts are machines of their own
+ * (`--env ssh --clock-mode system`), when the environment's clock control skews their real clocks.
  */
 import nodePath from 'node:path';
-import { ServerCluster, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
+import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
 import { memberStatus } from './http.js';
 
 export interface EtcdClusterOptions extends ServerClusterOptions {
@@ -24,11 +25,16 @@ export interface EtcdClusterOptions extends ServerClusterOptions {
 
 export class EtcdCluster extends ServerCluster {
   readonly name = 'etcd';
-  readonly clockUnsupportedReason = 'etcd is a Go binary: Go reads the clock through the vDSO, not libc, so libfaketime cannot skew it, and per-node wall clocks are impossible on one shared kernel';
+  override clockUnsupportedReason?: string = 'etcd is a Go binary: Go reads the clock through the vDSO, not libc, so libfaketime cannot skew it, and per-node wall clocks are impossible on one shared kernel (on separate machines, --env ssh --clock-mode system skews the hosts\' own clocks)';
   protected readonly logName = 'etcd.log';
 
   constructor(readonly etcdOpts: EtcdClusterOptions) {
     super(etcdOpts);
+  }
+
+  /** On a remote host: the etcd binary (Debian etcd-server when it is the default one). */
+  protected override hostNeeds(): HostNeed[] {
+    return [{ path: this.etcdOpts.etcdBin ?? 'etcd', pkg: 'etcd-server' }];
   }
 
   /** Client URL of a node. */

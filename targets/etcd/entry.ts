@@ -3,7 +3,7 @@
  */
 import { command, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
-import { environmentOptionsOf, environmentPreflight, nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
+import { environmentPreflight, nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { EtcdClients, type ReadConsistency } from './clients.js';
@@ -41,7 +41,7 @@ export function etcdParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluste
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, ETCD_WORKLOADS);
   const readConsistency = choiceFlag(req, 'read-consistency', CONSISTENCIES);
-  const cluster = new EtcdCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), envOptions: environmentOptionsOf(req), etcdBin: flagValue(req, 'etcd-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const cluster = new EtcdCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, etcdBin: flagValue(req, 'etcd-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
   const clients = new EtcdClients(nodes, (n) => cluster.endpoint(n), workload.name, {
     readConsistency,
     timeoutMs: durationFlag(req, 'request-timeout', '2s'),
@@ -56,7 +56,7 @@ export function etcdParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluste
 
 export const etcdTarget: TargetEntry = {
   name: 'etcd',
-  summary: 'etcd 3.4 (Debian etcd-server or --etcd-bin), one member per network namespace; needs root',
+  summary: 'etcd 3.4 (Debian etcd-server or --etcd-bin), one member per host (--env local: network namespaces, root; docker: containers; ssh: your machines)',
   workloads: ETCD_WORKLOADS,
   flags: [
     { name: 'etcd-bin', kind: 'value', help: 'etcd binary to run (default: etcd from PATH, Debian etcd-server 3.4)' },

@@ -13,10 +13,9 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import nodePath from 'node:path';
-import type { ClockControl } from '../../harness/roles.js';
 import type { HealthRecord } from '../../harness/net/health.js';
-import { ServerCluster, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
-import { FAKETIME_LIB, faketimeEnv, writeOffset } from '../../harness/provision/faketime.js';
+import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
+import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/provision/faketime.js';
 
 export const ZK_JAR = '/usr/share/java/zookeeper.jar';
 export const SLF4J_SIMPLE_JAR = '/usr/share/java/slf4j-simple.jar';
@@ -43,41 +42,65 @@ export function fourLetter(host: string, word: string, timeoutMs: number): Promi
 
 export class ZkCluster extends ServerCluster {
   readonly name = 'zookeeper';
-  clock?: ClockControl;
-  clockUnsupportedReason?: string;
   protected readonly logName = 'zookeeper.log';
   protected override setupTimeoutMs = 60_000;
   private readonly offsets: Record<string, number> = {};
-  private readonly faketime: boolean;
+  private faketime: boolean;
 
   constructor(readonly zkOpts: ZkClusterOptions) {
     super(zkOpts);
-    this.faketime = zkOpts.faketime ?? fs.existsSync(FAKETIME_LIB);
-    if (this.faketime) {
-      this.clock = {
-        setClockOffset: async (node, ms) => { writeOffset(this.offsetFile(node), ms); this.offsets[node] = ms; },
-        clockOffsets: () => ({ ...this.offsets }),
-      };
-    } else {
+    this.faketime = false;
+    this.useFaketime(zkOpts.faketime ?? fs.existsSync(FAKETIME_LIB));
+  }
+
+  /** Turns libfaketime clock control on (offset files per node) or off (with the reason). */
+  private useFaketime(on: boolean): void {
+    this.faketime = on;
+    if (!on) {
+      this.clock = undefined;
       this.clockUnsupportedReason = `libfaketime is not installed (${FAKETIME_LIB} is missing); install it with: apt-get install -y faketime libfaketime`;
+      return;
     }
+    this.clockUnsupportedReason = undefined;
+    this.clock = {
+      setClockOffset: async (node, ms) => {
+        if (this.remoteFiles(node)) await this.writeNodeFile(node, 'faketime-offset', offsetText(ms));
+        else writeOffset(this.offsetFile(node), ms);
+        this.offsets[node] = ms;
+      },
+      clockOffsets: () => ({ ...this.offsets }),
+    };
   }
 
   private offsetFile(node: string): string {
     return nodePath.join(this.nodeDir(node), 'faketime-offset');
   }
 
-  protected override configure(node: string, index: number): void {
+  /** On a remote host: java, the ZooKeeper jar and its logging binding (libfaketime is optional). */
+  protected override hostNeeds(): HostNeed[] {
+    return [
+      { path: this.zkOpts.java ?? 'java', pkg: 'default-jre-headless' },
+      { path: ZK_JAR, file: true, pkg: 'zookeeper' },
+      { path: SLF4J_SIMPLE_JAR, file: true, pkg: 'libslf4j-java' },
+    ];
+  }
+
+  protected override async configure(node: string, index: number): Promise<void> {
     const dir = this.nodeDir(node);
-    fs.mkdirSync(nodePath.join(dir, 'data'), { recursive: true });
-    fs.writeFileSync(nodePath.join(dir, 'data', 'myid'), `${index + 1}\n`);
+    // The hosts' own clocks are skewed (--clock-mode system): no preload. On remote hosts what counts
+    // is whether the host has libfaketime, whatever the controller has installed.
+    if (index === 0 && this.environment?.clock) this.faketime = false;
+    else if (index === 0 && this.remoteFiles(node) && this.zkOpts.faketime === undefined) {
+      this.useFaketime((await this.host(node).exec(['test', '-e', FAKETIME_LIB])).code === 0);
+    }
+    await this.writeNodeFile(node, 'data/myid', `${index + 1}\n`);
     const servers = this.nodes.map((n, i) => `server.${i + 1}=${this.address(n)}:2888:3888`);
-    fs.writeFileSync(nodePath.join(dir, 'zoo.cfg'), [
+    await this.writeNodeFile(node, 'zoo.cfg', [
       'tickTime=500', 'initLimit=10', 'syncLimit=5', `dataDir=${nodePath.join(dir, 'data')}`,
       `clientPortAddress=${this.address(node)}`, 'clientPort=2181', 'admin.enableServer=false', '4lw.commands.whitelist=*',
       'minSessionTimeout=1000', 'maxSessionTimeout=10000', ...servers, '',
     ].join('\n'));
-    if (this.faketime) writeOffset(this.offsetFile(node), 0);
+    if (this.faketime) await this.writeNodeFile(node, 'faketime-offset', offsetText(0));
   }
 
   protected async launch(node: string): Promise<void> {
@@ -86,7 +109,8 @@ export class ZkCluster extends ServerCluster {
       this.zkOpts.java ?? 'java', ...ZK_JVM_FLAGS, '-Dorg.slf4j.simpleLogger.defaultLogLevel=info',
       '-cp', `${ZK_JAR}:${SLF4J_SIMPLE_JAR}`, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', nodePath.join(dir, 'zoo.cfg'),
     ];
-    const env = this.faketime ? faketimeEnv(FAKETIME_LIB, this.offsetFile(node), process.env) : undefined;
+    // A remote host's environment is its own: only the preload's variables are sent.
+    const env = this.faketime ? faketimeEnv(FAKETIME_LIB, this.offsetFile(node), this.remoteFiles(node) ? {} : process.env) : undefined;
     await this.spawnServer(node, argv, { env });
   }
 

@@ -4,7 +4,7 @@
  */
 import { command, file, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
-import { environmentOptionsOf, environmentPreflight, nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
+import { environmentPreflight, nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { ZkClients, type ZkReads } from './clients.js';
@@ -41,7 +41,7 @@ export function zookeeperParts(req: RunRequest, run: RunDir): { plan: RunPlan; c
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, ZK_WORKLOADS);
   const reads = choiceFlag(req, 'reads', READS);
-  const cluster = new ZkCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), envOptions: environmentOptionsOf(req), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
+  const cluster = new ZkCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
   const clients = new ZkClients(nodes, (n) => cluster.address(n), workload.name, {
     reads,
     timeoutMs: durationFlag(req, 'request-timeout', '2s'),
@@ -53,7 +53,7 @@ export function zookeeperParts(req: RunRequest, run: RunDir): { plan: RunPlan; c
 
 export const zookeeperTarget: TargetEntry = {
   name: 'zookeeper',
-  summary: 'ZooKeeper 3.8 (Debian zookeeper), one server per network namespace; needs root',
+  summary: 'ZooKeeper 3.8 (Debian zookeeper), one server per host (--env local: network namespaces, root; docker: containers; ssh: your machines)',
   workloads: ZK_WORKLOADS,
   flags: [
     { name: 'reads', kind: 'value', help: 'sync (default: sync, then read) or plain (the server\'s local copy, may be stale)' },

@@ -3,7 +3,7 @@
  * machine (`--env docker`). Its flags, what it needs here, its preflight (a daemon answers, the
  * target's image exists), provisioning, and cleanup by label.
  */
-import type { EnvironmentKind } from '../environment.js';
+import { flagOf, type EnvironmentKind } from '../environment.js';
 import { command, type Requirement } from '../preflight.js';
 import { cleanupDocker, summarize } from './cleanup.js';
 import { dockerClient, dockerHostOf, isLocalDaemon, reachDaemon } from './client.js';
@@ -34,9 +34,9 @@ export const dockerEnvironment: EnvironmentKind = {
     { name: 'docker-pause', kind: 'value', help: '--env docker: pause by signal (SIGSTOP/SIGCONT of the server, default) or freezer (docker pause)' },
   ],
   serversFromImages: true,
-  async preflight({ target, options }) {
-    const daemon = await reachDaemon(options['docker-host']);
-    await resolveImage(daemon.docker, target, options.image);
+  async preflight({ target, flags }) {
+    const daemon = await reachDaemon(flagOf(flags, 'docker-host'));
+    await resolveImage(daemon.docker, target, flagOf(flags, 'image'));
   },
   provision: (opts) => provisionDocker(opts),
   async cleanup(opts) {

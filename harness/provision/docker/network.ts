@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { InputError } from '../../history/errors.js';
 import { run, runOk } from '../exec.js';
-import type { Environment, ProvisionOptions } from '../environment.js';
+import { flagOf, type Environment, type ProvisionOptions } from '../environment.js';
 import { startTime } from '../process-info.js';
 import { formatSubnet, freeSubnet, gatewayIp, hostIp, parseSubnet, routedSubnets, type Subnet } from '../local/subnet.js';
 import { isLocalDaemon, reachDaemon } from './client.js';
@@ -91,10 +91,10 @@ async function takenSubnets(docker: Docker): Promise<Subnet[]> {
   return taken;
 }
 
-/** Provisions the run's network and hosts; `opts.options` holds `docker-host`, `image`, `docker-pause`. */
+/** Provisions the run's network and hosts; `opts.flags` may hold `docker-host`, `image`, `docker-pause`. */
 export async function provisionDocker(opts: ProvisionOptions): Promise<DockerEnvironment> {
   const log = opts.log ?? ((): void => undefined);
-  const o = opts.options ?? {};
+  const o = { 'docker-pause': flagOf(opts.flags, 'docker-pause'), 'docker-host': flagOf(opts.flags, 'docker-host'), image: flagOf(opts.flags, 'image') };
   const bad = opts.nodes.filter((n) => !NODE_NAME.test(n));
   if (bad.length > 0) throw new InputError(`node name(s) ${bad.join(', ')} are not valid; use 1–8 lower-case letters and digits, starting with a letter`);
   if (process.getuid?.() !== 0) throw new InputError('--env docker needs root: faults enter the containers\' network namespaces with nsenter; run faultline as root (e.g. with sudo)');

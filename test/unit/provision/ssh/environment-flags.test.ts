@@ -1,0 +1,70 @@
+/**
+ * `--env ssh` as the targets see it: its flags are every store target's, a flag of one environment
+ * used with another is refused, and the controller of an ssh run needs neither root nor the servers
+ * (those are checked on the hosts).
+ */
+import { describe, expect, it } from 'vitest';
+import type { MachineProbe } from '../../../../harness/provision/preflight.js';
+import { getEnvironment } from '../../../../harness/provision/environments.js';
+import { environmentOf, STORE_FLAGS } from '../../../../harness/provision/store-plan.js';
+import type { RunRequest } from '../../../../harness/run-contract.js';
+import { etcdPreflight, etcdRequirements } from '../../../../targets/etcd/index.js';
+import { zookeeperPreflight } from '../../../../targets/zookeeper/index.js';
+
+const bare: MachineProbe = { isRoot: () => false, hasCommand: () => false, hasFile: () => false };
+
+function req(flags: Record<string, string | true>, faults: string[] = ['partition', 'latency', 'clock']): RunRequest {
+  return {
+    config: { name: 't', store: '/tmp/x', seed: 1, timeLimitS: 1, rate: 1, concurrency: 1, quietS: 0, faults, faultIntervalS: 1 },
+    flags: new Map(Object.entries(flags)), workload: 'register', nodeCount: 3,
+  };
+}
+
+describe('the ssh environment in store runs', () => {
+  it('is registered, remote, and its flags are store flags', () => {
+    const ssh = getEnvironment('ssh');
+    expect(ssh.remote).toBe(true);
+    const names = STORE_FLAGS.map((f) => f.name);
+    for (const f of ['hosts', 'hosts-file', 'ssh-user', 'ssh-key', 'ssh-port', 'ssh-known-hosts', 'ssh-accept-new-host-keys', 'clock-mode', 'install']) expect(names).toContain(f);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('needs no root and no server binaries on the controller', () => {
+    const r = req({ env: 'ssh', hosts: 'a,b,c' });
+    expect(etcdRequirements(r)).toEqual([]);
+    expect(() => etcdPreflight(r, bare)).not.toThrow();
+    expect(() => zookeeperPreflight(r, bare)).not.toThrow();
+    // The same machine cannot run the local environment.
+    expect(() => etcdPreflight(req({}), bare)).toThrow(/needs root/);
+  });
+
+  it.each([
+    [{ hosts: 'a,b' }, '--hosts is a flag of --env ssh, not of --env local; add --env ssh'],
+    [{ 'clock-mode': 'system' }, '--clock-mode is a flag of --env ssh, not of --env local; add --env ssh'],
+    [{ env: 'nowhere' }, 'unknown environment "nowhere"'],
+  ])('refuses %j', (flags, why) => {
+    expect(() => environmentOf(req(flags))).toThrow(why);
+  });
+});
+
+describe('the node count of an ssh run', () => {
+  it('is the number of hosts when --nodes is absent, and --nodes when given', async () => {
+    const { parseRunRequest } = await import('../../../../harness/cli/run-command.js');
+    expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b,c']).req.nodeCount).toBe(3);
+    expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b,c']).req.config.nodes).toBe(3);
+    expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b,c', '--nodes', '2']).req.nodeCount).toBe(2);
+    expect(parseRunRequest(['--target', 'etcd']).req.nodeCount).toBe(5);
+    expect(() => parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a:99999'])).toThrow(/port 99999 of "a:99999" is not a TCP port/);
+  });
+});
+
+describe('faultline cleanup --env ssh', () => {
+  it.each([
+    [['--hosts', 'a'], '--hosts is a flag of --env ssh; add --env ssh'],
+    [['--env', 'ssh'], '--env ssh needs its hosts: pass --hosts h1,h2,h3 or --hosts-file FILE'],
+    [['--env', 'ssh', '--hosts', 'a', '--run', 'xyz'], '--run needs a run id of 6 hex digits'],
+  ])('refuses %j in one sentence', async (argv, why) => {
+    const { cleanupCommand } = await import('../../../../harness/cli/cleanup-command.js');
+    await expect(cleanupCommand(argv, () => undefined)).rejects.toThrow(why);
+  });
+});
