@@ -6,6 +6,7 @@ import { maelstromTarget } from '../../targets/maelstrom/run-target.js';
 import { raftTarget } from '../../targets/raft/run-target.js';
 import { etcdTarget } from '../../targets/etcd/index.js';
 import { zookeeperTarget } from '../../targets/zookeeper/index.js';
+import { customTarget } from '../../targets/custom/index.js';
 import type { TargetEntry } from '../run-contract.js';
 
 export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
@@ -13,6 +14,7 @@ export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
   maelstrom: maelstromTarget,
   etcd: etcdTarget,
   zookeeper: zookeeperTarget,
+  custom: customTarget,
 });
 
 /** The default target of `faultline run` (and of `npm start`). */
