@@ -107,14 +107,15 @@ export class CustomCluster extends ServerCluster {
     const path = h.kind === 'http' ? h.path : `/kv/${HEALTH_KEY}`;
     const a = await httpRequest(this.agent, new URL(path, c.url), 'GET', undefined, {}, timeoutMs);
     if (h.kind === 'http-kv') {
-      if (a.status === 404) return { node, ok: true, detail: 'serves http-kv' };
       if (a.status === 503 || a.status === 504) return { node, ok: false, detail: `HTTP ${a.status} (not ready)` };
       try {
-        if (a.status !== 200) throw new Error(`HTTP ${a.status} ${JSON.stringify(a.body.slice(0, 120))}`);
-        parseRead(c, HEALTH_KEY, a);
+        // Every answer of the convention is JSON: a 404 page of some other server is not "absent".
+        if (a.status === 404) JSON.parse(a.body);
+        else if (a.status !== 200) throw new Error(`HTTP ${a.status}`);
+        else parseRead(c, HEALTH_KEY, a);
         return { node, ok: true, detail: 'serves http-kv' };
       } catch (err) {
-        this.garbage.set(node, `answered GET /kv/${HEALTH_KEY} outside the http-kv convention (docs/http-kv.md): ${(err as Error).message}`);
+        this.garbage.set(node, `answered GET /kv/${HEALTH_KEY} outside the http-kv convention (docs/http-kv.md): HTTP ${a.status} ${JSON.stringify(a.body.slice(0, 80))}`);
         throw err;
       }
     }
