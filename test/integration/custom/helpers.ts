@@ -45,9 +45,23 @@ export async function runCustom(label: string, args: readonly string[], timeoutM
   const dir = fs.existsSync(latest) ? fs.realpathSync(latest) : undefined;
   const resultsFile = dir && nodePath.join(dir, 'results.json');
   const results = resultsFile && fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Record<string, any> : undefined;
-  let left = processesWith(store).map((p) => `process ${p}`);
-  if (dir) left = left.concat(leftovers(runIdOf(dir), pidsOf(dir)));
+  const left = await settledLeftovers(store, dir);
   return { code, stdout, stderr, dir, results, left, seconds: (Date.now() - t0) / 1000 };
+}
+
+/**
+ * What of a run still exists once its CLI exited: processes whose command line holds the store's
+ * path, and the run's namespaces, rules and server PIDs. Orphans are reaped a little late by PID 1
+ * on a loaded machine, so anything found is looked at again for up to 3 s before it counts.
+ */
+export async function settledLeftovers(store: string, dir: string | undefined): Promise<string[]> {
+  const look = (): string[] => processesWith(store).map((p) => `process ${p}`).concat(dir ? leftovers(runIdOf(dir), pidsOf(dir)) : []);
+  let left = look();
+  for (let i = 0; i < 30 && left.length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = look();
+  }
+  return left;
 }
 
 /** What a run printed, for assertion messages. */
