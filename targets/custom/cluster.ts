@@ -21,6 +21,8 @@ import { HEALTH_KEY, parseRead } from './http-kv.js';
 import { httpRequest, keepAliveAgent } from './http-request.js';
 import { fillCommand, peersText, type NodeValues } from './placeholders.js';
 import { RAFT_MAIN } from '../raft/index.js';
+import { faketimeEnv, writeOffset } from '../maelstrom/faketime.js';
+import type { ClockControl } from '../../harness/roles.js';
 
 export type HealthCheck = { kind: 'http'; path: string } | { kind: 'command'; command: string } | { kind: 'http-kv' } | { kind: 'tcp' };
 
@@ -31,7 +33,11 @@ export interface CustomClusterOptions extends ServerClusterOptions {
   port: number;
   peerPort: number;
   healthTimeoutMs: number;
+  /** libfaketime's path when `--faketime` asked for clock faults (the server must read time through libc). */
+  faketimeLib?: string;
 }
+
+export const NO_FAKETIME_REASON = 'clock faults on a custom target need --faketime, which preloads libfaketime into each server (it skews processes that read the clock through libc: not Go binaries, not static ones)';
 
 /** Setup cannot succeed: a server exited or answered garbage. */
 class SetupBroken extends Error {}
@@ -42,10 +48,24 @@ export class CustomCluster extends ServerCluster {
   private readonly exits = new Map<string, string>();
   private readonly garbage = new Map<string, string>();
   private readonly agent = keepAliveAgent();
+  readonly clock?: ClockControl;
+  readonly clockUnsupportedReason?: string;
+  private readonly offsets: Record<string, number> = {};
 
   constructor(readonly custom: CustomClusterOptions) {
     super(custom);
     this.setupTimeoutMs = custom.healthTimeoutMs;
+    if (custom.faketimeLib !== undefined) {
+      this.clock = {
+        setClockOffset: async (node, ms) => {
+          writeOffset(this.clockFile(node), ms);
+          this.offsets[node] = ms;
+        },
+        clockOffsets: () => ({ ...this.offsets }),
+      };
+    } else {
+      this.clockUnsupportedReason = NO_FAKETIME_REASON;
+    }
     this.onTeardown(async () => { this.agent.destroy(); });
   }
 
@@ -68,8 +88,16 @@ export class CustomCluster extends ServerCluster {
     return fillCommand(this.custom.start, this.values(node), peersText(this.custom.peersFormat, this.nodes.map((n) => this.values(n))));
   }
 
+  private clockFile(node: string): string {
+    return nodePath.join(this.nodeDir(node), 'clock-offset');
+  }
+
   protected override configure(node: string): void {
     fs.mkdirSync(this.values(node).data, { recursive: true });
+    if (this.custom.faketimeLib !== undefined) {
+      writeOffset(this.clockFile(node), 0);
+      this.offsets[node] = 0;
+    }
     // `faultline-raft` is on every start command's PATH, as the package's bin is after npm install.
     const bin = nodePath.join(this.opts.dir, 'nodes', 'bin');
     fs.mkdirSync(bin, { recursive: true });
@@ -79,8 +107,13 @@ export class CustomCluster extends ServerCluster {
   protected async launch(node: string, restart: boolean): Promise<void> {
     const cmd = this.command(node);
     fs.appendFileSync(nodePath.join(this.nodeDir(node), this.logName), `--- faultline: ${restart ? 'restarting' : 'starting'} ${node}: ${cmd}\n`);
+    const lib = this.custom.faketimeLib;
     const p = await this.spawnServer(node, ['sh', '-c', `exec ${cmd}`], {
-      env: { PATH: `${nodePath.join(this.opts.dir, 'nodes', 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}` },
+      env: {
+        PATH: `${nodePath.join(this.opts.dir, 'nodes', 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+        // Every wall-clock read sees the offset at once (no cache): a skew must land when the nemesis says.
+        ...(lib === undefined ? {} : faketimeEnv(lib, this.clockFile(node), process.env, true)),
+      },
     });
     this.exits.delete(node);
     void p.exited.then((e) => {

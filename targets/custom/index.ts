@@ -5,10 +5,12 @@
  * Nodes run on the hosts of `--env` (local: network namespaces) under every real-network fault.
  * Everything a user can get wrong is refused by the preflight, before anything starts.
  */
-import { checkRequirements, realProbe, type MachineProbe } from '../../harness/provision/preflight.js';
+import { checkRequirements, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
+import { FAKETIME_LIB } from '../maelstrom/faketime.js';
 import { choiceFlag, environmentOf, flagValue, nodeNames, numberFlag, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
 import { InputError } from '../../harness/history/errors.js';
-import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
+import type { PlanContext, RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
+import { withRaftObserver } from './raft-observer.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import type { ClientDefinition } from './client-api.js';
 import { CustomClients } from './clients.js';
@@ -72,12 +74,16 @@ export async function customPreflight(req: RunRequest, probe: MachineProbe = rea
   healthOf(req, clientNameOf(req));
   portFlag(req, 'port', 8080);
   portFlag(req, 'peer-port', 7000);
+  const status = flagValue(req, 'raft-status');
+  if (status !== undefined && !status.startsWith('/')) throw new InputError(`--raft-status ${status} must be an HTTP path on the client port, such as /status`);
   await clientOf(req);
-  checkRequirements('custom', environmentOf(req).requirements(), probe);
+  const reqs: Requirement[] = [...environmentOf(req).requirements()];
+  if (req.flags.get('faketime') === true) reqs.push(file(FAKETIME_LIB, 'libfaketime'));
+  checkRequirements('custom', reqs, probe);
 }
 
 /** The plan with its cluster and clients, for tests and benchmarks that reach inside. */
-export async function customParts(req: RunRequest, run: RunDir): Promise<{ plan: RunPlan; cluster: CustomCluster; clients: CustomClients }> {
+export async function customParts(req: RunRequest, run: RunDir, ctx?: PlanContext): Promise<{ plan: RunPlan; cluster: CustomCluster; clients: CustomClients }> {
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, CUSTOM_WORKLOADS);
   const def = await clientOf(req);
@@ -86,12 +92,15 @@ export async function customParts(req: RunRequest, run: RunDir): Promise<{ plan:
     start: startOf(req), peersFormat: flagValue(req, 'peers-format') ?? DEFAULT_PEERS_FORMAT, health: healthOf(req, clientNameOf(req)),
     port: portFlag(req, 'port', 8080), peerPort: portFlag(req, 'peer-port', 7000),
     healthTimeoutMs: numberFlag(req, 'health-timeout-ms', 30_000),
+    faketimeLib: req.flags.get('faketime') === true ? FAKETIME_LIB : undefined,
   });
   const clients = new CustomClients(def, nodes, (n) => cluster.clientNode(n), numberFlag(req, 'request-timeout-ms', 2_000));
   cluster.onTeardown(() => clients.close());
-  const plan = storePlan(req, run, nodes, workload, cluster, { open: (t, p) => clients.client(t, p) }, {
+  let plan = storePlan(req, run, nodes, workload, cluster, { open: (t, p) => clients.client(t, p) }, {
     name: 'custom', start: flagValue(req, 'start'), client: clientNameOf(req), subnet: flagValue(req, 'subnet'),
   });
+  const statusPath = flagValue(req, 'raft-status');
+  if (statusPath !== undefined) plan = withRaftObserver(plan, cluster, statusPath, run, ctx?.t0 ?? process.hrtime.bigint());
   return { plan, cluster, clients };
 }
 
@@ -107,11 +116,13 @@ export const customTarget: TargetEntry = {
     { name: 'health-timeout-ms', kind: 'value', help: 'how long setup waits for every node to be healthy (default 30000)' },
     { name: 'port', kind: 'value', help: 'client port of every node, {port} (default 8080)' },
     { name: 'peer-port', kind: 'value', help: 'peer port of every node, {peer-port} (default 7000)' },
+    { name: 'raft-status', kind: 'value', help: "a Raft's status path (/status for faultline-raft): polled on every node to add the Raft safety checkers (docs/custom-target.md)" },
+    { name: 'faketime', kind: 'bool', help: 'offer clock faults: preload libfaketime into each server (works for servers that read the clock through libc; not Go or static binaries)' },
     { name: 'cas', kind: 'value', help: 'http-kv compare-and-set style: body ({"value","expect"}; default) or if-match (If-Match header)' },
     ...STORE_FLAGS,
   ],
   preflight: (req) => customPreflight(req),
-  plan: async (req, run) => (await customParts(req, run)).plan,
+  plan: async (req, run, ctx) => (await customParts(req, run, ctx)).plan,
 };
 
 export { CustomCluster } from './cluster.js';

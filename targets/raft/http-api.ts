@@ -5,12 +5,14 @@
  *   read_ok 200 {"value"}; write_ok / cas_ok 200 {}; key absent (20) 404; compare failed (22) 409,
  *   or 412 for an If-Match; not applied (11: not leader, no leader, lost leadership) 503; outcome
  *   unknown (0, or no reply in time) 504; a malformed request 400.
- * Plus `GET /status` (the node's raft status; `"role": "leader"` names a primary) and `GET /health`
+ * Plus `GET /status[?committed_since=N]` (the node's raft status as `raft_status` answers it, with the
+ * committed entries after N; `"role": "leader"` names a primary) and `GET /health`
  * (200 once the node knows a leader).
  */
 import http from 'node:http';
 import type { MaelstromBody } from '../maelstrom/protocol.js';
 import type { RaftNode } from './node.js';
+import { committedEntries } from './status.js';
 
 /** Longer than the node's own request and forward deadlines, so the node's answer wins. */
 const REPLY_MS = 5_000;
@@ -76,7 +78,12 @@ export class HttpKvServer {
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (req.method === 'GET' && url.pathname === '/status') return send(res, 200, this.node.status());
+    if (req.method === 'GET' && url.pathname === '/status') {
+      // As the Maelstrom raft_status answers it, so the same safety observer can read it.
+      const since = Number(url.searchParams.get('committed_since') ?? NaN);
+      const committed = Number.isInteger(since) ? { committed: committedEntries(this.node.store, this.node.commitIndex, since) } : {};
+      return send(res, 200, { type: 'raft_status_ok', ...this.node.status(), ...committed });
+    }
     if (req.method === 'GET' && url.pathname === '/health') {
       const leader = this.node.leaderId;
       return send(res, leader === null ? 503 : 200, { leader, role: this.node.role });
