@@ -15,8 +15,8 @@ afterAll(removeTempDirs);
 const BASE = ['--workload', 'register', '--nodes', '3', '--quiet', '1s', '--concurrency', '6', '--client', 'http-kv'];
 
 describe.skipIf(skip !== undefined)(`the Raft over HTTP as a custom target${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  it('the correct Raft is linearizable under partitions, kills and pauses', async () => {
-    const r = await runCustom('raft-valid', [...BASE, '--start', RAFT_START(), '--health', '/health', '--nemesis', 'partition,kill,pause',
+  it('the correct Raft is linearizable under partitions, kills and pauses (compare-and-set by If-Match)', async () => {
+    const r = await runCustom('raft-valid', [...BASE, '--start', RAFT_START(), '--health', '/health', '--cas', 'if-match', '--nemesis', 'partition,kill,pause',
       '--nemesis-interval', '2s', '--time-limit', '14s', '--seed', '3']);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.results?.checkers.linearizable.valid).toBe(true);
