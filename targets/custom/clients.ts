@@ -20,6 +20,8 @@ export class CustomClients {
     private readonly nodes: readonly string[],
     private readonly info: (node: string) => ClientNode,
     private readonly timeoutMs: number,
+    /** The client enforces the deadline itself (the built-in http-kv): no race against a timer per op. */
+    private readonly selfTimed = false,
   ) {}
 
   /** Every node as clients see it (once the cluster is up). */
@@ -42,16 +44,20 @@ export class CustomClients {
             return { type: 'fail', error: `open ${node.name}: ${errorMessage(err)}` };
           }
         }
-        const signal = AbortSignal.timeout(this.timeoutMs);
+        // Made on first use: most clients never read it, and a timeout signal per op costs a timer
+        // that fires (and builds a DOMException) two seconds after every op, answered or not.
+        let signal: AbortSignal | undefined;
+        const timeoutMs = this.timeoutMs;
+        const ctx = { ...base, conn: conn.value, node, get signal(): AbortSignal { return (signal ??= AbortSignal.timeout(timeoutMs)); } };
+        const call = { f: op.f, key: op.key, value: op.value, process: op.process };
         let timer: NodeJS.Timeout | undefined;
-        // A client that ignores the signal still ends at the deadline (plus a grace for its own timeout to win).
-        const deadline = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs + 250);
-        });
         try {
-          const value = await Promise.race([
-            Promise.resolve(def.invoke({ f: op.f, key: op.key, value: op.value, process: op.process }, { ...base, conn: conn.value, node, signal })),
-            deadline,
+          // A user's client that ignores the signal still ends at the deadline (plus a grace for its own timeout to win).
+          const value = this.selfTimed ? await def.invoke(call, ctx) : await Promise.race([
+            Promise.resolve(def.invoke(call, ctx)),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs + 250);
+            }),
           ]);
           return { type: 'ok', value: value === undefined ? op.value : value };
         } catch (err) {

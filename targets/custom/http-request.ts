@@ -21,10 +21,12 @@ export class HttpFailure extends Error {
 
 /** Sends one request; rejects with an HttpFailure on a refused connection, a reset or the deadline. */
 export function httpRequest(
-  agent: http.Agent, url: URL, method: string, body: string | undefined, headers: Record<string, string>, timeoutMs: number,
+  agent: http.Agent, url: URL | { host: string; port: number; path: string }, method: string, body: string | undefined, headers: Record<string, string>, timeoutMs: number,
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { agent, method, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+    // A plain options object skips URL parsing per request (measurable at thousands per second).
+    const target = url instanceof URL ? { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}` } : url;
+    const req = http.request({ ...target, agent, method, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
     const timer = setTimeout(() => req.destroy(new HttpFailure(`no answer within ${timeoutMs} ms`, false)), timeoutMs);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];

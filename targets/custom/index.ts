@@ -94,7 +94,7 @@ export async function customParts(req: RunRequest, run: RunDir, ctx?: PlanContex
     healthTimeoutMs: numberFlag(req, 'health-timeout-ms', 30_000),
     faketimeLib: req.flags.get('faketime') === true ? FAKETIME_LIB : undefined,
   });
-  const clients = new CustomClients(def, nodes, (n) => cluster.clientNode(n), numberFlag(req, 'request-timeout-ms', 2_000));
+  const clients = new CustomClients(def, nodes, (n) => cluster.clientNode(n), numberFlag(req, 'request-timeout-ms', 2_000), clientNameOf(req) === 'http-kv');
   cluster.onTeardown(() => clients.close());
   let plan = storePlan(req, run, nodes, workload, cluster, { open: (t, p) => clients.client(t, p) }, {
     name: 'custom', start: flagValue(req, 'start'), client: clientNameOf(req), subnet: flagValue(req, 'subnet'),
