@@ -33,6 +33,9 @@ export type { RunConfig, RunPlan, RunRequest, RunResults, TargetEntry, TargetFla
 export type { Environment, EnvironmentKind, HostNetwork } from './harness/provision/environment.js';
 export type { Remote, RemoteProcess } from './harness/provision/remote.js';
 
+// Your own system as a target (`--client FILE`): the client helper and its outcome errors.
+export { defineClient, Definite, Indefinite } from './targets/custom/client-api.js';
+
 // Running a test.
 export { runTest } from './harness/run/run.js';
 export { TARGETS, getTarget } from './harness/run/targets.js';

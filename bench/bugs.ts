@@ -4,7 +4,13 @@
  * the same seeds. Prints, per row, how many runs were caught and by which checker. Prints figures;
  * asserts nothing.
  *
- *   npm run bench:bugs [-- --seeds 10 --time 60 --parallel 2 --only stale-read,correct]
+ *   npm run bench:bugs [-- --seeds 10 --time 60 --parallel 2 --only stale-read,correct --group sim|http|all]
+ *
+ * `--group http` runs the same rows on a real network: `faultline run --target custom --start
+ * 'faultline-raft --listen …' --client http-kv` with the Raft's status polled over HTTP for the
+ * safety checkers, one node per network namespace, iptables partitions, real kills and pauses,
+ * libfaketime for the clock (rows named `http:<row>`). `--group sim` (the default) is the simulated
+ * network of `--target raft`; `all` runs both.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,8 +54,29 @@ export const ROWS: readonly { bug: string; name?: string; nemesis: string; inter
   },
 ];
 
+type Row = (typeof ROWS)[number] & { http?: boolean };
+
 /** A row's name in `--only` and in the matrix. */
-const rowName = (r: (typeof ROWS)[number]): string => r.name ?? r.bug;
+const rowName = (r: Row): string => `${r.http ? 'http:' : ''}${r.name ?? r.bug}`;
+
+/** Raft tuning flags of a row: on the real network they belong in the node's own command line. */
+const NODE_FLAGS = new Set(['--election-ms', '--heartbeat-ms', '--max-batch', '--noop', '--snapshot-every']);
+
+/** The `faultline run` arguments of a row on the real network (the custom target). */
+function httpArgs(row: Row): string[] {
+  const node: string[] = [];
+  const run: string[] = [];
+  const extra = row.extra ?? [];
+  for (let i = 0; i < extra.length; i += 2) {
+    const [flag, value] = [extra[i], extra[i + 1]];
+    if (NODE_FLAGS.has(flag)) node.push(flag, value);
+    else run.push(flag, value);
+  }
+  if (row.bug !== 'correct') node.push('--bug', row.bug);
+  const start = `faultline-raft --listen {host}:{port} --node {node} --peers {peers} --data-dir {data}${node.length ? ` ${node.join(' ')}` : ''}`;
+  return ['--target', 'custom', '--workload', 'register', '--start', start, '--client', 'http-kv', '--health', '/health', '--raft-status', '/status',
+    '--values', '50', ...(row.nemesis.includes('clock') ? ['--faketime'] : []), ...run];
+}
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -61,7 +88,13 @@ const timeS = Number(opt('time', '60'));
 const parallel = Number(opt('parallel', '2'));
 const interval = opt('interval', '5s');
 const only = opt('only', '').split(',').filter(Boolean);
-const rows = only.length > 0 ? ROWS.filter((r) => only.includes(rowName(r))) : ROWS;
+const group = opt('group', 'sim');
+if (!['sim', 'http', 'all'].includes(group)) throw new Error(`--group must be sim, http or all, got ${group}`);
+const grouped: Row[] = [
+  ...(group !== 'http' ? ROWS : []),
+  ...(group !== 'sim' ? ROWS.map((r) => ({ ...r, http: true })) : []),
+];
+const rows = only.length > 0 ? grouped.filter((r) => only.includes(rowName(r)) || only.includes(r.name ?? r.bug)) : grouped;
 
 const cli = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../harness/cli/main.js');
 const store = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-bench-bugs-'));
@@ -76,12 +109,14 @@ interface Outcome {
   dir?: string;
 }
 
-function runOne(row: (typeof ROWS)[number], seed: number): Promise<Outcome> {
+function runOne(row: Row, seed: number): Promise<Outcome> {
   const { bug, nemesis } = row;
-  const name = `bugs-${rowName(row)}-${seed}`;
-  const args = [cli, 'run', '--target', 'raft', '--workload', 'lin-kv', '--nodes', '5', '--time-limit', `${timeS}s`,
-    '--nemesis', nemesis, '--nemesis-interval', row.interval ?? interval, '--seed', String(seed), '--store', store, '--name', name,
-    '--reporter', 'json', ...(row.extra ?? []), ...(bug === 'correct' ? [] : ['--bug', bug])];
+  const name = `bugs-${rowName(row).replace(':', '-')}-${seed}`;
+  const common = ['--nodes', '5', '--time-limit', `${timeS}s`, '--nemesis', nemesis, '--nemesis-interval', row.interval ?? interval,
+    '--seed', String(seed), '--store', store, '--name', name, '--reporter', 'json'];
+  const args = row.http
+    ? [cli, 'run', ...httpArgs(row), ...common]
+    : [cli, 'run', '--target', 'raft', '--workload', 'lin-kv', ...common, ...(row.extra ?? []), ...(bug === 'correct' ? [] : ['--bug', bug])];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
@@ -98,7 +133,13 @@ function runOne(row: (typeof ROWS)[number], seed: number): Promise<Outcome> {
         // No results: the run broke off; counted as not caught, and shown.
       }
       void out;
-      resolve({ row: rowName(row), seed, exit, caughtBy, valid, dir: fs.realpathSync.native(dir) });
+      let real: string | undefined;
+      try {
+        real = fs.realpathSync.native(dir);
+      } catch {
+        real = undefined; // refused or broke off before a run directory existed
+      }
+      resolve({ row: rowName(row), seed, exit, caughtBy, valid, dir: real });
     });
   });
 }
@@ -113,12 +154,12 @@ await Promise.all(Array.from({ length: parallel }, async () => {
   while (next < jobs.length) {
     const o = await jobs[next++]();
     results.push(o);
-    console.log(`  ${o.row.padEnd(16)} seed ${String(o.seed).padStart(2)}: ${o.valid === false ? `caught by ${o.caughtBy.join(', ')}` : `verdict ${String(o.valid)}`}  (${o.dir ?? ''})`);
+    console.log(`  ${o.row.padEnd(22)} seed ${String(o.seed).padStart(2)}: ${o.valid === false ? `caught by ${o.caughtBy.join(', ')}` : `verdict ${String(o.valid)}`}  (${o.dir ?? ''})`);
   }
 }));
 
 console.log(`\ndetection matrix (${((Date.now() - t0) / 60_000).toFixed(1)} min)`);
-console.log(`${'switch'.padEnd(16)} ${'faults'.padEnd(28)} caught  by checker                 floor`);
+console.log(`${'switch'.padEnd(22)} ${'faults'.padEnd(28)} caught  by checker                 floor`);
 for (const row of rows) {
   const rs = results.filter((r) => r.row === rowName(row));
   const caught = rs.filter((r) => r.valid === false);
@@ -129,6 +170,6 @@ for (const row of rows) {
     ? `${rs.filter((r) => r.valid === true).length}/${rs.length} valid (floor ${rs.length}/${rs.length})`
     : `${caught.length >= Math.ceil(0.8 * rs.length) ? 'met' : 'NOT met'} (≥ ${Math.ceil(0.8 * rs.length)})`;
   const faults = `${row.nemesis} /${row.interval ?? interval}${row.extra ? ` ${row.extra.join(' ')}` : ''}`;
-  console.log(`${rowName(row).padEnd(16)} ${faults.padEnd(28)} ${String(caught.length).padStart(2)}/${rs.length}   ${byText.padEnd(26)} ${floor}`);
+  console.log(`${rowName(row).padEnd(22)} ${faults.padEnd(28)} ${String(caught.length).padStart(2)}/${rs.length}   ${byText.padEnd(26)} ${floor}`);
 }
 console.log(`\nruns kept in ${store}`);

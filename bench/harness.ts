@@ -5,6 +5,9 @@
  * the harness's CPU per op, then checks the history. Prints figures; asserts nothing.
  *
  *   npm run bench:harness [-- --seconds 20 --clients 50]
+ *
+ * With `--target custom`, the same figures for the http-kv client against the bundled Raft over real
+ * TCP, beside a bare HTTP client on the same cluster (harness-custom.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +18,7 @@ import { runTest } from '../harness/run/run.js';
 import { type RunConfig } from '../harness/run-contract.js';
 import { linKv } from '../harness/workloads/index.js';
 import { MaelstromCluster } from '../targets/maelstrom/index.js';
+import { benchCustom } from './harness-custom.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, dflt: number): number => {
@@ -23,6 +27,10 @@ const arg = (name: string, dflt: number): number => {
 };
 const seconds = arg('seconds', 20);
 const clients = arg('clients', 50);
+if (argv.includes('--target') && argv[argv.indexOf('--target') + 1] === 'custom') {
+  await benchCustom(seconds, clients);
+  process.exit(0);
+}
 const here = nodePath.dirname(fileURLToPath(import.meta.url));
 // dist/bench → the echo node in the source tree: one node is needed for a cluster to exist at all.
 const echo = nodePath.resolve(here, '../../test/nodes/echo.mjs');

@@ -7,6 +7,7 @@ import { raftTarget } from '../../targets/raft/entry.js';
 import { etcdTarget } from '../../targets/etcd/entry.js';
 import { zookeeperTarget } from '../../targets/zookeeper/entry.js';
 import { consulTarget } from '../../targets/consul/entry.js';
+import { customTarget } from '../../targets/custom/entry.js';
 import type { TargetEntry } from '../run-contract.js';
 
 export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
@@ -15,6 +16,7 @@ export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
   etcd: etcdTarget,
   zookeeper: zookeeperTarget,
   consul: consulTarget,
+  custom: customTarget,
 });
 
 /** The default target of `faultline run` (and of `npm start`). */

@@ -5,16 +5,27 @@
  *        [--heartbeat-ms N] [--snapshot-every N] [--max-batch N]
  * It reads Maelstrom messages on stdin, writes them on stdout, logs to stderr, and keeps its
  * files under DIR/<node_id>/ (learned at init), so a restarted node recovers its term, vote and log.
+ * With `--listen HOST:PORT --node NAME --peers …` it runs on a real network instead (listen.ts):
+ * peers over TCP, clients over HTTP (the http-kv convention). Installed, it is the `faultline-raft` bin.
  */
 import { parseArgs } from './args.js';
+import { runListening, takeListenArgs } from './listen.js';
 import { RaftNode } from './node.js';
 import type { MaelstromBody } from '../maelstrom/protocol.js';
 
 function main(): void {
-  const parsed = parseArgs(process.argv.slice(2));
-  if (typeof parsed === 'string') {
-    process.stderr.write(`raft: ${parsed}\n`);
+  const { listen, rest } = takeListenArgs(process.argv.slice(2));
+  const parsed = parseArgs(rest);
+  if (typeof parsed === 'string' || typeof listen === 'string') {
+    process.stderr.write(`raft: ${typeof listen === 'string' ? listen : String(parsed)}\n`);
     process.exit(2);
+  }
+  if (listen !== undefined) {
+    runListening(parsed, listen).catch((err: Error) => {
+      process.stderr.write(`raft: cannot listen: ${err.message}\n`);
+      process.exit(1);
+    });
+    return;
   }
   const node = new RaftNode({
     ...parsed,

@@ -1,0 +1,132 @@
+/**
+ * `faultline run --target custom`: your own system as the target. How to start a node (`--start`
+ * with placeholders), how to know it is up (`--health`), and how to talk to it (`--client FILE`, a
+ * module built with defineClient, or `--client http-kv` for the HTTP convention of docs/http-kv.md).
+ * Nodes run on the hosts of `--env` (local: network namespaces) under every real-network fault.
+ * Everything a user can get wrong is refused by the preflight, before anything starts.
+ */
+import { checkRequirements, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
+import { FAKETIME_LIB } from '../../harness/provision/faketime.js';
+import { choiceFlag, durationFlag, flagValue, numberFlag } from '../../harness/flags.js';
+import { environmentOf, nodeNames, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
+import { InputError } from '../../harness/history/errors.js';
+import type { PlanContext, RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
+import { withRaftObserver } from './raft-observer.js';
+import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
+import type { ClientDefinition } from './client-api.js';
+import { CustomClients } from './clients.js';
+import { CustomCluster, type HealthCheck } from './cluster.js';
+import { CAS_STYLES, httpKvClient } from './http-kv.js';
+import { loadClient, WORKLOAD_OPS } from './load-client.js';
+import { checkPlaceholders, DEFAULT_PEERS_FORMAT, PEER_PLACEHOLDERS, START_PLACEHOLDERS } from './placeholders.js';
+
+export const CUSTOM_WORKLOADS = ['register', 'set', 'lock'] as const;
+
+/** The port flags, checked. */
+function portFlag(req: RunRequest, name: string, fallback: number): number {
+  const v = numberFlag(req, name, fallback);
+  if (!Number.isInteger(v) || v > 65_535) throw new InputError(`--${name} must be a port number from 1 to 65535, got ${v}`);
+  return v;
+}
+
+/** The start command, its placeholders checked. */
+function startOf(req: RunRequest): string {
+  const start = flagValue(req, 'start');
+  if (start === undefined || start.trim() === '') {
+    throw new InputError("--target custom needs --start 'COMMAND' to start one node, e.g. --start 'faultline-raft --listen {host}:{port} --node {node} --peers {peers} --data-dir {data}'");
+  }
+  checkPlaceholders('start', start, Object.keys(START_PLACEHOLDERS));
+  checkPlaceholders('peers-format', flagValue(req, 'peers-format') ?? DEFAULT_PEERS_FORMAT, PEER_PLACEHOLDERS);
+  return start;
+}
+
+/** `--health`: an HTTP path (starts with /), or a command run on the node. */
+function healthOf(req: RunRequest, clientName: string): HealthCheck {
+  const h = flagValue(req, 'health');
+  if (h === undefined) return clientName === 'http-kv' ? { kind: 'http-kv' } : { kind: 'tcp' };
+  if (h.startsWith('/')) {
+    if (/\s/.test(h)) throw new InputError(`--health ${h} starts with / so it is an HTTP path, which cannot hold spaces; to run a command, write it without a leading / (e.g. sh /path/check.sh)`);
+    return { kind: 'http', path: h };
+  }
+  checkPlaceholders('health', h, Object.keys(START_PLACEHOLDERS));
+  return { kind: 'command', command: h };
+}
+
+const clientNameOf = (req: RunRequest): string => flagValue(req, 'client') ?? 'http-kv';
+
+/** The client definition of a run: http-kv, or the user's module (loaded and checked). */
+async function clientOf(req: RunRequest): Promise<ClientDefinition> {
+  const name = clientNameOf(req);
+  if (name === 'http-kv') {
+    const cas = choiceFlag(req, 'cas', CAS_STYLES);
+    const def = httpKvClient(cas) as unknown as ClientDefinition;
+    const missing = (WORKLOAD_OPS[req.workload] ?? []).filter((op) => !def.ops.includes(op));
+    if (missing.length > 0) throw new InputError(`--client http-kv performs read, write and cas (workload register), not ${missing.join(', ')} of workload ${req.workload}; use --workload register or write a client module`);
+    return def;
+  }
+  return loadClient(name, req.workload);
+}
+
+/** Checks flags, client and machine before anything starts; `probe` is injected by tests. */
+export async function customPreflight(req: RunRequest, probe: MachineProbe = realProbe): Promise<void> {
+  const env = flagValue(req, 'env') ?? 'local';
+  // {data}, the faketime offset file and the faultline-raft shim are paths on this machine.
+  if (env !== 'local') throw new InputError(`--target custom runs with --env local only for now (its node directories and the start command's helpers are paths on this machine); drop --env ${env}`);
+  getStoreWorkload(req.workload, CUSTOM_WORKLOADS);
+  nodeNames(req.nodeCount);
+  startOf(req);
+  healthOf(req, clientNameOf(req));
+  portFlag(req, 'port', 8080);
+  portFlag(req, 'peer-port', 7000);
+  const status = flagValue(req, 'raft-status');
+  if (status !== undefined && !status.startsWith('/')) throw new InputError(`--raft-status ${status} must be an HTTP path on the client port, such as /status`);
+  await clientOf(req);
+  const reqs: Requirement[] = [...environmentOf(req).requirements()];
+  if (req.flags.get('faketime') === true) reqs.push(file(FAKETIME_LIB, 'libfaketime'));
+  checkRequirements('custom', reqs, probe);
+}
+
+/** The plan with its cluster and clients, for tests and benchmarks that reach inside. */
+export async function customParts(req: RunRequest, run: RunDir, ctx?: PlanContext): Promise<{ plan: RunPlan; cluster: CustomCluster; clients: CustomClients }> {
+  const nodes = nodeNames(req.nodeCount);
+  const workload = getStoreWorkload(req.workload, CUSTOM_WORKLOADS);
+  const def = await clientOf(req);
+  const cluster = new CustomCluster({
+    nodes, dir: run.dir, env: flagValue(req, 'env'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m),
+    start: startOf(req), peersFormat: flagValue(req, 'peers-format') ?? DEFAULT_PEERS_FORMAT, health: healthOf(req, clientNameOf(req)),
+    port: portFlag(req, 'port', 8080), peerPort: portFlag(req, 'peer-port', 7000),
+    healthTimeoutMs: durationFlag(req, 'health-timeout', '30s'),
+    faketimeLib: req.flags.get('faketime') === true ? FAKETIME_LIB : undefined,
+  });
+  const clients = new CustomClients(def, nodes, (n) => cluster.clientNode(n), durationFlag(req, 'request-timeout', '2s'), clientNameOf(req) === 'http-kv');
+  cluster.onTeardown(() => clients.close());
+  let plan = storePlan(req, run, nodes, workload, cluster, { open: (t, p) => clients.client(t, p) }, {
+    name: 'custom', start: flagValue(req, 'start'), client: clientNameOf(req), subnet: flagValue(req, 'subnet'),
+  });
+  const statusPath = flagValue(req, 'raft-status');
+  if (statusPath !== undefined) plan = withRaftObserver(plan, cluster, statusPath, run, ctx?.t0 ?? process.hrtime.bigint());
+  return { plan, cluster, clients };
+}
+
+export const customTarget: TargetEntry = {
+  name: 'custom',
+  summary: 'your own system: --start how to run a node, --client how to talk to it (a defineClient module, or http-kv); one node per network namespace (--env local); needs root',
+  workloads: CUSTOM_WORKLOADS,
+  flags: [
+    { name: 'start', kind: 'value', help: `command that starts one node; placeholders ${Object.keys(START_PLACEHOLDERS).map((p) => `{${p}}`).join(' ')} (docs/custom-target.md)` },
+    { name: 'client', kind: 'value', help: 'http-kv (default; docs/http-kv.md) or the path of a client module (.ts or .mjs) whose default export is defineClient({ ops, open, invoke, close })' },
+    { name: 'peers-format', kind: 'value', help: `how {peers} lists one node (default ${DEFAULT_PEERS_FORMAT}); placeholders ${PEER_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}` },
+    { name: 'health', kind: 'value', help: 'when a node is up: an HTTP path on the client port (/health; 2xx), or a command run on the node (exit 0); default: the http-kv probe with --client http-kv, else a TCP connect to --port' },
+    { name: 'health-timeout', kind: 'value', help: 'how long setup waits for every node to be healthy, a duration (default 30s)' },
+    { name: 'port', kind: 'value', help: 'client port of every node, {port} (default 8080)' },
+    { name: 'peer-port', kind: 'value', help: 'peer port of every node, {peer-port} (default 7000)' },
+    { name: 'raft-status', kind: 'value', help: "a Raft's status path (/status for faultline-raft): polled on every node to add the Raft safety checkers (docs/custom-target.md)" },
+    { name: 'faketime', kind: 'bool', help: 'offer clock faults: preload libfaketime into each server (works for servers that read the clock through libc; not Go or static binaries)' },
+    { name: 'cas', kind: 'value', help: 'http-kv compare-and-set style: body ({"value","expect"}; default) or if-match (If-Match header)' },
+    ...STORE_FLAGS,
+  ],
+  preflight: (req) => customPreflight(req),
+  requirements: () => [],
+  plan: async (req, run, ctx) => (await customParts(req, run, ctx)).plan,
+};
+

@@ -1,0 +1,123 @@
+/**
+ * Loads a user's client module (`--client FILE`) and refuses it, before anything starts, when it
+ * cannot work: a type error (TypeScript files are checked with the compiler, strict), no default
+ * export, a default export not built with defineClient or missing a field, or a workload op it does
+ * not declare. Each refusal is one InputError sentence naming the file and the field or op.
+ *
+ * Why the TypeScript compiler and not esbuild or tsx: those strip types without checking them, so a
+ * client with a type error would start a cluster and fail mid-run; Node 20 has no type stripping at
+ * all. `typescript` both checks (before the run) and transpiles (on load, ts-hooks.ts), and it is one
+ * dependency instead of two.
+ */
+import fs from 'node:fs';
+import { register } from 'node:module';
+import nodePath from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { InputError, errorMessage } from '../../harness/history/errors.js';
+import { CLIENT_BRAND, type ClientDefinition } from './client-api.js';
+
+const here = nodePath.dirname(fileURLToPath(import.meta.url));
+/** The package root: two folders up from targets/custom (source) or three from dist/targets/custom. */
+const ROOT = nodePath.basename(nodePath.resolve(here, '../..')) === 'dist' ? nodePath.resolve(here, '../../..') : nodePath.resolve(here, '../..');
+const ext = nodePath.extname(fileURLToPath(import.meta.url));
+
+/** What `faultline` means inside a client: the package's root API once it exists, else this folder's. */
+function apiModule(kind: 'runtime' | 'types'): string {
+  const dir = kind === 'types' ? ROOT : nodePath.dirname(fileURLToPath(import.meta.url)).replace(/targets[/\\]custom$/, '');
+  const e = kind === 'types' ? '.ts' : ext;
+  const rootIndex = nodePath.join(dir, `index${e}`);
+  if (fs.existsSync(rootIndex)) return rootIndex;
+  return kind === 'types' ? nodePath.join(ROOT, 'targets/custom/client-api.ts') : nodePath.join(here, `client-api${ext}`);
+}
+
+/** The ops each store workload sends its client. */
+export const WORKLOAD_OPS: Readonly<Record<string, readonly string[]>> = {
+  register: ['read', 'write', 'cas'],
+  set: ['add', 'read'],
+  lock: ['acquire', 'update', 'release'],
+};
+
+/** The first type error of a TypeScript client, as `file:line:col: message`, or undefined. */
+export async function typeCheck(file: string): Promise<string | undefined> {
+  // Loaded here, not at the top: every `faultline` command imports this target, few load a client.
+  const ts = (await import('typescript')).default;
+  const types = apiModule('types');
+  const program = ts.createProgram([file], {
+    strict: true, noEmit: true, skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2022.d.ts'], types: ['node'], typeRoots: [nodePath.join(ROOT, 'node_modules/@types')],
+    paths: { faultline: [types] }, allowImportingTsExtensions: true,
+  });
+  const diags = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  const d = diags.find((x) => x.file?.fileName === file) ?? diags[0];
+  if (d === undefined) return undefined;
+  const text = ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/\.$/, '');
+  if (!d.file || d.start === undefined) return text;
+  const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+  return `${d.file.fileName === file ? 'line' : `${d.file.fileName}, line`} ${line + 1}:${character + 1}: ${text}`;
+}
+
+let hooksRegistered = false;
+
+/** Imports a client module through the hooks that transpile TypeScript and resolve `faultline`. */
+async function importClient(file: string): Promise<Record<string, unknown>> {
+  if (!hooksRegistered) {
+    register(pathToFileURL(nodePath.join(here, 'ts-hooks.js')).href, { data: { apiUrl: pathToFileURL(apiModule('runtime')).href } });
+    hooksRegistered = true;
+  }
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+}
+
+const loaded = new Map<string, ClientDefinition>();
+
+/**
+ * The client in `given` (a path), checked against the ops `workload` needs. Cached per file, so the
+ * preflight and the plan load it once.
+ */
+export async function loadClient(given: string, workload: string): Promise<ClientDefinition> {
+  const file = nodePath.resolve(given);
+  let def = loaded.get(file);
+  if (def === undefined) {
+    if (!fs.existsSync(file)) throw new InputError(`--client ${given} does not exist; pass the path of your client module (.ts, .mjs or .js) or http-kv`);
+    if (!/\.(ts|mts|js|mjs)$/.test(file)) throw new InputError(`--client ${given} is not a .ts, .mts, .js or .mjs module; rename it or pass http-kv`);
+    if (/\.m?ts$/.test(file)) {
+      const err = await typeCheck(file);
+      if (err !== undefined) throw new InputError(`--client ${given} has a type error: ${err}; fix it (npx tsc --noEmit shows them all)`);
+    }
+    let mod: Record<string, unknown>;
+    try {
+      mod = await importClient(file);
+    } catch (err) {
+      const hint = /import statement outside a module|Unexpected token 'export'/.test(errorMessage(err)) ? ' (a JavaScript client must be an ES module: name it .mjs, or put it under a package.json with "type": "module")' : '';
+      throw new InputError(`--client ${given} cannot be loaded: ${errorMessage(err).split('\n')[0]}${hint}`);
+    }
+    def = checkDefinition(given, mod);
+    loaded.set(file, def);
+  }
+  const need = WORKLOAD_OPS[workload] ?? [];
+  const missing = need.filter((op) => !def!.ops.includes(op));
+  if (missing.length > 0) {
+    throw new InputError(`--client ${given} does not support op ${missing.join(', ')}, which workload ${workload} needs (its field ops lists ${def.ops.join(', ') || 'nothing'}); add ${missing.length > 1 ? 'them' : 'it'} to ops and invoke, or choose another --workload`);
+  }
+  return def;
+}
+
+/** The default export, checked field by field. */
+export function checkDefinition(given: string, mod: Record<string, unknown>): ClientDefinition {
+  const def = mod.default as Record<string | symbol, unknown> | undefined;
+  if (def === undefined) {
+    const named = Object.keys(mod).length > 0 ? ` (it exports ${Object.keys(mod).join(', ')})` : '';
+    throw new InputError(`--client ${given} has no default export${named}; end it with export default defineClient({ ops, open, invoke, close })`);
+  }
+  if (typeof def !== 'object' || def === null || def[CLIENT_BRAND] !== true) {
+    throw new InputError(`--client ${given}: its default export is not built with defineClient; write export default defineClient({ ops, open, invoke, close }) with defineClient imported from faultline`);
+  }
+  if (!Array.isArray(def.ops) || def.ops.length === 0 || !def.ops.every((o) => typeof o === 'string')) {
+    throw new InputError(`--client ${given}: field ops must list the op names the client performs, e.g. ops: ['read', 'write', 'cas']`);
+  }
+  for (const field of ['open', 'invoke'] as const) {
+    if (typeof def[field] !== 'function') throw new InputError(`--client ${given}: field ${field} is missing or not a function; defineClient needs ${field}(${field === 'open' ? 'node, ctx' : 'op, ctx'})`);
+  }
+  if (def.close !== undefined && typeof def.close !== 'function') throw new InputError(`--client ${given}: field close is not a function; make it close(conn) or leave it out`);
+  return def as unknown as ClientDefinition;
+}
