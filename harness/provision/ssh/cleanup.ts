@@ -47,16 +47,17 @@ export async function cleanupSsh(opts: { force?: boolean; runId?: string; flags?
         const dir = file.replace(/\/state\.json$/, '');
         const r = await conn.exec(commandLine(script(REMOVE_SCRIPT, dir, state.netInterface), sudo), { timeoutMs: 30_000 });
         const s = summarizeRemoval(r.stdout);
+        const what = [
+          s.processes && `${s.processes} process(es)`,
+          s.chains && `${s.chains} iptables chain(s)`,
+          s.qdiscs && 'a tbf qdisc',
+          s.shm && `${s.shm} shm file(s)`,
+          s.dirs && 'the run directory',
+        ].filter((x): x is string => typeof x === 'string');
         reports.push({
           runId: state.runId,
-          removed: [
-            `on ${state.node} (${conn.label}):`,
-            s.processes && `${s.processes} process(es)`,
-            s.chains && `${s.chains} iptables chain(s)`,
-            s.qdiscs && 'a tbf qdisc',
-            s.shm && `${s.shm} shm file(s)`,
-            s.dirs && 'the run directory',
-          ].filter((x): x is string => typeof x === 'string'),
+          // One phrase per host, as `faultline cleanup` prints each report's phrases comma-separated.
+          removed: what.length > 0 ? [`on ${state.node} (${conn.label}): ${what.join(' ')}`] : [],
           problems: r.code === 0 ? [] : [`${conn.label}: ${r.stderr.trim()}`],
         });
       }

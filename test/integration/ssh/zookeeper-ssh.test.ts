@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBed, type TestBed } from '../../../harness/provision/ssh/test-bed.js';
 import { runTest } from '../../../harness/run/run.js';
-import { FAKETIME_LIB } from '../../../targets/maelstrom/faketime.js';
+import { FAKETIME_LIB } from '../../../harness/provision/faketime.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, zookeeperParts } from '../../../targets/zookeeper/index.js';
 import { removeTempDirs } from '../provision/helpers.js';
 import { bedRequest, sshMissing } from './helpers.js';
