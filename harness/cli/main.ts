@@ -6,11 +6,13 @@ import { serveCommand } from './serve-command.js';
 import { runCommand } from './run-command.js';
 import { cleanupCommand } from './cleanup-command.js';
 import { doctorCommand } from './doctor-command.js';
+import { matrixCommand } from './matrix-command.js';
 
 const USAGE = `faultline — Jepsen-style correctness testing
 
 Commands:
   run [options]             run a cluster under a workload and faults, then check it (faultline run --help)
+  matrix [options]          run every scenario of a config file or suite, e.g. --suite regressions (faultline matrix --help)
   check <history|run-dir>   check a history for linearizability (faultline check --help)
   report <run-dir>          re-render a stored run's report.html, junit.xml and the store index
   serve                     serve the store's reports read-only over HTTP (faultline serve --help)
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Pro
   report: reportCommand,
   serve: serveCommand,
   run: runCommand,
+  matrix: matrixCommand,
 };
 
 /** Runs the CLI; every user error ends as one sentence on stderr and exit 254, never a stack trace. */

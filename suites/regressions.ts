@@ -1,0 +1,71 @@
+/**
+ * The regression suite (`faultline matrix --suite regressions`), in the spirit of etcd's robustness
+ * track record: every anomaly Faultline has found must keep being found, and the controls must stay
+ * valid. Adding an entry is one object in `SCENARIOS` (a known bug: `expect: 'invalid'`); `fast: true`
+ * puts it in `regressions-fast`, the ≤ 5-minute subset CI runs on every change.
+ *
+ * Seeds are fixed so a miss reproduces; the figures of the last full run are in README.md.
+ */
+import { defineConfig, type Scenario } from '../harness/config/define.js';
+import { BUG_ROWS, bugRow, bugScenario } from './raft-bugs.js';
+
+/** The Raft rows run for the bench's 60 s on seed 1; the fast subset's twice as short. */
+const RAFT: Scenario[] = BUG_ROWS.map((row) => bugScenario(row, 60, 1));
+const RAFT_FAST: Scenario[] = [
+  { ...bugScenario(bugRow('stale-read'), 20, 1, true), name: 'raft-stale-read-fast' },
+  { ...bugScenario(bugRow('correct'), 20, 1, true), name: 'raft-correct-fast' },
+];
+
+/** The real stores, 3 nodes each; every one needs root (network namespaces) and the store installed. */
+const STORES: Scenario[] = [
+  {
+    name: 'etcd-serializable-reads', expect: 'invalid', fast: true,
+    why: 'serializable reads are served from a member\'s local state: a leader cut off from the majority keeps answering with old values while the majority writes on',
+    target: 'etcd', workload: 'register', nodes: 3, faults: ['partition'], partitionShapes: ['primaries'], faultInterval: '2s',
+    timeLimit: 12, concurrency: 6, quiet: 1, seed: 7, options: { 'read-consistency': 'serializable', values: 1000, 'request-timeout': '1s' },
+  },
+  {
+    name: 'etcd-linearizable-reads', expect: 'valid',
+    why: 'control: linearizable reads stay linearizable under partitions, kills and pauses',
+    target: 'etcd', workload: 'register', nodes: 3, faults: ['partition', 'kill', 'pause'], faultInterval: '2s',
+    timeLimit: 15, concurrency: 6, quiet: 1, seed: 3, options: { 'read-consistency': 'linearizable', keys: 5 },
+  },
+  {
+    name: 'etcd-lock-pause', expect: 'invalid', fast: true,
+    why: 'etcd\'s lock is a lease: a holder whose member is paused past the TTL loses it while still believing it holds it (Jepsen 2020)',
+    target: 'etcd', workload: 'lock', nodes: 3, faults: ['pause'], nodeTargets: ['one'], faultInterval: '3s',
+    timeLimit: 20, concurrency: 6, quiet: 1, seed: 1, options: { 'lock-ttl': '1s' },
+  },
+  {
+    name: 'zookeeper-plain-reads', expect: 'invalid', fast: true,
+    why: 'plain reads are served from a server\'s local copy: an isolated follower answers with old values until it notices',
+    target: 'zookeeper', workload: 'register', nodes: 3, faults: ['partition'], partitionShapes: ['isolate-one'], faultInterval: '2s',
+    timeLimit: 30, concurrency: 6, quiet: 1, seed: 11, options: { reads: 'plain', values: 1000, 'request-timeout': '1s' },
+  },
+  {
+    name: 'zookeeper-sync-reads', expect: 'valid',
+    why: 'control: sync then read stays linearizable under partitions, kills, pauses and clock skew',
+    target: 'zookeeper', workload: 'register', nodes: 3, faults: ['partition', 'kill', 'pause', 'clock'], faultInterval: '3s',
+    timeLimit: 20, concurrency: 6, quiet: 1, seed: 11, options: { reads: 'sync', keys: 5 },
+  },
+  {
+    name: 'zookeeper-lock-pause', expect: 'invalid', fast: true,
+    why: 'the lock recipe has no fencing: a holder whose server is paused past the session timeout loses its lock node while still believing it holds the lock',
+    target: 'zookeeper', workload: 'lock', nodes: 3, faults: ['pause'], nodeTargets: ['one'], faultInterval: '4s',
+    timeLimit: 24, concurrency: 6, quiet: 1, seed: 1, options: { 'session-timeout': '1s', 'request-timeout': '8s' },
+  },
+  {
+    name: 'zookeeper-lock-partition-kill', expect: 'valid',
+    why: 'control: the lock recipe keeps mutual exclusion under partitions and kills (sessions expire with their holders)',
+    target: 'zookeeper', workload: 'lock', nodes: 3, faults: ['partition', 'kill'], faultInterval: '3s',
+    timeLimit: 20, concurrency: 6, quiet: 1, seed: 13,
+  },
+];
+
+/** Every entry: the known bugs that must stay invalid and the controls that must stay valid. */
+export const SCENARIOS: readonly Scenario[] = [...RAFT_FAST, ...STORES, ...RAFT];
+
+export const regressions = defineConfig({ scenarios: SCENARIOS });
+
+/** The fast subset: the entries marked `fast`, under five minutes on a 2-core machine. */
+export const regressionsFast = defineConfig({ scenarios: SCENARIOS.filter((s) => s.fast) });
