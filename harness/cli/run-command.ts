@@ -215,11 +215,11 @@ export async function runArgv(argv: readonly string[], cwd = process.cwd()): Pro
 }
 
 /** Parses `argv` (flags only, config already merged), checks the machine, runs and checks the test. */
-export async function runFromArgv(argv: string[], progress: NodeJS.WriteStream = process.stderr): Promise<RunOutcome & { reporter: string }> {
+export async function runFromArgv(argv: string[], progress: NodeJS.WriteStream = process.stderr): Promise<RunOutcome & { reporter: string; seed: number }> {
   const { target, req, reporter } = parseRunRequest(argv);
   await target.preflight?.(req);
   const outcome = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx), progress);
-  return { ...outcome, reporter };
+  return { ...outcome, reporter, seed: req.config.seed };
 }
 
 /** `faultline run`: returns the exit code. */
