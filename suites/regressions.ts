@@ -15,8 +15,14 @@ import { BUG_ROWS, bugRow, bugScenario } from './raft-bugs.js';
  */
 const RAFT_SEEDS: Readonly<Record<string, number>> = { 'lease-read': 2 };
 
-/** The Raft rows run for the bench's 60 s; the fast subset's for 20 s. */
-const RAFT: Scenario[] = BUG_ROWS.map((row) => bugScenario(row, 60, RAFT_SEEDS[row.name ?? row.bug] ?? 1));
+/**
+ * Rows whose window is a matter of timing get 90 s: on this shared 2-core machine (load ~20) each of
+ * lease-read and old-term-commit went uncaught in one of two 60 s full runs.
+ */
+const RAFT_TIME: Readonly<Record<string, number>> = { 'lease-read': 90, 'old-term-commit': 90 };
+
+/** The Raft rows run for the bench's 60 s unless said above; the fast subset's for 20 s. */
+const RAFT: Scenario[] = BUG_ROWS.map((row) => bugScenario(row, RAFT_TIME[row.name ?? row.bug] ?? 60, RAFT_SEEDS[row.name ?? row.bug] ?? 1));
 const RAFT_FAST: Scenario[] = [
   { ...bugScenario(bugRow('stale-read'), 20, 1, true), name: 'raft-stale-read-fast' },
   { ...bugScenario(bugRow('correct'), 20, 1, true), name: 'raft-correct-fast' },

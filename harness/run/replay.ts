@@ -68,7 +68,7 @@ function departure(name: string, a: Op[], b: Op[], key: (o: Op) => string): stri
     if (key(a[i]) !== key(b[i])) return `${name}: the same for ${i} of ${a.length}, then departs — old ${show(a[i])}; new ${show(b[i])}`;
   }
   if (a.length === b.length) return `${name}: the same, all ${a.length}`;
-  return `${name}: the same for ${n}, then ${a.length > b.length ? 'the new run stopped' : 'the new run went on'} (old ${a.length}, new ${b.length})`;
+  return `${name}: the same for ${n}, then ${a.length > b.length ? 'the new run had fewer' : 'the new run had more'} (old ${a.length}, new ${b.length})`;
 }
 
 /**

@@ -40,6 +40,6 @@ describe('compareHistories', () => {
     const now = [{ ...old[0], value: 'majorities-ring' }, old[1]];
     const [faults, asked] = compareHistories(old, now);
     expect(faults).toMatch(/the same for 0 of 1, then departs — old #0 .* start-partition "halves"; new #0 .* start-partition "majorities-ring"/);
-    expect(asked).toBe('client ops asked for (in invocation order): the same for 1, then the new run stopped (old 2, new 1)');
+    expect(asked).toBe('client ops asked for (in invocation order): the same for 1, then the new run had fewer (old 2, new 1)');
   });
 });
