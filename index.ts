@@ -1,9 +1,18 @@
 /**
  * Faultline's public entry point (`import … from 'faultline'`): what the library offers besides the
  * CLI. Records and readers of histories, the checkers and their models, the roles and run contract
- * a target or a test implements, and the run itself. The API issue fills in `run`, `check`,
- * `defineConfig` and `defineClient` on top of these.
+ * a target or a test implements, and the run itself: `run`, `check`, `models`, `checkers` and
+ * `defineConfig` are the short way in (README, "Programmatic API").
  */
+// The short way in: a run or a check as plain data, the catalogues, a typed config.
+export { run } from './harness/api/run-api.js';
+export type { RunOptions, RunSummary } from './harness/api/run-api.js';
+export { check } from './harness/api/check-api.js';
+export type { CheckOptions, CheckOutcome } from './harness/api/check-api.js';
+export { checkers, models } from './harness/api/catalog.js';
+export { defineConfig } from './harness/config/define.js';
+export type { Duration, Expectation, FaultlineConfig, OptionValue, RunSettings, Scenario } from './harness/config/define.js';
+
 // The records everyone shares.
 export type { Op, OpType, Process } from './harness/history/op.js';
 export { HistoryError, InputError, errorMessage } from './harness/history/errors.js';

@@ -6,6 +6,7 @@ const USAGE = `faultline — Jepsen-style correctness testing
 
 Commands:
   run [options]             run a cluster under a workload and faults, then check it (faultline run --help)
+  matrix [options]          run every scenario of a config file or suite, e.g. --suite regressions (faultline matrix --help)
   check <history|run-dir>   check a history for linearizability (faultline check --help)
   report <run-dir>          re-render a stored run's report.html, junit.xml and the store index
   serve                     serve the store's reports read-only over HTTP (faultline serve --help)
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./report-command.js')).reportCommand,
   serve: async () => (await import('./serve-command.js')).serveCommand,
   run: async () => (await import('./run-command.js')).runCommand,
+  matrix: async () => (await import('./matrix-command.js')).matrixCommand,
 };
 
 /** Runs the CLI; every user error ends as one sentence on stderr and exit 254, never a stack trace. */

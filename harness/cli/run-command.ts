@@ -15,6 +15,11 @@ import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
 import { ENVIRONMENTS } from '../provision/environments.js';
 import { parseArgs, parseDuration } from './args.js';
 import { DEPRECATED_FLAGS, rewriteDeprecatedFlags } from '../flags.js';
+import { configOf } from '../config/load.js';
+import { mergeArgv, runSettingsOf, settingsToArgv } from '../config/schema.js';
+import { compareHistories, readTestJson, replayArgv } from '../run/replay.js';
+import { readJsonlSync } from '../history/jsonl-reader.js';
+import type { RunOutcome } from '../run-contract.js';
 
 const COMMON_VALUED = ['target', 'workload', 'nemesis', 'nodes', 'time-limit', 'rate', 'concurrency', 'seed',
   'store', 'name', 'quiet', 'nemesis-interval', 'reporter', 'partition-shapes', 'node-targets', 'clock-offsets', 'churn-long-wait'] as const;
@@ -49,6 +54,10 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
   --churn-long-wait 500ms  leader-churn: one look at the leaders in ten waits up to this (others up to 13 ms),
                            letting some leaders keep office; about the target's election timeout (default 500ms)
   --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
+  --config FILE            settings from a config file (default: the nearest faultline.config.{ts,mts,js,mjs,json}
+                           from the working directory up; --config none for none); flags override it
+  --replay RUN-DIR         run a stored run again: its config, seed and fault schedule (other flags override),
+                           then say where the new history first departs from the old one
 
 Targets:
 ${targets}
@@ -202,15 +211,43 @@ export function summarize(dir: string, r: RunResults): string {
 }
 
 
+/**
+ * The full argv of a run: `--replay DIR`'s stored flags, or the config file's, with the command line's
+ * flags over them. Returns the replayed run's directory (resolved: `latest` moves with the new run).
+ */
+export async function runArgv(argv: readonly string[], cwd = process.cwd()): Promise<{ argv: string[]; replayOf?: string }> {
+  const i = argv.findIndex((a) => a === '--replay' || a.startsWith('--replay='));
+  if (i >= 0) {
+    const dir = argv[i].startsWith('--replay=') ? argv[i].slice('--replay='.length) : argv[i + 1];
+    if (dir === undefined || dir.startsWith('--')) throw new InputError('--replay needs a run directory, e.g. --replay store/latest');
+    const rest = argv.filter((_, j) => j !== i && !(j === i + 1 && !argv[i].includes('=')));
+    if (rest.some((a) => a === '--config' || a.startsWith('--config='))) throw new InputError('--replay takes its settings from the run\'s test.json; drop --config');
+    if (!fs.existsSync(dir)) throw new InputError(`--replay ${dir}: no such run directory; pass one such as store/latest`);
+    const real = fs.realpathSync(dir);
+    return { argv: mergeArgv(replayArgv(readTestJson(real)), rest), replayOf: real };
+  }
+  const { argv: rest, config } = await configOf(argv, cwd);
+  return { argv: config ? mergeArgv(settingsToArgv(runSettingsOf(config as Record<string, unknown>)), rest) : rest };
+}
+
+/** Parses `argv` (flags only, config already merged), checks the machine, runs and checks the test. */
+export async function runFromArgv(argv: string[], progress: NodeJS.WriteStream = process.stderr): Promise<RunOutcome & { reporter: string; seed: number }> {
+  const { target, req, reporter } = parseRunRequest(argv);
+  await target.preflight?.(req);
+  const outcome = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx), progress);
+  return { ...outcome, reporter, seed: req.config.seed };
+}
+
 /** `faultline run`: returns the exit code. */
 export async function runCommand(argv: string[], out: (s: string) => void): Promise<number> {
   if (argv.includes('--help')) {
     out(runHelp());
     return 0;
   }
-  const { target, req, reporter } = parseRunRequest(argv);
+  const { argv: full, replayOf } = await runArgv(argv);
+  const { target, req, reporter } = parseRunRequest(full);
   await target.preflight?.(req);
-  out(`faultline run: ${req.config.name}, seed ${req.config.seed}, ${req.config.timeLimitS} s, faults ${req.config.faults.join(',') || 'none'}`);
+  out(`faultline run: ${req.config.name}, seed ${req.config.seed}, ${req.config.timeLimitS} s, faults ${req.config.faults.join(',') || 'none'}${replayOf ? `, replaying ${replayOf}` : ''}`);
   const { dir, results } = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx));
   // A run that broke off before recording anything (the cluster never came up) has nothing to
   // check: the message names the cause, and the run directory keeps the node logs.
@@ -220,5 +257,12 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   if (results.error && results.ops === 0 && results.valid !== false) throw new InputError(`${results.error}\n(run directory: ${dir})`);
   if (reporter === 'text') out(summarize(dir, results));
   else out(REPORTERS[reporter](dir, results).trimEnd());
+  if (replayOf) {
+    const old = nodePath.join(replayOf, 'history.jsonl');
+    if (fs.existsSync(old)) {
+      out(`replay of ${replayOf}:`);
+      for (const line of compareHistories(readJsonlSync(old), readJsonlSync(nodePath.join(dir, 'history.jsonl')))) out(`  ${line}`);
+    } else out(`replay: ${replayOf} has no history.jsonl to compare with`);
+  }
   return results.valid === true ? 0 : results.valid === false ? 1 : 2;
 }

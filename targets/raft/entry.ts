@@ -100,9 +100,9 @@ export const raftTarget: TargetEntry = {
   flags: [
     { name: 'bug', kind: 'list', help: `a bug switch (repeatable): ${Object.keys(BUGS).join(', ')}` },
     ...TUNING.map(([name, help]) => ({ name, kind: 'value' as const, help })),
-    // The raft target runs lin-kv only: no --topology (broadcast), and --key-count is lin-kv's alone.
+    // The raft target runs lin-kv only: no --topology (broadcast), and --keys is lin-kv's alone.
     ...MAELSTROM_FLAGS.filter((f) => f.name !== 'bin' && f.name !== 'arg' && f.name !== 'topology')
-      .map((f) => (f.name === 'key-count' ? { ...f, help: 'independent keys of lin-kv (default 5)' } : f)),
+      .map((f) => (f.name === 'keys' ? { ...f, help: 'independent keys of lin-kv (default 5; was --key-count)' } : f)),
   ],
   preflight(req) {
     checkLocalOnly(req, 'raft');

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 
 export const ROOT = nodePath.resolve(import.meta.dirname, '../../..');
-const SOURCE_DIRS = ['index.ts', 'harness', 'checkers', 'targets', 'reports', 'bench'];
+const SOURCE_DIRS = ['index.ts', 'harness', 'checkers', 'targets', 'reports', 'bench', 'suites'];
 const IMPORT = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 function listTs(path: string): string[] {

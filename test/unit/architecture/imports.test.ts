@@ -17,7 +17,8 @@ const GENERATOR = /^harness\/generator\//;
 /** The contracts: checker, roles, run. They import only records, the generator's types and each other. */
 const CONTRACTS = /^(checkers\/contract\.ts|harness\/roles\.ts|harness\/run-contract\.ts)$/;
 const GROUND = { test: (f: string): boolean => RECORDS.test(f) || CONTRACTS.test(f) || GENERATOR.test(f) };
-const CONTROLLER = /^harness\/(cli|run)\//;
+// The controller: commands, the run, and what stands on them (config files, the matrix, the API).
+const CONTROLLER = /^harness\/(cli|run|config|matrix|api)\//;
 
 describe('the import graph', () => {
   it('reads a plausible tree', () => {

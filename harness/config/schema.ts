@@ -1,0 +1,244 @@
+/**
+ * Checking a config (a file's object, a scenario, or the API's argument) key by key, and turning the
+ * settings of one run into the flags of `faultline run`. Every mistake is one sentence naming the key,
+ * the closest valid key or value when there is one, and the allowed values; the CLI exits 254 on it.
+ * The flags then go through the very parser `faultline run` uses, so a config means what its flags do.
+ */
+import { InputError } from '../history/errors.js';
+import { FAULT_NAMES, NODE_SPECS, PARTITION_SHAPES } from '../nemesis/index.js';
+import { ENVIRONMENTS } from '../provision/environments.js';
+import { DEFAULT_TARGET, TARGETS } from '../run/targets.js';
+import { didYouMean } from './closest.js';
+import type { FaultlineConfig, RunSettings, Scenario } from './define.js';
+
+const DURATION = /^\d+(?:\.\d+)?(?:ms|s|m|h)?$/;
+const NAME = /^[A-Za-z0-9._-]+$/;
+
+/** How one key is checked and which flag it becomes. `problem` returns what is wrong, or nothing. */
+interface KeySpec {
+  flag?: string;
+  /** The allowed values, as the message says them. */
+  allowed: (s: RunSettings) => string;
+  /** What is wrong with `v` (e.g. `"partiton" is not a fault (did you mean …)`), or undefined. */
+  problem(v: unknown, s: RunSettings): string | undefined;
+  toFlag?(v: unknown): string;
+}
+
+const isInt = (v: unknown, min: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min;
+const isDuration = (v: unknown, positive: boolean): boolean =>
+  (typeof v === 'number' && Number.isFinite(v) && (positive ? v > 0 : v >= 0))
+  || (typeof v === 'string' && DURATION.test(v.trim()) && (!positive || parseFloat(v) > 0));
+const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v));
+const durationFlag = (v: unknown): string => (typeof v === 'number' ? `${v}s` : String(v));
+const listOf = (v: unknown): string[] | undefined =>
+  typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean)
+    : Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.map((x: string) => x.trim()).filter(Boolean) : undefined;
+
+const targetOf = (s: RunSettings): string => (typeof s.target === 'string' && s.target in TARGETS ? s.target : DEFAULT_TARGET);
+
+function choice(flag: string, names: (s: RunSettings) => readonly string[], what: string): KeySpec {
+  return {
+    flag,
+    allowed: (s) => `one of ${names(s).join(', ')}`,
+    problem: (v, s) => (typeof v !== 'string' ? `must be a text, got ${show(v)}`
+      : names(s).includes(v) ? undefined : `${show(v)} is not ${what}${didYouMean(v, names(s))}`),
+    toFlag: String,
+  };
+}
+
+function names(flag: string, all: readonly string[], what: string): KeySpec {
+  return {
+    flag,
+    allowed: () => `a list of ${all.join(', ')}`,
+    problem: (v) => {
+      const list = listOf(v);
+      if (list === undefined) return `must be a list of names, got ${show(v)}`;
+      const bad = list.find((x) => !all.includes(x));
+      return bad === undefined ? undefined : `${show(bad)} is not ${what}${didYouMean(bad, all)}`;
+    },
+    toFlag: (v) => listOf(v)!.join(','),
+  };
+}
+
+const int = (flag: string, min: number, what: string): KeySpec => ({
+  flag, allowed: () => `a whole number ≥ ${min} (${what})`,
+  problem: (v) => (isInt(v, min) ? undefined : `${show(v)} is not a whole number ≥ ${min}`), toFlag: String,
+});
+
+const duration = (flag: string, positive: boolean, example: string): KeySpec => ({
+  flag, allowed: () => `a duration${positive ? ' above 0' : ''}: seconds as a number, or a text like ${example}`,
+  problem: (v) => (isDuration(v, positive) ? undefined : `${show(v)} is not a duration${positive ? ' above 0' : ''}`), toFlag: durationFlag,
+});
+
+/** The keys of one run's settings, in the order the messages list them. */
+export const RUN_KEYS: Readonly<Record<keyof RunSettings, KeySpec>> = {
+  target: choice('target', () => Object.keys(TARGETS), 'a target'),
+  environment: {
+    ...choice('env', () => Object.keys(ENVIRONMENTS), 'an environment'),
+    problem: (v, s) => (TARGETS[targetOf(s)].flags.some((f) => f.name === 'env')
+      ? choice('env', () => Object.keys(ENVIRONMENTS), 'an environment').problem(v, s)
+      : `applies only to the targets ${Object.values(TARGETS).filter((t) => t.flags.some((f) => f.name === 'env')).map((t) => t.name).join(', ')}, not to ${targetOf(s)}`),
+  },
+  nodes: int('nodes', 1, 'cluster size'),
+  workload: choice('workload', (s) => TARGETS[targetOf(s)].workloads, 'a workload of the target'),
+  faults: names('nemesis', FAULT_NAMES, 'a fault'),
+  faultInterval: duration('nemesis-interval', true, '10s'),
+  partitionShapes: names('partition-shapes', PARTITION_SHAPES, 'a partition shape'),
+  nodeTargets: names('node-targets', NODE_SPECS, 'a node target'),
+  clockOffsets: {
+    flag: 'clock-offsets', allowed: () => 'a range MIN-MAX of durations, e.g. "1s-60s"',
+    problem: (v) => (typeof v === 'string' && /^[^-]+-[^-]+$/.test(v) && v.split('-').every((d) => DURATION.test(d.trim())) ? undefined : `${show(v)} is not a range`),
+    toFlag: String,
+  },
+  churnLongWait: duration('churn-long-wait', true, '500ms'),
+  timeLimit: duration('time-limit', true, '60s'),
+  rate: {
+    flag: 'rate', allowed: () => 'a positive number (client ops per second, all clients together)',
+    problem: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : `${show(v)} is not a positive number`), toFlag: String,
+  },
+  concurrency: int('concurrency', 1, 'client threads'),
+  seed: int('seed', 0, 'the seed of every random choice'),
+  quiet: duration('quiet', false, '5s'),
+  store: {
+    flag: 'store', allowed: () => 'a directory path', problem: (v) => (typeof v === 'string' && v !== '' ? undefined : `${show(v)} is not a path`), toFlag: String,
+  },
+  name: {
+    flag: 'name', allowed: () => "a name of letters, digits, '.', '_' and '-'",
+    problem: (v) => (typeof v === 'string' && NAME.test(v) ? undefined : `${show(v)} is not a valid name`), toFlag: String,
+  },
+  options: {
+    allowed: (s) => `an object of ${targetOf(s)}'s flags: ${TARGETS[targetOf(s)].flags.map((f) => f.name).join(', ')}`,
+    problem: (v, s) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return `must be an object of flag names and values, got ${show(v)}`;
+      const flags = TARGETS[targetOf(s)].flags;
+      for (const [k, x] of Object.entries(v)) {
+        const f = flags.find((g) => g.name === k);
+        if (!f) return `has "${k}", which is not a flag of target ${targetOf(s)}${didYouMean(k, flags.map((g) => g.name))}`;
+        const ok = f.kind === 'bool' ? typeof x === 'boolean'
+          : f.kind === 'list' ? listOf(x) !== undefined : typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
+        if (!ok) return `"${k}" ${show(x)} must be ${f.kind === 'bool' ? 'true or false' : f.kind === 'list' ? 'a text or a list of texts' : 'a text or a number'} (${f.help})`;
+      }
+      return undefined;
+    },
+  },
+};
+
+const MATRIX_KEYS = ['workloads', 'faultSets', 'seeds', 'expect', 'scenarios'] as const;
+const SCENARIO_KEYS = ['name', 'expect', 'why', 'fast'] as const;
+
+const fail = (where: string, key: string, problem: string, allowed: string): never => {
+  throw new InputError(`${where}: ${key} ${problem}; ${key} must be ${allowed}`);
+};
+
+/** Checks the run keys of `s` (others were handled by the caller); throws an InputError on the first mistake. */
+function checkRunKeys(s: Record<string, unknown>, where: string, extra: readonly string[]): void {
+  const known = [...Object.keys(RUN_KEYS), ...extra];
+  for (const key of Object.keys(s)) {
+    if (!known.includes(key)) {
+      throw new InputError(`${where}: unknown key "${key}"${didYouMean(key, known)}; the keys are ${known.join(', ')}`);
+    }
+  }
+  // The target first: which workloads and options are valid depends on it.
+  for (const key of ['target', ...Object.keys(RUN_KEYS).filter((k) => k !== 'target')] as (keyof RunSettings)[]) {
+    const v = s[key];
+    if (v === undefined) continue;
+    const spec = RUN_KEYS[key];
+    const problem = spec.problem(v, s as RunSettings);
+    if (problem !== undefined) fail(where, key, problem, spec.allowed(s as RunSettings));
+  }
+}
+
+/** Checks a whole config object (a file's default export, or the API's argument). */
+export function checkConfig(raw: unknown, where: string): FaultlineConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InputError(`${where} must export an object of settings (export default defineConfig({ … })), got ${show(raw)}`);
+  }
+  const c = raw as Record<string, unknown>;
+  checkRunKeys(c, where, MATRIX_KEYS);
+  if (c.workloads !== undefined) {
+    const spec = choice('workload', (s) => TARGETS[targetOf(s)].workloads, 'a workload of the target');
+    const list = listOf(c.workloads);
+    if (list === undefined) fail(where, 'workloads', `must be a list, got ${show(c.workloads)}`, spec.allowed(c));
+    for (const w of list!) { const p = spec.problem(w, c); if (p) fail(where, 'workloads', p, `a list of ${spec.allowed(c)}`); }
+  }
+  if (c.faultSets !== undefined) {
+    if (!Array.isArray(c.faultSets)) fail(where, 'faultSets', `must be a list of fault lists, got ${show(c.faultSets)}`, `a list of lists of ${FAULT_NAMES.join(', ')}`);
+    for (const set of c.faultSets as unknown[]) {
+      const p = RUN_KEYS.faults.problem(set, c);
+      if (p) fail(where, 'faultSets', p, `a list of lists of ${FAULT_NAMES.join(', ')}`);
+    }
+  }
+  if (c.seeds !== undefined && !(Array.isArray(c.seeds) && c.seeds.every((x) => isInt(x, 0)))) {
+    fail(where, 'seeds', `${show(c.seeds)} is not a list of whole numbers ≥ 0`, 'a list of whole numbers ≥ 0');
+  }
+  if (c.expect !== undefined && c.expect !== 'valid' && c.expect !== 'invalid') fail(where, 'expect', `${show(c.expect)} is not an expectation`, '"valid" or "invalid"');
+  if (c.scenarios !== undefined) {
+    if (!Array.isArray(c.scenarios)) fail(where, 'scenarios', `must be a list, got ${show(c.scenarios)}`, 'a list of { name, expect, … } objects');
+    const seen = new Set<string>();
+    (c.scenarios as unknown[]).forEach((sc, i) => {
+      const at = `${where}: scenarios[${i}]${typeof (sc as Scenario)?.name === 'string' ? ` (${(sc as Scenario).name})` : ''}`;
+      if (typeof sc !== 'object' || sc === null || Array.isArray(sc)) throw new InputError(`${at} must be an object with a name and an expect`);
+      const s = sc as Record<string, unknown>;
+      if (typeof s.name !== 'string' || !NAME.test(s.name)) fail(at, 'name', `${show(s.name)} is not a valid name`, "a name of letters, digits, '.', '_' and '-'");
+      if (seen.has(s.name as string)) throw new InputError(`${at}: the name "${String(s.name)}" is used twice; give each scenario its own name`);
+      seen.add(s.name as string);
+      if (s.expect !== 'valid' && s.expect !== 'invalid') fail(at, 'expect', `${show(s.expect)} is not an expectation`, '"valid" or "invalid"');
+      if (s.store !== undefined) throw new InputError(`${at}: store belongs to the whole matrix, not a scenario; set it at the top of the config or with --store`);
+      // A scenario's settings are checked merged over the config's: its target decides its options.
+      const { name: _n, expect: _e, why: _w, fast: _f, ...own } = s;
+      void _n; void _e; void _w; void _f;
+      checkRunKeys({ ...runSettingsOf(c), ...own }, at, SCENARIO_KEYS);
+    });
+  }
+  return c as FaultlineConfig;
+}
+
+/** Only the settings of one run from a config (no matrix keys). */
+export function runSettingsOf(c: Record<string, unknown>): RunSettings {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(RUN_KEYS)) if (c[k] !== undefined) out[k] = c[k];
+  return out as RunSettings;
+}
+
+/** The `faultline run` flags of one run's (checked) settings. */
+export function settingsToArgv(s: RunSettings): string[] {
+  const argv: string[] = [];
+  for (const [key, spec] of Object.entries(RUN_KEYS) as [keyof RunSettings, KeySpec][]) {
+    const v = s[key];
+    if (v === undefined || key === 'options') continue;
+    argv.push(`--${spec.flag}`, spec.toFlag!(v));
+  }
+  for (const [k, v] of Object.entries(s.options ?? {})) {
+    if (v === false) continue;
+    if (v === true) argv.push(`--${k}`);
+    else if (Array.isArray(v)) for (const x of v) argv.push(`--${k}`, String(x));
+    else argv.push(`--${k}`, String(v));
+  }
+  return argv;
+}
+
+/** The flag names an argv sets (`--rate 5`, `--rate=5`), so the command line can override a config. */
+export function flagNames(argv: readonly string[]): Set<string> {
+  return new Set(argv.filter((a) => a.startsWith('--') && a !== '--').map((a) => a.slice(2).split('=')[0]));
+}
+
+/**
+ * The config's flags with the command line's after them, every flag the command line sets dropped from
+ * the config's (lists too, which would otherwise add up). When the command line names another target,
+ * the config's target options are dropped as well: they were meant for the config's target.
+ */
+export function mergeArgv(fromConfig: readonly string[], cli: readonly string[]): string[] {
+  const given = flagNames(cli);
+  const cliTarget = cli.find((a, i) => cli[i - 1] === '--target') ?? cli.find((a) => a.startsWith('--target='))?.slice(9);
+  const cfgTarget = fromConfig.find((a, i) => fromConfig[i - 1] === '--target') ?? DEFAULT_TARGET;
+  const common = new Set(Object.values(RUN_KEYS).map((s) => s.flag).filter(Boolean));
+  const out: string[] = [];
+  for (let i = 0; i < fromConfig.length; i++) {
+    const name = fromConfig[i].slice(2);
+    const hasValue = i + 1 < fromConfig.length && !fromConfig[i + 1].startsWith('--');
+    const drop = given.has(name) || (cliTarget !== undefined && cliTarget !== cfgTarget && !common.has(name));
+    if (!drop) out.push(fromConfig[i], ...(hasValue ? [fromConfig[i + 1]] : []));
+    if (hasValue) i++;
+  }
+  return [...out, ...cli];
+}
