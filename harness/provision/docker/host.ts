@@ -92,7 +92,8 @@ export class DockerHost implements Remote {
 
   /** True while the container runs (even when its server is paused): its namespace can be changed. */
   networkUp(): boolean {
-    return this.pid !== undefined && isAlive(this.pid);
+    // A server that just died may linger as a zombie (alive to kill -0) whose namespace is already gone.
+    return this.pid !== undefined && isAlive(this.pid) && fs.existsSync(`/proc/${this.pid}/ns/net`);
   }
 
   private nsenter(argv: readonly string[]): string[] {
