@@ -50,7 +50,9 @@ const STORES: Scenario[] = [
     timeLimit: 30, concurrency: 6, quiet: 1, seed: 1, options: { 'lock-ttl': '1s' },
   },
   {
-    name: 'zookeeper-plain-reads', expect: 'invalid', fast: true,
+    // Not in the fast subset: on a loaded 2-core CI machine the isolated follower's window is sometimes
+    // missed in 30 s (valid once in a check run of the fast subset); the integration tests cover it.
+    name: 'zookeeper-plain-reads', expect: 'invalid',
     why: 'plain reads are served from a server\'s local copy: an isolated follower answers with old values until it notices',
     target: 'zookeeper', workload: 'register', nodes: 3, faults: ['partition'], partitionShapes: ['isolate-one'], faultInterval: '2s',
     timeLimit: 30, concurrency: 6, quiet: 1, seed: 11, options: { reads: 'plain', values: 1000, 'request-timeout': '1s' },
