@@ -50,6 +50,13 @@ export function flagOf(flags: RunFlags | undefined, name: string): string | unde
   return typeof v === 'string' ? v : Array.isArray(v) ? v[v.length - 1] : undefined;
 }
 
+/** The host of `node` among an environment's hosts, or an error naming the hosts there are. */
+export function findHost<H extends Remote>(hosts: readonly H[], node: string): H {
+  const h = hosts.find((x) => x.node === node);
+  if (!h) throw new Error(`no host ${node}; the hosts are ${hosts.map((x) => x.node).join(', ')}`);
+  return h;
+}
+
 export interface ProvisionOptions {
   /** Node names, e.g. `['n1', 'n2', 'n3']`. */
   nodes: readonly string[];

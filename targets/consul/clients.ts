@@ -3,7 +3,7 @@
  * (`http.ts`). Client thread t talks to server t mod N only, so a test can read through an isolated
  * server; Consul forwards what that server cannot answer itself to the leader it knows.
  *
- * Error mapping (DESIGN.md "Core records"): reads change nothing, so a read that did not succeed is
+ * Error mapping (docs/architecture.md, "Core records"): reads change nothing, so a read that did not succeed is
  * `fail`. A write that timed out, lost its connection or got a 5xx may have been applied — Consul
  * answers `500 leadership lost while committing log` for an entry that may still commit — so it is
  * `info`. Only definite rejections are `fail`: `cas` answered false, a 4xx, or a refused connection

@@ -3,7 +3,7 @@
  * `defineClient({ ops, open, invoke, close })`. The harness calls `open` once per logical client
  * (a process bound to one node), `invoke` once per op, and `close` when the process ends.
  *
- * What `invoke` does decides the op's completion (DESIGN.md "Core records"):
+ * What `invoke` does decides the op's completion (docs/architecture.md, "Core records"):
  * - it returns a value: `ok`, with that value (a read's value, `null` for an absent key);
  * - it throws `new Definite(why)`: `fail` — the op certainly did not happen (a compare that failed,
  *   a server that says it did not apply the write);

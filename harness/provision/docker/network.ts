@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { InputError } from '../../history/errors.js';
 import { run, runOk } from '../exec.js';
-import { flagOf, type Environment, type ProvisionOptions } from '../environment.js';
+import { findHost, flagOf, type Environment, type ProvisionOptions } from '../environment.js';
 import { startTime } from '../process-info.js';
 import { formatSubnet, freeSubnet, gatewayIp, hostIp, parseSubnet, routedSubnets, type Subnet } from '../local/subnet.js';
 import { isLocalDaemon, reachDaemon } from './client.js';
@@ -62,9 +62,7 @@ export class DockerEnvironment implements Environment {
   }
 
   host(node: string): DockerHost {
-    const h = this.hosts.find((x) => x.node === node);
-    if (!h) throw new Error(`no host ${node}; the hosts are ${this.hosts.map((x) => x.node).join(', ')}`);
-    return h;
+    return findHost(this.hosts, node);
   }
 
   async teardown(log: (message: string) => void = () => undefined): Promise<void> {

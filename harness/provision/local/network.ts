@@ -14,7 +14,7 @@ import { InputError } from '../../history/errors.js';
 import { removeRun, namePrefix, removeShmOf } from './cleanup.js';
 import { haveCommand, run, runOk, type ExecOptions, type ExecResult } from '../exec.js';
 import { isAlive, startTime, terminate } from '../process-info.js';
-import type { Environment } from '../environment.js';
+import { findHost, type Environment } from '../environment.js';
 import type { Remote, RemoteProcess, SpawnOptions } from '../remote.js';
 import { readStates, ownerAlive, StateFile } from './state.js';
 import { capacity, formatSubnet, freeSubnet, gatewayIp, hostIp, overlaps, parseSubnet, routedSubnets, type Subnet } from './subnet.js';
@@ -134,9 +134,7 @@ export class LocalNetwork implements Environment {
   }
 
   host(node: string): LocalHost {
-    const h = this.hosts.find((x) => x.node === node);
-    if (!h) throw new Error(`no host ${node}; the hosts are ${this.hosts.map((x) => x.node).join(', ')}`);
-    return h;
+    return findHost(this.hosts, node);
   }
 
   /** Kills what still runs in the namespaces, removes them, the bridge and the rule. Idempotent, never throws. */

@@ -11,7 +11,7 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { InputError } from '../../history/errors.js';
 import type { ClockControl } from '../../roles.js';
-import type { Environment, ProvisionOptions } from '../environment.js';
+import { findHost, type Environment, type ProvisionOptions } from '../environment.js';
 import { startTime } from '../process-info.js';
 import { SshConnection, type ConnectionEvent } from './connection.js';
 import { sshSettings, type SshSettings } from './hosts.js';
@@ -63,9 +63,7 @@ export class SshEnvironment implements Environment {
   ) {}
 
   host(node: string): SshHost {
-    const h = this.hosts.find((x) => x.node === node);
-    if (!h) throw new Error(`no host ${node}; the hosts are ${this.hosts.map((x) => x.node).join(', ')}`);
-    return h;
+    return findHost(this.hosts, node);
   }
 
   /** Every drop and reconnect of every host's connection, for results.json. */
