@@ -10,6 +10,7 @@ import {
   limit,
   sleep,
   stagger,
+  timeLimit,
   untilOk,
   type Context,
   type GenLike,
@@ -19,10 +20,18 @@ import {
 } from '../generator/index.js';
 import type { WorkloadOptions } from '../roles.js';
 
-/** Final-read attempts per node (a timed-out read is retried, a successful one is not). */
-export const FINAL_READ_ATTEMPTS = 3;
+/** Final-read attempts per node at most (a failed or timed-out read is retried, a successful one is not). */
+export const FINAL_READ_ATTEMPTS = 10;
 /** Pause before retrying a final read, ns. */
 export const FINAL_READ_RETRY_NS = 1_000_000_000;
+/**
+ * How long a node's final reads are retried, ns, from when the final reads begin. After a heal a store may
+ * need to elect again (a cut-off Raft server without pre-vote deposes the leader when it returns), and
+ * on a loaded machine that has been seen to outlast three one-second retries; Jepsen's final reads
+ * likewise retry under a time limit rather than a small count. A node that never answers costs at
+ * most this long.
+ */
+export const FINAL_READ_WINDOW_NS = 20_000_000_000;
 
 /**
  * `gen` on the client threads, `rate` ops per second across all of them on average (Jepsen's
@@ -61,12 +70,13 @@ class Numbered implements Generator {
 
 /**
  * One final read of every node, concurrently on whichever client threads are free; a read that does
- * not succeed is retried after a pause, up to FINAL_READ_ATTEMPTS in all. Each read's value marks it
+ * not succeed is retried, no sooner than FINAL_READ_RETRY_NS after the last attempt began, up to
+ * FINAL_READ_ATTEMPTS in all and within FINAL_READ_WINDOW_NS of the start. Each read's value marks it
  * final and names its node, so the client sends it there and the checker knows whose state it is.
  */
 export function finalReads(opts: WorkloadOptions, f = 'read'): Generator {
   const perNode = opts.nodes.map((node) =>
-    limit(FINAL_READ_ATTEMPTS, untilOk([{ f, value: finalRead(node) }, sleep(FINAL_READ_RETRY_NS)])),
+    timeLimit(FINAL_READ_WINDOW_NS, limit(FINAL_READ_ATTEMPTS, untilOk([{ f, value: finalRead(node) }, sleep(FINAL_READ_RETRY_NS)]))),
   );
   return clients(any(...perNode));
 }

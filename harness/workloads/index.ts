@@ -39,6 +39,6 @@ export { ProtocolError, WorkloadSetupError } from './errors.js';
 export type { ProtocolErrorRecord } from './errors.js';
 export { TOPOLOGY_KINDS, topology } from './topology.js';
 export type { Topology } from './topology.js';
-export { FINAL_READ_ATTEMPTS, finalReads, numbered, paced } from './common.js';
+export { FINAL_READ_ATTEMPTS, FINAL_READ_WINDOW_NS, finalReads, numbered, paced } from './common.js';
 export { appendTxns } from './txn-list-append.js';
 export { broadcast, echo, gCounter, gSet, linKv, pnCounter, txnListAppend, uniqueIds };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { limit, phases, simulate, type SimulatedCompletion } from '../../../harness/generator/index.js';
 import type { Op } from '../../../harness/history/op.js';
-import { FINAL_READ_ATTEMPTS, getWorkload } from '../../../harness/workloads/index.js';
+import { FINAL_READ_ATTEMPTS, FINAL_READ_WINDOW_NS, getWorkload } from '../../../harness/workloads/index.js';
 import { appendTxns } from '../../../harness/workloads/txn-list-append.js';
 
 const NODES = ['n0', 'n1', 'n2'];
@@ -110,6 +110,18 @@ describe('final generators', () => {
     expect(n1).toHaveLength(FINAL_READ_ATTEMPTS);
     expect(n1[1].time - n1[0].time).toBeGreaterThanOrEqual(1000 * MS);
     expect(ops.filter((o) => (o.value as { node: string }).node === 'n0')).toHaveLength(1);
+  });
+
+  it('stops retrying a node whose reads keep timing out when FINAL_READ_WINDOW_NS closes', () => {
+    const completer = (op: Op): SimulatedCompletion =>
+      (op.value as { node: string }).node === 'n1' ? { type: 'info', latencyNs: 3000 * MS } : { type: 'ok', value: [] };
+    const ops = invokes(simulate(getWorkload('g-set').finalGenerator!(OPTS), { concurrency: 3, completer }));
+    const n1 = ops.filter((o) => (o.value as { node: string }).node === 'n1');
+    // The pause runs from an attempt's invocation, so a 3 s timeout outlasts it: attempts at 0, 3, ...,
+    // 18 s, none at or after the 20 s window.
+    expect(n1.length).toBe(Math.ceil(FINAL_READ_WINDOW_NS / (3000 * MS)));
+    expect(n1.length).toBeLessThan(FINAL_READ_ATTEMPTS);
+    expect(n1[n1.length - 1].time - n1[0].time).toBeLessThan(FINAL_READ_WINDOW_NS);
   });
 
   it('has none for workloads without final reads', () => {
