@@ -9,22 +9,8 @@ cd "$(dirname "$0")/.."
 if command -v go >/dev/null 2>&1 && [ -x /usr/bin/time ]; then
   echo "setup-bench: $(go version) already installed"
 else
-  if [ "$(id -u)" != 0 ]; then
-    echo "setup-bench: installing golang-go needs root (apt-get); run this script as root" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  retry() {
-    local attempt
-    for attempt in 1 2 3; do
-      if "$@"; then return 0; fi
-      echo "setup-bench: '$*' failed (attempt $attempt of 3)" >&2
-      sleep $((attempt * 5))
-    done
-    return 1
-  }
-  retry apt-get update -qq
-  retry apt-get install -y -qq --no-install-recommends golang-go time
+  . scripts/lib/apt.sh
+  apt_install setup-bench golang-go time
   echo "setup-bench: $(go version) installed"
 fi
 

@@ -9,6 +9,7 @@
 # FORWARD ACCEPT rule per run, so nothing needs to be added here; this script only checks that the
 # rule can still be inserted above Docker's chains (iptables answers).
 set -euo pipefail
+. "$(dirname "$0")/lib/apt.sh"
 
 if [ "$(id -u)" != 0 ]; then
   echo "setup-docker: must run as root (apt-get install, dockerd); try: sudo $0" >&2
@@ -16,18 +17,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 PKGS=(docker.io debootstrap util-linux iptables)
-missing=()
-for p in "${PKGS[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$p"); fi
-done
+mapfile -t missing < <(apt_missing "${PKGS[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "setup-docker: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  for attempt in 1 2 3; do
-    if apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; then break; fi
-    if [ "$attempt" = 3 ]; then echo "setup-docker: apt-get install failed 3 times" >&2; exit 1; fi
-    sleep 5
-  done
+  apt_install setup-docker "${missing[@]}"
 else
   echo "setup-docker: all packages present"
 fi

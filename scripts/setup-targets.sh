@@ -4,6 +4,7 @@
 # Installing never starts the daemons here (policy-rc.d); on a machine without that file Debian would
 # auto-start etcd/zookeeper units, so we stop them again below.
 set -euo pipefail
+. "$(dirname "$0")/lib/apt.sh"
 
 PKGS=(etcd-server etcd-client zookeeper libslf4j-java default-jre-headless
       iptables nftables iproute2 util-linux procps
@@ -14,19 +15,9 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
-missing=()
-for p in "${PKGS[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$p"); fi
-done
-
+mapfile -t missing < <(apt_missing "${PKGS[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "setup-targets: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  for attempt in 1 2 3; do
-    if apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; then break; fi
-    if [ "$attempt" = 3 ]; then echo "setup-targets: apt-get install failed 3 times" >&2; exit 1; fi
-    sleep 5
-  done
+  apt_install setup-targets "${missing[@]}"
 else
   echo "setup-targets: all packages present"
 fi
