@@ -16,7 +16,7 @@ import { reachDaemon } from '../../harness/provision/docker/client.js';
 import { imageLacks } from '../../harness/provision/docker/image-probe.js';
 import { imagePresent } from '../../harness/provision/docker/images.js';
 import { flagOf } from '../../harness/provision/environment.js';
-import { commandNeeds } from './command-words.js';
+import { commandNeeds, shellWords } from './command-words.js';
 import { InputError } from '../../harness/history/errors.js';
 import type { PlanContext, RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { withRaftObserver } from './raft-observer.js';
@@ -96,11 +96,16 @@ async function checkImage(req: RunRequest, image: string, health: HealthCheck): 
   if (!(await imagePresent(docker, image))) {
     throw new InputError(`the image ${image} (--image) is not on the Docker daemon; build or load it there first (docker build -t ${image} DIR, or docker import; docs/custom-target.md), or for faultline-raft use faultline images build --target raft and --image faultline/raft`);
   }
+  // --faketime mounts this machine's libfaketime, built for glibc: the image needs glibc's loader.
+  const loader = req.flags.get('faketime') === true && process.arch === 'x64' ? GLIBC_LOADER : undefined;
   const lacks = await imageLacks(docker, image, {
     commands: needs.flatMap((n) => (n.program === undefined ? [] : [n.program])),
-    files: needs.flatMap((n) => n.paths),
+    files: [...needs.flatMap((n) => n.paths), ...(loader ? [loader] : [])],
   });
   if (!lacks.shell) throw new InputError(`the image ${image} (--image) has no /bin/sh, which runs each node's --start command (sh -c 'exec …') inside its container; use an image with a POSIX shell (e.g. one FROM debian:bookworm-slim)`);
+  if (loader !== undefined && lacks.files.includes(loader)) {
+    throw new InputError(`--faketime preloads this machine's libfaketime (built for glibc) into the servers, but the image ${image} (--image) has no glibc (${loader} is missing); use a glibc-based image (Debian, Ubuntu) or drop --faketime`);
+  }
   for (const n of needs) {
     if (n.program !== undefined && lacks.commands.includes(n.program)) {
       if (n.program === 'faultline-raft') throw new InputError(`the image ${image} (--image) has no faultline-raft, which ${n.flag} runs inside each container; use the bundled Raft's image (faultline images build --target raft, then --image faultline/raft) or an image with faultline installed`);
@@ -111,13 +116,28 @@ async function checkImage(req: RunRequest, image: string, health: HealthCheck): 
   }
 }
 
+/** glibc's dynamic loader on x86-64: present in an image whose programs can take a glibc preload. */
+const GLIBC_LOADER = '/lib64/ld-linux-x86-64.so.2';
+
+/** What cannot work on ssh hosts, known from the flags alone. */
+function checkSsh(req: RunRequest, start: string): void {
+  const first = shellWords(start)[0];
+  if (first?.known && first.word.includes('/') && !first.word.startsWith('/')) {
+    throw new InputError(`--start runs ${first.word}, a path relative to where it starts, which on ssh hosts is the node's own directory of the run (it holds only faultline's files); give the program's absolute path on the hosts`);
+  }
+  if (req.flags.get('faketime') === true && flagOf(req.flags, 'clock-mode') === 'system') {
+    throw new InputError('--faketime and --clock-mode system both skew the servers\' clocks (libfaketime in each server, or each host\'s own clock); choose one');
+  }
+}
+
 /** Checks flags, client and machine before anything starts; `probe` is injected by tests. */
 export async function customPreflight(req: RunRequest, probe: MachineProbe = realProbe): Promise<void> {
   const env = environmentOf(req);
   const image = env.name === 'docker' ? imageOf(req) : undefined;
   getStoreWorkload(req.workload, CUSTOM_WORKLOADS);
   nodeNames(req.nodeCount);
-  startOf(req);
+  const start = startOf(req);
+  if (env.name === 'ssh') checkSsh(req, start);
   const health = healthOf(req, clientNameOf(req));
   portFlag(req, 'port', 8080);
   portFlag(req, 'peer-port', 7000);

@@ -62,6 +62,15 @@ describe('customPreflight and the environments', () => {
     await expect(customPreflight(req({ start: START }), notRoot)).rejects.toThrow(/needs root/);
   });
 
+  it.each([
+    ['a relative program (it would start in the node\'s run directory there)', { start: './server --port {port}' }, /^--start runs \.\/server, a path relative to where it starts, which on ssh hosts is the node's own directory of the run/],
+    ['--faketime with --clock-mode system', { start: START, faketime: true as const, 'clock-mode': 'system' }, /^--faketime and --clock-mode system both skew the servers' clocks .*; choose one$/],
+  ])('refuses on ssh hosts %s', async (_what, flags, message) => {
+    const err = await customPreflight(req({ env: 'ssh', hosts: '10.0.0.1,10.0.0.2,10.0.0.3', ...flags }), probe).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(message);
+  });
+
   it('refuses a flag of another environment (--image without --env docker)', async () => {
     await expect(customPreflight(req({ image: 'x', start: START }), probe)).rejects.toThrow(/--image is a flag of --env docker, not of --env local; add --env docker/);
   });
