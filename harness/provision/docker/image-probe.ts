@@ -32,8 +32,16 @@ export async function imageLacks(docker: Docker, image: string, needs: ImageNeed
   let text = '';
   try {
     const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-    const ended = new Promise<void>((resolve) => { stream.on('end', resolve); stream.on('close', resolve); stream.on('error', () => resolve()); });
-    stream.on('data', (d: Buffer) => { text += d.toString('utf8'); });
+    // The last line says the probe is done; the attach stream itself may end well after the container.
+    const ended = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+      stream.on('data', (d: Buffer) => {
+        text += d.toString('utf8');
+        if (/(^|\n)end\r?\n/.test(text)) resolve();
+      });
+    });
     try {
       await container.start();
     } catch (err) {
@@ -42,10 +50,19 @@ export async function imageLacks(docker: Docker, image: string, needs: ImageNeed
       if (/no such file|not found|executable file/i.test((err as Error).message)) return { commands: [], files: [], shell: false };
       throw err;
     }
-    await Promise.race([ended, new Promise((r) => setTimeout(r, 30_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ended, new Promise((r) => { timer = setTimeout(r, 30_000); })]);
+    clearTimeout(timer);
+    (stream as unknown as { destroy(): void }).destroy();
   } finally {
-    // Removed by the daemon once it exited; this covers a start that failed.
+    // Removed by the daemon once it exited (this covers a start that failed); gone before we answer.
     await container.remove({ force: true }).catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      container.wait({ condition: 'removed' }).catch(() => undefined),
+      new Promise((r) => { timer = setTimeout(r, 5_000); }),
+    ]);
+    clearTimeout(timer);
   }
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   if (!lines.includes('end')) throw new Error(`probing the image ${image} gave no answer: ${text.trim().slice(0, 200)}`);
