@@ -8,6 +8,7 @@ import { FAULT_REQUIREMENTS, realProbe } from '../provision/preflight.js';
 import type { MachineProbe, Requirement } from '../run-contract.js';
 import { TARGETS } from '../run/targets.js';
 import { dockerChecks } from '../provision/docker/doctor.js';
+import { raftImageRecipe } from '../../targets/raft/image.js';
 import { parseArgs } from './args.js';
 
 export const DOCTOR_HELP = `faultline doctor [--json]
@@ -41,7 +42,8 @@ export async function doctorChecks(probe: MachineProbe = realProbe): Promise<Doc
     }
   }
   // The daemon (address, version, storage driver) and each target's image or the command that builds it.
-  for (const c of await dockerChecks()) checks.push({ ...c, for: 'environment docker', name: c.name });
+  const raft = { recipe: raftImageRecipe, for: '--target custom --env docker --image faultline/raft' };
+  for (const c of await dockerChecks(undefined, [raft])) checks.push({ ...c, for: 'environment docker', name: c.name });
   return checks;
 }
 

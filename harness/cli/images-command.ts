@@ -1,11 +1,19 @@
 /**
  * `faultline images`: lists the images `--env docker` runs (present or missing), and `images build`
- * makes the missing ones without a registry (debootstrap base, then one layer per target).
+ * makes the missing ones without a registry (debootstrap base, then one layer per target). Besides the
+ * targets' own images there is the bundled Raft's (`raft`), which `--target custom --env docker`
+ * names with `--image faultline/raft`.
  */
 import { InputError } from '../history/errors.js';
 import { reachDaemon } from '../provision/docker/client.js';
-import { ensureImage, IMAGE_TARGETS, imagePresent, targetRecipe, type ImageTarget } from '../provision/docker/images.js';
+import { ensureImage, IMAGE_TARGETS, imagePresent, targetRecipe, type ImageRecipe, type ImageTarget } from '../provision/docker/images.js';
+import { RAFT_IMAGE, RAFT_IMAGE_ALIAS, raftImageRecipe, tagRaftAlias } from '../../targets/raft/image.js';
 import { parseArgs } from './args.js';
+
+/** Every image name `--target` takes: the targets' images, then the bundled Raft's. */
+const IMAGE_NAMES: readonly string[] = [...IMAGE_TARGETS, RAFT_IMAGE];
+
+const recipeOf = (name: string): ImageRecipe => (name === RAFT_IMAGE ? raftImageRecipe() : targetRecipe(name as ImageTarget));
 
 export const IMAGES_HELP = `faultline images [build] [--target T] [--docker-host ADDR]
 
@@ -13,7 +21,9 @@ Without "build": lists the images --env docker uses for each target and whether 
 "build": builds the missing ones without a registry — a Debian base with debootstrap, imported, and
 the target's binary or Debian packages layered on it. Images are tagged by a hash of their recipe and
 reused while the recipe is unchanged. Needs root (debootstrap) and a running Docker daemon.
-  --target T          only this target's image (${IMAGE_TARGETS.join(', ')}); default all
+"raft" is the bundled Raft (faultline-raft with this machine's node), also tagged ${RAFT_IMAGE_ALIAS}:
+--target custom --env docker --image faultline/raft --start 'faultline-raft --listen …' runs it.
+  --target T          only this image (${IMAGE_NAMES.join(', ')}); default all
   --docker-host ADDR  the daemon (default DOCKER_HOST, else unix:///var/run/docker.sock)`;
 
 export async function imagesCommand(argv: string[], out: (s: string) => void): Promise<number> {
@@ -24,22 +34,26 @@ export async function imagesCommand(argv: string[], out: (s: string) => void): P
     throw new InputError(`faultline images takes "build" or nothing, got "${[sub, ...extra].join(' ')}"; see faultline images --help`);
   }
   const t = args.options.get('target');
-  if (t !== undefined && !(IMAGE_TARGETS as readonly string[]).includes(String(t))) {
-    throw new InputError(`--target ${String(t)} has no image recipe; choose ${IMAGE_TARGETS.join(', ')}`);
+  if (t !== undefined && !IMAGE_NAMES.includes(String(t))) {
+    throw new InputError(`--target ${String(t)} has no image recipe; choose ${IMAGE_NAMES.join(', ')}`);
   }
-  const targets: ImageTarget[] = t === undefined ? [...IMAGE_TARGETS] : [t as ImageTarget];
+  const targets: string[] = t === undefined ? [...IMAGE_NAMES] : [String(t)];
   const daemon = await reachDaemon(args.options.get('docker-host') as string | undefined);
   if (sub === 'build') {
     if (process.getuid?.() !== 0) throw new InputError('faultline images build needs root (debootstrap); run it with sudo');
     for (const target of targets) {
-      const recipe = targetRecipe(target);
+      const recipe = recipeOf(target);
       const built = await ensureImage(daemon.docker, recipe, out);
       if (!built) out(`${target}: ${recipe.tag} is present (reused)`);
+      if (target === RAFT_IMAGE) {
+        await tagRaftAlias(daemon.docker, recipe.tag);
+        out(`${target}: tagged ${RAFT_IMAGE_ALIAS}`);
+      }
     }
     return 0;
   }
   for (const target of targets) {
-    const recipe = targetRecipe(target);
+    const recipe = recipeOf(target);
     const present = await imagePresent(daemon.docker, recipe.tag);
     out(`${present ? 'present' : 'MISSING'} ${target.padEnd(10)} ${recipe.tag}  ${recipe.describe}`);
   }

@@ -4,7 +4,8 @@
  * one sentence naming the host and the Debian package, with it the package is installed by the host's
  * apt-get (which waits for its lock: cloud hosts often run unattended upgrades at boot, and hosts
  * sharing one filesystem, like the test bed's, take turns), and the unit Debian may start with it is
- * stopped again, since the run starts its own server.
+ * stopped again, since the run starts its own server. A need no Debian package has (a custom target's
+ * own server) carries its own hint instead, and `--install` cannot help with it.
  */
 import { InputError } from '../history/errors.js';
 import type { Remote } from './remote.js';
@@ -14,7 +15,25 @@ export interface HostNeed {
   /** A command name or path (looked up with `command -v`), or an absolute file path with `file: true`. */
   path: string;
   file?: boolean;
-  pkg: string;
+  /** The Debian package that has it; absent when none does (then `what` and `hint` speak for it). */
+  pkg?: string;
+  /** What it is, for the message (e.g. `the program of --start`); default: its Debian package. */
+  what?: string;
+  /** How to get it onto the host when no package has it. */
+  hint?: string;
+}
+
+/** One sentence: what `where` lacks of `missing`, and how to get it there. */
+function lackSentence(where: string, missing: readonly HostNeed[], installHint: string): string {
+  const own = missing.filter((m) => m.pkg === undefined);
+  const pkgs = [...new Set(missing.flatMap((m) => (m.pkg === undefined ? [] : [m.pkg])))];
+  const items = missing.map((m) => `${m.path} (${m.what ?? `Debian package ${m.pkg}`})`).join(', ');
+  const hints = [...new Set(own.flatMap((m) => (m.hint === undefined ? [] : [m.hint])))];
+  const ways = [
+    ...(pkgs.length > 0 ? [`install it there (apt-get install -y ${pkgs.join(' ')})${installHint}`] : []),
+    ...hints,
+  ];
+  return `${where} lacks ${items}; ${ways.length > 0 ? ways.join('; ') : 'install it there'}`;
 }
 
 /** Prints each `c:command` / `f:file` argument that is missing. */
@@ -41,11 +60,12 @@ export async function ensureHostNeeds(hosts: readonly Remote[], needs: readonly 
     };
     let missing = await missingNow();
     if (missing.length === 0) return;
-    const pkgs = [...new Set(missing.map((m) => m.pkg))];
     const where = `host ${host.node} (${host.address})`;
-    if (!opts.install) {
-      throw new InputError(`${where} lacks ${missing.map((m) => `${m.path} (Debian package ${m.pkg})`).join(', ')}; install it there (apt-get install -y ${pkgs.join(' ')}), point the target at it (e.g. --etcd-bin), or pass --install`);
+    // What no package has cannot be installed: say so before installing anything.
+    if (!opts.install || missing.some((m) => m.pkg === undefined)) {
+      throw new InputError(lackSentence(where, missing, ', point the target at it (e.g. --etcd-bin), or pass --install'));
     }
+    const pkgs = [...new Set(missing.map((m) => m.pkg!))];
     opts.log(`installing ${pkgs.join(' ')} on ${host.node} with apt-get`);
     const r = await host.exec(['sh', '-c', INSTALL, 'sh', ...pkgs], { timeoutMs: 600_000 });
     if (r.code !== 0) throw new InputError(`--install could not install ${pkgs.join(' ')} on ${where}: ${r.stderr.trim().split('\n').pop()}; install it there by hand`);

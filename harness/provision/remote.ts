@@ -52,6 +52,12 @@ export interface Remote {
   exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
   /** Like exec, but rejects with the command and its stderr on a non-zero exit. */
   execOk(argv: readonly string[], opts?: ExecOptions): Promise<string>;
+  /**
+   * Runs a command where the node's server runs, with its files and programs, when that is not where
+   * `exec` runs: in a container (`exec` runs this machine's tools in the container's network namespace).
+   * Absent: `exec` is that place already (a namespace on this machine, a host over ssh).
+   */
+  serverExec?(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
   /** Starts a long-running process on the node (recorded for cleanup until it exits). */
   spawn(argv: readonly string[], opts: SpawnOptions): Promise<RemoteProcess>;
   /**

@@ -250,6 +250,11 @@ export abstract class ServerCluster implements Target {
     return tails.join('\n');
   }
 
+  /** The last lines of every node's log, wherever the logs are (on remote hosts during the run). */
+  protected async anyLogTail(lines = 3): Promise<string> {
+    return (await this.remoteLogTail(lines)) ?? this.logTail(lines);
+  }
+
   /** The last lines of every node's log in the store, for an error message. */
   logTail(lines = 3): string {
     return this.nodes.map((n) => {

@@ -1,9 +1,18 @@
 /**
  * A cluster of the user's own servers: each node is the `--start` command, placeholders filled,
  * run under `sh -c 'exec …'` on its host (so signals reach the server itself, not a shell). Data dirs
- * (`{data}`) live under the run's `nodes/<node>/data` and survive kills: a restart runs the same
- * command on the same directory. Kill, pause, real-network faults and teardown come from the shared
- * server base.
+ * (`{data}`) live in the node's directory and survive kills: a restart runs the same command on the
+ * same directory. Kill, pause, real-network faults and teardown come from the shared server base.
+ *
+ * Where "its host" is, by environment:
+ * - local: a network namespace on this machine, from faultline's working directory, with the
+ *   `faultline-raft` shim on the PATH; `{data}` is `nodes/<node>/data` of the run.
+ * - docker: inside the node's container (`--image`), from the image's working directory and PATH; the
+ *   node's directory is bind-mounted at the same path, so `{data}` and the libfaketime offset file
+ *   are the same paths inside and out. A health command runs inside the container too.
+ * - ssh: on the node's host, from its directory there (`Remote.runDir`), which holds `{data}`, the
+ *   log and the offset file; the program and any path of this machine the commands name are looked
+ *   for on every host before a server starts.
  *
  * Health: `--health /path` (an HTTP GET on the client port; 2xx is up, and a JSON answer with
  * `"role": "leader"` or `"leader": true` names a primary), `--health 'CMD'` (run on the node; exit 0
@@ -21,8 +30,9 @@ import { HEALTH_KEY, parseRead } from './http-kv.js';
 import { httpRequest, keepAliveAgent } from './http-request.js';
 import { fillCommand, peersText, type NodeValues } from './placeholders.js';
 import { RAFT_MAIN } from '../raft/index.js';
-import { faketimeEnv, writeOffset } from '../../harness/provision/faketime.js';
-import type { ClockControl } from '../../harness/roles.js';
+import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/provision/faketime.js';
+import type { HostNeed } from '../../harness/provision/server-cluster.js';
+import { commandNeeds } from './command-words.js';
 
 export type HealthCheck = { kind: 'http'; path: string } | { kind: 'command'; command: string } | { kind: 'http-kv' } | { kind: 'tcp' };
 
@@ -36,6 +46,12 @@ export interface CustomClusterOptions extends ServerClusterOptions {
   /** libfaketime's path when `--faketime` asked for clock faults (the server must read time through libc). */
   faketimeLib?: string;
 }
+
+/** Where a node's command runs: a namespace here, a container, or a host of its own. */
+export type Place = 'local' | 'container' | 'remote';
+
+/** How to get the bundled Raft onto ssh hosts (it is a path on this machine otherwise). */
+export const RAFT_ON_HOSTS = 'faultline-raft is the bundled Raft: install faultline on every host (npm install -g faultline puts faultline-raft on the PATH), or start it there by its path (node …/dist/targets/raft/main.js)';
 
 export const NO_FAKETIME_REASON = 'clock faults on a custom target need --faketime, which preloads libfaketime into each server (it skews processes that read the clock through libc: not Go binaries, not static ones)';
 
@@ -56,7 +72,7 @@ export class CustomCluster extends ServerCluster {
     if (custom.faketimeLib !== undefined) {
       this.clock = {
         setClockOffset: async (node, ms) => {
-          writeOffset(this.clockFile(node), ms);
+          await this.writeClock(node, ms);
           this.offsets[node] = ms;
         },
         clockOffsets: () => ({ ...this.offsets }),
@@ -67,11 +83,22 @@ export class CustomCluster extends ServerCluster {
     this.onTeardown(async () => { this.agent.destroy(); });
   }
 
+  /** Where `node`'s commands run (see the module comment). */
+  place(node: string): Place {
+    if (this.remoteFiles(node)) return 'remote';
+    return this.environment?.kind === 'docker' ? 'container' : 'local';
+  }
+
+  /** True when servers get libfaketime: `--faketime`, unless the hosts' own clocks are skewed. */
+  private get preload(): boolean {
+    return this.custom.faketimeLib !== undefined && this.environment?.clock === undefined;
+  }
+
   /** What the placeholders of `node` stand for. */
   values(node: string): NodeValues {
     return {
       node, id: this.nodes.indexOf(node) + 1, host: this.address(node), port: this.custom.port, peerPort: this.custom.peerPort,
-      data: nodePath.join(this.nodeDir(node), 'data'),
+      data: nodePath.posix.join(this.nodeDir(node), 'data'),
     };
   }
 
@@ -87,15 +114,49 @@ export class CustomCluster extends ServerCluster {
   }
 
   private clockFile(node: string): string {
-    return nodePath.join(this.nodeDir(node), 'clock-offset');
+    return nodePath.posix.join(this.nodeDir(node), 'clock-offset');
   }
 
-  protected override configure(node: string): void {
-    fs.mkdirSync(this.values(node).data, { recursive: true });
-    if (this.custom.faketimeLib !== undefined) {
-      writeOffset(this.clockFile(node), 0);
+  /** Writes the node's offset file whole (libfaketime re-reads it on every clock read). */
+  private async writeClock(node: string, ms: number): Promise<void> {
+    if (this.place(node) !== 'remote') return writeOffset(this.clockFile(node), ms);
+    await this.host(node).execOk(['sh', '-c', 'cat > "$1.tmp" && mv -f "$1.tmp" "$1"', 'sh', this.clockFile(node)], { input: `${offsetText(ms)}\n` });
+  }
+
+  /**
+   * On ssh hosts: the programs and this machine's paths that `--start` and a `--health` command name
+   * (no Debian package has them, so `--install` cannot help), and libfaketime for `--faketime`.
+   */
+  protected override hostNeeds(): HostNeed[] {
+    const needs: HostNeed[] = [];
+    const h = this.custom.health;
+    const commands: [string, string][] = [['--start', this.custom.start], ...(h.kind === 'command' ? [['--health', h.command] as [string, string]] : [])];
+    for (const [flag, command] of commands) {
+      const { program, paths } = commandNeeds(command);
+      if (program !== undefined) {
+        needs.push({
+          path: program, what: `the program of ${flag}`,
+          hint: program === 'faultline-raft' ? RAFT_ON_HOSTS : `install it on every host, or give ${flag} its path there`,
+        });
+      }
+      for (const path of paths) {
+        needs.push({ path, file: true, what: `named by ${flag}: a path on this machine`, hint: `copy it to every host at the same path, or give ${flag} the path it has there` });
+      }
+    }
+    if (this.preload) needs.push({ path: FAKETIME_LIB, file: true, pkg: 'libfaketime' });
+    return needs;
+  }
+
+  protected override async configure(node: string): Promise<void> {
+    const place = this.place(node);
+    const data = this.values(node).data;
+    if (place === 'remote') await this.host(node).execOk(['mkdir', '-p', data]);
+    else fs.mkdirSync(data, { recursive: true });
+    if (this.preload) {
+      await this.writeClock(node, 0);
       this.offsets[node] = 0;
     }
+    if (place !== 'local') return;
     // `faultline-raft` is on every start command's PATH, as the package's bin is after npm install.
     const bin = nodePath.join(this.opts.dir, 'nodes', 'bin');
     fs.mkdirSync(bin, { recursive: true });
@@ -104,13 +165,18 @@ export class CustomCluster extends ServerCluster {
 
   protected async launch(node: string, restart: boolean): Promise<void> {
     const cmd = this.command(node);
-    fs.appendFileSync(nodePath.join(this.nodeDir(node), this.logName), `--- faultline: ${restart ? 'restarting' : 'starting'} ${node}: ${cmd}\n`);
-    const lib = this.custom.faketimeLib;
+    const place = this.place(node);
+    const line = `--- faultline: ${restart ? 'restarting' : 'starting'} ${node}: ${cmd}`;
+    const log = nodePath.posix.join(this.nodeDir(node), this.logName);
+    if (place === 'remote') await this.host(node).execOk(['sh', '-c', 'printf "%s\\n" "$1" >> "$2"', 'sh', line, log]);
+    else fs.appendFileSync(log, `${line}\n`);
+    // Only a namespace here shares this machine's PATH and environment; a container has its image's,
+    // a host its own, and they get nothing but the preload's variables.
     const p = await this.spawnServer(node, ['sh', '-c', `exec ${cmd}`], {
       env: {
-        PATH: `${nodePath.join(this.opts.dir, 'nodes', 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+        ...(place === 'local' ? { PATH: `${nodePath.join(this.opts.dir, 'nodes', 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}` } : {}),
         // Every wall-clock read sees the offset at once (no cache): a skew must land when the nemesis says.
-        ...(lib === undefined ? {} : faketimeEnv(lib, this.clockFile(node), process.env, true)),
+        ...(this.preload ? faketimeEnv(this.custom.faketimeLib!, this.clockFile(node), place === 'local' ? process.env : {}, true) : {}),
       },
     });
     this.exits.delete(node);
@@ -132,7 +198,10 @@ export class CustomCluster extends ServerCluster {
       return { node, ok: true, detail: 'accepts connections' };
     }
     if (h.kind === 'command') {
-      const r = await this.host(node).exec(['sh', '-c', fillCommand(h.command, this.values(node), '')], { timeoutMs });
+      // On the node's host: inside its container with --env docker (the image's programs), not this machine.
+      const host = this.host(node);
+      const argv = ['sh', '-c', fillCommand(h.command, this.values(node), '')];
+      const r = await (host.serverExec ? host.serverExec(argv, { timeoutMs }) : host.exec(argv, { timeoutMs }));
       return { node, ok: r.code === 0, detail: r.code === 0 ? 'healthy' : `health command exited ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}` };
     }
     const path = h.kind === 'http' ? h.path : `/kv/${HEALTH_KEY}`;
@@ -172,10 +241,10 @@ export class CustomCluster extends ServerCluster {
       const h = await this.health(1_000);
       const broken = [...this.exits].map(([n, how]) => `${n} exited (${how}) before the cluster became healthy`)
         .concat([...this.garbage].map(([n, what]) => `${n} ${what}`));
-      if (broken.length > 0) throw new SetupBroken(`${broken.join('; ')}; the end of each node's log:\n${this.logTail(5)}`);
+      if (broken.length > 0) throw new SetupBroken(`${broken.join('; ')}; the end of each node's log:\n${await this.anyLogTail(5)}`);
       if (this.healthy(h)) return;
       if (Date.now() > deadline) {
-        throw new Error(`the custom cluster did not become healthy within ${timeoutMs} ms (--health-timeout): ${h.map((x) => `${x.node} ${x.detail}`).join(', ')}; the end of each node's log:\n${this.logTail(5)}`);
+        throw new Error(`the custom cluster did not become healthy within ${timeoutMs} ms (--health-timeout): ${h.map((x) => `${x.node} ${x.detail}`).join(', ')}; the end of each node's log:\n${await this.anyLogTail(5)}`);
       }
       await new Promise((r) => setTimeout(r, 200));
     }

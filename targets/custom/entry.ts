@@ -2,13 +2,21 @@
  * `faultline run --target custom`: your own system as the target. How to start a node (`--start`
  * with placeholders), how to know it is up (`--health`), and how to talk to it (`--client FILE`, a
  * module built with defineClient, or `--client http-kv` for the HTTP convention of docs/http-kv.md).
- * Nodes run on the hosts of `--env` (local: network namespaces) under every real-network fault.
- * Everything a user can get wrong is refused by the preflight, before anything starts.
+ * Nodes run on the hosts of `--env` (local: network namespaces; docker: containers of the user's
+ * `--image`; ssh: the user's machines) under every real-network fault. Everything a user can get wrong
+ * is refused by the preflight, before anything starts — with `--env docker` that includes a start or
+ * health command whose program (or a path of this machine it names) the image lacks; on ssh hosts the
+ * same is checked on every host before a server starts.
  */
 import { checkRequirements, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { FAKETIME_LIB } from '../../harness/provision/faketime.js';
 import { choiceFlag, durationFlag, flagValue, numberFlag } from '../../harness/flags.js';
-import { environmentOf, nodeNames, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
+import { environmentOf, environmentPreflight, nodeNames, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
+import { reachDaemon } from '../../harness/provision/docker/client.js';
+import { imageLacks } from '../../harness/provision/docker/image-probe.js';
+import { imagePresent } from '../../harness/provision/docker/images.js';
+import { flagOf } from '../../harness/provision/environment.js';
+import { commandNeeds, shellWords } from './command-words.js';
 import { InputError } from '../../harness/history/errors.js';
 import type { PlanContext, RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { withRaftObserver } from './raft-observer.js';
@@ -67,23 +75,81 @@ async function clientOf(req: RunRequest): Promise<ClientDefinition> {
   return loadClient(name, req.workload);
 }
 
+/** The image of `--env docker`'s nodes: `--image`, which the target needs (it has no image of its own). */
+function imageOf(req: RunRequest): string {
+  const image = flagOf(req.flags, 'image');
+  if (image === undefined) {
+    throw new InputError("--target custom with --env docker needs --image IMAGE, an image that holds your server (each node's --start command runs inside a container of it; docs/custom-target.md shows how to build one, and faultline images build --target raft makes faultline/raft for faultline-raft)");
+  }
+  return image;
+}
+
+/**
+ * With `--env docker`: the image has /bin/sh (the start command runs under it), the program of
+ * `--start` and of a `--health` command, and every path of this machine they name. One sentence for
+ * the first thing missing.
+ */
+async function checkImage(req: RunRequest, image: string, health: HealthCheck): Promise<void> {
+  const commands: [string, string][] = [['--start', startOf(req)], ...(health.kind === 'command' ? [['--health', health.command] as [string, string]] : [])];
+  const needs = commands.map(([flag, command]) => ({ flag, ...commandNeeds(command) }));
+  const { docker } = await reachDaemon(flagOf(req.flags, 'docker-host'));
+  if (!(await imagePresent(docker, image))) {
+    throw new InputError(`the image ${image} (--image) is not on the Docker daemon; build or load it there first (docker build -t ${image} DIR, or docker import; docs/custom-target.md), or for faultline-raft use faultline images build --target raft and --image faultline/raft`);
+  }
+  // --faketime mounts this machine's libfaketime, built for glibc: the image needs glibc's loader.
+  const loader = req.flags.get('faketime') === true && process.arch === 'x64' ? GLIBC_LOADER : undefined;
+  const lacks = await imageLacks(docker, image, {
+    commands: needs.flatMap((n) => (n.program === undefined ? [] : [n.program])),
+    files: [...needs.flatMap((n) => n.paths), ...(loader ? [loader] : [])],
+  });
+  if (!lacks.shell) throw new InputError(`the image ${image} (--image) has no /bin/sh, which runs each node's --start command (sh -c 'exec …') inside its container; use an image with a POSIX shell (e.g. one FROM debian:bookworm-slim)`);
+  if (loader !== undefined && lacks.files.includes(loader)) {
+    throw new InputError(`--faketime preloads this machine's libfaketime (built for glibc) into the servers, but the image ${image} (--image) has no glibc (${loader} is missing); use a glibc-based image (Debian, Ubuntu) or drop --faketime`);
+  }
+  for (const n of needs) {
+    if (n.program !== undefined && lacks.commands.includes(n.program)) {
+      if (n.program === 'faultline-raft') throw new InputError(`the image ${image} (--image) has no faultline-raft, which ${n.flag} runs inside each container; use the bundled Raft's image (faultline images build --target raft, then --image faultline/raft) or an image with faultline installed`);
+      throw new InputError(`the image ${image} (--image) has no ${n.program}${n.program.startsWith('/') ? '' : ' on its PATH'}, which ${n.flag} runs inside each container; use an image that holds it (docs/custom-target.md)`);
+    }
+    const path = n.paths.find((p) => lacks.files.includes(p));
+    if (path !== undefined) throw new InputError(`${n.flag} names ${path}, a path on this machine that the image ${image} (--image) does not hold, and the command runs inside each container; copy it into the image (COPY in a Dockerfile) or name the path it has there`);
+  }
+}
+
+/** glibc's dynamic loader on x86-64: present in an image whose programs can take a glibc preload. */
+const GLIBC_LOADER = '/lib64/ld-linux-x86-64.so.2';
+
+/** What cannot work on ssh hosts, known from the flags alone. */
+function checkSsh(req: RunRequest, start: string): void {
+  const first = shellWords(start)[0];
+  if (first?.known && first.word.includes('/') && !first.word.startsWith('/')) {
+    throw new InputError(`--start runs ${first.word}, a path relative to where it starts, which on ssh hosts is the node's own directory of the run (it holds only faultline's files); give the program's absolute path on the hosts`);
+  }
+  if (req.flags.get('faketime') === true && flagOf(req.flags, 'clock-mode') === 'system') {
+    throw new InputError('--faketime and --clock-mode system both skew the servers\' clocks (libfaketime in each server, or each host\'s own clock); choose one');
+  }
+}
+
 /** Checks flags, client and machine before anything starts; `probe` is injected by tests. */
 export async function customPreflight(req: RunRequest, probe: MachineProbe = realProbe): Promise<void> {
-  const env = flagValue(req, 'env') ?? 'local';
-  // {data}, the faketime offset file and the faultline-raft shim are paths on this machine.
-  if (env !== 'local') throw new InputError(`--target custom runs with --env local only for now (its node directories and the start command's helpers are paths on this machine); drop --env ${env}`);
+  const env = environmentOf(req);
+  const image = env.name === 'docker' ? imageOf(req) : undefined;
   getStoreWorkload(req.workload, CUSTOM_WORKLOADS);
   nodeNames(req.nodeCount);
-  startOf(req);
-  healthOf(req, clientNameOf(req));
+  const start = startOf(req);
+  if (env.name === 'ssh') checkSsh(req, start);
+  const health = healthOf(req, clientNameOf(req));
   portFlag(req, 'port', 8080);
   portFlag(req, 'peer-port', 7000);
   const status = flagValue(req, 'raft-status');
   if (status !== undefined && !status.startsWith('/')) throw new InputError(`--raft-status ${status} must be an HTTP path on the client port, such as /status`);
   await clientOf(req);
-  const reqs: Requirement[] = [...environmentOf(req).requirements()];
-  if (req.flags.get('faketime') === true) reqs.push(file(FAKETIME_LIB, 'libfaketime'));
-  checkRequirements('custom', reqs, probe);
+  const reqs: Requirement[] = [...env.requirements()];
+  // Containers mount this machine's libfaketime; remote hosts need their own (checked at setup).
+  if (req.flags.get('faketime') === true && !env.remote) reqs.push(file(FAKETIME_LIB, 'libfaketime'));
+  checkRequirements('custom', reqs, probe, !env.remote);
+  if (image !== undefined) await checkImage(req, image, health);
+  await environmentPreflight(req, 'custom');
 }
 
 /** The plan with its cluster and clients, for tests and benchmarks that reach inside. */
@@ -92,7 +158,7 @@ export async function customParts(req: RunRequest, run: RunDir, ctx?: PlanContex
   const workload = getStoreWorkload(req.workload, CUSTOM_WORKLOADS);
   const def = await clientOf(req);
   const cluster = new CustomCluster({
-    nodes, dir: run.dir, env: flagValue(req, 'env'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m),
+    nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet: flagValue(req, 'subnet'), log: (m) => run.log(m),
     start: startOf(req), peersFormat: flagValue(req, 'peers-format') ?? DEFAULT_PEERS_FORMAT, health: healthOf(req, clientNameOf(req)),
     port: portFlag(req, 'port', 8080), peerPort: portFlag(req, 'peer-port', 7000),
     healthTimeoutMs: durationFlag(req, 'health-timeout', '30s'),
@@ -110,18 +176,18 @@ export async function customParts(req: RunRequest, run: RunDir, ctx?: PlanContex
 
 export const customTarget: TargetEntry = {
   name: 'custom',
-  summary: 'your own system: --start how to run a node, --client how to talk to it (a defineClient module, or http-kv); one node per network namespace (--env local); needs root',
+  summary: 'your own system: --start how to run a node, --client how to talk to it (a defineClient module, or http-kv); one node per host (--env local: network namespaces, root; docker: containers of your --image; ssh: your machines)',
   workloads: CUSTOM_WORKLOADS,
   flags: [
-    { name: 'start', kind: 'value', help: `command that starts one node; placeholders ${Object.keys(START_PLACEHOLDERS).map((p) => `{${p}}`).join(' ')} (docs/custom-target.md)` },
+    { name: 'start', kind: 'value', help: `command that starts one node on its host (with --env docker inside its container: the program must be in --image; with --env ssh on the host); placeholders ${Object.keys(START_PLACEHOLDERS).map((p) => `{${p}}`).join(' ')} (docs/custom-target.md)` },
     { name: 'client', kind: 'value', help: 'http-kv (default; docs/http-kv.md) or the path of a client module (.ts or .mjs) whose default export is defineClient({ ops, open, invoke, close })' },
     { name: 'peers-format', kind: 'value', help: `how {peers} lists one node (default ${DEFAULT_PEERS_FORMAT}); placeholders ${PEER_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}` },
-    { name: 'health', kind: 'value', help: 'when a node is up: an HTTP path on the client port (/health; 2xx), or a command run on the node (exit 0); default: the http-kv probe with --client http-kv, else a TCP connect to --port' },
+    { name: 'health', kind: 'value', help: 'when a node is up: an HTTP path on the client port (/health; 2xx), or a command run on the node\'s host (exit 0; inside the container with --env docker); default: the http-kv probe with --client http-kv, else a TCP connect to --port' },
     { name: 'health-timeout', kind: 'value', help: 'how long setup waits for every node to be healthy, a duration (default 30s)' },
     { name: 'port', kind: 'value', help: 'client port of every node, {port} (default 8080)' },
     { name: 'peer-port', kind: 'value', help: 'peer port of every node, {peer-port} (default 7000)' },
     { name: 'raft-status', kind: 'value', help: "a Raft's status path (/status for faultline-raft): polled on every node to add the Raft safety checkers (docs/custom-target.md)" },
-    { name: 'faketime', kind: 'bool', help: 'offer clock faults: preload libfaketime into each server (works for servers that read the clock through libc; not Go or static binaries)' },
+    { name: 'faketime', kind: 'bool', help: 'offer clock faults: preload libfaketime into each server (works for servers that read the clock through libc; not Go or static binaries; with --env docker this machine\'s library is mounted, so the image must be glibc-based; with --env ssh each host needs it)' },
     { name: 'cas', kind: 'value', help: 'http-kv compare-and-set style: body ({"value","expect"}; default) or if-match (If-Match header)' },
     ...STORE_FLAGS,
   ],

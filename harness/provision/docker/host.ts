@@ -19,12 +19,15 @@
  * `exec` runs *this machine's* tool inside the container's network namespace (`nsenter -t PID -n`),
  * and helper processes (the NFQUEUE delayer, built here) run the same way: images need no iptables,
  * tc or capability. A restarted container has a new namespace, so `networkUp` tells the fault layer
- * when there is none to change and it re-applies its rules after each start.
+ * when there is none to change and it re-applies its rules after each start. `serverExec` is the other
+ * kind: a command of the image run inside the container (`docker exec`), such as a custom target's
+ * health command.
  */
 import { spawn as spawnChild } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
+import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { run, runOk, type ExecOptions, type ExecResult } from '../exec.js';
 import { isAlive, startTime, terminate } from '../process-info.js';
@@ -108,6 +111,39 @@ export class DockerHost implements Remote {
 
   execOk(argv: readonly string[], opts?: ExecOptions): Promise<string> {
     return runOk(this.nsenter(argv), opts);
+  }
+
+  /**
+   * Runs argv inside the container (`docker exec`: the image's files, PATH and user), with its output.
+   * Past `timeoutMs` the answer is code 124 and the command is left to end with the container.
+   */
+  async serverExec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const container = this.container;
+    if (!container || this.pid === undefined) return { code: 125, stdout: '', stderr: `${this.node}: its container is not running` };
+    const ex = await container.exec({ Cmd: [...argv], AttachStdout: true, AttachStderr: true, AttachStdin: false });
+    const stream = await ex.start({ hijack: true, stdin: false });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const sink = (into: Buffer[]): NodeJS.WritableStream => new Writable({ write(chunk: Buffer, _enc, done) { into.push(chunk); done(); } });
+    this.ctx.docker.modem.demuxStream(stream, sink(out), sink(err));
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      new Promise<boolean>((resolve) => { stream.on('end', () => resolve(true)); stream.on('close', () => resolve(true)); stream.on('error', () => resolve(true)); }),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), opts.timeoutMs ?? 10_000); }),
+    ]);
+    clearTimeout(timer);
+    const text = (b: Buffer[]): string => Buffer.concat(b).toString('utf8');
+    if (!ended) {
+      (stream as unknown as { destroy(): void }).destroy();
+      return { code: 124, stdout: text(out), stderr: `${text(err)}\`${argv.join(' ')}\` in ${this.name} did not end within ${opts.timeoutMs ?? 10_000} ms` };
+    }
+    // The stream ends as the process does; the daemon may record its exit a moment later.
+    let info = await ex.inspect();
+    for (let i = 0; i < 20 && info.Running; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      info = await ex.inspect();
+    }
+    return { code: info.ExitCode ?? 126, stdout: text(out), stderr: text(err) };
   }
 
   spawn(argv: readonly string[], opts: SpawnOptions): Promise<RemoteProcess> {

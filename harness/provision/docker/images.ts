@@ -78,7 +78,7 @@ async function buildContext(files: Record<string, string | Buffer | { copyFrom: 
   return { dir, stream: tar.stdout };
 }
 
-async function dockerBuild(docker: Docker, tag: string, files: Record<string, string | Buffer | { copyFrom: string }>, log: (m: string) => void): Promise<void> {
+export async function dockerBuild(docker: Docker, tag: string, files: Record<string, string | Buffer | { copyFrom: string }>, log: (m: string) => void): Promise<void> {
   const ctx = await buildContext(files);
   try {
     // version '1': the legacy builder (BuildKit needs buildx, which daemons like Debian's lack).

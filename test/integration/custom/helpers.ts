@@ -29,8 +29,12 @@ export interface CustomRun {
   seconds: number;
 }
 
-/** `faultline run --target custom --store <tmp> …args`, killed after `timeoutMs`. */
-export async function runCustom(label: string, args: readonly string[], timeoutMs = 120_000): Promise<CustomRun> {
+/**
+ * `faultline run --target custom --store <tmp> …args`, killed after `timeoutMs`. `left` finds what of
+ * the run still exists (default: local namespaces, rules and server PIDs; docker and ssh runs pass
+ * their own).
+ */
+export async function runCustom(label: string, args: readonly string[], timeoutMs = 120_000, left: (store: string, dir: string | undefined) => string[] = localLeftovers): Promise<CustomRun> {
   const store = tempStore(`custom-${label}`);
   const t0 = Date.now();
   const child = spawn(process.execPath, [CLI, 'run', '--target', 'custom', '--store', store, ...args], { cwd: store, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -45,17 +49,20 @@ export async function runCustom(label: string, args: readonly string[], timeoutM
   const dir = fs.existsSync(latest) ? fs.realpathSync(latest) : undefined;
   const resultsFile = dir && nodePath.join(dir, 'results.json');
   const results = resultsFile && fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Record<string, any> : undefined;
-  const left = await settledLeftovers(store, dir);
-  return { code, stdout, stderr, dir, results, left, seconds: (Date.now() - t0) / 1000 };
+  const seconds = (Date.now() - t0) / 1000;
+  return { code, stdout, stderr, dir, results, left: await settledLeftovers(store, dir, left), seconds };
 }
+
+/** A local run's namespaces, rules and server PIDs. */
+export const localLeftovers = (_store: string, dir: string | undefined): string[] => (dir ? leftovers(runIdOf(dir), pidsOf(dir)) : []);
 
 /**
  * What of a run still exists once its CLI exited: processes whose command line holds the store's
- * path, and the run's namespaces, rules and server PIDs. Orphans are reaped a little late by PID 1
+ * path, and what `of` finds (by default the run's namespaces, rules and server PIDs). Orphans are reaped a little late by PID 1
  * on a loaded machine, so anything found is looked at again for up to 3 s before it counts.
  */
-export async function settledLeftovers(store: string, dir: string | undefined): Promise<string[]> {
-  const look = (): string[] => processesWith(store).map((p) => `process ${p}`).concat(dir ? leftovers(runIdOf(dir), pidsOf(dir)) : []);
+export async function settledLeftovers(store: string, dir: string | undefined, of: (store: string, dir: string | undefined) => string[] = localLeftovers): Promise<string[]> {
+  const look = (): string[] => processesWith(store).map((p) => `process ${p}`).concat(of(store, dir));
   let left = look();
   for (let i = 0; i < 30 && left.length > 0; i++) {
     await new Promise((r) => setTimeout(r, 100));
