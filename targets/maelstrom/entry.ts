@@ -35,7 +35,11 @@ export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
 export function checkLocalOnly(req: { flags: ReadonlyMap<string, unknown> }, target: string): void {
   const env = req.flags.get('env');
   if (env === undefined || env === 'local') return;
-  throw new InputError(`--target ${target} runs only with --env local, not ${String(env)}: its nodes talk through the controller's routed network over stdin/stdout, so container network faults would never touch their messages`);
+  // The bundled Raft has a real-network mode; point at it rather than leave the user at a wall.
+  const instead = target === 'raft'
+    ? `; its --listen mode runs there as a custom target: --target custom --env ${String(env)} --start 'faultline-raft --listen …' --client http-kv${env === 'docker' ? ' --image faultline/raft' : ''}`
+    : '';
+  throw new InputError(`--target ${target} runs only with --env local, not ${String(env)}: its nodes talk through the controller's routed network over stdin/stdout, so ${env === 'ssh' ? 'host' : 'container'} network faults would never touch their messages${instead}`);
 }
 
 const ms = parseDuration;
