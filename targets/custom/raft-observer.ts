@@ -7,7 +7,7 @@
  */
 import type { MaelstromBody } from '../maelstrom/protocol.js';
 import type { RunDir, RunPlan } from '../../harness/run-contract.js';
-import { StatusPoller } from '../raft/status-poller.js';
+import { StatusPoller, withSafetyObserver } from '../raft/status-poller.js';
 import type { CustomCluster } from './cluster.js';
 import { httpRequest, keepAliveAgent } from './http-request.js';
 
@@ -28,19 +28,5 @@ export function withRaftObserver(plan: RunPlan, cluster: CustomCluster, path: st
     await poller.stop();
     agent.destroy();
   });
-  return {
-    ...plan,
-    async afterSetup() {
-      await plan.afterSetup?.();
-      poller.start();
-    },
-    extraResults() {
-      return { ...plan.extraResults?.(), raftStatusPolls: { answered: Object.fromEntries(poller.answered), unanswered: poller.unanswered } };
-    },
-    targetVerdicts() {
-      const v = poller.observer.verdicts();
-      run.log(`raft safety: ${Object.entries(v).map(([k, r]) => `${k} ${String(r.valid)}`).join(', ')}`);
-      return { ...plan.targetVerdicts?.(), ...v };
-    },
-  };
+  return withSafetyObserver(plan, poller, run);
 }

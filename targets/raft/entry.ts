@@ -14,7 +14,7 @@ import type { RunDir } from '../../harness/run-contract.js';
 import type { MaelstromCluster } from '../maelstrom/cluster.js';
 import { parseArgs } from './args.js';
 import { BUGS } from './bugs.js';
-import { StatusPoller } from './status-poller.js';
+import { StatusPoller, withSafetyObserver } from './status-poller.js';
 
 /** The Raft node's entry point, beside this file in dist/. */
 const MAIN = nodePath.join(nodePath.dirname(fileURLToPath(import.meta.url)), 'main.js');
@@ -64,33 +64,19 @@ async function raftPrimaries(rpc: (node: string, body: MaelstromBody, timeoutMs:
  * Adds the Raft safety checkers (checkers/raft-safety.ts) to a plan: every node's status is polled
  * from the end of setup until teardown, and the observer's verdicts join the run's checkers.
  */
-function withSafetyObserver(plan: RunPlan, run: RunDir, t0: bigint): RunPlan {
+function observed(plan: RunPlan, run: RunDir, t0: bigint): RunPlan {
+  // Polling stops before the nodes do (see withSafetyObserver).
   const cluster = plan.target as MaelstromCluster;
   const poller = new StatusPoller(
     (node, body, timeoutMs) => cluster.client('c-raft-safety').rpc(node, body, timeoutMs),
     cluster.nodes, () => Number(process.hrtime.bigint() - t0) / 1e9,
   );
-  // Polling stops before the nodes do, so teardown's stopped nodes are not observed as anything.
   const teardown = cluster.teardown.bind(cluster);
   cluster.teardown = async () => {
     await poller.stop();
     return teardown();
   };
-  return {
-    ...plan,
-    async afterSetup() {
-      await plan.afterSetup?.();
-      poller.start();
-    },
-    extraResults() {
-      return { ...plan.extraResults?.(), raftStatusPolls: { answered: Object.fromEntries(poller.answered), unanswered: poller.unanswered } };
-    },
-    targetVerdicts() {
-      const v = poller.observer.verdicts();
-      run.log(`raft safety: ${Object.entries(v).map(([k, r]) => `${k} ${String(r.valid)}`).join(', ')}`);
-      return { ...plan.targetVerdicts?.(), ...v };
-    },
-  };
+  return withSafetyObserver(plan, poller, run);
 }
 
 export const raftTarget: TargetEntry = {
@@ -112,6 +98,6 @@ export const raftTarget: TargetEntry = {
   plan(req, run, ctx) {
     const args = [MAIN, '--data-dir', nodePath.join(run.dir, 'nodes', 'data'), ...bugsOf(req).flatMap((b) => ['--bug', b]), ...nodeArgs(req)];
     const plan = maelstromPlan(req, run, ctx, process.execPath, args, 'raft', { primaries: raftPrimaries });
-    return withSafetyObserver(plan, run, ctx.t0);
+    return observed(plan, run, ctx.t0);
   },
 };

@@ -6,6 +6,7 @@
  */
 import type { MaelstromBody } from '../maelstrom/protocol.js';
 import { RaftSafetyObserver, type ObservedStatus } from '../../checkers/raft-safety.js';
+import type { RunDir, RunPlan } from '../../harness/run-contract.js';
 
 export type StatusRpc = (node: string, body: MaelstromBody, timeoutMs: number) => Promise<MaelstromBody>;
 
@@ -62,4 +63,27 @@ export class StatusPoller {
       if (wait > 0 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
+}
+
+/**
+ * `plan` with `poller` running from the end of setup, its poll counts in the results and the safety
+ * observer's verdicts among the run's. The caller stops the poller before its cluster's nodes stop,
+ * so stopped nodes are not observed as anything.
+ */
+export function withSafetyObserver(plan: RunPlan, poller: StatusPoller, run: RunDir): RunPlan {
+  return {
+    ...plan,
+    async afterSetup() {
+      await plan.afterSetup?.();
+      poller.start();
+    },
+    extraResults() {
+      return { ...plan.extraResults?.(), raftStatusPolls: { answered: Object.fromEntries(poller.answered), unanswered: poller.unanswered } };
+    },
+    targetVerdicts() {
+      const v = poller.observer.verdicts();
+      run.log(`raft safety: ${Object.entries(v).map(([k, r]) => `${k} ${String(r.valid)}`).join(', ')}`);
+      return { ...plan.targetVerdicts?.(), ...v };
+    },
+  };
 }

@@ -16,7 +16,7 @@ const BASE = ['--workload', 'register', '--nodes', '3', '--quiet', '1s', '--conc
 
 describe.skipIf(skip !== undefined)(`the Raft over HTTP as a custom target${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('the correct Raft is linearizable under partitions, kills and pauses (compare-and-set by If-Match)', async () => {
-    const r = await runCustom('raft-valid', [...BASE, '--start', RAFT_START(), '--health', '/health', '--cas', 'if-match', '--nemesis', 'partition,kill,pause',
+    const r = await runCustom('raft-valid', [...BASE, '--start', RAFT_START(), '--health', '/health', '--raft-status', '/status', '--cas', 'if-match', '--nemesis', 'partition,kill,pause',
       '--nemesis-interval', '2s', '--time-limit', '14s', '--seed', '3']);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.results?.checkers.linearizable.valid).toBe(true);
@@ -24,6 +24,12 @@ describe.skipIf(skip !== undefined)(`the Raft over HTTP as a custom target${skip
     for (const f of ['start-partition', 'kill', 'pause']) expect(hist).toContain(`"f":"${f}"`);
     // Ops got through, and some of them after a fault (the cluster recovers, not just survives).
     expect(r.results?.ops).toBeGreaterThan(400);
+    // --raft-status: every node's /status was polled and the Raft safety checkers joined the verdict.
+    const checkers = r.results?.checkers as Record<string, { valid: unknown }>;
+    for (const c of ['election-safety', 'commit-safety', 'vote-safety']) expect(checkers[c]?.valid, c).toBe(true);
+    const polls = (r.results as unknown as { raftStatusPolls: { answered: Record<string, number> } }).raftStatusPolls;
+    expect(Object.keys(polls.answered).sort()).toEqual(['n1', 'n2', 'n3']);
+    for (const n of Object.values(polls.answered)) expect(n).toBeGreaterThan(10);
     expect(r.left).toEqual([]);
   }, 150_000);
 
