@@ -4,7 +4,8 @@
  * one sentence naming the host and the Debian package, with it the package is installed by the host's
  * apt-get (which waits for its lock: cloud hosts often run unattended upgrades at boot, and hosts
  * sharing one filesystem, like the test bed's, take turns), and the unit Debian may start with it is
- * stopped again, since the run starts its own server.
+ * stopped again, since the run starts its own server. A need no Debian package has (Consul, which
+ * bookworm dropped) is refused with or without `--install`, with the need's own sentence on how to get it.
  */
 import { InputError } from '../history/errors.js';
 import type { Remote } from './remote.js';
@@ -14,7 +15,10 @@ export interface HostNeed {
   /** A command name or path (looked up with `command -v`), or an absolute file path with `file: true`. */
   path: string;
   file?: boolean;
-  pkg: string;
+  /** The Debian package that has it; absent when none does (then `--install` refuses, saying `manual`). */
+  pkg?: string;
+  /** With no `pkg`: why apt cannot install it and how the user can, after "; " in the refusal. */
+  manual?: string;
 }
 
 /** Prints each `c:command` / `f:file` argument that is missing. */
@@ -41,8 +45,11 @@ export async function ensureHostNeeds(hosts: readonly Remote[], needs: readonly 
     };
     let missing = await missingNow();
     if (missing.length === 0) return;
-    const pkgs = [...new Set(missing.map((m) => m.pkg))];
     const where = `host ${host.node} (${host.address})`;
+    // Nothing to install it from: the same sentence with or without --install, before apt runs at all.
+    const manual = missing.find((m) => m.pkg === undefined);
+    if (manual) throw new InputError(`${where} lacks ${manual.path}; ${manual.manual ?? 'no Debian package has it, so install it there by hand'}`);
+    const pkgs = [...new Set(missing.map((m) => m.pkg!))];
     if (!opts.install) {
       throw new InputError(`${where} lacks ${missing.map((m) => `${m.path} (Debian package ${m.pkg})`).join(', ')}; install it there (apt-get install -y ${pkgs.join(' ')}), point the target at it (e.g. --etcd-bin), or pass --install`);
     }
