@@ -17,6 +17,7 @@ import type { MachineProbe } from '../../../harness/provision/preflight.js';
 import type { RunRequest } from '../../../harness/run-contract.js';
 import { etcdPreflight } from '../../../targets/etcd/entry.js';
 import { zookeeperPreflight } from '../../../targets/zookeeper/entry.js';
+import { consulPreflight } from '../../../targets/consul/entry.js';
 import { raftTarget } from '../../../targets/raft/entry.js';
 
 describe('docker daemon addresses', () => {
@@ -112,6 +113,8 @@ describe('preflight of a docker run', () => {
     expect(() => zookeeperPreflight(req(['partition']), probe(['java', '/usr/share/java/zookeeper.jar']))).not.toThrow();
     expect(() => etcdPreflight(req(['partition']), probe(['nsenter']))).toThrow(/nsenter \(Debian package util-linux\)/);
     expect(() => zookeeperPreflight(req(['clock']), probe(['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1']))).toThrow(/libfaketime/);
+    expect(() => consulPreflight(req(['partition', 'kill', 'pause']), probe(['consul']))).not.toThrow();
+    expect(() => consulPreflight(req(['partition']), probe(['nsenter']))).toThrow(/nsenter \(Debian package util-linux\)/);
   });
 });
 
