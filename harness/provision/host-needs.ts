@@ -5,7 +5,8 @@
  * apt-get (which waits for its lock: cloud hosts often run unattended upgrades at boot, and hosts
  * sharing one filesystem, like the test bed's, take turns), and the unit Debian may start with it is
  * stopped again, since the run starts its own server. A need no Debian package has (a custom target's
- * own server) carries its own hint instead, and `--install` cannot help with it.
+ * own server; Consul, which bookworm dropped) carries its own hint instead, and is refused with or
+ * without `--install`, before apt runs at all.
  */
 import { InputError } from '../history/errors.js';
 import type { Remote } from './remote.js';

@@ -1,8 +1,13 @@
 /**
  * A Consul cluster, one server agent per host of the run's environment: Debian bullseye's Consul 1.8.7
  * (`scripts/setup-consul.sh`) or any consul binary by path. Every server is started with
- * `-bootstrap-expect N` and `-retry-join` of all the others; its data dir lives under
- * `nodes/<node>/data` and is kept across kills, so a killed server restarts as the same raft member.
+ * `-bootstrap-expect N` and `-retry-join` of all the others, everything on its command line (no config
+ * file to write or upload); its data dir lives under the node's directory (`nodes/<node>/data` here and
+ * in containers, where that directory is bind-mounted at the same path; the host's run directory over
+ * ssh) and is kept across kills, so a killed server restarts as the same raft member. In containers the
+ * image's consul is this machine's binary copied in (`faultline images build --target consul`); over
+ * ssh it is the hosts' own (`consul` on their PATH, or `--consul-bin`): no Debian package since
+ * bookworm has it, so `--install` refuses with a sentence saying how to get it.
  *
  * Tuning, and why:
  * - `raft_multiplier = 1` (Consul's default is 5, meant for small cloud VMs): leader election and
@@ -17,10 +22,11 @@
  * - DNS and the WAN pool are off (`ports { dns = -1, serf_wan = -1 }`): nothing here uses them.
  *
  * No clock control: Consul is a Go binary; Go reads the clock through the vDSO, not libc, so
- * libfaketime cannot skew it.
+ * libfaketime cannot skew it — unless the hosts are machines of their own (`--env ssh --clock-mode
+ * system`), when the environment's clock control skews their real clocks.
  */
 import nodePath from 'node:path';
-import { ServerCluster, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
+import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
 import { fetchErrorMessage, raftConfiguration, statusLeader } from './http.js';
 
 export const CONSUL_HTTP_PORT = 8500;
@@ -43,12 +49,22 @@ export const CONSUL_HCL = [
 
 export class ConsulCluster extends ServerCluster {
   readonly name = 'consul';
-  override clockUnsupportedReason?: string = 'Consul is a Go binary: Go reads the clock through the vDSO, not libc, so libfaketime cannot skew it, and per-node wall clocks are impossible on one shared kernel';
+  override clockUnsupportedReason?: string = 'Consul is a Go binary: Go reads the clock through the vDSO, not libc, so libfaketime cannot skew it, and per-node wall clocks are impossible on one shared kernel (on separate machines, --env ssh --clock-mode system skews the hosts\' own clocks)';
   protected readonly logName = 'consul.log';
   protected override setupTimeoutMs = 60_000;
 
   constructor(readonly consulOpts: ConsulClusterOptions) {
     super(consulOpts);
+  }
+
+  /** On a remote host: the consul binary, which no Debian package since bookworm has (so no --install). */
+  protected override hostNeeds(): HostNeed[] {
+    const bin = this.consulOpts.consulBin ?? 'consul';
+    return [{
+      path: bin,
+      what: 'Consul',
+      hint: `Debian bookworm has no consul package, so --install cannot add it: install Consul there yourself (scripts/setup-consul.sh installs Debian bullseye's 1.8.7, a binary that needs only glibc) or point --consul-bin at one`,
+    }];
   }
 
   /** HTTP API URL of a node. */

@@ -2,10 +2,9 @@
  * The Consul target's entry: `faultline run --target consul`, registered in harness/run/targets.ts.
  */
 import { execFile } from 'node:child_process';
-import { InputError } from '../../harness/history/errors.js';
 import { choiceFlag, durationFlag, flagValue, parseDuration } from '../../harness/flags.js';
 import type { MachineProbe, Requirement } from '../../harness/provision/preflight.js';
-import { nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
+import { environmentPreflight, nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { ConsulClients } from './clients.js';
@@ -49,8 +48,6 @@ export function consulRequirements(req?: RunRequest): Requirement[] {
 
 /** Checks flags and machine; `probe` is injected by tests. */
 export function consulPreflight(req: RunRequest, probe?: MachineProbe): void {
-  const env = flagValue(req, 'env') ?? 'local';
-  if (env !== 'local') throw new InputError(`--target consul runs with --env local only for now (Consul in containers and over ssh is not built yet); drop --env ${env}`);
   choiceFlag(req, 'consul-reads', READ_MODES);
   durationFlag(req, 'session-ttl', '2s');
   lockDelayOf(req);
@@ -86,16 +83,16 @@ export function consulParts(req: RunRequest, run: RunDir): { plan: RunPlan; clus
 
 export const consulTarget: TargetEntry = {
   name: 'consul',
-  summary: 'Consul 1.8 (Debian bullseye via scripts/setup-consul.sh, or --consul-bin), one server per network namespace; needs root',
+  summary: 'Consul 1.8 (Debian bullseye via scripts/setup-consul.sh, or --consul-bin), one server per host (--env local: network namespaces, root; docker: containers; ssh: your machines)',
   workloads: CONSUL_WORKLOADS,
   flags: [
-    { name: 'consul-bin', kind: 'value', help: 'consul binary to run (default: consul from PATH, installed by scripts/setup-consul.sh)' },
+    { name: 'consul-bin', kind: 'value', help: 'consul binary to run (default: consul from PATH, installed by scripts/setup-consul.sh; with --env docker a path inside the image, over ssh one on the hosts)' },
     { name: 'consul-reads', kind: 'value', help: 'consistent (default; the leader confirms it still leads), default (the leader answers from its state) or stale (any server, may be stale)' },
     { name: 'session-ttl', kind: 'value', help: 'lock workload: session TTL, a duration (default 2s; Consul invalidates between TTL and 2×TTL)' },
     { name: 'lock-delay', kind: 'value', help: 'lock workload: session lock-delay, a duration, 0 for none (default 1s; Consul\'s own default is 15s)' },
     ...STORE_FLAGS,
   ],
-  preflight: (req) => consulPreflight(req),
+  preflight: async (req) => { consulPreflight(req); await environmentPreflight(req, 'consul'); },
   requirements: (req) => [consulBinary(req ? flagValue(req, 'consul-bin') : undefined)],
   plan: consulPlan,
 };

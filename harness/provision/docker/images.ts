@@ -2,7 +2,9 @@
  * Images for `--env docker` built without a registry (none answers on machines like CI's): a Debian
  * base made with debootstrap and imported, then one image per target layered on it — the host's own
  * etcd binary copied in (2 s, the same version the local environment runs), ZooKeeper from the same
- * Debian packages the host installs (apt works inside `docker build` through Docker's NAT). Each image
+ * Debian packages the host installs (apt works inside `docker build` through Docker's NAT), and the
+ * host's own consul binary (bookworm has no consul package; scripts/setup-consul.sh installs Debian
+ * bullseye's, a Go binary linking only glibc, which the bookworm base has). Each image
  * is tagged with a hash of its recipe (suite, mirror, Dockerfile, the bytes of copied files), so a
  * changed recipe builds a new image and an unchanged one is reused. Only the legacy builder is used:
  * daemons without buildx fail BuildKit builds.
@@ -19,13 +21,13 @@ import { isAlive } from '../process-info.js';
 import { followProgress } from './client.js';
 
 /** Targets that have an image recipe. */
-export const IMAGE_TARGETS = ['etcd', 'zookeeper'] as const;
+export const IMAGE_TARGETS = ['etcd', 'zookeeper', 'consul'] as const;
 export type ImageTarget = (typeof IMAGE_TARGETS)[number];
 
 export const BUILD_COMMAND = 'faultline images build';
 
 export interface ImageRecipe {
-  /** `base`, `etcd`, `zookeeper`. */
+  /** `base`, `etcd`, `zookeeper`, `consul`. */
   name: string;
   /** `faultline/<name>:<hash>`. */
   tag: string;
@@ -131,6 +133,21 @@ function which(bin: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A digest of a copied binary, for the recipe's hash; remembered while its size, mtime and inode are
+ * unchanged (consul is 68 MB, and a run resolves its image in preflight and again at provisioning).
+ */
+const bytesSeen = new Map<string, { key: string; digest: string }>();
+function fileDigest(path: string): string {
+  const st = fs.statSync(path);
+  const key = `${st.size}:${st.mtimeMs}:${st.ino}`;
+  const seen = bytesSeen.get(path);
+  if (seen?.key === key) return seen.digest;
+  const digest = createHash('sha256').update(fs.readFileSync(path)).digest('hex');
+  bytesSeen.set(path, { key, digest });
+  return digest;
+}
+
 const APT_INSTALL = (pkgs: string): string =>
   `RUN rm -f /etc/apt/sources.list && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${pkgs} && rm -rf /var/lib/apt/lists/*`;
 
@@ -157,6 +174,23 @@ export function targetRecipe(target: ImageTarget): ImageRecipe {
       describe = 'etcd from Debian\'s etcd-server package';
       fingerprint = [dockerfile, ...sources.map((s) => s.text)];
     }
+  } else if (target === 'consul') {
+    const bin = which('consul');
+    if (!bin) {
+      // No apt fallback: bookworm, the base's suite, has no consul package. Without `from`, nothing
+      // (not even the base's debootstrap) is built before the build says what is missing.
+      return {
+        name: target,
+        tag: 'faultline/consul:no-binary-here',
+        describe: 'consul copied from this machine, which has none on PATH (bash scripts/setup-consul.sh installs it)',
+        build: async () => { throw new InputError('the consul image copies this machine\'s consul binary, and there is none on PATH; install it with: sudo bash scripts/setup-consul.sh (Consul 1.8.7 from Debian bullseye), then build again'); },
+      };
+    }
+    // The host's binary: the Consul the local environment runs (Debian bullseye's 1.8.7 links only glibc).
+    dockerfile = `FROM ${from.tag}\nCOPY consul /usr/local/bin/consul\nLABEL faultline.image=consul\n`;
+    files = { consul: { copyFrom: bin } };
+    describe = `consul copied from this machine (${bin})`;
+    fingerprint = [dockerfile, fileDigest(bin)];
   } else {
     dockerfile = `FROM ${from.tag}\nCOPY apt/ /etc/apt/sources.list.d/\n${APT_INSTALL('zookeeper libslf4j-java default-jre-headless')}\nLABEL faultline.image=zookeeper\n`;
     files = sourceFiles;

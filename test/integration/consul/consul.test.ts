@@ -15,6 +15,7 @@ import { runTest } from '../../../harness/run/run.js';
 import type { RunConfig, RunRequest } from '../../../harness/run-contract.js';
 import { consulParts } from '../../../targets/consul/index.js';
 import { leftovers, missing, pidsOf, removeTempDirs, runIdOf, tempStore } from '../provision/helpers.js';
+import { staleReads, type CeOp } from './stale-reads.js';
 
 // Under CI=true a missing consul fails here instead of skipping (scripts/setup-consul.sh installs it).
 const skip = missing(['consul', 'iptables', 'iptables-restore', 'unshare']);
@@ -32,22 +33,6 @@ function expectNothingLeft(dir: string): void {
   const id = runIdOf(dir);
   expect(id).toBeDefined();
   expect(leftovers(id, pidsOf(dir))).toEqual([]);
-}
-
-type CeOp = { f: string; input: unknown; output: unknown; outcome: string; index: number; completionIndex: number };
-
-/**
- * The stale reads of a counterexample: a read that returned v although the write of v had completed
- * before another write (of another value) began, and that write completed before the read began.
- */
-function staleReads(ce: readonly CeOp[]): { read: CeOp; wrote: CeOp; overwrote: CeOp }[] {
-  const written = (o: CeOp): unknown => (o.f === 'cas' ? (o.input as unknown[])[1] : o.input);
-  const writes = ce.filter((o) => (o.f === 'write' || o.f === 'cas') && o.outcome === 'ok');
-  return ce.filter((o) => o.f === 'read' && o.outcome === 'ok').flatMap((read) => writes
-    .filter((w) => written(w) === read.output)
-    .flatMap((wrote) => writes
-      .filter((x) => written(x) !== read.output && wrote.completionIndex < x.index && x.completionIndex < read.index)
-      .map((overwrote) => ({ read, wrote, overwrote }))));
 }
 
 describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${skip})` : ''}`, () => {

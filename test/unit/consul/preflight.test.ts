@@ -57,6 +57,13 @@ describe('consul preflight', () => {
     expect(sentence(fn)).toMatch(message);
   });
 
+  it('runs in every environment: containers need no consul here (the image has it), ssh hosts are checked at setup', () => {
+    expect(() => consulPreflight(req({ env: 'docker' }), probe(['consul']))).not.toThrow();
+    expect(() => consulPreflight(req({ env: 'ssh', hosts: '10.0.0.1,10.0.0.2,10.0.0.3' }), probe(['consul', 'iptables'], false))).not.toThrow();
+    expect(sentence(() => consulPreflight(req({ env: 'vm' }), probe()))).toMatch(/unknown environment "vm"; the environments are local, docker, ssh/);
+    expect(consulTarget.summary).toMatch(/docker: containers; ssh: your machines/);
+  });
+
   it('needs the delayer only for latency', () => {
     expect(() => consulPreflight(req(), probe(['gcc']))).not.toThrow();
   });

@@ -4,6 +4,9 @@
  * names of a run, and the preflight of a docker run (the image holds the servers: this machine needs
  * only what the faults use here).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../harness/history/errors.js';
 import { dockerHostOf, isLocalDaemon, modemOptions } from '../../../harness/provision/docker/client.js';
@@ -14,6 +17,7 @@ import type { MachineProbe } from '../../../harness/provision/preflight.js';
 import type { RunRequest } from '../../../harness/run-contract.js';
 import { etcdPreflight } from '../../../targets/etcd/entry.js';
 import { zookeeperPreflight } from '../../../targets/zookeeper/entry.js';
+import { consulPreflight } from '../../../targets/consul/entry.js';
 import { raftTarget } from '../../../targets/raft/entry.js';
 
 describe('docker daemon addresses', () => {
@@ -55,6 +59,34 @@ describe('image recipes', () => {
     expect(baseRecipe().tag).toMatch(/^faultline\/debian:bookworm-[0-9a-f]{12}$/);
     expect(targetRecipe('etcd').from?.tag).toBe(baseRecipe().tag);
   });
+
+  it('copy this machine\'s consul into the consul image, tagged by its bytes; without one, say how to get it', async () => {
+    const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-consul-recipe-'));
+    const saved = process.env.PATH;
+    try {
+      const bin = nodePath.join(dir, 'consul');
+      fs.writeFileSync(bin, '#!/bin/sh\necho one\n', { mode: 0o755 });
+      process.env.PATH = dir;
+      const one = targetRecipe('consul');
+      expect(one.tag).toMatch(/^faultline\/consul:[0-9a-f]{12}$/);
+      expect(one.describe).toBe(`consul copied from this machine (${fs.realpathSync(bin)})`);
+      expect(one.from?.tag).toBe(baseRecipe().tag);
+      expect(targetRecipe('consul').tag).toBe(one.tag);
+      fs.writeFileSync(bin, '#!/bin/sh\necho another build\n', { mode: 0o755 });
+      expect(targetRecipe('consul').tag).not.toBe(one.tag);
+
+      process.env.PATH = nodePath.join(dir, 'empty');
+      const none = targetRecipe('consul');
+      expect(none.describe).toMatch(/has none on PATH \(bash scripts\/setup-consul\.sh installs it\)/);
+      // Nothing is layered (no debootstrap of the base) before the build says what is missing.
+      expect(none.from).toBeUndefined();
+      await expect(none.build(undefined as never, () => undefined)).rejects.toThrow(InputError);
+      await expect(none.build(undefined as never, () => undefined)).rejects.toThrow(/there is none on PATH; install it with: sudo bash scripts\/setup-consul\.sh/);
+    } finally {
+      process.env.PATH = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('a docker run\'s names', () => {
@@ -81,6 +113,8 @@ describe('preflight of a docker run', () => {
     expect(() => zookeeperPreflight(req(['partition']), probe(['java', '/usr/share/java/zookeeper.jar']))).not.toThrow();
     expect(() => etcdPreflight(req(['partition']), probe(['nsenter']))).toThrow(/nsenter \(Debian package util-linux\)/);
     expect(() => zookeeperPreflight(req(['clock']), probe(['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1']))).toThrow(/libfaketime/);
+    expect(() => consulPreflight(req(['partition', 'kill', 'pause']), probe(['consul']))).not.toThrow();
+    expect(() => consulPreflight(req(['partition']), probe(['nsenter']))).toThrow(/nsenter \(Debian package util-linux\)/);
   });
 });
 
