@@ -68,7 +68,7 @@ describe.skipIf(skip !== undefined)(`consul over ssh${skip ? ` (skipped: ${skip}
     const args = ['run', '--target', 'consul', '--nodes', '3', '--time-limit', '3s', '--store', store, ...argsOf(bed.flags({ 'consul-bin': '/nonexistent/consul', install: true }))];
     const r = await startCli(args, store).done;
     expect(r.code).toBe(254);
-    expect(r.stderr).toMatch(/host n\d \(10\.\S+\) lacks \/nonexistent\/consul; Debian bookworm has no consul package, so --install cannot add it: install Consul there yourself .*--consul-bin/);
+    expect(r.stderr).toMatch(/host n\d \(10\.\S+\) lacks \/nonexistent\/consul \(Consul\); Debian bookworm has no consul package, so --install cannot add it: install Consul there yourself .*--consul-bin/);
     expect(r.stderr).not.toMatch(/installing|apt-get install/);
     expect(bed.leftovers()).toEqual([]);
   }, 60_000);
