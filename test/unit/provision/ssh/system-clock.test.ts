@@ -1,8 +1,11 @@
 /**
- * The shell text of `--clock-mode system`, run by sh against stand-ins for `date` and `systemctl` (this
- * machine's clock is never set): offsets are applied as steps from the recorded offset, so sending a
- * command twice steps once; every step is a `±S.mmm seconds` that GNU date parses to exactly that
- * many ms; NTP units are recorded before they are stopped and started again after the clock is put back.
+ * The shell text of `--clock-mode system`, run by sh against stand-ins (this machine's clock is never
+ * set): `perl` is the real one with its `syscall` replaced by a recorder of the struct timex it would
+ * pass to adjtimex, `date -s` and `systemctl` are recorders. Offsets are applied as steps from the
+ * recorded offset, so sending a command twice steps once; a step is ADJ_SETOFFSET with the offset as
+ * a normalised timeval, or, where that is not available, a `±S.mmm seconds` that GNU date parses to
+ * exactly that many ms; NTP units are recorded before they are stopped and started again after the
+ * clock is put back.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -41,6 +44,14 @@ case "$1" in
   start) echo "start $2" >> ${calls}; [ "$2" != broken ];;
 esac
 `, { mode: 0o755 });
+  // The real perl runs the step's program, but its syscall only records what adjtimex would get.
+  fs.writeFileSync(nodePath.join(bin, 'perl'), `#!/bin/sh
+exec ${execFileSync('sh', ['-c', 'command -v perl'], { encoding: 'utf8' }).trim()} -e 'BEGIN { *CORE::GLOBAL::syscall = sub {
+  my ($nr, $t) = @_; open(my $f, ">>", "${calls}") or die;
+  printf $f "adjtimex %d modes=0x%x sec=%d nsec=%d size=%d\\n", $nr, unpack("L", substr($t, 0, 4)), unpack("qq", substr($t, 72, 16)), length($t); 0 } }' "$@"
+`, { mode: 0o755 });
+  fs.writeFileSync(nodePath.join(bin, 'uname'), `#!/bin/sh\ncat ${dir}/arch\n`, { mode: 0o755 });
+  fs.writeFileSync(nodePath.join(dir, 'arch'), 'x86_64\n');
   fs.writeFileSync(nodePath.join(dir, 'active'), 'systemd-timesyncd\nsshd\n');
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -59,14 +70,28 @@ describe('--clock-mode system on a host', () => {
     expect(sh(CLOCK_PREPARE_SCRIPT, run, 'sh', ...NTP_UNITS)).toMatch(/^running sh$/m);
   });
 
-  it('steps by the difference from the offset in force, once per wanted offset', () => {
+  const offsets = ['1500', '1500', '-4', '262144', '262144', '0'];
+
+  it('steps by the difference from the offset in force, once per wanted offset, with adjtimex(ADJ_SETOFFSET)', () => {
     sh(CLOCK_PREPARE_SCRIPT, run, 'x');
-    sh(CLOCK_SET_SCRIPT, run, '1500');
-    sh(CLOCK_SET_SCRIPT, run, '1500'); // sent again after a dropped connection: no second step
-    sh(CLOCK_SET_SCRIPT, run, '-4');
-    sh(CLOCK_SET_SCRIPT, run, '262144');
-    sh(CLOCK_SET_SCRIPT, run, '262144');
-    sh(CLOCK_SET_SCRIPT, run, '0');
+    // 1500 twice: sent again after a dropped connection, it does not step a second time.
+    for (const o of offsets) sh(CLOCK_SET_SCRIPT, run, o);
+    expect(log()).toEqual([
+      'adjtimex 159 modes=0x2100 sec=1 nsec=500000000 size=208',
+      'adjtimex 159 modes=0x2100 sec=-2 nsec=496000000 size=208', // -1.504 s, normalised
+      'adjtimex 159 modes=0x2100 sec=262 nsec=148000000 size=208',
+      'adjtimex 159 modes=0x2100 sec=-263 nsec=856000000 size=208',
+    ]);
+    expect(fs.readFileSync(nodePath.join(run, 'clock-offset'), 'utf8')).toBe('0\n');
+    fs.writeFileSync(nodePath.join(dir, 'arch'), 'aarch64\n');
+    sh(CLOCK_SET_SCRIPT, run, '-1000');
+    expect(log().at(-1)).toBe('adjtimex 171 modes=0x2100 sec=-1 nsec=0 size=208');
+  });
+
+  it('steps with GNU date where adjtimex is not at hand (another architecture)', () => {
+    fs.writeFileSync(nodePath.join(dir, 'arch'), 'riscv64\n');
+    sh(CLOCK_PREPARE_SCRIPT, run, 'x');
+    for (const o of offsets) sh(CLOCK_SET_SCRIPT, run, o);
     const steps = log().filter((l) => l.startsWith('date ')).map((l) => l.slice(5));
     expect(steps).toEqual(['+1.500 seconds', '-1.504 seconds', '+262.148 seconds', '-262.144 seconds']);
     expect(fs.readFileSync(nodePath.join(run, 'clock-offset'), 'utf8')).toBe('0\n');
@@ -83,7 +108,12 @@ describe('--clock-mode system on a host', () => {
     sh(CLOCK_SET_SCRIPT, run, '-2500');
     const out = sh(`d="$1"\n${CLOCK_RESTORE_SNIPPET}`, run);
     expect(out.trim().split('\n')).toEqual(['clock -2500', 'ntp systemd-timesyncd']);
-    expect(log()).toEqual(['stop systemd-timesyncd', 'date -2.500 seconds', 'date +2.500 seconds', 'start systemd-timesyncd']);
+    expect(log()).toEqual([
+      'stop systemd-timesyncd',
+      'adjtimex 159 modes=0x2100 sec=-3 nsec=500000000 size=208',
+      'adjtimex 159 modes=0x2100 sec=2 nsec=500000000 size=208',
+      'start systemd-timesyncd',
+    ]);
     expect(fs.readdirSync(run)).toEqual([]);
     // A second restore finds nothing to do.
     expect(sh(`d="$1"\n${CLOCK_RESTORE_SNIPPET}`, run).trim()).toBe('');
@@ -101,7 +131,7 @@ describe('--clock-mode system on a host', () => {
     const out = sh(REMOVE_SCRIPT, run, 'eth0');
     expect(out).toMatch(/^clock 7000$/m);
     expect(out).toMatch(/^ntp systemd-timesyncd$/m);
-    expect(log()).toContain('date -7.000 seconds');
+    expect(log()).toContain('adjtimex 159 modes=0x2100 sec=-7 nsec=0 size=208');
     expect(fs.existsSync(run)).toBe(false);
   });
 });
