@@ -19,9 +19,9 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import type { Client, ClientChannel } from 'ssh2';
 import { run, runOk, type ExecResult } from '../exec.js';
-import { freeSubnet, gatewayIp, hostIp, routedSubnets, type Subnet } from '../local/subnet.js';
+import { formatSubnet, freeSubnet, gatewayIp, hostIp, parseSubnet, routedSubnets, type Subnet } from '../local/subnet.js';
 import { isSameProcess, startTime, terminate } from '../process-info.js';
-import { ensureVmImage, vmImageMissing, type VmImage } from './vm-image.js';
+import { ensureVmImage, vmImageNeeds, type VmImage } from './vm-image.js';
 
 const QEMU = 'qemu-system-x86_64';
 const STATE_DIR = '/run/faultline-vm';
@@ -46,6 +46,8 @@ interface BedState {
   qemuPid?: number;
   qemuStart?: number;
   tap: string;
+  /** The tap link's /24, so two beds starting together do not take the same one. */
+  subnet?: string;
   dir: string;
 }
 
@@ -75,9 +77,7 @@ export function vmAccel(): Accel {
 
 /** Why the VM test host cannot start here, or undefined. */
 export function vmBedMissing(): string | undefined {
-  const why: string[] = [];
-  const image = vmImageMissing();
-  if (image) return image;
+  const why = vmImageNeeds();
   const onPath = (bin: string): boolean => (process.env.PATH ?? '').split(':').some((d) => fs.existsSync(nodePath.join(d, bin)));
   if (!onPath(QEMU)) why.push(`${QEMU} (qemu-system-x86)`);
   if (!onPath('ssh-keygen')) why.push('ssh-keygen (openssh-client)');
@@ -259,8 +259,15 @@ export class VmBed {
     this.stopped = true;
     // destroy, not end: the guest is about to vanish and would never answer a polite goodbye.
     try { this.observer?.destroy(); } catch { /* closing anyway */ }
-    const s = JSON.parse(fs.readFileSync(this.stateFile, 'utf8')) as BedState;
-    await removeBed(this.stateFile, s).catch(() => undefined);
+    try {
+      const s = JSON.parse(fs.readFileSync(this.stateFile, 'utf8')) as BedState;
+      await removeBed(this.stateFile, s);
+    } catch {
+      // Removed already (a cleanup of another test), or half: the QEMU PID is ours in any case.
+      if (this.qemu.exitCode === null) await terminate(this.qemu.pid!, 3_000);
+      await run(['ip', 'link', 'del', this.tap]);
+      fs.rmSync(this.dir, { recursive: true, force: true });
+    }
   }
 }
 
@@ -279,10 +286,11 @@ async function cpio(root: string, files: readonly string[], out: string): Promis
   await runOk(['sh', '-c', 'cd "$1" && shift 2 && printf "%s\\n" "$@" | cpio -o -H newc -R 0:0 --quiet > "$0"', out, root, '--', ...files]);
 }
 
-/** Free /24s of the pool, the first one not routed on this machine. */
+/** The first /24 of the pool that is neither routed on this machine nor held by a live bed. */
 async function freeLink(): Promise<Subnet> {
   const routes = await runOk(['ip', '-4', 'route', 'show', 'table', 'all']);
-  const free = freeSubnet(routedSubnets(routes), SUBNET_POOL);
+  const held = readStates().filter(({ state }) => state.subnet && isSameProcess(state.owner, state.ownerStart)).map(({ state }) => parseSubnet(state.subnet!));
+  const free = freeSubnet([...routedSubnets(routes), ...held], SUBNET_POOL);
   if (!free) throw new Error(`no free /24 is left in ${SUBNET_POOL} for the VM's link`);
   return free;
 }
@@ -308,6 +316,8 @@ export async function startVmBed(opts: VmBedOptions = {}): Promise<VmBed> {
   let qemu: ChildProcess | undefined;
   try {
     const link = await freeLink();
+    state.subnet = formatSubnet(link);
+    save();
     const gateway = gatewayIp(link);
     const address = hostIp(link, 0);
     await runOk(['ip', 'tuntap', 'add', 'dev', tap, 'mode', 'tap']);

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { aptSources, debianMirror, withBuildLock } from '../debian-build.js';
-import { runOk } from '../exec.js';
+import { run, runOk } from '../exec.js';
 
 export const VM_CACHE_DIR = '/var/cache/faultline/vm';
 /** How many images the cache keeps (the most recently used). */
@@ -153,8 +153,27 @@ function imageAt(dir: string): VmImage | undefined {
   }
 }
 
+/** Mount points at or under `dir` (debootstrap mounts /proc, /sys and maybe /dev in its target). */
+function mountsUnder(dir: string): string[] {
+  return fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1])
+    .filter((m): m is string => m !== undefined)
+    .map((m) => m.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter((m) => m === dir || m.startsWith(`${dir}/`));
+}
+
+/**
+ * Removes a build tree, unmounting first whatever a killed debootstrap left mounted in it: a
+ * recursive delete must never walk into this machine's /dev or /proc.
+ */
+async function removeTree(dir: string): Promise<void> {
+  for (const m of mountsUnder(dir).sort((a, b) => b.length - a.length)) await run(['umount', '-l', m]);
+  const left = mountsUnder(dir);
+  if (left.length > 0) throw new Error(`cannot remove ${dir}: ${left.join(', ')} still mounted; unmount by hand`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /** Keeps the KEEP most recently used images and removes older ones and abandoned builds. */
-function prune(keep: string): void {
+async function prune(keep: string): Promise<void> {
   const entries = fs.readdirSync(VM_CACHE_DIR).map((n) => nodePath.join(VM_CACHE_DIR, n));
   const images = entries.filter((d) => imageAt(d) !== undefined && d !== keep)
     .sort((a, b) => fs.statSync(nodePath.join(b, 'image.json')).mtimeMs - fs.statSync(nodePath.join(a, 'image.json')).mtimeMs);
@@ -162,13 +181,13 @@ function prune(keep: string): void {
   for (const d of entries) {
     const m = /\.build-\d+$/.exec(d);
     const pid = m ? Number(d.slice(d.lastIndexOf('-') + 1)) : undefined;
-    if (pid !== undefined && pid !== process.pid && !fs.existsSync(`/proc/${pid}`)) fs.rmSync(d, { recursive: true, force: true });
+    if (pid !== undefined && pid !== process.pid && !fs.existsSync(`/proc/${pid}`)) await removeTree(d);
   }
 }
 
 async function build(r: Recipe, target: string, log: (m: string) => void): Promise<void> {
   const work = `${target}.build-${process.pid}`;
-  fs.rmSync(work, { recursive: true, force: true });
+  await removeTree(work);
   fs.mkdirSync(work, { mode: 0o755 });
   const root = nodePath.join(work, 'root');
   const out = nodePath.join(work, 'image');
@@ -216,16 +235,16 @@ async function build(r: Recipe, target: string, log: (m: string) => void): Promi
     fs.writeFileSync(nodePath.join(out, 'image.json'), `${JSON.stringify(meta, null, 2)}\n`);
     fs.renameSync(out, target);
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    await removeTree(work);
   }
 }
 
-/** Why an image cannot be built here, or undefined (root, debootstrap, cpio, apt-get, chroot). */
-export function vmImageMissing(): string | undefined {
+/** What building an image needs that this machine lacks (root, debootstrap, cpio, apt-get, dpkg-deb). */
+export function vmImageNeeds(): string[] {
   const why: string[] = [];
   if (process.getuid?.() !== 0) why.push('root');
   for (const [bin, pkg] of [['debootstrap', 'debootstrap'], ['cpio', 'cpio'], ['apt-get', 'apt'], ['dpkg-deb', 'dpkg']]) if (!which(bin)) why.push(`${bin} (${pkg})`);
-  return why.length === 0 ? undefined : `needs ${why.join(', ')} (run scripts/setup-vm.sh as root)`;
+  return why;
 }
 
 /**
@@ -251,7 +270,7 @@ export async function ensureVmImage(log: (m: string) => void = () => undefined):
     await build(r, target, log);
     const builtMs = performance.now() - t0;
     log(`built ${target} in ${(builtMs / 1000).toFixed(1)} s`);
-    prune(target);
+    await prune(target);
     const image = imageAt(target);
     if (!image) throw new Error(`the VM image build left no image in ${target}`);
     return { image, builtMs };
