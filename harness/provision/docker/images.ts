@@ -17,7 +17,7 @@ import nodePath from 'node:path';
 import type Docker from 'dockerode';
 import { InputError } from '../../history/errors.js';
 import { run, runOk } from '../exec.js';
-import { isAlive } from '../process-info.js';
+import { aptSources, debianMirror, withBuildLock } from '../debian-build.js';
 import { followProgress } from './client.js';
 
 /** Targets that have an image recipe. */
@@ -43,29 +43,6 @@ const hash = (parts: readonly (string | Buffer)[]): string => {
   for (const p of parts) h.update(p).update('\0');
   return h.digest('hex').slice(0, 12);
 };
-
-/** The host's Debian apt sources (deb822 and one-line files) that the images install from. */
-function aptSources(): { name: string; text: string }[] {
-  const out: { name: string; text: string }[] = [];
-  const dir = '/etc/apt/sources.list.d';
-  if (fs.existsSync('/etc/apt/sources.list')) out.push({ name: 'host.list', text: fs.readFileSync('/etc/apt/sources.list', 'utf8') });
-  for (const n of fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []) {
-    if (!/\.(list|sources)$/.test(n)) continue;
-    const text = fs.readFileSync(nodePath.join(dir, n), 'utf8');
-    // Only Debian's own archives: a third-party source needs keys the image does not have.
-    if (/deb\.debian\.org|\/debian(-security)?\/?(\s|$)/m.test(text) && !/nodesource|google/.test(text)) out.push({ name: n, text });
-  }
-  return out;
-}
-
-/** The Debian mirror the host uses (debootstrap fetches the base from it). */
-export function debianMirror(): string {
-  for (const s of aptSources()) {
-    const m = /(https?:\/\/\S+\/debian)\/?(\s|$)/m.exec(s.text);
-    if (m) return m[1];
-  }
-  return 'http://deb.debian.org/debian';
-}
 
 /** A build context as a tar stream: files written to a temporary directory, then `tar -c`. */
 async function buildContext(files: Record<string, string | Buffer | { copyFrom: string }>): Promise<{ dir: string; stream: NodeJS.ReadableStream }> {
@@ -213,36 +190,11 @@ export async function imagePresent(docker: Docker, tag: string): Promise<boolean
   }
 }
 
-/**
- * One builder at a time per image on this machine: two test files or runs that need the same
- * missing image wait for the first instead of running debootstrap twice on two cores.
- */
-async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const dir = nodePath.join(os.tmpdir(), 'faultline-image-locks');
-  fs.mkdirSync(dir, { recursive: true });
-  const lock = nodePath.join(dir, `${name.replace(/[^a-z0-9.-]/gi, '_')}.lock`);
-  for (;;) {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch {
-      const owner = Number(fs.readFileSync(lock, 'utf8').trim() || 0);
-      if (!owner || !isAlive(owner)) { fs.rmSync(lock, { force: true }); continue; }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(lock, { force: true });
-  }
-}
-
 /** Builds `recipe` (and what it is layered on) unless present; resolves with whether it built. */
 export async function ensureImage(docker: Docker, recipe: ImageRecipe, log: (m: string) => void = () => undefined): Promise<boolean> {
   if (await imagePresent(docker, recipe.tag)) return false;
   if (recipe.from) await ensureImage(docker, recipe.from, log);
-  return withLock(recipe.tag, async () => {
+  return withBuildLock(recipe.tag, async () => {
     if (await imagePresent(docker, recipe.tag)) return false;
     const t0 = performance.now();
     log(`building ${recipe.tag}: ${recipe.describe}`);

@@ -52,6 +52,8 @@ export async function cleanupSsh(opts: { force?: boolean; runId?: string; flags?
           s.chains && `${s.chains} iptables chain(s)`,
           s.qdiscs && 'a tbf qdisc',
           s.shm && `${s.shm} shm file(s)`,
+          s.clockMs !== undefined && `the clock's ${s.clockMs} ms skew`,
+          s.ntpUnits.length > 0 && `(${s.ntpUnits.join(', ')} started again)`,
           s.dirs && 'the run directory',
         ].filter((x): x is string => typeof x === 'string');
         reports.push({

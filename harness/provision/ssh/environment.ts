@@ -160,7 +160,15 @@ export async function provisionSsh(opts: ProvisionOptions): Promise<SshEnvironme
       return new SshHost(node, f.sshConnection[2], conn, runDir, netInterface, sudo);
     }));
     const env = new SshEnvironment(runId, hosts, controllerAddress, coveringSubnet(hosts.map((h) => h.address)), settings, clockMode === 'system' ? new SystemClock(hosts) : undefined);
-    if (env.clock instanceof SystemClock) await env.clock.prepare();
+    if (env.clock instanceof SystemClock) {
+      try {
+        await env.clock.prepare(log);
+      } catch (err) {
+        // Units already stopped on some hosts are started again, and the run directories go.
+        await env.teardown(log);
+        throw err;
+      }
+    }
     log(`provisioned ${hosts.length} ssh hosts for run ${runId} (${hosts.map((h) => `${h.node}=${h.conn.label}`).join(', ')}) in ${(performance.now() - t0).toFixed(0)} ms`);
     return env;
   } catch (err) {

@@ -5,8 +5,11 @@
  * appended by the spawn script before it answers). Removal — at teardown, or by `faultline cleanup
  * --env ssh` after the controller died — is one script run on the host: stop the recorded daemons
  * (only if the PID still has the recorded start time), remove the fault chains and a tbf qdisc,
- * libfaketime's shm files of those daemons, and the directory. It prints one line per thing removed.
+ * libfaketime's shm files of those daemons, a `--clock-mode system` skew (the clock is stepped back and
+ * the NTP units the run stopped are started again; see system-clock.ts), and the directory. It prints
+ * one line per thing removed.
  */
+import { CLOCK_RESTORE_SNIPPET } from './system-clock.js';
 
 export interface HostState {
   runId: string;
@@ -19,7 +22,10 @@ export interface HostState {
   owner: { hostname: string; pid: number; start?: number; bootId: string };
 }
 
-/** Args: run dir, interface. Prints `process PID WHAT`, `rule …`, `chain …`, `qdisc …`, `shm N`, `dir …`. */
+/**
+ * Args: run dir, interface. Prints `process PID WHAT`, `rule …`, `chain …`, `qdisc …`, `shm N`,
+ * `clock MS`, `ntp UNIT`, `dir …`.
+ */
 export const REMOVE_SCRIPT = `
 d="$1"; iface="$2"
 [ -d "$d" ] || exit 0
@@ -61,6 +67,7 @@ fi
 if [ -n "$iface" ] && tc qdisc show dev "$iface" 2>/dev/null | grep -q '^qdisc tbf'; then
   tc qdisc del dev "$iface" root 2>/dev/null && echo "qdisc tbf on $iface"
 fi
+${CLOCK_RESTORE_SNIPPET}
 rm -rf "$d" && echo "dir $d"
 # The run's directory and the ssh dir itself go too once empty (nothing of ours is left in them).
 rmdir "$(dirname "$d")" 2>/dev/null && rmdir "$(dirname "$(dirname "$d")")" 2>/dev/null
@@ -74,8 +81,15 @@ true
 `;
 
 /** What the removal printed, as summary phrases: `2 process(es)`, `3 chain(s)` … */
-export function summarizeRemoval(output: string): { processes: number; chains: number; rules: number; qdiscs: number; shm: number; dirs: number } {
-  const lines = output.split('\n').map((l) => l.trim().split(' ')[0]);
+export function summarizeRemoval(output: string): { processes: number; chains: number; rules: number; qdiscs: number; shm: number; clockMs?: number; ntpUnits: string[]; dirs: number } {
+  const words = output.split('\n').map((l) => l.trim().split(' '));
+  const lines = words.map((w) => w[0]);
   const count = (w: string): number => lines.filter((l) => l === w).length;
-  return { processes: count('process'), chains: count('chain'), rules: count('rule'), qdiscs: count('qdisc'), shm: count('shm'), dirs: count('dir') };
+  const clock = words.find((w) => w[0] === 'clock');
+  return {
+    processes: count('process'), chains: count('chain'), rules: count('rule'), qdiscs: count('qdisc'), shm: count('shm'),
+    ...(clock ? { clockMs: Number(clock[1]) } : {}),
+    ntpUnits: words.filter((w) => w[0] === 'ntp' && w[1]).map((w) => w[1]),
+    dirs: count('dir'),
+  };
 }

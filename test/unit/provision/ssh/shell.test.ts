@@ -49,7 +49,9 @@ describe('shell text for ssh hosts', () => {
 
   it('counts what a host removal printed', () => {
     expect(summarizeRemoval('process 12 etcd\nprocess 13 nfq-delay\nrule INPUT -j FL-PART\nchain FL-PART\nchain FL-LOSS\nqdisc tbf on eth0\ndir /x\n'))
-      .toEqual({ processes: 2, chains: 2, rules: 1, qdiscs: 1, shm: 0, dirs: 1 });
+      .toEqual({ processes: 2, chains: 2, rules: 1, qdiscs: 1, shm: 0, ntpUnits: [], dirs: 1 });
+    expect(summarizeRemoval('process 12 etcd\nclock -2500\nntp systemd-timesyncd\ndir /x\n'))
+      .toEqual({ processes: 1, chains: 0, rules: 0, qdiscs: 0, shm: 0, clockMs: -2500, ntpUnits: ['systemd-timesyncd'], dirs: 1 });
   });
 });
 
