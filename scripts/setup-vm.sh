@@ -5,6 +5,7 @@
 # The kernel is not installed here: the image build downloads Debian's linux-image package with
 # apt-get and takes vmlinuz and the few modules it needs out of it. Idempotent; retries apt-get.
 set -euo pipefail
+. "$(dirname "$0")/lib/apt.sh"
 
 if [ "$(id -u)" != 0 ]; then
   echo "setup-vm: must run as root (apt-get install); try: sudo $0" >&2
@@ -12,18 +13,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 PKGS=(qemu-system-x86 debootstrap cpio openssh-client iproute2)
-missing=()
-for p in "${PKGS[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$p"); fi
-done
+mapfile -t missing < <(apt_missing "${PKGS[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "setup-vm: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  for attempt in 1 2 3; do
-    if apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; then break; fi
-    if [ "$attempt" = 3 ]; then echo "setup-vm: apt-get install failed 3 times" >&2; exit 1; fi
-    sleep 5
-  done
+  apt_install setup-vm "${missing[@]}"
 else
   echo "setup-vm: all packages present"
 fi
