@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Model, ModelSpec, Operation } from './model.js';
 import { makeModel } from './models/index.js';
 import { checkPartitions, type PartitionVerdict } from './partition-check.js';
-import { partitionOps, relevantOps, validateOps, type Partition } from './prepare.js';
+import { preparePartitions, type Partition } from './prepare.js';
 import { summarize, type LinearizableResult } from './result.js';
 import type { WorkerJob } from './worker.js';
 
@@ -41,10 +41,9 @@ export interface CheckOptions {
 
 const isModel = (m: ModelSpec | Model): m is Model => typeof (m as Model).step === 'function';
 
-/** Validates, drops irrelevant ops and partitions: everything before the search. */
+/** Validates, drops irrelevant ops, partitions and orders each partition's events: everything before the search. */
 export function prepare(model: Model, ops: readonly Operation[], file?: string): Partition[] {
-  validateOps(model, ops, file);
-  return partitionOps(model, relevantOps(model, ops));
+  return preparePartitions(model, ops, file);
 }
 
 /** Checks a paired history for linearizability in this thread. */
