@@ -121,8 +121,11 @@ export async function checkLinearizable(
       bins[best].push(i);
       load[best] += partitions[i].ops.length;
     }
+    // A partition's events and kinds are views of buffers shared by every partition: copied, so that
+    // cloning a job sends its own partitions' arrays and not the whole history's.
     const job = (bin: number[]): WorkerJob => ({
-      spec, partitions: bin.map((i) => partitions[i]), deadlineWall, ...rest,
+      spec, deadlineWall, ...rest,
+      partitions: bin.map((i) => ({ ...partitions[i], events: partitions[i].events?.slice(), kinds: partitions[i].kinds?.slice() })),
     });
     const hardLimit = timeoutMs + minimizeMs + 1_000 - (performance.now() - t0);
     const running = bins.slice(1).map((bin) => runWorker(url, job(bin), hardLimit));

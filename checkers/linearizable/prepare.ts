@@ -95,16 +95,21 @@ export function preparePartitions(model: Model, ops: readonly Operation[], file 
     return parts;
   }
   const g = groupByKey(model, ops, file);
-  const kinds = g.lists.map((l) => new Uint8Array(l.length));
-  scatterKinds(kinds, g.part, g.local, g.kind, g.count);
-  let events: Int32Array[] | undefined;
-  if (g.ordered) {
-    events = g.lists.map((l) => new Int32Array(2 * l.length));
-    scatterEvents(events, new Int32Array(events.length), g.at, g.atEnd, g.part, g.local, g.infinite);
-  }
-  const parts: Partition[] = new Array(g.lists.length);
-  for (let k = 0; k < parts.length; k++) {
-    parts[k] = events ? { key: g.keys[k], ops: g.lists[k], events: events[k], kinds: kinds[k] } : { key: g.keys[k], ops: g.lists[k], kinds: kinds[k] };
+  const n = g.lists.length;
+  // One buffer for every partition's kinds and one for their events, each partition a view: a
+  // thousand keys made two thousand small typed arrays, each its own allocation.
+  const start = new Int32Array(n + 1);
+  for (let k = 0; k < n; k++) start[k + 1] = start[k] + g.lists[k].length;
+  const kinds = new Uint8Array(g.count);
+  scatterKinds(kinds, start, g.part, g.local, g.kind, g.count);
+  const events = g.ordered ? new Int32Array(2 * g.count) : undefined;
+  if (events) scatterEvents(events, start, g.at, g.atEnd, g.part, g.local, g.infinite);
+  const parts: Partition[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const a = start[k], b = start[k + 1];
+    parts[k] = {
+      key: g.keys[k], ops: g.lists[k], events: events ? events.subarray(2 * a, 2 * b) : undefined, kinds: kinds.subarray(a, b),
+    };
   }
   return parts;
 }
@@ -177,8 +182,9 @@ function groupByKey(model: Model, ops: readonly Operation[], file: string): Grou
     list.push(op);
     if (ordered) {
       const call = op.call, ret = op.ret;
-      if (!(Number.isInteger(call) && call >= 0 && call < limit) ||
-        !(ret === Infinity || (Number.isInteger(ret) && ret >= 0 && ret < limit))) {
+      // Integers in [0, limit): `x | 0` is x only for integers below 2^31 (limit ≤ 2^30).
+      if (!((call | 0) === call && call >= 0 && call < limit) ||
+        !(ret === Infinity || ((ret | 0) === ret && ret >= 0 && ret < limit))) {
         ordered = false;
       } else {
         const end = (ret === Infinity || call > ret ? call : ret) + 1;
@@ -208,23 +214,26 @@ function grownPositions(a: Int32Array<ArrayBuffer>, length: number): Int32Array<
   return b;
 }
 
-function scatterKinds(kinds: Uint8Array[], part: Int32Array, local: Int32Array, kind: Uint8Array, count: number): void {
-  for (let g = 0; g < count; g++) kinds[part[g]][local[g]] = kind[g];
+/** kinds[start[k] + i] = the kind of op i of partition k. */
+function scatterKinds(kinds: Uint8Array, start: Int32Array, part: Int32Array, local: Int32Array, kind: Uint8Array, count: number): void {
+  for (let g = 0; g < count; g++) kinds[start[part[g]] + local[g]] = kind[g];
 }
 
+/** events[2 start[k] …] = partition k's events in position order, then its returns at Infinity. */
 function scatterEvents(
-  events: Int32Array[], fill: Int32Array, at: Int32Array, atEnd: number, part: Int32Array, local: Int32Array, infinite: number[],
+  events: Int32Array, start: Int32Array, at: Int32Array, atEnd: number, part: Int32Array, local: Int32Array, infinite: number[],
 ): void {
+  const fill = new Int32Array(start.length);
+  for (let k = 0; k < start.length; k++) fill[k] = 2 * start[k];
   for (let pos = 0; pos < atEnd; pos++) {
     const e = at[pos];
     if (e === -1) continue;
-    const k = part[e >> 1];
-    events[k][fill[k]++] = 2 * local[e >> 1] + (e & 1);
+    const g = e >> 1;
+    events[fill[part[g]]++] = 2 * local[g] + (e & 1);
   }
   for (let i = 0; i < infinite.length; i++) {
     const g = infinite[i];
-    const k = part[g];
-    events[k][fill[k]++] = 2 * local[g] + 1;
+    events[fill[part[g]]++] = 2 * local[g] + 1;
   }
 }
 

@@ -140,12 +140,14 @@ class Work {
   cap = 0;
   next = new Int32Array(0);
   prev = new Int32Array(0);
+  rank = new Int32Array(0);
   kind = new Uint8Array(0);
   slot = new Int32Array(0);
   stackEv = new Int32Array(0);
   stackChoice = new Int32Array(0);
   stackPass = new Uint8Array(0);
   stackRun = new Uint8Array(0);
+  stackBarrier = new Int32Array(0);
   stackState: unknown[] = [];
   bits = new Uint32Array(0);
   table = new MemoTable(1, 0);
@@ -155,14 +157,16 @@ class Work {
   ensure(n: number): void {
     if (n > this.cap) {
       const cap = Math.max(n, 2 * this.cap, 64);
-      this.next = new Int32Array(2 * cap + 1);
-      this.prev = new Int32Array(2 * cap + 1);
+      this.next = new Int32Array(2 * cap + 2);
+      this.prev = new Int32Array(2 * cap + 2);
+      this.rank = new Int32Array(2 * cap);
       this.kind = new Uint8Array(cap);
       this.slot = new Int32Array(cap);
       this.stackEv = new Int32Array(cap);
       this.stackChoice = new Int32Array(cap);
       this.stackPass = new Uint8Array(cap);
       this.stackRun = new Uint8Array(cap);
+      this.stackBarrier = new Int32Array(cap);
       this.stackState = new Array<unknown>(cap).fill(undefined);
       this.cap = cap;
     }
@@ -180,7 +184,7 @@ class Work {
     this.table.reset(1, 0);
     if (this.cap > KEEP_OPS) {
       this.cap = 0;
-      this.next = this.prev = this.slot = this.stackEv = this.stackChoice = new Int32Array(0);
+      this.next = this.prev = this.rank = this.slot = this.stackEv = this.stackChoice = this.stackBarrier = new Int32Array(0);
       this.kind = this.stackPass = this.stackRun = new Uint8Array(0);
       this.stackState = [];
       this.bits = new Uint32Array(0);
@@ -272,15 +276,29 @@ function search(w: Work, model: Model, ops: readonly Operation[], opts: SearchOp
   const words = dWords + ((unknownTotal + 31) >>> 5);
   w.clearBits(words);
   for (let i = 0, d = 0, u = dWords * 32; i < n; i++) slot[i] = kind[i] === 2 ? u++ : d++;
-  const HEAD = 2 * n;
-  let last = HEAD;
+  // Two doubly linked lists over the events, in history order: from HEAD (2n) every event but the
+  // calls of unknown ops, which are linked from UHEAD (2n + 1). Unknown ops are tried only in the
+  // last pass, and most never are (the search ends once the definite ops are linearized); in one
+  // list, the scans of the other passes stepped over every pending one: a third of the steps on a
+  // history with 1 % info ops. `rank` is each event's place in history order.
+  const HEAD = 2 * n, UHEAD = HEAD + 1;
+  const rank = w.rank;
+  let last = HEAD, ulast = UHEAD;
   for (let i = 0; i < 2 * n; i++) {
     const e = evs[i];
-    next[last] = e;
-    prev[e] = last;
-    last = e;
+    rank[e] = i;
+    if ((e & 1) === 0 && kind[e >> 1] === 2) {
+      next[ulast] = e;
+      prev[e] = ulast;
+      ulast = e;
+    } else {
+      next[last] = e;
+      prev[e] = last;
+      last = e;
+    }
   }
   next[last] = -1;
+  next[ulast] = -1;
   const r: Round = {
     model, ops, n, words, dWords, definiteTotal, unknownTotal, z: zobristKeys(definiteTotal),
     deadline: opts.deadline ?? Infinity, maxSteps: opts.maxSteps ?? Infinity,
@@ -323,19 +341,19 @@ function remember(
   return true;
 }
 
-/** True when an unknown op is among the current candidates (before the first pending return). */
-function unknownCandidate(next: Int32Array, kind: Uint8Array, head: number): boolean {
-  for (let x = next[head]; x !== -1 && (x & 1) === 0; x = next[x]) if (kind[x >> 1] === 2) return true;
-  return false;
-}
-
-/** The deepest point so far, for explanations. */
+/** The deepest point so far, for explanations: candidates are every op called before the first pending return. */
 function snapshot(w: Work, head: number, depth: number, state: unknown): Deepest {
+  const { next, rank } = w;
   const order: number[] = new Array(depth);
   for (let i = 0; i < depth; i++) order[i] = w.stackEv[i] >> 1;
   const candidates: number[] = [];
-  let x = w.next[head];
-  for (; x !== -1 && (x & 1) === 0; x = w.next[x]) candidates.push(x >> 1);
+  let x = next[head];
+  let u = next[head + 1];
+  for (; x !== -1 && (x & 1) === 0; x = next[x]) {
+    for (; u !== -1 && rank[u] < rank[x]; u = next[u]) candidates.push(u >> 1);
+    candidates.push(x >> 1);
+  }
+  for (; u !== -1 && (x === -1 || rank[u] < rank[x]); u = next[u]) candidates.push(u >> 1);
   return { order, state, candidates, blocking: x === -1 ? undefined : x >> 1 };
 }
 
@@ -346,11 +364,13 @@ function snapshot(w: Work, head: number, depth: number, state: unknown): Deepest
 function readUnreachable(
   w: Work, r: Round, writes: Operation[], state: unknown, e: number,
 ): boolean {
-  const { next, kind } = w;
+  const { next, kind, rank } = w;
   let count = 0;
   for (let x = next[2 * r.n]; x !== -1 && x !== e + 1; x = next[x]) {
     if ((x & 1) === 0 && kind[x >> 1] !== 0) writes[count++] = r.ops[x >> 1];
   }
+  const end = rank[e + 1];
+  for (let u = next[2 * r.n + 1]; u !== -1 && rank[u] < end; u = next[u]) writes[count++] = r.ops[u >> 1];
   return r.model.unreachable!(state, r.ops[e >> 1], writes, count);
 }
 
@@ -363,8 +383,8 @@ const writesScratch: Operation[] = [];
  */
 function round(w: Work, r: Round, bound: number): SearchResult | undefined {
   const { model, ops, words, dWords, definiteTotal, z, deadline, maxSteps, maxMemory, abort } = r;
-  const { next, prev, kind, slot, stackEv, stackPass, stackChoice, stackRun, stackState, bits } = w;
-  const HEAD = 2 * r.n;
+  const { next, prev, rank, kind, slot, stackEv, stackPass, stackChoice, stackRun, stackBarrier, stackState, bits } = w;
+  const HEAD = 2 * r.n, UHEAD = HEAD + 1;
   const cache = w.table;
   cache.reset(words, r.n);
   const equal = model.equal;
@@ -385,6 +405,9 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
   let dead = false; // the current configuration is known to fail: backtrack
   let e = next[HEAD];
   let choice = 0; // first successor to try at `e` (nondeterministic models only)
+  // In pass 2, `e` walks the list of unknown calls: those before the first pending return (of rank
+  // `barrier`) are the candidates.
+  let barrier = 0;
   let bestDepth = -1;
   let deepest: Deepest | undefined;
   let verdict: SearchResult | undefined;
@@ -400,16 +423,21 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
       if (reason) { verdict = { valid: 'unknown', reason, steps, cached: 0 }; break; }
     }
 
-    if (dead || e === -1 || (e & 1) === 1) {
+    if (dead || e === -1 || (e & 1) === 1 || (pass === 2 && rank[e] > barrier)) {
       // Reached a return: the op it closes must have been linearized by now, so this pass is over.
       if (!dead && pass < 2) {
         if (pass === 0) pass = 1;
         else if (unknownLeft === 0) pass = 3;
-        else if (bound !== 0 && run >= bound) {
-          if (!refused) refused = unknownCandidate(next, kind, HEAD);
-          pass = 3;
-        } else pass = 2;
-        if (pass === 2 || pass === 1) { e = next[HEAD]; choice = 0; continue; }
+        else {
+          barrier = e === -1 ? 0x7fffffff : rank[e];
+          if (bound !== 0 && run >= bound) {
+            // The bound refuses the unknown candidates, if there are any.
+            if (!refused) refused = next[UHEAD] !== -1 && rank[next[UHEAD]] < barrier;
+            pass = 3;
+          } else pass = 2;
+        }
+        if (pass === 1) { e = next[HEAD]; choice = 0; continue; }
+        if (pass === 2) { e = next[UHEAD]; choice = 0; continue; }
       }
       // The deepest point counts definite ops only: unknown ops are optional, and a path padded with
       // them is no further through the history (it would make explanations depend on memo pruning).
@@ -430,6 +458,7 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
       stackState[depth] = undefined;
       pass = stackPass[depth];
       run = stackRun[depth];
+      barrier = stackBarrier[depth];
       const sl = slot[op];
       bits[sl >>> 5] &= ~(1 << (sl & 31));
       if (kind[op] === 2) unknownLeft++; else { definiteLeft++; hash ^= z[sl]; }
@@ -490,6 +519,7 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
     stackPass[depth] = pass;
     stackChoice[depth] = picked;
     stackRun[depth] = run;
+    stackBarrier[depth] = barrier;
     depth++;
     state = ns;
     if (isUnknown) { run++; unknownLeft--; } else { hash ^= z[sl]; run = 0; definiteLeft--; }
