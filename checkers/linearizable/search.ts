@@ -147,7 +147,7 @@ class Work {
   stackChoice = new Int32Array(0);
   stackPass = new Uint8Array(0);
   stackRun = new Uint8Array(0);
-  stackBarrier = new Int32Array(0);
+  stackLimit = new Int32Array(0);
   stackState: unknown[] = [];
   bits = new Uint32Array(0);
   table = new MemoTable(1, 0);
@@ -159,14 +159,14 @@ class Work {
       const cap = Math.max(n, 2 * this.cap, 64);
       this.next = new Int32Array(2 * cap + 2);
       this.prev = new Int32Array(2 * cap + 2);
-      this.rank = new Int32Array(2 * cap);
+      this.rank = new Int32Array(2 * cap + 1);
       this.kind = new Uint8Array(cap);
       this.slot = new Int32Array(cap);
       this.stackEv = new Int32Array(cap);
       this.stackChoice = new Int32Array(cap);
       this.stackPass = new Uint8Array(cap);
       this.stackRun = new Uint8Array(cap);
-      this.stackBarrier = new Int32Array(cap);
+      this.stackLimit = new Int32Array(cap);
       this.stackState = new Array<unknown>(cap).fill(undefined);
       this.cap = cap;
     }
@@ -184,7 +184,7 @@ class Work {
     this.table.reset(1, 0);
     if (this.cap > KEEP_OPS) {
       this.cap = 0;
-      this.next = this.prev = this.rank = this.slot = this.stackEv = this.stackChoice = this.stackBarrier = new Int32Array(0);
+      this.next = this.prev = this.rank = this.slot = this.stackEv = this.stackChoice = this.stackLimit = new Int32Array(0);
       this.kind = this.stackPass = this.stackRun = new Uint8Array(0);
       this.stackState = [];
       this.bits = new Uint32Array(0);
@@ -283,10 +283,11 @@ function search(w: Work, model: Model, ops: readonly Operation[], opts: SearchOp
   // history with 1 % info ops. `rank` is each event's place in history order.
   const HEAD = 2 * n, UHEAD = HEAD + 1;
   const rank = w.rank;
+  rank[0] = NO_RANK;
   let last = HEAD, ulast = UHEAD;
   for (let i = 0; i < 2 * n; i++) {
     const e = evs[i];
-    rank[e] = i;
+    rank[e + 1] = i;
     if ((e & 1) === 0 && kind[e >> 1] === 2) {
       next[ulast] = e;
       prev[e] = ulast;
@@ -300,7 +301,7 @@ function search(w: Work, model: Model, ops: readonly Operation[], opts: SearchOp
   next[last] = -1;
   next[ulast] = -1;
   const r: Round = {
-    model, ops, n, words, dWords, definiteTotal, unknownTotal, z: zobristKeys(definiteTotal),
+    model, ops, n, words, dWords, definiteTotal, unknownTotal, z: zobristKeys(32 * words),
     deadline: opts.deadline ?? Infinity, maxSteps: opts.maxSteps ?? Infinity,
     maxMemory: opts.maxMemoryBytes ?? 768 * 1024 * 1024, abort: opts.abort, explain: !!opts.explain,
     steps: 0, cachedBefore: 0,
@@ -350,10 +351,10 @@ function snapshot(w: Work, head: number, depth: number, state: unknown): Deepest
   let x = next[head];
   let u = next[head + 1];
   for (; x !== -1 && (x & 1) === 0; x = next[x]) {
-    for (; u !== -1 && rank[u] < rank[x]; u = next[u]) candidates.push(u >> 1);
+    for (; u !== -1 && rank[u + 1] < rank[x + 1]; u = next[u]) candidates.push(u >> 1);
     candidates.push(x >> 1);
   }
-  for (; u !== -1 && (x === -1 || rank[u] < rank[x]); u = next[u]) candidates.push(u >> 1);
+  for (; u !== -1 && rank[u + 1] < rank[x + 1]; u = next[u]) candidates.push(u >> 1);
   return { order, state, candidates, blocking: x === -1 ? undefined : x >> 1 };
 }
 
@@ -369,21 +370,31 @@ function readUnreachable(
   for (let x = next[2 * r.n]; x !== -1 && x !== e + 1; x = next[x]) {
     if ((x & 1) === 0 && kind[x >> 1] !== 0) writes[count++] = r.ops[x >> 1];
   }
-  const end = rank[e + 1];
-  for (let u = next[2 * r.n + 1]; u !== -1 && rank[u] < end; u = next[u]) writes[count++] = r.ops[u >> 1];
+  const end = rank[e + 2];
+  for (let u = next[2 * r.n + 1]; u !== -1 && rank[u + 1] < end; u = next[u]) writes[count++] = r.ops[u >> 1];
   return r.model.unreachable!(state, r.ops[e >> 1], writes, count);
 }
 
 const writesScratch: Operation[] = [];
 
+/** The rank of "no event" (the end of a list): after every event. */
+const NO_RANK = 0x7fffffff;
+
 /**
  * One round: the search with runs of back-to-back unknown ops bounded by `bound` (0: unbounded).
  * Returns the result, or undefined when the round found no linearization but its bound refused an
  * unknown candidate (then the next round decides).
+ *
+ * Written for V8's optimizing compiler as much as for the reader: an operation first reached after
+ * the function was compiled (the first backtrack over an unknown op, the first memo hit, …) throws
+ * the compiled code away and the whole function is compiled again, in a fresh process several times
+ * per check. So what differs between definite and unknown ops is data (`u` below is 1 for an
+ * unknown op, 0 for a definite one), not separate branches, and every way out of the loop ends in
+ * one place.
  */
 function round(w: Work, r: Round, bound: number): SearchResult | undefined {
   const { model, ops, words, dWords, definiteTotal, z, deadline, maxSteps, maxMemory, abort } = r;
-  const { next, prev, rank, kind, slot, stackEv, stackPass, stackChoice, stackRun, stackBarrier, stackState, bits } = w;
+  const { next, prev, rank, kind, slot, stackEv, stackPass, stackChoice, stackRun, stackLimit, stackState, bits } = w;
   const HEAD = 2 * r.n, UHEAD = HEAD + 1;
   const cache = w.table;
   cache.reset(words, r.n);
@@ -392,6 +403,7 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
   const stepAll = model.stepAll;
   const unreachable = model.unreachable;
   const explain = r.explain;
+  const bounded = bound === 0 ? 0 : 1;
   let definiteLeft = definiteTotal;
   let unknownLeft = r.unknownTotal;
   let steps = r.steps;
@@ -405,39 +417,37 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
   let dead = false; // the current configuration is known to fail: backtrack
   let e = next[HEAD];
   let choice = 0; // first successor to try at `e` (nondeterministic models only)
-  // In pass 2, `e` walks the list of unknown calls: those before the first pending return (of rank
-  // `barrier`) are the candidates.
-  let barrier = 0;
+  // A pass ends at the first pending return. In pass 2, `e` walks the list of unknown calls, whose
+  // candidates are those ranked before that return: `limit` is its rank then, NO_RANK before.
+  let limit = NO_RANK;
   let bestDepth = -1;
   let deepest: Deepest | undefined;
-  let verdict: SearchResult | undefined;
+  let valid: boolean | 'unknown' | undefined;
+  let reason: SearchResult['reason'];
 
   for (;;) {
-    if (definiteLeft === 0) { verdict = { valid: true, steps, cached: 0 }; break; }
+    if (definiteLeft === 0) { valid = true; break; }
     if ((++steps & 0xfff) === 0) {
-      let reason: SearchResult['reason'];
       if (steps > maxSteps) reason = 'steps';
       else if (performance.now() > deadline) reason = 'timeout';
       else if (abort && Atomics.load(abort, 0) !== 0) reason = 'aborted';
       else if (memory > maxMemory) reason = 'memory';
-      if (reason) { verdict = { valid: 'unknown', reason, steps, cached: 0 }; break; }
+      if (reason) { valid = 'unknown'; break; }
     }
 
-    if (dead || e === -1 || (e & 1) === 1 || (pass === 2 && rank[e] > barrier)) {
+    if (dead || e === -1 || (e & 1) === 1 || rank[e + 1] > limit) {
       // Reached a return: the op it closes must have been linearized by now, so this pass is over.
       if (!dead && pass < 2) {
         if (pass === 0) pass = 1;
-        else if (unknownLeft === 0) pass = 3;
         else {
-          barrier = e === -1 ? 0x7fffffff : rank[e];
-          if (bound !== 0 && run >= bound) {
-            // The bound refuses the unknown candidates, if there are any.
-            if (!refused) refused = next[UHEAD] !== -1 && rank[next[UHEAD]] < barrier;
-            pass = 3;
-          } else pass = 2;
+          // Unknown candidates: unknown calls ranked before this return (the first is enough).
+          const end = rank[e + 1];
+          const candidates = rank[next[UHEAD] + 1] < end;
+          const blocked = bounded === 1 && run >= bound;
+          if (candidates && blocked) refused = true;
+          if (candidates && !blocked) { pass = 2; limit = end; } else pass = 3;
         }
-        if (pass === 1) { e = next[HEAD]; choice = 0; continue; }
-        if (pass === 2) { e = next[UHEAD]; choice = 0; continue; }
+        if (pass < 3) { e = next[pass === 1 ? HEAD : UHEAD]; choice = 0; continue; }
       }
       // The deepest point counts definite ops only: unknown ops are optional, and a path padded with
       // them is no further through the history (it would make explanations depend on memo pruning).
@@ -445,12 +455,8 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
         bestDepth = definiteTotal - definiteLeft;
         deepest = snapshot(w, HEAD, depth, state);
       }
-      if (depth === 0) {
-        // No linearization within this round's bound: final unless the bound refused a candidate.
-        if (refused) { r.steps = steps; return undefined; }
-        verdict = { valid: false, deepest, steps, cached: 0 };
-        break;
-      }
+      // No linearization within this round's bound: final unless the bound refused a candidate.
+      if (depth === 0) { valid = false; break; }
       depth--;
       const c = stackEv[depth];
       const op = c >> 1;
@@ -458,11 +464,14 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
       stackState[depth] = undefined;
       pass = stackPass[depth];
       run = stackRun[depth];
-      barrier = stackBarrier[depth];
+      limit = stackLimit[depth];
       const sl = slot[op];
+      const u = kind[op] >> 1;
       bits[sl >>> 5] &= ~(1 << (sl & 31));
-      if (kind[op] === 2) unknownLeft++; else { definiteLeft++; hash ^= z[sl]; }
-      // Unlift: put the op's call and return back into the list.
+      unknownLeft += u;
+      definiteLeft += 1 - u;
+      hash ^= z[sl] & (u - 1);
+      // Unlift: put the op's call and return back into their lists.
       const rr = c + 1;
       if (next[rr] !== -1) prev[next[rr]] = rr;
       next[prev[rr]] = rr;
@@ -478,9 +487,11 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
     if (kind[op] !== pass) { e = next[e]; choice = 0; continue; }
 
     const sl = slot[op];
-    const isUnknown = pass === 2;
-    const h = (isUnknown ? hash : hash ^ z[sl]);
-    const ro = bound === 0 || !isUnknown ? 0 : run + 1;
+    const u = pass >> 1; // 1 in pass 2 (unknown ops), else 0
+    // The hash of the linearized set counts definite ops only; `ro`: the run this op would end,
+    // which memo entries of a bounded round compare.
+    const h = hash ^ (z[sl] & (u - 1));
+    const ro = (run + 1) * u * bounded;
     let ns: unknown;
     let picked = -1;
     const succ = stepAll ? stepAll(state, ops[op]) : undefined;
@@ -519,12 +530,15 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
     stackPass[depth] = pass;
     stackChoice[depth] = picked;
     stackRun[depth] = run;
-    stackBarrier[depth] = barrier;
+    stackLimit[depth] = limit;
     depth++;
     state = ns;
-    if (isUnknown) { run++; unknownLeft--; } else { hash ^= z[sl]; run = 0; definiteLeft--; }
+    unknownLeft -= u;
+    definiteLeft -= 1 - u;
+    hash = h;
+    run = (run + 1) * u;
     bits[sl >>> 5] |= 1 << (sl & 31);
-    // Lift: take the op's call and return out of the list.
+    // Lift: take the op's call and return out of their lists.
     const rr = e + 1;
     next[prev[e]] = next[e];
     if (next[e] !== -1) prev[next[e]] = prev[e];
@@ -533,9 +547,11 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
     e = next[HEAD];
     pass = 0;
     choice = 0;
+    limit = NO_RANK;
   }
   // Leave the bitset as the next round expects it: nothing linearized.
   for (let i = 0; i < words; i++) bits[i] = 0;
-  verdict.cached = r.cachedBefore + cache.size;
-  return verdict;
+  r.steps = steps;
+  if (valid === false && refused) return undefined;
+  return { valid, reason, deepest: valid === false ? deepest : undefined, steps, cached: r.cachedBefore + cache.size };
 }
