@@ -137,8 +137,8 @@ function groupByKey(model: Model, ops: readonly Operation[], file: string): Grou
   const byKey = new Map<string | number | undefined, number>();
   const keys: (string | number | undefined)[] = [];
   const lists: Operation[][] = [];
-  let cap = 1024;
-  let part = new Int32Array(cap), local = new Int32Array(cap), kinds = new Uint8Array(cap);
+  // At most one entry per op: allocated once (growing them left their old copies as garbage at the peak).
+  const part = new Int32Array(ops.length), local = new Int32Array(ops.length), kinds = new Uint8Array(ops.length);
   const limit = Math.min(2 ** 30, SPREAD * ops.length + 1024);
   let at = new Int32Array(Math.min(limit, 2 * ops.length + 16)).fill(-1);
   let atEnd = 0;
@@ -168,14 +168,6 @@ function groupByKey(model: Model, ops: readonly Operation[], file: string): Grou
       lists.push([]);
     }
     const list = lists[k];
-    if (g === cap) {
-      cap *= 2;
-      part = grownInt32(part, cap);
-      local = grownInt32(local, cap);
-      const b = new Uint8Array(cap);
-      b.set(kinds);
-      kinds = b;
-    }
     part[g] = k;
     local[g] = list.length;
     kinds[g] = kind;
@@ -200,12 +192,6 @@ function groupByKey(model: Model, ops: readonly Operation[], file: string): Grou
     g++;
   }
   return { keys, lists, count: g, part, local, kind: kinds, ordered, at, atEnd, infinite };
-}
-
-function grownInt32(a: Int32Array<ArrayBuffer>, cap: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
 }
 
 function grownPositions(a: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
