@@ -147,7 +147,6 @@ class Work {
   stackChoice = new Int32Array(0);
   stackPass = new Uint8Array(0);
   stackRun = new Uint8Array(0);
-  stackLimit = new Int32Array(0);
   stackState: unknown[] = [];
   bits = new Uint32Array(0);
   table = new MemoTable(1, 0);
@@ -157,8 +156,8 @@ class Work {
   ensure(n: number): void {
     if (n > this.cap) {
       const cap = Math.max(n, 2 * this.cap, 64);
-      this.next = new Int32Array(2 * cap + 2);
-      this.prev = new Int32Array(2 * cap + 2);
+      this.next = new Int32Array(2 * cap + 4);
+      this.prev = new Int32Array(2 * cap + 4);
       this.rank = new Int32Array(2 * cap + 1);
       this.kind = new Uint8Array(cap);
       this.slot = new Int32Array(cap);
@@ -166,7 +165,6 @@ class Work {
       this.stackChoice = new Int32Array(cap);
       this.stackPass = new Uint8Array(cap);
       this.stackRun = new Uint8Array(cap);
-      this.stackLimit = new Int32Array(cap);
       this.stackState = new Array<unknown>(cap).fill(undefined);
       this.cap = cap;
     }
@@ -184,7 +182,7 @@ class Work {
     this.table.reset(1, 0);
     if (this.cap > KEEP_OPS) {
       this.cap = 0;
-      this.next = this.prev = this.rank = this.slot = this.stackEv = this.stackChoice = this.stackLimit = new Int32Array(0);
+      this.next = this.prev = this.rank = this.slot = this.stackEv = this.stackChoice = new Int32Array(0);
       this.kind = this.stackPass = this.stackRun = new Uint8Array(0);
       this.stackState = [];
       this.bits = new Uint32Array(0);
@@ -276,30 +274,26 @@ function search(w: Work, model: Model, ops: readonly Operation[], opts: SearchOp
   const words = dWords + ((unknownTotal + 31) >>> 5);
   w.clearBits(words);
   for (let i = 0, d = 0, u = dWords * 32; i < n; i++) slot[i] = kind[i] === 2 ? u++ : d++;
-  // Two doubly linked lists over the events, in history order: from HEAD (2n) every event but the
-  // calls of unknown ops, which are linked from UHEAD (2n + 1). Unknown ops are tried only in the
-  // last pass, and most never are (the search ends once the definite ops are linearized); in one
-  // list, the scans of the other passes stepped over every pending one: a third of the steps on a
-  // history with 1 % info ops. `rank` is each event's place in history order.
-  const HEAD = 2 * n, UHEAD = HEAD + 1;
+  // Four doubly linked lists over the events, in history order (`rank`: each event's place in it,
+  // shifted by one: rank[e + 1], rank[0] for the end of a list): the returns, from RHEAD (2n), and
+  // the calls of each pass, from CHEAD + pass. A pass tries the calls of its list ranked before the
+  // first pending return. In one list of all events, each scan stepped over the calls of the other
+  // passes: over every pending info op (most are never linearized: the search ends once the
+  // definite ops are), a third of the steps with 1 % info ops; over the reads and writes, a quarter.
+  const RHEAD = 2 * n, CHEAD = RHEAD + 1;
   const rank = w.rank;
   rank[0] = NO_RANK;
-  let last = HEAD, ulast = UHEAD;
-  for (let i = 0; i < 2 * n; i++) {
+  for (let h = RHEAD; h <= CHEAD + 2; h++) next[h] = -1;
+  for (let i = 2 * n - 1; i >= 0; i--) {
     const e = evs[i];
     rank[e + 1] = i;
-    if ((e & 1) === 0 && kind[e >> 1] === 2) {
-      next[ulast] = e;
-      prev[e] = ulast;
-      ulast = e;
-    } else {
-      next[last] = e;
-      prev[e] = last;
-      last = e;
-    }
+    const h = (e & 1) === 1 ? RHEAD : CHEAD + kind[e >> 1];
+    const f = next[h];
+    next[e] = f;
+    prev[e] = h;
+    if (f !== -1) prev[f] = e;
+    next[h] = e;
   }
-  next[last] = -1;
-  next[ulast] = -1;
   const r: Round = {
     model, ops, n, words, dWords, definiteTotal, unknownTotal, z: zobristKeys(32 * words),
     deadline: opts.deadline ?? Infinity, maxSteps: opts.maxSteps ?? Infinity,
@@ -343,19 +337,17 @@ function remember(
 }
 
 /** The deepest point so far, for explanations: candidates are every op called before the first pending return. */
-function snapshot(w: Work, head: number, depth: number, state: unknown): Deepest {
+function snapshot(w: Work, n: number, depth: number, state: unknown): Deepest {
   const { next, rank } = w;
   const order: number[] = new Array(depth);
   for (let i = 0; i < depth; i++) order[i] = w.stackEv[i] >> 1;
-  const candidates: number[] = [];
-  let x = next[head];
-  let u = next[head + 1];
-  for (; x !== -1 && (x & 1) === 0; x = next[x]) {
-    for (; u !== -1 && rank[u + 1] < rank[x + 1]; u = next[u]) candidates.push(u >> 1);
-    candidates.push(x >> 1);
-  }
-  for (; u !== -1 && rank[u + 1] < rank[x + 1]; u = next[u]) candidates.push(u >> 1);
-  return { order, state, candidates, blocking: x === -1 ? undefined : x >> 1 };
+  const blocking = next[2 * n];
+  const end = rank[blocking + 1];
+  // The calls of the three lists ranked before it, in history order.
+  const calls: number[] = [];
+  for (let h = 2 * n + 1; h <= 2 * n + 3; h++) for (let x = next[h]; x !== -1 && rank[x + 1] < end; x = next[x]) calls.push(x);
+  calls.sort((a, b) => rank[a + 1] - rank[b + 1]);
+  return { order, state, candidates: calls.map((x) => x >> 1), blocking: blocking === -1 ? undefined : blocking >> 1 };
 }
 
 /**
@@ -365,13 +357,12 @@ function snapshot(w: Work, head: number, depth: number, state: unknown): Deepest
 function readUnreachable(
   w: Work, r: Round, writes: Operation[], state: unknown, e: number,
 ): boolean {
-  const { next, kind, rank } = w;
-  let count = 0;
-  for (let x = next[2 * r.n]; x !== -1 && x !== e + 1; x = next[x]) {
-    if ((x & 1) === 0 && kind[x >> 1] !== 0) writes[count++] = r.ops[x >> 1];
-  }
+  const { next, rank } = w;
   const end = rank[e + 2];
-  for (let u = next[2 * r.n + 1]; u !== -1 && rank[u + 1] < end; u = next[u]) writes[count++] = r.ops[u >> 1];
+  let count = 0;
+  for (let h = 2 * r.n + 2; h <= 2 * r.n + 3; h++) {
+    for (let x = next[h]; x !== -1 && rank[x + 1] < end; x = next[x]) writes[count++] = r.ops[x >> 1];
+  }
   return r.model.unreachable!(state, r.ops[e >> 1], writes, count);
 }
 
@@ -394,8 +385,8 @@ const NO_RANK = 0x7fffffff;
  */
 function round(w: Work, r: Round, bound: number): SearchResult | undefined {
   const { model, ops, words, dWords, definiteTotal, z, deadline, maxSteps, maxMemory, abort } = r;
-  const { next, prev, rank, kind, slot, stackEv, stackPass, stackChoice, stackRun, stackLimit, stackState, bits } = w;
-  const HEAD = 2 * r.n, UHEAD = HEAD + 1;
+  const { next, prev, rank, kind, slot, stackEv, stackPass, stackChoice, stackRun, stackState, bits } = w;
+  const RHEAD = 2 * r.n, CHEAD = RHEAD + 1;
   const cache = w.table;
   cache.reset(words, r.n);
   const equal = model.equal;
@@ -415,11 +406,11 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
   let refused = false; // the bound kept an unknown candidate from being tried
   let pass = 0;
   let dead = false; // the current configuration is known to fail: backtrack
-  let e = next[HEAD];
+  // `e` walks the calls of the pass's list; those ranked before the first pending return (`limit`)
+  // are its candidates.
+  let e = next[CHEAD];
+  let limit = rank[next[RHEAD] + 1];
   let choice = 0; // first successor to try at `e` (nondeterministic models only)
-  // A pass ends at the first pending return. In pass 2, `e` walks the list of unknown calls, whose
-  // candidates are those ranked before that return: `limit` is its rank then, NO_RANK before.
-  let limit = NO_RANK;
   let bestDepth = -1;
   let deepest: Deepest | undefined;
   let valid: boolean | 'unknown' | undefined;
@@ -435,25 +426,25 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
       if (reason) { valid = 'unknown'; break; }
     }
 
-    if (dead || e === -1 || (e & 1) === 1 || rank[e + 1] > limit) {
-      // Reached a return: the op it closes must have been linearized by now, so this pass is over.
+    if (dead || rank[e + 1] >= limit) {
+      // Past the first pending return (or the end of the list): the op it closes must have been
+      // linearized by now, so this pass is over.
       if (!dead && pass < 2) {
         if (pass === 0) pass = 1;
         else {
-          // Unknown candidates: unknown calls ranked before this return (the first is enough).
-          const end = rank[e + 1];
-          const candidates = rank[next[UHEAD] + 1] < end;
+          // Unknown candidates: is the first unknown call ranked before that return?
+          const candidates = rank[next[CHEAD + 2] + 1] < limit;
           const blocked = bounded === 1 && run >= bound;
           if (candidates && blocked) refused = true;
-          if (candidates && !blocked) { pass = 2; limit = end; } else pass = 3;
+          pass = candidates && !blocked ? 2 : 3;
         }
-        if (pass < 3) { e = next[pass === 1 ? HEAD : UHEAD]; choice = 0; continue; }
+        if (pass < 3) { e = next[CHEAD + pass]; choice = 0; continue; }
       }
       // The deepest point counts definite ops only: unknown ops are optional, and a path padded with
       // them is no further through the history (it would make explanations depend on memo pruning).
       if (explain && definiteTotal - definiteLeft > bestDepth) {
         bestDepth = definiteTotal - definiteLeft;
-        deepest = snapshot(w, HEAD, depth, state);
+        deepest = snapshot(w, r.n, depth, state);
       }
       // No linearization within this round's bound: final unless the bound refused a candidate.
       if (depth === 0) { valid = false; break; }
@@ -464,7 +455,6 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
       stackState[depth] = undefined;
       pass = stackPass[depth];
       run = stackRun[depth];
-      limit = stackLimit[depth];
       const sl = slot[op];
       const u = kind[op] >> 1;
       bits[sl >>> 5] &= ~(1 << (sl & 31));
@@ -477,6 +467,7 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
       next[prev[rr]] = rr;
       if (next[c] !== -1) prev[next[c]] = c;
       next[prev[c]] = c;
+      limit = rank[next[RHEAD] + 1];
       // A forced read had no alternative worth trying: this configuration is dead too.
       dead = pass === 0;
       if (stepAll) { e = c; choice = stackChoice[depth] + 1; } else { e = next[c]; choice = 0; }
@@ -484,7 +475,6 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
     }
 
     const op = e >> 1;
-    if (kind[op] !== pass) { e = next[e]; choice = 0; continue; }
 
     const sl = slot[op];
     const u = pass >> 1; // 1 in pass 2 (unknown ops), else 0
@@ -530,7 +520,6 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
     stackPass[depth] = pass;
     stackChoice[depth] = picked;
     stackRun[depth] = run;
-    stackLimit[depth] = limit;
     depth++;
     state = ns;
     unknownLeft -= u;
@@ -544,10 +533,10 @@ function round(w: Work, r: Round, bound: number): SearchResult | undefined {
     if (next[e] !== -1) prev[next[e]] = prev[e];
     next[prev[rr]] = next[rr];
     if (next[rr] !== -1) prev[next[rr]] = prev[rr];
-    e = next[HEAD];
+    e = next[CHEAD];
+    limit = rank[next[RHEAD] + 1];
     pass = 0;
     choice = 0;
-    limit = NO_RANK;
   }
   // Leave the bitset as the next round expects it: nothing linearized.
   for (let i = 0; i < words; i++) bits[i] = 0;
