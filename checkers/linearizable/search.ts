@@ -253,8 +253,8 @@ export function searchLinearization(model: Model, ops: readonly Operation[], opt
 
 function search(w: Work, model: Model, ops: readonly Operation[], opts: SearchOptions): SearchResult {
   const n = ops.length;
-  // Events: call of op i is 2i, return is 2i+1; sorted by position, calls before returns on ties
-  // (closed intervals overlap), returns at Infinity last. A doubly linked list over them, head 2n.
+  // Events: call of op i is 2i, return is 2i+1; in history order (by position, calls before returns
+  // on ties: closed intervals overlap; returns at Infinity last), as prepare gives them or sorted.
   const evs = opts.events && opts.events.length === 2 * n ? opts.events : sortEvents(ops);
   // The pass that tries each op: 0 reads (definite, read-only), 1 other definite ops, 2 unknown ops.
   w.ensure(n);
