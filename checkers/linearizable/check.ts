@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Model, ModelSpec, Operation } from './model.js';
 import { makeModel } from './models/index.js';
 import { checkPartitions, type PartitionVerdict } from './partition-check.js';
-import { partitionOps, relevantOps, validateOps, type Partition } from './prepare.js';
+import { preparePartitions, type Partition } from './prepare.js';
 import { summarize, type LinearizableResult } from './result.js';
 import type { WorkerJob } from './worker.js';
 
@@ -41,10 +41,9 @@ export interface CheckOptions {
 
 const isModel = (m: ModelSpec | Model): m is Model => typeof (m as Model).step === 'function';
 
-/** Validates, drops irrelevant ops and partitions: everything before the search. */
+/** Validates, drops irrelevant ops, partitions and orders each partition's events: everything before the search. */
 export function prepare(model: Model, ops: readonly Operation[], file?: string): Partition[] {
-  validateOps(model, ops, file);
-  return partitionOps(model, relevantOps(model, ops));
+  return preparePartitions(model, ops, file);
 }
 
 /** Checks a paired history for linearizability in this thread. */
@@ -122,8 +121,11 @@ export async function checkLinearizable(
       bins[best].push(i);
       load[best] += partitions[i].ops.length;
     }
+    // A partition's events and kinds are views of buffers shared by every partition: copied, so that
+    // cloning a job sends its own partitions' arrays and not the whole history's.
     const job = (bin: number[]): WorkerJob => ({
-      spec, partitions: bin.map((i) => partitions[i]), deadlineWall, ...rest,
+      spec, deadlineWall, ...rest,
+      partitions: bin.map((i) => ({ ...partitions[i], events: partitions[i].events?.slice(), kinds: partitions[i].kinds?.slice() })),
     });
     const hardLimit = timeoutMs + minimizeMs + 1_000 - (performance.now() - t0);
     const running = bins.slice(1).map((bin) => runWorker(url, job(bin), hardLimit));

@@ -17,6 +17,18 @@ export class IntPairMap {
     }
   }
 
+  /** The value stored for (x, y); when there is none, stores `value` and returns -1 (one probe). */
+  getOrSet(x: number, y: number, value: number): number {
+    if ((this.size + 1) * 2 > this.a.length) this.grow();
+    for (let i = this.slot(x, y); ; i = (i + 1) & this.mask) {
+      if (this.a[i] === -1) {
+        this.a[i] = x; this.b[i] = y; this.v[i] = value; this.size++;
+        return -1;
+      }
+      if (this.a[i] === x && this.b[i] === y) return this.v[i];
+    }
+  }
+
   set(x: number, y: number, value: number): void {
     if ((this.size + 1) * 2 > this.a.length) this.grow();
     for (let i = this.slot(x, y); ; i = (i + 1) & this.mask) {

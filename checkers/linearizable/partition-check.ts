@@ -34,6 +34,7 @@ export interface PartitionCheckOptions {
 export function checkPartition(model: Model, p: Partition, opts: PartitionCheckOptions): PartitionVerdict {
   const r = searchLinearization(model, p.ops, {
     deadline: opts.deadline, explain: opts.explain, abort: opts.abort, maxMemoryBytes: opts.maxMemoryBytes, maxSteps: opts.maxSteps,
+    events: p.events, kinds: p.kinds,
   });
   const v: PartitionVerdict = { ops: p.ops.length, valid: r.valid, steps: r.steps, cached: r.cached };
   if (r.reason) v.reason = r.reason;

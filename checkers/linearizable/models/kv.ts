@@ -24,20 +24,6 @@ export function kvModel(opts: KvOptions = {}): Model<number> {
   const text: (string | null | undefined)[] = [initial];
   // Length of each state's string (a null string has length 0 and is told apart by `piece[0]`).
   const length: number[] = [initial === null ? 0 : initial.length];
-  const ids = new IntPairMap(); // (previous state, token) → state id; puts use previous state -1
-  const derive = (state: number, token: number, value: string, isPut: boolean): number => {
-    const from = isPut ? -2 : state;
-    let id = ids.get(from + 2, token);
-    if (id === -1) {
-      id = parent.length;
-      parent.push(isPut ? -1 : state);
-      piece.push(value);
-      text.push(undefined);
-      length.push(isPut ? value.length : length[state] + value.length);
-      ids.set(from + 2, token, id);
-    }
-    return id;
-  };
   // Op → token naming its effect (kind and value), so the same model can check many histories:
   // op ids repeat across histories, values decide. One map per kind keyed by the value string itself
   // (V8 keeps a string's hash in the string, so a repeated lookup is cheap; a WeakMap by op was a
@@ -45,11 +31,21 @@ export function kvModel(opts: KvOptions = {}): Model<number> {
   const putTokens = new Map<string, number>();
   const appendTokens = new Map<string, number>();
   let nextToken = 0;
-  const tokenOf = (op: { f: string; input: unknown }): number => {
-    const byValue = op.f === 'put' ? putTokens : appendTokens;
-    let t = byValue.get(op.input as string);
-    if (t === undefined) byValue.set(op.input as string, (t = nextToken++));
-    return t;
+  const ids = new IntPairMap(); // (previous state + 2, token) → state id; puts use 0 for the previous state
+  // The state after a put or an append of `value` in `state`: one function, one probe of `ids` (in
+  // a fresh process, before V8 compiles them, every call between small functions costs).
+  const derive = (state: number, value: string, isPut: boolean): number => {
+    const byValue = isPut ? putTokens : appendTokens;
+    let token = byValue.get(value);
+    if (token === undefined) byValue.set(value, (token = nextToken++));
+    const fresh = parent.length;
+    const id = ids.getOrSet(isPut ? 0 : state + 2, token, fresh);
+    if (id !== -1) return id;
+    parent.push(isPut ? -1 : state);
+    piece.push(value);
+    text.push(undefined);
+    length.push(isPut ? value.length : length[state] + value.length);
+    return fresh;
   };
   const textOf = (id: number): string | null => {
     const t = text[id];
@@ -101,9 +97,9 @@ export function kvModel(opts: KvOptions = {}): Model<number> {
           return spells(state, op.output as string | null) ? state : undefined;
         }
         case 'put':
-          return derive(state, tokenOf(op), op.input as string, true);
+          return derive(state, op.input as string, true);
         case 'append':
-          return derive(state, tokenOf(op), op.input as string, false);
+          return derive(state, op.input as string, false);
       }
       return undefined;
     },
