@@ -16,7 +16,7 @@ import { haveCommand, run, runOk, type ExecOptions, type ExecResult } from '../e
 import { isAlive, startTime, terminate } from '../process-info.js';
 import { findHost, type Environment } from '../environment.js';
 import type { Remote, RemoteProcess, SpawnOptions } from '../remote.js';
-import { readStates, ownerAlive, StateFile } from './state.js';
+import { readStates, ownerAlive, StateFile, withSubnetLock } from './state.js';
 import { capacity, formatSubnet, freeSubnet, gatewayIp, hostIp, overlaps, parseSubnet, routedSubnets, type Subnet } from './subnet.js';
 
 export interface LocalOptions {
@@ -163,34 +163,39 @@ export async function provisionLocal(opts: LocalOptions): Promise<LocalNetwork> 
   if (bad.length > 0) throw new InputError(`node name(s) ${bad.join(', ')} are not valid; use 1–8 lower-case letters and digits, starting with a letter`);
   if (new Set(opts.nodes).size !== opts.nodes.length) throw new InputError(`node names must be distinct, got ${opts.nodes.join(', ')}`);
   if (process.getuid?.() !== 0) throw new InputError('creating network namespaces needs root; run faultline as root (e.g. with sudo)');
-  const taken = await takenSubnets();
-  let subnet: Subnet;
-  if (opts.subnet !== undefined) {
-    try {
-      subnet = parseSubnet(opts.subnet);
-    } catch (err) {
-      throw new InputError(`--subnet: ${(err as Error).message}`);
+  // Chosen and recorded under the lock: another run starting now must see this one's subnet as taken.
+  const { subnet, runId, names, state, haveIptables, forward } = await withSubnetLock(async () => {
+    const taken = await takenSubnets();
+    let subnet: Subnet;
+    if (opts.subnet !== undefined) {
+      try {
+        subnet = parseSubnet(opts.subnet);
+      } catch (err) {
+        throw new InputError(`--subnet: ${(err as Error).message}`);
+      }
+      const clash = taken.find((t) => overlaps(t, subnet));
+      if (clash) throw new InputError(`subnet ${formatSubnet(subnet)} overlaps ${formatSubnet(clash)}, which is already routed on this machine; pick another with --subnet`);
+    } else {
+      const free = freeSubnet(taken);
+      if (!free) throw new InputError('no free /24 is left in 10.91.0.0/16; pass a free subnet with --subnet');
+      subnet = free;
     }
-    const clash = taken.find((t) => overlaps(t, subnet));
-    if (clash) throw new InputError(`subnet ${formatSubnet(subnet)} overlaps ${formatSubnet(clash)}, which is already routed on this machine; pick another with --subnet`);
-  } else {
-    const free = freeSubnet(taken);
-    if (!free) throw new InputError('no free /24 is left in 10.91.0.0/16; pass a free subnet with --subnet');
-    subnet = free;
-  }
-  if (capacity(subnet) < opts.nodes.length) throw new InputError(`subnet ${formatSubnet(subnet)} is too small for ${opts.nodes.length} hosts; use a larger one with --subnet`);
+    if (capacity(subnet) < opts.nodes.length) throw new InputError(`subnet ${formatSubnet(subnet)} is too small for ${opts.nodes.length} hosts; use a larger one with --subnet`);
 
-  const runId = randomBytes(3).toString('hex');
-  const names = namePrefix(runId);
-  const nsOf = (node: string): string => `${names.ns}${node}`;
-  const haveIptables = await haveCommand('iptables');
-  const forward = { table: 'filter', chain: 'FORWARD', spec: ['-i', names.bridge, '-o', names.bridge, '-j', 'ACCEPT', '-m', 'comment', '--comment', names.comment] };
-  const state = new StateFile({
-    runId, owner: process.pid, ownerStart: startTime(process.pid), createdAt: new Date().toISOString(),
-    subnet: formatSubnet(subnet), bridge: names.bridge, namespaces: opts.nodes.map(nsOf),
-    hostRules: haveIptables ? [forward] : [], processes: [], shmPids: [],
+    const runId = randomBytes(3).toString('hex');
+    const names = namePrefix(runId);
+    const nsOf = (node: string): string => `${names.ns}${node}`;
+    const haveIptables = await haveCommand('iptables');
+    const forward = { table: 'filter', chain: 'FORWARD', spec: ['-i', names.bridge, '-o', names.bridge, '-j', 'ACCEPT', '-m', 'comment', '--comment', names.comment] };
+    const state = new StateFile({
+      runId, owner: process.pid, ownerStart: startTime(process.pid), createdAt: new Date().toISOString(),
+      subnet: formatSubnet(subnet), bridge: names.bridge, namespaces: opts.nodes.map(nsOf),
+      hostRules: haveIptables ? [forward] : [], processes: [], shmPids: [],
+    });
+    state.save(); // Before creating anything: a crash from here on is cleanable.
+    return { subnet, runId, names, state, haveIptables, forward };
   });
-  state.save(); // Before creating anything: a crash from here on is cleanable.
+  const nsOf = (node: string): string => `${names.ns}${node}`;
   const hosts = opts.nodes.map((node, i) => new LocalHost(node, hostIp(subnet, i), nsOf(node), state));
   const net = new LocalNetwork(runId, subnet, names.bridge, hosts, state);
   const t0 = performance.now();
