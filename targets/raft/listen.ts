@@ -18,7 +18,7 @@ export interface ListenOptions {
   port: number;
   node: string;
   peers: PeerAddress[];
-  /** `--peer-timeout-ms`: silence after a send that drops and redials a peer connection (default: 2 × the maximum election timeout). */
+  /** `--peer-timeout-ms`: silence after a send that drops and redials a peer connection (default: 2 × the maximum election timeout, at most 1 s). */
   peerTimeoutMs?: number;
 }
 
@@ -56,6 +56,9 @@ function destOf(line: string): string | undefined {
   return /^\{"src":"(?:[^"\\]|\\.)*","dest":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
 }
 
+/** The body type of a Raft reply (`append_entries_ok`, `request_vote_ok`, `install_snapshot_ok`). */
+const REPLY_TYPE = /"type":"\w+_ok"/;
+
 /** Runs one node until SIGTERM. */
 export async function runListening(cfg: Omit<RaftConfig, 'write' | 'log'>, o: ListenOptions): Promise<void> {
   const log = (line: string): void => { process.stderr.write(`${new Date().toISOString()} ${line}\n`); };
@@ -69,15 +72,16 @@ export async function runListening(cfg: Omit<RaftConfig, 'write' | 'log'>, o: Li
         if (line === '') continue;
         const dest = destOf(line);
         if (dest === HttpKvServer.CLIENT) http?.onReply(line);
-        else if (dest !== undefined) peerNet?.send(dest, line);
+        // A reply (Raft's *_ok, or an answer to a forwarded request) expects no answer of its own.
+        else if (dest !== undefined) peerNet?.send(dest, line, !(line.includes('"in_reply_to"') || REPLY_TYPE.test(line)));
       }
     },
   });
   const self = o.peers.find((p) => p.node === o.node)!;
   peerNet = new PeerNet({
     self: o.node, peers: o.peers, log,
-    // Check-quorum's window by default: a path silent that long is as good as gone for Raft.
-    silentMs: o.peerTimeoutMs ?? 2 * cfg.electionMaxMs,
+    // Check-quorum's window by default (at most the 1 s it always was): a path silent that long is as good as gone for Raft.
+    silentMs: o.peerTimeoutMs ?? Math.min(1_000, 2 * cfg.electionMaxMs),
     onLine: (line) => {
       let msg: { src: string; body: MaelstromBody };
       try {

@@ -9,12 +9,12 @@
  * unreachable long after the network came back, and a paused peer fills our buffers. Hence a
  * connection is dropped and redialled when we sent on it and heard nothing from that peer for
  * `silentMs`, or when its buffer backs up — Raft traffic is request/answer, so silence after a send
- * means the path is gone. The peer's own connection to us went through the same outage, but a
+ * means the path is gone (replies start no clock: nothing answers them). The peer's own connection to us went through the same outage, but a
  * follower that hears the leader again never sees silence on it (its answers wait in a stalled
  * socket while the leader's requests arrive fresh): so a peer dialling us anew makes us redial it too,
  * unless our connection to it is younger than `silentMs` (which ends the exchange after one round).
- * Both default to the node's own clock: silence is reset at twice the maximum election timeout, the
- * window in which check-quorum deposes a leader that hears from nobody.
+ * In listen mode the silence allowed defaults to twice the maximum election timeout (the window in
+ * which check-quorum deposes a leader that hears from nobody), at most 1 s; `--peer-timeout-ms` sets it.
  */
 import net from 'node:net';
 
@@ -75,15 +75,19 @@ export class PeerNet {
     this.timer = setInterval(() => this.watch(), this.redialMs);
   }
 
-  /** Sends one line to `dest`; dropped when there is no live connection. */
-  send(dest: string, line: string): void {
+  /**
+   * Sends one line to `dest`: on the live connection, or on one being dialled (the socket holds it
+   * until it connects); dropped while a broken connection waits to be redialled. `expectsAnswer`
+   * false (a reply) does not start the silence clock: nothing will answer it, so silence after it
+   * says nothing about the path (counting it reset a follower's connection to every candidate it
+   * answered, and the next message on it was lost).
+   */
+  send(dest: string, line: string, expectsAnswer = true): void {
     const o = this.out.get(dest);
     if (!o) return;
-    if (!o.socket || o.connecting) {
-      this.dial(o);
-      return;
-    }
-    o.sentSince ??= performance.now();
+    if (!o.socket) this.dial(o);
+    if (!o.socket) return;
+    if (expectsAnswer) o.sentSince ??= performance.now();
     o.socket.write(`${line}\n`);
     if (o.socket.writableLength > this.maxBuffered) this.reset(o, 'its send buffer backed up');
   }
