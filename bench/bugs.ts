@@ -28,15 +28,17 @@ type Row = (typeof ROWS)[number] & { http?: boolean };
 const rowName = (r: Row): string => `${r.http ? 'http:' : ''}${r.name ?? r.bug}`;
 
 /** Raft tuning flags of a row: on the real network they belong in the node's own command line. */
-const NODE_FLAGS = new Set(['--election-ms', '--heartbeat-ms', '--max-batch', '--noop', '--snapshot-every']);
+const NODE_FLAGS = new Set(['--election-ms', '--heartbeat-ms', '--max-batch', '--noop', '--snapshot-every', '--peer-timeout-ms']);
 
 /** The `faultline run` arguments of a row on the real network (the custom target). */
 function httpArgs(row: Row): string[] {
   const node: string[] = [];
   const run: string[] = [];
-  const extra = row.extra ?? [];
-  for (let i = 0; i < extra.length; i += 2) {
-    const [flag, value] = [extra[i], extra[i + 1]];
+  // The real network's own flags win over the row's (a flag's last value counts).
+  const flags = new Map<string, string>();
+  const extra = [...(row.extra ?? []), ...(row.httpExtra ?? [])];
+  for (let i = 0; i < extra.length; i += 2) flags.set(extra[i], extra[i + 1]);
+  for (const [flag, value] of flags) {
     if (NODE_FLAGS.has(flag)) node.push(flag, value);
     else run.push(flag, value);
   }
@@ -137,7 +139,7 @@ for (const row of rows) {
   const floor = row.bug === 'correct'
     ? `${rs.filter((r) => r.valid === true).length}/${rs.length} valid (floor ${rs.length}/${rs.length})`
     : `${caught.length >= Math.ceil(0.8 * rs.length) ? 'met' : 'NOT met'} (≥ ${Math.ceil(0.8 * rs.length)})`;
-  const faults = `${row.nemesis} /${row.interval ?? interval}${row.extra ? ` ${row.extra.join(' ')}` : ''}`;
+  const faults = `${row.nemesis} /${row.interval ?? interval}${row.extra ? ` ${row.extra.join(' ')}` : ''}${row.http && row.httpExtra ? ` ${row.httpExtra.join(' ')}` : ''}`;
   console.log(`${rowName(row).padEnd(22)} ${faults.padEnd(28)} ${String(caught.length).padStart(2)}/${rs.length}   ${byText.padEnd(26)} ${floor}`);
 }
 console.log(`\nruns kept in ${store}`);

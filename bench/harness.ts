@@ -5,6 +5,7 @@
  * the harness's CPU per op, then checks the history. Prints figures; asserts nothing.
  *
  *   npm run bench:harness [-- --seconds 20 --clients 50]
+ *   npm run bench:harness -- --target custom [--seconds 10 --clients 50 --rounds 3]
  *
  * With `--target custom`, the same figures for the http-kv client against the bundled Raft over real
  * TCP, beside a bare HTTP client on the same cluster (harness-custom.ts).
@@ -28,7 +29,7 @@ const arg = (name: string, dflt: number): number => {
 const seconds = arg('seconds', 20);
 const clients = arg('clients', 50);
 if (argv.includes('--target') && argv[argv.indexOf('--target') + 1] === 'custom') {
-  await benchCustom(seconds, clients);
+  await benchCustom(argv.includes('--seconds') ? seconds : 10, clients, arg('rounds', 3));
   process.exit(0);
 }
 const here = nodePath.dirname(fileURLToPath(import.meta.url));

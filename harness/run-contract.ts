@@ -51,6 +51,8 @@ export interface RunFaultSettings {
   clockOffsetsMs?: readonly [number, number];
   /** `--churn-long-wait`: leader-churn's longest long wait, ms. */
   churnLongWaitMs?: number;
+  /** `--churn-cut`: how leader-churn cuts a leader off: `partition` (default) or `pause`. */
+  churnCut?: string;
 }
 
 /** Everything that decides a run; written whole to `test.json` so a run can be replayed. */

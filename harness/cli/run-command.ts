@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { REPORTERS } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
-import { checkFaultSettings, FAULT_NAMES, PARTITION_SHAPES, parseFaultNames } from '../nemesis/index.js';
+import { CHURN_CUTS, checkFaultSettings, FAULT_NAMES, PARTITION_SHAPES, parseFaultNames } from '../nemesis/index.js';
 import { runTest } from '../run/run.js';
 import { verdictWord } from '../../checkers/contract.js';
 import type { RunConfig, RunRequest, RunResults, TargetEntry } from '../run-contract.js';
@@ -22,7 +22,7 @@ import { readJsonlSync } from '../history/jsonl-reader.js';
 import type { RunOutcome } from '../run-contract.js';
 
 const COMMON_VALUED = ['target', 'workload', 'nemesis', 'nodes', 'time-limit', 'rate', 'concurrency', 'seed',
-  'store', 'name', 'quiet', 'nemesis-interval', 'reporter', 'partition-shapes', 'node-targets', 'clock-offsets', 'churn-long-wait'] as const;
+  'store', 'name', 'quiet', 'nemesis-interval', 'reporter', 'partition-shapes', 'node-targets', 'clock-offsets', 'churn-long-wait', 'churn-cut'] as const;
 
 /** `faultline run --help`, with every target's flags. */
 export function runHelp(): string {
@@ -53,6 +53,8 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
                            direction (default 4ms-262144ms, as Jepsen's); e.g. 1s-60s for skews past a lease
   --churn-long-wait 500ms  leader-churn: one look at the leaders in ten waits up to this (others up to 13 ms),
                            letting some leaders keep office; about the target's election timeout (default 500ms)
+  --churn-cut partition|pause  leader-churn: cut a leader off with a partition (default) or pause it (SIGSTOP);
+                           a pause lands at once, a real network's partition takes tens of ms
   --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
   --config FILE            settings from a config file (default: the nearest faultline.config.{ts,mts,js,mjs,json}
                            from the working directory up; --config none for none); flags override it
@@ -163,6 +165,11 @@ export function parseRunRequest(
   if (longWait !== undefined) {
     config.churnLongWaitMs = parseDuration(longWait, 'churn-long-wait');
     if (config.churnLongWaitMs <= 0) throw new InputError(`--churn-long-wait ${longWait} must be longer than 0 ms, e.g. 100ms`);
+  }
+  const cut = o('churn-cut');
+  if (cut !== undefined) {
+    if (!(CHURN_CUTS as readonly string[]).includes(cut)) throw new InputError(`--churn-cut ${cut} is not a way to cut a leader off; use ${CHURN_CUTS.join(' or ')}`);
+    config.churnCut = cut;
   }
   checkFaultSettings(config);
   const flags = new Map<string, string | true | string[]>();

@@ -32,6 +32,8 @@ export interface RunSettings {
   clockOffsets?: string;
   /** `--churn-long-wait`: leader-churn's longest wait. */
   churnLongWait?: Duration;
+  /** `--churn-cut`: how leader-churn cuts a leader off, `'partition'` (default) or `'pause'`. */
+  churnCut?: 'partition' | 'pause';
   /** `--time-limit`: how long clients and faults run (default 60 s). */
   timeLimit?: Duration;
   /** `--rate`: client ops per second, all clients together (default 100). */

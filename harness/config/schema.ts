@@ -5,7 +5,7 @@
  * The flags then go through the very parser `faultline run` uses, so a config means what its flags do.
  */
 import { InputError } from '../history/errors.js';
-import { FAULT_NAMES, NODE_SPECS, PARTITION_SHAPES } from '../nemesis/index.js';
+import { CHURN_CUTS, FAULT_NAMES, NODE_SPECS, PARTITION_SHAPES } from '../nemesis/index.js';
 import { ENVIRONMENTS } from '../provision/environments.js';
 import { DEFAULT_TARGET, TARGETS } from '../run/targets.js';
 import { didYouMean } from './closest.js';
@@ -91,6 +91,7 @@ export const RUN_KEYS: Readonly<Record<keyof RunSettings, KeySpec>> = {
     toFlag: String,
   },
   churnLongWait: duration('churn-long-wait', true, '500ms'),
+  churnCut: choice('churn-cut', () => CHURN_CUTS, 'a way to cut a leader off'),
   timeLimit: duration('time-limit', true, '60s'),
   rate: {
     flag: 'rate', allowed: () => 'a positive number (client ops per second, all clients together)',

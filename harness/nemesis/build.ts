@@ -8,7 +8,7 @@ import { InputError } from '../history/errors.js';
 import type { FaultPackage, Nemesis, NetControl, Target, UnsupportedFault } from '../roles.js';
 import type { RunFaultSettings } from '../run-contract.js';
 import { bandwidthPackage, type BandwidthOptions } from './bandwidth.js';
-import { churnPackage, type ChurnOptions } from './churn.js';
+import { churnPackage, type ChurnCut, type ChurnOptions } from './churn.js';
 import { clockPackage, type ClockOptions } from './clock.js';
 import { composeNemeses } from './compose.js';
 import type { FaultContext, FamilyBuild } from './family.js';
@@ -160,5 +160,6 @@ export function faultOptionsOf(s: RunFaultSettings): FaultOptions {
   }
   if (s.clockOffsetsMs) o.clock = { ...o.clock, minOffsetMs: s.clockOffsetsMs[0], maxOffsetMs: s.clockOffsetsMs[1] };
   if (s.churnLongWaitMs !== undefined) o.churn = { longWaitMs: s.churnLongWaitMs };
+  if (s.churnCut !== undefined) o.churn = { ...o.churn, cut: s.churnCut as ChurnCut };
   return o;
 }

@@ -9,6 +9,13 @@
  * `start-churn` holds the nemesis thread for its duration (like a clock strobe), then leaves the
  * network healed and completes with every step it took; `stop-churn` heals, for the final generator
  * and for a run cut short. Clients are never cut off: only node-to-node traffic is.
+ *
+ * How a leader is cut off (`cut`): `partition` (default) isolates it with the network, as 6.824 does;
+ * `pause` stops it (SIGSTOP) and rejoining resumes it. A simulated network partitions at once, but a
+ * real one rewrites iptables in every host (tens of ms, more on a loaded machine), by which time a new
+ * leader has often replicated its first entries; a pause lands in microseconds (a signal), so the cut
+ * falls in the first round trips of a term on a real network too. A paused leader neither sends nor
+ * takes client writes while cut off, and wakes up still believing it leads; its clients wait.
  */
 import { nemesis, once, repeat, sleep } from '../generator/index.js';
 import { InputError } from '../history/errors.js';
@@ -29,7 +36,13 @@ export interface ChurnOptions {
   longWaitMs?: number;
   /** Chance that a leader seen is cut off at that look. Default 0.5 (6.824's). */
   isolateChance?: number;
+  /** How a leader is cut off: isolated by a partition (default) or paused. */
+  cut?: ChurnCut;
 }
+
+/** The ways leader-churn can cut a leader off (`--churn-cut`). */
+export const CHURN_CUTS = ['partition', 'pause'] as const;
+export type ChurnCut = (typeof CHURN_CUTS)[number];
 
 /** One change the churn made, at ms since the op began. */
 export interface ChurnStep {
@@ -63,12 +76,15 @@ export function churnPackage(ctx: FaultContext, options: ChurnOptions = {}): Fam
   const shortWaitMs = options.shortWaitMs ?? 13;
   const longWaitMs = options.longWaitMs ?? 500;
   const isolateChance = options.isolateChance ?? 0.5;
+  const cut = options.cut ?? 'partition';
+  if (!CHURN_CUTS.includes(cut)) throw new InputError(`leader-churn option cut must be ${CHURN_CUTS.join(' or ')}, got ${String(cut)}`);
   for (const [name, v] of [['shortWaitMs', shortWaitMs], ['longWaitMs', longWaitMs]] as const) {
     if (!Number.isFinite(v) || v < 0) throw new InputError(`leader-churn option ${name} must be a number of ms ≥ 0, got ${v}`);
   }
   if (!(isolateChance > 0 && isolateChance <= 1)) throw new InputError(`leader-churn option isolateChance must be in (0, 1], got ${isolateChance}`);
   const { target, net } = ctx;
   if (net === undefined) return { unsupported: [missingCapability('leader-churn', target, 'net')] };
+  if (cut === 'pause' && target.pausable === undefined) return { unsupported: [missingCapability('leader-churn', target, 'pausable')] };
   if (target.primaries === undefined) return { unsupported: [missingCapability('leader-churn', target, 'primaries')] };
   if (target.nodes.length < 3) {
     return { unsupported: [{ fault: 'leader-churn', reason: 'leader-churn: a cluster of fewer than 3 nodes cannot lose its leader and keep a majority' }] };
@@ -77,7 +93,7 @@ export function churnPackage(ctx: FaultContext, options: ChurnOptions = {}): Fam
     unsupported: [],
     package: {
       name: 'leader-churn',
-      nemesis: churnNemesis(ctx, net, target.primaries, { shortWaitMs, longWaitMs, isolateChance }),
+      nemesis: churnNemesis(ctx, net, target.primaries, { shortWaitMs, longWaitMs, isolateChance, cut }),
       generator: nemesis(repeat([sleep(ctx.interval), once({ f: 'start-churn' }), once({ f: 'stop-churn' })])),
       finalGenerator: nemesis({ f: 'stop-churn' }),
       bands: [{ name: 'leader churn', start: 'start-churn', stop: 'stop-churn' }],
@@ -91,6 +107,14 @@ function churnNemesis(ctx: FaultContext, net: NetControl, primaries: HasPrimarie
   const quorum = majority(nodes.length);
   let cancelled = false;
   let running: Promise<unknown> | undefined;
+  /** Nodes paused by `cut: pause` and not resumed yet (resumed by the op's end, stop-churn and teardown). */
+  const paused = new Set<string>();
+  const resumeAll = async (): Promise<void> => {
+    for (const n of [...paused]) {
+      await target.pausable!.resume(n);
+      paused.delete(n);
+    }
+  };
 
   const churn = async (value: unknown): Promise<ChurnResult> => {
     const durationMs = typeof value === 'number' && value > 0 ? value : ctx.interval / 1e6;
@@ -114,6 +138,7 @@ function churnNemesis(ctx: FaultContext, net: NetControl, primaries: HasPrimarie
         const leaders = (await primaries.primaries()).filter((n) => !isolated.has(n));
         let changed = false;
         let justCut: string | undefined;
+        let justBack: string | undefined;
         if (leaders.length > 0 && rng.float() < o.isolateChance) {
           const leader = choose(rng, leaders);
           justCut = leader;
@@ -127,14 +152,28 @@ function churnNemesis(ctx: FaultContext, net: NetControl, primaries: HasPrimarie
           // There is one: fewer than a majority connected means at least two are cut off (n ≥ 3).
           const back = choose(rng, [...isolated].filter((n) => n !== justCut));
           isolated.delete(back);
+          justBack = back;
           result.rejoins++;
           step({ rejoin: back });
           changed = true;
         }
-        if (changed) await net.partition(isolationGrudge(nodes, isolated));
+        if (!changed) continue;
+        if (o.cut === 'partition') {
+          await net.partition(isolationGrudge(nodes, isolated));
+          continue;
+        }
+        if (justCut !== undefined) {
+          paused.add(justCut);
+          await target.pausable!.pause(justCut);
+        }
+        if (justBack !== undefined) {
+          paused.delete(justBack);
+          await target.pausable!.resume(justBack);
+        }
       }
     } finally {
-      // Whatever happened, the op ends with everyone connected.
+      // Whatever happened, the op ends with everyone connected and running.
+      await resumeAll();
       await net.partition({});
     }
     return result;
@@ -149,6 +188,7 @@ function churnNemesis(ctx: FaultContext, net: NetControl, primaries: HasPrimarie
         return r;
       }
       if (op.f === 'stop-churn') {
+        await resumeAll();
         await net.partition({});
         return { grudge: {} };
       }
@@ -158,6 +198,7 @@ function churnNemesis(ctx: FaultContext, net: NetControl, primaries: HasPrimarie
       cancelled = true;
       await running;
       try {
+        await resumeAll();
         await net.partition({});
       } catch (err) {
         ctx.log(`leader-churn teardown: healing the network failed: ${errorMessage(err)}`);

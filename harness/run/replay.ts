@@ -45,6 +45,7 @@ export function replayArgv(test: Record<string, unknown>): string[] {
   const off = test.clockOffsetsMs;
   add('clock-offsets', Array.isArray(off) && off.length === 2 && off.every(num) ? `${off[0]}ms-${off[1]}ms` : undefined);
   add('churn-long-wait', num(test.churnLongWaitMs) ? `${test.churnLongWaitMs}ms` : undefined);
+  add('churn-cut', typeof test.churnCut === 'string' ? test.churnCut : undefined);
   add('name', typeof test.name === 'string' ? test.name : undefined);
   add('store', typeof test.store === 'string' ? test.store : undefined);
   const flags = typeof test.targetFlags === 'object' && test.targetFlags !== null ? test.targetFlags as Record<string, unknown> : {};

@@ -17,7 +17,24 @@ export interface BugRow {
   why: string;
   /** More `faultline run` flags, common or the raft target's own. */
   extra?: string[];
+  /**
+   * On the real network (`bench:bugs --group http`) only: flags added after `extra` (a flag given in
+   * both takes this value), common or `faultline-raft`'s own (`--peer-timeout-ms`).
+   */
+  httpExtra?: string[];
+  /** Why the real network needs `httpExtra`. */
+  httpWhy?: string;
 }
+
+/**
+ * Figure 8 on a real network: the churn cuts leaders off by pausing them (a signal lands at once; an
+ * iptables rewrite in five namespaces took 30-90 ms, by which time most new leaders had replicated
+ * their first own-term entry), and a peer connection silent for 80 ms after a send is dropped, so TCP
+ * under loss loses messages (as the simulated network does) instead of stalling for its 200 ms+
+ * retransmission backoff.
+ */
+const HTTP_FIGURE_8 = ['--churn-cut', 'pause', '--peer-timeout-ms', '80'];
+const HTTP_FIGURE_8_WHY = 'on a real network a partition lands 30-90 ms after the look that chose it (an iptables-restore in every namespace): too late for the first round trips of a term, so the churn pauses leaders instead (at once); TCP turns loss into 200 ms+ stalls, so peers drop a connection silent for 80 ms and the messages in it';
 
 /**
  * The faults that expose each switch, and why. Seeds are shared across rows, so the correct Raft is
@@ -45,12 +62,14 @@ export const BUG_ROWS: readonly BugRow[] = [
   {
     bug: 'old-term-commit', nemesis: 'leader-churn,loss', interval: '5s',
     extra: ['--churn-long-wait', '100ms', '--max-batch', '1', '--rate', '10', '--election-ms', '50-100', '--heartbeat-ms', '20'],
+    httpExtra: HTTP_FIGURE_8, httpWhy: HTTP_FIGURE_8_WHY,
     why: 'Figure 8, as MIT 6.824\'s Figure8Unreliable test provokes it: leaders cut off within milliseconds of taking office leave entries of their terms on themselves alone; a later leader commits an older entry by counting, is cut off before an entry of its own term reaches a majority (a lossy network helps), and a node holding a later-term entry at that index wins and overwrites it (commit-safety; linearizable too when a client saw the lost write). Long waits near the election timeout (100 ms, not 6.824\'s 500) put a look in the first milliseconds of most terms; one entry per AppendEntries, short election timeouts (more elections) and few client writes (fewer own-term entries) widen the windows',
   },
   { bug: 'correct', nemesis: 'partition,kill,pause,clock', interval: '1.5s', why: 'no switch: every fault at once, often; must be valid' },
   {
     bug: 'correct', name: 'correct-churn', nemesis: 'leader-churn,loss', interval: '5s',
     extra: ['--churn-long-wait', '100ms', '--max-batch', '1', '--rate', '10', '--election-ms', '50-100', '--heartbeat-ms', '20', '--noop', 'off'],
+    httpExtra: HTTP_FIGURE_8, httpWhy: HTTP_FIGURE_8_WHY,
     why: 'no switch, no no-op, under the old-term-commit row\'s faults: what that row catches is the commit rule, not the churn or the missing no-op',
   },
 ];

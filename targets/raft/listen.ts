@@ -18,16 +18,18 @@ export interface ListenOptions {
   port: number;
   node: string;
   peers: PeerAddress[];
+  /** `--peer-timeout-ms`: silence after a send that drops and redials a peer connection (default: 2 × the maximum election timeout, at most 1 s). */
+  peerTimeoutMs?: number;
 }
 
-export const LISTEN_USAGE = '--listen HOST:PORT --node NAME --peers NAME=HOST:PORT,… (every node, itself included)';
+export const LISTEN_USAGE = '--listen HOST:PORT --node NAME --peers NAME=HOST:PORT,… (every node, itself included) [--peer-timeout-ms N]';
 
 /** Takes the listen-mode flags out of argv: the options (or a sentence saying what is wrong) and the rest. */
 export function takeListenArgs(argv: readonly string[]): { listen?: ListenOptions | string; rest: string[] } {
   const rest: string[] = [];
   const got = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
-    if (['--listen', '--node', '--peers'].includes(argv[i])) {
+    if (['--listen', '--node', '--peers', '--peer-timeout-ms'].includes(argv[i])) {
       got.set(argv[i], argv[i + 1] ?? '');
       i++;
     } else rest.push(argv[i]);
@@ -44,13 +46,18 @@ export function takeListenArgs(argv: readonly string[]): { listen?: ListenOption
     peers.push({ node: m[1], host: m[2], port: Number(m[3]) });
   }
   if (!peers.some((p) => p.node === node)) return { listen: `--peers must list this node (${node}) with its own peer address; ${LISTEN_USAGE}`, rest };
-  return { listen: { host: addr[1], port: Number(addr[2]), node, peers }, rest };
+  const timeout = got.get('--peer-timeout-ms');
+  if (timeout !== undefined && !(/^\d+$/.test(timeout) && Number(timeout) >= 10)) return { listen: `--peer-timeout-ms needs an integer ≥ 10, got ${JSON.stringify(timeout)}; ${LISTEN_USAGE}`, rest };
+  return { listen: { host: addr[1], port: Number(addr[2]), node, peers, ...(timeout !== undefined ? { peerTimeoutMs: Number(timeout) } : {}) }, rest };
 }
 
 /** The dest of one outgoing line, read without parsing it: the node writes `{"src":…,"dest":"…",…`. */
 function destOf(line: string): string | undefined {
   return /^\{"src":"(?:[^"\\]|\\.)*","dest":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
 }
+
+/** The body type of a Raft reply (`append_entries_ok`, `request_vote_ok`, `install_snapshot_ok`). */
+const REPLY_TYPE = /"type":"\w+_ok"/;
 
 /** Runs one node until SIGTERM. */
 export async function runListening(cfg: Omit<RaftConfig, 'write' | 'log'>, o: ListenOptions): Promise<void> {
@@ -65,13 +72,16 @@ export async function runListening(cfg: Omit<RaftConfig, 'write' | 'log'>, o: Li
         if (line === '') continue;
         const dest = destOf(line);
         if (dest === HttpKvServer.CLIENT) http?.onReply(line);
-        else if (dest !== undefined) peerNet?.send(dest, line);
+        // A reply (Raft's *_ok, or an answer to a forwarded request) expects no answer of its own.
+        else if (dest !== undefined) peerNet?.send(dest, line, !(line.includes('"in_reply_to"') || REPLY_TYPE.test(line)));
       }
     },
   });
   const self = o.peers.find((p) => p.node === o.node)!;
   peerNet = new PeerNet({
     self: o.node, peers: o.peers, log,
+    // Check-quorum's window by default (at most the 1 s it always was): a path silent that long is as good as gone for Raft.
+    silentMs: o.peerTimeoutMs ?? Math.min(1_000, 2 * cfg.electionMaxMs),
     onLine: (line) => {
       let msg: { src: string; body: MaelstromBody };
       try {

@@ -13,6 +13,10 @@ describe('takeListenArgs', () => {
     ] });
   });
 
+  it('takes --peer-timeout-ms', () => {
+    expect(takeListenArgs(['--listen', 'h:1', '--node', 'n1', '--peers', 'n1=h:7', '--peer-timeout-ms', '80']).listen).toMatchObject({ peerTimeoutMs: 80 });
+  });
+
   it('leaves Maelstrom mode alone', () => {
     expect(takeListenArgs(['--data-dir', '/d'])).toEqual({ rest: ['--data-dir', '/d'] });
   });
@@ -23,6 +27,7 @@ describe('takeListenArgs', () => {
     [['--listen', 'h:1', '--node', 'n4', '--peers', PEERS], /--peers must list this node \(n4\)/],
     [['--listen', 'h:1', '--node', 'n1', '--peers', 'n1=h'], /--peers entry "n1=h" is not NAME=HOST:PORT/],
     [['--node', 'n1'], /--node and --peers go with --listen/],
+    [['--listen', 'h:1', '--node', 'n1', '--peers', 'n1=h:7', '--peer-timeout-ms', '5'], /--peer-timeout-ms needs an integer ≥ 10, got "5"/],
   ])('%j is refused', (argv, message) => {
     const r = takeListenArgs(argv);
     expect(typeof r.listen).toBe('string');

@@ -154,6 +154,40 @@ describe('leader-churn nemesis', () => {
     expect(two.unsupported[0].reason).toMatch(/fewer than 3 nodes/);
   });
 
+  it('with cut: pause, pauses the leaders it cuts off and resumes those that rejoin, never partitions, and ends with all resumed', async () => {
+    const t = fakeTarget();
+    const everLed = new Set<string>();
+    // The leader is the first node not paused; a paused node answers nothing, so it is not reported.
+    t.primaries = {
+      primaries: async () => {
+        const leader = t.nodes.find((n) => !t.paused.has(n));
+        if (leader !== undefined) everLed.add(leader);
+        return leader === undefined ? [] : [leader];
+      },
+    };
+    const partitions: unknown[] = [];
+    const partition = t.net!.partition;
+    t.net!.partition = async (g) => { partitions.push(g); await partition(g); };
+    const pausedCounts: number[] = [];
+    const pause = t.pausable!.pause;
+    t.pausable!.pause = async (n) => { await pause(n); pausedCounts.push(t.paused.size); };
+    const { pkg } = build(t, {}, { cut: 'pause' });
+    const r = (await pkg.nemesis.invoke({ f: 'start-churn', value: 2_000 })) as ChurnResult;
+    expect(r.isolations).toBeGreaterThan(10);
+    expect(r.rejoins).toBeGreaterThan(5);
+    // At most two paused once a step settles (a third pause is followed at once by a resume).
+    expect(Math.max(...pausedCounts)).toBeLessThanOrEqual(3);
+    expect(t.paused.size).toBe(0);
+    expect(partitions.every((g) => Object.keys(g as object).length === 0)).toBe(true);
+    expect(everLed.size).toBeGreaterThan(2);
+  });
+
+  it('with cut: pause, is unsupported on a target that cannot pause, and refuses an unknown cut', () => {
+    const noPause = churnPackage(contextFor(fakeTarget({ caps: ['net', 'primaries'] })), { cut: 'pause' });
+    expect(noPause.unsupported[0].reason).toMatch(/leader-churn: the target offers no/);
+    expect(() => churnPackage(contextFor(fakeTarget()), { cut: 'freeze' as never })).toThrow(/cut must be partition or pause/);
+  });
+
   it('refuses to run beside partition, which would undo its cuts', () => {
     expect(() => buildFaults(['partition', 'leader-churn'], fakeTarget())).toThrow(InputError);
     expect(() => buildFaults(['partition,leader-churn'], fakeTarget())).toThrow(/use one of them per run/);
