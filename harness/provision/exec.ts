@@ -4,6 +4,8 @@
  * command and its stderr so a failed `ip netns add` explains itself in the run log.
  */
 import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import nodePath from 'node:path';
 
 export interface ExecResult {
   code: number;
@@ -59,4 +61,18 @@ export async function runOk(argv: readonly string[], opts: ExecOptions = {}): Pr
 export async function haveCommand(bin: string): Promise<boolean> {
   const r = await run(['sh', '-c', 'command -v "$1"', 'sh', bin], { timeoutMs: 3_000 });
   return r.code === 0;
+}
+
+/** The real path of a command on this machine's PATH, or undefined (synchronous: for image recipes). */
+export function which(bin: string): string | undefined {
+  for (const d of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
+    const p = nodePath.join(d, bin);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return fs.realpathSync(p);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }

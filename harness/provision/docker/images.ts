@@ -16,7 +16,7 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import type Docker from 'dockerode';
 import { InputError } from '../../history/errors.js';
-import { run, runOk } from '../exec.js';
+import { run, runOk, which } from '../exec.js';
 import { aptSources, debianMirror, withBuildLock } from '../debian-build.js';
 import { followProgress } from './client.js';
 
@@ -96,19 +96,6 @@ export function baseRecipe(): ImageRecipe {
   };
 }
 
-/** The path of a host command, or undefined. */
-function which(bin: string): string | undefined {
-  for (const d of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
-    const p = nodePath.join(d, bin);
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return fs.realpathSync(p);
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 /**
  * A digest of a copied binary, for the recipe's hash; remembered while its size, mtime and inode are

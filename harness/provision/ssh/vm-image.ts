@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { aptSources, debianMirror, withBuildLock } from '../debian-build.js';
-import { run, runOk } from '../exec.js';
+import { run, runOk, which } from '../exec.js';
 
 export const VM_CACHE_DIR = '/var/cache/faultline/vm';
 /** How many images the cache keeps (the most recently used). */
@@ -96,19 +96,6 @@ interface Recipe {
   describe: string;
 }
 
-/** The path of a command on this machine, or undefined. */
-function which(bin: string): string | undefined {
-  for (const d of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
-    const p = nodePath.join(d, bin);
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return fs.realpathSync(p);
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 /** The kernel package `linux-image-amd64` stands for now (e.g. linux-image-6.1.0-57-amd64) and its version. */
 async function kernelPackage(): Promise<{ name: string; version: string }> {
