@@ -26,7 +26,7 @@ describe.skipIf(skip !== undefined)(`etcd over ssh${skip ? ` (skipped: ${skip})`
   });
 
   it('serializable reads through an isolated leader are stale: not linearizable', async () => {
-    const req = bedRequest(bed, 'ssh-serializable', { faults: ['partition'], timeLimitS: 15 }, { 'read-consistency': 'serializable', values: '1000', 'request-timeout-ms': '1000' });
+    const req = bedRequest(bed, 'ssh-serializable', { faults: ['partition'], timeLimitS: 15 }, { 'read-consistency': 'serializable', values: '1000', 'request-timeout': '1s' });
     const out = await runTest(req.config, (run) => {
       const { plan } = etcdParts(req, run);
       plan.faults = (target) => {

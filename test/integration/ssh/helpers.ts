@@ -4,6 +4,7 @@
  * hold to be complete.
  */
 import fs from 'node:fs';
+import { DEPRECATED_FLAGS } from '../../../harness/flags.js';
 import { testBedMissing } from '../../../harness/provision/ssh/test-bed.js';
 import type { RunConfig, RunRequest } from '../../../harness/run-contract.js';
 import type { TestBed } from '../../../harness/provision/ssh/test-bed.js';
@@ -18,6 +19,10 @@ export function sshMissing(bins: readonly string[] = ['etcd', 'iptables', 'iptab
 
 /** A run request of a store target against the test bed (3 nodes, short). */
 export function bedRequest(bed: TestBed, name: string, over: Partial<RunConfig>, flags: Record<string, string | true>, workload = 'register'): RunRequest {
+  // A request built here skips the CLI, which rewrites old flag names; an old name would be silently
+  // ignored (a 2 s request timeout instead of the 1 s asked for hid every stale read once).
+  const old = Object.keys(flags).find((k) => DEPRECATED_FLAGS.some((d) => d.name === k));
+  if (old) throw new Error(`bedRequest: --${old} is an old flag name; use --${DEPRECATED_FLAGS.find((d) => d.name === old)!.now}`);
   const config: RunConfig = {
     name, store: tempStore(name), seed: 7, timeLimitS: 12, rate: 100, concurrency: 6, quietS: 1,
     faults: [], faultIntervalS: 2, ...over,
