@@ -86,7 +86,10 @@ export class CustomCluster extends ServerCluster {
   /** Where `node`'s commands run (see the module comment). */
   place(node: string): Place {
     if (this.remoteFiles(node)) return 'remote';
-    return this.environment?.kind === 'docker' ? 'container' : 'local';
+    // A host whose server runs somewhere other than its `exec` (a container) has its own programs and
+    // environment; asked of the host, not of the environment's name.
+    const host = this.environment?.host(node);
+    return host?.serverExec !== undefined ? 'container' : 'local';
   }
 
   /** True when servers get libfaketime: `--faketime`, unless the hosts' own clocks are skewed. */

@@ -32,13 +32,12 @@ export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
  * controller's routed network over stdin/stdout, so in containers their messages would still cross
  * the controller's pipes and container network faults would never touch them.
  */
-export function checkLocalOnly(req: { flags: ReadonlyMap<string, unknown> }, target: string): void {
+export function checkLocalOnly(req: { flags: ReadonlyMap<string, unknown> }, target: string, elsewhere?: (env: string) => string): void {
   const env = req.flags.get('env');
   if (env === undefined || env === 'local') return;
-  // The bundled Raft has a real-network mode; point at it rather than leave the user at a wall.
-  const instead = target === 'raft'
-    ? `; its --listen mode runs there as a custom target: --target custom --env ${String(env)} --start 'faultline-raft --listen …' --client http-kv${env === 'docker' ? ' --image faultline/raft' : ''}`
-    : '';
+  // A target with a mode of its own for that environment says so (`elsewhere`), rather than leave
+  // the user at a wall.
+  const instead = elsewhere ? `; ${elsewhere(String(env))}` : '';
   throw new InputError(`--target ${target} runs only with --env local, not ${String(env)}: its nodes talk through the controller's routed network over stdin/stdout, so ${env === 'ssh' ? 'host' : 'container'} network faults would never touch their messages${instead}`);
 }
 

@@ -91,7 +91,8 @@ export const raftTarget: TargetEntry = {
       .map((f) => (f.name === 'keys' ? { ...f, help: 'independent keys of lin-kv (default 5; was --key-count)' } : f)),
   ],
   preflight(req) {
-    checkLocalOnly(req, 'raft');
+    // The bundled Raft has a real-network mode: point at it.
+    checkLocalOnly(req, 'raft', (env) => `its --listen mode runs there as a custom target: --target custom --env ${env} --start 'faultline-raft --listen …' --client http-kv${env === 'docker' ? ' --image faultline/raft' : ''}`);
     bugsOf(req);
     nodeArgs(req);
   },

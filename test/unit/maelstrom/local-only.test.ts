@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkLocalOnly } from '../../../targets/maelstrom/entry.js';
+import { raftTarget } from '../../../targets/raft/entry.js';
 
 const req = (env?: string) => ({ flags: new Map<string, unknown>(env === undefined ? [] : [['env', env]]) });
 
@@ -14,9 +15,11 @@ describe('checkLocalOnly: the stdin/stdout targets stay on the routed network', 
   });
 
   it('refuses the raft target and names its real-network mode as a custom target, with the image on docker', () => {
-    expect(() => checkLocalOnly(req('docker'), 'raft')).toThrow(/--target custom --env docker --start 'faultline-raft --listen …' --client http-kv --image faultline\/raft$/);
+    // Through the raft target's own preflight: the hint is the raft entry's, not the maelstrom check's.
+    const raft = (env: string) => raftTarget.preflight!({ flags: new Map([['env', env]]) } as unknown as Parameters<NonNullable<typeof raftTarget.preflight>>[0]);
+    expect(() => raft('docker')).toThrow(/--target custom --env docker --start 'faultline-raft --listen …' --client http-kv --image faultline\/raft$/);
     let message = '';
-    try { checkLocalOnly(req('ssh'), 'raft'); } catch (err) { message = (err as Error).message; }
+    try { raft('ssh'); } catch (err) { message = (err as Error).message; }
     expect(message).toMatch(/host network faults would never touch/);
     expect(message).toMatch(/--target custom --env ssh --start 'faultline-raft --listen …' --client http-kv$/);
     expect(message).not.toMatch(/--image/);
