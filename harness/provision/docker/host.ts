@@ -30,8 +30,9 @@ import nodePath from 'node:path';
 import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { run, runOk, type ExecOptions, type ExecResult } from '../exec.js';
-import { isAlive, startTime, terminate } from '../process-info.js';
+import { isAlive, startTime } from '../process-info.js';
 import type { Remote, RemoteProcess, SpawnOptions } from '../remote.js';
+import { spawnTracked } from '../tracked-child.js';
 import type { DockerStateFile } from './state.js';
 
 /** How `pause` stops a server: SIGSTOP of its process (default) or the cgroup freezer (`docker pause`). */
@@ -152,33 +153,11 @@ export class DockerHost implements Remote {
 
   /** A process of this machine inside the container's network namespace (recorded for cleanup). */
   private async spawnHelper(argv: readonly string[], opts: SpawnOptions): Promise<RemoteProcess> {
-    const fd = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
-    const child = spawnChild(this.nsenter(argv)[0], this.nsenter(argv).slice(1), {
-      detached: true, stdio: ['ignore', fd, fd], cwd: opts.cwd, env: { ...process.env, ...opts.env },
+    return spawnTracked(this.nsenter(argv), {
+      logFile: opts.logFile, cwd: opts.cwd, env: { ...process.env, ...opts.env },
+      record: (pid) => this.ctx.state.update((s) => { s.processes.push({ pid, start: startTime(pid), node: this.node, what: opts.what }); }),
+      forget: (pid) => this.ctx.state.update((s) => { s.processes = s.processes.filter((p) => p.pid !== pid); }),
     });
-    if (typeof fd === 'number') fs.closeSync(fd);
-    const pid = await new Promise<number>((resolve, reject) => {
-      child.once('spawn', () => resolve(child.pid!));
-      child.once('error', reject);
-    });
-    this.ctx.state.update((s) => { s.processes.push({ pid, start: startTime(pid), node: this.node, what: opts.what }); });
-    let running = true;
-    const exited = new Promise<Exit>((resolve) => {
-      child.once('exit', (code, signal) => {
-        running = false;
-        this.ctx.state.update((s) => { s.processes = s.processes.filter((p) => p.pid !== pid); });
-        resolve({ code, signal });
-      });
-    });
-    return {
-      pid, exited,
-      get running() { return running; },
-      async signal(sig) { if (running) process.kill(pid, sig); },
-      async stop(graceMs = 2_000) {
-        if (running && isAlive(pid)) await terminate(pid, graceMs);
-        await exited;
-      },
-    };
   }
 
   /**

@@ -7,13 +7,13 @@
  * The host needs one FORWARD ACCEPT rule for the bridge: Docker sets FORWARD's policy to DROP and
  * turns on bridge-nf-call-iptables, which silently drops namespace-to-namespace traffic otherwise.
  */
-import { spawn as spawnChild } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { InputError } from '../../history/errors.js';
 import { removeRun, namePrefix, removeShmOf } from './cleanup.js';
 import { haveCommand, run, runOk, type ExecOptions, type ExecResult } from '../exec.js';
-import { isAlive, startTime, terminate } from '../process-info.js';
+import { startTime } from '../process-info.js';
+import { spawnTracked } from '../tracked-child.js';
 import { findHost, type Environment } from '../environment.js';
 import type { Remote, RemoteProcess, SpawnOptions } from '../remote.js';
 import { readStates, ownerAlive, StateFile, withSubnetLock } from './state.js';
@@ -53,49 +53,26 @@ export class LocalHost implements Remote {
    * Ctrl-C on the terminal must reach the controller (which tears down in order), not the daemons.
    */
   async spawn(argv: readonly string[], opts: SpawnOptions): Promise<RemoteProcess> {
-    const fd = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
     // The extra environment is applied by `env` at the last exec, so only the daemon sees it: a
     // preloaded libfaketime in the wrappers (and in the forked `hostname`) would leak shm files.
     const extra = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
     const wrapped = ['unshare', '--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', this.node, ...(extra.length > 0 ? ['env', ...extra] : []), ...argv];
-    const child = spawnChild('ip', ['netns', 'exec', this.ns, ...wrapped], {
-      detached: true,
-      stdio: ['ignore', fd, fd],
-      cwd: opts.cwd,
-    });
-    if (typeof fd === 'number') fs.closeSync(fd);
-    const pid = await new Promise<number>((resolve, reject) => {
-      child.once('spawn', () => resolve(child.pid!));
-      child.once('error', reject);
-    });
     const preloaded = (opts.env?.LD_PRELOAD ?? '').includes('faketime');
-    this.state.update((s) => {
-      s.processes.push({ pid, start: startTime(pid), node: this.node, what: opts.what });
-      if (preloaded) s.shmPids.push(pid);
-    });
-    let running = true;
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      child.once('exit', (code, signal) => {
-        running = false;
+    return spawnTracked(['ip', 'netns', 'exec', this.ns, ...wrapped], {
+      logFile: opts.logFile, cwd: opts.cwd,
+      record: (pid) => this.state.update((s) => {
+        s.processes.push({ pid, start: startTime(pid), node: this.node, what: opts.what });
+        if (preloaded) s.shmPids.push(pid);
+      }),
+      forget: (pid) => {
         // Node reaps its own children, so the PID is gone now: its shm files can go too.
         if (preloaded) removeShmOf([pid]);
         this.state.update((s) => {
           s.processes = s.processes.filter((p) => p.pid !== pid);
           if (preloaded) s.shmPids = s.shmPids.filter((p) => p !== pid);
         });
-        resolve({ code, signal });
-      });
-    });
-    const proc: RemoteProcess = {
-      pid, exited,
-      get running() { return running; },
-      async signal(sig) { if (running) process.kill(pid, sig); },
-      async stop(graceMs = 2_000) {
-        if (running && isAlive(pid)) await terminate(pid, graceMs);
-        await exited;
       },
-    };
-    return proc;
+    });
   }
 
   async upload(localPath: string, remotePath: string): Promise<void> {

@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { isAlive } from '../process-info.js';
-import { ensurePrivateDir, untrustedReason } from '../trust.js';
+import { JsonStateFile, readStateFiles } from '../state-file.js';
+import { ensurePrivateDir } from '../trust.js';
 
 /** Where state files live; `FAULTLINE_STATE_DIR` overrides it (tests of the cleanup logic). */
 export function stateDir(): string {
@@ -38,51 +39,16 @@ export interface RunState {
   shmPids: number[];
 }
 
-/** A state file that is written on every change. */
-export class StateFile {
-  readonly path: string;
-
-  constructor(readonly state: RunState) {
-    this.path = nodePath.join(stateDir(), `${state.runId}.json`);
-  }
-
-  /** Writes the file (temp file + rename: a crash never leaves half a record). */
-  save(): void {
-    // Root kills the processes and deletes the namespaces a state file names: only its own files count.
-    ensurePrivateDir(stateDir());
-    const tmp = `${this.path}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, `${JSON.stringify(this.state, null, 2)}\n`);
-    fs.renameSync(tmp, this.path);
-  }
-
-  update(change: (s: RunState) => void): void {
-    change(this.state);
-    this.save();
-  }
-
-  remove(): void {
-    fs.rmSync(this.path, { force: true });
+/** The local environment's state file, written on every change. */
+export class StateFile extends JsonStateFile<RunState> {
+  constructor(state: RunState) {
+    super(state, [stateDir()]);
   }
 }
 
 /** Every state file in the state directory (unreadable ones are reported with their error). */
 export function readStates(): { file: string; state?: RunState; error?: string }[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(stateDir()).filter((n) => n.endsWith('.json'));
-  } catch {
-    return [];
-  }
-  return names.map((n) => {
-    const file = nodePath.join(stateDir(), n);
-    const untrusted = untrustedReason(stateDir(), 'dir') ?? untrustedReason(file, 'file');
-    if (untrusted) return { file, error: `not trusted (${untrusted})` };
-    try {
-      return { file, state: JSON.parse(fs.readFileSync(file, 'utf8')) as RunState };
-    } catch (err) {
-      return { file, error: (err as Error).message };
-    }
-  });
+  return readStateFiles<RunState>(stateDir());
 }
 
 /** True while the run's controller process is still alive (same PID and start time). */
