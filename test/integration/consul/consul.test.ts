@@ -10,47 +10,21 @@ import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nemesis, repeat, sleep } from '../../../harness/generator/index.js';
 import { buildFaults } from '../../../harness/nemesis/build.js';
-import { withHealth } from '../../../harness/net/health.js';
 import { runTest } from '../../../harness/run/run.js';
-import type { RunConfig, RunRequest } from '../../../harness/run-contract.js';
 import { consulParts } from '../../../targets/consul/index.js';
-import { leftovers, missing, pidsOf, removeTempDirs, runIdOf, tempStore } from '../provision/helpers.js';
-import { expectFaultedReads, staleReads, type CeOp } from './stale-reads.js';
+import { missing, removeTempDirs } from '../provision/helpers.js';
+import { expectConsulFaultedReads, expectNothingLeft, expectOverlappingHolders, expectSomeStaleRead, primariesIsolated, storeRequest } from '../provision/store-runs.js';
 
 // Under CI=true a missing consul fails here instead of skipping (scripts/setup-consul.sh installs it).
 const skip = missing(['consul', 'iptables', 'iptables-restore', 'unshare']);
 afterAll(removeTempDirs);
 
-function request(name: string, over: Partial<RunConfig>, flags: Record<string, string>, workload = 'register'): RunRequest {
-  const config: RunConfig = {
-    name, store: tempStore(name), seed: 7, timeLimitS: 12, rate: 100, concurrency: 6, quietS: 1,
-    faults: [], faultIntervalS: 2, ...over,
-  };
-  return { config, flags: new Map(Object.entries(flags)), workload, nodeCount: 3 };
-}
-
-function expectNothingLeft(dir: string): void {
-  const id = runIdOf(dir);
-  expect(id).toBeDefined();
-  expect(leftovers(id, pidsOf(dir))).toEqual([]);
-}
-
 describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('stale reads under partitions of the leader are not linearizable, the stale read explained', async () => {
-    const req = request('consul-stale', { faults: ['partition'] }, { 'consul-reads': 'stale', values: '1000', 'request-timeout': '1s' });
-    const out = await runTest(req.config, (run) => {
-      const { plan, cluster } = consulParts(req, run);
-      plan.faults = (target) => {
-        const f = buildFaults(['partition'], target, { seed: 7, interval: 2e9, net: cluster.net, partition: { shapes: ['primaries'] } });
-        return { ...f, nemesis: withHealth(f.nemesis, () => cluster.healthRecord()) };
-      };
-      return plan;
-    });
+    const req = storeRequest('consul-stale', { faults: ['partition'] }, { 'consul-reads': 'stale', values: '1000', 'request-timeout': '1s' });
+    const out = await runTest(req.config, (run) => primariesIsolated(consulParts(req, run)));
     expect(out.results.error).toBeUndefined();
-    const lin = out.results.checkers.linearizable as { valid: unknown; failures: { counterexample: CeOp[] }[] };
-    expect(lin.valid).toBe(false);
-    // A counterexample shows a stale read: its value had been overwritten, in real time, before it began.
-    expect(lin.failures.some((f) => staleReads(f.counterexample).length > 0)).toBe(true);
+    expectSomeStaleRead(out.results);
     // The partitions cut off the leader: the health before a start-partition names one.
     const hist = fs.readFileSync(`${out.dir}/history.jsonl`, 'utf8');
     expect(hist).toMatch(/"f":"start-partition","value":\{"shape":"primaries".*"before":\{[^}]*leader \(3\/3 voters\)/);
@@ -60,12 +34,12 @@ describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${
   it('consistent reads stay linearizable under partitions, kills and pauses; clock is unsupported with its reason', async () => {
     // Fault interval 3 s: a Consul server restarts and a new leader settles in 2–3 s, so 2 s would keep
     // a 3-server cluster without a quorum nearly all the time.
-    const req = request('consul-consistent', { faults: ['partition', 'kill', 'pause', 'clock'], timeLimitS: 15, seed: 3, faultIntervalS: 3 }, { 'consul-reads': 'consistent', keys: '5' });
+    const req = storeRequest('consul-consistent', { faults: ['partition', 'kill', 'pause', 'clock'], timeLimitS: 15, seed: 3, faultIntervalS: 3 }, { 'consul-reads': 'consistent', keys: '5' });
     const out = await runTest(req.config, (run) => consulParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
     expect(out.results.checkers.linearizable.valid).toBe(true);
     expect(out.results.unsupportedFaults).toEqual([{ fault: 'clock', reason: expect.stringMatching(/Consul is a Go binary.*libfaketime cannot skew it/) }]);
-    expectFaultedReads(out.dir);
+    expectConsulFaultedReads(out.dir);
     expectNothingLeft(out.dir);
   }, 180_000);
 
@@ -76,7 +50,7 @@ describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${
     // every session timer on the new leader, which on a loaded machine can outlast the client's wait.
     // The holder spends 300 ms between reading and writing the counter, so the pause almost always
     // finds it inside its update rather than releasing.
-    const req = request('consul-lock', { timeLimitS: 20, concurrency: 6 }, { 'session-ttl': '1', 'lock-delay': '0', 'request-timeout': '8s' }, 'lock');
+    const req = storeRequest('consul-lock', { timeLimitS: 20, concurrency: 6 }, { 'session-ttl': '1', 'lock-delay': '0', 'request-timeout': '8s' }, 'lock');
     let holders: () => string[] = () => [];
     const out = await runTest(req.config, (run) => {
       const { plan, clients, cluster } = consulParts(req, run);
@@ -103,15 +77,7 @@ describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${
       return plan;
     });
     expect(out.results.error).toBeUndefined();
-    const lock = out.results.checkers.lock as { valid: unknown; reason: string; acquires: number; overlaps: { count: number; examples: { first: { node?: string; process: number }; second: { node?: string; process: number } }[] } };
-    expect(lock.valid).toBe(false);
-    expect(lock.overlaps.count).toBeGreaterThan(0);
-    expect(lock.reason).toMatch(/mutual exclusion violated: \d+ overlapping holder pair/);
-    for (const ex of lock.overlaps.examples) {
-      expect(ex.first.node).toBeDefined();
-      expect(ex.second.node).toBeDefined();
-      expect(ex.second.process).not.toBe(ex.first.process);
-    }
+    expectOverlappingHolders(out.results, { everyExampleNamed: true });
     expectNothingLeft(out.dir);
   }, 180_000);
 });

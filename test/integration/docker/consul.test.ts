@@ -9,23 +9,17 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFaults } from '../../../harness/nemesis/build.js';
-import { withHealth } from '../../../harness/net/health.js';
 import { runTest } from '../../../harness/run/run.js';
-import type { RunConfig, RunRequest } from '../../../harness/run-contract.js';
 import { consulParts } from '../../../targets/consul/index.js';
-import { expectFaultedReads, staleReads, type CeOp } from '../consul/stale-reads.js';
-import { missing, removeTempDirs, tempStore } from '../provision/helpers.js';
+import { missing, removeTempDirs } from '../provision/helpers.js';
+import { expectConsulFaultedReads, expectSomeStaleRead, primariesIsolated, storeRequests } from '../provision/store-runs.js';
 import { dockerLeftovers, dockerMissing, dockerRunIdOf, ensureTargetImage, pidsOf } from './helpers.js';
 
 // The image copies this machine's consul (scripts/setup-consul.sh); under CI=true its absence fails.
 const skip = (await dockerMissing()) ?? missing(['consul']);
 afterAll(removeTempDirs);
 
-function request(name: string, over: Partial<RunConfig>, flags: Record<string, string>): RunRequest {
-  const config: RunConfig = { name, store: tempStore(name), seed: 7, timeLimitS: 12, rate: 100, concurrency: 6, quietS: 1, faults: [], faultIntervalS: 2, ...over };
-  return { config, flags: new Map(Object.entries({ env: 'docker', ...flags })), workload: 'register', nodeCount: 3 };
-}
+const request = storeRequests({}, { env: 'docker' });
 
 function expectNothingLeft(dir: string): void {
   const id = dockerRunIdOf(dir);
@@ -39,19 +33,9 @@ describe.skipIf(skip !== undefined)(`Consul in containers${skip ? ` (skipped: ${
 
   it('stale reads under partitions of the leader are not linearizable, the stale read explained', async () => {
     const req = request('docker-consul-stale', { faults: ['partition'] }, { 'consul-reads': 'stale', values: '1000', 'request-timeout': '1s' });
-    const out = await runTest(req.config, (run) => {
-      const { plan, cluster } = consulParts(req, run);
-      plan.faults = (target) => {
-        const f = buildFaults(['partition'], target, { seed: 7, interval: 2e9, net: cluster.net, partition: { shapes: ['primaries'] } });
-        return { ...f, nemesis: withHealth(f.nemesis, () => cluster.healthRecord()) };
-      };
-      return plan;
-    });
+    const out = await runTest(req.config, (run) => primariesIsolated(consulParts(req, run)));
     expect(out.results.error).toBeUndefined();
-    const lin = out.results.checkers.linearizable as { valid: unknown; failures: { counterexample: CeOp[] }[] };
-    expect(lin.valid).toBe(false);
-    // A counterexample shows a stale read: its value had been overwritten, in real time, before it began.
-    expect(lin.failures.some((f) => staleReads(f.counterexample).length > 0)).toBe(true);
+    expectSomeStaleRead(out.results);
     // The servers ran in containers of the consul image, and a partition cut off a server that led.
     const log = fs.readFileSync(`${out.dir}/harness.log`, 'utf8');
     expect(log).toContain(`containers of ${image}`);
@@ -68,7 +52,7 @@ describe.skipIf(skip !== undefined)(`Consul in containers${skip ? ` (skipped: ${
     expect(out.results.error).toBeUndefined();
     expect(out.results.checkers.linearizable.valid).toBe(true);
     expect(out.results.unsupportedFaults).toEqual([{ fault: 'clock', reason: expect.stringMatching(/Consul is a Go binary.*libfaketime cannot skew it/) }]);
-    expectFaultedReads(out.dir);
+    expectConsulFaultedReads(out.dir);
     // A killed server came back as a new container process on the same data dir: its log, streamed
     // from the container, holds every start, and the node ID (kept in the data dir) stayed the same.
     const log = fs.readFileSync(`${out.dir}/harness.log`, 'utf8');

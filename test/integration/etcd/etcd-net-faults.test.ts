@@ -7,48 +7,22 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTest } from '../../../harness/run/run.js';
-import { type RunConfig } from '../../../harness/run-contract.js';
-import type { RunRequest } from '../../../harness/run-contract.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
-import { leftovers, missing, pidsOf, removeTempDirs, runIdOf, tempStore } from '../provision/helpers.js';
-import { bandWindows, median, okLatencies, probing, readHistory, type NetProbe } from '../provision/net-probe.js';
-import type { LocalNetwork } from '../../../harness/provision/local/network.js';
+import { leftovers, missing, pidsOf, removeTempDirs, runIdOf } from '../provision/helpers.js';
+import { bandWindows, median, okLatencies, probedPlan, probeOf, readHistory, type Probed } from '../provision/net-probe.js';
+import { expectHealthAroundFaults, expectSetKeptUnderPartitions, storeRequests } from '../provision/store-runs.js';
 
 const skip = missing(['etcd', 'iptables', 'iptables-restore', 'unshare', 'tc', 'gcc']);
 afterAll(removeTempDirs);
 
-function request(name: string, over: Partial<RunConfig>, flags: Record<string, string>, workload: string): RunRequest {
-  const config: RunConfig = {
-    name, store: tempStore(name), seed: 5, timeLimitS: 15, rate: 100, concurrency: 6, quietS: 1,
-    faults: [], faultIntervalS: 2, ...over,
-  };
-  return { config, flags: new Map(Object.entries(flags)), workload, nodeCount: 3 };
-}
-
-type Probed = { f: string; when: 'before' | 'after'; probe: NetProbe | { error: string } };
-const probeOf = (log: Probed[], f: string, when: 'before' | 'after'): NetProbe[] =>
-  log.filter((p) => p.f === f && p.when === when).map((p) => {
-    if ('error' in p.probe) throw new Error(`probe after ${f} failed: ${p.probe.error}`);
-    return p.probe;
-  });
+const request = storeRequests({ seed: 5, timeLimitS: 15 });
 
 describe.skipIf(skip !== undefined)(`etcd in namespaces: set, loss, latency, bandwidth${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('set under partitions: no acknowledged element lost, every node read at the end', async () => {
     const req = request('etcd-set', { faults: ['partition'] }, { 'read-consistency': 'linearizable' }, 'set');
     const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
-    const set = out.results.checkers.set as { valid: unknown; acknowledged: number; finalReads: number; finalReadSource: string; lost: { count: number }; unexpected: { count: number }; nodesWithoutFinalRead: string[] };
-    expect(set.valid).toBe(true);
-    expect(set.lost.count).toBe(0);
-    expect(set.unexpected.count).toBe(0);
-    expect(set.acknowledged).toBeGreaterThan(100);
-    expect(set.finalReadSource).toBe('marked');
-    expect(set.finalReads).toBeGreaterThanOrEqual(3);
-    expect(set.nodesWithoutFinalRead).toEqual([]);
-    // Partitions really cut the cluster: some start-partition isolated a node from another.
-    const parts = readHistory(out.dir).filter((o) => o.f === 'start-partition' && o.type === 'info');
-    expect(parts.length).toBeGreaterThan(0);
-    expect(parts.some((o) => Object.values((o.value as { grudge: Record<string, string[]> }).grudge).some((d) => d.length > 0))).toBe(true);
+    expectSetKeptUnderPartitions(out);
     expect(leftovers(runIdOf(out.dir), pidsOf(out.dir))).toEqual([]);
   }, 240_000);
 
@@ -56,15 +30,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces: set, loss, latency, ban
     const req = request('etcd-loss-latency', { faults: ['loss', 'latency'], timeLimitS: 24, faultIntervalS: 4, concurrency: 10 }, { 'read-consistency': 'linearizable', keys: '5' }, 'register');
     const probes: Probed[] = [];
     const delayerPids = new Set<number>();
-    const out = await runTest(req.config, (run) => {
-      const { plan, cluster } = etcdParts(req, run);
-      const build = plan.faults;
-      plan.faults = (target) => {
-        const f = build(target);
-        return { ...f, nemesis: probing(f.nemesis, () => cluster.environment as LocalNetwork | undefined, { before: ['stop-loss'], after: ['start-latency', 'stop-latency', 'stop-loss'] }, probes) };
-      };
-      return plan;
-    });
+    const out = await runTest(req.config, (run) => probedPlan(etcdParts(req, run), { before: ['stop-loss'], after: ['start-latency', 'stop-latency', 'stop-loss'] }, probes));
     expect(out.results.error).toBeUndefined();
     expect(out.results.unsupportedFaults).toEqual([]);
     expect(out.results.checkers.linearizable.valid).toBe(true);
@@ -87,9 +53,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces: set, loss, latency, ban
     }
     // Health was recorded around every fault op.
     const history = readHistory(out.dir);
-    const faultOps = history.filter((o) => o.process === 'nemesis' && o.type === 'info');
-    expect(faultOps.length).toBeGreaterThan(4);
-    for (const o of faultOps) expect((o.value as { health?: { before: unknown; after: unknown } }).health?.after).toBeDefined();
+    expectHealthAroundFaults(history);
     // Ops that ran wholly inside a latency band (and outside any loss band) waited on delayed
     // replication (50–200 ms per hop); ops with no fault on at all did not.
     const lat = bandWindows(history, 'start-latency', 'stop-latency');
@@ -112,15 +76,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces: set, loss, latency, ban
   it('bandwidth caps every host with tbf during its bands, lifts the cap at stop, and the verdict stays valid', async () => {
     const req = request('etcd-bandwidth', { faults: ['bandwidth'], timeLimitS: 12 }, { 'read-consistency': 'linearizable' }, 'register');
     const probes: Probed[] = [];
-    const out = await runTest(req.config, (run) => {
-      const { plan, cluster } = etcdParts(req, run);
-      const build = plan.faults;
-      plan.faults = (target) => {
-        const f = build(target);
-        return { ...f, nemesis: probing(f.nemesis, () => cluster.environment as LocalNetwork | undefined, { after: ['start-bandwidth', 'stop-bandwidth'] }, probes) };
-      };
-      return plan;
-    });
+    const out = await runTest(req.config, (run) => probedPlan(etcdParts(req, run), { after: ['start-bandwidth', 'stop-bandwidth'] }, probes));
     expect(out.results.error).toBeUndefined();
     expect(out.results.unsupportedFaults).toEqual([]);
     expect(out.results.checkers.linearizable.valid).toBe(true);

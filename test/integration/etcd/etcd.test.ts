@@ -7,59 +7,28 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildFaults } from '../../../harness/nemesis/build.js';
-import { withHealth } from '../../../harness/net/health.js';
 import { nemesis, repeat, sleep } from '../../../harness/generator/index.js';
 import { runTest } from '../../../harness/run/run.js';
-import { type RunConfig } from '../../../harness/run-contract.js';
-import type { RunRequest } from '../../../harness/run-contract.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
-import { leftovers, missing, pidsOf, removeTempDirs, runIdOf, tempStore } from '../provision/helpers.js';
+import { missing, removeTempDirs } from '../provision/helpers.js';
+import { expectEndsInStaleRead, expectNothingLeft, expectOverlappingHolders, primariesIsolated, storeRequest } from '../provision/store-runs.js';
 
 const skip = missing(['etcd', 'iptables', 'iptables-restore', 'unshare']);
 afterAll(removeTempDirs);
-
-function request(name: string, over: Partial<RunConfig>, flags: Record<string, string>, workload = 'register'): RunRequest {
-  const config: RunConfig = {
-    name, store: tempStore(name), seed: 7, timeLimitS: 12, rate: 100, concurrency: 6, quietS: 1,
-    faults: [], faultIntervalS: 2, ...over,
-  };
-  return { config, flags: new Map(Object.entries(flags)), workload, nodeCount: 3 };
-}
-
-function expectNothingLeft(dir: string): void {
-  const id = runIdOf(dir);
-  expect(id).toBeDefined();
-  expect(leftovers(id, pidsOf(dir))).toEqual([]);
-}
 
 describe.skipIf(skip !== undefined)(`etcd in namespaces${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('serializable reads through an isolated leader are stale: not linearizable, the stale read explained', async () => {
     // Isolate the leader every 2 s; its clients keep reading member-local state while the majority
     // elects a new leader and writes on. Many values, so an indeterminate write rarely explains a stale read.
-    const req = request('etcd-serializable', { faults: ['partition'] }, { 'read-consistency': 'serializable', values: '1000', 'request-timeout': '1s' });
-    const out = await runTest(req.config, (run) => {
-      const { plan } = etcdParts(req, run);
-      plan.faults = (target) => {
-        const f = buildFaults(['partition'], target, { seed: 7, interval: 2e9, net: target.net, partition: { shapes: ['primaries'] } });
-        return { ...f, nemesis: withHealth(f.nemesis, () => (target as typeof plan.target & { healthRecord(): Promise<Record<string, string>> }).healthRecord()) };
-      };
-      return plan;
-    });
+    const req = storeRequest('etcd-serializable', { faults: ['partition'] }, { 'read-consistency': 'serializable', values: '1000', 'request-timeout': '1s' });
+    const out = await runTest(req.config, (run) => primariesIsolated(etcdParts(req, run)));
     expect(out.results.error).toBeUndefined();
-    const lin = out.results.checkers.linearizable as { valid: unknown; failures: { counterexample: { f: string; input: unknown; output: unknown }[] }[] };
-    expect(lin.valid).toBe(false);
-    // The counterexample ends in a read that returns an older write's value after a newer write completed.
-    const ce = lin.failures[0].counterexample;
-    const last = ce[ce.length - 1];
-    expect(last.f).toBe('read');
-    const writes = ce.filter((o) => o.f === 'write' || o.f === 'cas').map((o) => (o.f === 'cas' ? (o.input as unknown[])[1] : o.input));
-    expect(writes).toContain(last.output);
-    expect(writes[writes.length - 1]).not.toEqual(last.output);
+    expectEndsInStaleRead(out.results, { readOfAWrite: true });
     expectNothingLeft(out.dir);
   }, 180_000);
 
   it('linearizable reads stay linearizable under partitions, kills and pauses', async () => {
-    const req = request('etcd-linearizable', { faults: ['partition', 'kill', 'pause'], timeLimitS: 15, seed: 3 }, { 'read-consistency': 'linearizable', keys: '5' });
+    const req = storeRequest('etcd-linearizable', { faults: ['partition', 'kill', 'pause'], timeLimitS: 15, seed: 3 }, { 'read-consistency': 'linearizable', keys: '5' });
     const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
     expect(out.results.checkers.linearizable.valid).toBe(true);
@@ -72,7 +41,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces${skip ? ` (skipped: ${sk
   }, 180_000);
 
   it("etcd's lock loses mutual exclusion when the holder's member is paused longer than the lease TTL", async () => {
-    const req = request('etcd-lock', { timeLimitS: 20, concurrency: 6 }, { 'lock-ttl': '1' }, 'lock');
+    const req = storeRequest('etcd-lock', { timeLimitS: 20, concurrency: 6 }, { 'lock-ttl': '1' }, 'lock');
     let holders: () => string[] = () => [];
     const out = await runTest(req.config, (run) => {
       const { plan, clients } = etcdParts(req, run);
@@ -91,18 +60,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces${skip ? ` (skipped: ${sk
       return plan;
     });
     expect(out.results.error).toBeUndefined();
-    const lock = out.results.checkers.lock as { valid: unknown; reason: string; overlaps: { count: number; examples: { first: { node?: string; process: number }; second: { node?: string; process: number } }[] } };
-    expect(lock.valid).toBe(false);
-    expect(lock.overlaps.count).toBeGreaterThan(0);
-    expect(lock.reason).toMatch(/mutual exclusion violated: \d+ overlapping holder pair/);
-    // Every example names two different processes and the members they talked to. The members may be
-    // the same: once the paused member's lease expired, another client of that member can take the lock
-    // while the first still believes it holds it — the same violation.
-    for (const ex of lock.overlaps.examples) {
-      expect(ex.first.node).toBeDefined();
-      expect(ex.second.node).toBeDefined();
-      expect(ex.second.process).not.toBe(ex.first.process);
-    }
+    expectOverlappingHolders(out.results, { everyExampleNamed: true });
     expectNothingLeft(out.dir);
   }, 180_000);
 });

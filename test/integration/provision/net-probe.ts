@@ -2,12 +2,14 @@
  * Evidence that real-network faults took effect, for the namespace integration tests: what each
  * host's fault chains have counted (packets dropped by the loss rule, packets queued to the delayer),
  * which delayer processes run, whether a tbf qdisc caps eth0; a nemesis wrapper that takes such a
- * probe right after chosen fault ops; and client-op latencies split by fault band.
+ * probe right before or after chosen fault ops (and a run's plan with it), and the probes of one op;
+ * and client-op latencies split by fault band.
  */
 import fs from 'node:fs';
 import type { Op } from '../../../harness/history/op.js';
 import type { LocalNetwork } from '../../../harness/provision/local/network.js';
 import type { Nemesis } from '../../../harness/roles.js';
+import type { RunPlan } from '../../../harness/run-contract.js';
 
 /** One look at every host's fault state. */
 export interface NetProbe {
@@ -62,6 +64,9 @@ export async function probeNet(net: LocalNetwork): Promise<NetProbe> {
   };
 }
 
+/** A probe `probing` took, before or after a fault op, or why it failed. */
+export type Probed = { f: string; when: 'before' | 'after'; probe: NetProbe | { error: string } };
+
 /**
  * `inner` with a probe of the network taken just before each op in `before` and just after each op
  * in `after`, kept in `log` as `{f, when, probe}` (probe failures are kept as errors, never thrown).
@@ -70,7 +75,7 @@ export function probing(
   inner: Nemesis,
   net: () => LocalNetwork | undefined,
   opts: { before?: readonly string[]; after?: readonly string[] },
-  log: { f: string; when: 'before' | 'after'; probe: NetProbe | { error: string } }[],
+  log: Probed[],
 ): Nemesis {
   const take = async (f: string, when: 'before' | 'after'): Promise<void> => {
     const n = net();
@@ -87,6 +92,27 @@ export function probing(
     },
   };
 }
+
+/** The plan of a namespace run with its nemesis `probing` the cluster's network, the probes kept in `log`. */
+export function probedPlan(
+  { plan, cluster }: { plan: RunPlan; cluster: { environment?: unknown } },
+  opts: { before?: readonly string[]; after?: readonly string[] },
+  log: Probed[],
+): RunPlan {
+  const build = plan.faults;
+  plan.faults = (target) => {
+    const f = build(target);
+    return { ...f, nemesis: probing(f.nemesis, () => cluster.environment as LocalNetwork | undefined, opts, log) };
+  };
+  return plan;
+}
+
+/** The probes of `log` taken `when` (before or after) op `f`; a failed one throws. */
+export const probeOf = (log: Probed[], f: string, when: 'before' | 'after'): NetProbe[] =>
+  log.filter((p) => p.f === f && p.when === when).map((p) => {
+    if ('error' in p.probe) throw new Error(`probe after ${f} failed: ${p.probe.error}`);
+    return p.probe;
+  });
 
 /** The history of a run directory. */
 export function readHistory(dir: string): Op[] {

@@ -7,27 +7,20 @@
  * consul package), before anything starts.
  */
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBed, type TestBed } from '../../../harness/provision/ssh/test-bed.js';
+import { expect, it } from 'vitest';
 import { runTest } from '../../../harness/run/run.js';
 import { consulParts } from '../../../targets/consul/index.js';
-import { removeTempDirs, tempStore } from '../provision/helpers.js';
+import { tempStore } from '../provision/helpers.js';
 import { CLI, startCli } from '../run/cli-helpers.js';
-import { bedRequest, sshMissing, unmatchedInvokes } from './helpers.js';
+import { bedRequest, describeOnTestBed, sshMissing, unmatchedInvokes } from './helpers.js';
 
 const skip = sshMissing(['consul', 'iptables', 'iptables-restore', 'unshare']) ?? (fs.existsSync(CLI) ? undefined : 'needs dist/ (run npx tsc -p tsconfig.json)');
-let bed: TestBed;
 
 const argsOf = (flags: Map<string, string | true>): string[] => [...flags].flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
 
-describe.skipIf(skip !== undefined)(`consul over ssh${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  beforeAll(async () => { bed = await startTestBed({ nodes: ['n1', 'n2', 'n3'] }); });
-  afterAll(async () => {
-    await bed?.stop();
-    removeTempDirs();
-  });
-
+describeOnTestBed('consul over ssh', skip, (testBed) => {
   it('consistent reads stay linearizable under partitions, kills and pauses; data and logs on the hosts', async () => {
+    const bed = testBed();
     // Fault interval 3 s, as on --env local: a restarted server and a new leader settle in 2–3 s.
     const req = bedRequest(bed, 'ssh-consul', { faults: ['partition', 'kill', 'pause'], timeLimitS: 15, seed: 3, faultIntervalS: 3 }, { 'consul-reads': 'consistent', keys: '5' });
     let dataDir = '';
@@ -64,6 +57,7 @@ describe.skipIf(skip !== undefined)(`consul over ssh${skip ? ` (skipped: ${skip}
   }, 180_000);
 
   it('a host without consul is refused in one sentence, also with --install (bookworm has no consul package)', async () => {
+    const bed = testBed();
     const store = tempStore('ssh-consul-refusal');
     const args = ['run', '--target', 'consul', '--nodes', '3', '--time-limit', '3s', '--store', store, ...argsOf(bed.flags({ 'consul-bin': '/nonexistent/consul', install: true }))];
     const r = await startCli(args, store).done;

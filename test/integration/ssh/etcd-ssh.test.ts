@@ -6,35 +6,19 @@
  * is survived with a complete history. Each run must leave the hosts as they were.
  */
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFaults } from '../../../harness/nemesis/build.js';
-import { withHealth } from '../../../harness/net/health.js';
-import { startTestBed, type TestBed } from '../../../harness/provision/ssh/test-bed.js';
+import { expect, it } from 'vitest';
 import { runTest } from '../../../harness/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
-import { removeTempDirs } from '../provision/helpers.js';
-import { bedRequest, sshMissing, unmatchedInvokes } from './helpers.js';
+import { primariesIsolated } from '../provision/store-runs.js';
+import { bedRequest, describeOnTestBed, sshMissing, unmatchedInvokes } from './helpers.js';
 
 const skip = sshMissing();
-let bed: TestBed;
 
-describe.skipIf(skip !== undefined)(`etcd over ssh${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  beforeAll(async () => { bed = await startTestBed({ nodes: ['n1', 'n2', 'n3'] }); });
-  afterAll(async () => {
-    await bed?.stop();
-    removeTempDirs();
-  });
-
+describeOnTestBed('etcd over ssh', skip, (testBed) => {
   it('serializable reads through an isolated leader are stale: not linearizable', async () => {
+    const bed = testBed();
     const req = bedRequest(bed, 'ssh-serializable', { faults: ['partition'], timeLimitS: 15 }, { 'read-consistency': 'serializable', values: '1000', 'request-timeout': '1s' });
-    const out = await runTest(req.config, (run) => {
-      const { plan } = etcdParts(req, run);
-      plan.faults = (target) => {
-        const f = buildFaults(['partition'], target, { seed: 7, interval: 2e9, net: target.net, partition: { shapes: ['primaries'] } });
-        return { ...f, nemesis: withHealth(f.nemesis, () => (target as typeof plan.target & { healthRecord(): Promise<Record<string, string>> }).healthRecord()) };
-      };
-      return plan;
-    });
+    const out = await runTest(req.config, (run) => primariesIsolated(etcdParts(req, run)));
     expect(out.results.error).toBeUndefined();
     expect(out.results.checkers.linearizable.valid).toBe(false);
     // Everything went over ssh: the hosts were the test bed's addresses, and the logs came back by SFTP.
@@ -46,6 +30,7 @@ describe.skipIf(skip !== undefined)(`etcd over ssh${skip ? ` (skipped: ${skip})`
   }, 180_000);
 
   it('linearizable reads stay linearizable under partitions, kills and pauses', async () => {
+    const bed = testBed();
     const req = bedRequest(bed, 'ssh-linearizable', { faults: ['partition', 'kill', 'pause'], timeLimitS: 15, seed: 3 }, { 'read-consistency': 'linearizable', keys: '5' });
     const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
@@ -56,6 +41,7 @@ describe.skipIf(skip !== undefined)(`etcd over ssh${skip ? ` (skipped: ${skip})`
   }, 180_000);
 
   it('a connection cut mid-run is re-made: the run finishes with a complete history', async () => {
+    const bed = testBed();
     const req = bedRequest(bed, 'ssh-cut', { faults: ['partition', 'kill'], timeLimitS: 12, seed: 5 }, { 'read-consistency': 'linearizable' });
     const cuts: number[] = [];
     const out = await runTest(req.config, (run) => {

@@ -1,14 +1,15 @@
 /**
  * Shared bits of the `--env ssh` integration tests: when they can run (root, sshd, etcd; under CI a
- * missing piece is an error), a run request against a test bed, the CLI, and what a history must
- * hold to be complete.
+ * missing piece is an error), the tests of one store against a test bed started for them, a run
+ * request against the bed, and what a history must hold to be complete.
  */
 import fs from 'node:fs';
-import { DEPRECATED_FLAGS } from '../../../harness/flags.js';
-import { testBedMissing } from '../../../harness/provision/ssh/test-bed.js';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { startTestBed, testBedMissing } from '../../../harness/provision/ssh/test-bed.js';
 import type { RunConfig, RunRequest } from '../../../harness/run-contract.js';
 import type { TestBed } from '../../../harness/provision/ssh/test-bed.js';
-import { missing, tempStore } from '../provision/helpers.js';
+import { missing, removeTempDirs } from '../provision/helpers.js';
+import { storeRequest, type StoreFlags } from '../provision/store-runs.js';
 
 /** Why the ssh tests cannot run here, or undefined. */
 export function sshMissing(bins: readonly string[] = ['etcd', 'iptables', 'iptables-restore', 'unshare']): string | undefined {
@@ -17,17 +18,29 @@ export function sshMissing(bins: readonly string[] = ['etcd', 'iptables', 'iptab
   return bed ?? missing(bins);
 }
 
-/** A run request of a store target against the test bed (3 nodes, short). */
-export function bedRequest(bed: TestBed, name: string, over: Partial<RunConfig>, flags: Record<string, string | true>, workload = 'register'): RunRequest {
-  // A request built here skips the CLI, which rewrites old flag names; an old name would be silently
-  // ignored (a 2 s request timeout instead of the 1 s asked for hid every stale read once).
-  const old = Object.keys(flags).find((k) => DEPRECATED_FLAGS.some((d) => d.name === k));
-  if (old) throw new Error(`bedRequest: --${old} is an old flag name; use --${DEPRECATED_FLAGS.find((d) => d.name === old)!.now}`);
-  const config: RunConfig = {
-    name, store: tempStore(name), seed: 7, timeLimitS: 12, rate: 100, concurrency: 6, quietS: 1,
-    faults: [], faultIntervalS: 2, ...over,
-  };
-  return { config, flags: bed.flags(flags), workload, nodeCount: bed.net.hosts.length };
+/**
+ * `describe` of tests against a test bed of three hosts (n1–n3), skipped with `skip` when it says
+ * why: the bed starts before the tests and stops after them, and the temporary stores go with it.
+ * `tests` gets the bed as a getter, since it is started only once the tests run.
+ */
+export function describeOnTestBed(title: string, skip: string | undefined, tests: (testBed: () => TestBed) => void): void {
+  describe.skipIf(skip !== undefined)(`${title}${skip ? ` (skipped: ${skip})` : ''}`, () => {
+    let bed: TestBed | undefined;
+    beforeAll(async () => { bed = await startTestBed({ nodes: ['n1', 'n2', 'n3'] }); });
+    afterAll(async () => {
+      await bed?.stop();
+      removeTempDirs();
+    });
+    tests(() => bed!);
+  });
+}
+
+/**
+ * A run request of a store target against the test bed (one node per host, short): `storeRequest`
+ * (which refuses old flag names) with the bed's flags under the request's own.
+ */
+export function bedRequest(bed: TestBed, name: string, over: Partial<RunConfig>, flags: StoreFlags, workload = 'register'): RunRequest {
+  return { ...storeRequest(name, over, flags, workload, bed.net.hosts.length), flags: bed.flags(flags) };
 }
 
 /** Client invocations that never completed (a complete history has none besides the last `info`s). */

@@ -5,26 +5,18 @@
  * the server's libfaketime reads. Nothing is left on the hosts.
  */
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBed, type TestBed } from '../../../harness/provision/ssh/test-bed.js';
+import { expect, it } from 'vitest';
 import { runTest } from '../../../harness/run/run.js';
 import { FAKETIME_LIB } from '../../../harness/provision/faketime.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, zookeeperParts } from '../../../targets/zookeeper/index.js';
-import { removeTempDirs } from '../provision/helpers.js';
-import { bedRequest, sshMissing } from './helpers.js';
+import { bedRequest, describeOnTestBed, sshMissing } from './helpers.js';
 
 const skip = sshMissing(['java', 'iptables', 'iptables-restore', 'unshare'])
   ?? [ZK_JAR, SLF4J_SIMPLE_JAR, FAKETIME_LIB].map((f) => (fs.existsSync(f) ? undefined : `needs ${f} (run scripts/setup-targets.sh)`)).find(Boolean);
-let bed: TestBed;
 
-describe.skipIf(skip !== undefined)(`zookeeper over ssh${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  beforeAll(async () => { bed = await startTestBed({ nodes: ['n1', 'n2', 'n3'] }); });
-  afterAll(async () => {
-    await bed?.stop();
-    removeTempDirs();
-  });
-
+describeOnTestBed('zookeeper over ssh', skip, (testBed) => {
   it('sync reads stay linearizable under partition, kill, pause and clock; clocks skewed through files on the hosts', async () => {
+    const bed = testBed();
     const req = bedRequest(bed, 'ssh-zk', { faults: ['partition', 'kill', 'pause', 'clock'], timeLimitS: 12, rate: 50, seed: 3 }, { reads: 'sync' });
     const seen: { offsetFile?: string; offsetText?: string; preload?: boolean } = {};
     const out = await runTest(req.config, (run) => {

@@ -11,19 +11,15 @@ import { nemesis, repeat, sleep } from '../../../harness/generator/index.js';
 import { buildFaults } from '../../../harness/nemesis/build.js';
 import { withHealth } from '../../../harness/net/health.js';
 import { runTest } from '../../../harness/run/run.js';
-import { type RunConfig } from '../../../harness/run-contract.js';
-import type { RunRequest } from '../../../harness/run-contract.js';
 import { zookeeperParts } from '../../../targets/zookeeper/index.js';
-import { leftovers, missing, pidsOf, removeTempDirs, runIdOf, tempStore } from '../provision/helpers.js';
+import { leftovers, missing, pidsOf, removeTempDirs, runIdOf } from '../provision/helpers.js';
 import { readHistory } from '../provision/net-probe.js';
+import { expectOverlappingHolders, expectSetKeptUnderPartitions, storeRequests } from '../provision/store-runs.js';
 
 const skip = missing(['java', 'iptables', 'iptables-restore', 'unshare'], ['/usr/share/java/zookeeper.jar', '/usr/share/java/slf4j-simple.jar']);
 afterAll(removeTempDirs);
 
-function request(name: string, over: Partial<RunConfig>, flags: Record<string, string>, workload: string): RunRequest {
-  const config: RunConfig = { name, store: tempStore(name), seed: 13, timeLimitS: 15, rate: 100, concurrency: 6, quietS: 1, faults: [], faultIntervalS: 3, ...over };
-  return { config, flags: new Map(Object.entries(flags)), workload, nodeCount: 3 };
-}
+const request = storeRequests({ seed: 13, timeLimitS: 15, faultIntervalS: 3 });
 
 interface LockVerdict {
   valid: unknown;
@@ -38,16 +34,7 @@ describe.skipIf(skip !== undefined)(`ZooKeeper in namespaces: set and lock${skip
     const req = request('zk-set', { faults: ['partition'] }, { reads: 'sync' }, 'set');
     const out = await runTest(req.config, (run) => zookeeperParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
-    const set = out.results.checkers.set as { valid: unknown; acknowledged: number; finalReads: number; finalReadSource: string; lost: { count: number }; unexpected: { count: number }; nodesWithoutFinalRead: string[] };
-    expect(set.valid).toBe(true);
-    expect(set.lost.count).toBe(0);
-    expect(set.unexpected.count).toBe(0);
-    expect(set.acknowledged).toBeGreaterThan(100);
-    expect(set.finalReadSource).toBe('marked');
-    expect(set.finalReads).toBeGreaterThanOrEqual(3);
-    expect(set.nodesWithoutFinalRead).toEqual([]);
-    const parts = readHistory(out.dir).filter((o) => o.f === 'start-partition' && o.type === 'info');
-    expect(parts.some((o) => Object.values((o.value as { grudge: Record<string, string[]> }).grudge).some((d) => d.length > 0))).toBe(true);
+    expectSetKeptUnderPartitions(out);
     expect(leftovers(runIdOf(out.dir), pidsOf(out.dir))).toEqual([]);
   }, 240_000);
 
@@ -95,10 +82,7 @@ describe.skipIf(skip !== undefined)(`ZooKeeper in namespaces: set and lock${skip
       return plan;
     });
     expect(out.results.error).toBeUndefined();
-    const lock = out.results.checkers.lock as LockVerdict;
-    expect(lock.valid).toBe(false);
-    expect(lock.overlaps.count).toBeGreaterThan(0);
-    expect(lock.reason).toMatch(/mutual exclusion violated: \d+ overlapping holder pair/);
+    const lock = expectOverlappingHolders(out.results);
     const ex = lock.overlaps.examples[0];
     expect(ex.first.node).toBeDefined();
     expect(ex.second.node).not.toBe(ex.first.node);
