@@ -84,6 +84,15 @@ export function relevant(ref: Reference, ops: readonly RefOp[]): RefOp[] {
  * because what can follow depends on nothing else.
  */
 export function isLinearizable(ref: Reference, opsIn: readonly RefOp[]): boolean {
+  return isLinearizableWithin(ref, opsIn, Infinity)!;
+}
+
+/**
+ * `isLinearizable`, giving up (undefined) after `maxCalls` steps of the search: a few generated
+ * histories are hard for any search — a FIFO queue with many pending enqueues has a distinct queue
+ * for every subset and order of them that took effect (queue linearizability is NP-complete).
+ */
+export function isLinearizableWithin(ref: Reference, opsIn: readonly RefOp[], maxCalls: number): boolean | undefined {
   const ops = relevant(ref, opsIn);
   const n = ops.length;
   if (n > 200) throw new Error(`oracle: ${n} ops is too many for brute force`);
@@ -96,7 +105,10 @@ export function isLinearizable(ref: Reference, opsIn: readonly RefOp[]): boolean
     for (let j = 0; j < n; j++) if (j !== i && ops[j].ret < ops[i].call) preds[i] |= bit[j];
   }
   const failed = new Set<string>();
+  let calls = 0;
+  const gaveUp = new Error('oracle: gave up');
   const go = (done: bigint, state: unknown): boolean => {
+    if (++calls > maxCalls) throw gaveUp;
     if ((done & required) === required) return true;
     const memo = `${done}|${canonical(state)}`;
     if (failed.has(memo)) return false;
@@ -107,7 +119,12 @@ export function isLinearizable(ref: Reference, opsIn: readonly RefOp[]): boolean
     failed.add(memo);
     return false;
   };
-  return go(0n, ref.init());
+  try {
+    return go(0n, ref.init());
+  } catch (err) {
+    if (err === gaveUp) return undefined;
+    throw err;
+  }
 }
 
 /**
@@ -162,6 +179,11 @@ function* permutations<T>(xs: readonly T[]): Generator<T[]> {
 /** Pairs and checks a raw history. */
 export function oracleCheck(ref: Reference, history: readonly Op[]): boolean {
   return isLinearizable(ref, pairHistory(history));
+}
+
+/** Pairs and checks a raw history, giving up (undefined) after `maxCalls` search steps. */
+export function oracleCheckWithin(ref: Reference, history: readonly Op[], maxCalls: number): boolean | undefined {
+  return isLinearizableWithin(ref, pairHistory(history), maxCalls);
 }
 
 // ---------------------------------------------------------------------------------------------
