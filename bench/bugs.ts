@@ -54,7 +54,10 @@ const opt = (name: string, dflt: string): string => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
 };
 const seeds = Number(opt('seeds', '10'));
+const timeGiven = argv.includes('--time');
 const timeS = Number(opt('time', '60'));
+/** A row's run length: `--time` when given, else the row's own on the real network, else 60 s. */
+const timeOf = (row: Row): number => (!timeGiven && row.http && row.httpTimeS !== undefined ? row.httpTimeS : timeS);
 const parallel = Number(opt('parallel', '2'));
 const interval = opt('interval', '5s');
 const only = opt('only', '').split(',').filter(Boolean);
@@ -82,7 +85,7 @@ interface Outcome {
 function runOne(row: Row, seed: number): Promise<Outcome> {
   const { bug, nemesis } = row;
   const name = `bugs-${rowName(row).replace(':', '-')}-${seed}`;
-  const common = ['--nodes', '5', '--time-limit', `${timeS}s`, '--nemesis', nemesis, '--nemesis-interval', row.interval ?? interval,
+  const common = ['--nodes', '5', '--time-limit', `${timeOf(row)}s`, '--nemesis', nemesis, '--nemesis-interval', row.interval ?? interval,
     '--seed', String(seed), '--store', store, '--name', name, '--reporter', 'json'];
   const args = row.http
     ? [cli, 'run', ...httpArgs(row), ...common]
@@ -116,7 +119,7 @@ function runOne(row: Row, seed: number): Promise<Outcome> {
 
 const jobs: (() => Promise<Outcome>)[] = [];
 for (const row of rows) for (let s = 1; s <= seeds; s++) jobs.push(() => runOne(row, s));
-console.log(`node ${process.version}, ${os.cpus().length} cores; ${rows.length} rows × ${seeds} seeds × ${timeS} s runs, ${parallel} at a time, fault interval ${interval}`);
+console.log(`node ${process.version}, ${os.cpus().length} cores; ${rows.length} rows × ${seeds} seeds × ${timeS} s runs${rows.some((r) => timeOf(r) !== timeS) ? ` (${rows.filter((r) => timeOf(r) !== timeS).map((r) => `${rowName(r)} ${timeOf(r)} s`).join(', ')})` : ''}, ${parallel} at a time, fault interval ${interval}`);
 const t0 = Date.now();
 const results: Outcome[] = [];
 let next = 0;
