@@ -9,7 +9,7 @@ import type { ServerCluster } from '../harness/provision/server-cluster.js';
 import { EtcdCluster } from '../targets/etcd/cluster.js';
 import { memberStatus } from '../targets/etcd/http.js';
 import { ConsulCluster, CONSUL_RAFT_PORT } from '../targets/consul/cluster.js';
-import { kvPut, statusLeader } from '../targets/consul/http.js';
+import { agentMembers, kvPut, statusLeader } from '../targets/consul/http.js';
 
 export interface BenchTarget {
   name: string;
@@ -19,6 +19,13 @@ export interface BenchTarget {
   put(node: string, timeoutMs?: number): Promise<void>;
   /** True once a server of `rest` names a leader that is itself in `rest`. */
   restHasLeader(rest: readonly string[]): Promise<boolean>;
+  /** The leader `node` names (a node name), '' when it names none. */
+  leaderOf(node: string): Promise<string>;
+  /**
+   * While a write through `via` to the leader `leader` fails: what the store itself says is in the way,
+   * if anything ('' otherwise) — for Consul, that `via`'s serf holds the leader failed.
+   */
+  whyNotForwarded?(via: string, leader: string): Promise<string>;
   close(): void;
 }
 
@@ -38,6 +45,12 @@ export function etcdBench(nodes: readonly string[], dir: string, env = 'local', 
       const ids = await Promise.all(rest.map((n) => memberStatus(cluster.endpoint(n), 300).then((x) => x.memberId, () => '')));
       return s !== undefined && s.leader !== '0' && ids.includes(s.leader);
     },
+    async leaderOf(node) {
+      const s = await memberStatus(cluster.endpoint(node), 300);
+      if (s.leader === '0') return '';
+      const ids = await Promise.all(nodes.map((n) => memberStatus(cluster.endpoint(n), 300).then((x) => x.memberId, () => '')));
+      return nodes[ids.indexOf(s.leader)] ?? s.leader;
+    },
     close: () => { for (const c of clients.values()) c.close(); },
   };
 }
@@ -45,13 +58,21 @@ export function etcdBench(nodes: readonly string[], dir: string, env = 'local', 
 export function consulBench(nodes: readonly string[], dir: string, env = 'local', flags?: RunFlags): BenchTarget {
   const cluster = new ConsulCluster({ nodes, dir, env, flags });
   return {
-    name: 'consul', tuning: 'raft_multiplier 1, gossip probe 500 ms', cluster,
+    name: 'consul', tuning: 'raft_multiplier 1, Consul\'s default gossip', cluster,
     put: async (node, timeoutMs = 3_000) => {
       if (!(await kvPut(cluster.endpoint(node), 'bench', 'x', timeoutMs))) throw new Error('consul answered false');
     },
     async restHasLeader(rest) {
       const leader = await statusLeader(cluster.endpoint(rest[0]), 300).catch(() => '');
       return rest.some((n) => leader === `${cluster.address(n)}:${CONSUL_RAFT_PORT}`);
+    },
+    async leaderOf(node) {
+      const leader = await statusLeader(cluster.endpoint(node), 300);
+      return nodes.find((n) => leader === `${cluster.address(n)}:${CONSUL_RAFT_PORT}`) ?? leader;
+    },
+    async whyNotForwarded(via, leader) {
+      const m = (await agentMembers(cluster.endpoint(via), 300)).find((x) => x.name === leader);
+      return m === undefined || m.status === 1 ? '' : `${via}'s serf holds ${leader} ${m.status === 4 ? 'failed' : `in status ${m.status}`}`;
     },
     close: () => undefined,
   };

@@ -6,7 +6,9 @@
  * would to real machines). Prints the time from setup to a healthy cluster, how long each fault takes to apply and
  * to heal on all hosts, what a latency fault does to a write, and the store's failover after its
  * leader is isolated: until a server of the majority names a new leader, and until a write through
- * the majority commits. Median of 5 rounds each. With `--env docker` the same is measured on `--env
+ * the majority commits, with a line per round (who was cut off, who leads after, the failed write
+ * attempts and, for Consul, whether the forwarding server's serf held the new leader failed). Median of
+ * 5 rounds each. With `--env docker` the same is measured on `--env
  * local` too and the tables are printed side by side, with the docker floors checked (a partition of
  * 5 containers ≤ 100 ms; 5 etcd containers healthy ≤ 10 s); likewise `--env ssh` (a partition of 5
  * hosts over SSH ≤ 300 ms).
@@ -98,6 +100,7 @@ async function measure(target: string, env: string, given: RunFlags): Promise<Me
     // Failover after isolating the leader.
     const newLeader: number[] = [];
     const commit: number[] = [];
+    const rounds: string[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       // Consul's healed old leader deposes the new one (no pre-vote): start each round from a settled cluster.
       await sleep(1_500);
@@ -108,15 +111,29 @@ async function measure(target: string, env: string, given: RunFlags): Promise<Me
       await net.partition(complete([[leader], rest]));
       while (!(await t.restHasLeader(rest))) await sleep(10);
       newLeader.push(performance.now() - t0);
+      const named = await t.leaderOf(rest[0]).catch(() => '?');
+      // Every failed attempt: its error, and what the store says stands between rest[0] and the leader.
+      const errors = new Map<string, number>();
+      const why = new Map<string, number>();
       for (;;) {
-        try { await put(rest[0], 500); break; } catch { /* not yet */ }
+        try { await put(rest[0], 500); break; } catch (err) {
+          const e = (err as Error).name === 'TimeoutError' ? 'no answer within 500 ms' : errorMessage(err).slice(0, 120);
+          errors.set(e, (errors.get(e) ?? 0) + 1);
+          const w = await t.whyNotForwarded?.(rest[0], named).catch(() => '');
+          if (w) why.set(w, (why.get(w) ?? 0) + 1);
+        }
       }
       commit.push(performance.now() - t0);
       await net.partition({});
+      const failed = [...errors].map(([e, k]) => `${k}× ${e}`).join(', ');
+      const notes = [...why].map(([w, k]) => `${w} at ${k} of them`).join(', ');
+      rounds.push(`  round ${i + 1}: ${leader} isolated; ${rest[0]} named ${named === rest[0] ? 'itself' : named} after ${newLeader[i].toFixed(0)} ms; `
+        + `first write through ${rest[0]} committed after ${commit[i].toFixed(0)} ms${failed ? ` (failed attempts: ${failed}${notes ? `; ${notes}` : ''})` : ''}`);
     }
     console.log(`${t.name} failover after isolating the leader (${t.tuning}), ${ROUNDS} rounds:`);
     console.log(`  majority names a new leader: median ${median(newLeader).toFixed(0)} ms (min ${Math.min(...newLeader).toFixed(0)}, max ${Math.max(...newLeader).toFixed(0)})`);
     console.log(`  first write through the majority commits: median ${median(commit).toFixed(0)} ms (min ${Math.min(...commit).toFixed(0)}, max ${Math.max(...commit).toFixed(0)})`);
+    for (const r of rounds) console.log(r);
   } finally {
     t.close();
     await cluster.teardown();

@@ -147,6 +147,24 @@ export async function statusLeader(endpoint: string, timeoutMs: number): Promise
   return JSON.parse(r.body) as string;
 }
 
+/** A serf LAN member as one server sees it; `status` is serf's: 1 alive, 2 leaving, 3 left, 4 failed. */
+export interface SerfMember {
+  name: string;
+  addr: string;
+  status: number;
+}
+
+/**
+ * The LAN members as this server's serf sees them (`/v1/agent/members`, the agent's own view, no
+ * RPC). A Consul server forwards nothing to a raft leader its serf holds failed: Consul 1.8 holds
+ * such a request for `rpc_hold_timeout` (7 s) and answers `500 No cluster leader`.
+ */
+export async function agentMembers(endpoint: string, timeoutMs: number): Promise<SerfMember[]> {
+  const r = await ok(endpoint, 'GET', '/v1/agent/members', timeoutMs);
+  const ms = JSON.parse(r.body) as { Name: string; Addr: string; Status: number }[];
+  return ms.map((m) => ({ name: m.Name, addr: m.Addr, status: m.Status }));
+}
+
 export interface RaftServer {
   node: string;
   address: string;
