@@ -10,7 +10,8 @@
  * 'faultline-raft --listen …' --client http-kv` with the Raft's status polled over HTTP for the
  * safety checkers, one node per network namespace, iptables partitions, real kills and pauses,
  * libfaketime for the clock (rows named `http:<row>`). `--group sim` (the default) is the simulated
- * network of `--target raft`; `all` runs both.
+ * network of `--target raft`; `all` runs both. A row may name a longer run for the real network
+ * (`httpTimeS`: the old-term-commit row and its control, 120 s); `--time` given overrides it.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
