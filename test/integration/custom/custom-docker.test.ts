@@ -77,7 +77,9 @@ describe.skipIf(skip !== undefined)(`the bundled Raft in containers as a custom 
   it('--faketime skews the server inside its container: a process it started reads the offset the nemesis wrote', async () => {
     // Beside the Raft, the start command leaves a loop that writes the (preloaded) shell's idea of now
     // into {data}, which is the node's directory on this machine, bind-mounted.
-    const start = `sh -c "while :; do date +%s > {data}/now; sleep 0.1; done & exec ${RAFT_START()}"`;
+    // Written to a temporary file and renamed: a read between the shell's truncation of `now` and
+    // date's write saw an empty file once in CI.
+    const start = `sh -c "while :; do date +%s > {data}/now.tmp && mv -f {data}/now.tmp {data}/now; sleep 0.1; done & exec ${RAFT_START()}"`;
     const store = tempStore('custom-docker-clock');
     const config = { name: 'custom-docker-clock', store, seed: 1, timeLimitS: 2, rate: 20, concurrency: 3, quietS: 0, faults: [], faultIntervalS: 1 };
     const flags = new Map<string, string | true>([['env', 'docker'], ['image', image], ['start', start], ['health', '/health'], ['faketime', true]]);
