@@ -17,8 +17,6 @@ export interface BenchTarget {
   tuning: string;
   cluster: ServerCluster;
   put(node: string, timeoutMs?: number): Promise<void>;
-  /** True once a server of `rest` names a leader that is itself in `rest`. */
-  restHasLeader(rest: readonly string[]): Promise<boolean>;
   /** The leader `node` names (a node name), '' when it names none. */
   leaderOf(node: string): Promise<string>;
   /**
@@ -30,6 +28,7 @@ export interface BenchTarget {
 }
 
 export function etcdBench(nodes: readonly string[], dir: string, env = 'local', flags?: RunFlags): BenchTarget {
+  let memberIds: string[] = [];
   const cluster = new EtcdCluster({ nodes, dir, env, flags });
   const clients = new Map<string, Etcd3>();
   const client = (n: string): Etcd3 => {
@@ -40,16 +39,13 @@ export function etcdBench(nodes: readonly string[], dir: string, env = 'local', 
   return {
     name: 'etcd', tuning: 'heartbeat 50 ms, election 500 ms, pre-vote', cluster,
     put: async (node, timeoutMs = 3_000) => { await client(node).put('bench').value('x').options({ deadline: Date.now() + timeoutMs }); },
-    async restHasLeader(rest) {
-      const s = await memberStatus(cluster.endpoint(rest[0]), 300).catch(() => undefined);
-      const ids = await Promise.all(rest.map((n) => memberStatus(cluster.endpoint(n), 300).then((x) => x.memberId, () => '')));
-      return s !== undefined && s.leader !== '0' && ids.includes(s.leader);
-    },
     async leaderOf(node) {
       const s = await memberStatus(cluster.endpoint(node), 300);
       if (s.leader === '0') return '';
-      const ids = await Promise.all(nodes.map((n) => memberStatus(cluster.endpoint(n), 300).then((x) => x.memberId, () => '')));
-      return nodes[ids.indexOf(s.leader)] ?? s.leader;
+      // Member ids outlive restarts (same data dir): asked again only when the leader's is unknown,
+      // so a poll does not wait on an isolated member's timeout.
+      if (!memberIds.includes(s.leader)) memberIds = await Promise.all(nodes.map((n) => memberStatus(cluster.endpoint(n), 300).then((x) => x.memberId, () => '')));
+      return nodes[memberIds.indexOf(s.leader)] ?? s.leader;
     },
     close: () => { for (const c of clients.values()) c.close(); },
   };
@@ -61,10 +57,6 @@ export function consulBench(nodes: readonly string[], dir: string, env = 'local'
     name: 'consul', tuning: 'raft_multiplier 1, Consul\'s default gossip', cluster,
     put: async (node, timeoutMs = 3_000) => {
       if (!(await kvPut(cluster.endpoint(node), 'bench', 'x', timeoutMs))) throw new Error('consul answered false');
-    },
-    async restHasLeader(rest) {
-      const leader = await statusLeader(cluster.endpoint(rest[0]), 300).catch(() => '');
-      return rest.some((n) => leader === `${cluster.address(n)}:${CONSUL_RAFT_PORT}`);
     },
     async leaderOf(node) {
       const leader = await statusLeader(cluster.endpoint(node), 300);
