@@ -2,7 +2,7 @@
  * Faultline's public entry point (`import … from 'faultline'`): what the library offers besides the
  * CLI. Records and readers of histories, the checkers and their models, the roles and run contract
  * a target or a test implements, and the run itself: `run`, `check`, `models`, `checkers` and
- * `defineConfig` are the short way in (README, "Programmatic API").
+ * `defineConfig` are the short way in (docs/api.md).
  */
 // The short way in: a run or a check as plain data, the catalogues, a typed config.
 export { run } from './harness/api/run-api.js';

@@ -2,7 +2,7 @@
  * Consul's read modes and its lock, seed by seed: each row runs `faultline run --target consul` once
  * per seed (one run at a time: real clusters are heavy) and prints, per run, the verdict, the ops and
  * what the checker found — the first counterexample of a linearizability failure, or the lock
- * checker's overlaps and lost updates. The figures in README's Consul section come from here.
+ * checker's overlaps and lost updates. The figures in docs/targets/consul.md come from here.
  * Needs root and consul (scripts/setup-consul.sh). Prints figures; asserts nothing.
  *
  *   npm run bench:consul [-- --seeds 10 --time 30 --only default-primaries,lock-pause]

@@ -1,6 +1,6 @@
 /**
  * Placeholder for transactional histories (txn-list-append): the verdict is `unknown` until the
- * Elle-style checker exists (see the README's roadmap). It does not pretend to a verdict; it
+ * Elle-style checker exists (docs/targets/maelstrom.md, the workload table). It does not pretend to a verdict; it
  * only counts what there is to check, so a report shows the workload ran.
  */
 import type { Op } from '../harness/history/op.js';

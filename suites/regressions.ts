@@ -4,7 +4,7 @@
  * valid. Adding an entry is one object in `SCENARIOS` (a known bug: `expect: 'invalid'`); `fast: true`
  * puts it in `regressions-fast`, the ≤ 5-minute subset CI runs on every change.
  *
- * Seeds are fixed so a miss reproduces; the figures of the last full run are in README.md.
+ * Seeds are fixed so a miss reproduces; the figures of the last full run are in docs/config-matrix-ci.md.
  */
 import { defineConfig, type Scenario } from '../harness/config/define.js';
 import { BUG_ROWS, bugRow, bugScenario } from './raft-bugs.js';

@@ -49,7 +49,7 @@ async function matrixConfig(argv: string[]): Promise<{ config: FaultlineConfig; 
   }
   const { argv: rest, file, config } = await configOf(argv);
   if (!config || !file) {
-    throw new InputError('faultline matrix needs scenarios: write a faultline.config.ts with scenarios or lists (README, "faultline matrix"), pass --config FILE, or --suite regressions');
+    throw new InputError('faultline matrix needs scenarios: write a faultline.config.ts with scenarios or lists (docs/config-matrix-ci.md), pass --config FILE, or --suite regressions');
   }
   return { config, name: nodePath.basename(nodePath.dirname(file)), argv: rest };
 }

@@ -22,7 +22,7 @@
  *   those verdicts last until a refutation or serf's 30 s reconnect, and a Consul 1.8 server forwards
  *   nothing to a raft leader its serf holds failed (`500 No cluster leader` after `rpc_hold_timeout`,
  *   7 s). Failovers of ~3 s then stalled writes for 8–19 s. With Consul's defaults a ~3 s partition
- *   seldom trips serf; partitions longer than ~5 s do, as in production (README, Consul section).
+ *   seldom trips serf; partitions longer than ~5 s do, as in production (docs/targets/consul.md).
  * - `session_ttl_min = "1s"` (default 10 s) so the lock workload can use short sessions.
  * - DNS and the WAN pool are off (`ports { dns = -1, serf_wan = -1 }`): nothing here uses them.
  *

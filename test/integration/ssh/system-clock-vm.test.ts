@@ -59,7 +59,7 @@ describe.skipIf(skip !== undefined)(`--clock-mode system on a VM with its own ke
     baseline = (await probe.read(9)).offsetMs;
     ourDrift = Date.now() - performance.now();
     const t = bed.timings;
-    // Printed so a CI log shows what the VM cost (the README quotes these).
+    // Printed so a CI log shows what the VM cost (docs/environments.md quotes these).
     console.log(`VM test host (${bed.accel}): image ${t.imageBuildMs > 0 ? `built in ${(t.imageBuildMs / 1000).toFixed(1)} s` : 'cached'}, sshd after ${(t.bootToSshMs / 1000).toFixed(1)} s, booted after ${(t.bootToReadyMs / 1000).toFixed(1)} s (${((performance.now() - t0) / 1000).toFixed(1)} s in all); guest clock ${baseline.toFixed(1)} ms from ours`);
   }, 600_000);
 
