@@ -8,7 +8,7 @@ import { SUITES } from '../../suites/index.js';
 import { writeStoreIndex } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
 import { didYouMean } from '../config/closest.js';
-import { configOf } from '../config/load.js';
+import { configLine, configOf } from '../config/load.js';
 import { checkConfig } from '../config/schema.js';
 import type { FaultlineConfig } from '../config/define.js';
 import { matrixScenarios, onlyScenarios } from '../matrix/scenarios.js';
@@ -51,6 +51,7 @@ async function matrixConfig(argv: string[]): Promise<{ config: FaultlineConfig; 
   if (!config || !file) {
     throw new InputError('faultline matrix needs scenarios: write a faultline.config.ts with scenarios or lists (README, "faultline matrix"), pass --config FILE, or --suite regressions');
   }
+  process.stderr.write(configLine(file));
   return { config, name: nodePath.basename(nodePath.dirname(file)), argv: rest };
 }
 
