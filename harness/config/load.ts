@@ -17,7 +17,7 @@ import { InputError, errorMessage } from '../history/errors.js';
 import { isSharedDir, refuseUntrusted, untrustedReason } from '../provision/trust.js';
 import type { FaultlineConfig } from './define.js';
 import { checkConfig } from './schema.js';
-import { importUserModule } from './user-module.js';
+import { importUserModule } from '../modules/user-module.js';
 
 export const CONFIG_NAMES = ['faultline.config.ts', 'faultline.config.mts', 'faultline.config.js', 'faultline.config.mjs', 'faultline.config.json'] as const;
 

@@ -13,7 +13,7 @@ import type { HookData } from './module-hooks.js';
 
 const here = nodePath.dirname(fileURLToPath(import.meta.url));
 const ext = nodePath.extname(fileURLToPath(import.meta.url));
-/** The install's root: two folders up from harness/config (source) or three from dist/harness/config. */
+/** The install's root: two folders up from harness/modules (source) or three from dist/harness/modules. */
 const ROOT = nodePath.basename(nodePath.resolve(here, '../..')) === 'dist' ? nodePath.resolve(here, '../../..') : nodePath.resolve(here, '../..');
 
 /** The environment variable that overrides the load limit (a duration: 2s, 500ms, or seconds). */
@@ -58,7 +58,7 @@ export async function importUserModule(file: string, what: string): Promise<Reco
   const limit = loadLimitMs();
   if (!registered) {
     // Node runs hooks on its own loader thread, which cannot load TypeScript: from source (tests), the built hooks.
-    const hooks = ext === '.js' ? nodePath.join(here, 'module-hooks.js') : nodePath.join(ROOT, 'dist/harness/config/module-hooks.js');
+    const hooks = ext === '.js' ? nodePath.join(here, 'module-hooks.js') : nodePath.join(ROOT, 'dist/harness/modules/module-hooks.js');
     register(pathToFileURL(hooks).href, { data: hookData() });
     registered = true;
   }
