@@ -22,7 +22,8 @@ export const MATRIX_HELP = `faultline matrix [options]
 Runs every scenario of a config file (its \`scenarios\`, or its workloads × faultSets × seeds) or of a
 bundled suite, one after another, each a whole run in its own store directory.
 
-  --config FILE        the config (default: the nearest faultline.config.{ts,mts,js,mjs,json} from here up)
+  --config FILE        the config (default: the nearest faultline.config.{ts,mts,js,mjs,json} from here up to the
+                       project root); it must be yours or root's and writable by no one else
   --suite NAME         a bundled suite instead: ${Object.keys(SUITES).join(', ')}
   --only LIST          only these scenarios (comma list, repeatable)
   --fail-fast          stop after the first scenario that does not meet its expectation

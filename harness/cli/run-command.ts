@@ -57,7 +57,8 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
                            a pause lands at once, a real network's partition takes tens of ms
   --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
   --config FILE            settings from a config file (default: the nearest faultline.config.{ts,mts,js,mjs,json}
-                           from the working directory up; --config none for none); flags override it
+                           from the working directory up to the project root; --config none for none); flags
+                           override it; it must be yours or root's and writable by no one else
   --replay RUN-DIR         run a stored run again: its config, seed and fault schedule (other flags override),
                            then say where the new history first departs from the old one
 
