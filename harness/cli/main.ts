@@ -53,6 +53,8 @@ main(process.argv.slice(2)).then(
     if (err instanceof InputError) {
       process.stderr.write(`faultline: ${escapeControls(err.message)}\n`);
       process.exitCode = 254;
+      // A user's module that never finished loading may hold timers or sockets: do not wait on them.
+      if ((err as { abandoned?: unknown }).abandoned === true) setTimeout(() => process.exit(), 200).unref();
     } else {
       // A bug of ours, not the user's: say so, with the stack, and still exit non-zero.
       process.stderr.write(`faultline: internal error (please report): ${escapeControls(err instanceof Error ? err.stack ?? err.message : String(err))}\n`);

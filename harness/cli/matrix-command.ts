@@ -8,7 +8,7 @@ import { SUITES } from '../../suites/index.js';
 import { writeStoreIndex } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
 import { didYouMean } from '../config/closest.js';
-import { configOf } from '../config/load.js';
+import { configLine, configOf } from '../config/load.js';
 import { checkConfig } from '../config/schema.js';
 import type { FaultlineConfig } from '../config/define.js';
 import { matrixScenarios, onlyScenarios } from '../matrix/scenarios.js';
@@ -22,7 +22,8 @@ export const MATRIX_HELP = `faultline matrix [options]
 Runs every scenario of a config file (its \`scenarios\`, or its workloads × faultSets × seeds) or of a
 bundled suite, one after another, each a whole run in its own store directory.
 
-  --config FILE        the config (default: the nearest faultline.config.{ts,mts,js,mjs,json} from here up)
+  --config FILE        the config (default: the nearest faultline.config.{ts,mts,js,mjs,json} from here up to the
+                       project root); it must be yours or root's and writable by no one else
   --suite NAME         a bundled suite instead: ${Object.keys(SUITES).join(', ')}
   --only LIST          only these scenarios (comma list, repeatable)
   --fail-fast          stop after the first scenario that does not meet its expectation
@@ -51,6 +52,7 @@ async function matrixConfig(argv: string[]): Promise<{ config: FaultlineConfig; 
   if (!config || !file) {
     throw new InputError('faultline matrix needs scenarios: write a faultline.config.ts with scenarios or lists (docs/config-matrix-ci.md), pass --config FILE, or --suite regressions');
   }
+  process.stderr.write(configLine(file));
   return { config, name: nodePath.basename(nodePath.dirname(file)), argv: rest };
 }
 

@@ -15,7 +15,7 @@ import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
 import { ENVIRONMENTS } from '../provision/environments.js';
 import { parseArgs, parseDuration } from './args.js';
 import { DEPRECATED_FLAGS, rewriteDeprecatedFlags } from '../flags.js';
-import { configOf } from '../config/load.js';
+import { configLine, configOf } from '../config/load.js';
 import { mergeArgv, runSettingsOf, settingsToArgv } from '../config/schema.js';
 import { compareHistories, readTestJson, replayArgv } from '../run/replay.js';
 import { readJsonlSync } from '../history/jsonl-reader.js';
@@ -57,7 +57,8 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
                            a pause lands at once, a real network's partition takes tens of ms
   --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
   --config FILE            settings from a config file (default: the nearest faultline.config.{ts,mts,js,mjs,json}
-                           from the working directory up; --config none for none); flags override it
+                           from the working directory up to the project root; --config none for none); flags
+                           override it; it must be yours or root's and writable by no one else
   --replay RUN-DIR         run a stored run again: its config, seed and fault schedule (other flags override),
                            then say where the new history first departs from the old one
 
@@ -222,7 +223,7 @@ export function summarize(dir: string, r: RunResults): string {
  * The full argv of a run: `--replay DIR`'s stored flags, or the config file's, with the command line's
  * flags over them. Returns the replayed run's directory (resolved: `latest` moves with the new run).
  */
-export async function runArgv(argv: readonly string[], cwd = process.cwd()): Promise<{ argv: string[]; replayOf?: string }> {
+export async function runArgv(argv: readonly string[], cwd = process.cwd()): Promise<{ argv: string[]; replayOf?: string; configFile?: string }> {
   const i = argv.findIndex((a) => a === '--replay' || a.startsWith('--replay='));
   if (i >= 0) {
     const dir = argv[i].startsWith('--replay=') ? argv[i].slice('--replay='.length) : argv[i + 1];
@@ -233,8 +234,8 @@ export async function runArgv(argv: readonly string[], cwd = process.cwd()): Pro
     const real = fs.realpathSync(dir);
     return { argv: mergeArgv(replayArgv(readTestJson(real)), rest), replayOf: real };
   }
-  const { argv: rest, config } = await configOf(argv, cwd);
-  return { argv: config ? mergeArgv(settingsToArgv(runSettingsOf(config as Record<string, unknown>)), rest) : rest };
+  const { argv: rest, file, config } = await configOf(argv, cwd);
+  return { argv: config ? mergeArgv(settingsToArgv(runSettingsOf(config as Record<string, unknown>)), rest) : rest, configFile: file };
 }
 
 /** Parses `argv` (flags only, config already merged), checks the machine, runs and checks the test. */
@@ -251,7 +252,9 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
     out(runHelp());
     return 0;
   }
-  const { argv: full, replayOf } = await runArgv(argv);
+  const { argv: full, replayOf, configFile } = await runArgv(argv);
+  // Which file's settings (and code) this run took is never a guess.
+  if (configFile !== undefined) process.stderr.write(configLine(configFile));
   const { target, req, reporter } = parseRunRequest(full);
   await target.preflight?.(req);
   out(`faultline run: ${req.config.name}, seed ${req.config.seed}, ${req.config.timeLimitS} s, faults ${req.config.faults.join(',') || 'none'}${replayOf ? `, replaying ${replayOf}` : ''}`);

@@ -3,7 +3,10 @@
  * namespace cluster (the real-network control instead of a routed one, health recorded around every
  * fault).
  */
+import fs from 'node:fs';
+import nodePath from 'node:path';
 import { InputError } from '../history/errors.js';
+import { refuseUntrusted } from './trust.js';
 import { flagValue, intFlag } from '../flags.js';
 import type { Environment, EnvironmentKind } from './environment.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from './environments.js';
@@ -48,6 +51,17 @@ export function storePreflight(
   getStoreWorkload(req.workload, workloads);
   nodeNames(req.nodeCount);
   checkRequirements(name, storeRequirements(req, own), probe, !environmentOf(req).remote);
+}
+
+/**
+ * A binary a setting names (`--etcd-bin PATH`) that this machine will run: refused when another user
+ * could have written it or a directory above it. A name looked up on the PATH, and a path inside an
+ * image (--env docker) or on the hosts (--env ssh), are not this machine's to judge.
+ */
+export function refuseUntrustedBinary(req: RunRequest, flag: string): void {
+  const bin = flagValue(req, flag);
+  if (bin === undefined || !bin.includes('/') || environmentOf(req).name !== 'local' || !fs.existsSync(bin)) return;
+  refuseUntrusted(nodePath.resolve(bin), `--${flag}`, 'run');
 }
 
 /**

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { choiceFlag, durationFlag, flagValue, parseDuration } from '../../harness/flags.js';
 import type { MachineProbe, Requirement } from '../../harness/provision/preflight.js';
-import { environmentPreflight, nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
+import { environmentPreflight, nodeNames, refuseUntrustedBinary, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { ConsulClients } from './clients.js';
@@ -52,6 +52,7 @@ export function consulPreflight(req: RunRequest, probe?: MachineProbe): void {
   durationFlag(req, 'session-ttl', '2s');
   lockDelayOf(req);
   storePreflight('consul', req, CONSUL_WORKLOADS, [consulBinary(flagValue(req, 'consul-bin'))], probe);
+  refuseUntrustedBinary(req, 'consul-bin');
 }
 
 /** `--lock-delay`, in seconds: a duration, and unlike the other durations it may be 0 (none). */

@@ -17,7 +17,9 @@ import { imageLacks } from '../../harness/provision/docker/image-probe.js';
 import { imagePresent } from '../../harness/provision/docker/images.js';
 import { flagOf } from '../../harness/provision/environment.js';
 import { commandNeeds, shellWords } from './command-words.js';
+import fs from 'node:fs';
 import { InputError } from '../../harness/history/errors.js';
+import { refuseUntrusted } from '../../harness/provision/trust.js';
 import type { PlanContext, RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { withRaftObserver } from './raft-observer.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
@@ -130,6 +132,18 @@ function checkSsh(req: RunRequest, start: string): void {
   }
 }
 
+/**
+ * On this machine, the program of --start and of a --health command (when a path) and the files they
+ * name (a script: `node /srv/server.mjs`) run as whoever runs faultline: each must be no one else's.
+ */
+function refuseUntrustedCommand(start: string, health: HealthCheck): void {
+  for (const [flag, command] of [['--start', start], ...(health.kind === 'command' ? [['--health', health.command]] : [])]) {
+    const needs = commandNeeds(command);
+    const files = [...(needs.program?.startsWith('/') === true && fs.existsSync(needs.program) ? [needs.program] : []), ...needs.paths];
+    for (const f of files.filter((p) => fs.statSync(p).isFile())) refuseUntrusted(f, `${flag}'s`, 'run');
+  }
+}
+
 /** Checks flags, client and machine before anything starts; `probe` is injected by tests. */
 export async function customPreflight(req: RunRequest, probe: MachineProbe = realProbe): Promise<void> {
   const env = environmentOf(req);
@@ -139,6 +153,7 @@ export async function customPreflight(req: RunRequest, probe: MachineProbe = rea
   const start = startOf(req);
   if (env.name === 'ssh') checkSsh(req, start);
   const health = healthOf(req, clientNameOf(req));
+  if (env.name === 'local') refuseUntrustedCommand(start, health);
   portFlag(req, 'port', 8080);
   portFlag(req, 'peer-port', 7000);
   const status = flagValue(req, 'raft-status');

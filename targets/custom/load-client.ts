@@ -6,28 +6,28 @@
  *
  * Why the TypeScript compiler and not esbuild or tsx: those strip types without checking them, so a
  * client with a type error would start a cluster and fail mid-run; Node 20 has no type stripping at
- * all. `typescript` both checks (before the run) and transpiles (on load, ts-hooks.ts), and it is one
- * dependency instead of two.
+ * all. `typescript` both checks (before the run) and transpiles (on load, harness/modules/module-hooks.ts),
+ * and it is one dependency instead of two.
+ *
+ * The client is code the controller (often root) runs: it, and every file it imports, must pass the
+ * ownership rule of trust.ts, and `faultline` in it is the running Faultline (user-module.ts).
  */
 import fs from 'node:fs';
-import { register } from 'node:module';
 import nodePath from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { InputError, errorMessage } from '../../harness/history/errors.js';
+import { importUserModule } from '../../harness/modules/user-module.js';
+import { refuseUntrusted } from '../../harness/provision/trust.js';
 import { CLIENT_BRAND, type ClientDefinition } from './client-api.js';
 
 const here = nodePath.dirname(fileURLToPath(import.meta.url));
 /** The package root: two folders up from targets/custom (source) or three from dist/targets/custom. */
 const ROOT = nodePath.basename(nodePath.resolve(here, '../..')) === 'dist' ? nodePath.resolve(here, '../../..') : nodePath.resolve(here, '../..');
-const ext = nodePath.extname(fileURLToPath(import.meta.url));
 
-/** What `faultline` means inside a client: the package's root API once it exists, else this folder's. */
-function apiModule(kind: 'runtime' | 'types'): string {
-  const dir = kind === 'types' ? ROOT : nodePath.dirname(fileURLToPath(import.meta.url)).replace(/targets[/\\]custom$/, '');
-  const e = kind === 'types' ? '.ts' : ext;
-  const rootIndex = nodePath.join(dir, `index${e}`);
-  if (fs.existsSync(rootIndex)) return rootIndex;
-  return kind === 'types' ? nodePath.join(ROOT, 'targets/custom/client-api.ts') : nodePath.join(here, `client-api${ext}`);
+/** What `faultline` means to the type checker inside a client: the package's root API once it exists, else this folder's. */
+function apiTypes(): string {
+  const rootIndex = nodePath.join(ROOT, 'index.ts');
+  return fs.existsSync(rootIndex) ? rootIndex : nodePath.join(ROOT, 'targets/custom/client-api.ts');
 }
 
 /** The ops each store workload sends its client. */
@@ -41,7 +41,7 @@ export const WORKLOAD_OPS: Readonly<Record<string, readonly string[]>> = {
 export async function typeCheck(file: string): Promise<string | undefined> {
   // Loaded here, not at the top: every `faultline` command imports this target, few load a client.
   const ts = (await import('typescript')).default;
-  const types = apiModule('types');
+  const types = apiTypes();
   const program = ts.createProgram([file], {
     strict: true, noEmit: true, skipLibCheck: true,
     target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -57,17 +57,6 @@ export async function typeCheck(file: string): Promise<string | undefined> {
   return `${d.file.fileName === file ? 'line' : `${d.file.fileName}, line`} ${line + 1}:${character + 1}: ${text}`;
 }
 
-let hooksRegistered = false;
-
-/** Imports a client module through the hooks that transpile TypeScript and resolve `faultline`. */
-async function importClient(file: string): Promise<Record<string, unknown>> {
-  if (!hooksRegistered) {
-    register(pathToFileURL(nodePath.join(here, 'ts-hooks.js')).href, { data: { apiUrl: pathToFileURL(apiModule('runtime')).href } });
-    hooksRegistered = true;
-  }
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-}
-
 const loaded = new Map<string, ClientDefinition>();
 
 /**
@@ -80,14 +69,17 @@ export async function loadClient(given: string, workload: string): Promise<Clien
   if (def === undefined) {
     if (!fs.existsSync(file)) throw new InputError(`--client ${given} does not exist; pass the path of your client module (.ts, .mjs or .js) or http-kv`);
     if (!/\.(ts|mts|js|mjs)$/.test(file)) throw new InputError(`--client ${given} is not a .ts, .mts, .js or .mjs module; rename it or pass http-kv`);
+    // Before the type check too: the compiler reads the file and what it imports.
+    refuseUntrusted(file, '--client');
     if (/\.m?ts$/.test(file)) {
       const err = await typeCheck(file);
       if (err !== undefined) throw new InputError(`--client ${given} has a type error: ${err}; fix it (npx tsc --noEmit shows them all)`);
     }
     let mod: Record<string, unknown>;
     try {
-      mod = await importClient(file);
+      mod = await importUserModule(file, '--client');
     } catch (err) {
+      if (err instanceof InputError) throw err;
       const hint = /import statement outside a module|Unexpected token 'export'/.test(errorMessage(err)) ? ' (a JavaScript client must be an ES module: name it .mjs, or put it under a package.json with "type": "module")' : '';
       throw new InputError(`--client ${given} cannot be loaded: ${errorMessage(err).split('\n')[0]}${hint}`);
     }

@@ -3,7 +3,7 @@
  */
 import { command, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
-import { environmentPreflight, nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
+import { environmentPreflight, nodeNames, refuseUntrustedBinary, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { EtcdClients, type ReadConsistency } from './clients.js';
@@ -29,6 +29,7 @@ export function etcdRequirements(req: RunRequest): Requirement[] {
 export function etcdPreflight(req: RunRequest, probe?: MachineProbe): void {
   choiceFlag(req, 'read-consistency', CONSISTENCIES);
   storePreflight('etcd', req, ETCD_WORKLOADS, [etcdBinary(req)], probe);
+  refuseUntrustedBinary(req, 'etcd-bin');
 }
 
 /** Builds the plan of an etcd run inside `run`. */

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
+import { refuseUntrusted } from '../../harness/provision/trust.js';
 import { InputError } from '../../harness/history/errors.js';
 import { durationFlag, flagList, flagValue, intFlag, parseDuration } from '../../harness/flags.js';
 import { buildFaults, faultOptionsOf } from '../../harness/nemesis/index.js';
@@ -77,6 +78,8 @@ export function checkBin(bin: string | undefined): string {
   } catch {
     throw new InputError(`--bin ${bin} is not executable; run chmod +x ${bin} (and give a script a #! line)`);
   }
+  // A path the user named is run by whoever runs faultline (often root): it must be no one else's.
+  if (!onPath) refuseUntrusted(found, '--bin', 'run');
   return onPath ? bin : found;
 }
 

@@ -1,6 +1,7 @@
 /**
- * Config files are found from the working directory up and load without a build step (TypeScript is
- * transpiled and the temporary module removed); the CLI exits 254 with one sentence on a mistake.
+ * Config files are found from the working directory up to the project root, never in a sticky shared
+ * directory, and load without a build step (TypeScript is transpiled in memory); the CLI exits 254
+ * with one sentence on a mistake.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +24,24 @@ describe('finding and loading a config', () => {
     fs.mkdirSync(nested, { recursive: true });
     expect(findConfigFile(nested)).toBe(nodePath.join(d, 'faultline.config.json'));
     expect(findConfigFile(temp())).toBeUndefined();
+  });
+
+  it('stops at the project root (package.json or .git) and never looks inside a sticky shared directory', () => {
+    const d = temp();
+    fs.writeFileSync(nodePath.join(d, 'faultline.config.json'), '{"rate": 5}');
+    for (const marker of ['package.json', '.git']) {
+      const project = nodePath.join(d, `p-${marker}`);
+      fs.mkdirSync(nodePath.join(project, 'sub'), { recursive: true });
+      if (marker === '.git') fs.mkdirSync(nodePath.join(project, marker));
+      else fs.writeFileSync(nodePath.join(project, marker), '{}');
+      expect(findConfigFile(nodePath.join(project, 'sub'))).toBeUndefined();
+    }
+    // Like /tmp: anyone may leave a faultline.config.* there, so it is no config of ours.
+    const shared = nodePath.join(d, 'shared');
+    fs.mkdirSync(nodePath.join(shared, 'w'), { recursive: true });
+    fs.chmodSync(shared, 0o1777);
+    fs.writeFileSync(nodePath.join(shared, 'faultline.config.json'), '{"rate": 6}');
+    expect(findConfigFile(nodePath.join(shared, 'w'))).toBeUndefined();
   });
 
   it('loads TypeScript with types and leaves no transpiled file behind', async () => {
