@@ -8,12 +8,14 @@
  * The sibling keeps the config's own directory, so its imports (`faultline`, relative `.js` files)
  * resolve as they would for a compiled file. Vite loads its config the same way, through esbuild.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, errorMessage } from '../history/errors.js';
 import type { FaultlineConfig } from './define.js';
 import { checkConfig } from './schema.js';
+import { createExclusive } from '../provision/safe-files.js';
 
 export const CONFIG_NAMES = ['faultline.config.ts', 'faultline.config.mts', 'faultline.config.js', 'faultline.config.mjs', 'faultline.config.json'] as const;
 
@@ -42,8 +44,10 @@ async function importTypeScript(file: string): Promise<unknown> {
     fileName: file,
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: false },
   });
-  const tmp = `${file}.timestamp-${Date.now()}-${process.pid}.mjs`;
-  fs.writeFileSync(tmp, out.outputText);
+  // Beside the config (its imports resolve from there), under a name nobody can guess and created
+  // fresh: a link planted there is never written through (docs/security.md).
+  const tmp = `${file}.${randomBytes(9).toString('hex')}.mjs`;
+  createExclusive(tmp, out.outputText);
   try {
     return exported(await import(pathToFileURL(tmp).href) as Record<string, unknown>);
   } finally {
