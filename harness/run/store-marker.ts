@@ -12,12 +12,14 @@ export const STORE_MARKER = '.faultline-store';
 
 const uid = (): number => process.getuid?.() ?? 0;
 
-/** Marks `store` as a store (created fresh, never through a link; an existing marker is kept). */
-export function markStore(store: string): void {
+/** Marks `store` as a store (created fresh, never through a link); false when the marker was there. */
+export function markStore(store: string): boolean {
   try {
     createExclusive(nodePath.join(store, STORE_MARKER), 'This folder is a Faultline store: faultline run, report and serve write index.html here.\n');
+    return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return false;
   }
 }
 

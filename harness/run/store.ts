@@ -22,7 +22,7 @@ export function createRunDir(store: string, test: string, now = new Date()): Run
   const created = [storeDir, testDir].filter((d) => !fs.existsSync(d));
   fs.mkdirSync(testDir, { recursive: true });
   // The store named by --store (or the default): only a marked folder ever gets an index.html.
-  markStore(storeDir);
+  const marked = markStore(storeDir);
   // mkdir without `recursive` fails on an existing directory, so two runs started in the same second
   // never share one: the loser takes the next suffix.
   let dir = nodePath.join(testDir, stamp(now));
@@ -56,7 +56,8 @@ export function createRunDir(store: string, test: string, now = new Date()): Run
     discard() {
       if (open) { open = false; fs.closeSync(logFd); }
       fs.rmSync(dir, { recursive: true, force: true });
-      if (created.includes(storeDir)) fs.rmSync(nodePath.join(storeDir, STORE_MARKER), { force: true });
+      // A run that never started changes nothing in the store, its marker included.
+      if (marked) fs.rmSync(nodePath.join(storeDir, STORE_MARKER), { force: true });
       for (const d of created.reverse()) {
         try {
           fs.rmdirSync(d); // only if empty: another run may have written there since
