@@ -288,13 +288,16 @@ export abstract class ServerCluster implements Target {
     await this.environment?.teardown(this.log);
   }
 
-  /** Downloads every `*.log` of remote node directories into the store's `nodes/<node>/`. Never throws. */
+  /**
+   * Downloads every `*.log` of remote node directories into the store's `nodes/<node>/`: plain files
+   * only (no link the server made), plain names only, each created fresh here. Never throws.
+   */
   private async collectLogs(): Promise<void> {
     if (!this.environment) return;
     await Promise.all(this.nodes.filter((n) => this.remoteFiles(n)).map(async (node) => {
       const host = this.host(node);
       try {
-        const list = await host.execOk(['sh', '-c', 'cd "$1" && for f in *.log; do [ -f "$f" ] && echo "$f"; done; true', 'sh', this.nodeDir(node)]);
+        const list = await host.execOk(['sh', '-c', 'cd "$1" && for f in *.log; do [ -f "$f" ] && [ ! -L "$f" ] && echo "$f"; done; true', 'sh', this.nodeDir(node)]);
         for (const name of list.split('\n').map((l) => l.trim()).filter(Boolean)) {
           // The host's answer names the files: only a plain name stays inside the node's folder here.
           if (!/^[^/]+\.log$/.test(name) || name.startsWith('.')) {
