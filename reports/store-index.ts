@@ -8,7 +8,7 @@ import { esc } from './escape.js';
 import { REPORT_CSS } from './styles.js';
 import { verdictClass, verdictWord } from './summary.js';
 import { writeAtomic } from './write-run.js';
-import { unmarkedNote, unmarkedReason } from '../harness/run/store-marker.js';
+import { unmarkedNote, unmarkedReason } from './store-marker.js';
 
 /** One row of the index. */
 export interface RunEntry {
@@ -99,7 +99,7 @@ export function storeIndexHtml(runs: readonly RunEntry[]): string {
 
 /**
  * Rewrites `<store>/index.html`; returns its path and the runs listed. Only into a marked store
- * (harness/run/store-marker.ts): anything else throws, and callers check `unmarkedReason` first.
+ * (reports/store-marker.ts): anything else throws, and callers check `unmarkedReason` first.
  */
 export function writeStoreIndex(storeDir: string): { file: string; runs: RunEntry[] } {
   const store = nodePath.resolve(storeDir);

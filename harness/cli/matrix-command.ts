@@ -6,7 +6,7 @@
 import nodePath from 'node:path';
 import { SUITES } from '../../suites/index.js';
 import { writeStoreIndex } from '../../reports/index.js';
-import { markStore } from '../run/store-marker.js';
+import { markStore } from '../../reports/store-marker.js';
 import { InputError } from '../history/errors.js';
 import { didYouMean } from '../config/closest.js';
 import { configOf } from '../config/load.js';

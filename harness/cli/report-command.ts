@@ -3,7 +3,7 @@ import nodePath from 'node:path';
 import { writeRunReports, writeStoreIndex } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
 import { parseArgs } from './args.js';
-import { unmarkedNote, unmarkedReason } from '../run/store-marker.js';
+import { unmarkedNote, unmarkedReason } from '../../reports/store-marker.js';
 
 export const REPORT_HELP = `faultline report <run-dir> [--store DIR] [--no-index]
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { createStoreServer, newToken, writeStoreIndex } from '../../reports/index.js';
-import { unmarkedNote, unmarkedReason } from '../run/store-marker.js';
+import { unmarkedNote, unmarkedReason } from '../../reports/store-marker.js';
 import { InputError } from '../history/errors.js';
 import { parseArgs } from './args.js';
 

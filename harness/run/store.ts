@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { InputError } from '../history/errors.js';
 import { writeAtomic } from '../provision/safe-files.js';
-import { markStore, STORE_MARKER } from './store-marker.js';
+import { markStore, STORE_MARKER } from '../../reports/store-marker.js';
 
 import type { RunDir } from '../run-contract.js';
 

@@ -9,7 +9,7 @@ import nodePath from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCli } from '../run/cli-helpers.js';
 import { staleReadHistory, writeRun } from '../../unit/reports/fixture-run.js';
-import { STORE_MARKER } from '../../../harness/run/store-marker.js';
+import { STORE_MARKER } from '../../../reports/store-marker.js';
 import { asNobody, bed, removeBeds, securitySkip, victimUntouched } from './helpers.js';
 
 const skip = securitySkip();

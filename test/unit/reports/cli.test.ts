@@ -11,7 +11,7 @@ import { reportCommand } from '../../../harness/cli/report-command.js';
 import { serveCommand } from '../../../harness/cli/serve-command.js';
 import { InputError } from '../../../harness/history/errors.js';
 import { createStoreServer } from '../../../reports/index.js';
-import { markStore } from '../../../harness/run/store-marker.js';
+import { markStore } from '../../../reports/store-marker.js';
 import { cleanup, staleReadHistory, tempDir, writeRun } from './fixture-run.js';
 
 afterEach(cleanup);

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkSet } from '../../../checkers/set.js';
 import type { RunResults } from '../../../harness/run-contract.js';
 import { REPORTERS, listRuns, writeRunReports, writeStoreIndex } from '../../../reports/index.js';
-import { markStore } from '../../../harness/run/store-marker.js';
+import { markStore } from '../../../reports/store-marker.js';
 import { embedLog } from '../../../reports/run-data.js';
 import { HistoryBuilder, cleanup, staleReadHistory, tempDir, writeRun } from './fixture-run.js';
 
