@@ -94,7 +94,8 @@ export function createStoreServer(storeDir: string, opts: StoreServerOptions = {
         if (!tokenMatches(url.searchParams.get('token'), opts.token)) return send(403, 'forbidden: wrong token; open the address faultline serve printed');
         url.searchParams.delete('token');
         return send(302, 'found', {
-          location: `${url.pathname}${url.search}`,
+          // One leading slash: `//host` would send the browser to another site.
+          location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`,
           'set-cookie': `${cookie}=${opts.token}; HttpOnly; SameSite=Strict; Path=/`,
           'cache-control': 'no-store',
         });
