@@ -11,5 +11,5 @@ export { loadRun, readHistoryLenient, type RunData, type ResultsView, type Embed
 export { analyze, bandsOf, type Analysis, type Band, type ClientPair } from './analysis.js';
 export { countMessages, type MessageCounts } from './messages.js';
 export { summarizeChecker, runSummary, verdictWord } from './summary.js';
-export { createStoreServer, resolveInStore } from './serve.js';
+export { createStoreServer, newToken, resolveInStore, type StoreServerOptions } from './serve.js';
 export { esc, jsonForScript, xmlEsc } from './escape.js';

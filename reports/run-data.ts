@@ -8,6 +8,7 @@ import nodePath from 'node:path';
 import { tornLastLineNote } from '../harness/history/jsonl-reader.js';
 import type { Op } from '../harness/history/op.js';
 import type { CheckResult } from '../checkers/contract.js';
+import { openInDir, UnsafeFileError } from '../harness/provision/safe-files.js';
 
 /** A log embedded in the report, cut when huge. */
 export interface EmbeddedLog {
@@ -94,34 +95,54 @@ export function readHistoryLenient(file: string, onTornLastLine: (note: string) 
   return { ops, bad };
 }
 
+/** A log's text from an open descriptor, keeping its head and tail when it is over `cap` bytes. */
+function embedFd(fd: number, name: string, cap: number): EmbeddedLog {
+  const size = fs.fstatSync(fd).size;
+  if (size <= cap) return { name, size, text: fs.readFileSync(fd, 'utf8'), omitted: 0 };
+  const half = Math.floor(cap / 2);
+  const head = Buffer.alloc(half);
+  const tail = Buffer.alloc(half);
+  fs.readSync(fd, head, 0, half, 0);
+  fs.readSync(fd, tail, 0, half, size - half);
+  return { name, size, text: `${head.toString('utf8')}\n…\n${tail.toString('utf8')}`, omitted: size - 2 * half };
+}
+
 /** A log file's text, keeping its head and tail when it is over `cap` bytes. */
 export function embedLog(file: string, name: string, cap = LOG_CAP_BYTES): EmbeddedLog {
-  const size = fs.statSync(file).size;
-  if (size <= cap) return { name, size, text: fs.readFileSync(file, 'utf8'), omitted: 0 };
-  const half = Math.floor(cap / 2);
   const fd = fs.openSync(file, 'r');
   try {
-    const head = Buffer.alloc(half);
-    const tail = Buffer.alloc(half);
-    fs.readSync(fd, head, 0, half, 0);
-    fs.readSync(fd, tail, 0, half, size - half);
-    return { name, size, text: `${head.toString('utf8')}\n…\n${tail.toString('utf8')}`, omitted: size - 2 * half };
+    return embedFd(fd, name, cap);
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/** Node logs: `nodes/<node>.log` or `nodes/<node>/*.log`, in name order. */
-function nodeLogFiles(dir: string): { file: string; name: string }[] {
+/**
+ * A node's log below `nodes/`, which the node could write while it ran: opened without following any
+ * link (openInDir), so the page shows only what the node wrote there, never a file a link points at.
+ */
+function embedNodeLog(nodesDir: string, rel: string, cap: number): EmbeddedLog {
+  const fd = openInDir(nodesDir, rel, fs.constants.O_RDONLY);
+  try {
+    return embedFd(fd, rel, cap);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Node logs: `nodes/<node>.log` or `nodes/<node>/*`, in name order; links are skipped with a warning. */
+function nodeLogFiles(dir: string, warnings: string[]): string[] {
   const nodes = nodePath.join(dir, 'nodes');
   if (!fs.existsSync(nodes)) return [];
-  const out: { file: string; name: string }[] = [];
+  const out: string[] = [];
+  const link = (rel: string): void => { warnings.push(`nodes/${rel} is a symbolic link, which a node may have planted: not shown`); };
   for (const entry of fs.readdirSync(nodes, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = nodePath.join(nodes, entry.name);
-    if (entry.isFile()) out.push({ file: p, name: entry.name });
+    if (entry.isSymbolicLink()) link(entry.name);
+    else if (entry.isFile()) out.push(entry.name);
     else if (entry.isDirectory()) {
-      for (const f of fs.readdirSync(p).sort()) {
-        if (fs.statSync(nodePath.join(p, f)).isFile()) out.push({ file: nodePath.join(p, f), name: `${entry.name}/${f}` });
+      for (const f of fs.readdirSync(nodePath.join(nodes, entry.name), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        if (f.isSymbolicLink()) link(`${entry.name}/${f.name}`);
+        else if (f.isFile()) out.push(`${entry.name}/${f.name}`);
       }
     }
   }
@@ -156,14 +177,19 @@ export function loadRun(dir: string): RunData {
       data.harnessLog = embedLog(harness, 'harness.log');
       budget -= data.harnessLog.text.length;
     }
-    for (const { file, name } of nodeLogFiles(dir)) {
-      const cap = Math.max(4096, Math.min(LOG_CAP_BYTES, budget));
-      const log = embedLog(file, name, cap);
+  } catch (err) {
+    warnings.push(`harness.log could not be read: ${(err as Error).message}`);
+  }
+  for (const rel of nodeLogFiles(dir, warnings)) {
+    const cap = Math.max(4096, Math.min(LOG_CAP_BYTES, budget));
+    try {
+      // Swapped for a link or a FIFO since the listing: refused by the open, skipped with its reason.
+      const log = embedNodeLog(nodePath.join(dir, 'nodes'), rel, cap);
       budget -= log.text.length;
       data.nodeLogs.push(log);
+    } catch (err) {
+      warnings.push(err instanceof UnsafeFileError ? `nodes/${rel} was not shown: ${err.message}` : `nodes/${rel} could not be read: ${(err as Error).message}`);
     }
-  } catch (err) {
-    warnings.push(`a log could not be read: ${(err as Error).message}`);
   }
   const messages = nodePath.join(dir, 'messages.jsonl');
   if (fs.existsSync(messages)) data.messagesFile = messages;

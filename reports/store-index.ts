@@ -8,6 +8,7 @@ import { esc } from './escape.js';
 import { REPORT_CSS } from './styles.js';
 import { verdictClass, verdictWord } from './summary.js';
 import { writeAtomic } from './write-run.js';
+import { unmarkedNote, unmarkedReason } from './store-marker.js';
 
 /** One row of the index. */
 export interface RunEntry {
@@ -96,10 +97,14 @@ export function storeIndexHtml(runs: readonly RunEntry[]): string {
 `;
 }
 
-/** Rewrites `<store>/index.html`; returns its path and the runs listed. */
+/**
+ * Rewrites `<store>/index.html`; returns its path and the runs listed. Only into a marked store
+ * (reports/store-marker.ts): anything else throws, and callers check `unmarkedReason` first.
+ */
 export function writeStoreIndex(storeDir: string): { file: string; runs: RunEntry[] } {
   const store = nodePath.resolve(storeDir);
-  fs.mkdirSync(store, { recursive: true });
+  const why = unmarkedReason(store);
+  if (why) throw new Error(unmarkedNote(store, why));
   const runs = listRuns(store);
   const file = nodePath.join(store, 'index.html');
   writeAtomic(file, storeIndexHtml(runs));

@@ -10,6 +10,7 @@ import { junitXml } from './junit.js';
 import { countMessages, type MessageCounts } from './messages.js';
 import { testNameOf } from './reporters.js';
 import { loadRun } from './run-data.js';
+import { writeAtomic } from '../harness/provision/safe-files.js';
 
 export interface WrittenReports {
   report: string;
@@ -19,12 +20,9 @@ export interface WrittenReports {
   bytes: number;
 }
 
-/** Writes `file` via a temporary sibling and a rename, so a reader never sees half a page. */
-export function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
+// Written via a random exclusive temporary sibling and a rename: a reader never sees half a page, and
+// a link planted at a guessed temporary name is never written through (docs/security.md).
+export { writeAtomic };
 
 /** Renders report.html and junit.xml into `runDir`. */
 export async function writeRunReports(runDir: string): Promise<WrittenReports> {

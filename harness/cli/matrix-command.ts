@@ -6,6 +6,7 @@
 import nodePath from 'node:path';
 import { SUITES } from '../../suites/index.js';
 import { writeStoreIndex } from '../../reports/index.js';
+import { markStore } from '../../reports/store-marker.js';
 import { InputError } from '../history/errors.js';
 import { didYouMean } from '../config/closest.js';
 import { configLine, configOf } from '../config/load.js';
@@ -80,6 +81,7 @@ export async function matrixCommand(argv: string[], out: (s: string) => void): P
   });
   const exit = matrixExit(outcomes);
   const dir = writeMatrix(store, name, outcomes, exit, args.options.get('junit') as string | undefined);
+  markStore(store); // The store the user named, as `run` marks it.
   writeStoreIndex(store);
   out(`\n${matrixTable(outcomes)}\n`);
   for (const o of outcomes.filter((x) => x.status !== 'met' && x.dir)) out(`reproduce ${o.name}: faultline run --replay ${o.dir}`);

@@ -3,6 +3,7 @@ import nodePath from 'node:path';
 import { writeRunReports, writeStoreIndex } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
 import { parseArgs } from './args.js';
+import { unmarkedNote, unmarkedReason } from '../../reports/store-marker.js';
 
 export const REPORT_HELP = `faultline report <run-dir> [--store DIR] [--no-index]
 
@@ -11,6 +12,9 @@ results.json, logs, messages.jsonl), then rewrites the store's index.html.
 
   --store DIR    the store whose index.html to rewrite (default: the run's store, i.e. <run-dir>/../..)
   --no-index     do not touch the store index
+
+The index is only written into a folder that carries the store's marker (.faultline-store, which
+faultline run writes); for any other folder the report says so and leaves it alone.
 
 Exit: 0 when the report was written, 254 bad usage or input.`;
 
@@ -61,7 +65,10 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     const storeOpt = args.options.get('store');
     const store = typeof storeOpt === 'string' ? storeOpt : nodePath.dirname(nodePath.dirname(dir));
     if (typeof storeOpt === 'string' && !fs.existsSync(store)) throw new InputError(`--store ${storeOpt} does not exist; pass the store folder that holds the run`);
-    out(`index:  ${writeStoreIndex(store).file}`);
+    // Never into a folder chosen by path alone: a run copied to /tmp/r1 has / as its "store".
+    const why = unmarkedReason(store);
+    if (why) out(`note: ${unmarkedNote(store, why)}`);
+    else out(`index:  ${writeStoreIndex(store).file}`);
   }
   return 0;
 }

@@ -1,21 +1,27 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { createStoreServer, writeStoreIndex } from '../../reports/index.js';
+import { createStoreServer, newToken, writeStoreIndex } from '../../reports/index.js';
+import { unmarkedNote, unmarkedReason } from '../../reports/store-marker.js';
 import { InputError } from '../history/errors.js';
 import { parseArgs } from './args.js';
 
-export const SERVE_HELP = `faultline serve [--port 8080] [--host 127.0.0.1] [--store store]
+export const SERVE_HELP = `faultline serve [--port 8080] [--host 127.0.0.1] [--store store] [--no-auth]
 
 Serves the store read-only over HTTP: the index of runs and every run's report. Binds to loopback
 unless --host says otherwise. Stop it with Ctrl-C.
 
+Every request needs the random token in the printed address (http://HOST:PORT/?token=…): opening it
+once sets a cookie for the browser; anything without the token or the cookie gets 403, so other
+users of this machine cannot read a store they cannot read on disk.
+
   --port N       TCP port (default 8080; 0 picks a free one)
   --host ADDR    address to bind (default 127.0.0.1)
-  --store DIR    the store folder (default: store)`;
+  --store DIR    the store folder (default: store)
+  --no-auth      no token: anyone who can reach the port reads the store`;
 
 /** `faultline serve`: runs until SIGINT or SIGTERM, then returns 0. */
 export async function serveCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const args = parseArgs(argv, ['port', 'host', 'store'], ['help'], 'serve');
+  const args = parseArgs(argv, ['port', 'host', 'store'], ['help', 'no-auth'], 'serve');
   if (args.options.has('help')) {
     out(SERVE_HELP);
     return 0;
@@ -32,8 +38,11 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
   if (!fs.statSync(store).isDirectory()) {
     throw new InputError(`--store ${store} is a file, not a store folder; pass the folder that holds the runs (default: store)`);
   }
-  if (!fs.existsSync(nodePath.join(store, 'index.html'))) writeStoreIndex(store);
-  const server = createStoreServer(store);
+  const unmarked = unmarkedReason(store);
+  if (unmarked) out(`note: ${unmarkedNote(store, unmarked)}`);
+  else if (!fs.existsSync(nodePath.join(store, 'index.html'))) writeStoreIndex(store);
+  const token = args.options.has('no-auth') ? undefined : newToken();
+  const server = createStoreServer(store, token === undefined ? {} : { token });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') reject(new InputError(`port ${port} on ${host} is already in use; pass another with --port`));
@@ -45,7 +54,8 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
   const addr = server.address();
   const bound = typeof addr === 'object' && addr !== null ? addr.port : port;
   const shown = host.includes(':') ? `[${host}]` : host;
-  out(`serving ${store} read-only at http://${shown}:${bound}/ (Ctrl-C stops)`);
+  out(`serving ${store} read-only at http://${shown}:${bound}/${token === undefined ? '' : `?token=${token}`} (Ctrl-C stops)`);
+  if (token === undefined) out('note: --no-auth: anyone who can reach this port reads the store');
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) out(`note: bound to ${host}, so other machines can read the store`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -5,7 +5,7 @@
  * runs faultline) and the binary's owner and mode are checked before every use; anything else is
  * rebuilt (docs/security.md).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,8 +48,8 @@ export async function buildDelayer(cacheDir = nodePath.join(helperCacheDir(), 'n
   if (!b) {
     b = (async () => {
       fs.rmSync(bin, { force: true, recursive: true });
-      const tmp = `${bin}.tmp-${process.pid}`;
-      fs.rmSync(tmp, { force: true });
+      // A private folder, and a name nobody can guess besides: gcc's output is never someone's link.
+      const tmp = `${bin}.${randomBytes(9).toString('hex')}.tmp`;
       await runOk(['gcc', '-O2', '-o', tmp, src, '-lnetfilter_queue', '-lm'], { timeoutMs: 60_000 });
       fs.chmodSync(tmp, 0o700);
       fs.renameSync(tmp, bin);

@@ -23,6 +23,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
+import { writeAtomic } from './safe-files.js';
 
 export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
@@ -58,18 +59,12 @@ export function offsetText(ms: number): string {
   return ms < 0 ? `-${s}` : `+${s}`;
 }
 
-/** Writes the offset atomically (temp file + rename), so libfaketime never reads half a number. */
+/**
+ * Writes the offset atomically (temp file + rename), so libfaketime never reads half a number; the
+ * node can write the file's folder, so the temporary name is random and nothing there is followed.
+ */
 export function writeOffset(file: string, ms: number): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  // Never through a link planted at the temp name: create it fresh, exclusively, without following.
-  fs.rmSync(tmp, { force: true });
-  const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644);
-  try {
-    fs.writeSync(fd, `${offsetText(ms)}\n`);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  writeAtomic(file, `${offsetText(ms)}\n`);
 }
 
 /** Removes libfaketime's shared-memory files of processes that are gone (never of a live one). */

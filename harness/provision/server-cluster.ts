@@ -20,6 +20,7 @@ import { ensureHostNeeds, type HostNeed } from './host-needs.js';
 
 export type { HostNeed } from './host-needs.js';
 import { getEnvironment } from './environments.js';
+import { readInDir, writeAtomicIn } from './safe-files.js';
 import type { Remote, RemoteProcess, SpawnOptions } from './remote.js';
 
 export type ServerState = 'running' | 'killed' | 'paused';
@@ -113,8 +114,9 @@ export abstract class ServerCluster implements Target {
   protected async writeNodeFile(node: string, name: string, text: string): Promise<void> {
     const path = nodePath.posix.join(this.nodeDir(node), name);
     if (!this.remoteFiles(node)) {
-      fs.mkdirSync(nodePath.dirname(path), { recursive: true });
-      fs.writeFileSync(path, text);
+      // A container or namespace can write its node's directory: no link in `name` is followed.
+      fs.mkdirSync(this.nodeDir(node), { recursive: true });
+      writeAtomicIn(this.nodeDir(node), name, text, { mkdir: true });
       return;
     }
     await this.host(node).execOk(['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1"', 'sh', path], { input: text });
@@ -259,7 +261,7 @@ export abstract class ServerCluster implements Target {
   logTail(lines = 3): string {
     return this.nodes.map((n) => {
       try {
-        const text = fs.readFileSync(nodePath.join(this.localNodeDir(n), this.logName), 'utf8').trim().split('\n').slice(-lines).join('\n    ');
+        const text = readInDir(this.localNodeDir(n), this.logName).toString('utf8').trim().split('\n').slice(-lines).join('\n    ');
         return `  ${n}: ${text}`;
       } catch {
         return `  ${n}: (no log)`;
@@ -286,14 +288,22 @@ export abstract class ServerCluster implements Target {
     await this.environment?.teardown(this.log);
   }
 
-  /** Downloads every `*.log` of remote node directories into the store's `nodes/<node>/`. Never throws. */
+  /**
+   * Downloads every `*.log` of remote node directories into the store's `nodes/<node>/`: plain files
+   * only (no link the server made), plain names only, each created fresh here. Never throws.
+   */
   private async collectLogs(): Promise<void> {
     if (!this.environment) return;
     await Promise.all(this.nodes.filter((n) => this.remoteFiles(n)).map(async (node) => {
       const host = this.host(node);
       try {
-        const list = await host.execOk(['sh', '-c', 'cd "$1" && for f in *.log; do [ -f "$f" ] && echo "$f"; done; true', 'sh', this.nodeDir(node)]);
+        const list = await host.execOk(['sh', '-c', 'cd "$1" && for f in *.log; do [ -f "$f" ] && [ ! -L "$f" ] && echo "$f"; done; true', 'sh', this.nodeDir(node)]);
         for (const name of list.split('\n').map((l) => l.trim()).filter(Boolean)) {
+          // The host's answer names the files: only a plain name stays inside the node's folder here.
+          if (!/^[^/]+\.log$/.test(name) || name.startsWith('.')) {
+            this.log(`${this.name}: ${node} listed a log named ${JSON.stringify(name)}, which is not a plain file name: not downloaded`);
+            continue;
+          }
           await host.download(nodePath.posix.join(this.nodeDir(node), name), nodePath.join(this.localNodeDir(node), name));
         }
       } catch (err) {

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
+import { writeAtomic } from './safe-files.js';
 import { ensurePrivateDir, untrustedReason } from './trust.js';
 
 export class JsonStateFile<S extends { runId: string }> {
@@ -21,9 +22,7 @@ export class JsonStateFile<S extends { runId: string }> {
     // Root kills the processes and deletes what a state file names: only its own private files count
     // (docs/security.md).
     for (const d of this.dirs) ensurePrivateDir(d);
-    const tmp = `${this.path}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, `${JSON.stringify(this.state, null, 2)}\n`);
-    fs.renameSync(tmp, this.path);
+    writeAtomic(this.path, `${JSON.stringify(this.state, null, 2)}\n`, { mode: 0o600 });
   }
 
   update(change: (s: S) => void): void {

@@ -6,6 +6,7 @@
 import { spawn as spawnChild, type SpawnOptions as ChildSpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
 import { isAlive, terminate } from './process-info.js';
+import { openAppend } from './safe-files.js';
 import type { RemoteProcess } from './remote.js';
 
 export interface TrackedChildOptions {
@@ -24,7 +25,8 @@ export interface TrackedChildOptions {
  * order, not the process) and resolves once it runs.
  */
 export async function spawnTracked(argv: readonly string[], opts: TrackedChildOptions): Promise<RemoteProcess> {
-  const fd = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
+  // The log lies in a directory the node may write: never follow a link planted at its name.
+  const fd = opts.logFile ? openAppend(opts.logFile) : 'ignore';
   const spawnOpts: ChildSpawnOptions = { detached: true, stdio: ['ignore', fd, fd], cwd: opts.cwd, ...(opts.env ? { env: opts.env } : {}) };
   const child = spawnChild(argv[0], argv.slice(1), spawnOpts);
   if (typeof fd === 'number') fs.closeSync(fd);

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { InputError } from '../history/errors.js';
+import { writeAtomic } from '../provision/safe-files.js';
+import { markStore, STORE_MARKER } from '../../reports/store-marker.js';
 
 import type { RunDir } from '../run-contract.js';
 
@@ -19,6 +21,8 @@ export function createRunDir(store: string, test: string, now = new Date()): Run
   const testDir = nodePath.resolve(store, test);
   const created = [storeDir, testDir].filter((d) => !fs.existsSync(d));
   fs.mkdirSync(testDir, { recursive: true });
+  // The store named by --store (or the default): only a marked folder ever gets an index.html.
+  const marked = markStore(storeDir);
   // mkdir without `recursive` fails on an existing directory, so two runs started in the same second
   // never share one: the loser takes the next suffix.
   let dir = nodePath.join(testDir, stamp(now));
@@ -40,9 +44,7 @@ export function createRunDir(store: string, test: string, now = new Date()): Run
       if (open) fs.writeSync(logFd, `${new Date().toISOString()} ${message}\n`);
     },
     writeJson(name, value) {
-      const file = nodePath.join(dir, name);
-      fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
-      fs.renameSync(`${file}.tmp`, file); // never a half-written results.json
+      writeAtomic(nodePath.join(dir, name), `${JSON.stringify(value, null, 2)}\n`); // never a half-written results.json
     },
     close() {
       if (open) { open = false; fs.closeSync(logFd); }
@@ -54,6 +56,8 @@ export function createRunDir(store: string, test: string, now = new Date()): Run
     discard() {
       if (open) { open = false; fs.closeSync(logFd); }
       fs.rmSync(dir, { recursive: true, force: true });
+      // A run that never started changes nothing in the store, its marker included.
+      if (marked) fs.rmSync(nodePath.join(storeDir, STORE_MARKER), { force: true });
       for (const d of created.reverse()) {
         try {
           fs.rmdirSync(d); // only if empty: another run may have written there since

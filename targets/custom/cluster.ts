@@ -32,6 +32,7 @@ import { fillCommand, peersText, type NodeValues } from './placeholders.js';
 import { RAFT_MAIN } from '../raft/index.js';
 import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/provision/faketime.js';
 import type { HostNeed } from '../../harness/provision/server-cluster.js';
+import { appendSafe } from '../../harness/provision/safe-files.js';
 import { commandNeeds } from './command-words.js';
 
 export type HealthCheck = { kind: 'http'; path: string } | { kind: 'command'; command: string } | { kind: 'http-kv' } | { kind: 'tcp' };
@@ -172,7 +173,7 @@ export class CustomCluster extends ServerCluster {
     const line = `--- faultline: ${restart ? 'restarting' : 'starting'} ${node}: ${cmd}`;
     const log = nodePath.posix.join(this.nodeDir(node), this.logName);
     if (place === 'remote') await this.host(node).execOk(['sh', '-c', 'printf "%s\\n" "$1" >> "$2"', 'sh', line, log]);
-    else fs.appendFileSync(log, `${line}\n`);
+    else appendSafe(log, `${line}\n`); // The server can write its directory: no link is followed.
     // Only a namespace here shares this machine's PATH and environment; a container has its image's,
     // a host its own, and they get nothing but the preload's variables.
     const p = await this.spawnServer(node, ['sh', '-c', `exec ${cmd}`], {

@@ -11,6 +11,8 @@
 import { unwatchGroup, watchGroup } from './watchdog.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
+import nodePath from 'node:path';
+import { openAppend, openInDir } from '../../harness/provision/safe-files.js';
 import { groupPids, isLive, removeShm } from '../../harness/provision/faketime.js';
 import { LineSplitter } from './line-splitter.js';
 
@@ -81,7 +83,14 @@ export class NodeProcess {
   private readonly seenPids = new Set<number>();
 
   constructor(private readonly opts: NodeProcessOptions) {
-    this.log = fs.createWriteStream(opts.logPath, { flags: 'a' });
+    // Never through a link planted at the log's name (docs/security.md); unopenable: output is lost.
+    let fd: number | undefined;
+    try {
+      fd = openAppend(opts.logPath);
+    } catch {
+      fd = undefined;
+    }
+    this.log = fd === undefined ? fs.createWriteStream('/dev/null') : fs.createWriteStream('', { fd });
     this.log.on('error', () => { /* a full disk must not crash the run; the node's output is lost */ });
   }
 
@@ -232,7 +241,7 @@ export class NodeProcess {
   /** The first `maxBytes` of the log. */
   private logHead(maxBytes: number): string {
     try {
-      const fd = fs.openSync(this.opts.logPath, 'r');
+      const fd = openInDir(nodePath.dirname(this.opts.logPath), nodePath.basename(this.opts.logPath), fs.constants.O_RDONLY);
       try {
         const buf = Buffer.alloc(maxBytes);
         const n = fs.readSync(fd, buf, 0, maxBytes, 0);
@@ -248,7 +257,7 @@ export class NodeProcess {
   /** The last `maxChars` characters of the node's log (its stderr), for error messages. */
   logTail(maxChars = 2000): string {
     try {
-      const fd = fs.openSync(this.opts.logPath, 'r');
+      const fd = openInDir(nodePath.dirname(this.opts.logPath), nodePath.basename(this.opts.logPath), fs.constants.O_RDONLY);
       try {
         const size = fs.fstatSync(fd).size;
         const len = Math.min(size, maxChars);

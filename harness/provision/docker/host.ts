@@ -32,6 +32,7 @@ import type Docker from 'dockerode';
 import { run, runOk, type ExecOptions, type ExecResult } from '../exec.js';
 import { isAlive, startTime } from '../process-info.js';
 import type { Remote, RemoteProcess, SpawnOptions } from '../remote.js';
+import { openAppend, writeAtomicIn } from '../safe-files.js';
 import { spawnTracked } from '../tracked-child.js';
 import type { DockerStateFile } from './state.js';
 
@@ -174,7 +175,8 @@ export class DockerHost implements Remote {
       binds.push(`${dir}:${dir}`);
       const script = nodePath.join(dir, '.faultline-start.sh');
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(script, startScript(argv, env));
+      // The container can write its directory: never follow a link it planted at the script's name.
+      writeAtomicIn(dir, '.faultline-start.sh', startScript(argv, env));
       cmd = ['/bin/sh', script];
       cmdEnv = [];
     }
@@ -209,7 +211,8 @@ export class DockerHost implements Remote {
     }
     const container = this.container;
     // Attached before the start, so the log holds the server's first line as well as its last.
-    const out = opts.logFile ? fs.createWriteStream(opts.logFile, { flags: 'a' }) : undefined;
+    // Opened without following a link the server may have put at the log's name (docs/security.md).
+    const out = opts.logFile ? fs.createWriteStream('', { fd: openAppend(opts.logFile) }) : undefined;
     const stream = await container.attach({ stream: true, stdout: true, stderr: true });
     if (out) docker.modem.demuxStream(stream, out, out);
     else stream.resume();

@@ -126,6 +126,16 @@ export class SshHost implements Remote {
   /** Copies a host file to the controller. */
   async download(remotePath: string, localPath: string): Promise<void> {
     fs.mkdirSync(nodePath.dirname(localPath), { recursive: true });
-    await this.conn.sftp((s) => new Promise<void>((resolve, reject) => s.fastGet(remotePath, localPath, (err) => (err ? reject(err) : resolve()))));
+    // The destination is created here, fresh (O_EXCL|O_NOFOLLOW): never written through a link or
+    // over a file that was already there (docs/security.md).
+    const fd = fs.openSync(localPath, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644);
+    const out = fs.createWriteStream('', { fd });
+    await this.conn.sftp((s) => new Promise<void>((resolve, reject) => {
+      const src = s.createReadStream(remotePath);
+      src.on('error', (err: Error) => { out.destroy(); reject(err); });
+      out.on('error', reject);
+      out.on('finish', () => resolve());
+      src.pipe(out);
+    }));
   }
 }

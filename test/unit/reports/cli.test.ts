@@ -11,6 +11,7 @@ import { reportCommand } from '../../../harness/cli/report-command.js';
 import { serveCommand } from '../../../harness/cli/serve-command.js';
 import { InputError } from '../../../harness/history/errors.js';
 import { createStoreServer } from '../../../reports/index.js';
+import { markStore } from '../../../reports/store-marker.js';
 import { cleanup, staleReadHistory, tempDir, writeRun } from './fixture-run.js';
 
 afterEach(cleanup);
@@ -24,6 +25,7 @@ describe('faultline report', () => {
   it('re-renders report.html, junit.xml and the store index of a stored run', async () => {
     const store = tempDir('cli');
     const dir = await writeRun(nodePath.join(store, 't', '2025-01-01T000000Z'), staleReadHistory());
+    markStore(store);
     const lines: string[] = [];
     expect(await reportCommand([dir], (s) => lines.push(s))).toBe(0);
     expect(fs.existsSync(nodePath.join(dir, 'report.html'))).toBe(true);
@@ -76,6 +78,7 @@ describe('the store server', () => {
     const root = tempDir('serve');
     const store = nodePath.join(root, 'store');
     const dir = await writeRun(nodePath.join(store, 't', 'r1'), staleReadHistory());
+    markStore(store);
     await reportCommand([dir], () => undefined);
     fs.writeFileSync(nodePath.join(root, 'secret.txt'), 'secret');
     fs.symlinkSync(nodePath.join(root, 'secret.txt'), nodePath.join(store, 'leak.txt'));

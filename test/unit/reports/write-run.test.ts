@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkSet } from '../../../checkers/set.js';
 import type { RunResults } from '../../../harness/run-contract.js';
 import { REPORTERS, listRuns, writeRunReports, writeStoreIndex } from '../../../reports/index.js';
+import { markStore } from '../../../reports/store-marker.js';
 import { embedLog } from '../../../reports/run-data.js';
 import { HistoryBuilder, cleanup, staleReadHistory, tempDir, writeRun } from './fixture-run.js';
 
@@ -113,6 +114,7 @@ describe('reporters and the store index', () => {
     fs.symlinkSync(newer, nodePath.join(store, 'latest'));
     fs.symlinkSync(older, nodePath.join(store, 'a', 'latest'));
     await writeRunReports(older);
+    markStore(store);
     const { file, runs } = writeStoreIndex(store);
     expect(runs.map((r) => [r.path, r.verdict])).toEqual([['b/2025-02-01T000000Z', true], ['a/2025-01-01T000000Z', false], ['c/crashed', 'incomplete']]);
     expect(listRuns(store)[0].faults).toBe('kill, pause');
