@@ -36,7 +36,7 @@ const seedProblem = (v: unknown): string | undefined => {
 const isDuration = (v: unknown, positive: boolean): boolean =>
   (typeof v === 'number' && Number.isFinite(v) && (positive ? v > 0 : v >= 0))
   || (typeof v === 'string' && DURATION.test(v.trim()) && (!positive || parseFloat(v) > 0));
-const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v) ?? String(v));
 const durationFlag = (v: unknown): string => (typeof v === 'number' ? `${v}s` : String(v));
 const listOf = (v: unknown): string[] | undefined =>
   typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean)
@@ -182,8 +182,11 @@ export function checkConfig(raw: unknown, where: string): FaultlineConfig {
   }
   if (c.seeds !== undefined) {
     const allowed = 'a list of whole numbers ≥ 0 (beyond 2^53 as strings of digits)';
-    if (!Array.isArray(c.seeds)) fail(where, 'seeds', `${show(c.seeds)} is not a list of whole numbers ≥ 0`, allowed);
-    for (const x of c.seeds as unknown[]) { const p = seedProblem(x); if (p) fail(where, 'seeds', p, allowed); }
+    const at = Array.isArray(c.seeds) ? (c.seeds as unknown[]).findIndex((x) => !isSeed(x)) : 0;
+    if (at !== -1) {
+      const bad = Array.isArray(c.seeds) ? c.seeds[at] : undefined;
+      fail(where, 'seeds', isInt(bad, 0) ? seedProblem(bad)! : `${show(c.seeds)} is not a list of whole numbers ≥ 0`, allowed);
+    }
   }
   if (c.expect !== undefined && c.expect !== 'valid' && c.expect !== 'invalid') fail(where, 'expect', `${show(c.expect)} is not an expectation`, '"valid" or "invalid"');
   if (c.scenarios !== undefined) {

@@ -52,6 +52,7 @@ describe('seeds beyond 2^53', () => {
     expect(() => seedFlag('-1')).toThrow(/must be a whole number ≥ 0/);
     expect(() => checkConfig({ seed: 9007199254740993 }, 'c.json')).toThrow(/beyond 2\^53.*string of digits/);
     expect(() => checkConfig({ seeds: [1, 2 ** 60] }, 'c.json')).toThrow(/beyond 2\^53/);
+    expect(() => checkConfig({ seed: -5n }, 'c.ts')).toThrow(/seed -5n is not a whole number ≥ 0/);
   });
 
   it('a config seed as digits or a bigint becomes the exact --seed', () => {
