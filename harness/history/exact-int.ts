@@ -1,5 +1,5 @@
 /**
- * Integers beyond 2^53 in history records (docs/architecture.md, "Numbers"): a double cannot hold them,
+ * Integers beyond 2^53 in history records (the Op of op.ts): a double cannot hold them,
  * so a record holds such an integer as its exact decimal string ("9007199254740993"); every integer
  * in the safe range stays a number. This is the form the EDN importer already gives a bigint
  * (import-edn.ts `normaliseNumbers`), so the JSONL reader, the EDN reader and the porcupine importers
