@@ -5,6 +5,7 @@
 import type { Verdict } from './contract.js';
 import type { Op } from '../harness/history/op.js';
 import type { Operation } from '../harness/history/pair.js';
+import { bigintValue } from '../harness/history/exact-int.js';
 
 export type { Verdict } from './contract.js';
 
@@ -44,6 +45,8 @@ export class AnomalyLog<T> {
  */
 export function canonical(v: unknown): string {
   if (v === undefined || v === null) return 'null';
+  // A bigint keys as its record form (exact-int.ts), so 5n and 5 are one value, as are 2n**60n and "1152921504606846976".
+  if (typeof v === 'bigint') return JSON.stringify(bigintValue(v));
   if (typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   const entries = Object.keys(v as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`);

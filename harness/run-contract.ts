@@ -41,7 +41,8 @@ export interface RunDir {
 
 /** What a run's config says about its faults (`faultline run` flags). */
 export interface RunFaultSettings {
-  seed: number;
+  /** The run's seed: an integer; one beyond 2^53 as its exact decimal digits, which a JSON number would round. */
+  seed: number | string;
   faultIntervalS: number;
   /** `--partition-shapes`: the shapes partitions draw from (default all). */
   partitionShapes?: readonly string[];
@@ -59,7 +60,7 @@ export interface RunFaultSettings {
 export interface RunConfig extends RunFaultSettings {
   name: string;
   store: string;
-  seed: number;
+  seed: number | string;
   timeLimitS: number;
   /** Client ops per second, all clients together. */
   rate: number;

@@ -1,4 +1,5 @@
 import type { Operation } from '../../harness/history/pair.js';
+import { bigintValue } from '../../harness/history/exact-int.js';
 
 export type { Operation };
 
@@ -67,6 +68,8 @@ export interface ModelSpec {
  */
 export function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x) => {
+    // A bigint (from a caller's own ops; the readers never make one) keys as its record form, 5n as 5.
+    if (typeof x === 'bigint') return bigintValue(x);
     if (x === null || typeof x !== 'object' || Array.isArray(x)) return x;
     const sorted: Record<string, unknown> = {};
     for (const k of Object.keys(x).sort()) sorted[k] = (x as Record<string, unknown>)[k];
@@ -77,6 +80,7 @@ export function canonical(v: unknown): string {
 /** Deep equality for JSON values (key order ignored), cheap for primitives. */
 export function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (typeof a === 'bigint' || typeof b === 'bigint') return canonical(a) === canonical(b);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return canonical(a) === canonical(b);
 }

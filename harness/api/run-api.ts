@@ -22,7 +22,8 @@ export interface RunSummary {
   valid: true | false | 'unknown';
   /** The run's directory in the store (test.json, history.jsonl, results.json, report.html, junit.xml). */
   dir: string;
-  seed: number;
+  /** The run's seed; one beyond 2^53 as its exact decimal digits. */
+  seed: number | string;
   /** Each checker's result by name. */
   checkers: Record<string, CheckResult>;
   /** History records (invocations and completions). */

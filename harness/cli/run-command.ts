@@ -78,6 +78,18 @@ const intFlag = (v: string | undefined, name: string, dflt: number, min: number)
   return n;
 };
 
+/**
+ * `--seed`: a whole number ≥ 0, as a number while safe; beyond 2^53 its exact digits (a number would
+ * round it onto a neighbouring seed's schedule), which test.json keeps and runSeed turns into a bigint.
+ */
+export function seedFlag(v: string): number | string {
+  const n = Number(v);
+  if (Number.isSafeInteger(n) && n >= 0) return n;
+  if (/^\d+$/.test(v)) return BigInt(v).toString();
+  if (Number.isInteger(n) && n > 0) throw new InputError(`--seed ${v} is beyond 2^53: write it in plain digits so it is kept exactly`);
+  throw new InputError(`--seed ${v} must be a whole number ≥ 0`);
+}
+
 const posFlag = (v: string | undefined, name: string, dflt: number): number => {
   if (v === undefined) return dflt;
   const n = Number(v);
@@ -133,7 +145,7 @@ export function parseRunRequest(
   }
   const faults = parseFaultNames([o('nemesis') ?? 'none']).filter((f) => f !== 'none');
   const seedText = o('seed');
-  const seed = seedText === undefined ? randomInt(2 ** 31 - 1) : intFlag(seedText, 'seed', 0, 0);
+  const seed = seedText === undefined ? randomInt(2 ** 31 - 1) : seedFlag(seedText);
   let nodeCount = intFlag(o('nodes'), 'nodes', 5, 1);
   const timeLimitS = parseDuration(o('time-limit') ?? '60s', 'time-limit') / 1000;
   if (timeLimitS <= 0) throw new InputError('--time-limit must be longer than 0 s');
@@ -239,7 +251,7 @@ export async function runArgv(argv: readonly string[], cwd = process.cwd()): Pro
 }
 
 /** Parses `argv` (flags only, config already merged), checks the machine, runs and checks the test. */
-export async function runFromArgv(argv: string[], progress: NodeJS.WriteStream = process.stderr): Promise<RunOutcome & { reporter: string; seed: number }> {
+export async function runFromArgv(argv: string[], progress: NodeJS.WriteStream = process.stderr): Promise<RunOutcome & { reporter: string; seed: number | string }> {
   const { target, req, reporter } = parseRunRequest(argv);
   await target.preflight?.(req);
   const outcome = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx), progress);

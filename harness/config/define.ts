@@ -41,7 +41,7 @@ export interface RunSettings {
   /** `--concurrency`: client threads (default 10). */
   concurrency?: number;
   /** `--seed`: seed of every random choice (default random). */
-  seed?: number;
+  seed?: number | string | bigint;
   /** `--quiet`: calm after healing, before the final reads (default 5 s). */
   quiet?: Duration;
   /** `--store`: where runs are stored (default ./store, relative to the config file). */
@@ -77,7 +77,7 @@ export interface FaultlineConfig extends RunSettings {
   /** Matrix: fault sets to cross, each a list of families (`[]` or `'none'` for no faults). */
   faultSets?: readonly (readonly string[] | string)[];
   /** Matrix: seeds to cross. */
-  seeds?: readonly number[];
+  seeds?: readonly (number | string | bigint)[];
   /** Matrix: what a crossed scenario must yield (default `valid`). */
   expect?: Expectation;
   /** Matrix: explicit scenarios, run instead of the crossed lists. */

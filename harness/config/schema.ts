@@ -25,10 +25,18 @@ interface KeySpec {
 }
 
 const isInt = (v: unknown, min: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min;
+/** A seed: a safe whole number ≥ 0, or (beyond 2^53, where a number is rounded) its digits as a string or a bigint. */
+const isSeed = (v: unknown): boolean =>
+  (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) || (typeof v === 'string' && /^\d+$/.test(v)) || (typeof v === 'bigint' && v >= 0n);
+const seedProblem = (v: unknown): string | undefined => {
+  if (isSeed(v)) return undefined;
+  if (isInt(v, 0)) return `${show(v)} is beyond 2^53, where a number has already been rounded; write the seed as a string of digits`;
+  return `${show(v)} is not a whole number ≥ 0`;
+};
 const isDuration = (v: unknown, positive: boolean): boolean =>
   (typeof v === 'number' && Number.isFinite(v) && (positive ? v > 0 : v >= 0))
   || (typeof v === 'string' && DURATION.test(v.trim()) && (!positive || parseFloat(v) > 0));
-const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v) ?? String(v));
 const durationFlag = (v: unknown): string => (typeof v === 'number' ? `${v}s` : String(v));
 const listOf = (v: unknown): string[] | undefined =>
   typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean)
@@ -98,7 +106,10 @@ export const RUN_KEYS: Readonly<Record<keyof RunSettings, KeySpec>> = {
     problem: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : `${show(v)} is not a positive number`), toFlag: String,
   },
   concurrency: int('concurrency', 1, 'client threads'),
-  seed: int('seed', 0, 'the seed of every random choice'),
+  seed: {
+    flag: 'seed', allowed: () => 'a whole number ≥ 0 (the seed of every random choice; beyond 2^53 as a string of digits)',
+    problem: seedProblem, toFlag: String,
+  },
   quiet: duration('quiet', false, '5s'),
   store: {
     flag: 'store', allowed: () => 'a directory path', problem: (v) => (typeof v === 'string' && v !== '' ? undefined : `${show(v)} is not a path`), toFlag: String,
@@ -169,8 +180,13 @@ export function checkConfig(raw: unknown, where: string): FaultlineConfig {
       if (p) fail(where, 'faultSets', p, `a list of lists of ${FAULT_NAMES.join(', ')}`);
     }
   }
-  if (c.seeds !== undefined && !(Array.isArray(c.seeds) && c.seeds.every((x) => isInt(x, 0)))) {
-    fail(where, 'seeds', `${show(c.seeds)} is not a list of whole numbers ≥ 0`, 'a list of whole numbers ≥ 0');
+  if (c.seeds !== undefined) {
+    const allowed = 'a list of whole numbers ≥ 0 (beyond 2^53 as strings of digits)';
+    const at = Array.isArray(c.seeds) ? (c.seeds as unknown[]).findIndex((x) => !isSeed(x)) : 0;
+    if (at !== -1) {
+      const bad = Array.isArray(c.seeds) ? c.seeds[at] : undefined;
+      fail(where, 'seeds', isInt(bad, 0) ? seedProblem(bad)! : `${show(c.seeds)} is not a list of whole numbers ≥ 0`, allowed);
+    }
   }
   if (c.expect !== undefined && c.expect !== 'valid' && c.expect !== 'invalid') fail(where, 'expect', `${show(c.expect)} is not an expectation`, '"valid" or "invalid"');
   if (c.scenarios !== undefined) {

@@ -19,6 +19,7 @@
 export type { Context, Thread } from './context.js';
 export { NEMESIS, isClientThread, nextProcess, threadOf } from './context.js';
 export type { Rng, Seed } from './rng.js';
+export { runSeed } from './rng.js';
 export { createRng } from './rng.js';
 export type {
   GenFn,

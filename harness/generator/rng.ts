@@ -6,8 +6,11 @@
  * behave identically on every JavaScript engine, and BigInt would be slow on a path taken per op.
  */
 
-/** What a run is seeded with: an integer (e.g. a timestamp) or any string. */
-export type Seed = number | string;
+/**
+ * What a run is seeded with: an integer (e.g. a timestamp) or any string. An integer beyond 2^53 comes
+ * as a bigint, so it is never rounded onto a neighbour's stream (see {@link runSeed}).
+ */
+export type Seed = number | string | bigint;
 
 export interface Rng {
   /** Next unsigned 32-bit integer; advances this stream. */
@@ -128,6 +131,22 @@ function fromWords(w0: number, w1: number): Rng {
 
 /** A fresh random stream for `seed`; the same seed always gives the same numbers. */
 export function createRng(seed: Seed): Rng {
+  if (typeof seed === 'bigint') {
+    // A safe bigint is its number's stream. A larger one takes the label a double beyond 2^53 always
+    // took ("n:" and its digits), so a seed that a double held exactly keeps the stream it had.
+    const n = Number(seed);
+    if (Number.isSafeInteger(n)) return createRng(n);
+    const [w0, w1] = labelWords(`n:${seed}`);
+    return fromWords(w0, w1);
+  }
   const [w0, w1] = labelWords(seed);
   return fromWords(w0, w1 ^ (typeof seed === 'string' ? 0x5bd1e995 : 0));
+}
+
+/**
+ * The generator seed of a run's recorded seed: test.json keeps an integer beyond 2^53 as its decimal
+ * digits (a JSON number would round it), and those digits seed as the exact integer, not as a string.
+ */
+export function runSeed(seed: number | string): Seed {
+  return typeof seed === 'string' && /^\d+$/.test(seed) ? BigInt(seed) : seed;
 }

@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import { HistoryError } from './errors.js';
+import { exactInteger } from './exact-int.js';
 import type { Op, OpType } from './op.js';
 
 const EXPECTED = 'expected "INFO  jepsen.util - <process> <:invoke|:ok|:fail|:info> <:f> <nil|N|[A B]|:timed-out>"';
@@ -72,8 +73,9 @@ function parseLine(s: string, file: string, line: number, index: number): Op {
   return op;
 }
 
+/** A value as records hold it: integers beyond 2^53 as exact decimal strings (exact-int.ts), never rounded. */
 function parseValue(v: string): unknown {
   if (v === 'nil') return null;
-  if (v.charCodeAt(0) === 0x5b /* [ */) return v.match(PAIR)!.map(Number);
-  return Number(v);
+  if (v.charCodeAt(0) === 0x5b /* [ */) return v.match(PAIR)!.map(exactInteger);
+  return exactInteger(v);
 }

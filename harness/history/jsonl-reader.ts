@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import { HistoryError } from './errors.js';
+import { mayHaveRounded, parseJsonExact } from './exact-int.js';
 import type { Op, OpType, Process } from './op.js';
 
 /** Options of {@link readJsonl}. */
@@ -160,7 +161,22 @@ function parseLine(file: string, line: number, text: string, position: number, u
     const why = (err as Error).message;
     throw new HistoryError(file, line, `the line is not valid JSON (${why}), expected one JSON object per line like ${EXAMPLE}`);
   }
+  // JSON.parse rounds integers beyond 2^53; the rare record that may hold one is parsed again exactly
+  // (exact-int.ts), so a stale read of 2^53 after a write of 2^53+1 is not read as a match.
+  if (mayRound(raw)) {
+    const time = (raw as Record<string, unknown>).time;
+    raw = parseJsonExact(text);
+    // A time is a double by contract (rounding one past 104 days of ns is harmless): keep JSON.parse's.
+    (raw as Record<string, unknown>).time = time;
+  }
   return toOp(raw, file, line, position);
+}
+
+/** True when a field an Op keeps may hold an integer JSON.parse rounded; checks only those fields, so it stays cheap per line. */
+function mayRound(raw: unknown): boolean {
+  if (raw === null || typeof raw !== 'object') return false;
+  const r = raw as Record<string, unknown>;
+  return mayHaveRounded(r.value) || mayHaveRounded(r.key) || mayHaveRounded(r.error);
 }
 
 /** Validates a parsed JSON record as an Op; copies only known fields so every Op has one shape. */

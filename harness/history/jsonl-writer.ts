@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import type { Op } from './op.js';
 import { InputError } from './errors.js';
+import { withoutBigints } from './exact-int.js';
 
 /** Options of {@link HistoryWriter.open}. */
 export interface HistoryWriterOptions {
@@ -81,7 +82,7 @@ export class HistoryWriter {
     if (fd === null) throw new Error(`HistoryWriter(${this.path}): append after close`);
     // One string, one write: a record is never split across two writes, so a crash of this process
     // can only lose whole records that were not yet appended.
-    const line = JSON.stringify(op) + '\n';
+    const line = recordLine(op) + '\n';
     fs.writeSync(fd, line);
     this.appended++;
     if (!this.dirty) {
@@ -123,6 +124,25 @@ export class HistoryWriter {
     this.timer = null;
     this.sync();
   };
+}
+
+/**
+ * The JSON text of `op`. JSON.stringify throws on a bigint (a client may hand one over), so an op
+ * holding one is first put in record form (exact-int.ts: a safe integer as a number, a larger one as
+ * its exact decimal string) and changed in place, so the checker that reads the op in memory after
+ * this sees exactly what the file says. Ops without bigints take JSON.stringify's fast path alone.
+ */
+export function recordLine(op: Op): string {
+  try {
+    return JSON.stringify(op);
+  } catch (err) {
+    if (!(err instanceof TypeError) || !/BigInt/i.test(err.message)) throw err;
+  }
+  op.value = withoutBigints(op.value);
+  if (op.error !== undefined) op.error = withoutBigints(op.error);
+  const key = op.key as unknown;
+  if (typeof key === 'bigint') op.key = withoutBigints(key) as string | number;
+  return JSON.stringify(op);
 }
 
 /**

@@ -19,7 +19,10 @@ export interface Op {
   type: OpType;
   /** Operation name, e.g. `read`, `write`, `cas`, `get`, `put`, `append`, `acquire`. */
   f: string;
-  /** Argument on invoke, result on completion. */
+  /**
+   * Argument on invoke, result on completion. An integer beyond 2^53 is held as its exact decimal
+   * string, never as a rounded double (exact-int.ts); every reader gives it that one form.
+   */
   value: unknown;
   /**
    * Key for independent-key workloads (Jepsen's `independent` tuples, porcupine's kv `:key`).

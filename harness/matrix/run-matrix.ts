@@ -23,7 +23,8 @@ export interface ScenarioOutcome {
   /** What went wrong, or why it was skipped. */
   reason?: string;
   dir?: string;
-  seed?: number;
+  /** The scenario's seed; one beyond 2^53 as its exact digits. */
+  seed?: number | string;
   /** The run's history records. */
   ops?: number;
   durationS: number;
@@ -73,7 +74,7 @@ export async function runMatrix(scenarios: readonly MatrixScenario[], o: MatrixO
   let stop: string | undefined;
   for (const [i, s] of scenarios.entries()) {
     const tag = `[${i + 1}/${scenarios.length}] ${s.name}`;
-    const base = { name: s.name, expect: s.expect, caughtBy: [], why: s.why, seed: s.settings.seed };
+    const base = { name: s.name, expect: s.expect, caughtBy: [], why: s.why, seed: typeof s.settings.seed === 'bigint' ? s.settings.seed.toString() : s.settings.seed };
     const elapsed = now() - t0;
     if (stop === undefined && o.timeBudgetMs !== undefined && elapsed + estimateS(s) * 1000 > o.timeBudgetMs) {
       outcomes.push({ ...base, status: 'skipped', durationS: 0, reason: `the time budget (${clock(o.timeBudgetMs)}) would be exceeded: ${clock(elapsed)} spent, about ${Math.round(estimateS(s))} s needed` });

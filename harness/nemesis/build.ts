@@ -3,7 +3,7 @@
  * package if the target can take it, or an unsupported-fault record naming what is missing; the
  * packages are then composed into one nemesis, one generator and one final healing generator.
  */
-import { any, createRng, nemesis, sleep as quiet, type GenLike, type Rng, type Seed } from '../generator/index.js';
+import { any, createRng, nemesis, sleep as quiet, type GenLike, runSeed, type Rng, type Seed } from '../generator/index.js';
 import { InputError } from '../history/errors.js';
 import type { FaultPackage, Nemesis, NetControl, Target, UnsupportedFault } from '../roles.js';
 import type { RunFaultSettings } from '../run-contract.js';
@@ -151,7 +151,7 @@ export function checkFaultSettings(s: RunFaultSettings): void {
  * its own options again when built.
  */
 export function faultOptionsOf(s: RunFaultSettings): FaultOptions {
-  const o: FaultOptions = { seed: s.seed, interval: s.faultIntervalS * 1e9 };
+  const o: FaultOptions = { seed: runSeed(s.seed), interval: s.faultIntervalS * 1e9 };
   if (s.partitionShapes?.length) o.partition = { shapes: s.partitionShapes as PartitionShape[] };
   if (s.nodeTargets?.length) {
     o.kill = { targets: s.nodeTargets as NodeSpec[] };

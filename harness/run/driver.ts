@@ -1,5 +1,5 @@
 import { Interpreter, type Completion as GenCompletion } from '../generator/interpreter.js';
-import type { GenLike, Thread } from '../generator/index.js';
+import type { GenLike, Seed, Thread } from '../generator/index.js';
 import type { Op } from '../history/op.js';
 import type { Client, Completion, Nemesis } from '../roles.js';
 
@@ -7,7 +7,7 @@ import type { Client, Completion, Nemesis } from '../roles.js';
 export interface DriverOptions {
   generator: GenLike;
   concurrency: number;
-  seed: number | string;
+  seed: Seed;
   /** Opens the client a thread uses while it runs as `process` (a new one after an `info`). */
   openClient(thread: number, process: number): Promise<Client>;
   nemesis: Nemesis;

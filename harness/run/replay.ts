@@ -27,7 +27,9 @@ const strs = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => t
 
 /** The `faultline run` flags of a stored run: everything test.json recorded, the seed pinned. */
 export function replayArgv(test: Record<string, unknown>): string[] {
-  if (typeof test.target !== 'string' || !num(test.seed)) {
+  // A seed beyond 2^53 is kept as its digits (run-command.ts seedFlag).
+  const seedOk = num(test.seed) || (typeof test.seed === 'string' && /^\d+$/.test(test.seed));
+  if (typeof test.target !== 'string' || !seedOk) {
     throw new InputError('--replay: the run\'s test.json names no target or seed (a run from before replay was possible); rerun it with the command in its test.json');
   }
   const argv = ['--target', test.target, '--seed', String(test.seed)];

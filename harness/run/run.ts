@@ -1,4 +1,4 @@
-import { any, clients, createRng, nemesis as onNemesis, ownRng, phases, sleep, timeLimit } from '../generator/index.js';
+import { any, clients, createRng, nemesis as onNemesis, runSeed, ownRng, phases, sleep, timeLimit } from '../generator/index.js';
 import type { GenLike } from '../generator/index.js';
 import type { PlanContext, RunConfig, RunDir, RunOutcome, RunPlan, RunResults } from '../run-contract.js';
 import { composeResults, runChecker } from '../../checkers/compose.js';
@@ -72,7 +72,7 @@ export async function runTest(
     for (const u of unsupported) run.log(`fault unsupported: ${u.fault}: ${u.reason}`);
     await faults.nemesis.setup?.();
     const wl = plan.workload;
-    const root = createRng(config.seed);
+    const root = createRng(runSeed(config.seed));
     const gen = phases(
       // A workload paces itself at workloadOptions.rate (workloads/common.ts `paced`) and puts its
       // ops on the client threads; wrapping it in another stagger here would halve the rate.
@@ -88,7 +88,7 @@ export async function runTest(
     );
     progress.start();
     await drive({
-      generator: gen, concurrency: config.concurrency, seed: config.seed, nemesis: faults.nemesis,
+      generator: gen, concurrency: config.concurrency, seed: runSeed(config.seed), nemesis: faults.nemesis,
       openClient: plan.openClient, now, stop: stop.signal, log: (m) => run.log(m),
       record(op) {
         history.append(op);
