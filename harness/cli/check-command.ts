@@ -9,6 +9,7 @@ import { HISTORY_FORMATS, readHistory, resolveHistory, type HistoryFormat } from
 import { readJsonl } from '../history/jsonl-reader.js';
 import type { Op } from '../history/op.js';
 import { Pairer, type Operation } from '../history/pair.js';
+import { nothingCompleted } from '../history/nothing-completed.js';
 import { parseArgs, parseDuration, parseValue } from './args.js';
 
 export const CHECK_HELP = `faultline check <history-file|run-dir> [options]
@@ -128,14 +129,14 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
   const result: LinearizableResult = await checkLinearizable(ops, {
     model: spec, timeoutMs, workers, explain: !args.options.has('no-explain'), file,
   });
-  if (result.ops === 0 && result.valid === true) {
-    // Nothing was judged: "linearizable" would be a verdict on no evidence.
+  const nothing = nothingCompleted(found, ops, result.ops);
+  // A verdict set aside for want of evidence judged nothing, whatever the search looked at.
+  const judged = nothing ? 0 : result.ops;
+  if (nothing && result.valid === true) {
     result.valid = 'unknown';
-    result.reason = ops.length === 0
-      ? 'no client operation to judge: the history holds none (only nemesis ops, or nothing)'
-      : 'no operation to judge: every one failed (did not happen) or was an indeterminate read';
+    result.reason = nothing;
   }
-  if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...(notes.length ? { notes } : {}), ...result }, null, 2));
-  else out(`${file} (${found}, ${opsLine(ops, result.ops)})\n${notes.map((n) => `note: ${n}\n`).join('')}${formatLinearizable(result)}`);
+  if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...(notes.length ? { notes } : {}), judged, ...result }, null, 2));
+  else out(`${file} (${found}, ${opsLine(ops, result.ops)})\n${notes.map((n) => `note: ${n}\n`).join('')}${formatLinearizable(result)}\n${judged} ops judged`);
   return result.valid === true ? 0 : result.valid === false ? 1 : 2;
 }

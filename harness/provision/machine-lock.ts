@@ -1,5 +1,6 @@
 /**
- * The machine-wide start-up lock, `<state dir>/start.lock`. A run holds it from before it creates
+ * The machine-wide start-up lock, `<state dir>/subnet.lock` (named for what it first guarded; the name is
+ * kept so runs of an older Faultline on the same machine still take turns with this one). A run holds it from before it creates
  * anything (namespace, bridge, container, rule) until its state file naming its live controller is
  * written, and `faultline cleanup` holds it while it decides what is orphaned: so cleanup never sees a
  * starting run's objects without the state file that claims them (it once removed a run that started
@@ -43,7 +44,7 @@ function inspect(path: string): { text: string; stale: boolean } | undefined {
  */
 export async function withMachineLock<T>(dir: string, fn: () => Promise<T>, waitMs = 60_000): Promise<T> {
   ensurePrivateDir(dir);
-  const path = nodePath.join(dir, 'start.lock');
+  const path = nodePath.join(dir, 'subnet.lock');
   const me = `${process.pid} ${startTime(process.pid) ?? ''}`.trim();
   const deadline = Date.now() + waitMs;
   for (;;) {
