@@ -27,7 +27,10 @@ Checks a history for linearizability and explains any violation.
   --no-explain           verdict only: no explanation or minimised counterexample
   --json                 print the result as JSON
 
-Exit: 0 linearizable, 1 not linearizable, 2 unknown, 254 bad usage or input.`;
+Exit: 0 linearizable, 1 not linearizable, 2 unknown, 254 bad usage or input. A Faultline history
+(a run directory, JSONL) in which no client op completed ok is unknown, as its run said; imported
+Jepsen EDN and porcupine histories keep their authors' verdict (linearizable). The last line says
+how many ops the verdict judged.`;
 
 /** Default model for a format: each format keeps its authors' semantics (docs/architecture.md, "Imported histories"). */
 function defaultSpec(format: HistoryFormat, fs: ReadonlySet<string>, fromRun: ModelSpec | undefined, file: string): ModelSpec {
