@@ -82,6 +82,12 @@ export interface Target {
   clock?: ClockControl;
   net?: NetControl;
   primaries?: HasPrimaries;
+  /**
+   * Servers that exited without the run asking (not killed by the nemesis, not at teardown), with
+   * `process.hrtime.bigint()` of the exit and of the restart that brought the node back, if any: the
+   * run's verdict is unknown when every node was gone this way (harness/run/liveness.ts).
+   */
+  ownExits?(): readonly { node: string; at: bigint; back?: bigint }[];
 }
 
 /** A fault family's nemesis (Jepsen's nemesis protocol). */

@@ -7,7 +7,8 @@ import type { CheckResult, Checker } from '../../checkers/contract.js';
 import { checkLinearizable, guessModel, makeModel, MODELS, type ModelSpec } from '../../checkers/linearizable/index.js';
 import type { LinearizableResult } from '../../checkers/linearizable/result.js';
 import { InputError } from '../history/errors.js';
-import { readHistory, resolveHistory } from '../history/formats.js';
+import { readHistory, resolveHistory, type HistoryFormat } from '../history/formats.js';
+import { nothingCompleted } from '../history/nothing-completed.js';
 import type { Op } from '../history/op.js';
 import { pairOps } from '../history/pair.js';
 
@@ -25,7 +26,10 @@ export type CheckOutcome = LinearizableResult | (CheckResult & { checkers: Recor
 
 /** Checks `history`: ops in memory, a history file (JSONL, Jepsen EDN, porcupine logs) or a run directory. */
 export async function check(history: readonly Op[] | string, options: CheckOptions = {}): Promise<CheckOutcome> {
-  const ops = typeof history === 'string' ? (await readHistory((await resolveHistory(history, 'auto')).file)).ops : history;
+  const read = typeof history === 'string' ? await readHistory((await resolveHistory(history, 'auto')).file) : undefined;
+  const ops = read ? read.ops : history as readonly Op[];
+  // Ops in memory are Faultline's own: judged by its rule for "nothing completed".
+  const format: HistoryFormat = read?.format ?? 'jsonl';
   if (!Array.isArray(ops)) throw new InputError('check() takes an array of ops or a path to a history');
   if (options.checkers) {
     const results: Record<string, CheckResult> = {};
@@ -40,5 +44,9 @@ export async function check(history: readonly Op[] | string, options: CheckOptio
     spec = { name };
   } else spec = typeof options.model === 'string' ? { name: options.model } : options.model;
   makeModel(spec); // an unknown model fails here, naming the models
-  return checkLinearizable(pairOps(ops), { model: spec, timeoutMs: options.timeoutMs ?? 60_000 });
+  const paired = pairOps(ops);
+  const result = await checkLinearizable(paired, { model: spec, timeoutMs: options.timeoutMs ?? 60_000 });
+  const nothing = nothingCompleted(format, paired, result.ops);
+  if (nothing && result.valid === true) return { ...result, valid: 'unknown', reason: nothing };
+  return result;
 }

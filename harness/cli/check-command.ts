@@ -9,6 +9,7 @@ import { HISTORY_FORMATS, readHistory, resolveHistory, type HistoryFormat } from
 import { readJsonl } from '../history/jsonl-reader.js';
 import type { Op } from '../history/op.js';
 import { Pairer, type Operation } from '../history/pair.js';
+import { nothingCompleted } from '../history/nothing-completed.js';
 import { parseArgs, parseDuration, parseValue } from './args.js';
 
 export const CHECK_HELP = `faultline check <history-file|run-dir> [options]
@@ -26,7 +27,10 @@ Checks a history for linearizability and explains any violation.
   --no-explain           verdict only: no explanation or minimised counterexample
   --json                 print the result as JSON
 
-Exit: 0 linearizable, 1 not linearizable, 2 unknown, 254 bad usage or input.`;
+Exit: 0 linearizable, 1 not linearizable, 2 unknown, 254 bad usage or input. A Faultline history
+(a run directory, JSONL) in which no client op completed ok is unknown, as its run said; imported
+Jepsen EDN and porcupine histories keep their authors' verdict (linearizable). The last line says
+how many ops the verdict judged.`;
 
 /** Default model for a format: each format keeps its authors' semantics (docs/architecture.md, "Imported histories"). */
 function defaultSpec(format: HistoryFormat, fs: ReadonlySet<string>, fromRun: ModelSpec | undefined, file: string): ModelSpec {
@@ -128,14 +132,14 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
   const result: LinearizableResult = await checkLinearizable(ops, {
     model: spec, timeoutMs, workers, explain: !args.options.has('no-explain'), file,
   });
-  if (result.ops === 0 && result.valid === true) {
-    // Nothing was judged: "linearizable" would be a verdict on no evidence.
+  const nothing = nothingCompleted(found, ops, result.ops);
+  // A verdict set aside for want of evidence judged nothing, whatever the search looked at.
+  const judged = nothing ? 0 : result.ops;
+  if (nothing && result.valid === true) {
     result.valid = 'unknown';
-    result.reason = ops.length === 0
-      ? 'no client operation to judge: the history holds none (only nemesis ops, or nothing)'
-      : 'no operation to judge: every one failed (did not happen) or was an indeterminate read';
+    result.reason = nothing;
   }
-  if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...(notes.length ? { notes } : {}), ...result }, null, 2));
-  else out(`${file} (${found}, ${opsLine(ops, result.ops)})\n${notes.map((n) => `note: ${n}\n`).join('')}${formatLinearizable(result)}`);
+  if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...(notes.length ? { notes } : {}), judged, ...result }, null, 2));
+  else out(`${file} (${found}, ${opsLine(ops, result.ops)})\n${notes.map((n) => `note: ${n}\n`).join('')}${formatLinearizable(result)}\n${judged} ops judged`);
   return result.valid === true ? 0 : result.valid === false ? 1 : 2;
 }

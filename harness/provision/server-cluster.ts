@@ -60,6 +60,7 @@ export abstract class ServerCluster implements Target {
   private readonly procs = new Map<string, RemoteProcess>();
   private readonly states = new Map<string, ServerState>();
   private readonly cleanups: (() => Promise<void>)[] = [];
+  private readonly ownExitLog: { node: string; at: bigint; back?: bigint }[] = [];
 
   constructor(readonly opts: ServerClusterOptions) {
     this.nodes = opts.nodes;
@@ -178,6 +179,8 @@ export abstract class ServerCluster implements Target {
     const p = await this.host(node).spawn(argv, { ...opts, what: this.name, main: true, logFile: nodePath.join(this.nodeDir(node), this.logName) });
     this.procs.set(node, p);
     this.states.set(node, 'running');
+    // A node that had died on its own is back: its down span ends here.
+    for (const e of this.ownExitLog) if (e.node === node && e.back === undefined) e.back = process.hrtime.bigint();
     this.log(`${this.name}: started ${node} as pid ${p.pid}`);
     // A container's restart is a new network namespace: the faults in force go back on at once.
     if (this.environment?.freshNetworkOnStart) {
@@ -188,10 +191,16 @@ export abstract class ServerCluster implements Target {
     }
     void p.exited.then((e) => {
       if (this.procs.get(node) === p && this.states.get(node) !== 'killed') {
+        this.ownExitLog.push({ node, at: process.hrtime.bigint() });
         this.log(`${this.name}: ${node} (pid ${p.pid}) exited on its own: code ${e.code}, signal ${e.signal}`);
       }
     });
     return p;
+  }
+
+  /** Servers that exited without the run asking, for the run's liveness verdict. */
+  ownExits(): readonly { node: string; at: bigint; back?: bigint }[] {
+    return this.ownExitLog;
   }
 
   private async kill(node: string): Promise<void> {

@@ -5,7 +5,8 @@ import { composeResults, runChecker } from '../../checkers/compose.js';
 import { errorMessage, InputError } from '../history/errors.js';
 import { HistoryWriter } from '../history/jsonl-writer.js';
 import type { Op } from '../history/op.js';
-import type { Nemesis, UnsupportedFault } from '../roles.js';
+import type { FaultBand, Nemesis, UnsupportedFault } from '../roles.js';
+import { livenessCheck } from './liveness.js';
 import type { CheckResult } from '../../checkers/contract.js';
 import { drive } from './driver.js';
 import { bandTracker, Progress, trackOp } from './progress.js';
@@ -43,6 +44,8 @@ export async function runTest(
   let unsupported: UnsupportedFault[] = [];
   let faultNemesis: Nemesis | undefined;
   let started = false;
+  let bands: FaultBand[] = [];
+  let endNs: number | undefined;
   try {
     plan = await makePlan(run, { t0 });
     // Every check that can be made before starting is made before starting: the faults are built
@@ -64,6 +67,7 @@ export async function runTest(
     await plan.afterSetup?.();
     const faults = plan.faults(plan.target);
     const faultBands = faults.packages.flatMap((p) => p.bands);
+    bands = faultBands;
     // The bands go with the run, so its report draws exactly the faults it declared.
     run.writeJson('test.json', { ...config, model: plan.model, startedAt, faultBands });
     const tracker = bandTracker(faultBands);
@@ -108,6 +112,7 @@ export async function runTest(
     run.log(`run failed: ${(err as Error).stack ?? error}`);
   } finally {
     progress.stop();
+    endNs = now();
     // Heal before stopping the cluster, so the nodes' logs end healthy; both must never throw.
     // (A run that never started was discarded above and has nothing to tear down.)
     if (faultNemesis) await faultNemesis.teardown().catch((e: Error) => run.log(`nemesis teardown: ${e.message}`));
@@ -130,6 +135,19 @@ export async function runTest(
   if (!ops.some((op) => op.process !== 'nemesis' && op.type === 'ok')) {
     for (const [name, r] of Object.entries(checkers)) {
       if (r.valid === true) checkers[name] = { ...r, valid: 'unknown', reason: 'no client operation completed, so there was nothing to judge' };
+    }
+  }
+  // A cluster that was gone (every node exited on its own) or served nothing after the last heal was
+  // not tested: unknown, whatever the checkers say of the history it left (a violation still counts).
+  if (plan && started) {
+    const t0n = t0;
+    const liveness = livenessCheck({
+      ops, bands, nodes: plan.target.nodes, endNs: endNs ?? now(), faultIntervalS: config.faultIntervalS,
+      exits: (plan.target.ownExits?.() ?? []).map((e) => ({ node: e.node, at: Number(e.at - t0n), ...(e.back !== undefined ? { back: Number(e.back - t0n) } : {}) })),
+    });
+    if (liveness) {
+      checkers['cluster-liveness'] = liveness;
+      run.log(`cluster-liveness: ${String(liveness.reason)}`);
     }
   }
   if (plan?.targetVerdicts) {

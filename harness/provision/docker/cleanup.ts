@@ -12,6 +12,7 @@ import { splitRule } from '../local/cleanup.js';
 import { isSameProcess, terminate } from '../process-info.js';
 import type { CleanupSummary } from '../environment.js';
 import { readDockerStates, type DockerRunState } from './state.js';
+import { withSubnetLock } from '../local/state.js';
 
 const RUN_LABEL = 'faultline.run';
 
@@ -98,27 +99,32 @@ function ownerLives(pid: number, start: number | undefined): boolean {
  * controller is gone (or every one, with `force`).
  */
 export async function cleanupDocker(docker: Docker | undefined, opts: { force?: boolean; runId?: string } = {}): Promise<{ reports: DockerCleanupReport[]; skipped: { runId: string; owner: number }[] }> {
-  const runs = new Map<string, { owner: number; start?: number; state?: DockerRunState; file?: string }>();
-  const note = (runId: string, owner: number, start?: number): void => {
-    if (!runs.has(runId)) runs.set(runId, { owner, start });
-  };
   const reports: DockerCleanupReport[] = [];
-  for (const { file, state, error } of readDockerStates()) {
-    if (!state) { reports.push({ runId: file, processes: [], containers: [], networks: [], volumes: [], rules: 0, problems: [`unreadable state file ${file}: ${error}`] }); continue; }
-    runs.set(state.runId, { owner: state.owner, start: state.ownerStart, state, file });
-  }
-  if (docker) {
-    const labelled = [
-      ...(await docker.listContainers({ all: true, filters: labelFilter() }).catch(() => [])).map((c) => c.Labels),
-      ...(await docker.listNetworks({ filters: labelFilter() }).catch(() => [])).map((n) => n.Labels ?? {}),
-      ...(await docker.listVolumes({ filters: labelFilter() }).then((v) => v.Volumes ?? []).catch(() => [])).map((v) => v.Labels ?? {}),
-    ];
-    for (const l of labelled) {
-      const id = l[RUN_LABEL];
-      if (id) note(id, Number(l['faultline.owner'] ?? 0), l['faultline.owner-start'] ? Number(l['faultline.owner-start']) : undefined);
+  // Decided under the start-up lock a run saves its state file under before creating anything: an
+  // object or rule seen here without a live state file is a dead run's, never a starting one's.
+  const runs = await withSubnetLock(async () => {
+    const runs = new Map<string, { owner: number; start?: number; state?: DockerRunState; file?: string }>();
+    const note = (runId: string, owner: number, start?: number): void => {
+      if (!runs.has(runId)) runs.set(runId, { owner, start });
+    };
+    for (const { file, state, error } of readDockerStates()) {
+      if (!state) { reports.push({ runId: file, processes: [], containers: [], networks: [], volumes: [], rules: 0, problems: [`unreadable state file ${file}: ${error}`] }); continue; }
+      runs.set(state.runId, { owner: state.owner, start: state.ownerStart, state, file });
     }
-  }
-  for (const r of await listBridgeRules()) note(r.runId, 0);
+    if (docker) {
+      const labelled = [
+        ...(await docker.listContainers({ all: true, filters: labelFilter() }).catch(() => [])).map((c) => c.Labels),
+        ...(await docker.listNetworks({ filters: labelFilter() }).catch(() => [])).map((n) => n.Labels ?? {}),
+        ...(await docker.listVolumes({ filters: labelFilter() }).then((v) => v.Volumes ?? []).catch(() => [])).map((v) => v.Labels ?? {}),
+      ];
+      for (const l of labelled) {
+        const id = l[RUN_LABEL];
+        if (id) note(id, Number(l['faultline.owner'] ?? 0), l['faultline.owner-start'] ? Number(l['faultline.owner-start']) : undefined);
+      }
+    }
+    for (const r of await listBridgeRules()) note(r.runId, 0);
+    return runs;
+  });
   const skipped: { runId: string; owner: number }[] = [];
   for (const [runId, r] of runs) {
     if (opts.runId !== undefined && runId !== opts.runId) continue;

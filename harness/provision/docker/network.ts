@@ -19,6 +19,7 @@ import { DockerHost, type PauseMode } from './host.js';
 import { resolveImage } from './images.js';
 import { removeDockerRun } from './cleanup.js';
 import { DockerStateFile } from './state.js';
+import { withSubnetLock } from '../local/state.js';
 
 export const RUN_LABEL = 'faultline.run';
 export const OWNER_LABEL = 'faultline.owner';
@@ -110,7 +111,9 @@ export async function provisionDocker(opts: ProvisionOptions): Promise<DockerEnv
   const labels = { [RUN_LABEL]: runId, [OWNER_LABEL]: String(process.pid), [OWNER_START_LABEL]: String(startTime(process.pid) ?? '') };
   const rule = bridgeRule(runId);
   const state = new DockerStateFile({ runId, owner: process.pid, ownerStart: startTime(process.pid), createdAt: new Date().toISOString(), hostRules: [rule], processes: [] });
-  state.save(); // Before creating anything: a crash from here on is cleanable.
+  // Before creating anything (a crash from here on is cleanable), and under the start-up lock, so a
+  // `faultline cleanup` deciding now sees this run's rule and labels only with its live state file.
+  await withSubnetLock(async () => state.save());
 
   const t0 = performance.now();
   let range: Subnet | undefined;

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { run } from '../exec.js';
 import { isAlive, isSameProcess, terminate } from '../process-info.js';
-import { ownerAlive, readStates, type RunState } from './state.js';
+import { ownerAlive, readStates, withSubnetLock, type RunState } from './state.js';
 
 /** What a cleanup removed (or failed to), for the report and the tests. */
 export interface CleanupReport {
@@ -100,30 +100,42 @@ export async function removeRun(state: RunState, stateFile?: string): Promise<Cl
 /**
  * `faultline cleanup`: every recorded run whose controller is gone (or every run, with `force`), plus
  * objects named like ours that no live run claims (a crash between creating and recording them).
+ * What to remove is decided under the machine-wide start-up lock: a starting run saves its state file
+ * under it before creating anything, so every namespace seen here is either claimed by a state file
+ * read here (its controller checked by PID and start time) or truly orphaned. The removal itself
+ * happens after the lock is released; nothing decided dead comes back to life.
  */
 export async function cleanupAll(opts: { force?: boolean; runId?: string } = {}): Promise<{ reports: CleanupReport[]; skipped: { runId: string; owner: number }[] }> {
   const reports: CleanupReport[] = [];
   const skipped: { runId: string; owner: number }[] = [];
-  const live = new Set<string>();
-  for (const { file, state, error } of readStates()) {
-    if (!state) {
-      reports.push({ runId: file, processes: [], namespaces: [], bridges: [], rules: 0, shmFiles: [], problems: [`unreadable state file ${file}: ${error}`] });
-      continue;
+  const doomed = await withSubnetLock(async () => {
+    const dead: { state: RunState; file?: string }[] = [];
+    const live = new Set<string>();
+    for (const { file, state, error } of readStates()) {
+      if (!state) {
+        reports.push({ runId: file, processes: [], namespaces: [], bridges: [], rules: 0, shmFiles: [], problems: [`unreadable state file ${file}: ${error}`] });
+        continue;
+      }
+      if (opts.runId !== undefined && state.runId !== opts.runId) { live.add(state.runId); continue; }
+      if (!opts.force && ownerAlive(state)) {
+        skipped.push({ runId: state.runId, owner: state.owner });
+        live.add(state.runId);
+        continue;
+      }
+      dead.push({ state, file });
     }
-    if (opts.runId !== undefined && state.runId !== opts.runId) { live.add(state.runId); continue; }
-    if (!opts.force && ownerAlive(state)) {
-      skipped.push({ runId: state.runId, owner: state.owner });
-      live.add(state.runId);
-      continue;
+    if (opts.runId === undefined) {
+      // A dead run's objects are found here too; its own removal goes first and leaves these none.
+      dead.push(...(await findOrphans(live)).map((state) => ({ state })));
     }
-    reports.push(await removeRun(state, file));
-  }
-  if (opts.runId === undefined) reports.push(...(await sweepOrphans(live)));
+    return dead;
+  });
+  for (const d of doomed) reports.push(await removeRun(d.state, d.file));
   return { reports: reports.filter((r) => r.problems.length + r.processes.length + r.namespaces.length + r.bridges.length + r.rules + r.shmFiles.length > 0), skipped };
 }
 
 /** Namespaces and bridges named `fl-<id>-…`/`flb-<id>` (and FORWARD rules commented `faultline:<id>`) of runs not in `live`. */
-async function sweepOrphans(live: ReadonlySet<string>): Promise<CleanupReport[]> {
+async function findOrphans(live: ReadonlySet<string>): Promise<RunState[]> {
   const byRun = new Map<string, RunState>();
   const get = (id: string): RunState => {
     let s = byRun.get(id);
@@ -144,9 +156,7 @@ async function sweepOrphans(live: ReadonlySet<string>): Promise<CleanupReport[]>
     if (!m || live.has(m[1]) || !line.startsWith('-A FORWARD ')) continue;
     get(m[1]).hostRules.push({ table: 'filter', chain: 'FORWARD', spec: splitRule(line.slice('-A FORWARD '.length)) });
   }
-  const out: CleanupReport[] = [];
-  for (const s of byRun.values()) out.push(await removeRun(s));
-  return out;
+  return [...byRun.values()];
 }
 
 /** Splits an `iptables -S` rule into argv, honouring its double quotes. */

@@ -5,10 +5,9 @@
  * so a reused PID is never killed) and libfaketime's /dev/shm files of those processes.
  */
 import fs from 'node:fs';
-import nodePath from 'node:path';
 import { isAlive } from '../process-info.js';
 import { JsonStateFile, readStateFiles } from '../state-file.js';
-import { ensurePrivateDir } from '../trust.js';
+import { withMachineLock } from '../machine-lock.js';
 
 /** Where state files live; `FAULTLINE_STATE_DIR` overrides it (tests of the cleanup logic). */
 export function stateDir(): string {
@@ -64,37 +63,10 @@ export function ownerAlive(state: RunState): boolean {
 }
 
 /**
- * Runs `fn` holding the machine-wide lock on choosing a subnet: from reading the routes and the state
- * files to saving this run's own state file, so two runs started at the same moment cannot both pick
- * the first free /24 (they would route each other's nodes: one run's clients talking to the other's
- * cluster). The lock is a file created exclusively in the state directory; one left by a dead process,
- * or older than `staleMs`, is taken over.
+ * Runs `fn` holding the machine-wide start-up lock (machine-lock.ts): a run chooses its subnet and
+ * saves its state file under it, so two runs starting together never pick the same /24 and
+ * `faultline cleanup` never takes a starting run's namespaces for orphans.
  */
-export async function withSubnetLock<T>(fn: () => Promise<T>, staleMs = 10_000): Promise<T> {
-  ensurePrivateDir(stateDir());
-  const path = nodePath.join(stateDir(), 'subnet.lock');
-  const deadline = Date.now() + 2 * staleMs;
-  for (;;) {
-    try {
-      fs.writeFileSync(path, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let stale = false;
-      try {
-        const owner = Number(fs.readFileSync(path, 'utf8'));
-        stale = !(owner > 0 && isAlive(owner)) || Date.now() - fs.statSync(path).mtimeMs > staleMs;
-      } catch {
-        continue; // released between our attempt and the read: try again at once
-      }
-      if (stale) fs.rmSync(path, { force: true });
-      else if (Date.now() > deadline) throw new Error(`the subnet lock ${path} is held by a live process for over ${2 * staleMs / 1000} s`);
-      else await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(path, { force: true });
-  }
+export async function withSubnetLock<T>(fn: () => Promise<T>): Promise<T> {
+  return withMachineLock(stateDir(), fn);
 }

@@ -7,6 +7,7 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withSubnetLock } from '../../../harness/provision/local/state.js';
+import { startTime } from '../../../harness/provision/process-info.js';
 
 const savedEnv = process.env.FAULTLINE_STATE_DIR;
 const dirs: string[] = [];
@@ -44,5 +45,32 @@ describe('withSubnetLock', () => {
     await expect(withSubnetLock(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
     expect(fs.existsSync(nodePath.join(dir, 'subnet.lock'))).toBe(false);
     expect(await withSubnetLock(async () => 7)).toBe(7);
+  });
+
+  it('names its holder by PID and start time, and takes over a lock whose PID now belongs to another process', async () => {
+    const dir = stateDir();
+    const path = nodePath.join(dir, 'subnet.lock');
+    let inside = '';
+    await withSubnetLock(async () => { inside = fs.readFileSync(path, 'utf8'); });
+    expect(inside).toBe(`${process.pid} ${startTime(process.pid)}`);
+    // Our own PID with another start time: a process that died and whose PID was reused.
+    fs.writeFileSync(path, `${process.pid} ${startTime(process.pid)! + 1}`);
+    expect(await withSubnetLock(async () => 8)).toBe(8);
+  });
+
+  it('waits for a live holder (the same PID and start time), however old its file', async () => {
+    const dir = stateDir();
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = nodePath.join(dir, 'subnet.lock');
+    fs.writeFileSync(path, `${process.pid} ${startTime(process.pid)}`);
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(path, old, old);
+    let got = false;
+    const p = withSubnetLock(async () => { got = true; });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got).toBe(false);
+    fs.rmSync(path);
+    await p;
+    expect(got).toBe(true);
   });
 });
