@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { writeRunReports, writeStoreIndex } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
+import { TOO_DEEP, tooDeep } from '../history/depth.js';
 import { parseArgs } from './args.js';
 
 export const REPORT_HELP = `faultline report <run-dir> [--store DIR] [--no-index]
@@ -35,6 +36,7 @@ function validateRunDir(dir: string, given: string): void {
     } catch {
       throw new InputError(`${nodePath.join(given, 'results.json')} is not valid JSON; restore it, or delete it to render the report from the history alone`);
     }
+    if (tooDeep(v)) throw new InputError(`${nodePath.join(given, 'results.json')}: ${TOO_DEEP}`);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
       throw new InputError(`${nodePath.join(given, 'results.json')} does not hold a results object; restore it, or delete it to render the report from the history alone`);
     }

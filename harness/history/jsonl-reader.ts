@@ -7,6 +7,7 @@
  * that byte never occurs inside a multi-byte sequence.
  */
 import fs from 'node:fs';
+import { TOO_DEEP, tooDeep } from './depth.js';
 import { HistoryError } from './errors.js';
 import type { Op, OpType, Process } from './op.js';
 
@@ -160,6 +161,7 @@ function parseLine(file: string, line: number, text: string, position: number, u
     const why = (err as Error).message;
     throw new HistoryError(file, line, `the line is not valid JSON (${why}), expected one JSON object per line like ${EXAMPLE}`);
   }
+  if (tooDeep(raw)) throw new HistoryError(file, line, TOO_DEEP);
   return toOp(raw, file, line, position);
 }
 
