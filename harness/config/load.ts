@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { InputError, errorMessage } from '../history/errors.js';
 import type { FaultlineConfig } from './define.js';
 import { checkConfig } from './schema.js';
+import { checkInputFile } from '../input-file.js';
 
 export const CONFIG_NAMES = ['faultline.config.ts', 'faultline.config.mts', 'faultline.config.js', 'faultline.config.mjs', 'faultline.config.json'] as const;
 
@@ -41,7 +42,9 @@ async function importTypeScript(file: string): Promise<unknown> {
   const out = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
     fileName: file,
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: false },
+    reportDiagnostics: true,
   });
+  refuseSyntaxErrors(file, out.diagnostics ?? []);
   const tmp = `${file}.timestamp-${Date.now()}-${process.pid}.mjs`;
   fs.writeFileSync(tmp, out.outputText);
   try {
@@ -55,6 +58,7 @@ async function importTypeScript(file: string): Promise<unknown> {
 export async function loadConfigFile(file: string): Promise<FaultlineConfig> {
   const where = nodePath.basename(file);
   if (!fs.existsSync(file)) throw new InputError(`config file ${file} does not exist; pass an existing file with --config`);
+  checkInputFile(file, `config file ${file}`); // not a FIFO or /dev/zero: those hung the load
   let raw: unknown;
   try {
     if (file.endsWith('.json')) raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -87,4 +91,13 @@ export async function configOf(argv: readonly string[], cwd = process.cwd()): Pr
   const file = chosen !== undefined ? nodePath.resolve(cwd, chosen) : findConfigFile(cwd);
   if (file === undefined) return { argv: rest };
   return { argv: rest, file, config: await loadConfigFile(file) };
+}
+
+/** A syntax error is refused: transpileModule emits what it could parse, so a truncated config loaded as `{}`. */
+function refuseSyntaxErrors(file: string, diagnostics: readonly import('typescript').Diagnostic[]): void {
+  const first = diagnostics[0];
+  if (first === undefined) return;
+  const text = typeof first.messageText === 'string' ? first.messageText : first.messageText.messageText;
+  const line = first.file && first.start !== undefined ? first.file.getLineAndCharacterOfPosition(first.start).line + 1 : undefined;
+  throw new InputError(`${file}${line !== undefined ? `:${line}` : ''}: ${text} — the config does not parse (is it cut short?); fix it or pass another with --config`);
 }
