@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { InputError, errorMessage } from '../history/errors.js';
 import type { FaultlineConfig } from './define.js';
 import { checkConfig } from './schema.js';
-import { checkInputFile } from '../input-file.js';
+import { checkInputFile } from '../history/input-file.js';
 
 export const CONFIG_NAMES = ['faultline.config.ts', 'faultline.config.mts', 'faultline.config.js', 'faultline.config.mjs', 'faultline.config.json'] as const;
 

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { InputError } from './errors.js';
-import { checkInputFile } from '../input-file.js';
+import { checkInputFile } from './input-file.js';
 import { readEdnHistory } from './import-edn.js';
 import { readPorcupineEtcd } from './import-porcupine-etcd.js';
 import { readPorcupineKv } from './import-porcupine-kv.js';

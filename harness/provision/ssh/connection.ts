@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { InputError } from '../../history/errors.js';
-import { readInputFile } from '../../input-file.js';
+import { readInputFile } from '../../history/input-file.js';
 import type { ExecResult } from '../exec.js';
 import type { HostSpec, SshSettings } from './hosts.js';
 import { defaultKeyFiles } from './hosts.js';

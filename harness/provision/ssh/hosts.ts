@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { InputError } from '../../history/errors.js';
-import { checkInputFile, readInputFile } from '../../input-file.js';
+import { checkInputFile, readInputFile } from '../../history/input-file.js';
 
 /** One host as the user wrote it, with the defaults filled in. */
 export interface HostSpec {

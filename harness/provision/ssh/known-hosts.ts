@@ -7,7 +7,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import fs from 'node:fs';
-import { readInputFile } from '../../input-file.js';
+import { readInputFile } from '../../history/input-file.js';
 import nodePath from 'node:path';
 
 export interface KnownKey {

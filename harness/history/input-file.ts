@@ -5,7 +5,7 @@
  * (which never blocks) before anything is opened, and the read stops one byte past the cap.
  */
 import fs from 'node:fs';
-import { InputError } from './history/errors.js';
+import { InputError } from './errors.js';
 
 /** The size cap of a settings file (hosts, known_hosts, keys): far past any real one. */
 export const SETTINGS_FILE_CAP = 16 * 1024 * 1024;
