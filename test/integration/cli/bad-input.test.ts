@@ -92,6 +92,30 @@ describe('crashes and exhaustion become one sentence', () => {
   });
 });
 
+describe('histories a checker must not trust, and a report that must not obey its data', () => {
+  it('check refuses a completion timed before its invoke, and a pair with different keys', async () => {
+    const early = nodePath.join(dir, 'early.jsonl');
+    fs.writeFileSync(early, '{"process":0,"type":"invoke","f":"write","value":1,"time":100}\n{"process":0,"type":"ok","f":"write","value":1,"time":50}\n');
+    await refused(['check', early], /early\.jsonl:2: ok write of process 0 is timed 50, before its invoke at 100/);
+    const keys = nodePath.join(dir, 'keys.jsonl');
+    fs.writeFileSync(keys, '{"process":0,"type":"invoke","f":"write","key":"a","value":1,"time":1}\n{"process":0,"type":"ok","f":"write","key":"b","value":1,"time":2}\n');
+    await refused(['check', keys], /keys\.jsonl:2: ok write of process 0 is on key "b", but its invoke \(index 0\) is on key "a"/);
+  });
+
+  it('the report shows a U+202E bidi override as text, never raw', async () => {
+    const rd = nodePath.join(dir, 'bidi-run');
+    fs.mkdirSync(rd);
+    const v = JSON.stringify('abc\u202edef');
+    fs.writeFileSync(nodePath.join(rd, 'history.jsonl'), `{"process":0,"type":"invoke","f":"write","value":${v},"time":1}\n{"process":0,"type":"ok","f":"write","value":${v},"time":2}\n`);
+    fs.writeFileSync(nodePath.join(rd, 'results.json'), '{"valid":true,"checkers":{"linearizable":{"valid":true}},"ops":2,"durationS":1,"unsupportedFaults":[]}\n');
+    const r = await cli(['report', rd, '--no-index']);
+    expect(r.code).toBe(0);
+    const html = fs.readFileSync(nodePath.join(rd, 'report.html'), 'utf8');
+    expect(html).toContain('abc\\u202edef');
+    expect(html).not.toContain('\u202e');
+  });
+});
+
 describe('refusals come before the run directory exists', () => {
   it('a --nodes/hosts mismatch and --subnet 10.91.0.0/33', async () => {
     await refused(run('--target', 'etcd', '--nodes', '3', '--env', 'ssh', '--hosts', 'a.example,b.example'), /--nodes 3 does not match the 2 host\(s\) given/);
