@@ -4,6 +4,7 @@ import { writeRunReports, writeStoreIndex } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
 import { TOO_DEEP, tooDeep } from '../history/depth.js';
 import { parseArgs } from './args.js';
+import { checkStore } from './run-checks.js';
 
 export const REPORT_HELP = `faultline report <run-dir> [--store DIR] [--no-index]
 
@@ -53,6 +54,12 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   if (args.positionals.length !== 1) throw new InputError('faultline report needs exactly one run directory; see faultline report --help');
   const given = args.positionals[0];
   validateRunDir(given, given);
+  const storeOpt = args.options.get('store');
+  if (typeof storeOpt === 'string' && !args.options.has('no-index')) {
+    // Checked before anything is written: a file or /proc there crashed the index write (exit 3).
+    if (!fs.existsSync(storeOpt)) throw new InputError(`--store ${storeOpt} does not exist; pass the store folder that holds the run`);
+    checkStore(storeOpt);
+  }
   // Through `store/latest` the real path is what counts: its grandparent is the store.
   const dir = fs.realpathSync(given);
   const written = await writeRunReports(dir);
@@ -60,7 +67,6 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   out(`junit:  ${written.junit}`);
   for (const w of written.warnings) out(`note: ${w}`);
   if (!args.options.has('no-index')) {
-    const storeOpt = args.options.get('store');
     const store = typeof storeOpt === 'string' ? storeOpt : nodePath.dirname(nodePath.dirname(dir));
     if (typeof storeOpt === 'string' && !fs.existsSync(store)) throw new InputError(`--store ${storeOpt} does not exist; pass the store folder that holds the run`);
     out(`index:  ${writeStoreIndex(store).file}`);

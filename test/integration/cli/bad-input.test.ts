@@ -83,6 +83,14 @@ describe('crashes and exhaustion become one sentence', () => {
     await refused(['run', '--config', fifo, '--store', store], /config file .* is a FIFO/);
   });
 
+  it('report --store naming a file or a kernel directory (crashed writing the index)', async () => {
+    const rd = nodePath.join(dir, 'plain-run');
+    fs.mkdirSync(rd);
+    fs.writeFileSync(nodePath.join(rd, 'history.jsonl'), '{"process":0,"type":"invoke","f":"write","value":1,"time":1}\n');
+    await refused(['report', rd, '--store', '/etc/passwd'], /--store \/etc\/passwd: \/etc\/passwd is a file, not a directory/);
+    await refused(['report', rd, '--store', '/proc/self'], /--store \/proc\/self is inside \/proc, a kernel filesystem/);
+  });
+
   it('--target zookeeper --nodes 1 (waited 60 s, then failed)', async () => {
     await refused(run('--target', 'zookeeper', '--nodes', '1'), /--target zookeeper needs --nodes 2 or more/);
   });
@@ -117,9 +125,10 @@ describe('histories a checker must not trust, and a report that must not obey it
 });
 
 describe('refusals come before the run directory exists', () => {
-  it('a --nodes/hosts mismatch and --subnet 10.91.0.0/33', async () => {
+  it('a --nodes/hosts mismatch, --subnet 10.91.0.0/33 and --hosts héllo.example', async () => {
     await refused(run('--target', 'etcd', '--nodes', '3', '--env', 'ssh', '--hosts', 'a.example,b.example'), /--nodes 3 does not match the 2 host\(s\) given/);
     await refused(run('--target', 'etcd', '--subnet', '10.91.0.0/33'), /--subnet "10\.91\.0\.0\/33" is not an IPv4 subnet/);
+    await refused(run('--target', 'etcd', '--nodes', '1', '--env', 'ssh', '--hosts', 'héllo.example'), /--hosts: "héllo\.example" is not a host/);
   });
 
   it('settings accepted before: public and loopback subnets, equal ports, a session timeout ZooKeeper clamps, --nemesis ,', async () => {
