@@ -6,18 +6,30 @@
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML content and for double- or single-quoted attribute values. */
+// Bidi controls (embeddings, overrides, isolates, marks): a value holding U+202E would flip the text
+// after it in the page — a history could make "write 1" read "1 etirw" or hide what a cell says.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every bidi control written as `\uHHHH`, so the page shows it instead of obeying it. */
+export function visibleBidi(text: string): string {
+  return text.replace(BIDI, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Escapes text for HTML content and for double- or single-quoted attribute values (bidi controls shown, not obeyed). */
 export function esc(text: unknown): string {
-  return String(text).replace(/[&<>"']/g, (c) => HTML[c]);
+  return visibleBidi(String(text)).replace(/[&<>"']/g, (c) => HTML[c]);
 }
 
 /**
  * JSON that is safe inside `<script type="application/json">`: `<`, `>` and `&` become `\u003c` etc.,
  * so `</script>` or `<!--` in data can never end or alter the block; U+2028/2029 are escaped too so
- * the text is also valid as a JS literal. `JSON.parse` of the result gives the value back.
+ * the text is also valid as a JS literal. `JSON.parse` of the result gives the value back, its bidi
+ * controls written out as text.
  */
 export function jsonForScript(value: unknown): string {
-  const json = JSON.stringify(value) ?? 'null';
+  // A bidi control only occurs inside a JSON string; `\\uHHHH` there parses back as the visible text
+  // \uHHHH, which the page then shows instead of obeying (every value in the data is for display).
+  const json = (JSON.stringify(value) ?? 'null').replace(BIDI, (c) => `\\\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -33,6 +45,7 @@ export function show(value: unknown, max = 200): string {
       s = String(value);
     }
   }
+  s = visibleBidi(s);
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 

@@ -3,6 +3,7 @@
  * reporters are), each `(runDir, results) → string` for the caller to print or write.
  */
 import fs from 'node:fs';
+import { tooDeep } from '../harness/history/depth.js';
 import nodePath from 'node:path';
 import { formatLinearizable } from '../checkers/linearizable/text.js';
 import type { LinearizableResult } from '../checkers/linearizable/result.js';
@@ -18,7 +19,7 @@ export type Reporter = (runDir: string, results: RunResults) => string;
 export function readTestJson(runDir: string): Record<string, unknown> | undefined {
   try {
     const v = JSON.parse(fs.readFileSync(nodePath.join(runDir, 'test.json'), 'utf8')) as unknown;
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && !tooDeep(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

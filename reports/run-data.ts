@@ -4,6 +4,7 @@
  * `warnings` shown at the top of the page instead of exceptions.
  */
 import fs from 'node:fs';
+import { TOO_DEEP, tooDeep } from '../harness/history/depth.js';
 import nodePath from 'node:path';
 import { tornLastLineNote } from '../harness/history/jsonl-reader.js';
 import type { Op } from '../harness/history/op.js';
@@ -57,6 +58,11 @@ function readJson(file: string, what: string, warnings: string[]): Record<string
   }
   try {
     const v = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    // Rendering recurses into the value: one nested past the cap would overflow the stack.
+    if (tooDeep(v)) {
+      warnings.push(`${what} holds ${TOO_DEEP}`);
+      return undefined;
+    }
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
     warnings.push(`${what} does not hold a JSON object`);
   } catch (err) {
@@ -82,7 +88,7 @@ export function readHistoryLenient(file: string, onTornLastLine: (note: string) 
     if (line === '') continue;
     try {
       const op = JSON.parse(line) as Op;
-      if (typeof op !== 'object' || op === null || typeof op.type !== 'string' || typeof op.f !== 'string') { bad++; continue; }
+      if (typeof op !== 'object' || op === null || typeof op.type !== 'string' || typeof op.f !== 'string' || tooDeep(op)) { bad++; continue; }
       if (typeof op.index !== 'number') op.index = ops.length;
       if (typeof op.time !== 'number') op.time = op.index;
       ops.push(op);

@@ -3,6 +3,7 @@
  * report. Rewritten after each run; reads only test.json and results.json of each run.
  */
 import fs from 'node:fs';
+import { tooDeep } from '../harness/history/depth.js';
 import nodePath from 'node:path';
 import { esc } from './escape.js';
 import { REPORT_CSS } from './styles.js';
@@ -29,7 +30,7 @@ export interface RunEntry {
 function readObject(file: string): Record<string, unknown> | undefined {
   try {
     const v = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && !tooDeep(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

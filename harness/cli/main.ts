@@ -47,8 +47,16 @@ async function main(argv: string[]): Promise<number> {
   return run(rest, (s) => process.stdout.write(`${escapeControls(s)}\n`));
 }
 
+/**
+ * Once the command has its exit code, the process ends within a grace period even if something the
+ * run abandoned (a client's close() that never settles, its socket) keeps the event loop alive; the
+ * timer is unref'd, so a process with nothing left exits at once as before.
+ */
+const EXIT_GRACE_MS = 3_000;
+const exitSoon = (): void => { setTimeout(() => process.exit(), EXIT_GRACE_MS).unref(); };
+
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => { process.exitCode = code; exitSoon(); },
   (err: unknown) => {
     if (err instanceof InputError) {
       process.stderr.write(`faultline: ${escapeControls(err.message)}\n`);
@@ -60,5 +68,6 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`faultline: internal error (please report): ${escapeControls(err instanceof Error ? err.stack ?? err.message : String(err))}\n`);
       process.exitCode = 3;
     }
+    exitSoon();
   },
 );

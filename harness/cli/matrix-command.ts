@@ -16,7 +16,8 @@ import { matrixScenarios, onlyScenarios } from '../matrix/scenarios.js';
 import { matrixExit, parseBudget, runMatrix, scenarioArgv } from '../matrix/run-matrix.js';
 import { matrixTable, writeMatrix } from '../matrix/matrix-report.js';
 import { parseArgs } from './args.js';
-import { runFromArgv } from './run-command.js';
+import { parseRunRequest, runFromArgv } from './run-command.js';
+import { checkStore } from './run-checks.js';
 
 export const MATRIX_HELP = `faultline matrix [options]
 
@@ -32,6 +33,7 @@ bundled suite, one after another, each a whole run in its own store directory.
   --store DIR          where runs go (default: the config's store, else ./store)
   --junit FILE         also write the matrix's JUnit here (it is always in <store>/matrix/latest/junit.xml)
   --list               print the scenarios and their flags, run nothing
+  --dry-run            check every scenario's settings as faultline run --dry-run does, run nothing
 
 Writes <store>/matrix/<time>/{junit.xml,summary.json,table.txt} and <store>/index.html.
 Exit: 0 every scenario met its expectation, 1 one did not, 2 one was unknown or skipped, 255 one
@@ -64,12 +66,23 @@ export async function matrixCommand(argv: string[], out: (s: string) => void): P
     return 0;
   }
   const { config, name, argv: rest } = await matrixConfig(argv);
-  const args = parseArgs(rest, ['store', 'time-budget', 'junit'], ['fail-fast', 'list', 'help'], 'matrix', ['only']);
+  const args = parseArgs(rest, ['store', 'time-budget', 'junit'], ['fail-fast', 'list', 'dry-run', 'help'], 'matrix', ['only']);
   if (args.positionals.length > 0) throw new InputError(`faultline matrix takes no positional arguments, got "${args.positionals[0]}"; see faultline matrix --help`);
   const only = ((args.options.get('only') as string[] | undefined) ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
   const scenarios = onlyScenarios(matrixScenarios(config), only);
   const store = nodePath.resolve((args.options.get('store') as string | undefined) ?? config.store ?? 'store');
   const budget = args.options.has('time-budget') ? parseBudget(args.options.get('time-budget') as string) : undefined;
+  checkStore(store);
+  if (args.options.has('dry-run')) {
+    // Every scenario parsed and preflighted as `faultline run --dry-run` would: nothing starts.
+    for (const s of scenarios) {
+      const { target, req } = parseRunRequest(scenarioArgv(s, store), () => undefined);
+      await target.preflight?.(req);
+      out(`${s.name} (expect ${s.expect}): valid settings — ${req.config.target as string} ${req.config.workload as string}, ${req.nodeCount} nodes, faults ${req.config.faults.join(',') || 'none'}`);
+    }
+    out(`faultline matrix --dry-run: ${scenarios.length} scenario(s) valid; nothing was started`);
+    return 0;
+  }
   if (args.options.has('list')) {
     for (const s of scenarios) out(`${s.name} (expect ${s.expect}): faultline run ${scenarioArgv(s, store).join(' ')}`);
     return 0;

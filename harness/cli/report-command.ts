@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { writeRunReports, writeStoreIndex } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
+import { TOO_DEEP, tooDeep } from '../history/depth.js';
 import { parseArgs } from './args.js';
 import { unmarkedNote, unmarkedReason } from '../../reports/store-marker.js';
+import { checkStore } from './run-checks.js';
 
 export const REPORT_HELP = `faultline report <run-dir> [--store DIR] [--no-index]
 
@@ -39,6 +41,7 @@ function validateRunDir(dir: string, given: string): void {
     } catch {
       throw new InputError(`${nodePath.join(given, 'results.json')} is not valid JSON; restore it, or delete it to render the report from the history alone`);
     }
+    if (tooDeep(v)) throw new InputError(`${nodePath.join(given, 'results.json')}: ${TOO_DEEP}`);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
       throw new InputError(`${nodePath.join(given, 'results.json')} does not hold a results object; restore it, or delete it to render the report from the history alone`);
     }
@@ -55,6 +58,12 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   if (args.positionals.length !== 1) throw new InputError('faultline report needs exactly one run directory; see faultline report --help');
   const given = args.positionals[0];
   validateRunDir(given, given);
+  const storeOpt = args.options.get('store');
+  if (typeof storeOpt === 'string' && !args.options.has('no-index')) {
+    // Checked before anything is written: a file or /proc there crashed the index write (exit 3).
+    if (!fs.existsSync(storeOpt)) throw new InputError(`--store ${storeOpt} does not exist; pass the store folder that holds the run`);
+    checkStore(storeOpt);
+  }
   // Through `store/latest` the real path is what counts: its grandparent is the store.
   const dir = fs.realpathSync(given);
   const written = await writeRunReports(dir);
@@ -62,9 +71,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   out(`junit:  ${written.junit}`);
   for (const w of written.warnings) out(`note: ${w}`);
   if (!args.options.has('no-index')) {
-    const storeOpt = args.options.get('store');
     const store = typeof storeOpt === 'string' ? storeOpt : nodePath.dirname(nodePath.dirname(dir));
-    if (typeof storeOpt === 'string' && !fs.existsSync(store)) throw new InputError(`--store ${storeOpt} does not exist; pass the store folder that holds the run`);
     // Never into a folder chosen by path alone: a run copied to /tmp/r1 has / as its "store".
     const why = unmarkedReason(store);
     if (why) out(`note: ${unmarkedNote(store, why)}`);

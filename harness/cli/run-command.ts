@@ -12,13 +12,14 @@ import { runTest } from '../run/run.js';
 import { verdictWord } from '../../checkers/contract.js';
 import type { RunConfig, RunRequest, RunResults, TargetEntry } from '../run-contract.js';
 import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
-import { ENVIRONMENTS } from '../provision/environments.js';
+import { getEnvironment } from '../provision/environments.js';
 import { parseArgs, parseDuration } from './args.js';
 import { DEPRECATED_FLAGS, rewriteDeprecatedFlags } from '../flags.js';
 import { configLine, configOf } from '../config/load.js';
 import { mergeArgv, runSettingsOf, settingsToArgv } from '../config/schema.js';
 import { compareHistories, readTestJson, replayArgv } from '../run/replay.js';
 import { readJsonlSync } from '../history/jsonl-reader.js';
+import { checkRunRequest } from './run-checks.js';
 import type { RunOutcome } from '../run-contract.js';
 
 const COMMON_VALUED = ['target', 'workload', 'nemesis', 'nodes', 'time-limit', 'rate', 'concurrency', 'seed',
@@ -59,6 +60,8 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
   --config FILE            settings from a config file (default: the nearest faultline.config.{ts,mts,js,mjs,json}
                            from the working directory up to the project root; --config none for none); flags
                            override it; it must be yours or root's and writable by no one else
+  --dry-run                check every setting (flags, ranges, config, files, the target's needs), print the
+                           resolved settings and exit 0; nothing is started and no run directory is made
   --replay RUN-DIR         run a stored run again: its config, seed and fault schedule (other flags override),
                            then say where the new history first departs from the old one
 
@@ -123,7 +126,7 @@ export function parseRunRequest(
   const argv = rewriteDeprecatedFlags(given, warn);
   const target = getTarget(targetOf(argv));
   const valued = [...COMMON_VALUED, ...target.flags.filter((f) => f.kind === 'value').map((f) => f.name)];
-  const bools = ['help', ...target.flags.filter((f) => f.kind === 'bool').map((f) => f.name)];
+  const bools = ['help', 'dry-run', ...target.flags.filter((f) => f.kind === 'bool').map((f) => f.name)];
   const lists = target.flags.filter((f) => f.kind === 'list').map((f) => f.name);
   // A flag of another target is a common slip (`--bin` without `--target maelstrom`): say whose it is.
   for (const a of argv) {
@@ -143,7 +146,11 @@ export function parseRunRequest(
   if (!target.workloads.includes(workload)) {
     throw new InputError(`--workload ${workload} is not a workload of target ${target.name}; choose ${target.workloads.join(', ')}`);
   }
-  const faults = parseFaultNames([o('nemesis') ?? 'none']).filter((f) => f !== 'none');
+  const nemesisText = o('nemesis');
+  if (nemesisText !== undefined && nemesisText.split(',').every((x) => x.trim() === '')) {
+    throw new InputError(`--nemesis "${nemesisText}" names no fault; list faults such as partition,kill (${FAULT_NAMES.join(', ')}) or pass none`);
+  }
+  const faults = parseFaultNames([nemesisText ?? 'none']).filter((f) => f !== 'none');
   const seedText = o('seed');
   const seed = seedText === undefined ? randomInt(2 ** 31 - 1) : seedFlag(seedText);
   let nodeCount = intFlag(o('nodes'), 'nodes', 5, 1);
@@ -190,7 +197,7 @@ export function parseRunRequest(
   config.targetFlags = Object.fromEntries(flags);
   // Without --nodes, an environment whose flags name the hosts (--env ssh --hosts …) sets the count.
   const envName = flags.get('env');
-  const implied = o('nodes') === undefined && typeof envName === 'string' ? ENVIRONMENTS[envName]?.defaultNodeCount?.(flags) : undefined;
+  const implied = o('nodes') === undefined && typeof envName === 'string' ? getEnvironment(envName).defaultNodeCount?.(flags) : undefined;
   if (implied !== undefined) {
     nodeCount = implied;
     config.nodes = implied;
@@ -202,7 +209,9 @@ export function parseRunRequest(
   if (reporter !== 'text' && !Object.prototype.hasOwnProperty.call(REPORTERS, reporter)) {
     throw new InputError(`--reporter ${reporter} is not a reporter; choose text, ${Object.keys(REPORTERS).filter((r) => r !== 'text').join(', ')}`);
   }
-  return { target, req: { config, flags, workload, nodeCount }, reporter };
+  const req = { config, flags, workload, nodeCount };
+  checkRunRequest(req);
+  return { target, req, reporter };
 }
 
 /** One line per checker, then where the run is stored. */
@@ -258,6 +267,12 @@ export async function runFromArgv(argv: string[], progress: NodeJS.WriteStream =
   return { ...outcome, reporter, seed: req.config.seed };
 }
 
+/** What `--dry-run` prints: the resolved settings, as the run would record them in test.json. */
+export function dryRunText(req: RunRequest): string {
+  const { command: _command, ...config } = req.config;
+  return `faultline run --dry-run: the settings are valid; nothing was started and no run directory was made\n${JSON.stringify({ ...config, nodes: req.nodeCount }, null, 2)}`;
+}
+
 /** `faultline run`: returns the exit code. */
 export async function runCommand(argv: string[], out: (s: string) => void): Promise<number> {
   if (argv.includes('--help')) {
@@ -269,6 +284,10 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   if (configFile !== undefined) process.stderr.write(configLine(configFile));
   const { target, req, reporter } = parseRunRequest(full);
   await target.preflight?.(req);
+  if (full.includes('--dry-run')) {
+    out(dryRunText(req));
+    return 0;
+  }
   out(`faultline run: ${req.config.name}, seed ${req.config.seed}, ${req.config.timeLimitS} s, faults ${req.config.faults.join(',') || 'none'}${replayOf ? `, replaying ${replayOf}` : ''}`);
   const { dir, results } = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx));
   // A run that broke off before recording anything (the cluster never came up) has nothing to

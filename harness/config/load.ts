@@ -18,6 +18,7 @@ import { isSharedDir, refuseUntrusted, untrustedReason } from '../provision/trus
 import type { FaultlineConfig } from './define.js';
 import { checkConfig } from './schema.js';
 import { importUserModule } from '../modules/user-module.js';
+import { checkInputFile } from '../history/input-file.js';
 
 export const CONFIG_NAMES = ['faultline.config.ts', 'faultline.config.mts', 'faultline.config.js', 'faultline.config.mjs', 'faultline.config.json'] as const;
 
@@ -63,6 +64,7 @@ export async function loadConfigFile(file: string): Promise<FaultlineConfig> {
   const where = nodePath.basename(file);
   if (!fs.existsSync(file)) throw new InputError(`config file ${file} does not exist; pass an existing file with --config`);
   refuseUntrusted(file, 'the config');
+  checkInputFile(file, `config file ${file}`); // not a FIFO or /dev/zero: those hung the load
   let raw: unknown;
   try {
     if (file.endsWith('.json')) raw = JSON.parse(fs.readFileSync(file, 'utf8'));

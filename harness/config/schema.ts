@@ -4,7 +4,7 @@
  * the closest valid key or value when there is one, and the allowed values; the CLI exits 254 on it.
  * The flags then go through the very parser `faultline run` uses, so a config means what its flags do.
  */
-import { InputError } from '../history/errors.js';
+import { errorMessage, InputError } from '../history/errors.js';
 import { CHURN_CUTS, FAULT_NAMES, NODE_SPECS, PARTITION_SHAPES } from '../nemesis/index.js';
 import { ENVIRONMENTS } from '../provision/environments.js';
 import { DEFAULT_TARGET, TARGETS } from '../run/targets.js';
@@ -162,6 +162,16 @@ function checkRunKeys(s: Record<string, unknown>, where: string, extra: readonly
 
 /** Checks a whole config object (a file's default export, or the API's argument). */
 export function checkConfig(raw: unknown, where: string): FaultlineConfig {
+  // A config is code: a getter that throws, or a Proxy, must end as one sentence, not exit 3.
+  try {
+    return checkConfigValues(raw, where);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`${where} threw while its settings were read (${errorMessage(err)}); make every setting a plain value`);
+  }
+}
+
+function checkConfigValues(raw: unknown, where: string): FaultlineConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InputError(`${where} must export an object of settings (export default defineConfig({ … })), got ${show(raw)}`);
   }

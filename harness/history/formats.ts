@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { InputError } from './errors.js';
+import { checkInputFile } from './input-file.js';
 import { readEdnHistory } from './import-edn.js';
 import { readPorcupineEtcd } from './import-porcupine-etcd.js';
 import { readPorcupineKv } from './import-porcupine-kv.js';
@@ -71,7 +72,11 @@ export async function resolveHistoryPath(path: string): Promise<string> {
   } catch (err) {
     throw fileError(path, err);
   }
-  if (!stat.isDirectory()) return path;
+  if (!stat.isDirectory()) {
+    // A FIFO blocked `check` forever and /dev/zero streams without end: only a regular file is a history.
+    checkInputFile(path, path, Infinity);
+    return path;
+  }
   const file = nodePath.join(path, RUN_DIR_HISTORY);
   try {
     await fs.promises.access(file, fs.constants.R_OK);
@@ -83,6 +88,7 @@ export async function resolveHistoryPath(path: string): Promise<string> {
     }
     throw fileError(file, err);
   }
+  checkInputFile(file, file, Infinity);
   return file;
 }
 
@@ -126,6 +132,9 @@ export async function readHistory(
   return { ops: await readResolved(r.file, r.format), format: r.format };
 }
 
+/** The largest history read whole (EDN, porcupine logs): V8 caps a string near 512 MiB. */
+const WHOLE_READ_CAP = 256 * 1024 * 1024;
+
 async function readResolved(file: string, format: HistoryFormat): Promise<Op[]> {
   switch (format) {
     case 'jsonl': {
@@ -134,6 +143,13 @@ async function readResolved(file: string, format: HistoryFormat): Promise<Op[]> 
       for await (const op of readJsonl(file)) ops.push(op);
       return ops;
     }
+    case 'edn':
+    case 'porcupine-etcd':
+    case 'porcupine-kv':
+      // These formats are read whole, as one string: past V8's string cap the read would throw a RangeError.
+      checkInputFile(file, file, WHOLE_READ_CAP);
+  }
+  switch (format) {
     case 'edn': return readEdnHistory(file);
     case 'porcupine-etcd': return readPorcupineEtcd(file);
     case 'porcupine-kv': return readPorcupineKv(file);

@@ -7,6 +7,7 @@
  * that byte never occurs inside a multi-byte sequence.
  */
 import fs from 'node:fs';
+import { MAX_NESTING, TOO_DEEP, tooDeep } from './depth.js';
 import { HistoryError } from './errors.js';
 import { mayHaveRounded, parseJsonExact } from './exact-int.js';
 import type { Op, OpType, Process } from './op.js';
@@ -161,6 +162,8 @@ function parseLine(file: string, line: number, text: string, position: number, u
     const why = (err as Error).message;
     throw new HistoryError(file, line, `the line is not valid JSON (${why}), expected one JSON object per line like ${EXAMPLE}`);
   }
+  // Nesting d needs at least 2d characters, so only a long line can be too deep: the walk stays off the hot path.
+  if (text.length > 2 * MAX_NESTING && tooDeep(raw)) throw new HistoryError(file, line, TOO_DEEP);
   // JSON.parse rounds integers beyond 2^53; the rare record that may hold one is parsed again exactly
   // (exact-int.ts), so a stale read of 2^53 after a write of 2^53+1 is not read as a match.
   if (mayRound(raw)) {

@@ -38,6 +38,8 @@ export interface Operation {
  */
 export class Pairer {
   private readonly open = new Map<number, Operation>();
+  /** The open invokes' times, kept beside them so an Operation keeps its shape. */
+  private readonly openTimes = new Map<number, number>();
   private readonly out: Operation[] = [];
   private position = 0;
 
@@ -63,6 +65,7 @@ export class Pairer {
       };
       this.out.push(operation);
       this.open.set(op.process, operation);
+      this.openTimes.set(op.process, op.time);
       return;
     }
     if (!open) {
@@ -75,7 +78,20 @@ export class Pairer {
         `${op.type} ${op.f} of process ${op.process} completes an invoke of ${open.f} (index ${open.index}); ` +
         'a completion must repeat the f of its invoke');
     }
+    // A pair the checker would trust but that cannot be one op: it would judge an op that never was.
+    if (op.key !== undefined && open.key !== undefined && op.key !== open.key) {
+      throw new HistoryError(this.file, line,
+        `${op.type} ${op.f} of process ${op.process} is on key ${JSON.stringify(op.key)}, but its invoke (index ${open.index}) is on key ${JSON.stringify(open.key)}; ` +
+        'a completion must repeat the key of its invoke');
+    }
+    const invokedAt = this.openTimes.get(op.process);
+    if (typeof invokedAt === 'number' && typeof op.time === 'number' && op.time < invokedAt) {
+      throw new HistoryError(this.file, line,
+        `${op.type} ${op.f} of process ${op.process} is timed ${op.time}, before its invoke at ${invokedAt} (index ${open.index}); ` +
+        'a completion cannot come before its invoke — fix the times or the order of the records');
+    }
     this.open.delete(op.process);
+    this.openTimes.delete(op.process);
     open.completionIndex = op.index;
     if (op.error !== undefined) open.error = op.error;
     // A completion that repeats the invoke's value (a write's or a cas's ok, an append's) shares it:
@@ -89,6 +105,7 @@ export class Pairer {
   /** The paired operations; invokes never completed stay indeterminate. */
   finish(): Operation[] {
     this.open.clear();
+    this.openTimes.clear();
     return this.out;
   }
 }

@@ -77,8 +77,19 @@ export async function load(url: string, context: unknown, next: Next<unknown, Lo
     const out = ts.transpileModule(fs.readFileSync(fileName, 'utf8'), {
       fileName,
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, inlineSourceMap: true, inlineSources: true },
+      reportDiagnostics: true,
     });
+    refuseSyntaxErrors(fileName, out.diagnostics ?? []);
     return { format: 'module', source: out.outputText, shortCircuit: true };
   }
   return next(url, context);
+}
+
+/** A syntax error is refused: transpileModule emits what it could parse, so a truncated config loaded as `{}`. */
+function refuseSyntaxErrors(file: string, diagnostics: readonly import('typescript').Diagnostic[]): void {
+  const first = diagnostics[0];
+  if (first === undefined) return;
+  const text = typeof first.messageText === 'string' ? first.messageText : first.messageText.messageText;
+  const line = first.file && first.start !== undefined ? first.file.getLineAndCharacterOfPosition(first.start).line + 1 : undefined;
+  throw new Error(`${file}${line !== undefined ? `:${line}` : ''}: ${text} — the file does not parse (is it cut short?)`);
 }

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { isAlive } from './process-info.js';
+import { isSameProcess, startTime } from './process-info.js';
 
 /** The host's Debian apt sources (deb822 and one-line files) that the images install from. */
 export function aptSources(): { name: string; text: string }[] {
@@ -34,19 +34,22 @@ export function debianMirror(): string {
 /**
  * One builder at a time per image on this machine: two test files or runs that need the same missing
  * image (a Docker image, the VM test host's) wait for the first instead of running debootstrap twice
- * on two cores.
+ * on two cores. The lock file names its owner's PID and start time: a lock of a dead owner, of a
+ * reused PID, or without a start time (a lock naming PID 1 stalled every build forever) is stale and
+ * taken over.
  */
 export async function withBuildLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const dir = nodePath.join(os.tmpdir(), 'faultline-image-locks');
   fs.mkdirSync(dir, { recursive: true });
   const lock = nodePath.join(dir, `${name.replace(/[^a-z0-9.-]/gi, '_')}.lock`);
+  const mine = lockText(process.pid);
   for (;;) {
     try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      fs.writeFileSync(lock, mine, { flag: 'wx' });
       break;
-    } catch {
-      const owner = Number(fs.readFileSync(lock, 'utf8').trim() || 0);
-      if (!owner || !isAlive(owner)) { fs.rmSync(lock, { force: true }); continue; }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (lockIsStale(lock)) { fs.rmSync(lock, { force: true }); continue; }
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -55,4 +58,22 @@ export async function withBuildLock<T>(name: string, fn: () => Promise<T>): Prom
   } finally {
     fs.rmSync(lock, { force: true });
   }
+}
+
+/** What a lock file holds: `<pid> <start time in ticks>`. */
+export function lockText(pid: number): string {
+  return `${pid} ${startTime(pid) ?? 0}\n`;
+}
+
+/** True when the lock's owner is gone (or the file says no owner that can be checked). */
+export function lockIsStale(lock: string): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(lock, 'utf8');
+  } catch {
+    return false; // removed meanwhile: the next try takes it
+  }
+  const m = /^(\d+) (\d+)\s*$/.exec(text);
+  if (!m) return true;
+  return !isSameProcess(Number(m[1]), Number(m[2]));
 }

@@ -18,7 +18,7 @@ export const DEFAULT_ENVIRONMENT = 'local';
 
 /** The environment called `name`, or an InputError listing the ones there are. */
 export function getEnvironment(name: string = DEFAULT_ENVIRONMENT): EnvironmentKind {
-  const env = ENVIRONMENTS[name];
+  const env = Object.hasOwn(ENVIRONMENTS, name) ? ENVIRONMENTS[name] : undefined; // never Object.prototype's names
   if (!env) throw new InputError(`unknown environment "${name}"; the environments are ${Object.keys(ENVIRONMENTS).join(', ')}`);
   return env;
 }

@@ -164,3 +164,24 @@ export function resolveBin(bin: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * PIDs of every libfaketime shm file in `dir` whose process is gone. A run's node PIDs are not all
+ * recorded (Maelstrom and raft nodes live in the controller's memory only), so a SIGKILLed run's
+ * files were found by no one; a dead PID's pair drives no clock and only breaks a later process that
+ * gets the PID, so `faultline cleanup` removes them whoever left them.
+ */
+export function orphanShmPids(dir = '/dev/shm'): number[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const pids = new Set<number>();
+  for (const n of names) {
+    const m = /^(?:faketime_shm_|sem\.faketime_sem_)(\d+)$/.exec(n);
+    if (m && !isLive(Number(m[1]))) pids.add(Number(m[1]));
+  }
+  return [...pids].sort((a, b) => a - b);
+}

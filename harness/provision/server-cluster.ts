@@ -22,6 +22,7 @@ export type { HostNeed } from './host-needs.js';
 import { getEnvironment } from './environments.js';
 import { readInDir, writeAtomicIn } from './safe-files.js';
 import type { Remote, RemoteProcess, SpawnOptions } from './remote.js';
+import { bounded, TEARDOWN_STEP_BOUND_MS } from './bounded.js';
 
 export type ServerState = 'running' | 'killed' | 'paused';
 
@@ -288,7 +289,8 @@ export abstract class ServerCluster implements Target {
    * (so logs end healthy), stop every server, then remove the hosts. Idempotent; never throws.
    */
   async teardown(): Promise<void> {
-    for (const fn of this.cleanups.splice(0)) await fn().catch((e: Error) => this.log(`${this.name} teardown: ${e.message}`));
+    // Bounded: a hook that never settles (a client's close) must not keep the servers running.
+    for (const fn of this.cleanups.splice(0)) await bounded(fn, TEARDOWN_STEP_BOUND_MS, `${this.name} teardown hook`, this.log);
     for (const [n, p] of this.procs) if (p.running) this.states.set(n, 'killed');
     if (this.net) await this.net.healAll(this.log);
     await Promise.all([...this.procs.values()].map((p) => p.stop(1_000).catch(() => undefined)));

@@ -2,6 +2,7 @@ import { Interpreter, type Completion as GenCompletion } from '../generator/inte
 import type { GenLike, Seed, Thread } from '../generator/index.js';
 import type { Op } from '../history/op.js';
 import type { Client, Completion, Nemesis } from '../roles.js';
+import { bounded, CLOSE_BOUND_MS } from '../provision/bounded.js';
 
 /** What the driver needs from the run: clients per thread, the nemesis, and where ops go. */
 export interface DriverOptions {
@@ -46,7 +47,7 @@ export async function drive(opts: DriverOptions): Promise<{ stopped: boolean }> 
   const clientFor = async (thread: number, process: number): Promise<Client> => {
     const cur = clients.get(thread);
     if (cur && cur.process === process) return cur.client;
-    if (cur) void cur.client.close().catch(() => undefined);
+    if (cur) void bounded(() => cur.client.close(), CLOSE_BOUND_MS, `client close (thread ${thread})`, opts.log);
     const client = await opts.openClient(thread, process);
     clients.set(thread, { process, client });
     return client;
@@ -118,6 +119,6 @@ export async function drive(opts: DriverOptions): Promise<{ stopped: boolean }> 
       }
     });
   }
-  await Promise.all([...clients.values()].map((c) => c.client.close().catch(() => undefined)));
+  await Promise.all([...clients.entries()].map(([t, c]) => bounded(() => c.client.close(), CLOSE_BOUND_MS, `client close (thread ${t})`, opts.log)));
   return { stopped: opts.stop.aborted };
 }

@@ -12,6 +12,7 @@ import { drive } from './driver.js';
 import { bandTracker, Progress, trackOp } from './progress.js';
 import { createRunDir } from './store.js';
 import { onSignals } from './signals.js';
+import { bounded, TEARDOWN_STEP_BOUND_MS } from '../provision/bounded.js';
 import nodePath from 'node:path';
 import { writeRunReports, writeStoreIndex } from '../../reports/index.js';
 
@@ -115,10 +116,12 @@ export async function runTest(
     endNs = now();
     // Heal before stopping the cluster, so the nodes' logs end healthy; both must never throw.
     // (A run that never started was discarded above and has nothing to tear down.)
-    if (faultNemesis) await faultNemesis.teardown().catch((e: Error) => run.log(`nemesis teardown: ${e.message}`));
+    const nemesis = faultNemesis;
+    if (nemesis) await bounded(() => nemesis.teardown(), TEARDOWN_STEP_BOUND_MS, 'nemesis teardown', run.log);
     if (plan && started) {
       run.log('tearing down');
-      await plan.target.teardown().catch((e: Error) => run.log(`target teardown: ${e.message}`));
+      const target = plan.target;
+      await bounded(() => target.teardown(), TEARDOWN_STEP_BOUND_MS, 'target teardown', run.log);
     }
     if (started) {
       history.close();

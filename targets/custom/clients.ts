@@ -8,6 +8,7 @@
 import { errorMessage } from '../../harness/history/errors.js';
 import type { Client, ClientOp, Completion } from '../../harness/roles.js';
 import { outcomeOf, type ClientDefinition, type ClientNode } from './client-api.js';
+import { bounded, CLOSE_BOUND_MS } from '../../harness/provision/bounded.js';
 
 /**
  * What `invoke` gets, one per op: a class with the signal as a lazy getter on its prototype, so an op
@@ -98,6 +99,6 @@ export class CustomClients {
 
   /** Closes every client still open (teardown). */
   async close(): Promise<void> {
-    await Promise.all([...this.open].map((c) => c.close().catch(() => undefined)));
+    await Promise.all([...this.open].map((c) => bounded(() => c.close(), CLOSE_BOUND_MS, 'client close')));
   }
 }

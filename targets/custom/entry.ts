@@ -154,8 +154,10 @@ export async function customPreflight(req: RunRequest, probe: MachineProbe = rea
   if (env.name === 'ssh') checkSsh(req, start);
   const health = healthOf(req, clientNameOf(req));
   if (env.name === 'local') refuseUntrustedCommand(start, health);
-  portFlag(req, 'port', 8080);
-  portFlag(req, 'peer-port', 7000);
+  // One port for both would have the node's client and peer listeners fight over it.
+  if (portFlag(req, 'port', 8080) === portFlag(req, 'peer-port', 7000)) {
+    throw new InputError(`--port and --peer-port are both ${portFlag(req, 'port', 8080)}; a node needs two different ports, e.g. --port 8080 --peer-port 7000`);
+  }
   const status = flagValue(req, 'raft-status');
   if (status !== undefined && !status.startsWith('/')) throw new InputError(`--raft-status ${status} must be an HTTP path on the client port, such as /status`);
   await clientOf(req);

@@ -17,6 +17,10 @@ import type { HealthRecord } from '../../harness/net/health.js';
 import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
 import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/provision/faketime.js';
 
+/** The session timeouts the servers allow: 2 and 20 ticks of tickTime=500 (ZooKeeper's own default bounds). */
+export const ZK_MIN_SESSION_MS = 1_000;
+export const ZK_MAX_SESSION_MS = 10_000;
+
 export const ZK_JAR = '/usr/share/java/zookeeper.jar';
 export const SLF4J_SIMPLE_JAR = '/usr/share/java/slf4j-simple.jar';
 export const ZK_JVM_FLAGS = ['-Xmx32m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss256k', '-XX:-UsePerfData'];
@@ -98,7 +102,7 @@ export class ZkCluster extends ServerCluster {
     await this.writeNodeFile(node, 'zoo.cfg', [
       'tickTime=500', 'initLimit=10', 'syncLimit=5', `dataDir=${nodePath.join(dir, 'data')}`,
       `clientPortAddress=${this.address(node)}`, 'clientPort=2181', 'admin.enableServer=false', '4lw.commands.whitelist=*',
-      'minSessionTimeout=1000', 'maxSessionTimeout=10000', ...servers, '',
+      `minSessionTimeout=${ZK_MIN_SESSION_MS}`, `maxSessionTimeout=${ZK_MAX_SESSION_MS}`, ...servers, '',
     ].join('\n'));
     if (this.faketime) await this.writeNodeFile(node, 'faketime-offset', offsetText(0));
   }

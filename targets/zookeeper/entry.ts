@@ -8,7 +8,8 @@ import { environmentPreflight, nodeNames, STORE_FLAGS, storePlan, storePreflight
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { ZkClients, type ZkReads } from './clients.js';
-import { SLF4J_SIMPLE_JAR, ZK_JAR, ZkCluster } from './cluster.js';
+import { SLF4J_SIMPLE_JAR, ZK_JAR, ZK_MAX_SESSION_MS, ZK_MIN_SESSION_MS, ZkCluster } from './cluster.js';
+import { InputError } from '../../harness/history/errors.js';
 
 export const ZK_WORKLOADS = ['register', 'set', 'lock'] as const;
 const READS: readonly ZkReads[] = ['sync', 'plain'];
@@ -29,6 +30,14 @@ export function zookeeperRequirements(req: RunRequest): Requirement[] {
 
 export function zookeeperPreflight(req: RunRequest, probe?: MachineProbe): void {
   choiceFlag(req, 'reads', READS);
+  // One server.N line makes no quorum peer ZooKeeper can elect from: the run waited 60 s, then failed.
+  if (req.nodeCount < 2) throw new InputError(`--target zookeeper needs --nodes 2 or more (an ensemble; one server alone never forms a quorum here), got ${req.nodeCount}; pass --nodes 3`);
+  // The servers allow sessions of 2 to 20 ticks (tickTime 500 ms, cluster.ts); ZooKeeper would
+  // silently clamp anything else, and the lock workload's expiry would not be what was asked for.
+  const session = durationFlag(req, 'session-timeout', '4s');
+  if (session < ZK_MIN_SESSION_MS || session > ZK_MAX_SESSION_MS) {
+    throw new InputError(`--session-timeout ${flagValue(req, 'session-timeout')} is outside the ${ZK_MIN_SESSION_MS / 1000}s–${ZK_MAX_SESSION_MS / 1000}s the ZooKeeper servers allow (2 to 20 ticks of 500 ms); pass e.g. 4s`);
+  }
   storePreflight('zookeeper', req, ZK_WORKLOADS, zookeeperBinaries(), probe);
 }
 

@@ -22,7 +22,8 @@ export const MODELS: Readonly<Record<string, Factory>> = {
 
 /** Builds a model from its spec, or says which names exist. */
 export function makeModel(spec: ModelSpec): Model {
-  const factory = MODELS[spec.name];
+  // Own names only: `in` or a bare lookup would find __proto__, constructor and toString on Object.prototype.
+  const factory = Object.hasOwn(MODELS, spec.name) ? MODELS[spec.name] : undefined;
   if (!factory) {
     throw new InputError(`unknown model "${spec.name}"; choose one of ${Object.keys(MODELS).join(', ')} with --model`);
   }

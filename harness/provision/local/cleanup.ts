@@ -4,6 +4,7 @@
  * what it removed, so a cleanup reports exactly what a run had left behind.
  */
 import fs from 'node:fs';
+import { orphanShmPids } from '../faketime.js';
 import { run } from '../exec.js';
 import { isAlive, isSameProcess, terminate } from '../process-info.js';
 import { ownerAlive, readStates, withSubnetLock, type RunState } from './state.js';
@@ -131,6 +132,9 @@ export async function cleanupAll(opts: { force?: boolean; runId?: string } = {})
     return dead;
   });
   for (const d of doomed) reports.push(await removeRun(d.state, d.file));
+  // libfaketime files of dead PIDs that no state file names (SIGKILLed raft/Maelstrom runs).
+  const shm = opts.runId === undefined ? removeShmOf(orphanShmPids()) : [];
+  if (shm.length > 0) reports.push({ runId: 'libfaketime', processes: [], namespaces: [], bridges: [], rules: 0, shmFiles: shm, problems: [] });
   return { reports: reports.filter((r) => r.problems.length + r.processes.length + r.namespaces.length + r.bridges.length + r.rules + r.shmFiles.length > 0), skipped };
 }
 

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { InputError } from '../../history/errors.js';
+import { readInputFile } from '../../history/input-file.js';
 import type { ExecResult } from '../exec.js';
 import type { HostSpec, SshSettings } from './hosts.js';
 import { defaultKeyFiles } from './hosts.js';
@@ -105,8 +106,9 @@ export class SshConnection {
     if (process.env.SSH_AUTH_SOCK) auth.agent = process.env.SSH_AUTH_SOCK;
     if (keyFile) {
       try {
-        auth.privateKey = fs.readFileSync(keyFile);
+        auth.privateKey = Buffer.from(readInputFile(keyFile, `the SSH key ${keyFile}`), 'utf8');
       } catch (err) {
+        if (err instanceof InputError) throw err;
         throw new InputError(`the SSH key ${keyFile} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass a readable private key with --ssh-key`);
       }
       if (passphrase) auth.passphrase = passphrase;

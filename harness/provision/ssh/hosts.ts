@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { InputError } from '../../history/errors.js';
+import { checkInputFile, readInputFile } from '../../history/input-file.js';
 
 /** One host as the user wrote it, with the defaults filled in. */
 export interface HostSpec {
@@ -67,12 +68,8 @@ export function sshSettings(flags: Flags, home = os.homedir()): SshSettings {
   if (list !== undefined) {
     hosts = list.split(',').map((s) => s.trim()).filter(Boolean).map((s) => parseHostSpec(s, defaults, '--hosts'));
   } else if (file !== undefined) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new InputError(`--hosts-file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass a file with one [user@]host[:port] a line`);
-    }
+    // A regular file within a cap: /dev/zero read whole hung, then ran out of memory.
+    const text = readInputFile(file, `--hosts-file ${file}`);
     hosts = hostsFileLines(text).map((l) => parseHostSpec(l.text, defaults, `${file} line ${l.line}`));
   } else {
     throw new InputError('--env ssh needs its hosts: pass --hosts h1,h2,h3 or --hosts-file FILE (one [user@]host[:port] a line)');
@@ -86,6 +83,10 @@ export function sshSettings(flags: Flags, home = os.homedir()): SshSettings {
   }
   const keyFile = value(flags, 'ssh-key');
   if (keyFile !== undefined && !fs.existsSync(keyFile)) throw new InputError(`--ssh-key ${keyFile} does not exist; pass the private key file that the hosts' authorized_keys accept`);
+  if (keyFile !== undefined) checkInputFile(keyFile, `--ssh-key ${keyFile}`);
+  const known = value(flags, 'ssh-known-hosts');
+  // A missing known_hosts is allowed (it knows no host yet); anything there must be a regular file.
+  if (known !== undefined && fs.existsSync(known)) checkInputFile(known, `--ssh-known-hosts ${known}`);
   const remoteDir = value(flags, 'ssh-dir') ?? '/var/tmp/faultline';
   if (!nodePath.isAbsolute(remoteDir) || /[^\w./-]/.test(remoteDir)) throw new InputError(`--ssh-dir must be an absolute path of letters, digits, '.', '_', '-' and '/', got "${remoteDir}"`);
   return {

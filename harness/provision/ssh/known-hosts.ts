@@ -7,6 +7,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import fs from 'node:fs';
+import { readInputFile } from '../../history/input-file.js';
 import nodePath from 'node:path';
 
 export interface KnownKey {
@@ -97,7 +98,9 @@ export function verifyHostKey(known: readonly KnownKey[], name: string, blob: Bu
 /** Reads a known_hosts file; a missing file knows no host. */
 export function readKnownHosts(file: string): KnownKey[] {
   try {
-    return parseKnownHosts(fs.readFileSync(file, 'utf8'));
+    if (!fs.existsSync(file)) return [];
+    // Capped and type-checked: /dev/zero here threw std::bad_alloc, then hung.
+    return parseKnownHosts(readInputFile(file, `the known_hosts file ${file}`));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

@@ -52,7 +52,9 @@ describe('the node count of an ssh run', () => {
     const { parseRunRequest } = await import('../../../../harness/cli/run-command.js');
     expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b,c']).req.nodeCount).toBe(3);
     expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b,c']).req.config.nodes).toBe(3);
-    expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b,c', '--nodes', '2']).req.nodeCount).toBe(2);
+    expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b', '--nodes', '2']).req.nodeCount).toBe(2);
+    // A mismatch is refused where the flags are parsed, before a run directory exists (issue 22).
+    expect(() => parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b,c', '--nodes', '2'])).toThrow(/--nodes 2 does not match the 3 host\(s\) given/);
     expect(parseRunRequest(['--target', 'etcd']).req.nodeCount).toBe(5);
     expect(() => parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a:99999'])).toThrow(/port 99999 of "a:99999" is not a TCP port/);
   });
