@@ -72,7 +72,7 @@ function opsLine(ops: readonly Operation[], checked: number): string {
 /** Reads and pairs a history, streaming JSONL so large histories never sit in memory twice. */
 async function loadOperations(path: string, format: HistoryFormat | 'auto', note: (s: string) => void = () => undefined): Promise<{ ops: Operation[]; format: HistoryFormat; file: string; fs: Set<string> }> {
   const r = await resolveHistory(path, format);
-  const pairer = new Pairer(r.file);
+  const pairer = new Pairer(r.file, r.format === 'jsonl');
   const fs = new Set<string>();
   const add = (op: Op): void => {
     pairer.add(op);
