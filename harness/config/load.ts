@@ -63,8 +63,8 @@ const exported = (mod: Record<string, unknown>): unknown => ('default' in mod ? 
 export async function loadConfigFile(file: string): Promise<FaultlineConfig> {
   const where = nodePath.basename(file);
   if (!fs.existsSync(file)) throw new InputError(`config file ${file} does not exist; pass an existing file with --config`);
-  refuseUntrusted(file, 'the config');
   checkInputFile(file, `config file ${file}`); // not a FIFO or /dev/zero: those hung the load
+  refuseUntrusted(file, 'the config');
   let raw: unknown;
   try {
     if (file.endsWith('.json')) raw = JSON.parse(fs.readFileSync(file, 'utf8'));
