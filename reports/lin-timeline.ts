@@ -97,16 +97,24 @@ function barsOf(f: PartitionFailure, byIndex: ReadonlyMap<number, Op>, pairs: re
 
 /** Widest timeline shown from its start; a wider one opens scrolled to its end, where the failing op is. */
 export const TIMELINE_VIEW_PX = 1100;
+/** Width of the lane labels' column, which stays put while the bars scroll. */
+export const LANE_LABELS_PX = 84;
+/** Average width of a label character at 11 px (labels are cut by this estimate, not by measuring). */
+const CHAR_PX = 6.2;
 
 /** The SVG timeline of one failure. */
 export function timelineSvg(f: PartitionFailure, byIndex: ReadonlyMap<number, Op>, pairs: readonly ClientPair[]): string {
   return timeline(f, byIndex, pairs).svg;
 }
 
-/** The timeline and where its failing op sits (x of its right edge), for the section's scrolling. */
-export function timeline(f: PartitionFailure, byIndex: ReadonlyMap<number, Op>, pairs: readonly ClientPair[]): { svg: string; width: number; blockingRight?: number } {
+/**
+ * The timeline of one failure: `svg` holds the bars (it scrolls), `lanes` the process labels (a
+ * column beside it that does not scroll, so a reader scrolled to the failing op still sees whose
+ * lane is whose); `blockingRight` is the x where the failing op, its whole label and its mark end.
+ */
+export function timeline(f: PartitionFailure, byIndex: ReadonlyMap<number, Op>, pairs: readonly ClientPair[]): { svg: string; lanes: string; width: number; blockingRight?: number } {
   const { bars, t0, t1 } = barsOf(f, byIndex, pairs);
-  if (bars.length === 0) return { svg: '<p class="muted">The history holds none of the explained ops, so no timeline can be drawn.</p>', width: 0 };
+  if (bars.length === 0) return { svg: '<p class="muted">The history holds none of the explained ops, so no timeline can be drawn.</p>', lanes: '', width: 0 };
   const processes = [...new Set(bars.map((b) => b.process))].sort((a, b) => a - b);
   const lane = new Map(processes.map((p, i) => [p, i]));
   // Like porcupine's visualisation, x is the order of invokes and completions, not time: ops last
@@ -114,20 +122,34 @@ export function timeline(f: PartitionFailure, byIndex: ReadonlyMap<number, Op>, 
   // linearizability depends on; the times are in each op's details.
   const events = [...new Set(bars.flatMap((b) => [b.start, b.end]))].sort((a, b) => a - b);
   const rank = new Map(events.map((t, i) => [t, i]));
-  const left = 90;
-  const step = Math.max(64, Math.min(120, 870 / Math.max(1, events.length - 1)));
-  const width = left + 40 + step * Math.max(1, events.length - 1);
+  const left = 10;
+  const step = Math.max(64, Math.min(120, 960 / Math.max(1, events.length - 1)));
   const laneH = 42;
   const top = 24;
   const height = top + processes.length * laneH + 10;
   const x = (t: number): number => left + rank.get(t)! * step;
+  // The failing op's label is never cut and its mark sits after the label, so the timeline is as
+  // wide as they need (the old mark was drawn over the label's end, at the timeline's very edge).
+  const blocking = bars.find((b) => b.role === 'blocking');
+  let width = left + 40 + step * Math.max(1, events.length - 1);
+  let blockingRight: number | undefined;
+  if (blocking) {
+    const x1 = x(blocking.start);
+    const textEnd = x1 + Math.max(Math.max(step * 0.6, x(blocking.end) - x1), blocking.label.length * CHAR_PX + 8);
+    blockingRight = textEnd + 18;
+    width = Math.max(width, Math.ceil(blockingRight + 10));
+  }
+  const blockingProcess = blocking?.process;
   const parts: string[] = [];
   parts.push(`<svg class="lin-timeline" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="timeline of ${bars.length} ops over ${processes.length} processes">`);
   parts.push(`<text class="axis" x="${left}" y="14">${esc(`${t0.toFixed(3)} ms → ${t1.toFixed(3)} ms, in order of invocation and completion (not to scale)`)}</text>`);
+  const labels: string[] = [`<svg class="lin-lanes" xmlns="http://www.w3.org/2000/svg" width="${LANE_LABELS_PX}" height="${height}" viewBox="0 0 ${LANE_LABELS_PX} ${height}" aria-hidden="true">`];
   for (const p of processes) {
     const y = top + lane.get(p)! * laneH;
-    parts.push(`<g class="lane" data-process="${esc(p)}"><line x1="${left}" x2="${width - 20}" y1="${y + 15}" y2="${y + 15}"/><text x="6" y="${y + 19}">process ${esc(p)}</text></g>`);
+    parts.push(`<g class="lane" data-process="${esc(p)}"><line x1="0" x2="${width - 20}" y1="${y + 15}" y2="${y + 15}"/></g>`);
+    labels.push(`<text class="lane-label${p === blockingProcess ? ' failing' : ''}" data-process="${esc(p)}" x="6" y="${y + 19}">process ${esc(p)}</text>`);
   }
+  labels.push('</svg>');
   // A label may run past its bar up to the next bar of its lane (or the edge): cut only when it must.
   const room = new Map<Bar, number>();
   for (const p of processes) {
@@ -137,25 +159,23 @@ export function timeline(f: PartitionFailure, byIndex: ReadonlyMap<number, Op>, 
       room.set(b, (next ? x(next.start) : width - 14) - x(b.start));
     });
   }
-  let blockingRight: number | undefined;
   // Context first, so highlighted bars are drawn on top.
   const order: Role[] = ['context', 'prefix', 'candidate', 'cx', 'blocking'];
   for (const b of [...bars].sort((a, c) => order.indexOf(a.role) - order.indexOf(c.role))) {
     const y = top + lane.get(b.process)! * laneH + 5;
     const x1 = x(b.start);
     const w = Math.max(step * 0.6, x(b.end) - x1);
-    if (b.role === 'blocking') blockingRight = x1 + w + 14;
-    const chars = Math.floor((Math.max(w, room.get(b) ?? w) - 6) / 6.2);
-    const label = chars >= 3 ? (b.label.length > chars ? `${b.label.slice(0, chars - 1)}…` : b.label) : '';
+    const chars = Math.floor((Math.max(w, room.get(b) ?? w) - 6) / CHAR_PX);
+    const label = b.role === 'blocking' ? b.label : chars >= 3 ? (b.label.length > chars ? `${b.label.slice(0, chars - 1)}…` : b.label) : '';
     parts.push(`<g class="lin-op ${b.role}${b.open ? ' open' : ''}" data-index="${b.index}" data-detail="${esc(b.detail)}" tabindex="0">` +
       `<title>${esc(b.detail)}</title><rect x="${x1.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${laneH - 22}" rx="3"/>` +
-      (label ? `<text x="${(x1 + 3).toFixed(1)}" y="${y + 14}">${esc(label)}</text>` : '') +
+      (label ? `<text class="label" x="${(x1 + 3).toFixed(1)}" y="${y + 14}">${esc(label)}</text>` : '') +
       (b.state !== undefined ? `<text class="state" x="${(x1 + 3).toFixed(1)}" y="${y + laneH - 8}">⇒ ${esc(b.state.length > 16 ? `${b.state.slice(0, 15)}…` : b.state)}</text>` : '') +
-      (b.role === 'blocking' ? `<text class="mark" x="${(x1 + w + 3).toFixed(1)}" y="${y + 15}">✗</text>` : '') +
+      (b.role === 'blocking' && blockingRight !== undefined ? `<text class="mark" x="${(blockingRight - 15).toFixed(1)}" y="${y + 15}">✗</text>` : '') +
       '</g>');
   }
   parts.push('</svg>');
-  return { svg: parts.join(''), width, ...(blockingRight === undefined ? {} : { blockingRight }) };
+  return { svg: parts.join(''), lanes: labels.join(''), width, ...(blockingRight === undefined ? {} : { blockingRight }) };
 }
 
 const refCell = (op: OpRef): string =>
@@ -172,9 +192,10 @@ export function failureHtml(f: PartitionFailure, byIndex: ReadonlyMap<number, Op
   // The failing op must be in view when the section opens: a timeline wider than the view opens
   // scrolled to its end (CSS alone, so also without JavaScript), where the window of the timeline
   // ends with the named ops; the viewer script then scrolls the failing op itself into view.
+  // The lane labels sit in their own column outside the scrolling box, so they stay in view.
   const t = timeline(f, byIndex, pairs);
   const wide = t.width > TIMELINE_VIEW_PX;
-  out.push(`<div class="scroll${wide ? ' scroll-end' : ''}"${t.blockingRight === undefined ? '' : ` data-blocking-right="${Math.round(t.blockingRight)}"`}>${t.svg}</div>`);
+  out.push(`<div class="lin-view">${t.lanes}<div class="scroll${wide ? ' scroll-end' : ''}"${t.blockingRight === undefined ? '' : ` data-blocking-right="${Math.round(t.blockingRight)}"`}>${t.svg}</div></div>`);
   out.push('<pre class="lin-detail" aria-live="polite">Click an op for its details.</pre>');
   out.push(`<h4>${f.minimal ? 'Minimal' : 'Shrunk (not proven minimal)'} counterexample: ${f.counterexample.length} ops</h4>`);
   out.push('<table class="cx-table"><thead><tr><th>op</th><th>process</th><th>history index</th><th>outcome</th></tr></thead><tbody>');

@@ -26,6 +26,9 @@ figure { margin: 12px 0 20px; } figcaption { font-weight: 600; margin-bottom: 4p
 .chart-canvas { min-height: 40px; overflow-x: auto; }
 .scroll { overflow-x: auto; }
 .scroll-end { direction: rtl; } .scroll-end > * { direction: ltr; }
+.lin-view { display: flex; align-items: flex-start; } .lin-view > .scroll { flex: 1 1 auto; min-width: 0; }
+svg.lin-lanes { flex: none; background: #fff; border-right: 1px solid var(--line); }
+svg.lin-lanes text { font-size: 11px; fill: #555; } svg.lin-lanes text.failing { fill: #b71c1c; font-weight: 700; }
 .chip { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; border: 1px solid #999; }
 .chip.cx, .lin-op.cx rect { background: #ffb74d; fill: #ffb74d; stroke: #e65100; }
 .chip.blocking, .lin-op.blocking rect { background: #ef5350; fill: #ef5350; stroke: #b71c1c; color: #fff; }
@@ -38,7 +41,7 @@ figure { margin: 12px 0 20px; } figcaption { font-weight: 600; margin-bottom: 4p
 .lin-op.selected rect { stroke: #000; stroke-width: 3; }
 .lin-op text.state { font-size: 10px; fill: #1565c0; }
 .lin-op .mark { fill: #b71c1c; font-size: 16px; font-weight: 700; }
-svg.lin-timeline .lane { pointer-events: none; } svg.lin-timeline .lane line { stroke: #eee; } svg.lin-timeline .lane text, svg.lin-timeline .axis { font-size: 11px; fill: #555; }
+svg.lin-timeline .lane { pointer-events: none; } svg.lin-timeline .lane line { stroke: #eee; } svg.lin-timeline .axis { font-size: 11px; fill: #555; }
 .lin-failure { border-left: 4px solid var(--bad); padding-left: 12px; margin-bottom: 24px; }
 pre.lin-detail { max-height: 160px; }
 details { margin: 6px 0; } summary { cursor: pointer; }

@@ -30,10 +30,13 @@ export const VIEWER_JS = String.raw`
   });
   Promise.all(pending).then(function () { document.body.setAttribute('data-ready', 'true'); });
 
-  // Linearizability timelines open with the failing op in view (CSS already starts wide ones at their end).
+  // Linearizability timelines open on the failing op: without JavaScript a wide one starts at its
+  // end (CSS direction rtl); here it is turned left-to-right and scrolled so the failing op, its whole
+  // label and mark end at about four fifths of the view, with the ops leading to it on their left.
   Array.prototype.forEach.call(document.querySelectorAll('.lin-failure .scroll[data-blocking-right]'), function (box) {
     var right = Number(box.getAttribute('data-blocking-right'));
-    if (box.scrollWidth > box.clientWidth) box.scrollLeft = Math.max(0, right - box.clientWidth + 40) - (getComputedStyle(box).direction === 'rtl' ? box.scrollWidth - box.clientWidth : 0);
+    box.classList.remove('scroll-end');
+    box.scrollLeft = box.scrollWidth > box.clientWidth ? Math.max(0, Math.min(box.scrollWidth - box.clientWidth, right - Math.round(box.clientWidth * 0.8))) : 0;
   });
 
   // Linearizability timelines: click pins an op's details under its timeline.

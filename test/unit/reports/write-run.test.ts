@@ -151,7 +151,12 @@ describe('#17: the counterexample timeline opens with the failing op in view', (
     expect(html).toMatch(/\.scroll-end \{ direction: rtl; \}/);
     expect(width - Number(m![2])).toBeLessThan(1100);
     // Its label is drawn whole.
-    const blocking = /<g class="lin-op blocking[^"]*"[^>]*>[\s\S]*?<rect [^>]*\/><text x="[\d.]+" y="[\d.]+">([^<]*)<\/text>/.exec(html);
-    expect(blocking?.[1]).toBe('read() → 0');
+    const blocking = /<g class="lin-op blocking[^"]*"[^>]*>[\s\S]*?<rect x="([\d.]+)"[^>]*\/><text class="label" x="[\d.]+" y="[\d.]+">([^<]*)<\/text>(?:<text class="state"[^>]*>[^<]*<\/text>)?<text class="mark" x="([\d.]+)"/.exec(html);
+    expect(blocking?.[2]).toBe('read() → 0');
+    // #24: its ✗ comes after the whole label (6.2 px a character at most), not over its end.
+    expect(Number(blocking![3])).toBeGreaterThanOrEqual(Number(blocking![1]) + 3 + 'read() → 0'.length * 6.2);
+    // #24: the lane labels are a column of their own beside the scrolling box, so they stay in view.
+    expect(html).toMatch(/<div class="lin-view"><svg class="lin-lanes"[^>]*>(<text class="lane-label[^"]*" data-process="\d+"[^>]*>process \d+<\/text>)+<\/svg><div class="scroll scroll-end"/);
+    expect(html).toMatch(/<text class="lane-label failing" data-process="9"/);
   });
 });
