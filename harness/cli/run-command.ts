@@ -9,6 +9,7 @@ import { REPORTERS } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
 import { CHURN_CUTS, checkFaultSettings, FAULT_NAMES, PARTITION_SHAPES, parseFaultNames } from '../nemesis/index.js';
 import { runTest } from '../run/run.js';
+import { defaultRunName } from '../run/run-name.js';
 import { verdictWord } from '../../checkers/contract.js';
 import type { RunConfig, RunRequest, RunResults, TargetEntry } from '../run-contract.js';
 import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
@@ -44,7 +45,8 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
   --concurrency N          client threads (default 10)
   --seed N                 seed of every random choice (default: random, printed and kept in test.json)
   --store DIR              where runs are stored (default ./store)
-  --name NAME              test name in the store (default <target>-<workload>)
+  --name NAME              test name in the store (default <target>-<workload>, then any bug switch,
+                           environment and read mode that is not the default: raft-lin-kv-bug-stale-read)
   --quiet 5s               calm after healing, before final reads (default 5s)
   --nemesis-interval 10s   time between a fault's start and stop, and stop and next start (default 10s)
   --partition-shapes LIST  partitions draw from these shapes (default all: ${PARTITION_SHAPES.join(', ')})
@@ -195,6 +197,9 @@ export function parseRunRequest(
   const flags = new Map<string, string | true | string[]>();
   for (const f of target.flags) if (args.options.has(f.name)) flags.set(f.name, args.options.get(f.name)!);
   config.targetFlags = Object.fromEntries(flags);
+  // The default name says what sets the run apart (bug switch, environment, read mode), so the store
+  // and its index never file a bug-switch run under the plain name.
+  if (o('name') === undefined) config.name = defaultRunName(target.name, workload, flags);
   // Without --nodes, an environment whose flags name the hosts (--env ssh --hosts …) sets the count.
   const envName = flags.get('env');
   const implied = o('nodes') === undefined && typeof envName === 'string' ? getEnvironment(envName).defaultNodeCount?.(flags) : undefined;
