@@ -26,6 +26,8 @@ export interface ClientPair {
 export interface NemesisEvent {
   f: string;
   index: number;
+  /** History index of its completion, when it completed. */
+  endIndex?: number;
   start: number;
   end?: number;
   value: unknown;
@@ -127,6 +129,7 @@ function nemesisEvents(history: readonly Op[]): NemesisEvent[] {
       out.push(open);
     } else if (open && open.f === op.f) {
       open.end = secs(op.time);
+      open.endIndex = op.index;
       open.result = op.value;
       open.type = op.type;
       open = undefined;

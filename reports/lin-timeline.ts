@@ -8,6 +8,7 @@ import type { OpRef, PartitionFailure } from '../checkers/linearizable/explain.j
 import type { Op } from '../harness/history/op.js';
 import type { ClientPair } from './analysis.js';
 import { esc, show } from './escape.js';
+import { opLink } from './record-table.js';
 
 /** Ops drawn per failure at most: the named ones first, then their concurrent neighbours. */
 export const MAX_TIMELINE_OPS = 150;
@@ -178,8 +179,11 @@ export function timeline(f: PartitionFailure, byIndex: ReadonlyMap<number, Op>, 
   return { svg: parts.join(''), lanes: labels.join(''), width, ...(blockingRight === undefined ? {} : { blockingRight }) };
 }
 
+/** An op's history rows as links: its invocation and, when it completed, its completion. */
+const indexLinks = (op: OpRef): string => `${opLink(op.index)}${op.completionIndex === undefined ? ' (never completed)' : `–${opLink(op.completionIndex)}`}`;
+
 const refCell = (op: OpRef): string =>
-  `<td>${esc(op.description)}</td><td>${esc(op.process)}</td><td>${op.index}${op.completionIndex === undefined ? ' (never completed)' : `–${op.completionIndex}`}</td>`;
+  `<td>${esc(op.description)}</td><td>${esc(op.process)}</td><td>${indexLinks(op)}</td>`;
 
 /** The whole explanation of one failed partition: timeline, states along the prefix, candidates, counterexample. */
 export function failureHtml(f: PartitionFailure, byIndex: ReadonlyMap<number, Op>, pairs: readonly ClientPair[]): string {
@@ -187,7 +191,7 @@ export function failureHtml(f: PartitionFailure, byIndex: ReadonlyMap<number, Op
   const out: string[] = [];
   out.push(`<div class="lin-failure" data-key="${esc(show(f.key ?? ''))}">`);
   out.push(`<h3>${esc(keyText)}: not linearizable (${f.ops} ops)</h3>`);
-  if (f.blocking) out.push(`<p><span class="chip blocking">✗</span> <b>${esc(f.blocking.description)}</b> (process ${esc(f.blocking.process)}, index ${f.blocking.index}) completed, but could not be linearized after the longest linearizable prefix of ${f.linearized.length} ops, which ends in state <code>${esc(f.state)}</code>.</p>`);
+  if (f.blocking) out.push(`<p><span class="chip blocking">✗</span> <b>${esc(f.blocking.description)}</b> (process ${esc(f.blocking.process)}, index ${indexLinks(f.blocking)}) completed, but could not be linearized after the longest linearizable prefix of ${f.linearized.length} ops, which ends in state <code>${esc(f.state)}</code>.</p>`);
   out.push('<p class="legend"><span class="chip cx">counterexample</span> <span class="chip blocking">cannot be linearized</span> <span class="chip candidate">could not go next</span> <span class="chip prefix">linearized (prefix)</span> <span class="chip context">concurrent op</span> — hover a bar for details, click to pin them.</p>');
   // The failing op must be in view when the section opens: a timeline wider than the view opens
   // scrolled to its end (CSS alone, so also without JavaScript), where the window of the timeline

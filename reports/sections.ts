@@ -7,6 +7,7 @@ import { latencyTable } from './analysis.js';
 import { esc, show, bytes } from './escape.js';
 import type { EmbeddedLog, RunData } from './run-data.js';
 import { summarizeChecker, verdictClass, verdictWord } from './summary.js';
+import { historyFieldsOf, opLink, recordsTable } from './record-table.js';
 
 /** Rows of the history table rendered server-side (the first page, for readers without JavaScript). */
 export const STATIC_HISTORY_ROWS = 100;
@@ -121,13 +122,18 @@ export function latencyTableHtml(a: Analysis): string {
     `<tr><td>${esc(r.f)}</td><td class="num">${r.n}</td><td class="num">${f(r.p50)}</td><td class="num">${f(r.p90)}</td><td class="num">${f(r.p99)}</td><td class="num">${f(r.max)}</td></tr>`).join('')}</tbody></table>`;
 }
 
-/** Every nemesis op: when, what was asked, what it did. */
+/** Every nemesis op: when, what was asked, what it did (a table of its fields), and links to its history rows. */
 export function nemesisSection(a: Analysis): string {
   if (a.nemesis.length === 0) return '<section id="nemesis"><h2>Nemesis</h2><p class="muted">No faults were injected.</p></section>';
-  const rows = a.nemesis.map((e) => `<tr><td class="num">${e.start.toFixed(3)}</td><td class="num">${e.end === undefined ? '—' : e.end.toFixed(3)}</td><td>${esc(e.f)}</td><td><code>${esc(show(e.value, 300))}</code></td><td><code>${esc(show(e.result, 500))}</code></td></tr>`);
+  const records = a.nemesis.map((e) => ({
+    start: e.start.toFixed(3), end: e.end === undefined ? '—' : e.end.toFixed(3), f: e.f, value: e.value, result: e.result,
+    invoked: e.index, ...(e.endIndex === undefined ? {} : { completed: e.endIndex }),
+  }));
+  const table = recordsTable(records, { historyFields: historyFieldsOf('nemesis'), className: 'nemesis', flatten: false })
+    .replace('<th>start</th><th>end</th>', '<th class="num">start (s)</th><th class="num">end (s)</th>');
   return `<section id="nemesis"><h2>Nemesis</h2>
 ${a.bands.length > 0 ? '<figure data-chart="nemesis"><figcaption>Faults over time</figcaption><div class="chart-canvas"></div></figure>' : ''}
-<table class="nemesis"><thead><tr><th class="num">start (s)</th><th class="num">end (s)</th><th>f</th><th>value</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+${table}</section>`;
 }
 
 function logBlock(log: EmbeddedLog, open: boolean): string {
@@ -149,7 +155,7 @@ export function logsSection(run: RunData): string {
 export function historySection(run: RunData, embedded: number): string {
   const h = run.history;
   const rows = h.slice(0, STATIC_HISTORY_ROWS).map((op) =>
-    `<tr${op.process === 'nemesis' ? ' class="nemesis"' : ''}><td class="num">${op.index}</td><td class="num">${(op.time / 1e9).toFixed(6)}</td><td>${esc(op.process)}</td><td class="type-${esc(op.type)}">${esc(op.type)}</td><td>${esc(op.f)}</td><td>${esc(show(op.key))}</td><td>${esc(show(op.value, 300))}</td><td>${esc(show(op.node))}</td><td>${esc(show(op.error, 300))}</td></tr>`);
+    `<tr id="op-${esc(op.index)}"${op.process === 'nemesis' ? ' class="nemesis"' : ''}><td class="num">${op.index}</td><td class="num">${(op.time / 1e9).toFixed(6)}</td><td>${esc(op.process)}</td><td class="type-${esc(op.type)}">${esc(op.type)}</td><td>${esc(op.f)}</td><td>${esc(show(op.key))}</td><td>${esc(show(op.value, 300))}</td><td>${esc(show(op.node))}</td><td>${esc(show(op.error, 300))}</td></tr>`);
   const cut = embedded < h.length ? `<p class="warn">Only the first ${embedded} of ${h.length} ops are embedded; the whole history is history.jsonl.</p>` : '';
   return `<section id="history"><h2>History (${h.length} ops)</h2>${cut}
 <form id="history-filters" class="filters js-only"><label>f <select name="f"><option value="">all</option></select></label>

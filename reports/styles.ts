@@ -51,4 +51,7 @@ details { margin: 6px 0; } summary { cursor: pointer; }
 .js-only { display: none; } html.js .js-only { display: flex; } html.js .no-js { display: none; }
 td.type-ok { color: var(--ok); } td.type-fail { color: var(--bad); } td.type-info { color: var(--unknown); }
 tr.nemesis td { background: #f3e5f5; }
+#history-table tr.marked td, #history-table tr:target td { background: #fff59d; }
+table.kv-mini { margin: 0; font-size: 12px; } table.kv-mini th, table.kv-mini td { padding: 1px 4px; } table.kv-mini th { white-space: nowrap; overflow-wrap: normal; }
+a.op-link { color: #1565c0; }
 `;

@@ -58,7 +58,7 @@ export const VIEWER_JS = String.raw`
   var typeOf = function (r) { return typeof r[3] === 'number' ? typeNames[r[3]] : r[3]; };
   var tbody = table.querySelector('tbody');
   var form = document.getElementById('history-filters');
-  var pageSize = 100, page = 0, filtered = rows, texts = null;
+  var pageSize = 100, page = 0, filtered = rows, texts = null, marked = null;
   var fSel = form.querySelector('[name=f]');
   var fs = {};
   rows.forEach(function (r) { fs[fNames[r[4]]] = true; });
@@ -71,7 +71,9 @@ export const VIEWER_JS = String.raw`
     var frag = document.createDocumentFragment();
     filtered.slice(page * pageSize, (page + 1) * pageSize).forEach(function (r) {
       var tr = document.createElement('tr');
+      tr.id = 'op-' + r[0];
       if (r[2] === 'nemesis') tr.className = 'nemesis';
+      if (r[0] === marked) tr.classList.add('marked');
       var type = typeOf(r);
       cell(tr, String(r[0]), 'num'); cell(tr, (r[1] / 1e6).toFixed(6), 'num'); cell(tr, String(r[2]));
       cell(tr, type, 'type-' + type); cell(tr, fNames[r[4]]); cell(tr, json(r[6])); cell(tr, json(r[5])); cell(tr, json(r[7])); cell(tr, json(r[8]));
@@ -104,5 +106,29 @@ export const VIEWER_JS = String.raw`
   document.getElementById('history-prev').addEventListener('click', function () { if (page > 0) { page--; render(); } });
   document.getElementById('history-next').addEventListener('click', function () { page++; render(); });
   render();
+
+  // Links to history rows (#op-<index>, from counterexamples, anomaly and nemesis tables): page to
+  // the row (clearing filters that hide it), mark it and scroll it into view.
+  function goTo(index) {
+    var at = filtered.findIndex(function (r) { return r[0] === index; });
+    if (at < 0) {
+      at = rows.findIndex(function (r) { return r[0] === index; });
+      if (at < 0) return false;
+      form.reset(); filtered = rows;
+    }
+    marked = index; page = Math.floor(at / pageSize); render();
+    var tr = document.getElementById('op-' + index);
+    if (tr) tr.scrollIntoView({ block: 'center' });
+    return true;
+  }
+  var linked = function () { var m = /^#op-(\d+)$/.exec(location.hash); return m ? Number(m[1]) : null; };
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest && e.target.closest('a[href^="#op-"]');
+    if (!a) return;
+    var m = /^#op-(\d+)$/.exec(a.getAttribute('href'));
+    if (m && goTo(Number(m[1]))) { e.preventDefault(); history.pushState(null, '', '#op-' + m[1]); }
+  });
+  window.addEventListener('hashchange', function () { var i = linked(); if (i !== null) goTo(i); });
+  if (linked() !== null) goTo(linked());
 })();
 `;

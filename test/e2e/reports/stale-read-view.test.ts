@@ -82,4 +82,26 @@ describe.skipIf(!HAVE_CHROMIUM)('#24: a real stale-read report at 1400 px opens 
       await page.close();
     }, 60_000);
   }
+
+  it('takes a history index link to its row, paging the history table there', async () => {
+    const browser = await launch();
+    browsers.push(browser);
+    const { page, watch } = await openReport(browser, report);
+    await page.setViewportSize(VIEW);
+    // The failing op's invocation, far past the first page of 100 rows.
+    const link = page.locator('.lin-failure').first().locator('p a.op-link').first();
+    const index = Number(await link.textContent());
+    expect(index).toBeGreaterThan(100);
+    await link.click();
+    const row = page.locator(`#history-table tr#op-${index}`);
+    await row.waitFor();
+    expect(await row.getAttribute('class')).toContain('marked');
+    expect(await row.locator('td').first().textContent()).toBe(String(index));
+    expect(page.url()).toMatch(new RegExp(`#op-${index}$`));
+    const box = (await row.boundingBox())!;
+    expect(box.y >= 0 && box.y + box.height <= VIEW.height).toBe(true);
+    expect(await page.textContent('#history-page')).toMatch(new RegExp(`^page ${Math.floor(index / 100) + 1} of`));
+    expect(watch.errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
