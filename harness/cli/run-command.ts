@@ -9,7 +9,7 @@ import { REPORTERS } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
 import { CHURN_CUTS, checkFaultSettings, FAULT_NAMES, PARTITION_SHAPES, parseFaultNames } from '../nemesis/index.js';
 import { runTest } from '../run/run.js';
-import { defaultRunName } from '../run/run-name.js';
+import { defaultRunName } from '../run-name.js';
 import { verdictWord } from '../../checkers/contract.js';
 import type { RunConfig, RunRequest, RunResults, TargetEntry } from '../run-contract.js';
 import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';

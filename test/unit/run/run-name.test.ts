@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRunRequest } from '../../../harness/cli/run-command.js';
-import { defaultRunName } from '../../../harness/run/run-name.js';
+import { defaultRunName } from '../../../harness/run-name.js';
 import { listRuns, storeIndexHtml } from '../../../reports/store-index.js';
 import { HistoryBuilder, cleanup, staleReadHistory, tempDir, writeRun } from '../reports/fixture-run.js';
 
