@@ -6,7 +6,8 @@
  * number means seconds, on every flag — as `--time-limit 60` always has.
  */
 import { InputError } from './history/errors.js';
-import type { RunRequest } from './run-contract.js';
+import { didYouMean } from './config/closest.js';
+import type { FlagContext, FlagType, RunRequest, TargetFlag } from './run-contract.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
@@ -65,6 +66,82 @@ export function durationFlag(req: RunRequest, name: string, fallback: string): n
   return ms;
 }
 
+/** A target flag with a declared type: `valueOf(req, flag)` is its typed value. */
+export type TypedFlag<T> = TargetFlag & { type: FlagType<T> };
+
+const withDefault = (help: string, text: string | undefined): string => (text === undefined ? help : `${help} (default ${text})`);
+const resolve = <T>(d: T | ((c: FlagContext) => T), c: FlagContext): T => (typeof d === 'function' ? (d as (c: FlagContext) => T)(c) : d);
+
+/**
+ * A duration flag, in ms: default, and the range it must lie in (`outside` says the sentence when it
+ * does not; default: longer than 0). The default may depend on the target (`(c) => …`).
+ */
+export function durationOption(name: string, help: string, dflt: string | ((c: FlagContext) => string) | undefined,
+  range: { min?: number; max?: number; zero?: boolean; outside?: (text: string) => string } = {}): TypedFlag<number> {
+  const parse = (text: string, flag: string): number => {
+    const ms = parseDuration(text, flag);
+    if (ms <= 0 && !range.zero) throw new InputError(`--${flag} must be longer than 0, e.g. ${typeof dflt === 'string' ? dflt : '2s'}`);
+    if ((range.min !== undefined && ms < range.min) || (range.max !== undefined && ms > range.max)) {
+      throw new InputError(range.outside?.(text) ?? `--${flag} ${text} is outside ${range.min ?? 0} ms–${range.max} ms`);
+    }
+    return ms;
+  };
+  const type: FlagType<number> = { parse, defaultText: typeof dflt === 'string' ? dflt : dflt };
+  if (dflt !== undefined) type.default = typeof dflt === 'string' ? parse(dflt, name) : (c) => parse(resolve(dflt, c), name);
+  return { name, kind: 'value', help: typeof dflt === 'string' ? withDefault(help, dflt) : help, type };
+}
+
+/** A flag of one of `choices` (the first is the default); a typo gets "did you mean". */
+export function choiceOption<const C extends readonly string[]>(name: string, choices: C, help: string): TypedFlag<C[number]> {
+  const parse = (text: string, flag: string): C[number] => {
+    if ((choices as readonly string[]).includes(text)) return text;
+    throw new InputError(`--${flag} must be one of ${choices.join(', ')}, got "${text}"${didYouMean(text, choices)}`);
+  };
+  return { name, kind: 'value', help: `${choices.join(' | ')}: ${help} (default ${choices[0]})`, type: { parse, default: choices[0], defaultText: choices[0] } };
+}
+
+/** A whole-number flag from `min` to `max` (the sentence when outside: `range`), with its default. */
+export function intOption(name: string, help: string, dflt: number | ((c: FlagContext) => number) | undefined, min: number, max = Number.MAX_SAFE_INTEGER,
+  range?: (text: string) => string): TypedFlag<number> {
+  const parse = (text: string, flag: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n)) throw new InputError(`--${flag} ${text} must be a whole number ≥ ${min}`);
+    if (n < min || n > max) throw new InputError(range?.(text) ?? `--${flag} ${text} must be a whole number ≥ ${min}`);
+    return n;
+  };
+  const text = typeof dflt === 'number' ? String(dflt) : dflt === undefined ? undefined : (c: FlagContext) => String(dflt(c));
+  return { name, kind: 'value', help: typeof dflt === 'number' ? withDefault(help, String(dflt)) : help, type: { parse, default: dflt, defaultText: text } };
+}
+
+/**
+ * The typed value of a declared flag: the value parsed where the settings were read, else (a request
+ * built by hand, as tests do) its text parsed now, else its default.
+ */
+export function valueOf<T>(req: RunRequest, flag: TypedFlag<T>): T {
+  if (req.values?.has(flag.name)) return req.values.get(flag.name) as T;
+  const text = flagValue(req, flag.name);
+  if (text !== undefined) return flag.type.parse(text, flag.name) as T;
+  return resolve(flag.type.default as T | ((c: FlagContext) => T), { target: String(req.config.target ?? ''), workload: req.workload });
+}
+
+/**
+ * Every declared flag's value of a target (text parsed, defaults filled), then each flag's check
+ * against the others: a bad value or range is refused here, before anything starts.
+ */
+export function flagValues(flags: readonly TargetFlag[], given: ReadonlyMap<string, string | true | string[]>, c: FlagContext): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  for (const f of flags) {
+    if (f.type === undefined) continue;
+    const v = given.get(f.name);
+    const text = Array.isArray(v) ? v[v.length - 1] : v;
+    if (text === true) continue;
+    if (text !== undefined) values.set(f.name, f.type.parse(text, f.name));
+    else if (f.type.default !== undefined) values.set(f.name, resolve(f.type.default, c));
+  }
+  for (const f of flags) if (f.type?.check && values.has(f.name)) f.type.check(values.get(f.name), values, f.name);
+  return values;
+}
+
 /** A flag name kept for one release: what it is now called and how its value converts. */
 export interface DeprecatedFlag {
   name: string;
@@ -81,6 +158,9 @@ export const DEPRECATED_FLAGS: readonly DeprecatedFlag[] = [
   { name: 'rpc-timeout', now: 'request-timeout', convert: bareMs },
   { name: 'request-timeout-ms', now: 'request-timeout', convert: bareMs },
   { name: 'session-timeout-ms', now: 'session-timeout', convert: bareMs },
+  // Read modes: one flag across stores, each with its own values (issue 23).
+  { name: 'read-consistency', now: 'reads' },
+  { name: 'consul-reads', now: 'reads' },
 ];
 
 /**
@@ -112,3 +192,13 @@ export function rewriteDeprecatedFlags(argv: readonly string[], warn: (message: 
   }
   return out;
 }
+
+/**
+ * `--request-timeout`, the one declaration for every target: a client waits this long for a reply
+ * (no reply = info). Behind the routed network (maelstrom, raft) replies take ms, so 1s; a store's
+ * request crosses a real network and a Raft round, so 2s.
+ */
+export const REQUEST_TIMEOUT = durationOption(
+  'request-timeout', 'deadline of one client request, a duration; no reply = info (default 1s for maelstrom and raft, 2s for the stores; was --rpc-timeout / --request-timeout-ms)',
+  (c) => (c.target === 'maelstrom' || c.target === 'raft' ? '1s' : '2s'),
+);

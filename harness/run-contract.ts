@@ -130,6 +130,29 @@ export interface RunRequest {
   workload: string;
   /** Node count (`--nodes`). */
   nodeCount: number;
+  /**
+   * The target's typed flag values by flag name (its declared default when absent), parsed and
+   * range-checked once where the settings were read; read them with `valueOf` (harness/flags.ts).
+   */
+  values?: ReadonlyMap<string, unknown>;
+}
+
+/** What a setting's declaration tells the reader of its value: whom the value is for. */
+export interface FlagContext {
+  target: string;
+  workload: string;
+}
+
+/** How a flag's text becomes a typed value: its parser, default and range, declared once. */
+export interface FlagType<T> {
+  /** The value of `text`, or an InputError naming the flag and what is allowed (range included). */
+  parse(text: string, flag: string): T;
+  /** The value when the flag is absent (may depend on the target or workload); none: absent stays absent. */
+  default?: T | ((c: FlagContext) => T);
+  /** The default as help shows it, e.g. `2s`. */
+  defaultText?: string | ((c: FlagContext) => string);
+  /** A check against the other flags' values (e.g. two ports that must differ), after every flag is parsed. */
+  check?(value: T, values: ReadonlyMap<string, unknown>, flag: string): void;
 }
 
 export interface TargetFlag {
@@ -138,6 +161,8 @@ export interface TargetFlag {
   /** `value` takes one value, `list` may repeat (or take a comma list), `bool` takes none. */
   kind: 'value' | 'list' | 'bool';
   help: string;
+  /** Its parser, default and range; a flag without one is read as text. */
+  type?: FlagType<unknown>;
 }
 
 export interface TargetEntry {
@@ -147,6 +172,8 @@ export interface TargetEntry {
   /** Workloads this target runs, first is the default. */
   workloads: readonly string[];
   flags: readonly TargetFlag[];
+  /** The fewest nodes the target runs, and why (refused where the settings are read, before anything starts). */
+  minNodes?: { min: number; why: string; suggest: number };
   /**
    * Checks the machine and the flags before anything starts; throws an InputError naming what is
    * missing and the command that installs it (root, a package, a binary).

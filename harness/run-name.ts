@@ -11,12 +11,12 @@ export interface RunSetting {
   value: string;
 }
 
-/** Read-mode flags per target and the mode each uses when the flag is absent (targets/*\/entry.ts). */
-export const READ_MODE_FLAGS: Readonly<Record<string, { flag: string; default: string }>> = {
-  etcd: { flag: 'read-consistency', default: 'linearizable' },
-  zookeeper: { flag: 'reads', default: 'sync' },
-  consul: { flag: 'consul-reads', default: 'consistent' },
-};
+/**
+ * The read mode each store uses when `--reads` is absent (targets/*\/entry.ts). Runs stored before the
+ * flag had one name kept it as `read-consistency` (etcd) or `consul-reads` (Consul) in test.json.
+ */
+export const READ_MODE_DEFAULTS: Readonly<Record<string, string>> = { etcd: 'linearizable', zookeeper: 'sync', consul: 'consistent' };
+const READ_MODE_FLAGS = ['reads', 'read-consistency', 'consul-reads'] as const;
 
 /** The environment a run uses when `--env` is absent (harness/provision/environments.ts). */
 const DEFAULT_ENV = 'local';
@@ -33,9 +33,9 @@ export function runSettings(target: string, flags: Flags | undefined): RunSettin
   for (const bug of [...new Set(strings(get(flags, 'bug')))].sort()) out.push({ what: 'bug', value: bug });
   const env = strings(get(flags, 'env'))[0];
   if (env !== undefined && env !== DEFAULT_ENV) out.push({ what: 'env', value: env });
-  const reads = READ_MODE_FLAGS[target];
-  const mode = reads ? strings(get(flags, reads.flag))[0] : undefined;
-  if (reads && mode !== undefined && mode !== reads.default) out.push({ what: 'reads', value: mode });
+  const dflt = READ_MODE_DEFAULTS[target];
+  const mode = READ_MODE_FLAGS.map((f) => strings(get(flags, f))[0]).find((m) => m !== undefined);
+  if (dflt !== undefined && mode !== undefined && mode !== dflt) out.push({ what: 'reads', value: mode });
   return out;
 }
 

@@ -34,13 +34,13 @@ const STORES: Scenario[] = [
     name: 'etcd-serializable-reads', expect: 'invalid', fast: true,
     why: 'serializable reads are served from a member\'s local state: a leader cut off from the majority keeps answering with old values while the majority writes on',
     target: 'etcd', workload: 'register', nodes: 3, faults: ['partition'], partitionShapes: ['primaries'], faultInterval: '2s',
-    timeLimit: 12, concurrency: 6, quiet: 1, seed: 7, options: { 'read-consistency': 'serializable', values: 1000, 'request-timeout': '1s' },
+    timeLimit: 12, concurrency: 6, quiet: 1, seed: 7, options: { reads: 'serializable', values: 1000, 'request-timeout': '1s' },
   },
   {
     name: 'etcd-linearizable-reads', expect: 'valid',
     why: 'control: linearizable reads stay linearizable under partitions, kills and pauses',
     target: 'etcd', workload: 'register', nodes: 3, faults: ['partition', 'kill', 'pause'], faultInterval: '2s',
-    timeLimit: 15, concurrency: 6, quiet: 1, seed: 3, options: { 'read-consistency': 'linearizable', keys: 5 },
+    timeLimit: 15, concurrency: 6, quiet: 1, seed: 3, options: { reads: 'linearizable', keys: 5 },
   },
   {
     name: 'etcd-lock-pause', expect: 'invalid', fast: true,
@@ -80,13 +80,13 @@ const STORES: Scenario[] = [
     name: 'consul-stale-reads', expect: 'invalid',
     why: '?stale reads are answered by any server from its own state: followers trail the leader, and a server cut off from the majority keeps answering',
     target: 'consul', workload: 'register', nodes: 3, faults: ['partition'], faultInterval: '3s',
-    timeLimit: 15, concurrency: 6, quiet: 1, seed: 3, options: { 'consul-reads': 'stale', values: 1000, 'request-timeout': '1s' },
+    timeLimit: 15, concurrency: 6, quiet: 1, seed: 3, options: { reads: 'stale', values: 1000, 'request-timeout': '1s' },
   },
   {
     name: 'consul-consistent-reads', expect: 'valid',
     why: 'control: ?consistent reads (the leader confirms it still leads) stay linearizable under partitions, kills and pauses',
     target: 'consul', workload: 'register', nodes: 3, faults: ['partition', 'kill', 'pause'], faultInterval: '4s',
-    timeLimit: 20, concurrency: 6, quiet: 1, seed: 5, options: { 'consul-reads': 'consistent', 'request-timeout': '2s' },
+    timeLimit: 20, concurrency: 6, quiet: 1, seed: 5, options: { reads: 'consistent', 'request-timeout': '2s' },
   },
 ];
 

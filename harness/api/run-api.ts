@@ -1,13 +1,14 @@
 /**
- * `run()` of the library: one run from a settings object, as `faultline run` would do it with the
- * same flags, returned as plain data. The object is checked key by key as a config file is (an
- * InputError names a wrong key and the allowed values); the config file is not read — what the
- * caller passes is the whole config.
+ * `run()` of the library: one run from a typed settings object, returned as plain data. The object is
+ * checked key by key as a config file is (an InputError names a wrong key and the allowed values),
+ * then becomes the typed request directly — no command line is built or parsed. The config file is
+ * not read: what the caller passes is the whole config.
  */
 import type { CheckResult } from '../../checkers/contract.js';
-import { runFromArgv } from '../cli/run-command.js';
+import { runRequest } from '../cli/run-command.js';
 import type { RunSettings } from '../config/define.js';
-import { checkConfig, runSettingsOf, settingsToArgv } from '../config/schema.js';
+import { checkConfig, runSettingsOf } from '../config/schema.js';
+import { requestOf, settingsFromConfig } from '../config/settings.js';
 import type { RunResults } from '../run-contract.js';
 import type { UnsupportedFault } from '../roles.js';
 
@@ -42,8 +43,8 @@ const silent = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStr
 /** Runs one test from `settings` (the keys of a config file's run settings) and returns its results. */
 export async function run(settings: RunSettings, options: RunOptions = {}): Promise<RunSummary> {
   const checked = checkConfig(settings, 'run()');
-  const argv = settingsToArgv(runSettingsOf(checked as Record<string, unknown>));
-  const { dir, results, seed } = await runFromArgv(argv, options.progress ? process.stderr : silent);
+  const { target, req } = requestOf(settingsFromConfig(runSettingsOf(checked as Record<string, unknown>)));
+  const { dir, results, seed } = await runRequest(target, req, options.progress ? process.stderr : silent);
   return {
     valid: results.valid, dir, seed, checkers: results.checkers, ops: results.ops, durationS: results.durationS,
     unsupportedFaults: results.unsupportedFaults, ...(results.error ? { error: results.error } : {}), results,

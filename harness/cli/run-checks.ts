@@ -1,5 +1,5 @@
 /**
- * Checks of `faultline run` settings that need no machine: numeric ranges, the store path, the test
+ * Checks of `faultline run` settings that need no machine: the store path, the test
  * subnet, and the hosts of `--env ssh`. They run where the flags are parsed (parseRunRequest), so
  * every refusal comes before the run directory exists — and `--dry-run` makes the same ones.
  */
@@ -8,27 +8,7 @@ import nodePath from 'node:path';
 import { InputError } from '../history/errors.js';
 import { capacity, formatSubnet, parseSubnet, type Subnet } from '../provision/local/subnet.js';
 import { sshSettings } from '../provision/ssh/hosts.js';
-import type { RunConfig, RunRequest } from '../run-contract.js';
-
-/** The largest cluster a run starts: every target's nodes share this machine's 2 cores or a handful of hosts. */
-export const MAX_NODES = 64;
-/** The most client threads: each is a connection and a promise chain; 1e9 ran out of memory after 57 s. */
-export const MAX_CONCURRENCY = 1024;
-/** The highest client rate, ops per second over all clients. */
-export const MAX_RATE = 1_000_000;
-/** The longest run: a week, past which a duration is a typo. */
-export const MAX_TIME_LIMIT_S = 7 * 24 * 3600;
-
-/** Refuses a setting outside its range, in one sentence with the range. */
-export function checkRanges(c: RunConfig): void {
-  const nodes = Number(c.nodes);
-  if (nodes > MAX_NODES) throw new InputError(`--nodes ${nodes} is more than ${MAX_NODES}, the most nodes a run starts; pass --nodes 1 to ${MAX_NODES}`);
-  if (c.concurrency > MAX_CONCURRENCY) throw new InputError(`--concurrency ${c.concurrency} is more than ${MAX_CONCURRENCY} client threads; pass --concurrency 1 to ${MAX_CONCURRENCY}`);
-  if (c.rate > MAX_RATE) throw new InputError(`--rate ${c.rate} is more than ${MAX_RATE} ops/s; pass a rate up to ${MAX_RATE}`);
-  for (const [flag, s] of [['time-limit', c.timeLimitS], ['quiet', c.quietS], ['nemesis-interval', c.faultIntervalS]] as const) {
-    if (s > MAX_TIME_LIMIT_S) throw new InputError(`--${flag} ${s} s is longer than a week; pass a shorter duration such as 60s`);
-  }
-}
+import type { RunRequest } from '../run-contract.js';
 
 /** Kernel filesystems, where a store's mkdir spun forever (/proc) or makes no sense. */
 const KERNEL_DIRS = ['/proc', '/sys', '/dev'];
@@ -89,9 +69,11 @@ export function checkSubnet(text: string, nodes: number): void {
   }
 }
 
-/** The checks of a parsed request that need no machine: ranges, store, subnet, ssh hosts. */
+/**
+ * The checks of a parsed request that need no machine and more than one setting: store, subnet, ssh
+ * hosts. Each setting's own range is in its declaration (harness/config/run-options.ts).
+ */
 export function checkRunRequest(req: RunRequest): void {
-  checkRanges(req.config);
   checkStore(req.config.store);
   const subnet = req.flags.get('subnet');
   if (typeof subnet === 'string') checkSubnet(subnet, req.nodeCount);

@@ -7,54 +7,26 @@
 /** A duration: a number of seconds, or a text with a unit (`500ms`, `2s`, `1m`, `1h`) as on the CLI. */
 export type Duration = number | string;
 
+import type { InputOf, OptionKey } from './run-options.js';
+
 /** A target's or a workload's own flag value (`bug: 'stale-read'`, `values: 1000`, `noop: 'off'`). */
 export type OptionValue = string | number | boolean | readonly string[];
 
-/** The settings of one run; every key is optional and has the CLI's default. */
-export interface RunSettings {
-  /** `--target`: raft (default), maelstrom, etcd, zookeeper, … */
-  target?: string;
+/**
+ * The settings of one run; every key is optional and has the CLI's default. The common keys and their
+ * types come from the option registry (harness/config/run-options.ts: `timeLimit` is `--time-limit`, a
+ * Duration; `faults` is `--nemesis`; …), so a new setting is declared there once.
+ */
+export type RunSettings = { [K in OptionKey]?: InputOf<K> } & {
   /** `--env`: where the hosts come from (store targets; default local namespaces). */
   environment?: string;
-  /** `--nodes`: cluster size (default 5). */
-  nodes?: number;
-  /** `--workload`: what the clients do (default: the target's first). */
-  workload?: string;
-  /** `--nemesis`: the fault families, e.g. `['partition', 'kill']` (default none). */
-  faults?: readonly string[] | string;
-  /** `--nemesis-interval`: time between a fault's start and stop (default 10 s). */
-  faultInterval?: Duration;
-  /** `--partition-shapes`: the shapes partitions draw from. */
-  partitionShapes?: readonly string[];
-  /** `--node-targets`: the nodes kill, pause and clock faults draw from. */
-  nodeTargets?: readonly string[];
-  /** `--clock-offsets`: `MIN-MAX` of clock bumps, e.g. `'1s-60s'`. */
-  clockOffsets?: string;
-  /** `--churn-long-wait`: leader-churn's longest wait. */
-  churnLongWait?: Duration;
-  /** `--churn-cut`: how leader-churn cuts a leader off, `'partition'` (default) or `'pause'`. */
-  churnCut?: 'partition' | 'pause';
-  /** `--time-limit`: how long clients and faults run (default 60 s). */
-  timeLimit?: Duration;
-  /** `--rate`: client ops per second, all clients together (default 100). */
-  rate?: number;
-  /** `--concurrency`: client threads (default 10). */
-  concurrency?: number;
-  /** `--seed`: seed of every random choice (default random). */
-  seed?: number | string | bigint;
-  /** `--quiet`: calm after healing, before the final reads (default 5 s). */
-  quiet?: Duration;
-  /** `--store`: where runs are stored (default ./store, relative to the config file). */
-  store?: string;
-  /** `--name`: the test's name in the store (default `<target>-<workload>`). */
-  name?: string;
   /**
    * The target's and its workload's own flags, by flag name without `--`: e.g. `{ bug: 'stale-read' }`
-   * for raft, `{ 'read-consistency': 'serializable', values: 1000 }` for etcd. The workload's checker
-   * settings are among them (`keys`, `values`, the lock's `lock-ttl`).
+   * for raft, `{ reads: 'serializable', values: 1000 }` for etcd. The workload's checker settings are
+   * among them (`keys`, `values`, the lock's `lock-ttl`).
    */
   options?: Readonly<Record<string, OptionValue>>;
-}
+};
 
 /** What a matrix scenario must yield: `invalid` for a known bug that must keep being found. */
 export type Expectation = 'valid' | 'invalid';

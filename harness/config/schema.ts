@@ -5,13 +5,16 @@
  * The flags then go through the very parser `faultline run` uses, so a config means what its flags do.
  */
 import { errorMessage, InputError } from '../history/errors.js';
-import { CHURN_CUTS, FAULT_NAMES, NODE_SPECS, PARTITION_SHAPES } from '../nemesis/index.js';
+import { FAULT_NAMES } from '../nemesis/index.js';
+import { DEPRECATED_FLAGS } from '../flags.js';
+import { listOf, show, type Option, type OptionContext } from './option-kinds.js';
+import { OPTION_LIST, RUN_OPTIONS, type OptionKey } from './run-options.js';
+import { settingsFromConfig, settingsToArgv as argvOf } from './settings.js';
 import { ENVIRONMENTS } from '../provision/environments.js';
 import { DEFAULT_TARGET, TARGETS } from '../run/targets.js';
-import { didYouMean } from './closest.js';
+import { closest, didYouMean } from './closest.js';
 import type { FaultlineConfig, RunSettings, Scenario } from './define.js';
 
-const DURATION = /^\d+(?:\.\d+)?(?:ms|s|m|h)?$/;
 const NAME = /^[A-Za-z0-9._-]+$/;
 
 /** How one key is checked and which flag it becomes. `problem` returns what is wrong, or nothing. */
@@ -21,114 +24,74 @@ interface KeySpec {
   allowed: (s: RunSettings) => string;
   /** What is wrong with `v` (e.g. `"partiton" is not a fault (did you mean …)`), or undefined. */
   problem(v: unknown, s: RunSettings): string | undefined;
-  toFlag?(v: unknown): string;
 }
 
 const isInt = (v: unknown, min: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min;
-/** A seed: a safe whole number ≥ 0, or (beyond 2^53, where a number is rounded) its digits as a string or a bigint. */
-const isSeed = (v: unknown): boolean =>
-  (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) || (typeof v === 'string' && /^\d+$/.test(v)) || (typeof v === 'bigint' && v >= 0n);
-const seedProblem = (v: unknown): string | undefined => {
-  if (isSeed(v)) return undefined;
-  if (isInt(v, 0)) return `${show(v)} is beyond 2^53, where a number has already been rounded; write the seed as a string of digits`;
-  return `${show(v)} is not a whole number ≥ 0`;
-};
-const isDuration = (v: unknown, positive: boolean): boolean =>
-  (typeof v === 'number' && Number.isFinite(v) && (positive ? v > 0 : v >= 0))
-  || (typeof v === 'string' && DURATION.test(v.trim()) && (!positive || parseFloat(v) > 0));
-const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v) ?? String(v));
-const durationFlag = (v: unknown): string => (typeof v === 'number' ? `${v}s` : String(v));
-const listOf = (v: unknown): string[] | undefined =>
-  typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean)
-    : Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.map((x: string) => x.trim()).filter(Boolean) : undefined;
+const isSeed = (v: unknown): boolean => RUN_OPTIONS.seed.problem(v, { target: '', workload: '' }) === undefined;
 
 const targetOf = (s: RunSettings): string => (typeof s.target === 'string' && s.target in TARGETS ? s.target : DEFAULT_TARGET);
+const ctxOf = (s: RunSettings): OptionContext => ({ target: targetOf(s), workload: typeof s.workload === 'string' ? s.workload : '' });
 
-function choice(flag: string, names: (s: RunSettings) => readonly string[], what: string): KeySpec {
+/** A common setting's check, from its declaration: the config value's problem, then its range. */
+function fromOption(o: Option<unknown, unknown>): KeySpec {
   return {
-    flag,
-    allowed: (s) => `one of ${names(s).join(', ')}`,
-    problem: (v, s) => (typeof v !== 'string' ? `must be a text, got ${show(v)}`
-      : names(s).includes(v) ? undefined : `${show(v)} is not ${what}${didYouMean(v, names(s))}`),
-    toFlag: String,
-  };
-}
-
-function names(flag: string, all: readonly string[], what: string): KeySpec {
-  return {
-    flag,
-    allowed: () => `a list of ${all.join(', ')}`,
-    problem: (v) => {
-      const list = listOf(v);
-      if (list === undefined) return `must be a list of names, got ${show(v)}`;
-      const bad = list.find((x) => !all.includes(x));
-      return bad === undefined ? undefined : `${show(bad)} is not ${what}${didYouMean(bad, all)}`;
+    flag: o.flag,
+    allowed: (s) => o.allowed(ctxOf(s)),
+    problem: (v, s) => {
+      const p = o.problem(v, ctxOf(s));
+      if (p !== undefined) return p;
+      try {
+        o.check?.(o.fromConfig(v), ctxOf(s));
+        return undefined;
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        return `is out of range (${err.message})`;
+      }
     },
-    toFlag: (v) => listOf(v)!.join(','),
   };
 }
 
-const int = (flag: string, min: number, what: string): KeySpec => ({
-  flag, allowed: () => `a whole number ≥ ${min} (${what})`,
-  problem: (v) => (isInt(v, min) ? undefined : `${show(v)} is not a whole number ≥ ${min}`), toFlag: String,
-});
+const { target: TARGET_KEY, ...OPTION_KEYS } = Object.fromEntries(OPTION_LIST.map(([k, o]) => [k, fromOption(o)])) as Record<OptionKey, KeySpec>;
 
-const duration = (flag: string, positive: boolean, example: string): KeySpec => ({
-  flag, allowed: () => `a duration${positive ? ' above 0' : ''}: seconds as a number, or a text like ${example}`,
-  problem: (v) => (isDuration(v, positive) ? undefined : `${show(v)} is not a duration${positive ? ' above 0' : ''}`), toFlag: durationFlag,
-});
-
-/** The keys of one run's settings, in the order the messages list them. */
+/** The keys of one run's settings, in the order the messages list them: the registry's, plus environment and options. */
 export const RUN_KEYS: Readonly<Record<keyof RunSettings, KeySpec>> = {
-  target: choice('target', () => Object.keys(TARGETS), 'a target'),
+  target: TARGET_KEY,
   environment: {
-    ...choice('env', () => Object.keys(ENVIRONMENTS), 'an environment'),
-    problem: (v, s) => (TARGETS[targetOf(s)].flags.some((f) => f.name === 'env')
-      ? choice('env', () => Object.keys(ENVIRONMENTS), 'an environment').problem(v, s)
-      : `applies only to the targets ${Object.values(TARGETS).filter((t) => t.flags.some((f) => f.name === 'env')).map((t) => t.name).join(', ')}, not to ${targetOf(s)}`),
+    flag: 'env',
+    allowed: () => `one of ${Object.keys(ENVIRONMENTS).join(', ')}`,
+    problem: (v, s) => (!TARGETS[targetOf(s)].flags.some((f) => f.name === 'env')
+      ? `applies only to the targets ${Object.values(TARGETS).filter((t) => t.flags.some((f) => f.name === 'env')).map((t) => t.name).join(', ')}, not to ${targetOf(s)}`
+      : typeof v !== 'string' ? `must be a text, got ${show(v)}`
+        : v in ENVIRONMENTS ? undefined : `${show(v)} is not an environment${didYouMean(v, Object.keys(ENVIRONMENTS))}`),
   },
-  nodes: int('nodes', 1, 'cluster size'),
-  workload: choice('workload', (s) => TARGETS[targetOf(s)].workloads, 'a workload of the target'),
-  faults: names('nemesis', FAULT_NAMES, 'a fault'),
-  faultInterval: duration('nemesis-interval', true, '10s'),
-  partitionShapes: names('partition-shapes', PARTITION_SHAPES, 'a partition shape'),
-  nodeTargets: names('node-targets', NODE_SPECS, 'a node target'),
-  clockOffsets: {
-    flag: 'clock-offsets', allowed: () => 'a range MIN-MAX of durations, e.g. "1s-60s"',
-    problem: (v) => (typeof v === 'string' && /^[^-]+-[^-]+$/.test(v) && v.split('-').every((d) => DURATION.test(d.trim())) ? undefined : `${show(v)} is not a range`),
-    toFlag: String,
-  },
-  churnLongWait: duration('churn-long-wait', true, '500ms'),
-  churnCut: choice('churn-cut', () => CHURN_CUTS, 'a way to cut a leader off'),
-  timeLimit: duration('time-limit', true, '60s'),
-  rate: {
-    flag: 'rate', allowed: () => 'a positive number (client ops per second, all clients together)',
-    problem: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : `${show(v)} is not a positive number`), toFlag: String,
-  },
-  concurrency: int('concurrency', 1, 'client threads'),
-  seed: {
-    flag: 'seed', allowed: () => 'a whole number ≥ 0 (the seed of every random choice; beyond 2^53 as a string of digits)',
-    problem: seedProblem, toFlag: String,
-  },
-  quiet: duration('quiet', false, '5s'),
-  store: {
-    flag: 'store', allowed: () => 'a directory path', problem: (v) => (typeof v === 'string' && v !== '' ? undefined : `${show(v)} is not a path`), toFlag: String,
-  },
-  name: {
-    flag: 'name', allowed: () => "a name of letters, digits, '.', '_' and '-'",
-    problem: (v) => (typeof v === 'string' && NAME.test(v) ? undefined : `${show(v)} is not a valid name`), toFlag: String,
-  },
+  ...OPTION_KEYS,
   options: {
     allowed: (s) => `an object of ${targetOf(s)}'s flags: ${TARGETS[targetOf(s)].flags.map((f) => f.name).join(', ')}`,
     problem: (v, s) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return `must be an object of flag names and values, got ${show(v)}`;
       const flags = TARGETS[targetOf(s)].flags;
-      for (const [k, x] of Object.entries(v)) {
+      for (const [given, x] of Object.entries(v)) {
+        // An old name works as on the command line, for one release.
+        const old = DEPRECATED_FLAGS.find((d) => d.name === given && flags.some((g) => g.name === d.now));
+        if (old) process.stderr.write(`faultline: options "${old.name}" is deprecated and goes in the next release; use "${old.now}"\n`);
+        const k = old?.now ?? given;
         const f = flags.find((g) => g.name === k);
-        if (!f) return `has "${k}", which is not a flag of target ${targetOf(s)}${didYouMean(k, flags.map((g) => g.name))}`;
+        if (!f) {
+          const near = closest(k, [...flags.map((g) => g.name), ...DEPRECATED_FLAGS.map((d) => d.name)]);
+          const now = DEPRECATED_FLAGS.find((d) => d.name === near)?.now ?? near;
+          return `has "${k}", which is not a flag of target ${targetOf(s)}${now !== undefined && flags.some((g) => g.name === now) ? ` (did you mean "${now}"?)` : ''}`;
+        }
         const ok = f.kind === 'bool' ? typeof x === 'boolean'
           : f.kind === 'list' ? listOf(x) !== undefined : typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
         if (!ok) return `"${k}" ${show(x)} must be ${f.kind === 'bool' ? 'true or false' : f.kind === 'list' ? 'a text or a list of texts' : 'a text or a number'} (${f.help})`;
+        if (f.type && f.kind === 'value') {
+          try {
+            f.type.parse(String(x), k);
+          } catch (err) {
+            if (!(err instanceof InputError)) throw err;
+            return `"${k}" ${show(x)} is not allowed (${err.message})`;
+          }
+        }
       }
       return undefined;
     },
@@ -178,7 +141,7 @@ function checkConfigValues(raw: unknown, where: string): FaultlineConfig {
   const c = raw as Record<string, unknown>;
   checkRunKeys(c, where, MATRIX_KEYS);
   if (c.workloads !== undefined) {
-    const spec = choice('workload', (s) => TARGETS[targetOf(s)].workloads, 'a workload of the target');
+    const spec = RUN_KEYS.workload;
     const list = listOf(c.workloads);
     if (list === undefined) fail(where, 'workloads', `must be a list, got ${show(c.workloads)}`, spec.allowed(c));
     for (const w of list!) { const p = spec.problem(w, c); if (p) fail(where, 'workloads', p, `a list of ${spec.allowed(c)}`); }
@@ -195,7 +158,7 @@ function checkConfigValues(raw: unknown, where: string): FaultlineConfig {
     const at = Array.isArray(c.seeds) ? (c.seeds as unknown[]).findIndex((x) => !isSeed(x)) : 0;
     if (at !== -1) {
       const bad = Array.isArray(c.seeds) ? c.seeds[at] : undefined;
-      fail(where, 'seeds', isInt(bad, 0) ? seedProblem(bad)! : `${show(c.seeds)} is not a list of whole numbers ≥ 0`, allowed);
+      fail(where, 'seeds', isInt(bad, 0) ? RUN_OPTIONS.seed.problem(bad, { target: '', workload: '' })! : `${show(c.seeds)} is not a list of whole numbers ≥ 0`, allowed);
     }
   }
   if (c.expect !== undefined && c.expect !== 'valid' && c.expect !== 'invalid') fail(where, 'expect', `${show(c.expect)} is not an expectation`, '"valid" or "invalid"');
@@ -229,19 +192,7 @@ export function runSettingsOf(c: Record<string, unknown>): RunSettings {
 
 /** The `faultline run` flags of one run's (checked) settings. */
 export function settingsToArgv(s: RunSettings): string[] {
-  const argv: string[] = [];
-  for (const [key, spec] of Object.entries(RUN_KEYS) as [keyof RunSettings, KeySpec][]) {
-    const v = s[key];
-    if (v === undefined || key === 'options') continue;
-    argv.push(`--${spec.flag}`, spec.toFlag!(v));
-  }
-  for (const [k, v] of Object.entries(s.options ?? {})) {
-    if (v === false) continue;
-    if (v === true) argv.push(`--${k}`);
-    else if (Array.isArray(v)) for (const x of v) argv.push(`--${k}`, String(x));
-    else argv.push(`--${k}`, String(v));
-  }
-  return argv;
+  return argvOf(settingsFromConfig(s));
 }
 
 /** The flag names an argv sets (`--rate 5`, `--rate=5`), so the command line can override a config. */

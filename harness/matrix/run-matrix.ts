@@ -3,6 +3,7 @@
  * line per scenario as it starts and ends (the live summary), `--fail-fast` and `--time-budget`. What
  * each scenario yields is plain data for the table, JUnit and the exit code.
  */
+import { RUN_OPTIONS } from '../config/run-options.js';
 import { errorMessage, InputError } from '../history/errors.js';
 import type { RunOutcome } from '../run-contract.js';
 import { parseDuration } from '../flags.js';
@@ -48,8 +49,9 @@ export const scenarioArgv = (s: MatrixScenario, store: string): string[] => [...
 
 /** Seconds a scenario is expected to take: its time limit and calm, plus setup and teardown. */
 export function estimateS(s: MatrixScenario): number {
-  const d = (v: number | string | undefined, dflt: string, flag: string): number => parseDuration(v === undefined ? dflt : typeof v === 'number' ? String(v) : v, flag) / 1000;
-  return d(s.settings.timeLimit, '60s', 'time-limit') + d(s.settings.quiet, '5s', 'quiet') + 20;
+  // Defaults and units from the option registry (seconds).
+  const d = (v: number | string | undefined, o: typeof RUN_OPTIONS.timeLimit): number => (v === undefined ? o.default as number : o.fromConfig(v));
+  return d(s.settings.timeLimit, RUN_OPTIONS.timeLimit) + d(s.settings.quiet, RUN_OPTIONS.quiet) + 20;
 }
 
 /** The exit code of a matrix: 255 a scenario crashed, 1 one missed its expectation, 2 one was unknown or not run, 0 all met. */

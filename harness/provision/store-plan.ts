@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { InputError } from '../history/errors.js';
 import { refuseUntrusted } from './trust.js';
-import { flagValue, intFlag } from '../flags.js';
+import { flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../flags.js';
 import type { Environment, EnvironmentKind } from './environment.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from './environments.js';
 import { buildFaults, faultOptionsOf, parseFaultNames } from '../nemesis/build.js';
@@ -83,14 +83,19 @@ export async function environmentPreflight(req: RunRequest, target: string): Pro
   await environmentOf(req).preflight?.({ target, flags: req.flags });
 }
 
+/** `--keys` of the store workloads: independent keys of the register workload. */
+export const KEYS = intOption('keys', 'register workload: number of independent keys (was --key-count on maelstrom)', 3, 1);
+/** `--values` of the store workloads: values drawn from 0..N-1. */
+export const VALUES = intOption('values', 'register workload: values drawn from 0..N-1', 5, 1);
+
 /** Flags every store target (servers on hosts) takes. */
 export const STORE_FLAGS: readonly TargetFlag[] = [
   { name: 'env', kind: 'value', help: `where the hosts come from: ${Object.keys(ENVIRONMENTS).join(', ')} (default ${DEFAULT_ENVIRONMENT}: network namespaces)` },
   ...Object.values(ENVIRONMENTS).flatMap((e) => e.flags ?? []),
   { name: 'subnet', kind: 'value', help: 'IPv4 subnet of the test network (default: first free /24 in 10.91.0.0/16; with --env docker in 10.92.0.0/16)' },
-  { name: 'keys', kind: 'value', help: 'register workload: number of independent keys (default 3; was --key-count on maelstrom)' },
-  { name: 'values', kind: 'value', help: 'register workload: values drawn from 0..N-1 (default 5)' },
-  { name: 'request-timeout', kind: 'value', help: 'deadline of one client request, a duration (default 2s; was --request-timeout-ms)' },
+  KEYS,
+  VALUES,
+  REQUEST_TIMEOUT,
 ];
 
 /** What a namespace cluster offers the plan beyond being a Target. */
@@ -110,7 +115,7 @@ export function storePlan(
     workload,
     workloadOptions: {
       rate: req.config.rate, concurrency: req.config.concurrency, nodes,
-      keyCount: intFlag(req, 'keys', 3), valueCount: intFlag(req, 'values', 5),
+      keyCount: valueOf(req, KEYS), valueCount: valueOf(req, VALUES),
     } as StoreWorkloadOptions,
     openClient: async (thread, process) => clients.open(thread, process),
     faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m)),

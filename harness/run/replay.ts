@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { InputError } from '../history/errors.js';
 import type { Op } from '../history/op.js';
+import { settingsFromTestJson, settingsToArgv } from '../config/settings.js';
 
 /** The test.json of a run directory (or of `store/<test>/latest`), or an InputError naming the fix. */
 export function readTestJson(dir: string): Record<string, unknown> {
@@ -22,41 +23,9 @@ export function readTestJson(dir: string): Record<string, unknown> {
   }
 }
 
-const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const strs = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-
-/** The `faultline run` flags of a stored run: everything test.json recorded, the seed pinned. */
+/** The `faultline run` flags of a stored run: everything test.json recorded, the seed pinned (derived from the option registry). */
 export function replayArgv(test: Record<string, unknown>): string[] {
-  // A seed beyond 2^53 is kept as its digits (run-command.ts seedFlag).
-  const seedOk = num(test.seed) || (typeof test.seed === 'string' && /^\d+$/.test(test.seed));
-  if (typeof test.target !== 'string' || !seedOk) {
-    throw new InputError('--replay: the run\'s test.json names no target or seed (a run from before replay was possible); rerun it with the command in its test.json');
-  }
-  const argv = ['--target', test.target, '--seed', String(test.seed)];
-  const add = (flag: string, v: string | undefined): void => { if (v !== undefined) argv.push(`--${flag}`, v); };
-  add('workload', typeof test.workload === 'string' ? test.workload : undefined);
-  add('nodes', num(test.nodes) ? String(test.nodes) : undefined);
-  add('time-limit', num(test.timeLimitS) ? `${test.timeLimitS}s` : undefined);
-  add('rate', num(test.rate) ? String(test.rate) : undefined);
-  add('concurrency', num(test.concurrency) ? String(test.concurrency) : undefined);
-  add('quiet', num(test.quietS) ? `${test.quietS}s` : undefined);
-  add('nemesis', strs(test.faults) && test.faults.length > 0 ? test.faults.join(',') : undefined);
-  add('nemesis-interval', num(test.faultIntervalS) ? `${test.faultIntervalS}s` : undefined);
-  add('partition-shapes', strs(test.partitionShapes) ? test.partitionShapes.join(',') : undefined);
-  add('node-targets', strs(test.nodeTargets) ? test.nodeTargets.join(',') : undefined);
-  const off = test.clockOffsetsMs;
-  add('clock-offsets', Array.isArray(off) && off.length === 2 && off.every(num) ? `${off[0]}ms-${off[1]}ms` : undefined);
-  add('churn-long-wait', num(test.churnLongWaitMs) ? `${test.churnLongWaitMs}ms` : undefined);
-  add('churn-cut', typeof test.churnCut === 'string' ? test.churnCut : undefined);
-  add('name', typeof test.name === 'string' ? test.name : undefined);
-  add('store', typeof test.store === 'string' ? test.store : undefined);
-  const flags = typeof test.targetFlags === 'object' && test.targetFlags !== null ? test.targetFlags as Record<string, unknown> : {};
-  for (const [k, v] of Object.entries(flags)) {
-    if (v === true) argv.push(`--${k}`);
-    else if (strs(v)) for (const x of v) argv.push(`--${k}`, x);
-    else if (typeof v === 'string') argv.push(`--${k}`, v);
-  }
-  return argv;
+  return settingsToArgv(settingsFromTestJson(test));
 }
 
 /** An op as the comparison sees it: what was asked and answered, not when. */

@@ -15,7 +15,7 @@ import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, type R
 import { ConsulLockClient, type LockOptions } from './lock-client.js';
 
 export interface ConsulClientOptions extends Partial<LockOptions> {
-  /** Read mode of every KV read (`--consul-reads`). */
+  /** Read mode of every KV read (`--reads`). */
   reads: ReadMode;
   /** Deadline of one request, ms. Default 2 000. */
   timeoutMs?: number;

@@ -2,7 +2,7 @@
  * The Consul target's entry: `faultline run --target consul`, registered in harness/run/targets.ts.
  */
 import { execFile } from 'node:child_process';
-import { choiceFlag, durationFlag, flagValue, parseDuration } from '../../harness/flags.js';
+import { choiceOption, durationOption, flagValue, REQUEST_TIMEOUT, valueOf } from '../../harness/flags.js';
 import type { MachineProbe, Requirement } from '../../harness/provision/preflight.js';
 import { environmentPreflight, nodeNames, refuseUntrustedBinary, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
@@ -12,7 +12,12 @@ import { ConsulCluster } from './cluster.js';
 import type { ReadMode } from './http.js';
 
 export const CONSUL_WORKLOADS = ['register', 'set', 'lock'] as const;
-const READ_MODES: readonly ReadMode[] = ['consistent', 'default', 'stale'];
+/** `--reads`: Consul's read modes. */
+export const CONSUL_READS = choiceOption('reads', ['consistent', 'default', 'stale'] as const satisfies readonly ReadMode[],
+  'consistent (the leader confirms it still leads), default (the leader answers from its state) or stale (any server, may be stale); was --consul-reads');
+const SESSION_TTL = durationOption('session-ttl', 'lock workload: session TTL, a duration (Consul invalidates between TTL and 2×TTL)', '2s');
+/** `--lock-delay`: unlike the other durations it may be 0 (none); Consul's own default is 15s. */
+const LOCK_DELAY = durationOption('lock-delay', 'lock workload: session lock-delay, a duration, 0 for none (Consul\'s own default is 15s)', '1s', { zero: true });
 const SETUP = 'bash scripts/setup-consul.sh';
 
 /** The first line of `<bin> version` (e.g. `Consul v1.8.7`), or undefined when it does not run. */
@@ -48,16 +53,11 @@ export function consulRequirements(req?: RunRequest): Requirement[] {
 
 /** Checks flags and machine; `probe` is injected by tests. */
 export function consulPreflight(req: RunRequest, probe?: MachineProbe): void {
-  choiceFlag(req, 'consul-reads', READ_MODES);
-  durationFlag(req, 'session-ttl', '2s');
-  lockDelayOf(req);
+  valueOf(req, CONSUL_READS);
+  valueOf(req, SESSION_TTL);
+  valueOf(req, LOCK_DELAY);
   storePreflight('consul', req, CONSUL_WORKLOADS, [consulBinary(flagValue(req, 'consul-bin'))], probe);
   refuseUntrustedBinary(req, 'consul-bin');
-}
-
-/** `--lock-delay`, in seconds: a duration, and unlike the other durations it may be 0 (none). */
-function lockDelayOf(req: RunRequest): number {
-  return parseDuration(flagValue(req, 'lock-delay') ?? '1s', 'lock-delay') / 1000;
 }
 
 /** Builds the plan of a Consul run inside `run`. */
@@ -69,13 +69,13 @@ export function consulPlan(req: RunRequest, run: RunDir): RunPlan {
 export function consulParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluster: ConsulCluster; clients: ConsulClients } {
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, CONSUL_WORKLOADS);
-  const reads = choiceFlag(req, 'consul-reads', READ_MODES);
+  const reads = valueOf(req, CONSUL_READS);
   const cluster = new ConsulCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, consulBin: flagValue(req, 'consul-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
   const clients = new ConsulClients(nodes, (n) => cluster.endpoint(n), workload.name, {
     reads,
-    timeoutMs: durationFlag(req, 'request-timeout', '2s'),
-    sessionTtlS: durationFlag(req, 'session-ttl', '2s') / 1000,
-    lockDelayS: lockDelayOf(req),
+    timeoutMs: valueOf(req, REQUEST_TIMEOUT),
+    sessionTtlS: valueOf(req, SESSION_TTL) / 1000,
+    lockDelayS: valueOf(req, LOCK_DELAY) / 1000,
   });
   cluster.onTeardown(() => clients.close());
   const plan = storePlan(req, run, nodes, workload, cluster, clients, { name: 'consul', reads, subnet: flagValue(req, 'subnet') });
@@ -88,9 +88,9 @@ export const consulTarget: TargetEntry = {
   workloads: CONSUL_WORKLOADS,
   flags: [
     { name: 'consul-bin', kind: 'value', help: 'consul binary to run (default: consul from PATH, installed by scripts/setup-consul.sh; with --env docker a path inside the image, over ssh one on the hosts)' },
-    { name: 'consul-reads', kind: 'value', help: 'consistent (default; the leader confirms it still leads), default (the leader answers from its state) or stale (any server, may be stale)' },
-    { name: 'session-ttl', kind: 'value', help: 'lock workload: session TTL, a duration (default 2s; Consul invalidates between TTL and 2×TTL)' },
-    { name: 'lock-delay', kind: 'value', help: 'lock workload: session lock-delay, a duration, 0 for none (default 1s; Consul\'s own default is 15s)' },
+    CONSUL_READS,
+    SESSION_TTL,
+    LOCK_DELAY,
     ...STORE_FLAGS,
   ],
   preflight: async (req) => { consulPreflight(req); await environmentPreflight(req, 'consul'); },

@@ -10,7 +10,7 @@
  */
 import { checkRequirements, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { FAKETIME_LIB } from '../../harness/provision/faketime.js';
-import { choiceFlag, durationFlag, flagValue, numberFlag } from '../../harness/flags.js';
+import { choiceFlag, durationFlag, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/flags.js';
 import { environmentOf, environmentPreflight, nodeNames, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
 import { reachDaemon } from '../../harness/provision/docker/client.js';
 import { imageLacks } from '../../harness/provision/docker/image-probe.js';
@@ -32,12 +32,13 @@ import { checkPlaceholders, DEFAULT_PEERS_FORMAT, PEER_PLACEHOLDERS, START_PLACE
 
 export const CUSTOM_WORKLOADS = ['register', 'set', 'lock'] as const;
 
-/** The port flags, checked. */
-function portFlag(req: RunRequest, name: string, fallback: number): number {
-  const v = numberFlag(req, name, fallback);
-  if (!Number.isInteger(v) || v > 65_535) throw new InputError(`--${name} must be a port number from 1 to 65535, got ${v}`);
-  return v;
-}
+const portRange = (name: string) => (t: string): string => `--${name} must be a port number from 1 to 65535, got ${t}`;
+/** `--port` and `--peer-port`: one port for both would have the node's client and peer listeners fight over it. */
+const PORT = intOption('port', 'client port of every node, {port}', 8080, 1, 65_535, portRange('port'));
+const PEER_PORT = intOption('peer-port', 'peer port of every node, {peer-port}', 7000, 1, 65_535, portRange('peer-port'));
+PORT.type.check = (port, values) => {
+  if (port === values.get('peer-port')) throw new InputError(`--port and --peer-port are both ${String(port)}; a node needs two different ports, e.g. --port 8080 --peer-port 7000`);
+};
 
 /** The start command, its placeholders checked. */
 function startOf(req: RunRequest): string {
@@ -154,10 +155,7 @@ export async function customPreflight(req: RunRequest, probe: MachineProbe = rea
   if (env.name === 'ssh') checkSsh(req, start);
   const health = healthOf(req, clientNameOf(req));
   if (env.name === 'local') refuseUntrustedCommand(start, health);
-  // One port for both would have the node's client and peer listeners fight over it.
-  if (portFlag(req, 'port', 8080) === portFlag(req, 'peer-port', 7000)) {
-    throw new InputError(`--port and --peer-port are both ${portFlag(req, 'port', 8080)}; a node needs two different ports, e.g. --port 8080 --peer-port 7000`);
-  }
+  PORT.type.check!(valueOf(req, PORT), new Map([['peer-port', valueOf(req, PEER_PORT)]]), 'port');
   const status = flagValue(req, 'raft-status');
   if (status !== undefined && !status.startsWith('/')) throw new InputError(`--raft-status ${status} must be an HTTP path on the client port, such as /status`);
   await clientOf(req);
@@ -177,11 +175,11 @@ export async function customParts(req: RunRequest, run: RunDir, ctx?: PlanContex
   const cluster = new CustomCluster({
     nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet: flagValue(req, 'subnet'), log: (m) => run.log(m),
     start: startOf(req), peersFormat: flagValue(req, 'peers-format') ?? DEFAULT_PEERS_FORMAT, health: healthOf(req, clientNameOf(req)),
-    port: portFlag(req, 'port', 8080), peerPort: portFlag(req, 'peer-port', 7000),
+    port: valueOf(req, PORT), peerPort: valueOf(req, PEER_PORT),
     healthTimeoutMs: durationFlag(req, 'health-timeout', '30s'),
     faketimeLib: req.flags.get('faketime') === true ? FAKETIME_LIB : undefined,
   });
-  const clients = new CustomClients(def, nodes, (n) => cluster.clientNode(n), durationFlag(req, 'request-timeout', '2s'), clientNameOf(req) === 'http-kv');
+  const clients = new CustomClients(def, nodes, (n) => cluster.clientNode(n), valueOf(req, REQUEST_TIMEOUT), clientNameOf(req) === 'http-kv');
   cluster.onTeardown(() => clients.close());
   let plan = storePlan(req, run, nodes, workload, cluster, { open: (t, p) => clients.client(t, p) }, {
     name: 'custom', start: flagValue(req, 'start'), client: clientNameOf(req), subnet: flagValue(req, 'subnet'),
@@ -201,8 +199,8 @@ export const customTarget: TargetEntry = {
     { name: 'peers-format', kind: 'value', help: `how {peers} lists one node (default ${DEFAULT_PEERS_FORMAT}); placeholders ${PEER_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}` },
     { name: 'health', kind: 'value', help: 'when a node is up: an HTTP path on the client port (/health; 2xx), or a command run on the node\'s host (exit 0; inside the container with --env docker); default: the http-kv probe with --client http-kv, else a TCP connect to --port' },
     { name: 'health-timeout', kind: 'value', help: 'how long setup waits for every node to be healthy, a duration (default 30s)' },
-    { name: 'port', kind: 'value', help: 'client port of every node, {port} (default 8080)' },
-    { name: 'peer-port', kind: 'value', help: 'peer port of every node, {peer-port} (default 7000)' },
+    PORT,
+    PEER_PORT,
     { name: 'raft-status', kind: 'value', help: "a Raft's status path (/status for faultline-raft): polled on every node to add the Raft safety checkers (docs/custom-target.md)" },
     { name: 'faketime', kind: 'bool', help: 'offer clock faults: preload libfaketime into each server (works for servers that read the clock through libc; not Go or static binaries; with --env docker this machine\'s library is mounted, so the image must be glibc-based; with --env ssh each host needs it)' },
     { name: 'cas', kind: 'value', help: 'http-kv compare-and-set style: body ({"value","expect"}; default) or if-match (If-Match header)' },

@@ -2,7 +2,7 @@
  * The etcd target: `faultline run --target etcd`. Registered in the run command by `etcdTarget`.
  */
 import { command, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
-import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
+import { choiceOption, durationOption, flagValue, REQUEST_TIMEOUT, valueOf } from '../../harness/flags.js';
 import { environmentPreflight, nodeNames, refuseUntrustedBinary, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
@@ -10,7 +10,11 @@ import { EtcdClients, type ReadConsistency } from './clients.js';
 import { EtcdCluster } from './cluster.js';
 
 export const ETCD_WORKLOADS = ['register', 'set', 'lock'] as const;
-const CONSISTENCIES: readonly ReadConsistency[] = ['linearizable', 'serializable'];
+/** `--reads`: how a read is served — through the leader (linearizable) or by the member it reached. */
+export const ETCD_READS = choiceOption('reads', ['linearizable', 'serializable'] as const satisfies readonly ReadConsistency[],
+  'how a read is served: through a quorum, or by the member alone (serializable, may be stale); was --read-consistency');
+/** `--lock-ttl`: the lease TTL of a lock holder. */
+const LOCK_TTL = durationOption('lock-ttl', 'lock workload: lease TTL of a holder, a duration', '2s');
 
 /** The etcd binary a run needs (`--etcd-bin`, else etcd on PATH), with its version for doctor. */
 export function etcdBinary(req?: RunRequest): Requirement {
@@ -27,7 +31,7 @@ export function etcdRequirements(req: RunRequest): Requirement[] {
 
 /** Checks flags and machine; `probe` is injected by tests. */
 export function etcdPreflight(req: RunRequest, probe?: MachineProbe): void {
-  choiceFlag(req, 'read-consistency', CONSISTENCIES);
+  valueOf(req, ETCD_READS);
   storePreflight('etcd', req, ETCD_WORKLOADS, [etcdBinary(req)], probe);
   refuseUntrustedBinary(req, 'etcd-bin');
 }
@@ -41,12 +45,12 @@ export function etcdPlan(req: RunRequest, run: RunDir): RunPlan {
 export function etcdParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluster: EtcdCluster; clients: EtcdClients } {
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, ETCD_WORKLOADS);
-  const readConsistency = choiceFlag(req, 'read-consistency', CONSISTENCIES);
+  const readConsistency = valueOf(req, ETCD_READS);
   const cluster = new EtcdCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, etcdBin: flagValue(req, 'etcd-bin'), subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
   const clients = new EtcdClients(nodes, (n) => cluster.endpoint(n), workload.name, {
     readConsistency,
-    timeoutMs: durationFlag(req, 'request-timeout', '2s'),
-    lockTtlS: durationFlag(req, 'lock-ttl', '2s') / 1000,
+    timeoutMs: valueOf(req, REQUEST_TIMEOUT),
+    lockTtlS: valueOf(req, LOCK_TTL) / 1000,
   });
   cluster.onTeardown(() => clients.close());
   const plan = storePlan(req, run, nodes, workload, cluster, clients, {
@@ -61,8 +65,8 @@ export const etcdTarget: TargetEntry = {
   workloads: ETCD_WORKLOADS,
   flags: [
     { name: 'etcd-bin', kind: 'value', help: 'etcd binary to run (default: etcd from PATH, Debian etcd-server 3.4)' },
-    { name: 'read-consistency', kind: 'value', help: 'linearizable (default) or serializable (member-local, may be stale)' },
-    { name: 'lock-ttl', kind: 'value', help: 'lock workload: lease TTL of a holder, a duration (default 2s)' },
+    ETCD_READS,
+    LOCK_TTL,
     ...STORE_FLAGS,
   ],
   preflight: async (req) => { etcdPreflight(req); await environmentPreflight(req, 'etcd'); },

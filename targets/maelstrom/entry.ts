@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { refuseUntrusted } from '../../harness/provision/trust.js';
 import { InputError } from '../../harness/history/errors.js';
-import { durationFlag, flagList, flagValue, intFlag, parseDuration } from '../../harness/flags.js';
+import { flagList, flagValue, intFlag, parseDuration, REQUEST_TIMEOUT, valueOf } from '../../harness/flags.js';
 import { buildFaults, faultOptionsOf } from '../../harness/nemesis/index.js';
 import type { LatencyDist } from '../../harness/roles.js';
 import type { CheckResult } from '../../checkers/contract.js';
@@ -24,7 +24,7 @@ export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
   { name: 'latency', kind: 'value', help: 'base message latency: 0 | 5ms (constant) | 1-10ms (uniform) | exp:5ms (exponential mean); default 0 (a bare number means seconds)' },
   { name: 'keys', kind: 'value', help: 'independent keys of lin-kv / txn-list-append (default 5; was --key-count)' },
   { name: 'topology', kind: 'value', help: `broadcast topology: ${TOPOLOGY_KINDS.join(', ')} (default grid)` },
-  { name: 'request-timeout', kind: 'value', help: 'how long a client waits for a reply, a duration (default 1s); no reply = info (was --rpc-timeout)' },
+  REQUEST_TIMEOUT,
   { name: 'env', kind: 'value', help: 'local only: nodes run as processes of this machine on the routed network' },
 ];
 
@@ -91,7 +91,7 @@ function workloadOptions(req: RunRequest, nodes: readonly string[]): MaelstromWo
     if (!(TOPOLOGY_KINDS as readonly string[]).includes(topo)) throw new InputError(`--topology ${topo} is not a topology; choose ${TOPOLOGY_KINDS.join(', ')}`);
     opts.topology = topo as TopologyKind;
   }
-  opts.rpcTimeoutMs = durationFlag(req, 'request-timeout', '1s');
+  opts.rpcTimeoutMs = valueOf(req, REQUEST_TIMEOUT);
   return opts;
 }
 

@@ -3,16 +3,24 @@
  * `zookeeperTarget`.
  */
 import { command, file, versionOf, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
-import { choiceFlag, durationFlag, flagValue } from '../../harness/flags.js';
+import { choiceOption, durationOption, flagValue, REQUEST_TIMEOUT, valueOf } from '../../harness/flags.js';
 import { environmentPreflight, nodeNames, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from '../../harness/provision/store-plan.js';
 import type { RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
 import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
 import { ZkClients, type ZkReads } from './clients.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, ZK_MAX_SESSION_MS, ZK_MIN_SESSION_MS, ZkCluster } from './cluster.js';
-import { InputError } from '../../harness/history/errors.js';
 
 export const ZK_WORKLOADS = ['register', 'set', 'lock'] as const;
-const READS: readonly ZkReads[] = ['sync', 'plain'];
+/** `--reads`: sync then read, or the server's local copy. */
+export const ZK_READS = choiceOption('reads', ['sync', 'plain'] as const satisfies readonly ZkReads[],
+  'sync (sync, then read) or plain (the server\'s local copy, may be stale)');
+/**
+ * `--session-timeout`: the servers allow sessions of 2 to 20 ticks (tickTime 500 ms, cluster.ts);
+ * ZooKeeper would silently clamp anything else, and the lock's expiry would not be what was asked for.
+ */
+const SESSION_TIMEOUT = durationOption('session-timeout',
+  'session timeout a client asks for, a duration; its lock node expires this long after its server goes quiet (the server allows 1s–10s; was --session-timeout-ms)', '4s',
+  { min: ZK_MIN_SESSION_MS, max: ZK_MAX_SESSION_MS, outside: (t) => `--session-timeout ${t} is outside the ${ZK_MIN_SESSION_MS / 1000}s–${ZK_MAX_SESSION_MS / 1000}s the ZooKeeper servers allow (2 to 20 ticks of 500 ms); pass e.g. 4s` });
 
 /** What ZooKeeper itself needs: a JVM, Debian's jar and the slf4j binding. */
 export function zookeeperBinaries(): Requirement[] {
@@ -29,15 +37,8 @@ export function zookeeperRequirements(req: RunRequest): Requirement[] {
 }
 
 export function zookeeperPreflight(req: RunRequest, probe?: MachineProbe): void {
-  choiceFlag(req, 'reads', READS);
-  // One server.N line makes no quorum peer ZooKeeper can elect from: the run waited 60 s, then failed.
-  if (req.nodeCount < 2) throw new InputError(`--target zookeeper needs --nodes 2 or more (an ensemble; one server alone never forms a quorum here), got ${req.nodeCount}; pass --nodes 3`);
-  // The servers allow sessions of 2 to 20 ticks (tickTime 500 ms, cluster.ts); ZooKeeper would
-  // silently clamp anything else, and the lock workload's expiry would not be what was asked for.
-  const session = durationFlag(req, 'session-timeout', '4s');
-  if (session < ZK_MIN_SESSION_MS || session > ZK_MAX_SESSION_MS) {
-    throw new InputError(`--session-timeout ${flagValue(req, 'session-timeout')} is outside the ${ZK_MIN_SESSION_MS / 1000}s–${ZK_MAX_SESSION_MS / 1000}s the ZooKeeper servers allow (2 to 20 ticks of 500 ms); pass e.g. 4s`);
-  }
+  valueOf(req, ZK_READS);
+  valueOf(req, SESSION_TIMEOUT);
   storePreflight('zookeeper', req, ZK_WORKLOADS, zookeeperBinaries(), probe);
 }
 
@@ -49,12 +50,12 @@ export function zookeeperPlan(req: RunRequest, run: RunDir): RunPlan {
 export function zookeeperParts(req: RunRequest, run: RunDir): { plan: RunPlan; cluster: ZkCluster; clients: ZkClients } {
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, ZK_WORKLOADS);
-  const reads = choiceFlag(req, 'reads', READS);
+  const reads = valueOf(req, ZK_READS);
   const cluster = new ZkCluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet: flagValue(req, 'subnet'), log: (m) => run.log(m) });
   const clients = new ZkClients(nodes, (n) => cluster.address(n), workload.name, {
     reads,
-    timeoutMs: durationFlag(req, 'request-timeout', '2s'),
-    sessionTimeoutMs: durationFlag(req, 'session-timeout', '4s'),
+    timeoutMs: valueOf(req, REQUEST_TIMEOUT),
+    sessionTimeoutMs: valueOf(req, SESSION_TIMEOUT),
   });
   const plan = storePlan(req, run, nodes, workload, cluster, clients, { name: 'zookeeper', reads });
   return { plan, cluster, clients };
@@ -65,10 +66,12 @@ export const zookeeperTarget: TargetEntry = {
   summary: 'ZooKeeper 3.8 (Debian zookeeper), one server per host (--env local: network namespaces, root; docker: containers; ssh: your machines)',
   workloads: ZK_WORKLOADS,
   flags: [
-    { name: 'reads', kind: 'value', help: 'sync (default: sync, then read) or plain (the server\'s local copy, may be stale)' },
+    ZK_READS,
     ...STORE_FLAGS,
-    { name: 'session-timeout', kind: 'value', help: 'session timeout a client asks for, a duration; its lock node expires this long after its server goes quiet (default 4s; the server allows 1s–10s; was --session-timeout-ms)' },
+    SESSION_TIMEOUT,
   ],
+  // One server.N line makes no quorum peer ZooKeeper can elect from: the run waited 60 s, then failed.
+  minNodes: { min: 2, why: 'an ensemble; one server alone never forms a quorum here', suggest: 3 },
   preflight: async (req) => { zookeeperPreflight(req); await environmentPreflight(req, 'zookeeper'); },
   requirements: () => zookeeperBinaries(),
   plan: zookeeperPlan,

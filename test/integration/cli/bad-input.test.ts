@@ -140,6 +140,15 @@ describe('refusals come before the run directory exists', () => {
   });
 });
 
+describe('the option registry: a typo gets the nearest flag or value; bad values and ranges name what is allowed', () => {
+  it('--read-consistancy, --nemesis partiton, --reads wrong for the store, --nodes 65', async () => {
+    await refused(run('--target', 'etcd', '--read-consistancy', 'serializable'), /^faultline: unknown option --read-consistancy for faultline run \(did you mean --reads\?\)/);
+    await refused(run('--nemesis', 'partiton'), /unknown fault 'partiton' \(did you mean "partition"\?\); valid faults are/);
+    await refused(run('--target', 'consul', '--reads', 'sync'), /--reads must be one of consistent, default, stale, got "sync"/);
+    await refused(run('--nodes', '65'), /--nodes 65 is more than 64, the most nodes a run starts; pass --nodes 1 to 64/);
+  });
+});
+
 describe('--dry-run', () => {
   it('prints the resolved settings, exits 0 and makes no run directory', async () => {
     const r = await cli(run('--nodes', '3', '--nemesis', 'partition', '--dry-run'));

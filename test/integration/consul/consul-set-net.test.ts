@@ -22,7 +22,7 @@ describe.skipIf(skip !== undefined)(`Consul in namespaces: set, loss, latency, b
     // Quiet 5 s (the CLI's default) before the final reads: on heal the cut-off server's higher term
     // deposes the majority's leader (Consul 1.8's raft has no pre-vote), and a loaded machine can take
     // several seconds to elect again; a server's final read must not fall into that gap.
-    const req = request('consul-set', { faults: ['partition'], quietS: 5 }, { 'consul-reads': 'consistent' }, 'set');
+    const req = request('consul-set', { faults: ['partition'], quietS: 5 }, { 'reads': 'consistent' }, 'set');
     const out = await runTest(req.config, (run) => consulParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
     expectSetKeptUnderPartitions(out);
@@ -30,7 +30,7 @@ describe.skipIf(skip !== undefined)(`Consul in namespaces: set, loss, latency, b
   }, 240_000);
 
   it('loss, latency and bandwidth take effect in a checked run, heal cleanly, and consistent reads stay valid', async () => {
-    const req = request('consul-net', { faults: ['loss', 'latency', 'bandwidth'], timeLimitS: 20, faultIntervalS: 3 }, { 'consul-reads': 'consistent', keys: '5' }, 'register');
+    const req = request('consul-net', { faults: ['loss', 'latency', 'bandwidth'], timeLimitS: 20, faultIntervalS: 3 }, { 'reads': 'consistent', keys: '5' }, 'register');
     const probes: Probed[] = [];
     const delayerPids = new Set<number>();
     const after = ['start-latency', 'stop-latency', 'stop-loss', 'start-bandwidth', 'stop-bandwidth'];

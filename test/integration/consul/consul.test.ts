@@ -21,7 +21,7 @@ afterAll(removeTempDirs);
 
 describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('stale reads under partitions of the leader are not linearizable, the stale read explained', async () => {
-    const req = storeRequest('consul-stale', { faults: ['partition'] }, { 'consul-reads': 'stale', values: '1000', 'request-timeout': '1s' });
+    const req = storeRequest('consul-stale', { faults: ['partition'] }, { 'reads': 'stale', values: '1000', 'request-timeout': '1s' });
     const out = await runTest(req.config, (run) => primariesIsolated(consulParts(req, run)));
     expect(out.results.error).toBeUndefined();
     expectSomeStaleRead(out.results);
@@ -34,7 +34,7 @@ describe.skipIf(skip !== undefined)(`Consul in namespaces${skip ? ` (skipped: ${
   it('consistent reads stay linearizable under partitions, kills and pauses; clock is unsupported with its reason', async () => {
     // Fault interval 3 s: a Consul server restarts and a new leader settles in 2–3 s, so 2 s would keep
     // a 3-server cluster without a quorum nearly all the time.
-    const req = storeRequest('consul-consistent', { faults: ['partition', 'kill', 'pause', 'clock'], timeLimitS: 15, seed: 3, faultIntervalS: 3 }, { 'consul-reads': 'consistent', keys: '5' });
+    const req = storeRequest('consul-consistent', { faults: ['partition', 'kill', 'pause', 'clock'], timeLimitS: 15, seed: 3, faultIntervalS: 3 }, { 'reads': 'consistent', keys: '5' });
     const out = await runTest(req.config, (run) => consulParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
     expect(out.results.checkers.linearizable.valid).toBe(true);

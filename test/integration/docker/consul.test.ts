@@ -32,7 +32,7 @@ describe.skipIf(skip !== undefined)(`Consul in containers${skip ? ` (skipped: ${
   beforeAll(async () => { image = await ensureTargetImage('consul'); }, 600_000);
 
   it('stale reads under partitions of the leader are not linearizable, the stale read explained', async () => {
-    const req = request('docker-consul-stale', { faults: ['partition'] }, { 'consul-reads': 'stale', values: '1000', 'request-timeout': '1s' });
+    const req = request('docker-consul-stale', { faults: ['partition'] }, { 'reads': 'stale', values: '1000', 'request-timeout': '1s' });
     const out = await runTest(req.config, (run) => primariesIsolated(consulParts(req, run)));
     expect(out.results.error).toBeUndefined();
     expectSomeStaleRead(out.results);
@@ -47,7 +47,7 @@ describe.skipIf(skip !== undefined)(`Consul in containers${skip ? ` (skipped: ${
 
   it('consistent reads stay linearizable under partitions, kills (docker kill + start) and pauses; clock is unsupported', async () => {
     // Fault interval 3 s, as on --env local: a restarted server and a new leader settle in 2–3 s.
-    const req = request('docker-consul-consistent', { faults: ['partition', 'kill', 'pause', 'clock'], timeLimitS: 15, seed: 3, faultIntervalS: 3 }, { 'consul-reads': 'consistent', keys: '5' });
+    const req = request('docker-consul-consistent', { faults: ['partition', 'kill', 'pause', 'clock'], timeLimitS: 15, seed: 3, faultIntervalS: 3 }, { 'reads': 'consistent', keys: '5' });
     const out = await runTest(req.config, (run) => consulParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
     expect(out.results.checkers.linearizable.valid).toBe(true);

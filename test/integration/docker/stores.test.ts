@@ -32,7 +32,7 @@ describe.skipIf(skip !== undefined)(`etcd in containers${skip ? ` (skipped: ${sk
 
   it('serializable reads through an isolated leader are stale: not linearizable, the stale read explained', async () => {
     const shm = faketimeShmFiles();
-    const req = request('docker-etcd-serializable', { faults: ['partition'] }, { 'read-consistency': 'serializable', values: '1000', 'request-timeout': '1s' });
+    const req = request('docker-etcd-serializable', { faults: ['partition'] }, { 'reads': 'serializable', values: '1000', 'request-timeout': '1s' });
     const out = await runTest(req.config, (run) => primariesIsolated(etcdParts(req, run)));
     expect(out.results.error).toBeUndefined();
     expectEndsInStaleRead(out.results);
@@ -43,7 +43,7 @@ describe.skipIf(skip !== undefined)(`etcd in containers${skip ? ` (skipped: ${sk
 
   it('linearizable reads stay linearizable under partitions, kills (docker kill + start) and pauses', async () => {
     const shm = faketimeShmFiles();
-    const req = request('docker-etcd-linearizable', { faults: ['partition', 'kill', 'pause'], timeLimitS: 15, seed: 3 }, { 'read-consistency': 'linearizable', keys: '5' });
+    const req = request('docker-etcd-linearizable', { faults: ['partition', 'kill', 'pause'], timeLimitS: 15, seed: 3 }, { 'reads': 'linearizable', keys: '5' });
     const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
     expect(out.results.checkers.linearizable.valid).toBe(true);

@@ -19,7 +19,7 @@ const request = storeRequests({ seed: 5, timeLimitS: 15 });
 
 describe.skipIf(skip !== undefined)(`etcd in namespaces: set, loss, latency, bandwidth${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('set under partitions: no acknowledged element lost, every node read at the end', async () => {
-    const req = request('etcd-set', { faults: ['partition'] }, { 'read-consistency': 'linearizable' }, 'set');
+    const req = request('etcd-set', { faults: ['partition'] }, { 'reads': 'linearizable' }, 'set');
     const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
     expectSetKeptUnderPartitions(out);
@@ -27,7 +27,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces: set, loss, latency, ban
   }, 240_000);
 
   it('loss and latency take effect in a checked run, heal cleanly, and linearizable reads stay valid', async () => {
-    const req = request('etcd-loss-latency', { faults: ['loss', 'latency'], timeLimitS: 24, faultIntervalS: 4, concurrency: 10 }, { 'read-consistency': 'linearizable', keys: '5' }, 'register');
+    const req = request('etcd-loss-latency', { faults: ['loss', 'latency'], timeLimitS: 24, faultIntervalS: 4, concurrency: 10 }, { 'reads': 'linearizable', keys: '5' }, 'register');
     const probes: Probed[] = [];
     const delayerPids = new Set<number>();
     const out = await runTest(req.config, (run) => probedPlan(etcdParts(req, run), { before: ['stop-loss'], after: ['start-latency', 'stop-latency', 'stop-loss'] }, probes));
@@ -74,7 +74,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces: set, loss, latency, ban
   }, 240_000);
 
   it('bandwidth caps every host with tbf during its bands, lifts the cap at stop, and the verdict stays valid', async () => {
-    const req = request('etcd-bandwidth', { faults: ['bandwidth'], timeLimitS: 12 }, { 'read-consistency': 'linearizable' }, 'register');
+    const req = request('etcd-bandwidth', { faults: ['bandwidth'], timeLimitS: 12 }, { 'reads': 'linearizable' }, 'register');
     const probes: Probed[] = [];
     const out = await runTest(req.config, (run) => probedPlan(etcdParts(req, run), { after: ['start-bandwidth', 'stop-bandwidth'] }, probes));
     expect(out.results.error).toBeUndefined();

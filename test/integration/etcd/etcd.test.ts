@@ -20,7 +20,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces${skip ? ` (skipped: ${sk
   it('serializable reads through an isolated leader are stale: not linearizable, the stale read explained', async () => {
     // Isolate the leader every 2 s; its clients keep reading member-local state while the majority
     // elects a new leader and writes on. Many values, so an indeterminate write rarely explains a stale read.
-    const req = storeRequest('etcd-serializable', { faults: ['partition'] }, { 'read-consistency': 'serializable', values: '1000', 'request-timeout': '1s' });
+    const req = storeRequest('etcd-serializable', { faults: ['partition'] }, { 'reads': 'serializable', values: '1000', 'request-timeout': '1s' });
     const out = await runTest(req.config, (run) => primariesIsolated(etcdParts(req, run)));
     expect(out.results.error).toBeUndefined();
     expectEndsInStaleRead(out.results, { readOfAWrite: true });
@@ -28,7 +28,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces${skip ? ` (skipped: ${sk
   }, 180_000);
 
   it('linearizable reads stay linearizable under partitions, kills and pauses', async () => {
-    const req = storeRequest('etcd-linearizable', { faults: ['partition', 'kill', 'pause'], timeLimitS: 15, seed: 3 }, { 'read-consistency': 'linearizable', keys: '5' });
+    const req = storeRequest('etcd-linearizable', { faults: ['partition', 'kill', 'pause'], timeLimitS: 15, seed: 3 }, { 'reads': 'linearizable', keys: '5' });
     const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
     expect(out.results.checkers.linearizable.valid).toBe(true);

@@ -22,7 +22,7 @@ describeOnTestBed('consul over ssh', skip, (testBed) => {
   it('consistent reads stay linearizable under partitions, kills and pauses; data and logs on the hosts', async () => {
     const bed = testBed();
     // Fault interval 3 s, as on --env local: a restarted server and a new leader settle in 2–3 s.
-    const req = bedRequest(bed, 'ssh-consul', { faults: ['partition', 'kill', 'pause'], timeLimitS: 15, seed: 3, faultIntervalS: 3 }, { 'consul-reads': 'consistent', keys: '5' });
+    const req = bedRequest(bed, 'ssh-consul', { faults: ['partition', 'kill', 'pause'], timeLimitS: 15, seed: 3, faultIntervalS: 3 }, { 'reads': 'consistent', keys: '5' });
     let dataDir = '';
     const out = await runTest(req.config, (run) => {
       const { plan, cluster } = consulParts(req, run);

@@ -17,7 +17,7 @@ const skip = sshMissing();
 describeOnTestBed('etcd over ssh', skip, (testBed) => {
   it('serializable reads through an isolated leader are stale: not linearizable', async () => {
     const bed = testBed();
-    const req = bedRequest(bed, 'ssh-serializable', { faults: ['partition'], timeLimitS: 15 }, { 'read-consistency': 'serializable', values: '1000', 'request-timeout': '1s' });
+    const req = bedRequest(bed, 'ssh-serializable', { faults: ['partition'], timeLimitS: 15 }, { 'reads': 'serializable', values: '1000', 'request-timeout': '1s' });
     const out = await runTest(req.config, (run) => primariesIsolated(etcdParts(req, run)));
     expect(out.results.error).toBeUndefined();
     expect(out.results.checkers.linearizable.valid).toBe(false);
@@ -31,7 +31,7 @@ describeOnTestBed('etcd over ssh', skip, (testBed) => {
 
   it('linearizable reads stay linearizable under partitions, kills and pauses', async () => {
     const bed = testBed();
-    const req = bedRequest(bed, 'ssh-linearizable', { faults: ['partition', 'kill', 'pause'], timeLimitS: 15, seed: 3 }, { 'read-consistency': 'linearizable', keys: '5' });
+    const req = bedRequest(bed, 'ssh-linearizable', { faults: ['partition', 'kill', 'pause'], timeLimitS: 15, seed: 3 }, { 'reads': 'linearizable', keys: '5' });
     const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
     expect(out.results.checkers.linearizable.valid).toBe(true);
@@ -42,7 +42,7 @@ describeOnTestBed('etcd over ssh', skip, (testBed) => {
 
   it('a connection cut mid-run is re-made: the run finishes with a complete history', async () => {
     const bed = testBed();
-    const req = bedRequest(bed, 'ssh-cut', { faults: ['partition', 'kill'], timeLimitS: 12, seed: 5 }, { 'read-consistency': 'linearizable' });
+    const req = bedRequest(bed, 'ssh-cut', { faults: ['partition', 'kill'], timeLimitS: 12, seed: 5 }, { 'reads': 'linearizable' });
     const cuts: number[] = [];
     const out = await runTest(req.config, (run) => {
       const { plan } = etcdParts(req, run);

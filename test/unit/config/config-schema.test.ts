@@ -32,7 +32,7 @@ describe('checkConfig', () => {
     [{ timeLimit: '10 seconds' }, /timeLimit "10 seconds" is not a duration above 0; timeLimit must be a duration above 0: seconds as a number, or a text like 60s/],
     // Every target takes --env now (raft and maelstrom refuse docker and ssh themselves, in one sentence).
     [{ environment: 'dockr' }, /environment "dockr" is not an environment \(did you mean "docker"\?\); environment must be one of local, docker, ssh/],
-    [{ target: 'etcd', options: { 'read-consistensy': 'serializable' } }, /options has "read-consistensy", which is not a flag of target etcd \(did you mean "read-consistency"\?\)/],
+    [{ target: 'etcd', options: { 'read-consistensy': 'serializable' } }, /options has "read-consistensy", which is not a flag of target etcd \(did you mean "reads"\?\)/],
     [{ options: { bug: 3 } }, /options "bug" 3 must be a text or a list of texts/],
     [{ scenarios: [{ name: 'a', expect: 'broken' }] }, /scenarios\[0\] \(a\): expect "broken" is not an expectation; expect must be "valid" or "invalid"/],
     [{ scenarios: [{ name: 'a', expect: 'valid', rat: 1 }] }, /scenarios\[0\] \(a\): unknown key "rat" \(did you mean "rate"\?\)/],
@@ -47,7 +47,7 @@ describe('checkConfig', () => {
   });
 
   it('accepts a whole config and returns it unchanged', () => {
-    const c = { target: 'etcd', workload: 'register', nodes: 3, faults: ['partition'], timeLimit: 12, rate: 50, options: { 'read-consistency': 'serializable', values: 1000 } };
+    const c = { target: 'etcd', workload: 'register', nodes: 3, faults: ['partition'], timeLimit: 12, rate: 50, options: { reads: 'serializable', values: 1000 } };
     expect(checkConfig(c, 'x')).toBe(c);
   });
 });
@@ -70,11 +70,11 @@ describe('settings → flags', () => {
   });
 
   it("another target on the command line drops the config's target options", () => {
-    const fromConfig = settingsToArgv({ target: 'etcd', rate: 5, options: { 'read-consistency': 'serializable' } });
+    const fromConfig = settingsToArgv({ target: 'etcd', rate: 5, options: { reads: 'serializable' } });
     const { req, target } = parseRunRequest(mergeArgv(fromConfig, ['--target', 'raft']), () => {});
     expect(target.name).toBe('raft');
     expect(req.config.rate).toBe(5);
-    expect(req.flags.has('read-consistency')).toBe(false);
+    expect(req.flags.has('reads')).toBe(false);
   });
 });
 

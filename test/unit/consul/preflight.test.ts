@@ -39,7 +39,7 @@ const sentence = (fn: () => void): string => {
 describe('consul preflight', () => {
   it('is registered and passes on a complete machine with every read mode and workload', () => {
     expect(getTarget('consul')).toBe(consulTarget);
-    for (const mode of ['default', 'consistent', 'stale']) expect(() => consulPreflight(req({ 'consul-reads': mode }), probe())).not.toThrow();
+    for (const mode of ['default', 'consistent', 'stale']) expect(() => consulPreflight(req({ 'reads': mode }), probe())).not.toThrow();
     for (const w of ['register', 'set', 'lock']) expect(() => consulPreflight(req({}, ['partition', 'latency'], w), probe())).not.toThrow();
     expect(() => consulPreflight(req({ 'lock-delay': '0', 'session-ttl': '1' }), probe())).not.toThrow();
   });
@@ -49,7 +49,7 @@ describe('consul preflight', () => {
     [() => consulPreflight(req(), probe(['consul'])), /needs consul \(Consul 1\.8\.7 from Debian bullseye\), which is missing; install it with: bash scripts\/setup-consul\.sh/],
     [() => consulPreflight(req({ 'consul-bin': '/opt/consul' }), probe(['/opt/consul'])), /the consul binary \/opt\/consul.*--consul-bin/],
     [() => consulPreflight(req({}, ['latency']), probe(['gcc'])), /gcc/],
-    [() => consulPreflight(req({ 'consul-reads': 'linearizable' }), probe([], false)), /--consul-reads must be one of consistent, default, stale, got "linearizable"/],
+    [() => consulPreflight(req({ 'reads': 'linearizable' }), probe([], false)), /--reads must be one of consistent, default, stale, got "linearizable"/],
     [() => consulPreflight(req({ 'session-ttl': '-1' }), probe()), /--session-ttl "-1" is not a duration/],
     [() => consulPreflight(req({ 'lock-delay': 'soon' }), probe()), /--lock-delay "soon" is not a duration/],
     [() => consulPreflight(req({}, [], 'echo'), probe()), /unknown workload "echo".*register, set, lock/],

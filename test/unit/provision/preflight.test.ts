@@ -58,7 +58,7 @@ describe('target preflight', () => {
   });
 
   it('rejects bad flags and workloads before looking at the machine', () => {
-    expect(sentence(() => etcdPreflight(req({ 'read-consistency': 'eventual' }), probe([], false)))).toMatch(/--read-consistency must be one of linearizable, serializable/);
+    expect(sentence(() => etcdPreflight(req({ 'reads': 'eventual' }), probe([], false)))).toMatch(/--reads must be one of linearizable, serializable/);
     expect(sentence(() => zookeeperPreflight(req({ reads: 'fast' }), probe()))).toMatch(/--reads must be one of sync, plain/);
     expect(sentence(() => etcdPreflight(req({}, [], 'echo'), probe()))).toMatch(/unknown workload "echo".*register, set, lock/);
   });
