@@ -7,13 +7,14 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { REPORTERS } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
-import { CHURN_CUTS, checkFaultSettings, FAULT_NAMES, PARTITION_SHAPES, parseFaultNames } from '../nemesis/index.js';
+import { CHURN_CUTS, checkFaultSettings, FAULT_NAMES, PARTITION_SHAPES } from '../nemesis/index.js';
 import { runTest } from '../run/run.js';
 import { verdictWord } from '../../checkers/contract.js';
 import type { RunConfig, RunRequest, RunResults, TargetEntry } from '../run-contract.js';
 import { DEFAULT_TARGET, TARGETS, getTarget } from '../run/targets.js';
 import { getEnvironment } from '../provision/environments.js';
 import { parseArgs, parseDuration } from './args.js';
+import { chooseFaults, STANDARD_BY_DEFAULT } from '../run/fault-choice.js';
 import { DEPRECATED_FLAGS, rewriteDeprecatedFlags } from '../flags.js';
 import { configLine, configOf } from '../config/load.js';
 import { mergeArgv, runSettingsOf, settingsToArgv } from '../config/schema.js';
@@ -37,7 +38,9 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
 
   --target NAME            ${Object.keys(TARGETS).join(' | ')} (default ${DEFAULT_TARGET})
   --workload NAME          what the clients do (default: the target's first)
-  --nemesis LIST           comma list of ${FAULT_NAMES.join(', ')} (default none)
+  --nemesis LIST           comma list of ${FAULT_NAMES.join(', ')} (default: standard — partition, kill,
+                           pause and clock where the target supports them — on ${STANDARD_BY_DEFAULT.join(', ')};
+                           none on the other targets); a run whose faults never took effect is unknown
   --nodes N                cluster size (default 5)
   --time-limit 60s         how long clients and faults run (default 60s)
   --rate N                 client ops per second, all clients together (default 100)
@@ -46,7 +49,8 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
   --store DIR              where runs are stored (default ./store)
   --name NAME              test name in the store (default <target>-<workload>)
   --quiet 5s               calm after healing, before final reads (default 5s)
-  --nemesis-interval 10s   time between a fault's start and stop, and stop and next start (default 10s)
+  --nemesis-interval 10s   time between a fault's start and stop, and stop and next start (default 10s, or a
+                           third of a shorter --time-limit); one no fault can start within is refused
   --partition-shapes LIST  partitions draw from these shapes (default all: ${PARTITION_SHAPES.join(', ')})
   --node-targets LIST      kill, pause and clock faults draw from these (default: kill and pause one, minority,
                            majority, all; clock random-subset; each plus primaries when the target names them)
@@ -150,12 +154,15 @@ export function parseRunRequest(
   if (nemesisText !== undefined && nemesisText.split(',').every((x) => x.trim() === '')) {
     throw new InputError(`--nemesis "${nemesisText}" names no fault; list faults such as partition,kill (${FAULT_NAMES.join(', ')}) or pass none`);
   }
-  const faults = parseFaultNames([nemesisText ?? 'none']).filter((f) => f !== 'none');
   const seedText = o('seed');
   const seed = seedText === undefined ? randomInt(2 ** 31 - 1) : seedFlag(seedText);
   let nodeCount = intFlag(o('nodes'), 'nodes', 5, 1);
   const timeLimitS = parseDuration(o('time-limit') ?? '60s', 'time-limit') / 1000;
   if (timeLimitS <= 0) throw new InputError('--time-limit must be longer than 0 s');
+  const intervalText = o('nemesis-interval');
+  const intervalS = intervalText === undefined ? undefined : parseDuration(intervalText, 'nemesis-interval') / 1000;
+  if (intervalS !== undefined && intervalS <= 0) throw new InputError('--nemesis-interval must be longer than 0 s');
+  const choice = chooseFaults(target.name, nemesisText, timeLimitS, intervalS);
   const config: RunConfig = {
     name: o('name') ?? `${target.name}-${workload}`,
     store: nodePath.resolve(o('store') ?? 'store'),
@@ -164,8 +171,9 @@ export function parseRunRequest(
     rate: posFlag(o('rate'), 'rate', 100),
     concurrency: intFlag(o('concurrency'), 'concurrency', 10, 1),
     quietS: parseDuration(o('quiet') ?? '5s', 'quiet') / 1000,
-    faults,
-    faultIntervalS: parseDuration(o('nemesis-interval') ?? '10s', 'nemesis-interval') / 1000,
+    faults: choice.faults,
+    faultIntervalS: choice.faultIntervalS,
+    faultChoice: choice.says,
     target: target.name,
     workload,
     nodes: nodeCount,
@@ -173,7 +181,6 @@ export function parseRunRequest(
   if (!/^[A-Za-z0-9._-]+$/.test(config.name) || config.name === '.' || config.name === '..') {
     throw new InputError(`--name ${config.name} must be a directory name inside the store: letters, digits, '.', '_' and '-', and not "." or ".."`);
   }
-  if (config.faultIntervalS <= 0) throw new InputError('--nemesis-interval must be longer than 0 s');
   const list = (v: string | undefined): string[] | undefined => v?.split(',').map((x) => x.trim()).filter(Boolean);
   const shapes = list(o('partition-shapes'));
   if (shapes) config.partitionShapes = shapes;
@@ -288,7 +295,7 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
     out(dryRunText(req));
     return 0;
   }
-  out(`faultline run: ${req.config.name}, seed ${req.config.seed}, ${req.config.timeLimitS} s, faults ${req.config.faults.join(',') || 'none'}${replayOf ? `, replaying ${replayOf}` : ''}`);
+  out(`faultline run: ${req.config.name}, seed ${req.config.seed}, ${req.config.timeLimitS} s, faults ${String(req.config.faultChoice)}${replayOf ? `, replaying ${replayOf}` : ''}`);
   const { dir, results } = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx));
   // A run that broke off before recording anything (the cluster never came up) has nothing to
   // check: the message names the cause, and the run directory keeps the node logs.

@@ -89,7 +89,8 @@ export const RUN_KEYS: Readonly<Record<keyof RunSettings, KeySpec>> = {
   },
   nodes: int('nodes', 1, 'cluster size'),
   workload: choice('workload', (s) => TARGETS[targetOf(s)].workloads, 'a workload of the target'),
-  faults: names('nemesis', FAULT_NAMES, 'a fault'),
+  // An empty list means no faults: `--nemesis none`, since without --nemesis a target may inject its standard package.
+  faults: { ...names('nemesis', FAULT_NAMES, 'a fault'), toFlag: (v) => listOf(v)!.join(',') || 'none' },
   faultInterval: duration('nemesis-interval', true, '10s'),
   partitionShapes: names('partition-shapes', PARTITION_SHAPES, 'a partition shape'),
   nodeTargets: names('node-targets', NODE_SPECS, 'a node target'),

@@ -40,7 +40,9 @@ export function replayArgv(test: Record<string, unknown>): string[] {
   add('rate', num(test.rate) ? String(test.rate) : undefined);
   add('concurrency', num(test.concurrency) ? String(test.concurrency) : undefined);
   add('quiet', num(test.quietS) ? `${test.quietS}s` : undefined);
-  add('nemesis', strs(test.faults) && test.faults.length > 0 ? test.faults.join(',') : undefined);
+  // A stored run without faults replays without faults, also on a target that now injects its standard
+  // package by default (harness/run/fault-choice.ts).
+  add('nemesis', strs(test.faults) ? (test.faults.length > 0 ? test.faults.join(',') : 'none') : undefined);
   add('nemesis-interval', num(test.faultIntervalS) ? `${test.faultIntervalS}s` : undefined);
   add('partition-shapes', strs(test.partitionShapes) ? test.partitionShapes.join(',') : undefined);
   add('node-targets', strs(test.nodeTargets) ? test.nodeTargets.join(',') : undefined);
