@@ -238,6 +238,12 @@ export function summarize(dir: string, r: RunResults): string {
     }
   }
   for (const u of r.unsupportedFaults) lines.push(`  unsupported fault: ${u.reason}`);
+  // What the faults did, family by family (results.json `faults`, harness/run/fault-summary.ts).
+  const faults = (r.faults ?? {}) as Record<string, { scheduled: number; tookEffect: number; nodesHitByRole: Record<string, string[]>; secondsInForce: number }>;
+  for (const [name, f] of Object.entries(faults)) {
+    const hit = Object.entries(f.nodesHitByRole).map(([role, nodes]) => (role === 'none' ? nodes.join(',') : `${role} ${nodes.join(',')}`)).join('; ');
+    lines.push(`  fault ${name}: ${f.tookEffect} of ${f.scheduled} took effect${f.tookEffect > 0 ? `, ${f.secondsInForce.toFixed(1)} s in force, hit ${hit}` : ''}`);
+  }
   if (r.interrupted) lines.push(`  interrupted by ${r.interrupted}: the history so far was checked`);
   if (r.error) lines.push(`  the run broke off: ${r.error}`);
   lines.push(`${r.ops} history records in ${r.durationS.toFixed(1)} s`);

@@ -21,7 +21,7 @@ export function withHealth(nemesis: Nemesis, probe: HealthProbe): Nemesis & { re
     }
   };
   return {
-    // Tells the fault record (harness/run/fault-effect.ts) that each op's value names the roles before it.
+    // Tells the fault record (harness/nemesis/effect.ts) that each op's value names the roles before it.
     recordsHealth: true,
     fs: nemesis.fs,
     setup: nemesis.setup?.bind(nemesis),

@@ -1,12 +1,12 @@
 /**
  * The fault summary of results.json: per fault family, how many faults were scheduled, how many took
  * effect, which nodes they reached in which role, and how long they were in force. Read from the
- * history's fault records (harness/run/fault-effect.ts) alone, so it says what happened, not what
+ * history's fault records (harness/nemesis/effect.ts) alone, so it says what happened, not what
  * was asked for.
  */
 import type { Op } from '../history/op.js';
 import type { FaultBand } from '../roles.js';
-import { effectIn, type NodeRole } from './fault-effect.js';
+import { effectIn, type NodeRole } from '../nemesis/effect.js';
 
 /** One family's line of the summary. */
 export interface FamilySummary {

@@ -7,7 +7,7 @@ import { HistoryWriter } from '../history/jsonl-writer.js';
 import type { Op } from '../history/op.js';
 import type { FaultBand, Nemesis, UnsupportedFault } from '../roles.js';
 import { livenessCheck } from './liveness.js';
-import { withEffects } from './fault-effect.js';
+import { withEffects } from '../nemesis/effect.js';
 import { faultCoverage } from './fault-coverage.js';
 import { faultSummary, type FamilyBands } from './fault-summary.js';
 import type { CheckResult } from '../../checkers/contract.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { composeResults } from '../../../checkers/compose.js';
 import type { Op } from '../../../harness/history/op.js';
 import type { FaultBand, Nemesis } from '../../../harness/roles.js';
-import { effectIn, effectOf, nodesHit, withEffects } from '../../../harness/run/fault-effect.js';
+import { effectIn, effectOf, nodesHit, withEffects } from '../../../harness/nemesis/effect.js';
 import { checkScheduleFits, defaultIntervalS, faultCoverage } from '../../../harness/run/fault-coverage.js';
 import { faultSummary } from '../../../harness/run/fault-summary.js';
 import { chooseFaults } from '../../../harness/run/fault-choice.js';
