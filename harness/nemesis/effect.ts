@@ -28,8 +28,10 @@ export function roleOfHealth(detail: unknown): NodeRole {
   if (typeof detail !== 'string') return 'none';
   const d = detail.toLowerCase();
   if (d.startsWith('down')) return 'down';
-  if (d.includes('leader') || d.includes('primary')) return 'leader';
-  if (d.includes('follower')) return 'follower';
+  // Health details start with the role (`leader (term 2)`, `follower`, ZooKeeper's mode); `no leader
+  // (term 2)` is a node that knows of no leader, not a leader.
+  if (d.startsWith('leader') || d.startsWith('primary')) return 'leader';
+  if (d.startsWith('follower')) return 'follower';
   return 'none';
 }
 

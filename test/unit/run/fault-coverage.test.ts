@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { composeResults } from '../../../checkers/compose.js';
 import type { Op } from '../../../harness/history/op.js';
 import type { FaultBand, Nemesis } from '../../../harness/roles.js';
-import { effectIn, effectOf, nodesHit, withEffects } from '../../../harness/nemesis/effect.js';
+import { effectIn, effectOf, nodesHit, roleOfHealth, withEffects } from '../../../harness/nemesis/effect.js';
 import { checkScheduleFits, defaultIntervalS, faultCoverage } from '../../../harness/run/fault-coverage.js';
 import { faultSummary } from '../../../harness/run/fault-summary.js';
 import { chooseFaults } from '../../../harness/run/fault-choice.js';
@@ -36,6 +36,11 @@ describe('the fault record', () => {
     const inner = withHealth(fake(() => ['n1', 'n3']), async () => ({ n1: 'leader', n2: 'follower', n3: 'down: killed' }));
     const v = await withEffects(inner, [bandOf('pause')], NODES).invoke({ f: 'start-pause', value: 'primaries' });
     expect(effectIn(v)).toEqual({ took: true, nodes: [{ node: 'n1', role: 'leader' }, { node: 'n3', role: 'down' }] });
+  });
+
+  it('reads roles from health details: "no leader (term 2)" is no leader', () => {
+    expect(['leader (term 2)', 'follower (term 2)', 'no leader (term 2)', 'down: paused', 'observer', 'up'].map(roleOfHealth))
+      .toEqual(['leader', 'follower', 'none', 'down', 'none', 'none']);
   });
 
   it('without a health record, the primaries asked before the op give the roles', async () => {
