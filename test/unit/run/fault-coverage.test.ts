@@ -14,6 +14,8 @@ import { faultSummary } from '../../../harness/run/fault-summary.js';
 import { chooseFaults } from '../../../harness/run/fault-choice.js';
 import { withHealth } from '../../../harness/net/health.js';
 import { InputError } from '../../../harness/history/errors.js';
+import { replayArgv } from '../../../harness/run/replay.js';
+import { settingsToArgv } from '../../../harness/config/schema.js';
 
 const NODES = ['n1', 'n2', 'n3'];
 const S = 1e9;
@@ -128,6 +130,14 @@ describe('the schedule and the default faults', () => {
     expect(chooseFaults('maelstrom', undefined, 30, undefined).faults).toEqual([]);
     expect(chooseFaults('raft', 'none', 30, undefined)).toMatchObject({ faults: [], says: 'none (--nemesis none)' });
     expect(chooseFaults('raft', 'standard', 30, 5).faults).toEqual(['standard']);
+  });
+});
+
+describe('runs stored or configured without faults stay without faults', () => {
+  it('a stored raft run with faults [] replays with --nemesis none; a config\'s faults: [] is --nemesis none', () => {
+    const argv = replayArgv({ target: 'raft', seed: 1, faults: [], faultIntervalS: 10 });
+    expect(argv.join(' ')).toMatch(/--nemesis none/);
+    expect(settingsToArgv({ faults: [] })).toEqual(['--nemesis', 'none']);
   });
 });
 
