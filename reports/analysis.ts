@@ -6,6 +6,7 @@
  */
 import type { Op } from '../harness/history/op.js';
 import type { FaultBand } from '../harness/roles.js';
+import { effectIn, hitLabel } from '../harness/nemesis/effect.js';
 
 export type Outcome = 'ok' | 'fail' | 'info' | 'pending';
 
@@ -33,6 +34,8 @@ export interface NemesisEvent {
   value: unknown;
   result?: unknown;
   type?: Op['type'];
+  /** The completion's error: a fault op that failed is not known to have taken effect. */
+  error?: unknown;
 }
 
 /** A stretch of time a fault was active. */
@@ -41,6 +44,8 @@ export interface Band {
   start: number;
   end: number;
   detail: string;
+  /** The nodes the fault reached and their roles then (`n1 (leader), n2`), when its op recorded them. */
+  hit?: string;
 }
 
 export interface FCounts {
@@ -132,6 +137,7 @@ function nemesisEvents(history: readonly Op[]): NemesisEvent[] {
       open.endIndex = op.index;
       open.result = op.value;
       open.type = op.type;
+      if (op.error !== undefined) open.error = op.error;
       open = undefined;
     } else {
       // A completion without its invoke (an imported history): a point event.
@@ -144,27 +150,32 @@ function nemesisEvents(history: readonly Op[]): NemesisEvent[] {
 /** Bands from nemesis events: a start op opens its fault, the matching stop closes it; open ones run to `endS`. */
 export function bandsOf(events: readonly NemesisEvent[], endS: number, declared: readonly FaultBand[] = []): Band[] {
   const bands: Band[] = [];
-  const open = new Map<string, { start: number; detail: string; stops: string[] }>();
+  const open = new Map<string, { start: number; detail: string; stops: string[]; hit?: string }>();
   const ruleOf = rulesOf(declared);
   for (const e of events) {
     const rule = ruleOf(e.f);
+    // Shaded only where the fault took effect: its op's record (harness/nemesis/effect.ts) says it
+    // reached nodes, and names them. A history from before the record has none and keeps its bands.
+    const effect = effectIn(e.result);
+    if (rule && (e.error !== undefined || (effect !== undefined && !effect.took))) continue;
+    const hit = effect ? { hit: hitLabel(effect.nodes) } : {};
     if (rule?.own) {
       // In force for the duration of its own op (a clock strobe flips clocks while it runs).
-      bands.push({ fault: rule.fault, start: e.start, end: e.end ?? endS, detail: detailOf(e) });
+      bands.push({ fault: rule.fault, start: e.start, end: e.end ?? endS, detail: detailOf(e), ...hit });
       continue;
     }
     if (rule) {
-      if (!open.has(rule.fault)) open.set(rule.fault, { start: e.start, detail: detailOf(e), stops: rule.stops });
+      if (!open.has(rule.fault)) open.set(rule.fault, { start: e.start, detail: detailOf(e), stops: rule.stops, ...hit });
       continue;
     }
     for (const [fault, o] of open) {
       if (o.stops.includes(e.f)) {
-        bands.push({ fault, start: o.start, end: e.end ?? e.start, detail: o.detail });
+        bands.push({ fault, start: o.start, end: e.end ?? e.start, detail: o.detail, ...(o.hit ? { hit: o.hit } : {}) });
         open.delete(fault);
       }
     }
   }
-  for (const [fault, o] of open) bands.push({ fault, start: o.start, end: Math.max(o.start, endS), detail: `${o.detail} (never healed in the history)` });
+  for (const [fault, o] of open) bands.push({ fault, start: o.start, end: Math.max(o.start, endS), detail: `${o.detail} (never healed in the history)`, ...(o.hit ? { hit: o.hit } : {}) });
   return bands.sort((a, b) => a.start - b.start);
 }
 

@@ -41,7 +41,7 @@ function bandLayer(bands: readonly Band[]): Record<string, unknown>[] {
       x: { field: 'start', type: 'quantitative' },
       x2: { field: 'end' },
       color: { field: 'fault', type: 'nominal', title: 'fault', scale: { scheme: 'set2' } },
-      tooltip: [{ field: 'fault' }, { field: 'start', title: 'from (s)', format: '.3f' }, { field: 'end', title: 'to (s)', format: '.3f' }, { field: 'detail' }],
+      tooltip: [{ field: 'fault' }, { field: 'hit', title: 'nodes hit (role)' }, { field: 'start', title: 'from (s)', format: '.3f' }, { field: 'end', title: 'to (s)', format: '.3f' }, { field: 'detail' }],
     },
   }];
 }
@@ -131,14 +131,22 @@ export function buildCharts(a: Analysis, messages: MessageCounts | undefined): C
         width: WIDTH,
         datasets: { bands: a.bands as unknown as unknown[] },
         data: { name: 'bands' },
-        mark: { type: 'bar', tooltip: true, cornerRadius: 2 },
         encoding: {
           x: { field: 'start', type: 'quantitative', title: 'time (s)', scale: { domain: [0, Math.max(endS, 1e-3)], nice: false } },
-          x2: { field: 'end' },
           y: { field: 'fault', type: 'nominal', title: null },
-          color: { field: 'fault', type: 'nominal', legend: null, scale: { scheme: 'set2' } },
-          tooltip: [{ field: 'fault' }, { field: 'start', title: 'from (s)', format: '.3f' }, { field: 'end', title: 'to (s)', format: '.3f' }, { field: 'detail' }],
         },
+        layer: [
+          {
+            mark: { type: 'bar', tooltip: true, cornerRadius: 2 },
+            encoding: {
+              x2: { field: 'end' },
+              color: { field: 'fault', type: 'nominal', legend: null, scale: { scheme: 'set2' } },
+              tooltip: [{ field: 'fault' }, { field: 'hit', title: 'nodes hit (role)' }, { field: 'start', title: 'from (s)', format: '.3f' }, { field: 'end', title: 'to (s)', format: '.3f' }, { field: 'detail' }],
+            },
+          },
+          // Each band labelled with the nodes it reached and their roles, so a reader sees who was hit.
+          { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, baseline: 'middle' }, encoding: { text: { field: 'hit' } } },
+        ],
       } as unknown as TopLevelSpec),
     });
   }

@@ -91,6 +91,12 @@ export function summarize(dir: string, r: RunResults): string {
     }
   }
   for (const u of r.unsupportedFaults) lines.push(`  unsupported fault: ${u.reason}`);
+  // What the faults did, family by family (results.json `faults`, harness/run/fault-summary.ts).
+  const faults = (r.faults ?? {}) as Record<string, { scheduled: number; tookEffect: number; nodesHitByRole: Record<string, string[]>; secondsInForce: number }>;
+  for (const [name, f] of Object.entries(faults)) {
+    const hit = Object.entries(f.nodesHitByRole).map(([role, nodes]) => (role === 'none' ? nodes.join(',') : `${role} ${nodes.join(',')}`)).join('; ');
+    lines.push(`  fault ${name}: ${f.tookEffect} of ${f.scheduled} took effect${f.tookEffect > 0 ? `, ${f.secondsInForce.toFixed(1)} s in force, hit ${hit}` : ''}`);
+  }
   if (r.interrupted) lines.push(`  interrupted by ${r.interrupted}: the history so far was checked`);
   if (r.error) lines.push(`  the run broke off: ${r.error}`);
   lines.push(`${r.ops} history records in ${r.durationS.toFixed(1)} s`);
@@ -153,7 +159,7 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
     out(dryRunText(req));
     return 0;
   }
-  out(`faultline run: ${req.config.name}, seed ${req.config.seed}, ${req.config.timeLimitS} s, faults ${req.config.faults.join(',') || 'none'}${replayOf ? `, replaying ${replayOf}` : ''}`);
+  out(`faultline run: ${req.config.name}, seed ${req.config.seed}, ${req.config.timeLimitS} s, faults ${String(req.config.faultChoice ?? (req.config.faults.join(',') || 'none'))}${replayOf ? `, replaying ${replayOf}` : ''}`);
   const { dir, results } = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx));
   // A run that broke off before recording anything (the cluster never came up) has nothing to
   // check: the message names the cause, and the run directory keeps the node logs.

@@ -4,6 +4,7 @@
  * test.json, `--replay`, the matrix and the API's types all come from here (settings.ts). A target's
  * own settings are declared with its flags (TargetFlag.type, harness/flags.ts builders).
  */
+import { STANDARD_BY_DEFAULT } from '../run/fault-choice.js';
 import { defaultRunName } from '../run-name.js';
 import nodePath from 'node:path';
 import { InputError } from '../history/errors.js';
@@ -52,7 +53,7 @@ const seed: Option<number | string, number | string | bigint> = {
 
 /** `--nemesis`: fault families, a comma list ('none' for none). */
 const faults: Option<string[], readonly string[] | string> = {
-  ...namesOf({ flag: 'nemesis', field: 'faults', meta: 'LIST', help: `comma list of ${FAULT_NAMES.join(', ')}`, all: FAULT_NAMES, what: 'fault', default: [] }),
+  ...namesOf({ flag: 'nemesis', field: 'faults', meta: 'LIST', help: `comma list of ${FAULT_NAMES.join(', ')} (default: standard — partition, kill, pause and clock where the target supports them — on ${STANDARD_BY_DEFAULT.join(', ')}; none on the other targets); a run whose faults never took effect is unknown`, all: FAULT_NAMES, what: 'fault', default: [] }),
   parse: (t) => {
     if (t.split(',').every((x) => x.trim() === '')) {
       throw new InputError(`--nemesis "${t}" names no fault; list faults such as partition,kill (${FAULT_NAMES.join(', ')}) or pass none`);
@@ -94,7 +95,7 @@ export const RUN_OPTIONS = {
   faults,
   faultInterval: seconds({
     flag: 'nemesis-interval', field: 'faultIntervalS', meta: '10s', positive: true, example: '10s', default: 10,
-    help: 'time between a fault\'s start and stop, and stop and next start', check: aWeek('nemesis-interval'),
+    help: 'time between a fault\'s start and stop, and stop and next start (default 10s, or a third of a shorter --time-limit); one no fault can start within is refused', check: aWeek('nemesis-interval'),
   }),
   partitionShapes: namesOf({
     flag: 'partition-shapes', field: 'partitionShapes', meta: 'LIST', all: PARTITION_SHAPES, what: 'partition shape', cliWord: 'shape',

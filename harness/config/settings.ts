@@ -4,6 +4,7 @@
  * typed flags), so a setting is parsed, defaulted and range-checked in one place; `requestOf` makes
  * the typed RunRequest that the controller, targets, faults and workloads read.
  */
+import { chooseFaults } from '../run/fault-choice.js';
 import { randomInt } from 'node:crypto';
 import { InputError } from '../history/errors.js';
 import { checkFaultSettings } from '../nemesis/index.js';
@@ -187,6 +188,12 @@ export function requestOf(s: Settings): { target: TargetEntry; req: RunRequest }
     if (all[key] === undefined) all[key] = value(key);
     if (all[key] !== undefined) o.check?.(all[key], c);
   }
+  // Without --nemesis a fault-injecting target runs its standard package, at an interval that fits the
+  // time limit; a schedule in which no fault can start is refused here (fault-choice.ts).
+  const given = s.values.faults as readonly string[] | undefined;
+  const choice = chooseFaults(target.name, given === undefined ? undefined : given.join(',') || 'none', all.timeLimit as number, s.values.faultInterval as number | undefined);
+  all.faults = choice.faults;
+  all.faultInterval = choice.faultIntervalS;
   const config = {} as RunConfig;
   // test.json's order: the fields the controller reads first, then the optional ones.
   for (const key of ['name', 'store', 'seed', 'timeLimit', 'rate', 'concurrency', 'quiet', 'faults', 'faultInterval', 'target', 'workload', 'nodes',
@@ -195,6 +202,7 @@ export function requestOf(s: Settings): { target: TargetEntry; req: RunRequest }
   }
   checkFaultSettings(config);
   config.targetFlags = { ...s.flags };
+  config.faultChoice = choice.says;
   config.command = ['faultline', 'run', ...settingsToArgv({ values: { ...s.values, seed } as CommonValues, flags: s.flags })]
     .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
   const req: RunRequest = {

@@ -19,9 +19,30 @@ import { PARTITION_SHAPES, type PartitionShape } from './grudge.js';
 import { NODE_SPECS, type NodeSpec } from './nodes.js';
 import { pausePackage, type PauseOptions } from './pause.js';
 
-/** The fault names a run may ask for; `none` asks for nothing. */
-export const FAULT_NAMES = ['partition', 'leader-churn', 'kill', 'pause', 'clock', 'loss', 'latency', 'bandwidth', 'none'] as const;
+/**
+ * The fault names a run may ask for; `none` asks for nothing, `standard` for the target's standard
+ * package (STANDARD_FAULTS, each where the target can take it).
+ */
+export const FAULT_NAMES = ['partition', 'leader-churn', 'kill', 'pause', 'clock', 'loss', 'latency', 'bandwidth', 'standard', 'none'] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
+
+/** The standard package, as `npm start` runs it: partition, kill, pause, and clock. */
+export const STANDARD_FAULTS = ['partition', 'kill', 'pause', 'clock'] as const;
+
+/**
+ * The standard families `target` can take: a family whose capability the target lacks is left out
+ * (not reported unsupported: the package is "each where supported"), so the clock joins only where
+ * the target can skew clocks.
+ */
+export function standardFamilies(target: Target, net?: NetControl): FaultName[] {
+  const can: Record<(typeof STANDARD_FAULTS)[number], boolean> = {
+    partition: (net ?? target.net) !== undefined && target.nodes.length > 1,
+    kill: target.killable !== undefined,
+    pause: target.pausable !== undefined,
+    clock: target.clock !== undefined,
+  };
+  return STANDARD_FAULTS.filter((f) => can[f]);
+}
 
 export const DEFAULT_INTERVAL_NS = 10e9;
 
@@ -62,7 +83,7 @@ export interface Faults {
   finalGenerator: GenLike;
 }
 
-type Family = Exclude<FaultName, 'none'>;
+type Family = Exclude<FaultName, 'none' | 'standard'>;
 
 /**
  * Builders in heal order: the network first (so restarted nodes rejoin a whole cluster), then clocks
@@ -87,6 +108,9 @@ export function parseFaultNames(names: readonly string[]): FaultName[] {
     const quoted = unknown.map((n) => `'${n}'`).join(', ');
     throw new InputError(`unknown fault ${quoted}; valid faults are ${FAULT_NAMES.join(', ')}`);
   }
+  if (parsed.includes('standard') && parsed.includes('leader-churn')) {
+    throw new InputError('the standard faults include partition, and partition and leader-churn both set who can hear whom; use one of them per run');
+  }
   if (parsed.includes('partition') && parsed.includes('leader-churn')) {
     // Each replaces the whole grudge, so one would silently undo the other's cuts.
     throw new InputError('the faults partition and leader-churn both set who can hear whom, so each would undo the other; use one of them per run');
@@ -98,7 +122,8 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
 
 /** Builds the named fault families against `target`; see `Faults`. */
 export function buildFaults(names: readonly string[], target: Target, opts: FaultOptions = {}): Faults {
-  const wanted = new Set(parseFaultNames(names));
+  const wanted = new Set<FaultName>(parseFaultNames(names));
+  if (wanted.has('standard')) for (const f of standardFamilies(target, opts.net)) wanted.add(f);
   const interval = opts.interval ?? DEFAULT_INTERVAL_NS;
   if (!Number.isFinite(interval) || interval <= 0) {
     throw new InputError(`the fault interval must be a positive number of nanoseconds, got ${interval}`);

@@ -14,7 +14,7 @@
  * ```
  */
 export type { Faults, FaultName, FaultOptions } from './build.js';
-export { buildFaults, checkFaultSettings, DEFAULT_INTERVAL_NS, FAULT_NAMES, faultOptionsOf, parseFaultNames } from './build.js';
+export { buildFaults, checkFaultSettings, DEFAULT_INTERVAL_NS, FAULT_NAMES, faultOptionsOf, parseFaultNames, STANDARD_FAULTS, standardFamilies } from './build.js';
 
 export type { PartitionShape } from './grudge.js';
 export { CHURN_CUTS, type ChurnCut } from './churn.js';

@@ -12,7 +12,7 @@ export type HealthRecord = Record<string, string>;
 export type HealthProbe = () => Promise<HealthRecord>;
 
 /** `nemesis` with health recorded before and after each op, as `{...value, health: {before, after}}`. */
-export function withHealth(nemesis: Nemesis, probe: HealthProbe): Nemesis {
+export function withHealth(nemesis: Nemesis, probe: HealthProbe): Nemesis & { recordsHealth: true } {
   const safe = async (): Promise<HealthRecord | { error: string }> => {
     try {
       return await probe();
@@ -21,6 +21,8 @@ export function withHealth(nemesis: Nemesis, probe: HealthProbe): Nemesis {
     }
   };
   return {
+    // Tells the fault record (harness/nemesis/effect.ts) that each op's value names the roles before it.
+    recordsHealth: true,
     fs: nemesis.fs,
     setup: nemesis.setup?.bind(nemesis),
     teardown: () => nemesis.teardown(),

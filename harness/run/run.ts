@@ -7,6 +7,9 @@ import { HistoryWriter } from '../history/jsonl-writer.js';
 import type { Op } from '../history/op.js';
 import type { FaultBand, Nemesis, UnsupportedFault } from '../roles.js';
 import { livenessCheck } from './liveness.js';
+import { withEffects } from '../nemesis/effect.js';
+import { faultCoverage } from './fault-coverage.js';
+import { faultSummary, type FamilyBands } from './fault-summary.js';
 import type { CheckResult } from '../../checkers/contract.js';
 import { drive } from './driver.js';
 import { bandTracker, Progress, trackOp } from './progress.js';
@@ -46,6 +49,7 @@ export async function runTest(
   let faultNemesis: Nemesis | undefined;
   let started = false;
   let bands: FaultBand[] = [];
+  let families: FamilyBands[] | undefined;
   let endNs: number | undefined;
   try {
     plan = await makePlan(run, { t0 });
@@ -73,9 +77,12 @@ export async function runTest(
     run.writeJson('test.json', { ...config, model: plan.model, startedAt, faultBands });
     const tracker = bandTracker(faultBands);
     unsupported = faults.unsupported;
-    faultNemesis = faults.nemesis;
+    families = faults.packages.map((p) => ({ name: p.name, bands: p.bands }));
+    // Every fault op's completion records whether it took effect, on which nodes, in which roles.
+    faultNemesis = withEffects(faults.nemesis, faultBands, plan.target.nodes, plan.target.primaries);
+    const effNemesis = faultNemesis;
     for (const u of unsupported) run.log(`fault unsupported: ${u.fault}: ${u.reason}`);
-    await faults.nemesis.setup?.();
+    await effNemesis.setup?.();
     const wl = plan.workload;
     const root = createRng(runSeed(config.seed));
     const gen = phases(
@@ -93,7 +100,7 @@ export async function runTest(
     );
     progress.start();
     await drive({
-      generator: gen, concurrency: config.concurrency, seed: runSeed(config.seed), nemesis: faults.nemesis,
+      generator: gen, concurrency: config.concurrency, seed: runSeed(config.seed), nemesis: effNemesis,
       openClient: plan.openClient, now, stop: stop.signal, log: (m) => run.log(m),
       record(op) {
         history.append(op);
@@ -153,6 +160,16 @@ export async function runTest(
       run.log(`cluster-liveness: ${String(liveness.reason)}`);
     }
   }
+  // Requested faults that never took effect leave a run that tested the system without faults:
+  // unknown, not valid (harness/run/fault-coverage.ts). Judged once the faults were built.
+  const faultsSummary = families ? faultSummary(ops, families, endNs ?? now()) : undefined;
+  if (faultsSummary) {
+    const coverage = faultCoverage({ requested: config.faults, unsupported, summary: faultsSummary });
+    if (coverage) {
+      checkers['fault-coverage'] = coverage;
+      run.log(`fault-coverage: ${String(coverage.reason)}`);
+    }
+  }
   if (plan?.targetVerdicts) {
     try {
       Object.assign(checkers, plan.targetVerdicts());
@@ -164,7 +181,7 @@ export async function runTest(
   if ((error || interrupted) && valid === true) valid = 'unknown';
   if (Object.keys(checkers).length === 0 && valid === true) valid = 'unknown';
   const results: RunResults = {
-    valid, checkers, unsupportedFaults: unsupported, ops: ops.length, durationS: now() / 1e9,
+    valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ops: ops.length, durationS: now() / 1e9,
     ...(plan?.extraResults?.() ?? {}),
   };
   if (interrupted) results.interrupted = interrupted;

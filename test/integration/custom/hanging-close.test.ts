@@ -12,7 +12,7 @@ import { CLIENTS, localLeftovers, settledLeftovers } from './helpers.js';
 
 const RAFT_MAIN = nodePath.resolve(CLIENTS, '../../../../dist/targets/raft/main.js');
 const START = `node ${RAFT_MAIN} --listen {host}:{port} --node {node} --peers {peers} --data-dir {data}`;
-const args = (store: string, timeLimit: string): string[] => ['run', '--config', 'none', '--target', 'custom', '--store', store, '--workload', 'register',
+const args = (store: string, timeLimit: string): string[] => ['run', '--config', 'none', '--target', 'custom', '--nemesis', 'none', '--store', store, '--workload', 'register',
   '--nodes', '3', '--quiet', '1s', '--concurrency', '3', '--time-limit', timeLimit, '--client', nodePath.join(CLIENTS, 'hang-close.ts'),
   '--cas', 'if-match', '--health', '/health', '--start', START];
 

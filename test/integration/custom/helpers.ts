@@ -37,7 +37,7 @@ export interface CustomRun {
 export async function runCustom(label: string, args: readonly string[], timeoutMs = 120_000, left: (store: string, dir: string | undefined) => string[] = localLeftovers): Promise<CustomRun> {
   const store = tempStore(`custom-${label}`);
   const t0 = Date.now();
-  const child = spawn(process.execPath, [CLI, 'run', '--target', 'custom', '--store', store, ...args], { cwd: store, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'run', '--target', 'custom', '--store', store, ...(args.includes('--nemesis') ? [] : ['--nemesis', 'none']), ...args], { cwd: store, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

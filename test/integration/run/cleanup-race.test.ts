@@ -17,7 +17,7 @@ const skip = missing(['etcd', 'iptables', 'iptables-restore', 'unshare']);
 const stores: string[] = [];
 afterAll(() => { for (const s of stores) fs.rmSync(s, { recursive: true, force: true }); });
 
-const ETCD = ['run', '--target', 'etcd', '--nodes', '3', '--seed', '2'];
+const ETCD = ['run', '--target', 'etcd', '--nemesis', 'none', '--nodes', '3', '--seed', '2'];
 
 /** A run whose controller was SIGKILLed once its servers were up: its id, left for cleanup. */
 async function deadRun(): Promise<string> {

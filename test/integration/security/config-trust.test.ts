@@ -68,7 +68,7 @@ describe('root never runs code or binaries another user planted', () => {
     const s = sharedDir();
     plant(`printf '#!/bin/sh\\nid > ${s}/PWNED\\nexit 1\\n' > ${s}/etcd && chmod 755 ${s}/etcd && echo '{"target":"etcd","options":{"etcd-bin":"${s}/etcd"}}' > ${s}/faultline.config.json`);
     const w = rootDir(s);
-    const r = cli(['run', '--nodes', '1', '--time-limit', '1', '--quiet', '0', '--store', nodePath.join(w, 'store')], w);
+    const r = cli(['run', '--nemesis', 'none', '--nodes', '1', '--time-limit', '1', '--quiet', '0', '--store', nodePath.join(w, 'store')], w);
     expect(fs.existsSync(`${s}/PWNED`)).toBe(false);
     expect(r.stderr).not.toMatch(/faultline: config /);
     // Without the planted config the run is the default one (the bundled Raft), and it completes.

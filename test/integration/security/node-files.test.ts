@@ -59,7 +59,7 @@ describe.skipIf(dockerSkip !== undefined)(`a container's node directory${dockerS
     const start = `sh -c "cd {data}/.. && if [ {node} = n1 ]; then rm -f .faultline-start.sh && ln -s ${up}/script-victim .faultline-start.sh; `
       + `else rm -f server.log && ln -s ${up}/secret server.log; fi && echo planted && exec sleep 1000"`;
     const store = nodePath.join(root, 'store');
-    const child = spawn(process.execPath, [CLI, 'run', '--target', 'custom', '--env', 'docker', '--image', recipe.tag, '--store', store, '--name', 'sec',
+    const child = spawn(process.execPath, [CLI, 'run', '--target', 'custom', '--nemesis', 'none', '--env', 'docker', '--image', recipe.tag, '--store', store, '--name', 'sec',
       '--workload', 'register', '--client', CLIENT, '--health', 'true', '--start', start, '--nodes', '3',
       '--nemesis', 'kill', '--node-targets', 'all', '--nemesis-interval', '1s', '--time-limit', '8s', '--quiet', '1s', '--seed', '2'],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

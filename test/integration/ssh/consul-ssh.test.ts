@@ -59,7 +59,7 @@ describeOnTestBed('consul over ssh', skip, (testBed) => {
   it('a host without consul is refused in one sentence, also with --install (bookworm has no consul package)', async () => {
     const bed = testBed();
     const store = tempStore('ssh-consul-refusal');
-    const args = ['run', '--target', 'consul', '--nodes', '3', '--time-limit', '3s', '--store', store, ...argsOf(bed.flags({ 'consul-bin': '/nonexistent/consul', install: true }))];
+    const args = ['run', '--target', 'consul', '--nemesis', 'none', '--nodes', '3', '--time-limit', '3s', '--store', store, ...argsOf(bed.flags({ 'consul-bin': '/nonexistent/consul', install: true }))];
     const r = await startCli(args, store).done;
     expect(r.code).toBe(254);
     expect(r.stderr).toMatch(/host n\d \(10\.\S+\) lacks \/nonexistent\/consul \(Consul\); Debian bookworm has no consul package, so --install cannot add it: install Consul there yourself .*--consul-bin/);

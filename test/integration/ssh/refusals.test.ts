@@ -28,7 +28,7 @@ const argsOf = (flags: Map<string, string | true>): string[] => [...flags].flatM
 
 async function run(flags: Map<string, string | true>, extra: string[] = []): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const store = tempStore('ssh-refusal');
-  const cli = startCli(['run', '--target', 'etcd', '--nodes', '3', '--time-limit', '3s', '--store', store, ...argsOf(flags), ...extra], store);
+  const cli = startCli(['run', '--target', 'etcd', '--nemesis', 'none', '--nodes', '3', '--time-limit', '3s', '--store', store, ...argsOf(flags), ...extra], store);
   return cli.done;
 }
 
@@ -130,7 +130,7 @@ describe.skipIf(skip !== undefined)(`ssh refusals and cleanup${skip ? ` (skipped
     const passphrase = 'correct horse battery staple 7';
     const key = bed.encryptedKey(passphrase);
     const store = tempStore('ssh-secret');
-    const args = ['run', '--target', 'etcd', '--nodes', '3', '--time-limit', '2s', '--quiet', '0s', '--store', store, ...argsOf(bed.flags({ 'ssh-key': key }))];
+    const args = ['run', '--target', 'etcd', '--nemesis', 'none', '--nodes', '3', '--time-limit', '2s', '--quiet', '0s', '--store', store, ...argsOf(bed.flags({ 'ssh-key': key }))];
     const without = await startCli(args, store).done;
     expect(without.code).toBe(254);
     expect(without.stderr).toMatch(/the SSH key \S+encrypted is encrypted .*put its passphrase in FAULTLINE_SSH_PASSPHRASE/);

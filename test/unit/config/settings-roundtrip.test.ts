@@ -29,7 +29,7 @@ const settings: fc.Arbitrary<Settings> = fc.record({
   clockOffsets: fc.option(fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 60000 })).map(([a, b]): [number, number] => [a, a + b]), { nil: undefined }),
   churnLongWait: fc.option(fc.integer({ min: 1, max: 10_000 }), { nil: undefined }),
   churnCut: fc.option(fc.constantFrom(...CHURN_CUTS), { nil: undefined }),
-  timeLimit: secs(1, 3_600_000),
+  timeLimit: secs(1000, 3_600_000),
   rate: fc.integer({ min: 1, max: 1_000_000 }),
   concurrency: fc.integer({ min: 1, max: 1024 }),
   seed: fc.oneof(fc.integer({ min: 0, max: 2 ** 31 }), fc.bigInt({ min: 2n ** 53n, max: 2n ** 64n }).map(String)),
@@ -40,6 +40,8 @@ const settings: fc.Arbitrary<Settings> = fc.record({
 }).map((r) => {
   const { timeout, reads, ...rest } = r;
   const values = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as CommonValues;
+  // A schedule in which no fault can start is refused (fault-choice.ts): faults start within the limit.
+  if (r.faults.length > 0 && r.faultInterval >= r.timeLimit) values.faultInterval = Math.floor(r.timeLimit * 500) / 1000;
   values.workload = TARGETS[r.target].workloads[0];
   values.store = '/tmp/faultline-roundtrip-store';
   const modes = (TARGETS[r.target].flags.find((f) => f.name === 'reads')!.help.split(':')[0]).split(' | ');
