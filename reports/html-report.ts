@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import nodePath from 'node:path';
 import type { PartitionFailure } from '../checkers/linearizable/explain.js';
+import { keysWord, opsInKeys } from '../checkers/linearizable/result.js';
 import type { Op } from '../harness/history/op.js';
 import { analyze, type Analysis } from './analysis.js';
 import { buildCharts, type Chart } from './charts.js';
@@ -67,7 +68,7 @@ function linSection(run: RunData, a: Analysis): string {
   for (const [name, r] of lin) {
     const failures = r.failures as PartitionFailure[];
     parts.push(`<h3 id="checker-${esc(encodeURIComponent(name))}">${esc(name)} ${badge(r.valid)}</h3>`);
-    parts.push(`<p>Model <code>${esc(r.model)}</code>; ${esc(r.ops)} ops in ${esc(r.partitions)} partition(s); ${esc(r.failedPartitions)} failed${(r.failedPartitions as number) > failures.length ? `, the first ${failures.length} explained` : ''}.${r.reason ? ` ${esc(r.reason)}` : ''}</p>`);
+    parts.push(`<p>Model <code>${esc(r.model)}</code>; ${esc(opsInKeys(Number(r.ops), Number(r.partitions)))}; ${esc(r.failedPartitions)} of ${esc(r.partitions)} ${keysWord(Number(r.partitions))} failed${(r.failedPartitions as number) > failures.length ? (failures.length === 0 ? ', none explained' : `, the earliest ${failures.length} explained`) : ''}.${r.reason ? ` ${esc(r.reason)}` : ''}</p>`);
     for (const f of failures) parts.push(failureHtml(f, byIndex, a.pairs));
   }
   parts.push('</section>');
