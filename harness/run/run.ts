@@ -47,6 +47,9 @@ export async function runTest(
   let started = false;
   let bands: FaultBand[] = [];
   let endNs: number | undefined;
+  // The set-up phase shows on its own clock; the run's elapsed time starts with the clients.
+  progress.setupStep = 'preparing the run';
+  progress.start();
   try {
     plan = await makePlan(run, { t0 });
     // Every check that can be made before starting is made before starting: the faults are built
@@ -63,6 +66,7 @@ export async function runTest(
     const startedAt = new Date().toISOString();
     run.writeJson('test.json', { ...config, model: plan.model, startedAt });
     run.log(`setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`);
+    progress.setupStep = `setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`;
     await plan.target.setup();
     if (stop.signal.aborted) throw new Error(`interrupted by ${interrupted} during setup`);
     await plan.afterSetup?.();
@@ -75,6 +79,7 @@ export async function runTest(
     unsupported = faults.unsupported;
     faultNemesis = faults.nemesis;
     for (const u of unsupported) run.log(`fault unsupported: ${u.fault}: ${u.reason}`);
+    progress.setupStep = 'setting up the faults';
     await faults.nemesis.setup?.();
     const wl = plan.workload;
     const root = createRng(runSeed(config.seed));
@@ -91,14 +96,15 @@ export async function runTest(
       sleep(config.quietS * 1e9),
       clients(wl.finalGenerator ? wl.finalGenerator(plan.workloadOptions) : null),
     );
-    progress.start();
+    // The time limit counts from the generator's first step, which is now (harness/generator/time.ts).
+    progress.clientsStart();
     await drive({
       generator: gen, concurrency: config.concurrency, seed: runSeed(config.seed), nemesis: faults.nemesis,
       openClient: plan.openClient, now, stop: stop.signal, log: (m) => run.log(m),
       record(op) {
         history.append(op);
         ops.push(op);
-        trackOp(progress, op, op.time >= config.timeLimitS * 1e9, config.quietS, tracker);
+        trackOp(progress, op, progress.pastLimit(op.time), config.quietS, tracker);
       },
     });
   } catch (err) {
