@@ -47,5 +47,5 @@ details { margin: 6px 0; } summary { cursor: pointer; }
 .pager { display: flex; gap: 8px; align-items: center; }
 .js-only { display: none; } html.js .js-only { display: flex; } html.js .no-js { display: none; }
 td.type-ok { color: var(--ok); } td.type-fail { color: var(--bad); } td.type-info { color: var(--unknown); }
-tr.nemesis td { background: #f3e5f5; }
+tr.nemesis td { background: #f3e5f5; } tr.anomaly td { background: #ffcdd2; font-weight: 600; } .bad-note { border-left: 4px solid var(--bad); padding: 4px 10px; background: #ffebee; }
 `;

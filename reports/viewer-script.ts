@@ -52,6 +52,7 @@ export const VIEWER_JS = String.raw`
   var table = document.getElementById('history-table');
   if (!table || !data.history) return;
   var rows = data.history.ops, fNames = data.history.fs, typeNames = data.history.types;
+  var marks = data.history.anomalies || {};
   var typeOf = function (r) { return typeof r[3] === 'number' ? typeNames[r[3]] : r[3]; };
   var tbody = table.querySelector('tbody');
   var form = document.getElementById('history-filters');
@@ -69,8 +70,10 @@ export const VIEWER_JS = String.raw`
     filtered.slice(page * pageSize, (page + 1) * pageSize).forEach(function (r) {
       var tr = document.createElement('tr');
       if (r[2] === 'nemesis') tr.className = 'nemesis';
+      var why = marks[r[0]];
+      if (why) { tr.className = 'anomaly'; tr.title = why; }
       var type = typeOf(r);
-      cell(tr, String(r[0]), 'num'); cell(tr, (r[1] / 1e6).toFixed(6), 'num'); cell(tr, String(r[2]));
+      cell(tr, String(r[0]) + (why ? ' \u2717' : ''), 'num'); cell(tr, (r[1] / 1e6).toFixed(6), 'num'); cell(tr, String(r[2]));
       cell(tr, type, 'type-' + type); cell(tr, fNames[r[4]]); cell(tr, json(r[6])); cell(tr, json(r[5])); cell(tr, json(r[7])); cell(tr, json(r[8]));
       frag.appendChild(tr);
     });

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { REPORTERS } from '../../reports/index.js';
+import { firstAnomalyOfRun, REPORTERS } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
 import { CHURN_CUTS, checkFaultSettings, FAULT_NAMES, PARTITION_SHAPES, parseFaultNames } from '../nemesis/index.js';
 import { runTest } from '../run/run.js';
@@ -230,6 +230,9 @@ export function summarize(dir: string, r: RunResults): string {
       }
     }
   }
+  // Where the first anomaly falls against the faults: the reader's first question of an invalid run.
+  const story = r.valid === false ? firstAnomalyOfRun(dir, r.checkers) : undefined;
+  if (story) lines.push(`  ${story}`);
   for (const u of r.unsupportedFaults) lines.push(`  unsupported fault: ${u.reason}`);
   if (r.interrupted) lines.push(`  interrupted by ${r.interrupted}: the history so far was checked`);
   if (r.error) lines.push(`  the run broke off: ${r.error}`);
