@@ -98,6 +98,7 @@ export async function runTest(
     );
     // The time limit counts from the generator's first step, which is now (harness/generator/time.ts).
     progress.clientsStart();
+    run.log(`clients start at ${(now() / 1e9).toFixed(3)} s of the history's clock (set-up before); the ${config.timeLimitS} s time limit counts from here`);
     await drive({
       generator: gen, concurrency: config.concurrency, seed: runSeed(config.seed), nemesis: faults.nemesis,
       openClient: plan.openClient, now, stop: stop.signal, log: (m) => run.log(m),
