@@ -190,7 +190,26 @@ function detailOf(e: NemesisEvent): string {
   return `${e.f} ${s.length > 160 ? `${s.slice(0, 159)}…` : s}`;
 }
 
-/** Clock offsets from the completions of clock ops (each records the offsets it left behind). */
+/**
+ * The offsets a strobe set while it ran, from the flips it recorded (`samples`, ms after its start):
+ * each node at its offset + δ on a high flip, else at its offset. Empty for a strobe without samples.
+ */
+function strobeRows(e: NemesisEvent): Analysis['clock'] {
+  const r = e.result as { samples?: unknown; deltaMs?: unknown; offsets?: unknown } | undefined;
+  if (!Array.isArray(r?.samples) || typeof r.deltaMs !== 'number' || typeof r.offsets !== 'object' || r.offsets === null) return [];
+  const base = r.offsets as Record<string, unknown>;
+  const delta = r.deltaMs;
+  const rows: Analysis['clock'] = [];
+  for (const sample of r.samples as { atMs?: unknown; high?: unknown }[]) {
+    if (typeof sample?.atMs !== 'number' || !Number.isFinite(sample.atMs)) continue;
+    for (const [node, v] of Object.entries(base)) {
+      if (typeof v === 'number' && Number.isFinite(v)) rows.push({ t: e.start + sample.atMs / 1e3, node, offsetMs: sample.high === true ? v + delta : v });
+    }
+  }
+  return rows;
+}
+
+/** Clock offsets from the completions of clock ops (each records the offsets it left behind) and the flips of strobes. */
 function clockOffsets(events: readonly NemesisEvent[], endS: number): Analysis['clock'] {
   const rows: Analysis['clock'] = [];
   const current = new Map<string, number>();
@@ -198,6 +217,11 @@ function clockOffsets(events: readonly NemesisEvent[], endS: number): Analysis['
     if (!CLOCK_FS.has(e.f)) continue;
     const offsets = (e.result as { offsets?: unknown } | undefined)?.offsets;
     if (typeof offsets !== 'object' || offsets === null) continue;
+    if (e.f === 'strobe-clock') {
+      const strobe = strobeRows(e);
+      for (const row of strobe) if (!current.has(row.node)) { rows.push({ t: 0, node: row.node, offsetMs: 0 }); current.set(row.node, 0); }
+      rows.push(...strobe);
+    }
     for (const [node, v] of Object.entries(offsets as Record<string, unknown>)) {
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
       if (!current.has(node)) rows.push({ t: 0, node, offsetMs: 0 });

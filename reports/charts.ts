@@ -5,6 +5,7 @@
  */
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { latencyPoints, latencyQuantiles, throughput, type Analysis, type Band } from './analysis.js';
+import type { Anomaly } from './anomalies.js';
 import type { MessageCounts } from './messages.js';
 
 /** A compiled chart as the page embeds it. */
@@ -46,14 +47,14 @@ function bandLayer(bands: readonly Band[]): Record<string, unknown>[] {
   }];
 }
 
-function layered(datasets: Record<string, unknown[]>, bands: readonly Band[], layer: Record<string, unknown>, title: string): TopLevelSpec {
+function layered(datasets: Record<string, unknown[]>, bands: readonly Band[], layer: Record<string, unknown>, title: string, extra: Record<string, unknown>[] = []): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
     width: WIDTH,
     height: HEIGHT,
     datasets: { ...datasets, bands: bands as unknown as unknown[] },
-    layer: [...bandLayer(bands), layer],
+    layer: [...bandLayer(bands), layer, ...extra],
     resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
   } as unknown as TopLevelSpec;
 }
@@ -62,18 +63,40 @@ function toVega(spec: TopLevelSpec): unknown {
   return compile(spec).spec;
 }
 
-/** Every chart the run's data supports, in page order. */
-export function buildCharts(a: Analysis, messages: MessageCounts | undefined): Chart[] {
+/**
+ * The failing ops a checker named, drawn over the latency scatter as large red rings at their invoke
+ * time and latency, so the eye finds them among thousands of ok ops.
+ */
+function anomalyLayer(anomalies: readonly Anomaly[]): { data: Record<string, unknown[]>; layers: Record<string, unknown>[] } {
+  const rows = anomalies.map((x) => ({ t: x.start, ms: Math.max((x.at - x.start) * 1e3, 0.001), index: x.index, process: x.process, what: x.description, checker: x.checker }));
+  if (rows.length === 0) return { data: {}, layers: [] };
+  return {
+    data: { anomalies: rows },
+    layers: [{
+      data: { name: 'anomalies' },
+      mark: { type: 'point', shape: 'circle', filled: false, size: 220, strokeWidth: 2.5, color: '#c62828', tooltip: true },
+      encoding: {
+        x: { field: 't', type: 'quantitative' },
+        y: { field: 'ms', type: 'quantitative' },
+        tooltip: [{ field: 'checker', title: 'failed' }, { field: 'what', title: 'op' }, { field: 'index', title: 'op index' }, { field: 'process' }, { field: 't', title: 'invoked (s)', format: '.3f' }],
+      },
+    }],
+  };
+}
+
+/** Every chart the run's data supports, in page order; `anomalies` are marked on the latency chart. */
+export function buildCharts(a: Analysis, messages: MessageCounts | undefined, anomalies: readonly Anomaly[] = []): Chart[] {
   const charts: Chart[] = [];
   const endS = a.endS;
   const { points, total } = latencyPoints(a.pairs, MAX_LATENCY_POINTS);
   if (points.length > 0) {
+    const marked = anomalyLayer(anomalies);
     charts.push({
       id: 'latency',
       title: 'Latency of every op',
       renderer: points.length > CANVAS_ABOVE ? 'canvas' : 'svg',
       ...(points.length < total ? { note: `${points.length} of ${total} ops drawn: every failed or indeterminate op, and an even sample of the ok ones` } : {}),
-      spec: toVega(layered({ points }, a.bands, {
+      spec: toVega(layered({ points, ...marked.data }, a.bands, {
         data: { name: 'points' },
         mark: { type: 'point', filled: true, size: 14, opacity: 0.7, tooltip: true },
         encoding: {
@@ -83,7 +106,7 @@ export function buildCharts(a: Analysis, messages: MessageCounts | undefined): C
           shape: { field: 'outcome', type: 'nominal', title: 'outcome', scale: { domain: ['ok', 'fail', 'info'], range: ['circle', 'cross', 'triangle-up'] } },
           tooltip: [{ field: 'index', title: 'op index' }, { field: 'process' }, { field: 'f' }, { field: 'outcome' }, { field: 't', title: 'invoked (s)', format: '.3f' }, { field: 'ms', title: 'latency (ms)', format: '.2f' }],
         },
-      }, 'Latency of every op (by invoke time), with fault activity')),
+      }, `Latency of every op (by invoke time), with fault activity${anomalies.length > 0 ? '; red rings: the failing ops' : ''}`, marked.layers)),
     });
     const tp = throughput(a.pairs, endS);
     charts.push({

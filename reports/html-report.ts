@@ -10,8 +10,11 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import nodePath from 'node:path';
 import type { PartitionFailure } from '../checkers/linearizable/explain.js';
+import { keysWord, opsInKeys } from '../checkers/linearizable/result.js';
 import type { Op } from '../harness/history/op.js';
 import { analyze, type Analysis } from './analysis.js';
+import { anomaliesOf, firstAnomalySentence, type Anomaly } from './anomalies.js';
+import { declaredBands } from './run-story.js';
 import { buildCharts, type Chart } from './charts.js';
 import { checkerDetails } from './checker-details.js';
 import { esc, jsonForScript } from './escape.js';
@@ -67,7 +70,7 @@ function linSection(run: RunData, a: Analysis): string {
   for (const [name, r] of lin) {
     const failures = r.failures as PartitionFailure[];
     parts.push(`<h3 id="checker-${esc(encodeURIComponent(name))}">${esc(name)} ${badge(r.valid)}</h3>`);
-    parts.push(`<p>Model <code>${esc(r.model)}</code>; ${esc(r.ops)} ops in ${esc(r.partitions)} partition(s); ${esc(r.failedPartitions)} failed${(r.failedPartitions as number) > failures.length ? `, the first ${failures.length} explained` : ''}.${r.reason ? ` ${esc(r.reason)}` : ''}</p>`);
+    parts.push(`<p>Model <code>${esc(r.model)}</code>; ${esc(opsInKeys(Number(r.ops), Number(r.partitions)))}; ${esc(r.failedPartitions)} of ${esc(r.partitions)} ${keysWord(Number(r.partitions))} failed${(r.failedPartitions as number) > failures.length ? (failures.length === 0 ? ', none explained' : `, the earliest ${failures.length} explained`) : ''}.${r.reason ? ` ${esc(r.reason)}` : ''}</p>`);
     for (const f of failures) parts.push(failureHtml(f, byIndex, a.pairs));
   }
   parts.push('</section>');
@@ -102,21 +105,25 @@ function compactHistory(history: readonly Op[]): { fs: string[]; types: string[]
   return { fs, types: TYPES, ops };
 }
 
-/** The fault bands a run declared in its test.json (none for an imported history). */
-function declaredBands(test: Record<string, unknown> | undefined): FaultBand[] {
-  const raw = test?.faultBands;
-  if (!Array.isArray(raw)) return [];
-  return raw.filter((b): b is FaultBand => typeof b === 'object' && b !== null &&
-    typeof b.name === 'string' && typeof b.start === 'string' && typeof b.stop === 'string');
+/** History index → why the row is marked, for the failing ops' invocations and completions. */
+function anomalyMarks(anomalies: readonly Anomaly[]): Record<number, string> {
+  const marks: Record<number, string> = {};
+  for (const x of anomalies) {
+    const why = `${x.checker}: ${x.description} could not be linearized`;
+    marks[x.index] = why;
+    if (x.completionIndex !== undefined) marks[x.completionIndex] = why;
+  }
+  return marks;
 }
 
 /** The whole page for one run. */
 export function renderReport(run: RunData, messages?: MessageCounts): string {
   const a = analyze(run.history, declaredBands(run.test));
+  const anomalies = anomaliesOf(run.results?.checkers, run.history);
   let charts: Chart[] = [];
   const warnings = [...run.warnings];
   try {
-    charts = buildCharts(a, messages);
+    charts = buildCharts(a, messages, anomalies);
   } catch (err) {
     warnings.push(`the charts could not be built: ${(err as Error).message}`);
   }
@@ -131,7 +138,7 @@ export function renderReport(run: RunData, messages?: MessageCounts): string {
     test: run.test ?? null,
     results: run.results ?? null,
     charts: Object.fromEntries(charts.map((c) => [c.id, { spec: c.spec, renderer: c.renderer }])),
-    history: { total: run.history.length, ...compactHistory(run.history) },
+    history: { total: run.history.length, ...compactHistory(run.history), anomalies: anomalyMarks(anomalies) },
     warnings,
   };
   const csp = `default-src 'none'; script-src 'nonce-${nonce}' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:`;
@@ -148,14 +155,14 @@ export function renderReport(run: RunData, messages?: MessageCounts): string {
 <nav><a href="#verdicts">verdicts</a><a href="#config">config</a><a href="#charts">charts</a>${flatCheckers(run.results?.checkers).some(([, r]) => isLinFailure(r)) ? '<a href="#linearizability">linearizability</a>' : ''}<a href="#checkers">checkers</a><a href="#nemesis">nemesis</a><a href="#logs">logs</a><a href="#history">history</a></nav>
 <main>
 ${warnings.length > 0 ? `<div class="warn" id="warnings"><b>This run's record is incomplete:</b><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>` : ''}
-${guarded('verdicts', 'Verdicts', () => verdictSection(run, a))}
+${guarded('verdicts', 'Verdicts', () => verdictSection(run, a, firstAnomalySentence(anomalies, a.bands)))}
 ${guarded('config', 'Configuration', () => configSection(run))}
 ${guarded('charts', 'Charts', () => chartsSection(charts, a))}
 ${guarded('linearizability', 'Linearizability', () => linSection(run, a))}
 ${guarded('checkers', 'Checker details', () => checkersSection(run))}
 ${guarded('nemesis', 'Nemesis', () => nemesisSection(a))}
 ${guarded('logs', 'Logs', () => logsSection(run))}
-${guarded('history', 'History', () => historySection(run, embedded))}
+${guarded('history', 'History', () => historySection(run, embedded, anomalyMarks(anomalies)))}
 </main>
 <script type="application/json" id="faultline-data">${jsonForScript(data)}</script>
 <script nonce="${nonce}">${vegaRuntime()}</script>

@@ -8,6 +8,7 @@ export { REPORTERS, readTestJson, testNameOf, type Reporter } from './reporters.
 export { junitXml, type JunitInput } from './junit.js';
 export { renderReport, vegaRuntime, MAX_EMBEDDED_OPS } from './html-report.js';
 export { loadRun, readHistoryLenient, type RunData, type ResultsView, type EmbeddedLog } from './run-data.js';
+export { firstAnomalyOfRun } from './run-story.js';
 export { analyze, bandsOf, type Analysis, type Band, type ClientPair } from './analysis.js';
 export { countMessages, type MessageCounts } from './messages.js';
 export { summarizeChecker, runSummary, verdictWord } from './summary.js';

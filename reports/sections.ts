@@ -30,8 +30,8 @@ export function flatCheckers(checkers: unknown): [string, CheckResult][] {
   return out;
 }
 
-/** Verdict per checker, unsupported faults, and op counts per f. */
-export function verdictSection(run: RunData, a: Analysis): string {
+/** Verdict per checker, where the first anomaly falls against the faults, unsupported faults, and op counts per f. */
+export function verdictSection(run: RunData, a: Analysis, firstAnomaly?: string): string {
   const r = run.results;
   const out: string[] = ['<section id="verdicts"><h2>Verdicts</h2>'];
   const checkers = flatCheckers(r?.checkers);
@@ -43,6 +43,7 @@ export function verdictSection(run: RunData, a: Analysis): string {
     }
     out.push('</tbody></table>');
   }
+  if (firstAnomaly) out.push(`<p id="first-anomaly" class="bad-note">${esc(firstAnomaly)}</p>`);
   if (r?.interrupted) out.push(`<p class="warn">The run was interrupted by ${esc(r.interrupted)}; the history up to then was checked.</p>`);
   if (r?.error) out.push(`<p class="error">The run failed: ${esc(r.error)}</p>`);
   const unsupported = Array.isArray(r?.unsupportedFaults) ? r!.unsupportedFaults! : [];
@@ -152,10 +153,15 @@ export function logsSection(run: RunData): string {
 }
 
 /** The history table: its first rows server-side; the script pages and filters all of them. */
-export function historySection(run: RunData, embedded: number): string {
+export function historySection(run: RunData, embedded: number, marks: Readonly<Record<number, string>> = {}): string {
   const h = run.history;
+  const rowAttrs = (op: (typeof h)[number]): string => {
+    const why = marks[op.index];
+    if (why !== undefined) return ` class="anomaly" title="${esc(why)}"`;
+    return op.process === 'nemesis' ? ' class="nemesis"' : '';
+  };
   const rows = h.slice(0, STATIC_HISTORY_ROWS).map((op) =>
-    `<tr id="op-${esc(op.index)}"${op.process === 'nemesis' ? ' class="nemesis"' : ''}><td class="num">${op.index}</td><td class="num">${(op.time / 1e9).toFixed(6)}</td><td>${esc(op.process)}</td><td class="type-${esc(op.type)}">${esc(op.type)}</td><td>${esc(op.f)}</td><td>${esc(show(op.key))}</td><td>${esc(show(op.value, 300))}</td><td>${esc(show(op.node))}</td><td>${esc(show(op.error, 300))}</td></tr>`);
+    `<tr id="op-${esc(op.index)}"${rowAttrs(op)}><td class="num">${op.index}${marks[op.index] !== undefined ? ' ✗' : ''}</td><td class="num">${(op.time / 1e9).toFixed(6)}</td><td>${esc(op.process)}</td><td class="type-${esc(op.type)}">${esc(op.type)}</td><td>${esc(op.f)}</td><td>${esc(show(op.key))}</td><td>${esc(show(op.value, 300))}</td><td>${esc(show(op.node))}</td><td>${esc(show(op.error, 300))}</td></tr>`);
   const cut = embedded < h.length ? `<p class="warn">Only the first ${embedded} of ${h.length} ops are embedded; the whole history is history.jsonl.</p>` : '';
   return `<section id="history"><h2>History (${h.length} ops)</h2>${cut}
 <form id="history-filters" class="filters js-only"><label>f <select name="f"><option value="">all</option></select></label>

@@ -54,4 +54,5 @@ tr.nemesis td { background: #f3e5f5; }
 #history-table tr.marked td, #history-table tr:target td { background: #fff59d; }
 table.kv-mini { margin: 0; font-size: 12px; } table.kv-mini th, table.kv-mini td { padding: 1px 4px; } table.kv-mini th { white-space: nowrap; overflow-wrap: normal; }
 a.op-link { color: #1565c0; }
+tr.nemesis td { background: #f3e5f5; } tr.anomaly td { background: #ffcdd2; font-weight: 600; } .bad-note { border-left: 4px solid var(--bad); padding: 4px 10px; background: #ffebee; }
 `;

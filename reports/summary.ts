@@ -2,7 +2,7 @@
  * One sentence per checker result, shared by the page, JUnit's failure messages and the text
  * reporter, so CI and the report say the same thing.
  */
-import type { LinearizableResult } from '../checkers/linearizable/result.js';
+import { keysWord, opsInKeys, type LinearizableResult } from '../checkers/linearizable/result.js';
 import { verdictWord, type CheckResult } from '../checkers/contract.js';
 
 export { verdictWord };
@@ -17,11 +17,11 @@ export function verdictClass(v: unknown): string {
 }
 
 function linearizableSummary(r: LinearizableResult): string {
-  if (r.valid === true) return `linearizable: ${r.ops} ops in ${r.partitions} partition(s), checked in ${Number(r.elapsedMs).toFixed(1)} ms`;
+  if (r.valid === true) return `linearizable: ${opsInKeys(r.ops, r.partitions)}, checked in ${Number(r.elapsedMs).toFixed(1)} ms`;
   if (r.valid === 'unknown') return r.reason ?? 'no verdict: the search did not finish';
   const first = r.failures?.[0];
   const where = first ? ` (${first.key === undefined ? 'history' : `key ${show(first.key)}`}: ${first.blocking ? `${first.blocking.description} by process ${first.blocking.process} could not be linearized` : `a ${first.counterexample.length}-op counterexample`})` : '';
-  return `not linearizable: ${r.failedPartitions} of ${r.partitions} partition(s) failed${where}`;
+  return `not linearizable: ${r.failedPartitions} of ${r.partitions} ${keysWord(r.partitions)} failed${where}`;
 }
 
 const num = (r: CheckResult, k: string): number | undefined => (typeof r[k] === 'number' ? (r[k] as number) : undefined);

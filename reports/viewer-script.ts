@@ -55,6 +55,7 @@ export const VIEWER_JS = String.raw`
   var table = document.getElementById('history-table');
   if (!table || !data.history) return;
   var rows = data.history.ops, fNames = data.history.fs, typeNames = data.history.types;
+  var marks = data.history.anomalies || {};
   var typeOf = function (r) { return typeof r[3] === 'number' ? typeNames[r[3]] : r[3]; };
   var tbody = table.querySelector('tbody');
   var form = document.getElementById('history-filters');
@@ -74,8 +75,10 @@ export const VIEWER_JS = String.raw`
       tr.id = 'op-' + r[0];
       if (r[2] === 'nemesis') tr.className = 'nemesis';
       if (r[0] === marked) tr.classList.add('marked');
+      var why = marks[r[0]];
+      if (why) { tr.classList.add('anomaly'); tr.title = why; }
       var type = typeOf(r);
-      cell(tr, String(r[0]), 'num'); cell(tr, (r[1] / 1e6).toFixed(6), 'num'); cell(tr, String(r[2]));
+      cell(tr, String(r[0]) + (why ? ' \u2717' : ''), 'num'); cell(tr, (r[1] / 1e6).toFixed(6), 'num'); cell(tr, String(r[2]));
       cell(tr, type, 'type-' + type); cell(tr, fNames[r[4]]); cell(tr, json(r[6])); cell(tr, json(r[5])); cell(tr, json(r[7])); cell(tr, json(r[8]));
       frag.appendChild(tr);
     });

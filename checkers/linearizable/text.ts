@@ -1,5 +1,5 @@
 import type { OpRef, PartitionFailure } from './explain.js';
-import type { LinearizableResult } from './result.js';
+import { keysWord, opsInKeys, type LinearizableResult } from './result.js';
 
 const at = (op: OpRef): string =>
   `${op.description}  (process ${op.process}, index ${op.index}${op.completionIndex === undefined ? ', never completed' : `–${op.completionIndex}`})`;
@@ -17,16 +17,23 @@ function failureText(f: PartitionFailure): string[] {
   return lines;
 }
 
+/** How many of the failed keys are explained, when not all: none (explanations off), or the earliest few. */
+export function explainedNote(failed: number, explained: number): string {
+  if (explained >= failed) return '';
+  if (explained === 0) return '; none is explained (explanations were off, as with --no-explain)';
+  return `; the earliest ${explained} are explained`;
+}
+
 /** A readable text form of a linearizability result, for the terminal. */
 export function formatLinearizable(r: LinearizableResult): string {
   const verdict = r.valid === true ? 'linearizable' : r.valid === false ? 'NOT linearizable' : 'unknown';
   const lines = [
-    `linearizable (model ${r.model}): ${verdict} — ${r.ops} ops in ${r.partitions} partition(s), ` +
+    `linearizable (model ${r.model}): ${verdict} — ${opsInKeys(r.ops, r.partitions)}, ` +
       `checked in ${r.elapsedMs.toFixed(1)} ms`,
   ];
   if (r.valid === 'unknown' && r.reason) lines.push(`  ${r.reason}`);
-  if (r.failedPartitions > 0) lines.push(`  ${r.failedPartitions} partition(s) failed${r.failedPartitions > r.failures.length ? `; the first ${r.failures.length} are explained` : ''}`);
-  if (r.skippedPartitions > 0) lines.push(`  ${r.skippedPartitions} partition(s) not checked to the end: the verdict was already decided`);
+  if (r.failedPartitions > 0) lines.push(`  ${r.failedPartitions} ${keysWord(r.failedPartitions)} failed${explainedNote(r.failedPartitions, r.failures.length)}`);
+  if (r.skippedPartitions > 0) lines.push(`  ${r.skippedPartitions} ${keysWord(r.skippedPartitions)} not checked to the end: the verdict was already decided`);
   for (const f of r.failures) lines.push(...failureText(f));
   return lines.join('\n');
 }

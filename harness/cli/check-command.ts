@@ -23,7 +23,7 @@ Checks a history for linearizability and explains any violation.
   --failed-cas did-not-happen|compare-failed
                          what a failed cas means (default: did-not-happen; compare-failed for porcupine etcd logs)
   --timeout 60s          time limit for the verdict; past it the verdict is unknown
-  --workers N            worker threads for partitions (default: all cores for large histories)
+  --workers N            worker threads for independent keys (default: all cores for large histories)
   --no-explain           verdict only: no explanation or minimised counterexample
   --json                 print the result as JSON
 

@@ -43,8 +43,24 @@ export async function doctorChecks(probe: MachineProbe = realProbe): Promise<Doc
   }
   // The daemon (address, version, storage driver) and each target's image or the command that builds it.
   const raft = { recipe: raftImageRecipe, for: '--target custom --env docker --image faultline/raft' };
-  for (const c of await dockerChecks(undefined, [raft])) checks.push({ ...c, for: 'environment docker', name: c.name });
+  // They go with the docker environment's own requirements, so its section is printed once.
+  const docker = (await dockerChecks(undefined, [raft])).map((c): DoctorCheck => ({ ...c, for: 'environment docker', name: c.name }));
+  const lastDocker = checks.map((c) => c.for).lastIndexOf('environment docker');
+  checks.splice(lastDocker >= 0 ? lastDocker + 1 : checks.length, 0, ...docker);
   return checks;
+}
+
+/** The text of the checks: one heading per group, in the order groups first appear, each group's checks under it. */
+export function doctorLines(checks: readonly DoctorCheck[]): string[] {
+  const lines: string[] = [];
+  for (const group of [...new Set(checks.map((c) => c.for))]) {
+    lines.push(group);
+    for (const c of checks.filter((x) => x.for === group)) {
+      lines.push(`  ${c.ok ? 'ok     ' : 'MISSING'} ${c.name}: ${c.detail}`);
+      if (!c.ok && c.install) lines.push(`          install: ${c.install}`);
+    }
+  }
+  return lines;
 }
 
 /** The groups whose every requirement is met, e.g. `target etcd`. */
@@ -58,12 +74,7 @@ export async function doctorCommand(argv: string[], out: (s: string) => void): P
   if (args.options.has('help')) { out(DOCTOR_HELP); return 0; }
   const checks = await doctorChecks();
   if (args.options.has('json')) { out(JSON.stringify({ checks, runnable: runnable(checks) }, null, 2)); return 0; }
-  let group = '';
-  for (const c of checks) {
-    if (c.for !== group) { group = c.for; out(group); }
-    out(`  ${c.ok ? 'ok     ' : 'MISSING'} ${c.name}: ${c.detail}`);
-    if (!c.ok && c.install) out(`          install: ${c.install}`);
-  }
+  for (const line of doctorLines(checks)) out(line);
   const ready = runnable(checks);
   out(`\nready here: ${ready.length ? ready.join(', ') : 'none'}`);
   return 0;

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { REPORTERS } from '../../reports/index.js';
+import { firstAnomalyOfRun, REPORTERS } from '../../reports/index.js';
 import { InputError } from '../history/errors.js';
 import { runTest } from '../run/run.js';
 import { verdictWord } from '../../checkers/contract.js';
@@ -90,6 +90,9 @@ export function summarize(dir: string, r: RunResults): string {
       }
     }
   }
+  // Where the first anomaly falls against the faults: the reader's first question of an invalid run.
+  const story = r.valid === false ? firstAnomalyOfRun(dir, r.checkers) : undefined;
+  if (story) lines.push(`  ${story}`);
   for (const u of r.unsupportedFaults) lines.push(`  unsupported fault: ${u.reason}`);
   // What the faults did, family by family (results.json `faults`, harness/run/fault-summary.ts).
   const faults = (r.faults ?? {}) as Record<string, { scheduled: number; tookEffect: number; nodesHitByRole: Record<string, string[]>; secondsInForce: number }>;

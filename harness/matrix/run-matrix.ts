@@ -4,6 +4,7 @@
  * each scenario yields is plain data for the table, JUnit and the exit code.
  */
 import { RUN_OPTIONS } from '../config/run-options.js';
+import { verdictWord } from '../../checkers/contract.js';
 import { errorMessage, InputError } from '../history/errors.js';
 import type { RunOutcome } from '../run-contract.js';
 import { parseDuration } from '../flags.js';
@@ -68,6 +69,18 @@ const tally = (os: readonly ScenarioOutcome[]): string => {
 };
 const clock = (ms: number): string => `${Math.floor(ms / 60_000)}:${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}`;
 
+/**
+ * The outcome, then the run's verdict in the words the rest of Faultline uses (valid, INVALID with the
+ * checkers that caught it, unknown): "met (valid)", "met (INVALID: linearizable)", "NOT MET (valid)".
+ */
+export function outcomeWords(outcome: ScenarioOutcome): string {
+  // An unknown verdict is the outcome itself; its reason follows the line.
+  if (outcome.status === 'crashed' || outcome.status === 'unknown') return outcome.status;
+  const status = outcome.status === 'met' ? 'met' : 'NOT MET';
+  const caught = outcome.valid === false && outcome.caughtBy.length > 0 ? `: ${outcome.caughtBy.join(', ')}` : '';
+  return `${status} (${verdictWord(outcome.valid)}${caught})`;
+}
+
 /** Runs every scenario in order; never throws for a scenario's failure (that is its outcome). */
 export async function runMatrix(scenarios: readonly MatrixScenario[], o: MatrixOptions): Promise<ScenarioOutcome[]> {
   const now = o.now ?? Date.now;
@@ -105,9 +118,7 @@ export async function runMatrix(scenarios: readonly MatrixScenario[], o: MatrixO
       outcome = { ...base, status: 'crashed', durationS: (now() - started) / 1000, reason: errorMessage(err) };
     }
     outcomes.push(outcome);
-    const verdict = outcome.status === 'crashed' ? 'crashed' : `${outcome.status === 'met' ? 'met' : outcome.status === 'not-met' ? 'NOT MET' : 'unknown'}`
-      + ` (${outcome.valid === false ? `invalid: ${outcome.caughtBy.join(', ')}` : `verdict ${String(outcome.valid)}`})`;
-    o.out(`${tag}: ${verdict}${outcome.reason ? ` — ${outcome.reason}` : ''}, ${outcome.durationS.toFixed(1)} s${outcome.dir ? `, ${outcome.dir}` : ''}`);
+    o.out(`${tag}: ${outcomeWords(outcome)}${outcome.reason ? ` — ${outcome.reason}` : ''}, ${outcome.durationS.toFixed(1)} s${outcome.dir ? `, ${outcome.dir}` : ''}`);
     o.out(`  so far: ${tally(outcomes)}; ${clock(now() - t0)} elapsed`);
     if (stop === undefined && o.failFast && outcome.status !== 'met') stop = `--fail-fast: ${s.name} ${outcome.status}`;
   }

@@ -48,7 +48,16 @@ export interface StrobeResult {
   /** Offset changes made; the strobe ends early if teardown cancels it. */
   flips: number;
   offsets: Record<string, number>;
+  /**
+   * Flips as they happened, ms after the strobe began: `high` when the nodes were at offset + δ, else
+   * back at `offsets`. At most about STROBE_SAMPLES pairs, so the report's clock chart shows the strobe
+   * and not only the offsets it left behind.
+   */
+  samples: { atMs: number; high: boolean }[];
 }
+
+/** Pairs of consecutive flips a strobe records at most (a pair always holds both states: no aliasing). */
+export const STROBE_SAMPLES = 100;
 
 /** A hard bound on the flips of one strobe, whatever its duration and period. */
 export const MAX_STROBE_FLIPS = 10_000;
@@ -163,9 +172,12 @@ function clockNemesis(ctx: FaultContext, clock: ClockControl, s: Settings): Neme
     const started = performance.now();
     let flips = 0;
     let failure: unknown;
+    const samples: StrobeResult['samples'] = [];
+    const stride = Math.max(2, Math.ceil(maxFlips / STROBE_SAMPLES));
     try {
       while (!cancelled && flips < maxFlips && performance.now() - started < durationMs) {
         await setAll('strobe-clock', flips % 2 === 0 ? high : base);
+        if (flips % stride < 2) samples.push({ atMs: Math.round((performance.now() - started) * 10) / 10, high: flips % 2 === 0 });
         flips++;
         await ctx.sleep(periodMs);
       }
@@ -179,7 +191,7 @@ function clockNemesis(ctx: FaultContext, clock: ClockControl, s: Settings): Neme
       failure = failure === undefined ? err : new Error(`${errorMessage(failure)}; restoring the offsets failed too: ${errorMessage(err)}`);
     }
     if (failure !== undefined) throw failure;
-    return { nodes, deltaMs, periodMs, durationMs, flips, offsets: base };
+    return { nodes, deltaMs, periodMs, durationMs, flips, offsets: base, samples };
   };
 
   const reset = async (value: unknown): Promise<{ offsets: Record<string, number> }> => {

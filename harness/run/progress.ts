@@ -3,8 +3,10 @@ import type { FaultBand } from '../roles.js';
 import { escapeControls } from './terminal.js';
 
 /**
- * Live counts of a run, shown as one updating line on a TTY and as periodic lines otherwise: the time
- * left, or past the time limit the phase (healing, quiet, final reads), and every fault active now.
+ * Live counts of a run, shown as one updating line on a TTY and as periodic lines otherwise. Before the
+ * clients start it is the set-up phase, on a clock of its own; from then on "elapsed" counts from the
+ * clients' start (the instant the time limit counts from), with the time left, or past the time limit
+ * the phase (healing, quiet, final reads), and every fault active now.
  */
 export class Progress {
   ok = 0;
@@ -13,9 +15,15 @@ export class Progress {
   faults = new Set<string>();
   /** What the run does past its time limit; set from the ops it records (see `record`). */
   phase: string | undefined;
+  /** What the set-up is doing, shown until the clients start. */
+  setupStep = 'setting up';
   private timer: NodeJS.Timeout | undefined;
   private lastOps = 0;
   private lastAt = 0;
+  /** The run clock's reading (ns) when the clients started; undefined during set-up. */
+  private clientsAt: number | undefined;
+  /** The last ten-second mark of set-up printed off a TTY. */
+  private setupTens = 0;
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
@@ -30,18 +38,44 @@ export class Progress {
     this.timer.unref();
   }
 
-  private print(tty: boolean): void {
+  /** The clients start now: from here "elapsed" and the time limit count. */
+  clientsStart(): void {
+    this.clientsAt = this.startNs();
+    this.lastAt = this.clientsAt;
+    this.lastOps = this.ok + this.fail + this.info;
+    const setupS = this.clientsAt / 1e9;
+    if (this.stream.isTTY !== true) this.stream.write(`set-up done in ${setupS.toFixed(0)}s; clients start, time limit ${this.limitS}s\n`);
+  }
+
+  /** Whether an op at `timeNs` (the run's clock) is past the clients' time limit. */
+  pastLimit(timeNs: number): boolean {
+    return this.clientsAt !== undefined && timeNs >= this.clientsAt + this.limitS * 1e9;
+  }
+
+  /** The line as it reads now (the rate counts from the previous call). */
+  line(): string {
     const now = this.startNs();
+    if (this.clientsAt === undefined) return escapeControls(`set-up ${(now / 1e9).toFixed(0)}s: ${this.setupStep}`);
     const done = this.ok + this.fail + this.info;
     const rate = ((done - this.lastOps) * 1e9) / Math.max(1, now - this.lastAt);
     this.lastOps = done;
     this.lastAt = now;
-    const elapsed = now / 1e9;
+    const elapsed = (now - this.clientsAt) / 1e9;
     const left = this.limitS - elapsed;
     const faults = this.faults.size ? [...this.faults].sort().join(',') : 'none';
-    const when = left > 0 ? `${left.toFixed(0)}s left` : `time limit reached: ${this.phase ?? 'waiting for the clients\' last ops, then healing, quiet and final reads'}`;
-    const line = escapeControls(`${elapsed.toFixed(0)}s elapsed, ${when} | ${rate.toFixed(0)} ops/s | ` +
+    const when = left > 0 ? `${Math.ceil(left - 1e-9).toFixed(0)}s left` : `time limit reached: ${this.phase ?? 'waiting for the clients\' last ops, then healing, quiet and final reads'}`;
+    return escapeControls(`${Math.floor(elapsed).toFixed(0)}s elapsed, ${when} | ${rate.toFixed(0)} ops/s | ` +
       `ok ${this.ok} fail ${this.fail} info ${this.info} | faults: ${faults}`);
+  }
+
+  private print(tty: boolean): void {
+    // Off a TTY a set-up line every 10 s is enough; a set-up that fails fast prints only its error.
+    if (!tty && this.clientsAt === undefined) {
+      const tens = Math.floor(this.startNs() / 10e9);
+      if (tens <= this.setupTens) return;
+      this.setupTens = tens;
+    }
+    const line = this.line();
     this.stream.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
   }
 

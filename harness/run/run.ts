@@ -51,6 +51,9 @@ export async function runTest(
   let bands: FaultBand[] = [];
   let families: FamilyBands[] | undefined;
   let endNs: number | undefined;
+  // The set-up phase shows on its own clock; the run's elapsed time starts with the clients.
+  progress.setupStep = 'preparing the run';
+  progress.start();
   try {
     plan = await makePlan(run, { t0 });
     // Every check that can be made before starting is made before starting: the faults are built
@@ -67,6 +70,7 @@ export async function runTest(
     const startedAt = new Date().toISOString();
     run.writeJson('test.json', { ...config, model: plan.model, startedAt });
     run.log(`setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`);
+    progress.setupStep = `setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`;
     await plan.target.setup();
     if (stop.signal.aborted) throw new Error(`interrupted by ${interrupted} during setup`);
     await plan.afterSetup?.();
@@ -82,6 +86,7 @@ export async function runTest(
     faultNemesis = withEffects(faults.nemesis, faultBands, plan.target.nodes, plan.target.primaries);
     const effNemesis = faultNemesis;
     for (const u of unsupported) run.log(`fault unsupported: ${u.fault}: ${u.reason}`);
+    progress.setupStep = 'setting up the faults';
     await effNemesis.setup?.();
     const wl = plan.workload;
     const root = createRng(runSeed(config.seed));
@@ -98,14 +103,16 @@ export async function runTest(
       sleep(config.quietS * 1e9),
       clients(wl.finalGenerator ? wl.finalGenerator(plan.workloadOptions) : null),
     );
-    progress.start();
+    // The time limit counts from the generator's first step, which is now (harness/generator/time.ts).
+    progress.clientsStart();
+    run.log(`clients start at ${(now() / 1e9).toFixed(3)} s of the history's clock (set-up before); the ${config.timeLimitS} s time limit counts from here`);
     await drive({
       generator: gen, concurrency: config.concurrency, seed: runSeed(config.seed), nemesis: effNemesis,
       openClient: plan.openClient, now, stop: stop.signal, log: (m) => run.log(m),
       record(op) {
         history.append(op);
         ops.push(op);
-        trackOp(progress, op, op.time >= config.timeLimitS * 1e9, config.quietS, tracker);
+        trackOp(progress, op, progress.pastLimit(op.time), config.quietS, tracker);
       },
     });
   } catch (err) {

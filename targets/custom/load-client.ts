@@ -61,9 +61,12 @@ const loaded = new Map<string, ClientDefinition>();
 
 /**
  * The client in `given` (a path), checked against the ops `workload` needs. Cached per file, so the
- * preflight and the plan load it once.
+ * preflight and the plan load it once. `note` hears about the slow type check of a TypeScript module.
  */
-export async function loadClient(given: string, workload: string): Promise<ClientDefinition> {
+export async function loadClient(
+  given: string, workload: string,
+  note: (message: string) => void = (m) => process.stderr.write(`faultline: ${m}\n`),
+): Promise<ClientDefinition> {
   const file = nodePath.resolve(given);
   let def = loaded.get(file);
   if (def === undefined) {
@@ -72,7 +75,11 @@ export async function loadClient(given: string, workload: string): Promise<Clien
     // Before the type check too: the compiler reads the file and what it imports.
     refuseUntrusted(file, '--client');
     if (/\.m?ts$/.test(file)) {
+      // The compiler takes tens of seconds on a cold start: say so, or the run looks hung before its first line.
+      note(`type-checking the client module ${given} (TypeScript, strict; this takes 20–45 s)`);
+      const began = performance.now();
       const err = await typeCheck(file);
+      if (err === undefined) note(`client module ${given} type-checked in ${((performance.now() - began) / 1000).toFixed(1)} s`);
       if (err !== undefined) throw new InputError(`--client ${given} has a type error: ${err}; fix it (npx tsc --noEmit shows them all)`);
     }
     let mod: Record<string, unknown>;

@@ -28,8 +28,12 @@ describe.skipIf(skip !== undefined)(`--target custom refuses bad input before an
     const r = await runCustom('refused', [...BASE, ...args]);
     expect(r.code, describeRun(r)).toBe(254);
     expect(r.stderr).toMatch(message);
+    // #24: a TypeScript client is type-checked first (tens of seconds), and a line says so at once.
+    const lines = r.stderr.trim().split('\n');
+    const ts = args.some((a) => a.endsWith('.ts') && !a.includes('nowhere'));
+    if (ts) expect(lines[0]).toMatch(/^faultline: type-checking the client module .*\.ts \(TypeScript, strict; this takes 20–45 s\)$/);
     // One sentence, no stack trace, and nothing started: no run directory at all.
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(lines.filter((l) => !/^faultline: (type-checking the client module|client module .* type-checked in)/.test(l))).toHaveLength(1);
     expect(r.dir).toBeUndefined();
   }, 60_000);
 });

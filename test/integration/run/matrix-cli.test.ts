@@ -26,7 +26,7 @@ describe('faultline matrix', () => {
     })};\n`);
     const all = await startCli(['matrix'], root).done;
     expect(all.code, all.stderr).toBe(1);
-    expect(all.stdout).toMatch(/\[3\/3\] proxy-said-invalid: NOT MET \(verdict true\)/);
+    expect(all.stdout).toMatch(/\[3\/3\] proxy-said-invalid: NOT MET \(valid\)/);
     expect(all.stdout).toMatch(/^proxy-said-invalid\s+invalid\s+valid\s+NOT MET/m);
     expect(all.stdout).toMatch(/reproduce proxy-said-invalid: faultline run --replay \S+proxy-said-invalid\/\S+/);
     const junit = fs.readFileSync(nodePath.join(root, 'store/matrix/latest/junit.xml'), 'utf8');

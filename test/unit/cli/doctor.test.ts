@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doctorChecks, runnable } from '../../../harness/cli/doctor-command.js';
+import { doctorChecks, doctorLines, runnable } from '../../../harness/cli/doctor-command.js';
 import { ENVIRONMENTS } from '../../../harness/provision/environments.js';
 import { TARGETS } from '../../../harness/run/targets.js';
 import type { MachineProbe } from '../../../harness/run-contract.js';
@@ -27,5 +27,16 @@ describe('faultline doctor', () => {
     expect(runnable(checks)).not.toContain('target etcd');
     expect(runnable(checks)).not.toContain('target zookeeper');
     expect(runnable(checks)).toContain('target raft');
+  });
+});
+
+describe('#24 faultline doctor prints each section once', () => {
+  it('the docker daemon and image checks sit in the one "environment docker" section', async () => {
+    const checks = await doctorChecks(probe(/^$/));
+    const lines = doctorLines(checks);
+    expect(lines.filter((l) => l === 'environment docker')).toHaveLength(1);
+    // Every group's checks are contiguous in the list itself too (--json keeps the same order).
+    const order = checks.map((c) => c.for).filter((g, i, all) => i === 0 || all[i - 1] !== g);
+    expect(order).toEqual([...new Set(order)]);
   });
 });

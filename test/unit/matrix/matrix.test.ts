@@ -120,3 +120,16 @@ describe('the matrix JUnit and table', () => {
     expect(t).toHaveLength(6);
   });
 });
+
+describe('#24 the matrix says verdicts in one set of words', () => {
+  it('"met (valid)" beside "met (INVALID: linearizable)", never "verdict true"', async () => {
+    const { lines } = await matrix([scenario('bug', 'invalid'), scenario('control', 'valid'), scenario('missed', 'invalid'), scenario('u', 'valid')],
+      { bug: results(false), control: results(true), missed: results(true), u: results('unknown') });
+    const text = lines.join('\n');
+    expect(text).toMatch(/\[1\/4\] bug: met \(INVALID: linearizable\)/);
+    expect(text).toMatch(/\[2\/4\] control: met \(valid\)/);
+    expect(text).toMatch(/\[3\/4\] missed: NOT MET \(valid\) — the anomaly was not found/);
+    expect(text).toMatch(/\[4\/4\] u: unknown — /);
+    expect(text).not.toMatch(/verdict (true|false|unknown)|invalid:/);
+  });
+});

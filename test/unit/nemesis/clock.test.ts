@@ -59,11 +59,23 @@ describe('clock nemesis', () => {
     target.offsets = { n1: 7 };
     const value = { nodes: ['n1', 'n2'], deltaMs: 500, periodMs: 100, durationMs: 450 };
     const result = (await pkg.nemesis.invoke({ f: 'strobe-clock', value })) as StrobeResult;
-    expect(result).toEqual({ nodes: ['n1', 'n2'], deltaMs: 500, periodMs: 100, durationMs: 450, flips: 5, offsets: { n1: 7, n2: 0 } });
+    expect(result).toEqual({ nodes: ['n1', 'n2'], deltaMs: 500, periodMs: 100, durationMs: 450, flips: 5, offsets: { n1: 7, n2: 0 }, samples: expect.any(Array) });
+    // #24: every flip of a short strobe is recorded, so the report can draw it.
+    expect(result.samples.map((x) => x.high)).toEqual([true, false, true, false, true]);
     const n1 = target.calls.filter((c) => c.startsWith('clock n1 ')).map((c) => Number(c.split(' ')[2]));
     expect(n1).toEqual([507, 7, 507, 7, 507, 7]);
     expect(ctx.sleeps).toEqual([100, 100, 100, 100, 100]);
     expect(target.offsets).toEqual({ n1: 7, n2: 0 });
+  });
+
+  it('#24: a strobe of thousands of flips records a bounded sample of them, both states in every pair', async () => {
+    const { pkg } = setup();
+    const r = (await pkg.nemesis.invoke({ f: 'strobe-clock', value: { nodes: ['n1'], deltaMs: 40, periodMs: 1, durationMs: 5_000 } })) as StrobeResult;
+    expect(r.flips).toBe(5_000);
+    expect(r.samples.length).toBeGreaterThanOrEqual(2 * 90);
+    expect(r.samples.length).toBeLessThanOrEqual(2 * 101);
+    for (let i = 0; i + 1 < r.samples.length; i += 2) expect([r.samples[i].high, r.samples[i + 1].high]).toEqual([true, false]);
+    expect(r.samples.every((x, i) => i === 0 || x.atMs >= r.samples[i - 1].atMs)).toBe(true);
   });
 
   it('draws strobe parameters when the op names only nodes', async () => {

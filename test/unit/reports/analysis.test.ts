@@ -51,6 +51,19 @@ describe('report analysis', () => {
     expect(a.bands.map((b) => b.fault)).toEqual(['clock']);
   });
 
+  it('#24: samples the offsets a strobe set while it ran, not only the offsets it left behind', () => {
+    // A strobe of n1 (at offset 7) by δ = 500 ms, recorded by the clock nemesis with its flips.
+    const samples = [{ atMs: 0, high: true }, { atMs: 0.4, high: false }, { atMs: 0.8, high: true }, { atMs: 1.2, high: false }];
+    const h = new HistoryBuilder()
+      .call('nemesis', 'strobe-clock', 'one').ret('nemesis', 'info', { nodes: ['n1'], deltaMs: 500, periodMs: 0.4, durationMs: 1.6, flips: 4, offsets: { n1: 7 }, samples })
+      .call(0, 'read', null).ret(0, 'ok', 1)
+      .ops;
+    const n1 = analyze(h, DECLARED).clock.filter((r) => r.node === 'n1');
+    expect(n1.map((r) => r.offsetMs)).toEqual([0, 507, 7, 507, 7, 7, 7]);
+    // Each flip sits at the strobe's invoke time (0 ms here) plus its own ms.
+    expect(n1.slice(1, 5).map((r) => Math.round(r.t * 1e4) / 10)).toEqual([0, 0.4, 0.8, 1.2]);
+  });
+
   it('counts completions per f, and invocations that never completed', () => {
     const h = new HistoryBuilder().call(0, 'write', 1).ret(0, 'ok').call(1, 'write', 2).ret(1, 'info')
       .call(2, 'read', null).ret(2, 'fail').call(3, 'read', null).ops;

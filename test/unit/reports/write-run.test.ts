@@ -41,7 +41,7 @@ describe('writeRunReports', () => {
     expect(data.history.total).toBe(10);
     const junit = read(w.junit);
     expect(junit).toMatch(/<testsuite name="fixture" tests="2" failures="1" errors="0"/);
-    expect(junit).toMatch(/<testcase classname="faultline.fixture" name="linearizable"><failure message="not linearizable: 1 of 1 partition\(s\) failed \(key k1: read\[&quot;k1&quot;\]\(\) → 1 by process 2 could not be linearized\)" type="invalid">linearizable \(model cas-register\): NOT linearizable/);
+    expect(junit).toMatch(/<testcase classname="faultline.fixture" name="linearizable"><failure message="not linearizable: 1 of 1 key failed \(key k1: read\[&quot;k1&quot;\]\(\) → 1 by process 2 could not be linearized\)" type="invalid">linearizable \(model cas-register\): NOT linearizable/);
     expect(junit).toMatch(/<testcase classname="faultline.fixture" name="stats"><\/testcase>/);
   });
 

@@ -15,7 +15,11 @@ const trackOp = (p: Progress, op: Op, pastLimit: boolean, quietS: number): void 
 function progressAt(nowS: () => number, limitS = 10) {
   const lines: string[] = [];
   const stream = { isTTY: false, write: (s: string) => { lines.push(s); return true; } } as unknown as NodeJS.WriteStream;
-  const p = new Progress(stream, () => nowS() * 1e9, limitS);
+  // The clients start at 0 on this clock.
+  let started = false;
+  const p = new Progress(stream, () => (started ? nowS() : 0) * 1e9, limitS);
+  p.clientsStart();
+  started = true;
   const print = (): string => { (p as unknown as { print(tty: boolean): void }).print(false); return lines[lines.length - 1].trimEnd(); };
   return { p, print };
 }
@@ -59,5 +63,53 @@ describe('#12 the progress line', () => {
     expect(print()).toMatch(/time limit reached: healed; quiet for 5s, then final reads/);
     trackOp(p, { index: i++, time: 17e9, process: 3, type: 'invoke', f: 'read', value: null }, true, 5);
     expect(print()).toMatch(/time limit reached: final reads/);
+  });
+});
+
+describe('#24 the set-up phase has its own clock; elapsed and the time limit count from the clients\' start', () => {
+  /** A ZooKeeper-like run: 17 s of set-up, then a 30 s time limit. The clock is injected. */
+  function run() {
+    let nowS = 0;
+    const lines: string[] = [];
+    const stream = { isTTY: false, write: (s: string) => { lines.push(s); return true; } } as unknown as NodeJS.WriteStream;
+    const p = new Progress(stream, () => nowS * 1e9, 30);
+    const tick = (s: number): string[] => { nowS = s; const n = lines.length; (p as unknown as { print(tty: boolean): void }).print(false); return lines.slice(n).map((l) => l.trimEnd()); };
+    return { p, lines, tick, at: (s: number) => { nowS = s; } };
+  }
+
+  it('shows set-up on its own clock, then counts elapsed from the clients\' start', () => {
+    const { p, tick, at, lines } = run();
+    p.setupStep = 'setting up zookeeper on n1, n2, n3';
+    expect(p.line()).toBe('set-up 0s: setting up zookeeper on n1, n2, n3');
+    expect(tick(12)).toEqual(['set-up 12s: setting up zookeeper on n1, n2, n3']);
+    at(17);
+    p.clientsStart();
+    expect(lines[lines.length - 1]).toBe('set-up done in 17s; clients start, time limit 30s\n');
+    // 30 s after the run began the clients have run 13 s: no "time limit reached" yet.
+    at(30);
+    expect(p.line()).toMatch(/^13s elapsed, 17s left \|/);
+    expect(p.pastLimit(30e9)).toBe(false);
+    expect(p.pastLimit(46.9e9)).toBe(false);
+    // The time limit is reached when the clients stop: 30 s after they started.
+    at(47.2);
+    expect(p.line()).toMatch(/^30s elapsed, time limit reached: /);
+    expect(p.pastLimit(47e9)).toBe(true);
+  });
+
+  it('during set-up, off a TTY, prints a line every 10 s, none in the first 10 s', () => {
+    const { p, tick } = run();
+    p.setupStep = 'setting up etcd on n1';
+    expect(tick(5)).toEqual([]);
+    expect(tick(10)).toEqual(['set-up 10s: setting up etcd on n1']);
+    expect(tick(15)).toEqual([]);
+    expect(tick(20)).toEqual(['set-up 20s: setting up etcd on n1']);
+  });
+
+  it('never says "0s left" while clients still run', () => {
+    const { p, at } = run();
+    at(0);
+    p.clientsStart();
+    at(29.6);
+    expect(p.line()).toMatch(/^29s elapsed, 1s left/);
   });
 });
