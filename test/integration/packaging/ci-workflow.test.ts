@@ -91,7 +91,7 @@ describe.skipIf(missing !== undefined)('the example CI workflow in a scratch pro
     ['git+file://', () => `git+file://${clone}`],
   ];
   for (const [label, spec] of sources) {
-    it(`runs every step as a non-root user, Faultline installed from ${label}`, async () => {
+    it.concurrent(`runs every step as a non-root user, Faultline installed from ${label}`, async () => {
       const project = nodePath.join(work, `project-${label.replace(/\W+/g, '-')}`);
       fs.mkdirSync(project);
       fs.writeFileSync(nodePath.join(project, 'package.json'), `${JSON.stringify({ name: 'scratch', version: '1.0.0', private: true, type: 'module', allowScripts: ALLOW_SCRIPTS }, null, 2)}\n`);
@@ -101,7 +101,11 @@ describe.skipIf(missing !== undefined)('the example CI workflow in a scratch pro
       // What the user does once (docs/install.md), then the workflow's own steps.
       const install = await runAs(user, project, `npm install --save-dev ${spec()}`, NPM_CACHE);
       expect(install.code, install.output).toBe(0);
-      expect(npmWarnings(install.output), install.output).toEqual([]);
+      // npm matches allowScripts by the dependency's name only once package.json names it: this first
+      // install may list Faultline's own prepare (docs/install.md says so), nothing else; npm ci below must be silent.
+      const listed = npmWarnings(install.output).flatMap((l) => /^npm warn install-scripts\s{2,}(\S+)@\S+ \(/.exec(l)?.[1] ?? []);
+      expect(listed.filter((name) => name !== 'faultline'), install.output).toEqual([]);
+      expect(npmWarnings(install.output).filter((l) => !/install-scripts/.test(l)), install.output).toEqual([]);
       figures.push(`${label}: npm install ${install.seconds.toFixed(1)} s`);
 
       const steps = workflowSteps(fs.readFileSync(WORKFLOW, 'utf8'));
