@@ -13,6 +13,7 @@ Commands:
   doctor                    list what this machine can run and how to install what is missing
   cleanup                   remove what killed runs left (namespaces, containers, iptables rules, processes)
   images [build]            list or build the images --env docker runs (faultline images --help)
+  setup [--target T]        install the machine packages a target needs, as root (faultline setup --help)
 
 Exit codes: 0 valid (or done), 1 invalid (cleanup: something could not be removed), 2 unknown,
 3 internal error (a bug of ours; please report it), 130 a third Ctrl-C/SIGTERM cut the teardown short,
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve-command.js')).serveCommand,
   run: async () => (await import('./run-command.js')).runCommand,
   matrix: async () => (await import('./matrix-command.js')).matrixCommand,
+  setup: async () => (await import('./setup-command.js')).setupCommand,
 };
 
 /** Runs the CLI; every user error ends as one sentence on stderr and exit 254, never a stack trace. */
