@@ -32,7 +32,8 @@ function isExecutable(path: string): boolean {
   }
 }
 
-const SETUP = 'bash scripts/setup-targets.sh';
+/** `faultline setup` installs every store target's packages (harness/setup/catalog.ts), in a checkout or an installed copy. */
+const SETUP = 'sudo npx faultline setup --target etcd --target zookeeper';
 
 /** A binary from a Debian package. */
 export function command(bin: string, pkg: string): Requirement {

@@ -1,6 +1,7 @@
 /**
  * The Consul target's entry: `faultline run --target consul`, registered in harness/run/targets.ts.
  */
+import { setupCommand } from '../../harness/setup/catalog.js';
 import { execFile } from 'node:child_process';
 import { choiceOption, durationOption, flagValue, REQUEST_TIMEOUT, valueOf } from '../../harness/flags.js';
 import type { MachineProbe, Requirement } from '../../harness/provision/preflight.js';
@@ -18,7 +19,7 @@ export const CONSUL_READS = choiceOption('reads', ['consistent', 'default', 'sta
 const SESSION_TTL = durationOption('session-ttl', 'lock workload: session TTL, a duration (Consul invalidates between TTL and 2×TTL)', '2s');
 /** `--lock-delay`: unlike the other durations it may be 0 (none); Consul's own default is 15s. */
 const LOCK_DELAY = durationOption('lock-delay', 'lock workload: session lock-delay, a duration, 0 for none (Consul\'s own default is 15s)', '1s', { zero: true });
-const SETUP = 'bash scripts/setup-consul.sh';
+const SETUP = setupCommand('consul');
 
 /** The first line of `<bin> version` (e.g. `Consul v1.8.7`), or undefined when it does not run. */
 export function consulVersion(bin = 'consul'): Promise<string | undefined> {

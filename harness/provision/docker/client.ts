@@ -3,6 +3,7 @@
  * socket), a dockerode client for it, and a ping that turns "nothing answers" into one sentence
  * naming the address tried and how to start a daemon — the most common first failure of `--env docker`.
  */
+import { setupCommand } from '../../setup/catalog.js';
 import Docker from 'dockerode';
 import { InputError } from '../../history/errors.js';
 
@@ -57,7 +58,7 @@ export interface DaemonInfo {
 /** How to get a daemon answering on `host`. */
 export function startHint(host: string): string {
   return isLocalDaemon(host)
-    ? 'start one with `bash scripts/setup-docker.sh` (or `setsid dockerd >/var/log/dockerd.log 2>&1 &`), or point --docker-host or DOCKER_HOST at a running daemon'
+    ? `start one with \`${setupCommand(undefined, 'docker')}\` (or \`setsid dockerd >/var/log/dockerd.log 2>&1 &\`), or point --docker-host or DOCKER_HOST at a running daemon`
     : 'check that the daemon there is running and reachable, or point --docker-host or DOCKER_HOST at another one';
 }
 

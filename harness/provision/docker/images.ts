@@ -146,8 +146,8 @@ export function targetRecipe(target: ImageTarget): ImageRecipe {
       return {
         name: target,
         tag: 'faultline/consul:no-binary-here',
-        describe: 'consul copied from this machine, which has none on PATH (bash scripts/setup-consul.sh installs it)',
-        build: async () => { throw new InputError('the consul image copies this machine\'s consul binary, and there is none on PATH; install it with: sudo bash scripts/setup-consul.sh (Consul 1.8.7 from Debian bullseye), then build again'); },
+        describe: 'consul copied from this machine, which has none on PATH (sudo npx faultline setup --target consul installs it)',
+        build: async () => { throw new InputError('the consul image copies this machine\'s consul binary, and there is none on PATH; install it with: sudo npx faultline setup --target consul (Consul 1.8.7 from Debian bullseye), then build again'); },
       };
     }
     // The host's binary: the Consul the local environment runs (Debian bullseye's 1.8.7 links only glibc).

@@ -3,6 +3,7 @@
  * machine (`--env docker`). Its flags, what it needs here, its preflight (a daemon answers, the
  * target's image exists), provisioning, and cleanup by label.
  */
+import { setupCommand } from '../../setup/catalog.js';
 import { flagOf, type EnvironmentKind } from '../environment.js';
 import { command, type Requirement } from '../preflight.js';
 import { cleanupDocker, summarize } from './cleanup.js';
@@ -15,7 +16,7 @@ function socketRequirement(): Requirement[] {
   const host = dockerHostOf();
   if (!isLocalDaemon(host)) return [];
   const path = host.replace(/^unix:\/\//, '');
-  return [{ what: `a Docker daemon socket at ${path}`, present: (p) => p.hasFile(path), install: 'bash scripts/setup-docker.sh (installs docker.io and starts dockerd)' }];
+  return [{ what: `a Docker daemon socket at ${path}`, present: (p) => p.hasFile(path), install: `${setupCommand(undefined, 'docker')} (installs docker.io and starts dockerd)` }];
 }
 
 export const dockerEnvironment: EnvironmentKind = {

@@ -20,7 +20,7 @@ export async function dockerMissing(): Promise<string | undefined> {
   const daemon = await reachDaemon(undefined, 3_000).catch((e: Error) => e);
   if (daemon instanceof Error) why.push(`a Docker daemon (${daemon.message})`);
   if (why.length === 0) return undefined;
-  const reason = `needs ${why.join(', ')} (run scripts/setup-docker.sh as root)`;
+  const reason = `needs ${why.join(', ')} (run sudo npx faultline setup --env docker)`;
   if (process.env.CI === 'true') throw new Error(`CI=true but this machine lacks: ${reason}`);
   return reason;
 }

@@ -16,7 +16,7 @@ export function missing(bins: readonly string[], files: readonly string[] = []):
   for (const b of bins) if (!realProbe.hasCommand(b)) why.push(b);
   for (const f of files) if (!realProbe.hasFile(f)) why.push(f);
   if (why.length === 0) return undefined;
-  const reason = `needs ${why.join(', ')} (run scripts/setup-targets.sh as root)`;
+  const reason = `needs ${why.join(', ')} (run sudo npx faultline setup --target etcd --target zookeeper)`;
   if (process.env.CI === 'true') throw new Error(`CI=true but this machine lacks: ${reason}`);
   return reason;
 }

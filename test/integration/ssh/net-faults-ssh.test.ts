@@ -13,7 +13,7 @@ import { DELAY_REQUIREMENTS, realProbe } from '../../../harness/provision/prefli
 import { sshMissing } from './helpers.js';
 
 const skip = sshMissing(['iptables', 'iptables-restore', 'unshare', 'tc', 'bash', 'timeout'])
-  ?? (DELAY_REQUIREMENTS.every((r) => r.present(realProbe)) ? undefined : 'needs gcc and libnetfilter-queue-dev (run scripts/setup-targets.sh)');
+  ?? (DELAY_REQUIREMENTS.every((r) => r.present(realProbe)) ? undefined : 'needs gcc and libnetfilter-queue-dev (run sudo npx faultline setup --target etcd)');
 let bed: TestBed;
 
 /** From n1, a TCP connect to a closed port of n2: 'refused' (the RST came back) or 'silent', and how long it took. */

@@ -12,7 +12,7 @@ import { SLF4J_SIMPLE_JAR, ZK_JAR, zookeeperParts } from '../../../targets/zooke
 import { bedRequest, describeOnTestBed, sshMissing } from './helpers.js';
 
 const skip = sshMissing(['java', 'iptables', 'iptables-restore', 'unshare'])
-  ?? [ZK_JAR, SLF4J_SIMPLE_JAR, FAKETIME_LIB].map((f) => (fs.existsSync(f) ? undefined : `needs ${f} (run scripts/setup-targets.sh)`)).find(Boolean);
+  ?? [ZK_JAR, SLF4J_SIMPLE_JAR, FAKETIME_LIB].map((f) => (fs.existsSync(f) ? undefined : `needs ${f} (run sudo npx faultline setup --target zookeeper)`)).find(Boolean);
 
 describeOnTestBed('zookeeper over ssh', skip, (testBed) => {
   it('sync reads stay linearizable under partition, kill, pause and clock; clocks skewed through files on the hosts', async () => {

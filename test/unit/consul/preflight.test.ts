@@ -1,6 +1,6 @@
 /**
  * The Consul target's preflight and requirements with an injected machine probe: bad flags are one
- * sentence naming the flag and its choices; a missing consul binary names scripts/setup-consul.sh;
+ * sentence naming the flag and its choices; a missing consul binary names faultline setup --target consul;
  * `requirements()` without a request lists the binary with a version that runs `consul version`.
  */
 import fs from 'node:fs';
@@ -46,7 +46,7 @@ describe('consul preflight', () => {
 
   it.each([
     [() => consulPreflight(req(), probe([], false)), /consul target needs root.*sudo/],
-    [() => consulPreflight(req(), probe(['consul'])), /needs consul \(Consul 1\.8\.7 from Debian bullseye\), which is missing; install it with: bash scripts\/setup-consul\.sh/],
+    [() => consulPreflight(req(), probe(['consul'])), /needs consul \(Consul 1\.8\.7 from Debian bullseye\), which is missing; install it with: sudo npx faultline setup --target consul/],
     [() => consulPreflight(req({ 'consul-bin': '/opt/consul' }), probe(['/opt/consul'])), /the consul binary \/opt\/consul.*--consul-bin/],
     [() => consulPreflight(req({}, ['latency']), probe(['gcc'])), /gcc/],
     [() => consulPreflight(req({ 'reads': 'linearizable' }), probe([], false)), /--reads must be one of consistent, default, stale, got "linearizable"/],

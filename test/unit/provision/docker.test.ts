@@ -77,11 +77,11 @@ describe('image recipes', () => {
 
       process.env.PATH = nodePath.join(dir, 'empty');
       const none = targetRecipe('consul');
-      expect(none.describe).toMatch(/has none on PATH \(bash scripts\/setup-consul\.sh installs it\)/);
+      expect(none.describe).toMatch(/has none on PATH \(sudo npx faultline setup --target consul installs it\)/);
       // Nothing is layered (no debootstrap of the base) before the build says what is missing.
       expect(none.from).toBeUndefined();
       await expect(none.build(undefined as never, () => undefined)).rejects.toThrow(InputError);
-      await expect(none.build(undefined as never, () => undefined)).rejects.toThrow(/there is none on PATH; install it with: sudo bash scripts\/setup-consul\.sh/);
+      await expect(none.build(undefined as never, () => undefined)).rejects.toThrow(/there is none on PATH; install it with: sudo npx faultline setup --target consul/);
     } finally {
       process.env.PATH = saved;
       fs.rmSync(dir, { recursive: true, force: true });
