@@ -91,6 +91,8 @@ export interface RunPlan {
   afterSetup?(): Promise<void>;
   /** Extra results from the target (message counts, crashes), merged into results.json. */
   extraResults?(): Record<string, unknown>;
+  /** Nodes whose clients hold a lock right now (lock workloads): the fault record's holder mark. */
+  holders?(): readonly string[];
   /**
    * Verdicts the target itself reached (e.g. a node that broke the wire protocol), merged with the
    * workload's checkers so they count toward the run's verdict.

@@ -13,6 +13,8 @@ export type NodeRole = 'leader' | 'follower' | 'holder' | 'down' | 'none';
 export interface NodeHit {
   node: string;
   role: NodeRole;
+  /** The node served a client that held a lock at that moment (lock workloads), whatever its role. */
+  holder?: true;
 }
 
 /** What a fault op did: `took` is true only when it reached at least one node and did not fail. */
@@ -73,15 +75,20 @@ export function nodesHit(value: unknown, all: readonly string[]): string[] {
 }
 
 /** The effect of one start op from its result (or its error) and the roles before it. */
-export function effectOf(value: unknown, error: string | undefined, all: readonly string[], roles: Readonly<Record<string, NodeRole>>): FaultEffect {
+export function effectOf(
+  value: unknown, error: string | undefined, all: readonly string[], roles: Readonly<Record<string, NodeRole>>, holders: readonly string[] = [],
+): FaultEffect {
   if (error !== undefined) return { took: false, nodes: [], why: `the fault failed: ${error}` };
-  const nodes = nodesHit(value, all).map((node) => ({ node, role: roles[node] ?? 'none' }));
+  const nodes = nodesHit(value, all).map((node): NodeHit => ({ node, role: roles[node] ?? 'none', ...(holders.includes(node) ? { holder: true as const } : {}) }));
   return nodes.length > 0 ? { took: true, nodes } : { took: false, nodes, why: 'it reached no node' };
 }
 
 /** `n1 (leader), n2 (follower)`: the nodes a fault reached, for a band's label. */
 export function hitLabel(nodes: readonly NodeHit[]): string {
-  return nodes.map((h) => (h.role === 'none' ? h.node : `${h.node} (${h.role})`)).join(', ');
+  return nodes.map((h) => {
+    const said = [...(h.role === 'none' ? [] : [h.role]), ...(h.holder ? ['holder'] : [])];
+    return said.length === 0 ? h.node : `${h.node} (${said.join(', ')})`;
+  }).join(', ');
 }
 
 /** The `effect` a completion value carries, if it is one this module wrote. */
@@ -100,7 +107,9 @@ const ROLE_PROBE_MS = 1_500;
  * before the op (bounded, never failing the op), else `none`. A failed start op is recorded by the
  * driver with its error and no effect, which the summary counts as not taking effect.
  */
-export function withEffects(nemesis: Nemesis, bands: readonly FaultBand[], nodes: readonly string[], primaries?: HasPrimaries): Nemesis {
+export function withEffects(
+  nemesis: Nemesis, bands: readonly FaultBand[], nodes: readonly string[], primaries?: HasPrimaries, holders?: () => readonly string[],
+): Nemesis {
   const starts = new Set(bands.map((b) => b.start));
   const askRoles = async (): Promise<Record<string, NodeRole> | undefined> => {
     if (!primaries) return undefined;
@@ -127,12 +136,14 @@ export function withEffects(nemesis: Nemesis, bands: readonly FaultBand[], nodes
       // Asked before the op only when no health record will say it (asking takes a moment, and on a
       // cut-off cluster up to ROLE_PROBE_MS, which would delay the fault).
       const asked = (nemesis as { recordsHealth?: boolean }).recordsHealth ? undefined : await askRoles();
+      // Who held a lock as the fault began: the clients' own belief, read at once (no request).
+      const holding = holders?.() ?? [];
       const value = await nemesis.invoke(op);
       const before = obj(obj(obj(value)?.health)?.before);
       const roles: Record<string, NodeRole> = before && before.error === undefined
         ? Object.fromEntries(nodes.map((n) => [n, roleOfHealth(before[n])]))
         : asked ?? {};
-      const effect = effectOf(value, undefined, nodes, roles);
+      const effect = effectOf(value, undefined, nodes, roles, holding);
       const v = obj(value);
       return v ? { ...v, effect } : { result: value, effect };
     },

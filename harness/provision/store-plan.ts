@@ -108,7 +108,7 @@ export interface NamespaceCluster extends Target {
 /** The plan of a namespace store run: its cluster, clients per thread, real-network faults with health. */
 export function storePlan(
   req: RunRequest, run: RunDir, nodes: readonly string[], workload: StoreWorkload, cluster: NamespaceCluster,
-  clients: { open(thread: number, process: number): Client | Promise<Client> }, target: Record<string, unknown>,
+  clients: { open(thread: number, process: number): Client | Promise<Client>; holders?(): string[] }, target: Record<string, unknown>,
 ): RunPlan {
   return {
     target: cluster,
@@ -118,6 +118,7 @@ export function storePlan(
       keyCount: valueOf(req, KEYS), valueCount: valueOf(req, VALUES),
     } as StoreWorkloadOptions,
     openClient: async (thread, process) => clients.open(thread, process),
+    ...(clients.holders ? { holders: () => clients.holders!() } : {}),
     faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m)),
     model: workload.model,
     extraResults: () => ({ target, netTimings: cluster.net?.timings ?? [], ...(cluster.environment?.record ? { environment: cluster.environment.record() } : {}) }),

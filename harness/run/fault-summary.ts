@@ -49,8 +49,10 @@ export function faultSummary(ops: readonly Op[], families: readonly FamilyBands[
           if (e?.took) {
             s.tookEffect++;
             for (const h of e.nodes) {
-              const list = (s.nodesHitByRole[h.role] ??= []);
-              if (!list.includes(h.node)) list.push(h.node);
+              for (const role of [h.role, ...(h.holder ? ['holder' as const] : [])]) {
+                const list = (s.nodesHitByRole[role] ??= []);
+                if (!list.includes(h.node)) list.push(h.node);
+              }
             }
             if (own) s.secondsInForce += (op.time - (invokedAt ?? op.time)) / 1e9;
             else inForceSince ??= op.time;

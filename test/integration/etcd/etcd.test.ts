@@ -61,6 +61,9 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces${skip ? ` (skipped: ${sk
     });
     expect(out.results.error).toBeUndefined();
     expectOverlappingHolders(out.results, { everyExampleNamed: true });
+    // The fault record marks the paused members that served a holder (#24's holder role).
+    const pause = (out.results.faults as Record<string, { nodesHitByRole: Record<string, string[]> }> | undefined)?.pause;
+    expect(pause?.nodesHitByRole.holder?.length ?? 0).toBeGreaterThan(0);
     expectNothingLeft(out.dir);
   }, 180_000);
 });

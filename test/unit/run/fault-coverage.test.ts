@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { composeResults } from '../../../checkers/compose.js';
 import type { Op } from '../../../harness/history/op.js';
 import type { FaultBand, Nemesis } from '../../../harness/roles.js';
-import { effectIn, effectOf, nodesHit, roleOfHealth, withEffects } from '../../../harness/nemesis/effect.js';
+import { effectIn, effectOf, hitLabel, nodesHit, roleOfHealth, withEffects } from '../../../harness/nemesis/effect.js';
 import { checkScheduleFits, defaultIntervalS, faultCoverage } from '../../../harness/run/fault-coverage.js';
 import { faultSummary } from '../../../harness/run/fault-summary.js';
 import { chooseFaults } from '../../../harness/run/fault-choice.js';
@@ -48,6 +48,22 @@ describe('the fault record', () => {
   it('without a health record, the primaries asked before the op give the roles', async () => {
     const v = await withEffects(fake(() => ['n2']), [bandOf('kill')], NODES, { primaries: async () => ['n2'] }).invoke({ f: 'start-kill', value: 'one' });
     expect(v).toEqual({ result: ['n2'], effect: { took: true, nodes: [{ node: 'n2', role: 'leader' }] } });
+  });
+
+  it('a node serving a lock holder as the fault began is marked holder beside its role, in the record, the label and the summary', async () => {
+    const inner = withHealth(fake(() => ['n1', 'n2']), async () => ({ n1: 'leader', n2: 'follower', n3: 'follower' }));
+    const v = await withEffects(inner, [bandOf('pause')], NODES, undefined, () => ['n2']).invoke({ f: 'start-pause', value: 'majority' });
+    const effect = effectIn(v)!;
+    expect(effect.nodes).toEqual([{ node: 'n1', role: 'leader' }, { node: 'n2', role: 'follower', holder: true }]);
+    expect(hitLabel(effect.nodes)).toBe('n1 (leader), n2 (follower, holder)');
+    const ops: Op[] = [
+      { index: 0, time: 1 * S, process: 'nemesis', type: 'invoke', f: 'start-pause', value: 'majority' },
+      { index: 1, time: 1 * S, process: 'nemesis', type: 'info', f: 'start-pause', value: v },
+      { index: 2, time: 3 * S, process: 'nemesis', type: 'invoke', f: 'stop-pause', value: null },
+      { index: 3, time: 3 * S, process: 'nemesis', type: 'info', f: 'stop-pause', value: null },
+    ];
+    const summary = faultSummary(ops, [{ name: 'pause', bands: [bandOf('pause')] }], 10 * S);
+    expect(summary.pause.nodesHitByRole).toEqual({ leader: ['n1'], follower: ['n2'], holder: ['n2'] });
   });
 
   it('a clock strobe with nodes: [] (or no flip) reached no node; stop ops carry no record', async () => {
