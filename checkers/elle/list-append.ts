@@ -1,0 +1,283 @@
+/**
+ * List-append analysis (Elle, section 4): every key's version order is its longest read, since a list
+ * read shows every append before it. A read that is not a prefix of the longest is an incompatible
+ * order; from the order come ww edges (consecutive writers), wr edges (the writer of a read's last
+ * element) and rw edges (a reader to the writer of the element after what it saw). Appends no read
+ * shows come after every element read, in an unknown order among themselves; giving them ww edges from
+ * the last writer and rw edges from the readers of the whole list keeps the graph exact (any
+ * topological order of it is a serial order), which is what makes the oracle agree to the case.
+ */
+import { addOrderEdges, show, type Analysis, type PlainAnomaly } from './analysis.js';
+import { GraphBuilder, RW, WR, WW } from './graph.js';
+import { valueKey, type Txn } from './history.js';
+
+interface Writer { txn: number; seq: number; last: boolean; value: unknown }
+interface Read { txn: number; key: unknown; foreign: unknown[] }
+
+/** Analyses list-append transactions into a dependency graph and the anomalies that need no cycle. */
+export function analyseListAppend(txns: readonly Txn[], opts: { realtime?: boolean } = {}): Analysis {
+  const anomalies: PlainAnomaly[] = [];
+  const unknown: string[] = [];
+  const writers = new Map<unknown, Map<unknown, Writer>>();
+  const failed = new Map<unknown, Map<unknown, Writer>>();
+  const reads: Read[] = [];
+  const keyName = new Map<unknown, unknown>();
+
+  for (const t of txns) {
+    const into = t.status === 'fail' ? failed : writers;
+    const seqOf = new Map<unknown, Writer[]>();
+    for (const [f, k, v] of t.ops) {
+      if (f !== 'append') continue;
+      const kk = valueKey(k);
+      keyName.set(kk, k);
+      let m = into.get(kk);
+      if (!m) into.set(kk, (m = new Map()));
+      const vk = valueKey(v);
+      if (m.has(vk) || (t.status !== 'fail' && failed.get(kk)?.has(vk)) || (t.status === 'fail' && writers.get(kk)?.has(vk))) {
+        unknown.push(`the value ${show(v)} is appended to key ${show(k)} more than once (T${t.id}), so reads of it cannot name their writer`);
+        continue;
+      }
+      const list = seqOf.get(kk) ?? [];
+      const w: Writer = { txn: t.id, seq: list.length, last: true, value: v };
+      if (list.length > 0) list[list.length - 1].last = false;
+      list.push(w);
+      seqOf.set(kk, list);
+      m.set(vk, w);
+    }
+    if (t.status !== 'ok') continue;
+    internal(t, reads, anomalies);
+  }
+
+  // The longest read of each key is its version order.
+  const longest = new Map<unknown, unknown[]>();
+  for (const r of reads) {
+    const kk = valueKey(r.key);
+    const l = longest.get(kk);
+    if (!l || r.foreign.length > l.length) longest.set(kk, r.foreign);
+  }
+  const broken = new Set<unknown>();
+  for (const r of reads) {
+    const kk = valueKey(r.key);
+    const l = longest.get(kk) as unknown[];
+    for (let i = 0; i < r.foreign.length; i++) {
+      if (valueKey(r.foreign[i]) !== valueKey(l[i])) {
+        if (!broken.has(kk)) anomalies.push({ type: 'incompatible-order', txns: [r.txn], key: r.key, steps: [`T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, which is not a prefix of ${show(l)}, read elsewhere: no single order of appends explains both`] });
+        broken.add(kk);
+        break;
+      }
+    }
+  }
+
+  const included = new Uint8Array(txns.length);
+  for (const t of txns) if (t.status === 'ok') included[t.id] = 1;
+  // position of each element in its key's order, for edges and explanations
+  const position = new Map<unknown, Map<unknown, number>>();
+  for (const [kk, l] of longest) {
+    const pos = new Map<unknown, number>();
+    const m = writers.get(kk);
+    for (let i = 0; i < l.length; i++) {
+      const vk = valueKey(l[i]);
+      if (pos.has(vk)) {
+        anomalies.push({ type: 'duplicate-elements', txns: [], key: keyName.get(kk), steps: [`key ${show(keyName.get(kk))} was read as ${show(l)}, which holds ${show(l[i])} twice; each value is appended once`] });
+        broken.add(kk);
+        break;
+      }
+      pos.set(vk, i);
+      const w = m?.get(vk);
+      if (w) included[w.txn] = 1;
+    }
+    position.set(kk, pos);
+  }
+
+  const b = new GraphBuilder(txns.length);
+  const readers = new Map<unknown, Map<number, number[]>>(); // key → foreign length → reader ids
+  for (const r of reads) {
+    const kk = valueKey(r.key);
+    if (broken.has(kk)) continue;
+    const l = longest.get(kk) as unknown[];
+    const j = r.foreign.length;
+    let byLen = readers.get(kk);
+    if (!byLen) readers.set(kk, (byLen = new Map()));
+    const list = byLen.get(j);
+    if (list) list.push(r.txn); else byLen.set(j, [r.txn]);
+    const m = writers.get(kk);
+    if (j > 0) {
+      const vk = valueKey(l[j - 1]);
+      const w = m?.get(vk);
+      if (w) {
+        b.add(w.txn, r.txn, WR);
+        if (!w.last && w.txn !== r.txn) {
+          anomalies.push({ type: 'G1b', txns: [w.txn, r.txn], key: r.key, steps: [`T${w.txn} appended ${show(l[j - 1])} to key ${show(r.key)} and then appended more to it`, `T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}: it saw T${w.txn}'s intermediate state`] });
+        }
+      }
+    }
+    for (let i = 0; i < j; i++) {
+      const vk = valueKey(l[i]);
+      const f = failed.get(kk)?.get(vk);
+      if (f) anomalies.push({ type: 'G1a', txns: [f.txn, r.txn], key: r.key, steps: [`T${f.txn} appended ${show(l[i])} to key ${show(r.key)} and failed (it did not happen)`, `T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, which holds that aborted append`] });
+      else if (!m?.get(vk)) anomalies.push({ type: 'garbage-read', txns: [r.txn], key: r.key, steps: [`T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, but no transaction appended ${show(l[i])} to it`] });
+    }
+  }
+
+  for (const [kk, l] of longest) {
+    if (broken.has(kk)) continue;
+    const m = writers.get(kk);
+    const fm = failed.get(kk);
+    let prev: Writer | undefined;
+    for (let i = 0; i < l.length; i++) {
+      const vk = valueKey(l[i]);
+      const w = m?.get(vk);
+      if (!w) {
+        if (fm?.get(vk) && i + 1 < l.length && m?.get(valueKey(l[i + 1]))) {
+          const f = fm.get(vk) as Writer;
+          anomalies.push({ type: 'dirty-update', txns: [f.txn, (m.get(valueKey(l[i + 1])) as Writer).txn], key: keyName.get(kk), steps: [`T${f.txn} appended ${show(l[i])} to key ${show(keyName.get(kk))} and failed`, `a committed append of ${show(l[i + 1])} follows it in the key's order`] });
+        }
+        prev = undefined;
+        continue;
+      }
+      // A transaction's appends to one key are consecutive and in its order, unless another comes between (a cycle shows that).
+      if (w.seq > 0) {
+        const before = m?.get(valueKey(findSeq(m, w.txn, w.seq - 1)));
+        const at = before ? (position.get(kk) as Map<unknown, number>).get(valueKey(before.value)) : undefined;
+        if (at === undefined || at > i) {
+          anomalies.push({ type: 'incompatible-order', txns: [w.txn], key: keyName.get(kk), steps: [`T${w.txn} appended ${show(before?.value)} and then ${show(l[i])} to key ${show(keyName.get(kk))}, but the key's order ${show(l)} has ${show(l[i])} without the earlier append before it`] });
+        }
+      }
+      if (prev) b.add(prev.txn, w.txn, WW);
+      prev = w;
+    }
+  }
+
+  // Appends no read shows: after every element read (ww from the last writer, rw from readers of the whole list).
+  for (const [kk, m] of writers) {
+    if (broken.has(kk)) continue;
+    const l = longest.get(kk) ?? [];
+    const pos = position.get(kk);
+    const lastW = l.length > 0 ? m.get(valueKey(l[l.length - 1])) : undefined;
+    const byLen = readers.get(kk);
+    const fullReaders = byLen?.get(l.length) ?? [];
+    for (const [vk, w] of m) {
+      if (pos?.has(vk) || !included[w.txn]) continue;
+      if (lastW) b.add(lastW.txn, w.txn, WW);
+      for (const r of fullReaders) b.add(r, w.txn, RW);
+    }
+    if (!byLen) continue;
+    for (const [j, rs] of byLen) {
+      if (j >= l.length) continue;
+      const w = m.get(valueKey(l[j]));
+      if (w) for (const r of rs) b.add(r, w.txn, RW);
+    }
+  }
+  lostUpdates(txns, reads, writers, anomalies);
+  addOrderEdges(txns, included, b);
+  void opts;
+
+  const explainEdge = (a: number, c: number, kind: number): string => {
+    const ta = txns[a], tc = txns[c];
+    for (const [kk, l] of longest) {
+      const m = writers.get(kk);
+      if (!m) continue;
+      const key = show(keyName.get(kk));
+      const wa = [...m.values()].filter((w) => w.txn === a);
+      const wc = [...m.values()].filter((w) => w.txn === c);
+      const pos = position.get(kk);
+      if (kind === WW && wa.length && wc.length) {
+        return `T${a} appended ${show(wa[wa.length - 1].value)} to key ${key} before T${c} appended ${show(wc[0].value)}${pos?.has(valueKey(wc[0].value)) ? ` (the key's order is ${show(l)})` : ' (no read shows it, so it came after every element read)'}, so T${a} → ww → T${c}`;
+      }
+      const read = (t: Txn): unknown[] | undefined => reads.find((r) => r.txn === t.id && valueKey(r.key) === kk)?.foreign;
+      if (kind === WR && wa.length) {
+        const r = read(tc);
+        if (r && r.length > 0 && wa.some((w) => valueKey(w.value) === valueKey(r[r.length - 1]))) {
+          return `T${a} appended ${show(r[r.length - 1])} to key ${key} and T${c} read key ${key} as ${show(r)}, so T${a} → wr → T${c}`;
+        }
+      }
+      if (kind === RW && wc.length) {
+        const r = read(ta);
+        if (r && wc.some((w) => !r.some((x) => valueKey(x) === valueKey(w.value)))) {
+          const w = wc.find((x) => !r.some((y) => valueKey(y) === valueKey(x.value))) as Writer;
+          return `T${a} read key ${key} as ${show(r)} without ${show(w.value)}, which T${c} appended, so T${a} → rw → T${c}`;
+        }
+      }
+    }
+    void ta;
+    return `T${a} → ${kind === WW ? 'ww' : kind === WR ? 'wr' : 'rw'} → T${c}`;
+  };
+  return { txns, builder: b, included, anomalies, unknown, explainEdge };
+}
+
+function findSeq(m: Map<unknown, Writer>, txn: number, seq: number): unknown {
+  for (const w of m.values()) if (w.txn === txn && w.seq === seq) return w.value;
+  return undefined;
+}
+
+/**
+ * Internal consistency: within a transaction, a read of a key shows what its earlier read showed
+ * plus its own appends since; with no earlier read it at least ends with those appends. Records the
+ * foreign part of each consistent read (what other transactions had appended) for the edges.
+ */
+function internal(t: Txn, reads: Read[], anomalies: PlainAnomaly[]): void {
+  const known = new Map<unknown, unknown[] | null>();
+  const own = new Map<unknown, unknown[]>();
+  for (const [f, k, v] of t.ops) {
+    const kk = valueKey(k);
+    if (f === 'append') {
+      const o = own.get(kk) ?? [];
+      o.push(v);
+      own.set(kk, o);
+      const kn = known.get(kk);
+      if (kn) kn.push(v);
+      continue;
+    }
+    if (f !== 'r') continue;
+    if (v !== null && !Array.isArray(v)) {
+      anomalies.push({ type: 'garbage-read', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(v)}, which is not a list`] });
+      continue;
+    }
+    const got = (v ?? []) as unknown[];
+    const kn = known.get(kk);
+    const o = own.get(kk) ?? [];
+    const ok = kn ? sameList(kn, got) : got.length >= o.length && sameList(got.slice(got.length - o.length), o);
+    if (!ok) {
+      anomalies.push({ type: 'internal', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(got)}, but its own earlier ops say it should ${kn ? `be ${show(kn)}` : `end with ${show(o)}`}`] });
+      known.set(kk, got.slice());
+      continue;
+    }
+    if (!kn) reads.push({ txn: t.id, key: k, foreign: got.slice(0, got.length - o.length) });
+    known.set(kk, got.slice());
+  }
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (valueKey(a[i]) !== valueKey(b[i])) return false;
+  return true;
+}
+
+/** Elle's lost update: two committed transactions read the same version of a key and both appended to it. */
+function lostUpdates(txns: readonly Txn[], reads: readonly Read[], writers: Map<unknown, Map<unknown, Writer>>, anomalies: PlainAnomaly[]): void {
+  const groups = new Map<string, Read[]>();
+  for (const r of reads) {
+    const t = txns[r.txn];
+    const kk = valueKey(r.key);
+    // Only a read before the transaction's own append to the key (its foreign part is all it saw).
+    let readFirst = false;
+    for (const [f, k] of t.ops) {
+      if (valueKey(k) !== kk) continue;
+      if (f === 'r') { readFirst = true; break; }
+      if (f === 'append') break;
+    }
+    if (!readFirst || !t.ops.some(([f, k]) => f === 'append' && valueKey(k) === kk)) continue;
+    const g = `${typeof kk}:${String(kk)}|${r.foreign.length}`;
+    const list = groups.get(g) ?? [];
+    list.push(r);
+    groups.set(g, list);
+  }
+  void writers;
+  for (const rs of groups.values()) {
+    if (rs.length < 2) continue;
+    const r = rs[0];
+    const key = r.key;
+    const ids = rs.map((x) => x.txn);
+    anomalies.push({ type: 'lost-update', txns: ids, key, steps: [`${ids.map((i) => `T${i}`).join(' and ')} each read key ${show(key)} as the same version ${show(r.foreign)} and each appended to it: one of the appends was made without seeing the other`] });
+  }
+}
