@@ -122,7 +122,7 @@ function searchComponent(g: Graph, level: Level, deadline: number): FoundCycle[]
     const cyc = nodes.slice(0, -1); // the path ends where it started
     const edges = label(g, cyc, mask, rwFirst);
     const type = classify(edges);
-    if (!type.endsWith(level) || (level === '' && type.includes('-'))) return;
+    if ((/-(process|realtime)$/.exec(type)?.[0] ?? '') !== level) return;
     if (!found.has(type)) { found.add(type); out.push({ type, edges }); }
   };
   // G0 then G1c: cycles without rw, through a required edge when the level needs one.
