@@ -70,12 +70,13 @@ class Bfs {
       const s = queue[qi];
       const v = s >> 1;
       const flag = s & 1;
-      if (v === dst && (flag === 1 || !needFlag) && qi > 0) return this.unwind(s, start);
       for (let p = g.start[v]; p < g.start[v + 1]; p++) {
         const bits = g.bits[p] & mask;
         if (bits === 0) continue;
         const w = g.to[p];
         const nf = flag | ((bits & lower) === 0 && required !== 0 ? 1 : 0);
+        // Checked on the edge, not on dequeue: when src = dst the start state is already visited.
+        if (w === dst && (nf === 1 || !needFlag)) return [...this.unwind(s, start), w];
         const t = 2 * w + nf;
         if (this.prev[t] !== -1) continue;
         this.prev[t] = s;

@@ -41,6 +41,13 @@ function simulate(workload: Workload, plans: Plan[], schedule: number[], process
   const emit = (process: number, type: Op['type'], value: unknown): void => {
     ops.push({ index: ops.length, time: ops.length, process, type, f: 'txn', value });
   };
+  const dirtyOf = (k: number): unknown => {
+    for (const { invoke } of running.values()) {
+      const mine = invoke.filter(([f, kk]) => f !== 'r' && kk === k).map(([, , v]) => v);
+      if (mine.length > 0) return workload === 'list-append' ? [...(cur(k) as unknown[]), ...mine] : mine[mine.length - 1];
+    }
+    return undefined;
+  };
   const apply = (p: Plan, invoke: Micro[]): Micro[] => {
     const out: Micro[] = [];
     const local = new Map<number, unknown>();
@@ -50,7 +57,9 @@ function simulate(workload: Workload, plans: Plan[], schedule: number[], process
       if (f === 'r') {
         // A stale read shows an earlier version; reads after own writes stay internally consistent.
         const st = p.stale[i % 3];
-        const seen = local.has(k) ? local.get(k) : st < 4 ? hist[Math.max(0, hist.length - 1 - ((st % 2) + 1))] : cur(k);
+        // st 8: a dirty read, seeing another running transaction's appends or write (G1a/G1c material).
+        const dirty = st === 8 ? dirtyOf(k) : undefined;
+        const seen = local.has(k) ? local.get(k) : st < 4 ? hist[Math.max(0, hist.length - 1 - ((st % 2) + 1))] : dirty !== undefined ? dirty : cur(k);
         local.set(k, seen);
         out.push(['r', k, workload === 'list-append' && Array.isArray(seen) && seen.length === 0 && st === 9 ? null : seen]);
       } else {
