@@ -41,17 +41,20 @@ export function show(v: unknown): string {
  */
 export function addOrderEdges(txns: readonly Txn[], included: Uint8Array, b: GraphBuilder): void {
   const lastOf = new Map<number, number>();
-  const events: number[] = []; // 2*id for an invoke, 2*id+1 for a completion, sorted by position
+  // Invoke and completion positions are distinct history positions: bucket events by position, no sort.
+  let maxPos = 0;
+  for (const t of txns) if (included[t.id]) maxPos = Math.max(maxPos, t.call, t.ret === Infinity ? 0 : t.ret);
+  const at = new Int32Array(maxPos + 1).fill(-1); // 2*id for an invoke, 2*id+1 for a completion
   for (const t of txns) {
     if (!included[t.id]) continue;
     const prev = lastOf.get(t.process);
     if (prev !== undefined) b.add(prev, t.id, PROCESS);
     lastOf.set(t.process, t.id);
-    events.push(2 * t.id);
-    if (t.ret !== Infinity) events.push(2 * t.id + 1);
+    at[t.call] = 2 * t.id;
+    if (t.ret !== Infinity) at[t.ret] = 2 * t.id + 1;
   }
-  const pos = (e: number): number => (e & 1 ? txns[e >> 1].ret : txns[e >> 1].call);
-  events.sort((x, y) => pos(x) - pos(y));
+  const events: number[] = [];
+  for (let i = 0; i <= maxPos; i++) if (at[i] >= 0) events.push(at[i]);
   let frontier: number[] = [];
   const preds = new Map<number, number[]>();
   const dropped = new Uint8Array(txns.length);

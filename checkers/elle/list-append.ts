@@ -89,6 +89,11 @@ export function analyseListAppend(txns: readonly Txn[], opts: { realtime?: boole
     position.set(kk, pos);
   }
 
+  const firstBad = new Map<unknown, number>();
+  for (const [kk, l] of longest) {
+    const m = writers.get(kk);
+    for (let i = 0; i < l.length; i++) if (!m?.get(valueKey(l[i]))) { firstBad.set(kk, i); break; }
+  }
   const b = new GraphBuilder(txns.length);
   const readers = new Map<unknown, Map<number, number[]>>(); // key → foreign length → reader ids
   for (const r of reads) {
@@ -111,11 +116,16 @@ export function analyseListAppend(txns: readonly Txn[], opts: { realtime?: boole
         }
       }
     }
-    for (let i = 0; i < j; i++) {
-      const vk = valueKey(l[i]);
-      const f = failed.get(kk)?.get(vk);
-      if (f) anomalies.push({ type: 'G1a', txns: [f.txn, r.txn], key: r.key, steps: [`T${f.txn} appended ${show(l[i])} to key ${show(r.key)} and failed (it did not happen)`, `T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, which holds that aborted append`] });
-      else if (!m?.get(vk)) anomalies.push({ type: 'garbage-read', txns: [r.txn], key: r.key, steps: [`T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, but no transaction appended ${show(l[i])} to it`] });
+    // Elements without a committed writer: the first such position per key, found once.
+    const bad = firstBad.get(kk) ?? Infinity;
+    if (j > bad) {
+      for (let i = bad; i < j; i++) {
+        const vk = valueKey(l[i]);
+        if (m?.get(vk)) continue;
+        const f = failed.get(kk)?.get(vk);
+        if (f) anomalies.push({ type: 'G1a', txns: [f.txn, r.txn], key: r.key, steps: [`T${f.txn} appended ${show(l[i])} to key ${show(r.key)} and failed (it did not happen)`, `T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, which holds that aborted append`] });
+        else anomalies.push({ type: 'garbage-read', txns: [r.txn], key: r.key, steps: [`T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, but no transaction appended ${show(l[i])} to it`] });
+      }
     }
   }
 
@@ -216,34 +226,33 @@ function findSeq(m: Map<unknown, Writer>, txn: number, seq: number): unknown {
  * foreign part of each consistent read (what other transactions had appended) for the edges.
  */
 function internal(t: Txn, reads: Read[], anomalies: PlainAnomaly[]): void {
-  const known = new Map<unknown, unknown[] | null>();
-  const own = new Map<unknown, unknown[]>();
-  for (const [f, k, v] of t.ops) {
-    const kk = valueKey(k);
-    if (f === 'append') {
-      const o = own.get(kk) ?? [];
-      o.push(v);
-      own.set(kk, o);
-      const kn = known.get(kk);
-      if (kn) kn.push(v);
-      continue;
-    }
+  const ops = t.ops;
+  for (let i = 0; i < ops.length; i++) {
+    const [f, k, v] = ops[i];
     if (f !== 'r') continue;
     if (v !== null && !Array.isArray(v)) {
       anomalies.push({ type: 'garbage-read', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(v)}, which is not a list`] });
       continue;
     }
     const got = (v ?? []) as unknown[];
-    const kn = known.get(kk);
-    const o = own.get(kk) ?? [];
-    const ok = kn ? sameList(kn, got) : got.length >= o.length && sameList(got.slice(got.length - o.length), o);
+    // Transactions are a few micro-ops long: scanning back beats a Map per transaction.
+    const kk = valueKey(k);
+    let earlier: unknown[] | undefined;
+    let own: unknown[] | undefined;
+    for (let j = i - 1; j >= 0; j--) {
+      const [g, k2, x] = ops[j];
+      if (valueKey(k2) !== kk) continue;
+      if (g === 'append') (own ??= []).unshift(x);
+      else if (g === 'r' && (x === null || Array.isArray(x))) { earlier = (x ?? []) as unknown[]; break; }
+    }
+    const o = own ?? [];
+    const expected = earlier ? [...earlier, ...o] : undefined;
+    const ok = expected ? sameList(expected, got) : got.length >= o.length && sameList(got.slice(got.length - o.length), o);
     if (!ok) {
-      anomalies.push({ type: 'internal', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(got)}, but its own earlier ops say it should ${kn ? `be ${show(kn)}` : `end with ${show(o)}`}`] });
-      known.set(kk, got.slice());
+      anomalies.push({ type: 'internal', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(got)}, but its own earlier ops say it should ${expected ? `be ${show(expected)}` : `end with ${show(o)}`}`] });
       continue;
     }
-    if (!kn) reads.push({ txn: t.id, key: k, foreign: got.slice(0, got.length - o.length) });
-    known.set(kk, got.slice());
+    if (!earlier) reads.push({ txn: t.id, key: k, foreign: o.length === 0 ? got : got.slice(0, got.length - o.length) });
   }
 }
 
