@@ -5,6 +5,7 @@
  * their examples, maps of records (per node, per f) as tables keyed by name.
  */
 import type { CheckResult } from '../checkers/contract.js';
+import { elleDetails, isElleResult } from './elle-details.js';
 import { esc, show } from './escape.js';
 
 const MAX_ROWS = 50;
@@ -38,6 +39,8 @@ export function recordsTable(rows: readonly unknown[], keyColumn?: { title: stri
 
 /** The details of one checker result. */
 export function checkerDetails(name: string, r: CheckResult): string {
+  // Elle's result has its own view: cycles drawn, ops and steps beside them, the model table.
+  if (isElleResult(r)) return elleDetails(name, r);
   const scalars: [string, unknown][] = [];
   const blocks: string[] = [];
   for (const [k, v] of Object.entries(r)) {
