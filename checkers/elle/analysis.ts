@@ -55,23 +55,19 @@ export function addOrderEdges(txns: readonly Txn[], included: Uint8Array, b: Gra
   }
   const events: number[] = [];
   for (let i = 0; i <= maxPos; i++) if (at[i] >= 0) events.push(at[i]);
-  let frontier: number[] = [];
-  const preds = new Map<number, number[]>();
-  const dropped = new Uint8Array(txns.length);
+  // The frontier holds completed transactions no later completion already follows. A completion
+  // drops those that completed before its own invoke (they reach later ones through it), in place.
+  const frontier: number[] = [];
   for (const e of events) {
     const id = e >> 1;
     if ((e & 1) === 0) {
       for (const f of frontier) b.add(f, id, REALTIME);
-      preds.set(id, frontier);
       continue;
     }
-    // id completed: whatever preceded its invoke is now implied through id.
-    const before = preds.get(id) ?? [];
-    preds.delete(id);
-    for (const f of before) dropped[f] = 1;
-    const next = frontier.filter((f) => !dropped[f]);
-    for (const f of before) dropped[f] = 0;
-    next.push(id);
-    frontier = next;
+    const call = txns[id].call;
+    let w = 0;
+    for (let i = 0; i < frontier.length; i++) if (txns[frontier[i]].ret > call) frontier[w++] = frontier[i];
+    frontier.length = w;
+    frontier.push(id);
   }
 }

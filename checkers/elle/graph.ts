@@ -17,11 +17,17 @@ export function kindName(bit: number): string {
   return bit === WW ? 'ww' : bit === WR ? 'wr' : bit === RW ? 'rw' : bit === PROCESS ? 'process' : 'rt';
 }
 
-/** Collects edges; `freeze` turns them into a Graph. */
+const CHUNK = 1 << 20;
+
+/**
+ * Collects edges; `freeze` turns them into a Graph. Edges go into fixed chunks of a million, never a
+ * doubled-and-copied array: each big copy counted as external memory and set off a full GC of a heap
+ * that, at a million transactions, holds over a gigabyte of history.
+ */
 export class GraphBuilder {
-  private from = new Int32Array(1024);
-  private to = new Int32Array(1024);
-  private bits = new Uint8Array(1024);
+  private readonly from: Int32Array[] = [];
+  private readonly to: Int32Array[] = [];
+  private readonly bits: Uint8Array[] = [];
   size = 0;
 
   constructor(readonly nodes: number) {}
@@ -29,15 +35,15 @@ export class GraphBuilder {
   /** Adds a → b of the given kind(s); self-edges are dropped (a transaction does not depend on itself). */
   add(a: number, b: number, kind: number): void {
     if (a === b) return;
-    if (this.size === this.from.length) {
-      const n = this.size * 2;
-      const f = new Int32Array(n); f.set(this.from); this.from = f;
-      const t = new Int32Array(n); t.set(this.to); this.to = t;
-      const k = new Uint8Array(n); k.set(this.bits); this.bits = k;
+    const c = this.size >>> 20, i = this.size & (CHUNK - 1);
+    if (i === 0 && c === this.from.length) {
+      this.from.push(new Int32Array(CHUNK));
+      this.to.push(new Int32Array(CHUNK));
+      this.bits.push(new Uint8Array(CHUNK));
     }
-    this.from[this.size] = a;
-    this.to[this.size] = b;
-    this.bits[this.size] = kind;
+    this.from[c][i] = a;
+    this.to[c][i] = b;
+    this.bits[c][i] = kind;
     this.size++;
   }
 
@@ -45,15 +51,16 @@ export class GraphBuilder {
   freeze(): Graph {
     const n = this.nodes;
     const start = new Int32Array(n + 1);
-    for (let i = 0; i < this.size; i++) start[this.from[i] + 1]++;
+    for (let e = 0; e < this.size; e++) start[this.from[e >>> 20][e & (CHUNK - 1)] + 1]++;
     for (let i = 0; i < n; i++) start[i + 1] += start[i];
     const fill = start.slice(0, n);
     const to = new Int32Array(this.size);
     const bits = new Uint8Array(this.size);
-    for (let i = 0; i < this.size; i++) {
-      const p = fill[this.from[i]]++;
-      to[p] = this.to[i];
-      bits[p] = this.bits[i];
+    for (let e = 0; e < this.size; e++) {
+      const c = e >>> 20, i = e & (CHUNK - 1);
+      const p = fill[this.from[c][i]]++;
+      to[p] = this.to[c][i];
+      bits[p] = this.bits[c][i];
     }
     // Merge duplicates row by row; `seen[b]` is b's slot in the current row plus one.
     const seen = new Int32Array(n);
@@ -70,7 +77,8 @@ export class GraphBuilder {
       }
     }
     outStart[n] = w;
-    return new Graph(n, outStart, to.slice(0, w), bits.slice(0, w));
+    // subarray, not slice: a view of the merged prefix, no second copy of the edges.
+    return new Graph(n, outStart, to.subarray(0, w), bits.subarray(0, w));
   }
 }
 

@@ -25,8 +25,9 @@ export function analyseListAppend(txns: readonly Txn[], opts: { realtime?: boole
 
   for (const t of txns) {
     const into = t.status === 'fail' ? failed : writers;
-    const seqOf = new Map<unknown, Writer[]>();
-    for (const [f, k, v] of t.ops) {
+    const ops = t.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const [f, k, v] = ops[i];
       if (f !== 'append') continue;
       const kk = valueKey(k);
       keyName.set(kk, k);
@@ -37,12 +38,13 @@ export function analyseListAppend(txns: readonly Txn[], opts: { realtime?: boole
         unknown.push(`the value ${show(v)} is appended to key ${show(k)} more than once (T${t.id}), so reads of it cannot name their writer`);
         continue;
       }
-      const list = seqOf.get(kk) ?? [];
-      const w: Writer = { txn: t.id, seq: list.length, last: true, value: v };
-      if (list.length > 0) list[list.length - 1].last = false;
-      list.push(w);
-      seqOf.set(kk, list);
-      m.set(vk, w);
+      // Its place among this transaction's appends to the key: a few micro-ops, so scan, no Map.
+      let seq = 0, last = true;
+      for (let j = 0; j < ops.length; j++) {
+        if (j === i || ops[j][0] !== 'append' || valueKey(ops[j][1]) !== kk) continue;
+        if (j < i) seq++; else last = false;
+      }
+      m.set(vk, { txn: t.id, seq, last, value: v });
     }
     if (t.status !== 'ok') continue;
     internal(t, reads, anomalies);
@@ -95,16 +97,29 @@ export function analyseListAppend(txns: readonly Txn[], opts: { realtime?: boole
     for (let i = 0; i < l.length; i++) if (!m?.get(valueKey(l[i]))) { firstBad.set(kk, i); break; }
   }
   const b = new GraphBuilder(txns.length);
-  const readers = new Map<unknown, Map<number, number[]>>(); // key → foreign length → reader ids
+  // Appends no read shows (by transactions in the graph): they come after every element read.
+  const unread = new Map<unknown, number[]>();
+  for (const [kk, m] of writers) {
+    if (broken.has(kk)) continue;
+    const pos = position.get(kk);
+    for (const [vk, w] of m) {
+      if (pos?.has(vk) || !included[w.txn]) continue;
+      const u = unread.get(kk);
+      if (u) u.push(w.txn); else unread.set(kk, [w.txn]);
+    }
+  }
   for (const r of reads) {
     const kk = valueKey(r.key);
     if (broken.has(kk)) continue;
     const l = longest.get(kk) as unknown[];
     const j = r.foreign.length;
-    let byLen = readers.get(kk);
-    if (!byLen) readers.set(kk, (byLen = new Map()));
-    const list = byLen.get(j);
-    if (list) list.push(r.txn); else byLen.set(j, [r.txn]);
+    // rw: to the writer of the next element, or, after the whole list, to every unread append's writer.
+    if (j < l.length) {
+      const w = writers.get(kk)?.get(valueKey(l[j]));
+      if (w) b.add(r.txn, w.txn, RW);
+    } else {
+      for (const u of unread.get(kk) ?? []) b.add(r.txn, u, RW);
+    }
     const m = writers.get(kk);
     if (j > 0) {
       const vk = valueKey(l[j - 1]);
@@ -158,25 +173,11 @@ export function analyseListAppend(txns: readonly Txn[], opts: { realtime?: boole
     }
   }
 
-  // Appends no read shows: after every element read (ww from the last writer, rw from readers of the whole list).
-  for (const [kk, m] of writers) {
-    if (broken.has(kk)) continue;
+  // Unread appends: ww from the writer of the key's last element read.
+  for (const [kk, us] of unread) {
     const l = longest.get(kk) ?? [];
-    const pos = position.get(kk);
-    const lastW = l.length > 0 ? m.get(valueKey(l[l.length - 1])) : undefined;
-    const byLen = readers.get(kk);
-    const fullReaders = byLen?.get(l.length) ?? [];
-    for (const [vk, w] of m) {
-      if (pos?.has(vk) || !included[w.txn]) continue;
-      if (lastW) b.add(lastW.txn, w.txn, WW);
-      for (const r of fullReaders) b.add(r, w.txn, RW);
-    }
-    if (!byLen) continue;
-    for (const [j, rs] of byLen) {
-      if (j >= l.length) continue;
-      const w = m.get(valueKey(l[j]));
-      if (w) for (const r of rs) b.add(r, w.txn, RW);
-    }
+    const lastW = l.length > 0 ? writers.get(kk)?.get(valueKey(l[l.length - 1])) : undefined;
+    if (lastW) for (const u of us) b.add(lastW.txn, u, WW);
   }
   lostUpdates(txns, reads, writers, anomalies);
   addOrderEdges(txns, included, b);
