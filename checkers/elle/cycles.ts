@@ -197,7 +197,8 @@ export function subgraph(g: Graph, nodes: readonly number[]): Graph {
 
 /** Every cycle class found in the graph, and the components the time budget left unsearched. */
 export function findCycles(g: Graph, budgetMs: number): { cycles: FoundCycle[]; timedOut: TimedOut[] } {
-  const deadline = Date.now() + budgetMs;
+  // A budget of 0 or less is spent before the search starts: every component is reported unsearched.
+  const deadline = budgetMs <= 0 ? -Infinity : Date.now() + budgetMs;
   const cycles: FoundCycle[] = [];
   const timedOut: TimedOut[] = [];
   const seen = new Set<string>();
