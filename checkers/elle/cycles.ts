@@ -7,7 +7,7 @@
  * claimed that the cycle does not show. A time budget bounds the search; when it is spent, each
  * component not yet searched is still reported as a cycle of at least the weakest class it could be.
  */
-import { Graph, GraphBuilder, PROCESS, REALTIME, RW, WR, WW, sccs } from './graph.js';
+import { Graph, GraphBuilder, PROCESS, REALTIME, RT_RW, RW, WR, WW, sccs } from './graph.js';
 
 export type Level = '' | '-process' | '-realtime';
 
@@ -219,4 +219,27 @@ export function findCycles(g: Graph, budgetMs: number): { cycles: FoundCycle[]; 
     }
   }
   return { cycles, timedOut };
+}
+
+/**
+ * With rw-register's real-time-inferred rw edges added: a shortest cycle, if any. Called only when
+ * the graph without them has no cycle, so any cycle found uses one, and shows only that the history
+ * is not strict serializable; it is named G2-item-realtime, the weakest class that says so.
+ */
+export function findRealtimeRwCycle(g: Graph): FoundCycle | undefined {
+  const mask = WW | WR | RW | PROCESS | REALTIME | RT_RW;
+  const comps = sccs(g, mask);
+  if (comps.length === 0) return undefined;
+  const comp = comps[0];
+  const sub = subgraph(g, comp);
+  const nodes = new Bfs(sub).path(0, 0, mask, 0, 0, false);
+  if (!nodes) return undefined;
+  const cyc = nodes.slice(0, -1);
+  const edges = cyc.map((a, i) => {
+    const b = cyc[(i + 1) % cyc.length];
+    const bits = sub.kinds(a, b) & mask;
+    const kind = [WW, WR, PROCESS, REALTIME, RW, RT_RW].find((k) => (bits & k) !== 0) as number;
+    return { from: comp[a], to: comp[b], kind };
+  });
+  return { type: 'G2-item-realtime', edges };
 }

@@ -10,11 +10,16 @@ export const WR = 2;
 export const RW = 4;
 export const PROCESS = 8;
 export const REALTIME = 16;
+/**
+ * An rw edge of rw-register inferred from real time (the earlier write completed before the later
+ * one began): true in every strict serial order only, so it is searched apart from the rest.
+ */
+export const RT_RW = 32;
 export const ALL = WW | WR | RW | PROCESS | REALTIME;
 
 /** The kinds of an edge in words, strongest claim first: ww, wr, rw, process, rt. */
 export function kindName(bit: number): string {
-  return bit === WW ? 'ww' : bit === WR ? 'wr' : bit === RW ? 'rw' : bit === PROCESS ? 'process' : 'rt';
+  return bit === WW ? 'ww' : bit === WR ? 'wr' : bit === RW ? 'rw' : bit === PROCESS ? 'process' : bit === RT_RW ? 'rw (real time)' : 'rt';
 }
 
 const CHUNK = 1 << 20;

@@ -8,7 +8,7 @@ import type { Op } from '../../harness/history/op.js';
 import type { Operation } from '../../harness/history/pair.js';
 import type { CheckResult, Verdict } from '../contract.js';
 import type { Analysis } from './analysis.js';
-import { findCycles, type CycleEdge } from './cycles.js';
+import { findCycles, findRealtimeRwCycle, type CycleEdge } from './cycles.js';
 import { explainCycle, txnView, type TxnView } from './explain.js';
 import { kindName } from './graph.js';
 import { transactions, type Txn } from './history.js';
@@ -83,10 +83,16 @@ export function checkElle(history: readonly Op[] | readonly Operation[], opts: E
 /** The analysis of transactions already read (the bench times this part alone). */
 export function checkTxns(txns: readonly Txn[], workload: ElleWorkload, models: readonly string[], opts: ElleOptions = {}, t0 = performance.now()): ElleResult {
   const max = opts.maxExamples ?? 10;
-  const a: Analysis = workload === 'list-append' ? analyseListAppend(txns) : analyseRwRegister(txns);
+  // rw-register under a strict model also orders versions by real time, as Elle does for strict models.
+  const strict = models.includes('strict-serializable');
+  const a: Analysis = workload === 'list-append' ? analyseListAppend(txns) : analyseRwRegister(txns, { realtimeVersions: strict });
   const g = a.builder.freeze();
   const t1 = performance.now();
   const { cycles, timedOut } = findCycles(g, opts.budgetMs ?? 60_000);
+  if (strict && workload === 'rw-register' && cycles.length === 0 && timedOut.length === 0) {
+    const c = findRealtimeRwCycle(g);
+    if (c) cycles.push(c);
+  }
   const t2 = performance.now();
 
   const anomalyTypes: Record<string, number> = {};

@@ -6,13 +6,13 @@
  * The order is partial, so some anomalies go unseen (by design); every edge is sound, so none is made up.
  */
 import { addOrderEdges, show, type Analysis, type PlainAnomaly } from './analysis.js';
-import { GraphBuilder, RW, WR, WW } from './graph.js';
+import { GraphBuilder, RT_RW, RW, WR, WW } from './graph.js';
 import { valueKey, type Txn } from './history.js';
 
 interface Write { txn: number; last: boolean; value: unknown }
 
 /** Analyses rw-register transactions into a dependency graph and the anomalies that need no cycle. */
-export function analyseRwRegister(txns: readonly Txn[]): Analysis {
+export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions?: boolean } = {}): Analysis {
   const anomalies: PlainAnomaly[] = [];
   const unknown: string[] = [];
   const writes = new Map<unknown, Map<unknown, Write>>();
@@ -123,6 +123,7 @@ export function analyseRwRegister(txns: readonly Txn[]): Analysis {
     }
   }
   addOrderEdges(txns, included, b);
+  if (opts.realtimeVersions) realtimeVersions(txns, writes, readers, b);
 
   const explainEdge = (a: number, c: number, kind: number): string => {
     for (const r of reads) {
@@ -140,6 +141,15 @@ export function analyseRwRegister(txns: readonly Txn[]): Analysis {
         if (m.get(valueKey(r.value))?.txn === a && later.length > 0) return `T${a} wrote ${show(r.value)} to key ${key}, which was read and then overwritten with ${show(later[0])} by T${c}, so T${a} → ww → T${c}`;
       }
     }
+    if (kind === RT_RW) {
+      for (const r of reads) {
+        if (r.txn !== a || r.value === null) continue;
+        const m = writes.get(valueKey(r.key));
+        const w1 = m?.get(valueKey(r.value));
+        const w2 = [...(m?.values() ?? [])].find((w) => w.txn === c);
+        if (w1 && w2) return `T${w1.txn} wrote ${show(r.value)} to key ${show(r.key)} and completed before T${c}, which wrote ${show(w2.value)}, began; T${a} read ${show(r.value)}, so in real time T${a} → rw → T${c}`;
+      }
+    }
     return `T${a} → ${kind === WW ? 'ww' : kind === WR ? 'wr' : 'rw'} → T${c}`;
   };
   return { txns, builder: b, included, anomalies, unknown, explainEdge };
@@ -147,4 +157,30 @@ export function analyseRwRegister(txns: readonly Txn[]): Analysis {
 
 function readVal(reads: readonly { txn: number; key: unknown; value: unknown }[], txn: number, kk: unknown): unknown {
   return reads.find((r) => r.txn === txn && valueKey(r.key) === kk)?.value;
+}
+
+/**
+ * Elle's real-time version order for strict models: a committed transaction's final write that
+ * completed before another committed write of the key began is the earlier version, so each reader
+ * of it precedes the later writer. Marked RT_RW: it holds in strict serial orders only.
+ */
+function realtimeVersions(txns: readonly Txn[], writes: Map<unknown, Map<unknown, Write>>, readers: Map<unknown, Map<unknown, number[]>>, b: GraphBuilder): void {
+  for (const [kk, m] of writes) {
+    const rs = readers.get(kk);
+    if (!rs) continue;
+    const ws = [...m.values()].filter((w) => txns[w.txn].status === 'ok');
+    for (const w1 of ws) {
+      const rd = rs.get(valueKey(w1.value));
+      if (!rd || !w1.last) continue;
+      // Only the first later writes: one that began after another later write completed is
+      // reached through that one's real-time edge already.
+      const after = ws.filter((w2) => txns[w2.txn].call > txns[w1.txn].ret);
+      let minRet = Infinity;
+      for (const w2 of after) minRet = Math.min(minRet, txns[w2.txn].ret);
+      for (const w2 of after) {
+        if (txns[w2.txn].call > minRet) continue;
+        for (const r of rd) b.add(r, w2.txn, RT_RW);
+      }
+    }
+  }
 }

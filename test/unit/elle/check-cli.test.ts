@@ -29,6 +29,7 @@ const EXPECTED: [string, string[], number][] = [
   ['valid.edn', [], 0],
   ['rw-register-g-single.edn', ['G-single'], 1],
   ['rw-register-g1b.edn', ['G1b'], 1],
+  ['rw-register-stale-read.edn', ['G2-item-realtime'], 1],
 ];
 
 describe('faultline check with Elle', () => {
@@ -50,6 +51,12 @@ describe('faultline check with Elle', () => {
     expect(r.stdout).toMatch(/T1 read key 1 as \[\] without 1, which T0 appended, so T1 → rw → T0/);
     expect(r.stdout).toMatch(/T0 completed \(history index 1\) before T1 was invoked \(history index 2\), so T0 → rt → T1/);
     expect(r.stdout).toMatch(/strongest model still consistent: strong-session-serializable/);
+  });
+
+  it('the rw-register stale read is found through real time only for strict serializable', () => {
+    expect(check(fixture('elle/rw-register-stale-read.edn'), '--consistency-models', 'serializable').code).toBe(0);
+    const r = check(fixture('elle/rw-register-stale-read.edn'));
+    expect(r.stdout).toMatch(/T0 wrote 1 to key "x" and completed before T1, which wrote 2, began; T2 read 1, so in real time T2 → rw → T1/);
   });
 
   it("Knossos' multi-register history goes to the linearizable multi-register model and is linearizable, as Knossos says", () => {
