@@ -115,6 +115,8 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
     args.options.get('consistency-models') as string | undefined, used, ops);
   const timeoutMs = args.options.has('timeout') ? parseDuration(args.options.get('timeout') as string, 'timeout') : 60_000;
   if (choice.checker === 'elle') {
+    const linOnly = ['initial', 'failed-cas', 'workers'].find((f) => args.options.has(f));
+    if (linOnly) throw new InputError(`--${linOnly} is for the linearizability checker, and this history goes to Elle; drop it, or pass --checker linearizable with --model`);
     return runElleCheck(ops, {
       file, format: found, models: args.options.get('consistency-models') as string | undefined, timeoutMs,
       json: args.options.has('json'), explain: !args.options.has('no-explain'), notes,

@@ -74,6 +74,9 @@ describe('faultline check with Elle', () => {
     const bad = check(fixture('elle/g0.edn'), '--consistency-models', 'serialisable');
     expect(bad.code).toBe(254);
     expect(bad.stderr).toMatch(/unknown model serialisable; choose from/);
+    const initial = check(fixture('elle/g0.edn'), '--initial', '0');
+    expect(initial.code).toBe(254);
+    expect(initial.stderr).toMatch(/--initial is for the linearizability checker, and this history goes to Elle/);
     const notTxn = check(fixture('knossos/mongodb-v0-ack-rollback-9.edn'), '--checker', 'elle');
     expect(notTxn.code).toBe(254);
     expect(notTxn.stderr).toMatch(/expected "txn" in a transactional history/);
