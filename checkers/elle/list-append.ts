@@ -15,7 +15,7 @@ interface Writer { txn: number; seq: number; last: boolean; value: unknown }
 interface Read { txn: number; key: unknown; foreign: unknown[] }
 
 /** Analyses list-append transactions into a dependency graph and the anomalies that need no cycle. */
-export function analyseListAppend(txns: readonly Txn[], opts: { realtime?: boolean } = {}): Analysis {
+export function analyseListAppend(txns: readonly Txn[]): Analysis {
   const anomalies: PlainAnomaly[] = [];
   const unknown: string[] = [];
   const writers = new Map<unknown, Map<unknown, Writer>>();
@@ -179,12 +179,11 @@ export function analyseListAppend(txns: readonly Txn[], opts: { realtime?: boole
     const lastW = l.length > 0 ? writers.get(kk)?.get(valueKey(l[l.length - 1])) : undefined;
     if (lastW) for (const u of us) b.add(lastW.txn, u, WW);
   }
-  lostUpdates(txns, reads, writers, anomalies);
+  lostUpdates(txns, reads, anomalies);
   addOrderEdges(txns, included, b);
-  void opts;
 
   const explainEdge = (a: number, c: number, kind: number): string => {
-    const ta = txns[a], tc = txns[c];
+    const tc = txns[c];
     for (const [kk, l] of longest) {
       const m = writers.get(kk);
       if (!m) continue;
@@ -203,14 +202,13 @@ export function analyseListAppend(txns: readonly Txn[], opts: { realtime?: boole
         }
       }
       if (kind === RW && wc.length) {
-        const r = read(ta);
+        const r = read(txns[a]);
         if (r && wc.some((w) => !r.some((x) => valueKey(x) === valueKey(w.value)))) {
           const w = wc.find((x) => !r.some((y) => valueKey(y) === valueKey(x.value))) as Writer;
           return `T${a} read key ${key} as ${show(r)} without ${show(w.value)}, which T${c} appended, so T${a} → rw → T${c}`;
         }
       }
     }
-    void ta;
     return `T${a} → ${kind === WW ? 'ww' : kind === WR ? 'wr' : 'rw'} → T${c}`;
   };
   return { txns, builder: b, included, anomalies, unknown, explainEdge };
@@ -264,7 +262,7 @@ function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 /** Elle's lost update: two committed transactions read the same version of a key and both appended to it. */
-function lostUpdates(txns: readonly Txn[], reads: readonly Read[], writers: Map<unknown, Map<unknown, Writer>>, anomalies: PlainAnomaly[]): void {
+function lostUpdates(txns: readonly Txn[], reads: readonly Read[], anomalies: PlainAnomaly[]): void {
   const groups = new Map<string, Read[]>();
   for (const r of reads) {
     const t = txns[r.txn];
@@ -282,7 +280,6 @@ function lostUpdates(txns: readonly Txn[], reads: readonly Read[], writers: Map<
     list.push(r);
     groups.set(g, list);
   }
-  void writers;
   for (const rs of groups.values()) {
     if (rs.length < 2) continue;
     const r = rs[0];
