@@ -26,6 +26,8 @@ export { compose, composeResults, runChecker } from './checkers/compose.js';
 export { linearizableChecker } from './checkers/linearizability.js';
 export { checkLinearizable, checkLinearizableSync, MODELS, makeModel, guessModel } from './checkers/linearizable/index.js';
 export type { LinearizableResult, Model, ModelSpec } from './checkers/linearizable/index.js';
+export { checkElle, MODEL_NAMES as ELLE_MODELS } from './checkers/elle/index.js';
+export type { ElleResult, ElleOptions, ElleAnomaly } from './checkers/elle/index.js';
 export { setChecker, checkSet } from './checkers/set.js';
 export { counterChecker, checkCounter } from './checkers/counter.js';
 export { lockChecker, checkLock } from './checkers/lock.js';

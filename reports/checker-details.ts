@@ -6,6 +6,7 @@
  * history indices there are links to the history table's rows).
  */
 import type { CheckResult } from '../checkers/contract.js';
+import { elleDetails, isElleResult } from './elle-details.js';
 import { esc, show } from './escape.js';
 import { historyFieldsOf, recordsTable, words } from './record-table.js';
 
@@ -15,6 +16,8 @@ const isAnomaly = (v: unknown): v is { count: number; examples: unknown[] } =>
 
 /** The details of one checker result. */
 export function checkerDetails(name: string, r: CheckResult): string {
+  // Elle's result has its own view: cycles drawn, ops and steps beside them, the model table.
+  if (isElleResult(r)) return elleDetails(name, r);
   const historyFields = historyFieldsOf(typeof r.checker === 'string' ? r.checker : name.split('/').pop());
   const scalars: [string, unknown][] = [];
   const blocks: string[] = [];

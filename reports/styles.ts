@@ -17,6 +17,7 @@ nav a { margin-right: 14px; color: #1565c0; text-decoration: none; }
 table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; }
 th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; max-width: 520px; overflow-wrap: anywhere; }
 th { background: var(--bg); font-weight: 600; } table.kv th { width: 220px; }
+.elle-row { display: flex; gap: 16px; align-items: flex-start; flex-wrap: wrap; } .elle-models tr.ruled-out td { color: #b00020; } .elle-steps li { margin: 2px 0; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.bad td { background: #ffebee; } tr.blocking td { background: #ffcdd2; font-weight: 600; }
 code, pre { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 12px; }

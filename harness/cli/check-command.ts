@@ -11,10 +11,19 @@ import type { Op } from '../history/op.js';
 import { Pairer, type Operation } from '../history/pair.js';
 import { nothingCompleted } from '../history/nothing-completed.js';
 import { parseArgs, parseDuration, parseValue } from './args.js';
+import { chooseChecker, runElleCheck } from './check-elle.js';
+import { MODEL_NAMES as ELLE_MODELS } from '../../checkers/elle/models.js';
 
 export const CHECK_HELP = `faultline check <history-file|run-dir> [options]
 
-Checks a history for linearizability and explains any violation.
+Checks a history for linearizability, or a transactional history (txn ops) with Elle, and explains
+any violation. The checker follows the history: txn ops of [r k v]/[w k v]/[append k v] micro-ops go to
+Elle, of Knossos' [read k v]/[write k v] to the linearizable multi-register model.
+
+  --checker elle|linearizable
+                         force a checker (--model implies linearizable)
+  --consistency-models M1,M2
+                         Elle's models to check (default strict-serializable): ${ELLE_MODELS.join(', ')}
 
   --format auto|${HISTORY_FORMATS.join('|')}   history format (default: detected)
   --model ${Object.keys(MODELS).join('|')}
@@ -27,7 +36,7 @@ Checks a history for linearizability and explains any violation.
   --no-explain           verdict only: no explanation or minimised counterexample
   --json                 print the result as JSON
 
-Exit: 0 linearizable, 1 not linearizable, 2 unknown, 254 bad usage or input. A Faultline history
+Exit: 0 linearizable (or consistent), 1 not, 2 unknown, 254 bad usage or input. A Faultline history
 (a run directory, JSONL) in which no client op completed ok is unknown, as its run said; imported
 Jepsen EDN and porcupine histories keep their authors' verdict (linearizable). The last line says
 how many ops the verdict judged.`;
@@ -86,7 +95,7 @@ async function loadOperations(path: string, format: HistoryFormat | 'auto', note
 
 /** `faultline check`: returns the exit code. */
 export async function checkCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const args = parseArgs(argv, ['format', 'model', 'initial', 'failed-cas', 'timeout', 'workers'], ['json', 'no-explain', 'help'], 'check');
+  const args = parseArgs(argv, ['format', 'model', 'initial', 'failed-cas', 'timeout', 'workers', 'checker', 'consistency-models'], ['json', 'no-explain', 'help'], 'check');
   if (args.options.has('help')) {
     out(CHECK_HELP);
     return 0;
@@ -102,7 +111,18 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
   const notes: string[] = [];
   const { ops, format: found, file, fs: used } = await loadOperations(target, format as HistoryFormat | 'auto', (n) => notes.push(n));
   const isDir = fs.statSync(target).isDirectory();
-  const modelName = args.options.get('model') as string | undefined;
+  const choice = chooseChecker(args.options.get('checker') as string | undefined, args.options.get('model') as string | undefined,
+    args.options.get('consistency-models') as string | undefined, used, ops);
+  const timeoutMs = args.options.has('timeout') ? parseDuration(args.options.get('timeout') as string, 'timeout') : 60_000;
+  if (choice.checker === 'elle') {
+    const linOnly = ['initial', 'failed-cas', 'workers'].find((f) => args.options.has(f));
+    if (linOnly) throw new InputError(`--${linOnly} is for the linearizability checker, and this history goes to Elle; drop it, or pass --checker linearizable with --model`);
+    return runElleCheck(ops, {
+      file, format: found, models: args.options.get('consistency-models') as string | undefined, timeoutMs,
+      json: args.options.has('json'), explain: !args.options.has('no-explain'), notes,
+    }, out);
+  }
+  const modelName = (args.options.get('model') as string | undefined) ?? choice.model;
   // With --model the guess is skipped: an op the named model does not know is then reported by
   // validateOps with its line, instead of a vaguer "no model knows these ops".
   let spec = modelName ? { name: modelName } as ModelSpec : defaultSpec(found, used, isDir ? modelOfRun(target) : undefined, file);
@@ -123,7 +143,6 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
   }
   spec = { name: spec.name, options };
   makeModel(spec); // an unknown --model fails here, with the list of models
-  const timeoutMs = args.options.has('timeout') ? parseDuration(args.options.get('timeout') as string, 'timeout') : 60_000;
   let workers: number | undefined;
   if (args.options.has('workers')) {
     workers = Number(args.options.get('workers'));

@@ -7,8 +7,8 @@
  * appends retires and a fresh key takes its place, which keeps lists short for the checker.
  *
  * Only transactions of nothing but reads are idempotent (a timeout is then `fail`); any other that
- * times out is `info`. Checking needs an Elle-style checker, which comes later: until then the verdict
- * is `unknown`, never a made-up one.
+ * times out is `info`. The verdict is Elle's list-append analysis (checkers/elle/) for strict
+ * serializability.
  */
 import { protocolChecker } from '../../checkers/protocol.js';
 import { txnListAppendChecker } from '../../checkers/txn.js';
@@ -98,7 +98,7 @@ function completedTxn(sent: readonly MicroOp[], got: unknown[]): MicroOp[] {
 
 export const txnListAppend: MaelstromWorkload = {
   name: 'txn-list-append',
-  description: 'txn-list-append: transactions of reads and appends (verdict unknown until the Elle-style checker arrives)',
+  description: 'txn-list-append: transactions of reads and appends, checked by Elle for strict serializability',
   services: [],
   generator: (opts) => paced(opts, appendTxns(opts.keyCount === undefined ? {} : { keyCount: opts.keyCount })),
   client: (conn, node, opts) =>

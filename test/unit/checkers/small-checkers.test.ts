@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkEcho } from '../../../checkers/echo.js';
 import { linearizableChecker } from '../../../checkers/linearizability.js';
 import { checkProtocol } from '../../../checkers/protocol.js';
-import { TXN_PENDING_NOTE, checkTxnListAppend } from '../../../checkers/txn.js';
+import { checkTxnListAppend } from '../../../checkers/txn.js';
 import { ProtocolError } from '../../../harness/workloads/errors.js';
 import { history } from './history.js';
 
@@ -31,14 +31,24 @@ describe('protocol checker', () => {
   });
 });
 
-describe('txn-list-append placeholder', () => {
-  it('never fakes a verdict', () => {
+describe('txn-list-append checker (Elle)', () => {
+  it('judges a serial history valid and counts what it checked', () => {
     const r = checkTxnListAppend(history([
       [0, 'invoke', 'txn', [['r', 1, null], ['append', 1, 0]]], [0, 'ok', 'txn', [['r', 1, null], ['append', 1, 0]]],
       [1, 'invoke', 'txn', [['append', 2, 0]]], [1, 'info', 'txn', [['append', 2, 0]]],
     ]));
-    expect(r).toEqual({ valid: 'unknown', checker: 'txn-list-append', note: TXN_PENDING_NOTE, txns: { ok: 1, fail: 0, info: 1 }, microOps: { reads: 1, appends: 1 } });
-    expect(TXN_PENDING_NOTE).toBe('Elle-style checking arrives later');
+    expect(r).toMatchObject({ valid: true, checker: 'txn-list-append', txns: { ok: 1, fail: 0, info: 1 }, microOps: { reads: 1, appends: 1 } });
+  });
+
+  it('finds a stale read (G-single-realtime) and is unknown when nothing committed', () => {
+    const r = checkTxnListAppend(history([
+      [0, 'invoke', 'txn', [['append', 1, 0]]], [0, 'ok', 'txn', [['append', 1, 0]]],
+      [1, 'invoke', 'txn', [['r', 1, null]]], [1, 'ok', 'txn', [['r', 1, []]]],
+    ]));
+    expect(r.valid).toBe(false);
+    expect(r.anomalyTypes).toEqual({ 'G-single-realtime': 1 });
+    const none = checkTxnListAppend(history([[1, 'invoke', 'txn', [['append', 2, 0]]], [1, 'info', 'txn', [['append', 2, 0]]]]));
+    expect(none.valid).toBe('unknown');
   });
 });
 

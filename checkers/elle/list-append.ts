@@ -1,0 +1,290 @@
+/**
+ * List-append analysis (Elle, section 4): every key's version order is its longest read, since a list
+ * read shows every append before it. A read that is not a prefix of the longest is an incompatible
+ * order; from the order come ww edges (consecutive writers), wr edges (the writer of a read's last
+ * element) and rw edges (a reader to the writer of the element after what it saw). Appends no read
+ * shows come after every element read, in an unknown order among themselves; giving them ww edges from
+ * the last writer and rw edges from the readers of the whole list keeps the graph exact (any
+ * topological order of it is a serial order), which is what makes the oracle agree to the case.
+ */
+import { addOrderEdges, show, type Analysis, type PlainAnomaly } from './analysis.js';
+import { GraphBuilder, RW, WR, WW } from './graph.js';
+import { valueKey, type Txn } from './history.js';
+
+interface Writer { txn: number; seq: number; last: boolean; value: unknown }
+interface Read { txn: number; key: unknown; foreign: unknown[] }
+
+/** Analyses list-append transactions into a dependency graph and the anomalies that need no cycle. */
+export function analyseListAppend(txns: readonly Txn[]): Analysis {
+  const anomalies: PlainAnomaly[] = [];
+  const unknown: string[] = [];
+  const writers = new Map<unknown, Map<unknown, Writer>>();
+  const failed = new Map<unknown, Map<unknown, Writer>>();
+  const reads: Read[] = [];
+  const keyName = new Map<unknown, unknown>();
+
+  for (const t of txns) {
+    const into = t.status === 'fail' ? failed : writers;
+    const ops = t.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const [f, k, v] = ops[i];
+      if (f !== 'append') continue;
+      const kk = valueKey(k);
+      keyName.set(kk, k);
+      let m = into.get(kk);
+      if (!m) into.set(kk, (m = new Map()));
+      const vk = valueKey(v);
+      if (m.has(vk) || (t.status !== 'fail' && failed.get(kk)?.has(vk)) || (t.status === 'fail' && writers.get(kk)?.has(vk))) {
+        unknown.push(`the value ${show(v)} is appended to key ${show(k)} more than once (T${t.id}), so reads of it cannot name their writer`);
+        continue;
+      }
+      // Its place among this transaction's appends to the key: a few micro-ops, so scan, no Map.
+      let seq = 0, last = true;
+      for (let j = 0; j < ops.length; j++) {
+        if (j === i || ops[j][0] !== 'append' || valueKey(ops[j][1]) !== kk) continue;
+        if (j < i) seq++; else last = false;
+      }
+      m.set(vk, { txn: t.id, seq, last, value: v });
+    }
+    if (t.status !== 'ok') continue;
+    internal(t, reads, anomalies);
+  }
+
+  // The longest read of each key is its version order.
+  const longest = new Map<unknown, unknown[]>();
+  for (const r of reads) {
+    const kk = valueKey(r.key);
+    const l = longest.get(kk);
+    if (!l || r.foreign.length > l.length) longest.set(kk, r.foreign);
+  }
+  const broken = new Set<unknown>();
+  for (const r of reads) {
+    const kk = valueKey(r.key);
+    const l = longest.get(kk) as unknown[];
+    for (let i = 0; i < r.foreign.length; i++) {
+      if (valueKey(r.foreign[i]) !== valueKey(l[i])) {
+        if (!broken.has(kk)) anomalies.push({ type: 'incompatible-order', txns: [r.txn], key: r.key, steps: [`T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, which is not a prefix of ${show(l)}, read elsewhere: no single order of appends explains both`] });
+        broken.add(kk);
+        break;
+      }
+    }
+  }
+
+  const included = new Uint8Array(txns.length);
+  for (const t of txns) if (t.status === 'ok') included[t.id] = 1;
+  // position of each element in its key's order, for edges and explanations
+  const position = new Map<unknown, Map<unknown, number>>();
+  for (const [kk, l] of longest) {
+    const pos = new Map<unknown, number>();
+    const m = writers.get(kk);
+    for (let i = 0; i < l.length; i++) {
+      const vk = valueKey(l[i]);
+      if (pos.has(vk)) {
+        anomalies.push({ type: 'duplicate-elements', txns: [], key: keyName.get(kk), steps: [`key ${show(keyName.get(kk))} was read as ${show(l)}, which holds ${show(l[i])} twice; each value is appended once`] });
+        broken.add(kk);
+        break;
+      }
+      pos.set(vk, i);
+      const w = m?.get(vk);
+      if (w) included[w.txn] = 1;
+    }
+    position.set(kk, pos);
+  }
+
+  const firstBad = new Map<unknown, number>();
+  for (const [kk, l] of longest) {
+    const m = writers.get(kk);
+    for (let i = 0; i < l.length; i++) if (!m?.get(valueKey(l[i]))) { firstBad.set(kk, i); break; }
+  }
+  const b = new GraphBuilder(txns.length);
+  // Appends no read shows (by transactions in the graph): they come after every element read.
+  const unread = new Map<unknown, number[]>();
+  for (const [kk, m] of writers) {
+    if (broken.has(kk)) continue;
+    const pos = position.get(kk);
+    for (const [vk, w] of m) {
+      if (pos?.has(vk) || !included[w.txn]) continue;
+      const u = unread.get(kk);
+      if (u) u.push(w.txn); else unread.set(kk, [w.txn]);
+    }
+  }
+  for (const r of reads) {
+    const kk = valueKey(r.key);
+    if (broken.has(kk)) continue;
+    const l = longest.get(kk) as unknown[];
+    const j = r.foreign.length;
+    // rw: to the writer of the next element, or, after the whole list, to every unread append's writer.
+    if (j < l.length) {
+      const w = writers.get(kk)?.get(valueKey(l[j]));
+      if (w) b.add(r.txn, w.txn, RW);
+    } else {
+      for (const u of unread.get(kk) ?? []) b.add(r.txn, u, RW);
+    }
+    const m = writers.get(kk);
+    if (j > 0) {
+      const vk = valueKey(l[j - 1]);
+      const w = m?.get(vk);
+      if (w) {
+        b.add(w.txn, r.txn, WR);
+        if (!w.last && w.txn !== r.txn) {
+          anomalies.push({ type: 'G1b', txns: [w.txn, r.txn], key: r.key, steps: [`T${w.txn} appended ${show(l[j - 1])} to key ${show(r.key)} and then appended more to it`, `T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}: it saw T${w.txn}'s intermediate state`] });
+        }
+      }
+    }
+    // Elements without a committed writer: the first such position per key, found once.
+    const bad = firstBad.get(kk) ?? Infinity;
+    if (j > bad) {
+      for (let i = bad; i < j; i++) {
+        const vk = valueKey(l[i]);
+        if (m?.get(vk)) continue;
+        const f = failed.get(kk)?.get(vk);
+        if (f) anomalies.push({ type: 'G1a', txns: [f.txn, r.txn], key: r.key, steps: [`T${f.txn} appended ${show(l[i])} to key ${show(r.key)} and failed (it did not happen)`, `T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, which holds that aborted append`] });
+        else anomalies.push({ type: 'garbage-read', txns: [r.txn], key: r.key, steps: [`T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, but no transaction appended ${show(l[i])} to it`] });
+      }
+    }
+  }
+
+  for (const [kk, l] of longest) {
+    if (broken.has(kk)) continue;
+    const m = writers.get(kk);
+    const fm = failed.get(kk);
+    let prev: Writer | undefined;
+    for (let i = 0; i < l.length; i++) {
+      const vk = valueKey(l[i]);
+      const w = m?.get(vk);
+      if (!w) {
+        if (fm?.get(vk) && i + 1 < l.length && m?.get(valueKey(l[i + 1]))) {
+          const f = fm.get(vk) as Writer;
+          anomalies.push({ type: 'dirty-update', txns: [f.txn, (m.get(valueKey(l[i + 1])) as Writer).txn], key: keyName.get(kk), steps: [`T${f.txn} appended ${show(l[i])} to key ${show(keyName.get(kk))} and failed`, `a committed append of ${show(l[i + 1])} follows it in the key's order`] });
+        }
+        prev = undefined;
+        continue;
+      }
+      // A transaction's appends to one key are consecutive and in its order, unless another comes between (a cycle shows that).
+      if (w.seq > 0) {
+        const before = m?.get(valueKey(findSeq(m, w.txn, w.seq - 1)));
+        const at = before ? (position.get(kk) as Map<unknown, number>).get(valueKey(before.value)) : undefined;
+        if (at === undefined || at > i) {
+          anomalies.push({ type: 'incompatible-order', txns: [w.txn], key: keyName.get(kk), steps: [`T${w.txn} appended ${show(before?.value)} and then ${show(l[i])} to key ${show(keyName.get(kk))}, but the key's order ${show(l)} has ${show(l[i])} without the earlier append before it`] });
+        }
+      }
+      if (prev) b.add(prev.txn, w.txn, WW);
+      prev = w;
+    }
+  }
+
+  // Unread appends: ww from the writer of the key's last element read.
+  for (const [kk, us] of unread) {
+    const l = longest.get(kk) ?? [];
+    const lastW = l.length > 0 ? writers.get(kk)?.get(valueKey(l[l.length - 1])) : undefined;
+    if (lastW) for (const u of us) b.add(lastW.txn, u, WW);
+  }
+  lostUpdates(txns, reads, anomalies);
+  addOrderEdges(txns, included, b);
+
+  const explainEdge = (a: number, c: number, kind: number): string => {
+    const tc = txns[c];
+    for (const [kk, l] of longest) {
+      const m = writers.get(kk);
+      if (!m) continue;
+      const key = show(keyName.get(kk));
+      const wa = [...m.values()].filter((w) => w.txn === a);
+      const wc = [...m.values()].filter((w) => w.txn === c);
+      const pos = position.get(kk);
+      if (kind === WW && wa.length && wc.length) {
+        return `T${a} appended ${show(wa[wa.length - 1].value)} to key ${key} before T${c} appended ${show(wc[0].value)}${pos?.has(valueKey(wc[0].value)) ? ` (the key's order is ${show(l)})` : ' (no read shows it, so it came after every element read)'}, so T${a} → ww → T${c}`;
+      }
+      const read = (t: Txn): unknown[] | undefined => reads.find((r) => r.txn === t.id && valueKey(r.key) === kk)?.foreign;
+      if (kind === WR && wa.length) {
+        const r = read(tc);
+        if (r && r.length > 0 && wa.some((w) => valueKey(w.value) === valueKey(r[r.length - 1]))) {
+          return `T${a} appended ${show(r[r.length - 1])} to key ${key} and T${c} read key ${key} as ${show(r)}, so T${a} → wr → T${c}`;
+        }
+      }
+      if (kind === RW && wc.length) {
+        const r = read(txns[a]);
+        if (r && wc.some((w) => !r.some((x) => valueKey(x) === valueKey(w.value)))) {
+          const w = wc.find((x) => !r.some((y) => valueKey(y) === valueKey(x.value))) as Writer;
+          return `T${a} read key ${key} as ${show(r)} without ${show(w.value)}, which T${c} appended, so T${a} → rw → T${c}`;
+        }
+      }
+    }
+    return `T${a} → ${kind === WW ? 'ww' : kind === WR ? 'wr' : 'rw'} → T${c}`;
+  };
+  return { txns, builder: b, included, anomalies, unknown, explainEdge };
+}
+
+function findSeq(m: Map<unknown, Writer>, txn: number, seq: number): unknown {
+  for (const w of m.values()) if (w.txn === txn && w.seq === seq) return w.value;
+  return undefined;
+}
+
+/**
+ * Internal consistency: within a transaction, a read of a key shows what its earlier read showed
+ * plus its own appends since; with no earlier read it at least ends with those appends. Records the
+ * foreign part of each consistent read (what other transactions had appended) for the edges.
+ */
+function internal(t: Txn, reads: Read[], anomalies: PlainAnomaly[]): void {
+  const ops = t.ops;
+  for (let i = 0; i < ops.length; i++) {
+    const [f, k, v] = ops[i];
+    if (f !== 'r') continue;
+    if (v !== null && !Array.isArray(v)) {
+      anomalies.push({ type: 'garbage-read', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(v)}, which is not a list`] });
+      continue;
+    }
+    const got = (v ?? []) as unknown[];
+    // Transactions are a few micro-ops long: scanning back beats a Map per transaction.
+    const kk = valueKey(k);
+    let earlier: unknown[] | undefined;
+    let own: unknown[] | undefined;
+    for (let j = i - 1; j >= 0; j--) {
+      const [g, k2, x] = ops[j];
+      if (valueKey(k2) !== kk) continue;
+      if (g === 'append') (own ??= []).unshift(x);
+      else if (g === 'r' && (x === null || Array.isArray(x))) { earlier = (x ?? []) as unknown[]; break; }
+    }
+    const o = own ?? [];
+    const expected = earlier ? [...earlier, ...o] : undefined;
+    const ok = expected ? sameList(expected, got) : got.length >= o.length && sameList(got.slice(got.length - o.length), o);
+    if (!ok) {
+      anomalies.push({ type: 'internal', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(got)}, but its own earlier ops say it should ${expected ? `be ${show(expected)}` : `end with ${show(o)}`}`] });
+      continue;
+    }
+    if (!earlier) reads.push({ txn: t.id, key: k, foreign: o.length === 0 ? got : got.slice(0, got.length - o.length) });
+  }
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (valueKey(a[i]) !== valueKey(b[i])) return false;
+  return true;
+}
+
+/** Elle's lost update: two committed transactions read the same version of a key and both appended to it. */
+function lostUpdates(txns: readonly Txn[], reads: readonly Read[], anomalies: PlainAnomaly[]): void {
+  const groups = new Map<string, Read[]>();
+  for (const r of reads) {
+    const t = txns[r.txn];
+    const kk = valueKey(r.key);
+    // Only a read before the transaction's own append to the key (its foreign part is all it saw).
+    let readFirst = false;
+    for (const [f, k] of t.ops) {
+      if (valueKey(k) !== kk) continue;
+      if (f === 'r') { readFirst = true; break; }
+      if (f === 'append') break;
+    }
+    if (!readFirst || !t.ops.some(([f, k]) => f === 'append' && valueKey(k) === kk)) continue;
+    const g = `${typeof kk}:${String(kk)}|${r.foreign.length}`;
+    const list = groups.get(g) ?? [];
+    list.push(r);
+    groups.set(g, list);
+  }
+  for (const rs of groups.values()) {
+    if (rs.length < 2) continue;
+    const r = rs[0];
+    const key = r.key;
+    const ids = rs.map((x) => x.txn);
+    anomalies.push({ type: 'lost-update', txns: ids, key, steps: [`${ids.map((i) => `T${i}`).join(' and ')} each read key ${show(key)} as the same version ${show(r.foreign)} and each appended to it: one of the appends was made without seeing the other`] });
+  }
+}
