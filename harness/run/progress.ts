@@ -1,4 +1,5 @@
 import type { Op } from '../history/op.js';
+import { effectIn } from '../nemesis/effect.js';
 import type { FaultBand } from '../roles.js';
 import { escapeControls } from './terminal.js';
 
@@ -89,7 +90,8 @@ export class Progress {
  * Keeps the set of faults in force from the nemesis ops, by the bands the packages declared: a fault
  * is in force from its start op's completion until its stop op's completion (a band whose stop is its
  * start is in force while its own op runs). A start that failed, or whose completion names an empty
- * list of nodes (`kill primaries` with no leader), hit nothing and is not in force.
+ * list of nodes (`kill primaries` with no leader), or whose fault record says it reached no node (a
+ * strobe that never flipped), hit nothing and is not in force.
  */
 export function bandTracker(bands: readonly FaultBand[]): (active: Set<string>, op: Op) => void {
   return (active, op) => {
@@ -99,7 +101,10 @@ export function bandTracker(bands: readonly FaultBand[]): (active: Set<string>, 
         continue;
       }
       if (op.type === 'invoke') continue;
-      const hitNothing = op.type === 'fail' || (Array.isArray(op.value) && op.value.length === 0);
+      // The fault record (nemesis/effect.ts) says whether a start reached any node; without one (a
+      // history from before it), an empty node list means it hit nothing.
+      const effect = effectIn(op.value);
+      const hitNothing = op.type === 'fail' || (effect ? !effect.took : Array.isArray(op.value) && op.value.length === 0);
       if (op.f === b.start && !hitNothing) active.add(b.name);
       else if (op.f === b.stop) active.delete(b.name);
     }

@@ -50,6 +50,15 @@ describe('#12 the progress line', () => {
     expect(print()).toMatch(/faults: kill$/);
   });
 
+  it('does not show a fault whose record says it reached no node (#24), and shows one that did', () => {
+    const { p, print } = progressAt(() => 3);
+    trackOp(p, nem('start-partition', 'info', { shape: 'halves', grudge: {}, effect: { took: false, nodes: [], why: 'it reached no node' } }), false, 5);
+    trackOp(p, nem('kill', 'info', { result: ['n1'], effect: { took: false, nodes: [], why: 'it reached no node' } }), false, 5);
+    expect(print()).toMatch(/faults: none$/);
+    trackOp(p, nem('kill', 'info', { result: ['n1'], effect: { took: true, nodes: [{ node: 'n1', role: 'leader' }] } }), false, 5);
+    expect(print()).toMatch(/faults: kill$/);
+  });
+
   it('past the time limit says what the run is doing, not "0s left"', () => {
     let now = 5;
     const { p, print } = progressAt(() => now);
