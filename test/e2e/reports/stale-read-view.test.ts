@@ -2,7 +2,8 @@
  * #24: the report of a real stale-read run (the bundled Raft with `--bug stale-read`, recorded in
  * test/fixtures/reports/stale-read), rendered by the real CLI (`faultline report`) and opened in
  * Chromium at 1400 px: the timeline opens on the failing op, its whole label and its process label
- * in view without any scrolling of the timeline, with JavaScript and without it.
+ * in view without any scrolling of the timeline, with JavaScript and without it; the failing ops are
+ * ringed on the latency chart.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -82,6 +83,30 @@ describe.skipIf(!HAVE_CHROMIUM)('#24: a real stale-read report at 1400 px opens 
       await page.close();
     }, 60_000);
   }
+
+  it('marks the failing ops on the latency chart with red rings, drawn in Chromium at 1400 px', async () => {
+    const browser = await launch();
+    browsers.push(browser);
+    const { page, watch } = await openReport(browser, report);
+    await page.setViewportSize(VIEW);
+    const fig = page.locator('[data-chart="latency"]');
+    expect(await fig.getAttribute('data-rendered')).toBe('true');
+    await fig.scrollIntoViewIfNeeded();
+    // The ring layer's marks (vega's SVG renderer draws each as a path with the ring's stroke).
+    const rings = fig.locator('path[stroke="#c62828"]');
+    const failing = JSON.parse(fs.readFileSync(nodePath.join(nodePath.dirname(report), 'results.json'), 'utf8'));
+    expect(JSON.stringify(failing)).toMatch(/not linearizable|"valid":false/);
+    expect(await rings.count()).toBeGreaterThan(0);
+    const chartBox = (await fig.boundingBox())!;
+    const ring = (await rings.first().boundingBox())!;
+    expect(inside(ring, chartBox), `ring ${JSON.stringify(ring)} inside the chart ${JSON.stringify(chartBox)}`).toBe(true);
+    expect(ring.x + ring.width).toBeLessThanOrEqual(VIEW.width);
+    const shot = nodePath.join(screenshotDir(), 'stale-read-latency.png');
+    await fig.screenshot({ path: shot });
+    expect(fs.statSync(shot).size).toBeGreaterThan(5_000);
+    expect(watch.errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 
   it('takes a history index link to its row, paging the history table there', async () => {
     const browser = await launch();
