@@ -116,9 +116,21 @@ describe('workload pipelines against in-memory nodes', () => {
     expect((r.results as Record<string, CheckResult>).echo.valid).toBe(true);
   });
 
-  it('txn-list-append stays unknown', async () => {
-    const h = await run('txn-list-append', (_d, b) => ({ type: 'txn_ok', txn: b.txn }), 10);
-    const r = await verdict('txn-list-append', h);
-    expect(r.valid).toBe('unknown');
+  it('txn-list-append is judged by Elle: one store applying each txn whole is valid, one that loses an append is not', async () => {
+    /** A store that applies each transaction whole to one map of lists; `lose` drops every 5th append. */
+    const store = (lose: boolean) => {
+      const lists = new Map<unknown, unknown[]>();
+      let appends = 0;
+      return (_d: string, b: MaelstromBody) => ({
+        type: 'txn_ok',
+        txn: (b.txn as [string, unknown, unknown][]).map(([f, k, v]) => {
+          if (f === 'r') return [f, k, [...(lists.get(k) ?? [])]];
+          if (!(lose && ++appends % 5 === 0)) lists.set(k, [...(lists.get(k) ?? []), v]);
+          return [f, k, v];
+        }),
+      });
+    };
+    expect((await verdict('txn-list-append', await run('txn-list-append', store(false), 60))).valid).toBe(true);
+    expect((await verdict('txn-list-append', await run('txn-list-append', store(true), 60))).valid).toBe(false);
   });
 });
