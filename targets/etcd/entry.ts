@@ -28,7 +28,7 @@ const ETCD = storeTarget({
   workloads: ETCD_WORKLOADS,
   reads: ETCD_READS,
   // A lease TTL is whole seconds to etcd, which raises one below its own minimum (1.5 election timeouts).
-  sessionTtl: sessionTtlOption('etcd', 'lease TTL of a lock holder', '2s', 1_000),
+  sessionTtl: sessionTtlOption('etcd', 'lease TTL of a lock holder', 'lock-ttl', '2s', 1_000),
   bin: { name: 'etcd-bin', kind: 'value', help: 'etcd binary to run (default: etcd from PATH, Debian etcd-server 3.4)' },
   binaries: (req) => [etcdBinary(req)],
   cluster: (o, req) => new EtcdCluster({ ...o, etcdBin: flagValue(req, 'etcd-bin') }),

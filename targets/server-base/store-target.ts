@@ -68,14 +68,14 @@ export interface StoreTarget<C extends ServerCluster, K extends StoreClients> {
   parts(req: RunRequest, run: RunDir): { plan: RunPlan; cluster: C; clients: K };
 }
 
-/** `--session-ttl` of one store: what the TTL means there, its default, and the range the store allows. */
-export function sessionTtlOption(store: string, meaning: string, dflt: string, min: number, max?: number): TypedFlag<number> {
+/** `--session-ttl` of one store: what the TTL means there, its old name, its default, and the range the store allows. */
+export function sessionTtlOption(store: string, meaning: string, was: string | undefined, dflt: string, min: number, max?: number): TypedFlag<number> {
   const text = (ms: number): string => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms / 1000}s`);
   const allowed = max === undefined ? `${store} allows ${text(min)} or more` : `${store} allows ${text(min)}–${text(max)}`;
   const outside = (t: string): string => (max === undefined
     ? `--session-ttl ${t} is shorter than the ${text(min)} ${store} allows; pass e.g. ${dflt}`
     : `--session-ttl ${t} is outside the ${text(min)}–${text(max)} ${store} allows; pass e.g. ${dflt}`);
-  return durationOption('session-ttl', `lock workload: ${meaning}, a duration (${allowed}; was --lock-ttl / --session-timeout)`, dflt, { min, max, outside });
+  return durationOption('session-ttl', `lock workload: ${meaning}, a duration (${allowed}${was ? `; was --${was}` : ''})`, dflt, { min, max, outside });
 }
 
 /** The registry entry, preflight and plan of the store `d` describes. */
