@@ -5,7 +5,7 @@
  */
 import { Etcd3 } from 'etcd3';
 import type { RunFlags } from '../harness/provision/environment.js';
-import type { ServerCluster } from '../harness/provision/server-cluster.js';
+import type { ServerCluster } from '../targets/server-base/server-cluster.js';
 import { EtcdCluster } from '../targets/etcd/cluster.js';
 import { memberStatus } from '../targets/etcd/http.js';
 import { ConsulCluster, CONSUL_RAFT_PORT } from '../targets/consul/cluster.js';

@@ -157,10 +157,13 @@ export const DEPRECATED_FLAGS: readonly DeprecatedFlag[] = [
   { name: 'key-count', now: 'keys' },
   { name: 'rpc-timeout', now: 'request-timeout', convert: bareMs },
   { name: 'request-timeout-ms', now: 'request-timeout', convert: bareMs },
-  { name: 'session-timeout-ms', now: 'session-timeout', convert: bareMs },
+  { name: 'session-timeout-ms', now: 'session-ttl', convert: bareMs },
   // Read modes: one flag across stores, each with its own values (issue 23).
   { name: 'read-consistency', now: 'reads' },
   { name: 'consul-reads', now: 'reads' },
+  // The lock holder's session or lease TTL: one flag across stores, each with its own default and range.
+  { name: 'lock-ttl', now: 'session-ttl' },
+  { name: 'session-timeout', now: 'session-ttl' },
 ];
 
 /**

@@ -167,6 +167,30 @@ export interface TargetFlag {
   type?: FlagType<unknown>;
 }
 
+/** An image recipe as the contracts see it (the full type: harness/provision/docker/images.ts). */
+export interface TargetImageRecipe {
+  name: string;
+  tag: string;
+  describe: string;
+  from?: TargetImageRecipe;
+  build(docker: unknown, log: (m: string) => void): Promise<void>;
+}
+
+/**
+ * An image a target offers other runs (the bundled Raft's, for `--target custom --env docker`):
+ * `faultline images` and doctor find it here, through the target registry, not by the target's path.
+ */
+export interface TargetImage {
+  /** The name `faultline images --target` takes. */
+  name: string;
+  /** The name a user passes to `--image`, pointed at the recipe's image after a build. */
+  alias: string;
+  /** What it is for, as doctor says it. */
+  for: string;
+  recipe(): TargetImageRecipe;
+  tagAlias(docker: unknown, tag: string): Promise<void>;
+}
+
 export interface TargetEntry {
   name: string;
   /** One line for `faultline run --help`. */
@@ -191,4 +215,6 @@ export interface TargetEntry {
    * instant history times count from.
    */
   plan(req: RunRequest, run: RunDir, ctx: PlanContext): Promise<RunPlan> | RunPlan;
+  /** An image this target builds for other runs, if any. */
+  image?: TargetImage;
 }

@@ -47,7 +47,7 @@ const STORES: Scenario[] = [
     why: 'etcd\'s lock is a lease: a holder whose member is paused past the TTL loses it while still believing it holds it (Jepsen 2020)',
     // One member paused at a time: a third of the pauses hit the holder's member, so 30 s (five pauses).
     target: 'etcd', workload: 'lock', nodes: 3, faults: ['pause'], nodeTargets: ['one'], faultInterval: '3s',
-    timeLimit: 30, concurrency: 6, quiet: 1, seed: 1, options: { 'lock-ttl': '1s' },
+    timeLimit: 30, concurrency: 6, quiet: 1, seed: 1, options: { 'session-ttl': '1s' },
   },
   {
     // Not in the fast subset: on a loaded 2-core CI machine the isolated follower's window is sometimes
@@ -68,7 +68,7 @@ const STORES: Scenario[] = [
     why: 'the lock recipe has no fencing: a holder whose server is paused past the session timeout loses its lock node while still believing it holds the lock',
     // As etcd's: a third of the pauses hit the holder's server (in 24 s, one run in two missed), so 40 s.
     target: 'zookeeper', workload: 'lock', nodes: 3, faults: ['pause'], nodeTargets: ['one'], faultInterval: '3s',
-    timeLimit: 40, concurrency: 6, quiet: 1, seed: 1, options: { 'session-timeout': '1s', 'request-timeout': '8s' },
+    timeLimit: 40, concurrency: 6, quiet: 1, seed: 1, options: { 'session-ttl': '1s', 'request-timeout': '8s' },
   },
   {
     name: 'zookeeper-lock-partition-kill', expect: 'valid',

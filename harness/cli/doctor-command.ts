@@ -8,7 +8,6 @@ import { FAULT_REQUIREMENTS, realProbe } from '../provision/preflight.js';
 import type { MachineProbe, Requirement } from '../run-contract.js';
 import { TARGETS } from '../run/targets.js';
 import { dockerChecks } from '../provision/docker/doctor.js';
-import { raftImageRecipe } from '../../targets/raft/image.js';
 import { parseArgs } from './args.js';
 
 export const DOCTOR_HELP = `faultline doctor [--json]
@@ -42,9 +41,10 @@ export async function doctorChecks(probe: MachineProbe = realProbe): Promise<Doc
     }
   }
   // The daemon (address, version, storage driver) and each target's image or the command that builds it.
-  const raft = { recipe: raftImageRecipe, for: '--target custom --env docker --image faultline/raft' };
+  // The images targets offer other runs (the bundled Raft's) come through the target registry.
+  const own = Object.values(TARGETS).flatMap((t) => (t.image ? [{ recipe: () => t.image!.recipe(), for: t.image.for }] : []));
   // They go with the docker environment's own requirements, so its section is printed once.
-  const docker = (await dockerChecks(undefined, [raft])).map((c): DoctorCheck => ({ ...c, for: 'environment docker', name: c.name }));
+  const docker = (await dockerChecks(undefined, own)).map((c): DoctorCheck => ({ ...c, for: 'environment docker', name: c.name }));
   const lastDocker = checks.map((c) => c.for).lastIndexOf('environment docker');
   checks.splice(lastDocker >= 0 ? lastDocker + 1 : checks.length, 0, ...docker);
   return checks;

@@ -7,13 +7,17 @@
 import { InputError } from '../history/errors.js';
 import { reachDaemon } from '../provision/docker/client.js';
 import { ensureImage, IMAGE_TARGETS, imagePresent, targetRecipe, type ImageRecipe, type ImageTarget } from '../provision/docker/images.js';
-import { RAFT_IMAGE, RAFT_IMAGE_ALIAS, raftImageRecipe, tagRaftAlias } from '../../targets/raft/image.js';
+import type { TargetImage } from '../run-contract.js';
+import { TARGETS } from '../run/targets.js';
 import { parseArgs } from './args.js';
 
-/** Every image name `--target` takes: the targets' images, then the bundled Raft's. */
-const IMAGE_NAMES: readonly string[] = [...IMAGE_TARGETS, RAFT_IMAGE];
+/** The images targets offer other runs (the bundled Raft's), found through the target registry. */
+const OWN_IMAGES: readonly TargetImage[] = Object.values(TARGETS).flatMap((t) => (t.image ? [t.image] : []));
+/** Every image name `--target` takes: the targets' images, then those the targets offer. */
+const IMAGE_NAMES: readonly string[] = [...IMAGE_TARGETS, ...OWN_IMAGES.map((i) => i.name)];
+const RAFT = OWN_IMAGES.find((i) => i.name === 'raft');
 
-const recipeOf = (name: string): ImageRecipe => (name === RAFT_IMAGE ? raftImageRecipe() : targetRecipe(name as ImageTarget));
+const recipeOf = (name: string): ImageRecipe => OWN_IMAGES.find((i) => i.name === name)?.recipe() ?? targetRecipe(name as ImageTarget);
 
 export const IMAGES_HELP = `faultline images [build] [--target T] [--docker-host ADDR]
 
@@ -21,7 +25,7 @@ Without "build": lists the images --env docker uses for each target and whether 
 "build": builds the missing ones without a registry — a Debian base with debootstrap, imported, and
 the target's binary or Debian packages layered on it. Images are tagged by a hash of their recipe and
 reused while the recipe is unchanged. Needs root (debootstrap) and a running Docker daemon.
-"raft" is the bundled Raft (faultline-raft with this machine's node), also tagged ${RAFT_IMAGE_ALIAS}:
+"raft" is the bundled Raft (faultline-raft with this machine's node), also tagged ${RAFT?.alias}:
 --target custom --env docker --image faultline/raft --start 'faultline-raft --listen …' runs it.
   --target T          only this image (${IMAGE_NAMES.join(', ')}); default all
   --docker-host ADDR  the daemon (default DOCKER_HOST, else unix:///var/run/docker.sock)`;
@@ -45,9 +49,10 @@ export async function imagesCommand(argv: string[], out: (s: string) => void): P
       const recipe = recipeOf(target);
       const built = await ensureImage(daemon.docker, recipe, out);
       if (!built) out(`${target}: ${recipe.tag} is present (reused)`);
-      if (target === RAFT_IMAGE) {
-        await tagRaftAlias(daemon.docker, recipe.tag);
-        out(`${target}: tagged ${RAFT_IMAGE_ALIAS}`);
+      const own = OWN_IMAGES.find((i) => i.name === target);
+      if (own) {
+        await own.tagAlias(daemon.docker, recipe.tag);
+        out(`${target}: tagged ${own.alias}`);
       }
     }
     return 0;

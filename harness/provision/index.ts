@@ -1,8 +1,6 @@
 /** Provisioning of test hosts: the environment seam, its registry, the local (namespace) and ssh environments. */
 export type { CleanupSummary, Environment, EnvironmentKind, HostNetwork, ProvisionOptions, RunFlags } from './environment.js';
 export { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from './environments.js';
-export { ServerCluster } from './server-cluster.js';
-export type { HostNeed, NodeHealth, ServerClusterOptions, ServerState } from './server-cluster.js';
 export { ensureHostNeeds } from './host-needs.js';
 export type { ExecOptions, ExecResult } from './exec.js';
 export { haveCommand, run, runOk } from './exec.js';
@@ -18,7 +16,6 @@ export { formatSubnet, freeSubnet, gatewayIp, hostIp, overlaps, parseSubnet, rou
 export { isAlive, isSameProcess, processState, startTime, terminate, waitDead } from './process-info.js';
 export type { MachineProbe, Requirement } from './preflight.js';
 export { checkRequirements, command, DELAY_REQUIREMENTS, file, realProbe } from './preflight.js';
-export { environmentOf, namespaceFaults, nodeNames } from './store-plan.js';
 export { dockerEnvironment } from './docker/index.js';
 export { DockerEnvironment, provisionDocker } from './docker/network.js';
 export { DockerHost } from './docker/host.js';

@@ -13,12 +13,11 @@ import { finalReadOf } from '../../checkers/common.js';
 import type { Client, ClientOp, Completion } from '../../harness/roles.js';
 import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, type ReadMode } from './http.js';
 import { ConsulLockClient, type LockOptions } from './lock-client.js';
+import type { StoreClientOptions } from '../server-base/store-target.js';
 
-export interface ConsulClientOptions extends Partial<LockOptions> {
-  /** Read mode of every KV read (`--reads`). */
-  reads: ReadMode;
-  /** Deadline of one request, ms. Default 2 000. */
-  timeoutMs?: number;
+export interface ConsulClientOptions extends StoreClientOptions<ReadMode> {
+  /** Session lock-delay, s (`--lock-delay`). Default 1. */
+  lockDelayS?: LockOptions['lockDelayS'];
 }
 
 export const REGISTER_PREFIX = 'faultline/register/';
@@ -43,7 +42,7 @@ export class ConsulClients {
     private readonly workload: string,
     opts: ConsulClientOptions,
   ) {
-    this.opts = { timeoutMs: 2_000, sessionTtlS: 2, lockDelayS: 1, lockTimeoutMs: 5_000, holdMs: 10, ...opts };
+    this.opts = { timeoutMs: 2_000, sessionTtlMs: 2_000, lockDelayS: 1, lockTimeoutMs: 5_000, holdMs: 10, ...opts };
   }
 
   /** Nodes whose clients hold the lock right now, as the clients believe. */

@@ -31,7 +31,7 @@
  * system`), when the environment's clock control skews their real clocks.
  */
 import nodePath from 'node:path';
-import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
+import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../server-base/server-cluster.js';
 import { fetchErrorMessage, raftConfiguration, statusLeader } from './http.js';
 
 export const CONSUL_HTTP_PORT = 8500;

@@ -17,8 +17,8 @@ import { ConsulError, fetchErrorMessage, kvGet, kvPut, neverSent, sessionCreate,
 export interface LockOptions {
   /** Deadline of one request, ms. */
   timeoutMs: number;
-  /** Session TTL, s (`--session-ttl`; Consul allows ≥ session_ttl_min, set to 1 s here). */
-  sessionTtlS: number;
+  /** Session TTL, ms (`--session-ttl`; Consul takes whole seconds ≥ session_ttl_min, set to 1 s here). */
+  sessionTtlMs: number;
   /** Session lock-delay, s (`--lock-delay`): how long Consul refuses the lock after the session is invalidated. */
   lockDelayS: number;
   /** Longest an acquire waits for the lock, ms. */
@@ -56,7 +56,7 @@ export class ConsulLockClient {
     if (this.holding) return { type: 'fail', error: 'already holding the lock' };
     let sid: string;
     try {
-      sid = await sessionCreate(this.ep, this.o.sessionTtlS, this.o.lockDelayS, this.o.timeoutMs);
+      sid = await sessionCreate(this.ep, this.o.sessionTtlMs / 1000, this.o.lockDelayS, this.o.timeoutMs);
     } catch (err) {
       // No lock was asked for; a session that was created anyway holds nothing and expires by its TTL.
       return { type: 'fail', error: `session create: ${fetchErrorMessage(err)}` };
@@ -128,7 +128,7 @@ export class ConsulLockClient {
 
   /** Renews `sid` every TTL/2 until it is dropped or Consul says it is gone. */
   private renew(sid: string): void {
-    const every = (this.o.sessionTtlS * 1_000) / 2;
+    const every = this.o.sessionTtlMs / 2;
     const tick = async (): Promise<void> => {
       if (this.session !== sid) return;
       const alive = await sessionRenew(this.ep, sid, Math.min(this.o.timeoutMs, every)).catch(() => true);

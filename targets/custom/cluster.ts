@@ -24,14 +24,14 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import nodePath from 'node:path';
-import { ServerCluster, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
+import { ServerCluster, type NodeHealth, type ServerClusterOptions } from '../server-base/server-cluster.js';
 import type { ClientNode } from './client-api.js';
 import { HEALTH_KEY, parseRead } from './http-kv.js';
 import { httpRequest, keepAliveAgent } from './http-request.js';
 import { fillCommand, peersText, type NodeValues } from './placeholders.js';
 import { RAFT_MAIN } from '../raft/index.js';
 import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/provision/faketime.js';
-import type { HostNeed } from '../../harness/provision/server-cluster.js';
+import type { HostNeed } from '../server-base/server-cluster.js';
 import { appendSafe } from '../../harness/provision/safe-files.js';
 import { commandNeeds } from './command-words.js';
 

@@ -11,7 +11,7 @@
 import { checkRequirements, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
 import { FAKETIME_LIB } from '../../harness/provision/faketime.js';
 import { choiceFlag, durationFlag, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/flags.js';
-import { environmentOf, environmentPreflight, nodeNames, STORE_FLAGS, storePlan } from '../../harness/provision/store-plan.js';
+import { environmentOf, environmentPreflight, nodeNames, STORE_FLAGS, storePlan } from '../server-base/store-plan.js';
 import { reachDaemon } from '../../harness/provision/docker/client.js';
 import { imageLacks } from '../../harness/provision/docker/image-probe.js';
 import { imagePresent } from '../../harness/provision/docker/images.js';

@@ -13,20 +13,12 @@ import { finalReadOf } from '../../checkers/common.js';
 import type { Client, ClientOp, Completion } from '../../harness/roles.js';
 import { GatewayError, lockAcquire, lockRelease } from './http.js';
 import { errorMessage } from '../../harness/history/errors.js';
+import type { StoreClientOptions } from '../server-base/store-target.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';
 
-export interface EtcdClientOptions {
-  readConsistency: ReadConsistency;
-  /** Deadline of one request, ms. Default 2 000. */
-  timeoutMs?: number;
-  /** Lease TTL of a lock holder, s (etcd's minimum is 1.5 election timeouts, rounded up). Default 2. */
-  lockTtlS?: number;
-  /** Longest an acquire waits for the lock, ms. Default 5 000. */
-  lockTimeoutMs?: number;
-  /** Time between the read and the write of the guarded counter, ms: widens the critical section. Default 10. */
-  holdMs?: number;
-}
+/** `sessionTtlMs` is the lease TTL of a lock holder (etcd's minimum is 1.5 election timeouts, rounded up). Default 2 s. */
+export type EtcdClientOptions = StoreClientOptions<ReadConsistency>;
 
 const REGISTER_PREFIX = '/faultline/register/';
 const SET_PREFIX = '/faultline/set/';
@@ -57,7 +49,7 @@ export class EtcdClients {
     private readonly workload: string,
     opts: EtcdClientOptions,
   ) {
-    this.opts = { timeoutMs: 2_000, lockTtlS: 2, lockTimeoutMs: 5_000, holdMs: 10, ...opts };
+    this.opts = { timeoutMs: 2_000, sessionTtlMs: 2_000, lockTimeoutMs: 5_000, holdMs: 10, ...opts };
   }
 
   /** The gRPC client of `node`, created on first use. */
@@ -95,7 +87,7 @@ export class EtcdClients {
   }
 
   private get serializable(): boolean {
-    return this.opts.readConsistency === 'serializable';
+    return this.opts.reads === 'serializable';
   }
 
   private registerClient(node: string): Client {
@@ -172,7 +164,7 @@ export class EtcdClients {
       invoke: async (op: ClientOp): Promise<Completion> => {
         if (op.f === 'acquire') {
           if (held) return { type: 'fail', error: 'already holding the lock' };
-          const lease = etcd.lease(o.lockTtlS);
+          const lease = etcd.lease(o.sessionTtlMs / 1000);
           lease.on('lost', () => undefined); // Observed through the checker, not by the client.
           let id: string;
           try {

@@ -12,7 +12,7 @@
  * (`--env ssh --clock-mode system`), when the environment's clock control skews their real clocks.
  */
 import nodePath from 'node:path';
-import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
+import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../server-base/server-cluster.js';
 import { memberStatus } from './http.js';
 
 export interface EtcdClusterOptions extends ServerClusterOptions {

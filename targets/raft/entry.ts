@@ -15,6 +15,7 @@ import type { MaelstromCluster } from '../maelstrom/cluster.js';
 import { parseArgs } from './args.js';
 import { BUGS } from './bugs.js';
 import { StatusPoller, withSafetyObserver } from './status-poller.js';
+import { RAFT_IMAGE, RAFT_IMAGE_ALIAS, raftImageRecipe, tagRaftAlias } from './image.js';
 
 /** The Raft node's entry point, beside this file in dist/. */
 const MAIN = nodePath.join(nodePath.dirname(fileURLToPath(import.meta.url)), 'main.js');
@@ -100,5 +101,10 @@ export const raftTarget: TargetEntry = {
     const args = [MAIN, '--data-dir', nodePath.join(run.dir, 'nodes', 'data'), ...bugsOf(req).flatMap((b) => ['--bug', b]), ...nodeArgs(req)];
     const plan = maelstromPlan(req, run, ctx, process.execPath, args, 'raft', { primaries: raftPrimaries });
     return observed(plan, run, ctx.t0);
+  },
+  // faultline images and doctor find the Raft's image here, through the registry.
+  image: {
+    name: RAFT_IMAGE, alias: RAFT_IMAGE_ALIAS, for: '--target custom --env docker --image faultline/raft',
+    recipe: raftImageRecipe, tagAlias: (docker, tag) => tagRaftAlias(docker as Parameters<typeof tagRaftAlias>[0], tag),
   },
 };

@@ -13,19 +13,12 @@ import { finalReadOf } from '../../checkers/common.js';
 import type { Client, ClientOp, Completion } from '../../harness/roles.js';
 import { definite, ZkError, ZkSession } from './session.js';
 import { errorMessage } from '../../harness/history/errors.js';
+import type { StoreClientOptions } from '../server-base/store-target.js';
 
 export type ZkReads = 'plain' | 'sync';
 
-export interface ZkClientOptions {
-  reads: ZkReads;
-  /** Longest one request may take, ms. Default 2 000. */
-  timeoutMs?: number;
-  /** Longest an acquire waits for the lock, ms. Default 5 000. */
-  lockTimeoutMs?: number;
-  holdMs?: number;
-  /** Session timeout each client asks for, ms (the server clamps it to 2–20 ticks, 1–10 s here). Default 4 000. */
-  sessionTimeoutMs?: number;
-}
+/** `sessionTtlMs` is the session timeout each client asks for (the server clamps it to 2–20 ticks, 1–10 s here). Default 4 s. */
+export type ZkClientOptions = StoreClientOptions<ZkReads>;
 
 const SET_PARENT = '/faultline-set';
 const LOCK_PARENT = '/faultline-lock';
@@ -41,7 +34,7 @@ export class ZkClients {
   private readonly holding = new Map<number, string>();
 
   constructor(private readonly nodes: readonly string[], private readonly address: (node: string) => string, private readonly workload: string, opts: ZkClientOptions) {
-    this.opts = { timeoutMs: 2_000, lockTimeoutMs: 5_000, holdMs: 10, sessionTimeoutMs: 4_000, ...opts };
+    this.opts = { timeoutMs: 2_000, lockTimeoutMs: 5_000, holdMs: 10, sessionTtlMs: 4_000, ...opts };
   }
 
   holders(): string[] {
@@ -54,7 +47,7 @@ export class ZkClients {
     // Sessions are opened lazily: a server that is down makes ops fail, not the client's creation.
     const session = async (n = node): Promise<ZkSession> => {
       let s = sessions.get(n);
-      if (!s) { s = new ZkSession(this.address(n), this.opts.timeoutMs, this.opts.sessionTimeoutMs); sessions.set(n, s); }
+      if (!s) { s = new ZkSession(this.address(n), this.opts.timeoutMs, this.opts.sessionTtlMs); sessions.set(n, s); }
       await s.connect();
       return s;
     };

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import nodePath from 'node:path';
 import type { HealthRecord } from '../../harness/net/health.js';
-import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../../harness/provision/server-cluster.js';
+import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../server-base/server-cluster.js';
 import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/provision/faketime.js';
 
 /** The session timeouts the servers allow: 2 and 20 ticks of tickTime=500 (ZooKeeper's own default bounds). */

@@ -47,7 +47,7 @@ const VALUES = ['', '0', '1', '3', '-1', '1e9', '100000', 'NaN', 'Infinity', '0.
   '127.0.0.0/24', '10.99.0.0/30', '1s-60s', 'sync', 'local', 'docker', 'ssh', 'raft', 'etcd', 'zookeeper', 'maelstrom', 'custom', 'consul'];
 const RUN_FLAGS = ['target', 'workload', 'nemesis', 'nodes', 'time-limit', 'rate', 'concurrency', 'seed', 'name', 'quiet', 'nemesis-interval',
   'reporter', 'partition-shapes', 'node-targets', 'clock-offsets', 'churn-long-wait', 'churn-cut', 'env', 'subnet', 'keys', 'values',
-  'request-timeout', 'hosts', 'hosts-file', 'ssh-known-hosts', 'ssh-key', 'ssh-port', 'session-timeout', 'reads', 'port', 'peer-port', 'start',
+  'request-timeout', 'hosts', 'hosts-file', 'ssh-known-hosts', 'ssh-key', 'ssh-port', 'session-ttl', 'reads', 'port', 'peer-port', 'start',
   'client', 'bin', 'latency', 'topology', 'bug', 'replay', 'config', 'store', 'model', '__proto__', 'constructor', 'bogus', ''];
 const CHECK_FLAGS = ['format', 'model', 'initial', 'failed-cas', 'timeout', 'workers', 'json', 'no-explain', '__proto__', 'bogus'];
 const REPORT_FLAGS = ['store', 'no-index', 'bogus'];

@@ -135,7 +135,7 @@ describe('refusals come before the run directory exists', () => {
     await refused(run('--target', 'etcd', '--subnet', '8.8.8.0/24'), /--subnet 8\.8\.8\.0\/24 is not a private network/);
     await refused(run('--target', 'etcd', '--subnet', '127.0.0.0/24'), /--subnet 127\.0\.0\.0\/24 is not a private network/);
     await refused(run('--target', 'custom', '--start', 'true', '--port', '7000', '--peer-port', '7000'), /--port and --peer-port are both 7000/);
-    await refused(run('--target', 'zookeeper', '--session-timeout', '100s'), /--session-timeout 100s is outside the 1s–10s/);
+    await refused(run('--target', 'zookeeper', '--session-ttl', '100s'), /--session-ttl 100s is outside the 1s–10s ZooKeeper allows/);
     await refused(run('--nemesis', ','), /--nemesis "," names no fault/);
   });
 });

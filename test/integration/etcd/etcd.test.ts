@@ -41,7 +41,7 @@ describe.skipIf(skip !== undefined)(`etcd in namespaces${skip ? ` (skipped: ${sk
   }, 180_000);
 
   it("etcd's lock loses mutual exclusion when the holder's member is paused longer than the lease TTL", async () => {
-    const req = storeRequest('etcd-lock', { timeLimitS: 20, concurrency: 6 }, { 'lock-ttl': '1' }, 'lock');
+    const req = storeRequest('etcd-lock', { timeLimitS: 20, concurrency: 6 }, { 'session-ttl': '1' }, 'lock');
     let holders: () => string[] = () => [];
     const out = await runTest(req.config, (run) => {
       const { plan, clients } = etcdParts(req, run);

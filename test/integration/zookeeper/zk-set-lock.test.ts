@@ -58,7 +58,7 @@ describe.skipIf(skip !== undefined)(`ZooKeeper in namespaces: set and lock${skip
     // Session timeout 1 s (the server's minimum at tickTime 500 ms); requests wait up to 8 s, so the
     // holder's update simply hangs on its paused server — as a holder stuck in a GC pause would —
     // instead of timing out and giving up before the others move on.
-    const req = request('zk-lock-pause', { timeLimitS: 24, concurrency: 6 }, { 'session-timeout': '1s', 'request-timeout': '8s' }, 'lock');
+    const req = request('zk-lock-pause', { timeLimitS: 24, concurrency: 6 }, { 'session-ttl': '1s', 'request-timeout': '8s' }, 'lock');
     const out = await runTest(req.config, (run) => {
       const { plan, cluster, clients } = zookeeperParts(req, run);
       plan.faults = (target) => {

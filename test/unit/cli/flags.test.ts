@@ -33,10 +33,19 @@ describe('deprecated flag names', () => {
   it('rewrites each old name to the new one with a warning, converting bare milliseconds', () => {
     const warnings: string[] = [];
     const out = rewriteDeprecatedFlags(['--key-count', '8', '--request-timeout-ms=1500', '--rpc-timeout', '2s', '--session-timeout-ms', '1000', '--latency', '5'], (m) => warnings.push(m));
-    expect(out).toEqual(['--keys', '8', '--request-timeout=1500ms', '--request-timeout', '2s', '--session-timeout', '1000ms', '--latency', '5ms']);
+    expect(out).toEqual(['--keys', '8', '--request-timeout=1500ms', '--request-timeout', '2s', '--session-ttl', '1000ms', '--latency', '5ms']);
     expect(warnings).toHaveLength(5);
     expect(warnings[0]).toBe('--key-count is deprecated and goes in the next release; use --keys 8');
     expect(warnings[4]).toMatch(/--latency 5: a bare number means seconds now.*taken as 5ms/);
+  });
+
+  it('gives the session and lease TTLs of every store one name, --session-ttl', () => {
+    const warnings: string[] = [];
+    expect(rewriteDeprecatedFlags(['--lock-ttl', '1s', '--session-timeout=4s'], (m) => warnings.push(m))).toEqual(['--session-ttl', '1s', '--session-ttl=4s']);
+    expect(warnings).toEqual([
+      '--lock-ttl is deprecated and goes in the next release; use --session-ttl 1s',
+      '--session-timeout is deprecated and goes in the next release; use --session-ttl 4s',
+    ]);
   });
 
   it('leaves current names and unit-bearing latencies alone', () => {

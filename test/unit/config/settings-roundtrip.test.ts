@@ -96,7 +96,10 @@ describe('one name per idea, did you mean', () => {
     [['--tme-limit', '5s'], /did you mean --time-limit\?/],
     [['--target', 'etcd', '--reads', 'lineariable'], /^--reads must be one of linearizable, serializable, got "lineariable" \(did you mean "linearizable"\?\)$/],
     [['--target', 'consul', '--reads', 'sync'], /^--reads must be one of consistent, default, stale, got "sync"$/],
-    [['--target', 'zookeeper', '--session-timeout', '100s'], /--session-timeout 100s is outside the 1s–10s/],
+    [['--target', 'zookeeper', '--session-ttl', '100s'], /^--session-ttl 100s is outside the 1s–10s ZooKeeper allows; pass e\.g\. 4s$/],
+    [['--target', 'zookeeper', '--session-timeout', '100s'], /^--session-ttl 100s is outside the 1s–10s ZooKeeper allows/],
+    [['--target', 'etcd', '--session-ttl', '500ms'], /^--session-ttl 500ms is shorter than the 1s etcd allows; pass e\.g\. 2s$/],
+    [['--target', 'consul', '--session-ttl', '25h'], /^--session-ttl 25h is outside the 1s–24h Consul allows; pass e\.g\. 2s$/],
     [['--target', 'zookeeper', '--nodes', '1'], /--target zookeeper needs --nodes 2 or more/],
     [['--target', 'custom', '--port', '70000'], /^--port must be a port number from 1 to 65535, got 70000$/],
   ])('%j → %s', (argv, message) => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineProbe } from '../../../../harness/provision/preflight.js';
 import { getEnvironment } from '../../../../harness/provision/environments.js';
-import { environmentOf, STORE_FLAGS } from '../../../../harness/provision/store-plan.js';
+import { environmentOf, STORE_FLAGS } from '../../../../targets/server-base/store-plan.js';
 import type { RunRequest } from '../../../../harness/run-contract.js';
 import { etcdPreflight, etcdRequirements } from '../../../../targets/etcd/index.js';
 import { zookeeperPreflight } from '../../../../targets/zookeeper/index.js';
