@@ -53,6 +53,18 @@ export class TestBed {
 
   /** What runs left on the hosts: processes besides the sshds, fault chains, files under the ssh dir. */
   leftovers(): string[] {
+    // A process the run started may still be ending on its own when the run has just ended: a `sudo -n
+    // true` that refused (the check of a user without passwordless sudo) stays 10-25 s in poll on a
+    // socket after answering, under this sandbox's sshd sessions, then exits. Give processes 30 s; one
+    // that outlives that is a leftover.
+    for (let tries = 0; ; tries++) {
+      const out = this.scanLeftovers();
+      if (tries >= 300 || !out.some((l) => l.includes(': process '))) return out;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+
+  private scanLeftovers(): string[] {
     const out: string[] = [];
     const sshds = new Set([...this.sshds.values()].map((p) => p.pid));
     for (const h of this.net.hosts) {
