@@ -45,8 +45,8 @@ const strings = (v: unknown): string[] | undefined =>
 /**
  * The nodes a start op's result says it reached, in `all`'s order. Each family's result has its own
  * shape: a node list (kill, pause, also as `result` under a health record), a strobe's `nodes` (none
- * when it never flipped), a bump's `offsets`, a grudge (the nodes cut off from someone), churn's cut
- * steps; a network-wide fault (loss, latency, bandwidth) reaches every node when it set something.
+ * when it never flipped), a bump's `offsets`, a grudge (the nodes cut off from someone), churn's
+ * isolate steps; a network-wide fault (loss, latency, bandwidth) reaches every node when it set something.
  */
 export function nodesHit(value: unknown, all: readonly string[]): string[] {
   const pick = (names: Iterable<string>): string[] => { const s = new Set(names); return all.filter((n) => s.has(n)); };
@@ -68,7 +68,8 @@ export function nodesHit(value: unknown, all: readonly string[]): string[] {
     }
     return pick(cut);
   }
-  if (Array.isArray(v.steps)) return pick((v.steps as { cut?: unknown }[]).flatMap((s) => (typeof s.cut === 'string' ? [s.cut] : [])));
+  // Leader churn (nemesis/churn.ts): the leaders it isolated, one step each.
+  if (Array.isArray(v.steps)) return pick((v.steps as { isolate?: unknown }[]).flatMap((s) => (typeof s.isolate === 'string' ? [s.isolate] : [])));
   const p = v.p, rate = v.rateKbit, dist = v.dist;
   if ((typeof p === 'number' && p > 0) || typeof rate === 'number' || (dist !== undefined && dist !== null)) return [...all];
   return [];

@@ -14,6 +14,7 @@ import { faultSummary } from '../../../harness/run/fault-summary.js';
 import { chooseFaults } from '../../../harness/run/fault-choice.js';
 import { withHealth } from '../../../harness/net/health.js';
 import { InputError } from '../../../harness/history/errors.js';
+import type { ChurnResult } from '../../../harness/nemesis/churn.js';
 import { replayArgv } from '../../../harness/run/replay.js';
 import { settingsToArgv } from '../../../harness/config/schema.js';
 
@@ -80,7 +81,10 @@ describe('the fault record', () => {
     expect(nodesHit({ shape: 'isolate-one', grudge: { n1: ['n2', 'n3'], n2: ['n1'], n3: ['n1'] } }, NODES)).toEqual(NODES);
     expect(nodesHit({ grudge: {} }, NODES)).toEqual([]);
     expect(nodesHit({ offsets: { n3: 40 } }, NODES)).toEqual(['n3']);
-    expect(nodesHit({ steps: [{ atMs: 1, cut: 'n2' }, { atMs: 2, rejoin: 'n2' }] }, NODES)).toEqual(['n2']);
+    // Typed as churn.ts writes them, so a change of the record's shape breaks this test at compile time.
+    const churned: ChurnResult = { durationMs: 5, looks: 3, isolations: 1, rejoins: 1, steps: [{ atMs: 1, isolate: 'n2' }, { atMs: 2, rejoin: 'n2' }] };
+    expect(nodesHit(churned, NODES)).toEqual(['n2']);
+    expect(nodesHit({ ...churned, isolations: 0, steps: [] }, NODES)).toEqual([]);
     expect(nodesHit({ p: 0.2 }, NODES)).toEqual(NODES);
     expect(nodesHit({ p: 0 }, NODES)).toEqual([]);
     expect(effectOf('one', 'kill failed on n1: timeout', NODES, {}).took).toBe(false);
