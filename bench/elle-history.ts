@@ -5,6 +5,7 @@
  * transaction takes effect atomically at a random instant between its invoke and its completion, so
  * the history is strict serializable by construction and the checker's whole pipeline runs.
  */
+import { mulberry32 } from './generate-history.js';
 import type { Op } from '../harness/history/op.js';
 
 export interface ElleBenchParams {
@@ -17,23 +18,12 @@ export interface ElleBenchParams {
   seed: number;
 }
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Micro = [string, number, unknown];
 
 /** A generated history (Faultline Op records, times = indices). */
 export function generateElleHistory(p: ElleBenchParams): Op[] {
-  const rand = rng(p.seed);
+  const rand = mulberry32(p.seed);
   const list = p.workload === 'list-append';
   const active = Array.from({ length: p.activeKeys }, (_, i) => i);
   let nextKey = p.activeKeys;

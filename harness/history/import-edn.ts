@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import { EdnReader, type EdnValue } from './edn.js';
 import { HistoryError } from './errors.js';
+import { bigintValue, withoutBigints } from './exact-int.js';
 import type { Op, OpType, Process } from './op.js';
 
 /** One top-level record of an EDN history and the line it starts on. */
@@ -98,7 +99,7 @@ export function ednRecordToOp(value: EdnValue, file: string, line: number, index
   const key = m.key;
   if (key !== undefined && key !== null) {
     if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'bigint') fail(`:key is ${show(key)}, expected a string, keyword or number`);
-    op.key = typeof key === 'bigint' ? key.toString() : key as string | number;
+    op.key = typeof key === 'bigint' ? bigintValue(key) : key as string | number;
   }
   const node = m.node;
   if (node !== undefined && node !== null) {
@@ -115,22 +116,8 @@ export function ednRecordToOp(value: EdnValue, file: string, line: number, index
  * nothing downstream (models, explanations, results.json) meets a bigint it cannot serialise.
  */
 export function normaliseNumbers(v: EdnValue): EdnValue {
-  if (typeof v === 'bigint') return v.toString();
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) {
-    let out: EdnValue[] | undefined;
-    for (let i = 0; i < v.length; i++) {
-      const n = normaliseNumbers(v[i]);
-      if (n !== v[i]) (out ??= v.slice())[i] = n;
-    }
-    return out ?? v;
-  }
-  for (const k of Object.keys(v)) {
-    const n = normaliseNumbers(v[k]);
-    // defineProperty: a "__proto__" key is data here, never the prototype.
-    if (n !== v[k]) Object.defineProperty(v, k, { value: n, enumerable: true, writable: true, configurable: true });
-  }
-  return v;
+  // One form per integer across readers (exact-int.ts): a number when safe, else its exact digits.
+  return withoutBigints(v) as EdnValue;
 }
 
 /** Parses a Jepsen EDN history; `file` names it in errors. An empty file is an error, `[]` is not. */
