@@ -60,10 +60,14 @@ export interface ElleResult extends CheckResult {
 /** The workload a transactional history is: appends mean list-append, writes rw-register. */
 export function detectWorkload(txns: readonly Txn[]): ElleWorkload {
   let append = false, w = false, listRead = false;
-  for (const t of txns) for (const [f, , v] of t.ops) {
-    if (f === 'append') append = true;
-    else if (f === 'w') w = true;
-    else if (f === 'r' && Array.isArray(v)) listRead = true;
+  for (const t of txns) {
+    const ops = t.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const f = ops[i][0];
+      if (f === 'append') append = true;
+      else if (f === 'w') w = true;
+      else if (f === 'r' && Array.isArray(ops[i][2])) listRead = true;
+    }
   }
   if (append && w) throw new Error('the history mixes append and w micro-ops; Elle checks list-append or rw-register histories, not both at once');
   return append || (!w && listRead) ? 'list-append' : 'rw-register';

@@ -27,8 +27,9 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
     const into = t.status === 'fail' ? failed : writers;
     const ops = t.ops;
     for (let i = 0; i < ops.length; i++) {
-      const [f, k, v] = ops[i];
-      if (f !== 'append') continue;
+      const op = ops[i];
+      if (op[0] !== 'append') continue;
+      const k = op[1], v = op[2];
       const kk = valueKey(k);
       keyName.set(kk, k);
       let m = into.get(kk);
@@ -62,7 +63,8 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
     const kk = valueKey(r.key);
     const l = longest.get(kk) as unknown[];
     for (let i = 0; i < r.foreign.length; i++) {
-      if (valueKey(r.foreign[i]) !== valueKey(l[i])) {
+      const x = r.foreign[i], y = l[i];
+      if (x !== y && valueKey(x) !== valueKey(y)) {
         if (!broken.has(kk)) anomalies.push({ type: 'incompatible-order', txns: [r.txn], key: r.key, steps: [`T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, which is not a prefix of ${show(l)}, read elsewhere: no single order of appends explains both`] });
         broken.add(kk);
         break;
@@ -227,8 +229,9 @@ function findSeq(m: Map<unknown, Writer>, txn: number, seq: number): unknown {
 function internal(t: Txn, reads: Read[], anomalies: PlainAnomaly[]): void {
   const ops = t.ops;
   for (let i = 0; i < ops.length; i++) {
-    const [f, k, v] = ops[i];
-    if (f !== 'r') continue;
+    const op = ops[i];
+    if (op[0] !== 'r') continue;
+    const k = op[1], v = op[2];
     if (v !== null && !Array.isArray(v)) {
       anomalies.push({ type: 'garbage-read', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(v)}, which is not a list`] });
       continue;
@@ -239,8 +242,9 @@ function internal(t: Txn, reads: Read[], anomalies: PlainAnomaly[]): void {
     let earlier: unknown[] | undefined;
     let own: unknown[] | undefined;
     for (let j = i - 1; j >= 0; j--) {
-      const [g, k2, x] = ops[j];
-      if (valueKey(k2) !== kk) continue;
+      const e = ops[j];
+      const g = e[0], x = e[2];
+      if (valueKey(e[1]) !== kk) continue;
       if (g === 'append') (own ??= []).unshift(x);
       else if (g === 'r' && (x === null || Array.isArray(x))) { earlier = (x ?? []) as unknown[]; break; }
     }
@@ -268,13 +272,14 @@ function lostUpdates(txns: readonly Txn[], reads: readonly Read[], anomalies: Pl
     const t = txns[r.txn];
     const kk = valueKey(r.key);
     // Only a read before the transaction's own append to the key (its foreign part is all it saw).
-    let readFirst = false;
-    for (const [f, k] of t.ops) {
-      if (valueKey(k) !== kk) continue;
-      if (f === 'r') { readFirst = true; break; }
-      if (f === 'append') break;
+    let readFirst = false, appends = false;
+    const ops = t.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      if (valueKey(op[1]) !== kk) continue;
+      if (op[0] === 'r') { if (!appends) readFirst = true; } else if (op[0] === 'append') appends = true;
     }
-    if (!readFirst || !t.ops.some(([f, k]) => f === 'append' && valueKey(k) === kk)) continue;
+    if (!readFirst || !appends) continue;
     const g = `${typeof kk}:${String(kk)}|${r.foreign.length}`;
     const list = groups.get(g) ?? [];
     list.push(r);

@@ -20,9 +20,11 @@ export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions
   const keyName = new Map<unknown, unknown>();
   for (const t of txns) {
     const into = t.status === 'fail' ? failed : writes;
-    const lastOf = new Map<unknown, Write>();
-    for (const [f, k, v] of t.ops) {
-      if (f !== 'w') continue;
+    const ops = t.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      if (op[0] !== 'w') continue;
+      const k = op[1], v = op[2];
       const kk = valueKey(k);
       keyName.set(kk, k);
       let m = into.get(kk);
@@ -32,11 +34,14 @@ export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions
         unknown.push(`the value ${show(v)} is written to key ${show(k)} more than once or is nil (T${t.id}), so reads of it cannot name their writer`);
         continue;
       }
-      const w: Write = { txn: t.id, last: true, value: v };
-      const prev = lastOf.get(kk);
-      if (prev) prev.last = false;
-      lastOf.set(kk, w);
-      m.set(vk, w);
+      // This transaction's earlier write of the key is no longer its last (a scan: no Map per transaction).
+      for (let j = i - 1; j >= 0; j--) {
+        const e = ops[j];
+        if (e[0] !== 'w' || valueKey(e[1]) !== kk) continue;
+        const prev = m.get(valueKey(e[2]));
+        if (prev && prev.txn === t.id) { prev.last = false; break; }
+      }
+      m.set(vk, { txn: t.id, last: true, value: v });
     }
   }
 
@@ -48,37 +53,42 @@ export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions
   const reads: { txn: number; key: unknown; value: unknown }[] = [];
   for (const t of txns) {
     if (t.status !== 'ok') continue;
-    const state = new Map<unknown, { value: unknown; own: boolean }>();
-    for (const [f, k, v] of t.ops) {
+    const ops = t.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      const f = op[0], k = op[1], v = op[2];
       const kk = valueKey(k);
-      const s = state.get(kk);
+      // What the transaction knows of the key so far: its latest own write, else its first read.
+      let known = false, own = false, sv: unknown;
+      for (let j = i - 1; j >= 0; j--) {
+        const e = ops[j];
+        if (valueKey(e[1]) !== kk) continue;
+        if (e[0] === 'w') { known = true; own = true; sv = e[2]; break; }
+        if (e[0] === 'r') { known = true; sv = e[2]; }
+      }
       if (f === 'w') {
-        if (s && !s.own) {
+        if (known && !own) {
           let n = next.get(kk);
           if (!n) next.set(kk, (n = new Map()));
-          const vk = valueKey(s.value);
-          const list = n.get(vk) ?? [];
-          list.push(v);
-          n.set(vk, list);
+          const vk = valueKey(sv);
+          const list = n.get(vk);
+          if (list) list.push(v); else n.set(vk, [v]);
         }
-        state.set(kk, { value: v, own: true });
         continue;
       }
       if (f !== 'r') continue;
-      if (s) {
-        if (valueKey(s.value) !== valueKey(v)) {
-          anomalies.push({ type: 'internal', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(v)}, but its own earlier ops say it is ${show(s.value)}`] });
+      if (known) {
+        if (valueKey(sv) !== valueKey(v)) {
+          anomalies.push({ type: 'internal', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(v)}, but its own earlier ops say it is ${show(sv)}`] });
         }
         continue;
       }
-      state.set(kk, { value: v, own: false });
       reads.push({ txn: t.id, key: k, value: v });
       let r = readers.get(kk);
       if (!r) readers.set(kk, (r = new Map()));
       const vk = valueKey(v);
-      const list = r.get(vk) ?? [];
-      list.push(t.id);
-      r.set(vk, list);
+      const list = r.get(vk);
+      if (list) list.push(t.id); else r.set(vk, [t.id]);
       if (v === null) continue;
       const w = writes.get(kk)?.get(vk);
       if (w) {
