@@ -60,6 +60,7 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
   const writers = new Map<unknown, Map<unknown, number>>(); // key → value → append in W
   const failed = new Map<unknown, Map<unknown, number>>();
   const reads = new ReadLog();
+  const lostCandidates: number[] = []; // reads that may show a lost update (see lostUpdates)
   const keyName = new Map<unknown, unknown>();
 
   for (const t of txns) {
@@ -87,7 +88,7 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
       m.set(vk, W.add(t.id, seq, last, v));
     }
     if (t.status !== 'ok') continue;
-    internal(t, reads, anomalies);
+    internal(t, reads, anomalies, lostCandidates);
   }
 
   // The longest read of each key is its version order.
@@ -229,7 +230,7 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
     const lastW = l.length > 0 ? writers.get(kk)?.get(valueKey(l[l.length - 1])) : undefined;
     if (lastW !== undefined) for (const u of us) b.add(W.txn[lastW], u, WW);
   }
-  lostUpdates(txns, reads, anomalies);
+  lostUpdates(reads, lostCandidates, anomalies);
   addOrderEdges(txns, included, b);
 
   const explainEdge = (a: number, c: number, kind: number): string => {
@@ -278,7 +279,7 @@ function findSeq(W: AppendLog, m: Map<unknown, number>, txn: number, seq: number
  * plus its own appends since; with no earlier read it at least ends with those appends. Records the
  * foreign part of each consistent read (what other transactions had appended) for the edges.
  */
-function internal(t: Txn, reads: ReadLog, anomalies: PlainAnomaly[]): void {
+function internal(t: Txn, reads: ReadLog, anomalies: PlainAnomaly[], lostCandidates: number[]): void {
   const ops = t.ops;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
@@ -307,7 +308,17 @@ function internal(t: Txn, reads: ReadLog, anomalies: PlainAnomaly[]): void {
       anomalies.push({ type: 'internal', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(got)}, but its own earlier ops say it should ${expected ? `be ${show(expected)}` : `end with ${show(o)}`}`] });
       continue;
     }
-    if (!earlier) reads.push(t.id, k, o.length === 0 ? got : got.slice(0, got.length - o.length));
+    if (earlier) continue;
+    reads.push(t.id, k, o.length === 0 ? got : got.slice(0, got.length - o.length));
+    // A lost-update candidate: the transaction read the key before appending to it, and did append.
+    // Decided here, while its few micro-ops are at hand, not in a second pass over every read.
+    let readFirst = false, appends = false;
+    for (let j = 0; j < ops.length; j++) {
+      const e = ops[j];
+      if (valueKey(e[1]) !== kk) continue;
+      if (e[0] === 'r') { if (!appends) readFirst = true; } else if (e[0] === 'append') appends = true;
+    }
+    if (readFirst && appends) lostCandidates.push(reads.size - 1);
   }
 }
 
@@ -318,20 +329,11 @@ function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 /** Elle's lost update: two committed transactions read the same version of a key and both appended to it. */
-function lostUpdates(txns: readonly Txn[], reads: ReadLog, anomalies: PlainAnomaly[]): void {
+function lostUpdates(reads: ReadLog, candidates: readonly number[], anomalies: PlainAnomaly[]): void {
   const groups = new Map<string, Read[]>();
-  for (let ri = 0; ri < reads.size; ri++) {
-    const t = txns[reads.txn[ri]];
-    const kk = valueKey(reads.key[ri]);
+  for (const ri of candidates) {
     // Only a read before the transaction's own append to the key (its foreign part is all it saw).
-    let readFirst = false, appends = false;
-    const ops = t.ops;
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i];
-      if (valueKey(op[1]) !== kk) continue;
-      if (op[0] === 'r') { if (!appends) readFirst = true; } else if (op[0] === 'append') appends = true;
-    }
-    if (!readFirst || !appends) continue;
+    const kk = valueKey(reads.key[ri]);
     const r = reads.view(ri);
     const g = `${typeof kk}:${String(kk)}|${r.foreign.length}`;
     const list = groups.get(g) ?? [];
