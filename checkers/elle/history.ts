@@ -100,8 +100,9 @@ function pairTxns(history: readonly Op[], fs: readonly string[], kinds?: MicroOp
   const open = new Map<number, number>(); // process → its open invoke's place in `inputs`
   const inputs: Op[] = [];
   const outputs: (Op | undefined)[] = [];
-  const calls: number[] = []; // history positions of invokes and completions (real-time order)
-  const rets: number[] = [];
+  // History positions of invokes and completions (real-time order); typed, so the collector skips them.
+  const calls = new Int32Array(history.length);
+  const rets = new Int32Array(history.length);
   for (let pos = 0; pos < history.length; pos++) {
     const op = history[pos];
     if (typeof op.process !== 'number') continue;
@@ -109,10 +110,9 @@ function pairTxns(history: readonly Op[], fs: readonly string[], kinds?: MicroOp
     if (op.type === 'invoke') {
       if (at !== undefined) return undefined;
       open.set(op.process, inputs.length);
+      calls[inputs.length] = pos;
       inputs.push(op);
       outputs.push(undefined);
-      calls.push(pos);
-      rets.push(-1);
       continue;
     }
     if (at === undefined) return undefined;
