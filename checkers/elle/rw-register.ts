@@ -50,7 +50,10 @@ export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions
   // External reads (a key's first read before any own write) and proven version steps.
   const readers = new Map<unknown, Map<unknown, number[]>>(); // key → value (null: initial) → readers
   const next = new Map<unknown, Map<unknown, unknown[]>>(); // key → value → values proven later
-  const reads: { txn: number; key: unknown; value: unknown }[] = [];
+  // External reads as parallel arrays (no object per read); `readList` makes objects for explanations.
+  const rTxn: number[] = [], rKey: unknown[] = [], rValue: unknown[] = [];
+  let readObjects: { txn: number; key: unknown; value: unknown }[] | undefined;
+  const readList = (): { txn: number; key: unknown; value: unknown }[] => (readObjects ??= rTxn.map((txn, i) => ({ txn, key: rKey[i], value: rValue[i] })));
   for (const t of txns) {
     if (t.status !== 'ok') continue;
     const ops = t.ops;
@@ -83,7 +86,7 @@ export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions
         }
         continue;
       }
-      reads.push({ txn: t.id, key: k, value: v });
+      rTxn.push(t.id); rKey.push(k); rValue.push(v);
       let r = readers.get(kk);
       if (!r) readers.set(kk, (r = new Map()));
       const vk = valueKey(v);
@@ -103,10 +106,10 @@ export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions
   }
 
   const b = new GraphBuilder(txns.length);
-  for (const r of reads) {
-    if (r.value === null) continue;
-    const w = writes.get(valueKey(r.key))?.get(valueKey(r.value));
-    if (w) b.add(w.txn, r.txn, WR);
+  for (let i = 0; i < rTxn.length; i++) {
+    if (rValue[i] === null) continue;
+    const w = writes.get(valueKey(rKey[i]))?.get(valueKey(rValue[i]));
+    if (w) b.add(w.txn, rTxn[i], WR);
   }
   for (const [kk, m] of writes) {
     const rs = readers.get(kk);
@@ -129,13 +132,14 @@ export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions
     for (const [vk, later] of n) {
       const ws = later.map((v) => writes.get(kk)?.get(valueKey(v))?.txn).filter((x): x is number => x !== undefined);
       const ids = [...new Set(ws)];
-      if (ids.length >= 2) anomalies.push({ type: 'lost-update', txns: ids, key: keyName.get(kk), steps: [`${ids.map((i) => `T${i}`).join(' and ')} each read key ${show(keyName.get(kk))} as ${show(vk === null ? null : readVal(reads, ids[0], kk))} and each wrote it: one write was made without seeing the other`] });
+      if (ids.length >= 2) anomalies.push({ type: 'lost-update', txns: ids, key: keyName.get(kk), steps: [`${ids.map((i) => `T${i}`).join(' and ')} each read key ${show(keyName.get(kk))} as ${show(vk === null ? null : readVal(readList(), ids[0], kk))} and each wrote it: one write was made without seeing the other`] });
     }
   }
   addOrderEdges(txns, included, b);
   if (opts.realtimeVersions) realtimeVersions(txns, writes, readers, b);
 
   const explainEdge = (a: number, c: number, kind: number): string => {
+    const reads = readList();
     for (const r of reads) {
       const kk = valueKey(r.key);
       const m = writes.get(kk);
@@ -184,12 +188,17 @@ function realtimeVersions(txns: readonly Txn[], writes: Map<unknown, Map<unknown
       if (!rd || !w1.last) continue;
       // Only the first later writes: one that began after another later write completed is
       // reached through that one's real-time edge already.
-      const after = ws.filter((w2) => txns[w2.txn].call > txns[w1.txn].ret);
+      // Two passes over the key's writes, no list of later ones: this runs once per read version.
+      const ret1 = txns[w1.txn].ret;
       let minRet = Infinity;
-      for (const w2 of after) minRet = Math.min(minRet, txns[w2.txn].ret);
-      for (const w2 of after) {
-        if (txns[w2.txn].call > minRet) continue;
-        for (const r of rd) b.add(r, w2.txn, RT_RW);
+      for (let i = 0; i < ws.length; i++) {
+        const t2 = txns[ws[i].txn];
+        if (t2.call > ret1 && t2.ret < minRet) minRet = t2.ret;
+      }
+      for (let i = 0; i < ws.length; i++) {
+        const t2 = txns[ws[i].txn];
+        if (t2.call <= ret1 || t2.call > minRet) continue;
+        for (const r of rd) b.add(r, t2.id, RT_RW);
       }
     }
   }
