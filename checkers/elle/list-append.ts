@@ -11,44 +11,7 @@ import { addOrderEdges, show, type Analysis, type PlainAnomaly } from './analysi
 import { GraphBuilder, RW, WR, WW } from './graph.js';
 import { valueKey, type Txn } from './history.js';
 
-interface Writer { txn: number; seq: number; last: boolean; value: unknown }
-interface Read { txn: number; key: unknown; foreign: unknown[] }
-
-/**
- * Every append, by index, in typed arrays: at a million transactions an object per append was over
- * a million more objects for each full collection to walk. `view` makes one for the cold paths.
- */
-class AppendLog {
-  readonly txn: Int32Array;
-  readonly seq: Int32Array;
-  readonly last: Uint8Array;
-  readonly value: unknown[] = [];
-  size = 0;
-  constructor(capacity: number) {
-    this.txn = new Int32Array(capacity);
-    this.seq = new Int32Array(capacity);
-    this.last = new Uint8Array(capacity);
-  }
-  add(txn: number, seq: number, last: boolean, value: unknown): number {
-    const i = this.size++;
-    this.txn[i] = txn; this.seq[i] = seq; this.last[i] = last ? 1 : 0;
-    this.value.push(value);
-    return i;
-  }
-  view(i: number): Writer {
-    return { txn: this.txn[i], seq: this.seq[i], last: this.last[i] === 1, value: this.value[i] };
-  }
-}
-
-/** The reads edges come from, as parallel arrays (no object per read). */
-class ReadLog {
-  readonly txn: number[] = [];
-  readonly key: unknown[] = [];
-  readonly foreign: unknown[][] = [];
-  get size(): number { return this.txn.length; }
-  push(txn: number, key: unknown, foreign: unknown[]): void { this.txn.push(txn); this.key.push(key); this.foreign.push(foreign); }
-  view(i: number): Read { return { txn: this.txn[i], key: this.key[i], foreign: this.foreign[i] }; }
-}
+import { AppendLog, ReadLog, type Read, type Writer } from './append-logs.js';
 
 /** Analyses list-append transactions into a dependency graph and the anomalies that need no cycle. */
 export function analyseListAppend(txns: readonly Txn[]): Analysis {
