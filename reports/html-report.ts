@@ -21,7 +21,7 @@ import { esc, jsonForScript } from './escape.js';
 import { failureHtml } from './lin-timeline.js';
 import type { MessageCounts } from './messages.js';
 import type { RunData } from './run-data.js';
-import { badge, configSection, flatCheckers, historySection, latencyTableHtml, logsSection, nemesisSection, verdictSection } from './sections.js';
+import { badge, configSection, flatCheckers, historySection, latencyTableHtml, logsSection, nemesisSection, shellQuote, verdictSection } from './sections.js';
 import { REPORT_CSS } from './styles.js';
 import { runSummary, verdictClass } from './summary.js';
 import { VIEWER_JS } from './viewer-script.js';
@@ -77,6 +77,11 @@ function linSection(run: RunData, a: Analysis): string {
   return parts.join('');
 }
 
+/** In place of a run's configuration: where an imported history came from and how to re-check it. */
+function importedSection(i: NonNullable<RunData['imported']>): string {
+  return `<section id="config"><h2>History</h2><p>An imported ${esc(i.format)} history, checked by the ${esc(i.checker)} checker, not a Faultline run: there is no configuration or seed.</p><p class="muted">Re-check it: <code>faultline check ${esc(shellQuote(i.file))}</code></p></section>`;
+}
+
 function checkersSection(run: RunData): string {
   const others = flatCheckers(run.results?.checkers).filter(([, r]) => !isLinFailure(r));
   if (others.length === 0) return '';
@@ -130,7 +135,7 @@ export function renderReport(run: RunData, messages?: MessageCounts): string {
   if (messages && messages.bad > 0) warnings.push(`${messages.bad} line(s) of messages.jsonl could not be read`);
   const nonce = randomBytes(16).toString('base64');
   const test = run.test ?? {};
-  const name = typeof test.name === 'string' ? test.name : run.dir.split('/').slice(-2, -1)[0] ?? 'run';
+  const name = run.imported ? nodePath.basename(run.imported.file) : typeof test.name === 'string' ? test.name : run.dir.split('/').slice(-2, -1)[0] ?? 'run';
   const started = typeof test.startedAt === 'string' ? test.startedAt : '';
   const valid = run.results?.valid;
   const embedded = Math.min(run.history.length, MAX_EMBEDDED_OPS);
@@ -156,7 +161,7 @@ export function renderReport(run: RunData, messages?: MessageCounts): string {
 <main>
 ${warnings.length > 0 ? `<div class="warn" id="warnings"><b>This run's record is incomplete:</b><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>` : ''}
 ${guarded('verdicts', 'Verdicts', () => verdictSection(run, a, firstAnomalySentence(anomalies, a.bands)))}
-${guarded('config', 'Configuration', () => configSection(run))}
+${guarded('config', 'Configuration', () => run.imported ? importedSection(run.imported) : configSection(run))}
 ${guarded('charts', 'Charts', () => chartsSection(charts, a))}
 ${guarded('linearizability', 'Linearizability', () => linSection(run, a))}
 ${guarded('checkers', 'Checker details', () => checkersSection(run))}

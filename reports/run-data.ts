@@ -45,6 +45,8 @@ export interface RunData {
   /** messages.jsonl, when the target journals its network. */
   messagesFile?: string;
   warnings: string[];
+  /** Set for an imported history (`faultline report <history-file>`): no run, so no test.json to show. */
+  imported?: { file: string; format: string; checker: string };
 }
 
 /** Per-log and total caps: logs are context, not the point of the page. */

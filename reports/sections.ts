@@ -97,7 +97,8 @@ export function reproCommand(test: Record<string, unknown> | undefined): { comma
   return { command: parts.join(' '), exact: false };
 }
 
-function shellQuote(s: string): string {
+/** A word for a POSIX shell, quoted only when it needs to be. */
+export function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -11,7 +11,7 @@ import type { Analysis } from './analysis.js';
 import { findCycles, findRealtimeRwCycle, type CycleEdge } from './cycles.js';
 import { explainCycle, txnView, type TxnView } from './explain.js';
 import { kindName } from './graph.js';
-import { transactions, type Txn } from './history.js';
+import { transactions, type MicroOpKinds, type Txn } from './history.js';
 import { analyseListAppend } from './list-append.js';
 import { MODEL_NAMES, ruledOutBy, strongestConsistent, unknownModels } from './models.js';
 import { analyseRwRegister } from './rw-register.js';
@@ -59,12 +59,20 @@ export interface ElleResult extends CheckResult {
 
 /** The workload a transactional history is: appends mean list-append, writes rw-register. */
 export function detectWorkload(txns: readonly Txn[]): ElleWorkload {
-  let append = false, w = false, listRead = false;
-  for (const t of txns) for (const [f, , v] of t.ops) {
-    if (f === 'append') append = true;
-    else if (f === 'w') w = true;
-    else if (f === 'r' && Array.isArray(v)) listRead = true;
+  const kinds: MicroOpKinds = { append: false, w: false, listRead: false };
+  for (const t of txns) {
+    const ops = t.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const f = ops[i][0];
+      if (f === 'append') kinds.append = true;
+      else if (f === 'w') kinds.w = true;
+      else if (f === 'r' && Array.isArray(ops[i][2])) kinds.listRead = true;
+    }
   }
+  return workloadOf(kinds);
+}
+
+function workloadOf({ append, w, listRead }: MicroOpKinds): ElleWorkload {
   if (append && w) throw new Error('the history mixes append and w micro-ops; Elle checks list-append or rw-register histories, not both at once');
   return append || (!w && listRead) ? 'list-append' : 'rw-register';
 }
@@ -75,8 +83,9 @@ export function checkElle(history: readonly Op[] | readonly Operation[], opts: E
   const bad = unknownModels(models);
   if (bad.length > 0) throw new Error(`unknown consistency model ${bad.join(', ')}; choose from ${MODEL_NAMES.join(', ')}`);
   const t0 = performance.now();
-  const txns = transactions(history, ['r', 'w', 'append']);
-  const workload = opts.workload ?? detectWorkload(txns);
+  const kinds: MicroOpKinds = { append: false, w: false, listRead: false };
+  const txns = transactions(history, ['r', 'w', 'append'], kinds);
+  const workload = opts.workload ?? workloadOf(kinds);
   return checkTxns(txns, workload, models, opts, t0);
 }
 

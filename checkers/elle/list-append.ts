@@ -11,24 +11,28 @@ import { addOrderEdges, show, type Analysis, type PlainAnomaly } from './analysi
 import { GraphBuilder, RW, WR, WW } from './graph.js';
 import { valueKey, type Txn } from './history.js';
 
-interface Writer { txn: number; seq: number; last: boolean; value: unknown }
-interface Read { txn: number; key: unknown; foreign: unknown[] }
+import { AppendLog, ReadLog, type Read, type Writer } from './append-logs.js';
 
 /** Analyses list-append transactions into a dependency graph and the anomalies that need no cycle. */
 export function analyseListAppend(txns: readonly Txn[]): Analysis {
   const anomalies: PlainAnomaly[] = [];
   const unknown: string[] = [];
-  const writers = new Map<unknown, Map<unknown, Writer>>();
-  const failed = new Map<unknown, Map<unknown, Writer>>();
-  const reads: Read[] = [];
+  let micro = 0;
+  for (const t of txns) micro += t.ops.length;
+  const W = new AppendLog(micro);
+  const writers = new Map<unknown, Map<unknown, number>>(); // key → value → append in W
+  const failed = new Map<unknown, Map<unknown, number>>();
+  const reads = new ReadLog();
+  const lostCandidates: number[] = []; // reads that may show a lost update (see lostUpdates)
   const keyName = new Map<unknown, unknown>();
 
   for (const t of txns) {
     const into = t.status === 'fail' ? failed : writers;
     const ops = t.ops;
     for (let i = 0; i < ops.length; i++) {
-      const [f, k, v] = ops[i];
-      if (f !== 'append') continue;
+      const op = ops[i];
+      if (op[0] !== 'append') continue;
+      const k = op[1], v = op[2];
       const kk = valueKey(k);
       keyName.set(kk, k);
       let m = into.get(kk);
@@ -44,25 +48,29 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
         if (j === i || ops[j][0] !== 'append' || valueKey(ops[j][1]) !== kk) continue;
         if (j < i) seq++; else last = false;
       }
-      m.set(vk, { txn: t.id, seq, last, value: v });
+      m.set(vk, W.add(t.id, seq, last, v));
     }
     if (t.status !== 'ok') continue;
-    internal(t, reads, anomalies);
+    internal(t, reads, anomalies, lostCandidates);
   }
 
   // The longest read of each key is its version order.
   const longest = new Map<unknown, unknown[]>();
-  for (const r of reads) {
-    const kk = valueKey(r.key);
+  for (let ri = 0; ri < reads.size; ri++) {
+    const kk = valueKey(reads.key[ri]);
     const l = longest.get(kk);
-    if (!l || r.foreign.length > l.length) longest.set(kk, r.foreign);
+    if (!l || reads.foreign[ri].length > l.length) longest.set(kk, reads.foreign[ri]);
   }
   const broken = new Set<unknown>();
-  for (const r of reads) {
-    const kk = valueKey(r.key);
+  for (let ri = 0; ri < reads.size; ri++) {
+    const foreign = reads.foreign[ri];
+    const kk = valueKey(reads.key[ri]);
     const l = longest.get(kk) as unknown[];
-    for (let i = 0; i < r.foreign.length; i++) {
-      if (valueKey(r.foreign[i]) !== valueKey(l[i])) {
+    if (foreign === l) continue;
+    for (let i = 0; i < foreign.length; i++) {
+      const x = foreign[i], y = l[i];
+      if (x !== y && valueKey(x) !== valueKey(y)) {
+        const r = reads.view(ri);
         if (!broken.has(kk)) anomalies.push({ type: 'incompatible-order', txns: [r.txn], key: r.key, steps: [`T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, which is not a prefix of ${show(l)}, read elsewhere: no single order of appends explains both`] });
         broken.add(kk);
         break;
@@ -86,7 +94,7 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
       }
       pos.set(vk, i);
       const w = m?.get(vk);
-      if (w) included[w.txn] = 1;
+      if (w !== undefined) included[W.txn[w]] = 1;
     }
     position.set(kk, pos);
   }
@@ -94,7 +102,7 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
   const firstBad = new Map<unknown, number>();
   for (const [kk, l] of longest) {
     const m = writers.get(kk);
-    for (let i = 0; i < l.length; i++) if (!m?.get(valueKey(l[i]))) { firstBad.set(kk, i); break; }
+    for (let i = 0; i < l.length; i++) if (m?.get(valueKey(l[i])) === undefined) { firstBad.set(kk, i); break; }
   }
   const b = new GraphBuilder(txns.length);
   // Appends no read shows (by transactions in the graph): they come after every element read.
@@ -103,41 +111,46 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
     if (broken.has(kk)) continue;
     const pos = position.get(kk);
     for (const [vk, w] of m) {
-      if (pos?.has(vk) || !included[w.txn]) continue;
+      if (pos?.has(vk) || !included[W.txn[w]]) continue;
       const u = unread.get(kk);
-      if (u) u.push(w.txn); else unread.set(kk, [w.txn]);
+      if (u) u.push(W.txn[w]); else unread.set(kk, [W.txn[w]]);
     }
   }
-  for (const r of reads) {
-    const kk = valueKey(r.key);
+  for (let ri = 0; ri < reads.size; ri++) {
+    const rk = reads.key[ri], rtxn = reads.txn[ri];
+    const kk = valueKey(rk);
     if (broken.has(kk)) continue;
     const l = longest.get(kk) as unknown[];
-    const j = r.foreign.length;
+    const j = reads.foreign[ri].length;
+    const m = writers.get(kk);
     // rw: to the writer of the next element, or, after the whole list, to every unread append's writer.
     if (j < l.length) {
-      const w = writers.get(kk)?.get(valueKey(l[j]));
-      if (w) b.add(r.txn, w.txn, RW);
+      const w = m?.get(valueKey(l[j]));
+      if (w !== undefined) b.add(rtxn, W.txn[w], RW);
     } else {
-      for (const u of unread.get(kk) ?? []) b.add(r.txn, u, RW);
+      const us = unread.get(kk);
+      if (us) for (let u = 0; u < us.length; u++) b.add(rtxn, us[u], RW);
     }
-    const m = writers.get(kk);
     if (j > 0) {
       const vk = valueKey(l[j - 1]);
       const w = m?.get(vk);
-      if (w) {
-        b.add(w.txn, r.txn, WR);
-        if (!w.last && w.txn !== r.txn) {
-          anomalies.push({ type: 'G1b', txns: [w.txn, r.txn], key: r.key, steps: [`T${w.txn} appended ${show(l[j - 1])} to key ${show(r.key)} and then appended more to it`, `T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}: it saw T${w.txn}'s intermediate state`] });
+      if (w !== undefined) {
+        b.add(W.txn[w], rtxn, WR);
+        if (!W.last[w] && W.txn[w] !== rtxn) {
+          const r = reads.view(ri);
+          anomalies.push({ type: 'G1b', txns: [W.txn[w], r.txn], key: r.key, steps: [`T${W.txn[w]} appended ${show(l[j - 1])} to key ${show(r.key)} and then appended more to it`, `T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}: it saw T${W.txn[w]}'s intermediate state`] });
         }
       }
     }
     // Elements without a committed writer: the first such position per key, found once.
     const bad = firstBad.get(kk) ?? Infinity;
     if (j > bad) {
+      const r = reads.view(ri);
       for (let i = bad; i < j; i++) {
         const vk = valueKey(l[i]);
-        if (m?.get(vk)) continue;
-        const f = failed.get(kk)?.get(vk);
+        if (m?.get(vk) !== undefined) continue;
+        const fi = failed.get(kk)?.get(vk);
+        const f = fi === undefined ? undefined : W.view(fi);
         if (f) anomalies.push({ type: 'G1a', txns: [f.txn, r.txn], key: r.key, steps: [`T${f.txn} appended ${show(l[i])} to key ${show(r.key)} and failed (it did not happen)`, `T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, which holds that aborted append`] });
         else anomalies.push({ type: 'garbage-read', txns: [r.txn], key: r.key, steps: [`T${r.txn} read key ${show(r.key)} as ${show(r.foreign)}, but no transaction appended ${show(l[i])} to it`] });
       }
@@ -148,27 +161,28 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
     if (broken.has(kk)) continue;
     const m = writers.get(kk);
     const fm = failed.get(kk);
-    let prev: Writer | undefined;
+    let prev = -1;
     for (let i = 0; i < l.length; i++) {
       const vk = valueKey(l[i]);
       const w = m?.get(vk);
-      if (!w) {
-        if (fm?.get(vk) && i + 1 < l.length && m?.get(valueKey(l[i + 1]))) {
-          const f = fm.get(vk) as Writer;
-          anomalies.push({ type: 'dirty-update', txns: [f.txn, (m.get(valueKey(l[i + 1])) as Writer).txn], key: keyName.get(kk), steps: [`T${f.txn} appended ${show(l[i])} to key ${show(keyName.get(kk))} and failed`, `a committed append of ${show(l[i + 1])} follows it in the key's order`] });
+      if (w === undefined) {
+        if (fm?.get(vk) !== undefined && i + 1 < l.length && m?.get(valueKey(l[i + 1])) !== undefined) {
+          const f = W.view(fm.get(vk) as number);
+          anomalies.push({ type: 'dirty-update', txns: [f.txn, W.txn[m.get(valueKey(l[i + 1])) as number]], key: keyName.get(kk), steps: [`T${f.txn} appended ${show(l[i])} to key ${show(keyName.get(kk))} and failed`, `a committed append of ${show(l[i + 1])} follows it in the key's order`] });
         }
-        prev = undefined;
+        prev = -1;
         continue;
       }
       // A transaction's appends to one key are consecutive and in its order, unless another comes between (a cycle shows that).
-      if (w.seq > 0) {
-        const before = m?.get(valueKey(findSeq(m, w.txn, w.seq - 1)));
+      if (W.seq[w] > 0) {
+        const bi = m?.get(valueKey(findSeq(W, m, W.txn[w], W.seq[w] - 1)));
+        const before = bi === undefined ? undefined : W.view(bi);
         const at = before ? (position.get(kk) as Map<unknown, number>).get(valueKey(before.value)) : undefined;
         if (at === undefined || at > i) {
-          anomalies.push({ type: 'incompatible-order', txns: [w.txn], key: keyName.get(kk), steps: [`T${w.txn} appended ${show(before?.value)} and then ${show(l[i])} to key ${show(keyName.get(kk))}, but the key's order ${show(l)} has ${show(l[i])} without the earlier append before it`] });
+          anomalies.push({ type: 'incompatible-order', txns: [W.txn[w]], key: keyName.get(kk), steps: [`T${W.txn[w]} appended ${show(before?.value)} and then ${show(l[i])} to key ${show(keyName.get(kk))}, but the key's order ${show(l)} has ${show(l[i])} without the earlier append before it`] });
         }
       }
-      if (prev) b.add(prev.txn, w.txn, WW);
+      if (prev >= 0) b.add(W.txn[prev], W.txn[w], WW);
       prev = w;
     }
   }
@@ -177,9 +191,9 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
   for (const [kk, us] of unread) {
     const l = longest.get(kk) ?? [];
     const lastW = l.length > 0 ? writers.get(kk)?.get(valueKey(l[l.length - 1])) : undefined;
-    if (lastW) for (const u of us) b.add(lastW.txn, u, WW);
+    if (lastW !== undefined) for (const u of us) b.add(W.txn[lastW], u, WW);
   }
-  lostUpdates(txns, reads, anomalies);
+  lostUpdates(reads, lostCandidates, anomalies);
   addOrderEdges(txns, included, b);
 
   const explainEdge = (a: number, c: number, kind: number): string => {
@@ -188,13 +202,17 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
       const m = writers.get(kk);
       if (!m) continue;
       const key = show(keyName.get(kk));
-      const wa = [...m.values()].filter((w) => w.txn === a);
-      const wc = [...m.values()].filter((w) => w.txn === c);
+      const all = [...m.values()].map((i) => W.view(i));
+      const wa = all.filter((w) => w.txn === a);
+      const wc = all.filter((w) => w.txn === c);
       const pos = position.get(kk);
       if (kind === WW && wa.length && wc.length) {
         return `T${a} appended ${show(wa[wa.length - 1].value)} to key ${key} before T${c} appended ${show(wc[0].value)}${pos?.has(valueKey(wc[0].value)) ? ` (the key's order is ${show(l)})` : ' (no read shows it, so it came after every element read)'}, so T${a} → ww → T${c}`;
       }
-      const read = (t: Txn): unknown[] | undefined => reads.find((r) => r.txn === t.id && valueKey(r.key) === kk)?.foreign;
+      const read = (t: Txn): unknown[] | undefined => {
+        for (let ri = 0; ri < reads.size; ri++) if (reads.txn[ri] === t.id && valueKey(reads.key[ri]) === kk) return reads.foreign[ri];
+        return undefined;
+      };
       if (kind === WR && wa.length) {
         const r = read(tc);
         if (r && r.length > 0 && wa.some((w) => valueKey(w.value) === valueKey(r[r.length - 1]))) {
@@ -214,8 +232,8 @@ export function analyseListAppend(txns: readonly Txn[]): Analysis {
   return { txns, builder: b, included, anomalies, unknown, explainEdge };
 }
 
-function findSeq(m: Map<unknown, Writer>, txn: number, seq: number): unknown {
-  for (const w of m.values()) if (w.txn === txn && w.seq === seq) return w.value;
+function findSeq(W: AppendLog, m: Map<unknown, number>, txn: number, seq: number): unknown {
+  for (const w of m.values()) if (W.txn[w] === txn && W.seq[w] === seq) return W.value[w];
   return undefined;
 }
 
@@ -224,11 +242,12 @@ function findSeq(m: Map<unknown, Writer>, txn: number, seq: number): unknown {
  * plus its own appends since; with no earlier read it at least ends with those appends. Records the
  * foreign part of each consistent read (what other transactions had appended) for the edges.
  */
-function internal(t: Txn, reads: Read[], anomalies: PlainAnomaly[]): void {
+function internal(t: Txn, reads: ReadLog, anomalies: PlainAnomaly[], lostCandidates: number[]): void {
   const ops = t.ops;
   for (let i = 0; i < ops.length; i++) {
-    const [f, k, v] = ops[i];
-    if (f !== 'r') continue;
+    const op = ops[i];
+    if (op[0] !== 'r') continue;
+    const k = op[1], v = op[2];
     if (v !== null && !Array.isArray(v)) {
       anomalies.push({ type: 'garbage-read', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(v)}, which is not a list`] });
       continue;
@@ -239,8 +258,9 @@ function internal(t: Txn, reads: Read[], anomalies: PlainAnomaly[]): void {
     let earlier: unknown[] | undefined;
     let own: unknown[] | undefined;
     for (let j = i - 1; j >= 0; j--) {
-      const [g, k2, x] = ops[j];
-      if (valueKey(k2) !== kk) continue;
+      const e = ops[j];
+      const g = e[0], x = e[2];
+      if (valueKey(e[1]) !== kk) continue;
       if (g === 'append') (own ??= []).unshift(x);
       else if (g === 'r' && (x === null || Array.isArray(x))) { earlier = (x ?? []) as unknown[]; break; }
     }
@@ -251,7 +271,17 @@ function internal(t: Txn, reads: Read[], anomalies: PlainAnomaly[]): void {
       anomalies.push({ type: 'internal', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(got)}, but its own earlier ops say it should ${expected ? `be ${show(expected)}` : `end with ${show(o)}`}`] });
       continue;
     }
-    if (!earlier) reads.push({ txn: t.id, key: k, foreign: o.length === 0 ? got : got.slice(0, got.length - o.length) });
+    if (earlier) continue;
+    reads.push(t.id, k, o.length === 0 ? got : got.slice(0, got.length - o.length));
+    // A lost-update candidate: the transaction read the key before appending to it, and did append.
+    // Decided here, while its few micro-ops are at hand, not in a second pass over every read.
+    let readFirst = false, appends = false;
+    for (let j = 0; j < ops.length; j++) {
+      const e = ops[j];
+      if (valueKey(e[1]) !== kk) continue;
+      if (e[0] === 'r') { if (!appends) readFirst = true; } else if (e[0] === 'append') appends = true;
+    }
+    if (readFirst && appends) lostCandidates.push(reads.size - 1);
   }
 }
 
@@ -262,19 +292,12 @@ function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 /** Elle's lost update: two committed transactions read the same version of a key and both appended to it. */
-function lostUpdates(txns: readonly Txn[], reads: readonly Read[], anomalies: PlainAnomaly[]): void {
+function lostUpdates(reads: ReadLog, candidates: readonly number[], anomalies: PlainAnomaly[]): void {
   const groups = new Map<string, Read[]>();
-  for (const r of reads) {
-    const t = txns[r.txn];
-    const kk = valueKey(r.key);
+  for (const ri of candidates) {
     // Only a read before the transaction's own append to the key (its foreign part is all it saw).
-    let readFirst = false;
-    for (const [f, k] of t.ops) {
-      if (valueKey(k) !== kk) continue;
-      if (f === 'r') { readFirst = true; break; }
-      if (f === 'append') break;
-    }
-    if (!readFirst || !t.ops.some(([f, k]) => f === 'append' && valueKey(k) === kk)) continue;
+    const kk = valueKey(reads.key[ri]);
+    const r = reads.view(ri);
     const g = `${typeof kk}:${String(kk)}|${r.foreign.length}`;
     const list = groups.get(g) ?? [];
     list.push(r);

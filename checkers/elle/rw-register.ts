@@ -20,9 +20,11 @@ export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions
   const keyName = new Map<unknown, unknown>();
   for (const t of txns) {
     const into = t.status === 'fail' ? failed : writes;
-    const lastOf = new Map<unknown, Write>();
-    for (const [f, k, v] of t.ops) {
-      if (f !== 'w') continue;
+    const ops = t.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      if (op[0] !== 'w') continue;
+      const k = op[1], v = op[2];
       const kk = valueKey(k);
       keyName.set(kk, k);
       let m = into.get(kk);
@@ -32,11 +34,14 @@ export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions
         unknown.push(`the value ${show(v)} is written to key ${show(k)} more than once or is nil (T${t.id}), so reads of it cannot name their writer`);
         continue;
       }
-      const w: Write = { txn: t.id, last: true, value: v };
-      const prev = lastOf.get(kk);
-      if (prev) prev.last = false;
-      lastOf.set(kk, w);
-      m.set(vk, w);
+      // This transaction's earlier write of the key is no longer its last (a scan: no Map per transaction).
+      for (let j = i - 1; j >= 0; j--) {
+        const e = ops[j];
+        if (e[0] !== 'w' || valueKey(e[1]) !== kk) continue;
+        const prev = m.get(valueKey(e[2]));
+        if (prev && prev.txn === t.id) { prev.last = false; break; }
+      }
+      m.set(vk, { txn: t.id, last: true, value: v });
     }
   }
 
@@ -45,40 +50,48 @@ export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions
   // External reads (a key's first read before any own write) and proven version steps.
   const readers = new Map<unknown, Map<unknown, number[]>>(); // key → value (null: initial) → readers
   const next = new Map<unknown, Map<unknown, unknown[]>>(); // key → value → values proven later
-  const reads: { txn: number; key: unknown; value: unknown }[] = [];
+  // External reads as parallel arrays (no object per read); `readList` makes objects for explanations.
+  const rTxn: number[] = [], rKey: unknown[] = [], rValue: unknown[] = [];
+  let readObjects: { txn: number; key: unknown; value: unknown }[] | undefined;
+  const readList = (): { txn: number; key: unknown; value: unknown }[] => (readObjects ??= rTxn.map((txn, i) => ({ txn, key: rKey[i], value: rValue[i] })));
   for (const t of txns) {
     if (t.status !== 'ok') continue;
-    const state = new Map<unknown, { value: unknown; own: boolean }>();
-    for (const [f, k, v] of t.ops) {
+    const ops = t.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      const f = op[0], k = op[1], v = op[2];
       const kk = valueKey(k);
-      const s = state.get(kk);
+      // What the transaction knows of the key so far: its latest own write, else its first read.
+      let known = false, own = false, sv: unknown;
+      for (let j = i - 1; j >= 0; j--) {
+        const e = ops[j];
+        if (valueKey(e[1]) !== kk) continue;
+        if (e[0] === 'w') { known = true; own = true; sv = e[2]; break; }
+        if (e[0] === 'r') { known = true; sv = e[2]; }
+      }
       if (f === 'w') {
-        if (s && !s.own) {
+        if (known && !own) {
           let n = next.get(kk);
           if (!n) next.set(kk, (n = new Map()));
-          const vk = valueKey(s.value);
-          const list = n.get(vk) ?? [];
-          list.push(v);
-          n.set(vk, list);
+          const vk = valueKey(sv);
+          const list = n.get(vk);
+          if (list) list.push(v); else n.set(vk, [v]);
         }
-        state.set(kk, { value: v, own: true });
         continue;
       }
       if (f !== 'r') continue;
-      if (s) {
-        if (valueKey(s.value) !== valueKey(v)) {
-          anomalies.push({ type: 'internal', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(v)}, but its own earlier ops say it is ${show(s.value)}`] });
+      if (known) {
+        if (valueKey(sv) !== valueKey(v)) {
+          anomalies.push({ type: 'internal', txns: [t.id], key: k, steps: [`T${t.id} read key ${show(k)} as ${show(v)}, but its own earlier ops say it is ${show(sv)}`] });
         }
         continue;
       }
-      state.set(kk, { value: v, own: false });
-      reads.push({ txn: t.id, key: k, value: v });
+      rTxn.push(t.id); rKey.push(k); rValue.push(v);
       let r = readers.get(kk);
       if (!r) readers.set(kk, (r = new Map()));
       const vk = valueKey(v);
-      const list = r.get(vk) ?? [];
-      list.push(t.id);
-      r.set(vk, list);
+      const list = r.get(vk);
+      if (list) list.push(t.id); else r.set(vk, [t.id]);
       if (v === null) continue;
       const w = writes.get(kk)?.get(vk);
       if (w) {
@@ -93,10 +106,10 @@ export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions
   }
 
   const b = new GraphBuilder(txns.length);
-  for (const r of reads) {
-    if (r.value === null) continue;
-    const w = writes.get(valueKey(r.key))?.get(valueKey(r.value));
-    if (w) b.add(w.txn, r.txn, WR);
+  for (let i = 0; i < rTxn.length; i++) {
+    if (rValue[i] === null) continue;
+    const w = writes.get(valueKey(rKey[i]))?.get(valueKey(rValue[i]));
+    if (w) b.add(w.txn, rTxn[i], WR);
   }
   for (const [kk, m] of writes) {
     const rs = readers.get(kk);
@@ -119,13 +132,14 @@ export function analyseRwRegister(txns: readonly Txn[], opts: { realtimeVersions
     for (const [vk, later] of n) {
       const ws = later.map((v) => writes.get(kk)?.get(valueKey(v))?.txn).filter((x): x is number => x !== undefined);
       const ids = [...new Set(ws)];
-      if (ids.length >= 2) anomalies.push({ type: 'lost-update', txns: ids, key: keyName.get(kk), steps: [`${ids.map((i) => `T${i}`).join(' and ')} each read key ${show(keyName.get(kk))} as ${show(vk === null ? null : readVal(reads, ids[0], kk))} and each wrote it: one write was made without seeing the other`] });
+      if (ids.length >= 2) anomalies.push({ type: 'lost-update', txns: ids, key: keyName.get(kk), steps: [`${ids.map((i) => `T${i}`).join(' and ')} each read key ${show(keyName.get(kk))} as ${show(vk === null ? null : readVal(readList(), ids[0], kk))} and each wrote it: one write was made without seeing the other`] });
     }
   }
   addOrderEdges(txns, included, b);
   if (opts.realtimeVersions) realtimeVersions(txns, writes, readers, b);
 
   const explainEdge = (a: number, c: number, kind: number): string => {
+    const reads = readList();
     for (const r of reads) {
       const kk = valueKey(r.key);
       const m = writes.get(kk);
@@ -174,12 +188,17 @@ function realtimeVersions(txns: readonly Txn[], writes: Map<unknown, Map<unknown
       if (!rd || !w1.last) continue;
       // Only the first later writes: one that began after another later write completed is
       // reached through that one's real-time edge already.
-      const after = ws.filter((w2) => txns[w2.txn].call > txns[w1.txn].ret);
+      // Two passes over the key's writes, no list of later ones: this runs once per read version.
+      const ret1 = txns[w1.txn].ret;
       let minRet = Infinity;
-      for (const w2 of after) minRet = Math.min(minRet, txns[w2.txn].ret);
-      for (const w2 of after) {
-        if (txns[w2.txn].call > minRet) continue;
-        for (const r of rd) b.add(r, w2.txn, RT_RW);
+      for (let i = 0; i < ws.length; i++) {
+        const t2 = txns[ws[i].txn];
+        if (t2.call > ret1 && t2.ret < minRet) minRet = t2.ret;
+      }
+      for (let i = 0; i < ws.length; i++) {
+        const t2 = txns[ws[i].txn];
+        if (t2.call <= ret1 || t2.call > minRet) continue;
+        for (const r of rd) b.add(r, t2.id, RT_RW);
       }
     }
   }

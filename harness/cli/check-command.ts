@@ -11,7 +11,9 @@ import type { Op } from '../history/op.js';
 import { Pairer, type Operation } from '../history/pair.js';
 import { nothingCompleted } from '../history/nothing-completed.js';
 import { parseArgs, parseDuration, parseValue } from './args.js';
-import { chooseChecker, runElleCheck } from './check-elle.js';
+import { chooseChecker, elleCheck } from './check-elle.js';
+import type { ElleResult } from '../../checkers/elle/index.js';
+import { formatElle } from '../../checkers/elle/text.js';
 import { MODEL_NAMES as ELLE_MODELS } from '../../checkers/elle/models.js';
 
 export const CHECK_HELP = `faultline check <history-file|run-dir> [options]
@@ -78,12 +80,13 @@ function opsLine(ops: readonly Operation[], checked: number): string {
   return `${ops.length} ops, ${checked} checked: ${why || `${ops.length - checked} the model leaves out`}`;
 }
 
-/** Reads and pairs a history, streaming JSONL so large histories never sit in memory twice. */
-async function loadOperations(path: string, format: HistoryFormat | 'auto', note: (s: string) => void = () => undefined): Promise<{ ops: Operation[]; format: HistoryFormat; file: string; fs: Set<string> }> {
+/** Reads and pairs a history, streaming JSONL so large histories never sit in memory twice; `keep` collects the records (for a report). */
+async function loadOperations(path: string, format: HistoryFormat | 'auto', note: (s: string) => void = () => undefined, keep?: Op[]): Promise<{ ops: Operation[]; format: HistoryFormat; file: string; fs: Set<string> }> {
   const r = await resolveHistory(path, format);
   const pairer = new Pairer(r.file, r.format === 'jsonl');
   const fs = new Set<string>();
   const add = (op: Op): void => {
+    keep?.push(op);
     pairer.add(op);
     if (typeof op.process === 'number') fs.add(op.f);
   };
@@ -108,21 +111,55 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
   if (format !== 'auto' && !HISTORY_FORMATS.includes(format as HistoryFormat)) {
     throw new InputError(`--format ${format} is not a format; choose auto, ${HISTORY_FORMATS.join(', ')}`);
   }
-  const notes: string[] = [];
-  const { ops, format: found, file, fs: used } = await loadOperations(target, format as HistoryFormat | 'auto', (n) => notes.push(n));
-  const isDir = fs.statSync(target).isDirectory();
-  const choice = chooseChecker(args.options.get('checker') as string | undefined, args.options.get('model') as string | undefined,
-    args.options.get('consistency-models') as string | undefined, used, ops);
-  const timeoutMs = args.options.has('timeout') ? parseDuration(args.options.get('timeout') as string, 'timeout') : 60_000;
-  if (choice.checker === 'elle') {
-    const linOnly = ['initial', 'failed-cas', 'workers'].find((f) => args.options.has(f));
-    if (linOnly) throw new InputError(`--${linOnly} is for the linearizability checker, and this history goes to Elle; drop it, or pass --checker linearizable with --model`);
-    return runElleCheck(ops, {
-      file, format: found, models: args.options.get('consistency-models') as string | undefined, timeoutMs,
-      json: args.options.has('json'), explain: !args.options.has('no-explain'), notes,
-    }, out);
+  const checked = await checkHistory(target, format as HistoryFormat | 'auto', args.options, !args.options.has('no-explain'));
+  const { file, format: found, ops, notes, judged } = checked;
+  if (checked.checker === 'elle') {
+    const result = checked.result as ElleResult;
+    if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...(notes.length ? { notes } : {}), judged, ...result }, null, 2));
+    else out(`${file} (${found}, ${ops.length} transactions)\n${notes.map((n) => `note: ${n}\n`).join('')}${formatElle(result, !args.options.has('no-explain'))}\n${judged} transactions judged`);
+  } else {
+    const result = checked.result as LinearizableResult;
+    if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...(notes.length ? { notes } : {}), judged, ...result }, null, 2));
+    else out(`${file} (${found}, ${opsLine(ops, result.ops)})\n${notes.map((n) => `note: ${n}\n`).join('')}${formatLinearizable(result)}\n${judged} ops judged`);
   }
-  const modelName = (args.options.get('model') as string | undefined) ?? choice.model;
+  const valid = checked.result.valid;
+  return valid === true ? 0 : valid === false ? 1 : 2;
+}
+
+/** What checking one history gave: the result, the checker that gave it, and what a report shows beside it. */
+export interface CheckedHistory {
+  file: string;
+  format: HistoryFormat;
+  checker: 'elle' | 'linearizable';
+  result: ElleResult | LinearizableResult;
+  ops: Operation[];
+  /** The history's records, when asked for (`keepRecords`). */
+  records?: Op[];
+  notes: string[];
+  judged: number;
+}
+
+/**
+ * Checks a history file or run directory as `faultline check` does, with its options (--checker,
+ * --model, --consistency-models, --initial, --failed-cas, --timeout, --workers); `faultline report`
+ * of an imported history calls it too, so the page shows the verdict check prints.
+ */
+export async function checkHistory(target: string, format: HistoryFormat | 'auto', options: ReadonlyMap<string, string | true | string[]>, explain: boolean, keepRecords = false): Promise<CheckedHistory> {
+  const notes: string[] = [];
+  const records: Op[] | undefined = keepRecords ? [] : undefined;
+  const { ops, format: found, file, fs: used } = await loadOperations(target, format, (n) => notes.push(n), records);
+  const isDir = fs.statSync(target).isDirectory();
+  const choice = chooseChecker(options.get('checker') as string | undefined, options.get('model') as string | undefined,
+    options.get('consistency-models') as string | undefined, used, ops);
+  const timeoutMs = options.has('timeout') ? parseDuration(options.get('timeout') as string, 'timeout') : 60_000;
+  const base = { file, format: found, ops, notes, ...(records ? { records } : {}) };
+  if (choice.checker === 'elle') {
+    const linOnly = ['initial', 'failed-cas', 'workers'].find((f) => options.has(f));
+    if (linOnly) throw new InputError(`--${linOnly} is for the linearizability checker, and this history goes to Elle; drop it, or pass --checker linearizable with --model`);
+    const { result, judged } = elleCheck(ops, { file, format: found, models: options.get('consistency-models') as string | undefined, timeoutMs });
+    return { ...base, checker: 'elle', result, judged };
+  }
+  const modelName = (options.get('model') as string | undefined) ?? choice.model;
   // With --model the guess is skipped: an op the named model does not know is then reported by
   // validateOps with its line, instead of a vaguer "no model knows these ops".
   let spec = modelName ? { name: modelName } as ModelSpec : defaultSpec(found, used, isDir ? modelOfRun(target) : undefined, file);
@@ -132,33 +169,28 @@ export async function checkCommand(argv: string[], out: (s: string) => void): Pr
       if (guessed.name === modelName) spec = guessed;
     } catch { /* no guess: the named model's defaults */ }
   }
-  const options: Record<string, unknown> = { ...(spec.options ?? {}) };
-  if (args.options.has('initial')) options.initial = parseValue(args.options.get('initial') as string);
-  const failedCas = args.options.get('failed-cas') as string | undefined;
+  const modelOptions: Record<string, unknown> = { ...(spec.options ?? {}) };
+  if (options.has('initial')) modelOptions.initial = parseValue(options.get('initial') as string);
+  const failedCas = options.get('failed-cas') as string | undefined;
   if (failedCas !== undefined) {
     if (failedCas !== 'did-not-happen' && failedCas !== 'compare-failed') {
       throw new InputError(`--failed-cas ${failedCas} is not a meaning; choose did-not-happen or compare-failed`);
     }
-    options.failedCas = failedCas;
+    modelOptions.failedCas = failedCas;
   }
-  spec = { name: spec.name, options };
+  spec = { name: spec.name, options: modelOptions };
   makeModel(spec); // an unknown --model fails here, with the list of models
   let workers: number | undefined;
-  if (args.options.has('workers')) {
-    workers = Number(args.options.get('workers'));
+  if (options.has('workers')) {
+    workers = Number(options.get('workers'));
     if (!Number.isInteger(workers) || workers < 0) throw new InputError('--workers needs a whole number ≥ 0 (0 checks in the main thread)');
   }
-  const result: LinearizableResult = await checkLinearizable(ops, {
-    model: spec, timeoutMs, workers, explain: !args.options.has('no-explain'), file,
-  });
+  const result: LinearizableResult = await checkLinearizable(ops, { model: spec, timeoutMs, workers, explain, file });
   const nothing = nothingCompleted(found, ops, result.ops);
   // A verdict set aside for want of evidence judged nothing, whatever the search looked at.
-  const judged = nothing ? 0 : result.ops;
   if (nothing && result.valid === true) {
     result.valid = 'unknown';
     result.reason = nothing;
   }
-  if (args.options.has('json')) out(JSON.stringify({ file, format: found, ...(notes.length ? { notes } : {}), judged, ...result }, null, 2));
-  else out(`${file} (${found}, ${opsLine(ops, result.ops)})\n${notes.map((n) => `note: ${n}\n`).join('')}${formatLinearizable(result)}\n${judged} ops judged`);
-  return result.valid === true ? 0 : result.valid === false ? 1 : 2;
+  return { ...base, checker: 'linearizable', result, judged: nothing ? 0 : result.ops };
 }

@@ -3,8 +3,7 @@
  * or its micro-ops), and the Elle run with its output. Kept apart from check-command.ts so the
  * linearizability path stays as it was.
  */
-import { checkElle, MODEL_NAMES, TxnShapeError } from '../../checkers/elle/index.js';
-import { formatElle } from '../../checkers/elle/text.js';
+import { checkElle, MODEL_NAMES, TxnShapeError, type ElleResult } from '../../checkers/elle/index.js';
 import { InputError } from '../history/errors.js';
 import type { Operation } from '../history/pair.js';
 import { nothingCompleted } from '../history/nothing-completed.js';
@@ -42,8 +41,8 @@ function microOpKind(ops: readonly Operation[]): 'read-write' | 'elle' | undefin
   return undefined;
 }
 
-/** Runs Elle for `faultline check`; returns the exit code (0 valid, 1 invalid, 2 unknown). */
-export function runElleCheck(ops: readonly Operation[], o: { file: string; format: HistoryFormat; models?: string; timeoutMs: number; json: boolean; explain: boolean; notes: string[] }, out: (s: string) => void): number {
+/** Elle's result for `faultline check` and for the report of an imported history, with the ops it judged. */
+export function elleCheck(ops: readonly Operation[], o: { file: string; format: HistoryFormat; models?: string; timeoutMs: number }): { result: ElleResult; judged: number } {
   const models = o.models === undefined ? ['strict-serializable'] : o.models.split(',').map((s) => s.trim()).filter(Boolean);
   const bad = models.filter((m) => !MODEL_NAMES.includes(m));
   if (models.length === 0 || bad.length > 0) {
@@ -61,8 +60,5 @@ export function runElleCheck(ops: readonly Operation[], o: { file: string; forma
     result.valid = 'unknown';
     result.reason = nothing;
   }
-  const judged = nothing ? 0 : result.txnCounts.ok + result.txnCounts.info;
-  if (o.json) out(JSON.stringify({ file: o.file, format: o.format, ...(o.notes.length ? { notes: o.notes } : {}), judged, ...result }, null, 2));
-  else out(`${o.file} (${o.format}, ${ops.length} transactions)\n${o.notes.map((n) => `note: ${n}\n`).join('')}${formatElle(result, o.explain)}\n${judged} transactions judged`);
-  return result.valid === true ? 0 : result.valid === false ? 1 : 2;
+  return { result, judged: nothing ? 0 : result.txnCounts.ok + result.txnCounts.info };
 }

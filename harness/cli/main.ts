@@ -8,7 +8,8 @@ Commands:
   run [options]             run a cluster under a workload and faults, then check it (faultline run --help)
   matrix [options]          run every scenario of a config file or suite, e.g. --suite regressions (faultline matrix --help)
   check <history|run-dir>   check a history for linearizability (faultline check --help)
-  report <run-dir>          re-render a stored run's report.html, junit.xml and the store index
+  report <run-dir|history>  re-render a stored run's report.html, junit.xml and the store index, or
+                            write the report of a history file (faultline report --help)
   serve                     serve the store's reports read-only over HTTP (faultline serve --help)
   doctor                    list what this machine can run and how to install what is missing
   cleanup                   remove what killed runs left (namespaces, containers, iptables rules, processes)
