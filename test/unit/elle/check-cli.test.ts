@@ -20,6 +20,7 @@ const EXPECTED: [string, string[], number][] = [
   ['g0.edn', ['G0'], 1],
   ['g1a.edn', ['G1a'], 1],
   ['g1c.edn', ['G1c'], 1],
+  ['readme-g1c.edn', ['G1c'], 1],
   ['g-single.edn', ['G-single'], 1],
   ['g2-item.edn', ['G2-item'], 1],
   ['lost-update.edn', ['G-single', 'lost-update'], 1],
@@ -43,6 +44,13 @@ describe('faultline check with Elle', () => {
       expect(Object.keys(j.anomalyTypes).sort()).toEqual(types);
     });
   }
+
+  it("Elle README's example: G1c, so read-committed is ruled out and read-uncommitted is the strongest model left (Elle: :not #{:read-committed})", () => {
+    const r = check(fixture('elle/readme-g1c.edn'), '--consistency-models', 'read-committed');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/ruled out: read-committed,/);
+    expect(r.stdout).toMatch(/strongest model still consistent: read-uncommitted/);
+  });
 
   it('a stale read is serializable but not strict-serializable, and the text explains the cycle', () => {
     expect(check(fixture('elle/stale-read.edn'), '--consistency-models', 'serializable').code).toBe(0);
