@@ -73,7 +73,7 @@ describe.skipIf(skip !== undefined)(`--env docker lifecycle${skip ? ` (skipped: 
     const r = await faultline(['run', '--target', 'etcd', '--env', 'docker', '--docker-host', `unix://${sock}`, '--time-limit', '5s', '--store', tempStore('no-daemon')]);
     expect(r.code).toBe(254);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(new RegExp(`no Docker daemon answers on unix://${sock}.*start one with .*setup-docker\\.sh`));
+    expect(r.stderr).toMatch(new RegExp(`no Docker daemon answers on unix://${sock}.*start one with .*faultline setup --env docker`));
   }, 30_000);
 
   it('a missing image names the command that builds it', async () => {

@@ -1,11 +1,11 @@
 // A run in its own process, for the signal tests: node child-run.mjs <etcd|zookeeper> <store> <faults> <seconds>.
 // It imports the compiled harness (dist/, built by `npm test`), as the faultline CLI does.
 import { runTest } from '../../../dist/harness/run/run.js';
-import { etcdPlan } from '../../../dist/targets/etcd/index.js';
-import { zookeeperPlan } from '../../../dist/targets/zookeeper/index.js';
+import { etcdParts } from '../../../dist/targets/etcd/index.js';
+import { zookeeperParts } from '../../../dist/targets/zookeeper/index.js';
 
 const [target, store, faults, seconds] = process.argv.slice(2);
 const config = { name: `child-${target}`, store, seed: 5, timeLimitS: Number(seconds), rate: 50, concurrency: 3, quietS: 0, faults: faults.split(',').filter(Boolean), faultIntervalS: 1 };
 const req = { config, flags: new Map(), workload: 'register', nodeCount: 3 };
-const out = await runTest(config, (run) => (target === 'etcd' ? etcdPlan(req, run) : zookeeperPlan(req, run)));
+const out = await runTest(config, (run) => (target === 'etcd' ? etcdParts(req, run).plan : zookeeperParts(req, run).plan));
 process.stdout.write(`${JSON.stringify({ dir: out.dir, valid: out.results.valid, interrupted: out.results.interrupted ?? null })}\n`);
