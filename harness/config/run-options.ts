@@ -4,6 +4,7 @@
  * test.json, `--replay`, the matrix and the API's types all come from here (settings.ts). A target's
  * own settings are declared with its flags (TargetFlag.type, harness/flags.ts builders).
  */
+import { DEFAULT_INTERVAL_NS } from '../nemesis/build.js';
 import { STANDARD_BY_DEFAULT } from '../run/fault-choice.js';
 import { defaultRunName } from '../run-name.js';
 import nodePath from 'node:path';
@@ -94,7 +95,7 @@ export const RUN_OPTIONS = {
   }),
   faults,
   faultInterval: seconds({
-    flag: 'nemesis-interval', field: 'faultIntervalS', meta: '10s', positive: true, example: '10s', default: 10,
+    flag: 'nemesis-interval', field: 'faultIntervalS', meta: '10s', positive: true, example: '10s', default: DEFAULT_INTERVAL_NS / 1e9,
     help: 'time between a fault\'s start and stop, and stop and next start (default 10s, or a third of a shorter --time-limit); one no fault can start within is refused', check: aWeek('nemesis-interval'),
   }),
   partitionShapes: namesOf({

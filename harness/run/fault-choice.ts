@@ -4,6 +4,7 @@
  * package without `--nemesis`; maelstrom keeps Maelstrom's default (no faults), since Maelstrom judges
  * its workloads that way. `--nemesis none` is the explicit way to run without faults.
  */
+import { DEFAULT_INTERVAL_NS } from '../nemesis/build.js';
 import { parseFaultNames } from '../nemesis/build.js';
 import { checkScheduleFits, defaultIntervalS } from './fault-coverage.js';
 
@@ -27,7 +28,7 @@ export interface FaultChoice {
 export function chooseFaults(target: string, nemesis: string | undefined, timeLimitS: number, intervalS: number | undefined): FaultChoice {
   const byDefault = nemesis === undefined;
   const names = byDefault ? (STANDARD_BY_DEFAULT.includes(target) ? ['standard'] : []) : parseFaultNames([nemesis]).filter((f) => f !== 'none');
-  const faultIntervalS = intervalS ?? (names.length > 0 ? defaultIntervalS(timeLimitS) : 10);
+  const faultIntervalS = intervalS ?? (names.length > 0 ? defaultIntervalS(timeLimitS) : DEFAULT_INTERVAL_NS / 1e9);
   checkScheduleFits(names, timeLimitS, faultIntervalS);
   let says: string;
   if (names.length === 0) says = byDefault ? `none (the ${target} target's default; --nemesis standard for faults)` : 'none (--nemesis none)';

@@ -6,6 +6,7 @@
  * - after it, the `fault-coverage` result is `unknown` when the requested faults never took effect
  *   (every one unsupported, none scheduled in time, or every one reaching no node).
  */
+import { DEFAULT_INTERVAL_NS } from '../nemesis/build.js';
 import type { CheckResult } from '../../checkers/contract.js';
 import { InputError } from '../history/errors.js';
 import type { UnsupportedFault } from '../roles.js';
@@ -13,7 +14,7 @@ import type { FamilySummary } from './fault-summary.js';
 
 /** The interval when none is given: 10 s, or a third of a shorter time limit so a fault starts and heals within it. */
 export function defaultIntervalS(timeLimitS: number): number {
-  return Math.min(10, Math.floor((timeLimitS / 3) * 1e3) / 1e3);
+  return Math.min(DEFAULT_INTERVAL_NS / 1e9, Math.floor((timeLimitS / 3) * 1e3) / 1e3);
 }
 
 /**
