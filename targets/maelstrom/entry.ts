@@ -10,6 +10,7 @@ import { flagList, flagValue, intFlag, parseDuration, REQUEST_TIMEOUT, valueOf }
 import { buildFaults, faultOptionsOf } from '../../harness/nemesis/index.js';
 import type { LatencyDist } from '../../harness/roles.js';
 import type { CheckResult } from '../../checkers/contract.js';
+import { netStatsOfFile } from '../../checkers/net-stats.js';
 import type { RunRequest, TargetEntry, TargetFlag } from '../../harness/run-contract.js';
 import type { PlanContext, RunPlan } from '../../harness/run-contract.js';
 import type { RunDir } from '../../harness/run-contract.js';
@@ -131,10 +132,14 @@ export function maelstromPlan(
       return workload.client(cluster.client(), node, wopts);
     },
     faults: (target) => buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), log: (m) => run.log(m) }),
-    extraResults() {
+    async extraResults(history) {
       const s = cluster.journal.stats();
+      // Per-op figures from the journal file as written (checkers/net-stats.ts), so they equal what a
+      // reader of messages.jsonl and history.jsonl computes.
+      await cluster.journal.flush();
       return {
         messages: s,
+        ...(fs.existsSync(cluster.journal.path) ? { net: netStatsOfFile(cluster.journal.path, history) } : {}),
         crashes: cluster.crashes.map((c) => ({ node: c.node, pid: c.pid, code: c.code, signal: c.signal })),
         clockOffsets: cluster.clock?.clockOffsets(),
       };
