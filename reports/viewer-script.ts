@@ -2,8 +2,8 @@
  * The page's own script (inlined; vega's runtime is inlined before it): draws the compiled vega
  * charts, pins linearizability op details on click, and turns the static first page of the history
  * into a paginated, filterable table over every embedded op. Everything from the run is inserted
- * with textContent, never innerHTML. Sets `body[data-ready]` when every chart has rendered (the
- * end-to-end test and the bench wait for it).
+ * with textContent, never innerHTML. Sets `body[data-ready]` when every chart and the message
+ * diagram's first window have rendered (the end-to-end test and the bench wait for it).
  */
 export const VIEWER_JS = String.raw`
 (function () {
@@ -28,6 +28,8 @@ export const VIEWER_JS = String.raw`
       fig.setAttribute('data-error', String(err)); box.textContent = 'This chart could not be drawn: ' + err; console.error(err);
     }
   });
+  // The message diagram (reports/diagram-script.ts, which ran before) draws its first window once unpacked.
+  if (window.faultlineDiagram) pending.push(window.faultlineDiagram);
   Promise.all(pending).then(function () { document.body.setAttribute('data-ready', 'true'); });
 
   // Linearizability timelines open on the failing op: without JavaScript a wide one starts at its
@@ -51,22 +53,29 @@ export const VIEWER_JS = String.raw`
     g.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pin(); } });
   });
 
-  // History table.
+  // History table. Its rows are parsed on first use (a filter, a page turn, a link to a row): until
+  // then the table shows the first page rendered into the page, which is the same page 1.
   var table = document.getElementById('history-table');
-  if (!table || !data.history) return;
-  var rows = data.history.ops, fNames = data.history.fs, typeNames = data.history.types;
-  var marks = data.history.anomalies || {};
+  var histBlock = document.getElementById('faultline-history');
+  if (!table || !histBlock) return;
+  var rows = null, fNames = null, typeNames = null, marks = {};
+  var total = Number(table.getAttribute('data-total'));
   var typeOf = function (r) { return typeof r[3] === 'number' ? typeNames[r[3]] : r[3]; };
   var tbody = table.querySelector('tbody');
   var form = document.getElementById('history-filters');
-  var pageSize = 100, page = 0, filtered = rows, texts = null, marked = null;
+  var pageSize = 100, page = 0, filtered = null, texts = null, marked = null;
   var fSel = form.querySelector('[name=f]');
-  var fs = {};
-  rows.forEach(function (r) { fs[fNames[r[4]]] = true; });
-  Object.keys(fs).sort().forEach(function (f) { var o = document.createElement('option'); o.value = f; o.textContent = f; fSel.appendChild(o); });
+  function load() {
+    if (rows) return;
+    var h = JSON.parse(histBlock.textContent);
+    rows = h.ops; fNames = h.fs; typeNames = h.types; marks = h.anomalies || {}; filtered = rows;
+  }
+  JSON.parse(table.getAttribute('data-fs')).forEach(function (f) { var o = document.createElement('option'); o.value = f; o.textContent = f; fSel.appendChild(o); });
   var json = function (v) { return v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v); };
   var cell = function (tr, text, cls) { var td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); };
+  var label = function (shown, pages) { document.getElementById('history-page').textContent = 'page ' + (page + 1) + ' of ' + pages + ' (' + shown + ' of ' + total + ' ops)'; };
   function render() {
+    load();
     var pages = Math.max(1, Math.ceil(filtered.length / pageSize));
     if (page >= pages) page = pages - 1;
     var frag = document.createDocumentFragment();
@@ -84,9 +93,10 @@ export const VIEWER_JS = String.raw`
     });
     tbody.textContent = '';
     tbody.appendChild(frag);
-    document.getElementById('history-page').textContent = 'page ' + (page + 1) + ' of ' + pages + ' (' + filtered.length + ' of ' + rows.length + ' ops)';
+    label(filtered.length, pages);
   }
   function apply() {
+    load();
     var type = form.querySelector('[name=type]').value, f = fSel.value;
     var proc = form.querySelector('[name=process]').value.trim();
     var q = form.querySelector('[name=q]').value.trim().toLowerCase();
@@ -108,11 +118,12 @@ export const VIEWER_JS = String.raw`
   form.addEventListener('submit', function (e) { e.preventDefault(); apply(); });
   document.getElementById('history-prev').addEventListener('click', function () { if (page > 0) { page--; render(); } });
   document.getElementById('history-next').addEventListener('click', function () { page++; render(); });
-  render();
+  label(total, Math.max(1, Math.ceil(total / pageSize)));
 
   // Links to history rows (#op-<index>, from counterexamples, anomaly and nemesis tables): page to
   // the row (clearing filters that hide it), mark it and scroll it into view.
   function goTo(index) {
+    load();
     var at = filtered.findIndex(function (r) { return r[0] === index; });
     if (at < 0) {
       at = rows.findIndex(function (r) { return r[0] === index; });

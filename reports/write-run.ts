@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { renderReport } from './html-report.js';
 import { junitXml } from './junit.js';
-import { countMessages, type MessageCounts } from './messages.js';
+import { readJournal, type Journal } from './messages.js';
 import { testNameOf } from './reporters.js';
 import { loadRun } from './run-data.js';
 import { writeAtomic } from '../harness/provision/safe-files.js';
@@ -28,10 +28,10 @@ export { writeAtomic };
 export async function writeRunReports(runDir: string): Promise<WrittenReports> {
   const dir = nodePath.resolve(runDir);
   const run = loadRun(dir);
-  let messages: MessageCounts | undefined;
+  let messages: Journal | undefined;
   if (run.messagesFile) {
     try {
-      messages = await countMessages(run.messagesFile);
+      messages = await readJournal(run.messagesFile);
     } catch (err) {
       run.warnings.push(`messages.jsonl could not be read: ${(err as Error).message}`);
     }

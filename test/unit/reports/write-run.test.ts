@@ -17,7 +17,9 @@ afterEach(cleanup);
 const read = (f: string): string => fs.readFileSync(f, 'utf8');
 const dataOf = (html: string): { results: RunResults | null; history: { total: number; ops: unknown[][] }; warnings: string[] } => {
   const m = /<script type="application\/json" id="faultline-data">([\s\S]*?)<\/script>/.exec(html);
-  return JSON.parse(m![1]);
+  // The history table's rows sit in a block of their own, parsed by the page on first use.
+  const h = /<script type="application\/json" id="faultline-history">([\s\S]*?)<\/script>/.exec(html);
+  return { ...JSON.parse(m![1]), history: JSON.parse(h![1]) };
 };
 
 describe('writeRunReports', () => {
