@@ -27,11 +27,15 @@ export { writeAtomic };
 /** Renders report.html and junit.xml into `runDir`. */
 export async function writeRunReports(runDir: string): Promise<WrittenReports> {
   const dir = nodePath.resolve(runDir);
+  // The journal first: it is counted now and packed on libuv's thread pool while the rest is read.
+  const journalFile = nodePath.join(dir, 'messages.jsonl');
+  const journal = fs.existsSync(journalFile) ? readJournal(journalFile) : undefined;
+  journal?.catch(() => undefined);
   const run = loadRun(dir);
   let messages: Journal | undefined;
-  if (run.messagesFile) {
+  if (journal) {
     try {
-      messages = await readJournal(run.messagesFile);
+      messages = await journal;
     } catch (err) {
       run.warnings.push(`messages.jsonl could not be read: ${(err as Error).message}`);
     }
