@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { linearizableChecker } from '../checkers/linearizability.js';
 import { checkStats } from '../checkers/stats.js';
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import { readHistoryLenient } from '../reports/run-data.js';
 import { generateBigHistory } from './generate-history.js';
 

@@ -7,7 +7,7 @@
  * message was last missing from a read on any node, as quantiles, the figure the Gossip Glomers
  * efficiency challenges are judged on. It never changes the verdict.
  */
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import type { CheckResult, Checker } from './contract.js';
 import type { Anomaly } from './common.js';
 import { stableLatency, type StableLatency } from './stable-latency.js';

@@ -5,12 +5,12 @@
  * the same counts per message type.
  *
  * Read from the run's own records, the message journal (`messages.jsonl`, one message a line, see
- * targets/maelstrom/journal.ts) and the history, not from the network's live counters: the figures
+ * harness/middle/maelstrom/journal.ts) and the history, not from the network's live counters: the figures
  * are then those any reader of the two files would compute, and hold for a run read back later.
  * "Operations" are client invocations (Maelstrom divides by the same), final reads included.
  */
 import fs from 'node:fs';
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 
 /** Counts of one class of traffic. */
 export interface TrafficCounts {

@@ -10,7 +10,7 @@
  * Quantiles are taken as Jepsen takes them: the element at floor(n·q) of the sorted latencies,
  * the last one for q = 1.
  */
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 
 /** The quantiles Maelstrom prints. */
 export const STABLE_QUANTILES = [0, 0.5, 0.95, 0.99, 1] as const;

@@ -1,5 +1,5 @@
 /**
- * A Maelstrom run's network journal (`messages.jsonl`, targets/maelstrom/journal.ts) read once for
+ * A Maelstrom run's network journal (`messages.jsonl`, harness/middle/maelstrom/journal.ts) read once for
  * the report: counts per endpoint and type for the chart, and the journal's text itself for the
  * message diagram, which the page parses a window of lines at a time (reports/diagram-script.ts).
  *

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 import { judgeEfficiency } from '../../../checkers/efficiency.js';
 import type { NetStats } from '../../../checkers/net-stats.js';
 import { stableLatency } from '../../../checkers/stable-latency.js';
