@@ -5,9 +5,9 @@
  * from setup to teardown and adds the Raft safety checkers (election-, commit- and vote-safety,
  * checkers/raft-safety.ts) to its verdict — as `--target raft` does over Maelstrom.
  */
-import type { MaelstromBody } from '../maelstrom/protocol.js';
-import type { RunDir, RunPlan } from '../../harness/run-contract.js';
-import { StatusPoller, withSafetyObserver } from '../raft/status-poller.js';
+import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
+import type { RunDir, RunPlan } from '../../harness/ground/contracts/run-contract.js';
+import { StatusPoller, withSafetyObserver } from '../../harness/middle/observers/raft-status-poller.js';
 import type { CustomCluster } from './cluster.js';
 import { httpRequest, keepAliveAgent } from './http-request.js';
 
