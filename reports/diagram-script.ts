@@ -14,15 +14,17 @@
 export const DIAGRAM_JS = String.raw`
 (function () {
   'use strict';
-  var box = document.getElementById('diagram');
-  var block = document.getElementById('faultline-messages');
-  if (!box || !block) return;
-  var meta = JSON.parse(block.getAttribute('data-meta'));
+  /** Base64 of gzipped text → the text (a promise), by the browser's own DecompressionStream; the viewer uses it too. */
   function unpack(b64) {
     var bin = atob(b64), bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
   }
+  window.faultlineUnpack = unpack;
+  var box = document.getElementById('diagram');
+  var block = document.getElementById('faultline-messages');
+  if (!box || !block) return;
+  var meta = JSON.parse(block.getAttribute('data-meta'));
   window.faultlineDiagram = unpack(block.textContent.trim()).then(start).catch(function (err) {
     box.textContent = 'The message diagram could not be unpacked: ' + err; box.setAttribute('data-error', String(err)); console.error(err);
   });

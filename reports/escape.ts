@@ -36,6 +36,14 @@ export function jsonForScript(value: unknown): string {
   return (JSON.stringify(value) ?? 'null').replace(SCRIPT_UNSAFE, (c) => `${BIDI_ONE.test(c) ? '\\\\' : '\\'}u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * JSON for a block the page unpacks itself (not read as script text): only bidi controls are
+ * written out, as jsonForScript writes them, so the page shows them instead of obeying them.
+ */
+export function jsonWithVisibleBidi(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(BIDI, (c) => `\\\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A short, single-line rendering of any JSON value, for table cells and bar labels. */
 export function show(value: unknown, max = 200): string {
   let s: string;

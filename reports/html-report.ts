@@ -6,6 +6,7 @@
  * even if escaping failed (it does not: see the escaping test).
  */
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import nodePath from 'node:path';
@@ -17,7 +18,7 @@ import { anomaliesOf, firstAnomalySentence, type Anomaly } from './anomalies.js'
 import { declaredBands } from './run-story.js';
 import { buildCharts, type Chart } from './charts.js';
 import { checkerDetails } from './checker-details.js';
-import { esc, jsonForScript } from './escape.js';
+import { esc, jsonForScript, jsonWithVisibleBidi } from './escape.js';
 import { failureHtml } from './lin-timeline.js';
 import type { Journal } from './messages.js';
 import { networkSection } from './network-section.js';
@@ -144,8 +145,9 @@ export function renderReport(run: RunData, journal?: Journal): string {
   const started = typeof test.startedAt === 'string' ? test.startedAt : '';
   const valid = run.results?.valid;
   const embedded = Math.min(run.history.length, MAX_EMBEDDED_OPS);
-  // The history table's rows in a block of their own, parsed when the table is first paged or
-  // filtered: at 100,000 ops parsing them is most of the page's opening time (bench/report.ts).
+  // The history table's rows in a block of their own, gzipped, unpacked and parsed when the table is
+  // first paged or filtered: at 100,000 ops their 7 MB of JSON were most of the page's opening time
+  // (bench/report.ts); gzipped they are a sixth of that.
   const data = {
     test: run.test ?? null,
     results: run.results ?? null,
@@ -178,7 +180,7 @@ ${guarded('logs', 'Logs', () => logsSection(run))}
 ${guarded('history', 'History', () => historySection(run, embedded, anomalyMarks(anomalies)))}
 </main>
 <script type="application/json" id="faultline-data">${jsonForScript(data)}</script>
-<script type="application/json" id="faultline-history">${jsonForScript(historyData)}</script>
+<script type="text/plain" id="faultline-history">${gzipSync(jsonWithVisibleBidi(historyData), { level: 1 }).toString('base64')}</script>
 <script nonce="${nonce}">${vegaRuntime()}</script>
 <script nonce="${nonce}">${DIAGRAM_JS}</script>
 <script nonce="${nonce}">${VIEWER_JS}</script>

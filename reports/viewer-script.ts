@@ -65,17 +65,21 @@ export const VIEWER_JS = String.raw`
   var form = document.getElementById('history-filters');
   var pageSize = 100, page = 0, filtered = null, texts = null, marked = null;
   var fSel = form.querySelector('[name=f]');
-  function load() {
-    if (rows) return;
-    var h = JSON.parse(histBlock.textContent);
-    rows = h.ops; fNames = h.fs; typeNames = h.types; marks = h.anomalies || {}; filtered = rows;
+  // The rows are gzipped in the page (reports/html-report.ts): unpacked once, then \`then\` runs.
+  var unpacking = null;
+  function withRows(then) {
+    if (rows) { then(); return; }
+    if (!unpacking) unpacking = window.faultlineUnpack(histBlock.textContent.trim()).then(function (text) {
+      var h = JSON.parse(text);
+      rows = h.ops; fNames = h.fs; typeNames = h.types; marks = h.anomalies || {}; filtered = rows;
+    });
+    unpacking.then(then, function (err) { console.error(err); document.getElementById('history-page').textContent = 'The history could not be unpacked: ' + err; });
   }
   JSON.parse(table.getAttribute('data-fs')).forEach(function (f) { var o = document.createElement('option'); o.value = f; o.textContent = f; fSel.appendChild(o); });
   var json = function (v) { return v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v); };
   var cell = function (tr, text, cls) { var td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); };
   var label = function (shown, pages) { document.getElementById('history-page').textContent = 'page ' + (page + 1) + ' of ' + pages + ' (' + shown + ' of ' + total + ' ops)'; };
   function render() {
-    load();
     var pages = Math.max(1, Math.ceil(filtered.length / pageSize));
     if (page >= pages) page = pages - 1;
     var frag = document.createDocumentFragment();
@@ -96,7 +100,6 @@ export const VIEWER_JS = String.raw`
     label(filtered.length, pages);
   }
   function apply() {
-    load();
     var type = form.querySelector('[name=type]').value, f = fSel.value;
     var proc = form.querySelector('[name=process]').value.trim();
     var q = form.querySelector('[name=q]').value.trim().toLowerCase();
@@ -114,33 +117,34 @@ export const VIEWER_JS = String.raw`
     render();
   }
   var timer;
-  form.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
-  form.addEventListener('submit', function (e) { e.preventDefault(); apply(); });
-  document.getElementById('history-prev').addEventListener('click', function () { if (page > 0) { page--; render(); } });
-  document.getElementById('history-next').addEventListener('click', function () { page++; render(); });
+  form.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(function () { withRows(apply); }, 120); });
+  form.addEventListener('submit', function (e) { e.preventDefault(); withRows(apply); });
+  document.getElementById('history-prev').addEventListener('click', function () { withRows(function () { if (page > 0) { page--; render(); } }); });
+  document.getElementById('history-next').addEventListener('click', function () { withRows(function () { page++; render(); }); });
   label(total, Math.max(1, Math.ceil(total / pageSize)));
 
   // Links to history rows (#op-<index>, from counterexamples, anomaly and nemesis tables): page to
   // the row (clearing filters that hide it), mark it and scroll it into view.
   function goTo(index) {
-    load();
+    withRows(function () { goToNow(index); });
+  }
+  function goToNow(index) {
     var at = filtered.findIndex(function (r) { return r[0] === index; });
     if (at < 0) {
       at = rows.findIndex(function (r) { return r[0] === index; });
-      if (at < 0) return false;
+      if (at < 0) return;
       form.reset(); filtered = rows;
     }
     marked = index; page = Math.floor(at / pageSize); render();
     var tr = document.getElementById('op-' + index);
     if (tr) tr.scrollIntoView({ block: 'center' });
-    return true;
   }
   var linked = function () { var m = /^#op-(\d+)$/.exec(location.hash); return m ? Number(m[1]) : null; };
   document.addEventListener('click', function (e) {
     var a = e.target.closest && e.target.closest('a[href^="#op-"]');
     if (!a) return;
     var m = /^#op-(\d+)$/.exec(a.getAttribute('href'));
-    if (m && goTo(Number(m[1]))) { e.preventDefault(); history.pushState(null, '', '#op-' + m[1]); }
+    if (m) { e.preventDefault(); history.pushState(null, '', '#op-' + m[1]); goTo(Number(m[1])); }
   });
   window.addEventListener('hashchange', function () { var i = linked(); if (i !== null) goTo(i); });
   if (linked() !== null) goTo(linked());
