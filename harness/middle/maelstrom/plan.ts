@@ -10,7 +10,8 @@ import { flagValue, intFlag, parseDuration, REQUEST_TIMEOUT, valueOf } from '../
 import { buildFaults, faultOptionsOf } from '../faults/nemesis/index.js';
 import type { LatencyDist } from '../../ground/contracts/roles.js';
 import type { CheckResult } from '../../../checkers/contract.js';
-import { netStatsOfFile } from '../../../checkers/net-stats.js';
+import { netStatsOfFile, type NetStats } from '../../../checkers/net-stats.js';
+import type { Op } from '../../ground/history/op.js';
 import type { PlanContext, RunDir, RunPlan, RunRequest, TargetFlag } from '../../ground/contracts/run-contract.js';
 import { getWorkload, TOPOLOGY_KINDS, type MaelstromWorkloadOptions, type TopologyKind } from '../workloads/index.js';
 import { MaelstromCluster } from './cluster.js';
@@ -71,6 +72,17 @@ export function workloadOptions(req: RunRequest, nodes: readonly string[]): Mael
   return opts;
 }
 
+/** results.json's `net`, or nothing (logged) when the journal is missing or cannot be read whole. */
+function netStatsOrNothing(journal: string, history: readonly Op[], log: (line: string) => void): { net?: NetStats } {
+  if (!fs.existsSync(journal)) return {};
+  try {
+    return { net: netStatsOfFile(journal, history) };
+  } catch (err) {
+    log(`net statistics: ${journal} could not be read: ${(err as Error).message}`);
+    return {};
+  }
+}
+
 /**
  * The plan of a Maelstrom run over `bin args…`. Shared by the bundled Raft target, which is a
  * Maelstrom node with its own binary and arguments.
@@ -114,7 +126,7 @@ export function maelstromPlan(
       await cluster.journal.flush();
       return {
         messages: s,
-        ...(fs.existsSync(cluster.journal.path) ? { net: netStatsOfFile(cluster.journal.path, history) } : {}),
+        ...netStatsOrNothing(cluster.journal.path, history, (line) => run.log(line)),
         crashes: cluster.crashes.map((c) => ({ node: c.node, pid: c.pid, code: c.code, signal: c.signal })),
         clockOffsets: cluster.clock?.clockOffsets(),
       };
