@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     }
     const heapMb = process.memoryUsage().rss / 1024 / 1024;
     console.log(`generation: median ${median(gen).toFixed(0)} ms (runs ${gen.map((x) => x.toFixed(0)).join(', ')} ms; target ≤ 1000 ms), CPU median ${median(cpu).toFixed(0)} ms; RSS ${heapMb.toFixed(0)} MB; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
-    console.log(`report.html: ${(bytes / 1024 / 1024).toFixed(2)} MB (the journal's text is embedded whole for the message diagram)`);
+    console.log(`report.html: ${(bytes / 1024 / 1024).toFixed(2)} MB (the history's rows and the whole journal embedded gzipped)`);
 
     if (!fs.existsSync(CHROMIUM)) {
       console.log(`open in Chromium: skipped, ${CHROMIUM} is missing (run scripts/setup-browser.sh)`);
