@@ -1,0 +1,77 @@
+/**
+ * The store's committed sequence of changes, rebuilt from what the history shows: the revisions the
+ * store returned for acknowledged writes, and every event any watcher delivered (a change nobody
+ * acknowledged — an indeterminate write — is known from the watchers that saw it). A revision nobody
+ * acknowledged and no watcher saw cannot be known, so it is never asked of a watcher.
+ */
+import type { KeyFilter, WatchHistory, WriteRecord } from './types.js';
+
+export interface Change {
+  key: string;
+  type: 'put' | 'delete';
+  value?: string;
+  /** Where it is known from: an acknowledged write, or a watcher's event. */
+  source: 'ack' | 'event';
+}
+
+export interface Commits {
+  /** Changes by revision. */
+  byRev: Map<number, Change[]>;
+  /** Every known revision, ascending. */
+  revs: number[];
+  /** The write of each put value (values are unique in the workload). */
+  byValue: Map<string, WriteRecord>;
+  /** Known revisions with a change under `filter`, ascending (cached per filter). */
+  revsFor(filter: KeyFilter): number[];
+}
+
+export function matches(filter: KeyFilter, key: string): boolean {
+  return filter.key !== undefined ? key === filter.key : key.startsWith(filter.prefix ?? '');
+}
+
+export function buildCommits(h: WatchHistory): Commits {
+  const byRev = new Map<number, Change[]>();
+  const byValue = new Map<string, WriteRecord>();
+  for (const w of h.writes) {
+    for (const c of w.changes) if (c.type === 'put' && c.value !== undefined) byValue.set(c.value, w);
+    if (w.status !== 'ok' || w.rev === undefined) continue;
+    byRev.set(w.rev, w.changes.map((c) => ({ ...c, source: 'ack' as const })));
+  }
+  for (const s of h.segments) {
+    for (const b of s.batches) {
+      for (const e of b.events) {
+        const list = byRev.get(e.rev);
+        if (list === undefined) { byRev.set(e.rev, [{ key: e.key, type: e.type, value: e.value, source: 'event' }]); continue; }
+        // Only events add to what acks did not say; a disagreement is judged per watcher.
+        let found = false;
+        for (const c of list) if (c.key === e.key) { found = true; break; }
+        if (!found && list[0].source === 'event') list.push({ key: e.key, type: e.type, value: e.value, source: 'event' });
+      }
+    }
+  }
+  const revs = [...byRev.keys()].sort((a, b) => a - b);
+  const cache = new Map<string, number[]>();
+  return {
+    byRev, revs, byValue,
+    revsFor(filter) {
+      const id = filter.key !== undefined ? `k:${filter.key}` : `p:${filter.prefix ?? ''}`;
+      let out = cache.get(id);
+      if (!out) {
+        out = revs.filter((r) => byRev.get(r)!.some((c) => matches(filter, c.key)));
+        cache.set(id, out);
+      }
+      return out;
+    },
+  };
+}
+
+/** The first index of `arr` (ascending) whose element is ≥ `x`. */
+export function lowerBound(arr: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid] < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
