@@ -15,8 +15,8 @@ export interface Change {
 }
 
 export interface Commits {
-  /** Changes by revision. */
-  byRev: Map<number, Change[]>;
+  /** Changes by revision (revisions are small dense integers: an array, not a map). */
+  byRev: RevTable;
   /** Every known revision, ascending. */
   revs: number[];
   /** The write of each put value (values are unique in the workload). */
@@ -25,17 +25,38 @@ export interface Commits {
   revsFor(filter: KeyFilter): number[];
 }
 
+/** Changes by revision in an array (holes for unknown revisions); `get` as a Map's. */
+export class RevTable {
+  private readonly rows: (Change[] | undefined)[] = [];
+  get(rev: number): Change[] | undefined {
+    return rev >= 0 && rev < this.rows.length && Number.isInteger(rev) ? this.rows[rev] : undefined;
+  }
+  set(rev: number, changes: Change[]): void {
+    if (!Number.isInteger(rev) || rev < 0 || rev > 2 ** 31) throw new Error(`revision ${rev} is not a non-negative integer`);
+    while (this.rows.length <= rev) this.rows.push(undefined);
+    this.rows[rev] = changes;
+  }
+  /** Known revisions, ascending. */
+  revs(): number[] {
+    const out: number[] = [];
+    for (let r = 0; r < this.rows.length; r++) if (this.rows[r] !== undefined) out.push(r);
+    return out;
+  }
+}
+
 export function matches(filter: KeyFilter, key: string): boolean {
   return filter.key !== undefined ? key === filter.key : key.startsWith(filter.prefix ?? '');
 }
 
 export function buildCommits(h: WatchHistory): Commits {
-  const byRev = new Map<number, Change[]>();
+  const byRev = new RevTable();
   const byValue = new Map<string, WriteRecord>();
   for (const w of h.writes) {
     for (const c of w.changes) if (c.type === 'put' && c.value !== undefined) byValue.set(c.value, w);
     if (w.status !== 'ok' || w.rev === undefined) continue;
-    byRev.set(w.rev, w.changes.map((c) => ({ ...c, source: 'ack' as const })));
+    const row: Change[] = [];
+    for (const c of w.changes) row.push({ key: c.key, type: c.type, value: c.value, source: 'ack' });
+    byRev.set(w.rev, row);
   }
   for (const s of h.segments) {
     for (const b of s.batches) {
@@ -49,7 +70,7 @@ export function buildCommits(h: WatchHistory): Commits {
       }
     }
   }
-  const revs = [...byRev.keys()].sort((a, b) => a - b);
+  const revs = byRev.revs();
   const cache = new Map<string, number[]>();
   return {
     byRev, revs, byValue,

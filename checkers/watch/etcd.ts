@@ -19,7 +19,7 @@
  */
 import { buildCommits, lowerBound, matches, type Commits } from './commits.js';
 import { faultsAt } from './faults.js';
-import type { ViolationClass, WatchEvent, WatchHistory, WatchSegment, WatchViolation, WatcherSummary } from './types.js';
+import type { ViolationClass, WriteRecord, WatchEvent, WatchHistory, WatchSegment, WatchViolation, WatcherSummary } from './types.js';
 
 export interface StreamCheck {
   violations: WatchViolation[];
@@ -125,11 +125,8 @@ function checkSegment(seg: WatchSegment, st: WatcherState, commits: Commits, out
       out.eventsChecked++;
       s.events++;
       const r = e.rev;
-      checkKv(e, seg, b.at, commits, where);
-      if (!opts.noLags && e.type === 'put' && e.value !== undefined) {
-        const w = commits.byValue.get(e.value);
-        if (w) out.lagsNs.push(b.at - w.invokeTime);
-      }
+      const w = checkKv(e, seg, b.at, commits, where);
+      if (w !== undefined && !opts.noLags) out.lagsNs.push(b.at - w.invokeTime);
       if (r <= maxBookmark) where([r, maxBookmark], b.at, 'false-bookmark', `event at revision ${r} came after a progress notification at ${maxBookmark}`);
       // Ordered and unique, across the watcher's whole stream.
       if (r > st.maxRev) {
@@ -226,26 +223,33 @@ function classifyMissing(r: number, firstRev: number, lastRev: number, resumedFr
   return 'false-bookmark';
 }
 
-/** An event against the key-value history: written, not by a failed write, at the acknowledged revision. */
-function checkKv(e: WatchEvent, seg: WatchSegment, at: number, commits: Commits, where: (revs: [number, number], at: number, cls: ViolationClass, detail: string) => void): void {
+/**
+ * An event against the key-value history: written, not by a failed write, at the acknowledged
+ * revision. Returns the write of a put's value (for the lag), when it is a correct event.
+ */
+function checkKv(e: WatchEvent, seg: WatchSegment, at: number, commits: Commits, where: (revs: [number, number], at: number, cls: ViolationClass, detail: string) => void): WriteRecord | undefined {
+  let w: WriteRecord | undefined;
   if (e.type === 'put') {
-    const w = e.value === undefined ? undefined : commits.byValue.get(e.value);
-    if (!w) { where([e.rev, e.rev], at, 'phantom-value', `key ${e.key} = ${String(e.value)} at revision ${e.rev}: no write wrote it`); return; }
-    if (w.status === 'fail') { where([e.rev, e.rev], at, 'failed-write-event', `key ${e.key} = ${e.value} at revision ${e.rev}: its write failed (history index ${w.index})`); return; }
-    if (w.rev !== undefined && w.rev !== e.rev) { where([e.rev, w.rev], at, 'kv-mismatch', `key ${e.key} = ${e.value} delivered at revision ${e.rev}; its write was acknowledged at revision ${w.rev}`); return; }
+    w = e.value === undefined ? undefined : commits.byValue.get(e.value);
+    if (!w) { where([e.rev, e.rev], at, 'phantom-value', `key ${e.key} = ${String(e.value)} at revision ${e.rev}: no write wrote it`); return undefined; }
+    if (w.status === 'fail') { where([e.rev, e.rev], at, 'failed-write-event', `key ${e.key} = ${e.value} at revision ${e.rev}: its write failed (history index ${w.index})`); return undefined; }
+    if (w.rev !== undefined && w.rev !== e.rev) { where([e.rev, w.rev], at, 'kv-mismatch', `key ${e.key} = ${e.value} delivered at revision ${e.rev}; its write was acknowledged at revision ${w.rev}`); return undefined; }
   }
   const list = commits.byRev.get(e.rev);
-  if (!list) return;
+  if (!list) return w;
   for (const c of list) {
     if (c.key !== e.key) continue;
     if (c.type !== e.type || (e.type === 'put' && c.value !== e.value)) {
       where([e.rev, e.rev], at, 'kv-mismatch', `key ${e.key} at revision ${e.rev}: the watch says ${e.type} ${e.value ?? ''}, the history ${c.type} ${c.value ?? ''}`.trim());
+      return undefined;
     }
-    return;
+    return w;
   }
   if (list[0].source === 'ack' && seg.filter !== undefined) {
     where([e.rev, e.rev], at, 'kv-mismatch', `key ${e.key} at revision ${e.rev}: the write acknowledged at that revision did not touch it`);
+    return undefined;
   }
+  return w;
 }
 
 /** After the heal, every watcher that ran on delivered (or bookmarked) the last known change under its keys. */

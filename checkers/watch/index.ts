@@ -16,9 +16,8 @@ export interface WatchCheckerOptions extends StreamCheckOptions {
 }
 
 /** Percentile `p` (0..1) of `xs` (sorted in place), or undefined for none. */
-export function percentile(xs: number[], p: number): number | undefined {
+export function percentile(xs: Float64Array, p: number): number | undefined {
   if (xs.length === 0) return undefined;
-  xs.sort((a, b) => a - b);
   return xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 }
 
@@ -27,7 +26,7 @@ export function checkWatchHistory(h: WatchHistory, opts: WatchCheckerOptions = {
   const r = checkStreams(h, opts);
   matchKnownIssues(r.violations, h, opts.version);
   const violations = Object.values(r.counts).reduce((a, b) => a + (b ?? 0), 0);
-  const lags = r.lagsNs;
+  const lags = Float64Array.from(r.lagsNs).sort(); // a typed array sorts numbers natively
   const ms = (ns: number | undefined): number | undefined => (ns === undefined ? undefined : Math.round(ns / 1e4) / 100);
   return {
     valid: violations > 0 ? false : r.eventsChecked + r.bookmarksChecked === 0 ? 'unknown' : true,
