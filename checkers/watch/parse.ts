@@ -5,9 +5,11 @@
  * - `delete`: invoke `{key}`; ok `{key, rev, deleted}` (`deleted: 0`: nothing changed, no revision).
  * - `txn`: invoke `{ops: [{type: 'put', key, value} | {type: 'delete', key}]}`; ok `{ops, rev}`.
  * - `compact`: ok `{rev}`.
- * - `watch`: invoke `{watcher, node, key | prefix, start, resume}`; its completion (any type: the
- *   events delivered are real whatever ended the stream) `{createdRev, batches: [{at, events:
- *   [{rev, key, type, value}], progress}], end, compactRev, error}`.
+ * - `watch`: invoke `{watcher, node, key | prefix, start, resume}` (or those in the completion's
+ *   `watch`, when only the client knows them); its completion (any type: the events delivered are
+ *   real whatever ended the stream) `{createdRev, batches: [{at, events: [{rev, key, type, value}],
+ *   progress}], end, compactRev, error, clock}` (`clock`: the client's ns clock at completion, for
+ *   arrival times `at` on that clock).
  * - `final-read`: ok `{rev, kvs: {key: [value, modRev]}}`, after the heal.
  *
  * Values are compared as strings. Parsing is kept apart from checking so a benchmark can time each.
@@ -65,8 +67,9 @@ export function parseWatchHistory(history: readonly Op[]): WatchHistory {
       if (op.type === 'ok') w.rev = num(done.rev);
       out.writes.push(w);
     } else if (op.f === 'watch') {
-      const v = rec(inv.value);
+      // The client fills in what only it knows (watcher, node, start, resume) in the completion.
       const d = rec(op.value);
+      const v = { ...rec(inv.value), ...rec(d.watch) };
       const filter: KeyFilter = v.prefix !== undefined ? { prefix: String(v.prefix) } : { key: String(v.key) };
       const end = ENDS.includes(d.end as SegmentEnd) ? (d.end as SegmentEnd) : op.type === 'ok' ? 'window' : 'error';
       const seg: WatchSegment = {
@@ -74,6 +77,9 @@ export function parseWatchHistory(history: readonly Op[]): WatchHistory {
         batches: Array.isArray(d.batches) ? d.batches.map(batchOf) : [], end,
         invokeIndex: inv.index, completeIndex: op.index, invokeTime: inv.time, completeTime: op.time,
       };
+      // Arrival times on the client's clock (\`clock\`: its reading at completion) move onto the history's.
+      const clock = num(d.clock);
+      if (clock !== undefined) for (const b of seg.batches) b.at = op.time - (clock - b.at);
       const node = str(v.node) ?? op.node ?? inv.node;
       if (node !== undefined) seg.node = node;
       const created = num(d.createdRev);
