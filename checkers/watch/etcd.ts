@@ -91,7 +91,7 @@ function checkSegment(seg: WatchSegment, st: WatcherState, commits: Commits, out
   if (seg.resume) s.resumes++;
   if (seg.node !== undefined) s.node = seg.node;
   const where = (revs: [number, number], at: number, cls: ViolationClass, detail: string): void => {
-    report({ class: cls, watcher: seg.watcher, node: seg.node, revs, positions: [seg.invokeIndex, seg.completeIndex], at, detail });
+    report({ class: cls, watcher: seg.watcher, node: seg.node, ...(seg.store !== undefined ? { store: seg.store } : {}), revs, positions: [seg.invokeIndex, seg.completeIndex], at, detail });
   };
   if (!seg.resume) st.chainHi = undefined; // A fresh watch starts a new chain.
   if (seg.end === 'compacted') {
@@ -266,7 +266,7 @@ function checkConvergence(h: WatchHistory, commits: Commits, states: Map<string,
     const last = i >= 0 ? want[i] : 0;
     if (st.hi < last) {
       st.summary.violations++;
-      report({ class: 'not-converged', watcher, node: seg.node, revs: [st.hi, last], positions: [seg.invokeIndex, seg.completeIndex], at: seg.completeTime,
+      report({ class: 'not-converged', watcher, node: seg.node, ...(seg.store !== undefined ? { store: seg.store } : {}), revs: [st.hi, last], positions: [seg.invokeIndex, seg.completeIndex], at: seg.completeTime,
         detail: `after the heal the watcher reached revision ${st.hi}; the last change under its keys was at ${last}` });
     }
   }

@@ -11,7 +11,7 @@ import { parseWatchHistory } from './parse.js';
 import type { WatchHistory } from './types.js';
 
 export interface WatchCheckerOptions extends StreamCheckOptions {
-  /** The store's version, to match violations to known upstream issues (etcd: e.g. `3.4.23`). */
+  /** etcd's version, to match etcd watchers' violations to known upstream issues (e.g. `3.4.23`). */
   version?: string;
 }
 

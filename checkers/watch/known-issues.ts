@@ -31,10 +31,11 @@ export const ETCD_WATCH_ISSUES: readonly KnownIssue[] = [
   },
 ];
 
-/** Adds `upstream` to each violation that matches a known issue of `version`. */
+/** Adds `upstream` to each violation of an etcd watcher that matches a known issue of etcd `version`. */
 export function matchKnownIssues(violations: WatchViolation[], h: WatchHistory, version: string | undefined): void {
   if (version === undefined) return;
   for (const v of violations) {
+    if (v.store !== 'etcd') continue;
     const hit = ETCD_WATCH_ISSUES.find((k) => k.versions.some((p) => version.startsWith(p)) && k.matches(v, h));
     if (hit) v.upstream = `${hit.ref} (${hit.title})`;
   }

@@ -82,6 +82,7 @@ export function parseWatchHistory(history: readonly Op[]): WatchHistory {
       if (clock !== undefined) for (const b of seg.batches) b.at = op.time - (clock - b.at);
       const node = str(v.node) ?? op.node ?? inv.node;
       if (node !== undefined) seg.node = node;
+      if (v.store !== undefined) seg.store = String(v.store);
       const created = num(d.createdRev);
       if (created !== undefined) seg.createdRev = created;
       const compactRev = num(d.compactRev);

@@ -41,6 +41,8 @@ export type SegmentEnd = 'window' | 'error' | 'compacted' | 'canceled';
 /** One watch stream of one watcher. */
 export interface WatchSegment {
   watcher: string;
+  /** The store the client said it watched (`etcd`, `raft`, …): known issues are matched per store. */
+  store?: string;
   node?: string;
   filter: KeyFilter;
   /** The start revision asked for; 0 = from the current revision (then `createdRev` says which). */
@@ -128,6 +130,7 @@ export interface WatchViolation {
   /** The faults in force at that time (by family), empty if none. */
   faults: string[];
   detail: string;
+  store?: string;
   /** An upstream issue of the store's version this matches, when one does. */
   upstream?: string;
 }

@@ -99,7 +99,7 @@ export class EtcdWatchClients {
     const create: Rec = { key: b64(key), progress_notify: true };
     if (c.filter.prefix !== undefined) create.range_end = b64(prefixEnd(c.filter.prefix));
     if (start > 0) create.start_revision = String(start);
-    const watchInfo = { watcher: `w${c.thread}`, node: c.node, ...c.filter, start, resume };
+    const watchInfo = { watcher: `w${c.thread}`, node: c.node, ...c.filter, start, resume, store: 'etcd' };
     const batches: { at: number; events: unknown[]; progress?: number }[] = [];
     let createdRev: number | undefined;
     let end: 'window' | 'error' | 'compacted' = 'window';

@@ -78,3 +78,22 @@ describe('watch checker: violations name the watcher, node, positions and faults
     expect(classes).toContain('failed-write-event');
   });
 });
+
+describe('watch checker: known upstream issues', () => {
+  const withStore = (ops: ReturnType<typeof toOps>, store: string) => ops.map((o) => (o.f === 'watch' && o.type !== 'invoke' ? { ...o, value: { ...(o.value as object), watch: { store } } } : o));
+  it('an etcd false bookmark cites etcd-io/etcd#15220 on 3.4; the same on another store cites nothing', () => {
+    const ops = toOps(INJECTIONS['false-bookmark'](generate({ commits: 20, watchers: 1, seed: 11 }), 0)!);
+    const etcd = checkWatchHistory(parseWatchHistory(withStore(ops, 'etcd')), { version: '3.4.23' });
+    const fb = (etcd.violations as WatchViolation[]).filter((v) => v.class === 'false-bookmark');
+    expect(fb.length).toBeGreaterThan(0);
+    expect(fb.every((v) => v.upstream?.startsWith('etcd-io/etcd#15220'))).toBe(true);
+    const raft = checkWatchHistory(parseWatchHistory(withStore(ops, 'raft')), { version: '3.4.23' });
+    expect((raft.violations as WatchViolation[]).every((v) => v.upstream === undefined)).toBe(true);
+    expect(raft.unmatched).toBeGreaterThan(0);
+  });
+  it('a gap far from any compaction cites nothing', () => {
+    const ops = withStore(toOps(INJECTIONS.gap(generate({ commits: 30, watchers: 2, seed: 4 }), 1)!), 'etcd');
+    const r = checkWatchHistory(parseWatchHistory(ops.filter((o) => o.f !== 'compact')), { version: '3.4.23' });
+    expect((r.violations as WatchViolation[]).some((v) => v.class === 'gap' && v.upstream === undefined)).toBe(true);
+  });
+});
