@@ -1,12 +1,15 @@
 /**
  * `npm run bench:watch`: the watch checker's speed on a 1M-event history in memory (parsing the ops
  * timed apart), and its verdict on the same history with one revision dropped (must be invalid).
- * Then, for the stores whose watch workload exists, delivery-lag percentiles from real runs
- * (WATCH_RUNS=etcd:SECONDS; default none, a real run needs root and etcd): see docs/watch.md.
- * Figures are printed, not asserted: the machine is shared. WATCH_EVENTS narrows the size.
+ * Then real runs under partition,kill,pause (root; etcd for the etcd rows): etcd, WATCH_ETCD_SEEDS
+ * runs (default 5) of WATCH_ETCD_SECONDS (default 60) — verdicts, events, compactions, lag p50/p99;
+ * the bundled Raft, WATCH_RAFT_SEEDS runs (default 10) of 25 s, correct and with each watch bug
+ * switch — valid and catch rates, lag. WATCH_REAL=0 skips the real runs. Figures are printed, not
+ * asserted: the machine is shared. WATCH_EVENTS narrows the checker's size.
  */
 import { checkWatchHistory, parseWatchHistory } from '../checkers/watch/index.js';
 import { generateWatchOps } from './watch-history.js';
+import { watchRun, type WatchRun } from './watch-runs.js';
 
 function main(): void {
   const events = Number(process.env.WATCH_EVENTS ?? 1_000_000);
@@ -45,4 +48,33 @@ function main(): void {
   console.log(`  lag (generated, from write invoke): p50 ${String((result!.lagMs as { p50?: number }).p50)} ms p99 ${String((result!.lagMs as { p99?: number }).p99)} ms`);
 }
 
+function pct(xs: number[], p: number): string {
+  if (xs.length === 0) return '-';
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(1);
+}
+
+function row(label: string, runs: WatchRun[]): void {
+  for (const r of runs) console.log(`  ${label} seed ${r.seed}: ${String(r.valid)}, ${r.events} events, ${r.compactions} compactions, counts ${JSON.stringify(r.counts)}, unmatched ${r.unmatched}, lag p50 ${String(r.lagMs.p50)} ms p99 ${String(r.lagMs.p99)} ms${r.error ? `, error ${r.error}` : ''}`);
+  const p50s = runs.map((r) => r.lagMs.p50).filter((x): x is number => typeof x === 'number');
+  const p99s = runs.map((r) => r.lagMs.p99).filter((x): x is number => typeof x === 'number');
+  console.log(`  ${label}: valid ${runs.filter((r) => r.valid === true).length}/${runs.length}, invalid ${runs.filter((r) => r.valid === false).length}/${runs.length}; lag p50 (median over runs) ${pct(p50s, 0.5)} ms, p99 (median over runs) ${pct(p99s, 0.5)} ms`);
+}
+
+function real(): void {
+  const seeds = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+  const etcdSeeds = Number(process.env.WATCH_ETCD_SEEDS ?? 5);
+  const etcdSeconds = Number(process.env.WATCH_ETCD_SECONDS ?? 60);
+  if (etcdSeeds > 0) {
+    console.log(`\netcd 3.4, watch workload, partition,kill,pause, ${etcdSeconds} s runs:`);
+    row('etcd', seeds(etcdSeeds).map((s) => watchRun('etcd', s, etcdSeconds)));
+  }
+  const raftSeeds = Number(process.env.WATCH_RAFT_SEEDS ?? 10);
+  for (const bug of raftSeeds > 0 ? [undefined, 'watch-snapshot-gap', 'watch-redeliver'] : []) {
+    console.log(`\nbundled Raft${bug ? ` --bug ${bug}` : ' (correct)'}, watch workload, partition,kill,pause, 25 s runs:`);
+    row(bug ?? 'raft', seeds(raftSeeds).map((s) => watchRun('raft', s, 25, bug)));
+  }
+}
+
 main();
+if (process.env.WATCH_REAL !== '0') real();

@@ -17,6 +17,7 @@ import { anomaliesOf, firstAnomalySentence, type Anomaly } from './anomalies.js'
 import { declaredBands } from './run-story.js';
 import { buildCharts, type Chart } from './charts.js';
 import { checkerDetails } from './checker-details.js';
+import { watchSection } from './watch-lanes.js';
 import { esc, jsonForScript } from './escape.js';
 import { failureHtml } from './lin-timeline.js';
 import type { MessageCounts } from './messages.js';
@@ -165,6 +166,7 @@ ${guarded('config', 'Configuration', () => run.imported ? importedSection(run.im
 ${guarded('charts', 'Charts', () => chartsSection(charts, a))}
 ${guarded('linearizability', 'Linearizability', () => linSection(run, a))}
 ${guarded('checkers', 'Checker details', () => checkersSection(run))}
+${guarded('watch', 'Watches', () => watchSection(run.history, a.bands, flatCheckers(run.results?.checkers).find(([n]) => n === 'watch' || n.endsWith('/watch'))?.[1]))}
 ${guarded('nemesis', 'Nemesis', () => nemesisSection(a))}
 ${guarded('logs', 'Logs', () => logsSection(run))}
 ${guarded('history', 'History', () => historySection(run, embedded, anomalyMarks(anomalies)))}

@@ -14,7 +14,7 @@ const RAFT_MAIN = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.ur
 const skip = missing(['iptables', 'iptables-restore', 'unshare']);
 
 export function raftWatchArgs(seed: number, bug?: string): string[] {
-  const start = `${process.execPath} ${RAFT_MAIN} --listen {host}:{port} --node {node} --peers {peers} --data-dir {data}${bug ? ` --bug ${bug}` : ''}`;
+  const start = `${process.execPath} ${RAFT_MAIN} --listen {host}:{port} --node {node} --peers {peers} --data-dir {data} --snapshot-every 20${bug ? ` --bug ${bug}` : ''}`;
   return ['--client', 'http-kv', '--start', start, '--workload', 'watch', '--nodes', '3', '--concurrency', '6', '--nemesis', 'partition,kill,pause', '--time-limit', '25s', '--nemesis-interval', '5s', '--seed', String(seed)];
 }
 
