@@ -24,6 +24,9 @@ function main(): void {
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
     const h = parseWatchHistory(ops);
+    // The parse's garbage is collected before the clock starts (npm run bench:watch passes --expose-gc),
+    // so the check is not charged for it.
+    (globalThis as { gc?: () => void }).gc?.();
     const t1 = performance.now();
     result = checkWatchHistory(h);
     const t2 = performance.now();
@@ -35,7 +38,7 @@ function main(): void {
   const med = times[1];
   console.log(`  events checked ${checked.toLocaleString('en')}, bookmarks ${String(result!.bookmarksChecked)}, resumes in ${String(result!.segments)} segments`);
   console.log(`  check (in memory, lag samples included): median ${med.toFixed(0)} ms of 3 → ${(checked / (med / 1000) / 1e6).toFixed(2)} M events/s   (goal ≥ 1 M/s)`);
-  console.log(`  parse ops → watch history: ${parseMs.toFixed(0)} ms (excluded above)`);
+  console.log(`  parse ops → watch history: ${parseMs.toFixed(0)} ms (excluded above)${(globalThis as { gc?: unknown }).gc ? '; a full GC ran between parse and check' : ''}`);
   console.log(`  verdict: ${String(result!.valid)} (must be true)`);
   // The same history with one revision dropped from one watcher's stream must be invalid.
   const mid = ops.find((o) => o.f === 'watch' && o.type !== 'invoke' && (o.value as { batches: unknown[] }).batches.length > 10)!;

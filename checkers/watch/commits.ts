@@ -12,6 +12,8 @@ export interface Change {
   value?: string;
   /** Where it is known from: an acknowledged write, or a watcher's event. */
   source: 'ack' | 'event';
+  /** The acknowledged write, for `ack` changes. */
+  write?: WriteRecord;
 }
 
 export interface Commits {
@@ -19,8 +21,8 @@ export interface Commits {
   byRev: RevTable;
   /** Every known revision, ascending. */
   revs: number[];
-  /** The write of each put value (values are unique in the workload). */
-  byValue: Map<string, WriteRecord>;
+  /** The write of each put value (values are unique in the workload); built on first use. */
+  readonly byValue: Map<string, WriteRecord>;
   /** Known revisions with a change under `filter`, ascending (cached per filter). */
   revsFor(filter: KeyFilter): number[];
 }
@@ -50,12 +52,18 @@ export function matches(filter: KeyFilter, key: string): boolean {
 
 export function buildCommits(h: WatchHistory): Commits {
   const byRev = new RevTable();
-  const byValue = new Map<string, WriteRecord>();
+  // Only a delivery that disagrees with its revision's acknowledged write needs the value index: lazy.
+  let byValue: Map<string, WriteRecord> | undefined;
+  const valueIndex = (): Map<string, WriteRecord> => {
+    if (byValue) return byValue;
+    byValue = new Map();
+    for (const w of h.writes) for (const c of w.changes) if (c.type === 'put' && c.value !== undefined) byValue.set(c.value, w);
+    return byValue;
+  };
   for (const w of h.writes) {
-    for (const c of w.changes) if (c.type === 'put' && c.value !== undefined) byValue.set(c.value, w);
     if (w.status !== 'ok' || w.rev === undefined) continue;
     const row: Change[] = [];
-    for (const c of w.changes) row.push({ key: c.key, type: c.type, value: c.value, source: 'ack' });
+    for (const c of w.changes) row.push({ key: c.key, type: c.type, value: c.value, source: 'ack', write: w });
     byRev.set(w.rev, row);
   }
   for (const s of h.segments) {
@@ -73,7 +81,8 @@ export function buildCommits(h: WatchHistory): Commits {
   const revs = byRev.revs();
   const cache = new Map<string, number[]>();
   return {
-    byRev, revs, byValue,
+    byRev, revs,
+    get byValue() { return valueIndex(); },
     revsFor(filter) {
       const id = filter.key !== undefined ? `k:${filter.key}` : `p:${filter.prefix ?? ''}`;
       let out = cache.get(id);

@@ -198,6 +198,9 @@ function checkSegment(seg: WatchSegment, st: WatcherState, commits: Commits, out
     flush();
   }
   if (hi > st.hi) st.hi = hi;
+  // A fresh watch (the first, or after ErrCompacted) starts at its creation revision: a client re-lists
+  // there, so for convergence it is caught up to that revision.
+  if (!seg.resume && seg.createdRev !== undefined && seg.createdRev > st.hi) st.hi = seg.createdRev;
   // The chain goes on from what this segment covered (or what the previous one did, if it covered nothing).
   const chain = hi >= lo ? Math.max(st.chainHi ?? -Infinity, hi) : st.chainHi ?? lo - 1;
   st.chainHi = Number.isFinite(chain) ? chain : undefined;
@@ -228,6 +231,14 @@ function classifyMissing(r: number, firstRev: number, lastRev: number, resumedFr
  * revision. Returns the write of a put's value (for the lag), when it is a correct event.
  */
 function checkKv(e: WatchEvent, seg: WatchSegment, at: number, commits: Commits, where: (revs: [number, number], at: number, cls: ViolationClass, detail: string) => void): WriteRecord | undefined {
+  // The common case first: the revision's acknowledged write made exactly this change.
+  const list = commits.byRev.get(e.rev);
+  if (list !== undefined) {
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      if (c.key === e.key && c.source === 'ack' && c.type === e.type && c.value === e.value) return c.write;
+    }
+  }
   let w: WriteRecord | undefined;
   if (e.type === 'put') {
     w = e.value === undefined ? undefined : commits.byValue.get(e.value);
@@ -235,7 +246,6 @@ function checkKv(e: WatchEvent, seg: WatchSegment, at: number, commits: Commits,
     if (w.status === 'fail') { where([e.rev, e.rev], at, 'failed-write-event', `key ${e.key} = ${e.value} at revision ${e.rev}: its write failed (history index ${w.index})`); return undefined; }
     if (w.rev !== undefined && w.rev !== e.rev) { where([e.rev, w.rev], at, 'kv-mismatch', `key ${e.key} = ${e.value} delivered at revision ${e.rev}; its write was acknowledged at revision ${w.rev}`); return undefined; }
   }
-  const list = commits.byRev.get(e.rev);
   if (!list) return w;
   for (const c of list) {
     if (c.key !== e.key) continue;

@@ -8,7 +8,7 @@
  * final read gives each key's value and revision; the watch checker (checkers/watch/) judges it.
  */
 import { watchChecker } from '../../checkers/watch/index.js';
-import { any, eachThread, mix, once, onThreads, repeat, sleep, untilOk, limit } from '../generator/index.js';
+import { any, eachThread, limit, mix, onThreads, repeat, sleep, untilOk } from '../generator/index.js';
 import { numbered, paced } from './common.js';
 import type { StoreWorkload } from './store-types.js';
 
@@ -40,7 +40,8 @@ export const watch: StoreWorkload = {
     onThreads((t) => t === 1, repeat([sleep(COMPACT_EVERY_NS), { f: 'compact' }])),
   ),
   finalGenerator: () => any(
-    onThreads(isWatcherThread, eachThread(once(watchOp))),
+    // Twice: a watcher whose first stream ends compacted starts fresh in the second.
+    onThreads(isWatcherThread, eachThread(limit(2, repeat(watchOp)))),
     onThreads(isWriterThread, limit(10, untilOk([{ f: 'final-read' }, sleep(1e9)]))),
   ),
   // etcd 3.4 (Debian 12's 3.4.23) is the one store with this workload so far: its known issues apply.
