@@ -4,7 +4,7 @@
  * `watchers` prefix watchers that each receive every revision in responses of 1–4 revisions, a
  * progress notification every 500 responses and a disconnect resumed from last seen + 1 every 2,000.
  */
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 
 export function generateWatchOps(commits: number, watchers: number): Op[] {
   const ops: Op[] = [];

@@ -9,7 +9,7 @@ import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DIST = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = nodePath.join(DIST, 'harness/cli/main.js');
+const CLI = nodePath.join(DIST, 'harness/top/cli/main.js');
 const RAFT_MAIN = nodePath.join(DIST, 'targets/raft/main.js');
 
 export interface WatchRun { seed: number; valid: unknown; events: number; counts: Record<string, number>; unmatched: number; lagMs: { p50?: number; p99?: number }; compactions: number; error?: string }

@@ -6,7 +6,7 @@
  */
 import { parseWatchHistory } from '../checkers/watch/parse.js';
 import type { WatchViolation } from '../checkers/watch/types.js';
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import type { Band } from './analysis.js';
 import { esc } from './escape.js';
 

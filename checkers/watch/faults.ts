@@ -3,7 +3,7 @@
  * violation can name the faults that were in force when it became visible. A fault still open at the
  * end of the history lasts to its end.
  */
-import type { Op } from '../../harness/history/op.js';
+import type { Op } from '../../harness/ground/history/op.js';
 import type { FaultInterval } from './types.js';
 
 /** Intervals of every fault family from the nemesis' ops (start at the start's invoke, end at the stop's completion). */

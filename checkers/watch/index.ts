@@ -3,7 +3,7 @@
  * writes, by the properties its store promises (etcd.ts for revision-ordered stores: etcd and the
  * bundled Raft's watch). Valid iff no violation; `unknown` when no watch delivered anything to check.
  */
-import type { Op } from '../../harness/history/op.js';
+import type { Op } from '../../harness/ground/history/op.js';
 import type { CheckResult, Checker } from '../contract.js';
 import { checkStreams, type StreamCheckOptions } from './etcd.js';
 import { matchKnownIssues } from './known-issues.js';

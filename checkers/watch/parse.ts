@@ -14,7 +14,7 @@
  *
  * Values are compared as strings. Parsing is kept apart from checking so a benchmark can time each.
  */
-import type { Op } from '../../harness/history/op.js';
+import type { Op } from '../../harness/ground/history/op.js';
 import { faultIntervals } from './faults.js';
 import type { FinalState, KeyFilter, SegmentEnd, WatchBatch, WatchEvent, WatchHistory, WatchSegment, WriteRecord } from './types.js';
 

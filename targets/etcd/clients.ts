@@ -10,12 +10,12 @@
  */
 import { Etcd3, GRPCInvalidArgumentError, EtcdPermissionDeniedError, type Lease } from 'etcd3';
 import { finalReadOf } from '../../checkers/common.js';
-import type { Client, ClientOp, Completion } from '../../harness/roles.js';
+import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { GatewayError, lockAcquire, lockRelease } from './http.js';
-import { errorMessage } from '../../harness/history/errors.js';
+import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { EtcdWatchClients } from './watch-client.js';
-import { WATCH_PREFIX } from '../../harness/workloads/watch.js';
+import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';
 

@@ -10,8 +10,8 @@
  * every second: `--experimental-watch-progress-notify-interval=1s`). The stream is ours, not a library's,
  * so no resume happens out of sight: a dropped stream ends the op and the next op resumes.
  */
-import { errorMessage } from '../../harness/history/errors.js';
-import type { Client, ClientOp, Completion } from '../../harness/roles.js';
+import { errorMessage } from '../../harness/ground/history/errors.js';
+import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { gatewayPost, GatewayError } from './http.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');

@@ -5,7 +5,7 @@
  * runs must have checked events, resumed watches, and converged after the heal.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTest } from '../../../harness/run/run.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { missing, removeTempDirs } from '../provision/helpers.js';
 import { expectNothingLeft, storeRequest } from '../provision/store-runs.js';

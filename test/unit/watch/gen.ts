@@ -7,7 +7,7 @@
  * write, catch up to the end. Every history it makes is valid; injections (inject.ts) break one thing.
  */
 import fc from 'fast-check';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 
 export interface Change { key: string; type: 'put' | 'delete'; value?: string }
 export interface GenBatch { at: number; events: { rev: number; key: string; type: 'put' | 'delete'; value?: string }[]; progress?: number }
