@@ -18,6 +18,7 @@ import { anomaliesOf, firstAnomalySentence, type Anomaly } from './anomalies.js'
 import { declaredBands } from './run-story.js';
 import { buildCharts, type Chart } from './charts.js';
 import { checkerDetails } from './checker-details.js';
+import { watchSection } from './watch-lanes.js';
 import { esc, jsonForScript, jsonWithVisibleBidi } from './escape.js';
 import { failureHtml } from './lin-timeline.js';
 import type { Journal } from './messages.js';
@@ -175,6 +176,7 @@ ${guarded('charts', 'Charts', () => chartsSection(charts, a))}
 ${guarded('linearizability', 'Linearizability', () => linSection(run, a))}
 ${guarded('checkers', 'Checker details', () => checkersSection(run))}
 ${guarded('network', 'Network', () => networkSection(run, journal?.diagram, anomalies))}
+${guarded('watch', 'Watches', () => watchSection(run.history, a.bands, flatCheckers(run.results?.checkers).find(([n]) => n === 'watch' || n.endsWith('/watch'))?.[1]))}
 ${guarded('nemesis', 'Nemesis', () => nemesisSection(a))}
 ${guarded('logs', 'Logs', () => logsSection(run))}
 ${guarded('history', 'History', () => historySection(run, embedded, anomalyMarks(anomalies)))}

@@ -12,6 +12,7 @@
 import type http from 'node:http';
 import { Definite, Indefinite, defineClient, type ClientNode } from './client-api.js';
 import { HttpFailure, httpRequest, keepAliveAgent, type HttpAnswer } from './http-request.js';
+import { HTTP_WATCH_OPS, httpWatchOp, type HttpWatcher } from './http-watch.js';
 
 export type CasStyle = 'body' | 'if-match';
 export const CAS_STYLES: readonly CasStyle[] = ['body', 'if-match'];
@@ -53,13 +54,13 @@ function quick<E extends Error>(make: () => E): E {
   }
 }
 
-function failure(err: unknown): never {
+export function failure(err: unknown): never {
   if (err instanceof HttpFailure) throw quick(() => (err.neverSent ? new Definite(err.message) : new Indefinite(err.message)));
   throw err;
 }
 
 /** The outcome of a write or cas answer. */
-function writeOutcome(node: ClientNode, what: string, a: HttpAnswer): undefined {
+export function writeOutcome(node: ClientNode, what: string, a: HttpAnswer): undefined {
   if (a.status >= 200 && a.status < 300) return undefined;
   const why = a.body.slice(0, 200);
   if (a.status === 404) throw quick(() => new Definite(`key absent: ${why}`));
@@ -71,10 +72,11 @@ function writeOutcome(node: ClientNode, what: string, a: HttpAnswer): undefined 
 
 /** The http-kv client for one run (`--cas` style chosen). */
 export function httpKvClient(cas: CasStyle) {
-  return defineClient<{ agent: http.Agent; base: string; host: string; port: number }>({
-    ops: ['read', 'write', 'cas'],
-    open: (node) => ({ agent: keepAliveAgent(), base: node.url, host: node.host, port: node.port }),
+  return defineClient<{ agent: http.Agent; base: string; host: string; port: number; watcher: HttpWatcher }>({
+    ops: ['read', 'write', 'cas', ...HTTP_WATCH_OPS],
+    open: (node) => ({ agent: keepAliveAgent(), base: node.url, host: node.host, port: node.port, watcher: {} }),
     async invoke(op, ctx) {
+      if (HTTP_WATCH_OPS.includes(op.f)) return httpWatchOp(op, ctx);
       const key = encodeURIComponent(String(op.key));
       const url = { host: ctx.conn.host, port: ctx.conn.port, path: `/kv/${key}` };
       const t = ctx.timeoutMs;

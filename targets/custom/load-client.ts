@@ -35,6 +35,7 @@ export const WORKLOAD_OPS: Readonly<Record<string, readonly string[]>> = {
   register: ['read', 'write', 'cas'],
   set: ['add', 'read'],
   lock: ['acquire', 'update', 'release'],
+  watch: ['put', 'watch', 'final-read'],
 };
 
 /** The first type error of a TypeScript client, as `file:line:col: message`, or undefined. */

@@ -14,6 +14,8 @@ import type { Client, ClientOp, Completion } from '../../harness/ground/contract
 import { GatewayError, lockAcquire, lockRelease } from './http.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
+import { EtcdWatchClients } from './watch-client.js';
+import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';
 
@@ -41,6 +43,7 @@ function writeError(err: unknown): Completion {
 export class EtcdClients {
   private readonly conns = new Map<string, Etcd3>();
   private readonly holding = new Map<number, string>();
+  private watchClients?: EtcdWatchClients;
   readonly opts: Required<EtcdClientOptions>;
 
   constructor(
@@ -82,6 +85,9 @@ export class EtcdClients {
       case 'register': return this.registerClient(node);
       case 'set': return this.setClient(node);
       case 'lock': return this.lockClient(node, process);
+      case 'watch':
+        this.watchClients ??= new EtcdWatchClients(WATCH_PREFIX, this.opts.timeoutMs);
+        return this.watchClients.open(thread, node, this.endpoint(node));
       default: throw new Error(`the etcd target has no client for workload ${this.workload}`);
     }
   }

@@ -53,7 +53,9 @@ export class EtcdCluster extends ServerCluster {
       '--initial-cluster', cluster, '--initial-cluster-state', restart ? 'existing' : 'new',
       '--initial-cluster-token', `faultline-${this.environment!.runId}`,
       '--heartbeat-interval', String(o.heartbeatMs ?? 50), '--election-timeout', String(o.electionMs ?? 500),
-      `--pre-vote=${o.preVote ?? true}`, '--logger', 'zap', '--log-outputs', 'stderr',
+      `--pre-vote=${o.preVote ?? true}`,
+      // Watch progress notifications every second (etcd's default is 10 minutes): the watch workload's bookmarks.
+      '--experimental-watch-progress-notify-interval=1s', '--logger', 'zap', '--log-outputs', 'stderr',
     ]);
   }
 

@@ -12,6 +12,8 @@ export const BUGS = {
   'lease-read': 'the leader serves reads while a lease measured with the wall clock (Date.now()) looks valid',
   'forget-vote': 'votedFor is not persisted, so a restarted node may vote twice in one term',
   'old-term-commit': 'the leader commits entries of earlier terms by counting replicas (Figure 8 of the Raft paper), and appends no no-op on taking office (which would all but hide it)',
+  'watch-snapshot-gap': 'a watch from a revision a snapshot covered (a node that caught up from a snapshot) silently skips the snapshot\'s changes instead of answering compacted',
+  'watch-redeliver': 'for 3 s after a leader change, a watch answers from 3 events before the revision asked for: a resumed watcher gets them again',
 } as const;
 
 export type BugName = keyof typeof BUGS;

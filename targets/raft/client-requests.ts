@@ -121,7 +121,8 @@ export class ClientRequests {
       // Another entry committed at this index: ours can never commit (it was proposed only there).
       return this.reply(p, errorBody(11, `leadership was lost and another entry committed at index ${index}; the request was not applied`));
     }
-    if (result !== undefined) this.reply(p, result);
+    // The log index is the change's revision (the watch's); HTTP clients get it back.
+    if (result !== undefined) this.reply(p, result.type === 'write_ok' || result.type === 'cas_ok' ? { ...result, index } : result);
   }
 
   /** A snapshot from the leader covered `index`: proposals up to it may or may not be in it. */

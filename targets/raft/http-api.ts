@@ -73,7 +73,9 @@ export class HttpKvServer {
     this.pending.delete(body.in_reply_to as number);
     clearTimeout(p.timer);
     const status = statusOf(body, p.ifMatch);
-    send(p.res, status, status === 200 ? (body.type === 'read_ok' ? { value: body.value } : {}) : { error: body.text ?? body.type, code: body.code });
+    // A write's revision (its log index) for watchers, as the optional `rev` of the convention.
+    const ok = body.type === 'read_ok' ? { value: body.value } : typeof body.index === 'number' ? { rev: body.index } : {};
+    send(p.res, status, status === 200 ? ok : { error: body.text ?? body.type, code: body.code });
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -87,6 +89,12 @@ export class HttpKvServer {
     if (req.method === 'GET' && url.pathname === '/health') {
       const leader = this.node.leaderId;
       return send(res, leader === null ? 503 : 200, { leader, role: this.node.role });
+    }
+    if (req.method === 'GET' && url.pathname === '/watch') return void this.watch(url, res);
+    if (req.method === 'GET' && url.pathname === '/kvs') {
+      // This node's applied state under a prefix, each key with the revision that last wrote it.
+      const prefix = url.searchParams.get('prefix') ?? '';
+      return send(res, 200, this.node.watches.snapshotUnder(prefix, this.node.sm));
     }
     const m = /^\/kv\/(.+)$/.exec(url.pathname);
     if (!m) return send(res, 404, { error: `no route ${req.method} ${url.pathname}; the routes are GET/PUT /kv/{key}, GET /status, GET /health` });
@@ -116,6 +124,28 @@ export class HttpKvServer {
       if ('expect' in body) return this.submit(res, { type: 'cas', key, from: body.expect, to: body.value }, false);
       this.submit(res, { type: 'write', key, value: body.value }, false);
     });
+  }
+
+  /**
+   * `GET /watch?from=R&prefix=P&wait=MS`: a long poll. Answers at once with the changes at revision R
+   * or later under P (`{"events": [{rev, key, value}], "rev": N}`: complete up to N), or waits up to
+   * MS (default 1000) for one, then answers with none — a progress notification at N. A revision the
+   * node's history no longer holds (it started from, or installed, a snapshot past it) is 410
+   * `{"compacted": FLOOR}`.
+   */
+  private async watch(url: URL, res: http.ServerResponse): Promise<void> {
+    const from = Number(url.searchParams.get('from') ?? NaN);
+    const prefix = url.searchParams.get('prefix') ?? '';
+    const wait = Math.min(30_000, Number(url.searchParams.get('wait') ?? 1000));
+    if (!Number.isInteger(from) || from < 1 || !Number.isFinite(wait)) return send(res, 400, { error: 'GET /watch needs ?from=R (an integer ≥ 1), optional &prefix=P&wait=MS' });
+    let a = this.node.watches.since(from, prefix);
+    if (a.kind === 'events' && a.events.length === 0) {
+      await this.node.watches.wait(wait);
+      a = this.node.watches.since(from, prefix);
+    }
+    if (res.destroyed) return;
+    if (a.kind === 'compacted') return send(res, 410, { compacted: a.floor });
+    send(res, 200, { events: a.events, rev: a.rev });
   }
 
   private submit(res: http.ServerResponse, body: MaelstromBody, ifMatch: boolean): void {

@@ -18,6 +18,7 @@ import { LogStore } from './log-store.js';
 import { entryAt, lastTerm, termAt } from './log-view.js';
 import { RAFT_TYPES, type AppendReply, type AppendRequest, type Command, type RaftMessage, type SnapshotReply, type SnapshotRequest, type VoteReply, type VoteRequest } from './messages.js';
 import { advanceCommit, handleAppend } from './replication.js';
+import { WatchLog } from './watch-log.js';
 import { decideInstall, readSnapshot, shouldSnapshot, writeSnapshot, type Snapshot } from './snapshot.js';
 import { KvStateMachine } from './state-machine.js';
 import { committedEntries } from './status.js';
@@ -70,6 +71,8 @@ export class RaftNode {
   leaderId: string | null = null;
   store!: LogStore;
   sm = new KvStateMachine();
+  /** Applied changes by log index, for watches (watch-log.ts). */
+  watches!: WatchLog;
   commitIndex = 0;
   lastApplied = 0;
   private snapshot: Snapshot | undefined;
@@ -105,6 +108,8 @@ export class RaftNode {
     this.store = new LogStore(dir, this.cfg.bugs, this.snapshot ?? { index: 0, term: 0 });
     if (this.snapshot) this.sm = KvStateMachine.fromData(this.snapshot.data);
     this.commitIndex = this.lastApplied = this.store.snapIndex;
+    this.watches = new WatchLog(this.cfg.bugs);
+    this.watches.reset(this.store.snapIndex);
     const c = this.cfg;
     this.clients = new ClientRequests(this.api(), { forwardMs: 3_000, leaderWaitMs: 1_000, requestMs: 4_000 });
     this.sweepTimer = setInterval(() => this.turn(() => this.clients.sweep()), 250);
@@ -206,6 +211,7 @@ export class RaftNode {
 
   private setLeader(leaderId: string | null): void {
     if (leaderId === this.leaderId) return;
+    if (leaderId !== null) this.watches.onLeaderChange();
     this.leaderId = leaderId;
     if (leaderId !== null) this.clients.onLeaderKnown();
   }
@@ -342,6 +348,7 @@ export class RaftNode {
       this.snapshot = snap;
       this.sm = KvStateMachine.fromData(snap.data);
       this.commitIndex = this.lastApplied = snap.index;
+      this.watches.reset(snap.index);
       this.clients.onSnapshotInstalled(snap.index);
       this.cfg.log(`${this.id}: installed snapshot at ${snap.index} from ${src} (log suffix ${d.keepSuffix ? 'kept' : 'discarded'})`);
     }
@@ -399,6 +406,9 @@ export class RaftNode {
       if (e === undefined) break;
       const result = this.sm.apply(e.cmd);
       this.lastApplied = i;
+      const changed = e.cmd !== null && (result?.type === 'write_ok' || result?.type === 'cas_ok');
+      const c = changed ? e.cmd : null;
+      this.watches.onApplied(i, c === null ? undefined : { key: String(c.key), value: c.f === 'write' ? c.value : c.f === 'cas' ? c.to : undefined });
       this.clients.onApplied(i, e.term, result);
     }
     if (shouldSnapshot(this.lastApplied, this.store.snapIndex, this.cfg.snapshotEvery)) this.takeSnapshot();

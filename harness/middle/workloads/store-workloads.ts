@@ -7,11 +7,13 @@ import { lock } from './lock.js';
 import { register } from './register.js';
 import { setStore } from './set-store.js';
 import type { StoreWorkload } from './store-types.js';
+import { watch } from './watch.js';
 
 export const STORE_WORKLOADS: Readonly<Record<string, StoreWorkload>> = Object.freeze({
   register,
   set: setStore,
   lock,
+  watch,
 });
 
 /** The store workload called `name`, if `allowed` (the target's list) includes it; else an InputError. */
@@ -22,4 +24,4 @@ export function getStoreWorkload(name: string, allowed: readonly string[] = Obje
 }
 
 export type { StoreWorkload, StoreWorkloadOptions } from './store-types.js';
-export { lock, register, setStore };
+export { lock, register, setStore, watch };

@@ -1,0 +1,148 @@
+/**
+ * The records of the watch checker: the writes a store acknowledged (with the revision it returned),
+ * the watch segments each watcher ran (one watch stream from its start revision to its end, with the
+ * batches of events and progress notifications it delivered), and the violations found.
+ *
+ * A watch segment is one `watch` op of the history: its invoke names the watcher, the node it is
+ * pinned to, the keys (a key or a prefix) and the start revision; its completion carries every batch
+ * the stream delivered, each with the time it arrived. A watcher is a chain of segments: when one ends
+ * (error, disconnect, the workload's window), the next resumes from the last revision seen plus one,
+ * so every resume is a segment boundary in the history.
+ */
+
+/** One change as a watch delivers it (etcd: one event of a response). */
+export interface WatchEvent {
+  /** The store's revision of the change (etcd: mod_revision; Consul: ModifyIndex). */
+  rev: number;
+  key: string;
+  type: 'put' | 'delete';
+  /** The value a put wrote (absent for a delete). */
+  value?: string;
+}
+
+/** One response of a watch stream: events of one or more revisions, or a progress notification. */
+export interface WatchBatch {
+  /** Nanoseconds since the run started, when the watcher received it. */
+  at: number;
+  events: WatchEvent[];
+  /** A progress notification (bookmark) at this revision: every event ≤ it was delivered. */
+  progress?: number;
+}
+
+/** Which keys a watch covers. */
+export interface KeyFilter {
+  key?: string;
+  prefix?: string;
+}
+
+/** How a segment ended. */
+export type SegmentEnd = 'window' | 'error' | 'compacted' | 'canceled';
+
+/** One watch stream of one watcher. */
+export interface WatchSegment {
+  watcher: string;
+  /** The store the client said it watched (`etcd`, `raft`, …): known issues are matched per store. */
+  store?: string;
+  node?: string;
+  filter: KeyFilter;
+  /** The start revision asked for; 0 = from the current revision (then `createdRev` says which). */
+  start: number;
+  /** The revision of the store when the watch was created (the header of the created response). */
+  createdRev?: number;
+  /** True when this segment resumes the watcher's previous one (start = last seen + 1). */
+  resume: boolean;
+  batches: WatchBatch[];
+  end: SegmentEnd;
+  /** With `end: 'compacted'`: the store's compact revision (events below it are gone). */
+  compactRev?: number;
+  error?: string;
+  /** History indices and times of the segment's invoke and completion. */
+  invokeIndex: number;
+  completeIndex: number;
+  invokeTime: number;
+  completeTime: number;
+}
+
+/** One acknowledged (or possibly applied) write: what it changed and at which revision. */
+export interface WriteRecord {
+  /** `ok`: happened at `rev`; `info`: may have happened; `fail`: did not happen. */
+  status: 'ok' | 'info' | 'fail';
+  changes: { key: string; type: 'put' | 'delete'; value?: string }[];
+  rev?: number;
+  invokeTime: number;
+  /** Completion time (the acknowledgement, for `ok`). */
+  completeTime: number;
+  index: number;
+}
+
+/** The final state after the heal: each key's value (absent = deleted) and its mod revision. */
+export interface FinalState {
+  /** The store's revision when read. */
+  rev: number;
+  keys: Map<string, { value: string; modRev: number }>;
+  node?: string;
+}
+
+/** A fault of the nemesis, in force from `start` to `end` (ns). */
+export interface FaultInterval {
+  fault: string;
+  start: number;
+  end: number;
+  value?: unknown;
+}
+
+/** What the checker reads: the history's writes, watch segments, final state and faults. */
+export interface WatchHistory {
+  writes: WriteRecord[];
+  segments: WatchSegment[];
+  final?: FinalState;
+  faults: FaultInterval[];
+  /** Compactions the workload ran (their revisions and times). */
+  compactions: { rev: number; time: number }[];
+}
+
+/** The violation classes. */
+export const VIOLATION_CLASSES = [
+  'gap', // a committed revision the watch covered is missing between two delivered ones
+  'duplicate', // the same (revision, key) delivered twice to one watcher
+  'reorder', // a revision lower than one already delivered, never delivered before
+  'split-revision', // the events of one revision not delivered together (two batches, or part missing)
+  'phantom-value', // an event whose value no write wrote
+  'failed-write-event', // an event for a write that definitely failed
+  'kv-mismatch', // an event disagreeing with the key-value history (revision or value)
+  'missed-resume', // a resumed watch lost events between its start and its first delivery
+  'false-bookmark', // a progress notification at r while an event ≤ r was missing or came later
+  'not-converged', // after the heal, a watcher never delivered the final change of a key
+] as const;
+export type ViolationClass = (typeof VIOLATION_CLASSES)[number];
+
+/** One violation: which watcher, on which node, where in its stream, under which faults. */
+export interface WatchViolation {
+  class: ViolationClass;
+  watcher: string;
+  node?: string;
+  /** The revisions concerned, lowest and highest. */
+  revs: [number, number];
+  /** History indices of the segment(s) concerned (invoke of the first, completion of the last). */
+  positions: [number, number];
+  /** Nanoseconds: when the violation was visible (the batch's arrival or the segment's end). */
+  at: number;
+  /** The faults in force at that time (by family), empty if none. */
+  faults: string[];
+  detail: string;
+  store?: string;
+  /** An upstream issue of the store's version this matches, when one does. */
+  upstream?: string;
+}
+
+/** Per-watcher summary, for the report's lane. */
+export interface WatcherSummary {
+  watcher: string;
+  node?: string;
+  segments: number;
+  events: number;
+  bookmarks: number;
+  resumes: number;
+  compacted: number;
+  violations: number;
+}

@@ -1,0 +1,49 @@
+/**
+ * The watch workload (issue 27): writers put unique values to a few keys, delete them, and write two
+ * at once in a transaction; watchers — the even client threads, each pinned to its node by the
+ * target's clients — watch the prefix or one key in windows of a few seconds, each window a `watch`
+ * op whose completion carries every response it delivered, and resume from the last revision seen
+ * plus one (every resume is a new op, so it is in the history). One writer compacts every 10 s, so
+ * a watcher that falls behind sees ErrCompacted. After the heal each watcher runs once more and one
+ * final read gives each key's value and revision; the watch checker (checkers/watch/) judges it.
+ */
+import { watchChecker } from '../../../checkers/watch/index.js';
+import { any, eachThread, limit, mix, onThreads, repeat, sleep, untilOk } from '../../ground/generator/index.js';
+import { numbered, paced } from './common.js';
+import type { StoreWorkload } from './store-types.js';
+
+export const WATCH_PREFIX = '/faultline/watch/';
+export const WATCH_KEYS = ['a', 'b', 'c', 'd'].map((k) => `${WATCH_PREFIX}${k}`);
+/** Between compactions, ns (an op of the workload, not a fault). */
+export const COMPACT_EVERY_NS = 10e9;
+/** A watcher thread: the even ones (thread t talks to node t mod N, so every node gets one). */
+export const isWatcherThread = (t: unknown): boolean => typeof t === 'number' && t % 2 === 0;
+const isWriterThread = (t: unknown): boolean => typeof t === 'number' && t % 2 === 1;
+
+const watchOp = { f: 'watch' };
+
+export const watch: StoreWorkload = {
+  name: 'watch',
+  description: 'watch: watchers on a prefix or key, writers putting unique values; checks ordered, unique, atomic, reliable, resumable, bookmarkable watches',
+  generator: (opts) => any(
+    onThreads(isWatcherThread, eachThread(repeat(watchOp))),
+    onThreads(isWriterThread, paced(opts, mix([
+      numbered((i, ctx) => ({ f: 'put', value: { key: WATCH_KEYS[ctx.rng.int(WATCH_KEYS.length)], value: `p${i}` } })),
+      numbered((i, ctx) => ({ f: 'put', value: { key: WATCH_KEYS[ctx.rng.int(WATCH_KEYS.length)], value: `q${i}` } })),
+      numbered((i, ctx) => {
+        const a = ctx.rng.int(WATCH_KEYS.length);
+        const b = (a + 1 + ctx.rng.int(WATCH_KEYS.length - 1)) % WATCH_KEYS.length;
+        return { f: 'txn', value: { ops: [{ type: 'put', key: WATCH_KEYS[a], value: `t${i}a` }, { type: 'put', key: WATCH_KEYS[b], value: `t${i}b` }] } };
+      }),
+      (ctx) => ({ f: 'delete', value: { key: WATCH_KEYS[ctx.rng.int(WATCH_KEYS.length)] } }),
+    ]))),
+    onThreads((t) => t === 1, repeat([sleep(COMPACT_EVERY_NS), { f: 'compact' }])),
+  ),
+  finalGenerator: () => any(
+    // Twice: a watcher whose first stream ends compacted starts fresh in the second.
+    onThreads(isWatcherThread, eachThread(limit(2, repeat(watchOp)))),
+    onThreads(isWriterThread, limit(10, untilOk([{ f: 'final-read' }, sleep(1e9)]))),
+  ),
+  // etcd 3.4 (Debian 12's 3.4.23) is the one store with this workload so far: its known issues apply.
+  checkers: [watchChecker({ version: '3.4.23' })],
+};

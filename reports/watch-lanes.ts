@@ -1,0 +1,84 @@
+/**
+ * The watch checker's picture (issue 27): per watcher, a lane of the events it received beside the
+ * commit sequence (acknowledged writes), resumes as ticks, gaps and duplicates marked where they became
+ * visible, fault bands behind; and the delivery lag (write invoked → event received) over time, the
+ * latency a controller sees. Static SVG: it needs no script.
+ */
+import { parseWatchHistory } from '../checkers/watch/parse.js';
+import type { WatchViolation } from '../checkers/watch/types.js';
+import type { Op } from '../harness/ground/history/op.js';
+import type { Band } from './analysis.js';
+import { esc } from './escape.js';
+
+const W = 900;
+const LEFT = 90;
+const ROW = 22;
+const MAX_TICKS = 4000;
+const CLASS_COLOR: Record<string, string> = { gap: '#d62728', 'missed-resume': '#d62728', duplicate: '#ff7f0e', reorder: '#9467bd', 'false-bookmark': '#8c564b' };
+
+/** Every `step`-th of `xs`, so a lane stays drawable. */
+function thin<T>(xs: T[], max: number): T[] {
+  if (xs.length <= max) return xs;
+  const step = xs.length / max;
+  const out: T[] = [];
+  for (let i = 0; i < max; i++) out.push(xs[Math.floor(i * step)]);
+  return out;
+}
+
+/** The section, or '' when the run has no watch checker result. */
+export function watchSection(history: readonly Op[], bands: readonly Band[], result: Record<string, unknown> | undefined): string {
+  if (!result || !Array.isArray(result.watchers)) return '';
+  const h = parseWatchHistory(history);
+  if (h.segments.length === 0) return '';
+  const endNs = Math.max(1, ...history.map((o) => o.time));
+  const x = (ns: number): number => LEFT + ((W - LEFT - 10) * Math.max(0, ns)) / endNs;
+  const watchers = [...new Set(h.segments.map((s) => s.watcher))];
+  const height = (watchers.length + 1) * ROW + 24;
+  const parts: string[] = [];
+  for (const b of bands) parts.push(`<rect x="${x(b.start * 1e9).toFixed(1)}" y="0" width="${Math.max(1, x(b.end * 1e9) - x(b.start * 1e9)).toFixed(1)}" height="${height - 20}" fill="#999" opacity="0.15"><title>${esc(`${b.fault}: ${b.detail}`)}</title></rect>`);
+  const tickPath = (times: number[], row: number): string => {
+    const y = row * ROW + 4;
+    return thin(times, MAX_TICKS).map((t) => `M${x(t).toFixed(1)} ${y}v12`).join('');
+  };
+  parts.push(`<text x="4" y="${ROW - 8}" font-size="11">commits</text><path d="${tickPath(h.writes.filter((w) => w.status === 'ok').map((w) => w.completeTime), 0)}" stroke="#1f77b4" stroke-width="1"/>`);
+  const violations = (Array.isArray(result.violations) ? result.violations : []) as WatchViolation[];
+  watchers.forEach((w, i) => {
+    const row = i + 1;
+    const segs = h.segments.filter((s) => s.watcher === w);
+    const times = segs.flatMap((s) => s.batches.filter((b) => b.events.length > 0).map((b) => b.at));
+    const node = segs.find((s) => s.node !== undefined)?.node;
+    parts.push(`<text x="4" y="${row * ROW + 14}" font-size="11">${esc(w)}${node ? ` (${esc(node)})` : ''}</text>`);
+    parts.push(`<path d="${tickPath(times, row)}" stroke="#2ca02c" stroke-width="1"/>`);
+    // Resumes and compactions: where one stream ended and the next began.
+    for (const s of thin(segs, 400)) {
+      const cx = x(s.invokeTime).toFixed(1);
+      parts.push(`<path d="M${cx} ${row * ROW + 2}v16" stroke="${s.end === 'compacted' ? '#9467bd' : '#bbb'}" stroke-width="0.5"><title>${esc(`${s.resume ? 'resume' : 'watch'} from ${s.start || `current (${s.createdRev ?? '?'})`}, ended ${s.end}`)}</title></path>`);
+    }
+    for (const v of violations.filter((x) => x.watcher === w)) {
+      parts.push(`<circle cx="${x(v.at).toFixed(1)}" cy="${row * ROW + 10}" r="4" fill="${CLASS_COLOR[v.class] ?? '#e377c2'}"><title>${esc(`${v.class} revisions ${v.revs[0]}..${v.revs[1]}: ${v.detail}${v.faults.length ? `; faults: ${v.faults.join(', ')}` : ''}${v.upstream ? `; ${v.upstream}` : ''}`)}</title></circle>`);
+    }
+  });
+  parts.push(`<text x="${LEFT}" y="${height - 6}" font-size="10">0 s</text><text x="${W - 40}" y="${height - 6}" font-size="10">${(endNs / 1e9).toFixed(0)} s</text>`);
+  const lanes = `<svg class="watch-lanes" viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="watch lanes">${parts.join('')}</svg>`;
+  return `<section id="watch"><h2>Watches</h2><p class="muted">Each watcher's received events (green) beside the acknowledged writes (blue); grey ticks are new streams (resumes), purple ones ended compacted; dots are violations (red gap or missed resume, orange duplicate; hover for details); grey bands are faults in force.</p>${lanes}${lagChart(h, x, endNs)}</section>`;
+}
+
+/** Lag from a write's invocation to each delivery of its event, against delivery time. */
+function lagChart(h: ReturnType<typeof parseWatchHistory>, x: (ns: number) => number, _endNs: number): string {
+  const byValue = new Map<string, number>();
+  for (const w of h.writes) for (const c of w.changes) if (c.value !== undefined) byValue.set(c.value, w.invokeTime);
+  const pts: [number, number][] = [];
+  for (const s of h.segments) for (const b of s.batches) for (const e of b.events) {
+    const t0 = e.value === undefined ? undefined : byValue.get(e.value);
+    if (t0 !== undefined) pts.push([b.at, (b.at - t0) / 1e6]);
+  }
+  if (pts.length === 0) return '';
+  const sorted = pts.map((p) => p[1]).sort((a, b) => a - b);
+  const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const top = Math.max(1, q(0.999));
+  const H = 160;
+  const y = (ms: number): number => 10 + (H - 30) * (1 - Math.min(1, Math.max(0, ms) / top));
+  const dots = thin(pts, MAX_TICKS).map(([t, ms]) => `M${x(t).toFixed(1)} ${y(ms).toFixed(1)}h1`).join('');
+  return `<h3>Delivery lag</h3><p class="muted">From the write's invocation to the watcher's receipt, per event: p50 ${q(0.5).toFixed(1)} ms, p99 ${q(0.99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms over ${pts.length} deliveries (the axis is cut at p99.9, ${top.toFixed(0)} ms).</p>` +
+    `<svg class="watch-lag" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="delivery lag"><text x="4" y="14" font-size="10">${top.toFixed(0)} ms</text><text x="4" y="${H - 20}" font-size="10">0 ms</text><path d="${dots}" stroke="#1f77b4" stroke-width="2"/></svg>`;
+}
