@@ -7,11 +7,14 @@ import { lock } from './lock.js';
 import { register } from './register.js';
 import { setStore } from './set-store.js';
 import type { StoreWorkload } from './store-types.js';
+import { listAppend, rwRegister } from './txn-store.js';
 
 export const STORE_WORKLOADS: Readonly<Record<string, StoreWorkload>> = Object.freeze({
   register,
   set: setStore,
   lock,
+  'list-append': listAppend,
+  'rw-register': rwRegister,
 });
 
 /** The store workload called `name`, if `allowed` (the target's list) includes it; else an InputError. */
