@@ -11,8 +11,8 @@ export const BUGS = {
   'early-ack': 'the leader acknowledges write/cas as soon as it appends them locally, before they commit',
   'lease-read': 'the leader serves reads while a lease measured with the wall clock (Date.now()) looks valid',
   'forget-vote': 'votedFor is not persisted, so a restarted node may vote twice in one term',
-  'txn-local-reads': 'a transaction\'s reads are answered by the node the client reached, from its own applied state (a follower\'s may lag), while its writes go through the log: isolation is broken',
   'old-term-commit': 'the leader commits entries of earlier terms by counting replicas (Figure 8 of the Raft paper), and appends no no-op on taking office (which would all but hide it)',
+  'txn-local-reads': 'a transaction\'s reads are answered by the node the client reached, from its own applied state (a follower\'s may lag), while its writes go through the log: isolation is broken',
 } as const;
 
 export type BugName = keyof typeof BUGS;
