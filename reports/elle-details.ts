@@ -75,6 +75,8 @@ export function elleDetails(name: string, r: CheckResult): string {
   const parts = [`<div class="checker-details elle" data-checker="${esc(name)}">`];
   parts.push(`<p>${esc(r.workload)}; checked for ${esc(((r.consistencyModels as string[]) ?? []).join(', '))}${r.reason ? `; ${esc(r.reason)}` : ''}.</p>`);
   parts.push(types.length === 0 ? '<p>No anomalies found.</p>' : `<p>Anomalies: ${types.map(([t, n]) => `${esc(t)} ×${esc(n)}`).join(', ')}${(r.anomalies as unknown[]).length < types.reduce((s, [, n]) => s + n, 0) ? ' (the first of each shown; all counted)' : ''}.</p>`);
+  // A weaker read mode's model allows what it found (checkers/txn.ts `allowed`): say so, not just "valid".
+  if (Array.isArray(r.allowed) && r.allowed.length > 0) parts.push(`<p class="elle-allowed">Allowed by ${esc(((r.consistencyModels as string[]) ?? []).join(', '))}: ${esc((r.allowed as string[]).join(', '))}; the history is still valid for the models checked.</p>`);
   for (const a of r.anomalies as AnomalyView[]) {
     parts.push(`<div class="elle-anomaly"><h4 class="anomaly">${esc(a.type)}</h4><div class="elle-row">`);
     if (a.cycle && a.cycle.length > 0) parts.push(cycleSvg(a.cycle));
