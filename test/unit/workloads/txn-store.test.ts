@@ -12,6 +12,11 @@ import { checkTxn } from '../../../checkers/txn.js';
 import type { Op } from '../../../harness/history/op.js';
 import { runTxn, type TxnStore, type Versioned } from '../../../harness/workloads/txn-store.js';
 import type { MicroOp } from '../../../harness/workloads/txn-list-append.js';
+import { InputError } from '../../../harness/history/errors.js';
+import { CONSISTENCY_MODELS } from '../../../targets/server-base/store-plan.js';
+import { consulParts } from '../../../targets/consul/index.js';
+import { etcdParts } from '../../../targets/etcd/index.js';
+import { zookeeperParts } from '../../../targets/zookeeper/index.js';
 
 const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -88,4 +93,32 @@ describe('runTxn', () => {
     // Measured 5/5; each run has dozens of read-modify-write races.
     expect(caught).toBe(5);
   }, 60_000);
+});
+
+describe('--consistency-models', () => {
+  it('takes a comma list of Elle\'s models and refuses an unknown one in one sentence', () => {
+    expect(CONSISTENCY_MODELS.type.parse('serializable, strict-serializable', 'consistency-models')).toEqual(['serializable', 'strict-serializable']);
+    expect(() => CONSISTENCY_MODELS.type.parse('serialisable', 'consistency-models')).toThrow(InputError);
+    expect(() => CONSISTENCY_MODELS.type.parse(',', 'consistency-models')).toThrow(/names no model; choose from read-uncommitted/);
+    // Absent: no default here; the store's model for its --reads mode applies (store-target.ts).
+    expect(CONSISTENCY_MODELS.type.default).toBeUndefined();
+  });
+});
+
+describe('each store\'s model for its read mode', () => {
+  const plan = async (target: 'etcd' | 'consul' | 'zookeeper', flags: Record<string, string>): Promise<string[]> => {
+    const parts = { etcd: etcdParts, consul: consulParts, zookeeper: zookeeperParts }[target] as unknown as (req: unknown, run: unknown) => { plan: { workload: { checkers: { check(h: Op[], c: object): unknown }[] } } };
+    const req = { config: { target, faults: [], rate: 10, concurrency: 2 }, flags: new Map(Object.entries(flags)), workload: 'list-append', nodeCount: 3 };
+    const p = parts(req, { dir: '/nonexistent', log: () => undefined }).plan;
+    return (p.workload.checkers[0].check([], {}) as { consistencyModels: string[] }).consistencyModels;
+  };
+
+  it('strict-serializable where every read is current; serializable where a member or any server may answer alone', async () => {
+    expect(await plan('etcd', {})).toEqual(['strict-serializable']);
+    expect(await plan('etcd', { reads: 'serializable' })).toEqual(['serializable']);
+    expect(await plan('zookeeper', { reads: 'plain' })).toEqual(['strict-serializable']);
+    expect(await plan('consul', {})).toEqual(['strict-serializable']);
+    expect(await plan('consul', { reads: 'stale' })).toEqual(['serializable']);
+    expect(await plan('consul', { reads: 'stale', 'consistency-models': 'strict-serializable' })).toEqual(['strict-serializable']);
+  });
 });
