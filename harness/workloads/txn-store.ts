@@ -15,7 +15,9 @@
 import { txnChecker } from '../../checkers/txn.js';
 import { errorMessage } from '../history/errors.js';
 import type { Completion } from '../roles.js';
-import { paced } from './common.js';
+import { any, clients, limit, sleep, timeLimit, untilOk } from '../generator/index.js';
+import type { WorkloadOptions } from '../roles.js';
+import { FINAL_READ_ATTEMPTS, FINAL_READ_RETRY_NS, FINAL_READ_WINDOW_NS, paced } from './common.js';
 import type { StoreWorkload } from './store-types.js';
 import { appendTxns, registerTxns, type MicroOp } from './txn-list-append.js';
 
@@ -85,10 +87,22 @@ export function decodeValue(text: string | null | undefined): unknown {
   return text === null || text === undefined || text === '' ? null : JSON.parse(text) as unknown;
 }
 
+/**
+ * After healing and the calm: one read-only transaction of the first keys per node, retried until it
+ * commits (as the other workloads' final reads), so a run shows the store serving again after its
+ * last fault (cluster-liveness) and Elle orders these reads after everything before them.
+ */
+export function finalTxnReads(opts: WorkloadOptions): ReturnType<typeof clients> {
+  const reads: MicroOp[] = Array.from({ length: opts.keyCount ?? 3 }, (_, k) => ['r', k, null]);
+  return clients(any(...opts.nodes.map(() =>
+    timeLimit(FINAL_READ_WINDOW_NS, limit(FINAL_READ_ATTEMPTS, untilOk([{ f: 'txn', value: reads }, sleep(FINAL_READ_RETRY_NS)]))))));
+}
+
 export const listAppend: StoreWorkload = {
   name: 'list-append',
   description: 'list-append: transactions of reads and appends to lists, checked by Elle (default strict-serializable)',
   generator: (opts) => paced(opts, appendTxns(opts.keyCount === undefined ? {} : { keyCount: opts.keyCount })),
+  finalGenerator: finalTxnReads,
   checkers: [txnChecker({ workload: 'list-append' })],
   elle: 'list-append',
 };
@@ -97,6 +111,7 @@ export const rwRegister: StoreWorkload = {
   name: 'rw-register',
   description: 'rw-register: transactions of reads and writes of registers (unique values per key), checked by Elle (default strict-serializable)',
   generator: (opts) => paced(opts, registerTxns(opts.keyCount === undefined ? {} : { keyCount: opts.keyCount })),
+  finalGenerator: finalTxnReads,
   checkers: [txnChecker({ workload: 'rw-register' })],
   elle: 'rw-register',
 };
