@@ -5,8 +5,8 @@
  * workload ran even when it is valid. One function for every workload and target, so a new
  * transactional workload (Maelstrom's txn-rw-register) only names its Elle workload.
  */
-import type { Op } from '../harness/history/op.js';
-import { pairOps } from '../harness/history/pair.js';
+import type { Op } from '../harness/ground/history/op.js';
+import { pairOps } from '../harness/ground/history/pair.js';
 import type { CheckContext, CheckResult, Checker } from './contract.js';
 import { checkElle, type ElleResult, type ElleWorkload } from './elle/index.js';
 

@@ -10,10 +10,10 @@
  * (the request was never sent).
  */
 import { finalReadOf } from '../../checkers/common.js';
-import type { Client, ClientOp, Completion } from '../../harness/roles.js';
+import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, txn, type ReadMode, type TxnKvOp } from './http.js';
-import { decodeValue, runTxn, type TxnStore } from '../../harness/workloads/txn-store.js';
-import type { MicroOp } from '../../harness/workloads/txn-list-append.js';
+import { decodeValue, runTxn, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
+import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
 import { ConsulLockClient, type LockOptions } from './lock-client.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 
@@ -77,7 +77,7 @@ export class ConsulClients {
   }
 
   /**
-   * list-append and rw-register (harness/workloads/txn-store.ts): the keys read in one `/v1/txn` of
+   * list-append and rw-register (harness/middle/workloads/txn-store.ts): the keys read in one `/v1/txn` of
    * `get-tree`s (one snapshot; a read-only transaction is served in the --reads mode, so `stale` may
    * answer from a lagging server), written in one `/v1/txn` of `cas` at the ModifyIndex read (0:
    * create) for the keys written and `check-index` / `check-not-exists` for the keys only read.

@@ -10,12 +10,12 @@
  */
 import { Etcd3, GRPCInvalidArgumentError, EtcdPermissionDeniedError, type Lease } from 'etcd3';
 import { finalReadOf } from '../../checkers/common.js';
-import type { Client, ClientOp, Completion } from '../../harness/roles.js';
+import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { GatewayError, lockAcquire, lockRelease } from './http.js';
-import { errorMessage } from '../../harness/history/errors.js';
+import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
-import { decodeValue, runTxn, type TxnStore } from '../../harness/workloads/txn-store.js';
-import type { MicroOp } from '../../harness/workloads/txn-list-append.js';
+import { decodeValue, runTxn, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
+import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';
 
@@ -154,7 +154,7 @@ export class EtcdClients {
   }
 
   /**
-   * list-append and rw-register (harness/workloads/txn-store.ts): the keys read in one `Txn` of ranges
+   * list-append and rw-register (harness/middle/workloads/txn-store.ts): the keys read in one `Txn` of ranges
    * (one revision; with --reads serializable every range is, so etcd serves a read-only transaction
    * from the member alone), written in one `Txn` comparing each key's mod revision (0: absent).
    */

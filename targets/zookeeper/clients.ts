@@ -10,12 +10,12 @@
  */
 import zookeeper from 'node-zookeeper-client';
 import { finalReadOf } from '../../checkers/common.js';
-import type { Client, ClientOp, Completion } from '../../harness/roles.js';
+import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { definite, ZkError, ZkSession } from './session.js';
-import { errorMessage } from '../../harness/history/errors.js';
+import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
-import { decodeValue, runTxn, type TxnStore, type Versioned } from '../../harness/workloads/txn-store.js';
-import type { MicroOp } from '../../harness/workloads/txn-list-append.js';
+import { decodeValue, runTxn, type TxnStore, type Versioned } from '../../harness/middle/workloads/txn-store.js';
+import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
 
 export type ZkReads = 'plain' | 'sync';
 
@@ -85,7 +85,7 @@ export class ZkClients {
   }
 
   /**
-   * list-append and rw-register (harness/workloads/txn-store.ts): each key a znode holding JSON, read
+   * list-append and rw-register (harness/middle/workloads/txn-store.ts): each key a znode holding JSON, read
    * with getData (after one sync with --reads sync); the commit is a `multi` of setData at the version
    * read for each key written and check at the version read for each key only read. A key read as
    * absent is asserted absent by create-then-remove inside the multi (a create fails on an existing

@@ -11,7 +11,7 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const CLI = nodePath.resolve('dist/harness/cli/main.js');
+const CLI = nodePath.resolve('dist/harness/top/cli/main.js');
 const store = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-txn-raft-'));
 afterAll(() => fs.rmSync(store, { recursive: true, force: true }));
 

@@ -7,8 +7,8 @@
  * npm client sent version 0 as "any version" and Elle found the lost appends).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTest } from '../../../harness/run/run.js';
-import type { RunOutcome } from '../../../harness/run-contract.js';
+import { runTest } from '../../../harness/top/run/run.js';
+import type { RunOutcome } from '../../../harness/ground/contracts/run-contract.js';
 import { consulParts } from '../../../targets/consul/index.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { zookeeperParts } from '../../../targets/zookeeper/index.js';

@@ -1,5 +1,5 @@
 /**
- * runTxn (harness/workloads/txn-store.ts), the one way every store runs a transaction: a snapshot
+ * runTxn (harness/middle/workloads/txn-store.ts), the one way every store runs a transaction: a snapshot
  * read, then a commit conditional on every key's version. Against an in-memory versioned store
  * (a test double of the store alone; the protocol and Elle are real) with concurrent clients whose
  * reads and commits interleave at random, the histories must be strict-serializable for Elle; the
@@ -9,10 +9,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkTxn } from '../../../checkers/txn.js';
-import type { Op } from '../../../harness/history/op.js';
-import { runTxn, type TxnStore, type Versioned } from '../../../harness/workloads/txn-store.js';
-import type { MicroOp } from '../../../harness/workloads/txn-list-append.js';
-import { InputError } from '../../../harness/history/errors.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { runTxn, type TxnStore, type Versioned } from '../../../harness/middle/workloads/txn-store.js';
+import type { MicroOp } from '../../../harness/middle/workloads/txn-list-append.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
 import { CONSISTENCY_MODELS } from '../../../targets/server-base/store-plan.js';
 import { consulParts } from '../../../targets/consul/index.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
