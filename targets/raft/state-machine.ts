@@ -22,14 +22,14 @@ export class KvStateMachine {
   /** Applies a committed command; returns the reply body for its client (a no-op gives undefined). */
   apply(cmd: Command): MaelstromBody | undefined {
     if (cmd === null) return undefined;
-    if (cmd.f === 'txn') return applyTxn(cmd, keyOf, (k) => this.map.get(k), (k, value) => this.map.set(k, { value }));
+    if (cmd.f === 'txn') return applyTxn(cmd, (k) => this.map.get(k), (k, value) => this.map.set(k, { value }));
     return applyKv(cmd, (k) => this.map.get(k), (k, value) => this.map.set(k, { value }));
   }
 
   /** What a cas or write would answer now, without changing anything (for early-ack). */
   preview(cmd: KvRequest | TxnRequest): MaelstromBody {
     const shadow = new Map<string, { value: unknown }>();
-    if (cmd.f === 'txn') return applyTxn(cmd, keyOf, (k) => shadow.get(k) ?? this.map.get(k), (k, value) => shadow.set(k, { value }));
+    if (cmd.f === 'txn') return applyTxn(cmd, (k) => shadow.get(k) ?? this.map.get(k), (k, value) => shadow.set(k, { value }));
     return applyKv(cmd, (k) => shadow.get(k) ?? this.map.get(k), (k, value) => shadow.set(k, { value }));
   }
 
@@ -40,7 +40,7 @@ export class KvStateMachine {
 
   /** BUG `txn-local-reads`: a transaction's reads as this state answers them now. */
   txnReads(req: TxnRequest): unknown[] {
-    return localReads(req, keyOf, (k) => this.map.get(k));
+    return localReads(req, (k) => this.map.get(k));
   }
 
   /** The value under `key`, if any (for tests). */

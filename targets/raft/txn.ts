@@ -7,11 +7,8 @@
  * its own applied state at once (a follower's may lag), and only the writes go through the log: the
  * command carries those reads (`reads`), which the apply uses instead of the state it applies to.
  */
-
-/** A Maelstrom message body (structurally protocol.ts's; this file imports no other target's folder). */
-interface MaelstromBody { type: string; [field: string]: unknown }
-
-const errorBody = (code: number, text: string): MaelstromBody => ({ type: 'error', code, text });
+import { errorBody, keyOf } from '../../harness/ground/protocol/kv-request.js';
+import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 
 export type TxnMicroOp = [string, unknown, unknown];
 
@@ -29,11 +26,11 @@ export function parseTxnRequest(body: MaelstromBody): TxnRequest | MaelstromBody
 }
 
 /**
- * Runs the micro-ops in order against get/set (keys mapped by `keyOf`, the state machine's) and returns `txn_ok` with the reads filled in (a list
+ * Runs the micro-ops in order against get/set (keys mapped by `keyOf`, as lin-kv's) and returns `txn_ok` with the reads filled in (a list
  * or register value, null for a key never written). An append to a key holding a non-list is refused
  * before anything is set (error 12), so the transaction stays all or nothing.
  */
-export function applyTxn(req: TxnRequest, keyOf: (key: unknown) => string, get: (k: string) => { value: unknown } | undefined, set: (k: string, value: unknown) => void): MaelstromBody {
+export function applyTxn(req: TxnRequest, get: (k: string) => { value: unknown } | undefined, set: (k: string, value: unknown) => void): MaelstromBody {
   const shadow = new Map<string, { value: unknown }>();
   const look = (k: string): { value: unknown } | undefined => shadow.get(k) ?? get(k);
   const done: TxnMicroOp[] = [];
@@ -59,7 +56,7 @@ export function applyTxn(req: TxnRequest, keyOf: (key: unknown) => string, get: 
 }
 
 /** BUG `txn-local-reads`: the reads of `req` as this node's state answers them now (writes of the txn itself seen). */
-export function localReads(req: TxnRequest, keyOf: (key: unknown) => string, get: (k: string) => { value: unknown } | undefined): unknown[] {
-  const reply = applyTxn({ f: 'txn', txn: req.txn }, keyOf, get, () => {});
+export function localReads(req: TxnRequest, get: (k: string) => { value: unknown } | undefined): unknown[] {
+  const reply = applyTxn({ f: 'txn', txn: req.txn }, get, () => {});
   return (reply.txn as TxnMicroOp[]).map((m) => (m[0] === 'r' ? m[2] : null));
 }
