@@ -1,12 +1,14 @@
 /**
  * The Elle result in the report (a txn-list-append run, or any checker result of Elle's shape):
  * per anomaly its cycle drawn as a small graph (transactions as nodes, edges labelled ww, wr, rw,
- * rt, process), the transactions' ops beside it and the step-by-step explanation; then the
+ * rt, process), the transactions' ops beside it (their history indices linking to the history's
+ * rows) and the step-by-step explanation; then the
  * consistency models as a table, the ruled-out ones marked. Inline SVG: the page stays one file.
  */
 import type { CheckResult } from '../checkers/contract.js';
 import { MODEL_NAMES } from '../checkers/elle/models.js';
 import { esc } from './escape.js';
+import { opLink } from './record-table.js';
 
 interface TxnView { id: number; process: number; status: string; index: number; completionIndex?: number; ops: string }
 interface AnomalyView { type: string; txns: TxnView[]; cycle?: { from: number; to: number; kind: string }[]; steps: string[]; not: string[] }
@@ -47,8 +49,14 @@ export function cycleSvg(cycle: readonly { from: number; to: number; kind: strin
   return parts.join('');
 }
 
+/** "history index N" in an explanation step (already escaped) as a link to the history's row N. */
+function linkIndices(html: string): string {
+  return html.replace(/history index (\d+)/g, (_, n: string) => `history index ${opLink(Number(n))}`);
+}
+
+/** The transactions of an anomaly; each history index links to its row of the report's history (`#op-N`). */
 function txnTable(txns: readonly TxnView[]): string {
-  const rows = txns.map((t) => `<tr><td>T${esc(t.id)}</td><td>${esc(t.process)}</td><td>${esc(t.status)}</td><td>${esc(t.index)}${t.completionIndex !== undefined ? `–${esc(t.completionIndex)}` : ''}</td><td><code>${esc(t.ops)}</code></td></tr>`);
+  const rows = txns.map((t) => `<tr><td>T${esc(t.id)}</td><td>${esc(t.process)}</td><td>${esc(t.status)}</td><td>${opLink(t.index)}${t.completionIndex !== undefined ? `–${opLink(t.completionIndex)}` : ''}</td><td><code>${esc(t.ops)}</code></td></tr>`);
   return `<table class="elle-txns"><thead><tr><th>txn</th><th>process</th><th>outcome</th><th>history index</th><th>ops</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
@@ -67,10 +75,12 @@ export function elleDetails(name: string, r: CheckResult): string {
   const parts = [`<div class="checker-details elle" data-checker="${esc(name)}">`];
   parts.push(`<p>${esc(r.workload)}; checked for ${esc(((r.consistencyModels as string[]) ?? []).join(', '))}${r.reason ? `; ${esc(r.reason)}` : ''}.</p>`);
   parts.push(types.length === 0 ? '<p>No anomalies found.</p>' : `<p>Anomalies: ${types.map(([t, n]) => `${esc(t)} ×${esc(n)}`).join(', ')}${(r.anomalies as unknown[]).length < types.reduce((s, [, n]) => s + n, 0) ? ' (the first of each shown; all counted)' : ''}.</p>`);
+  // A weaker read mode's model allows what it found (checkers/txn.ts `allowed`): say so, not just "valid".
+  if (Array.isArray(r.allowed) && r.allowed.length > 0) parts.push(`<p class="elle-allowed">Allowed by ${esc(((r.consistencyModels as string[]) ?? []).join(', '))}: ${esc((r.allowed as string[]).join(', '))}; the history is still valid for the models checked.</p>`);
   for (const a of r.anomalies as AnomalyView[]) {
     parts.push(`<div class="elle-anomaly"><h4 class="anomaly">${esc(a.type)}</h4><div class="elle-row">`);
     if (a.cycle && a.cycle.length > 0) parts.push(cycleSvg(a.cycle));
-    parts.push(`<div>${txnTable(a.txns)}<ol class="elle-steps">${a.steps.map((s) => `<li>${esc(s)}</li>`).join('')}</ol><p class="muted">Rules out: ${esc(a.not.join(', ') || 'nothing')}</p></div></div></div>`);
+    parts.push(`<div>${txnTable(a.txns)}<ol class="elle-steps">${a.steps.map((s) => `<li>${linkIndices(esc(s))}</li>`).join('')}</ol><p class="muted">Rules out: ${esc(a.not.join(', ') || 'nothing')}</p></div></div></div>`);
   }
   parts.push(modelsTable(r));
   parts.push('</div>');

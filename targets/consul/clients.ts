@@ -11,7 +11,9 @@
  */
 import { finalReadOf } from '../../checkers/common.js';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
-import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, type ReadMode } from './http.js';
+import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, txn, type ReadMode, type TxnKvOp } from './http.js';
+import { decodeValue, runTxn, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
+import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
 import { ConsulLockClient, type LockOptions } from './lock-client.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 
@@ -22,6 +24,8 @@ export interface ConsulClientOptions extends StoreClientOptions<ReadMode> {
 
 export const REGISTER_PREFIX = 'faultline/register/';
 export const SET_PREFIX = 'faultline/set/';
+/** Key k of the transactional workloads is TXN_PREFIX/k/v: a get-tree of TXN_PREFIX/k/ reads it alone, absent or not. */
+export const TXN_PREFIX = 'faultline/txn/';
 
 /** fail for a definite rejection, info for anything that may have been applied. */
 export function writeError(err: unknown): Completion {
@@ -55,6 +59,7 @@ export class ConsulClients {
     const node = this.nodes[thread % this.nodes.length];
     switch (this.workload) {
       case 'register': return this.registerClient(node);
+      case 'list-append': case 'rw-register': return this.txnClient(node);
       case 'set': return this.setClient(node);
       case 'lock': {
         const c = new ConsulLockClient(node, this.endpoint(node), { ...this.opts });
@@ -69,6 +74,41 @@ export class ConsulClients {
   async close(): Promise<void> {
     await Promise.all([...this.lockClients].map((c) => c.close()));
     this.lockClients.clear();
+  }
+
+  /**
+   * list-append and rw-register (harness/middle/workloads/txn-store.ts): the keys read in one `/v1/txn` of
+   * `get-tree`s (one snapshot; a read-only transaction is served in the --reads mode, so `stale` may
+   * answer from a lagging server), written in one `/v1/txn` of `cas` at the ModifyIndex read (0:
+   * create) for the keys written and `check-index` / `check-not-exists` for the keys only read.
+   */
+  private txnClient(node: string): Client {
+    const endpoint = this.endpoint(node);
+    const key = (k: number): string => `${TXN_PREFIX}${k}/v`;
+    const store: TxnStore<number> = {
+      read: async (keys) => {
+        const got = await txn(endpoint, keys.map((k) => ({ Verb: 'get-tree', Key: `${TXN_PREFIX}${k}/` })), this.opts.reads, this.opts.timeoutMs);
+        if (got === null) throw new Error('Consul refused a read-only transaction');
+        const byKey = new Map(got.map((e) => [e.key, e]));
+        return new Map(keys.map((k) => {
+          const e = byKey.get(key(k));
+          return [k, e ? { value: decodeValue(e.value), version: e.modifyIndex } : { value: null, version: 0 }];
+        }));
+      },
+      commit: async (read, writes) => {
+        const ops: TxnKvOp[] = [...read].map(([k, { version }]) => (writes.has(k)
+          ? { Verb: 'cas', Key: key(k), Value: Buffer.from(JSON.stringify(writes.get(k))).toString('base64'), Index: version }
+          : version === 0 ? { Verb: 'check-not-exists', Key: key(k) } : { Verb: 'check-index', Key: key(k), Index: version }));
+        return (await txn(endpoint, ops, 'default', this.opts.timeoutMs)) !== null;
+      },
+      commitError: writeError,
+    };
+    return {
+      invoke: async (op: ClientOp): Promise<Completion> => (op.f === 'txn' && Array.isArray(op.value)
+        ? runTxn(store, op.value as MicroOp[])
+        : { type: 'fail', error: `${this.workload}: unknown op ${op.f}` }),
+      close: async () => undefined,
+    };
   }
 
   private registerClient(node: string): Client {

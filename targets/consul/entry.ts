@@ -11,7 +11,7 @@ import { ConsulClients } from './clients.js';
 import { ConsulCluster } from './cluster.js';
 import type { ReadMode } from './http.js';
 
-export const CONSUL_WORKLOADS = ['register', 'set', 'lock'] as const;
+export const CONSUL_WORKLOADS = ['register', 'set', 'lock', 'list-append', 'rw-register'] as const;
 /** `--reads`: Consul's read modes. */
 export const CONSUL_READS = choiceOption('reads', ['consistent', 'default', 'stale'] as const satisfies readonly ReadMode[],
   'consistent (the leader confirms it still leads), default (the leader answers from its state) or stale (any server, may be stale); was --consul-reads');
@@ -55,6 +55,8 @@ const CONSUL = storeTarget({
   flags: [LOCK_DELAY],
   binaries: (req) => [consulBinary(req ? flagValue(req, 'consul-bin') : undefined)],
   cluster: (o, req) => new ConsulCluster({ ...o, consulBin: flagValue(req, 'consul-bin') }),
+  // consistent: the leader confirms it leads before answering; default (a deposed leader may answer) and stale (any server) may be stale.
+  txnModels: (reads) => (reads === 'consistent' ? ['strict-serializable'] : ['serializable']),
   clients: (nodes, cluster, workload, o, req) => new ConsulClients(nodes, (n) => cluster.endpoint(n), workload, { ...o, lockDelayS: valueOf(req, LOCK_DELAY) / 1000 }),
 });
 

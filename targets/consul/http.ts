@@ -95,6 +95,21 @@ export async function kvGet(endpoint: string, key: string, mode: ReadMode, timeo
   };
 }
 
+/** One op of a `/v1/txn` transaction (KV ops only). */
+export interface TxnKvOp { Verb: 'get-tree' | 'cas' | 'check-index' | 'check-not-exists'; Key: string; Value?: string; Index?: number }
+
+/**
+ * A `/v1/txn` transaction: its results' KV entries, or null when Consul rolled it back because a
+ * check or cas failed (409). A read-only transaction is served in the read mode given.
+ */
+export async function txn(endpoint: string, ops: readonly TxnKvOp[], mode: ReadMode, timeoutMs: number): Promise<(KvEntry & { key: string })[] | null> {
+  const r = await request(endpoint, 'PUT', `/v1/txn${query(modeParam(mode))}`, timeoutMs, JSON.stringify(ops.map((o) => ({ KV: o }))));
+  if (r.status === 409) return null;
+  if (r.status !== 200) throw new ConsulError(r.status, r.body, 'PUT /v1/txn');
+  const results = (JSON.parse(r.body) as { Results: { KV?: { Key: string; Value: string | null; ModifyIndex: number } }[] | null }).Results ?? [];
+  return results.flatMap((x) => (x.KV ? [{ key: x.KV.Key, value: x.KV.Value === null ? '' : Buffer.from(x.KV.Value, 'base64').toString(), modifyIndex: x.KV.ModifyIndex }] : []));
+}
+
 /** The keys under a prefix (`?keys`), [] when there are none. */
 export async function kvKeys(endpoint: string, prefix: string, mode: ReadMode, timeoutMs: number): Promise<string[]> {
   const r = await request(endpoint, 'GET', `/v1/kv/${prefix}${query('keys', modeParam(mode))}`, timeoutMs);

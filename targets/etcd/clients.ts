@@ -16,6 +16,8 @@ import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { EtcdWatchClients } from './watch-client.js';
 import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
+import { decodeValue, runTxn, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
+import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';
 
@@ -26,6 +28,7 @@ const REGISTER_PREFIX = '/faultline/register/';
 const SET_PREFIX = '/faultline/set/';
 const COUNTER_KEY = '/faultline/lock-counter';
 const LOCK_NAME = '/faultline/lock';
+const TXN_PREFIX = '/faultline/txn/';
 
 /** A cockatiel policy that runs the call once: no retries, no circuit breaker. */
 const ONCE = { execute: <T>(fn: (ctx: { signal: AbortSignal; attempt: number }) => T): T => fn({ signal: new AbortController().signal, attempt: 0 }) };
@@ -88,6 +91,7 @@ export class EtcdClients {
       case 'watch':
         this.watchClients ??= new EtcdWatchClients(WATCH_PREFIX, this.opts.timeoutMs);
         return this.watchClients.open(thread, node, this.endpoint(node));
+      case 'list-append': case 'rw-register': return this.txnClient(node);
       default: throw new Error(`the etcd target has no client for workload ${this.workload}`);
     }
   }
@@ -151,6 +155,40 @@ export class EtcdClients {
         }
         return { type: 'fail', error: `set: unknown op ${op.f}` };
       },
+      close: async () => undefined,
+    };
+  }
+
+  /**
+   * list-append and rw-register (harness/middle/workloads/txn-store.ts): the keys read in one `Txn` of ranges
+   * (one revision; with --reads serializable every range is, so etcd serves a read-only transaction
+   * from the member alone), written in one `Txn` comparing each key's mod revision (0: absent).
+   */
+  private txnClient(node: string): Client {
+    const kv = this.conn(node).kv;
+    const key = (k: number): Buffer => Buffer.from(`${TXN_PREFIX}${k}`);
+    const store: TxnStore<string> = {
+      read: async (keys) => {
+        const r = await kv.txn({ compare: [], success: keys.map((k) => ({ request_range: { key: key(k), serializable: this.serializable } })), failure: [] });
+        return new Map(keys.map((k, i) => {
+          const found = r.responses[i]?.response_range?.kvs?.[0];
+          return [k, found ? { value: decodeValue(found.value.toString()), version: String(found.mod_revision) } : { value: null, version: '0' }];
+        }));
+      },
+      commit: async (read, writes) => {
+        const r = await kv.txn({
+          compare: [...read].map(([k, v]) => ({ key: key(k), target: 'Mod' as const, result: 'Equal' as const, mod_revision: v.version })),
+          success: [...writes].map(([k, v]) => ({ request_put: { key: key(k), value: Buffer.from(JSON.stringify(v)) } })),
+          failure: [],
+        });
+        return r.succeeded;
+      },
+      commitError: writeError,
+    };
+    return {
+      invoke: async (op: ClientOp): Promise<Completion> => (op.f === 'txn' && Array.isArray(op.value)
+        ? runTxn(store, op.value as MicroOp[])
+        : { type: 'fail', error: `${this.workload}: unknown op ${op.f}` }),
       close: async () => undefined,
     };
   }

@@ -9,7 +9,7 @@ import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { EtcdClients, type ReadConsistency } from './clients.js';
 import { EtcdCluster } from './cluster.js';
 
-export const ETCD_WORKLOADS = ['register', 'set', 'lock', 'watch'] as const;
+export const ETCD_WORKLOADS = ['register', 'set', 'lock', 'watch', 'list-append', 'rw-register'] as const;
 /** `--reads`: how a read is served — through the leader (linearizable) or by the member it reached. */
 export const ETCD_READS = choiceOption('reads', ['linearizable', 'serializable'] as const satisfies readonly ReadConsistency[],
   'how a read is served: through a quorum, or by the member alone (serializable, may be stale); was --read-consistency');
@@ -32,6 +32,8 @@ const ETCD = storeTarget({
   bin: { name: 'etcd-bin', kind: 'value', help: 'etcd binary to run (default: etcd from PATH, Debian etcd-server 3.4)' },
   binaries: (req) => [etcdBinary(req)],
   cluster: (o, req) => new EtcdCluster({ ...o, etcdBin: flagValue(req, 'etcd-bin') }),
+  // A read-only Txn of serializable ranges is served by the member alone: a consistent snapshot, maybe stale.
+  txnModels: (reads) => (reads === 'serializable' ? ['serializable'] : ['strict-serializable']),
   clients: (nodes, cluster, workload, o) => new EtcdClients(nodes, (n) => cluster.endpoint(n), workload, o),
 });
 

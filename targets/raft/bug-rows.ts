@@ -75,6 +75,10 @@ export const BUG_ROWS: readonly BugRow[] = [
     httpExtra: HTTP_FIGURE_8, httpWhy: HTTP_FIGURE_8_WHY, httpTimeS: HTTP_FIGURE_8_TIME_S,
     why: 'Figure 8, as MIT 6.824\'s Figure8Unreliable test provokes it: leaders cut off within milliseconds of taking office leave entries of their terms on themselves alone; a later leader commits an older entry by counting, is cut off before an entry of its own term reaches a majority (a lossy network helps), and a node holding a later-term entry at that index wins and overwrites it (commit-safety; linearizable too when a client saw the lost write). Long waits near the election timeout (100 ms, not 6.824\'s 500) put a look in the first milliseconds of most terms; one entry per AppendEntries, short election timeouts (more elections) and few client writes (fewer own-term entries) widen the windows',
   },
+  {
+    bug: 'txn-local-reads', nemesis: 'partition', interval: '2s', extra: ['--workload', 'txn-list-append'],
+    why: 'a transaction read from a follower\'s lagging (or cut-off) state while its appends commit through the log: Elle finds write-read orders broken (G-single, G2-item, G1c) and, against real time, stale reads',
+  },
   { bug: 'correct', nemesis: 'partition,kill,pause,clock', interval: '1.5s', why: 'no switch: every fault at once, often; must be valid' },
   {
     bug: 'correct', name: 'correct-churn', nemesis: 'leader-churn,loss', interval: '5s',

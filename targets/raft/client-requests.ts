@@ -12,6 +12,7 @@ import { parseKvRequest, errorBody, type KvRequest } from '../../harness/ground/
 import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 import type { Bugs } from './bugs.js';
 import type { KvStateMachine } from './state-machine.js';
+import { parseTxnRequest, type TxnRequest } from './txn.js';
 
 /** What the client layer needs from the Raft node. */
 export interface RaftApi {
@@ -27,7 +28,7 @@ export interface RaftApi {
   /** The leader has committed an entry of its own term (its no-op, or a first command), so its commit index is current. */
   termCommitted(): boolean;
   /** Appends a command to the leader's log; returns its index. */
-  propose(cmd: KvRequest): number;
+  propose(cmd: KvRequest | TxnRequest): number;
   /** Asks for a heartbeat round; returns the round whose quorum of acks confirms leadership from now on. */
   requestRound(): number;
   /** A quorum acknowledged round `seq` (or a later one) in the current term. */
@@ -65,12 +66,18 @@ export class ClientRequests {
 
   constructor(private readonly raft: RaftApi, private readonly t: ClientTimeouts, private readonly now: () => number = () => performance.now()) {}
 
-  /** A read/write/cas from a client, or forwarded by another node (`fwd: true`). */
+  /** A read/write/cas/txn from a client, or forwarded by another node (`fwd: true`). */
   onRequest(src: string, body: MaelstromBody, arrived = this.now()): void {
     const origin: Origin = { dest: src, msgId: body.msg_id, at: arrived };
-    const parsed = parseKvRequest('raft', body);
+    let parsed = body.type === 'txn' ? parseTxnRequest(body) : parseKvRequest('raft', body);
     if (!isKvRequest(parsed)) return this.reply(origin, parsed);
     const r = this.raft;
+    // BUG `txn-local-reads`: the reads answered here and now, from whatever this node has applied;
+    // they travel with the command (to the leader, into the log), and only its writes take effect there.
+    if (parsed.f === 'txn' && r.bugs.has('txn-local-reads') && parsed.reads === undefined) {
+      parsed = { ...parsed, reads: r.stateMachine().txnReads(parsed) };
+      body = { ...body, reads: parsed.reads };
+    }
     // BUG `stale-read`: answer from whatever this node has applied, with no quorum round.
     if (parsed.f === 'read' && r.bugs.has('stale-read')) return this.reply(origin, r.stateMachine().read(parsed.key));
     if (r.isLeader()) {
@@ -221,7 +228,7 @@ export class ClientRequests {
   }
 }
 
-/** parseKvRequest gives a request, or an error body (which has a `type`). */
-function isKvRequest(x: KvRequest | MaelstromBody): x is KvRequest {
+/** parseKvRequest and parseTxnRequest give a request, or an error body (which has a `type`). */
+function isKvRequest(x: KvRequest | TxnRequest | MaelstromBody): x is KvRequest | TxnRequest {
   return !('type' in x);
 }

@@ -83,8 +83,9 @@ function observed(plan: RunPlan, run: RunDir, t0: bigint): RunPlan {
 
 export const raftTarget: TargetEntry = {
   name: 'raft',
-  summary: 'the bundled Raft KV (pre-vote, read index, fsync, snapshots) speaking Maelstrom lin-kv; --bug switches reproduce real consensus bugs',
-  workloads: ['lin-kv'],
+  summary: 'the bundled Raft KV (pre-vote, read index, fsync, snapshots) speaking Maelstrom lin-kv and txn-list-append; --bug switches reproduce real consensus bugs',
+  // txn-list-append: transactions applied whole through the log (txn.ts); --bug txn-local-reads breaks their isolation.
+  workloads: ['lin-kv', 'txn-list-append'],
   flags: [
     { name: 'bug', kind: 'list', help: `a bug switch (repeatable): ${Object.keys(BUGS).join(', ')}` },
     ...TUNING.map(([name, help]) => ({ name, kind: 'value' as const, help })),

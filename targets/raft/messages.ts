@@ -4,9 +4,10 @@
  * matched by term and `seq`, not by request, which keeps them idempotent under loss and reordering.
  */
 import type { KvRequest } from '../../harness/ground/protocol/kv-request.js';
+import type { TxnRequest } from './txn.js';
 
-/** A client command in the log; null is the leader's no-op at the start of its term. */
-export type Command = KvRequest | null;
+/** A client command in the log (a lin-kv op or a transaction); null is the leader's no-op at the start of its term. */
+export type Command = KvRequest | TxnRequest | null;
 
 /** One log entry; its index is implicit (position after the snapshot). */
 export interface Entry {

@@ -125,9 +125,9 @@ export class RaftNode {
       return this.send(src, { type: 'raft_status_ok', in_reply_to: body.msg_id, ...this.status(), ...(since === undefined ? {} : { committed: committedEntries(this.store, this.commitIndex, since) }) });
     }
     if (body.in_reply_to !== undefined && this.clients.onForwardReply(src, body)) return;
-    if (body.type === 'read' || body.type === 'write' || body.type === 'cas') return this.clients.onRequest(src, body);
+    if (body.type === 'read' || body.type === 'write' || body.type === 'cas' || body.type === 'txn') return this.clients.onRequest(src, body);
     if (body.in_reply_to !== undefined) return; // a late answer to a forward that timed out
-    this.send(src, { type: 'error', in_reply_to: body.msg_id, code: 10, text: `the raft node does not support "${body.type}"; it answers read, write, cas and raft_status` });
+    this.send(src, { type: 'error', in_reply_to: body.msg_id, code: 10, text: `the raft node does not support "${body.type}"; it answers read, write, cas, txn and raft_status` });
   }
 
   /** The status the harness and tests read (answered locally, no consensus). */
@@ -406,8 +406,10 @@ export class RaftNode {
       if (e === undefined) break;
       const result = this.sm.apply(e.cmd);
       this.lastApplied = i;
-      const changed = e.cmd !== null && (result?.type === 'write_ok' || result?.type === 'cas_ok');
-      const c = changed ? e.cmd : null;
+      // A watch sees single-key changes; a txn entry (one workload per run, so never beside a watch
+      // workload) is not a watched change.
+      const changed = e.cmd !== null && e.cmd.f !== 'txn' && (result?.type === 'write_ok' || result?.type === 'cas_ok');
+      const c = changed && e.cmd !== null && e.cmd.f !== 'txn' ? e.cmd : null;
       this.watches.onApplied(i, c === null ? undefined : { key: String(c.key), value: c.f === 'write' ? c.value : c.f === 'cas' ? c.to : undefined });
       this.clients.onApplied(i, e.term, result);
     }

@@ -10,7 +10,8 @@ import type { MachineProbe, Requirement, RunDir, RunPlan, RunRequest, TargetEntr
 import type { Client } from '../../harness/ground/contracts/roles.js';
 import { getStoreWorkload } from '../../harness/middle/workloads/store-workloads.js';
 import type { ServerCluster, ServerClusterOptions } from './server-cluster.js';
-import { environmentPreflight, nodeNames, refuseUntrustedBinary, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from './store-plan.js';
+import { txnChecker } from '../../checkers/txn.js';
+import { CONSISTENCY_MODELS, environmentPreflight, nodeNames, refuseUntrustedBinary, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from './store-plan.js';
 
 /** What every store's clients take: the read mode, the request deadline and the session TTL. */
 export interface StoreClientOptions<R extends string> {
@@ -53,6 +54,11 @@ export interface StoreDescription<C extends ServerCluster, K extends StoreClient
   binaries(req?: RunRequest): Requirement[];
   /** The cluster of one run. */
   cluster(o: ServerClusterOptions, req: RunRequest): C;
+  /**
+   * The consistency models the transactional workloads check by default in each `--reads` mode (the
+   * store's documented model; a weaker mode's allows the anomalies it would show). Default: strict-serializable.
+   */
+  txnModels?(reads: R): string[];
   /** The clients of one run, talking to `cluster`. */
   clients(nodes: readonly string[], cluster: C, workload: string, o: Required<Pick<StoreClientOptions<R>, 'reads' | 'timeoutMs' | 'sessionTtlMs'>>, req: RunRequest): K;
 }
@@ -89,13 +95,16 @@ export function storeTarget<C extends ServerCluster, K extends StoreClients, R e
   };
   const parts = (req: RunRequest, run: RunDir): { plan: RunPlan; cluster: C; clients: K } => {
     const nodes = nodeNames(req.nodeCount);
-    const workload = getStoreWorkload(req.workload, d.workloads);
+    let workload = getStoreWorkload(req.workload, d.workloads);
     const reads = valueOf(req, d.reads);
+    // A transactional workload checks the models asked for, else the store's for its read mode.
+    const consistencyModels = workload.elle ? valueOf(req, CONSISTENCY_MODELS) ?? d.txnModels?.(reads) ?? ['strict-serializable'] : undefined;
+    if (workload.elle && consistencyModels) workload = { ...workload, checkers: [txnChecker({ workload: workload.elle, consistencyModels })] };
     const subnet = flagValue(req, 'subnet');
     const cluster = d.cluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet, log: (m) => run.log(m) }, req);
     const clients = d.clients(nodes, cluster, workload.name, { reads, timeoutMs: valueOf(req, REQUEST_TIMEOUT), sessionTtlMs: valueOf(req, d.sessionTtl) }, req);
     if (clients.close) cluster.onTeardown(() => clients.close!());
-    const plan = storePlan(req, run, nodes, workload, cluster, clients, { name: d.name, reads, subnet });
+    const plan = storePlan(req, run, nodes, workload, cluster, clients, { name: d.name, reads, subnet, ...(consistencyModels ? { consistencyModels } : {}) });
     return { plan, cluster, clients };
   };
   const entry: TargetEntry = {

@@ -14,6 +14,8 @@ import type { Client, ClientOp, Completion } from '../../harness/ground/contract
 import { definite, ZkError, ZkSession } from './session.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
+import { decodeValue, runTxn, type TxnStore, type Versioned } from '../../harness/middle/workloads/txn-store.js';
+import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
 
 export type ZkReads = 'plain' | 'sync';
 
@@ -23,6 +25,7 @@ export type ZkClientOptions = StoreClientOptions<ZkReads>;
 const SET_PARENT = '/faultline-set';
 const LOCK_PARENT = '/faultline-lock';
 const COUNTER = '/faultline-lock-counter';
+const TXN_PREFIX = '/faultline-txn-';
 const E = zookeeper.Exception;
 
 const isCode = (err: unknown, code: number): boolean => err instanceof ZkError && err.code === code;
@@ -54,6 +57,7 @@ export class ZkClients {
     const close = async (): Promise<void> => { for (const s of sessions.values()) s.close(); sessions.clear(); this.holding.delete(process); };
     const perform = this.workload === 'register' ? this.register.bind(this)
       : this.workload === 'set' ? this.set.bind(this)
+        : this.workload === 'list-append' || this.workload === 'rw-register' ? this.txn.bind(this)
         : this.workload === 'lock' ? this.lock(node, process) : undefined;
     if (!perform) throw new Error(`the zookeeper target has no client for workload ${this.workload}`);
     return {
@@ -78,6 +82,60 @@ export class ZkClients {
       if (isCode(err, E.NO_NODE)) return null;
       throw err;
     }
+  }
+
+  /**
+   * list-append and rw-register (harness/middle/workloads/txn-store.ts): each key a znode holding JSON, read
+   * with getData (after one sync with --reads sync); the commit is a `multi` of setData at the version
+   * read for each key written and check at the version read for each key only read. A key read as
+   * absent is asserted absent by create-then-remove inside the multi (a create fails on an existing
+   * node), or created when written. A read-only transaction's reads are separate getData calls, not
+   * one snapshot: a check-only multi of their versions confirms they were all current at one point.
+   */
+  private async txn(op: ClientOp, session: (n?: string) => Promise<ZkSession>): Promise<Completion> {
+    if (op.f !== 'txn' || !Array.isArray(op.value)) return { type: 'fail', error: `${this.workload}: unknown op ${op.f}` };
+    const s = await session();
+    const path = (k: number): string => `${TXN_PREFIX}${k}`;
+    const multi = async (read: ReadonlyMap<number, Versioned<number>>, writes: ReadonlyMap<number, unknown>): Promise<boolean> => {
+      try {
+        await s.multi((t) => {
+          for (const [k, { version }] of read) {
+            const w = writes.has(k) ? Buffer.from(JSON.stringify(writes.get(k))) : undefined;
+            if (version >= 0) {
+              if (w) t.setData(path(k), w, version);
+              else t.check(path(k), version);
+            } else if (w) t.create(path(k), w);
+            else {
+              t.create(path(k), Buffer.alloc(0));
+              t.remove(path(k), 0);
+            }
+          }
+        });
+        return true;
+      } catch (err) {
+        if (isCode(err, E.BAD_VERSION) || isCode(err, E.NODE_EXISTS) || isCode(err, E.NO_NODE)) return false;
+        throw err;
+      }
+    };
+    const store: TxnStore<number> = {
+      read: async (keys) => {
+        if (this.opts.reads === 'sync') await s.sync('/');
+        const got = await Promise.all(keys.map(async (k) => {
+          try {
+            const r = await s.getData(path(k));
+            return [k, { value: decodeValue(r.data?.toString()), version: r.stat.version }] as const;
+          } catch (err) {
+            if (isCode(err, E.NO_NODE)) return [k, { value: null, version: -1 }] as const;
+            throw err;
+          }
+        }));
+        return new Map(got);
+      },
+      commit: multi,
+      confirm: (read) => multi(read, new Map()),
+      commitError: writeError,
+    };
+    return runTxn(store, op.value as MicroOp[]);
   }
 
   private async register(op: ClientOp, session: (n?: string) => Promise<ZkSession>): Promise<Completion> {

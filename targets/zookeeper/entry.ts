@@ -8,7 +8,7 @@ import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { ZkClients, type ZkReads } from './clients.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, ZK_MAX_SESSION_MS, ZK_MIN_SESSION_MS, ZkCluster } from './cluster.js';
 
-export const ZK_WORKLOADS = ['register', 'set', 'lock'] as const;
+export const ZK_WORKLOADS = ['register', 'set', 'lock', 'list-append', 'rw-register'] as const;
 /** `--reads`: sync then read, or the server's local copy. */
 export const ZK_READS = choiceOption('reads', ['sync', 'plain'] as const satisfies readonly ZkReads[],
   'sync (sync, then read) or plain (the server\'s local copy, may be stale)');
@@ -34,6 +34,8 @@ const ZOOKEEPER = storeTarget({
   minNodes: { min: 2, why: 'an ensemble; one server alone never forms a quorum here', suggest: 3 },
   binaries: () => zookeeperBinaries(),
   cluster: (o) => new ZkCluster(o),
+  // Every transaction ends in a multi through the leader (a read-only one in a check-only multi), in either --reads mode.
+  txnModels: () => ['strict-serializable'],
   clients: (nodes, cluster, workload, o) => new ZkClients(nodes, (n) => cluster.address(n), workload, o),
 });
 

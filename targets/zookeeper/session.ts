@@ -15,6 +15,25 @@ const jute = require('node-zookeeper-client/lib/jute/index.js') as {
   Request: new (header: unknown, payload: unknown) => { header: { type: number }; toBuffer(): Buffer };
 };
 
+/**
+ * The client knows the error codes of ZooKeeper 3.4 only; a newer server's (say REQUESTTIMEOUT, -124,
+ * seen answering a multi under faults) made its `Exception.create` throw inside the socket handler
+ * and took the whole process down. An unknown code becomes SYSTEM_ERROR (-1, not definite: `info`
+ * for a write), its number kept in the message.
+ */
+const exceptions = require('node-zookeeper-client/lib/Exception.js') as { create(code: number, path?: string): Error; SYSTEM_ERROR: number };
+const knownCodes = new Set(Object.values(exceptions).filter((v): v is number => typeof v === 'number'));
+const createException = exceptions.create;
+if (!(createException as { faultlinePatched?: boolean }).faultlinePatched) {
+  const patched = (code: number, path?: string): Error => {
+    if (knownCodes.has(code)) return createException(code, path);
+    const e = createException(exceptions.SYSTEM_ERROR, path);
+    e.message = `ZooKeeper error code ${code} (unknown to the client)`;
+    return e;
+  };
+  exceptions.create = Object.assign(patched, { faultlinePatched: true });
+}
+
 /** A ZooKeeper error code (NO_NODE, BAD_VERSION, …) or a timeout of ours. */
 export class ZkError extends Error {
   constructor(readonly code: number | 'timeout', message: string) {
@@ -34,6 +53,14 @@ const wrap = (err: unknown): ZkError => {
   const e = err as { code?: number; name?: string; message?: string };
   return new ZkError(typeof e.code === 'number' ? e.code : -1, `${e.name ?? 'error'}: ${e.message ?? String(err)}`);
 };
+
+/** The ops of one multi, each with its exact expected version. */
+export interface MultiOps {
+  create(path: string, data: Buffer): void;
+  setData(path: string, data: Buffer, version: number): void;
+  check(path: string, version: number): void;
+  remove(path: string, version: number): void;
+}
 
 export class ZkSession {
   private client: Client;
@@ -104,6 +131,25 @@ export class ZkSession {
   /** Resolves true when `path` exists; otherwise false, and `onGone` fires once it is deleted or created. */
   exists(path: string, onChange: () => void): Promise<boolean> {
     return this.call('exists', (done) => this.client.exists(path, () => onChange(), (err, stat) => done(err, stat !== null && stat !== undefined)));
+  }
+
+  /**
+   * ZooKeeper's multi: the ops `build` adds apply all or none, in one step of the leader's log. A
+   * failed multi rejects with its first failing op's code (BAD_VERSION, NODE_EXISTS, …). The versions
+   * go onto the wire as given: the client's own Transaction turns version 0 into -1 (`version ||
+   * -1`, "any version"), which made a check or setData of a znode's first version unconditional (Elle
+   * caught it as lost appends); so check, setData and remove are pushed here with their exact version.
+   */
+  multi(build: (m: MultiOps) => void): Promise<void> {
+    const t = this.client.transaction();
+    const ops = (t as unknown as { ops: { type: number; path: string; data?: Buffer; version?: number }[] }).ops;
+    build({
+      create: (path, data) => { t.create(path, data); },
+      setData: (path, data, version) => { ops.push({ type: jute.OP_CODES.SET_DATA, path, data, version }); },
+      check: (path, version) => { ops.push({ type: jute.OP_CODES.CHECK, path, version }); },
+      remove: (path, version) => { ops.push({ type: jute.OP_CODES.DELETE, path, version }); },
+    });
+    return this.call('multi', (done) => t.commit((err) => done(err)));
   }
 
   /** ZooKeeper's sync: the server catches up with the leader before answering this session's later reads. */

@@ -2,6 +2,7 @@
  * Workloads for real stores (etcd, ZooKeeper): generators and checkers only. Unlike Maelstrom
  * workloads they carry no client: each target implements the ops of the workloads it supports.
  */
+import type { ElleWorkload } from '../../../checkers/elle/index.js';
 import type { Workload, WorkloadOptions } from '../../ground/contracts/roles.js';
 
 export interface StoreWorkload extends Workload {
@@ -9,6 +10,8 @@ export interface StoreWorkload extends Workload {
   description: string;
   /** Model for `faultline check` of the run later (written to test.json). */
   model?: { name: string; options?: Record<string, unknown> };
+  /** A transactional workload: Elle's workload, whose checker takes the store's consistency models. */
+  elle?: ElleWorkload;
 }
 
 /** Options of the store workloads beyond the common ones. */

@@ -8,12 +8,15 @@ import { register } from './register.js';
 import { setStore } from './set-store.js';
 import type { StoreWorkload } from './store-types.js';
 import { watch } from './watch.js';
+import { listAppend, rwRegister } from './txn-store.js';
 
 export const STORE_WORKLOADS: Readonly<Record<string, StoreWorkload>> = Object.freeze({
   register,
   set: setStore,
   lock,
   watch,
+  'list-append': listAppend,
+  'rw-register': rwRegister,
 });
 
 /** The store workload called `name`, if `allowed` (the target's list) includes it; else an InputError. */

@@ -17,7 +17,7 @@ import { ShapeError, field, isArray, maelstromClient, unknownOp } from './client
 import { paced } from './common.js';
 import type { MaelstromWorkload } from './types.js';
 
-export type MicroOp = ['r', unknown, unknown] | ['append', unknown, unknown];
+export type MicroOp = ['r', unknown, unknown] | ['append', unknown, unknown] | ['w', unknown, unknown];
 
 export interface AppendTxnOptions {
   /** Keys active at once; default 3. */
@@ -25,9 +25,11 @@ export interface AppendTxnOptions {
   minTxnLength: number;
   maxTxnLength: number;
   maxWritesPerKey: number;
+  /** The write micro-op: `append` (list-append) or `w` (rw-register, Jepsen's wr-register: unique values per key). */
+  write: 'append' | 'w';
 }
 
-export const DEFAULT_APPEND: AppendTxnOptions = { keyCount: 3, minTxnLength: 1, maxTxnLength: 4, maxWritesPerKey: 16 };
+export const DEFAULT_APPEND: AppendTxnOptions = { keyCount: 3, minTxnLength: 1, maxTxnLength: 4, maxWritesPerKey: 16, write: 'append' };
 
 /** Immutable: the next element per active key lives in the generator, so look-ahead is harmless. */
 class AppendTxns implements Generator {
@@ -53,7 +55,7 @@ class AppendTxns implements Generator {
         continue;
       }
       const n = appended.get(key) ?? 0;
-      txn.push(['append', key, n]);
+      txn.push([this.o.write, key, n]);
       if (n + 1 >= this.o.maxWritesPerKey) {
         appended.delete(key);
         active[slot] = nextKey++;
@@ -67,6 +69,11 @@ class AppendTxns implements Generator {
   update(): Generator {
     return this;
   }
+}
+
+/** Endless rw-register transactions: as appendTxns, with writes of values unique per key (0, 1, 2, …). */
+export function registerTxns(options: Partial<Omit<AppendTxnOptions, 'write'>> = {}): Generator {
+  return appendTxns({ ...options, write: 'w' });
 }
 
 /** Endless list-append transactions (see the module comment). */

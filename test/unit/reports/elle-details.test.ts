@@ -4,7 +4,7 @@
  * marked. Keys and values from the history are escaped (they are the system under test's data).
  */
 import { describe, expect, it } from 'vitest';
-import { checkTxnListAppend } from '../../../checkers/txn.js';
+import { checkTxn, checkTxnListAppend } from '../../../checkers/txn.js';
 import type { Op } from '../../../harness/ground/history/op.js';
 import { checkerDetails } from '../../../reports/checker-details.js';
 
@@ -39,5 +39,26 @@ describe('Elle in the report', () => {
     expect(html).toContain('No anomalies found.');
     expect(html).not.toContain('<svg');
     expect(html).not.toContain('ruled-out');
+  });
+
+  it('links each txn\'s history indices to the history\'s rows, and names anomalies the checked models allow', () => {
+    // A read that misses a write completed before it began: a stale read, which needs real-time
+    // order to be an anomaly (G-single-realtime), so serializable allows it.
+    const h: Op[] = [
+      { index: 0, time: 0, process: 0, type: 'invoke', f: 'txn', value: [['append', 1, 1]] },
+      { index: 1, time: 1, process: 0, type: 'ok', f: 'txn', value: [['append', 1, 1]] },
+      { index: 2, time: 2, process: 1, type: 'invoke', f: 'txn', value: [['r', 1, null]] },
+      { index: 3, time: 3, process: 1, type: 'ok', f: 'txn', value: [['r', 1, null]] },
+    ];
+    const r = checkTxn(h, { workload: 'list-append', consistencyModels: ['serializable'] });
+    expect(r.valid).toBe(true);
+    expect(r.allowed?.length).toBeGreaterThan(0);
+    const html = checkerDetails('list-append', r);
+    expect(html).toContain('class="elle-allowed"');
+    const table = /<table class="elle-txns">[^]*?<\/table>/.exec(html)?.[0] ?? '';
+    expect(table).toContain('<a class="op-link" href="#op-0">0</a>–<a class="op-link" href="#op-1">1</a>');
+    expect(table).toContain('href="#op-2"');
+    // The explanation's "history index N" links too.
+    expect(html).toMatch(/history index <a class="op-link" href="#op-\d+">\d+<\/a>/);
   });
 });
