@@ -229,7 +229,7 @@ export class MaelstromCluster implements Target {
         this.log(`protocol warning: ${w.text}`);
       }
     }
-    net.send(parsed.msg.src, parsed.msg.dest, parsed.msg.body);
+    net.send(parsed.msg.src, parsed.msg.dest, parsed.msg.body, parsed.bodyJson);
   }
 
   private onExit(exit: NodeExit): void {

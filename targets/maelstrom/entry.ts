@@ -16,7 +16,7 @@ import type { RunDir } from '../../harness/run-contract.js';
 import { getWorkload, TOPOLOGY_KINDS, WORKLOADS, type MaelstromWorkloadOptions, type TopologyKind } from '../../harness/workloads/index.js';
 import { MaelstromCluster } from './cluster.js';
 import type { MaelstromClusterOptions } from './cluster-options.js';
-import { describeLatency } from './latency.js';
+import { describeLatency, meanLatencyMs } from './latency.js';
 
 export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
   { name: 'bin', kind: 'value', help: 'the node binary (a path, or a command on PATH); required' },
@@ -25,6 +25,7 @@ export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
   { name: 'keys', kind: 'value', help: 'independent keys of lin-kv / txn-list-append (default 5; was --key-count)' },
   { name: 'topology', kind: 'value', help: `broadcast topology: ${TOPOLOGY_KINDS.join(', ')} (default grid)` },
   REQUEST_TIMEOUT,
+  { name: 'strict-protocol', kind: 'bool', help: 'a line a node prints that is not a Maelstrom message makes the run INVALID (default: it is dropped and reported as a protocol warning, as Maelstrom logs and drops it)' },
   { name: 'env', kind: 'value', help: 'local only: nodes run as processes of this machine on the routed network' },
 ];
 
@@ -84,6 +85,8 @@ export function checkBin(bin: string | undefined): string {
 }
 
 function workloadOptions(req: RunRequest, nodes: readonly string[]): MaelstromWorkloadOptions {
+  const latencyText = flagValue(req, 'latency');
+  const latency = latencyText === undefined ? undefined : parseLatency(latencyText);
   const opts: MaelstromWorkloadOptions = { rate: req.config.rate, concurrency: req.config.concurrency, nodes };
   if (flagValue(req, 'keys') !== undefined) opts.keyCount = intFlag(req, 'keys', 5);
   const topo = flagValue(req, 'topology');
@@ -92,6 +95,11 @@ function workloadOptions(req: RunRequest, nodes: readonly string[]): MaelstromWo
     opts.topology = topo as TopologyKind;
   }
   opts.rpcTimeoutMs = valueOf(req, REQUEST_TIMEOUT);
+  // Not set by the user: the workload's own, where Maelstrom computes one (lin-kv, from the latency).
+  const workload = getWorkload(req.workload);
+  if (flagValue(req, REQUEST_TIMEOUT.name) === undefined && workload.requestTimeoutMs) {
+    opts.rpcTimeoutMs = workload.requestTimeoutMs(latency ? meanLatencyMs(latency) : 0, opts.rpcTimeoutMs);
+  }
   return opts;
 }
 
@@ -140,18 +148,32 @@ export function maelstromPlan(
       };
     },
     targetVerdicts(): Record<string, CheckResult> {
-      // Lines a node printed that are not Maelstrom messages: the node broke the protocol.
-      const count = cluster.protocolErrorCount;
-      const examples = cluster.protocolErrors.slice(0, 10);
-      // Where Faultline is stricter than Maelstrom on purpose, it warns and never fails the verdict.
-      const warnings = [...cluster.protocolWarnings.values()].map((w) => ({ node: w.node, rule: w.rule, count: w.count, message: w.text }));
-      return {
-        'node-protocol': count === 0
-          ? { valid: true, count: 0, ...(warnings.length ? { warnings } : {}) }
-          : { valid: false, count, examples, reason: `${count} line(s) printed by nodes were not valid Maelstrom messages (see examples)`, ...(warnings.length ? { warnings } : {}) },
-      };
+      return { 'node-protocol': nodeProtocolVerdict(cluster, req.flags.get('strict-protocol') === true) };
     },
   };
+}
+
+/**
+ * The `node-protocol` result. A line a node printed that is not a Maelstrom message was dropped;
+ * Maelstrom logs such a line and drops it (its Ruby library even answers a peer's message during
+ * init with `src: null`), so by default each is a warning naming node, line and time and the
+ * workload's checkers decide the verdict. `strict` makes any such line INVALID, as before #31.
+ */
+export function nodeProtocolVerdict(cluster: Pick<MaelstromCluster, 'protocolErrorCount' | 'protocolErrors' | 'protocolWarnings'>, strict: boolean): CheckResult {
+  const count = cluster.protocolErrorCount;
+  const examples = cluster.protocolErrors.slice(0, 10);
+  // Where Faultline is stricter than Maelstrom on purpose, it warns and never fails the verdict.
+  const warnings: Record<string, unknown>[] = [...cluster.protocolWarnings.values()].map((w) => ({ node: w.node, rule: w.rule, count: w.count, message: w.text }));
+  if (count === 0) return { valid: true, count: 0, ...(warnings.length ? { warnings } : {}) };
+  if (strict) {
+    return { valid: false, count, examples, reason: `${count} line(s) printed by nodes were not valid Maelstrom messages (see examples; --strict-protocol makes that INVALID)`, ...(warnings.length ? { warnings } : {}) };
+  }
+  for (const e of examples) {
+    warnings.push({ node: e.node, rule: 'malformed-line', count: 1, time: e.time, line: e.line,
+      message: `${e.node} printed a line that is not a Maelstrom message at ${(e.time / 1e9).toFixed(3)} s (${e.problem}); dropped, as Maelstrom drops it: ${e.line}` });
+  }
+  if (count > examples.length) warnings.push({ rule: 'malformed-line', count: count - examples.length, message: `${count - examples.length} more malformed line(s), dropped (the first ${examples.length} are listed)` });
+  return { valid: true, count, dropped: count, warnings };
 }
 
 export const maelstromTarget: TargetEntry = {
