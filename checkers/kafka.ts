@@ -23,7 +23,7 @@
  * read, reads every key whole); commit_offsets → ok `{key: offset}`; list_committed_offsets → ok
  * `{key: offset}`. Offsets need not be consecutive (Maelstrom's kafka allows gaps), so skips are
  * judged against offsets known to hold messages. A committed offset may go down only by a commit of
- * that lower offset that could come after (a node storing the last commit is correct).
+ * that lower offset that could have been applied after (a node storing the last commit is correct).
  */
 import type { Op } from '../harness/history/op.js';
 import { pairOps, type Operation } from '../harness/history/pair.js';
@@ -241,21 +241,21 @@ export function checkKafka(history: readonly Op[], opts: { maxExamples?: number 
   }
 
   // Committed offsets: a listing must not report less than what was committed or listed before it began.
-  const floors = new Map<string, { ret: number; offset: number; index: number }[]>();
-  const floor = (key: string, ret: number, offset: number, index: number): void => {
+  const floors = new Map<string, { call: number; ret: number; offset: number; index: number }[]>();
+  const floor = (key: string, o: Operation, offset: number): void => {
     let l = floors.get(key);
     if (!l) floors.set(key, (l = []));
-    l.push({ ret, offset, index });
+    l.push({ call: o.call, ret: o.ret, offset, index: o.index });
   };
   // key → committed offset → the latest completion of a commit of it (Infinity: indeterminate).
   const committedRet = new Map<string, Map<number, number>>();
   for (const c of commits) {
-    if (c.op.outcome === 'ok') floor(c.key, c.op.ret, c.offset, c.op.index);
+    if (c.op.outcome === 'ok') floor(c.key, c.op, c.offset);
     let m = committedRet.get(c.key);
     if (!m) committedRet.set(c.key, (m = new Map()));
     m.set(c.offset, Math.max(m.get(c.offset) ?? -Infinity, c.op.ret));
   }
-  for (const l of lists) for (const [key, o] of l.offsets) floor(key, l.op.ret, o, l.op.index);
+  for (const l of lists) for (const [key, o] of l.offsets) floor(key, l.op, o);
   for (const [key, fl] of floors) {
     fl.sort((a, b) => a.ret - b.ret);
     // The workload's listings ask for every key, so a key missing from one has no committed offset there.
@@ -268,8 +268,9 @@ export function checkKafka(history: readonly Op[], opts: { maxExamples?: number 
         i++;
       }
       const got = l.offsets.get(key);
-      // A lower offset is explained by a commit of exactly it that completed after the higher one.
-      const explained = got !== undefined && (committedRet.get(key)?.get(got) ?? -Infinity) > (best?.ret ?? Infinity);
+      // A lower offset is explained by a commit of exactly it that did not complete before the higher
+      // one's operation began (it may have been applied after).
+      const explained = got !== undefined && (committedRet.get(key)?.get(got) ?? -Infinity) > (best?.call ?? Infinity);
       if (best !== undefined && (got === undefined || got < best.offset) && !explained) {
         add('committed-offset-regression', key, l.op.completionIndex ?? l.op.index, `list_committed_offsets reported ${got === undefined ? 'no offset' : `offset ${got}`} for key ${key}, after offset ${best.offset} was committed or listed (op ${best.index})`);
       }
