@@ -50,6 +50,55 @@ export function checkTxnListAppend(history: readonly Op[], opts: { consistencyMo
   return result;
 }
 
+/** The txn-rw-register workload's checker result: Elle's rw-register analysis, under the workload's name. */
+export type TxnRwRegisterResult = CheckResult & Omit<ElleResult, 'checker'> & {
+  checker: 'txn-rw-register';
+  txns: { ok: number; fail: number; info: number };
+  microOps: { reads: number; writes: number };
+};
+
+/**
+ * Checks a txn-rw-register history (micro-ops `["r", k, v]` and `["w", k, v]`, writes unique per
+ * key) with Elle's rw-register analysis; a history Elle cannot read is unknown, never valid.
+ */
+export function checkTxnRwRegister(history: readonly Op[], opts: { consistencyModels?: readonly string[]; budgetMs?: number } = {}): TxnRwRegisterResult {
+  const ops = pairOps(history).filter((o) => o.f === 'txn');
+  const microOps = { reads: 0, writes: 0 };
+  const txns = { ok: 0, fail: 0, info: 0 };
+  for (const o of ops) txns[o.outcome === 'unknown' ? 'info' : o.outcome]++;
+  for (const op of ops) {
+    if (op.outcome !== 'ok' || !Array.isArray(op.output)) continue;
+    for (const m of op.output) {
+      if (Array.isArray(m) && m[0] === 'r') microOps.reads++;
+      else if (Array.isArray(m) && m[0] === 'w') microOps.writes++;
+    }
+  }
+  const models = [...(opts.consistencyModels ?? ['strict-serializable'])];
+  let r: ElleResult;
+  try {
+    r = checkElle(ops, { workload: 'rw-register', consistencyModels: models, budgetMs: opts.budgetMs });
+  } catch (err) {
+    return {
+      valid: 'unknown', checker: 'txn-rw-register', reason: `the history cannot be checked: ${(err as Error).message}`, workload: 'rw-register',
+      consistencyModels: models, txnCounts: txns, anomalyTypes: {}, anomalies: [], not: [],
+      strongestConsistent: [], graph: { txns: 0, edges: 0 }, ms: { analysis: 0, cycles: 0 }, txns, microOps,
+    };
+  }
+  const { checker: _elle, ...rest } = r;
+  void _elle;
+  const result: TxnRwRegisterResult = { ...rest, checker: 'txn-rw-register', txns: { ok: r.txnCounts.ok, fail: r.txnCounts.fail, info: r.txnCounts.info }, microOps };
+  if (result.valid === true && r.txnCounts.ok === 0) {
+    result.valid = 'unknown';
+    result.reason = 'no transaction completed ok: there was nothing to judge';
+  }
+  return result;
+}
+
+/** The checker for the txn-rw-register workload, for the given consistency models (default strict-serializable). */
+export function txnRwRegisterChecker(opts: { consistencyModels?: readonly string[] } = {}): Checker {
+  return { name: 'txn-rw-register', check: (history, ctx: CheckContext) => checkTxnRwRegister(history, { ...opts, budgetMs: ctx.timeoutMs }) };
+}
+
 /** The checker for the txn-list-append workload; the run's time limit for checking bounds the cycle search. */
 export function txnListAppendChecker(opts: { consistencyModels?: readonly string[] } = {}): Checker {
   return { name: 'txn-list-append', check: (history, ctx: CheckContext) => checkTxnListAppend(history, { ...opts, budgetMs: ctx.timeoutMs }) };

@@ -58,6 +58,11 @@ export interface MaelstromWorkload extends Workload {
    */
   requestTimeoutMs?(meanLatencyMs: number, fallbackMs: number): number;
   /**
+   * The same workload checked for other consistency models (--consistency-models); absent: the
+   * workload has no such choice.
+   */
+  withConsistencyModels?(models: readonly string[]): MaelstromWorkload;
+  /**
    * Runs once after the cluster is up and before the generator (broadcast sends its topology).
    * Resolves with details for the run log / test.json; rejects with a WorkloadSetupError.
    */

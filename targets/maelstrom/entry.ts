@@ -13,7 +13,8 @@ import type { CheckResult } from '../../checkers/contract.js';
 import type { RunRequest, TargetEntry, TargetFlag } from '../../harness/run-contract.js';
 import type { PlanContext, RunPlan } from '../../harness/run-contract.js';
 import type { RunDir } from '../../harness/run-contract.js';
-import { getWorkload, TOPOLOGY_KINDS, WORKLOADS, type MaelstromWorkloadOptions, type TopologyKind } from '../../harness/workloads/index.js';
+import { getWorkload, TOPOLOGY_KINDS, WORKLOADS, type MaelstromWorkload, type MaelstromWorkloadOptions, type TopologyKind } from '../../harness/workloads/index.js';
+import { MODEL_NAMES } from '../../checkers/elle/index.js';
 import { MaelstromCluster } from './cluster.js';
 import type { MaelstromClusterOptions } from './cluster-options.js';
 import { describeLatency, meanLatencyMs } from './latency.js';
@@ -25,6 +26,7 @@ export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
   { name: 'keys', kind: 'value', help: 'independent keys of lin-kv / txn-list-append (default 5; was --key-count)' },
   { name: 'topology', kind: 'value', help: `broadcast topology: ${TOPOLOGY_KINDS.join(', ')} (default grid)` },
   REQUEST_TIMEOUT,
+  { name: 'consistency-models', kind: 'value', help: `txn-list-append / txn-rw-register: the consistency models Elle checks, a comma list of ${MODEL_NAMES.join(', ')} (default strict-serializable, as Maelstrom)` },
   { name: 'strict-protocol', kind: 'bool', help: 'a line a node prints that is not a Maelstrom message makes the run INVALID (default: it is dropped and reported as a protocol warning, as Maelstrom logs and drops it)' },
   { name: 'env', kind: 'value', help: 'local only: nodes run as processes of this machine on the routed network' },
 ];
@@ -103,6 +105,20 @@ function workloadOptions(req: RunRequest, nodes: readonly string[]): MaelstromWo
   return opts;
 }
 
+/** The workload of the run, checked for --consistency-models when given; an InputError when it has no such choice. */
+export function workloadOf(req: RunRequest): MaelstromWorkload {
+  const w = getWorkload(req.workload);
+  const text = flagValue(req, 'consistency-models');
+  if (text === undefined) return w;
+  const models = text.split(',').map((m) => m.trim()).filter(Boolean);
+  const bad = models.filter((m) => !MODEL_NAMES.includes(m));
+  if (models.length === 0 || bad.length > 0) {
+    throw new InputError(`--consistency-models ${text} names ${bad.length > 0 ? `the unknown model ${bad.join(', ')}` : 'no model'}; choose from ${MODEL_NAMES.join(', ')}`);
+  }
+  if (!w.withConsistencyModels) throw new InputError(`--consistency-models is for the txn-list-append and txn-rw-register workloads, not ${w.name}; drop it`);
+  return w.withConsistencyModels(models);
+}
+
 /**
  * The plan of a Maelstrom run over `bin args…`. Shared by the bundled Raft target, which is a
  * Maelstrom node with its own binary and arguments.
@@ -111,7 +127,7 @@ export function maelstromPlan(
   req: RunRequest, run: RunDir, ctx: PlanContext, bin: string, args: string[], targetName = 'maelstrom',
   extra: Partial<MaelstromClusterOptions> = {},
 ): RunPlan {
-  const workload = getWorkload(req.workload);
+  const workload = workloadOf(req);
   const latencyText = flagValue(req, 'latency');
   const latency = latencyText === undefined ? undefined : parseLatency(latencyText);
   // The workload's options are read once; the cluster's rpc timeout is theirs.
@@ -159,14 +175,18 @@ export function maelstromPlan(
  * init with `src: null`), so by default each is a warning naming node, line and time and the
  * workload's checkers decide the verdict. `strict` makes any such line INVALID, as before #31.
  */
-export function nodeProtocolVerdict(cluster: Pick<MaelstromCluster, 'protocolErrorCount' | 'protocolErrors' | 'protocolWarnings'>, strict: boolean): CheckResult {
+export function nodeProtocolVerdict(cluster: Pick<MaelstromCluster, 'protocolErrorCount' | 'protocolErrors' | 'protocolWarnings' | 'initFailures'>, strict: boolean): CheckResult {
   const count = cluster.protocolErrorCount;
   const examples = cluster.protocolErrors.slice(0, 10);
   // Where Faultline is stricter than Maelstrom on purpose, it warns and never fails the verdict.
   const warnings: Record<string, unknown>[] = [...cluster.protocolWarnings.values()].map((w) => ({ node: w.node, rule: w.rule, count: w.count, message: w.text }));
   if (count === 0) return { valid: true, count: 0, ...(warnings.length ? { warnings } : {}) };
-  if (strict) {
-    return { valid: false, count, examples, reason: `${count} line(s) printed by nodes were not valid Maelstrom messages (see examples; --strict-protocol makes that INVALID)`, ...(warnings.length ? { warnings } : {}) };
+  // A node that printed malformed lines and never initialised (its init_ok among them, typically):
+  // there is no history to decide, and the lines are why — the run's finding, as Maelstrom's test fails.
+  const unready = [...new Set(cluster.protocolErrors.map((e) => e.node))].filter((n) => cluster.initFailures.has(n));
+  if (strict || unready.length > 0) {
+    const why = strict ? '--strict-protocol makes that INVALID' : `${unready.join(', ')} never answered init`;
+    return { valid: false, count, examples, reason: `${count} line(s) printed by nodes were not valid Maelstrom messages (see examples; ${why})`, ...(warnings.length ? { warnings } : {}) };
   }
   for (const e of examples) {
     warnings.push({ node: e.node, rule: 'malformed-line', count: 1, time: e.time, line: e.line,
@@ -184,7 +204,7 @@ export const maelstromTarget: TargetEntry = {
   preflight(req) {
     checkLocalOnly(req, 'maelstrom');
     checkBin(flagValue(req, 'bin'));
-    getWorkload(req.workload);
+    workloadOf(req);
     const l = flagValue(req, 'latency');
     if (l !== undefined) parseLatency(l);
     workloadOptions(req, []);

@@ -147,4 +147,20 @@ describe.concurrent('#31 Maelstrom parity', () => {
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.results!.valid).toBe(true);
   }, 120_000);
+
+  it('txn-rw-register: generated, recorded and judged by Elle — a serial node valid, a node with stale reads INVALID', async ({ expect }) => {
+    const args = ['--workload', 'txn-rw-register', '--nodes', '1', '--time-limit', '3s', '--rate', '60', '--seed', '1'];
+    const [good, bad] = await Promise.all([runCli(args, { bin: 'py/txn_rw.py' }), runCli(args, { bin: 'py/txn_rw.py', env: { TXN_BUG: 'stale' } })]);
+    expect(good.code, describeRun(good)).toBe(0);
+    const g = good.results!.checkers['txn-rw-register'];
+    expect(g.valid).toBe(true);
+    expect(g.microOps.writes).toBeGreaterThan(20);
+    expect(bad.code, describeRun(bad)).toBe(1);
+    const b = bad.results!.checkers['txn-rw-register'];
+    expect(b.valid).toBe(false);
+    expect(Object.keys(b.anomalyTypes).length).toBeGreaterThan(0);
+    // The same stale history is allowed by a weak enough model.
+    const weak = await runCli([...args, '--consistency-models', 'read-uncommitted'], { bin: 'py/txn_rw.py', env: { TXN_BUG: 'stale' } });
+    expect(weak.results!.checkers['txn-rw-register'].consistencyModels).toEqual(['read-uncommitted']);
+  }, 120_000);
 });
