@@ -18,6 +18,7 @@ import { MODEL_NAMES } from '../../checkers/elle/index.js';
 import { MaelstromCluster } from './cluster.js';
 import type { MaelstromClusterOptions } from './cluster-options.js';
 import { describeLatency, meanLatencyMs } from './latency.js';
+import { GLOMERS_PRESETS } from './presets.js';
 
 export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
   { name: 'bin', kind: 'value', help: 'the node binary (a path, or a command on PATH); required' },
@@ -27,6 +28,7 @@ export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
   { name: 'topology', kind: 'value', help: `broadcast topology: ${TOPOLOGY_KINDS.join(', ')} (default grid)` },
   REQUEST_TIMEOUT,
   { name: 'consistency-models', kind: 'value', help: `txn-list-append / txn-rw-register: the consistency models Elle checks, a comma list of ${MODEL_NAMES.join(', ')} (default strict-serializable, as Maelstrom)` },
+  { name: 'preset', kind: 'value', help: `a Gossip Glomers challenge's settings: ${Object.keys(GLOMERS_PRESETS).join(', ')} (node count, rate, latency, faults; flags given beside it win)` },
   { name: 'strict-protocol', kind: 'bool', help: 'a line a node prints that is not a Maelstrom message makes the run INVALID (default: it is dropped and reported as a protocol warning, as Maelstrom logs and drops it)' },
   { name: 'env', kind: 'value', help: 'local only: nodes run as processes of this machine on the routed network' },
 ];
@@ -128,6 +130,7 @@ export function maelstromPlan(
   extra: Partial<MaelstromClusterOptions> = {},
 ): RunPlan {
   const workload = workloadOf(req);
+  const presetName = flagValue(req, 'preset');
   const latencyText = flagValue(req, 'latency');
   const latency = latencyText === undefined ? undefined : parseLatency(latencyText);
   // The workload's options are read once; the cluster's rpc timeout is theirs.
@@ -161,6 +164,8 @@ export function maelstromPlan(
         messages: s,
         crashes: cluster.crashes.map((c) => ({ node: c.node, pid: c.pid, code: c.code, signal: c.signal })),
         clockOffsets: cluster.clock?.clockOffsets(),
+        // The challenge and its efficiency targets, for the views that judge them (msgs-per-op, latency).
+        ...(presetName !== undefined && GLOMERS_PRESETS[presetName] ? { preset: { name: presetName, ...GLOMERS_PRESETS[presetName] } } : {}),
       };
     },
     targetVerdicts(): Record<string, CheckResult> {
@@ -201,6 +206,7 @@ export const maelstromTarget: TargetEntry = {
   summary: 'any binary speaking the Maelstrom node protocol (JSON lines on stdin/stdout), over a routed network; no root needed',
   workloads: Object.keys(WORKLOADS),
   flags: MAELSTROM_FLAGS,
+  presets: GLOMERS_PRESETS,
   preflight(req) {
     checkLocalOnly(req, 'maelstrom');
     checkBin(flagValue(req, 'bin'));
