@@ -88,7 +88,8 @@ export function checkBin(bin: string | undefined): string {
   return onPath ? bin : found;
 }
 
-function workloadOptions(req: RunRequest, nodes: readonly string[]): MaelstromWorkloadOptions {
+/** The workload options of a run: rate, keys, topology, and the request timeout Maelstrom would use. */
+export function workloadOptions(req: RunRequest, nodes: readonly string[]): MaelstromWorkloadOptions {
   const latencyText = flagValue(req, 'latency');
   const latency = latencyText === undefined ? undefined : parseLatency(latencyText);
   const opts: MaelstromWorkloadOptions = { rate: req.config.rate, concurrency: req.config.concurrency, nodes };

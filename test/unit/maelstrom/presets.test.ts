@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { requestOf, settingsFromArgv } from '../../../harness/config/settings.js';
 import { InputError } from '../../../harness/history/errors.js';
+import { workloadOptions } from '../../../targets/maelstrom/entry.js';
 import { GLOMERS_PRESETS } from '../../../targets/maelstrom/presets.js';
 
 const quiet = (): void => {};
@@ -39,5 +40,18 @@ describe('#31 Gossip Glomers presets', () => {
   it('an unknown preset is refused, naming the nearest and the list', () => {
     expect(() => req('--preset', 'glomers-3x')).toThrow(InputError);
     expect(() => req('--preset', 'glomers-3x')).toThrow(/--preset glomers-3x is not a preset of --target maelstrom \(did you mean glomers-3\w\?\); choose glomers-1, glomers-2, glomers-3a/);
+  });
+});
+
+describe('#31 request timeouts as Maelstrom sets them', () => {
+  const timeout = (...argv: string[]) => workloadOptions(req(...argv), []).rpcTimeoutMs;
+  it('5 s for every workload; lin-kv max(10 × mean latency, 1 s); the flag wins', () => {
+    expect(timeout('--workload', 'echo')).toBe(5000);
+    expect(timeout('--workload', 'broadcast', '--latency', '100ms')).toBe(5000);
+    expect(timeout('--workload', 'lin-kv')).toBe(1000);
+    expect(timeout('--workload', 'lin-kv', '--latency', '50ms')).toBe(1000);
+    expect(timeout('--workload', 'lin-kv', '--latency', '250ms')).toBe(2500);
+    expect(timeout('--workload', 'lin-kv', '--latency', '100-300ms')).toBe(2000);
+    expect(timeout('--workload', 'lin-kv', '--latency', '250ms', '--request-timeout', '700ms')).toBe(700);
   });
 });
