@@ -108,6 +108,11 @@ export function workloadOptions(req: RunRequest, nodes: readonly string[]): Mael
   return opts;
 }
 
+/** True when the run's faults include clock skew (named, or in the standard package). */
+export function clockFaultsAsked(faults: readonly string[]): boolean {
+  return faults.some((f) => f === 'clock' || f === 'standard');
+}
+
 /** The workload of the run, checked for --consistency-models when given; an InputError when it has no such choice. */
 export function workloadOf(req: RunRequest): MaelstromWorkload {
   const w = getWorkload(req.workload);
@@ -138,7 +143,11 @@ export function maelstromPlan(
   const base = workloadOptions(req, []);
   const cluster = new MaelstromCluster({
     bin, args, nodeCount: req.nodeCount, dir: run.dir, seed: req.config.seed, latency,
-    rpcTimeoutMs: base.rpcTimeoutMs, timeOrigin: ctx.t0, log: (line) => run.log(line), ...extra,
+    rpcTimeoutMs: base.rpcTimeoutMs, timeOrigin: ctx.t0, log: (line) => run.log(line),
+    // libfaketime only when clock faults are asked for: preloaded, it breaks programs Maelstrom runs
+    // fine (Python's time.sleep fails with EINVAL under it), and Maelstrom itself preloads nothing.
+    ...(clockFaultsAsked(req.config.faults) ? {} : { faketime: false as const }),
+    ...extra,
   });
   const wopts: MaelstromWorkloadOptions = { ...base, nodes: cluster.nodes };
   wopts.onProtocolError = (e) => run.log(`protocol error: ${e.message}`);

@@ -88,6 +88,8 @@ describe.concurrent('#31 Maelstrom parity', () => {
     expect(dropped).toHaveLength(1);
     expect(dropped[0]).toMatchObject({ node: 'n1', line: '{"src":null,"dest":"n0","body":{"type":"hello_ok","in_reply_to":1}}' });
     expect(r.stdout).toMatch(/warning \(1×\): n1 printed a line that is not a Maelstrom message at [\d.]+ s \(it lacks "src"\)/);
+    // The report shows it in the node-protocol checker's details.
+    expect(fs.readFileSync(latest(r, 'report.html'), 'utf8')).toMatch(/malformed-line/);
     // --strict-protocol restores the old verdict.
     const strict = await runCli(['--workload', 'echo', '--nodes', '2', '--time-limit', '1s', '--rate', '30', '--seed', '1', '--strict-protocol'], { bin: 'rb/init-race.rb' });
     expect(strict.code, describeRun(strict)).toBe(1);
@@ -162,5 +164,20 @@ describe.concurrent('#31 Maelstrom parity', () => {
     // The same stale history is allowed by a weak enough model.
     const weak = await runCli([...args, '--consistency-models', 'read-uncommitted'], { bin: 'py/txn_rw.py', env: { TXN_BUG: 'stale' } });
     expect(weak.results!.checkers['txn-rw-register'].consistencyModels).toEqual(['read-uncommitted']);
+  }, 120_000);
+
+  it('request timeouts as Maelstrom\'s: a Python lin-kv node answering after time.sleep(1.5) times out at 1 s, and completes with --latency 200ms (max(10 × mean latency, 1 s)); no libfaketime preload without clock faults', async ({ expect }) => {
+    const args = ['--workload', 'lin-kv', '--nodes', '1', '--time-limit', '3s', '--rate', '20', '--seed', '1'];
+    const [fast, slow] = await Promise.all([runCli(args, { bin: 'py/slow_kv.py' }), runCli([...args, '--latency', '200ms'], { bin: 'py/slow_kv.py' })]);
+    const outcomes = (r: CliRun) => {
+      const done = r.history.filter((o) => o.type !== 'invoke' && typeof o.process === 'number');
+      return { timeouts: done.filter((o) => o.error === 'timeout').length, ok: done.filter((o) => o.type === 'ok').length, all: done.length };
+    };
+    const a = outcomes(fast);
+    const b = outcomes(slow);
+    expect(a.all, describeRun(fast)).toBeGreaterThan(5);
+    expect(a.timeouts).toBe(a.all);
+    expect(b.timeouts, describeRun(slow)).toBe(0);
+    expect(b.ok).toBeGreaterThan(0);
   }, 120_000);
 });
