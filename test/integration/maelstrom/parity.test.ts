@@ -68,7 +68,9 @@ describe.concurrent('#31 Maelstrom parity', () => {
   }, 120_000);
 
   it('a Go broadcast node that answers "messages": null before its first broadcast: valid', async ({ expect }) => {
-    const r = await runCli(['--workload', 'broadcast', '--nodes', '5', '--time-limit', '3s', '--rate', '30', '--seed', '3'], { bin: go.broadcast });
+    // Gossip takes 1 s a hop here, so the first reads of the nodes the first broadcasts did not reach
+    // come before any message reached them: their answer is a nil slice, null on the wire.
+    const r = await runCli(['--workload', 'broadcast', '--nodes', '5', '--time-limit', '3s', '--rate', '10', '--latency', '1s', '--seed', '3'], { bin: go.broadcast });
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.results!.checkers.broadcast.valid).toBe(true);
     // The node did send null (the journal holds the body as the node wrote it), and it read as empty.
@@ -97,12 +99,15 @@ describe.concurrent('#31 Maelstrom parity', () => {
   }, 120_000);
 
   it('--latency 100ms: client op latency p50 within 10 ms of the run without; node↔node messages delayed ≥ 100 ms', async ({ expect }) => {
-    const args = ['--workload', 'broadcast', '--nodes', '5', '--time-limit', '3s', '--rate', '30', '--seed', '4'];
-    const [plain, slow] = await Promise.all([runCli(args, { bin: go.broadcast }), runCli([...args, '--latency', '100ms'], { bin: go.broadcast })]);
+    const args = ['--workload', 'broadcast', '--nodes', '5', '--time-limit', '4s', '--rate', '30', '--seed', '4'];
+    // One after the other, so that neither run's load slows the other's clients.
+    const plain = await runCli(args, { bin: go.broadcast });
+    const slow = await runCli([...args, '--latency', '100ms'], { bin: go.broadcast });
     expect(plain.code, describeRun(plain)).toBe(0);
     expect(slow.code, describeRun(slow)).toBe(0);
     const p50 = median(okLatenciesMs(plain.history, 'broadcast'));
     const p50slow = median(okLatenciesMs(slow.history, 'broadcast'));
+    console.log(`#31 latency: broadcast p50 ${p50.toFixed(1)} ms without --latency, ${p50slow.toFixed(1)} ms with --latency 100ms`);
     expect(Math.abs(p50slow - p50), `p50 ${p50} ms without latency, ${p50slow} ms with`).toBeLessThan(10);
     const delays = (r: CliRun) => journal(r).filter((m) => m.deliverAt !== undefined);
     const between = delays(slow).filter((m) => /^n\d+$/.test(m.src) && /^n\d+$/.test(m.dest));
@@ -136,7 +141,8 @@ describe.concurrent('#31 Maelstrom parity', () => {
     expect(k.valid).toBe(false);
     expect(Object.keys(k.anomalies)).toContain(anomaly);
     expect(k.reason).toMatch(new RegExp(`\\d+ ${anomaly}`));
-    // The margin: how many times the bug showed, for the report of this test.
+    // The margin: how many times the bug showed (one would do).
+    console.log(`#31 kafka ${bug}: ${k.anomalies[anomaly].count} ${anomaly} in ${k.sends.ok} acknowledged sends (${k.reason})`);
     expect(k.anomalies[anomaly].count).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
