@@ -185,7 +185,14 @@ export function checkKafka(history: readonly Op[], opts: { maxExamples?: number 
     return a < list.length && list[a] < hi ? list[a] : undefined;
   };
 
-  // Polls: strictly increasing, not below the start asked for, no known offset skipped.
+  // Polls: strictly increasing, not below the start asked for, no known offset skipped. Each case
+  // counts once (a skipped offset, a pair out of order), however many polls show it.
+  const seenCase = new Set<string>();
+  const once = (a: KafkaAnomaly, id: string, key: string, index: number, description: string): void => {
+    if (seenCase.has(`${a}\u0000${id}`)) return;
+    seenCase.add(`${a}\u0000${id}`);
+    add(a, key, index, description);
+  };
   const maxPolled = new Map<string, number>();
   const finalKeys = new Set<string>();
   for (const p of polls) {
@@ -196,12 +203,12 @@ export function checkKafka(history: readonly Op[], opts: { maxExamples?: number 
       let prev: number | undefined;
       for (const [o] of pairs) {
         maxPolled.set(key, Math.max(maxPolled.get(key) ?? -Infinity, o));
-        if (prev !== undefined && o <= prev) add('nonmonotonic-poll', key, index, `a poll of key ${key} returned offset ${o} after offset ${prev}`);
-        else if (prev === undefined && from !== undefined && o < from) add('nonmonotonic-poll', key, index, `a poll of key ${key} from offset ${from} returned offset ${o}`);
+        if (prev !== undefined && o <= prev) once('nonmonotonic-poll', `${key}\u0000${prev}\u0000${o}`, key, index, `a poll of key ${key} returned offset ${o} after offset ${prev}`);
+        else if (prev === undefined && from !== undefined && o < from) once('nonmonotonic-poll', `${key}\u0000${from}\u0000${o}`, key, index, `a poll of key ${key} from offset ${from} returned offset ${o}`);
         const lo = prev !== undefined ? prev + 1 : from;
         if (lo !== undefined && o > lo) {
           const skipped = knownIn(key, lo, o);
-          if (skipped !== undefined) add('poll-skip', key, index, `a poll of key ${key} skipped offset ${skipped} (it returned ${prev === undefined ? `${o} first, asked from ${from === -Infinity ? 'the start' : from}` : `${o} after ${prev}`})`);
+          if (skipped !== undefined) once('poll-skip', `${key}\u0000${skipped}`, key, index, `a poll of key ${key} skipped offset ${skipped} (it returned ${prev === undefined ? `${o} first, asked from ${from === -Infinity ? 'the start' : from}` : `${o} after ${prev}`})`);
         }
         if (prev === undefined || o > prev) prev = o;
       }
