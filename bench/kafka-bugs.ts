@@ -13,7 +13,7 @@ import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = nodePath.join(ROOT, 'dist/harness/cli/main.js');
+const cli = nodePath.join(ROOT, 'dist/harness/top/cli/main.js');
 const node = nodePath.join(ROOT, 'test/nodes/py/kafka.py');
 const ROWS = [
   { bug: '', expect: 'valid' },

@@ -17,7 +17,7 @@
  * - `committed-offset-regression`: list_committed_offsets reporting, for a key, less than an offset an
  *   earlier commit_offsets acknowledged, or an earlier listing reported, before it began
  *
- * History shapes (harness/workloads/kafka.ts; each client keeps its own poll positions, so what it
+ * History shapes (harness/middle/workloads/kafka.ts; each client keeps its own poll positions, so what it
  * asked for is in the completion): send `{key, msg}` → ok `{key, msg, offset}`; poll → ok
  * `{from: {key: offset asked}, msgs: {key: [[offset, msg], ...]}}` (a final poll, marked as a final
  * read, reads every key whole); commit_offsets → ok `{key: offset}`; list_committed_offsets → ok
@@ -25,8 +25,8 @@
  * judged against offsets known to hold messages. A committed offset may go down only by a commit of
  * that lower offset that could have been applied after (a node storing the last commit is correct).
  */
-import type { Op } from '../harness/history/op.js';
-import { pairOps, type Operation } from '../harness/history/pair.js';
+import type { Op } from '../harness/ground/history/op.js';
+import { pairOps, type Operation } from '../harness/ground/history/pair.js';
 import type { CheckResult, Checker } from './contract.js';
 import { AnomalyLog, DEFAULT_MAX_EXAMPLES, canonical, finalReadOf, type Anomaly } from './common.js';
 

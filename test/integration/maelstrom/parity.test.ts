@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { readJsonlSync } from '../../../harness/history/jsonl-reader.js';
-import type { Op } from '../../../harness/history/op.js';
+import { readJsonlSync } from '../../../harness/ground/history/jsonl-reader.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 import { buildGoNodes } from '../../support/go-nodes.js';
 import { cleanupRuns, describeRun, requireBuiltCli, runCli, runDir, type CliRun } from '../workloads/cli-run.js';
 

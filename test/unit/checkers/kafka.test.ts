@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkKafka, type KafkaAnomaly } from '../../../checkers/kafka.js';
 import { finalRead } from '../../../checkers/common.js';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 
 type Cmd = { f: 'send'; p: number; key: number; gap: number } | { f: 'poll'; p: number; batch: number } | { f: 'commit'; p: number } | { f: 'list'; p: number };
 type Bug = 'none' | 'lost' | 'dup-offset' | 'nonmono' | 'skip' | 'regress';

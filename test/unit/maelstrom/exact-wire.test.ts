@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exactBody, memberText, stringifyBody } from '../../../targets/maelstrom/body-text.js';
-import { Network, parseNodeLine, replyOf, LinKv, type MaelstromMessage } from '../../../targets/maelstrom/index.js';
+import { exactBody, memberText, stringifyBody } from '../../../harness/middle/maelstrom/body-text.js';
+import { Network, parseNodeLine, replyOf, LinKv, type MaelstromMessage } from '../../../harness/middle/maelstrom/index.js';
 
 const nets: Network[] = [];
 afterEach(async () => { await Promise.all(nets.splice(0).map((n) => n.close())); });

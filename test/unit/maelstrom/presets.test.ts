@@ -1,12 +1,12 @@
 /**
- * #31: the Gossip Glomers challenges as presets, declared once (targets/maelstrom/presets.ts): each
+ * #31: the Gossip Glomers challenges as presets, declared once (harness/middle/maelstrom/presets.ts): each
  * expands to settings that parse, flags beside it win, and an unknown name is refused with the list.
  */
 import { describe, expect, it } from 'vitest';
-import { requestOf, settingsFromArgv } from '../../../harness/config/settings.js';
-import { InputError } from '../../../harness/history/errors.js';
+import { requestOf, settingsFromArgv } from '../../../harness/top/config/settings.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
 import { workloadOptions } from '../../../targets/maelstrom/entry.js';
-import { GLOMERS_PRESETS } from '../../../targets/maelstrom/presets.js';
+import { GLOMERS_PRESETS } from '../../../harness/middle/maelstrom/presets.js';
 
 const quiet = (): void => {};
 const req = (...argv: string[]) => requestOf(settingsFromArgv(['--target', 'maelstrom', '--bin', 'x', ...argv], quiet).settings).req;
