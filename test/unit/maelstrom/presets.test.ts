@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { requestOf, settingsFromArgv } from '../../../harness/top/config/settings.js';
 import { InputError } from '../../../harness/ground/history/errors.js';
-import { workloadOptions } from '../../../targets/maelstrom/entry.js';
+import { workloadOptions } from '../../../harness/middle/maelstrom/plan.js';
 import { GLOMERS_PRESETS } from '../../../harness/middle/maelstrom/presets.js';
 
 const quiet = (): void => {};
