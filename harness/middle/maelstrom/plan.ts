@@ -4,12 +4,17 @@
  * `--target raft` (the bundled Raft, a Maelstrom-protocol program) both stand on it, so neither
  * target imports the other's folder.
  */
+import fs from 'node:fs';
 import { InputError } from '../../ground/history/errors.js';
 import { flagValue, intFlag, parseDuration, REQUEST_TIMEOUT, valueOf } from '../../ground/contracts/flags.js';
 import { buildFaults, faultOptionsOf } from '../faults/nemesis/index.js';
 import type { LatencyDist } from '../../ground/contracts/roles.js';
 import type { CheckResult } from '../../../checkers/contract.js';
 import { MODEL_NAMES } from '../../../checkers/elle/index.js';
+import { judgeEfficiency } from '../../../checkers/efficiency.js';
+import { netStatsOfFile, type NetStats } from '../../../checkers/net-stats.js';
+import { stableLatency } from '../../../checkers/stable-latency.js';
+import type { Op } from '../../ground/history/op.js';
 import type { PlanContext, RunDir, RunPlan, RunRequest, TargetFlag } from '../../ground/contracts/run-contract.js';
 import { getWorkload, TOPOLOGY_KINDS, type MaelstromWorkload, type MaelstromWorkloadOptions, type TopologyKind } from '../workloads/index.js';
 import { MaelstromCluster } from './cluster.js';
@@ -101,6 +106,17 @@ export function workloadOf(req: RunRequest): MaelstromWorkload {
   return w.withConsistencyModels(models);
 }
 
+/** results.json's `net`, or nothing (logged) when the journal is missing or cannot be read whole. */
+function netStatsOrNothing(journal: string, history: readonly Op[], log: (line: string) => void): { net?: NetStats } {
+  if (!fs.existsSync(journal)) return {};
+  try {
+    return { net: netStatsOfFile(journal, history) };
+  } catch (err) {
+    log(`net statistics: ${journal} could not be read: ${(err as Error).message}`);
+    return {};
+  }
+}
+
 /**
  * The plan of a Maelstrom run over `bin args…`. Shared by the bundled Raft target, which is a
  * Maelstrom node with its own binary and arguments.
@@ -142,20 +158,33 @@ export function maelstromPlan(
       return workload.client(cluster.client(), node, wopts);
     },
     faults: (target) => buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), log: (m) => run.log(m) }),
-    extraResults() {
+    async extraResults(history) {
       const s = cluster.journal.stats();
+      // Per-op figures from the journal file as written (checkers/net-stats.ts), so they equal what a
+      // reader of messages.jsonl and history.jsonl computes.
+      await cluster.journal.flush();
+      const net = netStatsOrNothing(cluster.journal.path, history, (line) => run.log(line));
       return {
         messages: s,
+        ...net,
         crashes: cluster.crashes.map((c) => ({ node: c.node, pid: c.pid, code: c.code, signal: c.signal })),
         clockOffsets: cluster.clock?.clockOffsets(),
-        // The challenge and its efficiency targets, for the views that judge them (msgs-per-op, latency).
-        ...(presetName !== undefined && GLOMERS_PRESETS[presetName] ? { preset: { name: presetName, ...GLOMERS_PRESETS[presetName] } } : {}),
+        // The challenge and its efficiency targets, judged met or not (never the verdict).
+        ...presetResults(presetName, net.net, history),
       };
     },
     targetVerdicts(): Record<string, CheckResult> {
       return { 'node-protocol': nodeProtocolVerdict(cluster, req.flags.get('strict-protocol') === true) };
     },
   };
+}
+
+/** results.json's `preset` (the challenge, its targets, and whether the run met them), or nothing. */
+function presetResults(name: string | undefined, net: NetStats | undefined, history: readonly Op[]): Record<string, unknown> {
+  const p = name !== undefined && Object.prototype.hasOwnProperty.call(GLOMERS_PRESETS, name) ? GLOMERS_PRESETS[name] : undefined;
+  if (p === undefined) return {};
+  const efficiency = p.efficiency ? judgeEfficiency(p.efficiency, net, history.some((o) => o.f === 'broadcast') ? stableLatency(history) : undefined) : undefined;
+  return { preset: { name, ...p, ...(efficiency ? { efficiency } : {}) } };
 }
 
 /**

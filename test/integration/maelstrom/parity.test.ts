@@ -194,4 +194,14 @@ describe.concurrent('#31 Maelstrom parity', () => {
     expect(b.timeouts, describeRun(slow)).toBe(0);
     expect(b.ok).toBeGreaterThan(0);
   }, 120_000);
+
+  it('--preset glomers-3d (narrowed to 5 nodes and 3 s): the run records the challenge and judges its efficiency targets', async ({ expect }) => {
+    const r = await runCli(['--preset', 'glomers-3d', '--nodes', '5', '--time-limit', '3s', '--rate', '20', '--seed', '1'], { bin: go.broadcast });
+    expect(r.code, describeRun(r)).toBe(0);
+    const p = r.results!.preset;
+    expect(p).toMatchObject({ name: 'glomers-3d', challenge: '3d: Efficient Broadcast, Part I', efficiency: { targets: expect.any(Array) } });
+    expect(p.efficiency.targets.map((t: { name: string }) => t.name)).toEqual(['msgs-per-op', 'median-latency', 'max-latency']);
+    for (const t of p.efficiency.targets) expect([true, false]).toContain(t.met);
+    console.log(`#31 glomers-3d (5 nodes, 3 s): ${JSON.stringify(p.efficiency.targets)}`);
+  }, 120_000);
 });
