@@ -93,3 +93,13 @@ export function txnChecker(opts: { name?: string; workload: ElleWorkload; consis
 export function txnListAppendChecker(opts: { consistencyModels?: readonly string[] } = {}): Checker {
   return txnChecker({ name: 'txn-list-append', workload: 'list-append', ...opts });
 }
+
+/** Checks a txn-rw-register history (Maelstrom's workload name; micro-ops `["r", k, v]`, `["w", k, v]`). */
+export function checkTxnRwRegister(history: readonly Op[], opts: { consistencyModels?: readonly string[]; budgetMs?: number } = {}): TxnResult {
+  return checkTxn(history, { ...opts, name: 'txn-rw-register', workload: 'rw-register' });
+}
+
+/** The checker for Maelstrom's txn-rw-register workload. */
+export function txnRwRegisterChecker(opts: { consistencyModels?: readonly string[] } = {}): Checker {
+  return txnChecker({ name: 'txn-rw-register', workload: 'rw-register', ...opts });
+}

@@ -8,8 +8,9 @@ import { refuseUntrusted } from '../../harness/middle/hosts/trust.js';
 import { InputError } from '../../harness/ground/history/errors.js';
 import { flagList, flagValue } from '../../harness/ground/contracts/flags.js';
 import type { TargetEntry } from '../../harness/ground/contracts/run-contract.js';
-import { getWorkload, WORKLOADS } from '../../harness/middle/workloads/index.js';
-import { checkLocalOnly, MAELSTROM_FLAGS, maelstromPlan, parseLatency, workloadOptions } from '../../harness/middle/maelstrom/plan.js';
+import { WORKLOADS } from '../../harness/middle/workloads/index.js';
+import { checkLocalOnly, MAELSTROM_FLAGS, maelstromPlan, parseLatency, workloadOf, workloadOptions } from '../../harness/middle/maelstrom/plan.js';
+import { GLOMERS_PRESETS } from '../../harness/middle/maelstrom/presets.js';
 
 /** The node binary as the user named it, checked: it must exist and be executable. */
 export function checkBin(bin: string | undefined): string {
@@ -39,10 +40,11 @@ export const maelstromTarget: TargetEntry = {
   summary: 'any binary speaking the Maelstrom node protocol (JSON lines on stdin/stdout), over a routed network; no root needed',
   workloads: Object.keys(WORKLOADS),
   flags: MAELSTROM_FLAGS,
+  presets: GLOMERS_PRESETS,
   preflight(req) {
     checkLocalOnly(req, 'maelstrom');
     checkBin(flagValue(req, 'bin'));
-    getWorkload(req.workload);
+    workloadOf(req);
     const l = flagValue(req, 'latency');
     if (l !== undefined) parseLatency(l);
     workloadOptions(req, []);

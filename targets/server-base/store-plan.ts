@@ -8,7 +8,7 @@ import nodePath from 'node:path';
 import { InputError } from '../../harness/ground/history/errors.js';
 import { refuseUntrusted } from '../../harness/middle/hosts/trust.js';
 import { flagValue, intOption, REQUEST_TIMEOUT, valueOf, type TypedFlag } from '../../harness/ground/contracts/flags.js';
-import { MODEL_NAMES, unknownModels } from '../../checkers/elle/models.js';
+import { CONSISTENCY_MODELS } from '../../harness/middle/workloads/consistency-models.js';
 import type { Environment, EnvironmentKind } from '../../harness/middle/hosts/environment.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from '../../harness/middle/hosts/environments.js';
 import { buildFaults, faultOptionsOf, parseFaultNames } from '../../harness/middle/faults/nemesis/build.js';
@@ -89,22 +89,7 @@ export const KEYS = intOption('keys', 'register workload: number of independent 
 /** `--values` of the store workloads: values drawn from 0..N-1. */
 export const VALUES = intOption('values', 'register workload: values drawn from 0..N-1', 5, 1);
 
-/**
- * `--consistency-models` of the transactional workloads (list-append, rw-register): the models Elle
- * checks the history for; absent, the store's own for its `--reads` mode (its docs say which).
- */
-export const CONSISTENCY_MODELS: TypedFlag<string[]> = {
-  name: 'consistency-models', kind: 'value',
-  help: `list-append and rw-register: comma list of consistency models to check (${MODEL_NAMES.join(', ')}; default: the store's model for its --reads mode)`,
-  type: {
-    parse: (text, flag) => {
-      const models = text.split(',').map((m) => m.trim()).filter((m) => m !== '');
-      const bad = unknownModels(models);
-      if (models.length === 0 || bad.length > 0) throw new InputError(`--${flag} ${text} names ${bad.length > 0 ? `the unknown model ${bad.join(', ')}` : 'no model'}; choose from ${MODEL_NAMES.join(', ')}`);
-      return models;
-    },
-  },
-};
+export { CONSISTENCY_MODELS };
 
 /** Flags every store target (servers on hosts) takes. */
 export const STORE_FLAGS: readonly TargetFlag[] = [

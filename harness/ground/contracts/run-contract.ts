@@ -195,8 +195,21 @@ export interface TargetImage {
   tagAlias(docker: unknown, tag: string): Promise<void>;
 }
 
+/**
+ * A named set of flags for a target (`--preset NAME`), e.g. a Gossip Glomers challenge; flags given
+ * beside it win. `efficiency` holds the targets the challenge states, for the run's views to judge.
+ */
+export interface TargetPreset {
+  /** What it stands for, e.g. "3d: Efficient Broadcast, Part I". */
+  challenge: string;
+  args: readonly string[];
+  efficiency?: { msgsPerOp?: number; medianLatencyMs?: number; maxLatencyMs?: number };
+}
+
 export interface TargetEntry {
   name: string;
+  /** Named flag sets (`--preset NAME`), declared by the target; needs a `preset` flag among `flags`. */
+  presets?: Readonly<Record<string, TargetPreset>>;
   /** One line for `faultline run --help`. */
   summary: string;
   /** Workloads this target runs, first is the default. */

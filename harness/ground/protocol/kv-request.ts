@@ -35,6 +35,8 @@ export function parseKvRequest(service: string, body: MaelstromBody): KvRequest 
 
 /** JSON text with object keys sorted, so equal values have equal text whatever their key order. */
 export function canonical(v: unknown): string {
+  // A node's integer beyond 2^53 arrives as a bigint (body-text.ts); its digits are its JSON.
+  if (typeof v === 'bigint') return v.toString();
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   const o = v as Record<string, unknown>;
@@ -76,7 +78,7 @@ export function applyKv(req: KvRequest, get: (k: string) => { value: unknown } |
         return { type: 'cas_ok' };
       }
       if (!sameValue(cur.value, req.from)) {
-        return errorBody(22, `current value ${JSON.stringify(cur.value)} is not ${JSON.stringify(req.from)}`);
+        return errorBody(22, `current value ${canonical(cur.value)} is not ${canonical(req.from)}`);
       }
       set(k, req.to);
       return { type: 'cas_ok' };

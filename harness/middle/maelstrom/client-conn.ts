@@ -3,6 +3,7 @@
  * msg_ids and matches replies by `in_reply_to` to its own pending requests, so many clients can share
  * one network and a late reply to a timed-out request is simply ignored (counted as `lateReplies`).
  */
+import { withoutBigints } from '../../ground/history/exact-int.js';
 import type { Network } from './network.js';
 import { RpcTimeout, type MaelstromBody, type MaelstromConn, type MaelstromMessage } from '../../ground/protocol/protocol.js';
 
@@ -50,7 +51,8 @@ export class ClientConn implements MaelstromConn {
     }
     this.pending.delete(irt as number);
     clearTimeout(p.timer);
-    p.resolve(msg.body);
+    // A workload's values go into history records, where an integer beyond 2^53 is its exact decimal string.
+    p.resolve(withoutBigints(msg.body) as MaelstromBody);
   }
 
   /** Requests waiting for a reply. */

@@ -19,7 +19,7 @@ import { Network } from './network.js';
 import { NodeProcess, type NodeExit } from './node-process.js';
 import type { MaelstromBody } from '../../ground/protocol/protocol.js';
 import { createService, replyOf } from './services.js';
-import { initNodes } from './init.js';
+import { InitError, initNodes } from './init.js';
 import { ProtocolErrorLog } from './protocol-errors.js';
 import { parseNodeLine, type NodeProtocolError } from './wire.js';
 
@@ -42,6 +42,8 @@ export class MaelstromCluster implements Target {
    * how many and the first one's sentence. They go into the report, never into the verdict.
    */
   readonly protocolWarnings = new Map<string, { node: string; rule: string; count: number; text: string }>();
+  /** Nodes that never answered init (their malformed lines, if any, are then the run's finding). */
+  readonly initFailures = new Set<string>();
   /** Exits the harness did not cause (crashes), with code or signal. */
   readonly crashes: NodeExit[] = [];
   readonly killable: Killable;
@@ -229,7 +231,7 @@ export class MaelstromCluster implements Target {
         this.log(`protocol warning: ${w.text}`);
       }
     }
-    net.send(parsed.msg.src, parsed.msg.dest, parsed.msg.body);
+    net.send(parsed.msg.src, parsed.msg.dest, parsed.msg.body, parsed.bodyJson);
   }
 
   private onExit(exit: NodeExit): void {
@@ -245,7 +247,16 @@ export class MaelstromCluster implements Target {
     });
   }
 
-  private init(nodes: readonly string[]): Promise<void> {
+  private async init(nodes: readonly string[]): Promise<void> {
+    try {
+      await this.initOnce(nodes);
+    } catch (err) {
+      if (err instanceof InitError) for (const n of Object.keys(err.failures)) this.initFailures.add(n);
+      throw err;
+    }
+  }
+
+  private initOnce(nodes: readonly string[]): Promise<void> {
     return initNodes({
       nodes,
       allNodes: this.nodes,

@@ -54,3 +54,15 @@ export function describeLatency(dist: LatencyDist): string {
       return `exponential, mean ${dist.meanMs} ms`;
   }
 }
+
+/** The mean delay of `dist`, ms (Maelstrom's --latency is a mean). */
+export function meanLatencyMs(dist: LatencyDist): number {
+  switch (dist.kind) {
+    case 'constant':
+      return dist.ms;
+    case 'uniform':
+      return (dist.minMs + dist.maxMs) / 2;
+    case 'exponential':
+      return dist.meanMs;
+  }
+}

@@ -8,13 +8,14 @@
  *   silently cuts the workload's clients off (their timeouts would mask the nodes' behaviour).
  * - Loss and extra latency touch node↔node messages only, unless `faultScope: 'all'`: the faults model
  *   the cluster's own network; a lossy client link is opt-in.
- * - Base latency applies to every routed message.
+ * - Base latency applies to messages between nodes and services, never to a client's (as Maelstrom).
  * Decisions are made at send time, with one seeded RNG, so the same seed and the same sequence of
  * sends give the same drops and delays. A partition is checked again on delivery: a message in flight
  * when its destination starts dropping its source is lost, as a packet arriving after an iptables
  * INPUT rule is (and as a delayed heartbeat from a just-isolated leader must be).
  */
 import type { Grudge, LatencyDist } from '../../ground/contracts/roles.js';
+import { stringifyBody } from './body-text.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { Journal, type DropReason, type NetworkStats } from './journal.js';
 import { sampleLatencyMs, validateLatency } from './latency.js';
@@ -129,12 +130,13 @@ export class Network {
    * Routes one message: journals it, then drops it (partition, loss, destination down) or queues it
    * for delivery after its latency. Throws UnknownDestination for an unknown `dest`.
    */
-  send(src: string, dest: string, body: MaelstromBody): MaelstromMessage {
+  send(src: string, dest: string, body: MaelstromBody, text?: string): MaelstromMessage {
     const ep = this.endpoints.get(dest);
     if (ep === undefined) throw new UnknownDestination(src, dest, this.names());
     const id = this.nextId++;
     const msg: MaelstromMessage = { id, src, dest, body };
-    const bodyJson = JSON.stringify(body);
+    // A node's body goes on as the node wrote it (`text`), byte for byte; the harness's own is serialised here.
+    const bodyJson = text ?? stringifyBody(body);
     const time = this.now();
     let dropped: DropReason | undefined;
     let delayMs = 0;
@@ -143,7 +145,10 @@ export class Network {
     else if (faultable && this.loss > 0 && this.rng.float() < this.loss) dropped = 'loss';
     else if (!ep.up) dropped = 'down';
     else {
-      delayMs = sampleLatencyMs(this.latency, this.rng);
+      // Maelstrom gives every message to or from a client zero latency (its net.clj: client latency
+      // only hides anomalies and slows the test); base latency is the cluster's, node↔node and services.
+      const client = ep.kind === 'client' || this.endpoints.get(src)?.kind === 'client';
+      delayMs = client ? 0 : sampleLatencyMs(this.latency, this.rng);
       if (faultable && this.extraLatency !== null) delayMs += sampleLatencyMs(this.extraLatency, this.rng);
     }
     this.journal.record(id, time, src, dest, body.type, bodyJson, dropped, dropped ? undefined : time + Math.round(delayMs * 1e6));
@@ -160,7 +165,7 @@ export class Network {
     if (ep === undefined) throw new UnknownDestination(src, dest, this.names());
     const id = this.nextId++;
     const msg: MaelstromMessage = { id, src, dest, body };
-    const bodyJson = JSON.stringify(body);
+    const bodyJson = stringifyBody(body);
     const time = this.now();
     this.journal.record(id, time, src, dest, body.type, bodyJson, undefined, time);
     this.deliver({ msg, bodyJson });

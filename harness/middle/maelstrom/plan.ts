@@ -10,13 +10,17 @@ import { flagValue, intFlag, parseDuration, REQUEST_TIMEOUT, valueOf } from '../
 import { buildFaults, faultOptionsOf } from '../faults/nemesis/index.js';
 import type { LatencyDist } from '../../ground/contracts/roles.js';
 import type { CheckResult } from '../../../checkers/contract.js';
+import { CONSISTENCY_MODELS } from '../workloads/consistency-models.js';
+import { judgeEfficiency } from '../../../checkers/efficiency.js';
 import { netStatsOfFile, type NetStats } from '../../../checkers/net-stats.js';
+import { stableLatency } from '../../../checkers/stable-latency.js';
 import type { Op } from '../../ground/history/op.js';
 import type { PlanContext, RunDir, RunPlan, RunRequest, TargetFlag } from '../../ground/contracts/run-contract.js';
-import { getWorkload, TOPOLOGY_KINDS, type MaelstromWorkloadOptions, type TopologyKind } from '../workloads/index.js';
+import { getWorkload, TOPOLOGY_KINDS, type MaelstromWorkload, type MaelstromWorkloadOptions, type TopologyKind } from '../workloads/index.js';
 import { MaelstromCluster } from './cluster.js';
 import type { MaelstromClusterOptions } from './cluster-options.js';
-import { describeLatency } from './latency.js';
+import { describeLatency, meanLatencyMs } from './latency.js';
+import { GLOMERS_PRESETS } from './presets.js';
 
 export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
   { name: 'bin', kind: 'value', help: 'the node binary (a path, or a command on PATH); required' },
@@ -25,6 +29,9 @@ export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
   { name: 'keys', kind: 'value', help: 'independent keys of lin-kv / txn-list-append (default 5; was --key-count)' },
   { name: 'topology', kind: 'value', help: `broadcast topology: ${TOPOLOGY_KINDS.join(', ')} (default grid)` },
   REQUEST_TIMEOUT,
+  CONSISTENCY_MODELS,
+  { name: 'preset', kind: 'value', help: `a Gossip Glomers challenge's settings: ${Object.keys(GLOMERS_PRESETS).join(', ')} (node count, rate, latency, faults; flags given beside it win)` },
+  { name: 'strict-protocol', kind: 'bool', help: 'a line a node prints that is not a Maelstrom message makes the run INVALID (default: it is dropped and reported as a protocol warning, as Maelstrom logs and drops it)' },
   { name: 'env', kind: 'value', help: 'local only: nodes run as processes of this machine on the routed network' },
 ];
 
@@ -60,7 +67,10 @@ export function parseLatency(text: string): LatencyDist {
 }
 
 
+/** The workload options of a run: rate, keys, topology, and the request timeout Maelstrom would use. */
 export function workloadOptions(req: RunRequest, nodes: readonly string[]): MaelstromWorkloadOptions {
+  const latencyText = flagValue(req, 'latency');
+  const latency = latencyText === undefined ? undefined : parseLatency(latencyText);
   const opts: MaelstromWorkloadOptions = { rate: req.config.rate, concurrency: req.config.concurrency, nodes };
   if (flagValue(req, 'keys') !== undefined) opts.keyCount = intFlag(req, 'keys', 5);
   const topo = flagValue(req, 'topology');
@@ -69,7 +79,26 @@ export function workloadOptions(req: RunRequest, nodes: readonly string[]): Mael
     opts.topology = topo as TopologyKind;
   }
   opts.rpcTimeoutMs = valueOf(req, REQUEST_TIMEOUT);
+  // Not set by the user: the workload's own, where Maelstrom computes one (lin-kv, from the latency).
+  const workload = getWorkload(req.workload);
+  if (flagValue(req, REQUEST_TIMEOUT.name) === undefined && workload.requestTimeoutMs) {
+    opts.rpcTimeoutMs = workload.requestTimeoutMs(latency ? meanLatencyMs(latency) : 0, opts.rpcTimeoutMs);
+  }
   return opts;
+}
+
+/** True when the run's faults include clock skew (named, or in the standard package). */
+export function clockFaultsAsked(faults: readonly string[]): boolean {
+  return faults.some((f) => f === 'clock' || f === 'standard');
+}
+
+/** The workload of the run, checked for --consistency-models when given; an InputError when it has no such choice. */
+export function workloadOf(req: RunRequest): MaelstromWorkload {
+  const w = getWorkload(req.workload);
+  if (!req.flags.has('consistency-models')) return w;
+  const models = valueOf(req, CONSISTENCY_MODELS);
+  if (!w.withConsistencyModels) throw new InputError(`--consistency-models is for the txn-list-append and txn-rw-register workloads, not ${w.name}; drop it`);
+  return w.withConsistencyModels(models);
 }
 
 /** results.json's `net`, or nothing (logged) when the journal is missing or cannot be read whole. */
@@ -91,14 +120,19 @@ export function maelstromPlan(
   req: RunRequest, run: RunDir, ctx: PlanContext, bin: string, args: string[], targetName = 'maelstrom',
   extra: Partial<MaelstromClusterOptions> = {},
 ): RunPlan {
-  const workload = getWorkload(req.workload);
+  const workload = workloadOf(req);
+  const presetName = flagValue(req, 'preset');
   const latencyText = flagValue(req, 'latency');
   const latency = latencyText === undefined ? undefined : parseLatency(latencyText);
   // The workload's options are read once; the cluster's rpc timeout is theirs.
   const base = workloadOptions(req, []);
   const cluster = new MaelstromCluster({
     bin, args, nodeCount: req.nodeCount, dir: run.dir, seed: req.config.seed, latency,
-    rpcTimeoutMs: base.rpcTimeoutMs, timeOrigin: ctx.t0, log: (line) => run.log(line), ...extra,
+    rpcTimeoutMs: base.rpcTimeoutMs, timeOrigin: ctx.t0, log: (line) => run.log(line),
+    // libfaketime only when clock faults are asked for: preloaded, it breaks programs Maelstrom runs
+    // fine (Python's time.sleep fails with EINVAL under it), and Maelstrom itself preloads nothing.
+    ...(clockFaultsAsked(req.config.faults) ? {} : { faketime: false as const }),
+    ...extra,
   });
   const wopts: MaelstromWorkloadOptions = { ...base, nodes: cluster.nodes };
   wopts.onProtocolError = (e) => run.log(`protocol error: ${e.message}`);
@@ -124,24 +158,54 @@ export function maelstromPlan(
       // Per-op figures from the journal file as written (checkers/net-stats.ts), so they equal what a
       // reader of messages.jsonl and history.jsonl computes.
       await cluster.journal.flush();
+      const net = netStatsOrNothing(cluster.journal.path, history, (line) => run.log(line));
       return {
         messages: s,
-        ...netStatsOrNothing(cluster.journal.path, history, (line) => run.log(line)),
+        ...net,
         crashes: cluster.crashes.map((c) => ({ node: c.node, pid: c.pid, code: c.code, signal: c.signal })),
         clockOffsets: cluster.clock?.clockOffsets(),
+        // The challenge and its efficiency targets, judged met or not (never the verdict).
+        ...presetResults(presetName, net.net, history),
       };
     },
     targetVerdicts(): Record<string, CheckResult> {
-      // Lines a node printed that are not Maelstrom messages: the node broke the protocol.
-      const count = cluster.protocolErrorCount;
-      const examples = cluster.protocolErrors.slice(0, 10);
-      // Where Faultline is stricter than Maelstrom on purpose, it warns and never fails the verdict.
-      const warnings = [...cluster.protocolWarnings.values()].map((w) => ({ node: w.node, rule: w.rule, count: w.count, message: w.text }));
-      return {
-        'node-protocol': count === 0
-          ? { valid: true, count: 0, ...(warnings.length ? { warnings } : {}) }
-          : { valid: false, count, examples, reason: `${count} line(s) printed by nodes were not valid Maelstrom messages (see examples)`, ...(warnings.length ? { warnings } : {}) },
-      };
+      return { 'node-protocol': nodeProtocolVerdict(cluster, req.flags.get('strict-protocol') === true) };
     },
   };
 }
+
+/** results.json's `preset` (the challenge, its targets, and whether the run met them), or nothing. */
+function presetResults(name: string | undefined, net: NetStats | undefined, history: readonly Op[]): Record<string, unknown> {
+  const p = name !== undefined && Object.prototype.hasOwnProperty.call(GLOMERS_PRESETS, name) ? GLOMERS_PRESETS[name] : undefined;
+  if (p === undefined) return {};
+  const efficiency = p.efficiency ? judgeEfficiency(p.efficiency, net, history.some((o) => o.f === 'broadcast') ? stableLatency(history) : undefined) : undefined;
+  return { preset: { name, ...p, ...(efficiency ? { efficiency } : {}) } };
+}
+
+/**
+ * The `node-protocol` result. A line a node printed that is not a Maelstrom message was dropped;
+ * Maelstrom logs such a line and drops it (its Ruby library even answers a peer's message during
+ * init with `src: null`), so by default each is a warning naming node, line and time and the
+ * workload's checkers decide the verdict. `strict` makes any such line INVALID, as before #31.
+ */
+export function nodeProtocolVerdict(cluster: Pick<MaelstromCluster, 'protocolErrorCount' | 'protocolErrors' | 'protocolWarnings' | 'initFailures'>, strict: boolean): CheckResult {
+  const count = cluster.protocolErrorCount;
+  const examples = cluster.protocolErrors.slice(0, 10);
+  // Where Faultline is stricter than Maelstrom on purpose, it warns and never fails the verdict.
+  const warnings: Record<string, unknown>[] = [...cluster.protocolWarnings.values()].map((w) => ({ node: w.node, rule: w.rule, count: w.count, message: w.text }));
+  if (count === 0) return { valid: true, count: 0, ...(warnings.length ? { warnings } : {}) };
+  // A node that printed malformed lines and never initialised (its init_ok among them, typically):
+  // there is no history to decide, and the lines are why — the run's finding, as Maelstrom's test fails.
+  const unready = [...new Set(cluster.protocolErrors.map((e) => e.node))].filter((n) => cluster.initFailures.has(n));
+  if (strict || unready.length > 0) {
+    const why = strict ? '--strict-protocol makes that INVALID' : `${unready.join(', ')} never answered init`;
+    return { valid: false, count, examples, reason: `${count} line(s) printed by nodes were not valid Maelstrom messages (see examples; ${why})`, ...(warnings.length ? { warnings } : {}) };
+  }
+  for (const e of examples) {
+    warnings.push({ node: e.node, rule: 'malformed-line', count: 1, time: e.time, line: e.line,
+      message: `${e.node} printed a line that is not a Maelstrom message at ${(e.time / 1e9).toFixed(3)} s (${e.problem}); dropped, as Maelstrom drops it: ${e.line}` });
+  }
+  if (count > examples.length) warnings.push({ rule: 'malformed-line', count: count - examples.length, message: `${count - examples.length} more malformed line(s), dropped (the first ${examples.length} are listed)` });
+  return { valid: true, count, dropped: count, warnings };
+}
+

@@ -3,6 +3,7 @@
  * complaint ("cryptic"), so every rejection here names the node, quotes the line (truncated) and
  * says what a valid line looks like and how to fix it.
  */
+import { exactBody, memberText } from './body-text.js';
 import type { MaelstromMessage } from '../../ground/protocol/protocol.js';
 
 /** A line a node printed that is not a valid Maelstrom message. */
@@ -41,7 +42,8 @@ export interface ProtocolWarning {
   text: string;
 }
 
-export type ParsedLine = { ok: true; msg: MaelstromMessage; warnings?: ProtocolWarning[] } | { ok: false; problem: string; expected: string };
+/** `bodyJson` is the body's text as the node wrote it, forwarded unchanged (body-text.ts). */
+export type ParsedLine = { ok: true; msg: MaelstromMessage; bodyJson: string; warnings?: ProtocolWarning[] } | { ok: false; problem: string; expected: string };
 
 const fail = (problem: string, expected = SHAPE): ParsedLine => ({ ok: false, problem, expected });
 
@@ -89,8 +91,9 @@ export function parseNodeLine(node: string, line: string, known: (dest: string) 
   if ('in_reply_to' in b && b.in_reply_to !== undefined && b.in_reply_to !== null && !isInt(b.in_reply_to)) {
     warnings.push({ rule: 'in-reply-to', text: `${node} sent "in_reply_to" ${JSON.stringify(b.in_reply_to)}, not an integer: Maelstrom's network delivers it, but no request waits for it (copy the request's integer "msg_id")` });
   }
-  const msg = { src: m.src, dest: m.dest, body: b as MaelstromMessage['body'] };
-  return warnings.length ? { ok: true, msg, warnings } : { ok: true, msg };
+  const bodyJson = memberText(line, 'body') ?? JSON.stringify(b);
+  const msg = { src: m.src, dest: m.dest, body: exactBody(bodyJson, b) as MaelstromMessage['body'] };
+  return warnings.length ? { ok: true, msg, bodyJson, warnings } : { ok: true, msg, bodyJson };
 }
 
 /** The error record for a rejected line. */

@@ -34,6 +34,7 @@ export const SETUP_SCRIPTS: readonly SetupScript[] = [
   { file: 'setup-docker.sh', installs: 'docker.io and debootstrap; starts dockerd when none answers', targets: [], envs: ['docker'] },
   { file: 'setup-ssh.sh', installs: 'OpenSSH\'s server (the --env ssh test hosts)', targets: [], envs: [], testsOnly: true },
   { file: 'setup-vm.sh', installs: 'QEMU, debootstrap, cpio (the VM test host)', targets: [], envs: [], testsOnly: true },
+  { file: 'setup-node-langs.sh', installs: 'Go (golang-go), Ruby and Python 3 (the Maelstrom test programs in test/nodes/)', targets: [], envs: [], testsOnly: true },
   { file: 'setup-browser.sh', installs: 'Debian\'s chromium (the report\'s browser tests)', targets: [], envs: [], testsOnly: true },
 ];
 

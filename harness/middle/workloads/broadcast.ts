@@ -8,7 +8,7 @@ import { broadcastChecker } from '../../../checkers/broadcast.js';
 import { protocolChecker } from '../../../checkers/protocol.js';
 import { RpcTimeout } from '../../ground/protocol/protocol.js';
 import { mix } from '../../ground/generator/index.js';
-import { destOf, field, isArray, maelstromClient, unknownOp } from './client.js';
+import { destOf, listField, maelstromClient, unknownOp } from './client.js';
 import { finalReads, numbered, paced } from './common.js';
 import { WorkloadSetupError } from './errors.js';
 import { topology } from './topology.js';
@@ -55,7 +55,7 @@ export const broadcast: MaelstromWorkload = {
             ok: 'read_ok',
             idempotent: true,
             shape: 'messages: [<message>...]',
-            value: (r) => field(r, 'messages', isArray, 'an array'),
+            value: (r) => listField(r, 'messages'),
             dest: destOf(op),
           });
         default:

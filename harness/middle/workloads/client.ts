@@ -42,6 +42,15 @@ export function field<T>(reply: MaelstromBody, name: string, ok: (v: unknown) =>
   return v;
 }
 
+/**
+ * A list field of a reply. `null` reads as the empty list, as Maelstrom's schemas take nil for an
+ * empty sequence: Go marshals a nil slice as `null`, so a node that has seen nothing yet says so.
+ */
+export function listField(reply: MaelstromBody, name: string): unknown[] {
+  if (name in reply && reply[name] === null) return [];
+  return field(reply, name, isArray, 'a list (or null for none)');
+}
+
 export const isAny = (_v: unknown): _v is unknown => true;
 export const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 export const isArray = (v: unknown): v is unknown[] => Array.isArray(v);

@@ -6,7 +6,7 @@
 import { protocolChecker } from '../../../checkers/protocol.js';
 import { setChecker } from '../../../checkers/set.js';
 import { mix } from '../../ground/generator/index.js';
-import { destOf, field, isArray, maelstromClient, unknownOp } from './client.js';
+import { destOf, listField, maelstromClient, unknownOp } from './client.js';
 import { finalReads, numbered, paced } from './common.js';
 import type { MaelstromWorkload } from './types.js';
 
@@ -27,7 +27,7 @@ export const gSet: MaelstromWorkload = {
             ok: 'read_ok',
             idempotent: true,
             shape: 'value: [<element>...]',
-            value: (r) => field(r, 'value', isArray, 'an array'),
+            value: (r) => listField(r, 'value'),
             dest: destOf(op),
           });
         default:

@@ -7,9 +7,11 @@ import { broadcast } from './broadcast.js';
 import { echo } from './echo.js';
 import { gCounter } from './g-counter.js';
 import { gSet } from './g-set.js';
+import { kafka } from './kafka.js';
 import { linKv } from './lin-kv.js';
 import { pnCounter } from './pn-counter.js';
 import { txnListAppend } from './txn-list-append.js';
+import { txnRwRegister } from './txn-rw-register.js';
 import type { MaelstromWorkload } from './types.js';
 import { uniqueIds } from './unique-ids.js';
 
@@ -23,6 +25,8 @@ export const WORKLOADS: Readonly<Record<string, MaelstromWorkload>> = Object.fre
   'unique-ids': uniqueIds,
   broadcast,
   'txn-list-append': txnListAppend,
+  kafka,
+  'txn-rw-register': txnRwRegister,
 });
 
 /** The workload called `name`, or an InputError listing the valid names. */
@@ -41,4 +45,4 @@ export { TOPOLOGY_KINDS, topology } from './topology.js';
 export type { Topology } from './topology.js';
 export { FINAL_READ_ATTEMPTS, FINAL_READ_WINDOW_NS, finalReads, numbered, paced } from './common.js';
 export { appendTxns } from './txn-list-append.js';
-export { broadcast, echo, gCounter, gSet, linKv, pnCounter, txnListAppend, uniqueIds };
+export { broadcast, echo, gCounter, gSet, kafka, linKv, pnCounter, txnListAppend, txnRwRegister, uniqueIds };

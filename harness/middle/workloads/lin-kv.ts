@@ -28,6 +28,8 @@ export const linKv: MaelstromWorkload = {
   name: 'lin-kv',
   description: 'lin-kv: read/write/cas on independent keys, checked for linearizability per key',
   services: [],
+  // Maelstrom's lin-kv workload: (max (* 10 mean-latency) 1000) ms.
+  requestTimeoutMs: (meanLatencyMs, fallbackMs) => Math.max(10 * meanLatencyMs, fallbackMs),
   generator(opts) {
     const keys = opts.keyCount ?? DEFAULT_KEY_COUNT;
     if (!Number.isInteger(keys) || keys < 1) {

@@ -122,4 +122,5 @@ export const txnListAppend: MaelstromWorkload = {
       });
     }),
   checkers: [txnListAppendChecker(), protocolChecker()],
+  withConsistencyModels: (consistencyModels) => ({ ...txnListAppend, checkers: [txnListAppendChecker({ consistencyModels }), protocolChecker()] }),
 };

@@ -52,6 +52,17 @@ export interface MaelstromWorkload extends Workload {
    */
   client(conn: MaelstromConn, node: string, opts: MaelstromWorkloadOptions): MaelstromClient;
   /**
+   * The request timeout when the user did not set one, from the mean base latency in ms and the
+   * option's default (`fallbackMs`); absent: the default. Maelstrom's lin-kv waits max(10 × mean
+   * latency, 1 s), so that slow networks do not turn every op into an indeterminate one.
+   */
+  requestTimeoutMs?(meanLatencyMs: number, fallbackMs: number): number;
+  /**
+   * The same workload checked for other consistency models (--consistency-models); absent: the
+   * workload has no such choice.
+   */
+  withConsistencyModels?(models: readonly string[]): MaelstromWorkload;
+  /**
    * Runs once after the cluster is up and before the generator (broadcast sends its topology).
    * Resolves with details for the run log / test.json; rejects with a WorkloadSetupError.
    */

@@ -44,14 +44,32 @@ function nearestFlag(name: string, target: TargetEntry): string | undefined {
 }
 
 /**
+ * `argv` with the flags of its `--preset` (a target's named flag set) in front, so the flags given
+ * beside it win; `--preset` itself stays, so the run records which preset it ran.
+ */
+function withPreset(argv: string[], target: TargetEntry): string[] {
+  const i = argv.findIndex((a) => a === '--preset' || a.startsWith('--preset='));
+  if (i < 0 || target.presets === undefined) return argv;
+  const name = argv[i].includes('=') ? argv[i].slice('--preset='.length) : argv[i + 1];
+  const names = Object.keys(target.presets);
+  const p = name === undefined ? undefined : Object.prototype.hasOwnProperty.call(target.presets, name) ? target.presets[name] : undefined;
+  if (p === undefined) {
+    const near = name === undefined ? undefined : closest(name, names);
+    throw new InputError(`--preset ${name ?? ''} is not a preset of --target ${target.name}${near ? ` (did you mean ${near}?)` : ''}; choose ${names.join(', ')}`);
+  }
+  return [...p.args, ...argv];
+}
+
+/**
  * The settings of a command line, and its other flags (`--reporter`, `--dry-run`); every mistake is
  * an InputError naming the flag and what is allowed — an unknown one with the nearest flag.
  */
 export function settingsFromArgv(given: readonly string[], warn: (message: string) => void): { settings: Settings; cli: Map<string, FlagText> } {
-  const argv = rewriteDeprecatedFlags(given, warn);
+  let argv = rewriteDeprecatedFlags(given, warn);
   const tIndex = argv.findIndex((a) => a === '--target' || a.startsWith('--target='));
   const tText = tIndex < 0 ? DEFAULT_TARGET : argv[tIndex].includes('=') ? argv[tIndex].slice('--target='.length) : argv[tIndex + 1] ?? DEFAULT_TARGET;
   const target = getTarget(RUN_OPTIONS.target.parse(tText, 'target', ctx(tText)));
+  argv = withPreset(argv, target);
   const valued = [...OPTION_LIST.map(([, o]) => o.flag), ...CLI_VALUED, ...target.flags.filter((f) => f.kind === 'value').map((f) => f.name)];
   const bools = [...CLI_BOOLS, ...target.flags.filter((f) => f.kind === 'bool').map((f) => f.name)];
   const lists = target.flags.filter((f) => f.kind === 'list').map((f) => f.name);

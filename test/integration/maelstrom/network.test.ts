@@ -10,7 +10,7 @@ import { journalLines, startCluster, teardownAll } from './helpers.js';
 afterEach(teardownAll);
 
 describe('maelstrom network', () => {
-  it('routes an echo round trip through the network with its latency', async () => {
+  it('routes an echo round trip through the network, without latency for the client (#31, as Maelstrom)', async () => {
     const c = await startCluster('echo.mjs', { latency: { kind: 'constant', ms: 40 } });
     const conn = c.client();
     expect(conn.id).toBe('c1');
@@ -18,13 +18,12 @@ describe('maelstrom network', () => {
     const reply = await conn.rpc('n2', { type: 'echo', echo: 'hello' });
     const rtt = performance.now() - t0;
     expect(reply).toMatchObject({ type: 'echo_ok', echo: 'hello', in_reply_to: 1 });
-    // Two hops of 40 ms each; the node's own time is small.
-    expect(rtt).toBeGreaterThanOrEqual(79);
-    expect(rtt).toBeLessThan(400);
+    // Maelstrom gives client messages zero latency: the 40 ms base latency is the nodes' and services'.
+    expect(rtt).toBeLessThan(79);
     const lines = await journalLines(c);
     const req = lines.find((l) => l.type === 'echo')!;
     expect(req).toMatchObject({ src: 'c1', dest: 'n2', body: { type: 'echo', echo: 'hello', msg_id: 1 } });
-    expect((req.deliverAt as number) - (req.time as number)).toBe(40e6);
+    expect((req.deliverAt as number) - (req.time as number)).toBe(0);
     const s = c.journal.stats();
     expect(s.byType.echo).toEqual({ count: 1, dropped: 0 });
     expect(s.byType.echo_ok).toEqual({ count: 1, dropped: 0 });

@@ -162,7 +162,7 @@ describe('Network', () => {
     expect(r).toBeLessThan(0.55);
   });
 
-  it('adds extra latency only between nodes by default, and removes it', async () => {
+  it('adds extra latency only between nodes by default, and removes it; base latency spares clients (#31)', async () => {
     const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'net-unit-'));
     const path = nodePath.join(dir, 'messages.jsonl');
     const { n } = net({ journalPath: path, latency: { kind: 'constant', ms: 1 } });
@@ -174,7 +174,7 @@ describe('Network', () => {
     n.send('n0', 'n1', { type: 'd' });
     await n.flush();
     const lines = fs.readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; time: number; deliverAt: number });
-    expect(lines.map((l) => [l.type, (l.deliverAt - l.time) / 1e6])).toEqual([['a', 31], ['b', 1], ['c', 1], ['d', 1]]);
+    expect(lines.map((l) => [l.type, (l.deliverAt - l.time) / 1e6])).toEqual([['a', 31], ['b', 0], ['c', 1], ['d', 1]]);
     expect(() => n.setExtraLatency({ kind: 'uniform', minMs: 3, maxMs: 1 })).toThrow(/extra latency: minMs/);
     expect(() => n.setLoss(1.5)).toThrow(/\[0, 1\]/);
   });

@@ -14,6 +14,7 @@ describe('parseNodeLine', () => {
   it('accepts a valid message', () => {
     expect(parse('{"src":"n0","dest":"c1","body":{"type":"echo_ok","in_reply_to":3,"echo":1}}')).toEqual({
       ok: true, msg: { src: 'n0', dest: 'c1', body: { type: 'echo_ok', in_reply_to: 3, echo: 1 } },
+      bodyJson: '{"type":"echo_ok","in_reply_to":3,"echo":1}',
     });
   });
 

@@ -6,7 +6,7 @@ import { FakeConn, timeout } from './fake-conn.js';
 describe('the workload registry', () => {
   it('holds every Maelstrom workload under its own name', () => {
     expect(Object.keys(WORKLOADS).sort()).toEqual(
-      ['broadcast', 'echo', 'g-counter', 'g-set', 'lin-kv', 'pn-counter', 'txn-list-append', 'unique-ids'],
+      ['broadcast', 'echo', 'g-counter', 'g-set', 'kafka', 'lin-kv', 'pn-counter', 'txn-list-append', 'txn-rw-register', 'unique-ids'],
     );
     for (const [name, w] of Object.entries(WORKLOADS)) {
       expect(w.name).toBe(name);
@@ -16,8 +16,8 @@ describe('the workload registry', () => {
   });
 
   it('names the valid workloads when asked for an unknown one', () => {
-    expect(() => getWorkload('kafka')).toThrow(InputError);
-    expect(() => getWorkload('kafka')).toThrow(/unknown workload "kafka"; choose one of echo, lin-kv, g-set, .* with --workload/);
+    expect(() => getWorkload('queue')).toThrow(InputError);
+    expect(() => getWorkload('queue')).toThrow(/unknown workload "queue"; choose one of echo, lin-kv, g-set, .* with --workload/);
     expect(() => getWorkload('toString')).toThrow(InputError);
   });
 });
