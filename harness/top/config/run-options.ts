@@ -104,7 +104,7 @@ export const RUN_OPTIONS = {
   }),
   nodeTargets: namesOf({
     flag: 'node-targets', field: 'nodeTargets', meta: 'LIST', all: NODE_SPECS, what: 'node target', cliWord: 'target',
-    help: 'kill, pause and clock faults draw from these (default: kill and pause one, minority, majority, all; clock random-subset; each plus primaries when the target names them)',
+    help: 'kill, pause, clock and disk faults draw from these (default: kill, pause and disk one, minority, majority, all, but disk\'s lose-unfsynced all; clock random-subset; each plus primaries when the target names them)',
   }),
   diskFaults: namesOf({
     flag: 'disk-faults', field: 'diskFaults', meta: 'LIST', all: DISK_FAULTS, what: 'disk fault', cliWord: 'fault',

@@ -21,9 +21,16 @@ export { DISK_FAULTS, type DiskFault };
 export interface DiskOptions {
   /** The faults that take turns (default: all of DISK_FAULTS the target can apply). */
   faults?: readonly string[];
-  /** Node selections each fault draws from (default: one, minority, majority, all). */
+  /** Node selections each fault draws from (default: LOSE_UNFSYNCED_TARGETS and DEFAULT_NODE_TARGETS). */
   targets?: readonly NodeSpec[];
 }
+
+/**
+ * lose-unfsynced hits every node by default: a power loss of the whole cluster, after which only what
+ * was fsynced remains. A minority losing unsynced writes is repaired by the rest (a correct and a
+ * non-syncing node both catch up), so a smaller loss finds a missing fsync only by luck.
+ */
+export const LOSE_UNFSYNCED_TARGETS: readonly NodeSpec[] = ['all'];
 
 /** `disk`'s value: which fault, on which nodes, and the files it touched per node. */
 export interface DiskApplied {
@@ -43,6 +50,7 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
   const { target, rng } = ctx;
   const wanted = checkDiskFaults(options.faults ?? DISK_FAULTS);
   const picked = checkNodeTargets('disk', target, options.targets ?? DEFAULT_NODE_TARGETS);
+  const specsFor = (f: DiskFault): readonly NodeSpec[] => (options.targets === undefined && f === 'lose-unfsynced' ? LOSE_UNFSYNCED_TARGETS : picked.targets);
   const { killable, disk } = target;
   if (!killable) return { unsupported: [missingCapability('disk', target, 'killable')] };
   if (!disk) return { unsupported: [{ fault: 'disk', reason: 'disk: the target offers no access to its nodes\' data files' }] };
@@ -76,7 +84,9 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
     async invoke(op) {
       if (op.f === 'disk') {
         const fault = faults[turn++ % faults.length];
-        const nodes = await resolveNodes(op.value ?? 'one', target.nodes, rng, target.primaries);
+        // The schedule leaves the nodes to the fault (null): its own default selection, drawn here.
+        const spec = op.value ?? choose(rng, specsFor(fault));
+        const nodes = await resolveNodes(spec, target.nodes, rng, target.primaries);
         const files: DiskApplied['files'] = [];
         for (const n of nodes) down.add(n);
         await onNodes('disk', nodes, async (node) => {
@@ -102,7 +112,7 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
     package: {
       name: 'disk',
       nemesis: nem,
-      generator: startStopCycle(ctx.interval, (g) => ({ f: 'disk', value: choose(g.rng, picked.targets) }), { f: 'disk-restart', value: 'all' }),
+      generator: startStopCycle(ctx.interval, { f: 'disk', value: null }, { f: 'disk-restart', value: 'all' }),
       finalGenerator: nemesis({ f: 'disk-restart', value: 'all' }),
       bands: [{ name: 'disk', start: 'disk', stop: 'disk-restart' }],
     },
