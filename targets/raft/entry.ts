@@ -13,6 +13,7 @@ import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 import type { RunPlan } from '../../harness/ground/contracts/run-contract.js';
 import type { RunDir } from '../../harness/ground/contracts/run-contract.js';
 import type { MaelstromCluster } from '../../harness/middle/maelstrom/cluster.js';
+import type { MaelstromClusterOptions } from '../../harness/middle/maelstrom/cluster-options.js';
 import { parseArgs } from './args.js';
 import { BUGS } from './bugs.js';
 import { StatusPoller, withSafetyObserver } from '../../harness/middle/observers/raft-status-poller.js';
@@ -81,6 +82,19 @@ function observed(plan: RunPlan, run: RunDir, t0: bigint): RunPlan {
   return withSafetyObserver(plan, poller, run);
 }
 
+/**
+ * The Raft's files for disk faults: each node keeps them in DIR/<node>/ (node.ts): the log, the term
+ * and vote, the snapshot (snapshot.ts). The FUSE layer is mounted only when the run asks for lose-unfsynced.
+ */
+function raftDisk(req: RunRequest, dataDir: string): MaelstromClusterOptions['disk'] {
+  const faults = req.config.faults ?? [];
+  const layer = faults.includes('disk') && (req.config.diskFaults === undefined || req.config.diskFaults.length === 0 || req.config.diskFaults.includes('lose-unfsynced'));
+  return {
+    dirOf: (node) => nodePath.join(dataDir, node), layer,
+    logFiles: ['log.jsonl'], dataFiles: ['log.jsonl', 'meta.json', 'snapshot.json'],
+  };
+}
+
 export const raftTarget: TargetEntry = {
   name: 'raft',
   summary: 'the bundled Raft KV (pre-vote, read index, fsync, snapshots) speaking Maelstrom lin-kv and txn-list-append; --bug switches reproduce real consensus bugs',
@@ -100,8 +114,9 @@ export const raftTarget: TargetEntry = {
     nodeArgs(req);
   },
   plan(req, run, ctx) {
-    const args = [MAIN, '--data-dir', nodePath.join(run.dir, 'nodes', 'data'), ...bugsOf(req).flatMap((b) => ['--bug', b]), ...nodeArgs(req)];
-    const plan = maelstromPlan(req, run, ctx, process.execPath, args, 'raft', { primaries: raftPrimaries });
+    const dataDir = nodePath.join(run.dir, 'nodes', 'data');
+    const args = [MAIN, '--data-dir', dataDir, ...bugsOf(req).flatMap((b) => ['--bug', b]), ...nodeArgs(req)];
+    const plan = maelstromPlan(req, run, ctx, process.execPath, args, 'raft', { primaries: raftPrimaries, disk: raftDisk(req, dataDir) });
     return observed(plan, run, ctx.t0);
   },
   // faultline images and doctor find the Raft's image here, through the registry.

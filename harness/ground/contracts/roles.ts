@@ -82,12 +82,38 @@ export interface Target {
   clock?: ClockControl;
   net?: NetControl;
   primaries?: HasPrimaries;
+  /** Disk faults on a stopped node's data directory (`--nemesis disk`). */
+  disk?: DiskControl;
   /**
    * Servers that exited without the run asking (not killed by the nemesis, not at teardown), with
    * `process.hrtime.bigint()` of the exit and of the restart that brought the node back, if any: the
    * run's verdict is unknown when every node was gone this way (harness/top/run/liveness.ts).
    */
   ownExits?(): readonly { node: string; at: bigint; back?: bigint }[];
+}
+
+/** The disk faults, in the order `--disk-faults` lists them by default. */
+export const DISK_FAULTS = ['lose-unfsynced', 'truncate', 'bit-flip', 'rollback'] as const;
+export type DiskFault = (typeof DISK_FAULTS)[number];
+
+/** What one disk fault did to one file: bytes lost or changed from `offset` on (bit-flip: which bits). */
+export interface DiskTouch {
+  file: string;
+  offset: number;
+  bytes: number;
+  bits?: number[];
+}
+
+/** A target's disk: faults applied to a node's files while the node is down (killed by the nemesis). */
+export interface DiskControl {
+  /** The faults it can apply; lose-unfsynced needs the FUSE layer mounted before the nodes start. */
+  readonly faults: readonly DiskFault[];
+  /** Why a fault is missing from `faults`, by fault. */
+  readonly unsupported: Readonly<Partial<Record<DiskFault, string>>>;
+  /** Records what a later `rollback` restores (called while `node` is down, before any fault). */
+  remember(node: string): Promise<void>;
+  /** Applies `fault` to the stopped `node`'s files; the files it touched (none: nothing to damage). */
+  apply(node: string, fault: DiskFault, pick: (n: number) => number): Promise<DiskTouch[]>;
 }
 
 /** A fault family's nemesis (Jepsen's nemesis protocol). */

@@ -55,6 +55,8 @@ export interface RunFaultSettings {
   churnLongWaitMs?: number;
   /** `--churn-cut`: how leader-churn cuts a leader off: `partition` (default) or `pause`. */
   churnCut?: string;
+  /** `--disk-faults`: the disk faults `--nemesis disk` takes in turn (default all the target can apply). */
+  diskFaults?: readonly string[];
 }
 
 /** Everything that decides a run; written whole to `test.json` so a run can be replayed. */

@@ -1,6 +1,7 @@
 /**
  * Options of a MaelstromCluster, with their defaults and one-sentence validation errors.
  */
+import type { NodeDiskOptions } from '../faults/disk/node-disks.js';
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import type { LatencyDist } from '../../ground/contracts/roles.js';
@@ -50,9 +51,14 @@ export interface MaelstromClusterOptions {
    * `raft_status`); Maelstrom itself has none, so without it the cluster offers no primaries.
    */
   primaries?: (rpc: (node: string, body: MaelstromBody, timeoutMs: number) => Promise<MaelstromBody>, nodes: readonly string[]) => Promise<string[]>;
+  /**
+   * The nodes' data files, for disk faults (`--nemesis disk`): the node binary names where each node
+   * keeps them; without it the cluster offers no disk. `log` defaults to the cluster's log.
+   */
+  disk?: Omit<NodeDiskOptions, 'log'>;
 }
 
-export interface ResolvedOptions extends Required<Omit<MaelstromClusterOptions, 'env' | 'cwd' | 'seqKv' | 'lwwKv' | 'faketime' | 'timeOrigin' | 'log' | 'onProtocolError' | 'primaries'>> {
+export interface ResolvedOptions extends Required<Omit<MaelstromClusterOptions, 'env' | 'cwd' | 'seqKv' | 'lwwKv' | 'faketime' | 'timeOrigin' | 'log' | 'onProtocolError' | 'primaries' | 'disk'>> {
   env: Record<string, string>;
   cwd: string | undefined;
   seqKv: Omit<SeqKvOptions, 'seed'>;
@@ -62,6 +68,7 @@ export interface ResolvedOptions extends Required<Omit<MaelstromClusterOptions, 
   log: ((line: string) => void) | undefined;
   onProtocolError: ((e: NodeProtocolError) => void) | undefined;
   primaries: MaelstromClusterOptions['primaries'];
+  disk: MaelstromClusterOptions['disk'];
 }
 
 const positive = (v: unknown, name: string): void => {
@@ -113,6 +120,7 @@ export function resolveOptions(o: MaelstromClusterOptions): ResolvedOptions {
     log: o.log,
     onProtocolError: o.onProtocolError,
     primaries: o.primaries,
+    disk: o.disk,
   };
 }
 

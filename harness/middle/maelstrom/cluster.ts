@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import type { ClockControl, Grudge, HasPrimaries, Killable, LatencyDist, NetControl, Pausable, Target } from '../../ground/contracts/roles.js';
+import type { ClockControl, DiskControl, Grudge, HasPrimaries, Killable, LatencyDist, NetControl, Pausable, Target } from '../../ground/contracts/roles.js';
 import { ClientConn } from './client-conn.js';
 import { harnessLog, resolveOptions, type MaelstromClusterOptions, type ResolvedOptions } from './cluster-options.js';
 import { detectFaketime, faketimeEnv, writeOffset } from '../hosts/faketime.js';
@@ -20,6 +20,7 @@ import { NodeProcess, type NodeExit } from './node-process.js';
 import type { MaelstromBody } from '../../ground/protocol/protocol.js';
 import { createService, replyOf } from './services.js';
 import { InitError, initNodes } from './init.js';
+import { NodeDisks } from '../faults/disk/node-disks.js';
 import { ProtocolErrorLog } from './protocol-errors.js';
 import { parseNodeLine, type NodeProtocolError } from './wire.js';
 
@@ -54,6 +55,9 @@ export class MaelstromCluster implements Target {
   readonly clockUnsupportedReason: string | undefined;
   /** Offered only with the `primaries` option: Maelstrom has no convention for asking who leads. */
   readonly primaries: HasPrimaries | undefined;
+  /** Offered with the `disk` option: the nodes' data files, under the lose-un-fsynced layer when asked. */
+  readonly disk: DiskControl | undefined;
+  private readonly disks: NodeDisks | undefined;
 
   private readonly o: ResolvedOptions;
   private network: Network | undefined;
@@ -90,6 +94,7 @@ export class MaelstromCluster implements Target {
         primaries: () => ask(async (node, body, timeoutMs) => this.client('c-primaries').rpc(node, body, timeoutMs), this.nodes),
       };
     }
+    if (this.o.disk) this.disk = this.disks = new NodeDisks({ ...this.o.disk, log: (line) => this.log(line) });
     this.pausable = { pause: async (n) => this.proc(n).pause(), resume: async (n) => this.proc(n).resume() };
     this.net = {
       partition: async (g: Grudge) => { this.requireNet().partition(g); this.log(`partition ${JSON.stringify(this.requireNet().grudge())}`); },
@@ -188,6 +193,8 @@ export class MaelstromCluster implements Target {
     this.log(`maelstrom: starting ${this.nodes.length} nodes: ${[o.bin, ...o.args].join(' ')}; latency ${describeLatency(o.latency)}; ` +
       `services ${o.services.join(', ')}; clock skew ${this.faketimeLib ? 'via libfaketime' : `unsupported (${this.clockUnsupportedReason})`}`);
     try {
+      // The disks (and their FUSE layers) before the first node opens a file.
+      await this.disks?.setup(this.nodes);
       // allSettled: a node still spawning when another failed must be running (and killable) before teardown.
       const spawned = await Promise.allSettled([...this.procs.values()].map((p) => p.start()));
       const failed = spawned.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -331,6 +338,7 @@ export class MaelstromCluster implements Target {
     const procs = [...this.procs.values()];
     await Promise.all(procs.map((p) => p.kill().catch((e: Error) => this.log(`teardown: killing ${p.id}: ${e.message}`))));
     for (const p of procs) p.sweepShm();
+    await this.disks?.teardown();
     await this.network?.close().catch(() => {});
     await Promise.all(procs.map((p) => p.closeLog()));
     const s = this.network?.stats();

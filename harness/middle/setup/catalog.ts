@@ -24,7 +24,7 @@ export interface SetupScript {
 
 /** In the order they run: setup-run first (libfaketime), so later scripts find it present. */
 export const SETUP_SCRIPTS: readonly SetupScript[] = [
-  { file: 'setup-run.sh', installs: 'libfaketime (clock faults on node processes), sudo', targets: ['raft', 'maelstrom', 'custom'], envs: [] },
+  { file: 'setup-run.sh', installs: 'libfaketime (clock faults on node processes), fuse3 and libfuse3-dev (the disk faults\' FUSE layer), sudo', targets: ['raft', 'maelstrom', 'custom'], envs: [] },
   {
     file: 'setup-targets.sh',
     installs: 'etcd, ZooKeeper, a JRE, iptables, nftables, iproute2, libfaketime, the NFQUEUE delayer\'s build deps (network namespaces and faults)',

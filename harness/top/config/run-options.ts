@@ -9,7 +9,7 @@ import { STANDARD_BY_DEFAULT } from '../run/fault-choice.js';
 import { defaultRunName } from '../../ground/contracts/run-name.js';
 import nodePath from 'node:path';
 import { InputError } from '../../ground/history/errors.js';
-import { CHURN_CUTS, FAULT_NAMES, NODE_SPECS, PARTITION_SHAPES, parseFaultNames } from '../../middle/faults/nemesis/index.js';
+import { CHURN_CUTS, DISK_FAULTS, FAULT_NAMES, NODE_SPECS, PARTITION_SHAPES, parseFaultNames } from '../../middle/faults/nemesis/index.js';
 import { DEFAULT_TARGET, TARGETS } from '../run/targets.js';
 import { didYouMean } from '../../ground/contracts/closest.js';
 import {
@@ -104,7 +104,11 @@ export const RUN_OPTIONS = {
   }),
   nodeTargets: namesOf({
     flag: 'node-targets', field: 'nodeTargets', meta: 'LIST', all: NODE_SPECS, what: 'node target', cliWord: 'target',
-    help: 'kill, pause and clock faults draw from these (default: kill and pause one, minority, majority, all; clock random-subset; each plus primaries when the target names them)',
+    help: 'kill, pause, clock and disk faults draw from these (default: kill, pause and disk one, minority, majority, all, but disk\'s lose-unfsynced all; clock random-subset; each plus primaries when the target names them)',
+  }),
+  diskFaults: namesOf({
+    flag: 'disk-faults', field: 'diskFaults', meta: 'LIST', all: DISK_FAULTS, what: 'disk fault', cliWord: 'fault',
+    help: `--nemesis disk takes these in turn on a killed node before restarting it (default all: ${DISK_FAULTS.join(', ')}; lose-unfsynced mounts a FUSE layer over each node's data directory, root only)`,
   }),
   clockOffsets: msRange({
     flag: 'clock-offsets', field: 'clockOffsetsMs', meta: 'MIN-MAX', example: '1s-60s',

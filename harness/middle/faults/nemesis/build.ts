@@ -11,6 +11,7 @@ import { bandwidthPackage, type BandwidthOptions } from './bandwidth.js';
 import { churnPackage, type ChurnCut, type ChurnOptions } from './churn.js';
 import { clockPackage, type ClockOptions } from './clock.js';
 import { composeNemeses } from './compose.js';
+import { checkDiskFaults, diskPackage, type DiskOptions } from './disk.js';
 import type { FaultContext, FamilyBuild } from './family.js';
 import { killPackage, type KillOptions } from './kill.js';
 import { latencyPackage, lossPackage, type LatencyOptions, type LossOptions } from './net-faults.js';
@@ -23,7 +24,7 @@ import { pausePackage, type PauseOptions } from './pause.js';
  * The fault names a run may ask for; `none` asks for nothing, `standard` for the target's standard
  * package (STANDARD_FAULTS, each where the target can take it).
  */
-export const FAULT_NAMES = ['partition', 'leader-churn', 'kill', 'pause', 'clock', 'loss', 'latency', 'bandwidth', 'standard', 'none'] as const;
+export const FAULT_NAMES = ['partition', 'leader-churn', 'kill', 'pause', 'clock', 'loss', 'latency', 'bandwidth', 'disk', 'standard', 'none'] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
 /** The standard package, as `npm start` runs it: partition, kill, pause, and clock. */
@@ -63,6 +64,7 @@ export interface FaultOptions {
   loss?: LossOptions;
   latency?: LatencyOptions;
   bandwidth?: BandwidthOptions;
+  disk?: DiskOptions;
   /** Waits inside long nemesis ops (clock strobes). Default: a real timer; tests pass a fake. */
   sleep?: (ms: number) => Promise<void>;
   /** Where teardown problems go (they never throw). Default: dropped. */
@@ -87,7 +89,7 @@ type Family = Exclude<FaultName, 'none' | 'standard'>;
 
 /**
  * Builders in heal order: the network first (so restarted nodes rejoin a whole cluster), then clocks
- * (so nodes come back at true time), then resume, then restart.
+ * (so nodes come back at true time), then resume, then restart (kills, then disk faults).
  */
 const FAMILIES: ReadonlyArray<readonly [Family, (ctx: FaultContext, opts: FaultOptions) => FamilyBuild]> = [
   ['partition', (ctx, o) => partitionPackage(ctx, o.partition)],
@@ -98,6 +100,7 @@ const FAMILIES: ReadonlyArray<readonly [Family, (ctx: FaultContext, opts: FaultO
   ['clock', (ctx, o) => clockPackage(ctx, o.clock)],
   ['pause', (ctx, o) => pausePackage(ctx, o.pause)],
   ['kill', (ctx, o) => killPackage(ctx, o.kill)],
+  ['disk', (ctx, o) => diskPackage(ctx, o.disk)],
 ];
 
 /** Validates fault names; entries may also be comma-separated lists, as a CLI flag gives them. */
@@ -168,6 +171,7 @@ export function checkFaultSettings(s: RunFaultSettings): void {
   if (bad.length > 0) throw new InputError(`--partition-shapes: unknown shape ${bad.join(', ')}; the shapes are ${PARTITION_SHAPES.join(', ')}`);
   const badNodes = (s.nodeTargets ?? []).filter((x) => !(NODE_SPECS as readonly string[]).includes(x));
   if (badNodes.length > 0) throw new InputError(`--node-targets: unknown target ${badNodes.join(', ')}; the targets are ${NODE_SPECS.join(', ')}`);
+  checkDiskFaults(s.diskFaults ?? []);
 }
 
 /**
@@ -182,7 +186,9 @@ export function faultOptionsOf(s: RunFaultSettings): FaultOptions {
     o.kill = { targets: s.nodeTargets as NodeSpec[] };
     o.pause = { targets: s.nodeTargets as NodeSpec[] };
     o.clock = { targets: s.nodeTargets as NodeSpec[] };
+    o.disk = { targets: s.nodeTargets as NodeSpec[] };
   }
+  if (s.diskFaults?.length) o.disk = { ...o.disk, faults: s.diskFaults };
   if (s.clockOffsetsMs) o.clock = { ...o.clock, minOffsetMs: s.clockOffsetsMs[0], maxOffsetMs: s.clockOffsetsMs[1] };
   if (s.churnLongWaitMs !== undefined) o.churn = { longWaitMs: s.churnLongWaitMs };
   if (s.churnCut !== undefined) o.churn = { ...o.churn, cut: s.churnCut as ChurnCut };

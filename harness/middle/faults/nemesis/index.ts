@@ -59,4 +59,7 @@ export { DEFAULT_LATENCY, DEFAULT_LOSS_PROBABILITY, latencyPackage, lossPackage 
 export type { BandwidthOptions } from './bandwidth.js';
 export { bandwidthPackage, DEFAULT_BANDWIDTH_KBIT } from './bandwidth.js';
 
+export type { DiskApplied, DiskOptions } from './disk.js';
+export { checkDiskFaults, DISK_FAULTS, diskPackage } from './disk.js';
+
 export { composeNemeses, NOOP_NEMESIS } from './compose.js';

@@ -1,0 +1,84 @@
+/**
+ * A local cluster's disks: each node's data directory, optionally under the lose-un-fsynced FUSE layer
+ * (mounted before the node first starts, unmounted at teardown), and the disk faults applied to it
+ * while the node is down. The target names its files (its log first, then its other data files), so
+ * truncate cuts the log's tail and bit-flip damages a file the node reads back.
+ */
+import fs from 'node:fs';
+import { DISK_FAULTS, type DiskControl, type DiskFault, type DiskTouch } from '../../../ground/contracts/roles.js';
+import { flipBits, readTree, restoreTree, truncateTail } from './file-faults.js';
+import { buildLazyFs, lazyFsUnavailable } from './lazy-fs-build.js';
+import { LazyFs } from './lazy-fs.js';
+
+export interface NodeDiskOptions {
+  /** The data directory of `node` (absolute; the harness creates it). */
+  dirOf(node: string): string;
+  /** Mount the lose-un-fsynced layer over every node's directory (only when a run asks for that fault). */
+  layer: boolean;
+  /** The node's log or WAL files, newest first, relative to its directory (truncate cuts the first present). */
+  logFiles: readonly string[];
+  /** Every file bit-flip may damage, relative to its directory. */
+  dataFiles: readonly string[];
+  log: (line: string) => void;
+}
+
+export class NodeDisks implements DiskControl {
+  readonly faults: DiskFault[];
+  readonly unsupported: Partial<Record<DiskFault, string>> = {};
+  private readonly mounts = new Map<string, LazyFs>();
+  private readonly copies = new Map<string, Map<string, Buffer>>();
+
+  constructor(private readonly o: NodeDiskOptions) {
+    const why = o.layer ? lazyFsUnavailable() : 'the FUSE layer is mounted only when a run asks for lose-unfsynced';
+    if (why) this.unsupported['lose-unfsynced'] = why;
+    this.faults = DISK_FAULTS.filter((f) => this.unsupported[f] === undefined);
+  }
+
+  /** Creates every node's directory and mounts the layer over it (before any node starts). */
+  async setup(nodes: readonly string[]): Promise<void> {
+    for (const n of nodes) fs.mkdirSync(this.o.dirOf(n), { recursive: true, mode: 0o755 });
+    if (!this.faults.includes('lose-unfsynced')) return;
+    const bin = await buildLazyFs();
+    for (const n of nodes) {
+      const m = await LazyFs.mount(bin, this.o.dirOf(n));
+      this.mounts.set(n, m);
+      this.o.log(`disk: lose-unfsynced layer (pid ${m.pid}) mounted over ${this.o.dirOf(n)}`);
+    }
+  }
+
+  async remember(node: string): Promise<void> {
+    this.copies.set(node, readTree(this.o.dirOf(node)));
+  }
+
+  async apply(node: string, fault: DiskFault, pick: (n: number) => number): Promise<DiskTouch[]> {
+    const dir = this.o.dirOf(node);
+    switch (fault) {
+      case 'lose-unfsynced': {
+        const m = this.mounts.get(node);
+        if (!m) throw new Error(`lose-unfsynced: no FUSE layer is mounted over ${node}'s directory (${this.unsupported['lose-unfsynced'] ?? 'not set up'})`);
+        const dropped = await m.crash();
+        return dropped.map((d) => ({ file: d.path.replace(/^\//, ''), offset: Math.min(d.durableSize, d.size), bytes: Math.abs(d.size - d.durableSize) }));
+      }
+      case 'truncate':
+        return truncateTail(dir, this.o.logFiles, pick);
+      case 'bit-flip':
+        return flipBits(dir, this.o.dataFiles, pick);
+      case 'rollback': {
+        const copy = this.copies.get(node);
+        return copy ? restoreTree(dir, copy) : [];
+      }
+    }
+  }
+
+  /** Unmounts every layer; never throws (a failure is logged). */
+  async teardown(): Promise<void> {
+    for (const [n, m] of this.mounts) {
+      try {
+        await m.unmount();
+      } catch (err) {
+        this.o.log(`disk teardown: unmounting ${n}'s layer failed: ${(err as Error).message}`);
+      }
+    }
+    this.mounts.clear();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The lose-un-fsynced FUSE layer (harness/middle/faults/disk/lazy-fs.c), mounted for real: a writer
+ * process is SIGKILLed and the layer crashed, and only what was fsynced is left. Root runs the layer
+ * over a directory a node writes, so links planted there must never be followed.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import nodePath from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildLazyFs, lazyFsUnavailable } from '../../../harness/middle/faults/disk/lazy-fs-build.js';
+import { LazyFs, mounted } from '../../../harness/middle/faults/disk/lazy-fs.js';
+import { skipUnless } from '../../support/require.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function mountTemp(): Promise<{ dir: string; fsMount: LazyFs; outside: string }> {
+  const base = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'fl-lazyfs-'));
+  cleanup.push(() => fs.rmSync(base, { recursive: true, force: true }));
+  const dir = nodePath.join(base, 'node');
+  const outside = nodePath.join(base, 'outside');
+  fs.mkdirSync(dir);
+  fs.mkdirSync(outside);
+  fs.writeFileSync(nodePath.join(outside, 'secret'), 'untouched\n');
+  fs.writeFileSync(nodePath.join(dir, 'before'), 'on disk before the mount\n');
+  // Planted before the mount, in the directory the node owns: a link out of it.
+  fs.symlinkSync(outside, nodePath.join(dir, 'escape'));
+  fs.symlinkSync(nodePath.join(outside, 'secret'), nodePath.join(dir, 'secret-link'));
+  const fsMount = await LazyFs.mount(await buildLazyFs(), dir);
+  cleanup.push(() => fsMount.unmount());
+  return { dir, fsMount, outside };
+}
+
+/** A separate process writes, fsyncs part of it, writes more, reports and waits to be killed. */
+const WRITER = `
+const fs = require('fs'); const d = process.argv[1];
+const a = fs.openSync(d + '/log', 'w'); fs.writeSync(a, 'synced-1\\n'); fs.fdatasyncSync(a); fs.writeSync(a, 'unsynced-2\\n');
+const b = fs.openSync(d + '/never-synced', 'w'); fs.writeSync(b, 'lost\\n');
+fs.appendFileSync(d + '/before', 'appended, not synced\\n');
+fs.writeFileSync(d + '/meta.tmp', 'term 7'); const m = fs.openSync(d + '/meta.tmp', 'r+'); fs.fsyncSync(m); fs.renameSync(d + '/meta.tmp', d + '/meta');
+console.log(fs.readFileSync(d + '/log', 'utf8').replace(/\\n/g, '|'));
+setInterval(() => {}, 1000);
+`;
+
+describe('the lose-un-fsynced layer', () => {
+  it('keeps what was fsynced across a kill and a crash, and drops what was not', async (ctx) => {
+    skipUnless(ctx, lazyFsUnavailable() === undefined, `the FUSE layer cannot run here: ${lazyFsUnavailable()}`);
+    const { dir, fsMount } = await mountTemp();
+    expect(mounted(dir)).toBe(true);
+    const child = spawn(process.execPath, ['-e', WRITER, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const seen = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+    // Before the crash the writer's own reads, and ours, see everything it wrote.
+    expect(seen).toBe('synced-1|unsynced-2|');
+    expect(fs.readFileSync(nodePath.join(dir, 'never-synced'), 'utf8')).toBe('lost\n');
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const dropped = await fsMount.crash();
+    expect(fs.readFileSync(nodePath.join(dir, 'log'), 'utf8')).toBe('synced-1\n');
+    expect(fs.readFileSync(nodePath.join(dir, 'never-synced'), 'utf8')).toBe('');
+    expect(fs.readFileSync(nodePath.join(dir, 'before'), 'utf8')).toBe('on disk before the mount\n');
+    expect(fs.readFileSync(nodePath.join(dir, 'meta'), 'utf8')).toBe('term 7');
+    expect(dropped.map((d) => d.path).sort()).toEqual(['/before', '/log', '/never-synced']);
+    expect(dropped.find((d) => d.path === '/log')).toEqual({ path: '/log', size: 20, durableSize: 9 });
+    // And after unmounting, the directory itself holds exactly the durable state.
+    await fsMount.unmount();
+    expect(mounted(dir)).toBe(false);
+    expect(fs.readFileSync(nodePath.join(dir, 'log'), 'utf8')).toBe('synced-1\n');
+  });
+
+  it('a second crash with nothing written since drops nothing', async (ctx) => {
+    skipUnless(ctx, lazyFsUnavailable() === undefined, `the FUSE layer cannot run here: ${lazyFsUnavailable()}`);
+    const { dir, fsMount } = await mountTemp();
+    fs.writeFileSync(nodePath.join(dir, 'f'), 'x');
+    expect((await fsMount.crash()).length).toBe(1);
+    expect(await fsMount.crash()).toEqual([]);
+  });
+
+  it('follows no link planted in the node\'s directory, and makes none', async (ctx) => {
+    skipUnless(ctx, lazyFsUnavailable() === undefined, `the FUSE layer cannot run here: ${lazyFsUnavailable()}`);
+    const { dir, outside } = await mountTemp();
+    // The kernel asks the layer to read the link, which it refuses: nothing outside is reached.
+    expect(() => fs.writeFileSync(nodePath.join(dir, 'escape', 'planted'), 'x')).toThrow();
+    expect(() => fs.writeFileSync(nodePath.join(dir, 'secret-link'), 'overwritten')).toThrow();
+    expect(() => fs.symlinkSync('/etc/passwd', nodePath.join(dir, 'new-link'))).toThrow();
+    expect(fs.readdirSync(outside)).toEqual(['secret']);
+    expect(fs.readFileSync(nodePath.join(outside, 'secret'), 'utf8')).toBe('untouched\n');
+  });
+
+  it('refuses to mount over a link', async (ctx) => {
+    skipUnless(ctx, lazyFsUnavailable() === undefined, `the FUSE layer cannot run here: ${lazyFsUnavailable()}`);
+    const base = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'fl-lazyfs-'));
+    cleanup.push(() => fs.rmSync(base, { recursive: true, force: true }));
+    fs.mkdirSync(nodePath.join(base, 'real'));
+    fs.symlinkSync(nodePath.join(base, 'real'), nodePath.join(base, 'link'));
+    await expect(LazyFs.mount(await buildLazyFs(), nodePath.join(base, 'link'))).rejects.toThrow(/not a directory/);
+    expect(mounted(nodePath.join(base, 'real'))).toBe(false);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * The file faults on a real directory: truncate cuts a bounded tail, bit-flip flips bits and nothing
+ * else, rollback restores a copy exactly, and none of them follows a link planted in the node's directory.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import nodePath from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FLIP_BITS, flipBits, readTree, restoreTree, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
+import { createRng } from '../../../harness/ground/generator/index.js';
+
+const dirs: string[] = [];
+afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+function nodeDir(): string {
+  const d = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'fl-diskfault-'));
+  dirs.push(d);
+  return d;
+}
+const popcount = (a: Buffer, b: Buffer): number => {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) for (let x = a[i] ^ b[i]; x; x &= x - 1) n++;
+  return n;
+};
+
+describe('file faults', () => {
+  it('truncate cuts 1..TRUNCATE_MAX_BYTES off the first present log, and says where', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const d = nodeDir();
+      const data = Buffer.alloc(2000, 'a');
+      fs.writeFileSync(nodePath.join(d, 'log'), data);
+      const rng = createRng(seed);
+      const [t] = truncateTail(d, ['missing', 'log'], (n) => rng.int(n));
+      const size = fs.statSync(nodePath.join(d, 'log')).size;
+      expect(t.file).toBe('log');
+      expect(t.bytes).toBeGreaterThanOrEqual(1);
+      expect(t.bytes).toBeLessThanOrEqual(TRUNCATE_MAX_BYTES);
+      expect(size).toBe(2000 - t.bytes);
+      expect(t.offset).toBe(size);
+    }
+  });
+
+  it('bit-flip changes at most FLIP_BITS bits, at the bits it reports', () => {
+    const d = nodeDir();
+    const before = Buffer.from('{"i":1,"t":1,"c":["write",0,3]}\n'.repeat(20));
+    fs.writeFileSync(nodePath.join(d, 'log'), before);
+    const rng = createRng(7);
+    const [t] = flipBits(d, ['log'], (n) => rng.int(n));
+    const after = fs.readFileSync(nodePath.join(d, 'log'));
+    const flipped = popcount(before, after);
+    expect(flipped).toBeGreaterThan(0);
+    expect(flipped).toBeLessThanOrEqual(FLIP_BITS);
+    expect(t.bits).toHaveLength(FLIP_BITS);
+    const expected = Buffer.from(before);
+    for (const bit of t.bits!) expected[bit >> 3] ^= 1 << (bit & 7);
+    expect(after.equals(expected)).toBe(true);
+  });
+
+  it('rollback restores the copy exactly: changed files rewritten, new files removed', () => {
+    const d = nodeDir();
+    fs.mkdirSync(nodePath.join(d, 'sub'));
+    fs.writeFileSync(nodePath.join(d, 'log'), 'old log\n');
+    fs.writeFileSync(nodePath.join(d, 'sub', 'snap'), 'old snap');
+    const copy = readTree(d);
+    fs.appendFileSync(nodePath.join(d, 'log'), 'newer entry\n');
+    fs.writeFileSync(nodePath.join(d, 'sub', 'new'), 'created later');
+    const touched = restoreTree(d, copy);
+    expect(touched.map((t) => t.file).sort()).toEqual(['log', 'sub/new']);
+    expect(readTree(d)).toEqual(copy);
+  });
+
+  it('follows no link: a log or data file planted as a link is refused and its target untouched', () => {
+    const d = nodeDir();
+    const outside = nodeDir();
+    fs.writeFileSync(nodePath.join(outside, 'passwd'), 'root:x:0:0\n');
+    fs.symlinkSync(nodePath.join(outside, 'passwd'), nodePath.join(d, 'log'));
+    fs.symlinkSync(outside, nodePath.join(d, 'dir'));
+    const rng = createRng(1);
+    expect(() => truncateTail(d, ['log'], (n) => rng.int(n))).toThrow(/symbolic link/);
+    expect(() => flipBits(d, ['log'], (n) => rng.int(n))).toThrow(/symbolic link/);
+    expect(() => flipBits(d, ['dir/passwd'], (n) => rng.int(n))).toThrow(/is a link or not a directory/);
+    // A copy skips links; restoring it removes the planted links by name, never what they point at.
+    restoreTree(d, new Map([['log', Buffer.from('x')]]));
+    expect(fs.readFileSync(nodePath.join(outside, 'passwd'), 'utf8')).toBe('root:x:0:0\n');
+    expect(fs.lstatSync(nodePath.join(d, 'log')).isFile()).toBe(true);
+  });
+});

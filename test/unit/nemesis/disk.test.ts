@@ -1,0 +1,82 @@
+/**
+ * The disk family's logic against the fake target with a recording disk: faults take turns in the
+ * order given, each node is down (killed) while its files are damaged, a node that will not start is
+ * recorded as refused (not an error), and unsupported faults are named with their reason.
+ */
+import { describe, expect, it } from 'vitest';
+import { diskPackage } from '../../../harness/middle/faults/nemesis/index.js';
+import type { DiskControl, DiskFault, FaultPackage } from '../../../harness/ground/contracts/roles.js';
+import { contextFor, fakeTarget, type FakeTarget } from './fake-target.js';
+
+function recordingDisk(target: FakeTarget, faults: DiskFault[] = ['lose-unfsynced', 'truncate', 'bit-flip', 'rollback']): DiskControl & { seen: string[] } {
+  const seen: string[] = [];
+  return {
+    seen, faults, unsupported: { ...(faults.includes('lose-unfsynced') ? {} : { 'lose-unfsynced': 'no FUSE here' }) },
+    async remember(node) { seen.push(`remember ${node} down=${target.down.has(node)}`); },
+    async apply(node, fault) {
+      seen.push(`${fault} ${node} down=${target.down.has(node)}`);
+      return [{ file: 'log', offset: 3, bytes: 4 }];
+    },
+  };
+}
+
+describe('the disk nemesis', () => {
+  it('kills, damages while down, restarts; faults take turns in the order given', async () => {
+    const target = fakeTarget({ nodes: ['n1', 'n2', 'n3'] });
+    const disk = recordingDisk(target);
+    target.disk = disk;
+    const built = diskPackage(contextFor(target), { faults: ['truncate', 'rollback'], targets: ['all'] });
+    expect(built.unsupported).toEqual([]);
+    const nem = (built.package as FaultPackage).nemesis;
+    const a = await nem.invoke({ f: 'disk', value: 'all' }) as { fault: string; nodes: string[]; files: unknown[] };
+    expect(a.fault).toBe('truncate');
+    expect(a.nodes).toEqual(['n1', 'n2', 'n3']);
+    expect(a.files).toContainEqual({ node: 'n2', file: 'log', offset: 3, bytes: 4 });
+    expect([...target.down].sort()).toEqual(['n1', 'n2', 'n3']);
+    expect(await nem.invoke({ f: 'disk-restart', value: 'all' })).toEqual({ nodes: ['n1', 'n2', 'n3'], refused: [] });
+    expect(target.down.size).toBe(0);
+    const b = await nem.invoke({ f: 'disk', value: ['n2'] }) as { fault: string };
+    expect(b.fault).toBe('rollback');
+    // Every fault landed on a node that was down; rollback restores, so it records no new copy.
+    expect(disk.seen.every((s) => s.endsWith('down=true'))).toBe(true);
+    expect(disk.seen.filter((s) => s.startsWith('remember'))).toHaveLength(3);
+    expect(disk.seen).toContain('rollback n2 down=true');
+  });
+
+  it('by default lose-unfsynced takes every node down (a whole-cluster power loss), the file faults a drawn selection', async () => {
+    const target = fakeTarget({ nodes: ['n1', 'n2', 'n3', 'n4', 'n5'] });
+    target.disk = recordingDisk(target);
+    const nem = (diskPackage(contextFor(target), { faults: ['lose-unfsynced', 'truncate'] }).package as FaultPackage).nemesis;
+    for (let round = 0; round < 6; round++) {
+      const a = await nem.invoke({ f: 'disk', value: null }) as { fault: string; nodes: string[] };
+      if (a.fault === 'lose-unfsynced') expect(a.nodes).toEqual(target.nodes);
+      else expect(a.nodes.length).toBeGreaterThan(0);
+      await nem.invoke({ f: 'disk-restart', value: 'all' });
+    }
+  });
+
+  it('records a node that refuses to start, keeps it down, and tries it again at teardown', async () => {
+    const target = fakeTarget({ nodes: ['n1', 'n2', 'n3'] });
+    target.disk = recordingDisk(target);
+    const ctx = contextFor(target);
+    const nem = (diskPackage(ctx, { faults: ['bit-flip'] }).package as FaultPackage).nemesis;
+    await nem.invoke({ f: 'disk', value: ['n1'] });
+    target.fail('start n1', { times: 2 });
+    const r = await nem.invoke({ f: 'disk-restart', value: 'all' }) as { nodes: string[]; refused: { node: string; error: string }[] };
+    expect(r.nodes).toEqual([]);
+    expect(r.refused.map((x) => x.node)).toEqual(['n1']);
+    expect(target.down.has('n1')).toBe(true);
+    await nem.teardown();
+    expect(ctx.logs.some((l) => l.startsWith('disk teardown: n1 would not start'))).toBe(true);
+  });
+
+  it('names what the target cannot do instead of offering it', () => {
+    const target = fakeTarget({ nodes: ['n1', 'n2', 'n3'] });
+    expect(diskPackage(contextFor(target)).unsupported[0].reason).toMatch(/no access to its nodes' data files/);
+    target.disk = recordingDisk(target, ['truncate', 'bit-flip', 'rollback']);
+    const built = diskPackage(contextFor(target), { faults: ['lose-unfsynced', 'truncate'] });
+    expect(built.package).toBeDefined();
+    expect(built.unsupported).toEqual([{ fault: 'disk:lose-unfsynced', reason: 'disk:lose-unfsynced: no FUSE here' }]);
+    expect(() => diskPackage(contextFor(target), { faults: ['bitflip'] })).toThrow(/unknown disk fault bitflip; the disk faults are lose-unfsynced, truncate, bit-flip, rollback/);
+  });
+});
