@@ -116,7 +116,10 @@ describe.concurrent('#31 Maelstrom parity', () => {
     const p50 = median(okLatenciesMs(plain.history, 'broadcast'));
     const p50slow = median(okLatenciesMs(slow.history, 'broadcast'));
     console.log(`#31 latency: broadcast p50 ${p50.toFixed(1)} ms without --latency, ${p50slow.toFixed(1)} ms with --latency 100ms`);
-    expect(Math.abs(p50slow - p50), `p50 ${p50} ms without latency, ${p50slow} ms with`).toBeLessThan(10);
+    // Latency on client messages would add ≥ 200 ms to every op (request and reply); the margin is kept
+    // well below that, since on a loaded 2-core machine p50 moves by ~10 ms between two runs anyway (the
+    // 10 ms figure is printed above and measured on a quiet machine; the journal check below is exact).
+    expect(p50slow - p50, `p50 ${p50} ms without latency, ${p50slow} ms with`).toBeLessThan(100);
     const delays = (r: CliRun) => journal(r).filter((m) => m.deliverAt !== undefined);
     const between = delays(slow).filter((m) => /^n\d+$/.test(m.src) && /^n\d+$/.test(m.dest));
     expect(between.length).toBeGreaterThan(10);
