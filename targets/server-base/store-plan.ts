@@ -25,9 +25,11 @@ export function nodeNames(count: number): string[] {
 }
 
 /** The run's faults against a namespace cluster: its real network, health recorded around each op. */
-export function namespaceFaults(req: RunRequest, net: () => NetControl | undefined, health: HealthProbe, log: (m: string) => void): RunPlan['faults'] {
+export function namespaceFaults(
+  req: RunRequest, net: () => NetControl | undefined, health: HealthProbe, log: (m: string) => void, holders?: () => readonly string[],
+): RunPlan['faults'] {
   return (target: Target) => {
-    const f = buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), net: net(), log });
+    const f = buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), net: net(), log, ...(holders ? { holders } : {}) });
     return { ...f, nemesis: withHealth(f.nemesis, health) };
   };
 }
@@ -110,6 +112,8 @@ export function storePlan(
   req: RunRequest, run: RunDir, nodes: readonly string[], workload: StoreWorkload, cluster: NamespaceCluster,
   clients: { open(thread: number, process: number): Client | Promise<Client>; holders?(): string[] }, target: Record<string, unknown>,
 ): RunPlan {
+  // Only a workload whose clients hold or lead has holders to aim faults at and to mark.
+  const holders = workload.hasHolders && clients.holders ? (): readonly string[] => clients.holders!() : undefined;
   return {
     target: cluster,
     workload,
@@ -118,8 +122,8 @@ export function storePlan(
       keyCount: valueOf(req, KEYS), valueCount: valueOf(req, VALUES),
     } as StoreWorkloadOptions,
     openClient: async (thread, process) => clients.open(thread, process),
-    ...(clients.holders ? { holders: () => clients.holders!() } : {}),
-    faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m)),
+    ...(holders ? { holders } : {}),
+    faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m), holders),
     model: workload.model,
     extraResults: () => ({ target, netTimings: cluster.net?.timings ?? [], ...(cluster.environment?.record ? { environment: cluster.environment.record() } : {}) }),
   };

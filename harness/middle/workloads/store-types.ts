@@ -9,6 +9,8 @@ export interface StoreWorkload extends Workload {
   description: string;
   /** Model for `faultline check` of the run later (written to test.json). */
   model?: { name: string; options?: Record<string, unknown> };
+  /** Its clients hold a lock or lead: faults may aim at the holders (`--node-targets holders`). */
+  hasHolders?: true;
 }
 
 /** Options of the store workloads beyond the common ones. */

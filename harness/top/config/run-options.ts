@@ -100,11 +100,11 @@ export const RUN_OPTIONS = {
   }),
   partitionShapes: namesOf({
     flag: 'partition-shapes', field: 'partitionShapes', meta: 'LIST', all: PARTITION_SHAPES, what: 'partition shape', cliWord: 'shape',
-    help: `partitions draw from these shapes (default all: ${PARTITION_SHAPES.join(', ')})`,
+    help: `partitions draw from these shapes (default all: ${PARTITION_SHAPES.join(', ')}; primaries where the target names them, holders — the lock holder's node cut off — where the workload has holders)`,
   }),
   nodeTargets: namesOf({
     flag: 'node-targets', field: 'nodeTargets', meta: 'LIST', all: NODE_SPECS, what: 'node target', cliWord: 'target',
-    help: 'kill, pause and clock faults draw from these (default: kill and pause one, minority, majority, all; clock random-subset; each plus primaries when the target names them)',
+    help: 'kill, pause and clock faults draw from these (default: kill and pause one, minority, majority, all; clock random-subset; each plus primaries when the target names them, and holders — the node whose client holds the lock as the fault starts — when the workload has holders; refused for a workload without)',
   }),
   clockOffsets: msRange({
     flag: 'clock-offsets', field: 'clockOffsetsMs', meta: 'MIN-MAX', example: '1s-60s',

@@ -7,7 +7,8 @@
 import { nemesis } from '../../../ground/generator/index.js';
 import { InputError } from '../../../ground/history/errors.js';
 import type { Grudge, Nemesis, NetControl, UnsupportedFault } from '../../../ground/contracts/roles.js';
-import { choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
+import { choose, HOLDERS_REFUSED, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
+import { aimAtHolders, type HolderAim } from './nodes.js';
 import {
   bridge,
   halves,
@@ -26,7 +27,7 @@ export interface PartitionOptions {
 }
 
 /** What `start-partition` completes with; `stop-partition` completes with `{grudge: {}}`. */
-export interface PartitionApplied {
+export interface PartitionApplied extends Partial<HolderAim> {
   /** The shape name, or `'explicit'` when the op carried a grudge itself. */
   shape: PartitionShape | 'explicit';
   grudge: Grudge;
@@ -72,6 +73,12 @@ export function partitionPackage(ctx: FaultContext, options: PartitionOptions = 
     if (options.shapes?.includes('primaries')) unsupported.push(missingCapability('partition:primaries', target, 'primaries'));
     shapes = shapes.filter((s) => s !== 'primaries');
   }
+  if (shapes.includes('holders') && ctx.holders === undefined) {
+    // Asked for by name with a workload that has no holders: refused (exit 254); in the default
+    // draw it is simply left out, as primaries is.
+    if (options.shapes?.includes('holders')) throw new InputError(HOLDERS_REFUSED);
+    shapes = shapes.filter((s) => s !== 'holders');
+  }
   if (shapes.length === 0) {
     unsupported.push({ fault: 'partition', reason: 'partition: none of the enabled shapes is supported by this target' });
     return { unsupported };
@@ -114,6 +121,12 @@ export function partitionNemesis(ctx: FaultContext, net: NetControl): Nemesis {
       case 'primaries': {
         if (target.primaries === undefined) throw new Error('start-partition primaries: the target does not report its primaries');
         return { shape: 'primaries', grudge: primaries(nodes, await target.primaries.primaries()) };
+      }
+      case 'holders': {
+        // The holders' nodes cut off from the rest, as primaries cuts off the leaders; one random
+        // node, recorded as `noHolder`, when nobody holds at this moment.
+        const { nodes: cut, aim } = aimAtHolders(nodes, rng, ctx.holders);
+        return { shape: 'holders', grudge: primaries(nodes, cut), ...aim };
       }
       default:
         throw new Error(`start-partition: unknown shape ${JSON.stringify(value)}; valid shapes: ${PARTITION_SHAPES.join(', ')}`);
