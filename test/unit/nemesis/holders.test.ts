@@ -56,6 +56,9 @@ describe('node faults aimed at holders', () => {
     }
     expect(() => partitionPackage(contextFor(fakeTarget()), { shapes: ['holders'] })).toThrow(/no lock holders or leaders/);
     expect(() => buildFaults(['pause'], fakeTarget(), { pause: { targets: ['holders'] } })).toThrow(InputError);
+    // Before the cluster is up it has no network or clock yet: the refusal must not wait for them.
+    expect(() => partitionPackage(contextFor(fakeTarget({ caps: [] })), { shapes: ['holders'] })).toThrow(InputError);
+    expect(() => clockPackage(contextFor(fakeTarget({ caps: [] })), { targets: ['holders'] })).toThrow(InputError);
     // With holders it builds.
     expect(buildFaults(['pause', 'partition'], fakeTarget(), { pause: { targets: ['holders'] }, partition: { shapes: ['holders'] }, holders: () => [] }).packages).toHaveLength(2);
   });

@@ -11,7 +11,7 @@
 import { nemesis, type Rng } from '../../../ground/generator/index.js';
 import { InputError } from '../../../ground/history/errors.js';
 import type { ClockControl, Nemesis, Target } from '../../../ground/contracts/roles.js';
-import { checkNodeTargets, choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
+import { checkNodeTargets, HOLDERS_REFUSED, choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
 import { onNodes, resolveAimed, resolveNodes, type HolderAim, type NodeSpec } from './nodes.js';
 import { errorMessage } from '../../../ground/history/errors.js';
 
@@ -93,6 +93,9 @@ function logUniform(rng: Rng, lo: number, hi: number): number {
 /** The clock package, or why the target's clocks cannot be skewed. */
 export function clockPackage(ctx: FaultContext, options: ClockOptions = {}): FamilyBuild {
   const s = settings(options);
+  // Refused before the capability check: a clock that appears only once the cluster is up must not
+  // let the pre-setup check pass a run that aims at holders it does not have.
+  if (options.targets?.includes('holders') && ctx.holders === undefined) throw new InputError(HOLDERS_REFUSED);
   const clock = ctx.target.clock;
   if (clock === undefined) return { unsupported: [missingCapability('clock', ctx.target, 'clock')] };
   // As Jepsen's clock nemesis: random subsets, and the primaries when the target names them (a

@@ -59,25 +59,23 @@ export function partitionPackage(ctx: FaultContext, options: PartitionOptions = 
   const { target } = ctx;
   const wanted = options.shapes ?? PARTITION_SHAPES;
   checkShapes(wanted);
+  // Asked for by name with a workload that has no holders: refused (exit 254), before anything that
+  // depends on the cluster being up, so the check before setup catches it.
+  if (options.shapes?.includes('holders') && ctx.holders === undefined) throw new InputError(HOLDERS_REFUSED);
   const net = ctx.net;
   if (net === undefined) return { unsupported: [missingCapability('partition', target, 'net')] };
   if (target.nodes.length < 2) {
     return { unsupported: [{ fault: 'partition', reason: 'partition: a cluster of one node cannot be partitioned' }] };
   }
   const unsupported: UnsupportedFault[] = [];
-  let shapes = [...new Set(wanted)];
+  // In the default draw, holders is simply left out where the workload has none, as primaries is.
+  let shapes = [...new Set(wanted)].filter((s) => s !== 'holders' || ctx.holders !== undefined);
   if (shapes.includes('primaries') && target.primaries === undefined) {
     // Reported on its own, so the rest of the partition family still runs; but only when the user
     // asked for the shape (--partition-shapes): by default, as kill and clock do, the draw simply
     // leaves out a shape this target cannot take.
     if (options.shapes?.includes('primaries')) unsupported.push(missingCapability('partition:primaries', target, 'primaries'));
     shapes = shapes.filter((s) => s !== 'primaries');
-  }
-  if (shapes.includes('holders') && ctx.holders === undefined) {
-    // Asked for by name with a workload that has no holders: refused (exit 254); in the default
-    // draw it is simply left out, as primaries is.
-    if (options.shapes?.includes('holders')) throw new InputError(HOLDERS_REFUSED);
-    shapes = shapes.filter((s) => s !== 'holders');
   }
   if (shapes.length === 0) {
     unsupported.push({ fault: 'partition', reason: 'partition: none of the enabled shapes is supported by this target' });
