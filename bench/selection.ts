@@ -21,6 +21,8 @@ const STORES = ['etcd', 'zookeeper', 'consul'];
 /** The experiments; `--seeds`/`--time` override their seed counts and time limits. */
 export const ROWS: readonly Row[] = [
   { name: 'lock-pause-holders', seeds: 10, why: 'lock without fencing, the holder\'s node paused (target: not valid in ≥ 9/10)', args: ['--workload', 'lock', '--nemesis', 'pause', '--node-targets', 'holders'] },
+  { name: 'fenced-off-holders', seeds: 10, why: 'fenced-lock, the resource takes every write: the stale holder\'s writes interleave', args: ['--workload', 'fenced-lock', '--fencing', 'off', '--nemesis', 'pause', '--node-targets', 'holders'] },
+  { name: 'fenced-enforce-holders', seeds: 10, why: 'fenced-lock, the resource rejects lower tokens: stays safe (target 10/10), rejected writes shown', args: ['--workload', 'fenced-lock', '--fencing', 'enforce', '--nemesis', 'pause', '--node-targets', 'holders'] },
 ];
 
 const root = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../..');

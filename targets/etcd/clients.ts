@@ -11,7 +11,7 @@
 import { Etcd3, GRPCInvalidArgumentError, EtcdPermissionDeniedError, type Lease } from 'etcd3';
 import { finalReadOf } from '../../checkers/common.js';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
-import { GatewayError, lockAcquire, lockRelease } from './http.js';
+import { GatewayError, lockAcquireRevision, lockRelease } from './http.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 
@@ -81,7 +81,7 @@ export class EtcdClients {
     switch (this.workload) {
       case 'register': return this.registerClient(node);
       case 'set': return this.setClient(node);
-      case 'lock': return this.lockClient(node, process);
+      case 'lock': case 'fenced-lock': return this.lockClient(node, process);
       default: throw new Error(`the etcd target has no client for workload ${this.workload}`);
     }
   }
@@ -174,10 +174,10 @@ export class EtcdClients {
             return { type: 'fail', error: `lease grant: ${errorMessage(err)}` };
           }
           try {
-            const key = await lockAcquire(endpoint, LOCK_NAME, id, o.lockTimeoutMs);
+            const { key, revision } = await lockAcquireRevision(endpoint, LOCK_NAME, id, o.lockTimeoutMs);
             held = { lease, key };
             this.holding.set(process, node);
-            return { type: 'ok', value: { node, key: Buffer.from(key, 'base64').toString(), lease: id } };
+            return { type: 'ok', value: { node, key: Buffer.from(key, 'base64').toString(), lease: id, token: revision } };
           } catch (err) {
             // It may still be granted later: revoking the lease releases whatever the server does.
             await lease.revoke().catch(() => undefined);

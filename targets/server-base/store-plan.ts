@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { InputError } from '../../harness/ground/history/errors.js';
 import { refuseUntrusted } from '../../harness/middle/hosts/trust.js';
-import { flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
+import { choiceOption, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
+import { FENCING_MODES } from '../../harness/middle/workloads/fenced-resource.js';
 import type { Environment, EnvironmentKind } from '../../harness/middle/hosts/environment.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from '../../harness/middle/hosts/environments.js';
 import { buildFaults, faultOptionsOf, parseFaultNames } from '../../harness/middle/faults/nemesis/build.js';
@@ -90,6 +91,9 @@ export const KEYS = intOption('keys', 'register workload: number of independent 
 /** `--values` of the store workloads: values drawn from 0..N-1. */
 export const VALUES = intOption('values', 'register workload: values drawn from 0..N-1', 5, 1);
 
+/** `--fencing` of the fenced-lock workload: whether the resource rejects a token below the highest it saw. */
+export const FENCING = choiceOption('fencing', FENCING_MODES, 'fenced-lock workload: the resource rejects a fencing token lower than the highest it has seen (enforce) or takes every write (off)');
+
 /** Flags every store target (servers on hosts) takes. */
 export const STORE_FLAGS: readonly TargetFlag[] = [
   { name: 'env', kind: 'value', help: `where the hosts come from: ${Object.keys(ENVIRONMENTS).join(', ')} (default ${DEFAULT_ENVIRONMENT}: network namespaces)` },
@@ -97,6 +101,7 @@ export const STORE_FLAGS: readonly TargetFlag[] = [
   { name: 'subnet', kind: 'value', help: 'IPv4 subnet of the test network (default: first free /24 in 10.91.0.0/16; with --env docker in 10.92.0.0/16)' },
   KEYS,
   VALUES,
+  FENCING,
   REQUEST_TIMEOUT,
 ];
 

@@ -54,7 +54,7 @@ export class ZkClients {
     const close = async (): Promise<void> => { for (const s of sessions.values()) s.close(); sessions.clear(); this.holding.delete(process); };
     const perform = this.workload === 'register' ? this.register.bind(this)
       : this.workload === 'set' ? this.set.bind(this)
-        : this.workload === 'lock' ? this.lock(node, process) : undefined;
+        : this.workload === 'lock' || this.workload === 'fenced-lock' ? this.lock(node, process) : undefined;
     if (!perform) throw new Error(`the zookeeper target has no client for workload ${this.workload}`);
     return {
       invoke: async (op) => {
@@ -197,7 +197,8 @@ export class ZkClients {
         }
         mine = path;
         this.holding.set(process, node);
-        return { type: 'ok', value: { node, key: path } };
+        // The fencing token: the sequence number ZooKeeper gave the lock node (it grows with creation).
+        return { type: 'ok', value: { node, key: path, token: Number(path.slice(path.lastIndexOf('-') + 1)) } };
       }
       if (op.f === 'update') {
         if (!mine) return { type: 'fail', error: 'not holding the lock' };

@@ -4,6 +4,7 @@
  */
 import { InputError } from '../../ground/history/errors.js';
 import { lock } from './lock.js';
+import { fencedLock } from './fenced-lock.js';
 import { register } from './register.js';
 import { setStore } from './set-store.js';
 import type { StoreWorkload } from './store-types.js';
@@ -12,6 +13,7 @@ export const STORE_WORKLOADS: Readonly<Record<string, StoreWorkload>> = Object.f
   register,
   set: setStore,
   lock,
+  'fenced-lock': fencedLock,
 });
 
 /** The store workload called `name`, if `allowed` (the target's list) includes it; else an InputError. */
@@ -22,4 +24,4 @@ export function getStoreWorkload(name: string, allowed: readonly string[] = Obje
 }
 
 export type { StoreWorkload, StoreWorkloadOptions } from './store-types.js';
-export { lock, register, setStore };
+export { fencedLock, lock, register, setStore };
