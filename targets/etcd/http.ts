@@ -56,11 +56,7 @@ export async function lockAcquire(endpoint: string, name: string, lease: string,
   return (await lockAcquireRevision(endpoint, name, lease, timeoutMs)).key;
 }
 
-/**
- * Acquires a lock, with the fencing token etcd's lock API gives: the revision of the response header,
- * the store's revision when the lock was granted (after every earlier holder's key was deleted, so it
- * grows with the grants; a lease ID does not).
- */
+/** Acquires a lock; also the revision of the response header (recorded, not used as a fencing token). */
 export async function lockAcquireRevision(endpoint: string, name: string, lease: string, timeoutMs: number): Promise<{ key: string; revision: number }> {
   const r = await gatewayPost(endpoint, '/v3/lock/lock', { name: b64(name), lease }, timeoutMs);
   if (typeof r.key !== 'string') throw new Error(`etcd lock answered without a key: ${JSON.stringify(r)}`);
