@@ -3,13 +3,14 @@
  * and no read may return a message nobody broadcast. It is the set checker with `broadcast` as the
  * add (as Maelstrom's is Jepsen's set-full with `:add` renamed), plus a per-node breakdown.
  *
- * Message latency (how long until a message is visible everywhere) is not computed: reads during the
- * run do not say which node they read unless the runner records `node` on ops, and the final reads
- * come after a quiet period, so they would only measure that period.
+ * It also reports stable latency (checkers/stable-latency.ts): how long after its acknowledgement a
+ * message was last missing from a read on any node, as quantiles, the figure the Gossip Glomers
+ * efficiency challenges are judged on. It never changes the verdict.
  */
 import type { Op } from '../harness/ground/history/op.js';
 import type { CheckResult, Checker } from './contract.js';
 import type { Anomaly } from './common.js';
+import { stableLatency, type StableLatency } from './stable-latency.js';
 import { analyzeSet, setVerdict, type LostElement, type SetCheckOptions, type UnexpectedElement } from './set.js';
 
 /** One node's final state as the final reads saw it. */
@@ -38,6 +39,8 @@ export interface BroadcastResult extends CheckResult {
   unexpected: Anomaly<UnexpectedElement>;
   recovered: Anomaly<{ element: unknown; added: number; read: number }>;
   stale: Anomaly<{ element: unknown; added: number; read: number; node?: string }>;
+  /** Acknowledgement to last read missing it, per acknowledged message (ms quantiles). */
+  stableLatency: StableLatency;
   reason?: string;
 }
 
@@ -67,6 +70,7 @@ export function checkBroadcast(history: readonly Op[], opts: Omit<SetCheckOption
     unexpected: a.unexpected.toJSON(),
     recovered: a.recovered.toJSON(),
     stale: a.stale.toJSON(),
+    stableLatency: stableLatency(history),
   };
   if (reason !== undefined) res.reason = reason.replace('no add could have', 'no broadcast could have');
   return res;

@@ -47,7 +47,15 @@ function flat(checkers: unknown, prefix = ''): [string, Record<string, unknown>]
 
 /** The failing ops the linearizability checkers explained, earliest first. */
 export function anomaliesOf(checkers: unknown, history: readonly Op[]): Anomaly[] {
-  const byIndex = new Map<number, Op>(history.map((op) => [op.index, op]));
+  // A run's history is indexed by position; a map of every op is built only for one that is not.
+  let byIndexMap: Map<number, Op> | undefined;
+  const byIndex = {
+    get(i: number): Op | undefined {
+      if (history[i]?.index === i) return history[i];
+      byIndexMap ??= new Map<number, Op>(history.map((op) => [op.index, op]));
+      return byIndexMap.get(i);
+    },
+  };
   const out: Anomaly[] = [];
   for (const [name, r] of flat(checkers)) {
     if (r.valid !== false || !Array.isArray(r.failures) || typeof r.failedPartitions !== 'number') continue;

@@ -6,6 +6,7 @@
  * even if escaping failed (it does not: see the escaping test).
  */
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import nodePath from 'node:path';
@@ -17,9 +18,11 @@ import { anomaliesOf, firstAnomalySentence, type Anomaly } from './anomalies.js'
 import { declaredBands } from './run-story.js';
 import { buildCharts, type Chart } from './charts.js';
 import { checkerDetails } from './checker-details.js';
-import { esc, jsonForScript } from './escape.js';
+import { esc, jsonForScript, jsonWithVisibleBidi } from './escape.js';
 import { failureHtml } from './lin-timeline.js';
-import type { MessageCounts } from './messages.js';
+import type { Journal } from './messages.js';
+import { networkSection } from './network-section.js';
+import { DIAGRAM_JS } from './diagram-script.js';
 import type { RunData } from './run-data.js';
 import { badge, configSection, flatCheckers, historySection, latencyTableHtml, logsSection, nemesisSection, shellQuote, verdictSection } from './sections.js';
 import { REPORT_CSS } from './styles.js';
@@ -65,7 +68,9 @@ function chartsSection(charts: Chart[], a: Analysis): string {
 function linSection(run: RunData, a: Analysis): string {
   const lin = flatCheckers(run.results?.checkers).filter(([, r]) => isLinFailure(r));
   if (lin.length === 0) return '';
-  const byIndex = new Map<number, Op>(run.history.map((op) => [op.index, op]));
+  // Only a failure is drawn from the ops by index; a valid run's result must not cost a map of them all.
+  const anyFailure = lin.some(([, r]) => (r.failures as unknown[]).length > 0);
+  const byIndex = anyFailure ? new Map<number, Op>(run.history.map((op) => [op.index, op])) : new Map<number, Op>();
   const parts = ['<section id="linearizability"><h2>Linearizability</h2>'];
   for (const [name, r] of lin) {
     const failures = r.failures as PartitionFailure[];
@@ -122,7 +127,8 @@ function anomalyMarks(anomalies: readonly Anomaly[]): Record<number, string> {
 }
 
 /** The whole page for one run. */
-export function renderReport(run: RunData, messages?: MessageCounts): string {
+export function renderReport(run: RunData, journal?: Journal): string {
+  const messages = journal?.counts;
   const a = analyze(run.history, declaredBands(run.test));
   const anomalies = anomaliesOf(run.results?.checkers, run.history);
   let charts: Chart[] = [];
@@ -139,13 +145,16 @@ export function renderReport(run: RunData, messages?: MessageCounts): string {
   const started = typeof test.startedAt === 'string' ? test.startedAt : '';
   const valid = run.results?.valid;
   const embedded = Math.min(run.history.length, MAX_EMBEDDED_OPS);
+  // The history table's rows in a block of their own, gzipped, unpacked and parsed when the table is
+  // first paged or filtered: at 100,000 ops their 7 MB of JSON were most of the page's opening time
+  // (bench/report.ts); gzipped they are a sixth of that.
   const data = {
     test: run.test ?? null,
     results: run.results ?? null,
     charts: Object.fromEntries(charts.map((c) => [c.id, { spec: c.spec, renderer: c.renderer }])),
-    history: { total: run.history.length, ...compactHistory(run.history), anomalies: anomalyMarks(anomalies) },
     warnings,
   };
+  const historyData = { total: run.history.length, ...compactHistory(run.history), anomalies: anomalyMarks(anomalies) };
   const csp = `default-src 'none'; script-src 'nonce-${nonce}' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -157,7 +166,7 @@ export function renderReport(run: RunData, messages?: MessageCounts): string {
 <header><h1>${esc(name)} ${badge(valid)}</h1>
 <div id="run-summary">${esc(runSummary(run.results))}${started ? ` — started ${esc(started)}` : ''}</div>
 <div class="muted">${esc(run.dir)}</div></header>
-<nav><a href="#verdicts">verdicts</a><a href="#config">config</a><a href="#charts">charts</a>${flatCheckers(run.results?.checkers).some(([, r]) => isLinFailure(r)) ? '<a href="#linearizability">linearizability</a>' : ''}<a href="#checkers">checkers</a><a href="#nemesis">nemesis</a><a href="#logs">logs</a><a href="#history">history</a></nav>
+<nav><a href="#verdicts">verdicts</a><a href="#config">config</a><a href="#charts">charts</a>${flatCheckers(run.results?.checkers).some(([, r]) => isLinFailure(r)) ? '<a href="#linearizability">linearizability</a>' : ''}<a href="#checkers">checkers</a>${journal || run.results?.net ? '<a href="#network">network</a>' : ''}<a href="#nemesis">nemesis</a><a href="#logs">logs</a><a href="#history">history</a></nav>
 <main>
 ${warnings.length > 0 ? `<div class="warn" id="warnings"><b>This run's record is incomplete:</b><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>` : ''}
 ${guarded('verdicts', 'Verdicts', () => verdictSection(run, a, firstAnomalySentence(anomalies, a.bands)))}
@@ -165,12 +174,15 @@ ${guarded('config', 'Configuration', () => run.imported ? importedSection(run.im
 ${guarded('charts', 'Charts', () => chartsSection(charts, a))}
 ${guarded('linearizability', 'Linearizability', () => linSection(run, a))}
 ${guarded('checkers', 'Checker details', () => checkersSection(run))}
+${guarded('network', 'Network', () => networkSection(run, journal?.diagram, anomalies))}
 ${guarded('nemesis', 'Nemesis', () => nemesisSection(a))}
 ${guarded('logs', 'Logs', () => logsSection(run))}
 ${guarded('history', 'History', () => historySection(run, embedded, anomalyMarks(anomalies)))}
 </main>
 <script type="application/json" id="faultline-data">${jsonForScript(data)}</script>
+<script type="text/plain" id="faultline-history">${gzipSync(jsonWithVisibleBidi(historyData), { level: 1 }).toString('base64')}</script>
 <script nonce="${nonce}">${vegaRuntime()}</script>
+<script nonce="${nonce}">${DIAGRAM_JS}</script>
 <script nonce="${nonce}">${VIEWER_JS}</script>
 </body></html>
 `;

@@ -1,9 +1,18 @@
 /**
- * Message counts from a Maelstrom run's network journal (`messages.jsonl`, targets/maelstrom/
- * journal.ts), streamed so a journal of millions of messages never sits in memory.
+ * A Maelstrom run's network journal (`messages.jsonl`, harness/middle/maelstrom/journal.ts) read once for
+ * the report: counts per endpoint and type for the chart, and the journal's text itself for the
+ * message diagram, which the page parses a window of lines at a time (reports/diagram-script.ts).
+ *
+ * The journal's lines have a fixed layout (id, time, src, dest, type, then body and deliverAt or
+ * dropped, or lateDrop), so counting reads each line's head with one sticky match instead of parsing
+ * it: a 200,000-line journal is counted in a fraction of what JSON.parse per line took
+ * (bench/report.ts). A line in any other layout is parsed as JSON.
  */
 import fs from 'node:fs';
-import readline from 'node:readline';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+
+const gzip = promisify(zlib.gzip);
 
 export interface MessageCounts {
   total: number;
@@ -15,55 +24,147 @@ export interface MessageCounts {
   byType: { type: string; count: number; dropped: number }[];
 }
 
+/**
+ * The diagram's input: the journal's lines as written, one message or late drop a line, gzipped and
+ * in base64 (a tenth of the text's size, and nothing in it can end the page's block); the page
+ * unpacks it with the browser's own DecompressionStream.
+ */
+export interface DiagramData {
+  /** Lines in the journal. */
+  count: number;
+  /** Every endpoint that sent or received, in order of first appearance. */
+  endpoints: string[];
+  /** id → why, for messages dropped on arrival (the journal's `lateDrop` lines). */
+  lateDrops: Record<number, string>;
+  /** The longest time a delivered message travelled (µs): how far back a window looks for arrivals. */
+  maxTravelUs: number;
+  gzipBase64: string;
+}
+
+export interface Journal {
+  counts: MessageCounts;
+  diagram: DiagramData;
+}
+
 /** Clients are many and short-lived (c1, c2, …): one bar for all of them keeps the chart readable. */
 const endpointOf = (id: string): string => (/^c\d+$/.test(id) ? 'clients' : id);
 
-/** Counts messages per endpoint and type. */
-export async function countMessages(file: string): Promise<MessageCounts> {
+/** The fields counting needs, from a line in any layout; undefined when it is not a message. */
+function parseLine(line: string): { id?: unknown; src: string; dest: string; type: string; time: number; deliverAt?: number; dropped?: string; lateDrop?: string } | undefined {
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (typeof o !== 'object' || o === null || typeof o.src !== 'string' || typeof o.dest !== 'string') return undefined;
+  return {
+    id: o.id, src: o.src, dest: o.dest, type: typeof o.type === 'string' ? o.type : '?', time: typeof o.time === 'number' ? o.time : 0,
+    ...(typeof o.deliverAt === 'number' ? { deliverAt: o.deliverAt } : {}),
+    ...(o.dropped !== undefined ? { dropped: String(o.dropped) } : {}),
+    ...(o.lateDrop !== undefined ? { lateDrop: String(o.lateDrop) } : {}),
+  };
+}
+
+// A line's head in the journal's layout: id, time, src, dest, type (names without escapes).
+const HEAD = /\{"id":(\d+),"time":(\d+),"src":"([^"\\]*)","dest":"([^"\\]*)","type":"([^"\\]*)",/y;
+
+/**
+ * Reads a journal: counts, and its text packed for the diagram. The packing runs on libuv's thread
+ * pool while this thread counts (level 1: at 200,000 messages a higher level costs more time than
+ * the smaller page saves).
+ */
+export async function readJournal(file: string): Promise<Journal> {
   const per = new Map<string, { sent: number; delivered: number; dropped: number }>();
   const types = new Map<string, { count: number; dropped: number }>();
   const ep = (id: string) => {
-    const k = endpointOf(id);
-    let c = per.get(k);
-    if (!c) per.set(k, (c = { sent: 0, delivered: 0, dropped: 0 }));
+    let c = per.get(id);
+    if (!c) per.set(id, (c = { sent: 0, delivered: 0, dropped: 0 }));
     return c;
   };
+  const lateDrops: Record<number, string> = {};
   let total = 0;
   let bad = 0;
-  const rl = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  for await (const line of rl) {
-    if (line.trim() === '') continue;
-    let m: { src?: unknown; dest?: unknown; type?: unknown; dropped?: unknown; lateDrop?: unknown };
-    try {
-      m = JSON.parse(line) as typeof m;
-    } catch {
-      bad++;
-      continue;
-    }
-    if (typeof m.src !== 'string' || typeof m.dest !== 'string') { bad++; continue; }
-    if (m.lateDrop !== undefined) {
-      // A message counted as in flight (delivered) earlier was dropped on arrival.
-      const c = ep(m.dest);
-      c.delivered = Math.max(0, c.delivered - 1);
-      c.dropped++;
-      const lt = types.get(typeof m.type === 'string' ? m.type : '?');
-      if (lt) lt.dropped++;
-      continue;
-    }
+  let maxTravel = 0;
+  const bytes = fs.readFileSync(file);
+  const packed = gzip(bytes, { level: 1 });
+  // Kept from an unhandled rejection while counting; awaited (and so reported) below.
+  packed.catch(() => undefined);
+  const raw = bytes.toString('utf8');
+  const count = (src: string, dest: string, type: string, time: number, deliverAt: number | undefined, dropped: string | undefined): void => {
     total++;
-    ep(m.src).sent++;
-    if (m.dropped !== undefined) ep(m.dest).dropped++;
-    else ep(m.dest).delivered++;
-    const type = typeof m.type === 'string' ? m.type : '?';
+    ep(src).sent++;
+    if (dropped !== undefined) ep(dest).dropped++;
+    else ep(dest).delivered++;
     let t = types.get(type);
     if (!t) types.set(type, (t = { count: 0, dropped: 0 }));
     t.count++;
-    if (m.dropped !== undefined) t.dropped++;
+    if (dropped !== undefined) t.dropped++;
+    if (deliverAt !== undefined && deliverAt - time > maxTravel) maxTravel = deliverAt - time;
+  };
+  const lateDrop = (id: unknown, dest: string, type: string, why: string): void => {
+    // A message counted as in flight (delivered) earlier was dropped on arrival.
+    const c = ep(dest);
+    c.delivered = Math.max(0, c.delivered - 1);
+    c.dropped++;
+    const lt = types.get(type);
+    if (lt) lt.dropped++;
+    if (typeof id === 'number') lateDrops[id] = why;
+  };
+  let start = 0;
+  while (start < raw.length) {
+    let end = raw.indexOf('\n', start);
+    if (end < 0) end = raw.length;
+    HEAD.lastIndex = start;
+    const h = HEAD.exec(raw);
+    const at = HEAD.lastIndex;
+    const lineStart = start;
+    start = end + 1;
+    if (h !== null && at <= end) {
+      if (raw.startsWith('"lateDrop":"', at)) { lateDrop(Number(h[1]), h[4], h[5], raw.slice(at + 12, end - 2)); continue; }
+      // The tail: `,"deliverAt":N}` or `,"dropped":"why"}` (the body before it is any JSON).
+      // Looked for in the line's last characters only: a search back through the file would cost a pass each.
+      const from = Math.max(at, end - 64);
+      const tail = raw.slice(from, end);
+      const x = tail.lastIndexOf(',"dropped":"');
+      const d = tail.lastIndexOf(',"deliverAt":');
+      if (x > d) count(h[3], h[4], h[5], Number(h[2]), undefined, tail.slice(x + 12, -2));
+      else count(h[3], h[4], h[5], Number(h[2]), d >= 0 ? Number(tail.slice(d + 13, -1)) : undefined, undefined);
+      continue;
+    }
+    const line = raw.slice(lineStart, end);
+    if (line.trim() === '') continue;
+    const m = parseLine(line);
+    if (m === undefined) { bad++; continue; }
+    if (m.lateDrop !== undefined) lateDrop(m.id, m.dest, m.type, m.lateDrop);
+    else count(m.src, m.dest, m.type, m.time, m.deliverAt, m.dropped);
   }
   const rows: MessageCounts['rows'] = [];
-  for (const [endpoint, c] of [...per].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
+  const grouped = new Map<string, { sent: number; delivered: number; dropped: number }>();
+  for (const [id, c] of per) {
+    const k = endpointOf(id);
+    const g = grouped.get(k);
+    if (g) { g.sent += c.sent; g.delivered += c.delivered; g.dropped += c.dropped; } else grouped.set(k, { ...c });
+  }
+  for (const [endpoint, c] of [...grouped].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
     for (const kind of ['sent', 'delivered', 'dropped'] as const) rows.push({ endpoint, kind, count: c[kind] });
   }
-  const byType = [...types].map(([type, c]) => ({ type, ...c })).sort((a, b) => b.count - a.count);
-  return { total, bad, rows, byType };
+  const byType = [...types].map(([type, c]) => ({ type, count: c.count, dropped: c.dropped })).sort((a, b) => b.count - a.count);
+  // Torn or foreign lines stay in the text; the page skips a line it cannot parse.
+  return {
+    counts: { total, bad, rows, byType },
+    diagram: { count: countLines(raw), endpoints: [...per.keys()], lateDrops, maxTravelUs: Math.round(maxTravel / 1e3), gzipBase64: (await packed).toString('base64') },
+  };
+}
+
+/** Lines of a journal's text (a last line without its newline counts). */
+function countLines(text: string): number {
+  let n = text === '' || text.endsWith('\n') ? 0 : 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Counts messages per endpoint and type. */
+export async function countMessages(file: string): Promise<MessageCounts> {
+  return (await readJournal(file)).counts;
 }

@@ -4,7 +4,7 @@
  * `warnings` shown at the top of the page instead of exceptions.
  */
 import fs from 'node:fs';
-import { TOO_DEEP, tooDeep } from '../harness/ground/history/depth.js';
+import { MAX_NESTING, TOO_DEEP, tooDeep } from '../harness/ground/history/depth.js';
 import nodePath from 'node:path';
 import { tornLastLineNote } from '../harness/ground/history/jsonl-reader.js';
 import type { Op } from '../harness/ground/history/op.js';
@@ -90,7 +90,8 @@ export function readHistoryLenient(file: string, onTornLastLine: (note: string) 
     if (line === '') continue;
     try {
       const op = JSON.parse(line) as Op;
-      if (typeof op !== 'object' || op === null || typeof op.type !== 'string' || typeof op.f !== 'string' || tooDeep(op)) { bad++; continue; }
+      // A value nested past the cap needs more brackets than a shorter line holds: only long lines are walked.
+      if (typeof op !== 'object' || op === null || typeof op.type !== 'string' || typeof op.f !== 'string' || (line.length > MAX_NESTING && tooDeep(op))) { bad++; continue; }
       if (typeof op.index !== 'number') op.index = ops.length;
       if (typeof op.time !== 'number') op.time = op.index;
       ops.push(op);

@@ -154,6 +154,13 @@ export function logsSection(run: RunData): string {
 }
 
 /** The history table: its first rows server-side; the script pages and filters all of them. */
+/** The fs of the embedded ops, sorted, for the table's filter (the rows themselves are parsed on first use). */
+function fsOf(h: RunData['history'], embedded: number): string[] {
+  const fs = new Set<string>();
+  for (let i = 0; i < embedded && i < h.length; i++) fs.add(h[i].f);
+  return [...fs].sort();
+}
+
 export function historySection(run: RunData, embedded: number, marks: Readonly<Record<number, string>> = {}): string {
   const h = run.history;
   const rowAttrs = (op: (typeof h)[number]): string => {
@@ -170,5 +177,5 @@ export function historySection(run: RunData, embedded: number, marks: Readonly<R
 <label>process <input name="process" size="8" placeholder="e.g. 3"></label><label>search <input name="q" size="24" placeholder="value, key, node, error"></label></form>
 <div class="pager js-only"><button type="button" id="history-prev">◀ prev</button><span id="history-page"></span><button type="button" id="history-next">next ▶</button></div>
 <p class="no-js muted">The first ${Math.min(STATIC_HISTORY_ROWS, h.length)} ops; with JavaScript the table pages and filters all of them.</p>
-<table id="history-table"><thead><tr><th class="num">index</th><th class="num">time (s)</th><th>process</th><th>type</th><th>f</th><th>key</th><th>value</th><th>node</th><th>error</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+<table id="history-table" data-total="${Math.min(embedded, h.length)}" data-fs="${esc(JSON.stringify(fsOf(h, embedded)))}"><thead><tr><th class="num">index</th><th class="num">time (s)</th><th>process</th><th>type</th><th>f</th><th>key</th><th>value</th><th>node</th><th>error</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }

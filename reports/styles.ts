@@ -56,4 +56,11 @@ tr.nemesis td { background: #f3e5f5; }
 table.kv-mini { margin: 0; font-size: 12px; } table.kv-mini th, table.kv-mini td { padding: 1px 4px; } table.kv-mini th { white-space: nowrap; overflow-wrap: normal; }
 a.op-link { color: #1565c0; }
 tr.nemesis td { background: #f3e5f5; } tr.anomaly td { background: #ffcdd2; font-weight: 600; } .bad-note { border-left: 4px solid var(--bad); padding: 4px 10px; background: #ffebee; }
+svg.diagram { background: #fff; } svg.diagram .life { stroke: #ccc; } svg.diagram text { font-size: 11px; } svg.diagram text.endpoint { text-anchor: middle; font-weight: 600; }
+svg.diagram text.time { fill: #777; font-size: 10px; } svg.diagram .msg { cursor: pointer; } svg.diagram .msg .arrow { stroke: #1565c0; stroke-width: 1.2; }
+svg.diagram .msg .hit { stroke: transparent; stroke-width: 8; } svg.diagram .msg text.label { fill: #333; text-anchor: middle; font-size: 10px; pointer-events: none; }
+svg.diagram .msg.dropped .arrow { stroke: #c62828; stroke-dasharray: 4 3; } svg.diagram .msg .cross { stroke: #c62828; stroke-width: 2; }
+svg.diagram .msg.selected .arrow { stroke: #000; stroke-width: 2.5; } svg.diagram marker path { fill: #1565c0; }
+svg.diagram .op-mark { stroke: #c62828; stroke-width: 1.5; stroke-dasharray: 6 3; } svg.diagram text.op-mark-label { fill: #c62828; text-anchor: end; }
+#diagram { max-height: 2000px; overflow: auto; border: 1px solid var(--line); }
 `;

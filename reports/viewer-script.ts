@@ -2,8 +2,8 @@
  * The page's own script (inlined; vega's runtime is inlined before it): draws the compiled vega
  * charts, pins linearizability op details on click, and turns the static first page of the history
  * into a paginated, filterable table over every embedded op. Everything from the run is inserted
- * with textContent, never innerHTML. Sets `body[data-ready]` when every chart has rendered (the
- * end-to-end test and the bench wait for it).
+ * with textContent, never innerHTML. Sets `body[data-ready]` when every chart and the message
+ * diagram's first window have rendered (the end-to-end test and the bench wait for it).
  */
 export const VIEWER_JS = String.raw`
 (function () {
@@ -28,6 +28,8 @@ export const VIEWER_JS = String.raw`
       fig.setAttribute('data-error', String(err)); box.textContent = 'This chart could not be drawn: ' + err; console.error(err);
     }
   });
+  // The message diagram (reports/diagram-script.ts, which ran before) draws its first window once unpacked.
+  if (window.faultlineDiagram) pending.push(window.faultlineDiagram);
   Promise.all(pending).then(function () { document.body.setAttribute('data-ready', 'true'); });
 
   // Linearizability timelines open on the failing op: without JavaScript a wide one starts at its
@@ -51,21 +53,32 @@ export const VIEWER_JS = String.raw`
     g.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pin(); } });
   });
 
-  // History table.
+  // History table. Its rows are parsed on first use (a filter, a page turn, a link to a row): until
+  // then the table shows the first page rendered into the page, which is the same page 1.
   var table = document.getElementById('history-table');
-  if (!table || !data.history) return;
-  var rows = data.history.ops, fNames = data.history.fs, typeNames = data.history.types;
-  var marks = data.history.anomalies || {};
+  var histBlock = document.getElementById('faultline-history');
+  if (!table || !histBlock) return;
+  var rows = null, fNames = null, typeNames = null, marks = {};
+  var total = Number(table.getAttribute('data-total'));
   var typeOf = function (r) { return typeof r[3] === 'number' ? typeNames[r[3]] : r[3]; };
   var tbody = table.querySelector('tbody');
   var form = document.getElementById('history-filters');
-  var pageSize = 100, page = 0, filtered = rows, texts = null, marked = null;
+  var pageSize = 100, page = 0, filtered = null, texts = null, marked = null;
   var fSel = form.querySelector('[name=f]');
-  var fs = {};
-  rows.forEach(function (r) { fs[fNames[r[4]]] = true; });
-  Object.keys(fs).sort().forEach(function (f) { var o = document.createElement('option'); o.value = f; o.textContent = f; fSel.appendChild(o); });
+  // The rows are gzipped in the page (reports/html-report.ts): unpacked once, then \`then\` runs.
+  var unpacking = null;
+  function withRows(then) {
+    if (rows) { then(); return; }
+    if (!unpacking) unpacking = window.faultlineUnpack(histBlock.textContent.trim()).then(function (text) {
+      var h = JSON.parse(text);
+      rows = h.ops; fNames = h.fs; typeNames = h.types; marks = h.anomalies || {}; filtered = rows;
+    });
+    unpacking.then(then, function (err) { console.error(err); document.getElementById('history-page').textContent = 'The history could not be unpacked: ' + err; });
+  }
+  JSON.parse(table.getAttribute('data-fs')).forEach(function (f) { var o = document.createElement('option'); o.value = f; o.textContent = f; fSel.appendChild(o); });
   var json = function (v) { return v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v); };
   var cell = function (tr, text, cls) { var td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); };
+  var label = function (shown, pages) { document.getElementById('history-page').textContent = 'page ' + (page + 1) + ' of ' + pages + ' (' + shown + ' of ' + total + ' ops)'; };
   function render() {
     var pages = Math.max(1, Math.ceil(filtered.length / pageSize));
     if (page >= pages) page = pages - 1;
@@ -84,7 +97,7 @@ export const VIEWER_JS = String.raw`
     });
     tbody.textContent = '';
     tbody.appendChild(frag);
-    document.getElementById('history-page').textContent = 'page ' + (page + 1) + ' of ' + pages + ' (' + filtered.length + ' of ' + rows.length + ' ops)';
+    label(filtered.length, pages);
   }
   function apply() {
     var type = form.querySelector('[name=type]').value, f = fSel.value;
@@ -104,32 +117,34 @@ export const VIEWER_JS = String.raw`
     render();
   }
   var timer;
-  form.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
-  form.addEventListener('submit', function (e) { e.preventDefault(); apply(); });
-  document.getElementById('history-prev').addEventListener('click', function () { if (page > 0) { page--; render(); } });
-  document.getElementById('history-next').addEventListener('click', function () { page++; render(); });
-  render();
+  form.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(function () { withRows(apply); }, 120); });
+  form.addEventListener('submit', function (e) { e.preventDefault(); withRows(apply); });
+  document.getElementById('history-prev').addEventListener('click', function () { withRows(function () { if (page > 0) { page--; render(); } }); });
+  document.getElementById('history-next').addEventListener('click', function () { withRows(function () { page++; render(); }); });
+  label(total, Math.max(1, Math.ceil(total / pageSize)));
 
   // Links to history rows (#op-<index>, from counterexamples, anomaly and nemesis tables): page to
   // the row (clearing filters that hide it), mark it and scroll it into view.
   function goTo(index) {
+    withRows(function () { goToNow(index); });
+  }
+  function goToNow(index) {
     var at = filtered.findIndex(function (r) { return r[0] === index; });
     if (at < 0) {
       at = rows.findIndex(function (r) { return r[0] === index; });
-      if (at < 0) return false;
+      if (at < 0) return;
       form.reset(); filtered = rows;
     }
     marked = index; page = Math.floor(at / pageSize); render();
     var tr = document.getElementById('op-' + index);
     if (tr) tr.scrollIntoView({ block: 'center' });
-    return true;
   }
   var linked = function () { var m = /^#op-(\d+)$/.exec(location.hash); return m ? Number(m[1]) : null; };
   document.addEventListener('click', function (e) {
     var a = e.target.closest && e.target.closest('a[href^="#op-"]');
     if (!a) return;
     var m = /^#op-(\d+)$/.exec(a.getAttribute('href'));
-    if (m && goTo(Number(m[1]))) { e.preventDefault(); history.pushState(null, '', '#op-' + m[1]); }
+    if (m) { e.preventDefault(); history.pushState(null, '', '#op-' + m[1]); goTo(Number(m[1])); }
   });
   window.addEventListener('hashchange', function () { var i = linked(); if (i !== null) goTo(i); });
   if (linked() !== null) goTo(linked());

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { renderReport } from './html-report.js';
 import { junitXml } from './junit.js';
-import { countMessages, type MessageCounts } from './messages.js';
+import { readJournal, type Journal } from './messages.js';
 import { testNameOf } from './reporters.js';
 import { loadRun } from './run-data.js';
 import { writeAtomic } from '../harness/middle/hosts/safe-files.js';
@@ -27,11 +27,15 @@ export { writeAtomic };
 /** Renders report.html and junit.xml into `runDir`. */
 export async function writeRunReports(runDir: string): Promise<WrittenReports> {
   const dir = nodePath.resolve(runDir);
+  // The journal first: it is counted now and packed on libuv's thread pool while the rest is read.
+  const journalFile = nodePath.join(dir, 'messages.jsonl');
+  const journal = fs.existsSync(journalFile) ? readJournal(journalFile) : undefined;
+  journal?.catch(() => undefined);
   const run = loadRun(dir);
-  let messages: MessageCounts | undefined;
-  if (run.messagesFile) {
+  let messages: Journal | undefined;
+  if (journal) {
     try {
-      messages = await countMessages(run.messagesFile);
+      messages = await journal;
     } catch (err) {
       run.warnings.push(`messages.jsonl could not be read: ${(err as Error).message}`);
     }

@@ -6,6 +6,7 @@
  */
 import type { CheckResult } from '../../../checkers/contract.js';
 import type { GenLike } from '../generator/types.js';
+import type { Op } from '../history/op.js';
 import type { Client, FaultPackage, Nemesis, Target, UnsupportedFault, Workload, WorkloadOptions } from './roles.js';
 
 /** What a requirement may ask about the machine (injected, so preflights are unit-tested). */
@@ -89,8 +90,11 @@ export interface RunPlan {
    * topology). A throw ends the run like a failed setup.
    */
   afterSetup?(): Promise<void>;
-  /** Extra results from the target (message counts, crashes), merged into results.json. */
-  extraResults?(): Record<string, unknown>;
+  /**
+   * Extra results from the target (message counts, crashes), merged into results.json; `history` is
+   * the run's history, for figures per op (messages per op).
+   */
+  extraResults?(history: readonly Op[]): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Nodes whose clients hold a lock right now (lock workloads): the fault record's holder mark. */
   holders?(): readonly string[];
   /**

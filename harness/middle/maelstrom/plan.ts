@@ -4,11 +4,14 @@
  * `--target raft` (the bundled Raft, a Maelstrom-protocol program) both stand on it, so neither
  * target imports the other's folder.
  */
+import fs from 'node:fs';
 import { InputError } from '../../ground/history/errors.js';
 import { flagValue, intFlag, parseDuration, REQUEST_TIMEOUT, valueOf } from '../../ground/contracts/flags.js';
 import { buildFaults, faultOptionsOf } from '../faults/nemesis/index.js';
 import type { LatencyDist } from '../../ground/contracts/roles.js';
 import type { CheckResult } from '../../../checkers/contract.js';
+import { netStatsOfFile, type NetStats } from '../../../checkers/net-stats.js';
+import type { Op } from '../../ground/history/op.js';
 import type { PlanContext, RunDir, RunPlan, RunRequest, TargetFlag } from '../../ground/contracts/run-contract.js';
 import { getWorkload, TOPOLOGY_KINDS, type MaelstromWorkloadOptions, type TopologyKind } from '../workloads/index.js';
 import { MaelstromCluster } from './cluster.js';
@@ -69,6 +72,17 @@ export function workloadOptions(req: RunRequest, nodes: readonly string[]): Mael
   return opts;
 }
 
+/** results.json's `net`, or nothing (logged) when the journal is missing or cannot be read whole. */
+function netStatsOrNothing(journal: string, history: readonly Op[], log: (line: string) => void): { net?: NetStats } {
+  if (!fs.existsSync(journal)) return {};
+  try {
+    return { net: netStatsOfFile(journal, history) };
+  } catch (err) {
+    log(`net statistics: ${journal} could not be read: ${(err as Error).message}`);
+    return {};
+  }
+}
+
 /**
  * The plan of a Maelstrom run over `bin args…`. Shared by the bundled Raft target, which is a
  * Maelstrom node with its own binary and arguments.
@@ -105,10 +119,14 @@ export function maelstromPlan(
       return workload.client(cluster.client(), node, wopts);
     },
     faults: (target) => buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), log: (m) => run.log(m) }),
-    extraResults() {
+    async extraResults(history) {
       const s = cluster.journal.stats();
+      // Per-op figures from the journal file as written (checkers/net-stats.ts), so they equal what a
+      // reader of messages.jsonl and history.jsonl computes.
+      await cluster.journal.flush();
       return {
         messages: s,
+        ...netStatsOrNothing(cluster.journal.path, history, (line) => run.log(line)),
         crashes: cluster.crashes.map((c) => ({ node: c.node, pid: c.pid, code: c.code, signal: c.signal })),
         clockOffsets: cluster.clock?.clockOffsets(),
       };

@@ -77,8 +77,8 @@ export function withSafetyObserver(plan: RunPlan, poller: StatusPoller, run: Run
       await plan.afterSetup?.();
       poller.start();
     },
-    extraResults() {
-      return { ...plan.extraResults?.(), raftStatusPolls: { answered: Object.fromEntries(poller.answered), unanswered: poller.unanswered } };
+    async extraResults(history) {
+      return { ...(await plan.extraResults?.(history)), raftStatusPolls: { answered: Object.fromEntries(poller.answered), unanswered: poller.unanswered } };
     },
     targetVerdicts() {
       const v = poller.observer.verdicts();

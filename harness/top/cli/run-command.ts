@@ -8,6 +8,8 @@ import { firstAnomalyOfRun, REPORTERS } from '../../../reports/index.js';
 import { InputError } from '../../ground/history/errors.js';
 import { runTest } from '../run/run.js';
 import { verdictWord } from '../../../checkers/contract.js';
+import { isNetStats, msgsPerOpText } from '../../../checkers/net-stats.js';
+import { stableLatencyText, type StableLatency } from '../../../checkers/stable-latency.js';
 import type { RunRequest, RunResults, TargetEntry } from '../../ground/contracts/run-contract.js';
 import { TARGETS } from '../run/targets.js';
 import { DEPRECATED_FLAGS } from '../../ground/contracts/flags.js';
@@ -100,6 +102,10 @@ export function summarize(dir: string, r: RunResults): string {
     const hit = Object.entries(f.nodesHitByRole).map(([role, nodes]) => (role === 'none' ? nodes.join(',') : `${role} ${nodes.join(',')}`)).join('; ');
     lines.push(`  fault ${name}: ${f.tookEffect} of ${f.scheduled} took effect${f.tookEffect > 0 ? `, ${f.secondsInForce.toFixed(1)} s in force, hit ${hit}` : ''}`);
   }
+  // Maelstrom's net figures (results.json `net`): what the Gossip Glomers efficiency challenges judge.
+  if (isNetStats(r.net)) lines.push(`  net: ${msgsPerOpText(r.net)}`);
+  const stable = (r.checkers.broadcast as { stableLatency?: StableLatency } | undefined)?.stableLatency;
+  if (stable && stable.count > 0) lines.push(`  broadcast stable latency: ${stableLatencyText(stable)}`);
   if (r.interrupted) lines.push(`  interrupted by ${r.interrupted}: the history so far was checked`);
   if (r.error) lines.push(`  the run broke off: ${r.error}`);
   lines.push(`${r.ops} history records in ${r.durationS.toFixed(1)} s`);

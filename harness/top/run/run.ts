@@ -19,6 +19,16 @@ import { bounded, TEARDOWN_STEP_BOUND_MS } from '../../middle/hosts/bounded.js';
 import nodePath from 'node:path';
 import { writeRunReports, writeStoreIndex } from '../../../reports/index.js';
 
+/** The plan's extra results; a throw is logged and leaves them out, never losing the verdict. */
+async function extraResultsOf(plan: RunPlan | undefined, ops: readonly Op[], log: (line: string) => void): Promise<Record<string, unknown>> {
+  try {
+    return (await plan?.extraResults?.(ops)) ?? {};
+  } catch (err) {
+    log(`extra results: ${errorMessage(err)}`);
+    return {};
+  }
+}
+
 /**
  * One run, Jepsen's lifecycle: set up the target, drive clients and nemesis from one generator while
  * every op goes to `history.jsonl`, heal, stay quiet, read finally, tear down — always, also on an
@@ -189,7 +199,7 @@ export async function runTest(
   if (Object.keys(checkers).length === 0 && valid === true) valid = 'unknown';
   const results: RunResults = {
     valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ops: ops.length, durationS: now() / 1e9,
-    ...(plan?.extraResults?.() ?? {}),
+    ...(await extraResultsOf(plan, ops, (l) => run.log(l))),
   };
   if (interrupted) results.interrupted = interrupted;
   if (error) results.error = error;

@@ -41,6 +41,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`hostile data in report.html${HAVE_CHROMIUM ? ''
     });
     fs.writeFileSync(nodePath.join(dir, 'harness.log'), P.join('\n'));
     fs.writeFileSync(nodePath.join(dir, 'nodes', `${P[2]}.log`), P.join('\n'));
+    // A journal whose endpoints, types and bodies are the payloads, for the message diagram.
+    fs.writeFileSync(nodePath.join(dir, 'messages.jsonl'), P.map((p, i) => JSON.stringify({
+      id: i, time: i * 1e6, src: p, dest: P[(i + 1) % P.length], type: P[(i + 2) % P.length], body: { type: p, text: P[(i + 3) % P.length] }, deliverAt: i * 1e6 + 5e5,
+    })).join('\n') + '\n');
     report = (await writeRunReports(dir)).report;
     browser = await launch();
   }, 60_000);
@@ -55,8 +59,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`hostile data in report.html${HAVE_CHROMIUM ? ''
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(watch.errors).toEqual([]);
     expect(watch.requests).toEqual([]);
-    // Exactly our three scripts (data, vega, viewer); no element carries a handler; no image was made.
-    expect(await page.locator('script').count()).toBe(3);
+    // Exactly our scripts (data, packed history, packed journal, vega, diagram, viewer); no element
+    // carries a handler; no image was made.
+    expect(await page.locator('script').count()).toBe(6);
     expect(await page.locator('[onerror], [onload], img').count()).toBe(0);
     // The payloads are on the page as text: in the title, the verdict table, the counterexample, logs.
     expect(await page.title()).toContain(P[1]);
@@ -65,6 +70,12 @@ describe.skipIf(!HAVE_CHROMIUM)(`hostile data in report.html${HAVE_CHROMIUM ? ''
     await page.fill('#history-filters [name=q]', 'onerror');
     await page.waitForFunction(() => /of \d+ ops/.test(document.getElementById('history-page')!.textContent!) && !/\((\d+) of \1 ops/.test(document.getElementById('history-page')!.textContent!));
     expect(await page.locator('#history-table tbody').innerText()).toContain(P[2]);
+    // The diagram drew every payload as text, and a message's body shows as text.
+    expect(await page.locator('#diagram g.msg').count()).toBe(P.length);
+    const diagram = await page.locator('#diagram').innerHTML();
+    expect(diagram).not.toContain('<script');
+    await page.locator('#diagram g.msg[data-i="1"] line.hit').click({ force: true });
+    expect(await page.locator('#diagram-body').textContent()).toContain(P[4].replace(/"/g, '\\"'));
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await page.screenshot({ path: nodePath.join(screenshotDir(), shot), fullPage: true });
     await page.close();

@@ -4,6 +4,7 @@
  * at 1.5–3.3 s, long before the first partition at 11.5 s, never said so, and nothing marked those reads.
  */
 import fs from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Op } from '../../../harness/ground/history/op.js';
@@ -58,7 +59,7 @@ describe('#24 the first anomaly, placed against the faults', () => {
 
   it('marks the failing read on the latency chart and in the history table', async () => {
     const { html } = await run(1.5);
-    const data = JSON.parse(/<script type="application\/json" id="faultline-data">([\s\S]*?)<\/script>/.exec(html)![1]);
+    const data = { ...JSON.parse(/<script type="application\/json" id="faultline-data">([\s\S]*?)<\/script>/.exec(html)![1]), history: JSON.parse(gunzipSync(Buffer.from(/<script type="text\/plain" id="faultline-history">([\s\S]*?)<\/script>/.exec(html)![1], 'base64')).toString()) };
     // The read's invocation (index 4) and completion (index 5), with why.
     expect(Object.keys(data.history.anomalies)).toEqual(['4', '5']);
     expect(data.history.anomalies['4']).toMatch(/linearizable: read\(\) → 1 could not be linearized/);

@@ -3,6 +3,7 @@
  * (crashed), with a torn history line, empty; plus JUnit, the reporters and the store index.
  */
 import fs from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkSet } from '../../../checkers/set.js';
@@ -17,7 +18,9 @@ afterEach(cleanup);
 const read = (f: string): string => fs.readFileSync(f, 'utf8');
 const dataOf = (html: string): { results: RunResults | null; history: { total: number; ops: unknown[][] }; warnings: string[] } => {
   const m = /<script type="application\/json" id="faultline-data">([\s\S]*?)<\/script>/.exec(html);
-  return JSON.parse(m![1]);
+  // The history table's rows sit in a block of their own, parsed by the page on first use.
+  const h = /<script type="text\/plain" id="faultline-history">([\s\S]*?)<\/script>/.exec(html);
+  return { ...JSON.parse(m![1]), history: JSON.parse(gunzipSync(Buffer.from(h![1], 'base64')).toString()) };
 };
 
 describe('writeRunReports', () => {
