@@ -102,7 +102,7 @@ export function storeTarget<C extends ServerCluster, K extends StoreClients, R e
     const plan = storePlan(req, run, nodes, workload, cluster, fenced ?? clients, { name: d.name, reads, subnet, ...(fenced ? { fencing: fenced.resource.mode } : {}) });
     if (fenced) {
       const extra = plan.extraResults;
-      plan.extraResults = () => ({ ...extra?.(), resource: { fencing: fenced.resource.mode, applied: fenced.resource.applied, rejected: fenced.resource.rejected } });
+      plan.extraResults = async (history) => ({ ...(await extra?.(history)), resource: { fencing: fenced.resource.mode, applied: fenced.resource.applied, rejected: fenced.resource.rejected } });
     }
     return { plan, cluster, clients };
   };
