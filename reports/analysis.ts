@@ -158,7 +158,7 @@ export function bandsOf(events: readonly NemesisEvent[], endS: number, declared:
     // reached nodes, and names them. A history from before the record has none and keeps its bands.
     const effect = effectIn(e.result);
     if (rule && (e.error !== undefined || (effect !== undefined && !effect.took))) continue;
-    const hit = effect ? { hit: hitLabel(effect.nodes) } : {};
+    const hit = effect ? { hit: hitLabel(effect.nodes) + (effect.noHolder ? ' (aimed at the holder: no holder)' : '') } : {};
     if (rule?.own) {
       // In force for the duration of its own op (a clock strobe flips clocks while it runs).
       bands.push({ fault: rule.fault, start: e.start, end: e.end ?? endS, detail: detailOf(e), ...hit });

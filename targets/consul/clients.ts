@@ -61,7 +61,7 @@ export class ConsulClients {
       case 'register': return this.registerClient(node);
       case 'list-append': case 'rw-register': return this.txnClient(node);
       case 'set': return this.setClient(node);
-      case 'lock': {
+      case 'lock': case 'fenced-lock': {
         const c = new ConsulLockClient(node, this.endpoint(node), { ...this.opts });
         this.lockClients.add(c);
         return { invoke: (op) => c.invoke(op), close: async () => { await c.close(); this.lockClients.delete(c); } };

@@ -52,6 +52,19 @@ export class ConsulLockClient {
     }
   }
 
+  /**
+   * The fencing token of a grant: the key's ModifyIndex as a consistent read sees it under our session
+   * (it grows with every acquire; LockIndex restarts when the key is deleted). None when the read fails.
+   */
+  private async token(sid: string): Promise<{ token?: number }> {
+    try {
+      const { entry } = await kvGet(this.ep, LOCK_KEY, 'consistent', this.o.timeoutMs);
+      return entry && entry.session === sid ? { token: entry.modifyIndex } : {};
+    } catch {
+      return {};
+    }
+  }
+
   private async acquire(): Promise<Completion> {
     if (this.holding) return { type: 'fail', error: 'already holding the lock' };
     let sid: string;
@@ -69,7 +82,7 @@ export class ConsulLockClient {
       try {
         if (await kvPut(this.ep, LOCK_KEY, this.node, this.o.timeoutMs, `acquire=${sid}`)) {
           this.holding = true;
-          return { type: 'ok', value: { node: this.node, session: sid } };
+          return { type: 'ok', value: { node: this.node, session: sid, ...(await this.token(sid)) } };
         }
       } catch (err) {
         // The acquire may have been applied: destroying the session releases whatever it holds.

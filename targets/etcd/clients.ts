@@ -11,7 +11,7 @@
 import { Etcd3, GRPCInvalidArgumentError, EtcdPermissionDeniedError, type Lease } from 'etcd3';
 import { finalReadOf } from '../../checkers/common.js';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
-import { GatewayError, lockAcquire, lockRelease } from './http.js';
+import { GatewayError, lockAcquireRevision, lockRelease } from './http.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { EtcdWatchClients } from './watch-client.js';
@@ -81,13 +81,29 @@ export class EtcdClients {
     return [...new Set(this.holding.values())];
   }
 
+  /**
+   * The fencing token of a grant: the create revision of its lock key (etcd's documented token; each
+   * key is created at a revision of its own). Not the lock response's header revision: a member just
+   * resumed from a pause granted the lock to a second client with the same header revision as the
+   * first (measured on this branch). None when the key cannot be read (then the client writes nothing).
+   */
+  private async createRevision(etcd: Etcd3, key: string): Promise<{ token?: number }> {
+    try {
+      const r = await etcd.get(key).exec();
+      const rev = Number(r.kvs[0]?.create_revision);
+      return Number.isSafeInteger(rev) ? { token: rev } : {};
+    } catch {
+      return {};
+    }
+  }
+
   /** The client of `thread`, bound to node thread mod N. */
   open(thread: number, process: number): Client {
     const node = this.nodes[thread % this.nodes.length];
     switch (this.workload) {
       case 'register': return this.registerClient(node);
       case 'set': return this.setClient(node);
-      case 'lock': return this.lockClient(node, process);
+      case 'lock': case 'fenced-lock': return this.lockClient(node, process);
       case 'watch':
         this.watchClients ??= new EtcdWatchClients(WATCH_PREFIX, this.opts.timeoutMs);
         return this.watchClients.open(thread, node, this.endpoint(node));
@@ -218,10 +234,11 @@ export class EtcdClients {
             return { type: 'fail', error: `lease grant: ${errorMessage(err)}` };
           }
           try {
-            const key = await lockAcquire(endpoint, LOCK_NAME, id, o.lockTimeoutMs);
+            const { key, revision } = await lockAcquireRevision(endpoint, LOCK_NAME, id, o.lockTimeoutMs);
             held = { lease, key };
             this.holding.set(process, node);
-            return { type: 'ok', value: { node, key: Buffer.from(key, 'base64').toString(), lease: id } };
+            const name = Buffer.from(key, 'base64').toString();
+            return { type: 'ok', value: { node, key: name, lease: id, revision, ...(await this.createRevision(etcd, name)) } };
           } catch (err) {
             // It may still be granted later: revoking the lease releases whatever the server does.
             await lease.revoke().catch(() => undefined);

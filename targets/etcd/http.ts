@@ -53,9 +53,16 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 /** Blocks until the lock `name` is held with `lease`; resolves with the lock key (owned by the lease). */
 export async function lockAcquire(endpoint: string, name: string, lease: string, timeoutMs: number): Promise<string> {
+  return (await lockAcquireRevision(endpoint, name, lease, timeoutMs)).key;
+}
+
+/** Acquires a lock; also the revision of the response header (recorded, not used as a fencing token). */
+export async function lockAcquireRevision(endpoint: string, name: string, lease: string, timeoutMs: number): Promise<{ key: string; revision: number }> {
   const r = await gatewayPost(endpoint, '/v3/lock/lock', { name: b64(name), lease }, timeoutMs);
   if (typeof r.key !== 'string') throw new Error(`etcd lock answered without a key: ${JSON.stringify(r)}`);
-  return r.key; // base64, handed back as-is to unlock
+  const revision = Number((r.header as { revision?: unknown } | undefined)?.revision);
+  if (!Number.isSafeInteger(revision)) throw new Error(`etcd lock answered without a header revision: ${JSON.stringify(r)}`);
+  return { key: r.key, revision }; // key in base64, handed back as-is to unlock
 }
 
 /** Releases a lock by its key (deletes it; the lease may live on). */

@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { InputError } from '../../harness/ground/history/errors.js';
 import { refuseUntrusted } from '../../harness/middle/hosts/trust.js';
-import { flagValue, intOption, REQUEST_TIMEOUT, valueOf, type TypedFlag } from '../../harness/ground/contracts/flags.js';
+import { choiceOption, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
 import { CONSISTENCY_MODELS } from '../../harness/middle/workloads/consistency-models.js';
+import { FENCING_MODES } from '../../harness/middle/workloads/fenced-resource.js';
 import type { Environment, EnvironmentKind } from '../../harness/middle/hosts/environment.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from '../../harness/middle/hosts/environments.js';
 import { buildFaults, faultOptionsOf, parseFaultNames } from '../../harness/middle/faults/nemesis/build.js';
@@ -26,9 +27,11 @@ export function nodeNames(count: number): string[] {
 }
 
 /** The run's faults against a namespace cluster: its real network, health recorded around each op. */
-export function namespaceFaults(req: RunRequest, net: () => NetControl | undefined, health: HealthProbe, log: (m: string) => void): RunPlan['faults'] {
+export function namespaceFaults(
+  req: RunRequest, net: () => NetControl | undefined, health: HealthProbe, log: (m: string) => void, holders?: () => readonly string[],
+): RunPlan['faults'] {
   return (target: Target) => {
-    const f = buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), net: net(), log });
+    const f = buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), net: net(), log, ...(holders ? { holders } : {}) });
     return { ...f, nemesis: withHealth(f.nemesis, health) };
   };
 }
@@ -90,6 +93,8 @@ export const KEYS = intOption('keys', 'register workload: number of independent 
 export const VALUES = intOption('values', 'register workload: values drawn from 0..N-1', 5, 1);
 
 export { CONSISTENCY_MODELS };
+/** `--fencing` of the fenced-lock workload: whether the resource rejects a token below the highest it saw. */
+export const FENCING = choiceOption('fencing', FENCING_MODES, 'fenced-lock workload: the resource rejects a fencing token lower than the highest it has seen (enforce) or takes every write (off)');
 
 /** Flags every store target (servers on hosts) takes. */
 export const STORE_FLAGS: readonly TargetFlag[] = [
@@ -99,6 +104,7 @@ export const STORE_FLAGS: readonly TargetFlag[] = [
   KEYS,
   VALUES,
   CONSISTENCY_MODELS,
+  FENCING,
   REQUEST_TIMEOUT,
 ];
 
@@ -114,6 +120,8 @@ export function storePlan(
   req: RunRequest, run: RunDir, nodes: readonly string[], workload: StoreWorkload, cluster: NamespaceCluster,
   clients: { open(thread: number, process: number): Client | Promise<Client>; holders?(): string[] }, target: Record<string, unknown>,
 ): RunPlan {
+  // Only a workload whose clients hold or lead has holders to aim faults at and to mark.
+  const holders = workload.hasHolders && clients.holders ? (): readonly string[] => clients.holders!() : undefined;
   return {
     target: cluster,
     workload,
@@ -122,8 +130,8 @@ export function storePlan(
       keyCount: valueOf(req, KEYS), valueCount: valueOf(req, VALUES),
     } as StoreWorkloadOptions,
     openClient: async (thread, process) => clients.open(thread, process),
-    ...(clients.holders ? { holders: () => clients.holders!() } : {}),
-    faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m)),
+    ...(holders ? { holders } : {}),
+    faults: namespaceFaults(req, () => cluster.net, () => cluster.healthRecord(), (m) => run.log(m), holders),
     model: workload.model,
     extraResults: () => ({ target, netTimings: cluster.net?.timings ?? [], ...(cluster.environment?.record ? { environment: cluster.environment.record() } : {}) }),
   };

@@ -11,7 +11,8 @@ import type { Client } from '../../harness/ground/contracts/roles.js';
 import { getStoreWorkload } from '../../harness/middle/workloads/store-workloads.js';
 import type { ServerCluster, ServerClusterOptions } from './server-cluster.js';
 import { txnChecker } from '../../checkers/txn.js';
-import { CONSISTENCY_MODELS, environmentPreflight, nodeNames, refuseUntrustedBinary, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from './store-plan.js';
+import { CONSISTENCY_MODELS, environmentPreflight, FENCING, nodeNames, refuseUntrustedBinary, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from './store-plan.js';
+import { fencedClients } from '../../harness/middle/workloads/fenced-lock.js';
 
 /** What every store's clients take: the read mode, the request deadline and the session TTL. */
 export interface StoreClientOptions<R extends string> {
@@ -104,7 +105,14 @@ export function storeTarget<C extends ServerCluster, K extends StoreClients, R e
     const cluster = d.cluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet, log: (m) => run.log(m) }, req);
     const clients = d.clients(nodes, cluster, workload.name, { reads, timeoutMs: valueOf(req, REQUEST_TIMEOUT), sessionTtlMs: valueOf(req, d.sessionTtl) }, req);
     if (clients.close) cluster.onTeardown(() => clients.close!());
-    const plan = storePlan(req, run, nodes, workload, cluster, clients, { name: d.name, reads, subnet, ...(consistencyModels ? { consistencyModels } : {}) });
+    // fenced-lock: the lock clients write their tokens to a resource Faultline runs outside the faults.
+    const fenced = workload.name === 'fenced-lock' ? fencedClients(clients, valueOf(req, FENCING), valueOf(req, REQUEST_TIMEOUT)) : undefined;
+    if (fenced) cluster.onTeardown(() => fenced.close());
+    const plan = storePlan(req, run, nodes, workload, cluster, fenced ?? clients, { name: d.name, reads, subnet, ...(consistencyModels ? { consistencyModels } : {}), ...(fenced ? { fencing: fenced.resource.mode } : {}) });
+    if (fenced) {
+      const extra = plan.extraResults;
+      plan.extraResults = async (history) => ({ ...(await extra?.(history)), resource: { fencing: fenced.resource.mode, applied: fenced.resource.applied, rejected: fenced.resource.rejected } });
+    }
     return { plan, cluster, clients };
   };
   const entry: TargetEntry = {

@@ -58,7 +58,7 @@ export class ZkClients {
     const perform = this.workload === 'register' ? this.register.bind(this)
       : this.workload === 'set' ? this.set.bind(this)
         : this.workload === 'list-append' || this.workload === 'rw-register' ? this.txn.bind(this)
-        : this.workload === 'lock' ? this.lock(node, process) : undefined;
+        : this.workload === 'lock' || this.workload === 'fenced-lock' ? this.lock(node, process) : undefined;
     if (!perform) throw new Error(`the zookeeper target has no client for workload ${this.workload}`);
     return {
       invoke: async (op) => {
@@ -255,7 +255,8 @@ export class ZkClients {
         }
         mine = path;
         this.holding.set(process, node);
-        return { type: 'ok', value: { node, key: path } };
+        // The fencing token: the sequence number ZooKeeper gave the lock node (it grows with creation).
+        return { type: 'ok', value: { node, key: path, token: Number(path.slice(path.lastIndexOf('-') + 1)) } };
       }
       if (op.f === 'update') {
         if (!mine) return { type: 'fail', error: 'not holding the lock' };

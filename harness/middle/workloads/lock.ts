@@ -20,4 +20,5 @@ export const lock: StoreWorkload = {
   description: 'lock: acquire a shared lock, update a counter under it, release; checks mutual exclusion',
   generator: () => eachThread(repeat([{ f: 'acquire' }, { f: 'update' }, { f: 'release' }, sleep(LOCK_THINK_NS)])),
   checkers: [lockChecker()],
+  hasHolders: true,
 };

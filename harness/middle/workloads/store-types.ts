@@ -12,6 +12,8 @@ export interface StoreWorkload extends Workload {
   model?: { name: string; options?: Record<string, unknown> };
   /** A transactional workload: Elle's workload, whose checker takes the store's consistency models. */
   elle?: ElleWorkload;
+  /** Its clients hold a lock or lead: faults may aim at the holders (`--node-targets holders`). */
+  hasHolders?: true;
 }
 
 /** Options of the store workloads beyond the common ones. */

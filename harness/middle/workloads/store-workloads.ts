@@ -4,6 +4,7 @@
  */
 import { InputError } from '../../ground/history/errors.js';
 import { lock } from './lock.js';
+import { fencedLock } from './fenced-lock.js';
 import { register } from './register.js';
 import { setStore } from './set-store.js';
 import type { StoreWorkload } from './store-types.js';
@@ -17,6 +18,7 @@ export const STORE_WORKLOADS: Readonly<Record<string, StoreWorkload>> = Object.f
   watch,
   'list-append': listAppend,
   'rw-register': rwRegister,
+  'fenced-lock': fencedLock,
 });
 
 /** The store workload called `name`, if `allowed` (the target's list) includes it; else an InputError. */
@@ -27,4 +29,4 @@ export function getStoreWorkload(name: string, allowed: readonly string[] = Obje
 }
 
 export type { StoreWorkload, StoreWorkloadOptions } from './store-types.js';
-export { lock, register, setStore, watch };
+export { fencedLock, lock, register, setStore, watch };

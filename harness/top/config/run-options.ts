@@ -100,11 +100,11 @@ export const RUN_OPTIONS = {
   }),
   partitionShapes: namesOf({
     flag: 'partition-shapes', field: 'partitionShapes', meta: 'LIST', all: PARTITION_SHAPES, what: 'partition shape', cliWord: 'shape',
-    help: `partitions draw from these shapes (default all: ${PARTITION_SHAPES.join(', ')})`,
+    help: `partitions draw from these shapes (default all: ${PARTITION_SHAPES.join(', ')}; primaries where the target names them, holders — the lock holder's node cut off — where the workload has holders)`,
   }),
   nodeTargets: namesOf({
     flag: 'node-targets', field: 'nodeTargets', meta: 'LIST', all: NODE_SPECS, what: 'node target', cliWord: 'target',
-    help: 'kill, pause, clock and disk faults draw from these (default: kill, pause and disk one, minority, majority, all, but disk\'s lose-unfsynced all; clock random-subset; each plus primaries when the target names them)',
+    help: 'kill, pause, clock and disk faults draw from these (default: kill, pause and disk one, minority, majority, all, but disk\'s lose-unfsynced all; clock random-subset; each plus primaries when the target names them, and holders — the node whose client holds the lock as the fault starts — when the workload has holders; refused for a workload without)',
   }),
   diskFaults: namesOf({
     flag: 'disk-faults', field: 'diskFaults', meta: 'LIST', all: DISK_FAULTS, what: 'disk fault', cliWord: 'fault',

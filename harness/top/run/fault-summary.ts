@@ -18,6 +18,10 @@ export interface FamilySummary {
   nodesHitByRole: Partial<Record<NodeRole, string[]>>;
   /** Seconds from each effective start's completion to the next stop's completion (or the run's end). */
   secondsInForce: number;
+  /** Effective faults that reached a node whose client held the lock then (present once one did). */
+  holderHits?: number;
+  /** Faults aimed at the holders that found nobody holding, and hit a random node instead (present once one did). */
+  noHolder?: number;
 }
 
 /** A family as its package declares it: its name and its bands. */
@@ -46,6 +50,8 @@ export function faultSummary(ops: readonly Op[], families: readonly FamilyBands[
         }
         if (op.f === band.start && op.type !== 'invoke') {
           const e = op.error === undefined ? effectIn(op.value) : undefined;
+          if (e?.noHolder) s.noHolder = (s.noHolder ?? 0) + 1;
+          if (e?.took && e.nodes.some((h) => h.holder)) s.holderHits = (s.holderHits ?? 0) + 1;
           if (e?.took) {
             s.tookEffect++;
             for (const h of e.nodes) {

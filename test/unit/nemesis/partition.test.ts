@@ -29,7 +29,8 @@ describe('partition generator', () => {
       simulate(pkg.generator, { concurrency: 0, seed, maxTimeNs: 2000 * S })
         .filter((o) => o.type === 'invoke' && o.f === 'start-partition')
         .map((o) => o.value);
-    expect(new Set(values(1))).toEqual(new Set(PARTITION_SHAPES));
+    // Every shape but holders: this workload-less context has no holders to aim at (holders.test.ts).
+    expect(new Set(values(1))).toEqual(new Set(PARTITION_SHAPES.filter((s) => s !== 'holders')));
     expect(values(1)).toEqual(values(1));
     expect(values(1)).not.toEqual(values(2));
   });

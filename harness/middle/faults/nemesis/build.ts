@@ -69,6 +69,11 @@ export interface FaultOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Where teardown problems go (they never throw). Default: dropped. */
   log?: (message: string) => void;
+  /**
+   * Nodes whose clients hold the lock or lead right now (the workload's live state). Only workloads
+   * with holders pass it; without it `holders` (node target or partition shape) is refused.
+   */
+  holders?: () => readonly string[];
 }
 
 /** Everything a run needs from its faults. */
@@ -145,6 +150,7 @@ export function buildFaults(names: readonly string[], target: Target, opts: Faul
       rng: root.fork(`nemesis:${name}`),
       sleep: opts.sleep ?? realSleep,
       log,
+      ...(opts.holders ? { holders: opts.holders } : {}),
     };
     const built = build(ctx, opts);
     if (built.package !== undefined) packages.push(built.package);

@@ -11,8 +11,8 @@
 import { nemesis, type Rng } from '../../../ground/generator/index.js';
 import { InputError } from '../../../ground/history/errors.js';
 import type { ClockControl, Nemesis, Target } from '../../../ground/contracts/roles.js';
-import { checkNodeTargets, choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
-import { onNodes, resolveNodes, type NodeSpec } from './nodes.js';
+import { checkNodeTargets, HOLDERS_REFUSED, choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
+import { onNodes, resolveAimed, resolveNodes, type HolderAim, type NodeSpec } from './nodes.js';
 import { errorMessage } from '../../../ground/history/errors.js';
 
 export interface ClockOptions {
@@ -93,12 +93,17 @@ function logUniform(rng: Rng, lo: number, hi: number): number {
 /** The clock package, or why the target's clocks cannot be skewed. */
 export function clockPackage(ctx: FaultContext, options: ClockOptions = {}): FamilyBuild {
   const s = settings(options);
+  // Refused before the capability check: a clock that appears only once the cluster is up must not
+  // let the pre-setup check pass a run that aims at holders it does not have.
+  if (options.targets?.includes('holders') && ctx.holders === undefined) throw new InputError(HOLDERS_REFUSED);
   const clock = ctx.target.clock;
   if (clock === undefined) return { unsupported: [missingCapability('clock', ctx.target, 'clock')] };
   // As Jepsen's clock nemesis: random subsets, and the primaries when the target names them (a
   // leader's clock is the one its leases and timeouts hang on).
-  const wanted = options.targets ?? (ctx.target.primaries ? ['random-subset', 'primaries'] as const : ['random-subset'] as const);
-  const { targets: specs, unsupported } = checkNodeTargets('clock', ctx.target, wanted);
+  const wanted = options.targets ?? [
+    'random-subset' as const, ...(ctx.target.primaries ? ['primaries' as const] : []), ...(ctx.holders ? ['holders' as const] : []),
+  ];
+  const { targets: specs, unsupported } = checkNodeTargets('clock', ctx.target, wanted, ctx.holders);
   if (specs.length === 0) return { unsupported };
   const starts = specs.flatMap((value) => [{ f: 'bump-clock', value }, { f: 'strobe-clock', value }]);
   return {
@@ -131,9 +136,10 @@ function clockNemesis(ctx: FaultContext, clock: ClockControl, s: Settings): Neme
   const setAll = (verb: string, offsets: Record<string, number>): Promise<void> =>
     onNodes(verb, Object.keys(offsets), (n) => clock.setClockOffset(n, offsets[n]));
 
-  const bump = async (value: unknown): Promise<{ offsets: Record<string, number> }> => {
+  const bump = async (value: unknown): Promise<{ offsets: Record<string, number> } & Partial<HolderAim>> => {
     const current = clock.clockOffsets();
     const deltas: Record<string, number> = {};
+    let aimed: HolderAim | undefined;
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       // An explicit {node: deltaMs} map, for hand-written schedules.
       for (const [n, d] of Object.entries(value)) {
@@ -143,18 +149,20 @@ function clockNemesis(ctx: FaultContext, clock: ClockControl, s: Settings): Neme
         deltas[n] = d;
       }
     } else {
-      for (const n of await resolveNodes(value ?? 'random-subset', target.nodes, rng, target.primaries)) {
+      const { nodes, aim } = await resolveAimed(value ?? 'random-subset', target.nodes, rng, target.primaries, ctx.holders);
+      aimed = aim;
+      for (const n of nodes) {
         deltas[n] = (rng.int(2) === 0 ? -1 : 1) * logUniform(rng, s.minOffsetMs, s.maxOffsetMs);
       }
     }
     const offsets = inOrder(target, Object.fromEntries(Object.entries(deltas).map(([n, d]) => [n, (current[n] ?? 0) + d])));
     await setAll('bump-clock', offsets);
-    return { offsets };
+    return { offsets, ...aimed };
   };
 
-  const strobe = async (value: unknown): Promise<StrobeResult> => {
+  const strobe = async (value: unknown): Promise<StrobeResult & Partial<HolderAim>> => {
     const spec: StrobeSpec = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as StrobeSpec) : { nodes: value };
-    const nodes = await resolveNodes(spec.nodes ?? 'random-subset', target.nodes, rng, target.primaries);
+    const { nodes, aim } = await resolveAimed(spec.nodes ?? 'random-subset', target.nodes, rng, target.primaries, ctx.holders);
     const deltaMs = spec.deltaMs ?? logUniform(rng, s.minOffsetMs, s.maxOffsetMs);
     const periodMs = spec.periodMs ?? logUniform(rng, 1, s.maxStrobePeriodMs);
     // A strobe holds the nemesis thread; by default it ends within one fault interval, so it never
@@ -191,7 +199,7 @@ function clockNemesis(ctx: FaultContext, clock: ClockControl, s: Settings): Neme
       failure = failure === undefined ? err : new Error(`${errorMessage(failure)}; restoring the offsets failed too: ${errorMessage(err)}`);
     }
     if (failure !== undefined) throw failure;
-    return { nodes, deltaMs, periodMs, durationMs, flips, offsets: base, samples };
+    return { nodes, deltaMs, periodMs, durationMs, flips, offsets: base, samples, ...aim };
   };
 
   const reset = async (value: unknown): Promise<{ offsets: Record<string, number> }> => {

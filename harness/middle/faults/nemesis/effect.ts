@@ -23,6 +23,8 @@ export interface FaultEffect {
   nodes: NodeHit[];
   /** Why it took no effect, when it did not. */
   why?: string;
+  /** The fault was aimed at the holders and nobody held at that moment: it hit a random node instead. */
+  noHolder?: true;
 }
 
 /** The role a health record's word for a node stands for (`leader`, `follower`, `down: killed`, …). */
@@ -80,8 +82,14 @@ export function effectOf(
   value: unknown, error: string | undefined, all: readonly string[], roles: Readonly<Record<string, NodeRole>>, holders: readonly string[] = [],
 ): FaultEffect {
   if (error !== undefined) return { took: false, nodes: [], why: `the fault failed: ${error}` };
-  const nodes = nodesHit(value, all).map((node): NodeHit => ({ node, role: roles[node] ?? 'none', ...(holders.includes(node) ? { holder: true as const } : {}) }));
-  return nodes.length > 0 ? { took: true, nodes } : { took: false, nodes, why: 'it reached no node' };
+  // A fault aimed at the holders says whom it saw holding as it struck (nodes.ts HolderAim); that
+  // is later than the `holders` read before the op, so it wins.
+  const aimed = strings(obj(value)?.holders);
+  const held = aimed ?? holders;
+  const noHolder = obj(value)?.noHolder === true;
+  const nodes = nodesHit(value, all).map((node): NodeHit => ({ node, role: roles[node] ?? 'none', ...(held.includes(node) ? { holder: true as const } : {}) }));
+  const extra = noHolder ? { noHolder: true as const } : {};
+  return nodes.length > 0 ? { took: true, nodes, ...extra } : { took: false, nodes, why: 'it reached no node', ...extra };
 }
 
 /** `n1 (leader), n2 (follower)`: the nodes a fault reached, for a band's label. */

@@ -6,7 +6,7 @@
 import { nemesis, once, repeat, sleep, type GenLike, type Generator, type Rng } from '../../../ground/generator/index.js';
 import { InputError } from '../../../ground/history/errors.js';
 import type { FaultPackage, NetControl, Target, UnsupportedFault } from '../../../ground/contracts/roles.js';
-import { NODE_SPECS, type NodeSpec } from './nodes.js';
+import { NODE_SPECS, type HoldersView, type NodeSpec } from './nodes.js';
 
 /** Everything a family needs to build its package. */
 export interface FaultContext {
@@ -21,6 +21,8 @@ export interface FaultContext {
   sleep: (ms: number) => Promise<void>;
   /** The run log, for problems that must not fail the run (teardown). */
   log: (message: string) => void;
+  /** Nodes whose clients hold the lock or lead right now; only workloads with holders have it (`holders` targets). */
+  holders?: HoldersView;
 }
 
 /** A family's answer: its package if the target can take the fault, and what it cannot take. */
@@ -71,7 +73,7 @@ export function missingCapability(fault: string, target: Target, capability: Cap
  * an input error; `primaries` on a target that names none is dropped and reported unsupported; when
  * nothing is left, `targets` is empty and the family must not be offered.
  */
-export function checkNodeTargets(fault: string, target: Target, wanted: readonly NodeSpec[]): { targets: NodeSpec[]; unsupported: UnsupportedFault[] } {
+export function checkNodeTargets(fault: string, target: Target, wanted: readonly NodeSpec[], holders?: HoldersView): { targets: NodeSpec[]; unsupported: UnsupportedFault[] } {
   const bad = wanted.filter((t) => !NODE_SPECS.includes(t));
   if (bad.length > 0) throw new InputError(`unknown ${fault} target(s) ${bad.join(', ')}; valid: ${NODE_SPECS.join(', ')}`);
   if (wanted.length === 0) throw new InputError(`no ${fault} target enabled; enable at least one of ${NODE_SPECS.join(', ')}`);
@@ -81,6 +83,11 @@ export function checkNodeTargets(fault: string, target: Target, wanted: readonly
     unsupported.push(missingCapability(`${fault}:primaries`, target, 'primaries'));
     targets = targets.filter((t) => t !== 'primaries');
   }
+  // Asked for by name with a workload that has no holders: refused, since the run would aim at nobody.
+  if (targets.includes('holders') && holders === undefined) throw new InputError(HOLDERS_REFUSED);
   if (targets.length === 0) unsupported.push({ fault, reason: `${fault}: none of the enabled targets is supported by this target` });
   return { targets, unsupported };
 }
+
+/** Why `holders` (a node target or partition shape) is refused: the workload has no lock holders or leaders. */
+export const HOLDERS_REFUSED = 'holders: this workload has no lock holders or leaders to aim at; use --workload lock (or another workload with holders), or drop holders from --node-targets / --partition-shapes';

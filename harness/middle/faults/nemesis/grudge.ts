@@ -11,7 +11,7 @@ import type { Rng } from '../../../ground/generator/index.js';
 import type { Grudge } from '../../../ground/contracts/roles.js';
 
 /** The partition shapes, by the names nemesis ops carry as their value. */
-export type PartitionShape = 'halves' | 'random-halves' | 'isolate-one' | 'majorities-ring' | 'bridge' | 'primaries';
+export type PartitionShape = 'halves' | 'random-halves' | 'isolate-one' | 'majorities-ring' | 'bridge' | 'primaries' | 'holders';
 
 export const PARTITION_SHAPES: readonly PartitionShape[] = [
   'halves',
@@ -20,6 +20,7 @@ export const PARTITION_SHAPES: readonly PartitionShape[] = [
   'majorities-ring',
   'bridge',
   'primaries',
+  'holders',
 ];
 
 /** The smallest number of nodes that is more than half of `n`. */

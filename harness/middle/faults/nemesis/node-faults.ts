@@ -9,11 +9,14 @@
 import { nemesis } from '../../../ground/generator/index.js';
 import type { Nemesis, Target } from '../../../ground/contracts/roles.js';
 import { checkNodeTargets, choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
-import { onNodes, resolveNodes, type NodeSpec } from './nodes.js';
+import { onNodes, resolveAimed, resolveNodes, type NodeSpec } from './nodes.js';
 import { errorMessage } from '../../../ground/history/errors.js';
 
 export interface NodeFaultOptions {
-  /** Node selections each fault draws from, uniformly. Default: DEFAULT_NODE_TARGETS, and `primaries` when the target reports them. */
+  /**
+   * Node selections each fault draws from, uniformly. Default: DEFAULT_NODE_TARGETS, `primaries` when
+   * the target reports them, and `holders` when the workload has holders.
+   */
   targets?: readonly NodeSpec[];
 }
 
@@ -58,10 +61,11 @@ export function nodeFaultNemesis(ctx: FaultContext, spec: NodeFault, actions: No
     fs: [spec.fault, spec.heal],
     async invoke(op) {
       if (op.f === spec.fault) {
-        const nodes = await resolveNodes(op.value ?? 'one', target.nodes, rng, target.primaries);
+        const { nodes, aim } = await resolveAimed(op.value ?? 'one', target.nodes, rng, target.primaries, ctx.holders);
         for (const node of nodes) faulted.add(node);
         await onNodes(spec.fault, nodes, (node) => actions.apply(node));
-        return nodes;
+        // Aimed at the holders: the result also says whom it saw holding (or that nobody did).
+        return aim ? { result: nodes, ...aim } : nodes;
       }
       if (op.f === spec.heal) {
         const nodes = op.value === null || op.value === undefined || op.value === 'all'
@@ -93,10 +97,10 @@ export function nodeFaultPackage(
   spec: NodeFault,
   options: NodeFaultOptions = {},
 ): FamilyBuild {
-  const wanted = options.targets ?? [...DEFAULT_NODE_TARGETS, ...(ctx.target.primaries ? ['primaries' as const] : [])];
+  const wanted = options.targets ?? [...DEFAULT_NODE_TARGETS, ...(ctx.target.primaries ? ['primaries' as const] : []), ...(ctx.holders ? ['holders' as const] : [])];
   const target: Target = ctx.target;
   // Checked before the capability, so a typo in --node-targets is an error on any target.
-  const { targets, unsupported } = checkNodeTargets(spec.name, target, wanted);
+  const { targets, unsupported } = checkNodeTargets(spec.name, target, wanted, ctx.holders);
   const { actions } = spec;
   if (actions === undefined) return { unsupported: [missingCapability(spec.name, target, spec.capability)] };
   if (targets.length === 0) return { unsupported };

@@ -12,9 +12,33 @@ import type { HasPrimaries } from '../../../ground/contracts/roles.js';
 import { majority, shuffle } from './grudge.js';
 
 /** A kind of node selection; an explicit list of node names is accepted wherever a spec is. */
-export type NodeSpec = 'one' | 'minority' | 'majority' | 'random-subset' | 'all' | 'primaries';
+export type NodeSpec = 'one' | 'minority' | 'majority' | 'random-subset' | 'all' | 'primaries' | 'holders';
 
-export const NODE_SPECS: readonly NodeSpec[] = ['one', 'minority', 'majority', 'random-subset', 'all', 'primaries'];
+export const NODE_SPECS: readonly NodeSpec[] = ['one', 'minority', 'majority', 'random-subset', 'all', 'primaries', 'holders'];
+
+/** Nodes whose clients hold the lock (or lead) right now, read from the workload's live state. */
+export type HoldersView = () => readonly string[];
+
+/**
+ * What a fault aimed at the holders records beside the nodes it hit: the holders it saw when it
+ * started, and `noHolder` when there were none (it then hit one random node instead).
+ */
+export interface HolderAim {
+  holders: string[];
+  noHolder?: true;
+}
+
+/**
+ * The holders' nodes at this moment, or one random node with `noHolder` when no client holds: a
+ * fault aimed at the holder still lands in every interval, and its record says it missed.
+ */
+export function aimAtHolders(nodes: readonly string[], rng: Rng, holders: HoldersView | undefined): { nodes: string[]; aim: HolderAim } {
+  if (holders === undefined) throw new Error('the workload has no lock holders or leaders, so they cannot be selected');
+  const now = new Set(holders());
+  const held = nodes.filter((n) => now.has(n));
+  if (held.length > 0) return { nodes: held, aim: { holders: held } };
+  return { nodes: nodes.length === 0 ? [] : [nodes[rng.int(nodes.length)]], aim: { holders: [], noHolder: true } };
+}
 
 /** The largest strict minority of `n` nodes, at least one (so a 1- or 2-node cluster still gets a fault). */
 export function minoritySize(n: number): number {
@@ -34,13 +58,25 @@ export async function resolveNodes(
   nodes: readonly string[],
   rng: Rng,
   primaries?: HasPrimaries,
+  holders?: HoldersView,
 ): Promise<string[]> {
+  return (await resolveAimed(spec, nodes, rng, primaries, holders)).nodes;
+}
+
+/** As resolveNodes, and for `holders` also the aim record (HolderAim) the fault's result carries. */
+export async function resolveAimed(
+  spec: unknown,
+  nodes: readonly string[],
+  rng: Rng,
+  primaries?: HasPrimaries,
+  holders?: HoldersView,
+): Promise<{ nodes: string[]; aim?: HolderAim }> {
   if (Array.isArray(spec)) {
     const unknown = spec.filter((n) => typeof n !== 'string' || !nodes.includes(n));
     if (unknown.length > 0) {
       throw new Error(`unknown node(s) ${JSON.stringify(unknown)}; the nodes are ${nodes.join(', ')}`);
     }
-    return nodes.filter((n) => spec.includes(n));
+    return { nodes: nodes.filter((n) => spec.includes(n)) };
   }
   if (!isNodeSpec(spec)) {
     throw new Error(`cannot select nodes by ${JSON.stringify(spec)}; use one of ${NODE_SPECS.join(', ')} or a list of nodes`);
@@ -66,8 +102,10 @@ export async function resolveNodes(
       if (primaries === undefined) throw new Error('the target does not report its primaries, so they cannot be selected');
       chosen = await primaries.primaries();
       break;
+    case 'holders':
+      return aimAtHolders(nodes, rng, holders);
   }
-  return nodes.filter((n) => chosen.includes(n));
+  return { nodes: nodes.filter((n) => chosen.includes(n)) };
 }
 
 

@@ -7,7 +7,8 @@
 import { nemesis } from '../../../ground/generator/index.js';
 import { InputError } from '../../../ground/history/errors.js';
 import type { Grudge, Nemesis, NetControl, UnsupportedFault } from '../../../ground/contracts/roles.js';
-import { choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
+import { choose, HOLDERS_REFUSED, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
+import { aimAtHolders, type HolderAim } from './nodes.js';
 import {
   bridge,
   halves,
@@ -26,7 +27,7 @@ export interface PartitionOptions {
 }
 
 /** What `start-partition` completes with; `stop-partition` completes with `{grudge: {}}`. */
-export interface PartitionApplied {
+export interface PartitionApplied extends Partial<HolderAim> {
   /** The shape name, or `'explicit'` when the op carried a grudge itself. */
   shape: PartitionShape | 'explicit';
   grudge: Grudge;
@@ -58,13 +59,17 @@ export function partitionPackage(ctx: FaultContext, options: PartitionOptions = 
   const { target } = ctx;
   const wanted = options.shapes ?? PARTITION_SHAPES;
   checkShapes(wanted);
+  // Asked for by name with a workload that has no holders: refused (exit 254), before anything that
+  // depends on the cluster being up, so the check before setup catches it.
+  if (options.shapes?.includes('holders') && ctx.holders === undefined) throw new InputError(HOLDERS_REFUSED);
   const net = ctx.net;
   if (net === undefined) return { unsupported: [missingCapability('partition', target, 'net')] };
   if (target.nodes.length < 2) {
     return { unsupported: [{ fault: 'partition', reason: 'partition: a cluster of one node cannot be partitioned' }] };
   }
   const unsupported: UnsupportedFault[] = [];
-  let shapes = [...new Set(wanted)];
+  // In the default draw, holders is simply left out where the workload has none, as primaries is.
+  let shapes = [...new Set(wanted)].filter((s) => s !== 'holders' || ctx.holders !== undefined);
   if (shapes.includes('primaries') && target.primaries === undefined) {
     // Reported on its own, so the rest of the partition family still runs; but only when the user
     // asked for the shape (--partition-shapes): by default, as kill and clock do, the draw simply
@@ -114,6 +119,12 @@ export function partitionNemesis(ctx: FaultContext, net: NetControl): Nemesis {
       case 'primaries': {
         if (target.primaries === undefined) throw new Error('start-partition primaries: the target does not report its primaries');
         return { shape: 'primaries', grudge: primaries(nodes, await target.primaries.primaries()) };
+      }
+      case 'holders': {
+        // The holders' nodes cut off from the rest, as primaries cuts off the leaders; one random
+        // node, recorded as `noHolder`, when nobody holds at this moment.
+        const { nodes: cut, aim } = aimAtHolders(nodes, rng, ctx.holders);
+        return { shape: 'holders', grudge: primaries(nodes, cut), ...aim };
       }
       default:
         throw new Error(`start-partition: unknown shape ${JSON.stringify(value)}; valid shapes: ${PARTITION_SHAPES.join(', ')}`);

@@ -1,0 +1,102 @@
+/**
+ * Locks under faults aimed at the holder, seed by seed (issue 28): each row runs `faultline run` once
+ * per seed on etcd, ZooKeeper and Consul, one run at a time (real clusters are heavy), with the
+ * workload's defaults (30 s, no per-store tuning) and `--node-targets holders`, and prints per run
+ * the verdict, the lock checker's overlaps and lost updates, and how many faults hit a holder or
+ * found none; then the count of runs that lost mutual exclusion. Needs root and the three stores.
+ * Prints figures; asserts nothing.
+ *
+ *   npm run bench:selection [-- --seeds 10 --time 30 --only lock-pause-holders --stores etcd,zookeeper,consul]
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import nodePath from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface Row { name: string; seeds: number; args: string[]; why: string; time?: string }
+
+const STORES = ['etcd', 'zookeeper', 'consul'];
+
+/** The experiments; `--seeds`/`--time` override their seed counts and time limits. */
+export const ROWS: readonly Row[] = [
+  { name: 'lock-pause-holders', seeds: 10, why: 'lock without fencing, the holder\'s node paused (target: not valid in ≥ 9/10)', args: ['--workload', 'lock', '--nemesis', 'pause', '--node-targets', 'holders'] },
+  { name: 'fenced-off-holders', seeds: 10, why: 'fenced-lock, the resource takes every write: the stale holder\'s writes interleave', args: ['--workload', 'fenced-lock', '--fencing', 'off', '--nemesis', 'pause', '--node-targets', 'holders'] },
+  { name: 'fenced-enforce-holders', seeds: 10, why: 'fenced-lock, the resource rejects lower tokens: stays safe (target 10/10), rejected writes shown', args: ['--workload', 'fenced-lock', '--fencing', 'enforce', '--nemesis', 'pause', '--node-targets', 'holders'] },
+];
+
+const root = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = nodePath.join(root, 'dist/harness/top/cli/main.js');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function run(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
+
+interface FamilyLine { scheduled: number; tookEffect: number; holderHits?: number; noHolder?: number }
+
+/** One line about a run's results.json. */
+function summarize(results: Record<string, unknown>): string {
+  const checkers = results.checkers as Record<string, Record<string, unknown>>;
+  const parts = [`${String(results.valid).padEnd(5)} ${String(results.ops).padStart(5)} ops`];
+  const lock = checkers.lock as { acquires: number; overlaps: { count: number }; lostUpdates: { count: number } } | undefined;
+  if (lock) parts.push(`acquires ${lock.acquires}, overlaps ${lock.overlaps.count}, lost updates ${lock.lostUpdates.count}`);
+  const fenced = checkers['fenced-lock'] as { writes: number; rejected: number; interleaved: { count: number }; tokenReused: { count: number }; tokenDecreased: { count: number } } | undefined;
+  if (fenced) parts.push(`resource writes ${fenced.writes}, rejected by fencing ${fenced.rejected}, interleaved ${fenced.interleaved.count}, tokens reused ${fenced.tokenReused.count}, decreased ${fenced.tokenDecreased.count}`);
+  for (const [name, f] of Object.entries((results.faults ?? {}) as Record<string, FamilyLine>)) {
+    parts.push(`${name} ${f.tookEffect}/${f.scheduled} took, ${f.holderHits ?? 0} on a holder, ${f.noHolder ?? 0} found no holder`);
+  }
+  return parts.join('  ');
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('bench:selection needs root (network namespaces); run it with sudo');
+  const only = arg('only')?.split(',');
+  const stores = arg('stores')?.split(',') ?? STORES;
+  const store = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-bench-selection-'));
+  try {
+    for (const row of ROWS.filter((r) => !only || only.includes(r.name))) {
+      const seeds = Number(arg('seeds') ?? row.seeds);
+      const time = arg('time') ?? row.time ?? '30';
+      console.log(`\n== ${row.name}: ${row.why}\n   faultline run --target STORE ${['--time-limit', `${time}s`, ...row.args].join(' ')}`);
+      const tally = new Map(stores.map((t) => [t, { invalid: 0, ran: 0 }]));
+      // Seed by seed across the stores, so a bench cut short still has comparable counts for each.
+      for (let seed = 1; seed <= seeds; seed++) {
+        for (const target of stores) {
+          const name = `${row.name}-${target}-${seed}`;
+          const t0 = performance.now();
+          const r = await run(['--target', target, '--time-limit', `${time}s`, ...row.args, '--seed', String(seed), '--store', store, '--name', name]);
+          const latest = nodePath.join(store, name, 'latest', 'results.json');
+          if (!fs.existsSync(latest)) {
+            console.log(`   ${target.padEnd(9)} seed ${seed}: no results (exit ${r.code}): ${r.out.trim().split('\n').slice(-2).join(' / ')}`);
+            continue;
+          }
+          const results = JSON.parse(fs.readFileSync(latest, 'utf8')) as Record<string, unknown>;
+          const t = tally.get(target)!;
+          t.ran++;
+          if (results.valid === false) t.invalid++;
+          console.log(`   ${target.padEnd(9)} seed ${String(seed).padStart(2)} ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s  ${summarize(results)}`);
+        }
+      }
+      for (const [target, t] of tally) console.log(`   => ${row.name} on ${target}: not valid in ${t.invalid} of ${t.ran} runs (${seeds} asked)`);
+    }
+  } finally {
+    if (!process.env.KEEP_FAULTLINE_STORES) fs.rmSync(store, { recursive: true, force: true });
+    else console.log(`\nruns kept in ${store}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:selection: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
