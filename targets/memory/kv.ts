@@ -87,8 +87,14 @@ export class MemoryKv implements Target {
     this.up = false;
     this.sync?.cancel();
     this.sync = undefined;
+    // Requests waiting on a paused node end (their clients time out); the pause itself stays on
+    // record, so a test sees whether the nemesis healed it.
     for (const waiters of this.paused.values()) for (const w of waiters.splice(0)) w();
-    this.paused.clear();
+  }
+
+  /** The modeled faults in force now: nodes down, nodes paused, and whether any link is cut. */
+  faultsInForce(): { down: string[]; paused: string[]; cut: boolean } {
+    return { down: [...this.down].sort(), paused: [...this.paused.keys()].sort(), cut: Object.values(this.grudge).some((g) => g.length > 0) };
   }
 
   readonly killable = {

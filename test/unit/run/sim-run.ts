@@ -11,7 +11,7 @@ import { SimClock } from '../../../harness/generator/clock.js';
 import { parseRunRequest } from '../../../harness/cli/run-command.js';
 import { runTest } from '../../../harness/run/run.js';
 import type { SignalSource } from '../../../harness/run/signals.js';
-import type { RunOutcome } from '../../../harness/run-contract.js';
+import type { RunOutcome, RunPlan } from '../../../harness/run-contract.js';
 import { readJsonlSync } from '../../../harness/history/jsonl-reader.js';
 import type { Op } from '../../../harness/history/op.js';
 
@@ -43,13 +43,13 @@ export interface SimRun extends RunOutcome {
 }
 
 /** `faultline run --target memory ARGS` on a simulated clock, in `store`. */
-export async function simRun(args: string[], store: string, deps: { signals?: SignalSource; clock?: SimClock; onClock?: (c: SimClock) => void } = {}): Promise<SimRun> {
+export async function simRun(args: string[], store: string, deps: { signals?: SignalSource; clock?: SimClock; onClock?: (c: SimClock) => void; onPlan?: (plan: RunPlan) => void } = {}): Promise<SimRun> {
   const { target, req } = parseRunRequest(['--target', 'memory', '--store', store, ...args], () => undefined);
   await target.preflight?.(req);
   const clock = deps.clock ?? new SimClock();
   deps.onClock?.(clock);
   const out = captureStream();
-  const outcome = await runTest(req.config, (run, ctx) => target.plan(req, run, ctx), out, { clock, signals: deps.signals ?? new FakeSignals() });
+  const outcome = await runTest(req.config, async (run, ctx) => { const plan = await target.plan(req, run, ctx); deps.onPlan?.(plan); return plan; }, out, { clock, signals: deps.signals ?? new FakeSignals() });
   const history = readJsonlSync(nodePath.join(outcome.dir, 'history.jsonl'));
   const test = JSON.parse(fs.readFileSync(nodePath.join(outcome.dir, 'test.json'), 'utf8')) as Record<string, unknown>;
   return { ...outcome, history, test, clock, progress: out.text() };
