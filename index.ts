@@ -5,19 +5,19 @@
  * `defineConfig` are the short way in (docs/api.md).
  */
 // The short way in: a run or a check as plain data, the catalogues, a typed config.
-export { run } from './harness/api/run-api.js';
-export type { RunOptions, RunSummary } from './harness/api/run-api.js';
-export { check } from './harness/api/check-api.js';
-export type { CheckOptions, CheckOutcome } from './harness/api/check-api.js';
-export { checkers, models } from './harness/api/catalog.js';
-export { defineConfig } from './harness/config/define.js';
-export type { Duration, Expectation, FaultlineConfig, OptionValue, RunSettings, Scenario } from './harness/config/define.js';
+export { run } from './harness/top/api/run-api.js';
+export type { RunOptions, RunSummary } from './harness/top/api/run-api.js';
+export { check } from './harness/top/api/check-api.js';
+export type { CheckOptions, CheckOutcome } from './harness/top/api/check-api.js';
+export { checkers, models } from './harness/top/api/catalog.js';
+export { defineConfig } from './harness/top/config/define.js';
+export type { Duration, Expectation, FaultlineConfig, OptionValue, RunSettings, Scenario } from './harness/top/config/define.js';
 
 // The records everyone shares.
-export type { Op, OpType, Process } from './harness/history/op.js';
-export { HistoryError, InputError, errorMessage } from './harness/history/errors.js';
-export { HISTORY_FORMATS, detectFormat, readHistory, resolveHistory } from './harness/history/formats.js';
-export { HistoryWriter, parseJsonl, readJsonl, parseEdnHistory, parsePorcupineEtcd, parsePorcupineKv } from './harness/history/index.js';
+export type { Op, OpType, Process } from './harness/ground/history/op.js';
+export { HistoryError, InputError, errorMessage } from './harness/ground/history/errors.js';
+export { HISTORY_FORMATS, detectFormat, readHistory, resolveHistory } from './harness/ground/history/formats.js';
+export { HistoryWriter, parseJsonl, readJsonl, parseEdnHistory, parsePorcupineEtcd, parsePorcupineKv } from './harness/ground/history/index.js';
 
 // Checkers: the contract, composition, and each checker.
 export type { CheckContext, CheckResult, Checker, Verdict } from './checkers/contract.js';
@@ -39,15 +39,15 @@ export { statsChecker } from './checkers/stats.js';
 export type {
   Client, ClientOp, Completion, ClockControl, FaultBand, FaultPackage, HasPrimaries, Killable, Nemesis,
   NetControl, Pausable, Target, UnsupportedFault, Workload, WorkloadOptions,
-} from './harness/roles.js';
-export type { RunConfig, RunPlan, RunRequest, RunResults, TargetEntry, TargetFlag, Requirement } from './harness/run-contract.js';
-export type { Environment, EnvironmentKind, HostNetwork } from './harness/provision/environment.js';
-export type { Remote, RemoteProcess } from './harness/provision/remote.js';
+} from './harness/ground/contracts/roles.js';
+export type { RunConfig, RunPlan, RunRequest, RunResults, TargetEntry, TargetFlag, Requirement } from './harness/ground/contracts/run-contract.js';
+export type { Environment, EnvironmentKind, HostNetwork } from './harness/middle/hosts/environment.js';
+export type { Remote, RemoteProcess } from './harness/middle/hosts/remote.js';
 
 // Your own system as a target (`--client FILE`): the client helper and its outcome errors.
 export { defineClient, Definite, Indefinite } from './targets/custom/client-api.js';
 
 // Running a test.
-export { runTest } from './harness/run/run.js';
-export { TARGETS, getTarget } from './harness/run/targets.js';
-export { ENVIRONMENTS, getEnvironment } from './harness/provision/environments.js';
+export { runTest } from './harness/top/run/run.js';
+export { TARGETS, getTarget } from './harness/top/run/targets.js';
+export { ENVIRONMENTS, getEnvironment } from './harness/middle/hosts/environments.js';

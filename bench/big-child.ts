@@ -11,8 +11,8 @@
 import fs from 'node:fs';
 import v8 from 'node:v8';
 import { checkLinearizable, checkLinearizableSync, makeModel, prepare } from '../checkers/linearizable/index.js';
-import { Pairer, readJsonl } from '../harness/history/index.js';
-import type { Op, Operation } from '../harness/history/index.js';
+import { Pairer, readJsonl } from '../harness/ground/history/index.js';
+import type { Op, Operation } from '../harness/ground/history/index.js';
 
 const SPEC = { name: 'cas-register' };
 

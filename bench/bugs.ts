@@ -70,7 +70,7 @@ const grouped: Row[] = [
 ];
 const rows = only.length > 0 ? grouped.filter((r) => only.includes(rowName(r)) || only.includes(r.name ?? r.bug)) : grouped;
 
-const cli = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../harness/cli/main.js');
+const cli = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../harness/top/cli/main.js');
 const store = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-bench-bugs-'));
 
 interface Outcome {

@@ -27,7 +27,7 @@ export const ROWS: readonly Row[] = [
 ];
 
 const root = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = nodePath.join(root, 'dist/harness/cli/main.js');
+const cli = nodePath.join(root, 'dist/harness/top/cli/main.js');
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

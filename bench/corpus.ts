@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkLinearizableSync, type ModelSpec } from '../checkers/linearizable/index.js';
-import { pairOps, parsePorcupineEtcd, parsePorcupineKv, type Operation } from '../harness/history/index.js';
+import { pairOps, parsePorcupineEtcd, parsePorcupineKv, type Operation } from '../harness/ground/history/index.js';
 import { median, porcupineRunner, runPorcupine } from './porcupine.js';
 
 interface ManifestEntry {

@@ -6,7 +6,7 @@
  * the history is strict serializable by construction and the checker's whole pipeline runs.
  */
 import { mulberry32 } from './generate-history.js';
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 
 export interface ElleBenchParams {
   txns: number;

@@ -11,14 +11,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkElle } from '../checkers/elle/index.js';
-import { HistoryWriter } from '../harness/history/index.js';
-import { readJsonl } from '../harness/history/jsonl-reader.js';
+import { HistoryWriter } from '../harness/ground/history/index.js';
+import { readJsonl } from '../harness/ground/history/jsonl-reader.js';
 import { generateElleHistory, type ElleBenchParams } from './elle-history.js';
 
 const SIZES = (process.env.ELLE_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const rssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
-function writeJsonl(file: string, ops: readonly import('../harness/history/op.js').Op[]): void {
+function writeJsonl(file: string, ops: readonly import('../harness/ground/history/op.js').Op[]): void {
   const w = HistoryWriter.open(file);
   for (const op of ops) w.append(op);
   w.close();

@@ -4,7 +4,7 @@
  * `rest` have elected a leader among themselves (failover after the old leader was cut off).
  */
 import { Etcd3 } from 'etcd3';
-import type { RunFlags } from '../harness/provision/environment.js';
+import type { RunFlags } from '../harness/middle/hosts/environment.js';
 import type { ServerCluster } from '../targets/server-base/server-cluster.js';
 import { EtcdCluster } from '../targets/etcd/cluster.js';
 import { memberStatus } from '../targets/etcd/http.js';

@@ -16,10 +16,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { complete } from '../harness/nemesis/grudge.js';
-import { errorMessage } from '../harness/history/errors.js';
-import type { RunFlags } from '../harness/provision/environment.js';
-import { startTestBed, type TestBed } from '../harness/provision/ssh/test-bed.js';
+import { complete } from '../harness/middle/faults/nemesis/grudge.js';
+import { errorMessage } from '../harness/ground/history/errors.js';
+import type { RunFlags } from '../harness/middle/hosts/environment.js';
+import { startTestBed, type TestBed } from '../harness/middle/hosts/ssh/test-bed.js';
 import { BENCH_TARGETS } from './fault-targets.js';
 
 /** `--name value` / `--flag` pairs of the bench's command line (environment flags such as `--hosts`). */

@@ -14,8 +14,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { HistoryWriter } from '../harness/history/index.js';
-import type { Op } from '../harness/history/index.js';
+import { HistoryWriter } from '../harness/ground/history/index.js';
+import type { Op } from '../harness/ground/history/index.js';
 
 export interface BigParams {
   ops: number;

@@ -15,8 +15,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { runTest } from '../harness/run/run.js';
-import type { RunConfig, RunRequest } from '../harness/run-contract.js';
+import { runTest } from '../harness/top/run/run.js';
+import type { RunConfig, RunRequest } from '../harness/ground/contracts/run-contract.js';
 import { customParts } from '../targets/custom/index.js';
 import { httpRequest, keepAliveAgent } from '../targets/custom/http-request.js';
 

@@ -14,11 +14,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFaults } from '../harness/nemesis/index.js';
-import { runTest } from '../harness/run/run.js';
-import { type RunConfig } from '../harness/run-contract.js';
-import { linKv } from '../harness/workloads/index.js';
-import { MaelstromCluster } from '../targets/maelstrom/index.js';
+import { buildFaults } from '../harness/middle/faults/nemesis/index.js';
+import { runTest } from '../harness/top/run/run.js';
+import { type RunConfig } from '../harness/ground/contracts/run-contract.js';
+import { linKv } from '../harness/middle/workloads/index.js';
+import { MaelstromCluster } from '../harness/middle/maelstrom/index.js';
 import { benchCustom } from './harness-custom.js';
 
 const argv = process.argv.slice(2);

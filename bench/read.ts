@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readJsonl } from '../harness/history/jsonl-reader.js';
+import { readJsonl } from '../harness/ground/history/jsonl-reader.js';
 
 export async function runRead(sizes: readonly number[] = [8, 64, 300]): Promise<void> {
   const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-bench-read-'));

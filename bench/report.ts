@@ -11,7 +11,7 @@ import nodePath from 'node:path';
 import { chromium } from 'playwright-core';
 import { linearizableChecker } from '../checkers/linearizability.js';
 import { checkStats } from '../checkers/stats.js';
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import { readHistoryLenient } from '../reports/run-data.js';
 import { writeRunReports } from '../reports/write-run.js';
 import { generateBigHistory } from './generate-history.js';

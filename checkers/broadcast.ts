@@ -7,7 +7,7 @@
  * run do not say which node they read unless the runner records `node` on ops, and the final reads
  * come after a quiet period, so they would only measure that period.
  */
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import type { CheckResult, Checker } from './contract.js';
 import type { Anomaly } from './common.js';
 import { analyzeSet, setVerdict, type LostElement, type SetCheckOptions, type UnexpectedElement } from './set.js';

@@ -3,9 +3,9 @@
  * verdict order, and how a history marks its final reads.
  */
 import type { Verdict } from './contract.js';
-import type { Op } from '../harness/history/op.js';
-import type { Operation } from '../harness/history/pair.js';
-import { bigintValue } from '../harness/history/exact-int.js';
+import type { Op } from '../harness/ground/history/op.js';
+import type { Operation } from '../harness/ground/history/pair.js';
+import { bigintValue } from '../harness/ground/history/exact-int.js';
 
 export type { Verdict } from './contract.js';
 

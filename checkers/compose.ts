@@ -3,9 +3,9 @@
  * the verdict false > unknown > true. A checker that throws, rejects or returns no verdict yields
  * `unknown` with the error: one broken checker never takes the rest of the analysis down.
  */
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import type { CheckContext, CheckResult, Checker } from './contract.js';
-import { errorMessage } from '../harness/history/errors.js';
+import { errorMessage } from '../harness/ground/history/errors.js';
 import { mergeValid } from './contract.js';
 
 /** The composed result: the merged verdict and every checker's own result by name. */

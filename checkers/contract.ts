@@ -3,7 +3,7 @@
  * checkers (not the controller) so a checker stands on its own and the library's API can hand it out;
  * it imports only the history records.
  */
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 
 /** A checker's verdict: valid, invalid, or unknown (it could not decide). */
 export type Verdict = true | false | 'unknown';

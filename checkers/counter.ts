@@ -13,8 +13,8 @@
  * Valid iff every final read is acceptable and no run read is impossible; `unknown` when no final
  * read succeeded (or a node named by a final read has none that succeeded) and nothing is impossible.
  */
-import type { Op } from '../harness/history/op.js';
-import { pairOps, type Operation } from '../harness/history/pair.js';
+import type { Op } from '../harness/ground/history/op.js';
+import { pairOps, type Operation } from '../harness/ground/history/pair.js';
 import type { CheckResult, Checker } from './contract.js';
 import {
   AnomalyLog,

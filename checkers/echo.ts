@@ -2,8 +2,8 @@
  * The echo checker (Maelstrom's echo workload): every `echo` that completed `ok` returned exactly
  * the payload it sent.
  */
-import type { Op } from '../harness/history/op.js';
-import { pairOps } from '../harness/history/pair.js';
+import type { Op } from '../harness/ground/history/op.js';
+import { pairOps } from '../harness/ground/history/pair.js';
 import type { CheckResult, Checker } from './contract.js';
 import { AnomalyLog, DEFAULT_MAX_EXAMPLES, canonical, type Anomaly } from './common.js';
 

@@ -3,8 +3,8 @@
  * `checkers/linearizable` with a model spec. Ops with a `key` are checked per key (independent
  * registers, Jepsen's `independent`), which is what keeps lin-kv histories tractable.
  */
-import type { Op } from '../harness/history/op.js';
-import { pairOps } from '../harness/history/pair.js';
+import type { Op } from '../harness/ground/history/op.js';
+import { pairOps } from '../harness/ground/history/pair.js';
 import type { Checker } from './contract.js';
 import { checkLinearizable, type ModelSpec } from './linearizable/index.js';
 

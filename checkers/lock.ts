@@ -11,7 +11,7 @@
  * `update` ops that succeeded record `{read, wrote}` of a shared counter; two of them that read the
  * same value are a lost update (both wrote read + 1), which only an overlap can cause.
  */
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import type { CheckResult, Checker } from './contract.js';
 import { AnomalyLog, type Anomaly } from './common.js';
 

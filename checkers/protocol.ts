@@ -6,7 +6,7 @@
  * system under test (Maelstrom aborts a test on it). The ops themselves are `info`, so the other
  * checkers treat them as indeterminate and stay sound.
  */
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import type { CheckResult, Checker } from './contract.js';
 import { AnomalyLog, DEFAULT_MAX_EXAMPLES, type Anomaly } from './common.js';
 

@@ -13,8 +13,8 @@
  * Valid iff nothing was lost and nothing unexpected was read; `unknown` when there is no final read
  * to judge by, or a node named by a final read has none that succeeded (its losses cannot be told).
  */
-import type { Op } from '../harness/history/op.js';
-import { pairOps, type Operation } from '../harness/history/pair.js';
+import type { Op } from '../harness/ground/history/op.js';
+import { pairOps, type Operation } from '../harness/ground/history/pair.js';
 import type { CheckResult, Checker } from './contract.js';
 import {
   AnomalyLog,

@@ -9,7 +9,7 @@
  * false; we follow the code.) Like Jepsen, invocations and nemesis ops are not counted; invocations
  * that never completed are reported separately as `unfinished`.
  */
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import type { CheckResult, Checker } from './contract.js';
 import { mergeValid } from './contract.js';
 

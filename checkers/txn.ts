@@ -3,8 +3,8 @@
  * workload's consistency models (default strict-serializable, as Maelstrom checks it), plus the
  * counts of what there was to check, so a report shows the workload ran even when it is valid.
  */
-import type { Op } from '../harness/history/op.js';
-import { pairOps } from '../harness/history/pair.js';
+import type { Op } from '../harness/ground/history/op.js';
+import { pairOps } from '../harness/ground/history/pair.js';
 import type { CheckContext, CheckResult, Checker } from './contract.js';
 import { checkElle, type ElleResult } from './elle/index.js';
 

@@ -3,7 +3,7 @@
  * acknowledged must differ from every other. Ids may be any JSON value; two ids are the same when
  * they are the same JSON value (object key order does not matter).
  */
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import type { CheckResult, Checker } from './contract.js';
 import { DEFAULT_MAX_EXAMPLES, canonical } from './common.js';
 

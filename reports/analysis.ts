@@ -4,9 +4,9 @@
  * bucketed throughput and latency quantiles the charts draw. Aggregation happens here, at
  * generation time, so the page embeds hundreds of rows per chart instead of every op.
  */
-import type { Op } from '../harness/history/op.js';
-import type { FaultBand } from '../harness/roles.js';
-import { effectIn, hitLabel } from '../harness/nemesis/effect.js';
+import type { Op } from '../harness/ground/history/op.js';
+import type { FaultBand } from '../harness/ground/contracts/roles.js';
+import { effectIn, hitLabel } from '../harness/middle/faults/nemesis/effect.js';
 
 export type Outcome = 'ok' | 'fail' | 'info' | 'pending';
 
@@ -154,7 +154,7 @@ export function bandsOf(events: readonly NemesisEvent[], endS: number, declared:
   const ruleOf = rulesOf(declared);
   for (const e of events) {
     const rule = ruleOf(e.f);
-    // Shaded only where the fault took effect: its op's record (harness/nemesis/effect.ts) says it
+    // Shaded only where the fault took effect: its op's record (harness/middle/faults/nemesis/effect.ts) says it
     // reached nodes, and names them. A history from before the record has none and keeps its bands.
     const effect = effectIn(e.result);
     if (rule && (e.error !== undefined || (effect !== undefined && !effect.took))) continue;

@@ -4,7 +4,7 @@
  * an invalid run is "was it the faults?"; a stale read long before the first partition says no.
  */
 import type { OpRef, PartitionFailure } from '../checkers/linearizable/explain.js';
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import type { Band } from './analysis.js';
 
 /** One op a checker could not accept. Times in seconds on the history's clock. */

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import nodePath from 'node:path';
 import type { PartitionFailure } from '../checkers/linearizable/explain.js';
 import { keysWord, opsInKeys } from '../checkers/linearizable/result.js';
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import { analyze, type Analysis } from './analysis.js';
 import { anomaliesOf, firstAnomalySentence, type Anomaly } from './anomalies.js';
 import { declaredBands } from './run-story.js';
@@ -25,7 +25,7 @@ import { badge, configSection, flatCheckers, historySection, latencyTableHtml, l
 import { REPORT_CSS } from './styles.js';
 import { runSummary, verdictClass } from './summary.js';
 import { VIEWER_JS } from './viewer-script.js';
-import type { FaultBand } from '../harness/roles.js';
+import type { FaultBand } from '../harness/ground/contracts/roles.js';
 
 /** Ops embedded for the history table at most (about 60 bytes each). */
 export const MAX_EMBEDDED_OPS = 250_000;

@@ -5,7 +5,7 @@
  * longest linearizable prefix in its tooltip. Clicking a bar (with JavaScript) shows its details.
  */
 import type { OpRef, PartitionFailure } from '../checkers/linearizable/explain.js';
-import type { Op } from '../harness/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import type { ClientPair } from './analysis.js';
 import { esc, show } from './escape.js';
 import { opLink } from './record-table.js';

@@ -3,11 +3,11 @@
  * reporters are), each `(runDir, results) → string` for the caller to print or write.
  */
 import fs from 'node:fs';
-import { tooDeep } from '../harness/history/depth.js';
+import { tooDeep } from '../harness/ground/history/depth.js';
 import nodePath from 'node:path';
 import { formatLinearizable } from '../checkers/linearizable/text.js';
 import type { LinearizableResult } from '../checkers/linearizable/result.js';
-import type { RunResults } from '../harness/run-contract.js';
+import type { RunResults } from '../harness/ground/contracts/run-contract.js';
 import { junitXml } from './junit.js';
 import { flatCheckers } from './sections.js';
 import { runSummary, summarizeChecker, verdictWord } from './summary.js';

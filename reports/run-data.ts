@@ -4,12 +4,12 @@
  * `warnings` shown at the top of the page instead of exceptions.
  */
 import fs from 'node:fs';
-import { TOO_DEEP, tooDeep } from '../harness/history/depth.js';
+import { TOO_DEEP, tooDeep } from '../harness/ground/history/depth.js';
 import nodePath from 'node:path';
-import { tornLastLineNote } from '../harness/history/jsonl-reader.js';
-import type { Op } from '../harness/history/op.js';
+import { tornLastLineNote } from '../harness/ground/history/jsonl-reader.js';
+import type { Op } from '../harness/ground/history/op.js';
 import type { CheckResult } from '../checkers/contract.js';
-import { openInDir, UnsafeFileError } from '../harness/provision/safe-files.js';
+import { openInDir, UnsafeFileError } from '../harness/middle/hosts/safe-files.js';
 
 /** A log embedded in the report, cut when huge. */
 export interface EmbeddedLog {
@@ -20,7 +20,7 @@ export interface EmbeddedLog {
   omitted: number;
 }
 
-/** `results.json` as the report reads it (see RunResults in harness/run/run.ts). */
+/** `results.json` as the report reads it (see RunResults in harness/top/run/run.ts). */
 export interface ResultsView {
   valid?: CheckResult['valid'];
   checkers?: Record<string, CheckResult>;

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import type { FaultBand } from '../harness/roles.js';
+import type { FaultBand } from '../harness/ground/contracts/roles.js';
 import { analyze } from './analysis.js';
 import { anomaliesOf, firstAnomalySentence } from './anomalies.js';
 import { readTestJson } from './reporters.js';

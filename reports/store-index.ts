@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { runSettings, settingsText } from '../harness/run-name.js';
-import { tooDeep } from '../harness/history/depth.js';
+import { runSettings, settingsText } from '../harness/ground/contracts/run-name.js';
+import { tooDeep } from '../harness/ground/history/depth.js';
 import nodePath from 'node:path';
 import { esc } from './escape.js';
 import { REPORT_CSS } from './styles.js';
@@ -24,7 +24,7 @@ export interface RunEntry {
   target: string;
   workload: string;
   faults: string;
-  /** What sets the run apart beyond target and workload: `bug stale-read, env docker` (harness/run-name.ts). */
+  /** What sets the run apart beyond target and workload: `bug stale-read, env docker` (harness/ground/contracts/run-name.ts). */
   settings: string;
   verdict: true | false | 'unknown' | 'incomplete';
   durationS?: number;

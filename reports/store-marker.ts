@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { createExclusive } from '../harness/provision/safe-files.js';
+import { createExclusive } from '../harness/middle/hosts/safe-files.js';
 
 export const STORE_MARKER = '.faultline-store';
 

@@ -10,7 +10,7 @@ import { junitXml } from './junit.js';
 import { countMessages, type MessageCounts } from './messages.js';
 import { testNameOf } from './reporters.js';
 import { loadRun } from './run-data.js';
-import { writeAtomic } from '../harness/provision/safe-files.js';
+import { writeAtomic } from '../harness/middle/hosts/safe-files.js';
 
 export interface WrittenReports {
   report: string;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the VM test host needs (harness/provision/ssh/vm-bed.ts, `npm run test:vm`): QEMU to
+# Installs what the VM test host needs (harness/middle/hosts/ssh/vm-bed.ts, `npm run test:vm`): QEMU to
 # boot it (KVM when the CPU offers it, else TCG software emulation), debootstrap and cpio to build its
 # image from Debian packages, OpenSSH's client for its generated keys, iproute2 for its tap link.
 # The kernel is not installed here: the image build downloads Debian's linux-image package with

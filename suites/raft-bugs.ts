@@ -2,8 +2,8 @@
  * The bundled Raft's bug rows (targets/raft/bug-rows.ts, shared with `npm run bench:bugs`) as matrix
  * scenarios: each switch must stay invalid, the correct Raft under the same faults must stay valid.
  */
-import type { OptionValue, RunSettings, Scenario } from '../harness/config/define.js';
-import { RUN_KEYS } from '../harness/config/schema.js';
+import type { OptionValue, RunSettings, Scenario } from '../harness/top/config/define.js';
+import { RUN_KEYS } from '../harness/top/config/schema.js';
 import { BUG_ROWS, type BugRow } from '../targets/raft/bug-rows.js';
 
 const NUMBER_KEYS: readonly (keyof RunSettings)[] = ['nodes', 'rate', 'concurrency', 'seed'];

@@ -6,7 +6,7 @@
  *
  * Seeds are fixed so a miss reproduces; the figures of the last full run are in docs/config-matrix-ci.md.
  */
-import { defineConfig, type Scenario } from '../harness/config/define.js';
+import { defineConfig, type Scenario } from '../harness/top/config/define.js';
 import { BUG_ROWS, bugRow, bugScenario } from './raft-bugs.js';
 
 /**

@@ -3,8 +3,8 @@
  * `['r', k, v]`, `['w', k, v]`). A completed transaction's micro-ops come from its completion (the
  * reads filled in); an indeterminate or failed one keeps the invoke's, whose reads say nothing.
  */
-import type { Op } from '../../harness/history/op.js';
-import { pairOps, type Operation } from '../../harness/history/pair.js';
+import type { Op } from '../../harness/ground/history/op.js';
+import { pairOps, type Operation } from '../../harness/ground/history/pair.js';
 import { canonical } from '../common.js';
 
 export type MicroOp = [f: string, key: unknown, value: unknown];

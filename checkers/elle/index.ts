@@ -4,8 +4,8 @@
  * the history rules out. Pure: a history in, a result out. A false "valid" is the worst outcome, so
  * anything the analysis could not finish or trust makes the verdict unknown, never valid.
  */
-import type { Op } from '../../harness/history/op.js';
-import type { Operation } from '../../harness/history/pair.js';
+import type { Op } from '../../harness/ground/history/op.js';
+import type { Operation } from '../../harness/ground/history/pair.js';
 import type { CheckResult, Verdict } from '../contract.js';
 import type { Analysis } from './analysis.js';
 import { findCycles, findRealtimeRwCycle, type CycleEdge } from './cycles.js';

@@ -1,5 +1,5 @@
-import type { Operation } from '../../harness/history/pair.js';
-import { bigintValue } from '../../harness/history/exact-int.js';
+import type { Operation } from '../../harness/ground/history/pair.js';
+import { bigintValue } from '../../harness/ground/history/exact-int.js';
 
 export type { Operation };
 

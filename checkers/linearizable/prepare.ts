@@ -1,4 +1,4 @@
-import { InputError } from '../../harness/history/errors.js';
+import { InputError } from '../../harness/ground/history/errors.js';
 import type { Model, Operation } from './model.js';
 
 /** Operations of one independent object (a key), ready for the search. */

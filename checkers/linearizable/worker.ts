@@ -3,7 +3,7 @@ import { makeModel } from './models/index.js';
 import { checkPartitions } from './partition-check.js';
 import type { ModelSpec } from './model.js';
 import type { Partition } from './prepare.js';
-import { errorMessage } from '../../harness/history/errors.js';
+import { errorMessage } from '../../harness/ground/history/errors.js';
 
 /** A batch of partitions for one worker thread. Deadlines are wall-clock: clocks differ per thread. */
 export interface WorkerJob {

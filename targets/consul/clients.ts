@@ -10,7 +10,7 @@
  * (the request was never sent).
  */
 import { finalReadOf } from '../../checkers/common.js';
-import type { Client, ClientOp, Completion } from '../../harness/roles.js';
+import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, type ReadMode } from './http.js';
 import { ConsulLockClient, type LockOptions } from './lock-client.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';

@@ -1,11 +1,11 @@
 /**
  * The Consul target: `faultline run --target consul`, a store description (targets/server-base/
- * store-target.ts) registered in harness/run/targets.ts by `consulTarget`.
+ * store-target.ts) registered in harness/top/run/targets.ts by `consulTarget`.
  */
-import { setupCommand } from '../../harness/setup/catalog.js';
+import { setupCommand } from '../../harness/middle/setup/catalog.js';
 import { execFile } from 'node:child_process';
-import { choiceOption, durationOption, flagValue, valueOf } from '../../harness/flags.js';
-import type { Requirement } from '../../harness/provision/preflight.js';
+import { choiceOption, durationOption, flagValue, valueOf } from '../../harness/ground/contracts/flags.js';
+import type { Requirement } from '../../harness/middle/hosts/preflight.js';
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { ConsulClients } from './clients.js';
 import { ConsulCluster } from './cluster.js';

@@ -11,7 +11,7 @@
  * observes whether another client acquired the lock meanwhile. Consul invalidates a session between
  * TTL and 2×TTL after its last renewal, then refuses the lock for the lock-delay.
  */
-import type { ClientOp, Completion } from '../../harness/roles.js';
+import type { ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { ConsulError, fetchErrorMessage, kvGet, kvPut, neverSent, sessionCreate, sessionDestroy, sessionRenew } from './http.js';
 
 export interface LockOptions {

@@ -5,10 +5,10 @@
  * Definite error fail, anything else info — except for reads, which change nothing, so any error of
  * a read is a fail (as the etcd and ZooKeeper clients map it).
  */
-import { errorMessage } from '../../harness/history/errors.js';
-import type { Client, ClientOp, Completion } from '../../harness/roles.js';
+import { errorMessage } from '../../harness/ground/history/errors.js';
+import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { outcomeOf, type ClientDefinition, type ClientNode } from './client-api.js';
-import { bounded, CLOSE_BOUND_MS } from '../../harness/provision/bounded.js';
+import { bounded, CLOSE_BOUND_MS } from '../../harness/middle/hosts/bounded.js';
 
 /**
  * What `invoke` gets, one per op: a class with the signal as a lazy getter on its prototype, so an op

@@ -30,9 +30,9 @@ import { HEALTH_KEY, parseRead } from './http-kv.js';
 import { httpRequest, keepAliveAgent } from './http-request.js';
 import { fillCommand, peersText, type NodeValues } from './placeholders.js';
 import { RAFT_MAIN } from '../raft/index.js';
-import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/provision/faketime.js';
+import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/middle/hosts/faketime.js';
 import type { HostNeed } from '../server-base/server-cluster.js';
-import { appendSafe } from '../../harness/provision/safe-files.js';
+import { appendSafe } from '../../harness/middle/hosts/safe-files.js';
 import { commandNeeds } from './command-words.js';
 
 export type HealthCheck = { kind: 'http'; path: string } | { kind: 'command'; command: string } | { kind: 'http-kv' } | { kind: 'tcp' };

@@ -8,21 +8,21 @@
  * health command whose program (or a path of this machine it names) the image lacks; on ssh hosts the
  * same is checked on every host before a server starts.
  */
-import { checkRequirements, file, realProbe, type MachineProbe, type Requirement } from '../../harness/provision/preflight.js';
-import { FAKETIME_LIB } from '../../harness/provision/faketime.js';
-import { choiceFlag, durationFlag, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/flags.js';
+import { checkRequirements, file, realProbe, type MachineProbe, type Requirement } from '../../harness/middle/hosts/preflight.js';
+import { FAKETIME_LIB } from '../../harness/middle/hosts/faketime.js';
+import { choiceFlag, durationFlag, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
 import { environmentOf, environmentPreflight, nodeNames, STORE_FLAGS, storePlan } from '../server-base/store-plan.js';
-import { reachDaemon } from '../../harness/provision/docker/client.js';
-import { imageLacks } from '../../harness/provision/docker/image-probe.js';
-import { imagePresent } from '../../harness/provision/docker/images.js';
-import { flagOf } from '../../harness/provision/environment.js';
+import { reachDaemon } from '../../harness/middle/hosts/docker/client.js';
+import { imageLacks } from '../../harness/middle/hosts/docker/image-probe.js';
+import { imagePresent } from '../../harness/middle/hosts/docker/images.js';
+import { flagOf } from '../../harness/middle/hosts/environment.js';
 import { commandNeeds, shellWords } from './command-words.js';
 import fs from 'node:fs';
-import { InputError } from '../../harness/history/errors.js';
-import { refuseUntrusted } from '../../harness/provision/trust.js';
-import type { PlanContext, RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/run-contract.js';
+import { InputError } from '../../harness/ground/history/errors.js';
+import { refuseUntrusted } from '../../harness/middle/hosts/trust.js';
+import type { PlanContext, RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/ground/contracts/run-contract.js';
 import { withRaftObserver } from './raft-observer.js';
-import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
+import { getStoreWorkload } from '../../harness/middle/workloads/store-workloads.js';
 import type { ClientDefinition } from './client-api.js';
 import { CustomClients } from './clients.js';
 import { CustomCluster, type HealthCheck } from './cluster.js';

@@ -6,7 +6,7 @@
  *
  * Why the TypeScript compiler and not esbuild or tsx: those strip types without checking them, so a
  * client with a type error would start a cluster and fail mid-run; Node 20 has no type stripping at
- * all. `typescript` both checks (before the run) and transpiles (on load, harness/modules/module-hooks.ts),
+ * all. `typescript` both checks (before the run) and transpiles (on load, harness/middle/modules/module-hooks.ts),
  * and it is one dependency instead of two.
  *
  * The client is code the controller (often root) runs: it, and every file it imports, must pass the
@@ -15,9 +15,9 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, errorMessage } from '../../harness/history/errors.js';
-import { importUserModule } from '../../harness/modules/user-module.js';
-import { refuseUntrusted } from '../../harness/provision/trust.js';
+import { InputError, errorMessage } from '../../harness/ground/history/errors.js';
+import { importUserModule } from '../../harness/middle/modules/user-module.js';
+import { refuseUntrusted } from '../../harness/middle/hosts/trust.js';
 import { CLIENT_BRAND, type ClientDefinition } from './client-api.js';
 
 const here = nodePath.dirname(fileURLToPath(import.meta.url));

@@ -3,7 +3,7 @@
  * starts (an unknown one is refused, naming it) and filled in per node, shell-quoted, since the
  * filled command runs under `sh -c`.
  */
-import { InputError } from '../../harness/history/errors.js';
+import { InputError } from '../../harness/ground/history/errors.js';
 
 /** Every placeholder of `--start`, with what it becomes (for --help, errors and docs). */
 export const START_PLACEHOLDERS: Readonly<Record<string, string>> = {

@@ -5,8 +5,8 @@
  * from setup to teardown and adds the Raft safety checkers (election-, commit- and vote-safety,
  * checkers/raft-safety.ts) to its verdict — as `--target raft` does over Maelstrom.
  */
-import type { MaelstromBody } from '../maelstrom/protocol.js';
-import type { RunDir, RunPlan } from '../../harness/run-contract.js';
+import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
+import type { RunDir, RunPlan } from '../../harness/ground/contracts/run-contract.js';
 import { StatusPoller, withSafetyObserver } from '../raft/status-poller.js';
 import type { CustomCluster } from './cluster.js';
 import { httpRequest, keepAliveAgent } from './http-request.js';

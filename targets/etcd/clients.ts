@@ -10,9 +10,9 @@
  */
 import { Etcd3, GRPCInvalidArgumentError, EtcdPermissionDeniedError, type Lease } from 'etcd3';
 import { finalReadOf } from '../../checkers/common.js';
-import type { Client, ClientOp, Completion } from '../../harness/roles.js';
+import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { GatewayError, lockAcquire, lockRelease } from './http.js';
-import { errorMessage } from '../../harness/history/errors.js';
+import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';

@@ -1,10 +1,10 @@
 /**
  * The etcd target: `faultline run --target etcd`, a store description (targets/server-base/
- * store-target.ts) registered in harness/run/targets.ts by `etcdTarget`.
+ * store-target.ts) registered in harness/top/run/targets.ts by `etcdTarget`.
  */
-import { command, versionOf, type Requirement } from '../../harness/provision/preflight.js';
-import { choiceOption, flagValue } from '../../harness/flags.js';
-import type { RunRequest } from '../../harness/run-contract.js';
+import { command, versionOf, type Requirement } from '../../harness/middle/hosts/preflight.js';
+import { choiceOption, flagValue } from '../../harness/ground/contracts/flags.js';
+import type { RunRequest } from '../../harness/ground/contracts/run-contract.js';
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { EtcdClients, type ReadConsistency } from './clients.js';
 import { EtcdCluster } from './cluster.js';

@@ -4,19 +4,19 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { refuseUntrusted } from '../../harness/provision/trust.js';
-import { InputError } from '../../harness/history/errors.js';
-import { flagList, flagValue, intFlag, parseDuration, REQUEST_TIMEOUT, valueOf } from '../../harness/flags.js';
-import { buildFaults, faultOptionsOf } from '../../harness/nemesis/index.js';
-import type { LatencyDist } from '../../harness/roles.js';
+import { refuseUntrusted } from '../../harness/middle/hosts/trust.js';
+import { InputError } from '../../harness/ground/history/errors.js';
+import { flagList, flagValue, intFlag, parseDuration, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
+import { buildFaults, faultOptionsOf } from '../../harness/middle/faults/nemesis/index.js';
+import type { LatencyDist } from '../../harness/ground/contracts/roles.js';
 import type { CheckResult } from '../../checkers/contract.js';
-import type { RunRequest, TargetEntry, TargetFlag } from '../../harness/run-contract.js';
-import type { PlanContext, RunPlan } from '../../harness/run-contract.js';
-import type { RunDir } from '../../harness/run-contract.js';
-import { getWorkload, TOPOLOGY_KINDS, WORKLOADS, type MaelstromWorkloadOptions, type TopologyKind } from '../../harness/workloads/index.js';
-import { MaelstromCluster } from './cluster.js';
-import type { MaelstromClusterOptions } from './cluster-options.js';
-import { describeLatency } from './latency.js';
+import type { RunRequest, TargetEntry, TargetFlag } from '../../harness/ground/contracts/run-contract.js';
+import type { PlanContext, RunPlan } from '../../harness/ground/contracts/run-contract.js';
+import type { RunDir } from '../../harness/ground/contracts/run-contract.js';
+import { getWorkload, TOPOLOGY_KINDS, WORKLOADS, type MaelstromWorkloadOptions, type TopologyKind } from '../../harness/middle/workloads/index.js';
+import { MaelstromCluster } from '../../harness/middle/maelstrom/cluster.js';
+import type { MaelstromClusterOptions } from '../../harness/middle/maelstrom/cluster-options.js';
+import { describeLatency } from '../../harness/middle/maelstrom/latency.js';
 
 export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
   { name: 'bin', kind: 'value', help: 'the node binary (a path, or a command on PATH); required' },

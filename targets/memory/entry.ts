@@ -6,13 +6,13 @@
  * It waits only on the run's clock (`ctx.clock`): on the real clock a run takes its time limit; on a
  * simulated one (test/unit/run/) it takes milliseconds and the same seed gives the same history.
  */
-import { InputError } from '../../harness/history/errors.js';
-import { createRng, realClock, runSeed } from '../../harness/generator/index.js';
-import { flagList, REQUEST_TIMEOUT, valueOf } from '../../harness/flags.js';
-import { buildFaults, faultOptionsOf } from '../../harness/nemesis/index.js';
-import type { RunRequest, TargetEntry } from '../../harness/run-contract.js';
-import { getWorkload } from '../../harness/workloads/index.js';
-import type { MaelstromWorkload, MaelstromWorkloadOptions } from '../../harness/workloads/types.js';
+import { InputError } from '../../harness/ground/history/errors.js';
+import { createRng, realClock, runSeed } from '../../harness/ground/generator/index.js';
+import { flagList, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
+import { buildFaults, faultOptionsOf } from '../../harness/middle/faults/nemesis/index.js';
+import type { RunRequest, TargetEntry } from '../../harness/ground/contracts/run-contract.js';
+import { getWorkload } from '../../harness/middle/workloads/index.js';
+import type { MaelstromWorkload, MaelstromWorkloadOptions } from '../../harness/middle/workloads/types.js';
 import { MEMORY_BUGS, MemoryKv, type MemoryBug } from './kv.js';
 
 type Conn = Parameters<MaelstromWorkload['client']>[0];

@@ -15,9 +15,9 @@
  * - `lost-write`: a follower acknowledges a write at once and forwards it `lagMs` later; if it is
  *   killed or cut off from the leader before then, the acknowledged write is lost.
  */
-import type { Clock } from '../../harness/generator/clock.js';
-import type { Rng } from '../../harness/generator/index.js';
-import type { Grudge, LatencyDist, Target } from '../../harness/roles.js';
+import type { Clock } from '../../harness/ground/generator/clock.js';
+import type { Rng } from '../../harness/ground/generator/index.js';
+import type { Grudge, LatencyDist, Target } from '../../harness/ground/contracts/roles.js';
 
 export const MEMORY_BUGS = {
   'stale-read': 'followers answer reads from a replica that lags the leader',

@@ -8,8 +8,8 @@
  * without an answer is code 0 (indeterminate). Reads change nothing, so any error is safe for them.
  */
 import { randomInt } from 'node:crypto';
-import { parseKvRequest, errorBody, type KvRequest } from '../maelstrom/kv-request.js';
-import type { MaelstromBody } from '../maelstrom/protocol.js';
+import { parseKvRequest, errorBody, type KvRequest } from '../../harness/ground/protocol/kv-request.js';
+import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 import type { Bugs } from './bugs.js';
 import type { KvStateMachine } from './state-machine.js';
 

@@ -4,14 +4,14 @@
  */
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../../harness/history/errors.js';
-import { flagList, flagValue } from '../../harness/flags.js';
-import type { RunRequest, TargetEntry } from '../../harness/run-contract.js';
+import { InputError } from '../../harness/ground/history/errors.js';
+import { flagList, flagValue } from '../../harness/ground/contracts/flags.js';
+import type { RunRequest, TargetEntry } from '../../harness/ground/contracts/run-contract.js';
 import { checkLocalOnly, MAELSTROM_FLAGS, maelstromPlan } from '../maelstrom/entry.js';
-import type { MaelstromBody } from '../maelstrom/protocol.js';
-import type { RunPlan } from '../../harness/run-contract.js';
-import type { RunDir } from '../../harness/run-contract.js';
-import type { MaelstromCluster } from '../maelstrom/cluster.js';
+import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
+import type { RunPlan } from '../../harness/ground/contracts/run-contract.js';
+import type { RunDir } from '../../harness/ground/contracts/run-contract.js';
+import type { MaelstromCluster } from '../../harness/middle/maelstrom/cluster.js';
 import { parseArgs } from './args.js';
 import { BUGS } from './bugs.js';
 import { StatusPoller, withSafetyObserver } from './status-poller.js';

@@ -10,7 +10,7 @@
  * (200 once the node knows a leader).
  */
 import http from 'node:http';
-import type { MaelstromBody } from '../maelstrom/protocol.js';
+import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 import type { RaftNode } from './node.js';
 import { committedEntries } from './status.js';
 

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import type Docker from 'dockerode';
-import { baseRecipe, dockerBuild, type ImageRecipe } from '../../harness/provision/docker/images.js';
+import { baseRecipe, dockerBuild, type ImageRecipe } from '../../harness/middle/hosts/docker/images.js';
 import { RAFT_MAIN } from './index.js';
 
 export const RAFT_IMAGE = 'raft';

@@ -11,7 +11,7 @@
 import { HttpKvServer } from './http-api.js';
 import { PeerNet, type PeerAddress } from './peer-net.js';
 import { RaftNode, type RaftConfig } from './node.js';
-import type { MaelstromBody } from '../maelstrom/protocol.js';
+import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 
 export interface ListenOptions {
   host: string;

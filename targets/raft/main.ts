@@ -11,7 +11,7 @@
 import { parseArgs } from './args.js';
 import { runListening, takeListenArgs } from './listen.js';
 import { RaftNode } from './node.js';
-import type { MaelstromBody } from '../maelstrom/protocol.js';
+import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 
 function main(): void {
   const { listen, rest } = takeListenArgs(process.argv.slice(2));

@@ -3,7 +3,7 @@
  * Maelstrom wire as ordinary `{src, dest, body}` lines; they carry no msg_id because replies are
  * matched by term and `seq`, not by request, which keeps them idempotent under loss and reordering.
  */
-import type { KvRequest } from '../maelstrom/kv-request.js';
+import type { KvRequest } from '../../harness/ground/protocol/kv-request.js';
 
 /** A client command in the log; null is the leader's no-op at the start of its term. */
 export type Command = KvRequest | null;

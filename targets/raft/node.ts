@@ -9,7 +9,7 @@
  * durable before anyone can rely on them.
  */
 import nodePath from 'node:path';
-import type { MaelstromBody } from '../maelstrom/protocol.js';
+import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 import type { Bugs } from './bugs.js';
 import { ClientRequests } from './client-requests.js';
 import { decideVote, electionTimeout, isQuorum } from './election.js';

@@ -3,8 +3,8 @@
  * Semantics (error codes 20/22, deep comparison of values, create_if_not_exists) are shared with
  * Faultline's in-process lin-kv service through `applyKv`, so both stores answer alike.
  */
-import { applyKv, keyOf, type KvRequest } from '../maelstrom/kv-request.js';
-import type { MaelstromBody } from '../maelstrom/protocol.js';
+import { applyKv, keyOf, type KvRequest } from '../../harness/ground/protocol/kv-request.js';
+import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 import type { Command } from './messages.js';
 
 export class KvStateMachine {

@@ -12,17 +12,17 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import type { ClockControl, HasPrimaries, Killable, Pausable, Target } from '../../harness/roles.js';
-import { IptablesNet } from '../../harness/net/iptables-net.js';
-import type { HealthRecord } from '../../harness/net/health.js';
-import type { Environment, RunFlags } from '../../harness/provision/environment.js';
-import { ensureHostNeeds, type HostNeed } from '../../harness/provision/host-needs.js';
+import type { ClockControl, HasPrimaries, Killable, Pausable, Target } from '../../harness/ground/contracts/roles.js';
+import { IptablesNet } from '../../harness/middle/faults/net/iptables-net.js';
+import type { HealthRecord } from '../../harness/middle/faults/net/health.js';
+import type { Environment, RunFlags } from '../../harness/middle/hosts/environment.js';
+import { ensureHostNeeds, type HostNeed } from '../../harness/middle/hosts/host-needs.js';
 
-export type { HostNeed } from '../../harness/provision/host-needs.js';
-import { getEnvironment } from '../../harness/provision/environments.js';
-import { readInDir, writeAtomicIn } from '../../harness/provision/safe-files.js';
-import type { Remote, RemoteProcess, SpawnOptions } from '../../harness/provision/remote.js';
-import { bounded, TEARDOWN_STEP_BOUND_MS } from '../../harness/provision/bounded.js';
+export type { HostNeed } from '../../harness/middle/hosts/host-needs.js';
+import { getEnvironment } from '../../harness/middle/hosts/environments.js';
+import { readInDir, writeAtomicIn } from '../../harness/middle/hosts/safe-files.js';
+import type { Remote, RemoteProcess, SpawnOptions } from '../../harness/middle/hosts/remote.js';
+import { bounded, TEARDOWN_STEP_BOUND_MS } from '../../harness/middle/hosts/bounded.js';
 
 export type ServerState = 'running' | 'killed' | 'paused';
 

@@ -5,18 +5,18 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { InputError } from '../../harness/history/errors.js';
-import { refuseUntrusted } from '../../harness/provision/trust.js';
-import { flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/flags.js';
-import type { Environment, EnvironmentKind } from '../../harness/provision/environment.js';
-import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from '../../harness/provision/environments.js';
-import { buildFaults, faultOptionsOf, parseFaultNames } from '../../harness/nemesis/build.js';
-import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
-import { checkRequirements, faultRequirements, realProbe } from '../../harness/provision/preflight.js';
-import { withHealth, type HealthProbe } from '../../harness/net/health.js';
-import type { MachineProbe, Requirement, RunDir, RunPlan, RunRequest, TargetFlag } from '../../harness/run-contract.js';
-import type { Client, NetControl, Target } from '../../harness/roles.js';
-import type { StoreWorkload, StoreWorkloadOptions } from '../../harness/workloads/store-types.js';
+import { InputError } from '../../harness/ground/history/errors.js';
+import { refuseUntrusted } from '../../harness/middle/hosts/trust.js';
+import { flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
+import type { Environment, EnvironmentKind } from '../../harness/middle/hosts/environment.js';
+import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from '../../harness/middle/hosts/environments.js';
+import { buildFaults, faultOptionsOf, parseFaultNames } from '../../harness/middle/faults/nemesis/build.js';
+import { getStoreWorkload } from '../../harness/middle/workloads/store-workloads.js';
+import { checkRequirements, faultRequirements, realProbe } from '../../harness/middle/hosts/preflight.js';
+import { withHealth, type HealthProbe } from '../../harness/middle/faults/net/health.js';
+import type { MachineProbe, Requirement, RunDir, RunPlan, RunRequest, TargetFlag } from '../../harness/ground/contracts/run-contract.js';
+import type { Client, NetControl, Target } from '../../harness/ground/contracts/roles.js';
+import type { StoreWorkload, StoreWorkloadOptions } from '../../harness/middle/workloads/store-types.js';
 
 /** `n1`, `n2`, …: the node names of a cluster of `count` nodes. */
 export function nodeNames(count: number): string[] {

@@ -5,10 +5,10 @@
  * flags, defaults and ranges are declared once, in the description, so etcd, ZooKeeper and Consul
  * differ only in what is really theirs.
  */
-import { durationOption, flagValue, REQUEST_TIMEOUT, valueOf, type TypedFlag } from '../../harness/flags.js';
-import type { MachineProbe, Requirement, RunDir, RunPlan, RunRequest, TargetEntry, TargetFlag } from '../../harness/run-contract.js';
-import type { Client } from '../../harness/roles.js';
-import { getStoreWorkload } from '../../harness/workloads/store-workloads.js';
+import { durationOption, flagValue, REQUEST_TIMEOUT, valueOf, type TypedFlag } from '../../harness/ground/contracts/flags.js';
+import type { MachineProbe, Requirement, RunDir, RunPlan, RunRequest, TargetEntry, TargetFlag } from '../../harness/ground/contracts/run-contract.js';
+import type { Client } from '../../harness/ground/contracts/roles.js';
+import { getStoreWorkload } from '../../harness/middle/workloads/store-workloads.js';
 import type { ServerCluster, ServerClusterOptions } from './server-cluster.js';
 import { environmentPreflight, nodeNames, refuseUntrustedBinary, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from './store-plan.js';
 

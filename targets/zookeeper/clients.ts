@@ -10,9 +10,9 @@
  */
 import zookeeper from 'node-zookeeper-client';
 import { finalReadOf } from '../../checkers/common.js';
-import type { Client, ClientOp, Completion } from '../../harness/roles.js';
+import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { definite, ZkError, ZkSession } from './session.js';
-import { errorMessage } from '../../harness/history/errors.js';
+import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 
 export type ZkReads = 'plain' | 'sync';

@@ -13,9 +13,9 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import nodePath from 'node:path';
-import type { HealthRecord } from '../../harness/net/health.js';
+import type { HealthRecord } from '../../harness/middle/faults/net/health.js';
 import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../server-base/server-cluster.js';
-import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/provision/faketime.js';
+import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/middle/hosts/faketime.js';
 
 /** The session timeouts the servers allow: 2 and 20 ticks of tickTime=500 (ZooKeeper's own default bounds). */
 export const ZK_MIN_SESSION_MS = 1_000;

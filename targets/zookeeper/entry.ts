@@ -1,9 +1,9 @@
 /**
  * The ZooKeeper target: `faultline run --target zookeeper`, a store description (targets/server-base/
- * store-target.ts) registered in harness/run/targets.ts by `zookeeperTarget`.
+ * store-target.ts) registered in harness/top/run/targets.ts by `zookeeperTarget`.
  */
-import { command, file, versionOf, type Requirement } from '../../harness/provision/preflight.js';
-import { choiceOption } from '../../harness/flags.js';
+import { command, file, versionOf, type Requirement } from '../../harness/middle/hosts/preflight.js';
+import { choiceOption } from '../../harness/ground/contracts/flags.js';
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { ZkClients, type ZkReads } from './clients.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, ZK_MAX_SESSION_MS, ZK_MIN_SESSION_MS, ZkCluster } from './cluster.js';

@@ -17,7 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const RUNS = Math.min(Number(process.env.FUZZ_RUNS ?? 60), 5000);
 const SEED = process.env.FUZZ_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED);
-const MAIN = nodePath.resolve('dist/harness/cli/main.js');
+const MAIN = nodePath.resolve('dist/harness/top/cli/main.js');
 const CASE_TIMEOUT_MS = 20_000;
 
 const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-cli-fuzz-'));

@@ -15,10 +15,10 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkCommand } from '../../harness/cli/check-command.js';
-import { InputError } from '../../harness/history/errors.js';
-import { LineSplitter } from '../../targets/maelstrom/line-splitter.js';
-import { parseNodeLine, protocolError } from '../../targets/maelstrom/wire.js';
+import { checkCommand } from '../../harness/top/cli/check-command.js';
+import { InputError } from '../../harness/ground/history/errors.js';
+import { LineSplitter } from '../../harness/middle/maelstrom/line-splitter.js';
+import { parseNodeLine, protocolError } from '../../harness/middle/maelstrom/wire.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);

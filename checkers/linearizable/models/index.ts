@@ -1,4 +1,4 @@
-import { InputError } from '../../../harness/history/errors.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
 import type { Model, ModelSpec } from '../model.js';
 import { queueModel, setModel } from './collections.js';
 import { kvModel } from './kv.js';

@@ -8,9 +8,9 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { parseRunRequest } from '../../../harness/cli/run-command.js';
-import { runTest } from '../../../harness/run/run.js';
-import { type RunOutcome } from '../../../harness/run-contract.js';
+import { parseRunRequest } from '../../../harness/top/cli/run-command.js';
+import { runTest } from '../../../harness/top/run/run.js';
+import { type RunOutcome } from '../../../harness/ground/contracts/run-contract.js';
 
 const HERE = nodePath.dirname(fileURLToPath(import.meta.url));
 export const LIN_KV_PROXY = nodePath.resolve(HERE, '../../nodes/lin-kv-proxy.mjs');

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRunReports } from '../../../reports/index.js';
-import { FAKETIME_LIB } from '../../../targets/maelstrom/index.js';
+import { FAKETIME_LIB } from '../../../harness/middle/maelstrom/index.js';
 import { CHROMIUM_MISSING, HAVE_CHROMIUM, launch, openReport, screenshotDir, type Browser } from './browser.js';
 import { LIN_KV_PROXY, LOCAL_KV, realRun, tempStore } from './real-run.js';
 

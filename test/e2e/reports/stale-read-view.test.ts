@@ -17,7 +17,7 @@ if (!HAVE_CHROMIUM && process.env.CI === 'true') throw new Error(`${CHROMIUM_MIS
 
 const ROOT = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../..');
 const FIXTURE = nodePath.join(ROOT, 'test/fixtures/reports/stale-read');
-const CLI = nodePath.join(ROOT, 'dist/harness/cli/main.js');
+const CLI = nodePath.join(ROOT, 'dist/harness/top/cli/main.js');
 const VIEW = { width: 1400, height: 900 };
 
 type Box = { x: number; y: number; width: number; height: number };

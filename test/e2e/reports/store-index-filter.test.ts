@@ -4,7 +4,7 @@
  */
 import nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 import { writeStoreIndex } from '../../../reports/store-index.js';
 import { markStore } from '../../../reports/store-marker.js';
 import { HistoryBuilder, cleanup, staleReadHistory, tempDir, writeRun } from '../../unit/reports/fixture-run.js';

@@ -9,13 +9,13 @@ import nodePath from 'node:path';
 import { afterAll, expect, it, vi } from 'vitest';
 
 const parsed = vi.hoisted(() => ({ calls: 0 }));
-vi.mock('../../../dist/harness/cli/args.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../dist/harness/cli/args.js')>();
+vi.mock('../../../dist/harness/top/cli/args.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../dist/harness/top/cli/args.js')>();
   return { ...real, parseArgs: (...a: Parameters<typeof real.parseArgs>) => { parsed.calls++; return real.parseArgs(...a); } };
 });
 
-const { run } = await import('../../../dist/harness/api/run-api.js');
-const { parseRunRequest } = await import('../../../dist/harness/cli/run-command.js');
+const { run } = await import('../../../dist/harness/top/api/run-api.js');
+const { parseRunRequest } = await import('../../../dist/harness/top/cli/run-command.js');
 
 const store = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-api-typed-'));
 afterAll(() => fs.rmSync(store, { recursive: true, force: true }));

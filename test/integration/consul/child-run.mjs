@@ -1,6 +1,6 @@
 // A Consul run in its own process, for the signal tests: node child-run.mjs <store> <faults> <seconds>.
 // It imports the compiled harness (dist/, built by `npm test`), as the faultline CLI does.
-import { runTest } from '../../../dist/harness/run/run.js';
+import { runTest } from '../../../dist/harness/top/run/run.js';
 import { consulParts } from '../../../dist/targets/consul/index.js';
 
 const [store, faults, seconds] = process.argv.slice(2);

@@ -64,7 +64,7 @@ describe.skipIf(skip !== undefined)(`Consul runs leave nothing behind${skip ? ` 
     const left = leftovers(id, pids);
     expect(left.filter((l) => l.startsWith('process')).length).toBeGreaterThanOrEqual(3);
     expect(left.some((l) => l.startsWith('namespace'))).toBe(true);
-    const cli = spawn(process.execPath, [nodePath.join(root, 'dist/harness/cli/main.js'), 'cleanup', '--run', id], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const cli = spawn(process.execPath, [nodePath.join(root, 'dist/harness/top/cli/main.js'), 'cleanup', '--run', id], { stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     cli.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
     expect((await exited(cli)).code).toBe(0);

@@ -6,7 +6,7 @@
  * stay linearizable.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTest } from '../../../harness/run/run.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { consulParts } from '../../../targets/consul/index.js';
 import { leftovers, missing, pidsOf, removeTempDirs, runIdOf } from '../provision/helpers.js';
 import { probedPlan, probeOf, readHistory, type Probed } from '../provision/net-probe.js';

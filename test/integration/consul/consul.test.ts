@@ -8,9 +8,9 @@
  */
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nemesis, repeat, sleep } from '../../../harness/generator/index.js';
-import { buildFaults } from '../../../harness/nemesis/build.js';
-import { runTest } from '../../../harness/run/run.js';
+import { nemesis, repeat, sleep } from '../../../harness/ground/generator/index.js';
+import { buildFaults } from '../../../harness/middle/faults/nemesis/build.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { consulParts } from '../../../targets/consul/index.js';
 import { missing, removeTempDirs } from '../provision/helpers.js';
 import { expectConsulFaultedReads, expectNothingLeft, expectOverlappingHolders, expectSomeStaleRead, primariesIsolated, storeRequest } from '../provision/store-runs.js';

@@ -10,9 +10,9 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reachDaemon } from '../../../harness/provision/docker/client.js';
-import { baseRecipe, ensureImage } from '../../../harness/provision/docker/images.js';
-import { runTest } from '../../../harness/run/run.js';
+import { reachDaemon } from '../../../harness/middle/hosts/docker/client.js';
+import { baseRecipe, ensureImage } from '../../../harness/middle/hosts/docker/images.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { customParts } from '../../../targets/custom/entry.js';
 import { RAFT_MAIN } from '../../../targets/raft/index.js';
 import { raftImageRecipe } from '../../../targets/raft/image.js';

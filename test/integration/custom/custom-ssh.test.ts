@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBed, type TestBed } from '../../../harness/provision/ssh/test-bed.js';
+import { startTestBed, type TestBed } from '../../../harness/middle/hosts/ssh/test-bed.js';
 import { RAFT_MAIN } from '../../../targets/raft/index.js';
 import { removeTempDirs } from '../provision/helpers.js';
 import { sshMissing } from '../ssh/helpers.js';

@@ -11,7 +11,7 @@ import { leftovers, pidsOf, runIdOf, tempStore } from '../provision/helpers.js';
 import { processesWith } from '../run/cli-helpers.js';
 
 const ROOT = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const CLI = nodePath.join(ROOT, 'dist/harness/cli/main.js');
+export const CLI = nodePath.join(ROOT, 'dist/harness/top/cli/main.js');
 export const CLIENTS = nodePath.join(ROOT, 'test/integration/custom/clients');
 
 /** The Raft as a user starts it, with extra node flags (e.g. a bug switch). */

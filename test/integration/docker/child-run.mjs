@@ -1,6 +1,6 @@
 // A docker run in its own process, for the signal tests:
 // node child-run.mjs <etcd|zookeeper> <store> <faults> <seconds>. It imports the compiled harness (dist/).
-import { runTest } from '../../../dist/harness/run/run.js';
+import { runTest } from '../../../dist/harness/top/run/run.js';
 import { etcdParts } from '../../../dist/targets/etcd/index.js';
 import { zookeeperParts } from '../../../dist/targets/zookeeper/index.js';
 

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTest } from '../../../harness/run/run.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { consulParts } from '../../../targets/consul/index.js';
 import { missing, removeTempDirs } from '../provision/helpers.js';
 import { expectConsulFaultedReads, expectSomeStaleRead, primariesIsolated, storeRequests } from '../provision/store-runs.js';

@@ -8,9 +8,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { reachDaemon } from '../../../harness/provision/docker/client.js';
-import { ensureImage, targetRecipe, type ImageTarget } from '../../../harness/provision/docker/images.js';
-import { realProbe } from '../../../harness/provision/preflight.js';
+import { reachDaemon } from '../../../harness/middle/hosts/docker/client.js';
+import { ensureImage, targetRecipe, type ImageTarget } from '../../../harness/middle/hosts/docker/images.js';
+import { realProbe } from '../../../harness/middle/hosts/preflight.js';
 
 /** Why the docker tests cannot run here (undefined when they can); under CI a missing piece is an error. */
 export async function dockerMissing(): Promise<string | undefined> {

@@ -10,15 +10,15 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseRecipe } from '../../../harness/provision/docker/images.js';
-import { runTest } from '../../../harness/run/run.js';
+import { baseRecipe } from '../../../harness/middle/hosts/docker/images.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { removeTempDirs, tempStore } from '../provision/helpers.js';
 import { dockerLeftovers, dockerMissing, dockerRunIdOf, ensureTargetImage, pidsOf } from './helpers.js';
 
 const here = nodePath.dirname(fileURLToPath(import.meta.url));
 const root = nodePath.resolve(here, '../../..');
-const cli = nodePath.join(root, 'dist/harness/cli/main.js');
+const cli = nodePath.join(root, 'dist/harness/top/cli/main.js');
 const skip = (await dockerMissing()) ?? (fs.existsSync(cli) ? undefined : 'needs dist/ (run npx tsc -p tsconfig.json)');
 afterAll(removeTempDirs);
 

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTest } from '../../../harness/run/run.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { zookeeperParts } from '../../../targets/zookeeper/index.js';
 import { removeTempDirs } from '../provision/helpers.js';

@@ -6,7 +6,7 @@
  * a tbf qdisc) and that each heal removed it, while linearizable reads stay linearizable.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTest } from '../../../harness/run/run.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { leftovers, missing, pidsOf, removeTempDirs, runIdOf } from '../provision/helpers.js';
 import { bandWindows, median, okLatencies, probedPlan, probeOf, readHistory, type Probed } from '../provision/net-probe.js';

@@ -6,9 +6,9 @@
  * finding). Every test also checks that the run left nothing behind.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildFaults } from '../../../harness/nemesis/build.js';
-import { nemesis, repeat, sleep } from '../../../harness/generator/index.js';
-import { runTest } from '../../../harness/run/run.js';
+import { buildFaults } from '../../../harness/middle/faults/nemesis/build.js';
+import { nemesis, repeat, sleep } from '../../../harness/ground/generator/index.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { missing, removeTempDirs } from '../provision/helpers.js';
 import { expectEndsInStaleRead, expectNothingLeft, expectOverlappingHolders, primariesIsolated, storeRequest } from '../provision/store-runs.js';

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKETIME_LIB, RpcTimeout } from '../../../targets/maelstrom/index.js';
+import { FAKETIME_LIB, RpcTimeout } from '../../../harness/middle/maelstrom/index.js';
 import { alive, journalLines, startCluster, teardownAll, until } from './helpers.js';
 import { skipUnless } from '../../support/require.js';
 

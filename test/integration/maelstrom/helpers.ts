@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MaelstromCluster, type MaelstromClusterOptions } from '../../../targets/maelstrom/index.js';
+import { MaelstromCluster, type MaelstromClusterOptions } from '../../../harness/middle/maelstrom/index.js';
 
 export const NODES = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../nodes');
 

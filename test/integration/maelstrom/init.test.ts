@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InitError, MaelstromCluster } from '../../../targets/maelstrom/index.js';
+import { InitError, MaelstromCluster } from '../../../harness/middle/maelstrom/index.js';
 import { alive, journalLines, nodeBin, startCluster, teardownAll, tempDir } from './helpers.js';
 
 afterEach(teardownAll);

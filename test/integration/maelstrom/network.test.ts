@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RpcTimeout } from '../../../targets/maelstrom/index.js';
+import { RpcTimeout } from '../../../harness/middle/maelstrom/index.js';
 import { journalLines, startCluster, teardownAll } from './helpers.js';
 
 afterEach(teardownAll);

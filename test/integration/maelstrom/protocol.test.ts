@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RpcTimeout, type NodeProtocolError } from '../../../targets/maelstrom/index.js';
+import { RpcTimeout, type NodeProtocolError } from '../../../harness/middle/maelstrom/index.js';
 import { startCluster, teardownAll, until } from './helpers.js';
 
 afterEach(teardownAll);

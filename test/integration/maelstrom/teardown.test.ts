@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnClosed, FAKETIME_LIB } from '../../../targets/maelstrom/index.js';
+import { ConnClosed, FAKETIME_LIB } from '../../../harness/middle/maelstrom/index.js';
 import { alive, startCluster, teardownAll, tempDir, until } from './helpers.js';
 import { skipUnless } from '../../support/require.js';
 
@@ -45,7 +45,7 @@ describe('maelstrom teardown', () => {
   });
 
   it('never throws, even when torn down before setup', async () => {
-    const { MaelstromCluster } = await import('../../../targets/maelstrom/index.js');
+    const { MaelstromCluster } = await import('../../../harness/middle/maelstrom/index.js');
     const c = new MaelstromCluster({ bin: 'x', nodeCount: 1, dir: tempDir('never-set-up'), seed: 1 });
     await expect(c.teardown()).resolves.toBeUndefined();
   });

@@ -12,7 +12,7 @@ import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = nodePath.dirname(fileURLToPath(import.meta.url));
-const { MaelstromCluster, SeededRng } = await import(nodePath.join(here, '../../../dist/targets/maelstrom/index.js'));
+const { MaelstromCluster, SeededRng } = await import(nodePath.join(here, '../../../dist/harness/middle/maelstrom/index.js'));
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const seconds = Number(args[0] ?? 5);

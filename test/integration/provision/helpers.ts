@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { realProbe } from '../../../harness/provision/preflight.js';
+import { realProbe } from '../../../harness/middle/hosts/preflight.js';
 
 /** Why these tests cannot run here (undefined when they can); under CI a missing piece is an error. */
 export function missing(bins: readonly string[], files: readonly string[] = []): string | undefined {

@@ -8,14 +8,14 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { provisionLocal } from '../../../harness/provision/local/network.js';
-import { runTest } from '../../../harness/run/run.js';
+import { provisionLocal } from '../../../harness/middle/hosts/local/network.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { leftovers, missing, pidsOf, removeTempDirs, runIdOf, tempStore } from './helpers.js';
 
 const here = nodePath.dirname(fileURLToPath(import.meta.url));
 const root = nodePath.resolve(here, '../../..');
-const built = fs.existsSync(nodePath.join(root, 'dist/harness/cli/main.js'));
+const built = fs.existsSync(nodePath.join(root, 'dist/harness/top/cli/main.js'));
 const skip = missing(['etcd', 'iptables', 'iptables-restore', 'unshare', 'java']) ?? (built ? undefined : 'needs dist/ (run npx tsc -p tsconfig.json)');
 afterAll(removeTempDirs);
 
@@ -103,7 +103,7 @@ describe.skipIf(skip !== undefined)(`namespace provisioning and cleanup${skip ? 
     const id = runIdOf(dir)!;
     const pids = pidsOf(dir);
     expect(leftovers(id, pids).length).toBeGreaterThan(0);
-    const cli = spawn(process.execPath, [nodePath.join(root, 'dist/harness/cli/main.js'), 'cleanup', '--run', id], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const cli = spawn(process.execPath, [nodePath.join(root, 'dist/harness/top/cli/main.js'), 'cleanup', '--run', id], { stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     cli.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
     const r = await exited(cli);

@@ -6,10 +6,10 @@
  * and client-op latencies split by fault band.
  */
 import fs from 'node:fs';
-import type { Op } from '../../../harness/history/op.js';
-import type { LocalNetwork } from '../../../harness/provision/local/network.js';
-import type { Nemesis } from '../../../harness/roles.js';
-import type { RunPlan } from '../../../harness/run-contract.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import type { LocalNetwork } from '../../../harness/middle/hosts/local/network.js';
+import type { Nemesis } from '../../../harness/ground/contracts/roles.js';
+import type { RunPlan } from '../../../harness/ground/contracts/run-contract.js';
 
 /** One look at every host's fault state. */
 export interface NetProbe {

@@ -7,13 +7,13 @@
  */
 import fs from 'node:fs';
 import { expect } from 'vitest';
-import { DEPRECATED_FLAGS } from '../../../harness/flags.js';
-import { nemesis, repeat, sleep } from '../../../harness/generator/index.js';
-import { buildFaults } from '../../../harness/nemesis/build.js';
-import { complete } from '../../../harness/nemesis/grudge.js';
-import type { Op } from '../../../harness/history/op.js';
-import { withHealth, type HealthRecord } from '../../../harness/net/health.js';
-import type { RunConfig, RunOutcome, RunPlan, RunRequest } from '../../../harness/run-contract.js';
+import { DEPRECATED_FLAGS } from '../../../harness/ground/contracts/flags.js';
+import { nemesis, repeat, sleep } from '../../../harness/ground/generator/index.js';
+import { buildFaults } from '../../../harness/middle/faults/nemesis/build.js';
+import { complete } from '../../../harness/middle/faults/nemesis/grudge.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { withHealth, type HealthRecord } from '../../../harness/middle/faults/net/health.js';
+import type { RunConfig, RunOutcome, RunPlan, RunRequest } from '../../../harness/ground/contracts/run-contract.js';
 import type { ZkCluster } from '../../../targets/zookeeper/index.js';
 import { leftovers, pidsOf, runIdOf, tempStore } from './helpers.js';
 import { readHistory } from './net-probe.js';

@@ -5,7 +5,7 @@
  * right after a burst of acknowledged writes loses some of them, where the correct Raft loses none.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MaelstromCluster } from '../../../targets/maelstrom/index.js';
+import type { MaelstromCluster } from '../../../harness/middle/maelstrom/index.js';
 import { sleep, startRaft, statusOf, teardownAll, waitForLeader } from './helpers.js';
 
 afterEach(teardownAll);

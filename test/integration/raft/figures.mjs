@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MaelstromCluster } from '../../../dist/targets/maelstrom/index.js';
+import { MaelstromCluster } from '../../../dist/harness/middle/maelstrom/index.js';
 
 const root = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../..');
 const main = nodePath.join(root, 'dist/targets/raft/main.js');

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import type { Op } from '../../../harness/history/op.js';
-import { linKv } from '../../../harness/workloads/lin-kv.js';
-import { MaelstromCluster, type ClientConn, type MaelstromClusterOptions } from '../../../targets/maelstrom/index.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { linKv } from '../../../harness/middle/workloads/lin-kv.js';
+import { MaelstromCluster, type ClientConn, type MaelstromClusterOptions } from '../../../harness/middle/maelstrom/index.js';
 import { RAFT_MAIN, raftCommand, type BugName } from '../../../targets/raft/index.js';
 
 export { RAFT_MAIN };

@@ -4,9 +4,9 @@
  * linearizable; with `stale-read` the same kind of run is caught.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { pairOps } from '../../../harness/history/pair.js';
+import { pairOps } from '../../../harness/ground/history/pair.js';
 import { checkLinearizable } from '../../../checkers/linearizable/index.js';
-import type { MaelstromCluster } from '../../../targets/maelstrom/index.js';
+import type { MaelstromCluster } from '../../../harness/middle/maelstrom/index.js';
 import { runLinKv, seededRandom, sleep, startRaft, statusOf, teardownAll, waitForLeader } from './helpers.js';
 
 afterEach(teardownAll);

@@ -9,7 +9,7 @@ import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const CLI = nodePath.join(ROOT, 'dist/harness/cli/main.js');
+export const CLI = nodePath.join(ROOT, 'dist/harness/top/cli/main.js');
 export const NODES = nodePath.join(ROOT, 'test/nodes');
 
 export interface CliRun {

@@ -1,6 +1,6 @@
 /**
  * Ctrl-C in the middle of a real run: the run heals, stops every node, keeps the history recorded so
- * far, checks it, and no child process survives. SIGTERM takes the same path (harness/run/signals.ts);
+ * far, checks it, and no child process survives. SIGTERM takes the same path (harness/top/run/signals.ts);
  * it and the second and third signal are tested in simulated time (test/unit/run/sim-signals.test.ts),
  * and a real SIGTERM ends a hanging run in test/integration/custom/hanging-close.test.ts.
  */

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { skipUnless } from '../../support/require.js';
 
-const CLI = fileURLToPath(new URL('../../../dist/harness/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../dist/harness/top/cli/main.js', import.meta.url));
 const NOBODY = 65534;
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });

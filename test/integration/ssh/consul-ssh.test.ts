@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import { expect, it } from 'vitest';
-import { runTest } from '../../../harness/run/run.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { consulParts } from '../../../targets/consul/index.js';
 import { tempStore } from '../provision/helpers.js';
 import { CLI, startCli } from '../run/cli-helpers.js';

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { expect, it } from 'vitest';
-import { runTest } from '../../../harness/run/run.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { primariesIsolated } from '../provision/store-runs.js';
 import { bedRequest, describeOnTestBed, sshMissing, unmatchedInvokes } from './helpers.js';

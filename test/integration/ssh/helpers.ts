@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { startTestBed, testBedMissing } from '../../../harness/provision/ssh/test-bed.js';
-import type { RunConfig, RunRequest } from '../../../harness/run-contract.js';
-import type { TestBed } from '../../../harness/provision/ssh/test-bed.js';
+import { startTestBed, testBedMissing } from '../../../harness/middle/hosts/ssh/test-bed.js';
+import type { RunConfig, RunRequest } from '../../../harness/ground/contracts/run-contract.js';
+import type { TestBed } from '../../../harness/middle/hosts/ssh/test-bed.js';
 import { missing, removeTempDirs } from '../provision/helpers.js';
 import { storeRequest, type StoreFlags } from '../provision/store-runs.js';
 

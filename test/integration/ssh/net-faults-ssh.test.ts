@@ -6,10 +6,10 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IptablesNet } from '../../../harness/net/iptables-net.js';
-import { provisionSsh } from '../../../harness/provision/ssh/environment.js';
-import { startTestBed, type TestBed } from '../../../harness/provision/ssh/test-bed.js';
-import { DELAY_REQUIREMENTS, realProbe } from '../../../harness/provision/preflight.js';
+import { IptablesNet } from '../../../harness/middle/faults/net/iptables-net.js';
+import { provisionSsh } from '../../../harness/middle/hosts/ssh/environment.js';
+import { startTestBed, type TestBed } from '../../../harness/middle/hosts/ssh/test-bed.js';
+import { DELAY_REQUIREMENTS, realProbe } from '../../../harness/middle/hosts/preflight.js';
 import { sshMissing } from './helpers.js';
 
 const skip = sshMissing(['iptables', 'iptables-restore', 'unshare', 'tc', 'bash', 'timeout'])

@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionSsh } from '../../../harness/provision/ssh/environment.js';
-import { startTestBed, type TestBed } from '../../../harness/provision/ssh/test-bed.js';
+import { provisionSsh } from '../../../harness/middle/hosts/ssh/environment.js';
+import { startTestBed, type TestBed } from '../../../harness/middle/hosts/ssh/test-bed.js';
 import { CLI, startCli, until } from '../run/cli-helpers.js';
 import { removeTempDirs, tempStore } from '../provision/helpers.js';
 import { sshMissing } from './helpers.js';

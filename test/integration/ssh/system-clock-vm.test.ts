@@ -19,13 +19,13 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../../harness/generator/index.js';
-import type { Op } from '../../../harness/history/op.js';
-import { clockPackage } from '../../../harness/nemesis/index.js';
-import type { Target } from '../../../harness/roles.js';
-import { localBootId, provisionSsh } from '../../../harness/provision/ssh/environment.js';
-import { SystemClock } from '../../../harness/provision/ssh/system-clock.js';
-import { startVmBed, vmBedMissing, type VmBed } from '../../../harness/provision/ssh/vm-bed.js';
+import { createRng } from '../../../harness/ground/generator/index.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { clockPackage } from '../../../harness/middle/faults/nemesis/index.js';
+import type { Target } from '../../../harness/ground/contracts/roles.js';
+import { localBootId, provisionSsh } from '../../../harness/middle/hosts/ssh/environment.js';
+import { SystemClock } from '../../../harness/middle/hosts/ssh/system-clock.js';
+import { startVmBed, vmBedMissing, type VmBed } from '../../../harness/middle/hosts/ssh/vm-bed.js';
 import { CLI, historyOf, startCli, until } from '../run/cli-helpers.js';
 import { removeTempDirs, tempStore } from '../provision/helpers.js';
 

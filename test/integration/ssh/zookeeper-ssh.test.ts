@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import { expect, it } from 'vitest';
-import { runTest } from '../../../harness/run/run.js';
-import { FAKETIME_LIB } from '../../../harness/provision/faketime.js';
+import { runTest } from '../../../harness/top/run/run.js';
+import { FAKETIME_LIB } from '../../../harness/middle/hosts/faketime.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, zookeeperParts } from '../../../targets/zookeeper/index.js';
 import { bedRequest, describeOnTestBed, sshMissing } from './helpers.js';
 

@@ -1,5 +1,5 @@
 /**
- * Runs the real CLI (`node dist/harness/cli/main.js run …`) as a child process, the way a user does,
+ * Runs the real CLI (`node dist/harness/top/cli/main.js run …`) as a child process, the way a user does,
  * with a throw-away store, and hands back its exit code, output, results.json and history. Each run
  * gets a directory of its own whose path is in every node's command line (the node script is
  * reached through a symlink there), so "no process left behind" is a scan of /proc for that path,
@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 
 const ROOT = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const CLI = nodePath.join(ROOT, 'dist/harness/cli/main.js');
+export const CLI = nodePath.join(ROOT, 'dist/harness/top/cli/main.js');
 export const NODES = nodePath.join(ROOT, 'test/nodes');
 
 /** CLI runs at once: each is mostly idle (100 ops/s), but a loaded 2-core machine has its limits. */

@@ -4,7 +4,7 @@
  * well-formed list-append history of one serial node looks like.
  */
 import type { ExpectStatic } from 'vitest';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 
 /** Ops of client processes (not the nemesis). */
 export const clientOps = (h: Op[]): Op[] => h.filter((op) => typeof op.process === 'number');

@@ -7,10 +7,10 @@
  * (no fencing) — the lock checker reports the overlap.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { nemesis, repeat, sleep } from '../../../harness/generator/index.js';
-import { buildFaults } from '../../../harness/nemesis/build.js';
-import { withHealth } from '../../../harness/net/health.js';
-import { runTest } from '../../../harness/run/run.js';
+import { nemesis, repeat, sleep } from '../../../harness/ground/generator/index.js';
+import { buildFaults } from '../../../harness/middle/faults/nemesis/build.js';
+import { withHealth } from '../../../harness/middle/faults/net/health.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { zookeeperParts } from '../../../targets/zookeeper/index.js';
 import { leftovers, missing, pidsOf, removeTempDirs, runIdOf } from '../provision/helpers.js';
 import { readHistory } from '../provision/net-probe.js';

@@ -4,7 +4,7 @@
  * stays linearizable under partitions, kills, pauses and libfaketime clock skew.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTest } from '../../../harness/run/run.js';
+import { runTest } from '../../../harness/top/run/run.js';
 import { zookeeperParts } from '../../../targets/zookeeper/index.js';
 import { leftovers, missing, pidsOf, removeTempDirs, runIdOf } from '../provision/helpers.js';
 import { expectEndsInStaleRead, expectZkFaultedReads, followerIsolated, storeRequests } from '../provision/store-runs.js';

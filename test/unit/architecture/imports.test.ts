@@ -1,7 +1,7 @@
 /**
  * The floors of the house (docs/architecture.md): the shared records import nothing of ours, checkers,
  * targets and reports never reach the controller (cli, run), checkers reach only the records, a
- * target imports no other target's folder but targets/server-base, harness/cli imports no target by
+ * target imports no other target's folder but targets/server-base, harness/top/cli imports no target by
  * path, and no file imports itself back through a loop.
  */
 import { describe, expect, it } from 'vitest';
@@ -32,21 +32,21 @@ const folderOf = (f: string): string => f.split('/').slice(0, 2).join('/');
  */
 const CROSS_TARGET_TODAY = [
   'targets/custom/cluster.ts -> targets/raft/index.ts',
-  'targets/custom/raft-observer.ts -> targets/maelstrom/protocol.ts',
+  'targets/custom/raft-observer.ts -> harness/ground/protocol/protocol.ts',
   'targets/custom/raft-observer.ts -> targets/raft/status-poller.ts',
-  'targets/raft/client-requests.ts -> targets/maelstrom/kv-request.ts',
-  'targets/raft/client-requests.ts -> targets/maelstrom/protocol.ts',
-  'targets/raft/entry.ts -> targets/maelstrom/cluster.ts',
+  'targets/raft/client-requests.ts -> harness/ground/protocol/kv-request.ts',
+  'targets/raft/client-requests.ts -> harness/ground/protocol/protocol.ts',
+  'targets/raft/entry.ts -> harness/middle/maelstrom/cluster.ts',
   'targets/raft/entry.ts -> targets/maelstrom/entry.ts',
-  'targets/raft/entry.ts -> targets/maelstrom/protocol.ts',
-  'targets/raft/http-api.ts -> targets/maelstrom/protocol.ts',
-  'targets/raft/listen.ts -> targets/maelstrom/protocol.ts',
-  'targets/raft/main.ts -> targets/maelstrom/protocol.ts',
-  'targets/raft/messages.ts -> targets/maelstrom/kv-request.ts',
-  'targets/raft/node.ts -> targets/maelstrom/protocol.ts',
-  'targets/raft/state-machine.ts -> targets/maelstrom/kv-request.ts',
-  'targets/raft/state-machine.ts -> targets/maelstrom/protocol.ts',
-  'targets/raft/status-poller.ts -> targets/maelstrom/protocol.ts',
+  'targets/raft/entry.ts -> harness/ground/protocol/protocol.ts',
+  'targets/raft/http-api.ts -> harness/ground/protocol/protocol.ts',
+  'targets/raft/listen.ts -> harness/ground/protocol/protocol.ts',
+  'targets/raft/main.ts -> harness/ground/protocol/protocol.ts',
+  'targets/raft/messages.ts -> harness/ground/protocol/kv-request.ts',
+  'targets/raft/node.ts -> harness/ground/protocol/protocol.ts',
+  'targets/raft/state-machine.ts -> harness/ground/protocol/kv-request.ts',
+  'targets/raft/state-machine.ts -> harness/ground/protocol/protocol.ts',
+  'targets/raft/status-poller.ts -> harness/ground/protocol/protocol.ts',
 ];
 
 describe('the import graph', () => {
@@ -92,8 +92,8 @@ describe('the import graph', () => {
     expect(CROSS_TARGET_TODAY.filter((e) => !show(across).includes(e))).toEqual([]);
   });
 
-  it('keeps harness/cli off the targets: it finds them through the target registry, never by path', () => {
-    const byPath = edges.filter((e) => e.from.startsWith('harness/cli/') && e.to.startsWith('targets/'));
+  it('keeps harness/top/cli off the targets: it finds them through the target registry, never by path', () => {
+    const byPath = edges.filter((e) => e.from.startsWith('harness/top/cli/') && e.to.startsWith('targets/'));
     expect(show(byPath)).toEqual([]);
   });
 

@@ -1,12 +1,12 @@
 /**
  * The set and unique-ids checkers on JSONL histories with integers beyond 2^53: read exactly
- * (harness/history/exact-int.ts), 2^53 and 2^53+1 are two elements and two ids, not one.
+ * (harness/ground/history/exact-int.ts), 2^53 and 2^53+1 are two elements and two ids, not one.
  */
 import { describe, expect, it } from 'vitest';
 import { canonical } from '../../../checkers/common.js';
 import { checkSet } from '../../../checkers/set.js';
 import { checkUniqueIds } from '../../../checkers/unique-ids.js';
-import { parseJsonl } from '../../../harness/history/index.js';
+import { parseJsonl } from '../../../harness/ground/history/index.js';
 
 const rec = (index: number, process: number, type: string, f: string, value: string): string =>
   `{"index":${index},"time":${index},"process":${process},"type":"${type}","f":"${f}","value":${value}}`;

@@ -1,5 +1,5 @@
 /** A compact way to write histories by hand for checker tests. */
-import type { Op, OpType, Process } from '../../../harness/history/op.js';
+import type { Op, OpType, Process } from '../../../harness/ground/history/op.js';
 
 /** `[process, type, f, value?, extra?]`; index and time follow the row's position. */
 export type Row = [Process, OpType, string, unknown?, Partial<Pick<Op, 'key' | 'node' | 'error'>>?];

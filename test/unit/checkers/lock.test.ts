@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkLock, holdings } from '../../../checkers/lock.js';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 
 /** A history from compact rows: [process, type, f, value?]. Indices and times follow the order. */
 function h(rows: [number, Op['type'], string, unknown?][]): Op[] {

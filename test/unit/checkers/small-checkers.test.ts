@@ -3,7 +3,7 @@ import { checkEcho } from '../../../checkers/echo.js';
 import { linearizableChecker } from '../../../checkers/linearizability.js';
 import { checkProtocol } from '../../../checkers/protocol.js';
 import { checkTxnListAppend } from '../../../checkers/txn.js';
-import { ProtocolError } from '../../../harness/workloads/errors.js';
+import { ProtocolError } from '../../../harness/middle/workloads/errors.js';
 import { history } from './history.js';
 
 describe('echo checker', () => {

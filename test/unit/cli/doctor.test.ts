@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { doctorChecks, doctorLines, runnable } from '../../../harness/cli/doctor-command.js';
-import { ENVIRONMENTS } from '../../../harness/provision/environments.js';
-import { TARGETS } from '../../../harness/run/targets.js';
-import type { MachineProbe } from '../../../harness/run-contract.js';
+import { doctorChecks, doctorLines, runnable } from '../../../harness/top/cli/doctor-command.js';
+import { ENVIRONMENTS } from '../../../harness/middle/hosts/environments.js';
+import { TARGETS } from '../../../harness/top/run/targets.js';
+import type { MachineProbe } from '../../../harness/ground/contracts/run-contract.js';
 
 const probe = (missing: RegExp): MachineProbe => ({
   isRoot: () => true,

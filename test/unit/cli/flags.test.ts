@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../harness/history/errors.js';
-import { DEPRECATED_FLAGS, durationFlag, flagList, parseDuration, rewriteDeprecatedFlags } from '../../../harness/flags.js';
-import type { RunRequest } from '../../../harness/run-contract.js';
-import { parseRunRequest } from '../../../harness/cli/run-command.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
+import { DEPRECATED_FLAGS, durationFlag, flagList, parseDuration, rewriteDeprecatedFlags } from '../../../harness/ground/contracts/flags.js';
+import type { RunRequest } from '../../../harness/ground/contracts/run-contract.js';
+import { parseRunRequest } from '../../../harness/top/cli/run-command.js';
 
 const req = (flags: Record<string, string | string[]>): RunRequest =>
   ({ config: {} as RunRequest['config'], flags: new Map(Object.entries(flags)), workload: 'x', nodeCount: 3 });

@@ -3,8 +3,8 @@
  * mistake (parsing only; nothing starts).
  */
 import { describe, expect, it } from 'vitest';
-import { parseRunRequest } from '../../../harness/cli/run-command.js';
-import { faultOptionsOf } from '../../../harness/nemesis/index.js';
+import { parseRunRequest } from '../../../harness/top/cli/run-command.js';
+import { faultOptionsOf } from '../../../harness/middle/faults/nemesis/index.js';
 
 describe('faultline run arguments', () => {
   it('defaults to the bundled Raft, lin-kv, 5 nodes, 60 s, no faults, and pins the seed in the replay command', () => {

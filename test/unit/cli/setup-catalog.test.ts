@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TARGETS } from '../../../harness/run/targets.js';
-import { SETUP_SCRIPTS, SETUP_TARGETS, scriptsDir, selectScripts } from '../../../harness/setup/catalog.js';
-import { InputError } from '../../../harness/history/errors.js';
+import { TARGETS } from '../../../harness/top/run/targets.js';
+import { SETUP_SCRIPTS, SETUP_TARGETS, scriptsDir, selectScripts } from '../../../harness/middle/setup/catalog.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
 
 const files = (targets: string[], envs: string[] = [], all = false): string[] => selectScripts(targets, envs, all).map((s) => s.file);
 

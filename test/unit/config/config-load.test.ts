@@ -8,13 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configOf, findConfigFile, loadConfigFile } from '../../../harness/config/load.js';
+import { configOf, findConfigFile, loadConfigFile } from '../../../harness/top/config/load.js';
 import { ROOT } from '../architecture/import-graph.js';
 
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
 const temp = (): string => { const d = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-config-')); dirs.push(d); return d; };
-const CLI = nodePath.join(ROOT, 'dist/harness/cli/main.js');
+const CLI = nodePath.join(ROOT, 'dist/harness/top/cli/main.js');
 
 describe('finding and loading a config', () => {
   it('finds the nearest file from a nested directory up, and none where there is none', () => {

@@ -3,10 +3,10 @@
  * or value, and the allowed values. A checked config becomes the very flags `faultline run` parses.
  */
 import { describe, expect, it } from 'vitest';
-import { closest } from '../../../harness/config/closest.js';
-import { checkConfig, mergeArgv, settingsToArgv } from '../../../harness/config/schema.js';
-import { parseRunRequest } from '../../../harness/cli/run-command.js';
-import { InputError } from '../../../harness/history/errors.js';
+import { closest } from '../../../harness/ground/contracts/closest.js';
+import { checkConfig, mergeArgv, settingsToArgv } from '../../../harness/top/config/schema.js';
+import { parseRunRequest } from '../../../harness/top/cli/run-command.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
 
 const mistake = (raw: unknown): string => {
   try {

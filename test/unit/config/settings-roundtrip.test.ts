@@ -7,11 +7,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   mergeSettings, requestOf, settingsFromArgv, settingsFromConfig, settingsFromTestJson, settingsToArgv, settingsToConfig, type Settings,
-} from '../../../harness/config/settings.js';
-import { checkConfig } from '../../../harness/config/schema.js';
-import { CHURN_CUTS, FAULT_NAMES, NODE_SPECS, PARTITION_SHAPES } from '../../../harness/nemesis/index.js';
-import { TARGETS } from '../../../harness/run/targets.js';
-import type { CommonValues } from '../../../harness/config/run-options.js';
+} from '../../../harness/top/config/settings.js';
+import { checkConfig } from '../../../harness/top/config/schema.js';
+import { CHURN_CUTS, FAULT_NAMES, NODE_SPECS, PARTITION_SHAPES } from '../../../harness/middle/faults/nemesis/index.js';
+import { TARGETS } from '../../../harness/top/run/targets.js';
+import type { CommonValues } from '../../../harness/top/config/run-options.js';
 
 const quiet = (): void => {};
 const sub = <T>(all: readonly T[]): fc.Arbitrary<T[]> => fc.subarray([...all], { minLength: 1 });

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../harness/history/errors.js';
-import type { MachineProbe } from '../../../harness/provision/preflight.js';
-import type { RunRequest } from '../../../harness/run-contract.js';
-import { getTarget } from '../../../harness/run/targets.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
+import type { MachineProbe } from '../../../harness/middle/hosts/preflight.js';
+import type { RunRequest } from '../../../harness/ground/contracts/run-contract.js';
+import { getTarget } from '../../../harness/top/run/targets.js';
 import { consulBinary, consulPreflight, consulRequirements, consulTarget } from '../../../targets/consul/index.js';
 
 function probe(without: string[] = [], root = true): MachineProbe {

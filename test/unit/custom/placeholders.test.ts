@@ -3,7 +3,7 @@
  * per node and shell-quoted (the filled command runs under sh -c).
  */
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../harness/history/errors.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
 import { checkPlaceholders, DEFAULT_PEERS_FORMAT, fillCommand, peersText, shellQuote, START_PLACEHOLDERS, type NodeValues } from '../../../targets/custom/placeholders.js';
 
 const nodes: NodeValues[] = [1, 2, 3].map((i) => ({ node: `n${i}`, id: i, host: `10.0.0.${i}`, port: 8080, peerPort: 7000, data: `/store/run it/nodes/n${i}/data` }));

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const root = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixture = (f: string): string => nodePath.join(root, 'test/fixtures', f);
 function check(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [nodePath.join(root, 'dist/harness/cli/main.js'), 'check', ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [nodePath.join(root, 'dist/harness/top/cli/main.js'), 'check', ...args], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

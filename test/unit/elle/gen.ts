@@ -5,7 +5,7 @@
  * yields histories of every kind: serial, serializable but not strict, and cyclic ones.
  */
 import fc from 'fast-check';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 import type { Workload } from './brute-force.js';
 
 type Micro = [string, number, unknown];

@@ -10,7 +10,7 @@ import { classify } from '../../../checkers/elle/cycles.js';
 import { kindName, PROCESS, REALTIME, RW, WR, WW } from '../../../checkers/elle/graph.js';
 import { checkElle } from '../../../checkers/elle/index.js';
 import { ruledOutBy } from '../../../checkers/elle/models.js';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 
 type M = [string, string | number, unknown];
 /** A template event: invoke (`i`) or complete (`ok`/`fail`) transaction `t` with micro-ops. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkElle } from '../../../checkers/elle/index.js';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 
 function ops(events: [number, Op['type'], unknown][]): Op[] {
   return events.map(([process, type, value], index) => ({ index, time: index, process, type, f: 'txn', value }));

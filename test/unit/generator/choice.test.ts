@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { any, clients, delay, flipFlop, limit, mix, repeat, simulate, sleep, timeLimit } from '../../../harness/generator/index.js';
+import { any, clients, delay, flipFlop, limit, mix, repeat, simulate, sleep, timeLimit } from '../../../harness/ground/generator/index.js';
 import { expectWellFormed, fs, invokes, MS, S } from './helpers.js';
 
 const op = (f: string) => () => ({ f });

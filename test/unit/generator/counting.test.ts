@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GenLike, SimulatedCompletion } from '../../../harness/generator/index.js';
-import { clients, eachThread, limit, once, repeat, simulate, sleep, untilOk } from '../../../harness/generator/index.js';
+import type { GenLike, SimulatedCompletion } from '../../../harness/ground/generator/index.js';
+import { clients, eachThread, limit, once, repeat, simulate, sleep, untilOk } from '../../../harness/ground/generator/index.js';
 import { completions, expectWellFormed, fs, invokes, S } from './helpers.js';
 
 const read = () => ({ f: 'read' });

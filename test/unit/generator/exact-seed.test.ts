@@ -4,10 +4,10 @@
  * of stored runs do not change. The golden draws below were taken from the RNG before this change.
  */
 import { describe, expect, it } from 'vitest';
-import { parseRunRequest, seedFlag } from '../../../harness/cli/run-command.js';
-import { checkConfig, settingsToArgv } from '../../../harness/config/schema.js';
-import { createRng, runSeed, type Seed } from '../../../harness/generator/rng.js';
-import { replayArgv } from '../../../harness/run/replay.js';
+import { parseRunRequest, seedFlag } from '../../../harness/top/cli/run-command.js';
+import { checkConfig, settingsToArgv } from '../../../harness/top/config/schema.js';
+import { createRng, runSeed, type Seed } from '../../../harness/ground/generator/rng.js';
+import { replayArgv } from '../../../harness/top/run/replay.js';
 
 const draw = (seed: Seed): number[] => {
   const r = createRng(seed);

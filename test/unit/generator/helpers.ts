@@ -1,6 +1,6 @@
 /** Shared helpers for the generator tests: time units and history checks. */
 import { expect } from 'vitest';
-import type { Op, Process } from '../../../harness/history/op.js';
+import type { Op, Process } from '../../../harness/ground/history/op.js';
 
 export const US = 1_000;
 export const MS = 1_000_000;

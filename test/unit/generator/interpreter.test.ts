@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Generator, GenLike } from '../../../harness/generator/index.js';
+import type { Generator, GenLike } from '../../../harness/ground/generator/index.js';
 import {
   any,
   clients,
@@ -16,8 +16,8 @@ import {
   sleep,
   stagger,
   timeLimit,
-} from '../../../harness/generator/index.js';
-import type { OpType } from '../../../harness/history/op.js';
+} from '../../../harness/ground/generator/index.js';
+import type { OpType } from '../../../harness/ground/history/op.js';
 import { expectWellFormed, invokes, MS, S } from './helpers.js';
 
 describe('process ids', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Context, GenLike } from '../../../harness/generator/index.js';
-import { concat, limit, lift, map, simulate, sleep } from '../../../harness/generator/index.js';
+import type { Context, GenLike } from '../../../harness/ground/generator/index.js';
+import { concat, limit, lift, map, simulate, sleep } from '../../../harness/ground/generator/index.js';
 import { expectWellFormed, fs, invokes, S } from './helpers.js';
 
 describe('lifting plain data', () => {

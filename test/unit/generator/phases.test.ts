@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 import {
   clients,
   eachThread,
@@ -11,7 +11,7 @@ import {
   stagger,
   synchronize,
   timeLimit,
-} from '../../../harness/generator/index.js';
+} from '../../../harness/ground/generator/index.js';
 import { expectWellFormed, invokes, MS, S } from './helpers.js';
 
 /** Latency that varies with the op, so phases end with ragged completions. */

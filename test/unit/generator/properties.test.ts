@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { GenLike } from '../../../harness/generator/index.js';
+import type { GenLike } from '../../../harness/ground/generator/index.js';
 import {
   any,
   clients,
@@ -16,8 +16,8 @@ import {
   stagger,
   timeLimit,
   untilOk,
-} from '../../../harness/generator/index.js';
-import type { Op } from '../../../harness/history/op.js';
+} from '../../../harness/ground/generator/index.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 import { expectWellFormed, invokes, MS } from './helpers.js';
 
 const read = () => ({ f: 'read' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../../harness/generator/index.js';
+import { createRng } from '../../../harness/ground/generator/index.js';
 
 const draw = (seed: number | string, n = 8): number[] => {
   const rng = createRng(seed);

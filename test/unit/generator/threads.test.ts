@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Context } from '../../../harness/generator/index.js';
+import type { Context } from '../../../harness/ground/generator/index.js';
 import {
   clients,
   eachThread,
@@ -11,7 +11,7 @@ import {
   simulate,
   timeLimit,
   delay,
-} from '../../../harness/generator/index.js';
+} from '../../../harness/ground/generator/index.js';
 import { expectWellFormed, invokes, MS, threadOfProcess } from './helpers.js';
 
 const op = (f: string) => () => ({ f });

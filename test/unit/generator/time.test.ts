@@ -9,7 +9,7 @@ import {
   sleep,
   stagger,
   timeLimit,
-} from '../../../harness/generator/index.js';
+} from '../../../harness/ground/generator/index.js';
 import { expectWellFormed, fs, gaps, invokes, MS, S, US } from './helpers.js';
 
 const read = () => ({ f: 'read' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HistoryError, parseEdn, parseEdnAll } from '../../../harness/history/index.js';
+import { HistoryError, parseEdn, parseEdnAll } from '../../../harness/ground/history/index.js';
 
 describe('parseEdn values', () => {
   const CASES: [string, string, unknown][] = [

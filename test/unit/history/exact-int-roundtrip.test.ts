@@ -1,5 +1,5 @@
 /**
- * Writer → reader round trip of integers beyond 2^53 (harness/history/exact-int.ts): what the JSONL
+ * Writer → reader round trip of integers beyond 2^53 (harness/ground/history/exact-int.ts): what the JSONL
  * writer writes reads back as exactly the value it was given — a bigint as its record form (a number
  * when safe, its exact decimal string when not), a record-form string unchanged.
  */
@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HistoryWriter, type Op, readJsonlSync } from '../../../harness/history/index.js';
+import { HistoryWriter, type Op, readJsonlSync } from '../../../harness/ground/history/index.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-exact-rt-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

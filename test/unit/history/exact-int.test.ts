@@ -1,5 +1,5 @@
 /**
- * Integers beyond 2^53 in every reader (harness/history/exact-int.ts): kept as exact decimal strings,
+ * Integers beyond 2^53 in every reader (harness/ground/history/exact-int.ts): kept as exact decimal strings,
  * the form the EDN importer gives them, so the JSONL reader, the EDN reader and the porcupine etcd
  * importer agree and a stale read of 2^53 after a write of 2^53+1 is never read as a match.
  */
@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Op, parseEdnHistory, parseJsonl, parsePorcupineEtcd, readJsonl } from '../../../harness/history/index.js';
-import { exactInteger, parseJsonExact } from '../../../harness/history/exact-int.js';
+import { type Op, parseEdnHistory, parseJsonl, parsePorcupineEtcd, readJsonl } from '../../../harness/ground/history/index.js';
+import { exactInteger, parseJsonExact } from '../../../harness/ground/history/exact-int.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-exact-int-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

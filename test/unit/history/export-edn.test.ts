@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Op, parseEdn, parseEdnHistory, toEdn, toEdnValue } from '../../../harness/history/index.js';
+import { type Op, parseEdn, parseEdnHistory, toEdn, toEdnValue } from '../../../harness/ground/history/index.js';
 
 describe('toEdn', () => {
   it('writes one Jepsen op map per line inside a vector', () => {

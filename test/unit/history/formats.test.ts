@@ -11,7 +11,7 @@ import {
   detectFormat,
   readHistory,
   streamHistory,
-} from '../../../harness/history/index.js';
+} from '../../../harness/ground/history/index.js';
 
 const FIX = fileURLToPath(new URL('../../fixtures/history/', import.meta.url));
 const fixture = (name: string) => path.join(FIX, name);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HistoryError, isClientOp, parseEdnHistory, readEdnHistory } from '../../../harness/history/index.js';
+import { HistoryError, isClientOp, parseEdnHistory, readEdnHistory } from '../../../harness/ground/history/index.js';
 
 const FIX = fileURLToPath(new URL('../../fixtures/history/', import.meta.url));
 const fixture = (name: string) => path.join(FIX, name);

@@ -7,7 +7,7 @@ import {
   parsePorcupineKv,
   readPorcupineEtcd,
   readPorcupineKv,
-} from '../../../harness/history/index.js';
+} from '../../../harness/ground/history/index.js';
 
 const FIX = fileURLToPath(new URL('../../fixtures/history/', import.meta.url));
 const fixture = (name: string) => path.join(FIX, name);

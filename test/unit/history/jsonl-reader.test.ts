@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HistoryError, type Op, readJsonl, readJsonlSync } from '../../../harness/history/index.js';
+import { HistoryError, type Op, readJsonl, readJsonlSync } from '../../../harness/ground/history/index.js';
 
 const FIX = fileURLToPath(new URL('../../fixtures/history/', import.meta.url));
 const fixture = (name: string) => path.join(FIX, name);

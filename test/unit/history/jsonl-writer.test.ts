@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HistoryWriter, InputError, type Op, readJsonlSync } from '../../../harness/history/index.js';
+import { HistoryWriter, InputError, type Op, readJsonlSync } from '../../../harness/ground/history/index.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-writer-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

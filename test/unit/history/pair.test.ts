@@ -3,8 +3,8 @@
  * a completion that repeats its invoke's value.
  */
 import { describe, expect, it } from 'vitest';
-import type { Op } from '../../../harness/history/op.js';
-import { pairOps } from '../../../harness/history/pair.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { pairOps } from '../../../harness/ground/history/pair.js';
 
 const rec = (index: number, process: number, type: Op['type'], f: string, value: unknown, key?: string | number): Op => {
   const op: Op = { index, time: index, process, type, f, value };

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type HistoryFormat, type Op, readHistory } from '../../../harness/history/index.js';
+import { type HistoryFormat, type Op, readHistory } from '../../../harness/ground/history/index.js';
 
 interface ManifestEntry {
   file: string;

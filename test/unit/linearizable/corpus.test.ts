@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkLinearizableSync, type ModelSpec } from '../../../checkers/linearizable/index.js';
-import { pairOps, parsePorcupineEtcd, parsePorcupineKv, type Op } from '../../../harness/history/index.js';
+import { pairOps, parsePorcupineEtcd, parsePorcupineKv, type Op } from '../../../harness/ground/history/index.js';
 
 interface ManifestEntry {
   file: string;

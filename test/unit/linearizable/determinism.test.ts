@@ -10,8 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkLinearizableSync, type LinearizableResult } from '../../../checkers/linearizable/index.js';
-import type { Op } from '../../../harness/history/op.js';
-import { pairOps, parsePorcupineKv } from '../../../harness/history/index.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { pairOps, parsePorcupineKv } from '../../../harness/ground/history/index.js';
 
 /** Per key: `writers` concurrent writes then two reads of different values (hard, and not linearizable). */
 function mixed(hardKeys: number, writers: number, staleKeys: number): Op[] {

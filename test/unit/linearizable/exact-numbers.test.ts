@@ -1,12 +1,12 @@
 /**
  * The linearizability checker on JSONL histories with integers beyond 2^53: read as exact decimal
- * strings (harness/history/exact-int.ts), so a read of 2^53 after a write of 2^53+1 is stale and a cas
+ * strings (harness/ground/history/exact-int.ts), so a read of 2^53 after a write of 2^53+1 is stale and a cas
  * keyed on 2^53+1 does not match a register holding 2^53. Before exact reading both rounded to 2^53
  * and these histories passed as linearizable.
  */
 import { describe, expect, it } from 'vitest';
 import { checkLinearizableSync, same, type ModelSpec } from '../../../checkers/linearizable/index.js';
-import { pairOps, parseJsonl } from '../../../harness/history/index.js';
+import { pairOps, parseJsonl } from '../../../harness/ground/history/index.js';
 
 const rec = (index: number, process: number, type: string, f: string, value: string, key?: string): string =>
   `{"index":${index},"time":${index},"process":${process},"type":"${type}","f":"${f}","value":${value}${key === undefined ? '' : `,"key":${key}`}}`;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkLinearizableSync, MODELS } from '../../../checkers/linearizable/index.js';
-import { pairOps, readJsonlSync } from '../../../harness/history/index.js';
+import { pairOps, readJsonlSync } from '../../../harness/ground/history/index.js';
 import { kvRef, mutexRef, oracleCheck, queueRef, registerRef, setRef, type Reference } from './oracle.js';
 
 const dir = fileURLToPath(new URL('../../fixtures/linearizable/', import.meta.url));

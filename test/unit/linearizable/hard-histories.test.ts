@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkLinearizableSync } from '../../../checkers/linearizable/index.js';
-import { pairOps, readJsonlSync } from '../../../harness/history/index.js';
+import { pairOps, readJsonlSync } from '../../../harness/ground/history/index.js';
 import { oracleCheckWithin, queueRef } from './oracle.js';
 
 const dir = fileURLToPath(new URL('../../fixtures/linearizable-hard/', import.meta.url));

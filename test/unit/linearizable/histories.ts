@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import type { ModelSpec } from '../../../checkers/linearizable/model.js';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 import { kvRef, mutexRef, queueRef, registerRef, setRef, type Reference } from './oracle.js';
 
 /** What a client asks: the invoke's f, value and key. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeModel, type ModelSpec, type Operation } from '../../../checkers/linearizable/index.js';
-import type { Outcome } from '../../../harness/history/pair.js';
+import type { Outcome } from '../../../harness/ground/history/pair.js';
 
 /** An op: `f(input) → output`, outcome ok unless said. */
 function op(f: string, input: unknown = null, output: unknown = input, outcome: Outcome = 'ok', key?: string): Operation {

@@ -11,8 +11,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkLinearizableSync, makeModel, prepare, searchLinearization } from '../../../checkers/linearizable/index.js';
-import type { Op } from '../../../harness/history/op.js';
-import { pairOps } from '../../../harness/history/pair.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { pairOps } from '../../../harness/ground/history/pair.js';
 import { MODEL_CASES, mutatedHistory, randomHistory, truthHistory, type ModelCase, type TruthOptions } from './histories.js';
 import { isLinearizable, oracleCheck, pairHistory, type RefOp } from './oracle.js';
 

@@ -12,8 +12,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkLinearizable, checkLinearizableSync, makeModel, type Model } from '../../../checkers/linearizable/index.js';
 import type { PartitionFailure } from '../../../checkers/linearizable/explain.js';
-import type { Op } from '../../../harness/history/op.js';
-import { pairOps } from '../../../harness/history/pair.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { pairOps } from '../../../harness/ground/history/pair.js';
 import {
   anyHistory, longHistory, MODEL_CASES, randomHistory, truthHistory, withOp, type ModelCase,
 } from './histories.js';

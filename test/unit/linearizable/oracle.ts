@@ -11,7 +11,7 @@
  * or never. Real time is the order of records (positions), never `time`: a precedes b iff a's
  * completion record comes before b's invoke record.
  */
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 
 export type RefOutcome = 'ok' | 'fail' | 'unknown';
 

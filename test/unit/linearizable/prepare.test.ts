@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { makeModel, type Model, type Operation } from '../../../checkers/linearizable/index.js';
 import { eventOrders, partitionOps, preparePartitions, relevantOps, validateOps } from '../../../checkers/linearizable/prepare.js';
 import { searchLinearization, sortEvents } from '../../../checkers/linearizable/search.js';
-import { pairOps } from '../../../harness/history/pair.js';
+import { pairOps } from '../../../harness/ground/history/pair.js';
 import { anyHistory, MODEL_CASES } from './histories.js';
 
 function reference(model: Model, ops: readonly Operation[]): { key: unknown; ops: Operation[] }[] {

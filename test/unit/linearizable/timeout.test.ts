@@ -14,8 +14,8 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkLinearizable, checkLinearizableSync } from '../../../checkers/linearizable/index.js';
-import type { Op } from '../../../harness/history/op.js';
-import { pairOps } from '../../../harness/history/pair.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { pairOps } from '../../../harness/ground/history/pair.js';
 
 function pathological(keys: string[], writers: number): Op[] {
   const h: Op[] = [];

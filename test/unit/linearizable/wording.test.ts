@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkLinearizableSync, formatLinearizable } from '../../../checkers/linearizable/index.js';
-import { pairOps, parseJsonl } from '../../../harness/history/index.js';
+import { pairOps, parseJsonl } from '../../../harness/ground/history/index.js';
 import { summarizeChecker } from '../../../reports/summary.js';
 
 let index = 0;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FAKETIME_LIB, detectFaketime, offsetText } from '../../../targets/maelstrom/index.js';
+import { FAKETIME_LIB, detectFaketime, offsetText } from '../../../harness/middle/maelstrom/index.js';
 import { skipUnless } from '../../support/require.js';
 
 describe('detectFaketime', () => {

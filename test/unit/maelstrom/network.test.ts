@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MaelstromMessage } from '../../../targets/maelstrom/index.js';
-import { Network, SeededRng, sampleLatencyMs, validateLatency } from '../../../targets/maelstrom/index.js';
+import type { MaelstromMessage } from '../../../harness/middle/maelstrom/index.js';
+import { Network, SeededRng, sampleLatencyMs, validateLatency } from '../../../harness/middle/maelstrom/index.js';
 
 const nets: Network[] = [];
 afterEach(async () => { await Promise.all(nets.splice(0).map((n) => n.close())); });

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LinKv, LinTso, LwwKv, SeqKv, replyOf, type MaelstromBody } from '../../../targets/maelstrom/index.js';
+import { LinKv, LinTso, LwwKv, SeqKv, replyOf, type MaelstromBody } from '../../../harness/middle/maelstrom/index.js';
 
 describe('lin-kv', () => {
   const table: [string, MaelstromBody, MaelstromBody][] = [

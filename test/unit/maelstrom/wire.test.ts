@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DeliveryQueue, LineSplitter, MAX_LINE_SHOWN, parseNodeLine } from '../../../targets/maelstrom/index.js';
-import { MAX_LINE_CHARS } from '../../../targets/maelstrom/line-splitter.js';
+import { DeliveryQueue, LineSplitter, MAX_LINE_SHOWN, parseNodeLine } from '../../../harness/middle/maelstrom/index.js';
+import { MAX_LINE_CHARS } from '../../../harness/middle/maelstrom/line-splitter.js';
 
 const known = new Set(['n0', 'n1', 'c1', 'lin-kv']);
 const parse = (line: string) => parseNodeLine('n0', line, (d) => known.has(d), () => [...known]);
@@ -125,7 +125,7 @@ describe('DeliveryQueue', () => {
 });
 
 it('truncates quoted lines', async () => {
-  const { protocolError } = await import('../../../targets/maelstrom/wire.js');
+  const { protocolError } = await import('../../../harness/middle/maelstrom/wire.js');
   const e = protocolError('n3', 0, 'x'.repeat(1000), 'it is not JSON', 'JSON');
   expect(e.line.length).toBeLessThan(MAX_LINE_SHOWN + 30);
   expect(e.line).toMatch(/… \(1000 chars\)$/);

@@ -4,10 +4,10 @@
  * chosen verdicts: what is under test is the matrix, not a run (the suites run for real in .ci/run).
  */
 import { describe, expect, it } from 'vitest';
-import { matrixJunit, matrixTable } from '../../../harness/matrix/matrix-report.js';
-import { matrixExit, runMatrix, type ScenarioOutcome } from '../../../harness/matrix/run-matrix.js';
-import { matrixScenarios, onlyScenarios, type MatrixScenario } from '../../../harness/matrix/scenarios.js';
-import type { RunOutcome } from '../../../harness/run-contract.js';
+import { matrixJunit, matrixTable } from '../../../harness/top/matrix/matrix-report.js';
+import { matrixExit, runMatrix, type ScenarioOutcome } from '../../../harness/top/matrix/run-matrix.js';
+import { matrixScenarios, onlyScenarios, type MatrixScenario } from '../../../harness/top/matrix/scenarios.js';
+import type { RunOutcome } from '../../../harness/ground/contracts/run-contract.js';
 
 const scenario = (name: string, expect: 'valid' | 'invalid', timeLimit = 10): MatrixScenario => ({ name, expect, settings: { name, timeLimit, seed: 1 } });
 const results = (valid: true | false | 'unknown', extra: Partial<RunOutcome['results']> = {}): RunOutcome => ({

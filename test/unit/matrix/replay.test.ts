@@ -3,9 +3,9 @@
  * new history first departs from the old one.
  */
 import { describe, expect, it } from 'vitest';
-import { parseRunRequest } from '../../../harness/cli/run-command.js';
-import type { Op } from '../../../harness/history/op.js';
-import { compareHistories, replayArgv } from '../../../harness/run/replay.js';
+import { parseRunRequest } from '../../../harness/top/cli/run-command.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { compareHistories, replayArgv } from '../../../harness/top/run/replay.js';
 
 describe('replayArgv', () => {
   it('gives back the config, seed and fault settings a run recorded', () => {

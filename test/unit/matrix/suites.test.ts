@@ -3,13 +3,13 @@
  * are there, names are unique, and the fast subset fits in five minutes by its own estimate.
  */
 import { describe, expect, it } from 'vitest';
-import { checkConfig } from '../../../harness/config/schema.js';
-import { estimateS } from '../../../harness/matrix/run-matrix.js';
-import { matrixScenarios } from '../../../harness/matrix/scenarios.js';
+import { checkConfig } from '../../../harness/top/config/schema.js';
+import { estimateS } from '../../../harness/top/matrix/run-matrix.js';
+import { matrixScenarios } from '../../../harness/top/matrix/scenarios.js';
 import { SUITES } from '../../../suites/index.js';
 import { BUG_ROWS } from '../../../targets/raft/bug-rows.js';
-import { parseRunRequest } from '../../../harness/cli/run-command.js';
-import { scenarioArgv } from '../../../harness/matrix/run-matrix.js';
+import { parseRunRequest } from '../../../harness/top/cli/run-command.js';
+import { scenarioArgv } from '../../../harness/top/matrix/run-matrix.js';
 
 describe('the bundled suites', () => {
   it('pass the config checks, and every scenario parses as a faultline run', () => {

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { simulate } from '../../../harness/generator/index.js';
-import { bandwidthPackage, buildFaults, DEFAULT_BANDWIDTH_KBIT } from '../../../harness/nemesis/index.js';
-import type { FaultPackage } from '../../../harness/roles.js';
-import { MaelstromCluster } from '../../../targets/maelstrom/cluster.js';
+import { simulate } from '../../../harness/ground/generator/index.js';
+import { bandwidthPackage, buildFaults, DEFAULT_BANDWIDTH_KBIT } from '../../../harness/middle/faults/nemesis/index.js';
+import type { FaultPackage } from '../../../harness/ground/contracts/roles.js';
+import { MaelstromCluster } from '../../../harness/middle/maelstrom/cluster.js';
 import { contextFor, fakeTarget, S, schedule } from './fake-target.js';
 
 const dirs: string[] = [];

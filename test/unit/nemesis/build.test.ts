@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { any, clients, createRng, phases, simulate, timeLimit } from '../../../harness/generator/index.js';
-import { InputError } from '../../../harness/history/errors.js';
-import { buildFaults, FAULT_NAMES, faultOptionsOf, parseFaultNames } from '../../../harness/nemesis/index.js';
+import { any, clients, createRng, phases, simulate, timeLimit } from '../../../harness/ground/generator/index.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
+import { buildFaults, FAULT_NAMES, faultOptionsOf, parseFaultNames } from '../../../harness/middle/faults/nemesis/index.js';
 import { ALL_CAPS, driveNemesis, fakeTarget, MS, S, schedule } from './fake-target.js';
 
 const ALL = ['partition', 'kill', 'pause', 'clock', 'loss', 'latency'];

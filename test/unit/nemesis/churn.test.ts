@@ -4,10 +4,10 @@
  * isolated Raft leader does until check-quorum).
  */
 import { describe, expect, it } from 'vitest';
-import { createRng, simulate } from '../../../harness/generator/index.js';
-import { InputError } from '../../../harness/history/errors.js';
-import { buildFaults, churnPackage, isolationGrudge, MAX_RECORDED_STEPS, type ChurnResult } from '../../../harness/nemesis/index.js';
-import type { FaultPackage } from '../../../harness/roles.js';
+import { createRng, simulate } from '../../../harness/ground/generator/index.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
+import { buildFaults, churnPackage, isolationGrudge, MAX_RECORDED_STEPS, type ChurnResult } from '../../../harness/middle/faults/nemesis/index.js';
+import type { FaultPackage } from '../../../harness/ground/contracts/roles.js';
 import { contextFor, fakeTarget, S, schedule, type FakeTarget } from './fake-target.js';
 
 /** Nodes a grudge cuts off from everyone else. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../../harness/generator/index.js';
-import { clockPackage, type ClockOptions, type StrobeResult } from '../../../harness/nemesis/index.js';
-import type { FaultPackage } from '../../../harness/roles.js';
+import { simulate } from '../../../harness/ground/generator/index.js';
+import { clockPackage, type ClockOptions, type StrobeResult } from '../../../harness/middle/faults/nemesis/index.js';
+import type { FaultPackage } from '../../../harness/ground/contracts/roles.js';
 import { contextFor, driveNemesis, fakeTarget, S, schedule } from './fake-target.js';
 
 function setup(options: ClockOptions = {}, sleep?: (ms: number) => Promise<void>) {

@@ -3,11 +3,11 @@
  * the state a real cluster would be in (who is down, paused, skewed, partitioned), and any call can be
  * made to fail, before or after taking effect. Real processes are tested by the targets' own tests.
  */
-import { Interpreter, type GenLike } from '../../../harness/generator/index.js';
-import type { Op } from '../../../harness/history/op.js';
-import type { Grudge, LatencyDist, Nemesis, Target } from '../../../harness/roles.js';
-import type { FaultContext } from '../../../harness/nemesis/index.js';
-import { createRng } from '../../../harness/generator/index.js';
+import { Interpreter, type GenLike } from '../../../harness/ground/generator/index.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import type { Grudge, LatencyDist, Nemesis, Target } from '../../../harness/ground/contracts/roles.js';
+import type { FaultContext } from '../../../harness/middle/faults/nemesis/index.js';
+import { createRng } from '../../../harness/ground/generator/index.js';
 
 export const MS = 1_000_000;
 export const S = 1_000_000_000;

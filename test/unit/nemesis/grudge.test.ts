@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../../harness/generator/index.js';
+import { createRng } from '../../../harness/ground/generator/index.js';
 import {
   bisect,
   bridge,
@@ -11,8 +11,8 @@ import {
   majority,
   primaries,
   randomHalves,
-} from '../../../harness/nemesis/index.js';
-import type { Grudge } from '../../../harness/roles.js';
+} from '../../../harness/middle/faults/nemesis/index.js';
+import type { Grudge } from '../../../harness/ground/contracts/roles.js';
 
 const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `n${i + 1}`);
 

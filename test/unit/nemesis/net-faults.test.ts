@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../../harness/generator/index.js';
-import { DEFAULT_LATENCY, latencyPackage, lossPackage } from '../../../harness/nemesis/index.js';
-import type { FaultPackage } from '../../../harness/roles.js';
+import { simulate } from '../../../harness/ground/generator/index.js';
+import { DEFAULT_LATENCY, latencyPackage, lossPackage } from '../../../harness/middle/faults/nemesis/index.js';
+import type { FaultPackage } from '../../../harness/ground/contracts/roles.js';
 import { contextFor, fakeTarget, S, schedule } from './fake-target.js';
 
 describe('loss', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../../harness/generator/index.js';
-import { killPackage, pausePackage, type FamilyBuild, type FaultContext } from '../../../harness/nemesis/index.js';
-import type { FaultPackage } from '../../../harness/roles.js';
+import { simulate } from '../../../harness/ground/generator/index.js';
+import { killPackage, pausePackage, type FamilyBuild, type FaultContext } from '../../../harness/middle/faults/nemesis/index.js';
+import type { FaultPackage } from '../../../harness/ground/contracts/roles.js';
 import { contextFor, driveNemesis, fakeTarget, S, schedule, type Cap, type FakeTarget } from './fake-target.js';
 
 interface Family {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../../harness/generator/index.js';
-import { halves, partitionPackage, PARTITION_SHAPES, primaries } from '../../../harness/nemesis/index.js';
-import type { FaultPackage, NetControl } from '../../../harness/roles.js';
+import { simulate } from '../../../harness/ground/generator/index.js';
+import { halves, partitionPackage, PARTITION_SHAPES, primaries } from '../../../harness/middle/faults/nemesis/index.js';
+import type { FaultPackage, NetControl } from '../../../harness/ground/contracts/roles.js';
 import { contextFor, driveNemesis, fakeTarget, S, schedule } from './fake-target.js';
 
 function build(target = fakeTarget(), over = {}, options = {}) {

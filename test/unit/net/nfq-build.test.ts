@@ -3,8 +3,8 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildDelayer, delayerSource, delayerUnavailable } from '../../../harness/net/nfq-build.js';
-import { ensurePrivateDir, untrustedReason } from '../../../harness/provision/trust.js';
+import { buildDelayer, delayerSource, delayerUnavailable } from '../../../harness/middle/faults/net/nfq-build.js';
+import { ensurePrivateDir, untrustedReason } from '../../../harness/middle/hosts/trust.js';
 import { skipUnless } from '../../support/require.js';
 
 const dirs: string[] = [];

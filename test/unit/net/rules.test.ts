@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { delayerArgs, lossRules, partitionRules, restoreScript, SETUP_SCRIPT } from '../../../harness/net/rules.js';
-import { withHealth } from '../../../harness/net/health.js';
+import { delayerArgs, lossRules, partitionRules, restoreScript, SETUP_SCRIPT } from '../../../harness/middle/faults/net/rules.js';
+import { withHealth } from '../../../harness/middle/faults/net/health.js';
 
 describe('network fault rules', () => {
   it('replaces one chain atomically with iptables-restore --noflush', () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lockIsStale, lockText, withBuildLock } from '../../../harness/provision/debian-build.js';
+import { lockIsStale, lockText, withBuildLock } from '../../../harness/middle/hosts/debian-build.js';
 
 let tmp: string;
 const saved = process.env.TMPDIR;

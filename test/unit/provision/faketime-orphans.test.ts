@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { orphanShmPids } from '../../../harness/provision/faketime.js';
+import { orphanShmPids } from '../../../harness/middle/hosts/faketime.js';
 
 const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-shm-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -6,9 +6,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../harness/history/errors.js';
-import { ensureHostNeeds, type HostNeed } from '../../../harness/provision/host-needs.js';
-import type { Remote } from '../../../harness/provision/remote.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
+import { ensureHostNeeds, type HostNeed } from '../../../harness/middle/hosts/host-needs.js';
+import type { Remote } from '../../../harness/middle/hosts/remote.js';
 
 function host(): { remote: Remote; installs: string[][] } {
   const installs: string[][] = [];

@@ -3,9 +3,9 @@
  * before anything starts with one sentence naming what is missing and the command that installs it.
  */
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../harness/history/errors.js';
-import type { MachineProbe } from '../../../harness/provision/preflight.js';
-import type { RunRequest } from '../../../harness/run-contract.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
+import type { MachineProbe } from '../../../harness/middle/hosts/preflight.js';
+import type { RunRequest } from '../../../harness/ground/contracts/run-contract.js';
 import { etcdPreflight } from '../../../targets/etcd/index.js';
 import { zookeeperPreflight } from '../../../targets/zookeeper/index.js';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appendSafe, openInDir, readInDir, UnsafeFileError, writeAtomic, writeAtomicIn } from '../../../harness/provision/safe-files.js';
+import { appendSafe, openInDir, readInDir, UnsafeFileError, writeAtomic, writeAtomicIn } from '../../../harness/middle/hosts/safe-files.js';
 
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });

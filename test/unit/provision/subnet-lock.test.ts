@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { withSubnetLock } from '../../../harness/provision/local/state.js';
-import { startTime } from '../../../harness/provision/process-info.js';
+import { withSubnetLock } from '../../../harness/middle/hosts/local/state.js';
+import { startTime } from '../../../harness/middle/hosts/process-info.js';
 
 const savedEnv = process.env.FAULTLINE_STATE_DIR;
 const dirs: string[] = [];

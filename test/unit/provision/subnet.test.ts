@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatSubnet, freeSubnet, gatewayIp, hostIp, overlaps, parseSubnet, routedSubnets } from '../../../harness/provision/local/subnet.js';
-import { splitRule } from '../../../harness/provision/local/cleanup.js';
+import { formatSubnet, freeSubnet, gatewayIp, hostIp, overlaps, parseSubnet, routedSubnets } from '../../../harness/middle/hosts/local/subnet.js';
+import { splitRule } from '../../../harness/middle/hosts/local/cleanup.js';
 
 const ROUTES = `default via 172.16.0.1 dev eth0
 172.16.0.0/24 dev eth0 proto kernel scope link src 172.16.0.2

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readStates, StateFile } from '../../../harness/provision/local/state.js';
-import { writeOffset } from '../../../harness/provision/faketime.js';
+import { readStates, StateFile } from '../../../harness/middle/hosts/local/state.js';
+import { writeOffset } from '../../../harness/middle/hosts/faketime.js';
 import { skipUnless } from '../../support/require.js';
 
 const dirs: string[] = [];

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BugName } from '../../../targets/raft/bugs.js';
 import { ClientRequests, type RaftApi } from '../../../targets/raft/client-requests.js';
-import type { MaelstromBody } from '../../../targets/maelstrom/protocol.js';
+import type { MaelstromBody } from '../../../harness/ground/protocol/protocol.js';
 import { KvStateMachine } from '../../../targets/raft/state-machine.js';
 
 function setup(over: Partial<RaftApi> = {}, bugs: BugName[] = []) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, latencyPoints, throughput } from '../../../reports/analysis.js';
 import { HistoryBuilder } from './fixture-run.js';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 
-/** The bands the kill, clock and loss packages declare (harness/nemesis). */
+/** The bands the kill, clock and loss packages declare (harness/middle/faults/nemesis). */
 const DECLARED = [
   { name: 'kill', start: 'kill', stop: 'start' },
   { name: 'clock', start: 'bump-clock', stop: 'reset-clock' },

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Op } from '../../../harness/history/op.js';
-import type { RunResults } from '../../../harness/run-contract.js';
-import { summarize } from '../../../harness/cli/run-command.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import type { RunResults } from '../../../harness/ground/contracts/run-contract.js';
+import { summarize } from '../../../harness/top/cli/run-command.js';
 import { writeRunReports } from '../../../reports/index.js';
 import { cleanup, tempDir, writeRun } from './fixture-run.js';
 

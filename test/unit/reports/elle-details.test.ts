@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkTxnListAppend } from '../../../checkers/txn.js';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 import { checkerDetails } from '../../../reports/checker-details.js';
 
 function ops(events: [number, Op['type'], unknown][]): Op[] {

@@ -5,7 +5,7 @@
  * record keeps its bands.
  */
 import { describe, expect, it } from 'vitest';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 import { analyze } from '../../../reports/analysis.js';
 import { buildCharts } from '../../../reports/charts.js';
 

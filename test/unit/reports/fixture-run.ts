@@ -7,7 +7,7 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { linearizableChecker } from '../../../checkers/linearizability.js';
 import { checkStats } from '../../../checkers/stats.js';
-import type { Op, Process } from '../../../harness/history/op.js';
+import type { Op, Process } from '../../../harness/ground/history/op.js';
 import type { CheckResult } from '../../../checkers/contract.js';
 
 const dirs: string[] = [];

@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 const root = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixture = (f: string): string => nodePath.join(root, 'test/fixtures', f);
 function report(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [nodePath.join(root, 'dist/harness/cli/main.js'), 'report', ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [nodePath.join(root, 'dist/harness/top/cli/main.js'), 'report', ...args], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

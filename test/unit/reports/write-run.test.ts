@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkSet } from '../../../checkers/set.js';
-import type { RunResults } from '../../../harness/run-contract.js';
+import type { RunResults } from '../../../harness/ground/contracts/run-contract.js';
 import { REPORTERS, listRuns, writeRunReports, writeStoreIndex } from '../../../reports/index.js';
 import { markStore } from '../../../reports/store-marker.js';
 import { embedLog } from '../../../reports/run-data.js';

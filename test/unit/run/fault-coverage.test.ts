@@ -6,17 +6,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { composeResults } from '../../../checkers/compose.js';
-import type { Op } from '../../../harness/history/op.js';
-import type { FaultBand, Nemesis } from '../../../harness/roles.js';
-import { effectIn, effectOf, hitLabel, nodesHit, roleOfHealth, withEffects } from '../../../harness/nemesis/effect.js';
-import { checkScheduleFits, defaultIntervalS, faultCoverage } from '../../../harness/run/fault-coverage.js';
-import { faultSummary } from '../../../harness/run/fault-summary.js';
-import { chooseFaults } from '../../../harness/run/fault-choice.js';
-import { withHealth } from '../../../harness/net/health.js';
-import { InputError } from '../../../harness/history/errors.js';
-import type { ChurnResult } from '../../../harness/nemesis/churn.js';
-import { replayArgv } from '../../../harness/run/replay.js';
-import { settingsToArgv } from '../../../harness/config/schema.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import type { FaultBand, Nemesis } from '../../../harness/ground/contracts/roles.js';
+import { effectIn, effectOf, hitLabel, nodesHit, roleOfHealth, withEffects } from '../../../harness/middle/faults/nemesis/effect.js';
+import { checkScheduleFits, defaultIntervalS, faultCoverage } from '../../../harness/top/run/fault-coverage.js';
+import { faultSummary } from '../../../harness/top/run/fault-summary.js';
+import { chooseFaults } from '../../../harness/top/run/fault-choice.js';
+import { withHealth } from '../../../harness/middle/faults/net/health.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
+import type { ChurnResult } from '../../../harness/middle/faults/nemesis/churn.js';
+import { replayArgv } from '../../../harness/top/run/replay.js';
+import { settingsToArgv } from '../../../harness/top/config/schema.js';
 
 const NODES = ['n1', 'n2', 'n3'];
 const S = 1e9;

@@ -1,11 +1,11 @@
 /**
- * The liveness rules of a run's verdict (harness/run/liveness.ts): a cluster whose every node exited on
+ * The liveness rules of a run's verdict (harness/top/run/liveness.ts): a cluster whose every node exited on
  * its own, or that served nothing after the last heal, was not tested — while nemesis kills, runs
  * without faults, and workloads without final reads keep their verdict.
  */
 import { describe, expect, it } from 'vitest';
-import type { Op } from '../../../harness/history/op.js';
-import { deadClusterReason, livenessBoundNs, livenessCheck, noOkAfterHealReason } from '../../../harness/run/liveness.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { deadClusterReason, livenessBoundNs, livenessCheck, noOkAfterHealReason } from '../../../harness/top/run/liveness.js';
 
 const S = 1e9;
 const NODES = ['n1', 'n2', 'n3'];

@@ -3,9 +3,9 @@
  * the time limit what the run is doing instead of "0s left".
  */
 import { describe, expect, it } from 'vitest';
-import type { Op } from '../../../harness/history/op.js';
-import { buildFaults } from '../../../harness/nemesis/index.js';
-import { bandTracker, Progress, trackOp as track } from '../../../harness/run/progress.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { buildFaults } from '../../../harness/middle/faults/nemesis/index.js';
+import { bandTracker, Progress, trackOp as track } from '../../../harness/top/run/progress.js';
 import { fakeTarget } from '../nemesis/fake-target.js';
 
 /** The bands the real partition, kill, pause and clock packages declare: the one source the line reads. */

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseRunRequest } from '../../../harness/cli/run-command.js';
-import { defaultRunName } from '../../../harness/run-name.js';
+import { parseRunRequest } from '../../../harness/top/cli/run-command.js';
+import { defaultRunName } from '../../../harness/ground/contracts/run-name.js';
 import { listRuns, storeIndexHtml } from '../../../reports/store-index.js';
 import { HistoryBuilder, cleanup, staleReadHistory, tempDir, writeRun } from '../reports/fixture-run.js';
 

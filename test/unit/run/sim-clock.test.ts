@@ -1,10 +1,10 @@
 /**
- * The simulated clock (harness/generator/clock.ts): time stands still while work runs, jumps to the
+ * The simulated clock (harness/ground/generator/clock.ts): time stands still while work runs, jumps to the
  * next timer once every task waits, fires timers of one instant in the order they were set, and never
  * advances for background timers alone.
  */
 import { describe, expect, it } from 'vitest';
-import { SimClock } from '../../../harness/generator/clock.js';
+import { SimClock } from '../../../harness/ground/generator/clock.js';
 
 describe('SimClock', () => {
   it('jumps to each timer in due order, ties in the order they were set, and sleeps take no real time', async () => {

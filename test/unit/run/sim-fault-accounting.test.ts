@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Op } from '../../../harness/history/op.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 import type { MemoryKv } from '../../../targets/memory/kv.js';
 import { simRun, tempStore } from './sim-run.js';
 

@@ -1,12 +1,12 @@
 /**
- * `--replay` in simulated time: the flags a stored run's test.json gives (harness/run/replay.ts) run it
+ * `--replay` in simulated time: the flags a stored run's test.json gives (harness/top/run/replay.ts) run it
  * again to the same history, and the comparison says so line by line; a changed setting departs, and
  * the comparison names where. The real-node check (the CLI, a config file, real nodes):
  * test/integration/run/replay-config.test.ts.
  */
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareHistories, replayArgv } from '../../../harness/run/replay.js';
+import { compareHistories, replayArgv } from '../../../harness/top/run/replay.js';
 import { simRun, tempStore } from './sim-run.js';
 
 const stores: string[] = [];

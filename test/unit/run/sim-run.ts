@@ -1,5 +1,5 @@
 /**
- * A whole run of the controller (harness/run/run.ts) against the in-memory target on a simulated
+ * A whole run of the controller (harness/top/run/run.ts) against the in-memory target on a simulated
  * clock: the settings are parsed as `faultline run` parses them, the run writes its store as a real
  * one does, and 30 s of the run's time take milliseconds. Used by the simulated-time tests here.
  */
@@ -7,13 +7,13 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { SimClock } from '../../../harness/generator/clock.js';
-import { parseRunRequest } from '../../../harness/cli/run-command.js';
-import { runTest } from '../../../harness/run/run.js';
-import type { SignalSource } from '../../../harness/run/signals.js';
-import type { RunOutcome, RunPlan } from '../../../harness/run-contract.js';
-import { readJsonlSync } from '../../../harness/history/jsonl-reader.js';
-import type { Op } from '../../../harness/history/op.js';
+import { SimClock } from '../../../harness/ground/generator/clock.js';
+import { parseRunRequest } from '../../../harness/top/cli/run-command.js';
+import { runTest } from '../../../harness/top/run/run.js';
+import type { SignalSource } from '../../../harness/top/run/signals.js';
+import type { RunOutcome, RunPlan } from '../../../harness/ground/contracts/run-contract.js';
+import { readJsonlSync } from '../../../harness/ground/history/jsonl-reader.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 
 /** A stream that keeps what the progress line prints (not a TTY: one line per 5 s of run time). */
 export function captureStream(): NodeJS.WriteStream & { text(): string } {

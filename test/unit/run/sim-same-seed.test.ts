@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareHistories } from '../../../harness/run/replay.js';
+import { compareHistories } from '../../../harness/top/run/replay.js';
 import { simRun, tempStore } from './sim-run.js';
 
 const stores: string[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { getWorkload } from '../../../harness/workloads/index.js';
-import { ProtocolError } from '../../../harness/workloads/errors.js';
-import type { ClientOp } from '../../../harness/roles.js';
+import { getWorkload } from '../../../harness/middle/workloads/index.js';
+import { ProtocolError } from '../../../harness/middle/workloads/errors.js';
+import type { ClientOp } from '../../../harness/ground/contracts/roles.js';
 import { FakeConn, timeout, type Answer } from './fake-conn.js';
 
 const OPTS = { rate: 10, concurrency: 2, nodes: ['n0', 'n1', 'n2'] };

@@ -2,7 +2,7 @@
  * A stand-in for the routed network, for unit tests of the clients' mapping logic only: it records
  * what a client sends and answers from a script. Tests against real nodes live in test/integration.
  */
-import { RpcTimeout, type MaelstromBody, type MaelstromConn } from '../../../targets/maelstrom/protocol.js';
+import { RpcTimeout, type MaelstromBody, type MaelstromConn } from '../../../harness/ground/protocol/protocol.js';
 
 /** What the script answers: a reply body, a timeout, or an error the connection throws. */
 export type Answer = MaelstromBody | RpcTimeout | Error | unknown;

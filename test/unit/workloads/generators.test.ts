@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { limit, phases, simulate, type SimulatedCompletion } from '../../../harness/generator/index.js';
-import type { Op } from '../../../harness/history/op.js';
-import { FINAL_READ_ATTEMPTS, FINAL_READ_WINDOW_NS, getWorkload } from '../../../harness/workloads/index.js';
-import { appendTxns } from '../../../harness/workloads/txn-list-append.js';
+import { limit, phases, simulate, type SimulatedCompletion } from '../../../harness/ground/generator/index.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { FINAL_READ_ATTEMPTS, FINAL_READ_WINDOW_NS, getWorkload } from '../../../harness/middle/workloads/index.js';
+import { appendTxns } from '../../../harness/middle/workloads/txn-list-append.js';
 
 const NODES = ['n0', 'n1', 'n2'];
 const OPTS = { rate: 100, concurrency: 3, nodes: NODES, keyCount: 4 };

@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compose } from '../../../checkers/compose.js';
-import { Interpreter, limit, phases, type GenLike } from '../../../harness/generator/index.js';
-import type { Op } from '../../../harness/history/op.js';
+import { Interpreter, limit, phases, type GenLike } from '../../../harness/ground/generator/index.js';
+import type { Op } from '../../../harness/ground/history/op.js';
 import type { CheckResult } from '../../../checkers/contract.js';
-import { getWorkload } from '../../../harness/workloads/index.js';
-import type { MaelstromBody } from '../../../targets/maelstrom/protocol.js';
+import { getWorkload } from '../../../harness/middle/workloads/index.js';
+import type { MaelstromBody } from '../../../harness/ground/protocol/protocol.js';
 import { FakeConn } from './fake-conn.js';
 
 const NODES = ['n0', 'n1', 'n2'];

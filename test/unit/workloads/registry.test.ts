@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../harness/history/errors.js';
-import { TOPOLOGY_KINDS, WORKLOADS, WorkloadSetupError, getWorkload, topology } from '../../../harness/workloads/index.js';
+import { InputError } from '../../../harness/ground/history/errors.js';
+import { TOPOLOGY_KINDS, WORKLOADS, WorkloadSetupError, getWorkload, topology } from '../../../harness/middle/workloads/index.js';
 import { FakeConn, timeout } from './fake-conn.js';
 
 describe('the workload registry', () => {

@@ -4,10 +4,10 @@
  * (those are checked on the hosts).
  */
 import { describe, expect, it } from 'vitest';
-import type { MachineProbe } from '../../../../harness/provision/preflight.js';
-import { getEnvironment } from '../../../../harness/provision/environments.js';
+import type { MachineProbe } from '../../../../harness/middle/hosts/preflight.js';
+import { getEnvironment } from '../../../../harness/middle/hosts/environments.js';
 import { environmentOf, STORE_FLAGS } from '../../../../targets/server-base/store-plan.js';
-import type { RunRequest } from '../../../../harness/run-contract.js';
+import type { RunRequest } from '../../../../harness/ground/contracts/run-contract.js';
 import { etcdPreflight, etcdRequirements } from '../../../../targets/etcd/index.js';
 import { zookeeperPreflight } from '../../../../targets/zookeeper/index.js';
 
@@ -49,7 +49,7 @@ describe('the ssh environment in store runs', () => {
 
 describe('the node count of an ssh run', () => {
   it('is the number of hosts when --nodes is absent, and --nodes when given', async () => {
-    const { parseRunRequest } = await import('../../../../harness/cli/run-command.js');
+    const { parseRunRequest } = await import('../../../../harness/top/cli/run-command.js');
     expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b,c']).req.nodeCount).toBe(3);
     expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b,c']).req.config.nodes).toBe(3);
     expect(parseRunRequest(['--target', 'etcd', '--env', 'ssh', '--hosts', 'a,b', '--nodes', '2']).req.nodeCount).toBe(2);
@@ -66,7 +66,7 @@ describe('faultline cleanup --env ssh', () => {
     [['--env', 'ssh'], '--env ssh needs its hosts: pass --hosts h1,h2,h3 or --hosts-file FILE'],
     [['--env', 'ssh', '--hosts', 'a', '--run', 'xyz'], '--run needs a run id of 6 hex digits'],
   ])('refuses %j in one sentence', async (argv, why) => {
-    const { cleanupCommand } = await import('../../../../harness/cli/cleanup-command.js');
+    const { cleanupCommand } = await import('../../../../harness/top/cli/cleanup-command.js');
     await expect(cleanupCommand(argv, () => undefined)).rejects.toThrow(why);
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hostsFileLines, parseHostSpec, sshSettings } from '../../../../harness/provision/ssh/hosts.js';
+import { hostsFileLines, parseHostSpec, sshSettings } from '../../../../harness/middle/hosts/ssh/hosts.js';
 
 const D = { user: 'root', port: 22 };
 

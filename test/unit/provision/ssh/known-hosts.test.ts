@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendKnownHost, blobType, fingerprint, hostKeyAlgorithms, hostKeyName, parseKnownHosts, readKnownHosts, verifyHostKey } from '../../../../harness/provision/ssh/known-hosts.js';
+import { appendKnownHost, blobType, fingerprint, hostKeyAlgorithms, hostKeyName, parseKnownHosts, readKnownHosts, verifyHostKey } from '../../../../harness/middle/hosts/ssh/known-hosts.js';
 
 /** A key blob as the wire carries it: string type, then key bytes. */
 function blob(type: string, body: Buffer): Buffer {

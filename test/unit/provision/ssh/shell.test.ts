@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commandLine, EXITED_SCRIPT, exitOf, quote, script, SIGNAL_SCRIPT, SPAWN_SCRIPT } from '../../../../harness/provision/ssh/shell.js';
-import { summarizeRemoval } from '../../../../harness/provision/ssh/host-state.js';
-import { coveringSubnet } from '../../../../harness/provision/ssh/subnet-cover.js';
-import { sharedKernel } from '../../../../harness/provision/ssh/system-clock.js';
+import { commandLine, EXITED_SCRIPT, exitOf, quote, script, SIGNAL_SCRIPT, SPAWN_SCRIPT } from '../../../../harness/middle/hosts/ssh/shell.js';
+import { summarizeRemoval } from '../../../../harness/middle/hosts/ssh/host-state.js';
+import { coveringSubnet } from '../../../../harness/middle/hosts/ssh/subnet-cover.js';
+import { sharedKernel } from '../../../../harness/middle/hosts/ssh/system-clock.js';
 
 /** Runs a command line as the remote login shell would (sh -c). */
 const sh = (line: string): string => execFileSync('sh', ['-c', line], { encoding: 'utf8' });

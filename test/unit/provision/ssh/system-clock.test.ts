@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REMOVE_SCRIPT } from '../../../../harness/provision/ssh/host-state.js';
-import { CLOCK_PREPARE_SCRIPT, CLOCK_RESTORE_SNIPPET, CLOCK_SET_SCRIPT, NTP_UNITS } from '../../../../harness/provision/ssh/system-clock.js';
+import { REMOVE_SCRIPT } from '../../../../harness/middle/hosts/ssh/host-state.js';
+import { CLOCK_PREPARE_SCRIPT, CLOCK_RESTORE_SNIPPET, CLOCK_SET_SCRIPT, NTP_UNITS } from '../../../../harness/middle/hosts/ssh/system-clock.js';
 
 let dir: string;
 let run: string;

@@ -1,0 +1,18 @@
+/**
+ * Workloads for real stores (etcd, ZooKeeper): generators and checkers only. Unlike Maelstrom
+ * workloads they carry no client: each target implements the ops of the workloads it supports.
+ */
+import type { Workload, WorkloadOptions } from '../../ground/contracts/roles.js';
+
+export interface StoreWorkload extends Workload {
+  /** One line for `--help` and the report. */
+  description: string;
+  /** Model for `faultline check` of the run later (written to test.json). */
+  model?: { name: string; options?: Record<string, unknown> };
+}
+
+/** Options of the store workloads beyond the common ones. */
+export interface StoreWorkloadOptions extends WorkloadOptions {
+  /** Register: values are drawn from 0..valueCount-1 (default 5, as Jepsen's). */
+  valueCount?: number;
+}

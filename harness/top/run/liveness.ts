@@ -1,0 +1,98 @@
+/**
+ * Whether the system under test was still there to be tested: a history is evidence of correctness
+ * only while a cluster answers. Two things make a run's verdict `unknown` (or leave it `invalid` when a
+ * checker found a violation anyway): every node exited on its own (not killed by the nemesis) and none
+ * came back within a bound, or no client op completed ok after the last heal. Pure logic over the
+ * history, the declared fault bands and the exits the target recorded, so it is unit-tested as such.
+ */
+import type { CheckResult } from '../../../checkers/contract.js';
+import type { Op } from '../../ground/history/op.js';
+import type { FaultBand } from '../../ground/contracts/roles.js';
+
+/** A node's server that exited without the run asking; times in ns since the run started. */
+export interface OwnExit {
+  node: string;
+  at: number;
+  /** When the node was started again (by a kill nemesis' restart), if it was. */
+  back?: number;
+}
+
+/**
+ * How long a dead cluster, or a healed one that serves nothing, is given before the run says it tested
+ * nothing: max(5 s, 2 × the nemesis interval). 5 s is above any election or reconnect of the stores
+ * Faultline runs (etcd, ZooKeeper, Consul settle in 1–3 s on this network); twice the interval because
+ * a kill nemesis' next `start` brings back any server that is not running, including one that died on
+ * its own, within one interval, and a fault the nemesis starts right after a heal lasts one interval.
+ */
+export function livenessBoundNs(faultIntervalS: number): number {
+  return Math.max(5, 2 * faultIntervalS) * 1e9;
+}
+
+const fmtS = (ns: number): string => `${(ns / 1e9).toFixed(1)} s`;
+
+/**
+ * The first span in which every node was down on its own for at least `boundNs` (or until `endNs`, the
+ * end of the run, when it never ended): a sentence, or undefined when the cluster never all died.
+ */
+export function deadClusterReason(nodes: readonly string[], exits: readonly OwnExit[], endNs: number, boundNs: number): string | undefined {
+  if (nodes.length === 0) return undefined;
+  const events: { t: number; node: string; down: boolean }[] = [];
+  for (const e of exits) {
+    if (e.at > endNs) continue; // exits during teardown are the run's own doing
+    events.push({ t: e.at, node: e.node, down: true });
+    if (e.back !== undefined) events.push({ t: e.back, node: e.node, down: false });
+  }
+  // A node back at the same instant another goes down was never down together with it.
+  events.sort((a, b) => a.t - b.t || Number(a.down) - Number(b.down));
+  const down = new Set<string>();
+  let since: number | undefined;
+  for (const ev of events) {
+    if (ev.down) down.add(ev.node);
+    else down.delete(ev.node);
+    if (since === undefined && nodes.every((n) => down.has(n))) since = ev.t;
+    else if (since !== undefined && !nodes.every((n) => down.has(n))) {
+      if (ev.t - since >= boundNs) return `every node exited on its own (not by a fault) at ${fmtS(since)} and none came back for ${fmtS(ev.t - since)}: the cluster was not there to test`;
+      since = undefined;
+    }
+  }
+  if (since !== undefined) {
+    return `every node exited on its own (not by a fault) at ${fmtS(since)} and none came back before the run ended ${fmtS(Math.max(0, endNs - since))} later: the cluster was not there to test`;
+  }
+  return undefined;
+}
+
+/**
+ * "No client op completed ok after the last heal": the last heal (completion of a band's stop op) that
+ * clients had at least `boundNs` to use, i.e. one followed by client invocations for that long. A final
+ * heal after which clients only read finally counts when those reads span the bound; a final heal with
+ * no client op after it (workloads without final reads) cannot be judged and the heal before it is
+ * used. Runs with no such heal are covered by the no-op-completed rule of run.ts, not here.
+ */
+export function noOkAfterHealReason(ops: readonly Op[], bands: readonly FaultBand[], boundNs: number): string | undefined {
+  const stops = new Set(bands.map((b) => b.stop));
+  let lastInvoke = -Infinity;
+  for (const op of ops) if (op.process !== 'nemesis' && op.type === 'invoke') lastInvoke = Math.max(lastInvoke, op.time);
+  let heal: number | undefined;
+  for (const op of ops) {
+    if (op.process !== 'nemesis' || op.type === 'invoke' || !stops.has(op.f)) continue;
+    if (lastInvoke - op.time >= boundNs && (heal === undefined || op.time > heal)) heal = op.time;
+  }
+  if (heal === undefined) return undefined;
+  const h = heal;
+  if (ops.some((op) => op.process !== 'nemesis' && op.type === 'ok' && op.time >= h)) return undefined;
+  const tried = ops.filter((op) => op.process !== 'nemesis' && op.type !== 'invoke' && op.time >= h).length;
+  return `no client operation completed ok after the last heal at ${fmtS(h)} (${tried} completed otherwise over ${fmtS(lastInvoke - h)}): the system stopped serving, so the history after it tests nothing`;
+}
+
+/** The run's `cluster-liveness` result when the system was not there to test, else undefined. */
+export function livenessCheck(input: {
+  ops: readonly Op[]; bands: readonly FaultBand[]; nodes: readonly string[]; exits: readonly OwnExit[]; endNs: number; faultIntervalS: number;
+}): CheckResult | undefined {
+  const bound = livenessBoundNs(input.faultIntervalS);
+  const reasons = [
+    deadClusterReason(input.nodes, input.exits, input.endNs, bound),
+    noOkAfterHealReason(input.ops, input.bands, bound),
+  ].filter((r): r is string => r !== undefined);
+  if (reasons.length === 0) return undefined;
+  return { valid: 'unknown', reason: reasons.join('; '), boundS: bound / 1e9, ownExits: input.exits.length };
+}
