@@ -29,7 +29,7 @@ import type { ClientNode } from './client-api.js';
 import { HEALTH_KEY, parseRead } from './http-kv.js';
 import { httpRequest, keepAliveAgent } from './http-request.js';
 import { fillCommand, peersText, type NodeValues } from './placeholders.js';
-import { RAFT_MAIN } from '../raft/index.js';
+import { packageBins } from '../../harness/middle/hosts/package-bins.js';
 import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/middle/hosts/faketime.js';
 import type { HostNeed } from '../server-base/server-cluster.js';
 import { appendSafe } from '../../harness/middle/hosts/safe-files.js';
@@ -161,10 +161,13 @@ export class CustomCluster extends ServerCluster {
       this.offsets[node] = 0;
     }
     if (place !== 'local') return;
-    // `faultline-raft` is on every start command's PATH, as the package's bin is after npm install.
+    // The package's bins (`faultline-raft` among them) are on every start command's PATH, as they are
+    // after npm install.
     const bin = nodePath.join(this.opts.dir, 'nodes', 'bin');
     fs.mkdirSync(bin, { recursive: true });
-    fs.writeFileSync(nodePath.join(bin, 'faultline-raft'), `#!/bin/sh\nexec '${process.execPath}' '${RAFT_MAIN}' "$@"\n`, { mode: 0o755 });
+    for (const [name, script] of Object.entries(packageBins())) {
+      fs.writeFileSync(nodePath.join(bin, name), `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`, { mode: 0o755 });
+    }
   }
 
   protected async launch(node: string, restart: boolean): Promise<void> {

@@ -10,7 +10,7 @@
  */
 import { checkRequirements, file, realProbe, type MachineProbe, type Requirement } from '../../harness/middle/hosts/preflight.js';
 import { FAKETIME_LIB } from '../../harness/middle/hosts/faketime.js';
-import { choiceFlag, durationFlag, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
+import { choiceOption, durationOption, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
 import { environmentOf, environmentPreflight, nodeNames, STORE_FLAGS, storePlan } from '../server-base/store-plan.js';
 import { reachDaemon } from '../../harness/middle/hosts/docker/client.js';
 import { imageLacks } from '../../harness/middle/hosts/docker/image-probe.js';
@@ -63,13 +63,18 @@ function healthOf(req: RunRequest, clientName: string): HealthCheck {
   return { kind: 'command', command: h };
 }
 
+/** `--health-timeout`: how long setup waits for every node to answer its health check. */
+const HEALTH_TIMEOUT = durationOption('health-timeout', 'how long setup waits for every node to be healthy, a duration', '30s');
+/** `--cas`: how http-kv asks for compare-and-set (docs/http-kv.md). */
+const CAS = choiceOption('cas', CAS_STYLES, 'http-kv compare-and-set style: the body ({"value","expect"}) or an If-Match header');
+
 const clientNameOf = (req: RunRequest): string => flagValue(req, 'client') ?? 'http-kv';
 
 /** The client definition of a run: http-kv, or the user's module (loaded and checked). */
 async function clientOf(req: RunRequest): Promise<ClientDefinition> {
   const name = clientNameOf(req);
   if (name === 'http-kv') {
-    const cas = choiceFlag(req, 'cas', CAS_STYLES);
+    const cas = valueOf(req, CAS);
     const def = httpKvClient(cas) as unknown as ClientDefinition;
     const missing = (WORKLOAD_OPS[req.workload] ?? []).filter((op) => !def.ops.includes(op));
     if (missing.length > 0) throw new InputError(`--client http-kv performs read, write and cas (workload register), not ${missing.join(', ')} of workload ${req.workload}; use --workload register or write a client module`);
@@ -176,7 +181,7 @@ export async function customParts(req: RunRequest, run: RunDir, ctx?: PlanContex
     nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet: flagValue(req, 'subnet'), log: (m) => run.log(m),
     start: startOf(req), peersFormat: flagValue(req, 'peers-format') ?? DEFAULT_PEERS_FORMAT, health: healthOf(req, clientNameOf(req)),
     port: valueOf(req, PORT), peerPort: valueOf(req, PEER_PORT),
-    healthTimeoutMs: durationFlag(req, 'health-timeout', '30s'),
+    healthTimeoutMs: valueOf(req, HEALTH_TIMEOUT),
     faketimeLib: req.flags.get('faketime') === true ? FAKETIME_LIB : undefined,
   });
   const clients = new CustomClients(def, nodes, (n) => cluster.clientNode(n), valueOf(req, REQUEST_TIMEOUT), clientNameOf(req) === 'http-kv');
@@ -198,12 +203,12 @@ export const customTarget: TargetEntry = {
     { name: 'client', kind: 'value', help: 'http-kv (default; docs/http-kv.md) or the path of a client module (.ts or .mjs) whose default export is defineClient({ ops, open, invoke, close })' },
     { name: 'peers-format', kind: 'value', help: `how {peers} lists one node (default ${DEFAULT_PEERS_FORMAT}); placeholders ${PEER_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}` },
     { name: 'health', kind: 'value', help: 'when a node is up: an HTTP path on the client port (/health; 2xx), or a command run on the node\'s host (exit 0; inside the container with --env docker); default: the http-kv probe with --client http-kv, else a TCP connect to --port' },
-    { name: 'health-timeout', kind: 'value', help: 'how long setup waits for every node to be healthy, a duration (default 30s)' },
+    HEALTH_TIMEOUT,
     PORT,
     PEER_PORT,
     { name: 'raft-status', kind: 'value', help: "a Raft's status path (/status for faultline-raft): polled on every node to add the Raft safety checkers (docs/custom-target.md)" },
     { name: 'faketime', kind: 'bool', help: 'offer clock faults: preload libfaketime into each server (works for servers that read the clock through libc; not Go or static binaries; with --env docker this machine\'s library is mounted, so the image must be glibc-based; with --env ssh each host needs it)' },
-    { name: 'cas', kind: 'value', help: 'http-kv compare-and-set style: body ({"value","expect"}; default) or if-match (If-Match header)' },
+    CAS,
     ...STORE_FLAGS,
   ],
   preflight: (req) => customPreflight(req),

@@ -7,7 +7,7 @@
  */
 import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 import type { RunDir, RunPlan } from '../../harness/ground/contracts/run-contract.js';
-import { StatusPoller, withSafetyObserver } from '../raft/status-poller.js';
+import { StatusPoller, withSafetyObserver } from '../../harness/middle/observers/raft-status-poller.js';
 import type { CustomCluster } from './cluster.js';
 import { httpRequest, keepAliveAgent } from './http-request.js';
 

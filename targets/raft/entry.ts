@@ -6,15 +6,16 @@ import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../harness/ground/history/errors.js';
 import { flagList, flagValue } from '../../harness/ground/contracts/flags.js';
+import { didYouMean } from '../../harness/ground/contracts/closest.js';
 import type { RunRequest, TargetEntry } from '../../harness/ground/contracts/run-contract.js';
-import { checkLocalOnly, MAELSTROM_FLAGS, maelstromPlan } from '../maelstrom/entry.js';
+import { checkLocalOnly, MAELSTROM_FLAGS, maelstromPlan } from '../../harness/middle/maelstrom/plan.js';
 import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 import type { RunPlan } from '../../harness/ground/contracts/run-contract.js';
 import type { RunDir } from '../../harness/ground/contracts/run-contract.js';
 import type { MaelstromCluster } from '../../harness/middle/maelstrom/cluster.js';
 import { parseArgs } from './args.js';
 import { BUGS } from './bugs.js';
-import { StatusPoller, withSafetyObserver } from './status-poller.js';
+import { StatusPoller, withSafetyObserver } from '../../harness/middle/observers/raft-status-poller.js';
 import { RAFT_IMAGE, RAFT_IMAGE_ALIAS, raftImageRecipe, tagRaftAlias } from './image.js';
 
 /** The Raft node's entry point, beside this file in dist/. */
@@ -23,7 +24,7 @@ const MAIN = nodePath.join(nodePath.dirname(fileURLToPath(import.meta.url)), 'ma
 function bugsOf(req: RunRequest): string[] {
   const names = flagList(req, 'bug');
   const unknown = names.filter((b) => !Object.prototype.hasOwnProperty.call(BUGS, b));
-  if (unknown.length > 0) throw new InputError(`unknown bug switch ${unknown.join(', ')}; the switches are ${Object.keys(BUGS).join(', ')}`);
+  if (unknown.length > 0) throw new InputError(`unknown bug switch ${unknown.join(', ')}${didYouMean(unknown[0], Object.keys(BUGS))}; the switches are ${Object.keys(BUGS).join(', ')}`);
   return [...new Set(names)];
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLocalOnly } from '../../../targets/maelstrom/entry.js';
+import { checkLocalOnly } from '../../../harness/middle/maelstrom/plan.js';
 import { raftTarget } from '../../../targets/raft/entry.js';
 
 const req = (env?: string) => ({ flags: new Map<string, unknown>(env === undefined ? [] : [['env', env]]) });

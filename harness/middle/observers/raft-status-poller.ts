@@ -4,9 +4,9 @@
  * order; committed entries are fetched incrementally, with an overlap, from where the last answer
  * of that node ended.
  */
-import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
-import { RaftSafetyObserver, type ObservedStatus } from '../../checkers/raft-safety.js';
-import type { RunDir, RunPlan } from '../../harness/ground/contracts/run-contract.js';
+import type { MaelstromBody } from '../../ground/protocol/protocol.js';
+import { RaftSafetyObserver, type ObservedStatus } from '../../../checkers/raft-safety.js';
+import type { RunDir, RunPlan } from '../../ground/contracts/run-contract.js';
 
 export type StatusRpc = (node: string, body: MaelstromBody, timeoutMs: number) => Promise<MaelstromBody>;
 
