@@ -7,6 +7,7 @@
 import type { CheckResult } from '../../../checkers/contract.js';
 import type { GenLike } from '../generator/types.js';
 import type { Op } from '../history/op.js';
+import type { Clock } from '../generator/clock.js';
 import type { Client, FaultPackage, Nemesis, Target, UnsupportedFault, Workload, WorkloadOptions } from './roles.js';
 
 /** What a requirement may ask about the machine (injected, so preflights are unit-tested). */
@@ -108,8 +109,13 @@ export interface RunPlan {
 
 /** What a plan builder gets besides the run directory. */
 export interface PlanContext {
-  /** `process.hrtime.bigint()` that history times count from; targets align their journals with it. */
+  /** The run clock's reading (`process.hrtime.bigint()` on the real clock) that history times count from; targets align their journals with it. */
   t0: bigint;
+  /**
+   * The run's clock: real for every target on real nodes; the in-memory target (targets/memory) waits
+   * only on it, so a run on the simulated clock is deterministic. Absent from older callers: real.
+   */
+  clock?: Clock;
 }
 
 export interface RunOutcome {

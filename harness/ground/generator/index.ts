@@ -48,3 +48,5 @@ export type { Completion, InterpreterOptions, Step } from './interpreter.js';
 export { Interpreter } from './interpreter.js';
 export type { SimulateOptions, SimulatedCompletion } from './simulate.js';
 export { DEFAULT_LATENCY_NS, simulate } from './simulate.js';
+export type { Clock, ClockTimer } from './clock.js';
+export { realClock, SimClock } from './clock.js';

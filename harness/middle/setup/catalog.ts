@@ -41,8 +41,11 @@ export const SETUP_SCRIPTS: readonly SetupScript[] = [
 /** What `npm start` runs (the bundled Raft), and so what `faultline setup` without --target prepares. */
 export const DEFAULT_SETUP_TARGET = 'raft';
 
+/** Targets that need nothing installed (the in-memory KV lives in the controller): `setup --target` runs no script for them. */
+export const NOTHING_TO_INSTALL: readonly string[] = ['memory'];
+
 /** Every --target and --env value the list knows, for the refusal sentence and the unit test. */
-export const SETUP_TARGETS: readonly string[] = [...new Set(SETUP_SCRIPTS.flatMap((s) => s.targets))];
+export const SETUP_TARGETS: readonly string[] = [...new Set([...SETUP_SCRIPTS.flatMap((s) => s.targets), ...NOTHING_TO_INSTALL])];
 export const SETUP_ENVS: readonly string[] = ['local', 'docker', 'ssh'];
 
 /** The scripts a choice of targets and environments needs, in run order; `all` takes every script. */

@@ -1,5 +1,5 @@
 import { Interpreter, type Completion as GenCompletion } from '../../ground/generator/interpreter.js';
-import type { GenLike, Seed, Thread } from '../../ground/generator/index.js';
+import { realClock, type Clock, type ClockTimer, type GenLike, type Seed, type Thread } from '../../ground/generator/index.js';
 import type { Op } from '../../ground/history/op.js';
 import type { Client, Completion, Nemesis } from '../../ground/contracts/roles.js';
 import { bounded, CLOSE_BOUND_MS } from '../../middle/hosts/bounded.js';
@@ -16,6 +16,8 @@ export interface DriverOptions {
   record(op: Op): void;
   /** Nanoseconds since the run started. */
   now(): number;
+  /** The timers the driver waits on (the op guard, the next op's due time); real by default. */
+  clock?: Clock;
   log(message: string): void;
   /** Resolves when the run must stop issuing ops (SIGINT, SIGTERM, fatal error). */
   stop: AbortSignal;
@@ -43,6 +45,7 @@ export async function drive(opts: DriverOptions): Promise<{ stopped: boolean }> 
   const notify = (): void => { const w = wake; wake = undefined; w?.(); };
   opts.stop.addEventListener('abort', notify, { once: true });
   const opTimeoutMs = opts.opTimeoutMs ?? 30_000;
+  const clock = opts.clock ?? realClock;
 
   const clientFor = async (thread: number, process: number): Promise<Client> => {
     const cur = clients.get(thread);
@@ -62,11 +65,11 @@ export async function drive(opts: DriverOptions): Promise<{ stopped: boolean }> 
         return { type: 'info', value: op.value, error: (err as Error).message };
       }
     }
-    let timer: NodeJS.Timeout | undefined;
+    let timer: ClockTimer | undefined;
     try {
       const client = await clientFor(thread, op.process as number);
       const guard = new Promise<Completion>((resolve) => {
-        timer = setTimeout(() => resolve({ type: 'info', error: `no completion within ${opTimeoutMs} ms` }), opTimeoutMs);
+        timer = clock.setTimeout(() => resolve({ type: 'info', error: `no completion within ${opTimeoutMs} ms` }), opTimeoutMs);
       });
       const key = op.key === undefined ? {} : { key: op.key };
       return await Promise.race([client.invoke({ process: op.process as number, f: op.f, value: op.value, ...key }), guard]);
@@ -74,7 +77,7 @@ export async function drive(opts: DriverOptions): Promise<{ stopped: boolean }> 
       // A client must map the system's errors itself; a throw is a client bug, and the op's fate unknown.
       return { type: 'info', error: `client error: ${(err as Error).message}` };
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   };
 
@@ -113,9 +116,9 @@ export async function drive(opts: DriverOptions): Promise<{ stopped: boolean }> 
       if (done.length > 0) { notify(); return; }
       if (until !== null) {
         const ms = Math.max(0, (until - opts.now()) / 1e6);
-        const t = setTimeout(notify, ms);
+        const t = clock.setTimeout(notify, ms);
         const prev = wake;
-        wake = () => { clearTimeout(t); prev(); };
+        wake = () => { t.cancel(); prev(); };
       }
     });
   }

@@ -2,6 +2,7 @@ import type { Op } from '../../ground/history/op.js';
 import { effectIn } from '../../middle/faults/nemesis/effect.js';
 import type { FaultBand } from '../../ground/contracts/roles.js';
 import { escapeControls } from './terminal.js';
+import { realClock, type Clock, type ClockTimer } from '../../ground/generator/index.js';
 
 /**
  * Live counts of a run, shown as one updating line on a TTY and as periodic lines otherwise. Before the
@@ -18,7 +19,7 @@ export class Progress {
   phase: string | undefined;
   /** What the set-up is doing, shown until the clients start. */
   setupStep = 'setting up';
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
   private lastOps = 0;
   private lastAt = 0;
   /** The run clock's reading (ns) when the clients started; undefined during set-up. */
@@ -30,13 +31,14 @@ export class Progress {
     private readonly stream: NodeJS.WriteStream,
     private readonly startNs: () => number,
     private readonly limitS: number,
+    /** Whose timer prints the line: the run's clock (simulated in test/unit/run/). */
+    private readonly clock: Clock = realClock,
   ) {}
 
   start(): void {
     const tty = this.stream.isTTY === true;
     this.lastAt = this.startNs();
-    this.timer = setInterval(() => this.print(tty), tty ? 250 : 5_000);
-    this.timer.unref();
+    this.timer = this.clock.setInterval(() => this.print(tty), tty ? 250 : 5_000, { background: true });
   }
 
   /** The clients start now: from here "elapsed" and the time limit count. */
@@ -81,7 +83,7 @@ export class Progress {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     if (this.stream.isTTY) this.stream.write('\r\x1b[2K');
   }
 }

@@ -1,5 +1,5 @@
-import { any, clients, createRng, nemesis as onNemesis, runSeed, ownRng, phases, sleep, timeLimit } from '../../ground/generator/index.js';
-import type { GenLike } from '../../ground/generator/index.js';
+import { any, clients, createRng, nemesis as onNemesis, runSeed, ownRng, phases, realClock, sleep, timeLimit } from '../../ground/generator/index.js';
+import type { Clock } from '../../ground/generator/index.js';
 import type { PlanContext, RunConfig, RunDir, RunOutcome, RunPlan, RunResults } from '../../ground/contracts/run-contract.js';
 import { composeResults, runChecker } from '../../../checkers/compose.js';
 import { errorMessage, InputError } from '../../ground/history/errors.js';
@@ -14,7 +14,7 @@ import type { CheckResult } from '../../../checkers/contract.js';
 import { drive } from './driver.js';
 import { bandTracker, Progress, trackOp } from './progress.js';
 import { createRunDir } from './store.js';
-import { onSignals } from './signals.js';
+import { onSignals, type SignalSource } from './signals.js';
 import { bounded, TEARDOWN_STEP_BOUND_MS } from '../../middle/hosts/bounded.js';
 import nodePath from 'node:path';
 import { writeRunReports, writeStoreIndex } from '../../../reports/index.js';
@@ -30,6 +30,15 @@ async function extraResultsOf(plan: RunPlan | undefined, ops: readonly Op[], log
 }
 
 /**
+ * What a run reads time and signals through: the machine's by default; the simulated-time tests
+ * (test/unit/run/) pass a SimClock and a fake signal source, with the in-memory target.
+ */
+export interface RunDeps {
+  clock?: Clock;
+  signals?: SignalSource;
+}
+
+/**
  * One run, Jepsen's lifecycle: set up the target, drive clients and nemesis from one generator while
  * every op goes to `history.jsonl`, heal, stay quiet, read finally, tear down — always, also on an
  * error, SIGINT or SIGTERM — then check the history and write `results.json`.
@@ -38,10 +47,12 @@ export async function runTest(
   config: RunConfig,
   makePlan: (run: RunDir, ctx: PlanContext) => Promise<RunPlan> | RunPlan,
   out: NodeJS.WriteStream = process.stderr,
+  deps: RunDeps = {},
 ): Promise<RunOutcome> {
+  const clock = deps.clock ?? realClock;
   const run = createRunDir(config.store, config.name);
-  const t0 = process.hrtime.bigint();
-  const now = (): number => Number(process.hrtime.bigint() - t0);
+  const t0 = clock.now();
+  const now = (): number => Number(clock.now() - t0);
   const history = HistoryWriter.open(nodePath.join(run.dir, 'history.jsonl'));
   const stop = new AbortController();
   let interrupted: string | undefined;
@@ -50,9 +61,9 @@ export async function runTest(
     run.log(`${sig} received: stopping the run, healing and tearing down`);
     out.write(`\nfaultline: ${sig}: stopping, healing and tearing down (history so far is kept)\n`);
     stop.abort();
-  });
+  }, deps.signals);
   const ops: Op[] = [];
-  const progress = new Progress(out, now, config.timeLimitS);
+  const progress = new Progress(out, now, config.timeLimitS, clock);
   let plan: RunPlan | undefined;
   let error: string | undefined;
   let unsupported: UnsupportedFault[] = [];
@@ -65,7 +76,7 @@ export async function runTest(
   progress.setupStep = 'preparing the run';
   progress.start();
   try {
-    plan = await makePlan(run, { t0 });
+    plan = await makePlan(run, { t0, clock });
     // Every check that can be made before starting is made before starting: the faults are built
     // once here only to validate them (they are built for real once the target is up, when its
     // capabilities are known), so a bad combination never costs a cluster.
@@ -118,7 +129,7 @@ export async function runTest(
     run.log(`clients start at ${(now() / 1e9).toFixed(3)} s of the history's clock (set-up before); the ${config.timeLimitS} s time limit counts from here`);
     await drive({
       generator: gen, concurrency: config.concurrency, seed: runSeed(config.seed), nemesis: effNemesis,
-      openClient: plan.openClient, now, stop: stop.signal, log: (m) => run.log(m),
+      openClient: plan.openClient, now, clock, stop: stop.signal, log: (m) => run.log(m),
       record(op) {
         history.append(op);
         ops.push(op);

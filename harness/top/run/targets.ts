@@ -8,6 +8,7 @@ import { etcdTarget } from '../../../targets/etcd/entry.js';
 import { zookeeperTarget } from '../../../targets/zookeeper/entry.js';
 import { consulTarget } from '../../../targets/consul/entry.js';
 import { customTarget } from '../../../targets/custom/entry.js';
+import { memoryTarget } from '../../../targets/memory/entry.js';
 import type { TargetEntry } from '../../ground/contracts/run-contract.js';
 
 export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
@@ -17,6 +18,8 @@ export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
   zookeeper: zookeeperTarget,
   consul: consulTarget,
   custom: customTarget,
+  // In memory, modeled faults: the controller's simulated-time tests and a teaching target (docs/memory-target.md).
+  memory: memoryTarget,
 });
 
 /** The default target of `faultline run` (and of `npm start`). */

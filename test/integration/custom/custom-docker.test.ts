@@ -26,10 +26,19 @@ afterAll(removeTempDirs);
 let image = '';
 const BASE = ['--env', 'docker', '--workload', 'register', '--nodes', '3', '--quiet', '1s', '--concurrency', '6', '--client', 'http-kv', '--health', '/health'];
 
-/** Probe containers of the preflight, which the daemon removes as they exit. */
+/** True while process `pid` lives (a controller whose probe may still be running). */
+const alive = (pid: number): boolean => {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+};
+
+/**
+ * Probe containers of the preflight, which the daemon removes as they exit, left by a controller that
+ * has ended (the label is its PID): a probe of another file's run still going is not ours to count.
+ */
 async function probeContainers(): Promise<string[]> {
   const { docker } = await reachDaemon();
-  return (await docker.listContainers({ all: true, filters: { label: ['faultline.probe'] } })).map((c) => `probe container ${c.Id.slice(0, 12)}`);
+  const probes = await docker.listContainers({ all: true, filters: { label: ['faultline.probe'] } });
+  return probes.filter((c) => !alive(Number(c.Labels['faultline.probe']))).map((c) => `probe container ${c.Id.slice(0, 12)}`);
 }
 
 /** What of a docker run still exists (by its run id and the server PIDs its log names). */

@@ -43,17 +43,15 @@ const sh = (argv: string[]): string => {
   }
 };
 
-/** Everything of run `runId` (or of any faultline run, without one) that still exists. */
-export function leftovers(runId?: string, pids: readonly number[] = []): string[] {
-  const id = runId ?? '[0-9a-f]{6}';
+/**
+ * Everything of run `runId` that still exists: its namespaces, links and iptables rules (by its run
+ * id), its state file, and the processes `pids` (with their libfaketime shm files). Only this run's
+ * own resources are counted, never another run's, so integration files run in parallel (vitest.config.ts).
+ * Without a run id (a run whose log names no network: it made none), only its processes.
+ */
+export function leftovers(runId: string | undefined, pids: readonly number[] = []): string[] {
   const out: string[] = [];
-  for (const ns of sh(['ip', 'netns', 'list']).split('\n')) if (new RegExp(`^fl-${id}-`).test(ns)) out.push(`namespace ${ns.split(' ')[0]}`);
-  for (const l of sh(['ip', '-o', 'link', 'show']).split('\n')) {
-    const m = new RegExp(`^\\d+:\\s+(fl[bv]-?${id}\\w*)`).exec(l);
-    if (m) out.push(`link ${m[1]}`);
-  }
-  for (const r of sh(['iptables', '-w', '-S']).split('\n')) if (new RegExp(`faultline:${id}`).test(r)) out.push(`iptables rule ${r}`);
-  if (runId !== undefined && fs.existsSync(`/run/faultline/${runId}.json`)) out.push(`state file /run/faultline/${runId}.json`);
+  if (runId !== undefined) out.push(...networkLeftovers(runId));
   for (const pid of pids) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -61,6 +59,19 @@ export function leftovers(runId?: string, pids: readonly number[] = []): string[
     } catch { /* gone */ }
     for (const f of [`/dev/shm/faketime_shm_${pid}`, `/dev/shm/sem.faketime_sem_${pid}`]) if (fs.existsSync(f)) out.push(`shm ${f}`);
   }
+  return out;
+}
+
+/** The namespaces, links, iptables rules and state file of run `id`. */
+function networkLeftovers(id: string): string[] {
+  const out: string[] = [];
+  for (const ns of sh(['ip', 'netns', 'list']).split('\n')) if (new RegExp(`^fl-${id}-`).test(ns)) out.push(`namespace ${ns.split(' ')[0]}`);
+  for (const l of sh(['ip', '-o', 'link', 'show']).split('\n')) {
+    const m = new RegExp(`^\\d+:\\s+(fl[bv]-?${id}\\w*)`).exec(l);
+    if (m) out.push(`link ${m[1]}`);
+  }
+  for (const r of sh(['iptables', '-w', '-S']).split('\n')) if (new RegExp(`faultline:${id}`).test(r)) out.push(`iptables rule ${r}`);
+  if (fs.existsSync(`/run/faultline/${id}.json`)) out.push(`state file /run/faultline/${id}.json`);
   return out;
 }
 

@@ -26,6 +26,7 @@ describe('the set-up catalog', () => {
   it('picks by target and environment; with nothing named, what npm start needs', () => {
     expect(files([])).toEqual(['setup-run.sh']);
     expect(files(['etcd'])).toEqual(['setup-targets.sh']);
+    expect(files(['memory'])).toEqual([]);
     expect(files(['zookeeper', 'consul'])).toEqual(['setup-targets.sh', 'setup-consul.sh']);
     expect(files(['etcd'], ['docker'])).toEqual(['setup-targets.sh', 'setup-docker.sh']);
     expect(files([], [], true)).toEqual(SETUP_SCRIPTS.map((s) => s.file));
@@ -34,7 +35,7 @@ describe('the set-up catalog', () => {
 
   it('refuses an unknown target or environment with one sentence naming the choices', () => {
     expect(() => selectScripts(['etc'], [])).toThrow(InputError);
-    expect(() => selectScripts(['etc'], [])).toThrow(/--target etc is not a target .*; choose raft, maelstrom, custom, etcd, zookeeper, consul$/);
+    expect(() => selectScripts(['etc'], [])).toThrow(/--target etc is not a target .*; choose raft, maelstrom, custom, etcd, zookeeper, consul, memory$/);
     expect(() => selectScripts([], ['k8s'])).toThrow(/--env k8s .*choose local, docker, ssh$/);
   });
 });
