@@ -47,7 +47,9 @@ export interface InvokeContext<C> extends OpenContext {
 /**
  * One workload op. Register: `read {key}` → the value or null, `write {key, value}`, `cas {key,
  * value: [from, to]}`. Set: `add {value}`, `read` → the elements (a final read's value is
- * `{final: node}`). Lock: `acquire`, `update` → `{read, wrote}`, `release`.
+ * `{final: node}`). Lock: `acquire`, `update` → `{read, wrote}`, `release`. list-append and
+ * rw-register: `txn {value: [[f, key, v], ...]}` (f `r`, `append` or `w`), applied as one
+ * transaction → the micro-ops with each read's value filled in.
  */
 export interface ClientOp {
   f: string;

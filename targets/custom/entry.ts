@@ -30,7 +30,7 @@ import { CAS_STYLES, httpKvClient } from './http-kv.js';
 import { loadClient, WORKLOAD_OPS } from './load-client.js';
 import { checkPlaceholders, DEFAULT_PEERS_FORMAT, PEER_PLACEHOLDERS, START_PLACEHOLDERS } from './placeholders.js';
 
-export const CUSTOM_WORKLOADS = ['register', 'set', 'lock', 'watch'] as const;
+export const CUSTOM_WORKLOADS = ['register', 'set', 'lock', 'watch', 'list-append', 'rw-register'] as const;
 
 const portRange = (name: string) => (t: string): string => `--${name} must be a port number from 1 to 65535, got ${t}`;
 /** `--port` and `--peer-port`: one port for both would have the node's client and peer listeners fight over it. */
@@ -77,7 +77,7 @@ async function clientOf(req: RunRequest): Promise<ClientDefinition> {
     const cas = valueOf(req, CAS);
     const def = httpKvClient(cas) as unknown as ClientDefinition;
     const missing = (WORKLOAD_OPS[req.workload] ?? []).filter((op) => !def.ops.includes(op));
-    if (missing.length > 0) throw new InputError(`--client http-kv performs read, write and cas (workload register) and the watch ops (workload watch), not ${missing.join(', ')} of workload ${req.workload}; use --workload register or watch, or write a client module`);
+    if (missing.length > 0) throw new InputError(`--client http-kv performs read, write and cas (workload register), the watch ops (workload watch) and txn (list-append, rw-register: POST /txn), not ${missing.join(', ')} of workload ${req.workload}; use one of those workloads, or write a client module`);
     return def;
   }
   return loadClient(name, req.workload);

@@ -1,6 +1,7 @@
 /**
  * `--client http-kv`: the built-in client of the HTTP key-value convention (docs/http-kv.md), so a
- * system that serves it needs no client code. Register ops only: `read` is `GET /kv/{key}`, `write`
+ * system that serves it needs no client code. `txn` (list-append, rw-register) is `POST /txn`
+ * (http-txn.ts), for servers that offer it. Register ops: `read` is `GET /kv/{key}`, `write`
  * is `PUT /kv/{key}` with `{"value": V}`, `cas` is the same PUT with `{"value": to, "expect": from}`
  * (`--cas body`, the default) or with `If-Match: "<JSON of from>"` (`--cas if-match`).
  *
@@ -13,6 +14,7 @@ import type http from 'node:http';
 import { Definite, Indefinite, defineClient, type ClientNode } from './client-api.js';
 import { HttpFailure, httpRequest, keepAliveAgent, type HttpAnswer } from './http-request.js';
 import { HTTP_WATCH_OPS, httpWatchOp, type HttpWatcher } from './http-watch.js';
+import { httpTxn } from './http-txn.js';
 
 export type CasStyle = 'body' | 'if-match';
 export const CAS_STYLES: readonly CasStyle[] = ['body', 'if-match'];
@@ -73,9 +75,11 @@ export function writeOutcome(node: ClientNode, what: string, a: HttpAnswer): und
 /** The http-kv client for one run (`--cas` style chosen). */
 export function httpKvClient(cas: CasStyle) {
   return defineClient<{ agent: http.Agent; base: string; host: string; port: number; watcher: HttpWatcher }>({
-    ops: ['read', 'write', 'cas', ...HTTP_WATCH_OPS],
+    ops: ['read', 'write', 'cas', ...HTTP_WATCH_OPS], // HTTP_WATCH_OPS holds txn
     open: (node) => ({ agent: keepAliveAgent(), base: node.url, host: node.host, port: node.port, watcher: {} }),
     async invoke(op, ctx) {
+      // A list of micro-ops is list-append's or rw-register's txn; the watch workload's ({ops}) is not /txn's.
+      if (op.f === 'txn' && Array.isArray(op.value)) return httpTxn(ctx.conn.agent, ctx.node, op.value as [string, unknown, unknown][], ctx.timeoutMs, failure);
       if (HTTP_WATCH_OPS.includes(op.f)) return httpWatchOp(op, ctx);
       const key = encodeURIComponent(String(op.key));
       const url = { host: ctx.conn.host, port: ctx.conn.port, path: `/kv/${key}` };
@@ -97,7 +101,7 @@ export function httpKvClient(cas: CasStyle) {
           : await httpRequest(ctx.conn.agent, url, 'PUT', JSON.stringify({ value: to }), { 'if-match': `"${JSON.stringify(from).replace(/"/g, '\\"')}"` }, t).catch(failure);
         return writeOutcome(ctx.node, `PUT /kv/${key}`, a);
       }
-      throw new Definite(`http-kv performs read, write and cas, not ${op.f}`);
+      throw new Definite(`http-kv performs read, write, cas, txn and the watch ops, not ${op.f}`);
     },
     close: (conn) => conn.agent.destroy(),
   });

@@ -36,6 +36,8 @@ export const WORKLOAD_OPS: Readonly<Record<string, readonly string[]>> = {
   set: ['add', 'read'],
   lock: ['acquire', 'update', 'release'],
   watch: ['put', 'watch', 'final-read'],
+  'list-append': ['txn'],
+  'rw-register': ['txn'],
 };
 
 /** The first type error of a TypeScript client, as `file:line:col: message`, or undefined. */

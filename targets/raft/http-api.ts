@@ -5,6 +5,10 @@
  *   read_ok 200 {"value"}; write_ok / cas_ok 200 {}; key absent (20) 404; compare failed (22) 409,
  *   or 412 for an If-Match; not applied (11: not leader, no leader, lost leadership) 503; outcome
  *   unknown (0, or no reply in time) 504; a malformed request 400.
+ * `POST /txn` with `{"txn": [[f, k, v], ...]}` is the node's `txn` command, applied whole through the
+ * log (txn.ts; the `txn-local-reads` switch applies here as on the Maelstrom path): txn_ok 200
+ * `{"txn": [...]}` with the reads filled in; a transaction it refuses (an append to a non-list, a
+ * malformed one: 12) 400, nothing applied.
  * Plus `GET /status[?committed_since=N]` (the node's raft status as `raft_status` answers it, with the
  * committed entries after N; `"role": "leader"` names a primary) and `GET /health`
  * (200 once the node knows a leader).
@@ -42,6 +46,22 @@ function statusOf(body: MaelstromBody, ifMatch: boolean): number {
   }
 }
 
+/** Reads a JSON object body holding `field` and hands it on, or answers 400 with `need` and why. */
+function readJson(req: http.IncomingMessage, res: http.ServerResponse, field: string, need: string, then: (body: Record<string, unknown>) => void): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
+      if (typeof body !== 'object' || body === null || !(field in body)) throw new Error(`no "${field}"`);
+    } catch (err) {
+      return send(res, 400, { error: `${need}: ${(err as Error).message}` });
+    }
+    then(body);
+  });
+}
+
 export class HttpKvServer {
   /** The client name the node answers HTTP requests to. */
   static readonly CLIENT = 'http';
@@ -74,7 +94,7 @@ export class HttpKvServer {
     clearTimeout(p.timer);
     const status = statusOf(body, p.ifMatch);
     // A write's revision (its log index) for watchers, as the optional `rev` of the convention.
-    const ok = body.type === 'read_ok' ? { value: body.value } : typeof body.index === 'number' ? { rev: body.index } : {};
+    const ok = body.type === 'read_ok' ? { value: body.value } : body.type === 'txn_ok' ? { txn: body.txn } : typeof body.index === 'number' ? { rev: body.index } : {};
     send(p.res, status, status === 200 ? ok : { error: body.text ?? body.type, code: body.code });
   }
 
@@ -96,21 +116,17 @@ export class HttpKvServer {
       const prefix = url.searchParams.get('prefix') ?? '';
       return send(res, 200, this.node.watches.snapshotUnder(prefix, this.node.sm));
     }
+    if (req.method === 'POST' && url.pathname === '/txn') {
+      // The node's own parse (parseTxnRequest) refuses a malformed list with 12, answered 400.
+      return readJson(req, res, 'txn', 'POST /txn needs a JSON body {"txn": [[f, key, value], ...]}', (body) =>
+        this.submit(res, { type: 'txn', txn: body.txn }, false));
+    }
     const m = /^\/kv\/(.+)$/.exec(url.pathname);
-    if (!m) return send(res, 404, { error: `no route ${req.method} ${url.pathname}; the routes are GET/PUT /kv/{key}, GET /status, GET /health` });
+    if (!m) return send(res, 404, { error: `no route ${req.method} ${url.pathname}; the routes are GET/PUT /kv/{key}, POST /txn, GET /status, GET /health` });
     const key = decodeURIComponent(m[1]);
     if (req.method === 'GET') return this.submit(res, { type: 'read', key }, false);
     if (req.method !== 'PUT') return send(res, 405, { error: `${req.method} is not supported on /kv/{key}; use GET or PUT` });
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      let body: { value?: unknown; expect?: unknown };
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
-        if (typeof body !== 'object' || body === null || !('value' in body)) throw new Error('no "value"');
-      } catch (err) {
-        return send(res, 400, { error: `PUT /kv/{key} needs a JSON body {"value": V} or {"value": V, "expect": OLD}: ${(err as Error).message}` });
-      }
+    readJson(req, res, 'value', 'PUT /kv/{key} needs a JSON body {"value": V} or {"value": V, "expect": OLD}', (body) => {
       const ifMatch = req.headers['if-match'];
       if (typeof ifMatch === 'string') {
         let from: unknown;
