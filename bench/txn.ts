@@ -2,7 +2,7 @@
  * Transactions on every store, seed by seed (`npm run bench:txn`): list-append under partitions,
  * kills and pauses on etcd, ZooKeeper, Consul (consistent) and the correct bundled Raft, which must
  * be valid for each store's model; the Raft's isolation bug (`--bug txn-local-reads`), which must be
- * caught; and the weaker read modes (etcd serializable, Consul stale) under partitions, whose
+ * caught; the same two over HTTP (`--target custom --client http-kv`, POST /txn); and the weaker read modes (etcd serializable, Consul stale) under partitions, whose
  * anomalies (allowed by their model, serializable) are counted. One run at a time: real clusters are
  * heavy. Needs root, etcd, ZooKeeper and Consul (scripts/setup-*.sh). Prints figures; asserts nothing.
  *
@@ -18,6 +18,9 @@ interface Row { name: string; seeds: number; expect: 'valid' | 'invalid' | 'meas
 
 const STORE = ['--nodes', '5', '--rate', '50', '--concurrency', '10', '--workload', 'list-append'];
 const FAULTS = ['--nemesis', 'partition,kill,pause', '--nemesis-interval', '3s'];
+/** The bundled Raft as a user's own system: `--listen` nodes, the http-kv client's POST /txn. */
+const RAFT_HTTP = (extra: string): string[] => ['--target', 'custom', '--client', 'http-kv', '--health', '/health', '--nodes', '3', '--concurrency', '6', '--workload', 'list-append',
+  '--start', `faultline-raft --listen {host}:{port} --node {node} --peers {peers} --data-dir {data}${extra}`];
 
 export const ROWS: readonly Row[] = [
   { name: 'etcd', seeds: 5, expect: 'valid', args: ['--target', 'etcd', ...STORE, ...FAULTS], why: 'Txn with mod-revision compares: strict-serializable' },
@@ -25,6 +28,8 @@ export const ROWS: readonly Row[] = [
   { name: 'consul', seeds: 5, expect: 'valid', args: ['--target', 'consul', ...STORE, '--reads', 'consistent', ...FAULTS], why: '/v1/txn cas/check-index, consistent reads: strict-serializable' },
   { name: 'raft', seeds: 5, expect: 'valid', args: ['--target', 'raft', '--workload', 'txn-list-append', '--nodes', '5', ...FAULTS], why: 'the correct bundled Raft: each txn one log entry' },
   { name: 'raft-bug', seeds: 10, expect: 'invalid', args: ['--target', 'raft', '--workload', 'txn-list-append', '--nodes', '5', '--bug', 'txn-local-reads', '--nemesis', 'partition', '--nemesis-interval', '2s'], why: 'reads from the receiving node\'s state, writes through the log' },
+  { name: 'raft-http', seeds: 5, expect: 'valid', args: [...RAFT_HTTP(''), '--nemesis', 'partition,kill', '--nemesis-interval', '3s'], why: 'custom target, http-kv POST /txn: each txn one log entry' },
+  { name: 'raft-http-bug', seeds: 5, expect: 'invalid', args: [...RAFT_HTTP(' --bug txn-local-reads'), '--nemesis', 'partition', '--nemesis-interval', '2s'], why: 'custom target, POST /txn with the reads answered by the receiving node' },
   { name: 'etcd-serializable', seeds: 3, expect: 'measure', args: ['--target', 'etcd', ...STORE, '--reads', 'serializable', '--nemesis', 'partition', '--nemesis-interval', '3s'], why: 'read-only Txn of serializable ranges, served by the member alone (model: serializable)' },
   { name: 'consul-stale', seeds: 3, expect: 'measure', args: ['--target', 'consul', ...STORE, '--reads', 'stale', '--nemesis', 'partition', '--nemesis-interval', '3s'], why: 'read-only /v1/txn?stale, any server (model: serializable)' },
 ];
