@@ -12,8 +12,7 @@
 import { finalReadOf } from '../../checkers/common.js';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, txn, type ReadMode, type TxnKvOp } from './http.js';
-import { decodeValue, runTxn, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
-import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
+import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
 import { ConsulLockClient, type LockOptions } from './lock-client.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 
@@ -103,12 +102,7 @@ export class ConsulClients {
       },
       commitError: writeError,
     };
-    return {
-      invoke: async (op: ClientOp): Promise<Completion> => (op.f === 'txn' && Array.isArray(op.value)
-        ? runTxn(store, op.value as MicroOp[])
-        : { type: 'fail', error: `${this.workload}: unknown op ${op.f}` }),
-      close: async () => undefined,
-    };
+    return txnStoreClient(store, this.workload);
   }
 
   private registerClient(node: string): Client {

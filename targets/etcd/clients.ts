@@ -16,8 +16,7 @@ import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { EtcdWatchClients } from './watch-client.js';
 import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
-import { decodeValue, runTxn, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
-import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
+import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';
 
@@ -201,12 +200,7 @@ export class EtcdClients {
       },
       commitError: writeError,
     };
-    return {
-      invoke: async (op: ClientOp): Promise<Completion> => (op.f === 'txn' && Array.isArray(op.value)
-        ? runTxn(store, op.value as MicroOp[])
-        : { type: 'fail', error: `${this.workload}: unknown op ${op.f}` }),
-      close: async () => undefined,
-    };
+    return txnStoreClient(store, this.workload);
   }
 
   private lockClient(node: string, process: number): Client {

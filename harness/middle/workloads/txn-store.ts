@@ -14,7 +14,7 @@
  */
 import { txnChecker } from '../../../checkers/txn.js';
 import { errorMessage } from '../../ground/history/errors.js';
-import type { Completion } from '../../ground/contracts/roles.js';
+import type { Client, ClientOp, Completion } from '../../ground/contracts/roles.js';
 import { any, clients, limit, sleep, timeLimit, untilOk } from '../../ground/generator/index.js';
 import type { WorkloadOptions } from '../../ground/contracts/roles.js';
 import { FINAL_READ_ATTEMPTS, FINAL_READ_RETRY_NS, FINAL_READ_WINDOW_NS, paced } from './common.js';
@@ -34,6 +34,16 @@ export interface TxnStore<V> {
   confirm?(read: ReadonlyMap<number, Versioned<V>>): Promise<boolean>;
   /** A commit that threw: fail when it certainly did not apply, else info. */
   commitError(err: unknown): Completion;
+}
+
+/** A client of a transactional workload over `store`: each `txn` op is one `runTxn`. */
+export function txnStoreClient<V>(store: TxnStore<V>, workload: string): Client {
+  return {
+    invoke: async (op: ClientOp): Promise<Completion> => (op.f === 'txn' && Array.isArray(op.value)
+      ? runTxn(store, op.value as MicroOp[])
+      : { type: 'fail', error: `${workload}: unknown op ${op.f}` }),
+    close: async () => undefined,
+  };
 }
 
 /** Runs the micro-ops `txn` as one transaction on `store` (see the module comment). Never throws. */

@@ -118,10 +118,11 @@ describe('#18: wording', () => {
     expect(r.stderr).not.toMatch(/does not exist/);
   });
 
-  it('run --help lists no broadcast or txn options under the raft target', async () => {
+  it('run --help lists no broadcast options or Gossip Glomers presets under the raft target (it runs lin-kv and txn-list-append)', async () => {
     const r = await startCli(['run', '--help'], dir).done;
     const raft = r.stdout.slice(r.stdout.indexOf('--target raft:'), r.stdout.indexOf('--target maelstrom:'));
     expect(raft).toContain('--key-count');
-    expect(raft).not.toMatch(/--topology|broadcast|txn/);
+    expect(raft).toContain('workloads: lin-kv, txn-list-append');
+    expect(raft).not.toMatch(/--topology|broadcast|--preset/);
   });
 });
