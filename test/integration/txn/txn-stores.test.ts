@@ -55,3 +55,25 @@ for (const s of stores) {
     }, 240_000);
   });
 }
+
+// rw-register (Elle's wr-register: writes unique per key, reads of one value) on one store, the same
+// faults: the second transactional workload runs through the same runTxn, so one store shows its path.
+const etcdSkip = missing(['etcd', ...NS], []);
+describe.skipIf(etcdSkip !== undefined)(`rw-register on etcd${etcdSkip ? ` (skipped: ${etcdSkip})` : ''}`, () => {
+  it('is strict-serializable under partitions, kills and pauses, with writes and reads committed', async () => {
+    const req = request('etcd-rw-register', {}, {}, 'rw-register');
+    (req as { nodeCount: number }).nodeCount = 5;
+    const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
+    expect(out.results.error).toBeUndefined();
+    const r = out.results.checkers['rw-register'] as Record<string, any>;
+    expect(r.consistencyModels).toEqual(['strict-serializable']);
+    expect(r.anomalyTypes, JSON.stringify(r.anomalies?.[0] ?? {})).toEqual({});
+    expect(r.valid).toBe(true);
+    expect(r.txns.ok).toBeGreaterThan(50);
+    expect(r.microOps.writes).toBeGreaterThan(50);
+    expect(r.microOps.reads).toBeGreaterThan(50);
+    const faults = out.results.faults as Record<string, { tookEffect: number }>;
+    for (const f of ['partition', 'kill', 'pause']) expect(faults[f]?.tookEffect, f).toBeGreaterThan(0);
+    expect(leftovers(runIdOf(out.dir), pidsOf(out.dir))).toEqual([]);
+  }, 240_000);
+});
