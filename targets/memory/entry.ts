@@ -1,7 +1,7 @@
 /**
  * `faultline run --target memory`: the in-memory KV (kv.ts), for tests of the controller in simulated
  * time and for teaching — nothing to install, no root, its crashes, pauses and partitions modeled in
- * memory, and two bug switches that Faultline finds. See docs/memory-target.md.
+ * memory, and two bug switches that Faultline finds. See docs/targets/memory.md.
  *
  * It waits only on the run's clock (`ctx.clock`): on the real clock a run takes its time limit; on a
  * simulated one (test/unit/run/) it takes milliseconds and the same seed gives the same history.
