@@ -2,7 +2,7 @@
  * The in-memory target's store: a tiny replicated KV whose nodes, crashes, pauses and partitions are
  * modeled in memory, on the run's clock. It exists so the controller (same-seed schedules, signals,
  * replay, progress, fault accounting) can be tested in simulated time in seconds, and as a teaching
- * target with bugs that Faultline finds (docs/memory-target.md). It is not a store to trust.
+ * target with bugs that Faultline finds (docs/targets/memory.md). It is not a store to trust.
  *
  * The model: one shared committed state, served by a leader — the first node that is up and reaches
  * a majority of up nodes. A node that is down or paused does not answer (the client times out); a node

@@ -18,7 +18,7 @@ export const TARGETS: Readonly<Record<string, TargetEntry>> = Object.freeze({
   zookeeper: zookeeperTarget,
   consul: consulTarget,
   custom: customTarget,
-  // In memory, modeled faults: the controller's simulated-time tests and a teaching target (docs/memory-target.md).
+  // In memory, modeled faults: the controller's simulated-time tests and a teaching target (docs/targets/memory.md).
   memory: memoryTarget,
 });
 
