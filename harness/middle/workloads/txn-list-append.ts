@@ -55,7 +55,8 @@ class AppendTxns implements Generator {
         continue;
       }
       const n = appended.get(key) ?? 0;
-      txn.push([this.o.write, key, n]);
+      // Register writes count from 1: a node that reads a missing key as a falsy value cannot mistake a write for it.
+      txn.push([this.o.write, key, this.o.write === 'w' ? n + 1 : n]);
       if (n + 1 >= this.o.maxWritesPerKey) {
         appended.delete(key);
         active[slot] = nextKey++;
@@ -71,7 +72,7 @@ class AppendTxns implements Generator {
   }
 }
 
-/** Endless rw-register transactions: as appendTxns, with writes of values unique per key (0, 1, 2, …). */
+/** Endless rw-register transactions (the stores' and Maelstrom's): as appendTxns, with writes of values unique per key (1, 2, 3, …). */
 export function registerTxns(options: Partial<Omit<AppendTxnOptions, 'write'>> = {}): Generator {
   return appendTxns({ ...options, write: 'w' });
 }

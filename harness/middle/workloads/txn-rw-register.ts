@@ -2,79 +2,22 @@
  * Maelstrom's txn-rw-register workload: `txn {txn: [["r", k, null], ["w", k, v], ...]}` → `txn_ok
  * {txn}` with the reads filled in (the value, or null for a key never written).
  *
- * The generator follows Elle's rw-register test: a few active keys at a time, 1–4 micro-ops per
- * transaction, writes unique per key (1, 2, 3, ... per key, which Elle's inference needs); a key that
- * has had `maxWritesPerKey` writes retires and a fresh key takes its place. Only transactions of
+ * The generator is the stores' rw-register one (registerTxns, txn-list-append.ts), after Elle's
+ * rw-register test: a few active keys at a time, 1–4 micro-ops per transaction, writes unique per key
+ * (1, 2, 3, ... per key, which Elle's inference needs); a key that has had `maxWritesPerKey` writes
+ * retires and a fresh key takes its place. Only transactions of
  * nothing but reads are idempotent. Checked by Elle's rw-register analysis (checkers/elle/) for the
  * consistency models of --consistency-models (default strict-serializable; Gossip Glomers 6a–6c
  * ask for serializable, read-uncommitted and read-committed).
  */
 import { protocolChecker } from '../../../checkers/protocol.js';
 import { txnRwRegisterChecker } from '../../../checkers/txn.js';
-import { lift, type Context, type Generator, type OpResult } from '../../ground/generator/index.js';
 import { ShapeError, field, isArray, maelstromClient, unknownOp } from './client.js';
 import { paced } from './common.js';
 import type { MaelstromWorkload } from './types.js';
+import { registerTxns } from './txn-list-append.js';
 
 export type RwMicroOp = ['r', unknown, unknown] | ['w', unknown, unknown];
-
-export interface RwTxnOptions {
-  keyCount: number;
-  minTxnLength: number;
-  maxTxnLength: number;
-  maxWritesPerKey: number;
-}
-
-export const DEFAULT_RW: RwTxnOptions = { keyCount: 3, minTxnLength: 1, maxTxnLength: 4, maxWritesPerKey: 16 };
-
-/** Immutable: the next value per active key lives in the generator, so look-ahead is harmless. */
-class RwTxns implements Generator {
-  constructor(
-    private readonly o: RwTxnOptions,
-    private readonly active: readonly number[],
-    private readonly written: ReadonlyMap<number, number>,
-    private readonly nextKey: number,
-  ) {}
-
-  op(ctx: Context): OpResult {
-    const rng = ctx.rng.fork('txn');
-    const active = this.active.slice();
-    const written = new Map(this.written);
-    let nextKey = this.nextKey;
-    const length = this.o.minTxnLength + rng.int(this.o.maxTxnLength - this.o.minTxnLength + 1);
-    const txn: RwMicroOp[] = [];
-    for (let i = 0; i < length; i++) {
-      const slot = rng.int(active.length);
-      const key = active[slot];
-      if (rng.int(2) === 0) {
-        txn.push(['r', key, null]);
-        continue;
-      }
-      const n = (written.get(key) ?? 0) + 1;
-      txn.push(['w', key, n]);
-      if (n >= this.o.maxWritesPerKey) {
-        written.delete(key);
-        active[slot] = nextKey++;
-      } else written.set(key, n);
-    }
-    const r = lift({ f: 'txn', value: txn }).op(ctx);
-    if (r === null || r === 'pending') return r;
-    return { op: r.op, gen: new RwTxns(this.o, active, written, nextKey) };
-  }
-
-  update(): Generator {
-    return this;
-  }
-}
-
-/** Endless read/write transactions (see the module comment). */
-export function rwTxns(options: Partial<RwTxnOptions> = {}): Generator {
-  const o = { ...DEFAULT_RW, ...options };
-  if (!(o.keyCount >= 1 && o.minTxnLength >= 1 && o.maxTxnLength >= o.minTxnLength && o.maxWritesPerKey >= 1)) {
-    throw new RangeError(`txn-rw-register: bad options ${JSON.stringify(o)}; need keyCount ≥ 1 and 1 ≤ minTxnLength ≤ maxTxnLength`);
-  }
-  return new RwTxns(o, Array.from({ length: o.keyCount }, (_, i) => i), new Map(), o.keyCount);
-}
 
 /** The completed transaction, checked against the request: same micro-ops, writes as sent. */
 function completedTxn(sent: readonly RwMicroOp[], got: unknown[]): RwMicroOp[] {
@@ -97,7 +40,7 @@ export function txnRwRegisterFor(consistencyModels?: readonly string[]): Maelstr
     name: 'txn-rw-register',
     description: 'txn-rw-register: transactions of reads and writes on registers, checked by Elle (default strict-serializable; --consistency-models)',
     services: [],
-    generator: (opts) => paced(opts, rwTxns(opts.keyCount === undefined ? {} : { keyCount: opts.keyCount })),
+    generator: (opts) => paced(opts, registerTxns(opts.keyCount === undefined ? {} : { keyCount: opts.keyCount })),
     client: (conn, node, opts) =>
       maelstromClient(conn, node, opts, (op, call) => {
         if (op.f !== 'txn') throw unknownOp('txn-rw-register', op, ['txn']);
