@@ -16,6 +16,7 @@ import { lift, type Context, type Generator, type OpResult } from '../../ground/
 import { ShapeError, field, isArray, maelstromClient, unknownOp } from './client.js';
 import { paced } from './common.js';
 import type { MaelstromWorkload } from './types.js';
+import type { Checker } from '../../../checkers/contract.js';
 
 export type MicroOp = ['r', unknown, unknown] | ['append', unknown, unknown] | ['w', unknown, unknown];
 
@@ -86,42 +87,60 @@ export function appendTxns(options: Partial<AppendTxnOptions> = {}): Generator {
   return new AppendTxns(o, Array.from({ length: o.keyCount }, (_, i) => i), new Map(), o.keyCount);
 }
 
-/** The completed transaction, checked against the request: same micro-ops, reads filled in. */
-function completedTxn(sent: readonly MicroOp[], got: unknown[]): MicroOp[] {
+/**
+ * The completed transaction, checked against the request: same micro-ops, writes (`append` or `w`)
+ * returning the value sent; list-append's reads are lists or null.
+ */
+function completedTxn(sent: readonly MicroOp[], got: unknown[], listReads: boolean): MicroOp[] {
   if (got.length !== sent.length) throw new ShapeError(`has ${got.length} micro-ops in "txn" for the ${sent.length} sent`);
   return got.map((m, i) => {
     const [f, k, v] = sent[i];
     if (!Array.isArray(m) || m.length !== 3 || m[0] !== f || JSON.stringify(m[1]) !== JSON.stringify(k)) {
       throw new ShapeError(`has ${JSON.stringify(m)} as micro-op ${i} of "txn", which should be [${JSON.stringify(f)}, ${JSON.stringify(k)}, ...]`);
     }
-    if (f === 'r' && m[2] !== null && !Array.isArray(m[2])) {
+    if (listReads && f === 'r' && m[2] !== null && !Array.isArray(m[2])) {
       throw new ShapeError(`has the read ${JSON.stringify(m)} in "txn", whose value is neither a list nor null`);
     }
-    if (f === 'append' && JSON.stringify(m[2]) !== JSON.stringify(v)) {
-      throw new ShapeError(`has the append ${JSON.stringify(m)} in "txn", which should return the value sent, ${JSON.stringify(v)}`);
+    if (f !== 'r' && JSON.stringify(m[2]) !== JSON.stringify(v)) {
+      throw new ShapeError(`has the ${f === 'w' ? 'write' : 'append'} ${JSON.stringify(m)} in "txn", which should return the value sent, ${JSON.stringify(v)}`);
     }
     return m as MicroOp;
   });
 }
 
-export const txnListAppend: MaelstromWorkload = {
+/**
+ * A Maelstrom transactional workload (txn-list-append, txn-rw-register): `txn` bodies of the
+ * generator's micro-ops, `txn_ok` with the reads filled in, and its Elle checker for the models.
+ */
+export function maelstromTxnWorkload(w: {
+  name: string; description: string; txns: (o: { keyCount?: number }) => Generator; listReads: boolean;
+  checker: (o: { consistencyModels?: readonly string[] }) => Checker;
+}, consistencyModels?: readonly string[]): MaelstromWorkload {
+  return {
+    name: w.name,
+    description: w.description,
+    services: [],
+    generator: (opts) => paced(opts, w.txns(opts.keyCount === undefined ? {} : { keyCount: opts.keyCount })),
+    client: (conn, node, opts) =>
+      maelstromClient(conn, node, opts, (op, call) => {
+        if (op.f !== 'txn') throw unknownOp(w.name, op, ['txn']);
+        if (!Array.isArray(op.value)) throw new Error(`${w.name}: a txn needs a list of micro-ops, got ${JSON.stringify(op.value)}`);
+        const sent = op.value as MicroOp[];
+        return call({
+          body: { type: 'txn', txn: sent },
+          ok: 'txn_ok',
+          idempotent: sent.every((m) => m[0] === 'r'),
+          shape: 'txn: [the micro-ops sent, reads filled in]',
+          value: (r) => completedTxn(sent, field(r, 'txn', isArray, 'an array'), w.listReads),
+        });
+      }),
+    checkers: [w.checker(consistencyModels ? { consistencyModels } : {}), protocolChecker()],
+    withConsistencyModels: (models) => maelstromTxnWorkload(w, models),
+  };
+}
+
+export const txnListAppend: MaelstromWorkload = maelstromTxnWorkload({
   name: 'txn-list-append',
   description: 'txn-list-append: transactions of reads and appends, checked by Elle for strict serializability',
-  services: [],
-  generator: (opts) => paced(opts, appendTxns(opts.keyCount === undefined ? {} : { keyCount: opts.keyCount })),
-  client: (conn, node, opts) =>
-    maelstromClient(conn, node, opts, (op, call) => {
-      if (op.f !== 'txn') throw unknownOp('txn-list-append', op, ['txn']);
-      if (!Array.isArray(op.value)) throw new Error(`txn-list-append: a txn needs a list of micro-ops, got ${JSON.stringify(op.value)}`);
-      const sent = op.value as MicroOp[];
-      return call({
-        body: { type: 'txn', txn: sent },
-        ok: 'txn_ok',
-        idempotent: sent.every((m) => m[0] === 'r'),
-        shape: 'txn: [the micro-ops sent, reads filled in]',
-        value: (r) => completedTxn(sent, field(r, 'txn', isArray, 'an array')),
-      });
-    }),
-  checkers: [txnListAppendChecker(), protocolChecker()],
-  withConsistencyModels: (consistencyModels) => ({ ...txnListAppend, checkers: [txnListAppendChecker({ consistencyModels }), protocolChecker()] }),
-};
+  txns: appendTxns, listReads: true, checker: txnListAppendChecker,
+});
