@@ -7,11 +7,10 @@
  *
  *   npm run bench:consul [-- --seeds 10 --time 30 --only default-primaries,lock-pause]
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { arg, run } from './cli-runs.js';
 
 interface Row { name: string; seeds: number; args: string[]; why: string; time?: string }
 
@@ -26,23 +25,6 @@ export const ROWS: readonly Row[] = [
   { name: 'lock-pause-delay15', seeds: 5, why: "lock: the same with Consul's default lock-delay, 15 s", args: ['--workload', 'lock', '--nemesis', 'pause', '--nemesis-interval', '8s', '--session-ttl', '2', '--lock-delay', '15', '--request-timeout', '5s'], time: '60' },
 ];
 
-const root = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = nodePath.join(root, 'dist/harness/top/cli/main.js');
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function run(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
 
 interface HistOp { process: number | string; type: string; f: string; time: number; value: unknown }
 

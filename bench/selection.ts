@@ -8,11 +8,10 @@
  *
  *   npm run bench:selection [-- --seeds 10 --time 30 --only lock-pause-holders --stores etcd,zookeeper,consul]
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { arg, run } from './cli-runs.js';
 
 interface Row { name: string; seeds: number; args: string[]; why: string; time?: string }
 
@@ -25,23 +24,6 @@ export const ROWS: readonly Row[] = [
   { name: 'fenced-enforce-holders', seeds: 10, why: 'fenced-lock, the resource rejects lower tokens: stays safe (target 10/10), rejected writes shown', args: ['--workload', 'fenced-lock', '--fencing', 'enforce', '--nemesis', 'pause', '--node-targets', 'holders'] },
 ];
 
-const root = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = nodePath.join(root, 'dist/harness/top/cli/main.js');
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function run(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
 
 interface FamilyLine { scheduled: number; tookEffect: number; holderHits?: number; noHolder?: number }
 

@@ -8,11 +8,10 @@
  *
  *   npm run bench:txn [-- --seeds 3 --time 15 --only raft-bug,etcd]
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { arg, run } from './cli-runs.js';
 
 interface Row { name: string; seeds: number; expect: 'valid' | 'invalid' | 'measure'; args: string[]; why: string }
 
@@ -34,23 +33,6 @@ export const ROWS: readonly Row[] = [
   { name: 'consul-stale', seeds: 3, expect: 'measure', args: ['--target', 'consul', ...STORE, '--reads', 'stale', '--nemesis', 'partition', '--nemesis-interval', '3s'], why: 'read-only /v1/txn?stale, any server (model: serializable)' },
 ];
 
-const root = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = nodePath.join(root, 'dist/harness/top/cli/main.js');
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function run(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
 
 /** The transactional checker's result in results.json (named after the workload). */
 function txnResult(results: Record<string, unknown>): Record<string, unknown> | undefined {
