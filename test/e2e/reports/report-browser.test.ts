@@ -83,6 +83,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in Chromium${HAVE_CHROMIUM ? '' : `
     const first = await page.textContent('#history-page');
     expect(first).toMatch(/^page 1 of \d+/);
     await page.click('#history-next');
+    // The table's rows are unpacked in the page on first use (a DecompressionStream, asynchronous), so
+    // the next page is drawn a moment after the click: wait for it rather than read at once.
+    await page.waitForFunction(() => /^page 2 of/.test(document.getElementById('history-page')!.textContent!), undefined, { timeout: 10_000 });
     expect(await page.textContent('#history-page')).toMatch(/^page 2 of/);
     await page.selectOption('#history-filters [name=type]', 'invoke');
     await page.waitForFunction(() => /page 1 of/.test(document.getElementById('history-page')!.textContent!));
