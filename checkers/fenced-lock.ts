@@ -128,8 +128,10 @@ export function checkFencedLock(history: readonly Op[]): FencedLockResult {
     tokenReused.count > 0 ? `${tokenReused.count} grant(s) reused a fencing token` : '',
     tokenDecreased.count > 0 ? `${tokenDecreased.count} grant(s) got a lower token than a grant that ended before they began` : '',
   ].filter((p) => p !== '');
+  // No grant that wrote to the resource is no evidence: mutual exclusion was never put to the test.
+  const nothing = problems.length === 0 && (grants.length === 0 || applied.length === 0);
   return {
-    valid: problems.length === 0,
+    valid: problems.length > 0 ? false : nothing ? 'unknown' : true,
     checker: 'fenced-lock',
     grants: grants.length,
     writes: applied.length,
@@ -138,7 +140,7 @@ export function checkFencedLock(history: readonly Op[]): FencedLockResult {
     interleaved: interleaved.toJSON(),
     tokenReused: tokenReused.toJSON(),
     tokenDecreased: tokenDecreased.toJSON(),
-    ...(problems.length > 0 ? { reason: problems.join('; ') } : {}),
+    ...(problems.length > 0 ? { reason: problems.join('; ') } : nothing ? { reason: grants.length === 0 ? 'no client was granted the lock: nothing to judge' : 'no grant wrote to the resource: nothing to judge' } : {}),
   };
 }
 

@@ -5,37 +5,15 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClientDefinition } from '../../../targets/custom/client-api.js';
 import { CustomClients } from '../../../targets/custom/clients.js';
 import { httpKvClient } from '../../../targets/custom/http-kv.js';
+import { scriptedServer } from './scripted-server.js';
 
-/** What the server answers next, and the last request it saw. */
-let answer: { status: number; body: string } | 'silence' = { status: 200, body: '{}' };
-let seen: { method?: string; url?: string; body: string; ifMatch?: string } = { body: '' };
-let server: http.Server;
-let port = 0;
+const srv = scriptedServer();
 
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
-    req.on('end', () => {
-      seen = { method: req.method, url: req.url, body, ifMatch: req.headers['if-match'] };
-      if (answer === 'silence') return; // never answers: the client's deadline decides
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(answer.body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  port = (server.address() as AddressInfo).port;
-});
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
-
-function client(cas: 'body' | 'if-match' = 'body', toPort = (): number => port) {
+function client(cas: 'body' | 'if-match' = 'body', toPort = (): number => srv.port) {
   const clients = new CustomClients(httpKvClient(cas) as unknown as ClientDefinition, ['n1'],
     (n) => ({ name: n, host: '127.0.0.1', port: toPort(), url: `http://127.0.0.1:${toPort()}` }), 300);
   return clients.client(0, 0);
@@ -59,7 +37,7 @@ describe('http-kv client', () => {
     ['cas', 412, '{"error":"differs"}', 'fail', undefined],
     ['cas', 404, '{"error":"absent"}', 'fail', undefined],
   ])('%s answered %i %s → %s', async (f, status, body, type, value) => {
-    answer = { status, body };
+    srv.answer = { status, body };
     const opValue = f === 'write' ? 4 : f === 'cas' ? [1, 2] : null;
     const c = await client().invoke({ process: 0, f, key: 7, value: opValue });
     expect(c.type).toBe(type);
@@ -68,13 +46,13 @@ describe('http-kv client', () => {
   });
 
   it('sends the convention: GET /kv/{key}, PUT {"value"}, cas as {"value","expect"} or If-Match', async () => {
-    answer = { status: 200, body: '{}' };
+    srv.answer = { status: 200, body: '{}' };
     await client().invoke({ process: 0, f: 'write', key: 'a b', value: 5 });
-    expect(seen).toMatchObject({ method: 'PUT', url: '/kv/a%20b', body: '{"value":5}' });
+    expect(srv.seen).toMatchObject({ method: 'PUT', url: '/kv/a%20b', body: '{"value":5}' });
     await client().invoke({ process: 0, f: 'cas', key: 1, value: [2, 3] });
-    expect(seen).toMatchObject({ method: 'PUT', body: '{"value":3,"expect":2}' });
+    expect(srv.seen).toMatchObject({ method: 'PUT', body: '{"value":3,"expect":2}' });
     await client('if-match').invoke({ process: 0, f: 'cas', key: 1, value: [2, 3] });
-    expect(seen).toMatchObject({ method: 'PUT', body: '{"value":3}', ifMatch: '"2"' });
+    expect(srv.seen).toMatchObject({ method: 'PUT', body: '{"value":3}', ifMatch: '"2"' });
   });
 
   it('a refused connection is fail (never sent); a silent server is info for a write, fail for a read', async () => {
@@ -85,7 +63,7 @@ describe('http-kv client', () => {
     const refused = await client('body', () => deadPort).invoke({ process: 0, f: 'write', key: 1, value: 1 });
     expect(refused.type).toBe('fail');
     expect(String(refused.error)).toMatch(/ECONNREFUSED/);
-    answer = 'silence';
+    srv.answer = 'silence';
     expect((await client().invoke({ process: 0, f: 'write', key: 1, value: 1 })).type).toBe('info');
     expect((await client().invoke({ process: 0, f: 'read', key: 1, value: null })).type).toBe('fail');
   });

@@ -3,39 +3,16 @@
  * status becomes the completion docs/http-kv.md promises for a transaction (ok / fail / info), a 200
  * that is not the transaction sent is garbage, and a read-only transaction's errors are fails.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClientDefinition } from '../../../targets/custom/client-api.js';
 import { CustomClients } from '../../../targets/custom/clients.js';
 import { httpKvClient } from '../../../targets/custom/http-kv.js';
+import { scriptedServer } from './scripted-server.js';
 
-let answer: { status: number; body: string } | 'silence' = { status: 200, body: '{}' };
-let seen: { method?: string; url?: string; body: string } = { body: '' };
-let server: http.Server;
-let port = 0;
-
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
-    req.on('end', () => {
-      seen = { method: req.method, url: req.url, body };
-      if (answer === 'silence') return;
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(answer.body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  port = (server.address() as AddressInfo).port;
-});
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+const srv = scriptedServer();
 
 const client = () => new CustomClients(httpKvClient('body') as unknown as ClientDefinition, ['n1'],
-  (n) => ({ name: n, host: '127.0.0.1', port, url: `http://127.0.0.1:${port}` }), 300).client(0, 0);
+  (n) => ({ name: n, host: '127.0.0.1', port: srv.port, url: `http://127.0.0.1:${srv.port}` }), 300).client(0, 0);
 
 const WRITE = [['r', 1, null], ['append', 1, 5]];
 const READ = [['r', 1, null], ['r', 2, null]];
@@ -43,9 +20,9 @@ const DONE = JSON.stringify({ txn: [['r', 1, [3, 4]], ['append', 1, 5]] });
 
 describe('http-kv client: POST /txn', () => {
   it('sends the micro-ops as {"txn": [...]} and returns the completed ones', async () => {
-    answer = { status: 200, body: DONE };
+    srv.answer = { status: 200, body: DONE };
     const c = await client().invoke({ process: 0, f: 'txn', value: WRITE });
-    expect(seen).toEqual({ method: 'POST', url: '/txn', body: JSON.stringify({ txn: WRITE }) });
+    expect(srv.seen).toEqual({ method: 'POST', url: '/txn', body: JSON.stringify({ txn: WRITE }) });
     expect(c).toMatchObject({ type: 'ok', value: [['r', 1, [3, 4]], ['append', 1, 5]] });
   });
 
@@ -65,7 +42,7 @@ describe('http-kv client: POST /txn', () => {
     [200, JSON.stringify({ txn: [['r', 1, []], ['append', 1, 6]] }), 'info', /garbage/],
     [200, JSON.stringify({ txn: [['r', 2, []], ['append', 1, 5]] }), 'info', /garbage/],
   ])('a writing txn answered %i %s → %s', async (status, body, type, error) => {
-    answer = { status, body };
+    srv.answer = { status, body };
     const c = await client().invoke({ process: 0, f: 'txn', value: WRITE });
     expect(c.type).toBe(type);
     expect(String(c.error)).toMatch(error);
@@ -73,10 +50,10 @@ describe('http-kv client: POST /txn', () => {
 
   it('a read-only txn: any error is a fail (it changed nothing); a silent server: info for a write, fail for a read', async () => {
     for (const a of [{ status: 504, body: '{}' }, { status: 200, body: 'garbage' }]) {
-      answer = a;
+      srv.answer = a;
       expect((await client().invoke({ process: 0, f: 'txn', value: READ })).type).toBe('fail');
     }
-    answer = 'silence';
+    srv.answer = 'silence';
     expect((await client().invoke({ process: 0, f: 'txn', value: WRITE })).type).toBe('info');
     expect((await client().invoke({ process: 0, f: 'txn', value: READ })).type).toBe('fail');
   });

@@ -63,6 +63,7 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
   if (faults.length === 0 || picked.targets.length === 0) return { unsupported };
 
   const down = new Set<string>();
+  const remembers = faults.includes('rollback');
   let turn = 0;
   const restart = async (nodes: readonly string[]): Promise<{ nodes: string[]; refused: { node: string; error: string }[] }> => {
     const started: string[] = [];
@@ -91,7 +92,8 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
         for (const n of nodes) down.add(n);
         await onNodes('disk', nodes, async (node) => {
           await killable.kill(node);
-          if (fault !== 'rollback') await disk.remember(node);
+          // The copy a later rollback restores: read (the whole data directory) only when rollback is one of the faults.
+          if (remembers && fault !== 'rollback') await disk.remember(node);
           for (const t of await disk.apply(node, fault, (k) => rng.int(k))) files.push({ node, ...t });
         });
         const applied: DiskApplied = { fault, nodes, files };
