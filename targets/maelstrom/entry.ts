@@ -9,7 +9,7 @@ import { InputError } from '../../harness/ground/history/errors.js';
 import { flagList, flagValue } from '../../harness/ground/contracts/flags.js';
 import type { TargetEntry } from '../../harness/ground/contracts/run-contract.js';
 import { WORKLOADS } from '../../harness/middle/workloads/index.js';
-import { checkLocalOnly, MAELSTROM_FLAGS, maelstromPlan, parseLatency, workloadOf, workloadOptions } from '../../harness/middle/maelstrom/plan.js';
+import { checkLocalOnly, MAELSTROM_FLAGS, maelstromPlan, workloadOf, workloadOptions } from '../../harness/middle/maelstrom/plan.js';
 import { GLOMERS_PRESETS } from '../../harness/middle/maelstrom/presets.js';
 
 /** The node binary as the user named it, checked: it must exist and be executable. */
@@ -45,9 +45,7 @@ export const maelstromTarget: TargetEntry = {
     checkLocalOnly(req, 'maelstrom');
     checkBin(flagValue(req, 'bin'));
     workloadOf(req);
-    const l = flagValue(req, 'latency');
-    if (l !== undefined) parseLatency(l);
-    workloadOptions(req, []);
+    workloadOptions(req, []); // reads --keys, --latency, --topology and the request timeout: a bad one is refused here
   },
   plan(req, run, ctx) {
     return maelstromPlan(req, run, ctx, checkBin(flagValue(req, 'bin')), flagList(req, 'arg', { split: false }));

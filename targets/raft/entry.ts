@@ -105,8 +105,7 @@ export const raftTarget: TargetEntry = {
     ...TUNING.map(([name, help]) => ({ name, kind: 'value' as const, help })),
     // The raft target runs lin-kv and txn-list-append: no --topology (broadcast), no Gossip Glomers
     // preset (each names a workload and node count of its own), and --keys is theirs.
-    ...MAELSTROM_FLAGS.filter((f) => f.name !== 'bin' && f.name !== 'arg' && f.name !== 'topology' && f.name !== 'preset')
-      .map((f) => (f.name === 'keys' ? { ...f, help: 'independent keys of lin-kv (default 5; was --key-count)' } : f)),
+    ...MAELSTROM_FLAGS.filter((f) => f.name !== 'bin' && f.name !== 'arg' && f.name !== 'topology' && f.name !== 'preset'),
   ],
   preflight(req) {
     // The bundled Raft has a real-network mode: point at it.

@@ -9,6 +9,7 @@ import { InputError } from '../../harness/ground/history/errors.js';
 import { refuseUntrusted } from '../../harness/middle/hosts/trust.js';
 import { choiceOption, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
 import { CONSISTENCY_MODELS } from '../../harness/middle/workloads/consistency-models.js';
+import { KEYS } from '../../harness/middle/workloads/keys.js';
 import { FENCING_MODES } from '../../harness/middle/workloads/fenced-resource.js';
 import type { Environment, EnvironmentKind } from '../../harness/middle/hosts/environment.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from '../../harness/middle/hosts/environments.js';
@@ -87,8 +88,7 @@ export async function environmentPreflight(req: RunRequest, target: string): Pro
   await environmentOf(req).preflight?.({ target, flags: req.flags });
 }
 
-/** `--keys` of the store workloads: independent keys of the register workload. */
-export const KEYS = intOption('keys', 'register workload: number of independent keys (was --key-count on maelstrom)', 3, 1);
+export { KEYS };
 /** `--values` of the store workloads: values drawn from 0..N-1. */
 export const VALUES = intOption('values', 'register workload: values drawn from 0..N-1', 5, 1);
 

@@ -6,28 +6,38 @@
  */
 import fs from 'node:fs';
 import { InputError } from '../../ground/history/errors.js';
-import { flagValue, intFlag, parseDuration, REQUEST_TIMEOUT, valueOf } from '../../ground/contracts/flags.js';
+import { choiceOption, flagValue, parseDuration, REQUEST_TIMEOUT, valueOf, type TypedFlag } from '../../ground/contracts/flags.js';
 import { buildFaults, faultOptionsOf } from '../faults/nemesis/index.js';
 import type { LatencyDist } from '../../ground/contracts/roles.js';
 import type { CheckResult } from '../../../checkers/contract.js';
 import { CONSISTENCY_MODELS } from '../workloads/consistency-models.js';
+import { KEYS } from '../workloads/keys.js';
 import { judgeEfficiency } from '../../../checkers/efficiency.js';
 import { netStatsOfFile, type NetStats } from '../../../checkers/net-stats.js';
 import { stableLatency } from '../../../checkers/stable-latency.js';
 import type { Op } from '../../ground/history/op.js';
 import type { PlanContext, RunDir, RunPlan, RunRequest, TargetFlag } from '../../ground/contracts/run-contract.js';
-import { getWorkload, TOPOLOGY_KINDS, type MaelstromWorkload, type MaelstromWorkloadOptions, type TopologyKind } from '../workloads/index.js';
+import { getWorkload, TOPOLOGY_KINDS, type MaelstromWorkload, type MaelstromWorkloadOptions } from '../workloads/index.js';
 import { MaelstromCluster } from './cluster.js';
 import type { MaelstromClusterOptions } from './cluster-options.js';
 import { describeLatency, meanLatencyMs } from './latency.js';
 import { GLOMERS_PRESETS } from './presets.js';
 
+/** `--latency`: the delay of messages between nodes and services (never of client messages), typed where the settings are read. */
+export const LATENCY: TypedFlag<LatencyDist> = {
+  name: 'latency', kind: 'value',
+  help: 'base message latency between nodes: 0 | 5ms (constant) | 1-10ms (uniform) | exp:5ms (exponential mean); default 0 (a bare number means seconds)',
+  type: { parse: (text) => parseLatency(text) },
+};
+/** `--topology` of broadcast: the neighbours each node is told (the first is the default). */
+export const TOPOLOGY = choiceOption('topology', TOPOLOGY_KINDS, 'broadcast topology');
+
 export const MAELSTROM_FLAGS: readonly TargetFlag[] = [
   { name: 'bin', kind: 'value', help: 'the node binary (a path, or a command on PATH); required' },
   { name: 'arg', kind: 'list', help: 'an argument for every node (repeat for several)' },
-  { name: 'latency', kind: 'value', help: 'base message latency: 0 | 5ms (constant) | 1-10ms (uniform) | exp:5ms (exponential mean); default 0 (a bare number means seconds)' },
-  { name: 'keys', kind: 'value', help: 'independent keys of lin-kv / txn-list-append (default 5; was --key-count)' },
-  { name: 'topology', kind: 'value', help: `broadcast topology: ${TOPOLOGY_KINDS.join(', ')} (default grid)` },
+  LATENCY,
+  KEYS,
+  TOPOLOGY,
   REQUEST_TIMEOUT,
   CONSISTENCY_MODELS,
   { name: 'preset', kind: 'value', help: `a Gossip Glomers challenge's settings: ${Object.keys(GLOMERS_PRESETS).join(', ')} (node count, rate, latency, faults; flags given beside it win)` },
@@ -69,15 +79,11 @@ export function parseLatency(text: string): LatencyDist {
 
 /** The workload options of a run: rate, keys, topology, and the request timeout Maelstrom would use. */
 export function workloadOptions(req: RunRequest, nodes: readonly string[]): MaelstromWorkloadOptions {
-  const latencyText = flagValue(req, 'latency');
-  const latency = latencyText === undefined ? undefined : parseLatency(latencyText);
+  const latency = valueOf(req, LATENCY) as LatencyDist | undefined;
   const opts: MaelstromWorkloadOptions = { rate: req.config.rate, concurrency: req.config.concurrency, nodes };
-  if (flagValue(req, 'keys') !== undefined) opts.keyCount = intFlag(req, 'keys', 5);
-  const topo = flagValue(req, 'topology');
-  if (topo !== undefined) {
-    if (!(TOPOLOGY_KINDS as readonly string[]).includes(topo)) throw new InputError(`--topology ${topo} is not a topology; choose ${TOPOLOGY_KINDS.join(', ')}`);
-    opts.topology = topo as TopologyKind;
-  }
+  const keys = valueOf(req, KEYS);
+  if (keys !== undefined) opts.keyCount = keys;
+  if (req.flags.has(TOPOLOGY.name)) opts.topology = valueOf(req, TOPOLOGY);
   opts.rpcTimeoutMs = valueOf(req, REQUEST_TIMEOUT);
   // Not set by the user: the workload's own, where Maelstrom computes one (lin-kv, from the latency).
   const workload = getWorkload(req.workload);
@@ -122,8 +128,7 @@ export function maelstromPlan(
 ): RunPlan {
   const workload = workloadOf(req);
   const presetName = flagValue(req, 'preset');
-  const latencyText = flagValue(req, 'latency');
-  const latency = latencyText === undefined ? undefined : parseLatency(latencyText);
+  const latency = valueOf(req, LATENCY) as LatencyDist | undefined;
   // The workload's options are read once; the cluster's rpc timeout is theirs.
   const base = workloadOptions(req, []);
   const cluster = new MaelstromCluster({

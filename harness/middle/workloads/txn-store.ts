@@ -19,7 +19,7 @@ import { any, clients, limit, sleep, timeLimit, untilOk } from '../../ground/gen
 import type { WorkloadOptions } from '../../ground/contracts/roles.js';
 import { FINAL_READ_ATTEMPTS, FINAL_READ_RETRY_NS, FINAL_READ_WINDOW_NS, paced } from './common.js';
 import type { StoreWorkload } from './store-types.js';
-import { appendTxns, registerTxns, type MicroOp } from './txn-list-append.js';
+import { appendTxns, DEFAULT_APPEND, registerTxns, type MicroOp } from './txn-list-append.js';
 
 /** One key as read: its value (a list for list-append, a number for rw-register; null when absent) and the store's version of it. */
 export interface Versioned<V> { value: unknown; version: V }
@@ -103,7 +103,7 @@ export function decodeValue(text: string | null | undefined): unknown {
  * last fault (cluster-liveness) and Elle orders these reads after everything before them.
  */
 export function finalTxnReads(opts: WorkloadOptions): ReturnType<typeof clients> {
-  const reads: MicroOp[] = Array.from({ length: opts.keyCount ?? 3 }, (_, k) => ['r', k, null]);
+  const reads: MicroOp[] = Array.from({ length: opts.keyCount ?? DEFAULT_APPEND.keyCount }, (_, k) => ['r', k, null]);
   return clients(any(...opts.nodes.map(() =>
     timeLimit(FINAL_READ_WINDOW_NS, limit(FINAL_READ_ATTEMPTS, untilOk([{ f: 'txn', value: reads }, sleep(FINAL_READ_RETRY_NS)]))))));
 }
