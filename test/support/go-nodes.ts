@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePrivateDir, helperCacheDir } from '../../harness/middle/hosts/trust.js';
 
 const ROOT = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../..');
 export const GO_NODES = nodePath.join(ROOT, 'test/nodes/go');
@@ -22,11 +23,23 @@ export function goBinary(): string | undefined {
   return undefined;
 }
 
+/**
+ * The environment of `go build`: offline, GOPATH in the build's own fresh directory, and the build
+ * cache in a private directory of the user's own (the helper cache of hosts/trust.ts): root runs what
+ * go builds, so the cache is never a guessable path in /tmp that another user could have made first
+ * and filled with compiled objects of their own.
+ */
+export function goEnv(dir: string): NodeJS.ProcessEnv {
+  const cache = process.env.GOCACHE ?? nodePath.join(helperCacheDir(), 'go-build');
+  ensurePrivateDir(cache);
+  return { ...process.env, GOPROXY: 'off', GOFLAGS: '', GOPATH: nodePath.join(dir, 'gopath'), GOCACHE: cache };
+}
+
 /** Builds every program under test/nodes/go into a fresh directory; returns name → binary path. */
 export function buildGoNodes(dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-go-nodes-'))): Record<string, string> {
   const go = goBinary();
   if (go === undefined) throw new Error('go is not installed; run scripts/setup-node-langs.sh (or faultline setup --all)');
-  const env = { ...process.env, GOPROXY: 'off', GOFLAGS: '', GOPATH: nodePath.join(dir, 'gopath'), GOCACHE: process.env.GOCACHE ?? nodePath.join(os.tmpdir(), 'faultline-go-cache') };
+  const env = goEnv(dir);
   const out: Record<string, string> = {};
   for (const name of fs.readdirSync(GO_NODES).sort()) {
     const src = nodePath.join(GO_NODES, name);

@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import type { Op } from '../../../harness/ground/history/op.js';
+import { createRng } from '../../../harness/ground/generator/index.js';
 
 export interface Change { key: string; type: 'put' | 'delete'; value?: string }
 export interface GenBatch { at: number; events: { rev: number; key: string; type: 'put' | 'delete'; value?: string }[]; progress?: number }
@@ -24,16 +25,10 @@ const KEYS = ['/w/a', '/w/b', '/w/c', '/w/d'];
 
 export interface GenParams { commits: number; watchers: number; seed: number }
 
-/** A tiny deterministic RNG (mulberry32), so one fast-check seed gives one history. */
+/** The project's seeded RNG, so one fast-check seed gives one history. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = createRng(seed);
+  return () => r.float();
 }
 
 export function generate(p: GenParams): GenHistory {
