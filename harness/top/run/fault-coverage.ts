@@ -39,6 +39,8 @@ export interface CoverageInput {
   unsupported: readonly UnsupportedFault[];
   /** The fault summary (harness/top/run/fault-summary.ts) of the families that were built. */
   summary: Readonly<Record<string, FamilySummary>>;
+  /** The run asked for faults aimed at the lock holders (`--node-targets holders`, `--partition-shapes holders`). */
+  holdersRequested?: boolean;
 }
 
 /** The `fault-coverage` result when requested faults never took effect, else undefined. */
@@ -47,7 +49,7 @@ export function faultCoverage(input: CoverageInput): CheckResult | undefined {
   if (requested.length === 0) return undefined;
   const fams = Object.entries(input.summary);
   const took = fams.reduce((n, [, s]) => n + s.tookEffect, 0);
-  if (took > 0) return undefined;
+  if (took > 0) return holderCoverage(input, fams);
   const scheduled = fams.reduce((n, [, s]) => n + s.scheduled, 0);
   let reason: string;
   if (fams.length === 0) {
@@ -59,4 +61,20 @@ export function faultCoverage(input: CoverageInput): CheckResult | undefined {
     reason = `none of the ${scheduled} fault(s) scheduled (${fams.map(([n]) => n).join(',')}) took effect: each reached no node or failed`;
   }
   return { valid: 'unknown', reason: `${reason}: the run tested the system without faults; fix the faults or pass --nemesis none`, requested, scheduled, tookEffect: 0 };
+}
+
+/**
+ * Faults asked to aim at the lock holders that never found one holding: each fell on a random node
+ * instead (`noHolder`), so what was asked — a holder's node paused, killed, cut off or skewed — never
+ * happened, and the run cannot be green for it.
+ */
+function holderCoverage(input: CoverageInput, fams: readonly [string, FamilySummary][]): CheckResult | undefined {
+  if (!input.holdersRequested) return undefined;
+  const hits = fams.reduce((n, [, s]) => n + (s.holderHits ?? 0), 0);
+  if (hits > 0) return undefined;
+  const missed = fams.reduce((n, [, s]) => n + (s.noHolder ?? 0), 0);
+  return {
+    valid: 'unknown', holderHits: 0, noHolder: missed,
+    reason: `faults were aimed at the lock holders, but none hit a node whose client held the lock (${missed} found no holder and fell on a random node): the run did not test what --node-targets/--partition-shapes holders asked; run longer or with a shorter --nemesis-interval`,
+  };
 }

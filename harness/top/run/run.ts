@@ -192,7 +192,8 @@ export async function runTest(
   // unknown, not valid (harness/top/run/fault-coverage.ts). Judged once the faults were built.
   const faultsSummary = families ? faultSummary(ops, families, endNs ?? now()) : undefined;
   if (faultsSummary) {
-    const coverage = faultCoverage({ requested: config.faults, unsupported, summary: faultsSummary });
+    const holdersRequested = [...(config.nodeTargets ?? []), ...(config.partitionShapes ?? [])].includes('holders');
+    const coverage = faultCoverage({ requested: config.faults, unsupported, summary: faultsSummary, holdersRequested });
     if (coverage) {
       checkers['fault-coverage'] = coverage;
       run.log(`fault-coverage: ${String(coverage.reason)}`);

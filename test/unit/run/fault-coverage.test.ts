@@ -125,6 +125,15 @@ describe('the fault-coverage verdict', () => {
     expect(faultCoverage({ requested: [], unsupported: [], summary: {} })).toBeUndefined();
     expect(faultCoverage({ requested: ['none'], unsupported: [], summary: {} })).toBeUndefined();
   });
+
+  it('faults aimed at the holders that never found one holding: unknown; one hit, or holders not asked: no result', () => {
+    const pauses = (holderHits: number, noHolder: number) => ({ pause: { scheduled: 3, tookEffect: 3, nodesHitByRole: { follower: ['n2'] }, secondsInForce: 3, holderHits, noHolder } });
+    const missed = faultCoverage({ requested: ['pause'], unsupported: [], summary: pauses(0, 3), holdersRequested: true });
+    expect(missed?.valid).toBe('unknown');
+    expect(missed?.reason).toMatch(/none hit a node whose client held the lock \(3 found no holder/);
+    expect(faultCoverage({ requested: ['pause'], unsupported: [], summary: pauses(1, 2), holdersRequested: true })).toBeUndefined();
+    expect(faultCoverage({ requested: ['pause'], unsupported: [], summary: pauses(0, 3) })).toBeUndefined();
+  });
 });
 
 describe('the schedule and the default faults', () => {
