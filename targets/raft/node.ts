@@ -18,7 +18,7 @@ import { LogStore } from './log-store.js';
 import { entryAt, lastTerm, termAt } from './log-view.js';
 import { RAFT_TYPES, type AppendReply, type AppendRequest, type Command, type RaftMessage, type SnapshotReply, type SnapshotRequest, type VoteReply, type VoteRequest } from './messages.js';
 import { advanceCommit, handleAppend } from './replication.js';
-import { WatchLog } from './watch-log.js';
+import { WatchLog, appliedChanges } from './watch-log.js';
 import { decideInstall, readSnapshot, shouldSnapshot, writeSnapshot, type Snapshot } from './snapshot.js';
 import { KvStateMachine } from './state-machine.js';
 import { committedEntries } from './status.js';
@@ -406,11 +406,7 @@ export class RaftNode {
       if (e === undefined) break;
       const result = this.sm.apply(e.cmd);
       this.lastApplied = i;
-      // A watch sees single-key changes; a txn entry (one workload per run, so never beside a watch
-      // workload) is not a watched change.
-      const changed = e.cmd !== null && e.cmd.f !== 'txn' && (result?.type === 'write_ok' || result?.type === 'cas_ok');
-      const c = changed && e.cmd !== null && e.cmd.f !== 'txn' ? e.cmd : null;
-      this.watches.onApplied(i, c === null ? undefined : { key: String(c.key), value: c.f === 'write' ? c.value : c.f === 'cas' ? c.to : undefined });
+      this.watches.onApplied(i, appliedChanges(e.cmd, result, (k) => this.sm.get(k)));
       this.clients.onApplied(i, e.term, result);
     }
     if (shouldSnapshot(this.lastApplied, this.store.snapIndex, this.cfg.snapshotEvery)) this.takeSnapshot();

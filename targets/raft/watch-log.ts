@@ -1,5 +1,5 @@
 /**
- * The Raft's watch: every applied write or successful cas, in log order, with its log index as its
+ * The Raft's watch: every applied write, successful cas and transaction's write, in log order, with its log index as its
  * revision, for `GET /watch?from=R` (http-api.ts). The history is complete only above `floor`: a node
  * that started from a snapshot, or installed one from its leader, never saw the changes the snapshot
  * covers, so a watch from at or below the floor is answered "compacted" (as etcd's ErrCompacted) and
@@ -9,9 +9,25 @@
  * skipping the snapshot's changes; `watch-redeliver` answers, for a while after a leader change, from a
  * few events before the revision asked for, so a resumed watcher gets them twice.
  */
+import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 import type { Bugs } from './bugs.js';
+import type { Command } from './messages.js';
 
 export interface WatchEvent { rev: number; key: string; value: unknown }
+
+/**
+ * The keys an applied command changed and their values after it (`get` reads the state machine): a
+ * write or successful cas its key; a committed transaction every key it wrote or appended to.
+ */
+export function appliedChanges(cmd: Command, result: MaelstromBody | undefined, get: (key: unknown) => unknown): { key: string; value: unknown }[] {
+  if (cmd === null) return [];
+  if (cmd.f === 'txn') {
+    if (result?.type !== 'txn_ok') return [];
+    return [...new Set(cmd.txn.filter((m) => m[0] !== 'r').map((m) => m[1]))].map((k) => ({ key: String(k), value: get(k) }));
+  }
+  if (result?.type === 'write_ok' || result?.type === 'cas_ok') return [{ key: String(cmd.key), value: get(cmd.key) }];
+  return [];
+}
 
 /** How long after a leader change `watch-redeliver` re-delivers, ms; and how many events back. */
 const REDELIVER_MS = 3_000;
@@ -36,10 +52,13 @@ export class WatchLog {
     this.wake();
   }
 
-  /** Entry `index` was applied; a write or successful cas of `key` to `value` is an event. */
-  onApplied(index: number, change?: { key: string; value: unknown }): void {
+  /**
+   * Entry `index` was applied with these changes: a write or successful cas changes one key; a
+   * transaction every key it wrote, all at the entry's revision (atomic, as etcd's events of one revision).
+   */
+  onApplied(index: number, changes: readonly { key: string; value: unknown }[]): void {
     this.applied = index;
-    if (change) this.events.push({ rev: index, ...change });
+    for (const c of changes) this.events.push({ rev: index, ...c });
     this.wake();
   }
 

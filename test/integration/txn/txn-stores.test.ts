@@ -20,18 +20,21 @@ afterAll(removeTempDirs);
 const NS = ['iptables', 'iptables-restore', 'unshare'];
 const request = storeRequests({ seed: 3, timeLimitS: 15, faultIntervalS: 3, rate: 50, concurrency: 10, quietS: 5, faults: ['partition', 'kill', 'pause'] });
 
-/** The run's list-append result: valid for strict serializability, with real work and real faults behind it. */
-function expectValidTxns(out: RunOutcome): void {
+/**
+ * The run's transactional result (`workload`'s checker): valid for strict serializability, with real
+ * work and real faults behind it — `writes` names the micro-op that writes (appends or writes).
+ */
+function expectValidTxns(out: RunOutcome, workload = 'list-append', writes: 'appends' | 'writes' = 'appends'): void {
   expect(out.results.error).toBeUndefined();
   // The whole run too: the final read-only txns show the store serving after its last fault.
   expect(out.results.valid, JSON.stringify(Object.fromEntries(Object.entries(out.results.checkers).map(([k, v]) => [k, (v as { valid: unknown }).valid])))).toBe(true);
-  const r = out.results.checkers['list-append'] as Record<string, any>;
+  const r = out.results.checkers[workload] as Record<string, any>;
   expect(r.consistencyModels).toEqual(['strict-serializable']);
   expect(r.anomalyTypes, JSON.stringify(r.anomalies?.[0] ?? {})).toEqual({});
   expect(r.valid).toBe(true);
-  // Enough committed transactions with reads and appends that a broken commit would show.
+  // Enough committed transactions with reads and writes that a broken commit would show.
   expect(r.txns.ok).toBeGreaterThan(50);
-  expect(r.microOps.appends).toBeGreaterThan(50);
+  expect(r.microOps[writes]).toBeGreaterThan(50);
   expect(r.microOps.reads).toBeGreaterThan(50);
   const faults = out.results.faults as Record<string, { tookEffect: number }>;
   for (const f of ['partition', 'kill', 'pause']) expect(faults[f]?.tookEffect, f).toBeGreaterThan(0);
@@ -64,16 +67,6 @@ describe.skipIf(etcdSkip !== undefined)(`rw-register on etcd${etcdSkip ? ` (skip
     const req = request('etcd-rw-register', {}, {}, 'rw-register');
     (req as { nodeCount: number }).nodeCount = 5;
     const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
-    expect(out.results.error).toBeUndefined();
-    const r = out.results.checkers['rw-register'] as Record<string, any>;
-    expect(r.consistencyModels).toEqual(['strict-serializable']);
-    expect(r.anomalyTypes, JSON.stringify(r.anomalies?.[0] ?? {})).toEqual({});
-    expect(r.valid).toBe(true);
-    expect(r.txns.ok).toBeGreaterThan(50);
-    expect(r.microOps.writes).toBeGreaterThan(50);
-    expect(r.microOps.reads).toBeGreaterThan(50);
-    const faults = out.results.faults as Record<string, { tookEffect: number }>;
-    for (const f of ['partition', 'kill', 'pause']) expect(faults[f]?.tookEffect, f).toBeGreaterThan(0);
-    expect(leftovers(runIdOf(out.dir), pidsOf(out.dir))).toEqual([]);
+    expectValidTxns(out, 'rw-register', 'writes');
   }, 240_000);
 });

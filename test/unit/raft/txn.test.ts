@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { KvStateMachine } from '../../../targets/raft/state-machine.js';
 import { parseTxnRequest, type TxnRequest } from '../../../targets/raft/txn.js';
+import { NO_BUGS } from '../../../targets/raft/bugs.js';
+import { appliedChanges, WatchLog } from '../../../targets/raft/watch-log.js';
 
 describe('raft txn', () => {
   it('applies micro-ops in order, whole, reading its own writes', () => {
@@ -34,5 +36,21 @@ describe('raft txn', () => {
   it('refuses a malformed txn with error 12', () => {
     expect(parseTxnRequest({ type: 'txn', txn: [['x', 1, 2]] })).toMatchObject({ type: 'error', code: 12 });
     expect(parseTxnRequest({ type: 'txn' })).toMatchObject({ type: 'error', code: 12 });
+  });
+});
+
+describe('a transaction in the watch log', () => {
+  it('is an event per key it wrote, all at its revision; a read-only or refused one, and a failed cas, change nothing', () => {
+    const sm = new KvStateMachine();
+    const txn: TxnRequest = { f: 'txn', txn: [['append', 1, 7], ['w', 'a', 3], ['r', 2, null], ['append', 1, 8]] };
+    const r = sm.apply(txn);
+    const log = new WatchLog(NO_BUGS);
+    log.onApplied(4, appliedChanges(txn, r, (k) => sm.get(k)));
+    const got = log.since(1, '');
+    expect(got).toEqual({ kind: 'events', rev: 4, events: [{ rev: 4, key: '1', value: [7, 8] }, { rev: 4, key: 'a', value: 3 }] });
+    expect(appliedChanges({ f: 'txn', txn: [['r', 1, null]] }, { type: 'txn_ok', txn: [['r', 1, [7, 8]]] }, (k) => sm.get(k))).toEqual([]);
+    expect(appliedChanges(txn, { type: 'error', code: 12 }, (k) => sm.get(k))).toEqual([]);
+    expect(appliedChanges({ f: 'cas', key: 'a', from: 9, to: 4, create: false }, { type: 'error', code: 22 }, (k) => sm.get(k))).toEqual([]);
+    expect(appliedChanges({ f: 'write', key: 'b', value: 5 }, sm.apply({ f: 'write', key: 'b', value: 5 }), (k) => sm.get(k))).toEqual([{ key: 'b', value: 5 }]);
   });
 });
