@@ -6,7 +6,9 @@
  */
 import fs from 'node:fs';
 import { DISK_FAULTS, type DiskControl, type DiskFault, type DiskTouch } from '../../../ground/contracts/roles.js';
-import { flipBits, readTree, restoreTree, truncateTail } from './file-faults.js';
+import { flipBits, readTree, restoreTree, truncateTail, type FileSpec } from './file-faults.js';
+
+export type { FileSpec } from './file-faults.js';
 import { buildLazyFs, lazyFsUnavailable } from './lazy-fs-build.js';
 import { LazyFs } from './lazy-fs.js';
 
@@ -16,9 +18,11 @@ export interface NodeDiskOptions {
   /** Mount the lose-un-fsynced layer over every node's directory (only when a run asks for that fault). */
   layer: boolean;
   /** The node's log or WAL files, newest first, relative to its directory (truncate cuts the first present). */
-  logFiles: readonly string[];
+  logFiles: readonly FileSpec[];
   /** Every file bit-flip may damage, relative to its directory. */
-  dataFiles: readonly string[];
+  dataFiles: readonly FileSpec[];
+  /** Faults this target cannot apply, with the reason (e.g. every fault when the files are on another machine). */
+  without?: Partial<Record<DiskFault, string>>;
   log: (line: string) => void;
 }
 
@@ -31,12 +35,14 @@ export class NodeDisks implements DiskControl {
   constructor(private readonly o: NodeDiskOptions) {
     const why = o.layer ? lazyFsUnavailable() : 'the FUSE layer is mounted only when a run asks for lose-unfsynced';
     if (why) this.unsupported['lose-unfsynced'] = why;
+    Object.assign(this.unsupported, o.without ?? {});
     this.faults = DISK_FAULTS.filter((f) => this.unsupported[f] === undefined);
   }
 
   /** Creates every node's directory and mounts the layer over it (before any node starts). */
   async setup(nodes: readonly string[]): Promise<void> {
     for (const n of nodes) fs.mkdirSync(this.o.dirOf(n), { recursive: true, mode: 0o755 });
+    if (this.faults.length === 0) return;
     if (!this.faults.includes('lose-unfsynced')) return;
     const bin = await buildLazyFs();
     for (const n of nodes) {
