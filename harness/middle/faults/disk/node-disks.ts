@@ -63,7 +63,12 @@ export class NodeDisks implements DiskControl {
         const m = this.mounts.get(node);
         if (!m) throw new Error(`lose-unfsynced: no FUSE layer is mounted over ${node}'s directory (${this.unsupported['lose-unfsynced'] ?? 'not set up'})`);
         const dropped = await m.crash();
-        return dropped.map((d) => ({ file: d.path.replace(/^\//, ''), offset: Math.min(d.durableSize, d.size), bytes: Math.abs(d.size - d.durableSize) }));
+        // What was lost: the dirty pages from the first one on, or (no page written) the size change alone.
+        return dropped.map((d) => {
+          const file = d.path.replace(/^\//, '');
+          if (d.dirtyBytes) return { file, offset: Math.min(d.firstDirty ?? d.size, d.durableSize), bytes: d.dirtyBytes };
+          return { file, offset: Math.min(d.durableSize, d.size), bytes: Math.abs(d.size - d.durableSize) };
+        });
       }
       case 'truncate':
         return truncateTail(dir, this.o.logFiles, pick);
