@@ -105,9 +105,12 @@ export abstract class ServerCluster implements Target {
     if (opts.disk && files) {
       // Over ssh the files are on other machines: not built yet, so every fault says why.
       const remote = opts.env === 'ssh' ? 'over --env ssh the nodes\' files are on the hosts, and disk faults there are not built yet' : undefined;
-      const without = remote ? Object.fromEntries(DISK_FAULTS.map((f) => [f, remote])) : files.without;
+      // In containers the layer would be mounted on this machine below the bind-mounted node directory
+      // before the container is made; that it is what the container writes through is not tested yet.
+      const container = opts.env === 'docker' ? { 'lose-unfsynced': 'lose-unfsynced under --env docker is not built yet (the layer is not tested below a container\'s bind mount; it needs /dev/fuse and CAP_SYS_ADMIN only on this machine)' } : {};
+      const without = remote ? Object.fromEntries(DISK_FAULTS.map((f) => [f, remote])) : { ...files.without, ...container };
       const disks = new NodeDisks({
-        dirOf: (n) => nodePath.join(this.nodeDir(n), files.dir), layer: opts.disk.layer && !remote,
+        dirOf: (n) => nodePath.join(this.nodeDir(n), files.dir), layer: opts.disk.layer && !remote && opts.env !== 'docker',
         logFiles: files.logFiles, dataFiles: files.dataFiles, without, log: (m) => this.log(m),
       });
       this.disks = disks;
