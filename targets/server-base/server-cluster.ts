@@ -65,6 +65,22 @@ export interface NodeHealth {
   detail: string;
 }
 
+/** The line of a server's log tail that says why it stopped (see `errorLine`). */
+export function tellingLine(tail: readonly string[]): string {
+  const lines = tail.map((l) => l.trim()).filter(Boolean);
+  // The most telling line first: Consul's fatal `==>` (not its banner), Go's panic or fatal error
+  // (with the signal line after it: a SIGBUS from bbolt's mmap), zap's fatal or panic, Java's root cause, then any error.
+  const telling = [/^==> .*(error|fail|invalid)/i, /^(panic|fatal error): /, /"level":"(fatal|panic)"/, /^Caused by: /, /\[ERROR\]| ERROR |\bFATAL\b|Exception/];
+  for (const re of telling) {
+    for (let k = lines.length - 1; k >= 0; k--) {
+      if (!re.test(lines[k])) continue;
+      const signal = lines[k + 1]?.startsWith('[signal ') ? ` ${lines[k + 1]}` : '';
+      return shortLogLine(lines[k] + signal);
+    }
+  }
+  return shortLogLine(lines[lines.length - 1] ?? '(empty log)');
+}
+
 /** A log line as a reader wants it: a structured (JSON) line as its level, message and error, without the stack trace; at most 400 characters. */
 export function shortLogLine(line: string): string {
   if (line.startsWith('{')) {
@@ -318,14 +334,7 @@ export abstract class ServerCluster implements Target {
     } catch {
       return '(no log)';
     }
-    lines = lines.map((l) => l.trim()).filter(Boolean);
-    // The most telling line first: Consul's fatal `==>`, Java's root cause, zap's fatal or panic, Go's panic, then any error.
-    const telling = [/^==> /, /^Caused by: /, /"level":"(fatal|panic)"/, /^panic: /, /\[ERROR\]| ERROR |\bFATAL\b|Exception/];
-    for (const re of telling) {
-      const hit = [...lines].reverse().find((l) => re.test(l));
-      if (hit) return shortLogLine(hit);
-    }
-    return shortLogLine(lines[lines.length - 1] ?? '(empty log)');
+    return tellingLine(lines);
   }
 
   private async signal(node: string, sig: NodeJS.Signals, state: ServerState): Promise<void> {
