@@ -22,7 +22,7 @@ import { ensureHostNeeds, type HostNeed } from '../../harness/middle/hosts/host-
 
 export type { HostNeed } from '../../harness/middle/hosts/host-needs.js';
 import { getEnvironment } from '../../harness/middle/hosts/environments.js';
-import { readInDir, writeAtomicIn } from '../../harness/middle/hosts/safe-files.js';
+import { openInDir, readInDir, writeAtomicIn } from '../../harness/middle/hosts/safe-files.js';
 import type { Remote, RemoteProcess, SpawnOptions } from '../../harness/middle/hosts/remote.js';
 import { bounded, TEARDOWN_STEP_BOUND_MS } from '../../harness/middle/hosts/bounded.js';
 
@@ -194,6 +194,10 @@ export abstract class ServerCluster implements Target {
       // A container or namespace can write its node's directory: no link in `name` is followed.
       fs.mkdirSync(this.nodeDir(node), { recursive: true });
       writeAtomicIn(this.nodeDir(node), name, text, { mkdir: true });
+      // Durable at once: under the lose-un-fsynced layer an unsynced config file (ZooKeeper's data/myid)
+      // would be lost at the first crash, a fault of the harness's own making, not the store's.
+      const fd = openInDir(this.nodeDir(node), name, fs.constants.O_RDONLY);
+      try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
       return;
     }
     await this.host(node).execOk(['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1"', 'sh', path], { input: text });

@@ -8,6 +8,7 @@ import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataEnd, expandFiles, FLIP_BITS, flipBits, readTree, restoreTree, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
 import { createRng } from '../../../harness/ground/generator/index.js';
+import { NodeDisks } from '../../../harness/middle/faults/disk/node-disks.js';
 
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
@@ -98,6 +99,23 @@ describe('file faults', () => {
     const d = nodeDir();
     fs.writeFileSync(nodePath.join(d, 'empty.wal'), Buffer.alloc(4096));
     expect(truncateTail(d, ['empty.wal'], () => 0)).toEqual([]);
+  });
+
+  it('a rollback goes back to the copy taken at the node\'s previous disk fault, also when every fault is a rollback', async () => {
+    const d = nodeDir();
+    const disks = new NodeDisks({ dirOf: () => d, layer: false, logFiles: ['log'], dataFiles: ['log'], log: () => undefined });
+    await disks.setup(['n1']);
+    const state = (): string => fs.readFileSync(nodePath.join(d, 'log'), 'utf8');
+    // The nemesis takes a copy before every fault, then applies it.
+    const fault = async (): Promise<unknown> => { await disks.remember('n1'); return disks.apply('n1', 'rollback', () => 0); };
+    fs.writeFileSync(nodePath.join(d, 'log'), 'a\n');
+    expect(await fault()).toEqual([]); // the first has nothing earlier to go back to
+    fs.writeFileSync(nodePath.join(d, 'log'), 'a\nb\n');
+    await fault();
+    expect(state()).toBe('a\n');
+    fs.writeFileSync(nodePath.join(d, 'log'), 'a\nc\nd\n');
+    await fault();
+    expect(state()).toBe('a\nb\n'); // the copy taken at the previous fault: the node's state when that one hit
   });
 
   it('follows no link: a log or data file planted as a link is refused and its target untouched', () => {

@@ -31,6 +31,7 @@ export class NodeDisks implements DiskControl {
   readonly unsupported: Partial<Record<DiskFault, string>> = {};
   private readonly mounts = new Map<string, LazyFs>();
   private readonly copies = new Map<string, Map<string, Buffer>>();
+  private readonly previous = new Map<string, Map<string, Buffer>>();
 
   constructor(private readonly o: NodeDiskOptions) {
     const why = o.layer ? lazyFsUnavailable() : 'the FUSE layer is mounted only when a run asks for lose-unfsynced';
@@ -52,7 +53,14 @@ export class NodeDisks implements DiskControl {
     }
   }
 
+  /**
+   * Takes the copy of `node`'s directory as it is now; the one taken at its previous disk fault is
+   * what a rollback restores (a rollback is itself a disk fault: the copy taken just before it is the
+   * state it went back from, and the next rollback's target).
+   */
   async remember(node: string): Promise<void> {
+    const cur = this.copies.get(node);
+    if (cur) this.previous.set(node, cur);
     this.copies.set(node, readTree(this.o.dirOf(node)));
   }
 
@@ -75,7 +83,7 @@ export class NodeDisks implements DiskControl {
       case 'bit-flip':
         return flipBits(dir, this.o.dataFiles, pick);
       case 'rollback': {
-        const copy = this.copies.get(node);
+        const copy = this.previous.get(node);
         return copy ? restoreTree(dir, copy) : [];
       }
     }
