@@ -112,7 +112,7 @@ for (const r of rows.filter(chosen)) {
     const started = d.reduce((a, x) => a + x.started, 0);
     const refusedAll = d.flatMap((x) => x.refused);
     const by = (o: string): string => rs.filter((x) => Object.values(x.disk).some((y) => y.outcome === o)).map((x) => x.seed).join(',') || '-';
-    console.log(`    ${applied} node-faults; restarts: ${started} ran, ${refusedAll.length} refused; runs started-valid: seeds ${by('started-valid')}; served-wrong-data: seeds ${by('served-wrong-data')}; refused-to-start: seeds ${by('refused-to-start')}; unknown: seeds ${by('unknown')}`);
+    console.log(`    ${applied} node-faults; restarts: ${started} ran, ${refusedAll.length} refused; runs started-valid: seeds ${by('started-valid')}; served-wrong-data: seeds ${by('served-wrong-data')}; invalid without a client op: seeds ${by('invalid')}; refused-to-start: seeds ${by('refused-to-start')}; unknown: seeds ${by('unknown')}`);
     const words = [...new Set(refusedAll.map((x) => x.error.replace(/^\S+ n\d+ exited at start \([^)]*\): /, '')))];
     for (const w of words.slice(0, 3)) console.log(`      refused: ${w}`);
   }

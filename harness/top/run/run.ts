@@ -212,7 +212,8 @@ export async function runTest(
   if ((error || interrupted) && valid === true) valid = 'unknown';
   if (Object.keys(checkers).length === 0 && valid === true) valid = 'unknown';
   // Per disk fault, what the store did with the damage (refused, started and valid, served wrong data).
-  const disk = diskOutcome(ops, valid, valid === false ? anomaliesOf(checkers, ops).map((a) => a.index) : []);
+  const disk = diskOutcome(ops, valid, valid === false ? anomaliesOf(checkers, ops).map((a) => a.index) : [],
+    Object.entries(checkers).filter(([, c]) => c.valid === false).map(([name]) => name));
   const results: RunResults = {
     valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ...(disk ? { disk } : {}), ops: ops.length, durationS: now() / 1e9,
     ...(await extraResultsOf(plan, ops, (l) => run.log(l))),

@@ -23,11 +23,14 @@ describe('disk outcome', () => {
     expect(valid['bit-flip']).toMatchObject({ applied: 2, filesTouched: 2, started: 0, outcome: 'refused-to-start' });
     expect(valid['bit-flip'].refused).toEqual([{ node: 'n1', error: 'n1 exited at start: crc mismatch' }, { node: 'n2', error: 'n2 exited at start: crc mismatch' }]);
     expect(valid.truncate).toMatchObject({ started: 1, outcome: 'started-valid' });
-    const invalid = diskOutcome(ops, false, [7, 9])!;
+    const invalid = diskOutcome(ops, false, [7, 9], ['linearizable'])!;
     expect(invalid['bit-flip'].outcome).toBe('refused-to-start');
-    expect(invalid.truncate).toMatchObject({ outcome: 'served-wrong-data', ops: [7, 9], mixed: ['bit-flip'] });
+    expect(invalid.truncate).toMatchObject({ outcome: 'served-wrong-data', ops: [7, 9], by: ['linearizable'], mixed: ['bit-flip'] });
+    // Invalid by a checker of the nodes' own state, with no client op named: not called serving wrong data.
+    expect(diskOutcome(ops, false, [], ['vote-safety'])!.truncate).toMatchObject({ outcome: 'invalid', by: ['vote-safety'] });
     expect(diskOutcome(ops, 'unknown', [])!.truncate.outcome).toBe('unknown');
-    expect(diskOutcomeLines(invalid).join('\n')).toMatch(/disk truncate: served wrong data \(ops 7, 9\) — with bit-flip in the same run/);
+    expect(diskOutcomeLines(invalid).join('\n')).toMatch(/disk truncate: served wrong data \(linearizable; ops 7, 9\) — with bit-flip in the same run/);
+    expect(diskOutcomeLines(diskOutcome(ops, false, [], ['vote-safety'])!).join('\n')).toMatch(/disk truncate: invalid \(vote-safety; no client op named\)/);
   });
 
   it('a node that refused and later started counts both against its fault, and is no longer the fault\'s once it answered', () => {

@@ -19,12 +19,16 @@ export interface DiskFaultOutcome {
   refused: { node: string; error: string }[];
   /**
    * refused-to-start: every restart after it was refused; started-valid: a node came back on the
-   * damaged files and the run is valid; served-wrong-data: one came back and the run is invalid
-   * (`mixed` when other disk faults were in the same run, so the finding is not this fault's alone);
-   * unknown: the run's verdict is unknown, or no restart happened.
+   * damaged files and the run is valid; served-wrong-data: one came back, the run is invalid and a
+   * checker named client ops it could not accept; invalid: one came back and the run is invalid by a
+   * checker of the nodes' own state (the Raft's vote-safety) with no client op named; `mixed` when
+   * other disk faults were in the same run, so the finding is not this fault's alone. unknown: the
+   * run's verdict is unknown, or no restart happened.
    */
-  outcome: 'refused-to-start' | 'started-valid' | 'served-wrong-data' | 'unknown';
+  outcome: 'refused-to-start' | 'started-valid' | 'served-wrong-data' | 'invalid' | 'unknown';
   mixed?: string[];
+  /** With served-wrong-data or invalid: the checkers that found the run invalid. */
+  by?: string[];
   /** With served-wrong-data: the history indexes of the ops the checkers could not accept (the first few). */
   ops?: number[];
 }
@@ -32,10 +36,11 @@ export interface DiskFaultOutcome {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * The outcome of every disk fault applied in `ops`; `valid` is the run's verdict and `anomalyOps` the
- * indexes of the ops its checkers named. Undefined when no disk fault was applied.
+ * The outcome of every disk fault applied in `ops`; `valid` is the run's verdict, `anomalyOps` the
+ * indexes of the ops its checkers named and `invalidBy` the checkers that found it invalid. Undefined
+ * when no disk fault was applied.
  */
-export function diskOutcome(ops: readonly Op[], valid: true | false | 'unknown', anomalyOps: readonly number[]): Record<string, DiskFaultOutcome> | undefined {
+export function diskOutcome(ops: readonly Op[], valid: true | false | 'unknown', anomalyOps: readonly number[], invalidBy: readonly string[] = []): Record<string, DiskFaultOutcome> | undefined {
   const out: Record<string, DiskFaultOutcome> = {};
   const lastFault = new Map<string, string>();
   for (const op of ops) {
@@ -68,8 +73,9 @@ export function diskOutcome(ops: readonly Op[], valid: true | false | 'unknown',
     if (o.started === 0) o.outcome = o.refused.length > 0 ? 'refused-to-start' : 'unknown';
     else if (valid === true) o.outcome = 'started-valid';
     else if (valid === false) {
-      o.outcome = 'served-wrong-data';
-      o.ops = anomalyOps.slice(0, 10);
+      o.outcome = anomalyOps.length > 0 ? 'served-wrong-data' : 'invalid';
+      if (anomalyOps.length > 0) o.ops = anomalyOps.slice(0, 10);
+      o.by = [...invalidBy];
       if (others.length > 0) o.mixed = others;
     }
   }
@@ -82,7 +88,8 @@ export function diskOutcomeLines(d: Record<string, DiskFaultOutcome>): string[] 
     const what = {
       'refused-to-start': 'refused to start',
       'started-valid': 'started and valid',
-      'served-wrong-data': `served wrong data${o.ops?.length ? ` (ops ${o.ops.join(', ')})` : ''}${o.mixed ? ` — with ${o.mixed.join(', ')} in the same run` : ''}`,
+      'served-wrong-data': `served wrong data (${o.by?.length ? `${o.by.join(', ')}; ` : ''}ops ${o.ops?.join(', ')})${o.mixed ? ` — with ${o.mixed.join(', ')} in the same run` : ''}`,
+      invalid: `invalid (${o.by?.join(', ') || 'no checker named'}; no client op named)${o.mixed ? ` — with ${o.mixed.join(', ')} in the same run` : ''}`,
       unknown: 'unknown',
     }[o.outcome];
     const refused = o.refused.length > 0 ? `; ${o.refused.length} restart(s) refused, e.g. ${o.refused[0].node}: ${o.refused[0].error}` : '';
