@@ -299,10 +299,12 @@ export abstract class ServerCluster implements Target {
       if (this.states.get(node) === 'paused') await this.signal(node, 'SIGCONT', 'running');
       return;
     }
+    // Where this start's log lines begin: a refusal's reason is read from there (a Go panic's goroutine dump runs to thousands of lines).
+    const logFrom = this.damaged.has(node) ? this.localLogSize(node) : 0;
     await this.launch(node, true);
     // Still damaged until a start is confirmed: a node that refused is watched again at its next restart.
     if (this.damaged.has(node)) {
-      await this.confirmStart(node);
+      await this.confirmStart(node, logFrom);
       this.damaged.delete(node);
     }
   }
@@ -312,13 +314,13 @@ export abstract class ServerCluster implements Target {
    * server without quorum still answers) or exits. An exit is a refusal to start on damaged files,
    * thrown with the server's own words (its log's error line); neither within DAMAGED_START_MS counts as started.
    */
-  private async confirmStart(node: string): Promise<void> {
+  private async confirmStart(node: string, logFrom: number): Promise<void> {
     const p = this.procs.get(node);
     const deadline = Date.now() + DAMAGED_START_MS;
     while (Date.now() < deadline) {
       if (p && !p.running) {
         const e = await p.exited;
-        throw new Error(`${this.name} ${node} exited at start (code ${e.code}${e.signal ? `, signal ${e.signal}` : ''}): ${await this.errorLine(node)}`);
+        throw new Error(`${this.name} ${node} exited at start (code ${e.code}${e.signal ? `, signal ${e.signal}` : ''}): ${await this.errorLine(node, logFrom)}`);
       }
       try {
         await this.probe(node, 500);
@@ -328,13 +330,35 @@ export abstract class ServerCluster implements Target {
     }
   }
 
-  /** The line of the node's log that says why it stopped: the last error-like line of its tail, else the last line. */
-  private async errorLine(node: string): Promise<string> {
+  /** The size of the node's log on this machine (0 when remote or absent). */
+  private localLogSize(node: string): number {
+    if (this.remoteFiles(node)) return 0;
+    try {
+      const fd = openInDir(this.localNodeDir(node), this.logName, fs.constants.O_RDONLY);
+      try { return fs.fstatSync(fd).size; } finally { fs.closeSync(fd); }
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The line of the node's log that says why it stopped (`tellingLine`), from what this start wrote (at most its last 4 MB). */
+  private async errorLine(node: string, from: number): Promise<string> {
     let lines: string[];
     try {
-      lines = this.remoteFiles(node)
-        ? (await this.host(node).execOk(['tail', '-n', '80', nodePath.posix.join(this.nodeDir(node), this.logName)])).split('\n')
-        : readInDir(this.localNodeDir(node), this.logName).toString('utf8').split('\n').slice(-80);
+      if (this.remoteFiles(node)) {
+        lines = (await this.host(node).execOk(['tail', '-n', '5000', nodePath.posix.join(this.nodeDir(node), this.logName)])).split('\n');
+      } else {
+        const fd = openInDir(this.localNodeDir(node), this.logName, fs.constants.O_RDONLY);
+        try {
+          const size = fs.fstatSync(fd).size;
+          const start = Math.max(from, size - (4 << 20));
+          const buf = Buffer.alloc(Math.max(0, size - start));
+          fs.readSync(fd, buf, 0, buf.length, start);
+          lines = buf.toString('utf8').split('\n');
+        } finally {
+          fs.closeSync(fd);
+        }
+      }
     } catch {
       return '(no log)';
     }
