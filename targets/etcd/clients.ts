@@ -15,6 +15,7 @@ import { GatewayError, lockAcquireRevision, lockRelease } from './http.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { EtcdWatchClients } from './watch-client.js';
+import { etcdElectionClient } from './election-client.js';
 import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
 import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
 
@@ -45,6 +46,8 @@ function writeError(err: unknown): Completion {
 export class EtcdClients {
   private readonly conns = new Map<string, Etcd3>();
   private readonly holding = new Map<number, string>();
+  /** Nodes of the election candidates that lead right now. */
+  private readonly leading = new Map<object, string>();
   private watchClients?: EtcdWatchClients;
   readonly opts: Required<EtcdClientOptions>;
 
@@ -77,7 +80,7 @@ export class EtcdClients {
 
   /** Nodes whose clients hold the lock right now, as the clients believe. */
   holders(): string[] {
-    return [...new Set(this.holding.values())];
+    return [...new Set([...this.holding.values(), ...this.leading.values()])];
   }
 
   /**
@@ -103,6 +106,7 @@ export class EtcdClients {
       case 'register': return this.registerClient(node);
       case 'set': return this.setClient(node);
       case 'lock': case 'fenced-lock': return this.lockClient(node, process);
+      case 'election': return etcdElectionClient(this.conn(node), this.endpoint(node), node, { timeoutMs: this.opts.timeoutMs, sessionTtlMs: this.opts.sessionTtlMs, campaignTimeoutMs: this.opts.lockTimeoutMs }, this.leading);
       case 'watch':
         this.watchClients ??= new EtcdWatchClients(WATCH_PREFIX, this.opts.timeoutMs);
         return this.watchClients.open(thread, node, this.endpoint(node));
