@@ -21,7 +21,7 @@
  *   failover times are reported.
  *
  * Op values (see harness/middle/workloads/election.ts): `campaign`/`lead` ok `{node, leader, epoch,
- * ttlMs?}`; `resign` `{leader, epoch}`; `observe` ok `{epoch, leader, node?, self?, led?}` (`epoch:
+ * ttlMs?}`; `resign` `{leader, epoch}`; `observe` ok `{epoch, leader, node?, led?: {by, terms}}` (`epoch:
  * null` when no leader was seen). Nemesis completions carry the fault record `effect` (nodes hit).
  */
 import type { Op } from '../harness/ground/history/op.js';
@@ -108,9 +108,14 @@ export function sightings(history: readonly Op[]): Sighting[] {
       if (epoch !== undefined && leader !== undefined) out.push({ ...base, epoch, leader, node: str(v.node), confirmed: true });
     } else if (op.f === 'observe') {
       if (epoch !== undefined && leader !== undefined) out.push({ ...base, epoch, leader, node: str(v.node), confirmed: false });
-      // A Raft node's remembered reigns: it led these terms (no time attached: only epochs are judged).
-      if (Array.isArray(v.led) && leader !== undefined) {
-        for (const t of v.led) if (num(t) !== undefined && t !== epoch) out.push({ ...base, f: 'led', epoch: t as number, leader, node: str(v.node), confirmed: false });
+      // A Raft node's remembered reigns: `led.by` led `led.terms` (no time attached: only epochs are judged).
+      const led = obj(v.led);
+      const by = str(led?.by);
+      if (by !== undefined && Array.isArray(led?.terms)) {
+        for (const t of led.terms as unknown[]) {
+          const e = num(t);
+          if (e !== undefined && !(e === epoch && by === leader)) out.push({ ...base, f: 'led', epoch: e, leader: by, node: by, confirmed: false });
+        }
       }
     }
   }
@@ -221,15 +226,16 @@ export function checkElection(history: readonly Op[], opts: ElectionOptions = {}
   const fs = faults(history);
   for (const f of fs) { for (const n of f.hit) nodes.add(n); for (const n of f.cutFrom?.keys() ?? []) nodes.add(n); }
   const majority = Math.floor(nodes.size / 2) + 1;
-  // A leader's tenure ends when its client invokes `resign` or a `lead` finds it no longer leads; the
-  // leader is its process' latest confirmed sighting (those ops' values need not name it).
+  // A leader's tenure ends when its `resign` completes ok or a `lead` finds it no longer leads (a
+  // resign still under way when the fault hits has not given anything up yet); the leader is its
+  // process' latest confirmed sighting (those ops' values need not name it).
   const resigned = new Map<string, number>();
   const latestOf = new Map<number, Sighting>();
   let si = 0;
   for (const op of history) {
     while (si < seen.length && seen[si].index < op.index) { if (seen[si].confirmed) latestOf.set(seen[si].process, seen[si]); si++; }
     if (typeof op.process !== 'number') continue;
-    const ends = (op.type === 'invoke' && op.f === 'resign') || (op.type === 'fail' && op.f === 'lead');
+    const ends = (op.type === 'ok' && op.f === 'resign') || (op.type === 'fail' && op.f === 'lead');
     const l = ends ? latestOf.get(op.process) : undefined;
     if (l && !resigned.has(l.leader)) resigned.set(l.leader, op.time);
   }

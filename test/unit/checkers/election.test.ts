@@ -35,7 +35,7 @@ describe('election checker: injected violations, each with its class', () => {
   it('reports two leaders in one epoch (a Raft node remembering a reign counts too)', () => {
     const r = checkElection(history([
       [0, 'invoke', 'campaign'], [0, 'ok', 'campaign', led('a', 3)],
-      [2, 'invoke', 'observe'], [2, 'ok', 'observe', { epoch: 5, leader: 'n2', node: 'n2', led: [3] }],
+      [2, 'invoke', 'observe'], [2, 'ok', 'observe', { epoch: 5, leader: 'n2', node: 'n2', led: { by: 'n2', terms: [3, 5] } }],
     ]));
     expect(r.valid).toBe(false);
     expect(r.classes).toEqual(['two-leaders-one-epoch']);
