@@ -17,8 +17,9 @@
  *   within TTL + `boundMs`. Cut off: a kill or pause that hit the leader's node, or a partition that
  *   left the leader's node without a majority. The deadline counts from the fault's start when the
  *   rest of the cluster keeps a majority, else from the fault's end (nobody can elect before).
- *   Faults whose deadline falls after the history's end are counted as not judged. The measured
- *   failover times are reported.
+ *   Another fault in force within the window moves the deadline to its end (it may take the rest's
+ *   majority too). Faults whose deadline falls after the history's end are counted as not judged.
+ *   The measured failover times are reported.
  *
  * Op values (see harness/middle/workloads/election.ts): `campaign`/`lead` ok `{node, leader, epoch,
  * ttlMs?}`; `resign` `{leader, epoch}`; `observe` ok `{epoch, leader, node?, led?: {by, terms}}` (`epoch:
@@ -252,9 +253,10 @@ export function checkElection(history: readonly Op[], opts: ElectionOptions = {}
     let cut: boolean;
     let restKeepsMajority: boolean;
     if (f.partition) {
-      const from = f.cutFrom?.get(current.node) ?? 0;
-      cut = nodes.size - from < majority;
-      restKeepsMajority = cut; // the leader's side is the minority: the others can elect
+      const cutFrom = f.cutFrom ?? new Map<string, number>();
+      cut = nodes.size - (cutFrom.get(current.node) ?? 0) < majority;
+      // Some other node still reaches a majority (itself included): it can be elected.
+      restKeepsMajority = [...nodes].some((n) => n !== current!.node && nodes.size - (cutFrom.get(n) ?? 0) >= majority);
     } else {
       cut = f.hit.has(current.node);
       restKeepsMajority = nodes.size - f.hit.size >= majority;
@@ -262,7 +264,17 @@ export function checkElection(history: readonly Op[], opts: ElectionOptions = {}
     if (!cut) continue;
     cutOff++;
     const from: 'start' | 'end' = restKeepsMajority ? 'start' : 'end';
-    const baseNs = from === 'start' ? f.startNs : f.endNs;
+    // Other faults in force within the window may take the rest's majority too: the deadline then
+    // counts from when the last of them ended (never judged while one never ends).
+    let baseNs: number | undefined = from === 'start' ? f.startNs : f.endNs;
+    for (let changed = true; changed && baseNs !== undefined;) {
+      changed = false;
+      for (const g of fs) {
+        if (g === f || g.startNs >= baseNs + (ttlMs + boundMs) * 1e6 || (g.endNs !== undefined && g.endNs <= f.startNs)) continue;
+        if (g.endNs === undefined) { baseNs = undefined; break; }
+        if (g.endNs > baseNs) { baseNs = g.endNs; changed = true; }
+      }
+    }
     const next = timed.find((s) => s.timeNs > f.startNs && s.epoch > current!.epoch);
     const failoverMs = next ? (next.timeNs - f.startNs) / 1e6 : undefined;
     const rec: Failover = { fault: f.index, f: f.f, leader: current.leader, epoch: current.epoch, node: current.node, from, deadlineMs: ttlMs + boundMs, ...(failoverMs !== undefined ? { failoverMs: Math.round(failoverMs), nextEpoch: next!.epoch } : {}) };

@@ -30,8 +30,13 @@ const COUNTER_KEY = '/faultline/lock-counter';
 const LOCK_NAME = '/faultline/lock';
 const TXN_PREFIX = '/faultline/txn/';
 
-/** A cockatiel policy that runs the call once: no retries, no circuit breaker. */
-const ONCE = { execute: <T>(fn: (ctx: { signal: AbortSignal; attempt: number }) => T): T => fn({ signal: new AbortController().signal, attempt: 0 }) };
+/**
+ * A cockatiel policy that runs the call once: no retries, no circuit breaker. Like cockatiel's, it
+ * always answers with a promise: etcd3's `markFailed` (a lease keepalive stream that broke when its
+ * member was killed) runs a throwing function through it and catches the rejection; a synchronous
+ * throw escaped instead and killed the controller.
+ */
+const ONCE = { execute: async <T>(fn: (ctx: { signal: AbortSignal; attempt: number }) => T): Promise<Awaited<T>> => fn({ signal: new AbortController().signal, attempt: 0 }) as Awaited<T> };
 
 
 /** fail for a definite rejection, info for anything that may have been applied. */
