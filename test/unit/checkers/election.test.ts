@@ -122,6 +122,23 @@ describe('election checker: failover', () => {
     expect(r.failover).toMatchObject({ cutOff: 1, judged: 0, notJudged: 1 });
   });
 
+  it('waits for another fault in force to end before it counts the deadline', () => {
+    const rows: [number, Process, OpType, string, unknown?][] = [
+      ...base, ...nodesSeen.map(([ms, p, t, f, v]) => [ms + 5, p, t, f, v] as typeof base[number]),
+      [100, 'nemesis', 'invoke', 'pause', 'holders'], [110, 'nemesis', 'info', 'pause', pauseHit('n1')],
+      [200, 'nemesis', 'invoke', 'kill'], [210, 'nemesis', 'info', 'kill', { result: ['n2', 'n3'], effect: { took: true, nodes: [{ node: 'n2', role: 'follower' }, { node: 'n3', role: 'follower' }] } }],
+      [5000, 'nemesis', 'invoke', 'resume'], [5010, 'nemesis', 'info', 'resume', ['n1']],
+      [8000, 'nemesis', 'invoke', 'start'], [8010, 'nemesis', 'info', 'start', ['n2', 'n3']],
+      [200, 1, 'invoke', 'campaign'], [10_000, 1, 'ok', 'campaign', { node: 'n2', leader: 'b', epoch: 2, ttlMs: 2000 }],
+      [20_000, 3, 'invoke', 'observe'], [20_001, 3, 'ok', 'observe', { epoch: 2, leader: 'b', node: 'n2' }],
+    ];
+    rows.sort((a, b) => a[0] - b[0]);
+    // Alone, the pause owed a failover by 3.1 s; the kill of two more nodes held the rest's majority until 8 s.
+    const r = checkElection(timed(rows), { boundMs: 1000 });
+    expect(r.valid, JSON.stringify(r.noFailover)).toBe(true);
+    expect(r.failover).toMatchObject({ cutOff: 1, judged: 1 });
+  });
+
   it('counts a partition as cutting the leader off only when its side has no majority', () => {
     const part = (grudge: Record<string, string[]>) => ({ result: { shape: 'x', grudge }, grudge, effect: { took: true, nodes: Object.keys(grudge).map((node) => ({ node, role: 'follower' })) } });
     const majoritySide = checkElection(timed([
