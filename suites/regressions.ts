@@ -98,7 +98,9 @@ const ELECTION: Scenario[] = (['etcd', 'zookeeper', 'consul'] as const).map((tar
   name: `${target}-election`, expect: 'valid' as const,
   why: `control: ${target}'s leader election keeps one leader per epoch, in order, with a failover after each leader cut off, under partitions, kills and pauses aimed at the leader's node`,
   target, workload: 'election', nodes: 3, faults: ['partition', 'kill', 'pause'], nodeTargets: ['holders'], partitionShapes: ['holders'], faultInterval: '3s',
-  timeLimit: 20, concurrency: 6, quiet: 1, seed: 1,
+  // 5 s of quiet (not 1): after the last heal a 3-node ZooKeeper needed more than 1 s to serve again,
+  // so the final observations failed and cluster-liveness said unknown (measured once).
+  timeLimit: 20, concurrency: 6, quiet: 5, seed: 1,
 }));
 
 /** Every entry: the known bugs that must stay invalid and the controls that must stay valid. */
