@@ -22,15 +22,14 @@ const CHROMIUM = '/usr/bin/chromium';
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * CPU time (user + system, ms) every process of the Chromium started with `profile` has used: its
+ * CPU ticks (user + system, 1/100 s) of every process of the Chromium started with `profile`: its
  * browser process (found by its --user-data-dir) and all its descendants (zygotes, renderers, GPU,
- * utilities), from /proc. The open's CPU time is the difference around it: unlike the page's task
- * durations, which are wall time on its main thread, it does not grow while the neighbours run.
+ * utilities), from /proc, by pid.
  */
-function chromiumCpuMs(profile: string): number {
+function chromiumTicks(profile: string): Map<number, number> {
   const parent = new Map<number, number>();
   const cpu = new Map<number, number>();
-  const roots: number[] = [];
+  const roots = new Set<number>();
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -38,17 +37,26 @@ function chromiumCpuMs(profile: string): number {
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       parent.set(Number(name), Number(f[1]));
       cpu.set(Number(name), Number(f[11]) + Number(f[12]));
-      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(`--user-data-dir=${profile}`)) roots.push(Number(name));
+      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(`--user-data-dir=${profile}`)) roots.add(Number(name));
     } catch {
       // A process that ended while the list was read.
     }
   }
   const inTree = (pid: number): boolean => {
-    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parent.get(p)) if (roots.includes(p)) return true;
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parent.get(p)) if (roots.has(p)) return true;
     return false;
   };
+  return new Map([...cpu].filter(([pid]) => inTree(pid)));
+}
+
+/**
+ * The CPU time (ms) Chromium's processes used since `before` (chromiumTicks): the open's CPU time,
+ * which unlike the page's task durations (wall time on its main thread) does not grow while the
+ * neighbours run. Processes that ended meanwhile (the previous page's renderer) are left out.
+ */
+function chromiumCpuMsSince(profile: string, before: Map<number, number>): number {
   let ticks = 0;
-  for (const [pid, t] of cpu) if (inTree(pid)) ticks += t;
+  for (const [pid, t] of chromiumTicks(profile)) ticks += t - (before.get(pid) ?? 0);
   return ticks * 10; // USER_HZ is 100 on Linux
 }
 
@@ -75,13 +83,13 @@ async function openInChromium(files: string[], runs: number, tmp: string, search
         page.on('pageerror', (e) => errors.push(e.message));
         const cdp = await ctx.newCDPSession(page);
         await cdp.send('Performance.enable');
-        const cpu0 = chromiumCpuMs(profile);
+        const cpu0 = chromiumTicks(profile);
         const t0 = performance.now();
         await page.goto(`file://${file}`, { waitUntil: 'load', timeout: 120_000 });
         await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
         await page.waitForSelector('#diagram[data-rendered="true"] g.msg', { timeout: 120_000 });
         const wall = performance.now() - t0;
-        const cpu = chromiumCpuMs(profile) - cpu0;
+        const cpu = chromiumCpuMsSince(profile, cpu0);
         const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
         opens[k].push({ wall, cpu, tasks: metrics.TaskDuration * 1e3, script: metrics.ScriptDuration * 1e3, load: os.loadavg()[0] });
         if (search && i === runs - 1) {
