@@ -131,11 +131,11 @@ function anomalyMarks(anomalies: readonly Anomaly[]): Record<number, string> {
 const gzip = promisify(zlib.gzip);
 
 /**
- * zlib's level for the history's rows: at 100,000 ops level 4 packs them 12 % smaller than level 1
- * for about 30 ms more on the pool, while the page renders (level 5 and up double the time); every
- * megabyte of the page costs its opening time, embedded data or not (bench/report.ts).
+ * zlib's level for the history's rows: level 4 packs 100,000 ops' rows 12 % smaller (0.4 MB less
+ * page) but costs half as much time again as level 1, and the write is already over its budget on a
+ * loaded machine (bench/report.ts); level 1 it is.
  */
-const HISTORY_GZIP_LEVEL = 4;
+const HISTORY_GZIP_LEVEL = 1;
 
 /** The history table's rows as the page embeds them: JSON, gzipped, base64. */
 function historyJson(run: RunData, anomalies: readonly Anomaly[]): string {
