@@ -128,7 +128,12 @@ export async function runArgv(argv: readonly string[], cwd = process.cwd()): Pro
     if (rest.some((a) => a === '--config' || a.startsWith('--config='))) throw new InputError('--replay takes its settings from the run\'s test.json; drop --config');
     if (!fs.existsSync(dir)) throw new InputError(`--replay ${dir}: no such run directory; pass one such as store/latest`);
     const real = fs.realpathSync(dir);
-    return { argv: mergeArgv(settingsToArgv(settingsFromTestJson(readTestJson(real))), rest), replayOf: real };
+    const test = readTestJson(real);
+    // An adaptive run's schedule follows from what it observed, not from the seed alone: the replay
+    // feeds its recorded choices back (harness/middle/faults/nemesis/auto/schedule.ts).
+    const faults = Array.isArray(test.faults) ? test.faults : [];
+    const auto = faults.includes('auto') && test.autoSchedule === undefined && !rest.some((a) => a === '--auto-schedule' || a.startsWith('--auto-schedule=')) ? ['--auto-schedule', real] : [];
+    return { argv: mergeArgv([...settingsToArgv(settingsFromTestJson(test)), ...auto], rest), replayOf: real };
   }
   const { argv: rest, file, config } = await configOf(argv, cwd);
   return { argv: config ? mergeArgv(settingsToArgv(settingsFromConfig(runSettingsOf(config as Record<string, unknown>))), rest) : rest, configFile: file };

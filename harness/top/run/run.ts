@@ -68,6 +68,7 @@ export async function runTest(
   let error: string | undefined;
   let unsupported: UnsupportedFault[] = [];
   let faultNemesis: Nemesis | undefined;
+  let countOutcomes: (op: Op) => void = () => undefined;
   let started = false;
   let bands: FaultBand[] = [];
   let families: FamilyBands[] | undefined;
@@ -88,18 +89,25 @@ export async function runTest(
     if (stop.signal.aborted) throw new InputError(`interrupted by ${interrupted} before the run started; nothing was started`);
     started = true;
     run.publish?.();
+    // A campaign's learned table is handed over in memory, not part of what the run records.
+    const { autoLearned: _learned, ...recorded } = config;
     const startedAt = new Date().toISOString();
-    run.writeJson('test.json', { ...config, model: plan.model, startedAt });
+    run.writeJson('test.json', { ...recorded, model: plan.model, startedAt });
     run.log(`setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`);
     progress.setupStep = `setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`;
     await plan.target.setup();
     if (stop.signal.aborted) throw new Error(`interrupted by ${interrupted} during setup`);
     await plan.afterSetup?.();
-    const faults = plan.faults(plan.target);
+    // Client completions so far, for a nemesis that adapts to them (--nemesis auto).
+    const outcomes = { ok: 0, fail: 0, info: 0 };
+    countOutcomes = (op) => {
+      if (op.process !== 'nemesis' && op.type !== 'invoke') outcomes[op.type]++;
+    };
+    const faults = plan.faults(plan.target, { outcomes: () => ({ ...outcomes }) });
     const faultBands = faults.packages.flatMap((p) => p.bands);
     bands = faultBands;
     // The bands go with the run, so its report draws exactly the faults it declared.
-    run.writeJson('test.json', { ...config, model: plan.model, startedAt, faultBands });
+    run.writeJson('test.json', { ...recorded, model: plan.model, startedAt, faultBands });
     const tracker = bandTracker(faultBands);
     unsupported = faults.unsupported;
     families = faults.packages.map((p) => ({ name: p.name, bands: p.bands }));
@@ -133,6 +141,7 @@ export async function runTest(
       record(op) {
         history.append(op);
         ops.push(op);
+        countOutcomes(op);
         trackOp(progress, op, progress.pastLimit(op.time), config.quietS, tracker);
       },
     });
