@@ -34,7 +34,10 @@ export interface LearnerSettings {
   alpha?: number;
   /** Discount of the next state's value. Default 0.6. */
   gamma?: number;
-  /** Q of a (state, action) never tried: optimistic, so every action gets tried in a new state. Default 1. */
+  /**
+   * Q of a (state, action) never tried. Default 1/(1 − γ), the most any action can be worth (rewards
+   * are at most 1), so in a state every untried action comes before any tried one is repeated.
+   */
   initial?: number;
 }
 
@@ -56,7 +59,7 @@ export class Learner {
     this.epsilon = s.epsilon ?? 0.2;
     this.alpha = s.alpha ?? 0.5;
     this.gamma = s.gamma ?? 0.6;
-    this.initial = s.initial ?? 1;
+    this.initial = s.initial ?? 1 / (1 - this.gamma);
   }
 
   q(state: string, action: string): number {
