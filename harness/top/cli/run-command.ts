@@ -18,6 +18,8 @@ import { requestOf, settingsFromArgv, settingsFromConfig, settingsFromTestJson, 
 import { configLine, configOf } from '../config/load.js';
 import { mergeArgv, runSettingsOf } from '../config/schema.js';
 import { compareHistories, readTestJson } from '../run/replay.js';
+import { emptyLearned } from '../../middle/faults/nemesis/auto/learner.js';
+import { choicesOfHistory } from '../../middle/faults/nemesis/auto/schedule.js';
 import { readJsonlSync } from '../../ground/history/jsonl-reader.js';
 import type { RunOutcome } from '../../ground/contracts/run-contract.js';
 
@@ -38,6 +40,8 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
 
 ${common}
   --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
+  --repeat N               a campaign: N runs, seeds counting up from --seed; with --nemesis auto the learned
+                           table is carried from run to run (a single run starts empty); exit is the worst verdict
   --config FILE            settings from a config file (default: the nearest faultline.config.{ts,mts,js,mjs,json}
                            from the working directory up to the project root; --config none for none); flags
                            override it; it must be yours or root's and writable by no one else
@@ -66,14 +70,17 @@ export function seedFlag(v: string): number | string {
 /** Parses the command line into a request for `target`; every mistake is an InputError. */
 export function parseRunRequest(
   given: string[], warn: (message: string) => void = (m) => process.stderr.write(`faultline: ${m}\n`),
-): { target: TargetEntry; req: RunRequest; reporter: string } {
+): { target: TargetEntry; req: RunRequest; reporter: string; repeat: number } {
   const { settings, cli } = settingsFromArgv(given, warn);
+  const repeatText = cli.get('repeat');
+  const repeat = repeatText === undefined ? 1 : Number(repeatText);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) throw new InputError(`--repeat ${String(repeatText)} must be a whole number from 1 to 1000 (the runs of a campaign, seeds counting up from --seed)`);
   const { target, req } = requestOf(settings);
   const reporter = (cli.get('reporter') as string | undefined) ?? 'text';
   if (reporter !== 'text' && !Object.prototype.hasOwnProperty.call(REPORTERS, reporter)) {
     throw new InputError(`--reporter ${reporter} is not a reporter; choose text, ${Object.keys(REPORTERS).filter((r) => r !== 'text').join(', ')}`);
   }
-  return { target, req, reporter };
+  return { target, req, reporter, repeat };
 }
 
 /** One line per checker, then where the run is stored. */
@@ -102,6 +109,8 @@ export function summarize(dir: string, r: RunResults): string {
     const hit = Object.entries(f.nodesHitByRole).map(([role, nodes]) => (role === 'none' ? nodes.join(',') : `${role} ${nodes.join(',')}`)).join('; ');
     lines.push(`  fault ${name}: ${f.tookEffect} of ${f.scheduled} took effect${f.tookEffect > 0 ? `, ${f.secondsInForce.toFixed(1)} s in force, hit ${hit}` : ''}`);
   }
+  const auto = r.auto as { decisions: number; states: number; triples: number; newStatesPerMinute: number[] } | undefined;
+  if (auto) lines.push(`  auto: ${auto.decisions} decisions reached ${auto.states} distinct abstract states and tried ${auto.triples} (state × fault × role); new states per minute ${auto.newStatesPerMinute.join(', ')}`);
   // Maelstrom's net figures (results.json `net`): what the Gossip Glomers efficiency challenges judge.
   if (isNetStats(r.net)) lines.push(`  net: ${msgsPerOpText(r.net)}`);
   const stable = (r.checkers.broadcast as { stableLatency?: StableLatency } | undefined)?.stableLatency;
@@ -167,8 +176,9 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   const { argv: full, replayOf, configFile } = await runArgv(argv);
   // Which file's settings (and code) this run took is never a guess.
   if (configFile !== undefined) process.stderr.write(configLine(configFile));
-  const { target, req, reporter } = parseRunRequest(full);
+  const { target, req, reporter, repeat } = parseRunRequest(full);
   await target.preflight?.(req);
+  if (repeat > 1 && !full.includes('--dry-run')) return campaign(target, req, reporter, repeat, out);
   if (full.includes('--dry-run')) {
     out(dryRunText(req));
     return 0;
@@ -191,4 +201,35 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
     } else out(`replay: ${replayOf} has no history.jsonl to compare with`);
   }
   return results.valid === true ? 0 : results.valid === false ? 1 : 2;
+}
+
+/** The seed of run `i` of a campaign: counting up from the first, kept exact beyond 2^53. */
+export function campaignSeed(seed: number | string, i: number): number | string {
+  return typeof seed === 'number' && Number.isSafeInteger(seed + i) ? seed + i : (BigInt(seed) + BigInt(i)).toString();
+}
+
+/**
+ * `--repeat N`: N runs one after another, seeds counting up; with `--nemesis auto` one learned table
+ * goes from run to run, so the campaign gets better as it goes. Prints each run's summary, then which
+ * runs failed and the choices that led to them. Exit: the worst verdict (1 > 2 > 0).
+ */
+async function campaign(target: TargetEntry, req: RunRequest, reporter: string, repeat: number, out: (s: string) => void): Promise<number> {
+  const learned = req.config.faults.includes('auto') ? emptyLearned() : undefined;
+  const verdicts: { seed: number | string; valid: unknown; dir: string; choices: string[] }[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const seed = campaignSeed(req.config.seed, i);
+    const config = { ...req.config, seed, ...(learned ? { autoLearned: learned } : {}) };
+    out(`faultline run ${i + 1}/${repeat}: ${config.name}, seed ${seed}, ${config.timeLimitS} s, faults ${String(req.config.faultChoice ?? (config.faults.join(',') || 'none'))}${learned ? `, learned table of ${learned.runs} run(s)` : ''}`);
+    const r = { ...req, config };
+    const { dir, results } = await runTest(config, (run, ctx) => target.plan(r, run, ctx));
+    if (reporter === 'text') out(summarize(dir, results));
+    else out(REPORTERS[reporter](dir, results).trimEnd());
+    const choices = fs.existsSync(nodePath.join(dir, 'history.jsonl'))
+      ? choicesOfHistory(fs.readFileSync(nodePath.join(dir, 'history.jsonl'), 'utf8')).map((c) => c.action) : [];
+    verdicts.push({ seed, valid: results.valid, dir, choices });
+  }
+  const failed = verdicts.filter((v) => v.valid === false);
+  out(`campaign: ${repeat} runs, ${failed.length} invalid (${failed.map((v) => `seed ${v.seed}`).join(', ') || 'none'}), ${verdicts.filter((v) => v.valid === 'unknown').length} unknown${failed.length ? `; first invalid run: ${verdicts.indexOf(failed[0]) + 1}` : ''}`);
+  for (const f of failed) if (f.choices.length) out(`  seed ${f.seed} (${f.dir}): choices ${f.choices.join(' → ')}`);
+  return failed.length ? 1 : verdicts.some((v) => v.valid !== true) ? 2 : 0;
 }

@@ -29,7 +29,7 @@ export interface Settings {
 }
 
 /** Flags of `faultline run` that are not settings of the run. */
-const CLI_VALUED = ['reporter'];
+const CLI_VALUED = ['reporter', 'repeat'];
 const CLI_BOOLS = ['help', 'dry-run'];
 
 const targetOf = (name: unknown): TargetEntry => getTarget(typeof name === 'string' ? name : DEFAULT_TARGET);

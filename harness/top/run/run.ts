@@ -13,6 +13,7 @@ import { faultSummary, type FamilyBands } from './fault-summary.js';
 import type { CheckResult } from '../../../checkers/contract.js';
 import { drive } from './driver.js';
 import { bandTracker, Progress, trackOp } from './progress.js';
+import { autoCoverage } from './auto-coverage.js';
 import { createRunDir } from './store.js';
 import { onSignals, type SignalSource } from './signals.js';
 import { bounded, TEARDOWN_STEP_BOUND_MS } from '../../middle/hosts/bounded.js';
@@ -219,7 +220,7 @@ export async function runTest(
   if ((error || interrupted) && valid === true) valid = 'unknown';
   if (Object.keys(checkers).length === 0 && valid === true) valid = 'unknown';
   const results: RunResults = {
-    valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ops: ops.length, durationS: now() / 1e9,
+    valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ...autoResults(ops), ops: ops.length, durationS: now() / 1e9,
     ...(await extraResultsOf(plan, ops, (l) => run.log(l))),
   };
   if (interrupted) results.interrupted = interrupted;
@@ -235,4 +236,10 @@ export async function runTest(
   }
   run.close();
   return { dir: run.dir, results };
+}
+
+/** results.json's `auto`: what the adaptive nemesis reached (nothing for other runs). */
+function autoResults(ops: readonly Op[]): { auto?: ReturnType<typeof autoCoverage> } {
+  const auto = autoCoverage(ops);
+  return auto ? { auto } : {};
 }

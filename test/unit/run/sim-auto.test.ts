@@ -10,6 +10,8 @@ import { InputError } from '../../../harness/ground/history/errors.js';
 import type { Op } from '../../../harness/ground/history/op.js';
 import { chooseFaults } from '../../../harness/top/run/fault-choice.js';
 import { compareHistories } from '../../../harness/top/run/replay.js';
+import { campaignSeed } from '../../../harness/top/cli/run-command.js';
+import { emptyLearned } from '../../../harness/middle/faults/nemesis/auto/learner.js';
 import { simRun, tempStore } from './sim-run.js';
 
 const stores: string[] = [];
@@ -45,6 +47,24 @@ describe('--nemesis auto (simulated time)', () => {
     // Distinct states grow over the run (the coverage measure it rewards).
     const last = ds[ds.length - 1].value as { states: number };
     expect(last.states).toBeGreaterThan(2);
+    // results.json's coverage (part 4) reads the same decisions back.
+    const auto = r.results.auto as { decisions: number; states: number; triples: number; newStatesPerMinute: number[] };
+    expect(auto.decisions).toBe(ds.length);
+    expect(auto.states).toBe(last.states);
+    expect(auto.newStatesPerMinute.reduce((a, b) => a + b, 0)).toBe(auto.states);
+  });
+
+  it('a campaign carries one learned table from run to run (--repeat hands it over in memory, never into test.json)', async () => {
+    const table = emptyLearned();
+    const a = await simRun([...ARGS, '--seed', '21'], store(), { config: { autoLearned: table } });
+    const afterOne = Object.values(table.visits).reduce((x, y) => x + y, 0);
+    expect(afterOne).toBe(decisions(a.history).length);
+    const b = await simRun([...ARGS, '--seed', '22'], store(), { config: { autoLearned: table } });
+    expect(table.runs).toBe(2);
+    expect(Object.values(table.visits).reduce((x, y) => x + y, 0)).toBe(afterOne + decisions(b.history).length);
+    expect(a.test.autoLearned).toBeUndefined();
+    expect(campaignSeed(21, 1)).toBe(22);
+    expect(campaignSeed('9007199254740993', 2)).toBe('9007199254740995');
   });
 
   it('gives the same history from the same seed', async () => {

@@ -57,7 +57,6 @@ const LEADER_PROBE_MS = 600;
 export function autoParts(ctx: FaultContext, families: readonly AutoFamily[], opts: AutoOptions): { nemesis: Nemesis; generator: GenLike } {
   const { target } = ctx;
   const table = opts.learned ?? emptyLearned();
-  table.runs++;
   const learner = new Learner(table, ctx.rng.fork('learner'));
   const coverage = new Coverage();
   const space: ActionSpace = { families, leaders: target.primaries !== undefined, holders: ctx.holders !== undefined };
@@ -89,6 +88,8 @@ export function autoParts(ctx: FaultContext, families: readonly AutoFamily[], op
     // The generator stamps the op with the run's time (simulated or real); nemesis ops carry no other.
     const stamped = (value as { atNs?: unknown } | null)?.atNs;
     const atNs = typeof stamped === 'number' ? stamped : now();
+    // Counted at the first decision: a run builds its faults once more only to check them.
+    if (previous === undefined) table.runs++;
     const leaders = await leadersNow();
     const counts = opts.outcomes?.() ?? { ok: 0, fail: 0, info: 0 };
     const window = windowOf(counts, lastCounts);
