@@ -19,7 +19,9 @@ import { configLine, configOf } from '../config/load.js';
 import { mergeArgv, runSettingsOf } from '../config/schema.js';
 import { compareHistories, readTestJson } from '../run/replay.js';
 import { emptyLearned } from '../../middle/faults/nemesis/auto/learner.js';
-import { choicesOfHistory } from '../../middle/faults/nemesis/auto/schedule.js';
+import { choicesOfHistory, scheduleHistory, timedChoicesOfHistory } from '../../middle/faults/nemesis/auto/schedule.js';
+import { readInDir } from '../../middle/hosts/safe-files.js';
+import { shrinkSchedule, startsFault } from '../run/shrink.js';
 import { readJsonlSync } from '../../ground/history/jsonl-reader.js';
 import type { RunOutcome } from '../../ground/contracts/run-contract.js';
 
@@ -40,6 +42,8 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
 
 ${common}
   --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
+  --shrink                 with --replay of an invalid --nemesis auto run: replay it with fewer faults (ddmin,
+                           at most 12 runs) and a shorter time, and print the flags of the smallest that fails
   --repeat N               a campaign: N runs, seeds counting up from --seed; with --nemesis auto the learned
                            table is carried from run to run (a single run starts empty); exit is the worst verdict
   --config FILE            settings from a config file (default: the nearest faultline.config.{ts,mts,js,mjs,json}
@@ -179,6 +183,7 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   const { target, req, reporter, repeat } = parseRunRequest(full);
   await target.preflight?.(req);
   if (repeat > 1 && !full.includes('--dry-run')) return campaign(target, req, reporter, repeat, out);
+  if (full.includes('--shrink')) return shrinkCommand(target, req, replayOf, out);
   if (full.includes('--dry-run')) {
     out(dryRunText(req));
     return 0;
@@ -232,4 +237,36 @@ async function campaign(target: TargetEntry, req: RunRequest, reporter: string, 
   out(`campaign: ${repeat} runs, ${failed.length} invalid (${failed.map((v) => `seed ${v.seed}`).join(', ') || 'none'}), ${verdicts.filter((v) => v.valid === 'unknown').length} unknown${failed.length ? `; first invalid run: ${verdicts.indexOf(failed[0]) + 1}` : ''}`);
   for (const f of failed) if (f.choices.length) out(`  seed ${f.seed} (${f.dir}): choices ${f.choices.join(' → ')}`);
   return failed.length ? 1 : verdicts.some((v) => v.valid !== true) ? 2 : 0;
+}
+
+/** `--replay DIR --shrink`: the smallest schedule of DIR's recorded choices that still fails, as flags. */
+async function shrinkCommand(target: TargetEntry, req: RunRequest, replayOf: string | undefined, out: (s: string) => void): Promise<number> {
+  if (replayOf === undefined) throw new InputError('--shrink shrinks a stored run: pass --replay RUN-DIR of an invalid --nemesis auto run');
+  if (!req.config.faults.includes('auto')) throw new InputError(`--shrink: ${replayOf} was not a --nemesis auto run, so it has no recorded choices to shrink; run with --nemesis auto`);
+  const timed = timedChoicesOfHistory(readInDir(replayOf, 'history.jsonl').toString('utf8'));
+  // The tries' schedules stay in the store: each try's test.json names its own.
+  fs.mkdirSync(nodePath.join(req.config.store, 'shrink'), { recursive: true });
+  const scratch = fs.mkdtempSync(nodePath.join(req.config.store, 'shrink', 'schedules-'));
+  {
+    let k = 0;
+    const result = await shrinkSchedule(timed, async (schedule, timeLimitS) => {
+      const dir = nodePath.join(scratch, String(k++));
+      fs.mkdirSync(dir);
+      fs.writeFileSync(nodePath.join(dir, 'history.jsonl'), scheduleHistory(schedule));
+      const config = { ...req.config, autoSchedule: dir, timeLimitS };
+      const faults = schedule.filter(startsFault).length;
+      const r = { ...req, config };
+      const { dir: runDir, results } = await runTest(config, (run, ctx) => target.plan(r, run, ctx), process.stderr);
+      out(`shrink try ${k}: ${faults} fault(s), ${timeLimitS} s: ${results.valid === false ? 'invalid again' : `verdict ${String(results.valid)}`} (${runDir})`);
+      return { invalid: results.valid === false, dir: runDir };
+    }, { intervalS: req.config.faultIntervalS, timeLimitS: req.config.timeLimitS });
+    if (result.dir === undefined) {
+      out(`shrink: the run did not fail again when replayed (${result.runs} run(s)); a failure that depends on timing may need the replay repeated`);
+      return 2;
+    }
+    const kept = result.kept.map((i) => timed[i].choice.action);
+    out(`shrink: ${kept.length} fault(s) of ${timed.filter((t) => startsFault(t.choice)).length} still fail in ${result.timeLimitS} s (${result.runs} runs): ${kept.join(' → ')}`);
+    out(`rerun: faultline run --replay ${replayOf} --auto-schedule ${result.dir} --time-limit ${result.timeLimitS}s`);
+    return 1;
+  }
 }

@@ -30,7 +30,7 @@ export interface Settings {
 
 /** Flags of `faultline run` that are not settings of the run. */
 const CLI_VALUED = ['reporter', 'repeat'];
-const CLI_BOOLS = ['help', 'dry-run'];
+const CLI_BOOLS = ['help', 'dry-run', 'shrink'];
 
 const targetOf = (name: unknown): TargetEntry => getTarget(typeof name === 'string' ? name : DEFAULT_TARGET);
 const opt = (k: OptionKey): Option<unknown, unknown> => RUN_OPTIONS[k] as unknown as Option<unknown, unknown>;

@@ -8,10 +8,15 @@ import type { AutoChoice } from './auto.js';
 
 /** The choices recorded in a history's lines (JSONL text). */
 export function choicesOfHistory(text: string): AutoChoice[] {
-  const out: AutoChoice[] = [];
+  return timedChoicesOfHistory(text).map((t) => t.choice);
+}
+
+/** The choices with the time each was made (seconds into the run), for shrinking. */
+export function timedChoicesOfHistory(text: string): { choice: AutoChoice; atS: number }[] {
+  const out: { choice: AutoChoice; atS: number }[] = [];
   for (const line of text.split('\n')) {
     if (!line.includes('"auto-decide"')) continue;
-    let op: { process?: unknown; type?: unknown; f?: unknown; value?: unknown };
+    let op: { process?: unknown; type?: unknown; f?: unknown; value?: unknown; time?: unknown };
     try {
       op = JSON.parse(line) as typeof op;
     } catch {
@@ -20,7 +25,7 @@ export function choicesOfHistory(text: string): AutoChoice[] {
     if (op.process !== 'nemesis' || op.f !== 'auto-decide' || op.type === 'invoke') continue;
     const v = op.value as Partial<AutoChoice> | null;
     if (v === null || typeof v !== 'object' || typeof v.action !== 'string' || !Array.isArray(v.ops) || typeof v.waitMs !== 'number') continue;
-    out.push({ action: v.action, reason: String(v.reason ?? ''), ops: v.ops, waitMs: v.waitMs });
+    out.push({ choice: { action: v.action, reason: String(v.reason ?? ''), ops: v.ops, waitMs: v.waitMs }, atS: typeof op.time === 'number' ? op.time / 1e9 : 0 });
   }
   return out;
 }
@@ -36,4 +41,9 @@ export function recordedChoices(dir: string): AutoChoice[] {
   const choices = choicesOfHistory(text);
   if (choices.length === 0) throw new InputError(`--auto-schedule ${dir}: its history has no auto-decide choices; pass the directory of a run made with --nemesis auto`);
   return choices;
+}
+
+/** A history holding only `choices` as auto-decide completions: what `--auto-schedule` reads. */
+export function scheduleHistory(choices: readonly AutoChoice[]): string {
+  return choices.map((c, index) => JSON.stringify({ index, time: 0, process: 'nemesis', type: 'info', f: 'auto-decide', value: c })).join('\n') + '\n';
 }
