@@ -18,7 +18,7 @@ import { requestOf, settingsFromArgv, settingsFromConfig, settingsFromTestJson, 
 import { configLine, configOf } from '../config/load.js';
 import { mergeArgv, runSettingsOf } from '../config/schema.js';
 import { compareHistories, readTestJson } from '../run/replay.js';
-import { emptyLearned } from '../../middle/faults/nemesis/auto/learner.js';
+import { emptyLearned, type LearnedState } from '../../middle/faults/nemesis/auto/learner.js';
 import { choicesOfHistory, scheduleHistory, timedChoicesOfHistory } from '../../middle/faults/nemesis/auto/schedule.js';
 import { readInDir } from '../../middle/hosts/safe-files.js';
 import { shrinkSchedule, startsFault } from '../run/shrink.js';
@@ -153,8 +153,10 @@ export async function runArgv(argv: readonly string[], cwd = process.cwd()): Pro
 }
 
 /** Parses `argv` (flags only, config already merged), checks the machine, runs and checks the test. */
-export async function runFromArgv(argv: string[], progress: NodeJS.WriteStream = process.stderr): Promise<RunOutcome & { reporter: string; seed: number | string }> {
+export async function runFromArgv(argv: string[], progress: NodeJS.WriteStream = process.stderr, learned?: LearnedState): Promise<RunOutcome & { reporter: string; seed: number | string }> {
   const { target, req, reporter } = parseRunRequest(argv);
+  // A campaign (the matrix) hands its --nemesis auto scenarios one learned table, run to run.
+  if (learned && req.config.faults.includes('auto')) req.config.autoLearned = learned;
   return { ...await runRequest(target, req, progress), reporter };
 }
 
