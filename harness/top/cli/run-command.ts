@@ -20,6 +20,9 @@ import { mergeArgv, runSettingsOf } from '../config/schema.js';
 import { compareHistories, readTestJson } from '../run/replay.js';
 import { readJsonlSync } from '../../ground/history/jsonl-reader.js';
 import type { RunOutcome } from '../../ground/contracts/run-contract.js';
+import { leaseClockLine, type LeaseClockRecord } from '../run/lease-clock.js';
+
+const isLeaseClock = (v: unknown): v is LeaseClockRecord => typeof v === 'object' && v !== null && typeof (v as LeaseClockRecord).tested === 'boolean' && typeof (v as LeaseClockRecord).note === 'string';
 
 /** `faultline run --help`: the common settings and every target's flags, from their declarations. */
 export function runHelp(): string {
@@ -102,6 +105,8 @@ export function summarize(dir: string, r: RunResults): string {
     const hit = Object.entries(f.nodesHitByRole).map(([role, nodes]) => (role === 'none' ? nodes.join(',') : `${role} ${nodes.join(',')}`)).join('; ');
     lines.push(`  fault ${name}: ${f.tookEffect} of ${f.scheduled} took effect${f.tookEffect > 0 ? `, ${f.secondsInForce.toFixed(1)} s in force, hit ${hit}` : ''}`);
   }
+  // Clock faults against leases: tested with the skew tolerated, or NOT tested and why (results.json `leaseClock`).
+  if (isLeaseClock(r.leaseClock)) lines.push(`  ${leaseClockLine(r.leaseClock)}`);
   // Maelstrom's net figures (results.json `net`): what the Gossip Glomers efficiency challenges judge.
   if (isNetStats(r.net)) lines.push(`  net: ${msgsPerOpText(r.net)}`);
   const stable = (r.checkers.broadcast as { stableLatency?: StableLatency } | undefined)?.stableLatency;

@@ -9,6 +9,7 @@ import type { FaultBand, Nemesis, UnsupportedFault } from '../../ground/contract
 import { livenessCheck } from './liveness.js';
 import { withEffects } from '../../middle/faults/nemesis/effect.js';
 import { faultCoverage } from './fault-coverage.js';
+import { leaseClockOf } from './lease-clock.js';
 import { faultSummary, type FamilyBands } from './fault-summary.js';
 import type { CheckResult } from '../../../checkers/contract.js';
 import { drive } from './driver.js';
@@ -206,12 +207,21 @@ export async function runTest(
       checkers.target = { valid: 'unknown', error: errorMessage(err) };
     }
   }
+  // Clock faults and leases: whether the faults could reach the clock the lease is timed by, and the
+  // skew it tolerated (harness/top/run/lease-clock.ts); `unknown` when they could not.
+  const leaseClock = leaseClockOf({ requested: config.faults, leaseClock: plan?.leaseClock, history: ops, valid: composeResults(checkers).valid });
+  if (leaseClock.check) {
+    checkers['lease-clock'] = leaseClock.check;
+    run.log(`lease-clock: ${String(leaseClock.check.reason)}`);
+  }
   let valid: RunResults['valid'] = composeResults(checkers).valid;
   if ((error || interrupted) && valid === true) valid = 'unknown';
+  if (leaseClock.record && valid !== true) delete leaseClock.record.toleratedSkewMs;
   if (Object.keys(checkers).length === 0 && valid === true) valid = 'unknown';
   const results: RunResults = {
     valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ops: ops.length, durationS: now() / 1e9,
     ...(await extraResultsOf(plan, ops, (l) => run.log(l))),
+    ...(leaseClock.record ? { leaseClock: leaseClock.record } : {}),
   };
   if (interrupted) results.interrupted = interrupted;
   if (error) results.error = error;
