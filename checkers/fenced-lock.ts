@@ -32,6 +32,9 @@ export interface Grant {
   acquiredAt: number;
 }
 
+/** One write fencing rejected: its token was below the highest the resource had seen. */
+export interface RejectedWrite { process: number; token: number; highest?: number; index: number }
+
 /** One write the resource applied, in its order. */
 export interface AppliedWrite { process: number; token: number; seq: number; index: number }
 
@@ -42,6 +45,8 @@ export interface FencedLockResult extends CheckResult {
   writes: number;
   /** Writes fencing rejected (a token lower than the highest seen). */
   rejected: number;
+  /** Each of them — the stale holders fencing stopped — for the report (history index, token, the highest seen). */
+  rejectedWrites: RejectedWrite[];
   /** Writes with an unknown outcome. */
   unknown: number;
   interleaved: Anomaly<{ token: number; between: number; seqs: [number, number, number] }>;
@@ -56,11 +61,11 @@ const num = (v: unknown, k: string): number | undefined => {
 };
 
 /** The grants and the resource's applied writes of a history, and the counts of the other writes. */
-export function fencedFacts(history: readonly Op[]): { grants: Grant[]; applied: AppliedWrite[]; rejected: number; unknown: number } {
+export function fencedFacts(history: readonly Op[]): { grants: Grant[]; applied: AppliedWrite[]; rejected: number; rejectedWrites: RejectedWrite[]; unknown: number } {
   const invoked = new Map<number, Op>();
   const grants: Grant[] = [];
   const applied: AppliedWrite[] = [];
-  let rejected = 0;
+  const rejectedWrites: RejectedWrite[] = [];
   let unknown = 0;
   for (const op of history) {
     if (typeof op.process !== 'number') continue;
@@ -75,17 +80,20 @@ export function fencedFacts(history: readonly Op[]): { grants: Grant[]; applied:
       const token = num(op.value, 'token') ?? num(inv.value, 'token');
       const seq = num(op.value, 'seq');
       if (op.type === 'ok' && token !== undefined && seq !== undefined) applied.push({ process: op.process, token, seq, index: op.index });
-      else if (op.type === 'fail' && (op.value as { rejected?: unknown } | null)?.rejected === true) rejected++;
+      else if (op.type === 'fail' && (op.value as { rejected?: unknown } | null)?.rejected === true && token !== undefined) {
+        const highest = num(op.value, 'highest');
+        rejectedWrites.push({ process: op.process, token, ...(highest !== undefined ? { highest } : {}), index: op.index });
+      }
       else if (op.type === 'info') unknown++;
     }
   }
   applied.sort((a, b) => a.seq - b.seq);
-  return { grants, applied, rejected, unknown };
+  return { grants, applied, rejected: rejectedWrites.length, rejectedWrites, unknown };
 }
 
 /** Checks a fenced-lock history; see the module comment. */
 export function checkFencedLock(history: readonly Op[]): FencedLockResult {
-  const { grants, applied, rejected, unknown } = fencedFacts(history);
+  const { grants, applied, rejected, rejectedWrites, unknown } = fencedFacts(history);
   const interleaved = new AnomalyLog<{ token: number; between: number; seqs: [number, number, number] }>();
   // One pass over the resource's order: a token that comes back after another token's write, once
   // per return. `last` is the seq of each token's latest write; `closedBy` the write that ended its run.
@@ -136,6 +144,7 @@ export function checkFencedLock(history: readonly Op[]): FencedLockResult {
     grants: grants.length,
     writes: applied.length,
     rejected,
+    rejectedWrites,
     unknown,
     interleaved: interleaved.toJSON(),
     tokenReused: tokenReused.toJSON(),

@@ -21,6 +21,8 @@ describe('fenced-lock checker: injected violations, each with its class', () => 
       [0, 'invoke', 'write', { token: 5 }], [0, 'fail', 'write', { token: 5, rejected: true }],
     ]));
     expect(r).toMatchObject({ valid: true, grants: 2, writes: 2, rejected: 1 });
+    // The rejected write itself, for the report: whose, which token, where in the history.
+    expect(r.rejectedWrites).toEqual([{ process: 0, token: 5, index: 11 }]);
   });
 
   it('reports two holders whose writes interleave at the resource', () => {
