@@ -97,6 +97,6 @@ export function leaseClockOf(input: LeaseClockInput): { record?: LeaseClockRecor
 /** The CLI's line for the record. */
 export function leaseClockLine(r: LeaseClockRecord): string {
   if (!r.tested) return `leases under clock faults: NOT tested — ${r.note}`;
-  const tol = r.toleratedSkewMs !== undefined ? `tolerated skew up to ${r.toleratedSkewMs} ms` : 'not shown tolerant (the run is not valid)';
+  const tol = r.toleratedSkewMs !== undefined ? `tolerated skew up to ${r.toleratedSkewMs} ms (the run stayed valid under it)` : 'not shown tolerant (the run is not valid)';
   return `leases under clock faults: tested — ${r.note}; ${tol}`;
 }
