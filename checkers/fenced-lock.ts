@@ -10,6 +10,12 @@
  * - `interleaved`: in the resource's own order, the writes of one grant are split by another grant's
  *   (token a, then b, then a again): two holders acted on the resource at once. Its own order, not the
  *   history's clock, so it is a fact about the resource, not a guess.
+ * - `stale-write`: in the resource's order, a write whose token is below one the resource had already
+ *   applied: the older grant still acted after a newer grant had acted on the resource (its holder
+ *   was paused past its lease and came back). Tokens grow with the grants (else `token-decreased`),
+ *   so under mutual exclusion the applied tokens never go down; enforced fencing rejects exactly these
+ *   writes. An older grant whose writes all come after the newer one's (b…b a…a) is caught here and
+ *   not by `interleaved`.
  * - `token-reused`: two grants carry the same token (a fencing token must name one grant).
  * - `token-decreased`: a grant that began after another ended carries a lower token (tokens must
  *   grow with the grants in real time, or fencing protects nothing).
@@ -50,6 +56,7 @@ export interface FencedLockResult extends CheckResult {
   /** Writes with an unknown outcome. */
   unknown: number;
   interleaved: Anomaly<{ token: number; between: number; seqs: [number, number, number] }>;
+  staleWrites: Anomaly<{ token: number; after: number; seq: number; index: number }>;
   tokenReused: Anomaly<{ token: number; indices: [number, number] }>;
   tokenDecreased: Anomaly<{ earlier: { token: number; index: number }; later: { token: number; index: number } }>;
   reason?: string;
@@ -110,6 +117,13 @@ export function checkFencedLock(history: readonly Op[]): FencedLockResult {
     last.set(w.token, w.seq);
     prev = w;
   }
+  // A write below the highest token applied before it, in the resource's order.
+  const staleWrites = new AnomalyLog<{ token: number; after: number; seq: number; index: number }>();
+  let highest = -Infinity;
+  for (const w of applied) {
+    if (w.token < highest) staleWrites.add({ token: w.token, after: highest, seq: w.seq, index: w.index });
+    highest = Math.max(highest, w.token);
+  }
   const tokenReused = new AnomalyLog<{ token: number; indices: [number, number] }>();
   const firstOf = new Map<number, Grant>();
   for (const g of grants) {
@@ -133,6 +147,7 @@ export function checkFencedLock(history: readonly Op[]): FencedLockResult {
   }
   const problems = [
     interleaved.count > 0 ? `${interleaved.count} time(s) one grant's writes to the resource came back after another grant's (two holders at once)` : '',
+    staleWrites.count > 0 ? `${staleWrites.count} write(s) reached the resource with a token below one it had already applied (an older grant acting after a newer one)` : '',
     tokenReused.count > 0 ? `${tokenReused.count} grant(s) reused a fencing token` : '',
     tokenDecreased.count > 0 ? `${tokenDecreased.count} grant(s) got a lower token than a grant that ended before they began` : '',
   ].filter((p) => p !== '');
@@ -147,6 +162,7 @@ export function checkFencedLock(history: readonly Op[]): FencedLockResult {
     rejectedWrites,
     unknown,
     interleaved: interleaved.toJSON(),
+    staleWrites: staleWrites.toJSON(),
     tokenReused: tokenReused.toJSON(),
     tokenDecreased: tokenDecreased.toJSON(),
     ...(problems.length > 0 ? { reason: problems.join('; ') } : nothing ? { reason: grants.length === 0 ? 'no client was granted the lock: nothing to judge' : 'no grant wrote to the resource: nothing to judge' } : {}),
