@@ -8,10 +8,11 @@
  *   skew leaves alone;
  * - the bundled Raft's `lease-read` bug times its read lease with the wall clock libfaketime moves.
  *
- * A run that asked for clock faults gets a `leaseClock` record in results.json: tested or not, and
+ * A run that asked for clock faults (or the standard package, which holds them where the target takes
+ * them) gets a `leaseClock` record in results.json: tested or not, and
  * why; when tested, the largest skew the clock faults applied (bumps' offsets, strobes' offset + δ)
  * and, when the run stayed valid, that skew as the one the leases tolerated. When the workload relies
- * on the lease and the clock cannot reach it, the `lease-clock` verdict is `unknown`: a green run
+ * on the lease, named clock faults, and the clock cannot reach it, the `lease-clock` verdict is `unknown`: a green run
  * must not read as "the lease survived clock faults" when it never met one. Pure; unit-tested.
  */
 import type { CheckResult } from '../../../checkers/contract.js';
@@ -76,17 +77,20 @@ export interface LeaseClockInput {
 
 /** The `leaseClock` record and, when the lease could not be tested, the `lease-clock` verdict. */
 export function leaseClockOf(input: LeaseClockInput): { record?: LeaseClockRecord; check?: CheckResult } {
-  if (!input.requested.includes('clock') || input.leaseClock === undefined) return {};
+  // `standard` (the default package) holds clock faults where the target takes them: the record says
+  // what they reached, but a run that never named clock faults is not made unknown for lacking them.
+  const named = input.requested.includes('clock');
+  if ((!named && !input.requested.includes('standard')) || input.leaseClock === undefined) return {};
   const lc = input.leaseClock;
   if (!lc.skewable) {
     const note = `the lease was NOT tested under clock faults: ${lc.why}`;
-    return { record: { tested: false, note }, check: { valid: 'unknown', reason: `${note}; its verdict covers the other faults only` } };
+    return { record: { tested: false, note }, ...(named ? { check: { valid: 'unknown' as const, reason: `${note}; its verdict covers the other faults only` } } : {}) };
   }
   const s = skewApplied(input.history);
   if (s.bumps + s.strobes === 0) {
     // fault-coverage already says when no fault at all took effect; this says it of the clock.
     const note = `no clock fault took effect, so ${lc.lease} was not tested under clock faults`;
-    return { record: { tested: false, note, bumps: 0, strobes: 0 }, check: { valid: 'unknown', reason: note } };
+    return { record: { tested: false, note, bumps: 0, strobes: 0 }, ...(named ? { check: { valid: 'unknown' as const, reason: note } } : {}) };
   }
   const max = Math.max(s.maxBumpMs, s.maxStrobeMs);
   const record: LeaseClockRecord = { tested: true, note: `${lc.lease} under ${s.bumps} bump(s) and ${s.strobes} strobe(s), skew up to ${max} ms`, ...s };

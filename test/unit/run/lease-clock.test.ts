@@ -40,6 +40,12 @@ describe('leases under clock faults', () => {
     expect(leaseClockLine(r.record!)).toMatch(/^leases under clock faults: NOT tested/);
   });
 
+  it('with the standard package (clock where supported), says NOT tested but does not make the run unknown', () => {
+    const r = leaseClockOf({ requested: ['standard'], leaseClock: { skewable: false, why: 'ZooKeeper times session expiry on a monotonic clock' }, history, valid: true });
+    expect(r.record).toMatchObject({ tested: false });
+    expect(r.check).toBeUndefined();
+  });
+
   it('reports the skew a movable lease clock tolerated, only when the run is valid', () => {
     const lc = { skewable: true as const, lease: 'the read lease' };
     const ok = leaseClockOf({ requested: ['clock'], leaseClock: lc, history, valid: true });
