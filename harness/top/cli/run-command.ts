@@ -20,6 +20,7 @@ import { mergeArgv, runSettingsOf } from '../config/schema.js';
 import { compareHistories, readTestJson } from '../run/replay.js';
 import { readJsonlSync } from '../../ground/history/jsonl-reader.js';
 import type { RunOutcome } from '../../ground/contracts/run-contract.js';
+import { diskOutcomeLines, type DiskFaultOutcome } from '../../middle/faults/disk/disk-outcome.js';
 import { leaseClockLine, type LeaseClockRecord } from '../run/lease-clock.js';
 
 const isLeaseClock = (v: unknown): v is LeaseClockRecord => typeof v === 'object' && v !== null && typeof (v as LeaseClockRecord).tested === 'boolean' && typeof (v as LeaseClockRecord).note === 'string';
@@ -107,6 +108,8 @@ export function summarize(dir: string, r: RunResults): string {
   }
   // Clock faults against leases: tested with the skew tolerated, or NOT tested and why (results.json `leaseClock`).
   if (isLeaseClock(r.leaseClock)) lines.push(`  ${leaseClockLine(r.leaseClock)}`);
+  // Per disk fault, what the store did with the damage (results.json `disk`, harness/top/run/disk-outcome.ts).
+  if (r.disk) for (const l of diskOutcomeLines(r.disk as Record<string, DiskFaultOutcome>)) lines.push(`  ${l}`);
   // Maelstrom's net figures (results.json `net`): what the Gossip Glomers efficiency challenges judge.
   if (isNetStats(r.net)) lines.push(`  net: ${msgsPerOpText(r.net)}`);
   const stable = (r.checkers.broadcast as { stableLatency?: StableLatency } | undefined)?.stableLatency;
