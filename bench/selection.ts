@@ -39,8 +39,8 @@ function summarize(results: Record<string, unknown>): string {
   const parts = [`${String(results.valid).padEnd(5)} ${String(results.ops).padStart(5)} ops`];
   const lock = checkers.lock as { acquires: number; overlaps: { count: number }; lostUpdates: { count: number } } | undefined;
   if (lock) parts.push(`acquires ${lock.acquires}, overlaps ${lock.overlaps.count}, lost updates ${lock.lostUpdates.count}`);
-  const fenced = checkers['fenced-lock'] as { writes: number; rejected: number; interleaved: { count: number }; tokenReused: { count: number }; tokenDecreased: { count: number } } | undefined;
-  if (fenced) parts.push(`resource writes ${fenced.writes}, rejected by fencing ${fenced.rejected}, interleaved ${fenced.interleaved.count}, tokens reused ${fenced.tokenReused.count}, decreased ${fenced.tokenDecreased.count}`);
+  const fenced = checkers['fenced-lock'] as { writes: number; rejected: number; interleaved: { count: number }; staleWrites?: { count: number }; tokenReused: { count: number }; tokenDecreased: { count: number } } | undefined;
+  if (fenced) parts.push(`resource writes ${fenced.writes}, rejected by fencing ${fenced.rejected}, interleaved ${fenced.interleaved.count}, stale writes ${fenced.staleWrites?.count ?? 0}, tokens reused ${fenced.tokenReused.count}, decreased ${fenced.tokenDecreased.count}`);
   const el = checkers.election as { classes: string[]; epochs: number; leaders: number; sightings: number; failover: { ttlMs: number; boundMs: number; cutOff: number; judged: number; notJudged: number; maxMs?: number; meanMs?: number } } | undefined;
   if (el) {
     const f = el.failover;

@@ -10,6 +10,12 @@
  * - `interleaved`: in the resource's own order, the writes of one grant are split by another grant's
  *   (token a, then b, then a again): two holders acted on the resource at once. Its own order, not the
  *   history's clock, so it is a fact about the resource, not a guess.
+ * - `stale-write`: in the resource's order, a write whose token is below one the resource had already
+ *   applied: the older grant still acted after a newer grant had acted on the resource (its holder
+ *   was paused past its lease and came back). Tokens grow with the grants (else `token-decreased`),
+ *   so under mutual exclusion the applied tokens never go down; enforced fencing rejects exactly these
+ *   writes. An older grant whose writes all come after the newer one's (b…b a…a) is caught here and
+ *   not by `interleaved`.
  * - `token-reused`: two grants carry the same token (a fencing token must name one grant).
  * - `token-decreased`: a grant that began after another ended carries a lower token (tokens must
  *   grow with the grants in real time, or fencing protects nothing).
@@ -32,6 +38,9 @@ export interface Grant {
   acquiredAt: number;
 }
 
+/** One write fencing rejected: its token was below the highest the resource had seen. */
+export interface RejectedWrite { process: number; token: number; highest?: number; index: number }
+
 /** One write the resource applied, in its order. */
 export interface AppliedWrite { process: number; token: number; seq: number; index: number }
 
@@ -42,9 +51,12 @@ export interface FencedLockResult extends CheckResult {
   writes: number;
   /** Writes fencing rejected (a token lower than the highest seen). */
   rejected: number;
+  /** Each of them — the stale holders fencing stopped — for the report (history index, token, the highest seen). */
+  rejectedWrites: RejectedWrite[];
   /** Writes with an unknown outcome. */
   unknown: number;
   interleaved: Anomaly<{ token: number; between: number; seqs: [number, number, number] }>;
+  staleWrites: Anomaly<{ token: number; after: number; seq: number; index: number }>;
   tokenReused: Anomaly<{ token: number; indices: [number, number] }>;
   tokenDecreased: Anomaly<{ earlier: { token: number; index: number }; later: { token: number; index: number } }>;
   reason?: string;
@@ -56,11 +68,11 @@ const num = (v: unknown, k: string): number | undefined => {
 };
 
 /** The grants and the resource's applied writes of a history, and the counts of the other writes. */
-export function fencedFacts(history: readonly Op[]): { grants: Grant[]; applied: AppliedWrite[]; rejected: number; unknown: number } {
+export function fencedFacts(history: readonly Op[]): { grants: Grant[]; applied: AppliedWrite[]; rejected: number; rejectedWrites: RejectedWrite[]; unknown: number } {
   const invoked = new Map<number, Op>();
   const grants: Grant[] = [];
   const applied: AppliedWrite[] = [];
-  let rejected = 0;
+  const rejectedWrites: RejectedWrite[] = [];
   let unknown = 0;
   for (const op of history) {
     if (typeof op.process !== 'number') continue;
@@ -75,17 +87,20 @@ export function fencedFacts(history: readonly Op[]): { grants: Grant[]; applied:
       const token = num(op.value, 'token') ?? num(inv.value, 'token');
       const seq = num(op.value, 'seq');
       if (op.type === 'ok' && token !== undefined && seq !== undefined) applied.push({ process: op.process, token, seq, index: op.index });
-      else if (op.type === 'fail' && (op.value as { rejected?: unknown } | null)?.rejected === true) rejected++;
+      else if (op.type === 'fail' && (op.value as { rejected?: unknown } | null)?.rejected === true && token !== undefined) {
+        const highest = num(op.value, 'highest');
+        rejectedWrites.push({ process: op.process, token, ...(highest !== undefined ? { highest } : {}), index: op.index });
+      }
       else if (op.type === 'info') unknown++;
     }
   }
   applied.sort((a, b) => a.seq - b.seq);
-  return { grants, applied, rejected, unknown };
+  return { grants, applied, rejected: rejectedWrites.length, rejectedWrites, unknown };
 }
 
 /** Checks a fenced-lock history; see the module comment. */
 export function checkFencedLock(history: readonly Op[]): FencedLockResult {
-  const { grants, applied, rejected, unknown } = fencedFacts(history);
+  const { grants, applied, rejected, rejectedWrites, unknown } = fencedFacts(history);
   const interleaved = new AnomalyLog<{ token: number; between: number; seqs: [number, number, number] }>();
   // One pass over the resource's order: a token that comes back after another token's write, once
   // per return. `last` is the seq of each token's latest write; `closedBy` the write that ended its run.
@@ -101,6 +116,13 @@ export function checkFencedLock(history: readonly Op[]): FencedLockResult {
     }
     last.set(w.token, w.seq);
     prev = w;
+  }
+  // A write below the highest token applied before it, in the resource's order.
+  const staleWrites = new AnomalyLog<{ token: number; after: number; seq: number; index: number }>();
+  let highest = -Infinity;
+  for (const w of applied) {
+    if (w.token < highest) staleWrites.add({ token: w.token, after: highest, seq: w.seq, index: w.index });
+    highest = Math.max(highest, w.token);
   }
   const tokenReused = new AnomalyLog<{ token: number; indices: [number, number] }>();
   const firstOf = new Map<number, Grant>();
@@ -125,6 +147,7 @@ export function checkFencedLock(history: readonly Op[]): FencedLockResult {
   }
   const problems = [
     interleaved.count > 0 ? `${interleaved.count} time(s) one grant's writes to the resource came back after another grant's (two holders at once)` : '',
+    staleWrites.count > 0 ? `${staleWrites.count} write(s) reached the resource with a token below one it had already applied (an older grant acting after a newer one)` : '',
     tokenReused.count > 0 ? `${tokenReused.count} grant(s) reused a fencing token` : '',
     tokenDecreased.count > 0 ? `${tokenDecreased.count} grant(s) got a lower token than a grant that ended before they began` : '',
   ].filter((p) => p !== '');
@@ -136,8 +159,10 @@ export function checkFencedLock(history: readonly Op[]): FencedLockResult {
     grants: grants.length,
     writes: applied.length,
     rejected,
+    rejectedWrites,
     unknown,
     interleaved: interleaved.toJSON(),
+    staleWrites: staleWrites.toJSON(),
     tokenReused: tokenReused.toJSON(),
     tokenDecreased: tokenDecreased.toJSON(),
     ...(problems.length > 0 ? { reason: problems.join('; ') } : nothing ? { reason: grants.length === 0 ? 'no client was granted the lock: nothing to judge' : 'no grant wrote to the resource: nothing to judge' } : {}),

@@ -17,6 +17,7 @@ import { esc, show } from './escape.js';
  */
 export const HISTORY_INDEX_FIELDS: Readonly<Record<string, readonly string[]>> = {
   lock: ['acquired', 'released', 'indices'],
+  'fenced-lock': ['index', 'indices'],
   set: ['addIndex', 'okIndex', 'added', 'read'],
   counter: ['read'],
   broadcast: ['finalRead'],

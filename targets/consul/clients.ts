@@ -9,6 +9,7 @@
  * `info`. Only definite rejections are `fail`: `cas` answered false, a 4xx, or a refused connection
  * (the request was never sent).
  */
+import { LOCK_HOLD_MS } from '../../harness/middle/workloads/lock.js';
 import { finalReadOf } from '../../checkers/common.js';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, txn, type ReadMode, type TxnKvOp } from './http.js';
@@ -46,12 +47,17 @@ export class ConsulClients {
     private readonly workload: string,
     opts: ConsulClientOptions,
   ) {
-    this.opts = { timeoutMs: 2_000, sessionTtlMs: 2_000, lockDelayS: 1, lockTimeoutMs: 5_000, holdMs: 10, ...opts };
+    this.opts = { timeoutMs: 2_000, sessionTtlMs: 2_000, lockDelayS: 1, lockTimeoutMs: 5_000, holdMs: LOCK_HOLD_MS, ...opts };
   }
 
   /** Nodes whose clients hold the lock right now, as the clients believe. */
   holders(): string[] {
     return [...new Set([...this.lockClients].filter((c) => c.holding).map((c) => c.node))];
+  }
+
+  /** Nodes whose clients are inside the hold of their critical section right now. */
+  inside(): string[] {
+    return [...new Set([...this.lockClients].filter((c) => c instanceof ConsulLockClient && c.inHold).map((c) => c.node))];
   }
 
   /** The client of `thread`, bound to node thread mod N. */

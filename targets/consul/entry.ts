@@ -50,6 +50,7 @@ const CONSUL = storeTarget({
   workloads: CONSUL_WORKLOADS,
   reads: CONSUL_READS,
   // session_ttl_min is lowered to 1s in the servers' config (cluster.ts); Consul's maximum is a day.
+  leaseClock: { skewable: false, why: 'Consul is a Go binary, which reads the clock through the vDSO, not libc: libfaketime cannot skew it, so no clock fault reaches its session TTLs' },
   sessionTtl: sessionTtlOption('Consul', 'session TTL of a lock holder (Consul invalidates between TTL and 2×TTL)', undefined, '2s', 1_000, 86_400_000),
   bin: { name: 'consul-bin', kind: 'value', help: 'consul binary to run (default: consul from PATH, installed by scripts/setup-consul.sh; with --env docker a path inside the image, over ssh one on the hosts)' },
   flags: [LOCK_DELAY],

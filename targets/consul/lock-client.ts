@@ -12,6 +12,7 @@
  * TTL and 2×TTL after its last renewal, then refuses the lock for the lock-delay.
  */
 import type { ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
+import { LOCK_HOLDER_WAIT_MS } from '../../harness/middle/workloads/lock.js';
 import { ConsulError, fetchErrorMessage, kvGet, kvPut, neverSent, sessionCreate, sessionDestroy, sessionRenew } from './http.js';
 
 export interface LockOptions {
@@ -38,6 +39,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class ConsulLockClient {
   /** True from an acquire that returned true until the release is invoked. */
   holding = false;
+  /** True inside the hold of the critical section (read done, write not yet sent): where a fault aimed at holders strikes. */
+  inHold = false;
   private session?: string;
   private renewing?: NodeJS.Timeout;
 
@@ -48,6 +51,7 @@ export class ConsulLockClient {
     switch (op.f) {
       case 'acquire': return this.acquire();
       case 'update': return this.update();
+      case 'read': return this.read();
       case 'release': return this.release();
       default: return { type: 'fail', error: `lock: unknown op ${op.f}` };
     }
@@ -111,20 +115,39 @@ export class ConsulLockClient {
     if (!this.holding) return { type: 'fail', error: 'not holding the lock' };
     let read: number | null;
     try {
-      const { entry } = await kvGet(this.ep, COUNTER_KEY, 'consistent', this.o.timeoutMs);
+      // The holder waits for its server longer than the request deadline (LOCK_HOLDER_WAIT_MS says why).
+      const { entry } = await kvGet(this.ep, COUNTER_KEY, 'consistent', LOCK_HOLDER_WAIT_MS);
       read = entry === null ? null : Number(entry.value);
     } catch (err) {
       return { type: 'fail', error: `read: ${fetchErrorMessage(err)}` };
     }
-    if (this.o.holdMs > 0) await sleep(this.o.holdMs);
+    await this.hold();
     const wrote = (read ?? 0) + 1;
     try {
-      await kvPut(this.ep, COUNTER_KEY, String(wrote), this.o.timeoutMs);
+      await kvPut(this.ep, COUNTER_KEY, String(wrote), LOCK_HOLDER_WAIT_MS);
       return { type: 'ok', value: { read, wrote, node: this.node } };
     } catch (err) {
       const definite = neverSent(err) || (err instanceof ConsulError && err.status < 500);
       return { type: definite ? 'fail' : 'info', error: fetchErrorMessage(err) };
     }
+  }
+
+  /** fenced-lock: the holder checks in with the store through its server (a read changes nothing, so any failure is `fail`). */
+  private async read(): Promise<Completion> {
+    if (!this.holding) return { type: 'fail', error: 'not holding the lock' };
+    try {
+      const { entry } = await kvGet(this.ep, COUNTER_KEY, 'consistent', LOCK_HOLDER_WAIT_MS);
+      await this.hold();
+      return { type: 'ok', value: { read: entry === null ? null : Number(entry.value), node: this.node } };
+    } catch (err) {
+      return { type: 'fail', error: `read: ${fetchErrorMessage(err)}` };
+    }
+  }
+
+  private async hold(): Promise<void> {
+    if (this.o.holdMs <= 0) return;
+    this.inHold = true;
+    try { await sleep(this.o.holdMs); } finally { this.inHold = false; }
   }
 
   /** `release`'s op. */

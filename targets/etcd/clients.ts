@@ -17,6 +17,7 @@ import type { StoreClientOptions } from '../server-base/store-target.js';
 import { EtcdWatchClients } from './watch-client.js';
 import { etcdElectionClient } from './election-client.js';
 import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
+import { LOCK_HOLD_MS, LOCK_HOLDER_WAIT_MS } from '../../harness/middle/workloads/lock.js';
 import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';
@@ -53,6 +54,8 @@ export class EtcdClients {
   private readonly holding = new Map<number, string>();
   /** Nodes of the election candidates that lead right now. */
   private readonly leading = new Map<object, string>();
+  /** Processes inside the hold of their critical section (read done, write not yet sent), and their nodes. */
+  private readonly insideHold = new Map<number, string>();
   private watchClients?: EtcdWatchClients;
   readonly opts: Required<EtcdClientOptions>;
 
@@ -62,7 +65,7 @@ export class EtcdClients {
     private readonly workload: string,
     opts: EtcdClientOptions,
   ) {
-    this.opts = { timeoutMs: 2_000, sessionTtlMs: 2_000, lockTimeoutMs: 5_000, holdMs: 10, ...opts };
+    this.opts = { timeoutMs: 2_000, sessionTtlMs: 2_000, lockTimeoutMs: 5_000, holdMs: LOCK_HOLD_MS, ...opts };
   }
 
   /** The gRPC client of `node`, created on first use. */
@@ -81,6 +84,18 @@ export class EtcdClients {
       this.conns.set(node, c);
     }
     return c;
+  }
+
+  /** Nodes whose clients are inside the hold of their critical section right now. */
+  inside(): string[] {
+    return [...new Set(this.insideHold.values())];
+  }
+
+  /** The hold of a critical section, marked for faults aimed at holders (nodes.ts HoldersView.inside). */
+  private async hold(process: number, node: string): Promise<void> {
+    if (this.opts.holdMs <= 0) return;
+    this.insideHold.set(process, node);
+    try { await new Promise((r) => setTimeout(r, this.opts.holdMs)); } finally { this.insideHold.delete(process); }
   }
 
   /** Nodes whose clients hold the lock right now, as the clients believe. */
@@ -252,23 +267,37 @@ export class EtcdClients {
           if (!held) return { type: 'fail', error: 'not holding the lock' };
           let read: number | null;
           try {
-            const v = await etcd.get(COUNTER_KEY).string();
+            const v = await etcd.get(COUNTER_KEY).options({ deadline: Date.now() + LOCK_HOLDER_WAIT_MS }).string();
             read = v === null ? null : Number(v);
           } catch (err) {
             return { type: 'fail', error: `read: ${errorMessage(err)}` };
           }
-          if (o.holdMs > 0) await new Promise((r) => setTimeout(r, o.holdMs));
+          await this.hold(process, node);
           const wrote = (read ?? 0) + 1;
           try {
-            await etcd.put(COUNTER_KEY).value(String(wrote));
+            await etcd.put(COUNTER_KEY).value(String(wrote)).options({ deadline: Date.now() + LOCK_HOLDER_WAIT_MS });
             return { type: 'ok', value: { read, wrote, node } };
           } catch (err) {
             return writeError(err);
           }
         }
+        if (op.f === 'read') {
+          // fenced-lock: the holder checks in with the store through its node (a read changes nothing, so any failure is `fail`).
+          if (!held) return { type: 'fail', error: 'not holding the lock' };
+          try {
+            const v = await etcd.get(COUNTER_KEY).options({ deadline: Date.now() + LOCK_HOLDER_WAIT_MS }).string();
+            await this.hold(process, node);
+            return { type: 'ok', value: { read: v === null ? null : Number(v), node } };
+          } catch (err) {
+            return { type: 'fail', error: `read: ${errorMessage(err)}` };
+          }
+        }
         if (op.f === 'release') {
           if (!held) return { type: 'fail', error: 'not holding the lock' };
           const { key } = held;
+          // From here the client no longer acts as the holder (the checker ends its holding at this
+          // invocation), so a fault aimed at the holders does not pick it while it releases.
+          this.holding.delete(process);
           try {
             await lockRelease(endpoint, key, o.timeoutMs);
             await drop();

@@ -118,6 +118,15 @@ export const raftTarget: TargetEntry = {
     const dataDir = nodePath.join(run.dir, 'nodes', 'data');
     const args = [MAIN, '--data-dir', dataDir, ...bugsOf(req).flatMap((b) => ['--bug', b]), ...nodeArgs(req)];
     const plan = maelstromPlan(req, run, ctx, process.execPath, args, 'raft', { primaries: raftPrimaries, disk: raftDisk(req, dataDir) });
+    // The Raft's leader leases meet clock faults here (libfaketime reaches its Date.now()): with
+    // lease-read its reads trust a wall-clock lease; without, reads go through read-index and elections
+    // through monotonic timers, so no lease hangs on the clock a fault moves (harness/top/run/lease-clock.ts).
+    plan.leaseClock = {
+      skewable: true,
+      lease: bugsOf(req).includes('lease-read')
+        ? "the leader's wall-clock read lease (--bug lease-read)"
+        : "the leader's reads (read-index, no wall-clock lease) and election timers (monotonic)",
+    };
     return observed(plan, run, ctx.t0);
   },
   // faultline images and doctor find the Raft's image here, through the registry.

@@ -14,6 +14,7 @@ import { FENCING_MODES } from '../../harness/middle/workloads/fenced-resource.js
 import type { Environment, EnvironmentKind } from '../../harness/middle/hosts/environment.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from '../../harness/middle/hosts/environments.js';
 import { buildFaults, faultOptionsOf, parseFaultNames } from '../../harness/middle/faults/nemesis/build.js';
+import type { HoldersView } from '../../harness/middle/faults/nemesis/nodes.js';
 import { getStoreWorkload } from '../../harness/middle/workloads/store-workloads.js';
 import { checkRequirements, faultRequirements, realProbe } from '../../harness/middle/hosts/preflight.js';
 import { withHealth, type HealthProbe } from '../../harness/middle/faults/net/health.js';
@@ -29,7 +30,7 @@ export function nodeNames(count: number): string[] {
 
 /** The run's faults against a namespace cluster: its real network, health recorded around each op. */
 export function namespaceFaults(
-  req: RunRequest, net: () => NetControl | undefined, health: HealthProbe, log: (m: string) => void, holders?: () => readonly string[],
+  req: RunRequest, net: () => NetControl | undefined, health: HealthProbe, log: (m: string) => void, holders?: HoldersView,
 ): RunPlan['faults'] {
   return (target: Target, observed) => {
     const f = buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config, observed), net: net(), log, ...(holders ? { holders } : {}) });
@@ -118,10 +119,12 @@ export interface NamespaceCluster extends Target {
 /** The plan of a namespace store run: its cluster, clients per thread, real-network faults with health. */
 export function storePlan(
   req: RunRequest, run: RunDir, nodes: readonly string[], workload: StoreWorkload, cluster: NamespaceCluster,
-  clients: { open(thread: number, process: number): Client | Promise<Client>; holders?(): string[] }, target: Record<string, unknown>,
+  clients: { open(thread: number, process: number): Client | Promise<Client>; holders?(): string[]; inside?(): string[] }, target: Record<string, unknown>,
 ): RunPlan {
   // Only a workload whose clients hold or lead has holders to aim faults at and to mark.
-  const holders = workload.hasHolders && clients.holders ? (): readonly string[] => clients.holders!() : undefined;
+  const holders: HoldersView | undefined = workload.hasHolders && clients.holders
+    ? Object.assign((): readonly string[] => clients.holders!(), clients.inside ? { inside: (): readonly string[] => clients.inside!() } : {})
+    : undefined;
   return {
     target: cluster,
     workload,

@@ -6,7 +6,7 @@
  * differ only in what is really theirs.
  */
 import { durationOption, flagValue, REQUEST_TIMEOUT, valueOf, type TypedFlag } from '../../harness/ground/contracts/flags.js';
-import type { MachineProbe, Requirement, RunDir, RunPlan, RunRequest, TargetEntry, TargetFlag } from '../../harness/ground/contracts/run-contract.js';
+import type { LeaseClock, MachineProbe, Requirement, RunDir, RunPlan, RunRequest, TargetEntry, TargetFlag } from '../../harness/ground/contracts/run-contract.js';
 import type { Client } from '../../harness/ground/contracts/roles.js';
 import { getStoreWorkload } from '../../harness/middle/workloads/store-workloads.js';
 import type { ServerCluster, ServerClusterOptions } from './server-cluster.js';
@@ -24,7 +24,7 @@ export interface StoreClientOptions<R extends string> {
   sessionTtlMs?: number;
   /** Longest an acquire waits for the lock, ms. Default 5 000. */
   lockTimeoutMs?: number;
-  /** Time between the read and the write of the guarded counter, ms: widens the critical section. Default 10. */
+  /** Time between the read and the write of the guarded counter, ms: widens the critical section. Default LOCK_HOLD_MS (200). */
   holdMs?: number;
 }
 
@@ -32,6 +32,8 @@ export interface StoreClientOptions<R extends string> {
 export interface StoreClients {
   open(thread: number, process: number): Client | Promise<Client>;
   holders?(): string[];
+  /** Of those, the nodes whose holder is inside the hold of its critical section right now. */
+  inside?(): string[];
   close?(): Promise<void>;
 }
 
@@ -46,6 +48,8 @@ export interface StoreDescription<C extends ServerCluster, K extends StoreClient
   reads: TypedFlag<R>;
   /** `--session-ttl`, with the store's own meaning, default and range (`sessionTtlOption`). */
   sessionTtl: TypedFlag<number>;
+  /** Whether a clock fault reaches the clock the store's lock leases or sessions are timed by (harness/top/run/lease-clock.ts). */
+  leaseClock: LeaseClock;
   /** The flag naming the store's binary (`--etcd-bin`), refused when another user could have written it. */
   bin?: TargetFlag;
   /** Further flags of this store alone (Consul's `--lock-delay`), checked before anything starts. */
@@ -119,6 +123,8 @@ export function storeTarget<C extends ServerCluster, K extends StoreClients, R e
     const fenced = workload.name === 'fenced-lock' ? fencedClients(clients, valueOf(req, FENCING), valueOf(req, REQUEST_TIMEOUT)) : undefined;
     if (fenced) cluster.onTeardown(() => fenced.close());
     const plan = storePlan(req, run, nodes, workload, cluster, fenced ?? clients, { name: d.name, reads, subnet, ...(consistencyModels ? { consistencyModels } : {}), ...(fenced ? { fencing: fenced.resource.mode } : {}) });
+    // Lock and lease workloads: the run says whether clock faults could reach the lease at all.
+    if (workload.hasHolders) plan.leaseClock = d.leaseClock;
     if (fenced) {
       const extra = plan.extraResults;
       plan.extraResults = async (history) => ({ ...(await extra?.(history)), resource: { fencing: fenced.resource.mode, applied: fenced.resource.applied, rejected: fenced.resource.rejected } });

@@ -17,6 +17,7 @@ import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { decodeValue, runTxn, type TxnStore, type Versioned } from '../../harness/middle/workloads/txn-store.js';
 import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
+import { LOCK_HOLD_MS, LOCK_HOLDER_WAIT_MS } from '../../harness/middle/workloads/lock.js';
 
 export type ZkReads = 'plain' | 'sync';
 
@@ -38,9 +39,23 @@ export class ZkClients {
   private readonly holding = new Map<number, string>();
   /** Nodes of the election candidates that lead right now, by candidate. */
   private readonly leading = new Map<object, string>();
+  /** Processes inside the hold of their critical section (read done, write not yet sent), and their nodes. */
+  private readonly insideHold = new Map<number, string>();
 
   constructor(private readonly nodes: readonly string[], private readonly address: (node: string) => string, private readonly workload: string, opts: ZkClientOptions) {
-    this.opts = { timeoutMs: 2_000, lockTimeoutMs: 5_000, holdMs: 10, sessionTtlMs: 4_000, ...opts };
+    this.opts = { timeoutMs: 2_000, lockTimeoutMs: 5_000, holdMs: LOCK_HOLD_MS, sessionTtlMs: 4_000, ...opts };
+  }
+
+  /** Nodes whose clients are inside the hold of their critical section right now. */
+  inside(): string[] {
+    return [...new Set(this.insideHold.values())];
+  }
+
+  /** The hold of a critical section, marked for faults aimed at holders (nodes.ts HoldersView.inside). */
+  private async hold(process: number, node: string): Promise<void> {
+    if (this.opts.holdMs <= 0) return;
+    this.insideHold.set(process, node);
+    try { await new Promise((r) => setTimeout(r, this.opts.holdMs)); } finally { this.insideHold.delete(process); }
   }
 
   holders(): string[] {
@@ -78,10 +93,11 @@ export class ZkClients {
     };
   }
 
-  private async read(s: ZkSession, path: string): Promise<{ data: Buffer | undefined; version: number } | null> {
-    if (this.opts.reads === 'sync') await s.sync(path);
+  /** `timeoutMs`, when given, replaces the request deadline (a lock holder waits longer: LOCK_HOLDER_WAIT_MS). */
+  private async read(s: ZkSession, path: string, timeoutMs?: number): Promise<{ data: Buffer | undefined; version: number } | null> {
+    if (this.opts.reads === 'sync') await s.sync(path, timeoutMs);
     try {
-      const r = await s.getData(path);
+      const r = await s.getData(path, timeoutMs);
       return { data: r.data, version: r.stat.version };
     } catch (err) {
       if (isCode(err, E.NO_NODE)) return null;
@@ -267,19 +283,30 @@ export class ZkClients {
         if (!mine) return { type: 'fail', error: 'not holding the lock' };
         let cur;
         try {
-          cur = await this.read(s, COUNTER);
+          cur = await this.read(s, COUNTER, LOCK_HOLDER_WAIT_MS);
         } catch (err) {
           return { type: 'fail', error: `read: ${errorMessage(err)}` };
         }
         const read = cur === null ? null : num(cur.data);
-        if (o.holdMs > 0) await new Promise((r) => setTimeout(r, o.holdMs));
+        await this.hold(process, node);
         const wrote = (read ?? 0) + 1;
         try {
-          if (cur === null) await s.create(COUNTER, Buffer.from(String(wrote)));
-          else await s.setData(COUNTER, Buffer.from(String(wrote)), -1);
+          if (cur === null) await s.create(COUNTER, Buffer.from(String(wrote)), undefined, LOCK_HOLDER_WAIT_MS);
+          else await s.setData(COUNTER, Buffer.from(String(wrote)), -1, LOCK_HOLDER_WAIT_MS);
           return { type: 'ok', value: { read, wrote, node } };
         } catch (err) {
           return writeError(err);
+        }
+      }
+      if (op.f === 'read') {
+        // fenced-lock: the holder checks in with the store through its node (a read changes nothing, so any failure is `fail`).
+        if (!mine) return { type: 'fail', error: 'not holding the lock' };
+        try {
+          const cur = await this.read(s, COUNTER, LOCK_HOLDER_WAIT_MS);
+          await this.hold(process, node);
+          return { type: 'ok', value: { read: cur === null ? null : num(cur.data), node } };
+        } catch (err) {
+          return { type: 'fail', error: `read: ${errorMessage(err)}` };
         }
       }
       if (op.f === 'release') {

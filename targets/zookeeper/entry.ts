@@ -29,6 +29,8 @@ const ZOOKEEPER = storeTarget({
   reads: ZK_READS,
   // The servers allow sessions of 2 to 20 ticks (tickTime 500 ms, cluster.ts); ZooKeeper would
   // silently clamp anything else, and the lock's expiry would not be what was asked for.
+  // libfaketime does skew ZooKeeper's JVM (the clock fault is offered), but not the clock its sessions expire by.
+  leaseClock: { skewable: false, why: 'ZooKeeper times session expiry on a monotonic clock (System.nanoTime), which libfaketime leaves alone here (FAKETIME_DONT_FAKE_MONOTONIC), so a clock fault never reaches a session' },
   sessionTtl: sessionTtlOption('ZooKeeper', 'session timeout a client asks for; its lock node expires this long after its server goes quiet', 'session-timeout', '4s', ZK_MIN_SESSION_MS, ZK_MAX_SESSION_MS),
   // One server.N line makes no quorum peer ZooKeeper can elect from: the run waited 60 s, then failed.
   minNodes: { min: 2, why: 'an ensemble; one server alone never forms a quorum here', suggest: 3 },

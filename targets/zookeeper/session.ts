@@ -97,9 +97,9 @@ export class ZkSession {
     });
   }
 
-  private call<T>(what: string, start: (done: (err: unknown, value?: T) => void) => void): Promise<T> {
+  private call<T>(what: string, start: (done: (err: unknown, value?: T) => void) => void, timeoutMs = this.timeoutMs): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ZkError('timeout', `${what}: no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const timer = setTimeout(() => reject(new ZkError('timeout', `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
       start((err, value) => {
         clearTimeout(timer);
         if (err) reject(wrap(err));
@@ -108,16 +108,17 @@ export class ZkSession {
     });
   }
 
-  getData(path: string): Promise<{ data: Buffer | undefined; stat: Stat }> {
-    return this.call('getData', (done) => this.client.getData(path, (err, data, stat) => done(err, { data, stat })));
+  /** `timeoutMs`, when given, replaces the session's request deadline for this call (a lock holder's longer wait). */
+  getData(path: string, timeoutMs?: number): Promise<{ data: Buffer | undefined; stat: Stat }> {
+    return this.call('getData', (done) => this.client.getData(path, (err, data, stat) => done(err, { data, stat })), timeoutMs);
   }
 
-  setData(path: string, data: Buffer, version: number): Promise<Stat> {
-    return this.call('setData', (done) => this.client.setData(path, data, version, (err, stat) => done(err, stat)));
+  setData(path: string, data: Buffer, version: number, timeoutMs?: number): Promise<Stat> {
+    return this.call('setData', (done) => this.client.setData(path, data, version, (err, stat) => done(err, stat)), timeoutMs);
   }
 
-  create(path: string, data: Buffer, mode = zookeeper.CreateMode.PERSISTENT): Promise<string> {
-    return this.call('create', (done) => this.client.create(path, data, mode, (err, p) => done(err, p)));
+  create(path: string, data: Buffer, mode = zookeeper.CreateMode.PERSISTENT, timeoutMs?: number): Promise<string> {
+    return this.call('create', (done) => this.client.create(path, data, mode, (err, p) => done(err, p)), timeoutMs);
   }
 
   remove(path: string): Promise<void> {
@@ -153,7 +154,7 @@ export class ZkSession {
   }
 
   /** ZooKeeper's sync: the server catches up with the leader before answering this session's later reads. */
-  sync(path = '/'): Promise<void> {
+  sync(path = '/', timeoutMs?: number): Promise<void> {
     const header = new (jute.protocol.RequestHeader as unknown as new () => { type: number })();
     header.type = jute.OP_CODES.SYNC;
     const payload = new jute.protocol.GetACLRequest(); // SyncRequest has the same layout: one path
@@ -166,7 +167,7 @@ export class ZkSession {
       return b;
     };
     const cm = (this.client as unknown as { connectionManager: { queue(r: unknown, cb: (err: unknown) => void): void } }).connectionManager;
-    return this.call('sync', (done) => cm.queue(request, (err) => done(err)));
+    return this.call('sync', (done) => cm.queue(request, (err) => done(err)), timeoutMs);
   }
 
   close(): void {

@@ -129,11 +129,22 @@ export interface RunPlan {
   /** Nodes whose clients hold a lock right now (lock workloads): the fault record's holder mark. */
   holders?(): readonly string[];
   /**
+   * How this run's leases meet clock faults (harness/top/run/lease-clock.ts); only for a workload that
+   * relies on a lease (a lock's TTL, a session, a read lease). Without it, the run has no lease to report.
+   */
+  leaseClock?: LeaseClock;
+  /**
    * Verdicts the target itself reached (e.g. a node that broke the wire protocol), merged with the
    * workload's checkers so they count toward the run's verdict.
    */
   targetVerdicts?(): Record<string, CheckResult>;
 }
+
+/**
+ * Whether a clock fault reaches the clock a target's lease is timed by: `skewable` with what the lease
+ * is, or not, with why (a Go binary libfaketime cannot skew; a session timed on a monotonic clock).
+ */
+export type LeaseClock = { skewable: true; lease: string } | { skewable: false; why: string };
 
 /** What a plan builder gets besides the run directory. */
 export interface PlanContext {

@@ -1,10 +1,15 @@
 /**
  * The fenced-lock workload for real stores: each client acquires the shared lock, taking the store's
- * fencing token from the grant (etcd's lock response revision, ZooKeeper's sequence number, the
- * ModifyIndex of Consul's acquire), then works under it — an `update` of the store's guarded counter
- * through its own node, then a `write` of its token to the resource (fenced-resource.ts) — four
- * times, and releases. A client whose node is paused keeps believing it holds: its updates time out,
- * and its writes still reach the resource, which is the stale holder fencing must stop.
+ * fencing token from the grant (etcd's lock key create revision, ZooKeeper's sequence number, the
+ * ModifyIndex of Consul's acquire), then works under it — a `read` of the store's guarded counter
+ * through its own node (the holder checking in with the store), then a `write` of its token to the
+ * resource (fenced-resource.ts) — four times, and releases. A client whose node is paused keeps
+ * believing it holds: its read waits for the paused server (LOCK_HOLDER_WAIT_MS) and answers or
+ * fails after the lease has expired and another client was granted the lock, and its next write still
+ * reaches the resource, which is the stale holder fencing must stop. The round's store op is a read,
+ * not the lock workload's read-and-write `update`: a write cut off by the pause is `info`, which
+ * retires the process and its token, and the stale holder would then never reach the resource (what
+ * ZooKeeper's connection loss did to every paused holder).
  *
  * The checker (checkers/fenced-lock.ts) judges mutual exclusion in the resource's own order, and the
  * tokens; with fencing enforced the stale writes are rejected and reported.
@@ -17,10 +22,10 @@ import { LOCK_THINK_NS } from './lock.js';
 import { ResourceService, type FencingMode } from './fenced-resource.js';
 import type { StoreWorkload } from './store-types.js';
 
-/** Update-and-write rounds per holding. */
+/** Read-and-write rounds per holding. */
 export const FENCED_ROUNDS = 4;
 
-const round = [{ f: 'update' }, { f: 'write' }];
+const round = [{ f: 'read' }, { f: 'write' }];
 
 export const fencedLock: StoreWorkload = {
   name: 'fenced-lock',
@@ -33,6 +38,7 @@ export const fencedLock: StoreWorkload = {
 interface LockClients {
   open(thread: number, process: number): Client | Promise<Client>;
   holders?(): string[];
+  inside?(): string[];
 }
 
 /**
@@ -45,6 +51,7 @@ export function fencedClients(inner: LockClients, mode: FencingMode, timeoutMs: 
   return {
     resource,
     holders: inner.holders ? () => inner.holders!() : undefined,
+    inside: inner.inside ? () => inner.inside!() : undefined,
     async open(thread, process) {
       await (started ??= resource.start());
       const c = await inner.open(thread, process);

@@ -15,6 +15,25 @@ import type { StoreWorkload } from './store-types.js';
 /** Pause between a release and the next acquire of the same client, ns: lets other clients in. */
 export const LOCK_THINK_NS = 20e6;
 
+/**
+ * The hold of the critical section, ms: the time between the holder's read of the guarded counter and
+ * its write (in fenced-lock, between its read and its write to the resource). Long enough that a fault
+ * aimed at the holder, which strikes some tens of ms after it looked, lands inside it rather than
+ * after the write (measured: with a 10 ms hold a ZooKeeper holder's write had already gone out).
+ */
+export const LOCK_HOLD_MS = 200;
+
+/**
+ * How long a holder's `update` (its read and its write of the guarded counter) waits for its server,
+ * ms — not the 2 s request deadline. A client in its critical section believes it holds the lock and
+ * has no reason to give up, as a real lock user with no deadline: when its server is paused, its
+ * request waits out the pause (the default fault interval, 10 s, is shorter) and lands — or is
+ * refused — after the lease or session has expired and another client was granted the lock. With the
+ * 2 s deadline the holder gave up before any store (TTLs 2–4 s, then the hand-over) could pass the
+ * lock on, and the overlap was never observed (issue 28: 3/10, 0/10, 4/10 seeds).
+ */
+export const LOCK_HOLDER_WAIT_MS = 15_000;
+
 export const lock: StoreWorkload = {
   name: 'lock',
   description: 'lock: acquire a shared lock, update a counter under it, release; checks mutual exclusion',

@@ -25,6 +25,9 @@ import { shrinkSchedule, startsFault } from '../run/shrink.js';
 import { readJsonlSync } from '../../ground/history/jsonl-reader.js';
 import type { RunOutcome } from '../../ground/contracts/run-contract.js';
 import { diskOutcomeLines, type DiskFaultOutcome } from '../../middle/faults/disk/disk-outcome.js';
+import { leaseClockLine, type LeaseClockRecord } from '../run/lease-clock.js';
+
+const isLeaseClock = (v: unknown): v is LeaseClockRecord => typeof v === 'object' && v !== null && typeof (v as LeaseClockRecord).tested === 'boolean' && typeof (v as LeaseClockRecord).note === 'string';
 
 /** `faultline run --help`: the common settings and every target's flags, from their declarations. */
 export function runHelp(): string {
@@ -114,6 +117,8 @@ export function summarize(dir: string, r: RunResults): string {
     const hit = Object.entries(f.nodesHitByRole).map(([role, nodes]) => (role === 'none' ? nodes.join(',') : `${role} ${nodes.join(',')}`)).join('; ');
     lines.push(`  fault ${name}: ${f.tookEffect} of ${f.scheduled} took effect${f.tookEffect > 0 ? `, ${f.secondsInForce.toFixed(1)} s in force, hit ${hit}` : ''}`);
   }
+  // Clock faults against leases: tested with the skew tolerated, or NOT tested and why (results.json `leaseClock`).
+  if (isLeaseClock(r.leaseClock)) lines.push(`  ${leaseClockLine(r.leaseClock)}`);
   // Per disk fault, what the store did with the damage (results.json `disk`, harness/top/run/disk-outcome.ts).
   if (r.disk) for (const l of diskOutcomeLines(r.disk as Record<string, DiskFaultOutcome>)) lines.push(`  ${l}`);
   const auto = r.auto as { decisions: number; states: number; triples: number; newStatesPerMinute: number[] } | undefined;

@@ -9,6 +9,7 @@ import type { FaultBand, Nemesis, UnsupportedFault } from '../../ground/contract
 import { livenessCheck } from './liveness.js';
 import { withEffects } from '../../middle/faults/nemesis/effect.js';
 import { faultCoverage } from './fault-coverage.js';
+import { leaseClockOf } from './lease-clock.js';
 import { faultSummary, type FamilyBands } from './fault-summary.js';
 import { diskOutcome } from '../../middle/faults/disk/disk-outcome.js';
 import { anomaliesOf } from '../../../reports/anomalies.js';
@@ -218,8 +219,16 @@ export async function runTest(
       checkers.target = { valid: 'unknown', error: errorMessage(err) };
     }
   }
+  // Clock faults and leases: whether the faults could reach the clock the lease is timed by, and the
+  // skew it tolerated (harness/top/run/lease-clock.ts); `unknown` when they could not.
+  const leaseClock = leaseClockOf({ requested: config.faults, leaseClock: plan?.leaseClock, history: ops, valid: composeResults(checkers).valid });
+  if (leaseClock.check) {
+    checkers['lease-clock'] = leaseClock.check;
+    run.log(`lease-clock: ${String(leaseClock.check.reason)}`);
+  }
   let valid: RunResults['valid'] = composeResults(checkers).valid;
   if ((error || interrupted) && valid === true) valid = 'unknown';
+  if (leaseClock.record && valid !== true) delete leaseClock.record.toleratedSkewMs;
   if (Object.keys(checkers).length === 0 && valid === true) valid = 'unknown';
   // Per disk fault, what the store did with the damage (refused, started and valid, served wrong data).
   const disk = diskOutcome(ops, valid, valid === false ? anomaliesOf(checkers, ops).map((a) => a.index) : [],
@@ -227,6 +236,7 @@ export async function runTest(
   const results: RunResults = {
     valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ...(disk ? { disk } : {}), ...autoResults(ops), ops: ops.length, durationS: now() / 1e9,
     ...(await extraResultsOf(plan, ops, (l) => run.log(l))),
+    ...(leaseClock.record ? { leaseClock: leaseClock.record } : {}),
   };
   if (interrupted) results.interrupted = interrupted;
   if (error) results.error = error;

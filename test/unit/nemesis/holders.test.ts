@@ -9,6 +9,7 @@ import {
   buildFaults, clockPackage, killPackage, partitionPackage, pausePackage,
 } from '../../../harness/middle/faults/nemesis/index.js';
 import { effectOf } from '../../../harness/middle/faults/nemesis/effect.js';
+import { HOLDER_AIM_WAIT_MS } from '../../../harness/middle/faults/nemesis/nodes.js';
 import { faultSummary } from '../../../harness/top/run/fault-summary.js';
 import type { FaultPackage } from '../../../harness/ground/contracts/roles.js';
 import type { Op } from '../../../harness/ground/history/op.js';
@@ -37,6 +38,36 @@ describe('node faults aimed at holders', () => {
     expect(miss.noHolder).toBe(true);
     expect(miss.result).toHaveLength(1);
     expect(NODES).toContain(miss.result[0]);
+  });
+
+  it('waits for a client to hold when nobody does as it starts, and hits that holder', async () => {
+    const target = fakeTarget();
+    let reads = 0;
+    // Nobody holds for the first five looks (every client between a release and its next grant).
+    const ctx = contextFor(target, { holders: () => (++reads > 5 ? ['n2'] : []) });
+    const pkg = pausePackage(ctx, { targets: ['holders'] }).package as FaultPackage;
+    expect(await pkg.nemesis.invoke({ f: 'pause', value: 'holders' })).toEqual({ result: ['n2'], holders: ['n2'], waitedMs: 50 });
+    expect([...target.paused]).toEqual(['n2']);
+    expect(ctx.sleeps).toEqual([10, 10, 10, 10, 10]);
+    // Never anyone within the wait: a random node, recorded as no holder after the whole wait.
+    const never = contextFor(fakeTarget(), { holders: () => [] });
+    const miss = (await (pausePackage(never, { targets: ['holders'] }).package as FaultPackage).nemesis.invoke({ f: 'pause', value: 'holders' })) as Record<string, unknown>;
+    expect(miss).toMatchObject({ holders: [], noHolder: true, waitedMs: HOLDER_AIM_WAIT_MS });
+    expect(never.sleeps.reduce((a, b) => a + b, 0)).toBe(HOLDER_AIM_WAIT_MS);
+  });
+
+  it('prefers a holder inside the hold of its critical section, waiting for one to enter it', async () => {
+    const target = fakeTarget();
+    let looks = 0;
+    // n1's client holds all along; n3's enters its hold at the fourth look.
+    const holders = Object.assign(() => ['n1', 'n3'], { inside: () => (++looks > 3 ? ['n3'] : []) });
+    const ctx = contextFor(target, { holders });
+    const pkg = pausePackage(ctx, { targets: ['holders'] }).package as FaultPackage;
+    expect(await pkg.nemesis.invoke({ f: 'pause', value: 'holders' })).toEqual({ result: ['n3'], holders: ['n3'], waitedMs: 30 });
+    // Nobody enters a hold within the wait: any holder, after the whole wait.
+    const never = contextFor(fakeTarget(), { holders: Object.assign(() => ['n5'], { inside: () => [] }) });
+    const late = await (pausePackage(never, { targets: ['holders'] }).package as FaultPackage).nemesis.invoke({ f: 'pause', value: 'holders' });
+    expect(late).toEqual({ result: ['n5'], holders: ['n5'], waitedMs: HOLDER_AIM_WAIT_MS });
   });
 
   it('is in the default draw only when the workload has holders', async () => {

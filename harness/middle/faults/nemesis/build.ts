@@ -17,7 +17,7 @@ import { killPackage, type KillOptions } from './kill.js';
 import { latencyPackage, lossPackage, type LatencyOptions, type LossOptions } from './net-faults.js';
 import { partitionPackage, type PartitionOptions } from './partition.js';
 import { PARTITION_SHAPES, type PartitionShape } from './grudge.js';
-import { NODE_SPECS, type NodeSpec } from './nodes.js';
+import { NODE_SPECS, type HoldersView, type NodeSpec } from './nodes.js';
 import { pausePackage, type PauseOptions } from './pause.js';
 import type { AutoFamily } from './auto/actions.js';
 import { autoParts, type AutoOptions } from './auto/auto.js';
@@ -75,9 +75,10 @@ export interface FaultOptions {
   log?: (message: string) => void;
   /**
    * Nodes whose clients hold the lock or lead right now (the workload's live state). Only workloads
-   * with holders pass it; without it `holders` (node target or partition shape) is refused.
+   * with holders pass it; without it `holders` (node target or partition shape) is refused. Its
+   * `inside`, when there, names the holders inside the hold of their critical section (the aim's first choice).
    */
-  holders?: () => readonly string[];
+  holders?: HoldersView;
   /** `--nemesis auto`: the client outcomes it observes, a campaign's learned table, a schedule to replay. */
   auto?: AutoOptions;
 }

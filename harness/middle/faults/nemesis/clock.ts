@@ -149,7 +149,7 @@ function clockNemesis(ctx: FaultContext, clock: ClockControl, s: Settings): Neme
         deltas[n] = d;
       }
     } else {
-      const { nodes, aim } = await resolveAimed(value ?? 'random-subset', target.nodes, rng, target.primaries, ctx.holders);
+      const { nodes, aim } = await resolveAimed(value ?? 'random-subset', target.nodes, rng, target.primaries, ctx.holders, ctx.sleep);
       aimed = aim;
       for (const n of nodes) {
         deltas[n] = (rng.int(2) === 0 ? -1 : 1) * logUniform(rng, s.minOffsetMs, s.maxOffsetMs);
@@ -162,7 +162,7 @@ function clockNemesis(ctx: FaultContext, clock: ClockControl, s: Settings): Neme
 
   const strobe = async (value: unknown): Promise<StrobeResult & Partial<HolderAim>> => {
     const spec: StrobeSpec = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as StrobeSpec) : { nodes: value };
-    const { nodes, aim } = await resolveAimed(spec.nodes ?? 'random-subset', target.nodes, rng, target.primaries, ctx.holders);
+    const { nodes, aim } = await resolveAimed(spec.nodes ?? 'random-subset', target.nodes, rng, target.primaries, ctx.holders, ctx.sleep);
     const deltaMs = spec.deltaMs ?? logUniform(rng, s.minOffsetMs, s.maxOffsetMs);
     const periodMs = spec.periodMs ?? logUniform(rng, 1, s.maxStrobePeriodMs);
     // A strobe holds the nemesis thread; by default it ends within one fault interval, so it never

@@ -61,7 +61,7 @@ export function nodeFaultNemesis(ctx: FaultContext, spec: NodeFault, actions: No
     fs: [spec.fault, spec.heal],
     async invoke(op) {
       if (op.f === spec.fault) {
-        const { nodes, aim } = await resolveAimed(op.value ?? 'one', target.nodes, rng, target.primaries, ctx.holders);
+        const { nodes, aim } = await resolveAimed(op.value ?? 'one', target.nodes, rng, target.primaries, ctx.holders, ctx.sleep);
         for (const node of nodes) faulted.add(node);
         await onNodes(spec.fault, nodes, (node) => actions.apply(node));
         // Aimed at the holders: the result also says whom it saw holding (or that nobody did).

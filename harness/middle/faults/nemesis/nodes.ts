@@ -16,8 +16,12 @@ export type NodeSpec = 'one' | 'minority' | 'majority' | 'random-subset' | 'all'
 
 export const NODE_SPECS: readonly NodeSpec[] = ['one', 'minority', 'majority', 'random-subset', 'all', 'primaries', 'holders'];
 
-/** Nodes whose clients hold the lock (or lead) right now, read from the workload's live state. */
-export type HoldersView = () => readonly string[];
+/**
+ * Nodes whose clients hold the lock (or lead) right now, read from the workload's live state; and,
+ * when the workload says so, `inside`: the nodes whose holder is inside the hold of its critical
+ * section at this instant (its read done, its write not yet sent), where a fault does its damage.
+ */
+export type HoldersView = (() => readonly string[]) & { inside?: () => readonly string[] };
 
 /**
  * What a fault aimed at the holders records beside the nodes it hit: the holders it saw when it
@@ -26,18 +30,44 @@ export type HoldersView = () => readonly string[];
 export interface HolderAim {
   holders: string[];
   noHolder?: true;
+  /** How long the fault waited for a client to hold before it struck, ms (absent: someone held at once). */
+  waitedMs?: number;
 }
 
 /**
- * The holders' nodes at this moment, or one random node with `noHolder` when no client holds: a
- * fault aimed at the holder still lands in every interval, and its record says it missed.
+ * How long a fault aimed at the holders waits for a client to hold, ms, when nobody holds as it
+ * starts (every client between a release and its next grant): the fault is meant to land inside a
+ * critical section, so it starts at the first moment one is open. Past this, it hits a random node.
  */
-export function aimAtHolders(nodes: readonly string[], rng: Rng, holders: HoldersView | undefined): { nodes: string[]; aim: HolderAim } {
+export const HOLDER_AIM_WAIT_MS = 1_000;
+const HOLDER_POLL_MS = 10;
+
+/**
+ * The holders' nodes, read from the live state when the fault starts (or, when nobody holds then,
+ * as soon as someone does within HOLDER_AIM_WAIT_MS), or one random node with `noHolder` when no
+ * client held in that time: a fault aimed at the holder still lands in every interval, and its
+ * record says it missed. `waitedMs` says how long it waited for a holder.
+ */
+export async function aimAtHolders(
+  nodes: readonly string[], rng: Rng, holders: HoldersView | undefined, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<{ nodes: string[]; aim: HolderAim }> {
   if (holders === undefined) throw new Error('the workload has no lock holders or leaders, so they cannot be selected');
-  const now = new Set(holders());
-  const held = nodes.filter((n) => now.has(n));
-  if (held.length > 0) return { nodes: held, aim: { holders: held } };
-  return { nodes: nodes.length === 0 ? [] : [nodes[rng.int(nodes.length)]], aim: { holders: [], noHolder: true } };
+  const pick = (view: () => readonly string[]): string[] => {
+    const now = new Set(view());
+    return nodes.filter((n) => now.has(n));
+  };
+  // With `inside`, wait for a holder to enter its hold (the fault then strikes within it); without,
+  // for any holder. Past the wait, any holder at all, else a random node.
+  const best = holders.inside ?? holders;
+  for (let waited = 0; ; waited += HOLDER_POLL_MS) {
+    const held = pick(best);
+    if (held.length > 0) return { nodes: held, aim: { holders: held, ...(waited > 0 ? { waitedMs: waited } : {}) } };
+    if (waited >= HOLDER_AIM_WAIT_MS) break;
+    await sleep(HOLDER_POLL_MS);
+  }
+  const held = pick(holders);
+  if (held.length > 0) return { nodes: held, aim: { holders: held, waitedMs: HOLDER_AIM_WAIT_MS } };
+  return { nodes: nodes.length === 0 ? [] : [nodes[rng.int(nodes.length)]], aim: { holders: [], noHolder: true, waitedMs: HOLDER_AIM_WAIT_MS } };
 }
 
 /** The largest strict minority of `n` nodes, at least one (so a 1- or 2-node cluster still gets a fault). */
@@ -70,6 +100,7 @@ export async function resolveAimed(
   rng: Rng,
   primaries?: HasPrimaries,
   holders?: HoldersView,
+  sleep?: (ms: number) => Promise<void>,
 ): Promise<{ nodes: string[]; aim?: HolderAim }> {
   if (Array.isArray(spec)) {
     const unknown = spec.filter((n) => typeof n !== 'string' || !nodes.includes(n));
@@ -103,7 +134,7 @@ export async function resolveAimed(
       chosen = await primaries.primaries();
       break;
     case 'holders':
-      return aimAtHolders(nodes, rng, holders);
+      return aimAtHolders(nodes, rng, holders, sleep);
   }
   return { nodes: nodes.filter((n) => chosen.includes(n)) };
 }

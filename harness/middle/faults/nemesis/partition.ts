@@ -123,7 +123,7 @@ export function partitionNemesis(ctx: FaultContext, net: NetControl): Nemesis {
       case 'holders': {
         // The holders' nodes cut off from the rest, as primaries cuts off the leaders; one random
         // node, recorded as `noHolder`, when nobody holds at this moment.
-        const { nodes: cut, aim } = aimAtHolders(nodes, rng, ctx.holders);
+        const { nodes: cut, aim } = await aimAtHolders(nodes, rng, ctx.holders, ctx.sleep);
         return { shape: 'holders', grudge: primaries(nodes, cut), ...aim };
       }
       default:
