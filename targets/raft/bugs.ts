@@ -15,6 +15,7 @@ export const BUGS = {
   'watch-snapshot-gap': 'a watch from a revision a snapshot covered (a node that caught up from a snapshot) silently skips the snapshot\'s changes instead of answering compacted',
   'watch-redeliver': 'for 3 s after a leader change, a watch answers from 3 events before the revision asked for: a resumed watcher gets them again',
   'txn-local-reads': 'a transaction\'s reads are answered by the node the client reached, from its own applied state (a follower\'s may lag), while its writes go through the log: isolation is broken',
+  'two-changes': 'a leader accepts a membership change while the previous one is still uncommitted (and before it committed an entry of its term): two changes in flight differ by two servers, so two disjoint majorities can each elect a leader',
 } as const;
 
 export type BugName = keyof typeof BUGS;

@@ -5,9 +5,13 @@
  */
 import type { KvRequest } from '../../harness/ground/protocol/kv-request.js';
 import type { TxnRequest } from './txn.js';
+import type { ConfigCommand } from './membership.js';
 
-/** A client command in the log (a lin-kv op or a transaction); null is the leader's no-op at the start of its term. */
-export type Command = KvRequest | TxnRequest | null;
+/**
+ * A command in the log: a lin-kv op or a transaction, a membership configuration (membership.ts), or
+ * null, the leader's no-op at the start of its term.
+ */
+export type Command = KvRequest | TxnRequest | ConfigCommand | null;
 
 /** One log entry; its index is implicit (position after the snapshot). */
 export interface Entry {
@@ -63,6 +67,8 @@ export interface SnapshotRequest {
   last_included_term: number;
   /** The state machine: [key of the map, value] pairs. */
   data: [string, unknown][];
+  /** The configuration as of the snapshot's last entry (absent from a node that never had a change). */
+  members?: string[];
   seq: number;
 }
 

@@ -12,7 +12,7 @@ import nodePath from 'node:path';
 import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 import type { Bugs } from './bugs.js';
 import { ClientRequests } from './client-requests.js';
-import { decideVote, electionTimeout, isQuorum } from './election.js';
+import { decideVote, electionTimeout } from './election.js';
 import { LeaderState } from './leader.js';
 import { LogStore } from './log-store.js';
 import { entryAt, lastTerm, termAt } from './log-view.js';
@@ -22,6 +22,8 @@ import { WatchLog, appliedChanges } from './watch-log.js';
 import { decideInstall, readSnapshot, shouldSnapshot, writeSnapshot, type Snapshot } from './snapshot.js';
 import { KvStateMachine } from './state-machine.js';
 import { committedEntries } from './status.js';
+import { configOf, decideChange, majorityOf, type Config } from './membership.js';
+import { readBootstrap, writeBootstrap } from './bootstrap.js';
 
 export interface RaftConfig {
   dataDir: string;
@@ -60,13 +62,26 @@ export interface RaftStatus {
   commit_term: number | null;
   /** The last terms this process became leader in, oldest first. */
   led_terms: number[];
+  /** The configuration in force here (the latest in the log, committed or not): membership.ts. */
+  members: string[];
+  /** Index of the entry it came from (0: the bootstrap configuration). */
+  config_index: number;
+  /** That entry is committed as far as this node knows. */
+  config_committed: boolean;
+  /** A leader only: ms since each member last answered (an operator's "is it dead?"). */
+  peer_contact_ms?: Record<string, number>;
 }
 
 const LED_TERMS_KEPT = 16;
 
 export class RaftNode {
   id = '';
+  /** The configuration in force (membership.ts); peers are its members besides this node. */
+  members: string[] = [];
+  configIndex = 0;
   private peers: string[] = [];
+  /** What lies below the log: the snapshot's configuration, else the bootstrap one. */
+  private baseConfig: Config = { members: [], index: 0 };
   role: Role = 'follower';
   leaderId: string | null = null;
   store!: LogStore;
@@ -102,10 +117,19 @@ export class RaftNode {
   init(nodeId: string, nodeIds: readonly string[]): void {
     if (this.initialized) return;
     this.id = nodeId;
-    this.peers = nodeIds.filter((n) => n !== nodeId);
     const dir = nodePath.join(this.cfg.dataDir, nodeId);
     this.snapshot = readSnapshot(dir);
     this.store = new LogStore(dir, this.cfg.bugs, this.snapshot ?? { index: 0, term: 0 });
+    // Written once, at the first init: a node named in node_ids starts as a member of that
+    // configuration; any other (a spare, a member re-added with wiped data) starts with none and
+    // waits for a leader to send it the configuration that adds it.
+    let bootstrap = readBootstrap(dir);
+    if (bootstrap === undefined) {
+      bootstrap = nodeIds.includes(nodeId) ? [...nodeIds].sort() : [];
+      writeBootstrap(dir, bootstrap);
+    }
+    this.baseConfig = this.snapshot?.members ? { members: this.snapshot.members, index: this.snapshot.index } : { members: bootstrap, index: 0 };
+    this.refreshConfig();
     if (this.snapshot) this.sm = KvStateMachine.fromData(this.snapshot.data);
     this.commitIndex = this.lastApplied = this.store.snapIndex;
     this.watches = new WatchLog(this.cfg.bugs);
@@ -124,6 +148,7 @@ export class RaftNode {
       const since = typeof body.committed_since === 'number' ? body.committed_since : undefined;
       return this.send(src, { type: 'raft_status_ok', in_reply_to: body.msg_id, ...this.status(), ...(since === undefined ? {} : { committed: committedEntries(this.store, this.commitIndex, since) }) });
     }
+    if (body.type === 'raft_member') return this.onMemberRequest(src, body);
     if (body.in_reply_to !== undefined && this.clients.onForwardReply(src, body)) return;
     if (body.type === 'read' || body.type === 'write' || body.type === 'cas' || body.type === 'txn') return this.clients.onRequest(src, body);
     if (body.in_reply_to !== undefined) return; // a late answer to a forward that timed out
@@ -137,7 +162,52 @@ export class RaftNode {
       role: this.role, term: s.term, leader: this.leaderId, commit_index: this.commitIndex, last_applied: this.lastApplied,
       log_length: s.lastIndex, snapshot_index: s.snapIndex, voted_for: s.votedFor, last_log_term: lastTerm(s),
       commit_term: termAt(s, this.commitIndex) ?? null, led_terms: [...this.ledTerms],
+      members: [...this.members], config_index: this.configIndex, config_committed: this.configIndex <= this.commitIndex,
+      ...(this.leader ? { peer_contact_ms: Object.fromEntries([...this.leader.lastAck].map(([p, t]) => [p, Math.round(performance.now() - t)])) } : {}),
     };
+  }
+
+  /**
+   * Recomputes the configuration after the log changed (append, truncation, snapshot): it takes
+   * effect at once, committed or not. A leader starts or stops replicating to the members it gained
+   * or lost, and stops counting itself once a change removed it.
+   */
+  private refreshConfig(): void {
+    const c = configOf(this.store, this.baseConfig);
+    const changed = c.index !== this.configIndex || c.members.join(',') !== this.members.join(',');
+    this.members = c.members;
+    this.configIndex = c.index;
+    this.peers = c.members.filter((m) => m !== this.id);
+    if (!changed) return;
+    this.cfg.log(`${this.id}: configuration [${c.members.join(', ')}] from entry ${c.index}${this.members.includes(this.id) ? '' : ' (not a member)'}`);
+    if (this.leader) {
+      this.leader.setPeers(this.peers, this.store.lastIndex + 1, performance.now());
+      this.leader.selfVotes = this.members.includes(this.id);
+      this.needsBroadcast = true;
+    }
+  }
+
+  /** A one-server change asked by the controller (`raft_member {op, node}`): accepted when appended, not when committed. */
+  private onMemberRequest(src: string, body: MaelstromBody): void {
+    const op = body.op;
+    const node = body.node;
+    if ((op !== 'add' && op !== 'remove') || typeof node !== 'string') {
+      return this.send(src, { type: 'error', in_reply_to: body.msg_id, code: 12, text: 'raft_member needs op "add" or "remove" and a node name' });
+    }
+    if (this.role !== 'leader' || !this.leader) {
+      return this.send(src, { type: 'error', in_reply_to: body.msg_id, code: 11, text: `not the leader; the leader is ${this.leaderId ?? 'unknown'}`, leader: this.leaderId });
+    }
+    const d = decideChange({
+      members: this.members, configIndex: this.configIndex, commitIndex: this.commitIndex,
+      termCommitted: this.commitIndex >= this.leader.termStart, bugs: this.cfg.bugs,
+    }, op, node);
+    if (d.kind === 'refuse') return this.send(src, { type: 'error', in_reply_to: body.msg_id, code: d.retry ? 11 : 12, text: d.reason });
+    if (d.kind === 'noop') return this.send(src, { type: 'raft_member_ok', in_reply_to: body.msg_id, members: d.members, index: this.configIndex, applied: false });
+    if (this.cfg.bugs.has('two-changes') && this.configIndex > this.commitIndex) this.cfg.log(`${this.id}: two-changes: ${op} ${node} appended while entry ${this.configIndex} is uncommitted`);
+    this.store.append([{ term: this.store.term, cmd: { f: 'config', members: d.members } }]);
+    this.refreshConfig();
+    this.needsBroadcast = true;
+    this.send(src, { type: 'raft_member_ok', in_reply_to: body.msg_id, members: d.members, index: this.store.lastIndex, applied: true });
   }
 
   /** Queues a message; it leaves with the next flush. */
@@ -231,6 +301,8 @@ export class RaftNode {
 
   /** Starts a pre-vote (term+1 asked about, nothing changes) or a real election (term bumped, own vote). */
   private campaignFor(pre: boolean): void {
+    // A node outside its own configuration (a spare, or removed) never stands: it would only disrupt.
+    if (!this.members.includes(this.id)) return this.resetElectionTimer();
     const term = this.store.term + 1;
     if (!pre) {
       this.store.setTermVote(term, this.id);
@@ -246,7 +318,7 @@ export class RaftNode {
 
   private tally(): void {
     const c = this.campaign;
-    if (!c || !isQuorum(c.votes.size, this.peers.length + 1)) return;
+    if (!c || !majorityOf(this.members, c.votes)) return;
     if (c.pre) this.campaignFor(false);
     else this.becomeLeader();
   }
@@ -263,6 +335,7 @@ export class RaftNode {
     if (noop) this.store.append([{ term: this.store.term, cmd: null }]);
     const lt = { maxBatch: this.cfg.maxBatch, leaseMs: Math.floor(this.cfg.electionMinMs * 0.8) };
     this.leader = new LeaderState(this.store.term, this.peers, termStart, performance.now(), lt);
+    this.leader.selfVotes = this.members.includes(this.id);
     // Counted only once the next flush has made the log durable.
     this.selfMatch = 0;
     this.cfg.log(`${this.id}: leader of term ${this.store.term} (${noop ? `no-op at ${termStart}` : `no no-op; first entry of the term at ${termStart}`})`);
@@ -332,6 +405,7 @@ export class RaftNode {
       this.store.truncateFrom(out.truncateFrom);
     }
     this.store.append(out.append);
+    if (out.truncateFrom !== undefined || out.append.length > 0) this.refreshConfig();
     this.commitIndex = out.commitIndex;
     this.apply();
     this.send(src, out.reply);
@@ -342,10 +416,12 @@ export class RaftNode {
     this.heardFromLeader(src);
     const d = decideInstall(this.store, this.commitIndex, m);
     if (d.kind === 'install') {
-      const snap: Snapshot = { index: m.last_included_index, term: m.last_included_term, data: m.data };
+      const snap: Snapshot = { index: m.last_included_index, term: m.last_included_term, data: m.data, ...(m.members ? { members: m.members } : {}) };
       writeSnapshot(this.store.dir, snap);
       this.store.compactTo(snap.index, snap.term, d.keepSuffix);
       this.snapshot = snap;
+      if (snap.members) this.baseConfig = { members: snap.members, index: snap.index };
+      this.refreshConfig();
       this.sm = KvStateMachine.fromData(snap.data);
       this.commitIndex = this.lastApplied = snap.index;
       this.watches.reset(snap.index);
@@ -397,6 +473,11 @@ export class RaftNode {
       this.commitIndex = c;
       this.apply();
     }
+    // §4.2.2: a leader the committed configuration leaves out steps down (it managed the change to the end).
+    if (this.role === 'leader' && !this.members.includes(this.id) && this.configIndex <= this.commitIndex) {
+      this.cfg.log(`${this.id}: removed from the configuration (entry ${this.configIndex} committed); stepping down`);
+      this.becomeFollower(this.store.term, null);
+    }
   }
 
   private apply(): void {
@@ -414,10 +495,12 @@ export class RaftNode {
 
   private takeSnapshot(): void {
     const index = this.lastApplied;
-    const snap: Snapshot = { index, term: termAt(this.store, index)!, data: this.sm.toData() };
+    const members = configOf(this.store, this.baseConfig, index);
+    const snap: Snapshot = { index, term: termAt(this.store, index)!, data: this.sm.toData(), members: members.members };
     writeSnapshot(this.store.dir, snap);
     this.store.compactTo(index, snap.term, true);
     this.snapshot = snap;
+    this.baseConfig = { members: members.members, index: members.index };
   }
 
   private api(): ConstructorParameters<typeof ClientRequests>[0] {

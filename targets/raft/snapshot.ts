@@ -13,6 +13,8 @@ export interface Snapshot {
   index: number;
   term: number;
   data: [string, unknown][];
+  /** The configuration as of `index` (membership.ts); absent in snapshots of nodes that never changed it. */
+  members?: string[];
 }
 
 const FILE = 'snapshot.json';
