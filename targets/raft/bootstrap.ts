@@ -9,19 +9,25 @@ import { writeFileAtomic } from './durable-file.js';
 
 const FILE = 'bootstrap.json';
 
-/** The bootstrap members in `dir`, or undefined before the first init. */
-export function readBootstrap(dir: string): string[] | undefined {
+/** What the file holds: the members, and an id of this data directory (a wiped node gets a new one). */
+export interface Bootstrap {
+  members: string[];
+  dataId: string;
+}
+
+/** The bootstrap record in `dir`, or undefined before the first init. */
+export function readBootstrap(dir: string): Bootstrap | undefined {
   let text: string;
   try {
     text = fs.readFileSync(nodePath.join(dir, FILE), 'utf8');
   } catch {
     return undefined;
   }
-  const m = (JSON.parse(text) as { members?: unknown }).members;
-  return Array.isArray(m) ? m.map(String) : undefined;
+  const b = JSON.parse(text) as { members?: unknown; dataId?: unknown };
+  return Array.isArray(b.members) ? { members: b.members.map(String), dataId: String(b.dataId ?? '') } : undefined;
 }
 
 /** Writes it durably (temp file, fsync, rename), before the node answers anyone. */
-export function writeBootstrap(dir: string, members: readonly string[]): void {
-  writeFileAtomic(nodePath.join(dir, FILE), JSON.stringify({ members }));
+export function writeBootstrap(dir: string, b: Bootstrap): void {
+  writeFileAtomic(nodePath.join(dir, FILE), JSON.stringify(b));
 }

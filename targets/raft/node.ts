@@ -8,6 +8,7 @@
  * outbox to stdout. So a vote, an AppendEntries acknowledgement and a leader's own replica are
  * durable before anyone can rely on them.
  */
+import { randomUUID } from 'node:crypto';
 import nodePath from 'node:path';
 import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 import type { Bugs } from './bugs.js';
@@ -62,6 +63,8 @@ export interface RaftStatus {
   commit_term: number | null;
   /** The last terms this process became leader in, oldest first. */
   led_terms: number[];
+  /** The id of this data directory (bootstrap.ts): new after a wipe. */
+  data_id: string;
   /** The configuration in force here (the latest in the log, committed or not): membership.ts. */
   members: string[];
   /** Index of the entry it came from (0: the bootstrap configuration). */
@@ -82,6 +85,8 @@ export class RaftNode {
   private peers: string[] = [];
   /** What lies below the log: the snapshot's configuration, else the bootstrap one. */
   private baseConfig: Config = { members: [], index: 0 };
+  /** Names this data directory: a node whose data was wiped reports a new one (the safety observer starts it afresh). */
+  private dataId = '';
   role: Role = 'follower';
   leaderId: string | null = null;
   store!: LogStore;
@@ -125,10 +130,11 @@ export class RaftNode {
     // waits for a leader to send it the configuration that adds it.
     let bootstrap = readBootstrap(dir);
     if (bootstrap === undefined) {
-      bootstrap = nodeIds.includes(nodeId) ? [...nodeIds].sort() : [];
+      bootstrap = { members: nodeIds.includes(nodeId) ? [...nodeIds].sort() : [], dataId: randomUUID() };
       writeBootstrap(dir, bootstrap);
     }
-    this.baseConfig = this.snapshot?.members ? { members: this.snapshot.members, index: this.snapshot.index } : { members: bootstrap, index: 0 };
+    this.dataId = bootstrap.dataId;
+    this.baseConfig = this.snapshot?.members ? { members: this.snapshot.members, index: this.snapshot.index } : { members: bootstrap.members, index: 0 };
     this.refreshConfig();
     if (this.snapshot) this.sm = KvStateMachine.fromData(this.snapshot.data);
     this.commitIndex = this.lastApplied = this.store.snapIndex;
@@ -162,7 +168,7 @@ export class RaftNode {
       role: this.role, term: s.term, leader: this.leaderId, commit_index: this.commitIndex, last_applied: this.lastApplied,
       log_length: s.lastIndex, snapshot_index: s.snapIndex, voted_for: s.votedFor, last_log_term: lastTerm(s),
       commit_term: termAt(s, this.commitIndex) ?? null, led_terms: [...this.ledTerms],
-      members: [...this.members], config_index: this.configIndex, config_committed: this.configIndex <= this.commitIndex,
+      data_id: this.dataId, members: [...this.members], config_index: this.configIndex, config_committed: this.configIndex <= this.commitIndex,
       ...(this.leader ? { peer_contact_ms: Object.fromEntries([...this.leader.lastAck].map(([p, t]) => [p, Math.round(performance.now() - t)])) } : {}),
     };
   }
@@ -441,7 +447,8 @@ export class RaftNode {
 
   private onAppendReply(src: string, m: AppendReply): void {
     const l = this.leader;
-    if (!l || m.term !== l.term) return;
+    // A member removed since the request went out is no longer tracked (membership.ts).
+    if (!l || m.term !== l.term || !l.progress.has(src)) return;
     l.onReply(src, m.seq, performance.now());
     l.onAppendReply(src, this.store, m);
     this.advance();
@@ -453,7 +460,7 @@ export class RaftNode {
 
   private onSnapshotReply(src: string, m: SnapshotReply): void {
     const l = this.leader;
-    if (!l || m.term !== l.term) return;
+    if (!l || m.term !== l.term || !l.progress.has(src)) return;
     l.onReply(src, m.seq, performance.now());
     l.onSnapshotReply(src, m.match_index);
     this.advance();

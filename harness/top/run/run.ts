@@ -9,6 +9,7 @@ import type { FaultBand, Nemesis, UnsupportedFault } from '../../ground/contract
 import { livenessCheck } from './liveness.js';
 import { withEffects } from '../../middle/faults/nemesis/effect.js';
 import { faultCoverage } from './fault-coverage.js';
+import { membershipViews } from '../../../checkers/membership-views.js';
 import { faultSummary, type FamilyBands } from './fault-summary.js';
 import type { CheckResult } from '../../../checkers/contract.js';
 import { drive } from './driver.js';
@@ -199,6 +200,8 @@ export async function runTest(
       run.log(`fault-coverage: ${String(coverage.reason)}`);
     }
   }
+  // Membership changes: do the members agree on the configuration after the heal (checkers/membership-views.ts)?
+  if (families?.some((f) => f.name === 'membership')) checkers['membership-views'] = membershipViews(ops);
   if (plan?.targetVerdicts) {
     try {
       Object.assign(checkers, plan.targetVerdicts());
