@@ -14,14 +14,10 @@
  * servers, and a majority of C0 and a majority of C2 can be disjoint.
  */
 import type { Bugs } from './bugs.js';
-import type { Entry } from './messages.js';
+import type { ConfigCommand, Entry } from './messages.js';
 import type { LogView } from './log-view.js';
 
-/** The configuration entry's command. */
-export interface ConfigCommand {
-  f: 'config';
-  members: string[];
-}
+export type { ConfigCommand };
 
 /** True for a configuration entry's command. */
 export function isConfig(cmd: unknown): cmd is ConfigCommand {

@@ -5,7 +5,12 @@
  */
 import type { KvRequest } from '../../harness/ground/protocol/kv-request.js';
 import type { TxnRequest } from './txn.js';
-import type { ConfigCommand } from './membership.js';
+
+/** A membership configuration entry's command (membership.ts): the members from this entry on. */
+export interface ConfigCommand {
+  f: 'config';
+  members: string[];
+}
 
 /**
  * A command in the log: a lin-kv op or a transaction, a membership configuration (membership.ts), or
