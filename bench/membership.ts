@@ -19,9 +19,13 @@ interface Row { name: string; args: string[]; why: string; want: 'invalid' | 'va
  * Long election timeouts (1-2 s; check-quorum 4 s) keep a leader cut off in a minority in office
  * while the majority side elects another, and a change every 300 ms puts several changes on it in
  * that window: with the bug, removing the members it cannot reach shrinks its configuration to a
- * majority on its own side (two leaders, each with a majority of its configuration).
+ * majority on its own side (two leaders, each with a majority of its configuration). Partitions into
+ * halves only: a leader alone (isolate-one, primaries) cannot reach a majority by removals down to
+ * the three-member floor, and in a majorities ring its neighbours keep refusing the far side's
+ * pre-votes, so neither splits the cluster.
  */
-export const RAFT_MEMBERSHIP_ARGS = ['--target', 'raft', '--nemesis', 'membership,partition', '--nemesis-interval', '2s', '--membership-every', '300ms', '--election-ms', '1000-2000'];
+export const RAFT_MEMBERSHIP_ARGS = ['--target', 'raft', '--nemesis', 'membership,partition', '--nemesis-interval', '2s', '--membership-every', '300ms', '--election-ms', '1000-2000',
+  '--partition-shapes', 'halves,random-halves'];
 
 export const ROWS: readonly Row[] = [
   { name: 'raft-two-changes', want: 'invalid', why: 'two changes in flight: disjoint majorities elect two leaders (target: not valid in ≥ 8/10)', args: [...RAFT_MEMBERSHIP_ARGS, '--bug', 'two-changes'] },

@@ -46,6 +46,9 @@ const HTTP_FIGURE_8 = ['--churn-cut', 'pause', '--peer-timeout-ms', '80'];
 const HTTP_FIGURE_8_TIME_S = 120;
 const HTTP_FIGURE_8_WHY = 'on a real network a partition lands 30-90 ms after the look that chose it (an iptables-restore in every namespace): too late for the first round trips of a term, so the churn pauses leaders instead (at once); TCP turns loss into 200 ms+ stalls, so peers drop a connection silent for 80 ms and the messages in it';
 
+/** Membership changes every 300 ms, long election timeouts, halves only (bench/membership.ts says why). */
+const MEMBERSHIP_EXTRA = ['--membership-every', '300ms', '--election-ms', '1000-2000', '--partition-shapes', 'halves,random-halves'];
+
 /**
  * The faults that expose each switch, and why. Seeds are shared across rows, so the correct Raft is
  * judged on the very schedules that caught the bugs.
@@ -79,7 +82,15 @@ export const BUG_ROWS: readonly BugRow[] = [
     bug: 'txn-local-reads', nemesis: 'partition', interval: '2s', extra: ['--workload', 'txn-list-append'],
     why: 'a transaction read from a follower\'s lagging (or cut-off) state while its appends commit through the log: Elle finds write-read orders broken (G-single, G2-item, G1c) and, against real time, stale reads',
   },
+  {
+    bug: 'two-changes', nemesis: 'membership,partition', interval: '2s', extra: MEMBERSHIP_EXTRA,
+    why: 'a leader cut off in a minority takes a second membership change while the first is uncommitted (removals of the members it cannot reach, or the spare on its side added): its newest configuration has a majority on its own side, so it commits while the other side, in the old configuration, elects another leader (linearizable, commit-safety). Long election timeouts keep the cut-off leader in office while changes every 300 ms reach it; halves only (a lone leader cannot get there)',
+  },
   { bug: 'correct', nemesis: 'partition,kill,pause,clock', interval: '1.5s', why: 'no switch: every fault at once, often; must be valid' },
+  {
+    bug: 'correct', name: 'correct-membership', nemesis: 'membership,partition', interval: '2s', extra: MEMBERSHIP_EXTRA,
+    why: 'no switch, under the two-changes row\'s faults: one change at a time, committed before the next, stays valid',
+  },
   {
     bug: 'correct', name: 'correct-churn', nemesis: 'leader-churn,loss', interval: '5s',
     extra: ['--churn-long-wait', '100ms', '--max-batch', '1', '--rate', '10', '--election-ms', '50-100', '--heartbeat-ms', '20', '--noop', 'off'],

@@ -45,7 +45,7 @@ export class RaftMembership implements MembershipControl {
     private readonly initial: readonly string[],
     private readonly dataDir: string,
     private readonly c: RaftHosts,
-    private readonly o: { changeMs: number; statusMs: number; unreachableMs: number } = { changeMs: 5_000, statusMs: 300, unreachableMs: 300 },
+    private readonly o: { changeMs: number; statusMs: number; unreachableMs: number } = { changeMs: 5_000, statusMs: 300, unreachableMs: 150 },
   ) {
     this.current = [...initial];
     this.used = new Set(initial);

@@ -114,7 +114,7 @@ describe('faultline run --nemesis membership,partition on the bundled Raft', () 
   interface Results { valid: unknown; checkers: Record<string, { valid: unknown; applied?: Record<string, number>; reason?: string }> }
   async function run(name: string, extra: string[], seed: number): Promise<Results> {
     const args = ['run', '--target', 'raft', '--nemesis', 'membership,partition', '--nemesis-interval', '2s', '--membership-every', '300ms',
-      '--election-ms', '1000-2000', '--time-limit', '30s', '--seed', String(seed), '--store', store, '--name', name, '--reporter', 'json', ...extra];
+      '--election-ms', '1000-2000', '--partition-shapes', 'halves,random-halves', '--time-limit', '30s', '--seed', String(seed), '--store', store, '--name', name, '--reporter', 'json', ...extra];
     const { code, stderr } = await startCli(args, store).done;
     expect([0, 1, 2], stderr).toContain(code);
     return JSON.parse(fs.readFileSync(nodePath.join(store, name, 'latest', 'results.json'), 'utf8')) as Results;
