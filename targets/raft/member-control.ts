@@ -3,7 +3,8 @@
  * cluster runs `--nodes` members plus one spare host, a fresh node outside the configuration; a
  * change is sent as `raft_member {op, node}` to the node that leads in the highest term, retried
  * while no leader is known or the leader refuses for now (the previous change uncommitted), for up
- * to `changeMs`. A host that joins again after it ran is stopped, its data directory wiped and
+ * to `changeMs` (1 s: the nemesis has one thread, so a long op would hold back the other faults'
+ * ops, e.g. the heal of a partition that leaves no majority anywhere). A host that joins again after it ran is stopped, its data directory wiped and
  * restarted as a joiner first, so it comes back with empty data and catches up by replication or
  * snapshot. A removed node is left running (it stops hearing from the leader and never stands for
  * election): recorded as "removed, still running".
@@ -45,7 +46,7 @@ export class RaftMembership implements MembershipControl {
     private readonly initial: readonly string[],
     private readonly dataDir: string,
     private readonly c: RaftHosts,
-    private readonly o: { changeMs: number; statusMs: number; unreachableMs: number } = { changeMs: 5_000, statusMs: 300, unreachableMs: 150 },
+    private readonly o: { changeMs: number; statusMs: number; unreachableMs: number } = { changeMs: 1_000, statusMs: 300, unreachableMs: 150 },
   ) {
     this.current = [...initial];
     this.used = new Set(initial);
