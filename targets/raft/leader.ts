@@ -82,7 +82,7 @@ export class LeaderState {
     if (p.next <= log.snapIndex && snapshot !== undefined) {
       // Optimistically assume it arrives; a rejection of a later AppendEntries brings next back down.
       p.next = snapshot.index + 1;
-      return { type: 'install_snapshot', term: this.term, last_included_index: snapshot.index, last_included_term: snapshot.term, data: snapshot.data, ...(snapshot.members ? { members: snapshot.members } : {}), seq: this.seq };
+      return { type: 'install_snapshot', term: this.term, last_included_index: snapshot.index, last_included_term: snapshot.term, data: snapshot.data, ...(snapshot.members ? { members: snapshot.members } : {}), ...(snapshot.ids ? { ids: snapshot.ids } : {}), seq: this.seq };
     }
     const prev = Math.max(p.next - 1, log.snapIndex);
     const entries = entriesFrom(log, prev + 1, this.timing.maxBatch);

@@ -29,6 +29,7 @@ interface Status {
   term: number;
   members: string[];
   committed: boolean;
+  dataId: string;
   peerContactMs?: Record<string, number>;
 }
 
@@ -69,6 +70,12 @@ export class RaftMembership implements MembershipControl {
   async add(node: string): Promise<Record<string, unknown>> {
     let wipedData = false;
     if (this.used.has(node)) {
+      // Never wipe a member: only once the leader's committed configuration leaves the host out (a
+      // wiped member is a lost disk, which Raft does not survive).
+      if (!(await this.committedWithout(node))) {
+        this.c.log(`membership: add ${node} skipped: its removal is not committed, so its data is not wiped`);
+        return { applied: false, why: 'its removal is not committed (not wiping a member)', members: [...this.current] };
+      }
       // Stopped, wiped, restarted as a joiner: the same host with empty data.
       if (this.c.stateOf(node) !== 'stopped') await this.c.kill(node);
       fs.rmSync(nodePath.join(this.dataDir, node), { recursive: true, force: true });
@@ -107,6 +114,17 @@ export class RaftMembership implements MembershipControl {
     return out;
   }
 
+  /** The leader's committed configuration leaves `node` out, within `changeMs`. */
+  private async committedWithout(node: string): Promise<boolean> {
+    const deadline = Date.now() + this.o.changeMs;
+    while (Date.now() < deadline) {
+      const leader = this.leaderOf(await this.statuses());
+      if (leader && leader.committed && !leader.members.includes(node)) return true;
+      await sleep(100);
+    }
+    return false;
+  }
+
   /** One change, retried while no leader answers or the leader refuses for now. */
   private async change(op: 'add' | 'remove', node: string): Promise<Record<string, unknown>> {
     const deadline = Date.now() + this.o.changeMs;
@@ -114,11 +132,15 @@ export class RaftMembership implements MembershipControl {
     let tries = 0;
     while (Date.now() < deadline) {
       tries++;
-      const leader = this.leaderOf(await this.statuses());
-      if (leader !== undefined) {
+      const all = await this.statuses();
+      const leader = this.leaderOf(all);
+      // An addition names the incarnation that joins (its data id), so only it may vote as that member.
+      const dataId = all.find((s) => s.node === node)?.dataId;
+      if (op === 'add' && !dataId) last = `${node} did not answer raft_status`;
+      else if (leader !== undefined) {
         let r: MaelstromBody | undefined;
         try {
-          r = await this.c.rpc(leader.node, { type: 'raft_member', op, node }, 1_000);
+          r = await this.c.rpc(leader.node, { type: 'raft_member', op, node, ...(op === 'add' ? { data_id: dataId } : {}) }, 1_000);
         } catch (err) {
           last = `${leader.node}: ${(err as Error).message}`;
         }
@@ -147,7 +169,7 @@ export class RaftMembership implements MembershipControl {
         const r = await this.c.rpc(node, { type: 'raft_status' }, this.o.statusMs);
         if (r.type !== 'raft_status_ok' || !Array.isArray(r.members)) return undefined;
         return {
-          node, role: String(r.role), term: Number(r.term), members: (r.members as string[]).slice().sort(), committed: r.config_committed === true,
+          node, role: String(r.role), term: Number(r.term), members: (r.members as string[]).slice().sort(), committed: r.config_committed === true, dataId: String(r.data_id ?? ''),
           ...(r.peer_contact_ms ? { peerContactMs: r.peer_contact_ms as Record<string, number> } : {}),
         };
       } catch {

@@ -28,6 +28,8 @@ export function isConfig(cmd: unknown): cmd is ConfigCommand {
 export interface Config {
   members: string[];
   index: number;
+  /** Data ids of members added by a change (ConfigCommand.ids); a bootstrap member has none. */
+  ids?: Record<string, string>;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface Config {
 export function configOf(log: LogView, base: Config, upTo = log.snapIndex + log.entries.length): Config {
   for (let i = Math.min(upTo, log.snapIndex + log.entries.length); i > log.snapIndex; i--) {
     const e: Entry = log.entries[i - log.snapIndex - 1];
-    if (isConfig(e.cmd)) return { members: [...e.cmd.members], index: i };
+    if (isConfig(e.cmd)) return { members: [...e.cmd.members], index: i, ...(e.cmd.ids ? { ids: { ...e.cmd.ids } } : {}) };
   }
   return base;
 }
@@ -75,6 +77,19 @@ export function decideChange(s: ChangeState, op: ChangeOp, node: string): Change
   }
   const members = op === 'add' ? [...s.members, node] : s.members.filter((m) => m !== node);
   return { kind: 'append', members: members.sort() };
+}
+
+/**
+ * May this node vote (and stand) as a member of `c`? Only when `c` names it and names this
+ * incarnation: the data id the change that added it recorded, or — a member from the bootstrap,
+ * never added by a change — a node that bootstrapped as a member. A host wiped and added again,
+ * catching up through entries (or a snapshot) from the time its name meant its former self, must
+ * not vote for that former self: it would lend a stale candidate the vote of a server it never was.
+ */
+export function isVoter(c: Config, id: string, dataId: string, bootstrapMember: boolean): boolean {
+  if (!c.members.includes(id)) return false;
+  const recorded = c.ids?.[id];
+  return recorded === undefined ? bootstrapMember : recorded === dataId;
 }
 
 /** True when the voters in `granted` are a majority of `members` (only members count). */

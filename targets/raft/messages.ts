@@ -10,6 +10,11 @@ import type { TxnRequest } from './txn.js';
 export interface ConfigCommand {
   f: 'config';
   members: string[];
+  /**
+   * The data id (bootstrap.ts) of each member added by a change: a host wiped and added again is a
+   * new server under an old name, and only the incarnation named here may vote as that member.
+   */
+  ids?: Record<string, string>;
 }
 
 /**
@@ -74,6 +79,8 @@ export interface SnapshotRequest {
   data: [string, unknown][];
   /** The configuration as of the snapshot's last entry (absent from a node that never had a change). */
   members?: string[];
+  /** Its members' data ids (ConfigCommand.ids). */
+  ids?: Record<string, string>;
   seq: number;
 }
 

@@ -23,7 +23,7 @@ import { WatchLog, appliedChanges } from './watch-log.js';
 import { decideInstall, readSnapshot, shouldSnapshot, writeSnapshot, type Snapshot } from './snapshot.js';
 import { KvStateMachine } from './state-machine.js';
 import { committedEntries } from './status.js';
-import { configOf, decideChange, majorityOf, type Config } from './membership.js';
+import { configOf, decideChange, isVoter, majorityOf, type Config } from './membership.js';
 import { readBootstrap, writeBootstrap } from './bootstrap.js';
 
 export interface RaftConfig {
@@ -85,6 +85,10 @@ export class RaftNode {
   private peers: string[] = [];
   /** What lies below the log: the snapshot's configuration, else the bootstrap one. */
   private baseConfig: Config = { members: [], index: 0 };
+  /** The configuration in force, whole (with the members' data ids). */
+  private config: Config = { members: [], index: 0 };
+  /** This node bootstrapped as a member (it was never wiped and re-added). */
+  private bootstrapMember = false;
   /** Names this data directory: a node whose data was wiped reports a new one (the safety observer starts it afresh). */
   private dataId = '';
   role: Role = 'follower';
@@ -134,7 +138,10 @@ export class RaftNode {
       writeBootstrap(dir, bootstrap);
     }
     this.dataId = bootstrap.dataId;
-    this.baseConfig = this.snapshot?.members ? { members: this.snapshot.members, index: this.snapshot.index } : { members: bootstrap.members, index: 0 };
+    this.bootstrapMember = bootstrap.members.includes(nodeId);
+    this.baseConfig = this.snapshot?.members
+      ? { members: this.snapshot.members, index: this.snapshot.index, ...(this.snapshot.ids ? { ids: this.snapshot.ids } : {}) }
+      : { members: bootstrap.members, index: 0 };
     this.refreshConfig();
     if (this.snapshot) this.sm = KvStateMachine.fromData(this.snapshot.data);
     this.commitIndex = this.lastApplied = this.store.snapIndex;
@@ -182,6 +189,7 @@ export class RaftNode {
     const c = configOf(this.store, this.baseConfig);
     const changed = c.index !== this.configIndex || c.members.join(',') !== this.members.join(',');
     this.members = c.members;
+    this.config = c;
     this.configIndex = c.index;
     this.peers = c.members.filter((m) => m !== this.id);
     if (!changed) return;
@@ -191,6 +199,11 @@ export class RaftNode {
       this.leader.selfVotes = this.members.includes(this.id);
       this.needsBroadcast = true;
     }
+  }
+
+  /** This node may vote and stand as a member of the configuration in force (membership.ts isVoter). */
+  private voter(): boolean {
+    return isVoter(this.config, this.id, this.dataId, this.bootstrapMember);
   }
 
   /** A one-server change asked by the controller (`raft_member {op, node}`): accepted when appended, not when committed. */
@@ -207,10 +220,15 @@ export class RaftNode {
       members: this.members, configIndex: this.configIndex, commitIndex: this.commitIndex,
       termCommitted: this.commitIndex >= this.leader.termStart, bugs: this.cfg.bugs,
     }, op, node);
+    const ids = { ...this.config.ids };
+    if (op === 'add') {
+      if (typeof body.data_id !== 'string' || body.data_id === '') return this.send(src, { type: 'error', in_reply_to: body.msg_id, code: 12, text: 'raft_member add needs the new member\'s data_id (its raft_status answers it)' });
+      ids[node] = body.data_id;
+    } else delete ids[node];
     if (d.kind === 'refuse') return this.send(src, { type: 'error', in_reply_to: body.msg_id, code: d.retry ? 11 : 12, text: d.reason });
     if (d.kind === 'noop') return this.send(src, { type: 'raft_member_ok', in_reply_to: body.msg_id, members: d.members, index: this.configIndex, applied: false });
     if (this.cfg.bugs.has('two-changes') && this.configIndex > this.commitIndex) this.cfg.log(`${this.id}: two-changes: ${op} ${node} appended while entry ${this.configIndex} is uncommitted`);
-    this.store.append([{ term: this.store.term, cmd: { f: 'config', members: d.members } }]);
+    this.store.append([{ term: this.store.term, cmd: { f: 'config', members: d.members, ids } }]);
     this.refreshConfig();
     this.needsBroadcast = true;
     this.send(src, { type: 'raft_member_ok', in_reply_to: body.msg_id, members: d.members, index: this.store.lastIndex, applied: true });
@@ -308,7 +326,7 @@ export class RaftNode {
   /** Starts a pre-vote (term+1 asked about, nothing changes) or a real election (term bumped, own vote). */
   private campaignFor(pre: boolean): void {
     // A node outside its own configuration (a spare, or removed) never stands: it would only disrupt.
-    if (!this.members.includes(this.id)) return this.resetElectionTimer();
+    if (!this.voter()) return this.resetElectionTimer();
     const term = this.store.term + 1;
     if (!pre) {
       this.store.setTermVote(term, this.id);
@@ -381,6 +399,13 @@ export class RaftNode {
 
   private onVoteRequest(src: string, m: VoteRequest): void {
     const s = this.store;
+    // A node outside its own configuration does not vote: a host wiped and re-added under its old name
+    // must not answer, with an empty log, for the member it was in some stale configuration a
+    // removed node still holds (a correct run found that: two leaders' entries at one index).
+    // Once the entry adding it arrives it has the log up to there, and votes like any member.
+    if (!this.voter()) {
+      return this.send(src, { type: 'request_vote_ok', pre: m.pre, term: s.term, granted: false } satisfies VoteReply);
+    }
     const leaderRecent = this.role === 'leader' || (this.leaderId !== null && performance.now() - this.lastLeaderContact < this.cfg.electionMinMs);
     const d = decideVote({ term: s.term, votedFor: s.votedFor, lastLogIndex: s.lastIndex, lastLogTerm: lastTerm(s), leaderRecent }, src, m);
     if (d.stepDown) this.becomeFollower(d.term, null);
@@ -422,11 +447,11 @@ export class RaftNode {
     this.heardFromLeader(src);
     const d = decideInstall(this.store, this.commitIndex, m);
     if (d.kind === 'install') {
-      const snap: Snapshot = { index: m.last_included_index, term: m.last_included_term, data: m.data, ...(m.members ? { members: m.members } : {}) };
+      const snap: Snapshot = { index: m.last_included_index, term: m.last_included_term, data: m.data, ...(m.members ? { members: m.members } : {}), ...(m.ids ? { ids: m.ids } : {}) };
       writeSnapshot(this.store.dir, snap);
       this.store.compactTo(snap.index, snap.term, d.keepSuffix);
       this.snapshot = snap;
-      if (snap.members) this.baseConfig = { members: snap.members, index: snap.index };
+      if (snap.members) this.baseConfig = { members: snap.members, index: snap.index, ...(snap.ids ? { ids: snap.ids } : {}) };
       this.refreshConfig();
       this.sm = KvStateMachine.fromData(snap.data);
       this.commitIndex = this.lastApplied = snap.index;
@@ -503,11 +528,11 @@ export class RaftNode {
   private takeSnapshot(): void {
     const index = this.lastApplied;
     const members = configOf(this.store, this.baseConfig, index);
-    const snap: Snapshot = { index, term: termAt(this.store, index)!, data: this.sm.toData(), members: members.members };
+    const snap: Snapshot = { index, term: termAt(this.store, index)!, data: this.sm.toData(), members: members.members, ...(members.ids ? { ids: members.ids } : {}) };
     writeSnapshot(this.store.dir, snap);
     this.store.compactTo(index, snap.term, true);
     this.snapshot = snap;
-    this.baseConfig = { members: members.members, index: members.index };
+    this.baseConfig = members;
   }
 
   private api(): ConstructorParameters<typeof ClientRequests>[0] {

@@ -23,8 +23,10 @@ async function status(conn: ClientConn, node: string): Promise<Status> {
   if (!s) throw new Error(`${node} did not answer raft_status`);
   return s as unknown as Status;
 }
-const member = (conn: ClientConn, leader: string, op: 'add' | 'remove', node: string): Promise<MaelstromBody> =>
-  conn.rpc(leader, { type: 'raft_member', op, node }, 2_000);
+async function member(conn: ClientConn, leader: string, op: 'add' | 'remove', node: string): Promise<MaelstromBody> {
+  const dataId = op === 'add' ? ((await statusOf(conn, node)) as unknown as { data_id: string }).data_id : undefined;
+  return conn.rpc(leader, { type: 'raft_member', op, node, ...(dataId ? { data_id: dataId } : {}) }, 2_000);
+}
 
 /** Four hosts: n0..n2 members, n3 a spare (its init names the members without it). */
 async function withSpare(bugs: string[] = [], nodeCount = 4, members = 3): Promise<MaelstromCluster> {

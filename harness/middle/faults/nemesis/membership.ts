@@ -103,8 +103,12 @@ export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: 
       else if (kind === 'add') outcome = await m.add(node);
       else {
         const removed = await m.remove(node);
-        const added = await m.add(node);
-        outcome = { applied: removed.applied === true && added.applied === true, remove: removed, add: added, members: added.members ?? removed.members };
+        // The same host joins again only once it has left (a removal refused or timed out stops here).
+        if (removed.timedOut === true || removed.refused !== undefined) outcome = { applied: false, remove: removed, members: removed.members };
+        else {
+          const added = await m.add(node);
+          outcome = { applied: removed.applied === true && added.applied === true, remove: removed, add: added, members: added.members ?? removed.members };
+        }
       }
       const views = await m.views();
       return { op: kind, node, nodes: [node], ...outcome, views };
