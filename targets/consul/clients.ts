@@ -14,6 +14,7 @@ import type { Client, ClientOp, Completion } from '../../harness/ground/contract
 import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, txn, type ReadMode, type TxnKvOp } from './http.js';
 import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
 import { ConsulLockClient, type LockOptions } from './lock-client.js';
+import { ConsulElectionClient } from './election-client.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 
 export interface ConsulClientOptions extends StoreClientOptions<ReadMode> {
@@ -37,7 +38,7 @@ const readError = (err: unknown): Completion => ({ type: 'fail', error: fetchErr
 /** Opens clients for a run; remembers which lock clients believe they hold the lock. */
 export class ConsulClients {
   readonly opts: Required<ConsulClientOptions>;
-  private readonly lockClients = new Set<ConsulLockClient>();
+  private readonly lockClients = new Set<ConsulLockClient | ConsulElectionClient>();
 
   constructor(
     private readonly nodes: readonly string[],
@@ -62,6 +63,11 @@ export class ConsulClients {
       case 'set': return this.setClient(node);
       case 'lock': case 'fenced-lock': {
         const c = new ConsulLockClient(node, this.endpoint(node), { ...this.opts });
+        this.lockClients.add(c);
+        return { invoke: (op) => c.invoke(op), close: async () => { await c.close(); this.lockClients.delete(c); } };
+      }
+      case 'election': {
+        const c = new ConsulElectionClient(node, this.endpoint(node), { ...this.opts });
         this.lockClients.add(c);
         return { invoke: (op) => c.invoke(op), close: async () => { await c.close(); this.lockClients.delete(c); } };
       }
