@@ -4,6 +4,8 @@
  * without faults, and workloads without final reads keep their verdict.
  */
 import { describe, expect, it } from 'vitest';
+import nodePath from 'node:path';
+import { readJsonlSync } from '../../../harness/ground/history/jsonl-reader.js';
 import type { Op } from '../../../harness/ground/history/op.js';
 import { deadClusterReason, livenessBoundNs, livenessCheck, noOkAfterFirstFaultReason, noOkAfterHealReason } from '../../../harness/top/run/liveness.js';
 
@@ -110,5 +112,21 @@ describe('no client op completed ok after the first fault', () => {
 
   it('a run without faults has no first fault', () => {
     expect(noOkAfterFirstFaultReason(hist(clients(0, 30, 'fail')), DISK, 5 * S)).toBeUndefined();
+  });
+});
+
+describe('on a real run', () => {
+  it('ZooKeeper, lose-unfsynced on every node (seed 1): green before the rule, unknown now', () => {
+    // `faultline run --target zookeeper --nemesis disk --nemesis-interval 5s --disk-faults lose-unfsynced
+    // --time-limit 30s --seed 1`: every server lost its unsynced snapshot.0; n4 came back, the other four
+    // refused every restart ("No snapshot found, but there are log entries"), so no quorum served again.
+    // Not every node was down, so the dead-cluster rule cannot see it; no band ended in a serving cluster.
+    const ops = readJsonlSync(nodePath.join(import.meta.dirname, '../../fixtures/liveness/zk-lose-unfsynced-quorumless.jsonl'));
+    const bands = [{ name: 'disk', start: 'disk', stop: 'disk-restart' }];
+    expect(ops.some((op) => op.process !== 'nemesis' && op.type === 'ok')).toBe(true);
+    expect(noOkAfterHealReason(ops, bands, livenessBoundNs(5))).toBeUndefined();
+    const r = livenessCheck({ ops, bands, nodes: ['n1', 'n2', 'n3', 'n4', 'n5'], exits: [], endNs: ops[ops.length - 1].time, faultIntervalS: 5 });
+    expect(r?.valid).toBe('unknown');
+    expect(String(r?.reason)).toMatch(/no client operation completed ok after the first fault took effect at 22\.0 s/);
   });
 });
