@@ -32,6 +32,11 @@ export interface ObservedStatus {
   led_terms?: readonly number[];
   /** Committed entries as [index, term, hash]. */
   committed?: readonly (readonly [number, number, string])[];
+  /**
+   * Names the node's data directory; a different one means the node was wiped and rejoined with
+   * empty data (a membership change), so its term and vote start again legitimately.
+   */
+  data_id?: string;
 }
 
 interface Seen {
@@ -44,7 +49,7 @@ export class RaftSafetyObserver {
   private observations = 0;
   private readonly leaders = new Map<number, Map<string, number>>();
   private readonly committed = new Map<number, { term: number; hash: string } & Seen>();
-  private readonly last = new Map<string, { term: number; votedFor: string | null; atS: number }>();
+  private readonly last = new Map<string, { term: number; votedFor: string | null; atS: number; dataId?: string }>();
   private readonly twoLeaders = new AnomalyLog<{ term: number; leaders: { node: string; atS: number }[] }>();
   private readonly twoLeaderTerms = new Set<number>();
   private readonly divergentIndexes = new Set<number>();
@@ -66,9 +71,10 @@ export class RaftSafetyObserver {
       }
     }
     if (s.voted_for !== undefined) {
-      const now = { term: s.term, votedFor: s.voted_for, atS };
+      const now = { term: s.term, votedFor: s.voted_for, atS, ...(s.data_id !== undefined ? { dataId: s.data_id } : {}) };
       const before = this.last.get(node);
-      if (before !== undefined) {
+      // A wiped and re-added node (new data id) is a new server: nothing of its old term and vote binds it.
+      if (before !== undefined && before.dataId === now.dataId) {
         if (now.term < before.term) this.lostState.add({ node, what: `term went back from ${before.term} to ${now.term}`, before, after: now });
         else if (now.term === before.term && before.votedFor !== null && now.votedFor !== before.votedFor) {
           this.lostState.add({ node, what: `vote in term ${now.term} changed from ${before.votedFor} to ${String(now.votedFor)}`, before, after: now });

@@ -46,6 +46,9 @@ const HTTP_FIGURE_8 = ['--churn-cut', 'pause', '--peer-timeout-ms', '80'];
 const HTTP_FIGURE_8_TIME_S = 120;
 const HTTP_FIGURE_8_WHY = 'on a real network a partition lands 30-90 ms after the look that chose it (an iptables-restore in every namespace): too late for the first round trips of a term, so the churn pauses leaders instead (at once); TCP turns loss into 200 ms+ stalls, so peers drop a connection silent for 80 ms and the messages in it';
 
+/** Membership changes every 300 ms, long election timeouts, halves only (bench/membership.ts says why). */
+const MEMBERSHIP_EXTRA = ['--membership-every', '300ms', '--election-ms', '1000-2000', '--partition-shapes', 'halves,random-halves'];
+
 /**
  * The faults that expose each switch, and why. Seeds are shared across rows, so the correct Raft is
  * judged on the very schedules that caught the bugs.
@@ -86,11 +89,19 @@ export const BUG_ROWS: readonly BugRow[] = [
     httpExtra: ['--workload', 'register'], httpWhy: 'the custom target runs no election workload; election-safety (raft_status) sees the two leaders',
     why: 'a leader cut off by a partition or a pause keeps leading (no check-quorum); once it hears the term elected meanwhile it takes it and goes on leading in it: the election checker sees two leaders in one term (from the terms each node says it led), election-safety too',
   },
+  {
+    bug: 'two-changes', nemesis: 'membership,partition', interval: '2s', extra: MEMBERSHIP_EXTRA,
+    why: 'a leader cut off in a minority takes a second membership change while the first is uncommitted (removals of the members it cannot reach, or the spare on its side added): its newest configuration has a majority on its own side, so it commits while the other side, in the old configuration, elects another leader (linearizable, commit-safety). Long election timeouts keep the cut-off leader in office while changes every 300 ms reach it; halves only (a lone leader cannot get there)',
+  },
   { bug: 'correct', nemesis: 'partition,kill,pause,clock', interval: '1.5s', why: 'no switch: every fault at once, often; must be valid' },
   {
     bug: 'correct', name: 'correct-election', nemesis: 'partition,kill,pause', interval: '2s', extra: ['--workload', 'election'],
     httpExtra: ['--workload', 'register'], httpWhy: 'the custom target runs no election workload',
     why: 'no switch, the election workload under the sticky-leader row\'s faults and kills: one leader per term, terms in order per observer, failover within the bound',
+  },
+  {
+    bug: 'correct', name: 'correct-membership', nemesis: 'membership,partition', interval: '2s', extra: MEMBERSHIP_EXTRA,
+    why: 'no switch, under the two-changes row\'s faults: one change at a time, committed before the next, stays valid',
   },
   {
     bug: 'correct', name: 'correct-churn', nemesis: 'leader-churn,loss', interval: '5s',

@@ -16,6 +16,7 @@ export const BUGS = {
   'watch-redeliver': 'for 3 s after a leader change, a watch answers from 3 events before the revision asked for: a resumed watcher gets them again',
   'sticky-leader': 'a deposed leader does not step down: on a higher term it takes the term and goes on leading in it, it ignores another leader of its term, and it has no check-quorum (a cut-off leader keeps leading)',
   'txn-local-reads': 'a transaction\'s reads are answered by the node the client reached, from its own applied state (a follower\'s may lag), while its writes go through the log: isolation is broken',
+  'two-changes': 'a leader accepts a membership change while the previous one is still uncommitted (and before it committed an entry of its term): two changes in flight differ by two servers, so two disjoint majorities can each elect a leader',
 } as const;
 
 export type BugName = keyof typeof BUGS;

@@ -17,6 +17,7 @@ import type { MaelstromClusterOptions } from '../../harness/middle/maelstrom/clu
 import { parseArgs } from './args.js';
 import { BUGS } from './bugs.js';
 import { StatusPoller, withSafetyObserver } from '../../harness/middle/observers/raft-status-poller.js';
+import { RaftMembership } from './member-control.js';
 import { RAFT_IMAGE, RAFT_IMAGE_ALIAS, raftImageRecipe, tagRaftAlias } from './image.js';
 
 /** The Raft node's entry point, beside this file in dist/. */
@@ -117,7 +118,24 @@ export const raftTarget: TargetEntry = {
   plan(req, run, ctx) {
     const dataDir = nodePath.join(run.dir, 'nodes', 'data');
     const args = [MAIN, '--data-dir', dataDir, ...bugsOf(req).flatMap((b) => ['--bug', b]), ...nodeArgs(req)];
-    const plan = maelstromPlan(req, run, ctx, process.execPath, args, 'raft', { primaries: raftPrimaries, disk: raftDisk(req, dataDir) });
+    // --nemesis membership: one spare host beyond --nodes, outside the configuration until added.
+    const membership = (req.config.faults ?? []).includes('membership');
+    const initial = Array.from({ length: req.nodeCount }, (_, i) => `n${i}`);
+    let control: RaftMembership | undefined;
+    const extra: Partial<MaelstromClusterOptions> = membership ? { nodeCount: req.nodeCount + 1, initNodeIds: (node) => control!.initIds(node) } : {};
+    const plan = maelstromPlan(req, run, ctx, process.execPath, args, 'raft', { primaries: raftPrimaries, disk: raftDisk(req, dataDir), ...extra });
+    if (membership) {
+      const cluster = plan.target as MaelstromCluster;
+      control = new RaftMembership(cluster.nodes, initial, dataDir, {
+        rpc: (node, body, timeoutMs) => cluster.client('c-membership').rpc(node, body, timeoutMs),
+        stateOf: (node) => cluster.stateOf(node),
+        kill: (node) => cluster.killable.kill(node),
+        start: (node) => cluster.killable.start(node),
+        log: (line) => run.log(line),
+      });
+      cluster.membership = control;
+      run.log(`raft: membership changes: members ${initial.join(', ')}, spare ${cluster.nodes.filter((n) => !initial.includes(n)).join(', ')}`);
+    }
     // The Raft's leader leases meet clock faults here (libfaketime reaches its Date.now()): with
     // lease-read its reads trust a wall-clock lease; without, reads go through read-index and elections
     // through monotonic timers, so no lease hangs on the clock a fault moves (harness/top/run/lease-clock.ts).

@@ -35,14 +35,37 @@ export class LeaderState {
   readonly termStart: number;
 
   /** `termStart` is the index right after the log as it was on election: the first entry every follower is sent. */
-  constructor(readonly term: number, readonly peers: readonly string[], termStart: number, now: number, private readonly timing: LeaderTiming) {
+  /** The members besides this leader, in the configuration in force (membership.ts). */
+  peers: readonly string[] = [];
+  /** This leader is itself a member: it counts in its own majorities (false once a change removed it). */
+  selfVotes = true;
+
+  constructor(readonly term: number, peers: readonly string[], termStart: number, now: number, private readonly timing: LeaderTiming) {
     this.termStart = termStart;
+    this.setPeers(peers, termStart, now);
+  }
+
+  /**
+   * The configuration changed (a change appended or truncated away): a new member's progress starts
+   * at `next` (probing back from there), a removed one's is dropped, so it is no longer sent entries
+   * nor counted.
+   */
+  setPeers(peers: readonly string[], next: number, now: number): void {
     for (const p of peers) {
-      this.progress.set(p, { next: termStart, match: 0 });
+      if (this.progress.has(p)) continue;
+      this.progress.set(p, { next, match: 0 });
       this.acked.set(p, 0);
-      // A fresh leader gets a full window before check-quorum may depose it.
+      // A fresh leader (or a new member) gets a full window before check-quorum may depose it.
       this.lastAck.set(p, now);
     }
+    const keep = new Set(peers);
+    for (const p of [...this.progress.keys()]) {
+      if (keep.has(p)) continue;
+      this.progress.delete(p);
+      this.acked.delete(p);
+      this.lastAck.delete(p);
+    }
+    this.peers = [...peers];
   }
 
   /** Starts a new round; its sends carry the returned seq. */
@@ -59,7 +82,7 @@ export class LeaderState {
     if (p.next <= log.snapIndex && snapshot !== undefined) {
       // Optimistically assume it arrives; a rejection of a later AppendEntries brings next back down.
       p.next = snapshot.index + 1;
-      return { type: 'install_snapshot', term: this.term, last_included_index: snapshot.index, last_included_term: snapshot.term, data: snapshot.data, seq: this.seq };
+      return { type: 'install_snapshot', term: this.term, last_included_index: snapshot.index, last_included_term: snapshot.term, data: snapshot.data, ...(snapshot.members ? { members: snapshot.members } : {}), ...(snapshot.ids ? { ids: snapshot.ids } : {}), seq: this.seq };
     }
     const prev = Math.max(p.next - 1, log.snapIndex);
     const entries = entriesFrom(log, prev + 1, this.timing.maxBatch);
@@ -94,7 +117,8 @@ export class LeaderState {
 
   /** The highest round a quorum (this leader included) has acknowledged. */
   quorumRound(): number {
-    const rounds = [this.seq, ...this.acked.values()].sort((a, b) => b - a);
+    const rounds = [...(this.selfVotes ? [this.seq] : []), ...this.acked.values()].sort((a, b) => b - a);
+    if (rounds.length === 0) return 0;
     return rounds[Math.floor(rounds.length / 2)];
   }
 
@@ -105,13 +129,13 @@ export class LeaderState {
 
   /** Every member's match index, this leader's own (durable) one first. */
   matches(selfMatch: number): number[] {
-    return [selfMatch, ...[...this.progress.values()].map((p) => p.match)];
+    return [...(this.selfVotes ? [selfMatch] : []), ...[...this.progress.values()].map((p) => p.match)];
   }
 
   /** Check-quorum: a majority answered within `windowMs`, else this leader should step down. */
   hasQuorumContact(now: number, windowMs: number): boolean {
-    let n = 1;
+    let n = this.selfVotes ? 1 : 0;
     for (const t of this.lastAck.values()) if (now - t <= windowMs) n++;
-    return isQuorum(n, this.peers.length + 1);
+    return isQuorum(n, this.peers.length + (this.selfVotes ? 1 : 0));
   }
 }

@@ -6,8 +6,22 @@
 import type { KvRequest } from '../../harness/ground/protocol/kv-request.js';
 import type { TxnRequest } from './txn.js';
 
-/** A client command in the log (a lin-kv op or a transaction); null is the leader's no-op at the start of its term. */
-export type Command = KvRequest | TxnRequest | null;
+/** A membership configuration entry's command (membership.ts): the members from this entry on. */
+export interface ConfigCommand {
+  f: 'config';
+  members: string[];
+  /**
+   * The data id (bootstrap.ts) of each member added by a change: a host wiped and added again is a
+   * new server under an old name, and only the incarnation named here may vote as that member.
+   */
+  ids?: Record<string, string>;
+}
+
+/**
+ * A command in the log: a lin-kv op or a transaction, a membership configuration (membership.ts), or
+ * null, the leader's no-op at the start of its term.
+ */
+export type Command = KvRequest | TxnRequest | ConfigCommand | null;
 
 /** One log entry; its index is implicit (position after the snapshot). */
 export interface Entry {
@@ -63,6 +77,10 @@ export interface SnapshotRequest {
   last_included_term: number;
   /** The state machine: [key of the map, value] pairs. */
   data: [string, unknown][];
+  /** The configuration as of the snapshot's last entry (absent from a node that never had a change). */
+  members?: string[];
+  /** Its members' data ids (ConfigCommand.ids). */
+  ids?: Record<string, string>;
   seq: number;
 }
 

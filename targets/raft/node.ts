@@ -8,11 +8,12 @@
  * outbox to stdout. So a vote, an AppendEntries acknowledgement and a leader's own replica are
  * durable before anyone can rely on them.
  */
+import { randomUUID } from 'node:crypto';
 import nodePath from 'node:path';
 import type { MaelstromBody } from '../../harness/ground/protocol/protocol.js';
 import type { Bugs } from './bugs.js';
 import { ClientRequests } from './client-requests.js';
-import { decideVote, electionTimeout, isQuorum } from './election.js';
+import { decideVote, electionTimeout } from './election.js';
 import { LeaderState } from './leader.js';
 import { LogStore } from './log-store.js';
 import { entryAt, lastTerm, termAt } from './log-view.js';
@@ -22,6 +23,8 @@ import { WatchLog, appliedChanges } from './watch-log.js';
 import { decideInstall, readSnapshot, shouldSnapshot, writeSnapshot, type Snapshot } from './snapshot.js';
 import { KvStateMachine } from './state-machine.js';
 import { committedEntries } from './status.js';
+import { configOf, decideChange, isVoter, majorityOf, type Config } from './membership.js';
+import { readBootstrap, writeBootstrap } from './bootstrap.js';
 
 export interface RaftConfig {
   dataDir: string;
@@ -60,13 +63,34 @@ export interface RaftStatus {
   commit_term: number | null;
   /** The last terms this process became leader in, oldest first. */
   led_terms: number[];
+  /** The id of this data directory (bootstrap.ts): new after a wipe. */
+  data_id: string;
+  /** The configuration in force here (the latest in the log, committed or not): membership.ts. */
+  members: string[];
+  /** Index of the entry it came from (0: the bootstrap configuration). */
+  config_index: number;
+  /** That entry is committed as far as this node knows. */
+  config_committed: boolean;
+  /** A leader only: ms since each member last answered (an operator's "is it dead?"). */
+  peer_contact_ms?: Record<string, number>;
 }
 
 const LED_TERMS_KEPT = 16;
 
 export class RaftNode {
   id = '';
+  /** The configuration in force (membership.ts); peers are its members besides this node. */
+  members: string[] = [];
+  configIndex = 0;
   private peers: string[] = [];
+  /** What lies below the log: the snapshot's configuration, else the bootstrap one. */
+  private baseConfig: Config = { members: [], index: 0 };
+  /** The configuration in force, whole (with the members' data ids). */
+  private config: Config = { members: [], index: 0 };
+  /** This node bootstrapped as a member (it was never wiped and re-added). */
+  private bootstrapMember = false;
+  /** Names this data directory: a node whose data was wiped reports a new one (the safety observer starts it afresh). */
+  private dataId = '';
   role: Role = 'follower';
   leaderId: string | null = null;
   store!: LogStore;
@@ -102,10 +126,23 @@ export class RaftNode {
   init(nodeId: string, nodeIds: readonly string[]): void {
     if (this.initialized) return;
     this.id = nodeId;
-    this.peers = nodeIds.filter((n) => n !== nodeId);
     const dir = nodePath.join(this.cfg.dataDir, nodeId);
     this.snapshot = readSnapshot(dir);
     this.store = new LogStore(dir, this.cfg.bugs, this.snapshot ?? { index: 0, term: 0 });
+    // Written once, at the first init: a node named in node_ids starts as a member of that
+    // configuration; any other (a spare, a member re-added with wiped data) starts with none and
+    // waits for a leader to send it the configuration that adds it.
+    let bootstrap = readBootstrap(dir);
+    if (bootstrap === undefined) {
+      bootstrap = { members: nodeIds.includes(nodeId) ? [...nodeIds].sort() : [], dataId: randomUUID() };
+      writeBootstrap(dir, bootstrap);
+    }
+    this.dataId = bootstrap.dataId;
+    this.bootstrapMember = bootstrap.members.includes(nodeId);
+    this.baseConfig = this.snapshot?.members
+      ? { members: this.snapshot.members, index: this.snapshot.index, ...(this.snapshot.ids ? { ids: this.snapshot.ids } : {}) }
+      : { members: bootstrap.members, index: 0 };
+    this.refreshConfig();
     if (this.snapshot) this.sm = KvStateMachine.fromData(this.snapshot.data);
     this.commitIndex = this.lastApplied = this.store.snapIndex;
     this.watches = new WatchLog(this.cfg.bugs);
@@ -124,6 +161,7 @@ export class RaftNode {
       const since = typeof body.committed_since === 'number' ? body.committed_since : undefined;
       return this.send(src, { type: 'raft_status_ok', in_reply_to: body.msg_id, ...this.status(), ...(since === undefined ? {} : { committed: committedEntries(this.store, this.commitIndex, since) }) });
     }
+    if (body.type === 'raft_member') return this.onMemberRequest(src, body);
     if (body.in_reply_to !== undefined && this.clients.onForwardReply(src, body)) return;
     if (body.type === 'read' || body.type === 'write' || body.type === 'cas' || body.type === 'txn') return this.clients.onRequest(src, body);
     if (body.in_reply_to !== undefined) return; // a late answer to a forward that timed out
@@ -137,7 +175,63 @@ export class RaftNode {
       role: this.role, term: s.term, leader: this.leaderId, commit_index: this.commitIndex, last_applied: this.lastApplied,
       log_length: s.lastIndex, snapshot_index: s.snapIndex, voted_for: s.votedFor, last_log_term: lastTerm(s),
       commit_term: termAt(s, this.commitIndex) ?? null, led_terms: [...this.ledTerms],
+      data_id: this.dataId, members: [...this.members], config_index: this.configIndex, config_committed: this.configIndex <= this.commitIndex,
+      ...(this.leader ? { peer_contact_ms: Object.fromEntries([...this.leader.lastAck].map(([p, t]) => [p, Math.round(performance.now() - t)])) } : {}),
     };
+  }
+
+  /**
+   * Recomputes the configuration after the log changed (append, truncation, snapshot): it takes
+   * effect at once, committed or not. A leader starts or stops replicating to the members it gained
+   * or lost, and stops counting itself once a change removed it.
+   */
+  private refreshConfig(): void {
+    const c = configOf(this.store, this.baseConfig);
+    const changed = c.index !== this.configIndex || c.members.join(',') !== this.members.join(',');
+    this.members = c.members;
+    this.config = c;
+    this.configIndex = c.index;
+    this.peers = c.members.filter((m) => m !== this.id);
+    if (!changed) return;
+    this.cfg.log(`${this.id}: configuration [${c.members.join(', ')}] from entry ${c.index}${this.members.includes(this.id) ? '' : ' (not a member)'}`);
+    if (this.leader) {
+      this.leader.setPeers(this.peers, this.store.lastIndex + 1, performance.now());
+      this.leader.selfVotes = this.members.includes(this.id);
+      this.needsBroadcast = true;
+    }
+  }
+
+  /** This node may vote and stand as a member of the configuration in force (membership.ts isVoter). */
+  private voter(): boolean {
+    return isVoter(this.config, this.id, this.dataId, this.bootstrapMember);
+  }
+
+  /** A one-server change asked by the controller (`raft_member {op, node}`): accepted when appended, not when committed. */
+  private onMemberRequest(src: string, body: MaelstromBody): void {
+    const op = body.op;
+    const node = body.node;
+    if ((op !== 'add' && op !== 'remove') || typeof node !== 'string') {
+      return this.send(src, { type: 'error', in_reply_to: body.msg_id, code: 12, text: 'raft_member needs op "add" or "remove" and a node name' });
+    }
+    if (this.role !== 'leader' || !this.leader) {
+      return this.send(src, { type: 'error', in_reply_to: body.msg_id, code: 11, text: `not the leader; the leader is ${this.leaderId ?? 'unknown'}`, leader: this.leaderId });
+    }
+    const d = decideChange({
+      members: this.members, configIndex: this.configIndex, commitIndex: this.commitIndex,
+      termCommitted: this.commitIndex >= this.leader.termStart, bugs: this.cfg.bugs,
+    }, op, node);
+    const ids = { ...this.config.ids };
+    if (op === 'add') {
+      if (typeof body.data_id !== 'string' || body.data_id === '') return this.send(src, { type: 'error', in_reply_to: body.msg_id, code: 12, text: 'raft_member add needs the new member\'s data_id (its raft_status answers it)' });
+      ids[node] = body.data_id;
+    } else delete ids[node];
+    if (d.kind === 'refuse') return this.send(src, { type: 'error', in_reply_to: body.msg_id, code: d.retry ? 11 : 12, text: d.reason });
+    if (d.kind === 'noop') return this.send(src, { type: 'raft_member_ok', in_reply_to: body.msg_id, members: d.members, index: this.configIndex, applied: false });
+    if (this.cfg.bugs.has('two-changes') && this.configIndex > this.commitIndex) this.cfg.log(`${this.id}: two-changes: ${op} ${node} appended while entry ${this.configIndex} is uncommitted`);
+    this.store.append([{ term: this.store.term, cmd: { f: 'config', members: d.members, ids } }]);
+    this.refreshConfig();
+    this.needsBroadcast = true;
+    this.send(src, { type: 'raft_member_ok', in_reply_to: body.msg_id, members: d.members, index: this.store.lastIndex, applied: true });
   }
 
   /** Queues a message; it leaves with the next flush. */
@@ -241,6 +335,8 @@ export class RaftNode {
 
   /** Starts a pre-vote (term+1 asked about, nothing changes) or a real election (term bumped, own vote). */
   private campaignFor(pre: boolean): void {
+    // A node outside its own configuration (a spare, or removed) never stands: it would only disrupt.
+    if (!this.voter()) return this.resetElectionTimer();
     const term = this.store.term + 1;
     if (!pre) {
       this.store.setTermVote(term, this.id);
@@ -256,7 +352,7 @@ export class RaftNode {
 
   private tally(): void {
     const c = this.campaign;
-    if (!c || !isQuorum(c.votes.size, this.peers.length + 1)) return;
+    if (!c || !majorityOf(this.members, c.votes)) return;
     if (c.pre) this.campaignFor(false);
     else this.becomeLeader();
   }
@@ -273,6 +369,7 @@ export class RaftNode {
     if (noop) this.store.append([{ term: this.store.term, cmd: null }]);
     const lt = { maxBatch: this.cfg.maxBatch, leaseMs: Math.floor(this.cfg.electionMinMs * 0.8) };
     this.leader = new LeaderState(this.store.term, this.peers, termStart, performance.now(), lt);
+    this.leader.selfVotes = this.members.includes(this.id);
     // Counted only once the next flush has made the log durable.
     this.selfMatch = 0;
     this.cfg.log(`${this.id}: leader of term ${this.store.term} (${noop ? `no-op at ${termStart}` : `no no-op; first entry of the term at ${termStart}`})`);
@@ -286,6 +383,7 @@ export class RaftNode {
     this.ledTerms = [...this.ledTerms, this.store.term].slice(-LED_TERMS_KEPT);
     const lt = { maxBatch: this.cfg.maxBatch, leaseMs: Math.floor(this.cfg.electionMinMs * 0.8) };
     this.leader = new LeaderState(this.store.term, this.peers, this.store.lastIndex + 1, performance.now(), lt);
+    this.leader.selfVotes = this.members.includes(this.id);
     this.selfMatch = 0;
     this.cfg.log(`${this.id}: BUG sticky-leader: took term ${this.store.term} and goes on leading in it`);
     this.setLeader(this.id);
@@ -324,6 +422,13 @@ export class RaftNode {
 
   private onVoteRequest(src: string, m: VoteRequest): void {
     const s = this.store;
+    // A node outside its own configuration does not vote: a host wiped and re-added under its old name
+    // must not answer, with an empty log, for the member it was in some stale configuration a
+    // removed node still holds (a correct run found that: two leaders' entries at one index).
+    // Once the entry adding it arrives it has the log up to there, and votes like any member.
+    if (!this.voter()) {
+      return this.send(src, { type: 'request_vote_ok', pre: m.pre, term: s.term, granted: false } satisfies VoteReply);
+    }
     const leaderRecent = this.role === 'leader' || (this.leaderId !== null && performance.now() - this.lastLeaderContact < this.cfg.electionMinMs);
     const d = decideVote({ term: s.term, votedFor: s.votedFor, lastLogIndex: s.lastIndex, lastLogTerm: lastTerm(s), leaderRecent }, src, m);
     if (d.stepDown) this.becomeFollower(d.term, null);
@@ -354,6 +459,7 @@ export class RaftNode {
       this.store.truncateFrom(out.truncateFrom);
     }
     this.store.append(out.append);
+    if (out.truncateFrom !== undefined || out.append.length > 0) this.refreshConfig();
     this.commitIndex = out.commitIndex;
     this.apply();
     this.send(src, out.reply);
@@ -364,10 +470,12 @@ export class RaftNode {
     this.heardFromLeader(src);
     const d = decideInstall(this.store, this.commitIndex, m);
     if (d.kind === 'install') {
-      const snap: Snapshot = { index: m.last_included_index, term: m.last_included_term, data: m.data };
+      const snap: Snapshot = { index: m.last_included_index, term: m.last_included_term, data: m.data, ...(m.members ? { members: m.members } : {}), ...(m.ids ? { ids: m.ids } : {}) };
       writeSnapshot(this.store.dir, snap);
       this.store.compactTo(snap.index, snap.term, d.keepSuffix);
       this.snapshot = snap;
+      if (snap.members) this.baseConfig = { members: snap.members, index: snap.index, ...(snap.ids ? { ids: snap.ids } : {}) };
+      this.refreshConfig();
       this.sm = KvStateMachine.fromData(snap.data);
       this.commitIndex = this.lastApplied = snap.index;
       this.watches.reset(snap.index);
@@ -387,7 +495,8 @@ export class RaftNode {
 
   private onAppendReply(src: string, m: AppendReply): void {
     const l = this.leader;
-    if (!l || m.term !== l.term) return;
+    // A member removed since the request went out is no longer tracked (membership.ts).
+    if (!l || m.term !== l.term || !l.progress.has(src)) return;
     l.onReply(src, m.seq, performance.now());
     l.onAppendReply(src, this.store, m);
     this.advance();
@@ -399,7 +508,7 @@ export class RaftNode {
 
   private onSnapshotReply(src: string, m: SnapshotReply): void {
     const l = this.leader;
-    if (!l || m.term !== l.term) return;
+    if (!l || m.term !== l.term || !l.progress.has(src)) return;
     l.onReply(src, m.seq, performance.now());
     l.onSnapshotReply(src, m.match_index);
     this.advance();
@@ -419,6 +528,11 @@ export class RaftNode {
       this.commitIndex = c;
       this.apply();
     }
+    // §4.2.2: a leader the committed configuration leaves out steps down (it managed the change to the end).
+    if (this.role === 'leader' && !this.members.includes(this.id) && this.configIndex <= this.commitIndex) {
+      this.cfg.log(`${this.id}: removed from the configuration (entry ${this.configIndex} committed); stepping down`);
+      this.becomeFollower(this.store.term, null);
+    }
   }
 
   private apply(): void {
@@ -436,10 +550,12 @@ export class RaftNode {
 
   private takeSnapshot(): void {
     const index = this.lastApplied;
-    const snap: Snapshot = { index, term: termAt(this.store, index)!, data: this.sm.toData() };
+    const members = configOf(this.store, this.baseConfig, index);
+    const snap: Snapshot = { index, term: termAt(this.store, index)!, data: this.sm.toData(), members: members.members, ...(members.ids ? { ids: members.ids } : {}) };
     writeSnapshot(this.store.dir, snap);
     this.store.compactTo(index, snap.term, true);
     this.snapshot = snap;
+    this.baseConfig = members;
   }
 
   private api(): ConstructorParameters<typeof ClientRequests>[0] {

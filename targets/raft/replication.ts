@@ -104,6 +104,7 @@ export function onAppendReply(log: LogView, p: Progress, reply: AppendReply): Pr
  * The `old-term-commit` switch drops that condition (the Figure 8 bug).
  */
 export function advanceCommit(log: LogView, currentTerm: number, commitIndex: number, matches: readonly number[], bugs: Bugs): number {
+  if (matches.length === 0) return commitIndex;
   const sorted = [...matches].sort((a, b) => b - a);
   // The highest index held by a majority.
   const n = sorted[Math.floor(matches.length / 2)];

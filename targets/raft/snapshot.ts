@@ -13,6 +13,10 @@ export interface Snapshot {
   index: number;
   term: number;
   data: [string, unknown][];
+  /** The configuration as of `index` (membership.ts); absent in snapshots of nodes that never changed it. */
+  members?: string[];
+  /** The members' data ids as of `index` (ConfigCommand.ids). */
+  ids?: Record<string, string>;
 }
 
 const FILE = 'snapshot.json';

@@ -21,7 +21,8 @@ export class KvStateMachine {
 
   /** Applies a committed command; returns the reply body for its client (a no-op gives undefined). */
   apply(cmd: Command): MaelstromBody | undefined {
-    if (cmd === null) return undefined;
+    // A configuration entry changes who votes, not the data (membership.ts).
+    if (cmd === null || cmd.f === 'config') return undefined;
     if (cmd.f === 'txn') return applyTxn(cmd, (k) => this.map.get(k), (k, value) => this.map.set(k, { value }));
     return applyKv(cmd, (k) => this.map.get(k), (k, value) => this.map.set(k, { value }));
   }

@@ -20,7 +20,7 @@ export interface WatchEvent { rev: number; key: string; value: unknown }
  * write or successful cas its key; a committed transaction every key it wrote or appended to.
  */
 export function appliedChanges(cmd: Command, result: MaelstromBody | undefined, get: (key: unknown) => unknown): { key: string; value: unknown }[] {
-  if (cmd === null) return [];
+  if (cmd === null || cmd.f === 'config') return [];
   if (cmd.f === 'txn') {
     if (result?.type !== 'txn_ok') return [];
     return [...new Set(cmd.txn.filter((m) => m[0] !== 'r').map((m) => m[1]))].map((k) => ({ key: String(k), value: get(k) }));

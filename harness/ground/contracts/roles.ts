@@ -69,6 +69,41 @@ export interface HasPrimaries {
   primaries(): Promise<string[]>;
 }
 
+/** One node's view of the cluster's configuration, as it reports it (the membership health record). */
+export interface MemberView {
+  /** The members it believes in; null when it could not be asked (down, paused, cut off, not started). */
+  members: string[] | null;
+  /** Its role as it says (leader, follower, …), when it answered. */
+  role?: string;
+  /** The controller counts it a member. */
+  member: boolean;
+  /** Removed by the controller and still running (a removed ZooKeeper server goes on as a follower). */
+  removedStillRunning?: boolean;
+  /** Its configuration is committed as far as it knows (where the store says). */
+  committed?: boolean;
+  /** Why there is no view (down, no answer). */
+  error?: string;
+}
+
+/**
+ * Membership changes (`--nemesis membership`): one host at a time leaves or joins. `hosts` are every
+ * host that can be a member (the nodes and the spare provisioned for additions); `members` what the
+ * controller last applied. Each change resolves once the store accepted it, with what it reported.
+ */
+export interface MembershipControl {
+  readonly hosts: readonly string[];
+  /** The members as the controller last applied them (the first `--nodes` hosts at the start). */
+  members(): readonly string[];
+  /** Removes a member; the value recorded in the history. */
+  remove(node: string): Promise<Record<string, unknown>>;
+  /** Adds a host that is not a member, with empty data (wiped first if it ever ran). */
+  add(node: string): Promise<Record<string, unknown>>;
+  /** Every host's view of the configuration. */
+  views(): Promise<Record<string, MemberView>>;
+  /** Members the leader has not heard from lately, where the store can tell: an operator removes the dead one first. */
+  unreachable?(): Promise<string[]>;
+}
+
 /** A system under test, with its lifecycle; capabilities are optional fields. */
 export interface Target {
   name: string;
@@ -82,6 +117,8 @@ export interface Target {
   clock?: ClockControl;
   net?: NetControl;
   primaries?: HasPrimaries;
+  /** Members leave and join (`--nemesis membership`). */
+  membership?: MembershipControl;
   /** Disk faults on a stopped node's data directory (`--nemesis disk`). */
   disk?: DiskControl;
   /**

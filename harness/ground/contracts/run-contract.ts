@@ -54,6 +54,8 @@ export interface RunFaultSettings {
   clockOffsetsMs?: readonly [number, number];
   /** `--churn-long-wait`: leader-churn's longest long wait, ms. */
   churnLongWaitMs?: number;
+  /** `--membership-every`: ms between membership changes (default half the fault interval). */
+  membershipEveryMs?: number;
   /** `--churn-cut`: how leader-churn cuts a leader off: `partition` (default) or `pause`. */
   churnCut?: string;
   /** `--disk-faults`: the disk faults `--nemesis disk` takes in turn (default all the target can apply). */

@@ -56,9 +56,14 @@ export interface MaelstromClusterOptions {
    * keeps them; without it the cluster offers no disk. `log` defaults to the cluster's log.
    */
   disk?: Omit<NodeDiskOptions, 'log'>;
+  /**
+   * The `node_ids` each node's init carries (default: every node). A target with membership changes
+   * tells a spare, or a member re-added with wiped data, a list without itself (targets/raft/bootstrap.ts).
+   */
+  initNodeIds?: (node: string) => string[];
 }
 
-export interface ResolvedOptions extends Required<Omit<MaelstromClusterOptions, 'env' | 'cwd' | 'seqKv' | 'lwwKv' | 'faketime' | 'timeOrigin' | 'log' | 'onProtocolError' | 'primaries' | 'disk'>> {
+export interface ResolvedOptions extends Required<Omit<MaelstromClusterOptions, 'env' | 'cwd' | 'seqKv' | 'lwwKv' | 'faketime' | 'timeOrigin' | 'log' | 'onProtocolError' | 'primaries' | 'disk' | 'initNodeIds'>> {
   env: Record<string, string>;
   cwd: string | undefined;
   seqKv: Omit<SeqKvOptions, 'seed'>;
@@ -69,6 +74,7 @@ export interface ResolvedOptions extends Required<Omit<MaelstromClusterOptions, 
   onProtocolError: ((e: NodeProtocolError) => void) | undefined;
   primaries: MaelstromClusterOptions['primaries'];
   disk: MaelstromClusterOptions['disk'];
+  initNodeIds: MaelstromClusterOptions['initNodeIds'];
 }
 
 const positive = (v: unknown, name: string): void => {
@@ -121,6 +127,7 @@ export function resolveOptions(o: MaelstromClusterOptions): ResolvedOptions {
     onProtocolError: o.onProtocolError,
     primaries: o.primaries,
     disk: o.disk,
+    initNodeIds: o.initNodeIds,
   };
 }
 

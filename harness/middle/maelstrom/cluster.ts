@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import type { ClockControl, DiskControl, Grudge, HasPrimaries, Killable, LatencyDist, NetControl, Pausable, Target } from '../../ground/contracts/roles.js';
+import type { ClockControl, DiskControl, Grudge, HasPrimaries, Killable, LatencyDist, MembershipControl, NetControl, Pausable, Target } from '../../ground/contracts/roles.js';
 import { ClientConn } from './client-conn.js';
 import { harnessLog, resolveOptions, type MaelstromClusterOptions, type ResolvedOptions } from './cluster-options.js';
 import { detectFaketime, faketimeEnv, writeOffset } from '../hosts/faketime.js';
@@ -57,6 +57,8 @@ export class MaelstromCluster implements Target {
   readonly primaries: HasPrimaries | undefined;
   /** Offered with the `disk` option: the nodes' data files, under the lose-un-fsynced layer when asked. */
   readonly disk: DiskControl | undefined;
+  /** Set by a target whose nodes have a membership convention (the bundled Raft's `raft_member`). */
+  membership: MembershipControl | undefined;
   private readonly disks: NodeDisks | undefined;
 
   private readonly o: ResolvedOptions;
@@ -267,6 +269,7 @@ export class MaelstromCluster implements Target {
     return initNodes({
       nodes,
       allNodes: this.nodes,
+      ...(this.o.initNodeIds ? { idsOf: this.o.initNodeIds } : {}),
       timeoutMs: this.o.initTimeoutMs,
       markUp: (n) => this.requireNet().setUp(n, true),
       rpc: (n, body: MaelstromBody) => this.conns.get(CONTROL_CLIENT)!.rpcDirect(n, body, this.o.initTimeoutMs),

@@ -11,6 +11,8 @@ import type { NodeProtocolError } from './wire.js';
 export interface InitContext {
   nodes: readonly string[];
   allNodes: readonly string[];
+  /** The node_ids one node is told (default: allNodes). */
+  idsOf?: (node: string) => string[];
   timeoutMs: number;
   markUp(node: string): void;
   rpc(node: string, body: MaelstromBody): Promise<MaelstromBody>;
@@ -54,7 +56,7 @@ async function initOne(ctx: InitContext, node: string): Promise<string | undefin
   const exited = proc.whenExited().then(() => 'exited' as const);
   let reply: MaelstromBody | 'exited';
   try {
-    reply = await Promise.race([ctx.rpc(node, { type: 'init', node_id: node, node_ids: [...ctx.allNodes] }), exited]);
+    reply = await Promise.race([ctx.rpc(node, { type: 'init', node_id: node, node_ids: ctx.idsOf ? ctx.idsOf(node) : [...ctx.allNodes] }), exited]);
   } catch (err) {
     if (err instanceof RpcTimeout) return `did not answer init within ${ctx.timeoutMs} ms`;
     return `init failed: ${(err as Error).message}`;

@@ -22,6 +22,7 @@ import { MaelstromCluster } from './cluster.js';
 import type { MaelstromClusterOptions } from './cluster-options.js';
 import { describeLatency, meanLatencyMs } from './latency.js';
 import { GLOMERS_PRESETS } from './presets.js';
+import { memberClient } from '../workloads/member-clients.js';
 
 /** `--latency`: the delay of messages between nodes and services (never of client messages), typed where the settings are read. */
 export const LATENCY: TypedFlag<LatencyDist> = {
@@ -153,6 +154,9 @@ export function maelstromPlan(
       run.log(`workload setup: ${JSON.stringify(details)}`);
     },
     async openClient(thread) {
+      // With membership changes, each op goes to a current member (member-clients.ts).
+      const m = cluster.membership;
+      if (m) return memberClient(thread, () => m.members(), async (node) => workload.client(cluster.client(), node, wopts));
       // Threads spread over nodes round-robin; a new process (after an info) keeps its thread's node.
       const node = cluster.nodes[thread % cluster.nodes.length];
       return workload.client(cluster.client(), node, wopts);

@@ -118,6 +118,10 @@ export const RUN_OPTIONS = {
     flag: 'churn-long-wait', field: 'churnLongWaitMs', meta: '500ms', example: '100ms',
     help: 'leader-churn: one look at the leaders in ten waits up to this (others up to 13 ms), letting some leaders keep office; about the target\'s election timeout (default 500ms)',
   }),
+  membershipEvery: millis({
+    flag: 'membership-every', field: 'membershipEveryMs', meta: 'DURATION', example: '500ms',
+    help: '--nemesis membership: time between membership changes (default half of --nemesis-interval); short, with a long election timeout, to put several changes in one partition',
+  }),
   churnCut: oneOf({
     flag: 'churn-cut', field: 'churnCut', meta: CHURN_CUTS.join('|'), names: () => CHURN_CUTS, what: 'a way to cut a leader off',
     help: 'leader-churn: cut a leader off with a partition (default) or pause it (SIGSTOP); a pause lands at once, a real network\'s partition takes tens of ms',

@@ -10,6 +10,7 @@ import { livenessCheck } from './liveness.js';
 import { withEffects } from '../../middle/faults/nemesis/effect.js';
 import { faultCoverage } from './fault-coverage.js';
 import { leaseClockOf } from './lease-clock.js';
+import { membershipViews } from '../../../checkers/membership-views.js';
 import { faultSummary, type FamilyBands } from './fault-summary.js';
 import { diskOutcome } from '../../middle/faults/disk/disk-outcome.js';
 import { anomaliesOf } from '../../../reports/anomalies.js';
@@ -212,6 +213,8 @@ export async function runTest(
       run.log(`fault-coverage: ${String(coverage.reason)}`);
     }
   }
+  // Membership changes: do the members agree on the configuration after the heal (checkers/membership-views.ts)?
+  if (families?.some((f) => f.name === 'membership')) checkers['membership-views'] = membershipViews(ops);
   if (plan?.targetVerdicts) {
     try {
       Object.assign(checkers, plan.targetVerdicts());

@@ -16,7 +16,7 @@ describe('parseArgs', () => {
   });
   it.each([
     [[], /--data-dir is required/],
-    [['--data-dir', '/d', '--bug', 'slow'], /unknown bug switch "slow"; the switches are stale-read, no-fsync, early-ack, lease-read, forget-vote, old-term-commit, watch-snapshot-gap, watch-redeliver, txn-local-reads/],
+    [['--data-dir', '/d', '--bug', 'slow'], /unknown bug switch "slow"; the switches are stale-read, no-fsync, early-ack, lease-read, forget-vote, old-term-commit, watch-snapshot-gap, watch-redeliver, sticky-leader, txn-local-reads, two-changes/],
     [['--data-dir', '/d', '--verbose'], /unknown argument "--verbose"; usage:/],
     [['--data-dir', '/d', '--election-ms', '300-100'], /--election-ms needs MIN-MAX/],
     [['--data-dir', '/d', '--heartbeat-ms', '200'], /must be below the minimum election timeout/],

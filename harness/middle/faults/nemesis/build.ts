@@ -19,6 +19,7 @@ import { partitionPackage, type PartitionOptions } from './partition.js';
 import { PARTITION_SHAPES, type PartitionShape } from './grudge.js';
 import { NODE_SPECS, type HoldersView, type NodeSpec } from './nodes.js';
 import { pausePackage, type PauseOptions } from './pause.js';
+import { membershipPackage, type MembershipOptions } from './membership.js';
 import type { AutoFamily } from './auto/actions.js';
 import { autoParts, type AutoOptions } from './auto/auto.js';
 import type { LearnedState } from './auto/learner.js';
@@ -28,7 +29,7 @@ import { recordedChoices } from './auto/schedule.js';
  * The fault names a run may ask for; `none` asks for nothing, `standard` for the target's standard
  * package (STANDARD_FAULTS, each where the target can take it).
  */
-export const FAULT_NAMES = ['partition', 'leader-churn', 'kill', 'pause', 'clock', 'loss', 'latency', 'bandwidth', 'disk', 'standard', 'auto', 'none'] as const;
+export const FAULT_NAMES = ['partition', 'leader-churn', 'kill', 'pause', 'clock', 'loss', 'latency', 'bandwidth', 'disk', 'membership', 'standard', 'auto', 'none'] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
 /** The standard package, as `npm start` runs it: partition, kill, pause, and clock. */
@@ -69,6 +70,7 @@ export interface FaultOptions {
   latency?: LatencyOptions;
   bandwidth?: BandwidthOptions;
   disk?: DiskOptions;
+  membership?: MembershipOptions;
   /** Waits inside long nemesis ops (clock strobes). Default: a real timer; tests pass a fake. */
   sleep?: (ms: number) => Promise<void>;
   /** Where teardown problems go (they never throw). Default: dropped. */
@@ -113,6 +115,8 @@ const FAMILIES: ReadonlyArray<readonly [Family, (ctx: FaultContext, opts: FaultO
   ['pause', (ctx, o) => pausePackage(ctx, o.pause)],
   ['kill', (ctx, o) => killPackage(ctx, o.kill)],
   ['disk', (ctx, o) => diskPackage(ctx, o.disk)],
+  // Last: its final op records the views once everything else is healed and restarted.
+  ['membership', (ctx, o) => membershipPackage(ctx, o.membership)],
 ];
 
 /** Validates fault names; entries may also be comma-separated lists, as a CLI flag gives them. */
@@ -230,6 +234,7 @@ export function faultOptionsOf(s: RunFaultSettings, observed?: RunObservations):
   if (s.diskFaults?.length) o.disk = { ...o.disk, faults: s.diskFaults };
   if (s.clockOffsetsMs) o.clock = { ...o.clock, minOffsetMs: s.clockOffsetsMs[0], maxOffsetMs: s.clockOffsetsMs[1] };
   if (s.churnLongWaitMs !== undefined) o.churn = { longWaitMs: s.churnLongWaitMs };
+  if (s.membershipEveryMs !== undefined) o.membership = { everyMs: s.membershipEveryMs };
   if (s.churnCut !== undefined) o.churn = { ...o.churn, cut: s.churnCut as ChurnCut };
   return o;
 }

@@ -1,0 +1,80 @@
+/**
+ * Membership changes under faults (issue 29), seed by seed: the bundled Raft's `two-changes` bug
+ * (two membership changes in flight) against the correct Raft on the same schedules, both under
+ * `--nemesis membership,partition`. Prints, per run, the verdict, the checkers that failed, the
+ * changes applied by kind (remove, add, replace) and whether the views converged after the heal;
+ * then the counts (target: the bug not valid in ≥ 8/10, the correct Raft valid in 10/10).
+ * Prints figures; asserts nothing.
+ *
+ *   npm run bench:membership [-- --seeds 10 --time 60 --only raft-two-changes,raft-correct]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import nodePath from 'node:path';
+import { arg, run } from './cli-runs.js';
+
+interface Row { name: string; args: string[]; why: string; want: 'invalid' | 'valid' }
+
+/**
+ * Long election timeouts (1-2 s; check-quorum 4 s) keep a leader cut off in a minority in office
+ * while the majority side elects another, and a change every 300 ms puts several changes on it in
+ * that window: with the bug, removing the members it cannot reach shrinks its configuration to a
+ * majority on its own side (two leaders, each with a majority of its configuration). Partitions into
+ * halves only: a leader alone (isolate-one, primaries) cannot reach a majority by removals down to
+ * the three-member floor, and in a majorities ring its neighbours keep refusing the far side's
+ * pre-votes, so neither splits the cluster.
+ */
+export const RAFT_MEMBERSHIP_ARGS = ['--target', 'raft', '--nemesis', 'membership,partition', '--nemesis-interval', '2s', '--membership-every', '300ms', '--election-ms', '1000-2000',
+  '--partition-shapes', 'halves,random-halves'];
+
+export const ROWS: readonly Row[] = [
+  { name: 'raft-two-changes', want: 'invalid', why: 'two changes in flight: disjoint majorities elect two leaders (target: not valid in ≥ 8/10)', args: [...RAFT_MEMBERSHIP_ARGS, '--bug', 'two-changes'] },
+  { name: 'raft-correct', want: 'valid', why: 'one change at a time, committed before the next (target: valid in 10/10)', args: RAFT_MEMBERSHIP_ARGS },
+];
+
+interface Changes { applied: Record<string, number>; attempted: Record<string, number> }
+
+/** One line about a run's results.json. */
+function summarize(results: Record<string, unknown>): string {
+  const checkers = results.checkers as Record<string, Record<string, unknown>>;
+  const failed = Object.entries(checkers).filter(([, r]) => r.valid !== true).map(([n, r]) => `${n}=${String(r.valid)}`);
+  const mv = checkers['membership-views'] as unknown as (Changes & { valid: unknown }) | undefined;
+  const ch = mv ? `applied remove ${mv.applied.remove}, add ${mv.applied.add}, replace ${mv.applied.replace} (of ${mv.attempted.remove + mv.attempted.add + mv.attempted.replace})` : 'no membership record';
+  return `${String(results.valid).padEnd(7)} ${String(results.ops).padStart(5)} ops  ${ch}  views converged: ${String(mv?.valid)}  ${failed.length ? `not valid: ${failed.join(', ')}` : ''}`;
+}
+
+async function main(): Promise<void> {
+  const only = arg('only')?.split(',');
+  const seeds = Number(arg('seeds') ?? 10);
+  const time = arg('time') ?? '60';
+  const store = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'faultline-bench-membership-'));
+  try {
+    for (const row of ROWS.filter((r) => !only || only.includes(r.name))) {
+      console.log(`\n== ${row.name}: ${row.why}\n   faultline run ${[...row.args, '--time-limit', `${time}s`].join(' ')}`);
+      let hit = 0, ran = 0;
+      for (let seed = 1; seed <= seeds; seed++) {
+        const name = `${row.name}-${seed}`;
+        const t0 = performance.now();
+        const r = await run([...row.args, '--time-limit', `${time}s`, '--seed', String(seed), '--store', store, '--name', name]);
+        const latest = nodePath.join(store, name, 'latest', 'results.json');
+        if (!fs.existsSync(latest)) {
+          console.log(`   seed ${seed}: no results (exit ${r.code}): ${r.out.trim().split('\n').slice(-2).join(' / ')}`);
+          continue;
+        }
+        const results = JSON.parse(fs.readFileSync(latest, 'utf8')) as Record<string, unknown>;
+        ran++;
+        if (row.want === 'invalid' ? results.valid === false : results.valid === true) hit++;
+        console.log(`   seed ${String(seed).padStart(2)} ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s  ${summarize(results)}`);
+      }
+      console.log(`   => ${row.name}: ${row.want === 'invalid' ? 'not valid' : 'valid'} in ${hit} of ${ran} runs (${seeds} asked); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    }
+  } finally {
+    if (!process.env.KEEP_FAULTLINE_STORES) fs.rmSync(store, { recursive: true, force: true });
+    else console.log(`\nruns kept in ${store}`);
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err.stack ?? err.message);
+  process.exit(1);
+});

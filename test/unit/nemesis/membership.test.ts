@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { MembershipControl, MemberView } from '../../../harness/ground/contracts/roles.js';
+import { boundedKind, membershipPackage } from '../../../harness/middle/faults/nemesis/membership.js';
+import { judgeViews, membershipViews } from '../../../checkers/membership-views.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { contextFor, fakeTarget, S } from './fake-target.js';
+
+/** A membership double: changes take effect at once; `views` answers what `seen` says. */
+function fakeMembership(hosts: string[], initial: string[], seen?: () => Record<string, MemberView>): MembershipControl & { calls: string[] } {
+  let members = [...initial];
+  const calls: string[] = [];
+  return {
+    hosts, calls,
+    members: () => members,
+    async remove(n) { calls.push(`remove ${n}`); members = members.filter((m) => m !== n); return { applied: true, members }; },
+    async add(n) { calls.push(`add ${n}`); members = [...members, n].sort(); return { applied: true, members }; },
+    async views() {
+      return seen?.() ?? Object.fromEntries(hosts.map((h) => [h, { members: members.includes(h) ? [...members] : null, member: members.includes(h) }]));
+    },
+  };
+}
+
+describe('membership nemesis', () => {
+  it('keeps the configuration between its bounds', () => {
+    expect(boundedKind('remove', 3, 1, 3)).toBe('add');
+    expect(boundedKind('remove', 3, 0, 3)).toBe('replace');
+    expect(boundedKind('add', 4, 0, 3)).toBe('remove');
+    expect(boundedKind('add', 3, 0, 3)).toBe('replace');
+    expect(boundedKind('replace', 3, 0, 3)).toBe('replace');
+    expect(boundedKind('remove', 4, 1, 3)).toBe('remove');
+  });
+
+  it('is unsupported on a target without membership changes, with the reason', () => {
+    const b = membershipPackage(contextFor(fakeTarget()));
+    expect(b.package).toBeUndefined();
+    expect(b.unsupported[0].reason).toMatch(/offers no membership changes/);
+  });
+
+  it('applies each kind, records the node and every view, and never goes below the floor', async () => {
+    const t = fakeTarget({ nodes: ['n0', 'n1', 'n2', 'n3'] });
+    const m = fakeMembership(['n0', 'n1', 'n2', 'n3'], ['n0', 'n1', 'n2']);
+    t.membership = m;
+    const b = membershipPackage(contextFor(t, { interval: 2 * S }));
+    const nem = b.package!.nemesis;
+    const add = await nem.invoke({ f: 'member-add', value: null }) as Record<string, unknown>;
+    expect(add).toMatchObject({ op: 'add', node: 'n3', nodes: ['n3'], applied: true });
+    expect(Object.keys(add.views as object)).toEqual(['n0', 'n1', 'n2', 'n3']);
+    const rm = await nem.invoke({ f: 'member-remove', value: null }) as Record<string, unknown>;
+    expect(rm.op).toBe('remove');
+    const rp = await nem.invoke({ f: 'member-replace', value: null }) as Record<string, unknown>;
+    expect(rp).toMatchObject({ op: 'replace', applied: true });
+    expect(m.calls.slice(-2)).toEqual([`remove ${String(rp.node)}`, `add ${String(rp.node)}`]);
+    // At the floor (3 members), a remove becomes an add.
+    expect((await nem.invoke({ f: 'member-remove', value: null }) as { op: string }).op).toBe('add');
+    expect(m.members().length).toBeGreaterThanOrEqual(3);
+    expect(b.package!.bands.map((x) => x.start)).toEqual(['member-remove', 'member-add', 'member-replace']);
+  });
+
+  it('the final op waits for agreement and records whether it came', async () => {
+    const t = fakeTarget({ nodes: ['n0', 'n1', 'n2'] });
+    let calls = 0;
+    const agreeing: Record<string, MemberView> = { n0: { members: ['n0', 'n1'], member: true }, n1: { members: ['n0', 'n1'], member: true }, n2: { members: null, member: false } };
+    const stale: Record<string, MemberView> = { ...agreeing, n1: { members: ['n0', 'n1', 'n2'], member: true } };
+    t.membership = fakeMembership(['n0', 'n1', 'n2'], ['n0', 'n1'], () => (++calls < 3 ? stale : agreeing));
+    const nem = membershipPackage(contextFor(t), { settleMs: 5_000 }).package!.nemesis;
+    expect(await nem.invoke({ f: 'member-views', value: null })).toMatchObject({ converged: true, views: agreeing });
+    t.membership = fakeMembership(['n0', 'n1', 'n2'], ['n0', 'n1'], () => stale);
+    const never = membershipPackage(contextFor(t), { settleMs: 300 }).package!.nemesis;
+    expect(await never.invoke({ f: 'member-views', value: null })).toMatchObject({ converged: false });
+  });
+});
+
+describe('membership-views checker', () => {
+  const v = (members: string[] | null, member: boolean, extra: Partial<MemberView> = {}): MemberView => ({ members, member, ...extra });
+  it('judges agreement among the members only', () => {
+    expect(judgeViews({ a: v(['a', 'b'], true), b: v(['b', 'a'], true), c: v(['a', 'b', 'c'], false) }).valid).toBe(true);
+    expect(judgeViews({ a: v(['a', 'b'], true), b: v(['a', 'b', 'c'], true) })).toMatchObject({ valid: false, disagree: { b: ['a', 'b', 'c'] } });
+    // Agreeing among themselves but not with the controller's members is not convergence either.
+    expect(judgeViews({ a: v(['a'], true), b: v(['a'], true) }).valid).toBe(false);
+    expect(judgeViews({ a: v(['a', 'b'], true), b: v(null, true) })).toMatchObject({ valid: 'unknown', unanswered: ['b'] });
+    expect(judgeViews({ a: v(['a', 'b'], true), b: v(null, true), c: v(['c'], true) }).valid).toBe(false);
+    expect(judgeViews({}).valid).toBe('unknown');
+  });
+
+  const nem = (index: number, f: string, value: unknown, error?: string): Op => ({ index, time: index, process: 'nemesis', type: 'info', f, value, ...(error ? { error } : {}) });
+  it('reads the last record after the heal and counts the changes applied', () => {
+    const h: Op[] = [
+      nem(1, 'member-remove', { op: 'remove', applied: true }),
+      nem(2, 'member-add', { op: 'add', applied: false }),
+      nem(3, 'member-replace', { op: 'replace', applied: true }),
+      nem(4, 'member-add', { op: 'add', applied: true }, 'timed out'),
+      nem(5, 'member-views', { views: { a: v(['a'], true), b: v(['a', 'b'], false, { removedStillRunning: true }) } }),
+    ];
+    const r = membershipViews(h);
+    expect(r).toMatchObject({ valid: true, applied: { remove: 1, add: 0, replace: 1 }, attempted: { remove: 1, add: 2, replace: 1 }, removedStillRunning: ['b'] });
+    expect(membershipViews(h.slice(0, 4))).toMatchObject({ valid: 'unknown', reason: expect.stringMatching(/no view/) });
+    const diverged = [...h, nem(6, 'member-views', { views: { a: v(['a'], true), b: v(['a', 'b'], true) } })];
+    expect(membershipViews(diverged).valid).toBe(false);
+  });
+});
