@@ -15,6 +15,8 @@ import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, txn, t
 import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
 import { ConsulLockClient, type LockOptions } from './lock-client.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
+import { WATCH_PREFIX, WATCH_WINDOW_MS } from '../../harness/middle/workloads/watch.js';
+import { ConsulWatchClients } from './watch-client.js';
 
 export interface ConsulClientOptions extends StoreClientOptions<ReadMode> {
   /** Session lock-delay, s (`--lock-delay`). Default 1. */
@@ -38,6 +40,7 @@ const readError = (err: unknown): Completion => ({ type: 'fail', error: fetchErr
 export class ConsulClients {
   readonly opts: Required<ConsulClientOptions>;
   private readonly lockClients = new Set<ConsulLockClient>();
+  private watchClients?: ConsulWatchClients;
 
   constructor(
     private readonly nodes: readonly string[],
@@ -60,6 +63,9 @@ export class ConsulClients {
       case 'register': return this.registerClient(node);
       case 'list-append': case 'rw-register': return this.txnClient(node);
       case 'set': return this.setClient(node);
+      case 'watch':
+        this.watchClients ??= new ConsulWatchClients(WATCH_PREFIX, this.endpoint, { timeoutMs: this.opts.timeoutMs, windowMs: WATCH_WINDOW_MS, waitMs: 1_000 });
+        return this.watchClients.open(thread, node);
       case 'lock': case 'fenced-lock': {
         const c = new ConsulLockClient(node, this.endpoint(node), { ...this.opts });
         this.lockClients.add(c);

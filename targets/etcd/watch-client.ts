@@ -13,6 +13,7 @@
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { gatewayPost, GatewayError } from './http.js';
+import { WATCH_WINDOW_MS } from '../../harness/middle/workloads/watch.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const unb64 = (s: unknown): string => Buffer.from(String(s ?? ''), 'base64').toString();
@@ -20,8 +21,6 @@ const unb64 = (s: unknown): string => Buffer.from(String(s ?? ''), 'base64').toS
 const prefixEnd = (p: string): string => p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1);
 const hr = (): number => Number(process.hrtime.bigint());
 
-/** How long one watch op holds its stream, ms. */
-export const WATCH_WINDOW_MS = 3_000;
 
 interface WatcherState { lastRev?: number }
 

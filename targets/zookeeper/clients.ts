@@ -16,6 +16,8 @@ import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { decodeValue, runTxn, type TxnStore, type Versioned } from '../../harness/middle/workloads/txn-store.js';
 import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
+import { WATCH_PREFIX, WATCH_WINDOW_MS } from '../../harness/middle/workloads/watch.js';
+import { ZkWatchClients } from './watch-client.js';
 
 export type ZkReads = 'plain' | 'sync';
 
@@ -35,6 +37,7 @@ const num = (b: Buffer | undefined): number | null => (b === undefined || b.leng
 export class ZkClients {
   readonly opts: Required<ZkClientOptions>;
   private readonly holding = new Map<number, string>();
+  private watchClients?: ZkWatchClients;
 
   constructor(private readonly nodes: readonly string[], private readonly address: (node: string) => string, private readonly workload: string, opts: ZkClientOptions) {
     this.opts = { timeoutMs: 2_000, lockTimeoutMs: 5_000, holdMs: 10, sessionTtlMs: 4_000, ...opts };
@@ -46,6 +49,10 @@ export class ZkClients {
 
   open(thread: number, process: number): Client {
     const node = this.nodes[thread % this.nodes.length];
+    if (this.workload === 'watch') {
+      this.watchClients ??= new ZkWatchClients(WATCH_PREFIX, this.address, { timeoutMs: this.opts.timeoutMs, sessionTtlMs: this.opts.sessionTtlMs, windowMs: WATCH_WINDOW_MS });
+      return this.watchClients.open(thread, node);
+    }
     const sessions = new Map<string, ZkSession>();
     // Sessions are opened lazily: a server that is down makes ops fail, not the client's creation.
     const session = async (n = node): Promise<ZkSession> => {

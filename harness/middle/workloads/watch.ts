@@ -14,6 +14,8 @@ import type { StoreWorkload } from './store-types.js';
 
 export const WATCH_PREFIX = '/faultline/watch/';
 export const WATCH_KEYS = ['a', 'b', 'c', 'd'].map((k) => `${WATCH_PREFIX}${k}`);
+/** How long one `watch` op observes, ms (a window of the workload; registrations and streams are the client's). */
+export const WATCH_WINDOW_MS = 3_000;
 /** Between compactions, ns (an op of the workload, not a fault). */
 export const COMPACT_EVERY_NS = 10e9;
 /** A watcher thread: the even ones (thread t talks to node t mod N, so every node gets one). */
