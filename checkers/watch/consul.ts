@@ -43,6 +43,7 @@ export function checkConsul(h: WatchHistory, segments: readonly WatchSegment[], 
     /** Per key: the highest ModifyIndex seen, and what the last return showed (-1: absent). */
     const maxIndex = new Map<string, number>();
     let shown = new Map<string, number>();
+    let shownValue = new Map<string, string>();
     let lastIndex = 0;
     let lastReturn: { at: number; seg: WatchSegment } | undefined;
     for (const seg of segs) {
@@ -51,11 +52,13 @@ export function checkConsul(h: WatchHistory, segments: readonly WatchSegment[], 
         if (r.index < lastIndex) out.consul.indexResets++;
         lastIndex = r.index;
         const now = new Map<string, number>();
+        const nowValue = new Map<string, string>();
         let news = 0;
         for (const kv of r.kvs) {
           if (!matches(seg.filter, kv.key)) continue;
           now.set(kv.key, kv.modifyIndex);
-          if (shown.get(kv.key) === kv.modifyIndex) continue; // shown already: nothing new for this key
+          nowValue.set(kv.key, kv.value);
+          if (shown.get(kv.key) === kv.modifyIndex && shownValue.get(kv.key) === kv.value) continue; // shown already: nothing new
           news++;
           out.eventsChecked++;
           summary.events++;
@@ -78,6 +81,7 @@ export function checkConsul(h: WatchHistory, segments: readonly WatchSegment[], 
         }
         if (news === 0) out.consul.spurious++;
         shown = now;
+        shownValue = nowValue;
         lastReturn = { at: r.at, seg };
       }
     }

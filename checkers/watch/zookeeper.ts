@@ -67,7 +67,8 @@ export function checkZooKeeper(h: WatchHistory, segments: readonly WatchSegment[
       const w = byValue.get(r.value);
       if (w && w.rev === undefined && w.status !== 'fail' && !located.has(w)) {
         located.add(w);
-        for (const c of w.changes) if (c.type === 'put' && c.value === r.value) add(data, c.key, { zxid: r.mzxid, write: w });
+        // All of a multi's changes committed at that one zxid.
+        for (const c of w.changes) add(data, c.key, { zxid: r.mzxid, write: w });
       }
     }
   }

@@ -75,6 +75,8 @@ export interface RawReply { err: number; zxid: number; payload: Record<string, u
 
 interface ConnectionManager {
   zxid: Buffer;
+  onSocketConnected(): void;
+  packetQueue: { queue: { request: { header: { type: number } | null } }[] };
   queue(r: unknown, cb: (err: unknown, response?: { header: { err: number; zxid: Buffer }; payload: Record<string, unknown> | null }) => void): void;
   registerDataWatcher(path: string, w: (e: ZkNotification) => void): void;
   registerChildWatcher(path: string, w: (e: ZkNotification) => void): void;
@@ -112,6 +114,16 @@ export class ZkSession {
       this.isConnected = false;
       this.onExpired?.();
     });
+    // The client queues a SET_WATCHES (re-registering every watch) on each connection attempt, and
+    // one that never completes leaves its copy queued: after a long outage dozens went out at once and
+    // the server fired one watch dozens of times (each copy is a registration to it). Only the newest
+    // attempt's copy may go.
+    const cmc = cmOf(c);
+    const connected = cmc.onSocketConnected.bind(cmc);
+    cmc.onSocketConnected = () => {
+      cmc.packetQueue.queue = cmc.packetQueue.queue.filter((p) => p.request.header?.type !== jute.OP_CODES.SET_WATCHES);
+      connected();
+    };
     // Every notification passes here before the client hands it to its registrations (and forgets
     // them): one that finds no registration fired without one (ZooKeeper's watches are one-shot).
     const wm = cmOf(c).watcherManager;
