@@ -13,7 +13,7 @@ const CLI = nodePath.join(DIST, 'harness/top/cli/main.js');
 const RAFT_MAIN = nodePath.join(DIST, 'targets/raft/main.js');
 
 export interface WatchRun {
-  seed: number; valid: unknown; events: number; counts: Record<string, number>; unmatched: number; lagMs: { p50?: number; p99?: number }; compactions: number; error?: string;
+  seed: number; valid: unknown; events: number; counts: Record<string, number>; unmatched: number; lagMs: { p50?: number; p99?: number }; compactions: number; compactedSegments?: number; error?: string;
   /** Per-store figures: ZooKeeper's firings judged and session expiries, Consul's returns and index resets. */
   extra?: string;
   /** An invalid run's store, kept for investigation. */
@@ -32,7 +32,9 @@ export function watchRun(store: WatchStore, seed: number, seconds: number, bug?:
   let keep = false;
   try {
     const p = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: (seconds + 180) * 1000 });
-    const latest = nodePath.join(dir, fs.readdirSync(dir).find((d) => !d.startsWith('.')) ?? '', 'latest', 'results.json');
+    // The run's own directory (the store also holds its index.html, which sorts before zookeeper-watch).
+    const runDir = fs.readdirSync(dir).find((d) => fs.existsSync(nodePath.join(dir, d, 'latest', 'results.json'))) ?? '';
+    const latest = nodePath.join(dir, runDir, 'latest', 'results.json');
     if (!fs.existsSync(latest)) return { seed, valid: 'no result', events: 0, counts: {}, unmatched: 0, lagMs: {}, compactions: 0, error: (p.stderr || p.stdout).slice(-300) };
     const w = (JSON.parse(fs.readFileSync(latest, 'utf8')) as { checkers: Record<string, Record<string, unknown>> }).checkers.watch;
     const zk = w.zookeeper as Record<string, number> | undefined;
@@ -40,7 +42,7 @@ export function watchRun(store: WatchStore, seed: number, seconds: number, bug?:
     const extra = zk ? `${zk.fires} firings (${zk.judged} judged, ${zk.unchecked} with an indeterminate trigger), ${zk.expiries} session expiries`
       : consul ? `${consul.returns} returns (${consul.spurious} spurious), ${consul.indexResets} index resets` : undefined;
     keep = w.valid === false && store !== 'raft';
-    return { seed, valid: w.valid, events: w.eventsChecked as number, counts: w.counts as Record<string, number>, unmatched: w.unmatched as number, lagMs: w.lagMs as WatchRun['lagMs'], compactions: w.compactions as number, ...(extra ? { extra } : {}), ...(keep ? { kept: dir } : {}) };
+    return { seed, valid: w.valid, events: w.eventsChecked as number, counts: w.counts as Record<string, number>, unmatched: w.unmatched as number, lagMs: w.lagMs as WatchRun['lagMs'], compactions: w.compactions as number, compactedSegments: w.compactedSegments as number, ...(extra ? { extra } : {}), ...(keep ? { kept: dir } : {}) };
   } finally {
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }

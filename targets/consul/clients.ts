@@ -15,7 +15,7 @@ import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, txn, t
 import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
 import { ConsulLockClient, type LockOptions } from './lock-client.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
-import { WATCH_PREFIX, WATCH_WINDOW_MS } from '../../harness/middle/workloads/watch.js';
+import { DEFAULT_WATCH, WATCH_PREFIX, type WatchSettings } from '../../harness/middle/workloads/watch.js';
 import { ConsulWatchClients } from './watch-client.js';
 
 export interface ConsulClientOptions extends StoreClientOptions<ReadMode> {
@@ -47,6 +47,8 @@ export class ConsulClients {
     private readonly endpoint: (node: string) => string,
     private readonly workload: string,
     opts: ConsulClientOptions,
+    /** The watch workload's settings (its window, the blocking queries' wait). */
+    private readonly watch: WatchSettings = DEFAULT_WATCH,
   ) {
     this.opts = { timeoutMs: 2_000, sessionTtlMs: 2_000, lockDelayS: 1, lockTimeoutMs: 5_000, holdMs: 10, ...opts };
   }
@@ -64,7 +66,7 @@ export class ConsulClients {
       case 'list-append': case 'rw-register': return this.txnClient(node);
       case 'set': return this.setClient(node);
       case 'watch':
-        this.watchClients ??= new ConsulWatchClients(WATCH_PREFIX, this.endpoint, { timeoutMs: this.opts.timeoutMs, windowMs: WATCH_WINDOW_MS, waitMs: 1_000 });
+        this.watchClients ??= new ConsulWatchClients(WATCH_PREFIX, this.endpoint, { timeoutMs: this.opts.timeoutMs, windowMs: this.watch.windowMs, waitMs: this.watch.waitMs });
         return this.watchClients.open(thread, node);
       case 'lock': case 'fenced-lock': {
         const c = new ConsulLockClient(node, this.endpoint(node), { ...this.opts });

@@ -15,7 +15,7 @@ import { GatewayError, lockAcquireRevision, lockRelease } from './http.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { EtcdWatchClients } from './watch-client.js';
-import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
+import { DEFAULT_WATCH, WATCH_PREFIX, type WatchSettings } from '../../harness/middle/workloads/watch.js';
 import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';
@@ -53,6 +53,8 @@ export class EtcdClients {
     private readonly endpoint: (node: string) => string,
     private readonly workload: string,
     opts: EtcdClientOptions,
+    /** The watch workload's settings (its window). */
+    private readonly watch: WatchSettings = DEFAULT_WATCH,
   ) {
     this.opts = { timeoutMs: 2_000, sessionTtlMs: 2_000, lockTimeoutMs: 5_000, holdMs: 10, ...opts };
   }
@@ -104,7 +106,7 @@ export class EtcdClients {
       case 'set': return this.setClient(node);
       case 'lock': case 'fenced-lock': return this.lockClient(node, process);
       case 'watch':
-        this.watchClients ??= new EtcdWatchClients(WATCH_PREFIX, this.opts.timeoutMs);
+        this.watchClients ??= new EtcdWatchClients(WATCH_PREFIX, this.opts.timeoutMs, this.watch.windowMs);
         return this.watchClients.open(thread, node, this.endpoint(node));
       case 'list-append': case 'rw-register': return this.txnClient(node);
       default: throw new Error(`the etcd target has no client for workload ${this.workload}`);

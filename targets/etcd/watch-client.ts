@@ -13,7 +13,6 @@
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { gatewayPost, GatewayError } from './http.js';
-import { WATCH_WINDOW_MS } from '../../harness/middle/workloads/watch.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const unb64 = (s: unknown): string => Buffer.from(String(s ?? ''), 'base64').toString();
@@ -30,7 +29,7 @@ const revOf = (r: Rec): number => Number((r.header as Rec | undefined)?.revision
 export class EtcdWatchClients {
   private readonly watchers = new Map<number, WatcherState>();
 
-  constructor(private readonly prefix: string, private readonly timeoutMs: number) {}
+  constructor(private readonly prefix: string, private readonly timeoutMs: number, private readonly windowMs: number) {}
 
   open(thread: number, node: string, endpoint: string): Client {
     let st = this.watchers.get(thread);
@@ -105,7 +104,7 @@ export class EtcdWatchClients {
     let compactRev: number | undefined;
     let error: string | undefined;
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), WATCH_WINDOW_MS);
+    const timer = setTimeout(() => abort.abort(), this.windowMs);
     try {
       const res = await fetch(`${c.endpoint}/v3/watch`, { method: 'POST', body: JSON.stringify({ create_request: create }), signal: abort.signal, headers: { 'content-type': 'application/json' } });
       if (!res.ok || !res.body) throw new Error(`watch: HTTP ${res.status}`);

@@ -16,7 +16,7 @@ import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { decodeValue, runTxn, type TxnStore, type Versioned } from '../../harness/middle/workloads/txn-store.js';
 import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
-import { WATCH_PREFIX, WATCH_WINDOW_MS } from '../../harness/middle/workloads/watch.js';
+import { DEFAULT_WATCH, WATCH_PREFIX, type WatchSettings } from '../../harness/middle/workloads/watch.js';
 import { ZkWatchClients } from './watch-client.js';
 
 export type ZkReads = 'plain' | 'sync';
@@ -39,7 +39,9 @@ export class ZkClients {
   private readonly holding = new Map<number, string>();
   private watchClients?: ZkWatchClients;
 
-  constructor(private readonly nodes: readonly string[], private readonly address: (node: string) => string, private readonly workload: string, opts: ZkClientOptions) {
+  constructor(private readonly nodes: readonly string[], private readonly address: (node: string) => string, private readonly workload: string, opts: ZkClientOptions,
+    /** The watch workload's settings (its window). */
+    private readonly watch: WatchSettings = DEFAULT_WATCH) {
     this.opts = { timeoutMs: 2_000, lockTimeoutMs: 5_000, holdMs: 10, sessionTtlMs: 4_000, ...opts };
   }
 
@@ -50,7 +52,7 @@ export class ZkClients {
   open(thread: number, process: number): Client {
     const node = this.nodes[thread % this.nodes.length];
     if (this.workload === 'watch') {
-      this.watchClients ??= new ZkWatchClients(WATCH_PREFIX, this.address, { timeoutMs: this.opts.timeoutMs, sessionTtlMs: this.opts.sessionTtlMs, windowMs: WATCH_WINDOW_MS });
+      this.watchClients ??= new ZkWatchClients(WATCH_PREFIX, this.address, { timeoutMs: this.opts.timeoutMs, sessionTtlMs: this.opts.sessionTtlMs, windowMs: this.watch.windowMs });
       return this.watchClients.open(thread, node);
     }
     const sessions = new Map<string, ZkSession>();

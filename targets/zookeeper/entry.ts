@@ -4,6 +4,7 @@
  */
 import { command, file, versionOf, type Requirement } from '../../harness/middle/hosts/preflight.js';
 import { choiceOption } from '../../harness/ground/contracts/flags.js';
+import { watchSettings } from '../../harness/middle/workloads/watch.js';
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { ZkClients, type ZkReads } from './clients.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, ZK_MAX_SESSION_MS, ZK_MIN_SESSION_MS, ZkCluster } from './cluster.js';
@@ -36,7 +37,7 @@ const ZOOKEEPER = storeTarget({
   cluster: (o) => new ZkCluster(o),
   // Every transaction ends in a multi through the leader (a read-only one in a check-only multi), in either --reads mode.
   txnModels: () => ['strict-serializable'],
-  clients: (nodes, cluster, workload, o) => new ZkClients(nodes, (n) => cluster.address(n), workload, o),
+  clients: (nodes, cluster, workload, o, req) => new ZkClients(nodes, (n) => cluster.address(n), workload, o, watchSettings(req.config)),
 });
 
 export const zookeeperTarget = ZOOKEEPER.entry;

@@ -3,26 +3,47 @@
  * at once in a transaction; watchers — the even client threads, each pinned to its node by the
  * target's clients — watch the prefix or one key in windows of a few seconds, each window a `watch`
  * op whose completion carries every response it delivered, and resume from the last revision seen
- * plus one (every resume is a new op, so it is in the history). One writer compacts every 10 s, so
- * a watcher that falls behind sees ErrCompacted. After the heal each watcher runs once more and one
+ * plus one (every resume is a new op, so it is in the history). One writer compacts every 10 s
+ * (`--watch-compact-every`), so a watcher that falls behind sees ErrCompacted. After the heal each watcher runs once more and one
  * final read gives each key's value and revision; the watch checker (checkers/watch/) judges it.
  */
 import { watchChecker } from '../../../checkers/watch/index.js';
 import { any, eachThread, limit, mix, onThreads, repeat, sleep, untilOk } from '../../ground/generator/index.js';
 import { numbered, paced } from './common.js';
-import type { StoreWorkload } from './store-types.js';
+import type { StoreWorkload, StoreWorkloadOptions } from './store-types.js';
 
 export const WATCH_PREFIX = '/faultline/watch/';
 export const WATCH_KEYS = ['a', 'b', 'c', 'd'].map((k) => `${WATCH_PREFIX}${k}`);
-/** How long one `watch` op observes, ms (a window of the workload; registrations and streams are the client's). */
-export const WATCH_WINDOW_MS = 3_000;
-/** Between compactions, ns (an op of the workload, not a fault). */
-export const COMPACT_EVERY_NS = 10e9;
+/**
+ * The watch workload's settings (`--watch-window`, `--watch-compact-every`, `--watch-wait`, declared in
+ * the option registry, harness/top/config/run-options.ts, with these defaults).
+ */
+export interface WatchSettings {
+  /** How long one `watch` op observes, ms (a window of the workload; registrations and streams are the client's). */
+  windowMs: number;
+  /** Between the workload's compactions, s (an op of the workload, not a fault); 0 for none. */
+  compactEveryS: number;
+  /** The longest one long poll (the bundled Raft's GET /watch) or blocking query (Consul's `wait`) waits, ms. */
+  waitMs: number;
+}
+export const DEFAULT_WATCH: Readonly<WatchSettings> = { windowMs: 3_000, compactEveryS: 10, waitMs: 1_000 };
+
+/** A run's watch settings: its config's, each absent one the default. */
+export function watchSettings(config: { watchWindowMs?: number; watchCompactEveryS?: number; watchWaitMs?: number }): WatchSettings {
+  return {
+    windowMs: config.watchWindowMs ?? DEFAULT_WATCH.windowMs,
+    compactEveryS: config.watchCompactEveryS ?? DEFAULT_WATCH.compactEveryS,
+    waitMs: config.watchWaitMs ?? DEFAULT_WATCH.waitMs,
+  };
+}
 /** A watcher thread: the even ones (thread t talks to node t mod N, so every node gets one). */
 export const isWatcherThread = (t: unknown): boolean => typeof t === 'number' && t % 2 === 0;
 const isWriterThread = (t: unknown): boolean => typeof t === 'number' && t % 2 === 1;
 
 const watchOp = { f: 'watch' };
+
+/** Thread 1 compacts every `compactEveryS` (none for 0). */
+const compaction = (w: WatchSettings) => (w.compactEveryS > 0 ? [onThreads((t) => t === 1, repeat([sleep(w.compactEveryS * 1e9), { f: 'compact' }]))] : []);
 
 export const watch: StoreWorkload = {
   name: 'watch',
@@ -39,7 +60,7 @@ export const watch: StoreWorkload = {
       }),
       (ctx) => ({ f: 'delete', value: { key: WATCH_KEYS[ctx.rng.int(WATCH_KEYS.length)] } }),
     ]))),
-    onThreads((t) => t === 1, repeat([sleep(COMPACT_EVERY_NS), { f: 'compact' }])),
+    ...compaction((opts as StoreWorkloadOptions).watch ?? DEFAULT_WATCH),
   ),
   finalGenerator: () => any(
     // Twice: a watcher whose first stream ends compacted starts fresh in the second.
