@@ -15,7 +15,8 @@ import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, txn, t
 import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
 import { ConsulLockClient, type LockOptions } from './lock-client.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
-import { DEFAULT_WATCH, WATCH_PREFIX, type WatchSettings } from '../../harness/middle/workloads/watch.js';
+import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
+import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { ConsulWatchClients } from './watch-client.js';
 
 export interface ConsulClientOptions extends StoreClientOptions<ReadMode> {

@@ -6,7 +6,7 @@ import { setupCommand } from '../../harness/middle/setup/catalog.js';
 import { execFile } from 'node:child_process';
 import { choiceOption, durationOption, flagValue, valueOf } from '../../harness/ground/contracts/flags.js';
 import type { Requirement } from '../../harness/middle/hosts/preflight.js';
-import { watchSettings } from '../../harness/middle/workloads/watch.js';
+import { watchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { ConsulClients } from './clients.js';
 import { ConsulCluster } from './cluster.js';

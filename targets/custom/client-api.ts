@@ -13,7 +13,7 @@
  */
 
 /** A node as a client sees it. */
-import type { WatchSettings } from '../../harness/middle/workloads/watch.js';
+import type { WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
 export interface ClientNode {
   /** Node name, e.g. `n1`. */
   name: string;

@@ -5,7 +5,7 @@
  * Definite error fail, anything else info — except for reads, which change nothing, so any error of
  * a read is a fail (as the etcd and ZooKeeper clients map it).
  */
-import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch.js';
+import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { outcomeOf, type ClientDefinition, type ClientNode } from './client-api.js';

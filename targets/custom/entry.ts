@@ -8,7 +8,7 @@
  * health command whose program (or a path of this machine it names) the image lacks; on ssh hosts the
  * same is checked on every host before a server starts.
  */
-import { watchSettings } from '../../harness/middle/workloads/watch.js';
+import { watchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { checkRequirements, file, realProbe, type MachineProbe, type Requirement } from '../../harness/middle/hosts/preflight.js';
 import { FAKETIME_LIB } from '../../harness/middle/hosts/faketime.js';
 import { choiceOption, durationOption, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';

@@ -15,7 +15,8 @@ import { GatewayError, lockAcquireRevision, lockRelease } from './http.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { EtcdWatchClients } from './watch-client.js';
-import { DEFAULT_WATCH, WATCH_PREFIX, type WatchSettings } from '../../harness/middle/workloads/watch.js';
+import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
+import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';

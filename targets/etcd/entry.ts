@@ -5,7 +5,7 @@
 import { command, versionOf, type Requirement } from '../../harness/middle/hosts/preflight.js';
 import { choiceOption, flagValue } from '../../harness/ground/contracts/flags.js';
 import type { RunRequest } from '../../harness/ground/contracts/run-contract.js';
-import { watchSettings } from '../../harness/middle/workloads/watch.js';
+import { watchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { EtcdClients, type ReadConsistency } from './clients.js';
 import { EtcdCluster } from './cluster.js';

@@ -16,7 +16,8 @@ import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { decodeValue, runTxn, type TxnStore, type Versioned } from '../../harness/middle/workloads/txn-store.js';
 import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
-import { DEFAULT_WATCH, WATCH_PREFIX, type WatchSettings } from '../../harness/middle/workloads/watch.js';
+import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
+import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { ZkWatchClients } from './watch-client.js';
 
 export type ZkReads = 'plain' | 'sync';

@@ -4,7 +4,7 @@
  */
 import { command, file, versionOf, type Requirement } from '../../harness/middle/hosts/preflight.js';
 import { choiceOption } from '../../harness/ground/contracts/flags.js';
-import { watchSettings } from '../../harness/middle/workloads/watch.js';
+import { watchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { ZkClients, type ZkReads } from './clients.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, ZK_MAX_SESSION_MS, ZK_MIN_SESSION_MS, ZkCluster } from './cluster.js';

@@ -4,7 +4,7 @@
  */
 import type { ElleWorkload } from '../../../checkers/elle/index.js';
 import type { Workload, WorkloadOptions } from '../../ground/contracts/roles.js';
-import type { WatchSettings } from './watch.js';
+import type { WatchSettings } from './watch-settings.js';
 
 export interface StoreWorkload extends Workload {
   /** One line for `--help` and the report. */

@@ -5,7 +5,7 @@
  * own settings are declared with its flags (TargetFlag.type, harness/ground/contracts/flags.ts builders).
  */
 import { DEFAULT_INTERVAL_NS } from '../../middle/faults/nemesis/build.js';
-import { DEFAULT_WATCH } from '../../middle/workloads/watch.js';
+import { DEFAULT_WATCH } from '../../middle/workloads/watch-settings.js';
 import { STANDARD_BY_DEFAULT } from '../run/fault-choice.js';
 import { defaultRunName } from '../../ground/contracts/run-name.js';
 import nodePath from 'node:path';
