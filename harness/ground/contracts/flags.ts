@@ -105,7 +105,8 @@ export function intOption(name: string, help: string, dflt: number | ((c: FlagCo
   range?: (text: string) => string): TypedFlag<number> {
   const parse = (text: string, flag: string): number => {
     const n = Number(text);
-    if (!Number.isInteger(n)) throw new InputError(`--${flag} ${text} must be a whole number ≥ ${min}`);
+    // The flag's own sentence (`range`) names what it takes, so it answers a non-number too.
+    if (!Number.isInteger(n)) throw new InputError(range?.(text) ?? `--${flag} ${text} must be a whole number ≥ ${min}`);
     if (n < min || n > max) throw new InputError(range?.(text) ?? `--${flag} ${text} must be a whole number ≥ ${min}`);
     return n;
   };

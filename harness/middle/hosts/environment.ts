@@ -7,6 +7,7 @@
  */
 import type { ClockControl } from '../../ground/contracts/roles.js';
 import type { Requirement, TargetFlag } from '../../ground/contracts/run-contract.js';
+import { type TypedFlag } from '../../ground/contracts/flags.js';
 import type { Remote } from './remote.js';
 
 /** A run's flags as the CLI parsed them (environment-specific ones such as `--hosts` among them). */
@@ -48,6 +49,17 @@ export interface Environment extends HostNetwork {
 export function flagOf(flags: RunFlags | undefined, name: string): string | undefined {
   const v = flags?.get(name);
   return typeof v === 'string' ? v : Array.isArray(v) ? v[v.length - 1] : undefined;
+}
+
+/**
+ * The typed value of an environment's declared flag (`--ssh-port`, `--clock-mode`, `--docker-pause`):
+ * its text parsed by the flag's one declaration, else its default. The run's settings already parsed
+ * it once (a bad value is refused before anything starts); cleanup, which has no settings, parses here.
+ */
+export function typedFlagOf<T>(flags: RunFlags | undefined, flag: TypedFlag<T>): T {
+  const text = flagOf(flags, flag.name);
+  if (text !== undefined) return flag.type.parse(text, flag.name) as T;
+  return flag.type.default as T;
 }
 
 /** The host of `node` among an environment's hosts, or an error naming the hosts there are. */

@@ -14,16 +14,23 @@ describe('raft cluster', () => {
     const conn = c.client();
     const { leader, term, ms } = await waitForLeader(c, conn);
     console.log(`raft: first election took ${ms.toFixed(0)} ms (term ${term}, leader ${leader})`);
-    // Within a second every node follows it, and nobody else claims to lead.
+    // Every node then follows one leader of one term, and nobody else claims to lead. Under CI's
+    // parallel tiers a slow heartbeat can start a second election, so the nodes agree on whichever
+    // leader they converge to; the window is wide because it only bounds a hang.
     let all: Awaited<ReturnType<typeof statusOf>>[] = [];
-    for (let i = 0; i < 100; i++) {
+    const agreed = () => all.length > 0 && all.every((s) => s && s.leader === all[0]?.leader && s.term === all[0]?.term);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
       all = await Promise.all(c.nodes.map((n) => statusOf(conn, n)));
-      if (all.every((s) => s?.leader === leader && s.term === term)) break;
+      if (agreed()) break;
       await sleep(10);
     }
-    expect(all.map((s) => s?.leader)).toEqual(c.nodes.map(() => leader));
-    expect(all.filter((s) => s?.role === 'leader').length).toBe(1);
-    // The leader's no-op committed: the term's first entry.
+    if (all[0]?.term !== term) console.log(`raft: the nodes settled on term ${all[0]?.term} (leader ${all[0]?.leader}) after the first election's term ${term}`);
+    expect(agreed()).toBe(true);
+    const settled = all[0]!.leader;
+    expect(all.map((s) => s?.leader)).toEqual(c.nodes.map(() => settled));
+    expect(settled).not.toBeNull();
+    expect(c.nodes.filter((_, i) => all[i]?.role === 'leader')).toEqual([settled]);
     expect(all.find((s) => s?.role === 'leader')!.commit_index).toBeGreaterThanOrEqual(1);
   });
 

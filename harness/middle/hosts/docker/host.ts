@@ -23,6 +23,7 @@
  * kind: a command of the image run inside the container (`docker exec`), such as a custom target's
  * health command.
  */
+import { choiceOption } from '../../../ground/contracts/flags.js';
 import { spawn as spawnChild } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,7 +38,11 @@ import { spawnTracked } from '../tracked-child.js';
 import type { DockerStateFile } from './state.js';
 
 /** How `pause` stops a server: SIGSTOP of its process (default) or the cgroup freezer (`docker pause`). */
-export type PauseMode = 'signal' | 'freezer';
+/** How a container's server is paused: SIGSTOP/SIGCONT of the server (default), or the cgroup freezer (docker pause). */
+export const PAUSE_MODES = ['signal', 'freezer'] as const;
+export type PauseMode = (typeof PAUSE_MODES)[number];
+/** `--docker-pause`, declared once (read with typedFlagOf). */
+export const DOCKER_PAUSE = choiceOption('docker-pause', PAUSE_MODES, '--env docker: pause by signal (SIGSTOP/SIGCONT of the server) or freezer (docker pause)');
 
 export interface DockerHostContext {
   docker: Docker;

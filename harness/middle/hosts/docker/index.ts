@@ -8,6 +8,7 @@ import { flagOf, type EnvironmentKind } from '../environment.js';
 import { command, type Requirement } from '../preflight.js';
 import { cleanupDocker, summarize } from './cleanup.js';
 import { dockerClient, dockerHostOf, isLocalDaemon, reachDaemon } from './client.js';
+import { DOCKER_PAUSE } from './host.js';
 import { resolveImage } from './images.js';
 import { provisionDocker } from './network.js';
 
@@ -32,7 +33,7 @@ export const dockerEnvironment: EnvironmentKind = {
   flags: [
     { name: 'image', kind: 'value', help: '--env docker: the image to run (default: the one `faultline images build --target T` builds)' },
     { name: 'docker-host', kind: 'value', help: '--env docker: the daemon (default DOCKER_HOST, else unix:///var/run/docker.sock)' },
-    { name: 'docker-pause', kind: 'value', help: '--env docker: pause by signal (SIGSTOP/SIGCONT of the server, default) or freezer (docker pause)' },
+    DOCKER_PAUSE,
   ],
   serversFromImages: true,
   async preflight({ target, flags }) {

@@ -11,11 +11,11 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { InputError } from '../../../ground/history/errors.js';
 import { run, runOk } from '../exec.js';
-import { findHost, flagOf, type Environment, type ProvisionOptions } from '../environment.js';
+import { findHost, flagOf, typedFlagOf, type Environment, type ProvisionOptions } from '../environment.js';
 import { startTime } from '../process-info.js';
 import { formatSubnet, freeSubnet, gatewayIp, hostIp, parseSubnet, routedSubnets, type Subnet } from '../local/subnet.js';
 import { isLocalDaemon, reachDaemon } from './client.js';
-import { DockerHost, type PauseMode } from './host.js';
+import { DOCKER_PAUSE, DockerHost, type PauseMode } from './host.js';
 import { resolveImage } from './images.js';
 import { removeDockerRun } from './cleanup.js';
 import { DockerStateFile } from './state.js';
@@ -93,12 +93,11 @@ async function takenSubnets(docker: Docker): Promise<Subnet[]> {
 /** Provisions the run's network and hosts; `opts.flags` may hold `docker-host`, `image`, `docker-pause`. */
 export async function provisionDocker(opts: ProvisionOptions): Promise<DockerEnvironment> {
   const log = opts.log ?? ((): void => undefined);
-  const o = { 'docker-pause': flagOf(opts.flags, 'docker-pause'), 'docker-host': flagOf(opts.flags, 'docker-host'), image: flagOf(opts.flags, 'image') };
+  const o = { 'docker-host': flagOf(opts.flags, 'docker-host'), image: flagOf(opts.flags, 'image') };
   const bad = opts.nodes.filter((n) => !NODE_NAME.test(n));
   if (bad.length > 0) throw new InputError(`node name(s) ${bad.join(', ')} are not valid; use 1–8 lower-case letters and digits, starting with a letter`);
   if (process.getuid?.() !== 0) throw new InputError('--env docker needs root: faults enter the containers\' network namespaces with nsenter; run faultline as root (e.g. with sudo)');
-  const pauseMode = (o['docker-pause'] ?? 'signal') as PauseMode;
-  if (pauseMode !== 'signal' && pauseMode !== 'freezer') throw new InputError(`--docker-pause must be signal or freezer, got "${pauseMode}"`);
+  const pauseMode: PauseMode = typedFlagOf(opts.flags, DOCKER_PAUSE);
   const daemon = await reachDaemon(o['docker-host']);
   if (!isLocalDaemon(daemon.host)) {
     throw new InputError(`--env docker runs need the daemon on this machine (faults enter each container's network namespace from here with nsenter), but ${daemon.host} is remote; use a local daemon for runs (\`faultline images\` works with a remote one)`);

@@ -11,7 +11,8 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { InputError } from '../../../ground/history/errors.js';
 import type { ClockControl } from '../../../ground/contracts/roles.js';
-import { findHost, type Environment, type ProvisionOptions } from '../environment.js';
+import { choiceOption } from '../../../ground/contracts/flags.js';
+import { findHost, typedFlagOf, type Environment, type ProvisionOptions } from '../environment.js';
 import { startTime } from '../process-info.js';
 import { SshConnection, type ConnectionEvent } from './connection.js';
 import { sshSettings, type SshSettings } from './hosts.js';
@@ -23,6 +24,8 @@ import { coveringSubnet } from './subnet-cover.js';
 
 export const CLOCK_MODES = ['faketime', 'system'] as const;
 export type ClockMode = (typeof CLOCK_MODES)[number];
+/** `--clock-mode`, declared once. */
+export const CLOCK_MODE = choiceOption('clock-mode', CLOCK_MODES, '--env ssh: skew clocks with libfaketime, or the hosts\' real clocks (refused when hosts share a kernel)');
 
 /** What a host said about itself right after login. */
 interface HostFacts {
@@ -105,8 +108,7 @@ export async function provisionSsh(opts: ProvisionOptions): Promise<SshEnvironme
   const log = opts.log ?? ((): void => undefined);
   const flags = opts.flags ?? new Map();
   const settings = sshSettings(flags);
-  const clockMode = (flags.get('clock-mode') ?? 'faketime') as string;
-  if (!(CLOCK_MODES as readonly string[]).includes(clockMode)) throw new InputError(`--clock-mode must be one of ${CLOCK_MODES.join(', ')}, got "${clockMode}"`);
+  const clockMode: ClockMode = typedFlagOf(flags, CLOCK_MODE);
   if (settings.hosts.length !== opts.nodes.length) {
     throw new InputError(`--nodes ${opts.nodes.length} does not match the ${settings.hosts.length} host(s) given; pass --nodes ${settings.hosts.length} (or leave --nodes out), or list one host per node`);
   }

@@ -7,7 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
+import { intOption } from '../../../ground/contracts/flags.js';
 import { InputError } from '../../../ground/history/errors.js';
+import { typedFlagOf } from '../environment.js';
 import { checkInputFile, readInputFile } from '../../../ground/history/input-file.js';
 
 /** One host as the user wrote it, with the defaults filled in. */
@@ -55,11 +57,13 @@ export function hostsFileLines(text: string): { line: number; text: string }[] {
   return text.split('\n').map((t, i) => ({ line: i + 1, text: t.replace(/#.*/, '').trim() })).filter((l) => l.text !== '');
 }
 
+/** `--ssh-port`, declared once: the port where a host names none. */
+export const SSH_PORT = intOption('ssh-port', '--env ssh: port where a host names none', 22, 1, 65535,
+  (text) => `--ssh-port must be a TCP port (1–65535), got "${text}"`);
+
 /** The run's SSH settings from its flags, or an InputError naming the flag to fix. */
 export function sshSettings(flags: Flags, home = os.homedir()): SshSettings {
-  const portText = value(flags, 'ssh-port');
-  const port = portText === undefined ? 22 : Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(`--ssh-port must be a TCP port (1–65535), got "${portText}"`);
+  const port = typedFlagOf(flags, SSH_PORT);
   const defaults = { user: value(flags, 'ssh-user') ?? 'root', port };
   const list = value(flags, 'hosts');
   const file = value(flags, 'hosts-file');

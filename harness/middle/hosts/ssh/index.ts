@@ -6,8 +6,8 @@
  */
 import type { EnvironmentKind } from '../environment.js';
 import { cleanupSsh } from './cleanup.js';
-import { CLOCK_MODES, provisionSsh } from './environment.js';
-import { sshSettings } from './hosts.js';
+import { CLOCK_MODE, provisionSsh } from './environment.js';
+import { SSH_PORT, sshSettings } from './hosts.js';
 
 export const sshEnvironment: EnvironmentKind = {
   name: 'ssh',
@@ -19,11 +19,11 @@ export const sshEnvironment: EnvironmentKind = {
     { name: 'hosts-file', kind: 'value', help: '--env ssh: a file with one [user@]host[:port] a line (# comments)' },
     { name: 'ssh-user', kind: 'value', help: '--env ssh: login user where a host names none (default root; others need passwordless sudo)' },
     { name: 'ssh-key', kind: 'value', help: '--env ssh: private key file (default: the agent in SSH_AUTH_SOCK, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa; passphrase from FAULTLINE_SSH_PASSPHRASE)' },
-    { name: 'ssh-port', kind: 'value', help: '--env ssh: port where a host names none (default 22)' },
+    SSH_PORT,
     { name: 'ssh-known-hosts', kind: 'value', help: '--env ssh: known_hosts file the host keys are checked against (default ~/.ssh/known_hosts)' },
     { name: 'ssh-accept-new-host-keys', kind: 'bool', help: '--env ssh: trust and record keys of hosts missing from known_hosts (a changed key is still refused)' },
     { name: 'ssh-dir', kind: 'value', help: '--env ssh: where each host keeps the run\'s files, <dir>/<run id>/<node> (default /var/tmp/faultline)' },
-    { name: 'clock-mode', kind: 'value', help: `--env ssh: ${CLOCK_MODES.join(' or ')}: skew clocks with libfaketime (default), or the hosts' real clocks (refused when hosts share a kernel)` },
+    CLOCK_MODE,
     { name: 'install', kind: 'bool', help: '--env ssh: install missing server packages on the hosts with apt-get' },
   ],
   defaultNodeCount: (flags) => (flags.has('hosts') || flags.has('hosts-file') ? sshSettings(flags).hosts.length : undefined),
@@ -31,10 +31,10 @@ export const sshEnvironment: EnvironmentKind = {
   cleanup: (opts) => cleanupSsh(opts),
 };
 
-export { SshEnvironment, provisionSsh, localBootId, CLOCK_MODES } from './environment.js';
+export { SshEnvironment, provisionSsh, localBootId, CLOCK_MODES, CLOCK_MODE } from './environment.js';
 export type { ClockMode } from './environment.js';
 export { SshHost } from './ssh-host.js';
 export { SshConnection, PASSPHRASE_VAR } from './connection.js';
 export type { ConnectionEvent } from './connection.js';
-export { sshSettings, parseHostSpec, hostsFileLines } from './hosts.js';
+export { sshSettings, parseHostSpec, hostsFileLines, SSH_PORT } from './hosts.js';
 export type { HostSpec, SshSettings } from './hosts.js';

@@ -70,3 +70,20 @@ describe('faultline cleanup --env ssh', () => {
     await expect(cleanupCommand(argv, () => undefined)).rejects.toThrow(why);
   });
 });
+
+describe('the environments\' typed flags, each declared once', () => {
+  // flagValues is what the run's settings call: a bad value is refused there, before any host exists.
+  const ctx = { target: 'etcd', workload: 'register' };
+  it('parse to typed values with their defaults, and refuse a bad value in one sentence', async () => {
+    const { flagValues } = await import('../../../../harness/ground/contracts/flags.js');
+    const values = flagValues(STORE_FLAGS, new Map(), ctx);
+    expect(values.get('ssh-port')).toBe(22);
+    expect(values.get('clock-mode')).toBe('faketime');
+    expect(values.get('docker-pause')).toBe('signal');
+    const given = flagValues(STORE_FLAGS, new Map([['ssh-port', '2222'], ['clock-mode', 'system'], ['docker-pause', 'freezer']]), ctx);
+    expect([given.get('ssh-port'), given.get('clock-mode'), given.get('docker-pause')]).toEqual([2222, 'system', 'freezer']);
+    expect(() => flagValues(STORE_FLAGS, new Map([['ssh-port', 'ssh']]), ctx)).toThrow(/^--ssh-port must be a TCP port \(1–65535\), got "ssh"$/);
+    expect(() => flagValues(STORE_FLAGS, new Map([['clock-mode', 'sys']]), ctx)).toThrow(/did you mean "system"/);
+    expect(() => flagValues(STORE_FLAGS, new Map([['docker-pause', 'freez']]), ctx)).toThrow(/must be one of signal, freezer/);
+  });
+});
