@@ -52,7 +52,7 @@ function batchOf(b: unknown): WatchBatch {
 
 function zkRecordOf(x: unknown, move: (t: number) => number): ZkRecord {
   const r = rec(x);
-  const k = (['arm', 'fire', 'orphan', 'expired', 'arm-failed'] as const).find((c) => c === r.k) ?? 'arm-failed';
+  const k = (['arm', 'fire', 'orphan', 'expired', 'arm-failed', 'connected', 'disconnected'] as const).find((c) => c === r.k) ?? 'arm-failed';
   const out: ZkRecord = { k, at: move(num(r.at) ?? 0), sid: num(r.sid) ?? 0 };
   for (const f of ['reg', 'zxid', 'mzxid', 'pzxid', 'lost'] as const) { const n = num(r[f]); if (n !== undefined) out[f] = n; }
   const sent = num(r.sent);

@@ -40,10 +40,11 @@ export interface KeyFilter {
  * carries no zxid and no data, so what is known is: each registration's read (`arm`: the reply's
  * header zxid — the server's last applied zxid when it answered — and what it read), each firing of
  * a registration (`fire`), a notification that found no registration (`orphan`), a session expiry
- * (`expired`, losing the session's watches) and an arm that got no answer (`arm-failed`).
+ * (`expired`, losing the session's watches), an arm that got no answer (`arm-failed`), and the
+ * session connecting to (a serving) server or losing it (`connected`, `disconnected`).
  */
 export interface ZkRecord {
-  k: 'arm' | 'fire' | 'orphan' | 'expired' | 'arm-failed';
+  k: 'arm' | 'fire' | 'orphan' | 'expired' | 'arm-failed' | 'connected' | 'disconnected';
   /** Arrival time, ns (history clock after parsing). */
   at: number;
   /** The session's generation (a new one after each expiry). */

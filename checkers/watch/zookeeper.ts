@@ -13,7 +13,9 @@
  * - the data read is the data written: a value read was written (`phantom-value`), not by a failed
  *   write (`failed-write-event`), at the mzxid the read gave (`kv-mismatch`).
  * - after the heal, each watcher's last registration answered at or above the last change under its
- *   watch, or it fired and re-armed (`not-converged`).
+ *   watch, or it fired and re-armed (`not-converged`) — judged for a watcher whose session was
+ *   connected (to a serving server: ZooKeeper refuses sessions otherwise) at the end of its last
+ *   window; one cut off then is `unchecked`.
  *
  * Not violations: changes coalesced between a firing and the re-arm (no gap rule: ZooKeeper promises
  * none), and a session expiry, which loses the session's watches (counted as `lostToExpiry`).
@@ -173,7 +175,12 @@ export function checkZooKeeper(h: WatchHistory, segments: readonly WatchSegment[
       const lastArm = (armsOfSid.get(lastSid) ?? []).at(-1);
       const expiredAfter = recs.some(({ r }) => r.k === 'expired' && r.sid >= lastSid);
       const fired = lastArm !== undefined && fires.has(`${lastArm.sid}:${lastArm.reg}`);
-      if (!lastArm || lastArm.zxid === undefined || expiredAfter || fired) out.convergence.unchecked.push(watcher);
+      // Connected to a serving server at the end (for a second at least, for SET_WATCHES to be answered):
+      // the last connect or disconnect is a connect, or there was none (connected throughout).
+      const states = recs.filter(({ r }) => r.k === 'connected' || r.k === 'disconnected');
+      const lastState = states.at(-1)?.r;
+      const connected = lastState === undefined || (lastState.k === 'connected' && lastState.at <= last.completeTime - 1e9);
+      if (!lastArm || lastArm.zxid === undefined || expiredAfter || fired || !connected) out.convergence.unchecked.push(watcher);
       else {
         out.convergence.checked.push(watcher);
         const target = isChildWatch(first) ? h.final.pzxid?.get(path) ?? changes?.at(-1)?.zxid ?? 0

@@ -94,6 +94,8 @@ export class ZkSession {
   private isConnected = false;
   /** Called when the session expires (its watches are gone with it); the next op starts a new one. */
   onExpired?: () => void;
+  /** Called when the session connects (to a serving server: ZooKeeper refuses sessions otherwise) or disconnects. */
+  onState?: (state: 'connected' | 'disconnected') => void;
   /** Called for a watch notification no registration of this client was waiting for (a second firing). */
   onOrphan?: (type: number, path: string) => void;
 
@@ -103,8 +105,8 @@ export class ZkSession {
 
   private newClient(): Client {
     const c = zookeeper.createClient(`${this.host}:2181`, { sessionTimeout: this.sessionTimeoutMs, spinDelay: 100, retries: 0 });
-    c.on('connected', () => { if (c === this.client) this.isConnected = true; });
-    c.on('disconnected', () => { if (c === this.client) this.isConnected = false; });
+    c.on('connected', () => { if (c === this.client) { this.isConnected = true; this.onState?.('connected'); } });
+    c.on('disconnected', () => { if (c === this.client) { this.isConnected = false; this.onState?.('disconnected'); } });
     c.on('expired', () => {
       // An expired session never comes back; the next op starts a new one (its ephemeral nodes are gone).
       if (c !== this.client) return;

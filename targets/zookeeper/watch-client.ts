@@ -12,7 +12,7 @@
  * read is "the read right after the event", which must see the triggering write. Changes between a
  * firing and the re-arm are coalesced by design. A notification that finds no registration waiting
  * (a second firing of one registration) is recorded as `orphan`; a session expiry, which loses the
- * session's watches, as `expired`. A `watch` op is a window of the workload: its completion carries
+ * session's watches, as `expired`; each connect and disconnect of the session as such. A `watch` op is a window of the workload: its completion carries
  * what was recorded since the previous op (the registrations live on between ops).
  */
 import zookeeper from 'node-zookeeper-client';
@@ -25,7 +25,7 @@ const hr = (): number => Number(process.hrtime.bigint());
 type Rec = Record<string, unknown>;
 
 /** One record of a watcher's log (see checkers/watch/zookeeper.ts for what each means). */
-type ZkLogRecord = Rec & { k: 'arm' | 'fire' | 'orphan' | 'expired' | 'arm-failed'; at: number; sid: number };
+type ZkLogRecord = Rec & { k: 'arm' | 'fire' | 'orphan' | 'expired' | 'arm-failed' | 'connected' | 'disconnected'; at: number; sid: number };
 
 interface ZkWatcher {
   session: ZkSession;
@@ -165,6 +165,8 @@ export class ZkWatchClients {
       watcher.armed = undefined;
       watcher.sid++;
     };
+    // Connection state: a watcher cut off from a serving server cannot be held to convergence.
+    session.onState = (state) => { watcher.log.push({ k: state, at: hr(), sid: watcher.sid }); };
     session.onOrphan = (type, path) => { if (path === watcher.path) watcher.log.push({ k: 'orphan', at: hr(), sid: watcher.sid, type }); };
     this.watchers.set(thread, watcher);
     w = watcher;

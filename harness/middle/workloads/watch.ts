@@ -8,7 +8,7 @@
  * final read gives each key's value and revision; the watch checker (checkers/watch/) judges it.
  */
 import { watchChecker } from '../../../checkers/watch/index.js';
-import { any, eachThread, limit, mix, onThreads, repeat, sleep, untilOk } from '../../ground/generator/index.js';
+import { any, eachThread, limit, mix, onThreads, phases, repeat, sleep, untilOk } from '../../ground/generator/index.js';
 import { numbered, paced } from './common.js';
 import type { StoreWorkload, StoreWorkloadOptions } from './store-types.js';
 import { DEFAULT_WATCH, type WatchSettings } from './watch-settings.js';
@@ -41,9 +41,13 @@ export const watch: StoreWorkload = {
     ]))),
     ...compaction((opts as StoreWorkloadOptions).watch ?? DEFAULT_WATCH),
   ),
-  finalGenerator: () => any(
+  finalGenerator: () => phases(
+    // The cluster answers first: after a kill of every node it may still be electing, and a watcher
+    // whose last windows ended before it served again would be judged not converged for nothing.
+    onThreads(isWriterThread, limit(30, untilOk([{ f: 'final-read' }, sleep(1e9)]))),
     // Twice: a watcher whose first stream ends compacted starts fresh in the second.
     onThreads(isWatcherThread, eachThread(limit(2, repeat(watchOp)))),
+    // The final state the checker uses (the latest read wins; no write runs after the heal).
     onThreads(isWriterThread, limit(10, untilOk([{ f: 'final-read' }, sleep(1e9)]))),
   ),
   // etcd 3.4 (Debian 12's 3.4.23) is the one store with this workload so far: its known issues apply.

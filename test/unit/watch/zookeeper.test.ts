@@ -57,3 +57,26 @@ describe('watch checker, ZooKeeper: each injected violation class is reported wi
     });
   }
 });
+
+describe('watch checker, ZooKeeper: convergence needs a connected session', () => {
+  it('a watcher cut off at the end is not judged; connected, the same stream is not-converged', () => {
+    let tried = 0;
+    fc.assert(fc.property(zkGenParams, fc.nat(), (p, k) => {
+      const g = ZK_INJECTIONS['not-converged'](generateZk({ ...p, commits: Math.max(p.commits, 8), infoRate: 0 }), k);
+      fc.pre(g !== undefined);
+      tried++;
+      const cut = structuredClone(g!);
+      // Every watcher's session drops before the last change and never comes back.
+      for (const x of cut.watchers) x.log.push({ k: 'disconnected', at: cut.commits.at(-1)!.at - 1, sid: x.log.at(-1)?.sid ?? 0 });
+      const r = check(cut);
+      expect((r.counts as Record<string, number>)['not-converged'] ?? 0).toBe(0);
+      expect((r.convergence as { unchecked: string[] }).unchecked.length).toBeGreaterThan(0);
+      // Reconnected after the last change, and watched 2 s more: judged again, and caught.
+      const back = structuredClone(cut);
+      for (const x of back.watchers) x.log.push({ k: 'connected', at: back.commits.at(-1)!.at + 1, sid: x.log.at(-1)?.sid ?? 0 });
+      back.end += 2e9;
+      expect(check(back).counts).toHaveProperty('not-converged');
+    }), { numRuns: 100 });
+    expect(tried).toBeGreaterThan(25);
+  });
+});
