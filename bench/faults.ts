@@ -12,6 +12,9 @@
  * local` too and the tables are printed side by side, with the docker floors checked (a partition of
  * 5 containers ≤ 100 ms; 5 etcd containers healthy ≤ 10 s); likewise `--env ssh` (a partition of 5
  * hosts over SSH ≤ 300 ms).
+ *
+ * `--layer` measures something else: etcd's writes/s with the lose-un-fsynced FUSE layer under its
+ * data directories and without, in alternating runs (bench/layer-throughput.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +24,7 @@ import { errorMessage } from '../harness/ground/history/errors.js';
 import type { RunFlags } from '../harness/middle/hosts/environment.js';
 import { startTestBed, type TestBed } from '../harness/middle/hosts/ssh/test-bed.js';
 import { BENCH_TARGETS } from './fault-targets.js';
+import { layerBench } from './layer-throughput.js';
 
 /** `--name value` / `--flag` pairs of the bench's command line (environment flags such as `--hosts`). */
 function benchFlags(argv: readonly string[]): Map<string, string | true> {
@@ -147,10 +151,12 @@ async function measure(target: string, env: string, given: RunFlags): Promise<Me
 async function main(): Promise<void> {
   const given = benchFlags(process.argv.slice(2));
   const flag = (name: string, dflt: string): string => { const v = given.get(name); return typeof v === 'string' ? v : dflt; };
+  if (process.getuid?.() !== 0) throw new Error('bench:faults needs root (network namespaces, nsenter, the ssh test bed, the FUSE layer); run it with sudo');
+  // --layer: etcd's writes/s with the lose-un-fsynced layer and without, in alternating runs (bench/layer-throughput.ts).
+  if (given.has('layer')) return layerBench(flag);
   const env = flag('env', 'local');
   const target = flag('target', 'etcd');
   if (env !== 'local' && env !== 'docker' && env !== 'ssh') throw new Error(`--env must be local, docker or ssh, got "${env}"`);
-  if (process.getuid?.() !== 0) throw new Error('bench:faults needs root (network namespaces, nsenter, the ssh test bed); run it with sudo');
   if (!Object.hasOwn(BENCH_TARGETS, target)) throw new Error(`--target must be one of ${Object.keys(BENCH_TARGETS).join(', ')}, got "${target}"`);
   // Another environment is printed beside local: the cost of containers is the difference.
   const envs = env === 'local' ? ['local'] : ['local', env];

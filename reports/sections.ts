@@ -1,6 +1,7 @@
 /**
  * The static (server-rendered) sections of the report: everything here reads without JavaScript.
  */
+import { diskOutcomeLines, type DiskFaultOutcome } from '../harness/middle/faults/disk/disk-outcome.js';
 import type { CheckResult } from '../checkers/contract.js';
 import type { Analysis } from './analysis.js';
 import { latencyTable } from './analysis.js';
@@ -50,6 +51,11 @@ export function verdictSection(run: RunData, a: Analysis, firstAnomaly?: string)
   if (unsupported.length > 0) {
     out.push(`<h3>Faults the target could not take</h3><ul>${unsupported.map((u) => `<li><b>${esc(u.fault)}</b>: ${esc(String(u.reason).startsWith(`${u.fault}:`) ? String(u.reason).slice(u.fault.length + 1).trim() : u.reason)}</li>`).join('')}</ul>`);
   }
+  // Per disk fault, what the store did with the damage (harness/middle/faults/disk/disk-outcome.ts).
+  if (r?.disk && typeof r.disk === 'object') {
+    const lines = diskOutcomeLines(r.disk as Record<string, DiskFaultOutcome>);
+    out.push(`<h3>Disk faults: what the nodes did</h3><ul id="disk-outcome">${lines.map((l) => `<li${l.includes('served wrong data') ? ' class="bad"' : ''}>${esc(l)}</li>`).join('')}</ul>`);
+  }
   out.push('<h3>Client ops per f</h3><table class="counts"><thead><tr><th>f</th><th class="num">invoked</th><th class="num">ok</th><th class="num">fail</th><th class="num">info</th><th class="num">never completed</th></tr></thead><tbody>');
   const total = { invoke: 0, ok: 0, fail: 0, info: 0, pending: 0 };
   for (const c of a.counts) {
@@ -59,7 +65,7 @@ export function verdictSection(run: RunData, a: Analysis, firstAnomaly?: string)
   out.push(`<tr><th>all</th><th class="num">${total.invoke}</th><th class="num">${total.ok}</th><th class="num">${total.fail}</th><th class="num">${total.info}</th><th class="num">${total.pending}</th></tr></tbody></table>`);
   out.push(`<p class="muted">${a.nemesis.length} nemesis op(s).</p>`);
   // What the target added to results.json (message stats, crashes, clock offsets): shown as is.
-  const known = new Set(['valid', 'checkers', 'unsupportedFaults', 'interrupted', 'error', 'ops', 'durationS']);
+  const known = new Set(['valid', 'checkers', 'unsupportedFaults', 'disk', 'interrupted', 'error', 'ops', 'durationS']);
   const extra = Object.entries(r ?? {}).filter(([k, v]) => !known.has(k) && v !== undefined);
   if (extra.length > 0) {
     out.push(`<details id="results-extra"><summary>More from results.json: ${esc(extra.map(([k]) => k).join(', '))}</summary><table class="kv"><tbody>${extra.map(([k, v]) => `<tr><th>${esc(k)}</th><td><code>${esc(show(v, 3000))}</code></td></tr>`).join('')}</tbody></table></details>`);

@@ -31,7 +31,8 @@
  * system`), when the environment's clock control skews their real clocks.
  */
 import nodePath from 'node:path';
-import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../server-base/server-cluster.js';
+import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions, type StoreFiles } from '../server-base/server-cluster.js';
+import { STORE_ROLLBACK } from '../server-base/store-files.js';
 import { fetchErrorMessage, raftConfiguration, statusLeader } from './http.js';
 
 export const CONSUL_HTTP_PORT = 8500;
@@ -59,6 +60,15 @@ export class ConsulCluster extends ServerCluster {
 
   constructor(readonly consulOpts: ConsulClusterOptions) {
     super(consulOpts);
+  }
+
+  /**
+   * Consul's files below `-data-dir` (nodes/<node>/data): raft/raft.db, the raft log and stable store
+   * in one bbolt file (no page checksums; it is both the log truncate cuts and the file bit-flip
+   * damages). node-id is left alone: a flip there only makes the server refuse a malformed UUID.
+   */
+  protected override storeFiles(): StoreFiles {
+    return { dir: 'data', logFiles: ['raft/raft.db'], dataFiles: ['raft/raft.db'], without: STORE_ROLLBACK };
   }
 
   /** On a remote host: the consul binary, which no Debian package since bookworm has (so no --install). */

@@ -12,8 +12,9 @@
  * (`--env ssh --clock-mode system`), when the environment's clock control skews their real clocks.
  */
 import nodePath from 'node:path';
-import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../server-base/server-cluster.js';
+import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions, type StoreFiles } from '../server-base/server-cluster.js';
 import { memberStatus } from './http.js';
+import { STORE_ROLLBACK } from '../server-base/store-files.js';
 
 export interface EtcdClusterOptions extends ServerClusterOptions {
   /** etcd binary; default `etcd` from PATH (Debian's etcd-server). */
@@ -30,6 +31,16 @@ export class EtcdCluster extends ServerCluster {
 
   constructor(readonly etcdOpts: EtcdClusterOptions) {
     super(etcdOpts);
+  }
+
+  /**
+   * etcd's files below `--data-dir` (nodes/<node>/data): the WAL segments (member/wal/<seq>-<index>.wal,
+   * preallocated to 64 MB, the newest last by name), the bbolt backend (member/snap/db, no page
+   * checksums) and raft snapshots (member/snap/<term>-<index>.snap, written every 100 000 entries by default).
+   */
+  protected override storeFiles(): StoreFiles {
+    const wal = { dir: 'member/wal', match: /\.wal$/ };
+    return { dir: 'data', logFiles: [wal], dataFiles: [wal, 'member/snap/db', { dir: 'member/snap', match: /\.snap$/ }], without: STORE_ROLLBACK };
   }
 
   /** On a remote host: the etcd binary (Debian etcd-server when it is the default one). */

@@ -12,7 +12,9 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import type { ClockControl, HasPrimaries, Killable, Pausable, Target } from '../../harness/ground/contracts/roles.js';
+import type { ClockControl, DiskControl, DiskFault, HasPrimaries, Killable, Pausable, Target } from '../../harness/ground/contracts/roles.js';
+import { NodeDisks, type FileSpec } from '../../harness/middle/faults/disk/node-disks.js';
+import { DISK_FAULTS } from '../../harness/ground/contracts/roles.js';
 import { IptablesNet } from '../../harness/middle/faults/net/iptables-net.js';
 import type { HealthRecord } from '../../harness/middle/faults/net/health.js';
 import type { Environment, RunFlags } from '../../harness/middle/hosts/environment.js';
@@ -20,7 +22,7 @@ import { ensureHostNeeds, type HostNeed } from '../../harness/middle/hosts/host-
 
 export type { HostNeed } from '../../harness/middle/hosts/host-needs.js';
 import { getEnvironment } from '../../harness/middle/hosts/environments.js';
-import { readInDir, writeAtomicIn } from '../../harness/middle/hosts/safe-files.js';
+import { openInDir, readInDir, writeAtomicIn } from '../../harness/middle/hosts/safe-files.js';
 import type { Remote, RemoteProcess, SpawnOptions } from '../../harness/middle/hosts/remote.js';
 import { bounded, TEARDOWN_STEP_BOUND_MS } from '../../harness/middle/hosts/bounded.js';
 
@@ -36,7 +38,24 @@ export interface ServerClusterOptions {
   log?: (message: string) => void;
   /** The run's flags, passed to the environment for its own (`--hosts`, `--image` …) and read for `--install`. */
   flags?: RunFlags;
+  /** The run has `--nemesis disk`: offer the nodes' files, under the lose-un-fsynced layer when `layer`. */
+  disk?: { layer: boolean };
 }
+
+/** A store's data files for disk faults: its data directory below the node's, and the files in it. */
+export interface StoreFiles {
+  /** The data directory, relative to the node's directory (the FUSE layer is mounted over it). */
+  dir: string;
+  /** Log or WAL files, newest first, relative to `dir`: truncate cuts the tail of the first present. */
+  logFiles: readonly FileSpec[];
+  /** Every file bit-flip may damage, relative to `dir`. */
+  dataFiles: readonly FileSpec[];
+  /** Faults the store cannot take, with the reason. */
+  without?: Partial<Record<DiskFault, string>>;
+}
+
+/** How long a restart after a disk fault waits for the server to answer or exit before counting it started. */
+export const DAMAGED_START_MS = 15_000;
 
 /** One node's view for health records and waits: up or not, leader or not, and a phrase. */
 export interface NodeHealth {
@@ -44,6 +63,33 @@ export interface NodeHealth {
   ok: boolean;
   leader?: boolean;
   detail: string;
+}
+
+/** The line of a server's log tail that says why it stopped (see `errorLine`). */
+export function tellingLine(tail: readonly string[]): string {
+  const lines = tail.map((l) => l.trim()).filter(Boolean);
+  // The most telling line first: Consul's fatal `==>` (not its banner), Go's panic or fatal error
+  // (with the signal line after it: a SIGBUS from bbolt's mmap), zap's fatal or panic, Java's root cause, then any error.
+  const telling = [/^==> .*(error|fail|invalid)/i, /^(panic|fatal error): /, /"level":"(fatal|panic)"/, /^Caused by: /, /\[ERROR\]| ERROR |\bFATAL\b|Exception/];
+  for (const re of telling) {
+    for (let k = lines.length - 1; k >= 0; k--) {
+      if (!re.test(lines[k])) continue;
+      const signal = lines[k + 1]?.startsWith('[signal ') ? ` ${lines[k + 1]}` : '';
+      return shortLogLine(lines[k] + signal);
+    }
+  }
+  return shortLogLine(lines[lines.length - 1] ?? '(empty log)');
+}
+
+/** A log line as a reader wants it: a structured (JSON) line as its level, message and error, without the stack trace; at most 400 characters. */
+export function shortLogLine(line: string): string {
+  if (line.startsWith('{')) {
+    try {
+      const j = JSON.parse(line) as Record<string, unknown>;
+      if (typeof j.msg === 'string') return [j.level, j.msg, j.error].filter((x) => typeof x === 'string' && x !== '').join(': ').slice(0, 400);
+    } catch { /* not JSON after all: the line as it is */ }
+  }
+  return line.slice(0, 400);
 }
 
 export abstract class ServerCluster implements Target {
@@ -62,10 +108,37 @@ export abstract class ServerCluster implements Target {
   private readonly states = new Map<string, ServerState>();
   private readonly cleanups: (() => Promise<void>)[] = [];
   private readonly ownExitLog: { node: string; at: bigint; back?: bigint }[] = [];
+  /** Offered with the `disk` option when the store names its files (`storeFiles`). */
+  readonly disk?: DiskControl;
+  private readonly disks?: NodeDisks;
+  /** Nodes whose files a disk fault damaged since their last start: their restart is watched (`confirmStart`). */
+  private readonly damaged = new Set<string>();
 
   constructor(readonly opts: ServerClusterOptions) {
     this.nodes = opts.nodes;
     this.log = opts.log ?? ((): void => undefined);
+    const files = this.storeFiles?.();
+    if (opts.disk && files) {
+      // Over ssh the files are on other machines: not built yet, so every fault says why.
+      const remote = opts.env === 'ssh' ? 'over --env ssh the nodes\' files are on the hosts, and disk faults there are not built yet' : undefined;
+      // In containers the layer would be mounted on this machine below the bind-mounted node directory
+      // before the container is made; that it is what the container writes through is not tested yet.
+      const container = opts.env === 'docker' ? { 'lose-unfsynced': 'lose-unfsynced under --env docker is not built yet (the layer is not tested below a container\'s bind mount; it needs /dev/fuse and CAP_SYS_ADMIN only on this machine)' } : {};
+      const without = remote ? Object.fromEntries(DISK_FAULTS.map((f) => [f, remote])) : { ...files.without, ...container };
+      const disks = new NodeDisks({
+        dirOf: (n) => nodePath.join(this.nodeDir(n), files.dir), layer: opts.disk.layer && !remote && opts.env !== 'docker',
+        logFiles: files.logFiles, dataFiles: files.dataFiles, without, log: (m) => this.log(m),
+      });
+      this.disks = disks;
+      this.disk = {
+        faults: disks.faults, unsupported: disks.unsupported,
+        remember: (n) => disks.remember(n),
+        apply: async (n, f, pick) => {
+          this.damaged.add(n);
+          return disks.apply(n, f, pick);
+        },
+      };
+    }
     this.killable = { kill: (n) => this.kill(n), start: (n) => this.start(n) };
     this.pausable = { pause: (n) => this.signal(n, 'SIGSTOP', 'paused'), resume: (n) => this.signal(n, 'SIGCONT', 'running') };
     this.primaries = { primaries: async () => (await this.health()).filter((h) => h.leader).map((h) => h.node) };
@@ -73,6 +146,8 @@ export abstract class ServerCluster implements Target {
 
   /** Writes a node's files before its first launch (config, ids) with `writeNodeFile`; `index` counts from 0. */
   protected configure?(node: string, index: number): void | Promise<void>;
+  /** The store's data files, for `--nemesis disk` (none: the store offers no disk faults). */
+  protected storeFiles?(): StoreFiles;
   /** What the server needs on a remote host (checked before launch; `--install` installs it). */
   protected hostNeeds?(): HostNeed[];
   /** Starts the node's server through `spawnServer`; `restart` is true after a kill. */
@@ -119,6 +194,10 @@ export abstract class ServerCluster implements Target {
       // A container or namespace can write its node's directory: no link in `name` is followed.
       fs.mkdirSync(this.nodeDir(node), { recursive: true });
       writeAtomicIn(this.nodeDir(node), name, text, { mkdir: true });
+      // Durable at once: under the lose-un-fsynced layer an unsynced config file (ZooKeeper's data/myid)
+      // would be lost at the first crash, a fault of the harness's own making, not the store's.
+      const fd = openInDir(this.nodeDir(node), name, fs.constants.O_RDONLY);
+      try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
       return;
     }
     await this.host(node).execOk(['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1"', 'sh', path], { input: text });
@@ -141,6 +220,8 @@ export abstract class ServerCluster implements Target {
     this.net = new IptablesNet(this.environment, nodePath.join(this.opts.dir, 'nodes'));
     await this.net.setup();
     await this.checkHosts();
+    // The data directories (and their FUSE layers) before configure writes into them and any server opens a file.
+    if (this.disks && this.disk?.faults.length) await this.disks.setup(this.nodes);
     for (const [i, node] of this.nodes.entries()) {
       fs.mkdirSync(this.localNodeDir(node), { recursive: true });
       await this.configure?.(node, i);
@@ -218,7 +299,70 @@ export abstract class ServerCluster implements Target {
       if (this.states.get(node) === 'paused') await this.signal(node, 'SIGCONT', 'running');
       return;
     }
+    // Where this start's log lines begin: a refusal's reason is read from there (a Go panic's goroutine dump runs to thousands of lines).
+    const logFrom = this.damaged.has(node) ? this.localLogSize(node) : 0;
     await this.launch(node, true);
+    // Still damaged until a start is confirmed: a node that refused is watched again at its next restart.
+    if (this.damaged.has(node)) {
+      await this.confirmStart(node, logFrom);
+      this.damaged.delete(node);
+    }
+  }
+
+  /**
+   * After a disk fault: waits until the restarted server answers its health probe (in any state: a
+   * server without quorum still answers) or exits. An exit is a refusal to start on damaged files,
+   * thrown with the server's own words (its log's error line); neither within DAMAGED_START_MS counts as started.
+   */
+  private async confirmStart(node: string, logFrom: number): Promise<void> {
+    const p = this.procs.get(node);
+    const deadline = Date.now() + DAMAGED_START_MS;
+    while (Date.now() < deadline) {
+      if (p && !p.running) {
+        const e = await p.exited;
+        throw new Error(`${this.name} ${node} exited at start (code ${e.code}${e.signal ? `, signal ${e.signal}` : ''}): ${await this.errorLine(node, logFrom)}`);
+      }
+      try {
+        await this.probe(node, 500);
+        return;
+      } catch { /* not answering yet */ }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** The size of the node's log on this machine (0 when remote or absent). */
+  private localLogSize(node: string): number {
+    if (this.remoteFiles(node)) return 0;
+    try {
+      const fd = openInDir(this.localNodeDir(node), this.logName, fs.constants.O_RDONLY);
+      try { return fs.fstatSync(fd).size; } finally { fs.closeSync(fd); }
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The line of the node's log that says why it stopped (`tellingLine`), from what this start wrote (at most its last 4 MB). */
+  private async errorLine(node: string, from: number): Promise<string> {
+    let lines: string[];
+    try {
+      if (this.remoteFiles(node)) {
+        lines = (await this.host(node).execOk(['tail', '-n', '5000', nodePath.posix.join(this.nodeDir(node), this.logName)])).split('\n');
+      } else {
+        const fd = openInDir(this.localNodeDir(node), this.logName, fs.constants.O_RDONLY);
+        try {
+          const size = fs.fstatSync(fd).size;
+          const start = Math.max(from, size - (4 << 20));
+          const buf = Buffer.alloc(Math.max(0, size - start));
+          fs.readSync(fd, buf, 0, buf.length, start);
+          lines = buf.toString('utf8').split('\n');
+        } finally {
+          fs.closeSync(fd);
+        }
+      }
+    } catch {
+      return '(no log)';
+    }
+    return tellingLine(lines);
   }
 
   private async signal(node: string, sig: NodeJS.Signals, state: ServerState): Promise<void> {
@@ -296,6 +440,7 @@ export abstract class ServerCluster implements Target {
     await Promise.all([...this.procs.values()].map((p) => p.stop(1_000).catch(() => undefined)));
     this.procs.clear();
     await this.collectLogs();
+    await this.disks?.teardown();
     await this.environment?.teardown(this.log);
   }
 

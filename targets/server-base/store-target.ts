@@ -85,6 +85,16 @@ export function sessionTtlOption(store: string, meaning: string, was: string | u
   return durationOption('session-ttl', `lock workload: ${meaning}, a duration (${allowed}${was ? `; was --${was}` : ''})`, dflt, { min, max, outside });
 }
 
+/**
+ * With `--nemesis disk` the cluster offers its nodes' files; the FUSE layer goes under them only when
+ * lose-unfsynced is one of the faults (every fault by default).
+ */
+function diskOption(req: RunRequest): Pick<ServerClusterOptions, 'disk'> {
+  if (!(req.config.faults ?? []).includes('disk')) return {};
+  const asked = req.config.diskFaults;
+  return { disk: { layer: asked === undefined || asked.length === 0 || asked.includes('lose-unfsynced') } };
+}
+
 /** The registry entry, preflight and plan of the store `d` describes. */
 export function storeTarget<C extends ServerCluster, K extends StoreClients, R extends string>(d: StoreDescription<C, K, R>): StoreTarget<C, K> {
   const own: TargetFlag[] = [...(d.bin ? [d.bin] : []), d.reads, d.sessionTtl, ...(d.flags ?? [])];
@@ -102,7 +112,7 @@ export function storeTarget<C extends ServerCluster, K extends StoreClients, R e
     const consistencyModels = workload.elle ? valueOf(req, CONSISTENCY_MODELS) ?? d.txnModels?.(reads) ?? ['strict-serializable'] : undefined;
     if (workload.elle && consistencyModels) workload = { ...workload, checkers: [txnChecker({ workload: workload.elle, consistencyModels })] };
     const subnet = flagValue(req, 'subnet');
-    const cluster = d.cluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet, log: (m) => run.log(m) }, req);
+    const cluster = d.cluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet, log: (m) => run.log(m), ...diskOption(req) }, req);
     const clients = d.clients(nodes, cluster, workload.name, { reads, timeoutMs: valueOf(req, REQUEST_TIMEOUT), sessionTtlMs: valueOf(req, d.sessionTtl) }, req);
     if (clients.close) cluster.onTeardown(() => clients.close!());
     // fenced-lock: the lock clients write their tokens to a resource Faultline runs outside the faults.

@@ -14,7 +14,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import nodePath from 'node:path';
 import type { HealthRecord } from '../../harness/middle/faults/net/health.js';
-import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions } from '../server-base/server-cluster.js';
+import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions, type StoreFiles } from '../server-base/server-cluster.js';
+import { STORE_ROLLBACK } from '../server-base/store-files.js';
 import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/middle/hosts/faketime.js';
 
 /** The session timeouts the servers allow: 2 and 20 ticks of tickTime=500 (ZooKeeper's own default bounds). */
@@ -78,6 +79,21 @@ export class ZkCluster extends ServerCluster {
 
   private offsetFile(node: string): string {
     return nodePath.join(this.nodeDir(node), 'faketime-offset');
+  }
+
+  /**
+   * ZooKeeper's files below dataDir (nodes/<node>/data): the transaction logs version-2/log.<zxid>
+   * (hex, preallocated in 64 MB steps; the newest has the highest zxid), the fuzzy snapshots
+   * version-2/snapshot.<zxid> (the election epochs beside them are left alone: a flip there is a
+   * number that does not parse).
+   */
+  protected override storeFiles(): StoreFiles {
+    const seq = (name: string): number => parseInt(name.slice(name.indexOf('.') + 1), 16);
+    const logs = { dir: 'version-2', match: /^log\.[0-9a-f]+$/, seq };
+    return {
+      dir: 'data', logFiles: [logs], without: STORE_ROLLBACK,
+      dataFiles: [logs, { dir: 'version-2', match: /^snapshot\.[0-9a-f]+$/, seq }],
+    };
   }
 
   /** On a remote host: java, the ZooKeeper jar and its logging binding (libfaketime is optional). */

@@ -10,6 +10,8 @@ import { livenessCheck } from './liveness.js';
 import { withEffects } from '../../middle/faults/nemesis/effect.js';
 import { faultCoverage } from './fault-coverage.js';
 import { faultSummary, type FamilyBands } from './fault-summary.js';
+import { diskOutcome } from '../../middle/faults/disk/disk-outcome.js';
+import { anomaliesOf } from '../../../reports/anomalies.js';
 import type { CheckResult } from '../../../checkers/contract.js';
 import { drive } from './driver.js';
 import { bandTracker, Progress, trackOp } from './progress.js';
@@ -209,8 +211,11 @@ export async function runTest(
   let valid: RunResults['valid'] = composeResults(checkers).valid;
   if ((error || interrupted) && valid === true) valid = 'unknown';
   if (Object.keys(checkers).length === 0 && valid === true) valid = 'unknown';
+  // Per disk fault, what the store did with the damage (refused, started and valid, served wrong data).
+  const disk = diskOutcome(ops, valid, valid === false ? anomaliesOf(checkers, ops).map((a) => a.index) : [],
+    Object.entries(checkers).filter(([, c]) => c.valid === false).map(([name]) => name));
   const results: RunResults = {
-    valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ops: ops.length, durationS: now() / 1e9,
+    valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ...(disk ? { disk } : {}), ops: ops.length, durationS: now() / 1e9,
     ...(await extraResultsOf(plan, ops, (l) => run.log(l))),
   };
   if (interrupted) results.interrupted = interrupted;

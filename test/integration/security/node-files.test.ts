@@ -16,6 +16,7 @@ import { dockerLeftovers, dockerMissing, dockerRunIdOf, pidsOf } from '../docker
 import { CLI, startCli } from '../run/cli-helpers.js';
 import { staleReadHistory, writeRun } from '../../unit/reports/fixture-run.js';
 import { asNobody, bed, removeBeds, SECRET, securitySkip, victimUntouched } from './helpers.js';
+import { NodeDisks } from '../../../harness/middle/faults/disk/node-disks.js';
 
 const skip = securitySkip();
 afterAll(removeBeds);
@@ -37,6 +38,27 @@ describe.skipIf(skip !== undefined)(`node files${skip ? ` (skipped: ${skip})` : 
     expect(html).toContain('a line the node wrote');
     expect(html).toContain('nodes/n1/server.log is a symbolic link, which a node may have planted: not shown');
     expect(r.stdout).toContain('note: nodes/n1/server.log is a symbolic link');
+    expect(victimUntouched(victim)).toBe(true);
+  });
+
+  it('disk faults as root on a store\'s data directory follow no link the node planted (as nobody): a WAL directory, a segment, raft.db', async () => {
+    const { root, victim } = bed('disk-faults');
+    const data = nodePath.join(root, 'nodes', 'n1', 'data');
+    fs.mkdirSync(nodePath.join(data, 'member'), { recursive: true });
+    fs.mkdirSync(nodePath.join(data, 'raft'));
+    for (const d of [data, nodePath.join(data, 'member'), nodePath.join(data, 'raft')]) fs.chmodSync(d, 0o777);
+    // etcd's WAL directory is a link to the private folder; Consul's raft.db and a ZooKeeper log segment are links to the secret.
+    asNobody(['ln', '-s', nodePath.join(root, 'private'), nodePath.join(data, 'member', 'wal')]);
+    asNobody(['ln', '-s', victim, nodePath.join(data, 'raft', 'raft.db')]);
+    asNobody(['mkdir', '-p', nodePath.join(data, 'version-2')]);
+    asNobody(['ln', '-s', victim, nodePath.join(data, 'version-2', 'log.100000001')]);
+    const pick = (n: number): number => n - 1;
+    const disks = (logFiles: ConstructorParameters<typeof NodeDisks>[0]['logFiles']): NodeDisks =>
+      new NodeDisks({ dirOf: () => data, layer: false, logFiles, dataFiles: logFiles, log: () => undefined });
+    await expect(disks([{ dir: 'member/wal', match: /\.wal$|secret/ }]).apply('n1', 'truncate', pick)).rejects.toThrow(/is a link or not a directory/);
+    await expect(disks(['raft/raft.db']).apply('n1', 'bit-flip', pick)).rejects.toThrow(/symbolic link/);
+    // A link matching a pattern is not one of the store's files: nothing to damage.
+    expect(await disks([{ dir: 'version-2', match: /^log\./ }]).apply('n1', 'truncate', pick)).toEqual([]);
     expect(victimUntouched(victim)).toBe(true);
   });
 });

@@ -6,8 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FLIP_BITS, flipBits, readTree, restoreTree, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
+import { dataEnd, expandFiles, FLIP_BITS, flipBits, readTree, restoreTree, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
 import { createRng } from '../../../harness/ground/generator/index.js';
+import { NodeDisks } from '../../../harness/middle/faults/disk/node-disks.js';
 
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
@@ -68,6 +69,55 @@ describe('file faults', () => {
     expect(readTree(d)).toEqual(copy);
   });
 
+  it('a store\'s patterns name its files newest first: by sequence when given, else by name', () => {
+    const d = nodeDir();
+    fs.mkdirSync(nodePath.join(d, 'version-2'));
+    for (const n of ['log.ff', 'log.100', 'snapshot.9', 'log.2']) fs.writeFileSync(nodePath.join(d, 'version-2', n), 'x');
+    fs.mkdirSync(nodePath.join(d, 'version-2', 'log.fff')); // a directory matching the pattern is not a file
+    const seq = (n: string): number => parseInt(n.slice(n.indexOf('.') + 1), 16);
+    expect(expandFiles(d, [{ dir: 'version-2', match: /^log\./, seq }, 'other'])).toEqual(['version-2/log.100', 'version-2/log.ff', 'version-2/log.2', 'other']);
+    expect(expandFiles(d, [{ dir: 'version-2', match: /^log\./ }])).toEqual(['version-2/log.ff', 'version-2/log.2', 'version-2/log.100']);
+    expect(expandFiles(d, [{ dir: 'missing', match: /./ }])).toEqual([]);
+  });
+
+  it('a preallocated segment is damaged in its data, not in its zero padding', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const d = nodeDir();
+      const data = Buffer.concat([Buffer.alloc(3000, 'w'), Buffer.alloc(3 << 20)]); // 3 MB of padding: more than one read chunk
+      fs.writeFileSync(nodePath.join(d, 'seg.wal'), data);
+      const fd = fs.openSync(nodePath.join(d, 'seg.wal'), 'r');
+      expect(dataEnd(fd, data.length)).toBe(3000);
+      fs.closeSync(fd);
+      const rng = createRng(seed);
+      const [f] = flipBits(d, [{ dir: '.', match: /\.wal$/ }], (n) => rng.int(n));
+      for (const bit of f.bits!) expect(bit).toBeLessThan(3000 * 8);
+      const [t] = truncateTail(d, [{ dir: '.', match: /\.wal$/ }], (n) => rng.int(n));
+      expect(t.offset + t.bytes).toBe(3000);
+      expect(fs.statSync(nodePath.join(d, 'seg.wal')).size).toBe(3000 - t.bytes);
+    }
+    // A file of zeros only has nothing to damage.
+    const d = nodeDir();
+    fs.writeFileSync(nodePath.join(d, 'empty.wal'), Buffer.alloc(4096));
+    expect(truncateTail(d, ['empty.wal'], () => 0)).toEqual([]);
+  });
+
+  it('a rollback goes back to the copy taken at the node\'s previous disk fault, also when every fault is a rollback', async () => {
+    const d = nodeDir();
+    const disks = new NodeDisks({ dirOf: () => d, layer: false, logFiles: ['log'], dataFiles: ['log'], log: () => undefined });
+    await disks.setup(['n1']);
+    const state = (): string => fs.readFileSync(nodePath.join(d, 'log'), 'utf8');
+    // The nemesis takes a copy before every fault, then applies it.
+    const fault = async (): Promise<unknown> => { await disks.remember('n1'); return disks.apply('n1', 'rollback', () => 0); };
+    fs.writeFileSync(nodePath.join(d, 'log'), 'a\n');
+    expect(await fault()).toEqual([]); // the first has nothing earlier to go back to
+    fs.writeFileSync(nodePath.join(d, 'log'), 'a\nb\n');
+    await fault();
+    expect(state()).toBe('a\n');
+    fs.writeFileSync(nodePath.join(d, 'log'), 'a\nc\nd\n');
+    await fault();
+    expect(state()).toBe('a\nb\n'); // the copy taken at the previous fault: the node's state when that one hit
+  });
+
   it('follows no link: a log or data file planted as a link is refused and its target untouched', () => {
     const d = nodeDir();
     const outside = nodeDir();
@@ -78,6 +128,9 @@ describe('file faults', () => {
     expect(() => truncateTail(d, ['log'], (n) => rng.int(n))).toThrow(/symbolic link/);
     expect(() => flipBits(d, ['log'], (n) => rng.int(n))).toThrow(/symbolic link/);
     expect(() => flipBits(d, ['dir/passwd'], (n) => rng.int(n))).toThrow(/is a link or not a directory/);
+    // A pattern's directory planted as a link is refused; a link matching a pattern is not a file of it.
+    expect(() => expandFiles(d, [{ dir: 'dir', match: /./ }])).toThrow(/is a link or not a directory/);
+    expect(expandFiles(d, [{ dir: '.', match: /^log$/ }])).toEqual([]);
     // A copy skips links; restoring it removes the planted links by name, never what they point at.
     restoreTree(d, new Map([['log', Buffer.from('x')]]));
     expect(fs.readFileSync(nodePath.join(outside, 'passwd'), 'utf8')).toBe('root:x:0:0\n');

@@ -37,9 +37,10 @@ describe('the disk nemesis', () => {
     expect(target.down.size).toBe(0);
     const b = await nem.invoke({ f: 'disk', value: ['n2'] }) as { fault: string };
     expect(b.fault).toBe('rollback');
-    // Every fault landed on a node that was down; rollback restores, so it records no new copy.
+    // Every fault landed on a node that was down; each takes a copy, rollback too (the next rollback's target).
     expect(disk.seen.every((s) => s.endsWith('down=true'))).toBe(true);
-    expect(disk.seen.filter((s) => s.startsWith('remember'))).toHaveLength(3);
+    expect(disk.seen.filter((s) => s.startsWith('remember'))).toHaveLength(4);
+    expect(disk.seen.indexOf('remember n2 down=true', 3)).toBeLessThan(disk.seen.indexOf('rollback n2 down=true'));
     expect(disk.seen).toContain('rollback n2 down=true');
   });
 

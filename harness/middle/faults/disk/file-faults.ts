@@ -16,8 +16,58 @@ const C = fs.constants;
 export const TRUNCATE_MAX_BYTES = 512;
 export const FLIP_BITS = 8;
 
-/** The first of `names` (paths below `dir`) that is a non-empty regular file, or undefined. */
-function firstPresent(dir: string, names: readonly string[]): { name: string; fd: number; size: number } | undefined {
+/**
+ * A store's files, named by its target: a path below the node's directory, or every regular file of
+ * `dir` whose name matches `match`, newest first (by `seq` of the name, highest first; else by name,
+ * last first) — etcd's WAL segments, ZooKeeper's `log.<zxid>`, Consul's snapshot directories.
+ */
+export type FileSpec = string | { dir: string; match: RegExp; seq?: (name: string) => number };
+
+/** The files `specs` name below `dir` as it is now (relative paths, in the order given; a pattern's newest first). */
+export function expandFiles(dir: string, specs: readonly FileSpec[]): string[] {
+  const out: string[] = [];
+  for (const s of specs) {
+    if (typeof s === 'string') {
+      out.push(s);
+      continue;
+    }
+    let fd: number;
+    try {
+      fd = openDirIn(dir, s.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    let names: string[];
+    try {
+      names = fs.readdirSync(`/proc/self/fd/${fd}`, { withFileTypes: true }).filter((e) => e.isFile() && s.match.test(e.name)).map((e) => e.name);
+    } finally {
+      fs.closeSync(fd);
+    }
+    names.sort((a, b) => (s.seq ? s.seq(b) - s.seq(a) : b.localeCompare(a)));
+    out.push(...names.map((n) => `${s.dir}/${n}`));
+  }
+  return out;
+}
+
+/**
+ * Where a file's data ends: one past its last non-zero byte. etcd and ZooKeeper preallocate their log
+ * segments (64 MB of zeros), so a tail cut or a flipped bit must land in what was written, not in
+ * the padding, to damage anything.
+ */
+export function dataEnd(fd: number, size: number): number {
+  const CHUNK = 1 << 20;
+  const buf = Buffer.alloc(CHUNK);
+  for (let end = size; end > 0; end -= CHUNK) {
+    const start = Math.max(0, end - CHUNK);
+    const n = fs.readSync(fd, buf, 0, end - start, start);
+    for (let i = n - 1; i >= 0; i--) if (buf[i] !== 0) return start + i + 1;
+  }
+  return 0;
+}
+
+/** The first of `names` (paths below `dir`) that is a regular file with data (not only zeros), or undefined. */
+function firstPresent(dir: string, names: readonly string[]): { name: string; fd: number; size: number; end: number } | undefined {
   for (const name of names) {
     let fd: number;
     try {
@@ -27,30 +77,34 @@ function firstPresent(dir: string, names: readonly string[]): { name: string; fd
       throw err;
     }
     const size = fs.fstatSync(fd).size;
-    if (size > 0) return { name, fd, size };
+    const end = size > 0 ? dataEnd(fd, size) : 0;
+    if (end > 0) return { name, fd, size, end };
     fs.closeSync(fd);
   }
   return undefined;
 }
 
-/** Cuts 1..TRUNCATE_MAX_BYTES bytes (never the whole file) off the first present of `logs`. */
-export function truncateTail(dir: string, logs: readonly string[], pick: (n: number) => number): FileTouch[] {
-  const f = firstPresent(dir, logs);
+/**
+ * Cuts 1..TRUNCATE_MAX_BYTES bytes (never all of it) off the end of the data of the first present of
+ * `logs` (a preallocated segment loses its zero padding too: the file ends where the cut is).
+ */
+export function truncateTail(dir: string, logs: readonly FileSpec[], pick: (n: number) => number): FileTouch[] {
+  const f = firstPresent(dir, expandFiles(dir, logs));
   if (!f) return [];
   try {
-    const cut = 1 + pick(Math.min(TRUNCATE_MAX_BYTES, Math.max(1, f.size - 1)));
-    const bytes = Math.min(cut, f.size);
-    fs.ftruncateSync(f.fd, f.size - bytes);
+    const cut = 1 + pick(Math.min(TRUNCATE_MAX_BYTES, Math.max(1, f.end - 1)));
+    const bytes = Math.min(cut, f.end);
+    fs.ftruncateSync(f.fd, f.end - bytes);
     fs.fsyncSync(f.fd);
-    return [{ file: f.name, offset: f.size - bytes, bytes }];
+    return [{ file: f.name, offset: f.end - bytes, bytes }];
   } finally {
     fs.closeSync(f.fd);
   }
 }
 
-/** Flips FLIP_BITS random bits of one file drawn from the present `files`. */
-export function flipBits(dir: string, files: readonly string[], pick: (n: number) => number): FileTouch[] {
-  const order = [...files];
+/** Flips FLIP_BITS random bits in the data (up to its last non-zero byte) of one file drawn from the present `files`. */
+export function flipBits(dir: string, files: readonly FileSpec[], pick: (n: number) => number): FileTouch[] {
+  const order = expandFiles(dir, files);
   const start = order.length === 0 ? 0 : pick(order.length);
   const f = firstPresent(dir, [...order.slice(start), ...order.slice(0, start)]);
   if (!f) return [];
@@ -58,7 +112,7 @@ export function flipBits(dir: string, files: readonly string[], pick: (n: number
     const bits: number[] = [];
     let lo = Infinity, hi = -1;
     for (let k = 0; k < FLIP_BITS; k++) {
-      const bit = pick(f.size * 8);
+      const bit = pick(f.end * 8);
       const off = Math.floor(bit / 8);
       const b = Buffer.alloc(1);
       fs.readSync(f.fd, b, 0, 1, off);

@@ -5,8 +5,8 @@
  *
  *   lazy-fs DIR        mounts over DIR, serving DIR's own content (opened before the mount)
  *
- * Model: data (write, truncate) is buffered per backing inode as a whole-file image; fsync writes the
- * image to the backing file and fsyncs it. Metadata (create, mkdir, rename, unlink) goes through at
+ * Model: data (write, truncate) is buffered per backing inode as dirty 4 KB pages and a size; fsync
+ * writes those pages and the size to the backing file and fsyncs it. Metadata (create, mkdir, rename, unlink) goes through at
  * once, so after a crash a file created and never synced exists but is empty. Reading sees the image.
  * stdout carries one JSON line per event: {"event":"ready"} once mounted, and after each SIGUSR1
  * {"event":"crash","files":[{"path":…,"size":…,"durableSize":…}]} once the drop is complete, so the
@@ -35,13 +35,30 @@
 static int root_fd = -1;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* One file's unsynced content: the whole file as the node last wrote it. */
+/*
+ * One file's unsynced content, in pages: the pages written since the last sync (each loaded whole
+ * from the backing file before its first change), the size the node last gave the file, and `low`,
+ * below which the backing file's bytes are still the file's (a truncate lowers it: bytes past it
+ * read as zeros until a later write). Syncing writes only the dirty pages, so a node that preallocates
+ * a 64 MB segment and appends a record before each fdatasync (etcd's WAL, ZooKeeper's log) costs a
+ * page or two per sync, not the whole file.
+ */
+#define PAGE 4096
+#define NBUCKETS 256
+struct page {
+  size_t idx;
+  struct page *hnext, *lnext;
+  char data[PAGE];
+};
 struct img {
   dev_t dev;
   ino_t ino;
-  char *data;
-  size_t size, cap;
-  size_t durable; /* the backing file's size when the image was loaded */
+  size_t size;
+  size_t durable; /* the backing file's size when the image was made */
+  size_t low;     /* backing bytes at or past this offset are not the file's (zeros) */
+  struct page *buckets[NBUCKETS];
+  struct page *pages; /* every dirty page, for sync and drop */
+  size_t npages;
   char path[512];
   struct img *next;
 };
@@ -81,31 +98,67 @@ static struct img *find_img(dev_t dev, ino_t ino) {
   return NULL;
 }
 
+static void free_img(struct img *i) {
+  while (i->pages) {
+    struct page *p = i->pages;
+    i->pages = p->lnext;
+    free(p);
+  }
+  free(i);
+}
+
 static void drop_img(dev_t dev, ino_t ino) {
   for (struct img **p = &imgs; *p; p = &(*p)->next) {
     if ((*p)->dev == dev && (*p)->ino == ino) {
       struct img *i = *p;
       *p = i->next;
-      free(i->data);
-      free(i);
+      free_img(i);
       return;
     }
   }
 }
 
-static int reserve(struct img *i, size_t n) {
-  if (n <= i->cap) return 0;
-  size_t cap = i->cap ? i->cap : 4096;
-  while (cap < n) cap *= 2;
-  char *d = realloc(i->data, cap);
-  if (!d) return -ENOMEM;
-  memset(d + i->cap, 0, cap - i->cap);
-  i->data = d;
-  i->cap = cap;
+static struct page *find_page(struct img *i, size_t idx) {
+  for (struct page *p = i->buckets[idx % NBUCKETS]; p; p = p->hnext)
+    if (p->idx == idx) return p;
+  return NULL;
+}
+
+/* Reads the file's bytes [off, off+n) as they are outside the dirty pages: the backing file below `low`, zeros past it. */
+static int read_backing(int fd, const struct img *i, char *buf, size_t n, size_t off) {
+  memset(buf, 0, n);
+  if (off >= i->low) return 0;
+  size_t want = i->low - off < n ? i->low - off : n;
+  size_t got = 0;
+  while (got < want) {
+    ssize_t r = pread(fd, buf + got, want - got, (off_t)(off + got));
+    if (r < 0) return -errno;
+    if (r == 0) break;
+    got += (size_t)r;
+  }
   return 0;
 }
 
-/* The image of the file open as `fd`, loaded from the backing file on first use. */
+/* The dirty page `idx`, made (from the file's current bytes) when absent. */
+static int page_of(int fd, struct img *i, size_t idx, struct page **out) {
+  struct page *p = find_page(i, idx);
+  if (!p) {
+    p = malloc(sizeof *p);
+    if (!p) return -ENOMEM;
+    p->idx = idx;
+    int r = read_backing(fd, i, p->data, PAGE, idx * PAGE);
+    if (r < 0) { free(p); return r; }
+    p->hnext = i->buckets[idx % NBUCKETS];
+    i->buckets[idx % NBUCKETS] = p;
+    p->lnext = i->pages;
+    i->pages = p;
+    i->npages++;
+  }
+  *out = p;
+  return 0;
+}
+
+/* The image of the file open as `fd`, made on first use. */
 static int image_of(int fd, const char *path, struct img **out) {
   struct stat st;
   if (fstat(fd, &st) < 0) return -errno;
@@ -115,16 +168,7 @@ static int image_of(int fd, const char *path, struct img **out) {
     if (!i) return -ENOMEM;
     i->dev = st.st_dev;
     i->ino = st.st_ino;
-    int r = reserve(i, (size_t)st.st_size + 1);
-    if (r < 0) { free(i); return r; }
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-      ssize_t n = pread(fd, i->data + got, (size_t)st.st_size - got, (off_t)got);
-      if (n < 0) { free(i->data); free(i); return -errno; }
-      if (n == 0) break;
-      got += (size_t)n;
-    }
-    i->size = i->durable = got;
+    i->size = i->durable = i->low = (size_t)st.st_size;
     i->next = imgs;
     imgs = i;
   }
@@ -133,25 +177,46 @@ static int image_of(int fd, const char *path, struct img **out) {
   return 0;
 }
 
+/* Gives the file size `n`: pages past it go, the tail of the page it ends in is zeroed, and the backing file's bytes past it are no longer the file's. */
 static int resize(struct img *i, size_t n) {
-  int r = reserve(i, n);
-  if (r < 0) return r;
-  if (n < i->size) memset(i->data + n, 0, i->size - n);
+  if (n < i->size) {
+    for (struct page **pp = &i->pages; *pp;) {
+      struct page *p = *pp;
+      if (p->idx * PAGE >= n) {
+        *pp = p->lnext;
+        for (struct page **h = &i->buckets[p->idx % NBUCKETS]; *h; h = &(*h)->hnext)
+          if (*h == p) { *h = p->hnext; break; }
+        free(p);
+        i->npages--;
+      } else {
+        if ((p->idx + 1) * PAGE > n) memset(p->data + (n - p->idx * PAGE), 0, (p->idx + 1) * PAGE - n);
+        pp = &p->lnext;
+      }
+    }
+    if (n < i->low) i->low = n;
+  }
   i->size = n;
   return 0;
 }
 
-/* Writes the image to the backing file and makes it durable; the image is then dropped. */
+/* Writes the dirty pages and the size to the backing file and makes them durable; the image is then dropped. */
 static int sync_fd(int fd, int datasync) {
   struct stat st;
   if (fstat(fd, &st) < 0) return -errno;
   struct img *i = find_img(st.st_dev, st.st_ino);
   if (i) {
-    size_t done = 0;
-    while (done < i->size) {
-      ssize_t n = pwrite(fd, i->data + done, i->size - done, (off_t)done);
-      if (n < 0) return -errno;
-      done += (size_t)n;
+    /* Bytes the node truncated away are zeros if it grew the file again: cut the backing file there first. */
+    if (i->low < (size_t)st.st_size && ftruncate(fd, (off_t)i->low) < 0) return -errno;
+    for (struct page *p = i->pages; p; p = p->lnext) {
+      size_t off = p->idx * PAGE;
+      if (off >= i->size) continue;
+      size_t n = i->size - off < PAGE ? i->size - off : PAGE;
+      size_t done = 0;
+      while (done < n) {
+        ssize_t w = pwrite(fd, p->data + done, n - done, (off_t)(off + done));
+        if (w < 0) return -errno;
+        done += (size_t)w;
+      }
     }
     if (ftruncate(fd, (off_t)i->size) < 0) return -errno;
     drop_img(st.st_dev, st.st_ino);
@@ -275,20 +340,36 @@ static int do_read(char *buf, size_t size, off_t off, struct fuse_file_info *fi)
   }
   if ((size_t)off >= i->size) return 0;
   size_t n = i->size - (size_t)off < size ? i->size - (size_t)off : size;
-  memcpy(buf, i->data + off, n);
+  for (size_t done = 0; done < n;) {
+    size_t pos = (size_t)off + done, idx = pos / PAGE, in = pos % PAGE;
+    size_t chunk = PAGE - in < n - done ? PAGE - in : n - done;
+    struct page *p = find_page(i, idx);
+    if (p) memcpy(buf + done, p->data + in, chunk);
+    else {
+      int r = read_backing(fd, i, buf + done, chunk, pos);
+      if (r < 0) return r;
+    }
+    done += chunk;
+  }
   return (int)n;
 }
 static int lk_read(const char *p, char *b, size_t s, off_t o, struct fuse_file_info *fi) { (void)p; LOCKED(do_read(b, s, o, fi)); }
 
 static int do_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_file_info *fi) {
+  int fd = (int)fi->fh;
   struct img *i;
-  int r = image_of((int)fi->fh, path, &i);
+  int r = image_of(fd, path, &i);
   if (r < 0) return r;
   if (fi->flags & O_APPEND) off = (off_t)i->size;
-  size_t end = (size_t)off + size;
-  if ((r = reserve(i, end)) < 0) return r;
-  memcpy(i->data + off, buf, size);
-  if (end > i->size) i->size = end;
+  for (size_t done = 0; done < size;) {
+    size_t pos = (size_t)off + done, in = pos % PAGE;
+    size_t chunk = PAGE - in < size - done ? PAGE - in : size - done;
+    struct page *p;
+    if ((r = page_of(fd, i, pos / PAGE, &p)) < 0) return r;
+    memcpy(p->data + in, buf + done, chunk);
+    done += chunk;
+  }
+  if ((size_t)off + size > i->size) i->size = (size_t)off + size;
   return (int)size;
 }
 static int lk_write(const char *p, const char *b, size_t s, off_t o, struct fuse_file_info *fi) { LOCKED(do_write(p, b, s, o, fi)); }
@@ -370,10 +451,12 @@ static void *crash_thread(void *arg) {
         if (*c == '"' || *c == '\\') putchar('\\');
         if ((unsigned char)*c >= 0x20) putchar(*c);
       }
-      printf("\",\"size\":%zu,\"durableSize\":%zu}", i->size, i->durable);
+      size_t first_dirty = i->size;
+      for (struct page *p = i->pages; p; p = p->lnext)
+        if (p->idx * PAGE < first_dirty) first_dirty = p->idx * PAGE;
+      printf("\",\"size\":%zu,\"durableSize\":%zu,\"dirtyBytes\":%zu,\"firstDirty\":%zu}", i->size, i->durable, i->npages * (size_t)PAGE, first_dirty);
       first = 0;
-      free(i->data);
-      free(i);
+      free_img(i);
     }
     printf("]}\n");
     fflush(stdout);

@@ -14,6 +14,9 @@ export interface DroppedFile {
   /** Its size as the node last wrote it, and as it is on disk after the crash. */
   size: number;
   durableSize: number;
+  /** Bytes in the pages written since the last sync (whole 4 KB pages), and where the first of them starts. */
+  dirtyBytes?: number;
+  firstDirty?: number;
 }
 
 const READY_MS = 10_000;

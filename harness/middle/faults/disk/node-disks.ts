@@ -6,7 +6,9 @@
  */
 import fs from 'node:fs';
 import { DISK_FAULTS, type DiskControl, type DiskFault, type DiskTouch } from '../../../ground/contracts/roles.js';
-import { flipBits, readTree, restoreTree, truncateTail } from './file-faults.js';
+import { flipBits, readTree, restoreTree, truncateTail, type FileSpec } from './file-faults.js';
+
+export type { FileSpec } from './file-faults.js';
 import { buildLazyFs, lazyFsUnavailable } from './lazy-fs-build.js';
 import { LazyFs } from './lazy-fs.js';
 
@@ -16,9 +18,11 @@ export interface NodeDiskOptions {
   /** Mount the lose-un-fsynced layer over every node's directory (only when a run asks for that fault). */
   layer: boolean;
   /** The node's log or WAL files, newest first, relative to its directory (truncate cuts the first present). */
-  logFiles: readonly string[];
+  logFiles: readonly FileSpec[];
   /** Every file bit-flip may damage, relative to its directory. */
-  dataFiles: readonly string[];
+  dataFiles: readonly FileSpec[];
+  /** Faults this target cannot apply, with the reason (e.g. every fault when the files are on another machine). */
+  without?: Partial<Record<DiskFault, string>>;
   log: (line: string) => void;
 }
 
@@ -27,16 +31,19 @@ export class NodeDisks implements DiskControl {
   readonly unsupported: Partial<Record<DiskFault, string>> = {};
   private readonly mounts = new Map<string, LazyFs>();
   private readonly copies = new Map<string, Map<string, Buffer>>();
+  private readonly previous = new Map<string, Map<string, Buffer>>();
 
   constructor(private readonly o: NodeDiskOptions) {
     const why = o.layer ? lazyFsUnavailable() : 'the FUSE layer is mounted only when a run asks for lose-unfsynced';
     if (why) this.unsupported['lose-unfsynced'] = why;
+    Object.assign(this.unsupported, o.without ?? {});
     this.faults = DISK_FAULTS.filter((f) => this.unsupported[f] === undefined);
   }
 
   /** Creates every node's directory and mounts the layer over it (before any node starts). */
   async setup(nodes: readonly string[]): Promise<void> {
     for (const n of nodes) fs.mkdirSync(this.o.dirOf(n), { recursive: true, mode: 0o755 });
+    if (this.faults.length === 0) return;
     if (!this.faults.includes('lose-unfsynced')) return;
     const bin = await buildLazyFs();
     for (const n of nodes) {
@@ -46,7 +53,14 @@ export class NodeDisks implements DiskControl {
     }
   }
 
+  /**
+   * Takes the copy of `node`'s directory as it is now; the one taken at its previous disk fault is
+   * what a rollback restores (a rollback is itself a disk fault: the copy taken just before it is the
+   * state it went back from, and the next rollback's target).
+   */
   async remember(node: string): Promise<void> {
+    const cur = this.copies.get(node);
+    if (cur) this.previous.set(node, cur);
     this.copies.set(node, readTree(this.o.dirOf(node)));
   }
 
@@ -57,14 +71,19 @@ export class NodeDisks implements DiskControl {
         const m = this.mounts.get(node);
         if (!m) throw new Error(`lose-unfsynced: no FUSE layer is mounted over ${node}'s directory (${this.unsupported['lose-unfsynced'] ?? 'not set up'})`);
         const dropped = await m.crash();
-        return dropped.map((d) => ({ file: d.path.replace(/^\//, ''), offset: Math.min(d.durableSize, d.size), bytes: Math.abs(d.size - d.durableSize) }));
+        // What was lost: the dirty pages from the first one on, or (no page written) the size change alone.
+        return dropped.map((d) => {
+          const file = d.path.replace(/^\//, '');
+          if (d.dirtyBytes) return { file, offset: Math.min(d.firstDirty ?? d.size, d.durableSize), bytes: d.dirtyBytes };
+          return { file, offset: Math.min(d.durableSize, d.size), bytes: Math.abs(d.size - d.durableSize) };
+        });
       }
       case 'truncate':
         return truncateTail(dir, this.o.logFiles, pick);
       case 'bit-flip':
         return flipBits(dir, this.o.dataFiles, pick);
       case 'rollback': {
-        const copy = this.copies.get(node);
+        const copy = this.previous.get(node);
         return copy ? restoreTree(dir, copy) : [];
       }
     }

@@ -92,8 +92,9 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
         for (const n of nodes) down.add(n);
         await onNodes('disk', nodes, async (node) => {
           await killable.kill(node);
-          // The copy a later rollback restores: read (the whole data directory) only when rollback is one of the faults.
-          if (remembers && fault !== 'rollback') await disk.remember(node);
+          // The copy a later rollback restores: read (the whole data directory) only when rollback is one of
+          // the faults, at every disk fault, a rollback's too (so a run of rollbacks alone goes back each time).
+          if (remembers) await disk.remember(node);
           for (const t of await disk.apply(node, fault, (k) => rng.int(k))) files.push({ node, ...t });
         });
         const applied: DiskApplied = { fault, nodes, files };
