@@ -14,6 +14,8 @@ const RAFT_MAIN = nodePath.join(DIST, 'targets/raft/main.js');
 
 export interface WatchRun {
   seed: number; valid: unknown; events: number; counts: Record<string, number>; unmatched: number; lagMs: { p50?: number; p99?: number }; compactions: number; compactedSegments?: number; error?: string;
+  /** Watchers checked for convergence after the heal, of all watchers. */
+  converged?: string;
   /** Per-store figures: ZooKeeper's firings judged and session expiries, Consul's returns and index resets. */
   extra?: string;
   /** An invalid run's store, kept for investigation. */
@@ -42,7 +44,8 @@ export function watchRun(store: WatchStore, seed: number, seconds: number, bug?:
     const extra = zk ? `${zk.fires} firings (${zk.judged} judged, ${zk.unchecked} with an indeterminate trigger), ${zk.expiries} session expiries`
       : consul ? `${consul.returns} returns (${consul.spurious} spurious), ${consul.indexResets} index resets` : undefined;
     keep = w.valid === false && store !== 'raft';
-    return { seed, valid: w.valid, events: w.eventsChecked as number, counts: w.counts as Record<string, number>, unmatched: w.unmatched as number, lagMs: w.lagMs as WatchRun['lagMs'], compactions: w.compactions as number, compactedSegments: w.compactedSegments as number, ...(extra ? { extra } : {}), ...(keep ? { kept: dir } : {}) };
+    return { seed, valid: w.valid, events: w.eventsChecked as number, counts: w.counts as Record<string, number>, unmatched: w.unmatched as number, lagMs: w.lagMs as WatchRun['lagMs'], compactions: w.compactions as number, compactedSegments: w.compactedSegments as number,
+      converged: `${(w.convergence as { checked: string[] }).checked.length}/${(w.convergence as { checked: string[]; unchecked: string[] }).checked.length + (w.convergence as { unchecked: string[] }).unchecked.length}`, ...(extra ? { extra } : {}), ...(keep ? { kept: dir } : {}) };
   } finally {
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
