@@ -31,6 +31,8 @@ export type { ElleResult, ElleOptions, ElleAnomaly } from './checkers/elle/index
 export { setChecker, checkSet } from './checkers/set.js';
 export { counterChecker, checkCounter } from './checkers/counter.js';
 export { lockChecker, checkLock } from './checkers/lock.js';
+export { electionChecker, checkElection } from './checkers/election.js';
+export type { ElectionResult, ElectionViolationClass } from './checkers/election.js';
 export { uniqueIdsChecker, checkUniqueIds } from './checkers/unique-ids.js';
 export { broadcastChecker, checkBroadcast } from './checkers/broadcast.js';
 export { statsChecker } from './checkers/stats.js';

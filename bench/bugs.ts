@@ -5,6 +5,12 @@
  * asserts nothing.
  *
  *   npm run bench:bugs [-- --seeds 10 --time 60 --parallel 2 --only stale-read,correct --group sim|http|all]
+ *   npm run bench:bugs -- --nemesis auto [--seeds 10 --time 60 --only lease-read,correct]
+ *
+ * `--nemesis auto` (issue 33) compares two columns on the simulated network, each run with no fault
+ * flag but `--nemesis` and the Raft's own defaults: the standard package (`--nemesis standard`) and the
+ * adaptive nemesis (`--nemesis auto`, each run from an empty learned state), for the six switches of
+ * the issue and the correct Raft, in the order `--only` gives.
  *
  * `--group http` runs the same rows on a real network: `faultline run --target custom --start
  * 'faultline-raft --listen …' --client http-kv` with the Raft's status polled over HTTP for the
@@ -116,6 +122,63 @@ function runOne(row: Row, seed: number): Promise<Outcome> {
       resolve({ row: rowName(row), seed, exit, caughtBy, valid, dir: real });
     });
   });
+}
+
+/** The switches of issue 33's acceptance, and the correct Raft. */
+const AUTO_ROWS = ['lease-read', 'old-term-commit', 'correct', 'stale-read', 'no-fsync', 'early-ack', 'forget-vote'];
+
+if (opt('nemesis', '') !== '') {
+  await compareNemeses(opt('nemesis', ''));
+  process.exit(0);
+}
+
+/** `--nemesis auto`: standard vs the named nemesis, per switch, with nothing else but the defaults. */
+async function compareNemeses(other: string): Promise<void> {
+  const switches = only.length > 0 ? only : AUTO_ROWS;
+  const columns = ['standard', other];
+  const runs: { bug: string; column: string; seed: number; valid: unknown; caughtBy: string[]; dir?: string }[] = [];
+  const todo: { bug: string; column: string; seed: number }[] = [];
+  // Seed-major, so a bench cut short still has both columns of the first seeds of every switch.
+  for (let s = 1; s <= seeds; s++) for (const bug of switches) for (const column of columns) todo.push({ bug, column, seed: s });
+  console.log(`node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${switches.length} switches × ${columns.join(' vs ')} × ${seeds} seeds × ${timeS} s runs, ${parallel} at a time, raft defaults, no fault flag but --nemesis`);
+  const t0 = Date.now();
+  let k = 0;
+  await Promise.all(Array.from({ length: parallel }, async () => {
+    while (k < todo.length) {
+      const j = todo[k++];
+      const name = `cmp-${j.bug}-${j.column.replace(/,/g, '+')}-${j.seed}`;
+      const args = [cli, 'run', '--target', 'raft', '--workload', 'lin-kv', '--nodes', '5', '--time-limit', `${timeS}s`, '--nemesis', j.column,
+        '--seed', String(j.seed), '--store', store, '--name', name, '--reporter', 'json', ...(j.bug === 'correct' ? [] : ['--bug', j.bug])];
+      const o = await new Promise<{ valid: unknown; caughtBy: string[]; dir?: string }>((resolve) => {
+        const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+        child.on('close', () => {
+          const dir = nodePath.join(store, name, 'latest');
+          try {
+            const r = JSON.parse(fs.readFileSync(nodePath.join(dir, 'results.json'), 'utf8')) as { valid: unknown; checkers: Record<string, { valid: unknown }> };
+            resolve({ valid: r.valid, caughtBy: Object.entries(r.checkers).filter(([, c]) => c.valid === false).map(([n]) => n), dir: fs.realpathSync.native(dir) });
+          } catch {
+            resolve({ valid: 'no results', caughtBy: [] });
+          }
+        });
+      });
+      runs.push({ ...j, ...o });
+      console.log(`  ${j.bug.padEnd(16)} ${j.column.padEnd(9)} seed ${String(j.seed).padStart(2)}: ${o.valid === false ? `caught by ${o.caughtBy.join(', ')}` : `verdict ${String(o.valid)}`}  (${o.dir ?? ''}) load ${os.loadavg()[0].toFixed(1)}`);
+    }
+  }));
+  console.log(`\nstandard vs ${other} (${((Date.now() - t0) / 60_000).toFixed(1)} min, ${timeS} s runs)`);
+  console.log(`${'switch'.padEnd(16)} ${columns.map((c) => c.padEnd(26)).join(' ')}`);
+  for (const bug of switches) {
+    const cell = (column: string): string => {
+      const rs = runs.filter((r) => r.bug === bug && r.column === column);
+      const seedsRun = rs.map((r) => r.seed).sort((a, b) => a - b);
+      const span = seedsRun.length ? ` (seeds ${seedsRun.join(',')})` : '';
+      return bug === 'correct'
+        ? `valid ${rs.filter((r) => r.valid === true).length}/${rs.length}${span}`
+        : `caught ${rs.filter((r) => r.valid === false).length}/${rs.length}${span}`;
+    };
+    console.log(`${bug.padEnd(16)} ${columns.map((c) => cell(c).padEnd(26)).join(' ')}`);
+  }
+  console.log(`\nruns kept in ${store}`);
 }
 
 const jobs: (() => Promise<Outcome>)[] = [];

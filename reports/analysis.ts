@@ -243,9 +243,14 @@ export function analyze(history: readonly Op[], bands: readonly FaultBand[] = []
 }
 
 /** The q-quantile (0..1) of sorted numbers, nearest rank. */
-export function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/** `xs` in ascending order, as a typed array: its built-in numeric sort is several times faster than a comparator's over 100,000 latencies. */
+function sortedNumbers(xs: readonly number[]): Float64Array {
+  return Float64Array.from(xs).sort();
 }
 
 /** A round bucket width (1, 2 or 5 × 10^k seconds) giving about `n` buckets over `span`. */
@@ -301,9 +306,9 @@ export function latencyQuantiles(pairs: readonly ClientPair[], endS: number): { 
     const bar = k.indexOf('|');
     const t = k.slice(0, bar);
     const f = k.slice(bar + 1);
-    g.sort((a, b) => a - b);
+    const sorted = sortedNumbers(g);
     for (const [q, v] of [['p50', 0.5], ['p95', 0.95], ['p99', 0.99], ['max', 1]] as const) {
-      rows.push({ t: Number(t), f, q, ms: Math.max(quantile(g, v), 0.001) });
+      rows.push({ t: Number(t), f, q, ms: Math.max(quantile(sorted, v), 0.001) });
     }
   }
   return rows.sort((a, b) => a.t - b.t);
@@ -319,8 +324,8 @@ export function latencyTable(pairs: readonly ClientPair[]): { f: string; n: numb
     g.push(p.latencyMs);
   }
   return [...byF].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, g]) => {
-    g.sort((a, b) => a - b);
-    return { f, n: g.length, p50: quantile(g, 0.5), p90: quantile(g, 0.9), p99: quantile(g, 0.99), max: g[g.length - 1] };
+    const sorted = sortedNumbers(g);
+    return { f, n: sorted.length, p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), max: sorted[sorted.length - 1] };
   });
 }
 
@@ -341,7 +346,8 @@ export function latencyPoints(pairs: readonly ClientPair[], cap: number): { poin
     chosen = [...rare, ...sample].sort((a, b) => a.start - b.start);
   }
   return {
-    points: chosen.map((p) => ({ t: p.start, ms: Math.max(p.latencyMs!, 0.001), f: p.f, outcome: p.outcome, index: p.index, process: p.process })),
+    // To the microsecond, finer than the chart or its tooltips show: 0.31 instead of 0.31000000000000005, 20,000 times over.
+    points: chosen.map((p) => ({ t: Math.round(p.start * 1e6) / 1e6, ms: Math.max(Math.round(p.latencyMs! * 1e3) / 1e3, 0.001), f: p.f, outcome: p.outcome, index: p.index, process: p.process })),
     total: done.length,
   };
 }

@@ -63,6 +63,30 @@ function toVega(spec: TopLevelSpec): unknown {
   return compile(spec).spec;
 }
 
+/** A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break, as RFC 4180 and vega's parser read it. */
+const csvField = (v: unknown): string => {
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+/**
+ * The compiled spec with dataset `name`'s rows inlined as CSV text that vega parses (its `values`
+ * take a string with a `format`), numeric `numbers` typed back: 20,000 latency points are 0.7 MB of
+ * CSV against 1.7 MB of JSON objects, and every megabyte of the page costs its opening time
+ * (bench/report.ts). The rows keep their fields, values and order.
+ */
+export function inlineAsCsv(spec: unknown, name: string, numbers: readonly string[]): unknown {
+  const data = (spec as { data?: { name?: string; values?: unknown; format?: unknown }[] }).data;
+  const d = data?.find((x) => x.name === name);
+  if (!d || !Array.isArray(d.values) || d.values.length === 0 || d.format !== undefined) return spec;
+  const rows = d.values as Record<string, unknown>[];
+  const fields = Object.keys(rows[0]);
+  if (rows.some((r) => Object.keys(r).length !== fields.length || fields.some((f) => r[f] === undefined || r[f] === null || typeof r[f] === 'object'))) return spec;
+  d.values = [fields.map(csvField).join(','), ...rows.map((r) => fields.map((f) => csvField(r[f])).join(','))].join('\n');
+  d.format = { type: 'csv', parse: Object.fromEntries(fields.filter((f) => numbers.includes(f)).map((f) => [f, 'number'])) };
+  return spec;
+}
+
 /**
  * The failing ops a checker named, drawn over the latency scatter as large red rings at their invoke
  * time and latency, so the eye finds them among thousands of ok ops.
@@ -96,7 +120,7 @@ export function buildCharts(a: Analysis, messages: MessageCounts | undefined, an
       title: 'Latency of every op',
       renderer: points.length > CANVAS_ABOVE ? 'canvas' : 'svg',
       ...(points.length < total ? { note: `${points.length} of ${total} ops drawn: every failed or indeterminate op, and an even sample of the ok ones` } : {}),
-      spec: toVega(layered({ points, ...marked.data }, a.bands, {
+      spec: inlineAsCsv(toVega(layered({ points, ...marked.data }, a.bands, {
         data: { name: 'points' },
         mark: { type: 'point', filled: true, size: 14, opacity: 0.7, tooltip: true },
         encoding: {
@@ -106,7 +130,7 @@ export function buildCharts(a: Analysis, messages: MessageCounts | undefined, an
           shape: { field: 'outcome', type: 'nominal', title: 'outcome', scale: { domain: ['ok', 'fail', 'info'], range: ['circle', 'cross', 'triangle-up'] } },
           tooltip: [{ field: 'index', title: 'op index' }, { field: 'process' }, { field: 'f' }, { field: 'outcome' }, { field: 't', title: 'invoked (s)', format: '.3f' }, { field: 'ms', title: 'latency (ms)', format: '.2f' }],
         },
-      }, `Latency of every op (by invoke time), with fault activity${anomalies.length > 0 ? '; red rings: the failing ops' : ''}`, marked.layers)),
+      }, `Latency of every op (by invoke time), with fault activity${anomalies.length > 0 ? '; red rings: the failing ops' : ''}`, marked.layers)), 'points', ['t', 'ms', 'index', 'process']),
     });
     const tp = throughput(a.pairs, endS);
     charts.push({

@@ -2,9 +2,10 @@
  * The message diagram's browser script (inlined after the viewer): a Lamport diagram of the run's
  * messages, time down, one column per node, service and client, an arrow per message from its
  * sending to its delivery (a dropped one ends in a cross half way). It draws one window of
- * PAGE journal lines at a time: the page holds messages.jsonl's text gzipped (reports/messages.ts),
- * unpacked by the browser's DecompressionStream, and only the window's lines are parsed, so a
- * 200,000-message run opens about as fast as a small one. `window.faultlineDiagram` is a promise
+ * PAGE journal lines at a time: the page holds messages.jsonl's text in gzipped chunks
+ * (reports/messages.ts), a chunk unpacked by the browser's DecompressionStream when a window first
+ * needs it, and only the window's lines are parsed, so a 200,000-message run opens about as fast as
+ * a small one. `window.faultlineDiagram` is a promise
  * the viewer waits for before it marks the page ready.
  *
  * Rows are spaced evenly by send order, not by time (bursts stay readable); a delivery sits between
@@ -25,22 +26,41 @@ export const DIAGRAM_JS = String.raw`
   var block = document.getElementById('faultline-messages');
   if (!box || !block) return;
   var meta = JSON.parse(block.getAttribute('data-meta'));
-  window.faultlineDiagram = unpack(block.textContent.trim()).then(start).catch(function (err) {
-    box.textContent = 'The message diagram could not be unpacked: ' + err; box.setAttribute('data-error', String(err)); console.error(err);
-  });
-  function start(text) {
+  var fail = function (err) { box.textContent = 'The message diagram could not be unpacked: ' + err; box.setAttribute('data-error', String(err)); console.error(err); };
+  // The journal's lines come in chunks of meta.chunkLines (reports/messages.ts), each unpacked when a
+  // window first needs it: the first window waits for the first chunk only.
+  var CL = meta.chunkLines, chunks = [], loading = [];
+  function load(k) {
+    if (!loading[k]) loading[k] = unpack(document.getElementById('faultline-messages-' + k).textContent.trim()).then(function (text) {
+      var lines = Math.max(0, Math.min(CL, meta.count - k * CL));
+      if (text.length > 0 && text[text.length - 1] === '\n') text = text.slice(0, -1);
+      // Where each line starts, found once (an indexOf per line; nothing is parsed).
+      var starts = new Int32Array(lines + 1), n = 0, at = 0;
+      while (n < lines) { starts[n++] = at; var nl = text.indexOf('\n', at); at = nl < 0 ? text.length + 1 : nl + 1; }
+      starts[lines] = text.length + 1;
+      chunks[k] = { text: text, starts: starts };
+    });
+    return loading[k];
+  }
+  /** Every chunk holding a line in [from, to). */
+  function ensure(from, to) {
+    var waits = [];
+    for (var k = Math.floor(from / CL); k * CL < to; k++) waits.push(load(k));
+    return Promise.all(waits);
+  }
+  window.faultlineDiagram = load(0).then(start).catch(fail);
+  function start() {
   var PAGE = 100, ROW = 18, COL = 92, TOP = 28, LEFT = 70;
   var NS = 'http://www.w3.org/2000/svg';
   var count = meta.count, pages = Math.max(1, Math.ceil(count / PAGE));
-  if (text.length > 0 && text[text.length - 1] === '\n') text = text.slice(0, -1);
-  // Where each line starts, found once (an indexOf per line; nothing is parsed).
-  var starts = new Int32Array(count + 1), n = 0, at = 0;
-  while (n < count) { starts[n++] = at; var nl = text.indexOf('\n', at); at = nl < 0 ? text.length + 1 : nl + 1; }
-  starts[count] = text.length + 1;
-  var lineOf = function (i) { return text.slice(starts[i], starts[i + 1] - 1); };
+  var lineOf = function (i) { var c = chunks[Math.floor(i / CL)], l = i % CL; return c.text.slice(c.starts[l], c.starts[l + 1] - 1); };
   var TIME = /"time":(-?\d+(?:\.\d+)?)/;
-  /** A line's send time in µs (a line without one sorts where it stands: its neighbour's). */
-  var sentOf = function (i) { var m = TIME.exec(text.slice(starts[i], Math.min(starts[i + 1], starts[i] + 80))); return m ? Number(m[1]) / 1e3 : (i > 0 ? sentOf(i - 1) : 0); };
+  /** A line's send time in µs (a line without one sorts where it stands: its neighbour's; a chunk's first, the time its meta says). */
+  var sentOf = function (i) {
+    var k = Math.floor(i / CL), c = chunks[k], l = i - k * CL;
+    var m = TIME.exec(c.text.slice(c.starts[l], Math.min(c.starts[l + 1], c.starts[l] + 80)));
+    return m ? Number(m[1]) / 1e3 : (l > 0 ? sentOf(i - 1) : meta.chunkSentUs[k]);
+  };
   var epIndex = {}; meta.endpoints.forEach(function (e, k) { epIndex[e] = k; });
   /** Line i as a message: null for a line that is not one (torn, blank). */
   function parse(i) {
@@ -67,14 +87,27 @@ export const DIAGRAM_JS = String.raw`
   var detail = document.getElementById('diagram-body'), label = document.getElementById('diagram-page');
   var page = 0, marker = null;
 
-  /** The first message sent at or after us (binary search over the send times). */
+  /**
+   * The first message sent at or after us (a promise): binary search over the chunks' first send
+   * times, then over the send times in the one chunk it can be in.
+   */
   function firstAtOrAfter(us) {
-    var lo = 0, hi = count;
-    while (lo < hi) { var mid = (lo + hi) >> 1; if (sentOf(mid) < us) lo = mid + 1; else hi = mid; }
-    return lo;
+    var st = meta.chunkSentUs, clo = 0, chi = st.length - 1;
+    while (clo < chi) { var cm = (clo + chi + 1) >> 1; if (st[cm] < us) clo = cm; else chi = cm - 1; }
+    return load(clo).then(function () {
+      var lo = clo * CL, hi = Math.min(count, (clo + 1) * CL);
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (sentOf(mid) < us) lo = mid + 1; else hi = mid; }
+      return lo;
+    });
   }
 
+  // A window draws once its chunks (and the up to 500 lines before it, for arrivals) are unpacked;
+  // a later page turn supersedes one still waiting.
   function draw() {
+    var p = page, from = p * PAGE;
+    return ensure(Math.max(0, from - 500), Math.min(count, from + PAGE)).then(function () { if (p === page) drawNow(); }, fail);
+  }
+  function drawNow() {
     var from = page * PAGE, to = Math.min(count, from + PAGE);
     var msgs = [];
     for (var i = from; i < to; i++) { var pm = parse(i); if (pm && !pm.lateDrop) msgs.push(pm); }
@@ -151,7 +184,7 @@ export const DIAGRAM_JS = String.raw`
   document.getElementById('diagram-prev').addEventListener('click', function () { go(page - 1); });
   document.getElementById('diagram-next').addEventListener('click', function () { go(page + 1); });
   document.getElementById('diagram-last').addEventListener('click', function () { go(pages - 1); });
-  var jumpTo = function (us, what) { marker = { us: us, what: what }; go(Math.floor(Math.min(count - 1, firstAtOrAfter(us)) / PAGE)); };
+  var jumpTo = function (us, what) { marker = { us: us, what: what }; firstAtOrAfter(us).then(function (i) { go(Math.floor(Math.min(count - 1, i) / PAGE)); }, fail); };
   document.getElementById('diagram-time').addEventListener('change', function (e) {
     var s = Number(e.target.value); if (Number.isFinite(s)) jumpTo(s * 1e6, 't = ' + s + ' s');
   });
@@ -159,7 +192,7 @@ export const DIAGRAM_JS = String.raw`
   if (failing) failing.addEventListener('click', function () {
     var f = meta.failing[0]; jumpTo(f.us, 'op ' + f.index + ': ' + f.what);
   });
-  draw();
+  return draw();
   }
 })();
 `;

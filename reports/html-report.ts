@@ -6,7 +6,8 @@
  * even if escaping failed (it does not: see the escaping test).
  */
 import { randomBytes } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import nodePath from 'node:path';
@@ -21,7 +22,7 @@ import { checkerDetails } from './checker-details.js';
 import { watchSection } from './watch-lanes.js';
 import { esc, jsonForScript, jsonWithVisibleBidi } from './escape.js';
 import { failureHtml } from './lin-timeline.js';
-import type { Journal } from './messages.js';
+import type { DiagramMeta, Journal, MessageCounts } from './messages.js';
 import { networkSection } from './network-section.js';
 import { DIAGRAM_JS } from './diagram-script.js';
 import type { RunData } from './run-data.js';
@@ -127,8 +128,44 @@ function anomalyMarks(anomalies: readonly Anomaly[]): Record<number, string> {
   return marks;
 }
 
+const gzip = promisify(zlib.gzip);
+
+/**
+ * zlib's level for the history's rows: level 4 packs 100,000 ops' rows 12 % smaller (0.4 MB less
+ * page) but costs half as much time again as level 1, and the write is already over its budget on a
+ * loaded machine (bench/report.ts); level 1 it is.
+ */
+const HISTORY_GZIP_LEVEL = 1;
+
+/** The history table's rows as the page embeds them: JSON, gzipped, base64. */
+function historyJson(run: RunData, anomalies: readonly Anomaly[]): string {
+  return jsonWithVisibleBidi({ total: run.history.length, ...compactHistory(run.history), anomalies: anomalyMarks(anomalies) });
+}
+
+/**
+ * The history block packed on libuv's thread pool, for `renderReport`: started as soon as the run is
+ * loaded, it is gzipped while this thread analyses the run and builds the rest of the page.
+ */
+export async function packHistory(run: RunData): Promise<string> {
+  return (await gzip(historyJson(run, anomaliesOf(run.results?.checkers, run.history)), { level: HISTORY_GZIP_LEVEL })).toString('base64');
+}
+
 /** The whole page for one run. */
 export function renderReport(run: RunData, journal?: Journal): string {
+  return prepareReport(run, journal)({ chunks: journal?.diagram.chunks ?? [] });
+}
+
+/** The page's packed blocks: the history's rows (packHistory; packed here when not given) and the journal's chunks. */
+export interface PackedBlocks {
+  history?: string;
+  chunks: string[];
+}
+
+/**
+ * The page for one run, all but its packed blocks, which the returned function adds: writeRunReports
+ * renders while they are packed on libuv's thread pool.
+ */
+export function prepareReport(run: RunData, journal?: { counts: MessageCounts; diagram: DiagramMeta }): (packed: PackedBlocks) => string {
   const messages = journal?.counts;
   const a = analyze(run.history, declaredBands(run.test));
   const anomalies = anomaliesOf(run.results?.checkers, run.history);
@@ -155,9 +192,8 @@ export function renderReport(run: RunData, journal?: Journal): string {
     charts: Object.fromEntries(charts.map((c) => [c.id, { spec: c.spec, renderer: c.renderer }])),
     warnings,
   };
-  const historyData = { total: run.history.length, ...compactHistory(run.history), anomalies: anomalyMarks(anomalies) };
   const csp = `default-src 'none'; script-src 'nonce-${nonce}' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:`;
-  return `<!doctype html>
+  const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="generator" content="faultline">
@@ -182,10 +218,18 @@ ${guarded('logs', 'Logs', () => logsSection(run))}
 ${guarded('history', 'History', () => historySection(run, embedded, anomalyMarks(anomalies)))}
 </main>
 <script type="application/json" id="faultline-data">${jsonForScript(data)}</script>
-<script type="text/plain" id="faultline-history">${gzipSync(jsonWithVisibleBidi(historyData), { level: 1 }).toString('base64')}</script>
+`;
+  const tail = `
 <script nonce="${nonce}">${vegaRuntime()}</script>
 <script nonce="${nonce}">${DIAGRAM_JS}</script>
 <script nonce="${nonce}">${VIEWER_JS}</script>
 </body></html>
 `;
+  // The journal's chunks (reports/diagram-script.ts finds them by id) and the history's rows, last.
+  return (packed) => [
+    page,
+    ...packed.chunks.map((c, k) => `<script type="text/plain" id="faultline-messages-${k}">${c}</script>\n`),
+    `<script type="text/plain" id="faultline-history">${packed.history ?? zlib.gzipSync(historyJson(run, anomalies), { level: HISTORY_GZIP_LEVEL }).toString('base64')}</script>`,
+    tail,
+  ].join('');
 }

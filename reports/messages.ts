@@ -25,25 +25,53 @@ export interface MessageCounts {
 }
 
 /**
- * The diagram's input: the journal's lines as written, one message or late drop a line, gzipped and
- * in base64 (a tenth of the text's size, and nothing in it can end the page's block); the page
- * unpacks it with the browser's own DecompressionStream.
+ * zlib's level for the journal's chunks: at 200,000 messages level 2 packs them 8 % smaller than
+ * level 1 for the same time; level 4 takes 75 % longer for 2 % more (bench/report.ts). Every
+ * megabyte of the page costs its opening time, embedded data or not.
  */
-export interface DiagramData {
+const JOURNAL_GZIP_LEVEL = 2;
+
+/** Journal lines per packed chunk (a multiple of the diagram's 100-line window). */
+export const CHUNK_LINES = 10_000;
+
+/**
+ * The diagram's input: the journal's lines as written, one message or late drop a line, in chunks of
+ * CHUNK_LINES lines, each gzipped and in base64 (a tenth of the text's size, and nothing in it can
+ * end the page's block); the page unpacks a chunk with the browser's own DecompressionStream when a
+ * window needs it. Inflating a 200,000-line journal whole took the page 0.2–0.5 s before its first
+ * window could be drawn (bench/report.ts); its first chunk takes a twentieth of that.
+ */
+export interface DiagramMeta {
   /** Lines in the journal. */
   count: number;
+  /** Lines per chunk (the last may hold fewer). */
+  chunkLines: number;
+  /** Per chunk, the send time (µs) its first line records, or the previous chunk's when it records none: where a jump to a time looks. */
+  chunkSentUs: number[];
   /** Every endpoint that sent or received, in order of first appearance. */
   endpoints: string[];
   /** id → why, for messages dropped on arrival (the journal's `lateDrop` lines). */
   lateDrops: Record<number, string>;
   /** The longest time a delivered message travelled (µs): how far back a window looks for arrivals. */
   maxTravelUs: number;
-  gzipBase64: string;
+}
+
+export interface DiagramData extends DiagramMeta {
+  /** Per chunk, its lines gzipped, in base64. */
+  chunks: string[];
 }
 
 export interface Journal {
   counts: MessageCounts;
   diagram: DiagramData;
+}
+
+/** A journal counted, its chunks still being packed on libuv's thread pool. */
+export interface OpenJournal {
+  counts: MessageCounts;
+  diagram: DiagramMeta;
+  /** The chunks, gzipped, in base64. */
+  packed: Promise<string[]>;
 }
 
 /** Clients are many and short-lived (c1, c2, …): one bar for all of them keeps the chart readable. */
@@ -69,12 +97,14 @@ function parseLine(line: string): { id?: unknown; src: string; dest: string; typ
 // A line's head in the journal's layout: id, time, src, dest, type (names without escapes).
 const HEAD = /\{"id":(\d+),"time":(\d+),"src":"([^"\\]*)","dest":"([^"\\]*)","type":"([^"\\]*)",/y;
 
+// A line's send time as the page's diagram reads it (reports/diagram-script.ts, `sentOf`): in its first 80 characters.
+const SENT = /"time":(-?\d+(?:\.\d+)?)/;
+
 /**
- * Reads a journal: counts, and its text packed for the diagram. The packing runs on libuv's thread
- * pool while this thread counts (level 1: at 200,000 messages a higher level costs more time than
- * the smaller page saves).
+ * Counts a journal and starts packing its text for the diagram. The packing runs on libuv's thread
+ * pool, a chunk a task, while this thread counts and renders the rest of the page.
  */
-export async function readJournal(file: string): Promise<Journal> {
+export function openJournal(file: string): OpenJournal {
   const per = new Map<string, { sent: number; delivered: number; dropped: number }>();
   const types = new Map<string, { count: number; dropped: number }>();
   const ep = (id: string) => {
@@ -87,10 +117,22 @@ export async function readJournal(file: string): Promise<Journal> {
   let bad = 0;
   let maxTravel = 0;
   const bytes = fs.readFileSync(file);
-  const packed = gzip(bytes, { level: 1 });
-  // Kept from an unhandled rejection while counting; awaited (and so reported) below.
-  packed.catch(() => undefined);
   const raw = bytes.toString('utf8');
+  // Chunks are cut as the lines are walked, each handed to the pool at once: string offsets are
+  // byte offsets when the text is ASCII (as a journal nearly always is), otherwise each chunk's
+  // bytes are counted.
+  const ascii = raw.length === bytes.length;
+  const chunks: Promise<Buffer>[] = [];
+  const chunkSentUs: number[] = [];
+  let cutAt = 0;
+  let cutByte = 0;
+  const cut = (to: number): void => {
+    const toByte = ascii ? to : cutByte + Buffer.byteLength(raw.slice(cutAt, to));
+    chunks.push(gzip(bytes.subarray(cutByte, toByte), { level: JOURNAL_GZIP_LEVEL }));
+    cutAt = to;
+    cutByte = toByte;
+  };
+  let lines = 0;
   const count = (src: string, dest: string, type: string, time: number, deliverAt: number | undefined, dropped: string | undefined): void => {
     total++;
     ep(src).sent++;
@@ -115,6 +157,12 @@ export async function readJournal(file: string): Promise<Journal> {
   while (start < raw.length) {
     let end = raw.indexOf('\n', start);
     if (end < 0) end = raw.length;
+    if (lines % CHUNK_LINES === 0) {
+      if (lines > 0) cut(start);
+      const m = SENT.exec(raw.slice(start, Math.min(end + 1, start + 80)));
+      chunkSentUs.push(m ? Number(m[1]) / 1e3 : chunkSentUs.length > 0 ? chunkSentUs[chunkSentUs.length - 1] : 0);
+    }
+    lines++;
     HEAD.lastIndex = start;
     const h = HEAD.exec(raw);
     const at = HEAD.lastIndex;
@@ -139,6 +187,12 @@ export async function readJournal(file: string): Promise<Journal> {
     if (m.lateDrop !== undefined) lateDrop(m.id, m.dest, m.type, m.lateDrop);
     else count(m.src, m.dest, m.type, m.time, m.deliverAt, m.dropped);
   }
+  // The last chunk (the only one, empty, for an empty journal).
+  cut(raw.length);
+  if (chunkSentUs.length === 0) chunkSentUs.push(0);
+  const packed = Promise.all(chunks).then((bs) => bs.map((b) => b.toString('base64')));
+  // Kept from an unhandled rejection while the caller works; it awaits (and so reports) it later.
+  packed.catch(() => undefined);
   const rows: MessageCounts['rows'] = [];
   const grouped = new Map<string, { sent: number; delivered: number; dropped: number }>();
   for (const [id, c] of per) {
@@ -153,15 +207,15 @@ export async function readJournal(file: string): Promise<Journal> {
   // Torn or foreign lines stay in the text; the page skips a line it cannot parse.
   return {
     counts: { total, bad, rows, byType },
-    diagram: { count: countLines(raw), endpoints: [...per.keys()], lateDrops, maxTravelUs: Math.round(maxTravel / 1e3), gzipBase64: (await packed).toString('base64') },
+    diagram: { count: lines, chunkLines: CHUNK_LINES, chunkSentUs, endpoints: [...per.keys()], lateDrops, maxTravelUs: Math.round(maxTravel / 1e3) },
+    packed,
   };
 }
 
-/** Lines of a journal's text (a last line without its newline counts). */
-function countLines(text: string): number {
-  let n = text === '' || text.endsWith('\n') ? 0 : 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
+/** Reads a journal: counts, and its text packed for the diagram. */
+export async function readJournal(file: string): Promise<Journal> {
+  const { counts, diagram, packed } = openJournal(file);
+  return { counts, diagram: { ...diagram, chunks: await packed } };
 }
 
 /** Counts messages per endpoint and type. */

@@ -7,7 +7,7 @@ import { isNetStats, type NetStats } from '../checkers/net-stats.js';
 import { STABLE_QUANTILES, type StableLatency } from '../checkers/stable-latency.js';
 import type { Anomaly } from './anomalies.js';
 import { esc, jsonForScript } from './escape.js';
-import type { DiagramData } from './messages.js';
+import type { DiagramMeta } from './messages.js';
 import type { RunData } from './run-data.js';
 
 const fmt = (x: number | null): string => (x === null ? '–' : x.toFixed(2));
@@ -30,21 +30,21 @@ function stableTable(s: StableLatency): string {
 <p class="muted">From each broadcast's acknowledgement until it was last missing from a read on any node, over ${s.count} messages${s.neverStable > 0 ? `; ${s.neverStable} never became stable` : ''}.</p>`;
 }
 
-/** The diagram's controls and its embedded lines. */
-function diagramHtml(d: DiagramData, anomalies: readonly Anomaly[]): string {
+/** The diagram's controls and its meta; the journal's chunks follow at the page's end (reports/html-report.ts). */
+function diagramHtml(d: DiagramMeta, anomalies: readonly Anomaly[]): string {
   const failing = anomalies.slice(0, 100).map((x) => ({ index: x.index, us: Math.round(x.start * 1e6), what: x.description }));
-  const meta = { count: d.count, endpoints: d.endpoints, lateDrops: d.lateDrops, maxTravelUs: d.maxTravelUs, failing };
+  const meta = { count: d.count, chunkLines: d.chunkLines, chunkSentUs: d.chunkSentUs, endpoints: d.endpoints, lateDrops: d.lateDrops, maxTravelUs: d.maxTravelUs, failing };
   return `<h3>Message diagram</h3>
 <p class="muted">Time runs down, one column per node, service and client, an arrow per message (red and crossed: dropped). ${d.count} lines of messages.jsonl, 100 per window; click an arrow for its body.</p>
 <noscript><p class="muted">The diagram needs JavaScript; every message is in messages.jsonl.</p></noscript>
 <div class="pager js-only"><button type="button" id="diagram-first">⏮ first</button><button type="button" id="diagram-prev">◀ prev</button><span id="diagram-page"></span><button type="button" id="diagram-next">next ▶</button><button type="button" id="diagram-last">last ⏭</button>
 <label>at time (s) <input id="diagram-time" size="8" inputmode="decimal"></label>${failing.length > 0 ? '<button type="button" id="diagram-failing">jump to the failing op</button>' : ''}</div>
 <div id="diagram" class="scroll"></div><pre id="diagram-body" class="muted">Click an arrow for its message.</pre>
-<script type="text/plain" id="faultline-messages" data-meta="${esc(jsonForScript(meta))}">${d.gzipBase64}</script>`;
+<script type="text/plain" id="faultline-messages" data-meta="${esc(jsonForScript(meta))}"></script>`;
 }
 
 /** The section, or '' for a run with neither net figures nor a journal. */
-export function networkSection(run: RunData, diagram: DiagramData | undefined, anomalies: readonly Anomaly[]): string {
+export function networkSection(run: RunData, diagram: DiagramMeta | undefined, anomalies: readonly Anomaly[]): string {
   const net = run.results?.net;
   const stable = (run.results?.checkers?.broadcast as { stableLatency?: StableLatency } | undefined)?.stableLatency;
   if (!isNetStats(net) && !diagram && !stable) return '';

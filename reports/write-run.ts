@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { renderReport } from './html-report.js';
+import { packHistory, prepareReport } from './html-report.js';
 import { junitXml } from './junit.js';
-import { readJournal, type Journal } from './messages.js';
+import { openJournal, type OpenJournal } from './messages.js';
 import { testNameOf } from './reporters.js';
 import { loadRun } from './run-data.js';
 import { writeAtomic } from '../harness/middle/hosts/safe-files.js';
@@ -27,20 +27,33 @@ export { writeAtomic };
 /** Renders report.html and junit.xml into `runDir`. */
 export async function writeRunReports(runDir: string): Promise<WrittenReports> {
   const dir = nodePath.resolve(runDir);
-  // The journal first: it is counted now and packed on libuv's thread pool while the rest is read.
+  // The journal first: it is counted now and packed on libuv's thread pool while the rest is read and
+  // rendered; so are the history's rows, once read. This thread renders the page meanwhile.
   const journalFile = nodePath.join(dir, 'messages.jsonl');
-  const journal = fs.existsSync(journalFile) ? readJournal(journalFile) : undefined;
-  journal?.catch(() => undefined);
+  let journal: OpenJournal | undefined;
+  let journalError: string | undefined;
+  try {
+    if (fs.existsSync(journalFile)) journal = openJournal(journalFile);
+  } catch (err) {
+    journalError = `messages.jsonl could not be read: ${(err as Error).message}`;
+  }
   const run = loadRun(dir);
-  let messages: Journal | undefined;
+  if (journalError) run.warnings.push(journalError);
+  const history = packHistory(run);
+  history.catch(() => undefined);
+  let finish = prepareReport(run, journal);
+  let chunks: string[] = [];
   if (journal) {
     try {
-      messages = await journal;
+      chunks = await journal.packed;
     } catch (err) {
-      run.warnings.push(`messages.jsonl could not be read: ${(err as Error).message}`);
+      // Never seen in practice (gzip of bytes in memory): the page is rendered again, without the diagram.
+      run.warnings.push(`messages.jsonl could not be packed: ${(err as Error).message}`);
+      finish = prepareReport(run);
     }
   }
-  const html = renderReport(run, messages);
+  // A history that could not be packed there (never seen) is packed here.
+  const html = finish({ history: await history.catch(() => undefined), chunks });
   const report = nodePath.join(dir, 'report.html');
   writeAtomic(report, html);
   const started = typeof run.test?.startedAt === 'string' ? run.test.startedAt.replace(/(\.\d+)?Z$/, '') : undefined;

@@ -14,6 +14,7 @@ import type { Client, ClientOp, Completion } from '../../harness/ground/contract
 import { ConsulError, fetchErrorMessage, kvGet, kvKeys, kvPut, neverSent, txn, type ReadMode, type TxnKvOp } from './http.js';
 import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
 import { ConsulLockClient, type LockOptions } from './lock-client.js';
+import { ConsulElectionClient } from './election-client.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
 import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
@@ -40,7 +41,7 @@ const readError = (err: unknown): Completion => ({ type: 'fail', error: fetchErr
 /** Opens clients for a run; remembers which lock clients believe they hold the lock. */
 export class ConsulClients {
   readonly opts: Required<ConsulClientOptions>;
-  private readonly lockClients = new Set<ConsulLockClient>();
+  private readonly lockClients = new Set<ConsulLockClient | ConsulElectionClient>();
   private watchClients?: ConsulWatchClients;
 
   constructor(
@@ -71,6 +72,11 @@ export class ConsulClients {
         return this.watchClients.open(thread, node);
       case 'lock': case 'fenced-lock': {
         const c = new ConsulLockClient(node, this.endpoint(node), { ...this.opts });
+        this.lockClients.add(c);
+        return { invoke: (op) => c.invoke(op), close: async () => { await c.close(); this.lockClients.delete(c); } };
+      }
+      case 'election': {
+        const c = new ConsulElectionClient(node, this.endpoint(node), { ...this.opts });
         this.lockClients.add(c);
         return { invoke: (op) => c.invoke(op), close: async () => { await c.close(); this.lockClients.delete(c); } };
       }

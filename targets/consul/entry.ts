@@ -12,7 +12,7 @@ import { ConsulClients } from './clients.js';
 import { ConsulCluster } from './cluster.js';
 import type { ReadMode } from './http.js';
 
-export const CONSUL_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'list-append', 'rw-register', 'watch'] as const;
+export const CONSUL_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'list-append', 'rw-register', 'election', 'watch'] as const;
 /** `--reads`: Consul's read modes. */
 export const CONSUL_READS = choiceOption('reads', ['consistent', 'default', 'stale'] as const satisfies readonly ReadMode[],
   'consistent (the leader confirms it still leads), default (the leader answers from its state) or stale (any server, may be stale); was --consul-reads');

@@ -41,7 +41,8 @@ export class ConsulLockClient {
   private session?: string;
   private renewing?: NodeJS.Timeout;
 
-  constructor(readonly node: string, private readonly ep: string, private readonly o: LockOptions) {}
+  /** `key`: the lock's key (the election workload uses its own). */
+  constructor(readonly node: string, private readonly ep: string, private readonly o: LockOptions, readonly key = LOCK_KEY) {}
 
   async invoke(op: ClientOp): Promise<Completion> {
     switch (op.f) {
@@ -58,14 +59,15 @@ export class ConsulLockClient {
    */
   private async token(sid: string): Promise<{ token?: number }> {
     try {
-      const { entry } = await kvGet(this.ep, LOCK_KEY, 'consistent', this.o.timeoutMs);
+      const { entry } = await kvGet(this.ep, this.key, 'consistent', this.o.timeoutMs);
       return entry && entry.session === sid ? { token: entry.modifyIndex } : {};
     } catch {
       return {};
     }
   }
 
-  private async acquire(): Promise<Completion> {
+  /** Acquires the key for a new session (see the class comment); `acquire`'s op. */
+  async acquire(): Promise<Completion> {
     if (this.holding) return { type: 'fail', error: 'already holding the lock' };
     let sid: string;
     try {
@@ -80,7 +82,7 @@ export class ConsulLockClient {
     let index = 0;
     for (;;) {
       try {
-        if (await kvPut(this.ep, LOCK_KEY, this.node, this.o.timeoutMs, `acquire=${sid}`)) {
+        if (await kvPut(this.ep, this.key, this.node, this.o.timeoutMs, `acquire=${sid}`)) {
           this.holding = true;
           return { type: 'ok', value: { node: this.node, session: sid, ...(await this.token(sid)) } };
         }
@@ -98,7 +100,7 @@ export class ConsulLockClient {
       // Wait for the key to change (a release, an invalidation), or for the lock-delay to run out.
       try {
         const wait = Math.min(WATCH_MS, left);
-        index = (await kvGet(this.ep, LOCK_KEY, 'default', Math.min(this.o.timeoutMs, wait + 1_000), `index=${index}&wait=${wait}ms`)).meta.index;
+        index = (await kvGet(this.ep, this.key, 'default', Math.min(this.o.timeoutMs, wait + 1_000), `index=${index}&wait=${wait}ms`)).meta.index;
       } catch {
         await sleep(Math.min(WATCH_MS, Math.max(0, deadline - Date.now())));
       }
@@ -125,12 +127,13 @@ export class ConsulLockClient {
     }
   }
 
-  private async release(): Promise<Completion> {
+  /** `release`'s op. */
+  async release(): Promise<Completion> {
     if (!this.holding || !this.session) return { type: 'fail', error: 'not holding the lock' };
     this.holding = false;
     const sid = this.session;
     try {
-      const released = await kvPut(this.ep, LOCK_KEY, '', this.o.timeoutMs, `release=${sid}`);
+      const released = await kvPut(this.ep, this.key, '', this.o.timeoutMs, `release=${sid}`);
       await this.dropSession();
       return released ? { type: 'ok', value: { node: this.node } } : { type: 'fail', error: 'the session no longer held the lock (it had been invalidated)' };
     } catch (err) {

@@ -15,6 +15,7 @@ import { GatewayError, lockAcquireRevision, lockRelease } from './http.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { EtcdWatchClients } from './watch-client.js';
+import { etcdElectionClient } from './election-client.js';
 import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
 import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
@@ -30,8 +31,13 @@ const COUNTER_KEY = '/faultline/lock-counter';
 const LOCK_NAME = '/faultline/lock';
 const TXN_PREFIX = '/faultline/txn/';
 
-/** A cockatiel policy that runs the call once: no retries, no circuit breaker. */
-const ONCE = { execute: <T>(fn: (ctx: { signal: AbortSignal; attempt: number }) => T): T => fn({ signal: new AbortController().signal, attempt: 0 }) };
+/**
+ * A cockatiel policy that runs the call once: no retries, no circuit breaker. Like cockatiel's, it
+ * always answers with a promise: etcd3's `markFailed` (a lease keepalive stream that broke when its
+ * member was killed) runs a throwing function through it and catches the rejection; a synchronous
+ * throw escaped instead and killed the controller.
+ */
+const ONCE = { execute: async <T>(fn: (ctx: { signal: AbortSignal; attempt: number }) => T): Promise<Awaited<T>> => fn({ signal: new AbortController().signal, attempt: 0 }) as Awaited<T> };
 
 
 /** fail for a definite rejection, info for anything that may have been applied. */
@@ -46,6 +52,8 @@ function writeError(err: unknown): Completion {
 export class EtcdClients {
   private readonly conns = new Map<string, Etcd3>();
   private readonly holding = new Map<number, string>();
+  /** Nodes of the election candidates that lead right now. */
+  private readonly leading = new Map<object, string>();
   private watchClients?: EtcdWatchClients;
   readonly opts: Required<EtcdClientOptions>;
 
@@ -80,7 +88,7 @@ export class EtcdClients {
 
   /** Nodes whose clients hold the lock right now, as the clients believe. */
   holders(): string[] {
-    return [...new Set(this.holding.values())];
+    return [...new Set([...this.holding.values(), ...this.leading.values()])];
   }
 
   /**
@@ -106,6 +114,7 @@ export class EtcdClients {
       case 'register': return this.registerClient(node);
       case 'set': return this.setClient(node);
       case 'lock': case 'fenced-lock': return this.lockClient(node, process);
+      case 'election': return etcdElectionClient(this.conn(node), this.endpoint(node), node, { timeoutMs: this.opts.timeoutMs, sessionTtlMs: this.opts.sessionTtlMs, campaignTimeoutMs: this.opts.lockTimeoutMs }, this.leading);
       case 'watch':
         this.watchClients ??= new EtcdWatchClients(WATCH_PREFIX, this.opts.timeoutMs, this.watch.windowMs);
         return this.watchClients.open(thread, node, this.endpoint(node));

@@ -10,7 +10,7 @@ import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { EtcdClients, type ReadConsistency } from './clients.js';
 import { EtcdCluster } from './cluster.js';
 
-export const ETCD_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'watch', 'list-append', 'rw-register'] as const;
+export const ETCD_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'watch', 'list-append', 'rw-register', 'election'] as const;
 /** `--reads`: how a read is served — through the leader (linearizable) or by the member it reached. */
 export const ETCD_READS = choiceOption('reads', ['linearizable', 'serializable'] as const satisfies readonly ReadConsistency[],
   'how a read is served: through a quorum, or by the member alone (serializable, may be stale); was --read-consistency');

@@ -58,7 +58,7 @@ export const memoryTarget: TargetEntry = {
         return workload.client(kv.conn(`c${thread}`) as Conn, node, wopts);
       },
       // Long nemesis ops (clock strobes) would wait on the run's clock; this target has no clocks to skew.
-      faults: (target) => buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), sleep: (ms) => clock.sleep(ms), log: (m) => run.log(m) }),
+      faults: (target, observed) => buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config, observed), sleep: (ms) => clock.sleep(ms), log: (m) => run.log(m) }),
       extraResults: () => ({ memory: { ...kv.stats, bugs } }),
     };
   },

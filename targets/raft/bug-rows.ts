@@ -79,7 +79,19 @@ export const BUG_ROWS: readonly BugRow[] = [
     bug: 'txn-local-reads', nemesis: 'partition', interval: '2s', extra: ['--workload', 'txn-list-append'],
     why: 'a transaction read from a follower\'s lagging (or cut-off) state while its appends commit through the log: Elle finds write-read orders broken (G-single, G2-item, G1c) and, against real time, stale reads',
   },
+  {
+    bug: 'sticky-leader', nemesis: 'partition,pause', interval: '2s', extra: ['--workload', 'election'],
+    // On the real network the custom target has no election workload: the Raft safety observer's
+    // election-safety (two leaders in one term, from raft_status) judges the same bug there.
+    httpExtra: ['--workload', 'register'], httpWhy: 'the custom target runs no election workload; election-safety (raft_status) sees the two leaders',
+    why: 'a leader cut off by a partition or a pause keeps leading (no check-quorum); once it hears the term elected meanwhile it takes it and goes on leading in it: the election checker sees two leaders in one term (from the terms each node says it led), election-safety too',
+  },
   { bug: 'correct', nemesis: 'partition,kill,pause,clock', interval: '1.5s', why: 'no switch: every fault at once, often; must be valid' },
+  {
+    bug: 'correct', name: 'correct-election', nemesis: 'partition,kill,pause', interval: '2s', extra: ['--workload', 'election'],
+    httpExtra: ['--workload', 'register'], httpWhy: 'the custom target runs no election workload',
+    why: 'no switch, the election workload under the sticky-leader row\'s faults and kills: one leader per term, terms in order per observer, failover within the bound',
+  },
   {
     bug: 'correct', name: 'correct-churn', nemesis: 'leader-churn,loss', interval: '5s',
     extra: ['--churn-long-wait', '100ms', '--max-batch', '1', '--rate', '10', '--election-ms', '50-100', '--heartbeat-ms', '20', '--noop', 'off'],

@@ -14,6 +14,7 @@ export const BUGS = {
   'old-term-commit': 'the leader commits entries of earlier terms by counting replicas (Figure 8 of the Raft paper), and appends no no-op on taking office (which would all but hide it)',
   'watch-snapshot-gap': 'a watch from a revision a snapshot covered (a node that caught up from a snapshot) silently skips the snapshot\'s changes instead of answering compacted',
   'watch-redeliver': 'for 3 s after a leader change, a watch answers from 3 events before the revision asked for: a resumed watcher gets them again',
+  'sticky-leader': 'a deposed leader does not step down: on a higher term it takes the term and goes on leading in it, it ignores another leader of its term, and it has no check-quorum (a cut-off leader keeps leading)',
   'txn-local-reads': 'a transaction\'s reads are answered by the node the client reached, from its own applied state (a follower\'s may lag), while its writes go through the log: isolation is broken',
 } as const;
 

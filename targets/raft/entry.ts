@@ -99,7 +99,8 @@ export const raftTarget: TargetEntry = {
   name: 'raft',
   summary: 'the bundled Raft KV (pre-vote, read index, fsync, snapshots) speaking Maelstrom lin-kv and txn-list-append; --bug switches reproduce real consensus bugs',
   // txn-list-append: transactions applied whole through the log (txn.ts); --bug txn-local-reads breaks their isolation.
-  workloads: ['lin-kv', 'txn-list-append'],
+  // election: the Raft's own leadership through raft_status (harness/middle/workloads/raft-election.ts).
+  workloads: ['lin-kv', 'txn-list-append', 'election'],
   flags: [
     { name: 'bug', kind: 'list', help: `a bug switch (repeatable): ${Object.keys(BUGS).join(', ')}` },
     ...TUNING.map(([name, help]) => ({ name, kind: 'value' as const, help })),

@@ -195,6 +195,16 @@ export class RaftNode {
   // ---- terms and roles ----
 
   private becomeFollower(term: number, leaderId: string | null): void {
+    // BUG `sticky-leader`: a deposed leader does not step down. On a higher term it takes the term and
+    // goes on leading in it (beside whoever was elected there); told of another leader of its term,
+    // it ignores it. Only check-quorum, which the bug also turns off (onHeartbeat), would depose it.
+    if (this.role === 'leader' && this.cfg.bugs.has('sticky-leader') && (term > this.store.term || leaderId !== null)) {
+      if (term > this.store.term) {
+        this.store.setTermVote(term, null);
+        this.leadNewTerm();
+      }
+      return;
+    }
     if (term > this.store.term) this.store.setTermVote(term, null);
     const wasLeader = this.role === 'leader';
     this.role = 'follower';
@@ -271,11 +281,23 @@ export class RaftNode {
     this.heartbeatTimer = setInterval(() => this.turn(() => this.onHeartbeat()), this.cfg.heartbeatMs);
   }
 
+  /** BUG `sticky-leader`: leads the term it just took, without an election (see becomeFollower). */
+  private leadNewTerm(): void {
+    this.ledTerms = [...this.ledTerms, this.store.term].slice(-LED_TERMS_KEPT);
+    const lt = { maxBatch: this.cfg.maxBatch, leaseMs: Math.floor(this.cfg.electionMinMs * 0.8) };
+    this.leader = new LeaderState(this.store.term, this.peers, this.store.lastIndex + 1, performance.now(), lt);
+    this.selfMatch = 0;
+    this.cfg.log(`${this.id}: BUG sticky-leader: took term ${this.store.term} and goes on leading in it`);
+    this.setLeader(this.id);
+    this.needsBroadcast = true;
+  }
+
   private onHeartbeat(): void {
     const l = this.leader;
     if (!l) return;
     // Check-quorum: a leader cut off from a majority stops taking requests it could never commit.
-    if (!l.hasQuorumContact(performance.now(), 2 * this.cfg.electionMaxMs)) return this.becomeFollower(this.store.term, null);
+    // BUG `sticky-leader`: no check-quorum, so a cut-off leader keeps acting as leader.
+    if (!this.cfg.bugs.has('sticky-leader') && !l.hasQuorumContact(performance.now(), 2 * this.cfg.electionMaxMs)) return this.becomeFollower(this.store.term, null);
     this.needsBroadcast = true;
   }
 

@@ -301,10 +301,19 @@ export abstract class ServerCluster implements Target {
     }
     // Where this start's log lines begin: a refusal's reason is read from there (a Go panic's goroutine dump runs to thousands of lines).
     const logFrom = this.damaged.has(node) ? this.localLogSize(node) : 0;
+    const launchedAt = process.hrtime.bigint();
     await this.launch(node, true);
     // Still damaged until a start is confirmed: a node that refused is watched again at its next restart.
     if (this.damaged.has(node)) {
-      await this.confirmStart(node, logFrom);
+      try {
+        await this.confirmStart(node, logFrom);
+      } catch (err) {
+        // A start that refused never brought the node back: its down span goes on (the launch closed it),
+        // so a cluster whose every restart refuses is a dead cluster to the liveness verdict — however
+        // long each refusal took (a JVM that takes 12 s to refuse is not 12 s of a live node).
+        for (const e of this.ownExitLog) if (e.node === node && e.back !== undefined && e.back >= launchedAt) delete e.back;
+        throw err;
+      }
       this.damaged.delete(node);
     }
   }

@@ -32,8 +32,8 @@ export function nodeNames(count: number): string[] {
 export function namespaceFaults(
   req: RunRequest, net: () => NetControl | undefined, health: HealthProbe, log: (m: string) => void, holders?: () => readonly string[],
 ): RunPlan['faults'] {
-  return (target: Target) => {
-    const f = buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), net: net(), log, ...(holders ? { holders } : {}) });
+  return (target: Target, observed) => {
+    const f = buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config, observed), net: net(), log, ...(holders ? { holders } : {}) });
     return { ...f, nemesis: withHealth(f.nemesis, health) };
   };
 }

@@ -12,6 +12,7 @@ import zookeeper from 'node-zookeeper-client';
 import { finalReadOf } from '../../checkers/common.js';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { definite, ZkError, ZkSession } from './session.js';
+import { zkElection } from './election-client.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { decodeValue, runTxn, type TxnStore, type Versioned } from '../../harness/middle/workloads/txn-store.js';
@@ -39,6 +40,8 @@ export class ZkClients {
   readonly opts: Required<ZkClientOptions>;
   private readonly holding = new Map<number, string>();
   private watchClients?: ZkWatchClients;
+  /** Nodes of the election candidates that lead right now, by candidate. */
+  private readonly leading = new Map<object, string>();
 
   constructor(private readonly nodes: readonly string[], private readonly address: (node: string) => string, private readonly workload: string, opts: ZkClientOptions,
     /** The watch workload's settings (its window). */
@@ -47,7 +50,7 @@ export class ZkClients {
   }
 
   holders(): string[] {
-    return [...new Set(this.holding.values())];
+    return [...new Set([...this.holding.values(), ...this.leading.values()])];
   }
 
   open(thread: number, process: number): Client {
@@ -64,11 +67,13 @@ export class ZkClients {
       await s.connect();
       return s;
     };
-    const close = async (): Promise<void> => { for (const s of sessions.values()) s.close(); sessions.clear(); this.holding.delete(process); };
+    const candidate = {};
+    const close = async (): Promise<void> => { for (const s of sessions.values()) s.close(); sessions.clear(); this.holding.delete(process); this.leading.delete(candidate); };
     const perform = this.workload === 'register' ? this.register.bind(this)
       : this.workload === 'set' ? this.set.bind(this)
         : this.workload === 'list-append' || this.workload === 'rw-register' ? this.txn.bind(this)
-        : this.workload === 'lock' || this.workload === 'fenced-lock' ? this.lock(node, process) : undefined;
+        : this.workload === 'lock' || this.workload === 'fenced-lock' ? this.lock(node, process)
+        : this.workload === 'election' ? zkElection(node, { sessionTtlMs: this.opts.sessionTtlMs, campaignTimeoutMs: this.opts.lockTimeoutMs }, this.leading, candidate) : undefined;
     if (!perform) throw new Error(`the zookeeper target has no client for workload ${this.workload}`);
     return {
       invoke: async (op) => {

@@ -9,7 +9,7 @@ import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { ZkClients, type ZkReads } from './clients.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, ZK_MAX_SESSION_MS, ZK_MIN_SESSION_MS, ZkCluster } from './cluster.js';
 
-export const ZK_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'list-append', 'rw-register', 'watch'] as const;
+export const ZK_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'list-append', 'rw-register', 'election', 'watch'] as const;
 /** `--reads`: sync then read, or the server's local copy. */
 export const ZK_READS = choiceOption('reads', ['sync', 'plain'] as const satisfies readonly ZkReads[],
   'sync (sync, then read) or plain (the server\'s local copy, may be stale)');

@@ -58,6 +58,18 @@ export interface RunFaultSettings {
   churnCut?: string;
   /** `--disk-faults`: the disk faults `--nemesis disk` takes in turn (default all the target can apply). */
   diskFaults?: readonly string[];
+  /**
+   * `--auto-schedule DIR`: with `--nemesis auto`, replay the choices recorded in that run directory's
+   * history (its `auto-decide` completions) instead of learning; `--replay` of an auto run sets it.
+   */
+  autoSchedule?: string;
+  /** The fault names (`--nemesis`); RunConfig requires them. */
+  faults?: readonly string[];
+  /**
+   * Not a flag: a campaign's learned table for `--nemesis auto`, handed from run to run (`--repeat`,
+   * the matrix); never written to test.json.
+   */
+  autoLearned?: object;
 }
 
 /** Everything that decides a run; written whole to `test.json` so a run can be replayed. */
@@ -84,14 +96,30 @@ export interface RunConfig extends RunFaultSettings {
   [more: string]: unknown;
 }
 
+/** Client completions counted so far in a run: cumulative, by type. */
+export interface ClientOutcomes {
+  ok: number;
+  fail: number;
+  info: number;
+}
+
+/** What a run observes as it goes, offered to its faults. */
+export interface RunObservations {
+  /** The client completions recorded so far. */
+  outcomes(): ClientOutcomes;
+}
+
 /** The parts a run is made of, built from the config by the caller (CLI or test). */
 export interface RunPlan {
   target: Target;
   workload: Workload;
   workloadOptions: WorkloadOptions;
   openClient(thread: number, process: number): Promise<Client>;
-  /** Builds the fault packages once the target is up (capabilities may depend on it). */
-  faults(target: Target): { nemesis: Nemesis; generator: GenLike; finalGenerator: GenLike; packages: FaultPackage[]; unsupported: UnsupportedFault[] };
+  /**
+   * Builds the fault packages once the target is up (capabilities may depend on it). `observed` is
+   * what the run observes as it goes (client outcomes), for a nemesis that adapts (`--nemesis auto`).
+   */
+  faults(target: Target, observed?: RunObservations): { nemesis: Nemesis; generator: GenLike; finalGenerator: GenLike; packages: FaultPackage[]; unsupported: UnsupportedFault[] };
   /** Model spec for `faultline check` of this run later (written to test.json). */
   model?: { name: string; options?: Record<string, unknown> };
   /**

@@ -95,7 +95,7 @@ export function workloadOptions(req: RunRequest, nodes: readonly string[]): Mael
 
 /** True when the run's faults include clock skew (named, or in the standard package). */
 export function clockFaultsAsked(faults: readonly string[]): boolean {
-  return faults.some((f) => f === 'clock' || f === 'standard');
+  return faults.some((f) => f === 'clock' || f === 'standard' || f === 'auto');
 }
 
 /** The workload of the run, checked for --consistency-models when given; an InputError when it has no such choice. */
@@ -157,7 +157,7 @@ export function maelstromPlan(
       const node = cluster.nodes[thread % cluster.nodes.length];
       return workload.client(cluster.client(), node, wopts);
     },
-    faults: (target) => buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config), log: (m) => run.log(m) }),
+    faults: (target, observed) => buildFaults(req.config.faults, target, { ...faultOptionsOf(req.config, observed), log: (m) => run.log(m) }),
     async extraResults(history) {
       const s = cluster.journal.stats();
       // Per-op figures from the journal file as written (checkers/net-stats.ts), so they equal what a

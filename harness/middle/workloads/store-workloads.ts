@@ -5,6 +5,7 @@
 import { InputError } from '../../ground/history/errors.js';
 import { lock } from './lock.js';
 import { fencedLock } from './fenced-lock.js';
+import { election } from './election.js';
 import { register } from './register.js';
 import { setStore } from './set-store.js';
 import type { StoreWorkload } from './store-types.js';
@@ -19,6 +20,7 @@ export const STORE_WORKLOADS: Readonly<Record<string, StoreWorkload>> = Object.f
   'list-append': listAppend,
   'rw-register': rwRegister,
   'fenced-lock': fencedLock,
+  election,
 });
 
 /** The store workload called `name`, if `allowed` (the target's list) includes it; else an InputError. */
@@ -29,4 +31,4 @@ export function getStoreWorkload(name: string, allowed: readonly string[] = Obje
 }
 
 export type { StoreWorkload, StoreWorkloadOptions } from './store-types.js';
-export { fencedLock, lock, register, setStore, watch };
+export { election, fencedLock, lock, register, setStore, watch };

@@ -7,6 +7,7 @@ import { counterChecker } from '../../../checkers/counter.js';
 import { linearizableChecker } from '../../../checkers/linearizability.js';
 import { MODELS } from '../../../checkers/linearizable/index.js';
 import { lockChecker } from '../../../checkers/lock.js';
+import { electionChecker } from '../../../checkers/election.js';
 import { setChecker } from '../../../checkers/set.js';
 import { statsChecker } from '../../../checkers/stats.js';
 import { uniqueIdsChecker } from '../../../checkers/unique-ids.js';
@@ -20,6 +21,7 @@ export const checkers = {
   set: setChecker,
   counter: counterChecker,
   lock: lockChecker,
+  election: electionChecker,
   uniqueIds: uniqueIdsChecker,
   broadcast: broadcastChecker,
   stats: statsChecker,

@@ -3,6 +3,7 @@
  * after another, each in its own store directory; a live summary, a final table, one JUnit file for
  * the whole matrix and `store/index.html`.
  */
+import { emptyLearned } from '../../middle/faults/nemesis/auto/learner.js';
 import nodePath from 'node:path';
 import { SUITES } from '../../../suites/index.js';
 import { writeStoreIndex } from '../../../reports/index.js';
@@ -88,9 +89,11 @@ export async function matrixCommand(argv: string[], out: (s: string) => void): P
     return 0;
   }
   out(`faultline matrix ${name}: ${scenarios.length} scenario(s), store ${store}${budget ? `, time budget ${budget / 1000} s` : ''}`);
+  const learned = emptyLearned();
   const outcomes = await runMatrix(scenarios, {
     store, failFast: args.options.has('fail-fast'), timeBudgetMs: budget, out,
-    runOne: (a) => runFromArgv(a),
+    // One learned table for the whole matrix: its --nemesis auto scenarios are a campaign.
+    runOne: (a) => runFromArgv(a, process.stderr, learned),
   });
   const exit = matrixExit(outcomes);
   const dir = writeMatrix(store, name, outcomes, exit, args.options.get('junit') as string | undefined);

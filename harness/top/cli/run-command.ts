@@ -18,6 +18,10 @@ import { requestOf, settingsFromArgv, settingsFromConfig, settingsFromTestJson, 
 import { configLine, configOf } from '../config/load.js';
 import { mergeArgv, runSettingsOf } from '../config/schema.js';
 import { compareHistories, readTestJson } from '../run/replay.js';
+import { emptyLearned, type LearnedState } from '../../middle/faults/nemesis/auto/learner.js';
+import { choicesOfHistory, scheduleHistory, timedChoicesOfHistory } from '../../middle/faults/nemesis/auto/schedule.js';
+import { readInDir } from '../../middle/hosts/safe-files.js';
+import { shrinkSchedule, startsFault } from '../run/shrink.js';
 import { readJsonlSync } from '../../ground/history/jsonl-reader.js';
 import type { RunOutcome } from '../../ground/contracts/run-contract.js';
 import { diskOutcomeLines, type DiskFaultOutcome } from '../../middle/faults/disk/disk-outcome.js';
@@ -39,6 +43,10 @@ Runs a cluster, drives clients and faults, records history.jsonl, heals, checks,
 
 ${common}
   --reporter text|json|junit  what to print at the end (default text; report.html and junit.xml are always written)
+  --shrink                 with --replay of an invalid --nemesis auto run: replay it with fewer faults (ddmin,
+                           at most 12 runs) and a shorter time, and print the flags of the smallest that fails
+  --repeat N               a campaign: N runs, seeds counting up from --seed; with --nemesis auto the learned
+                           table is carried from run to run (a single run starts empty); exit is the worst verdict
   --config FILE            settings from a config file (default: the nearest faultline.config.{ts,mts,js,mjs,json}
                            from the working directory up to the project root; --config none for none); flags
                            override it; it must be yours or root's and writable by no one else
@@ -67,14 +75,17 @@ export function seedFlag(v: string): number | string {
 /** Parses the command line into a request for `target`; every mistake is an InputError. */
 export function parseRunRequest(
   given: string[], warn: (message: string) => void = (m) => process.stderr.write(`faultline: ${m}\n`),
-): { target: TargetEntry; req: RunRequest; reporter: string } {
+): { target: TargetEntry; req: RunRequest; reporter: string; repeat: number } {
   const { settings, cli } = settingsFromArgv(given, warn);
+  const repeatText = cli.get('repeat');
+  const repeat = repeatText === undefined ? 1 : Number(repeatText);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) throw new InputError(`--repeat ${String(repeatText)} must be a whole number from 1 to 1000 (the runs of a campaign, seeds counting up from --seed)`);
   const { target, req } = requestOf(settings);
   const reporter = (cli.get('reporter') as string | undefined) ?? 'text';
   if (reporter !== 'text' && !Object.prototype.hasOwnProperty.call(REPORTERS, reporter)) {
     throw new InputError(`--reporter ${reporter} is not a reporter; choose text, ${Object.keys(REPORTERS).filter((r) => r !== 'text').join(', ')}`);
   }
-  return { target, req, reporter };
+  return { target, req, reporter, repeat };
 }
 
 /** One line per checker, then where the run is stored. */
@@ -105,6 +116,8 @@ export function summarize(dir: string, r: RunResults): string {
   }
   // Per disk fault, what the store did with the damage (results.json `disk`, harness/top/run/disk-outcome.ts).
   if (r.disk) for (const l of diskOutcomeLines(r.disk as Record<string, DiskFaultOutcome>)) lines.push(`  ${l}`);
+  const auto = r.auto as { decisions: number; states: number; triples: number; newStatesPerMinute: number[] } | undefined;
+  if (auto) lines.push(`  auto: ${auto.decisions} decisions reached ${auto.states} distinct abstract states and tried ${auto.triples} (state × fault × role); new states per minute ${auto.newStatesPerMinute.join(', ')}`);
   // Maelstrom's net figures (results.json `net`): what the Gossip Glomers efficiency challenges judge.
   if (isNetStats(r.net)) lines.push(`  net: ${msgsPerOpText(r.net)}`);
   const stable = (r.checkers.broadcast as { stableLatency?: StableLatency } | undefined)?.stableLatency;
@@ -131,15 +144,22 @@ export async function runArgv(argv: readonly string[], cwd = process.cwd()): Pro
     if (rest.some((a) => a === '--config' || a.startsWith('--config='))) throw new InputError('--replay takes its settings from the run\'s test.json; drop --config');
     if (!fs.existsSync(dir)) throw new InputError(`--replay ${dir}: no such run directory; pass one such as store/latest`);
     const real = fs.realpathSync(dir);
-    return { argv: mergeArgv(settingsToArgv(settingsFromTestJson(readTestJson(real))), rest), replayOf: real };
+    const test = readTestJson(real);
+    // An adaptive run's schedule follows from what it observed, not from the seed alone: the replay
+    // feeds its recorded choices back (harness/middle/faults/nemesis/auto/schedule.ts).
+    const faults = Array.isArray(test.faults) ? test.faults : [];
+    const auto = faults.includes('auto') && test.autoSchedule === undefined && !rest.some((a) => a === '--auto-schedule' || a.startsWith('--auto-schedule=')) ? ['--auto-schedule', real] : [];
+    return { argv: mergeArgv([...settingsToArgv(settingsFromTestJson(test)), ...auto], rest), replayOf: real };
   }
   const { argv: rest, file, config } = await configOf(argv, cwd);
   return { argv: config ? mergeArgv(settingsToArgv(settingsFromConfig(runSettingsOf(config as Record<string, unknown>))), rest) : rest, configFile: file };
 }
 
 /** Parses `argv` (flags only, config already merged), checks the machine, runs and checks the test. */
-export async function runFromArgv(argv: string[], progress: NodeJS.WriteStream = process.stderr): Promise<RunOutcome & { reporter: string; seed: number | string }> {
+export async function runFromArgv(argv: string[], progress: NodeJS.WriteStream = process.stderr, learned?: LearnedState): Promise<RunOutcome & { reporter: string; seed: number | string }> {
   const { target, req, reporter } = parseRunRequest(argv);
+  // A campaign (the matrix) hands its --nemesis auto scenarios one learned table, run to run.
+  if (learned && req.config.faults.includes('auto')) req.config.autoLearned = learned;
   return { ...await runRequest(target, req, progress), reporter };
 }
 
@@ -165,8 +185,10 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   const { argv: full, replayOf, configFile } = await runArgv(argv);
   // Which file's settings (and code) this run took is never a guess.
   if (configFile !== undefined) process.stderr.write(configLine(configFile));
-  const { target, req, reporter } = parseRunRequest(full);
+  const { target, req, reporter, repeat } = parseRunRequest(full);
   await target.preflight?.(req);
+  if (repeat > 1 && !full.includes('--dry-run')) return campaign(target, req, reporter, repeat, out);
+  if (full.includes('--shrink')) return shrinkCommand(target, req, replayOf, out);
   if (full.includes('--dry-run')) {
     out(dryRunText(req));
     return 0;
@@ -189,4 +211,67 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
     } else out(`replay: ${replayOf} has no history.jsonl to compare with`);
   }
   return results.valid === true ? 0 : results.valid === false ? 1 : 2;
+}
+
+/** The seed of run `i` of a campaign: counting up from the first, kept exact beyond 2^53. */
+export function campaignSeed(seed: number | string, i: number): number | string {
+  return typeof seed === 'number' && Number.isSafeInteger(seed + i) ? seed + i : (BigInt(seed) + BigInt(i)).toString();
+}
+
+/**
+ * `--repeat N`: N runs one after another, seeds counting up; with `--nemesis auto` one learned table
+ * goes from run to run, so the campaign gets better as it goes. Prints each run's summary, then which
+ * runs failed and the choices that led to them. Exit: the worst verdict (1 > 2 > 0).
+ */
+async function campaign(target: TargetEntry, req: RunRequest, reporter: string, repeat: number, out: (s: string) => void): Promise<number> {
+  const learned = req.config.faults.includes('auto') ? emptyLearned() : undefined;
+  const verdicts: { seed: number | string; valid: unknown; dir: string; choices: string[] }[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const seed = campaignSeed(req.config.seed, i);
+    const config = { ...req.config, seed, ...(learned ? { autoLearned: learned } : {}) };
+    out(`faultline run ${i + 1}/${repeat}: ${config.name}, seed ${seed}, ${config.timeLimitS} s, faults ${String(req.config.faultChoice ?? (config.faults.join(',') || 'none'))}${learned ? `, learned table of ${learned.runs} run(s)` : ''}`);
+    const r = { ...req, config };
+    const { dir, results } = await runTest(config, (run, ctx) => target.plan(r, run, ctx));
+    if (reporter === 'text') out(summarize(dir, results));
+    else out(REPORTERS[reporter](dir, results).trimEnd());
+    const choices = fs.existsSync(nodePath.join(dir, 'history.jsonl'))
+      ? choicesOfHistory(fs.readFileSync(nodePath.join(dir, 'history.jsonl'), 'utf8')).map((c) => c.action) : [];
+    verdicts.push({ seed, valid: results.valid, dir, choices });
+  }
+  const failed = verdicts.filter((v) => v.valid === false);
+  out(`campaign: ${repeat} runs, ${failed.length} invalid (${failed.map((v) => `seed ${v.seed}`).join(', ') || 'none'}), ${verdicts.filter((v) => v.valid === 'unknown').length} unknown${failed.length ? `; first invalid run: ${verdicts.indexOf(failed[0]) + 1}` : ''}`);
+  for (const f of failed) if (f.choices.length) out(`  seed ${f.seed} (${f.dir}): choices ${f.choices.join(' → ')}`);
+  return failed.length ? 1 : verdicts.some((v) => v.valid !== true) ? 2 : 0;
+}
+
+/** `--replay DIR --shrink`: the smallest schedule of DIR's recorded choices that still fails, as flags. */
+async function shrinkCommand(target: TargetEntry, req: RunRequest, replayOf: string | undefined, out: (s: string) => void): Promise<number> {
+  if (replayOf === undefined) throw new InputError('--shrink shrinks a stored run: pass --replay RUN-DIR of an invalid --nemesis auto run');
+  if (!req.config.faults.includes('auto')) throw new InputError(`--shrink: ${replayOf} was not a --nemesis auto run, so it has no recorded choices to shrink; run with --nemesis auto`);
+  const timed = timedChoicesOfHistory(readInDir(replayOf, 'history.jsonl').toString('utf8'));
+  // The tries' schedules stay in the store: each try's test.json names its own.
+  fs.mkdirSync(nodePath.join(req.config.store, 'shrink'), { recursive: true });
+  const scratch = fs.mkdtempSync(nodePath.join(req.config.store, 'shrink', 'schedules-'));
+  {
+    let k = 0;
+    const result = await shrinkSchedule(timed, async (schedule, timeLimitS) => {
+      const dir = nodePath.join(scratch, String(k++));
+      fs.mkdirSync(dir);
+      fs.writeFileSync(nodePath.join(dir, 'history.jsonl'), scheduleHistory(schedule));
+      const config = { ...req.config, autoSchedule: dir, timeLimitS };
+      const faults = schedule.filter(startsFault).length;
+      const r = { ...req, config };
+      const { dir: runDir, results } = await runTest(config, (run, ctx) => target.plan(r, run, ctx), process.stderr);
+      out(`shrink try ${k}: ${faults} fault(s), ${timeLimitS} s: ${results.valid === false ? 'invalid again' : `verdict ${String(results.valid)}`} (${runDir})`);
+      return { invalid: results.valid === false, dir: runDir };
+    }, { intervalS: req.config.faultIntervalS, timeLimitS: req.config.timeLimitS });
+    if (result.dir === undefined) {
+      out(`shrink: the run did not fail again when replayed (${result.runs} run(s)); a failure that depends on timing may need the replay repeated`);
+      return 2;
+    }
+    const kept = result.kept.map((i) => timed[i].choice.action);
+    out(`shrink: ${kept.length} fault(s) of ${timed.filter((t) => startsFault(t.choice)).length} still fail in ${result.timeLimitS} s (${result.runs} runs): ${kept.join(' → ')}`);
+    out(`rerun: faultline run --replay ${replayOf} --auto-schedule ${result.dir} --time-limit ${result.timeLimitS}s`);
+    return 1;
+  }
 }

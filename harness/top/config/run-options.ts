@@ -124,6 +124,10 @@ export const RUN_OPTIONS = {
     help: 'leader-churn: cut a leader off with a partition (default) or pause it (SIGSTOP); a pause lands at once, a real network\'s partition takes tens of ms',
     refuse: (t) => `--churn-cut ${t} is not a way to cut a leader off${didYouMean(t, CHURN_CUTS)}; use ${CHURN_CUTS.join(' or ')}`,
   }),
+  autoSchedule: text({
+    flag: 'auto-schedule', field: 'autoSchedule', meta: 'DIR', ok: (v) => v !== '', allowed: 'a run directory', bad: 'a path',
+    help: 'with --nemesis auto: replay the choices recorded in that run directory\'s history instead of learning (--replay of an auto run sets it)',
+  }),
   timeLimit: seconds({
     flag: 'time-limit', field: 'timeLimitS', meta: '60s', positive: true, example: '60s', default: 60,
     help: 'how long clients and faults run', check: aWeek('time-limit'),

@@ -29,8 +29,8 @@ export interface Settings {
 }
 
 /** Flags of `faultline run` that are not settings of the run. */
-const CLI_VALUED = ['reporter'];
-const CLI_BOOLS = ['help', 'dry-run'];
+const CLI_VALUED = ['reporter', 'repeat'];
+const CLI_BOOLS = ['help', 'dry-run', 'shrink'];
 
 const targetOf = (name: unknown): TargetEntry => getTarget(typeof name === 'string' ? name : DEFAULT_TARGET);
 const opt = (k: OptionKey): Option<unknown, unknown> => RUN_OPTIONS[k] as unknown as Option<unknown, unknown>;
@@ -215,7 +215,7 @@ export function requestOf(s: Settings): { target: TargetEntry; req: RunRequest }
   const config = {} as RunConfig;
   // test.json's order: the fields the controller reads first, then the optional ones.
   for (const key of ['name', 'store', 'seed', 'timeLimit', 'rate', 'concurrency', 'quiet', 'faults', 'faultInterval', 'target', 'workload', 'nodes',
-    'partitionShapes', 'nodeTargets', 'diskFaults', 'clockOffsets', 'churnLongWait', 'churnCut', 'watchWindow', 'watchCompactEvery', 'watchWait'] as OptionKey[]) {
+    'partitionShapes', 'nodeTargets', 'diskFaults', 'clockOffsets', 'churnLongWait', 'churnCut', 'autoSchedule', 'watchWindow', 'watchCompactEvery', 'watchWait'] as OptionKey[]) {
     if (all[key] !== undefined) (config as Record<string, unknown>)[opt(key).field] = all[key];
   }
   checkFaultSettings(config);

@@ -1,8 +1,8 @@
 /**
  * Whether the system under test was still there to be tested: a history is evidence of correctness
- * only while a cluster answers. Two things make a run's verdict `unknown` (or leave it `invalid` when a
+ * only while a cluster answers. Three things make a run's verdict `unknown` (or leave it `invalid` when a
  * checker found a violation anyway): every node exited on its own (not killed by the nemesis) and none
- * came back within a bound, or no client op completed ok after the last heal. Pure logic over the
+ * came back within a bound, no client op completed ok after the last heal, or none after the first fault. Pure logic over the
  * history, the declared fault bands and the exits the target recorded, so it is unit-tested as such.
  */
 import type { CheckResult } from '../../../checkers/contract.js';
@@ -84,6 +84,33 @@ export function noOkAfterHealReason(ops: readonly Op[], bands: readonly FaultBan
   return `no client operation completed ok after the last heal at ${fmtS(h)} (${tried} completed otherwise over ${fmtS(lastInvoke - h)}): the system stopped serving, so the history after it tests nothing`;
 }
 
+/**
+ * "No client op completed ok after the first fault took effect": clients went on for at least
+ * `boundNs` after it (final reads included) and not one op succeeded, so nothing observed what any
+ * fault did — the history judges only the time before the faults. This is the case the heal rule
+ * cannot see when the heals themselves fail: a disk fault whose restarts refuse leaves a cluster with
+ * no quorum (one node up, the rest refusing), so no band ever ends in a cluster that serves.
+ */
+export function noOkAfterFirstFaultReason(ops: readonly Op[], bands: readonly FaultBand[], boundNs: number): string | undefined {
+  const starts = new Set(bands.map((b) => b.start));
+  let first: number | undefined;
+  for (const op of ops) {
+    if (op.process === 'nemesis' && op.type !== 'invoke' && starts.has(op.f)) { first = op.time; break; }
+  }
+  if (first === undefined) return undefined;
+  const f = first;
+  let lastInvoke = -Infinity;
+  let tried = 0;
+  for (const op of ops) {
+    if (op.process === 'nemesis' || op.time < f) continue;
+    if (op.type === 'invoke') lastInvoke = Math.max(lastInvoke, op.time);
+    else if (op.type === 'ok') return undefined;
+    else tried++;
+  }
+  if (lastInvoke - f < boundNs) return undefined;
+  return `no client operation completed ok after the first fault took effect at ${fmtS(f)} (${tried} completed otherwise over ${fmtS(lastInvoke - f)}): nothing observed what the faults did, so the history tests only the time before them`;
+}
+
 /** The run's `cluster-liveness` result when the system was not there to test, else undefined. */
 export function livenessCheck(input: {
   ops: readonly Op[]; bands: readonly FaultBand[]; nodes: readonly string[]; exits: readonly OwnExit[]; endNs: number; faultIntervalS: number;
@@ -92,6 +119,7 @@ export function livenessCheck(input: {
   const reasons = [
     deadClusterReason(input.nodes, input.exits, input.endNs, bound),
     noOkAfterHealReason(input.ops, input.bands, bound),
+    noOkAfterFirstFaultReason(input.ops, input.bands, bound),
   ].filter((r): r is string => r !== undefined);
   if (reasons.length === 0) return undefined;
   return { valid: 'unknown', reason: reasons.join('; '), boundS: bound / 1e9, ownExits: input.exits.length };

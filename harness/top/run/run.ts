@@ -15,6 +15,7 @@ import { anomaliesOf } from '../../../reports/anomalies.js';
 import type { CheckResult } from '../../../checkers/contract.js';
 import { drive } from './driver.js';
 import { bandTracker, Progress, trackOp } from './progress.js';
+import { autoCoverage } from './auto-coverage.js';
 import { createRunDir } from './store.js';
 import { onSignals, type SignalSource } from './signals.js';
 import { bounded, TEARDOWN_STEP_BOUND_MS } from '../../middle/hosts/bounded.js';
@@ -70,6 +71,7 @@ export async function runTest(
   let error: string | undefined;
   let unsupported: UnsupportedFault[] = [];
   let faultNemesis: Nemesis | undefined;
+  let countOutcomes: (op: Op) => void = () => undefined;
   let started = false;
   let bands: FaultBand[] = [];
   let families: FamilyBands[] | undefined;
@@ -90,18 +92,25 @@ export async function runTest(
     if (stop.signal.aborted) throw new InputError(`interrupted by ${interrupted} before the run started; nothing was started`);
     started = true;
     run.publish?.();
+    // A campaign's learned table is handed over in memory, not part of what the run records.
+    const { autoLearned: _learned, ...recorded } = config;
     const startedAt = new Date().toISOString();
-    run.writeJson('test.json', { ...config, model: plan.model, startedAt });
+    run.writeJson('test.json', { ...recorded, model: plan.model, startedAt });
     run.log(`setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`);
     progress.setupStep = `setting up ${plan.target.name} on ${plan.target.nodes.join(', ')}`;
     await plan.target.setup();
     if (stop.signal.aborted) throw new Error(`interrupted by ${interrupted} during setup`);
     await plan.afterSetup?.();
-    const faults = plan.faults(plan.target);
+    // Client completions so far, for a nemesis that adapts to them (--nemesis auto).
+    const outcomes = { ok: 0, fail: 0, info: 0 };
+    countOutcomes = (op) => {
+      if (op.process !== 'nemesis' && op.type !== 'invoke') outcomes[op.type]++;
+    };
+    const faults = plan.faults(plan.target, { outcomes: () => ({ ...outcomes }) });
     const faultBands = faults.packages.flatMap((p) => p.bands);
     bands = faultBands;
     // The bands go with the run, so its report draws exactly the faults it declared.
-    run.writeJson('test.json', { ...config, model: plan.model, startedAt, faultBands });
+    run.writeJson('test.json', { ...recorded, model: plan.model, startedAt, faultBands });
     const tracker = bandTracker(faultBands);
     unsupported = faults.unsupported;
     families = faults.packages.map((p) => ({ name: p.name, bands: p.bands }));
@@ -135,6 +144,7 @@ export async function runTest(
       record(op) {
         history.append(op);
         ops.push(op);
+        countOutcomes(op);
         trackOp(progress, op, progress.pastLimit(op.time), config.quietS, tracker);
       },
     });
@@ -215,7 +225,7 @@ export async function runTest(
   const disk = diskOutcome(ops, valid, valid === false ? anomaliesOf(checkers, ops).map((a) => a.index) : [],
     Object.entries(checkers).filter(([, c]) => c.valid === false).map(([name]) => name));
   const results: RunResults = {
-    valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ...(disk ? { disk } : {}), ops: ops.length, durationS: now() / 1e9,
+    valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ...(disk ? { disk } : {}), ...autoResults(ops), ops: ops.length, durationS: now() / 1e9,
     ...(await extraResultsOf(plan, ops, (l) => run.log(l))),
   };
   if (interrupted) results.interrupted = interrupted;
@@ -231,4 +241,10 @@ export async function runTest(
   }
   run.close();
   return { dir: run.dir, results };
+}
+
+/** results.json's `auto`: what the adaptive nemesis reached (nothing for other runs). */
+function autoResults(ops: readonly Op[]): { auto?: ReturnType<typeof autoCoverage> } {
+  const auto = autoCoverage(ops);
+  return auto ? { auto } : {};
 }

@@ -59,9 +59,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`hostile data in report.html${HAVE_CHROMIUM ? ''
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(watch.errors).toEqual([]);
     expect(watch.requests).toEqual([]);
-    // Exactly our scripts (data, packed history, packed journal, vega, diagram, viewer); no element
-    // carries a handler; no image was made.
-    expect(await page.locator('script').count()).toBe(6);
+    // Exactly our scripts (data, packed history, the journal's meta and its one packed chunk, vega,
+    // diagram, viewer); no element carries a handler; no image was made.
+    expect(await page.locator('script').count()).toBe(7);
+    expect(await page.locator('script#faultline-messages-0').count()).toBe(1);
     expect(await page.locator('[onerror], [onload], img').count()).toBe(0);
     // The payloads are on the page as text: in the title, the verdict table, the counterexample, logs.
     expect(await page.title()).toContain(P[1]);

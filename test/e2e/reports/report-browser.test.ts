@@ -84,15 +84,17 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in Chromium${HAVE_CHROMIUM ? '' : `
     expect(first).toMatch(/^page 1 of \d+/);
     await page.click('#history-next');
     // The table's rows are unpacked in the page on first use (a DecompressionStream, asynchronous), so
-    // the next page is drawn a moment after the click: wait for it rather than read at once.
-    await page.waitForFunction(() => /^page 2 of/.test(document.getElementById('history-page')!.textContent!), undefined, { timeout: 10_000 });
+    // the next page is drawn a moment after the click: wait for it rather than read at once. The page's
+    // main thread is drawing every chart meanwhile; under CI's parallel tiers that took over 10 s (2 of 5
+    // runs at load 20–27), so the wait bounds a hang, not the speed (bench:report measures that).
+    await page.waitForFunction(() => /^page 2 of/.test(document.getElementById('history-page')!.textContent!), undefined, { timeout: 40_000 });
     expect(await page.textContent('#history-page')).toMatch(/^page 2 of/);
     await page.selectOption('#history-filters [name=type]', 'invoke');
     await page.waitForFunction(() => /page 1 of/.test(document.getElementById('history-page')!.textContent!));
     const types = await page.$$eval('#history-table tbody tr td:nth-child(4)', (tds) => [...new Set(tds.map((t) => t.textContent))]);
     expect(types).toEqual(['invoke']);
     await page.close();
-  });
+  }, 120_000);
 
   it('draws the counterexample of a real non-linearizable run, one lane per process', async () => {
     const { errors } = await chartsOf(reports.invalid, 'invalid.png');

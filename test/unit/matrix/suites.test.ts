@@ -28,6 +28,13 @@ describe('the bundled suites', () => {
     }
     for (const n of ['etcd-serializable-reads', 'zookeeper-plain-reads', 'etcd-lock-pause', 'zookeeper-lock-pause']) expect(byName.get(n)?.expect).toBe('invalid');
     expect([...byName.values()].filter((s) => s.expect === 'valid').length).toBeGreaterThanOrEqual(4);
+    // Election (issue 28): a control per store and the Raft's sticky-leader switch, each ≤ 30 s.
+    for (const n of ['etcd-election', 'zookeeper-election', 'consul-election', 'raft-correct-election', 'raft-sticky-leader']) {
+      const s = byName.get(n);
+      expect(s?.workload, n).toBe('election');
+      expect(s!.timeLimit).toBeLessThanOrEqual(30);
+    }
+    expect(byName.get('raft-sticky-leader')?.expect).toBe('invalid');
   });
 
   it('regressions-fast is a subset of regressions with bugs and a control, estimated under 5 minutes', () => {

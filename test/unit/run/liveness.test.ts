@@ -4,8 +4,10 @@
  * without faults, and workloads without final reads keep their verdict.
  */
 import { describe, expect, it } from 'vitest';
+import nodePath from 'node:path';
+import { readJsonlSync } from '../../../harness/ground/history/jsonl-reader.js';
 import type { Op } from '../../../harness/ground/history/op.js';
-import { deadClusterReason, livenessBoundNs, livenessCheck, noOkAfterHealReason } from '../../../harness/top/run/liveness.js';
+import { deadClusterReason, livenessBoundNs, livenessCheck, noOkAfterFirstFaultReason, noOkAfterHealReason } from '../../../harness/top/run/liveness.js';
 
 const S = 1e9;
 const NODES = ['n1', 'n2', 'n3'];
@@ -83,5 +85,48 @@ describe('no client op completed ok after the last heal', () => {
 
   it('a run without faults is left to the no-ok-at-all rule (no heal here)', () => {
     expect(noOkAfterHealReason(hist(clients(0, 30, 'fail')), [], 5 * S)).toBeUndefined();
+  });
+});
+
+describe('no client op completed ok after the first fault', () => {
+  const DISK = [{ name: 'disk', start: 'disk', stop: 'disk-restart' }];
+  it('a disk fault whose restarts refuse (measured on ZooKeeper, seed 1): oks before it, none after, the heals too: a reason', () => {
+    // The shape of a real run: every node lost its unsynced snapshot; each restart left one node up
+    // without quorum, so the heal rule (a heal then the bound of client ops) never applied.
+    const ops = hist([...clients(0, 5, 'ok'), [6, 'nemesis', 'invoke', 'disk'], [6.2, 'nemesis', 'info', 'disk'], ...clients(7, 24, 'fail'),
+      [12, 'nemesis', 'invoke', 'disk-restart'], [25, 'nemesis', 'info', 'disk-restart'], ...clients(26, 28, 'fail')]);
+    expect(noOkAfterHealReason(ops, DISK, 5 * S)).toBeUndefined();
+    expect(noOkAfterFirstFaultReason(ops, DISK, 5 * S)).toMatch(/no client operation completed ok after the first fault took effect at 6\.2 s \(21 completed otherwise over 21\.8 s\)/);
+    expect(livenessCheck({ ops, bands: DISK, nodes: NODES, exits: [], endNs: 30 * S, faultIntervalS: 2 })?.valid).toBe('unknown');
+  });
+
+  it('one ok after the first fault (a final read): no reason', () => {
+    const ops = hist([[6, 'nemesis', 'invoke', 'disk'], [6.2, 'nemesis', 'info', 'disk'], ...clients(0, 24, 'fail'), [29, 0, 'invoke', 'read'], [29.5, 0, 'ok', 'read']]);
+    expect(noOkAfterFirstFaultReason(ops, DISK, 5 * S)).toBeUndefined();
+  });
+
+  it('a first fault followed by less than the bound of client ops is not judged', () => {
+    const ops = hist([...clients(0, 27, 'ok'), [27.5, 'nemesis', 'invoke', 'disk'], [27.6, 'nemesis', 'info', 'disk'], ...clients(28, 30, 'fail')]);
+    expect(noOkAfterFirstFaultReason(ops, DISK, 5 * S)).toBeUndefined();
+  });
+
+  it('a run without faults has no first fault', () => {
+    expect(noOkAfterFirstFaultReason(hist(clients(0, 30, 'fail')), DISK, 5 * S)).toBeUndefined();
+  });
+});
+
+describe('on a real run', () => {
+  it('ZooKeeper, lose-unfsynced on every node (seed 1): green before the rule, unknown now', () => {
+    // `faultline run --target zookeeper --nemesis disk --nemesis-interval 5s --disk-faults lose-unfsynced
+    // --time-limit 30s --seed 1`: every server lost its unsynced snapshot.0; n4 came back, the other four
+    // refused every restart ("No snapshot found, but there are log entries"), so no quorum served again.
+    // Not every node was down, so the dead-cluster rule cannot see it; no band ended in a serving cluster.
+    const ops = readJsonlSync(nodePath.join(import.meta.dirname, '../../fixtures/liveness/zk-lose-unfsynced-quorumless.jsonl'));
+    const bands = [{ name: 'disk', start: 'disk', stop: 'disk-restart' }];
+    expect(ops.some((op) => op.process !== 'nemesis' && op.type === 'ok')).toBe(true);
+    expect(noOkAfterHealReason(ops, bands, livenessBoundNs(5))).toBeUndefined();
+    const r = livenessCheck({ ops, bands, nodes: ['n1', 'n2', 'n3', 'n4', 'n5'], exits: [], endNs: ops[ops.length - 1].time, faultIntervalS: 5 });
+    expect(r?.valid).toBe('unknown');
+    expect(String(r?.reason)).toMatch(/no client operation completed ok after the first fault took effect at 22\.0 s/);
   });
 });

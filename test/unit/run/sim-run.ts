@@ -11,7 +11,7 @@ import { SimClock } from '../../../harness/ground/generator/clock.js';
 import { parseRunRequest } from '../../../harness/top/cli/run-command.js';
 import { runTest } from '../../../harness/top/run/run.js';
 import type { SignalSource } from '../../../harness/top/run/signals.js';
-import type { RunOutcome, RunPlan } from '../../../harness/ground/contracts/run-contract.js';
+import type { RunConfig, RunOutcome, RunPlan } from '../../../harness/ground/contracts/run-contract.js';
 import { readJsonlSync } from '../../../harness/ground/history/jsonl-reader.js';
 import type { Op } from '../../../harness/ground/history/op.js';
 
@@ -43,8 +43,9 @@ export interface SimRun extends RunOutcome {
 }
 
 /** `faultline run --target memory ARGS` on a simulated clock, in `store`. */
-export async function simRun(args: string[], store: string, deps: { signals?: SignalSource; clock?: SimClock; onClock?: (c: SimClock) => void; onPlan?: (plan: RunPlan) => void } = {}): Promise<SimRun> {
+export async function simRun(args: string[], store: string, deps: { signals?: SignalSource; clock?: SimClock; onClock?: (c: SimClock) => void; onPlan?: (plan: RunPlan) => void; config?: Partial<RunConfig> } = {}): Promise<SimRun> {
   const { target, req } = parseRunRequest(['--target', 'memory', '--store', store, ...args], () => undefined);
+  Object.assign(req.config, deps.config ?? {});
   await target.preflight?.(req);
   const clock = deps.clock ?? new SimClock();
   deps.onClock?.(clock);

@@ -6,7 +6,7 @@
 import { any, createRng, nemesis, sleep as quiet, type GenLike, runSeed, type Rng, type Seed } from '../../../ground/generator/index.js';
 import { InputError } from '../../../ground/history/errors.js';
 import type { FaultPackage, Nemesis, NetControl, Target, UnsupportedFault } from '../../../ground/contracts/roles.js';
-import type { RunFaultSettings } from '../../../ground/contracts/run-contract.js';
+import type { RunFaultSettings, RunObservations } from '../../../ground/contracts/run-contract.js';
 import { bandwidthPackage, type BandwidthOptions } from './bandwidth.js';
 import { churnPackage, type ChurnCut, type ChurnOptions } from './churn.js';
 import { clockPackage, type ClockOptions } from './clock.js';
@@ -19,12 +19,16 @@ import { partitionPackage, type PartitionOptions } from './partition.js';
 import { PARTITION_SHAPES, type PartitionShape } from './grudge.js';
 import { NODE_SPECS, type NodeSpec } from './nodes.js';
 import { pausePackage, type PauseOptions } from './pause.js';
+import type { AutoFamily } from './auto/actions.js';
+import { autoParts, type AutoOptions } from './auto/auto.js';
+import type { LearnedState } from './auto/learner.js';
+import { recordedChoices } from './auto/schedule.js';
 
 /**
  * The fault names a run may ask for; `none` asks for nothing, `standard` for the target's standard
  * package (STANDARD_FAULTS, each where the target can take it).
  */
-export const FAULT_NAMES = ['partition', 'leader-churn', 'kill', 'pause', 'clock', 'loss', 'latency', 'bandwidth', 'disk', 'standard', 'none'] as const;
+export const FAULT_NAMES = ['partition', 'leader-churn', 'kill', 'pause', 'clock', 'loss', 'latency', 'bandwidth', 'disk', 'standard', 'auto', 'none'] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
 /** The standard package, as `npm start` runs it: partition, kill, pause, and clock. */
@@ -74,6 +78,8 @@ export interface FaultOptions {
    * with holders pass it; without it `holders` (node target or partition shape) is refused.
    */
   holders?: () => readonly string[];
+  /** `--nemesis auto`: the client outcomes it observes, a campaign's learned table, a schedule to replay. */
+  auto?: AutoOptions;
 }
 
 /** Everything a run needs from its faults. */
@@ -90,7 +96,7 @@ export interface Faults {
   finalGenerator: GenLike;
 }
 
-type Family = Exclude<FaultName, 'none' | 'standard'>;
+type Family = Exclude<FaultName, 'none' | 'standard' | 'auto'>;
 
 /**
  * Builders in heal order: the network first (so restarted nodes rejoin a whole cluster), then clocks
@@ -119,6 +125,11 @@ export function parseFaultNames(names: readonly string[]): FaultName[] {
   if (parsed.includes('standard') && parsed.includes('leader-churn')) {
     throw new InputError('the standard faults include partition, and partition and leader-churn both set who can hear whom; use one of them per run');
   }
+  const besideAuto = parsed.filter((n) => n !== 'auto' && n !== 'disk' && n !== 'none');
+  if (parsed.includes('auto') && besideAuto.length > 0) {
+    // auto chooses among the standard families itself; another schedule beside it would fight it.
+    throw new InputError(`--nemesis auto chooses among partition, kill, pause and clock itself and takes only disk beside it (auto,disk), not ${besideAuto.join(',')}; drop ${besideAuto.join(',')} or use --nemesis ${besideAuto.join(',')} without auto`);
+  }
   if (parsed.includes('partition') && parsed.includes('leader-churn')) {
     // Each replaces the whole grudge, so one would silently undo the other's cuts.
     throw new InputError('the faults partition and leader-churn both set who can hear whom, so each would undo the other; use one of them per run');
@@ -131,7 +142,8 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
 /** Builds the named fault families against `target`; see `Faults`. */
 export function buildFaults(names: readonly string[], target: Target, opts: FaultOptions = {}): Faults {
   const wanted = new Set<FaultName>(parseFaultNames(names));
-  if (wanted.has('standard')) for (const f of standardFamilies(target, opts.net)) wanted.add(f);
+  const auto = wanted.has('auto');
+  if (wanted.has('standard') || auto) for (const f of standardFamilies(target, opts.net)) wanted.add(f);
   const interval = opts.interval ?? DEFAULT_INTERVAL_NS;
   if (!Number.isFinite(interval) || interval <= 0) {
     throw new InputError(`the fault interval must be a positive number of nanoseconds, got ${interval}`);
@@ -155,6 +167,19 @@ export function buildFaults(names: readonly string[], target: Target, opts: Faul
     const built = build(ctx, opts);
     if (built.package !== undefined) packages.push(built.package);
     unsupported.push(...built.unsupported);
+  }
+  if (auto) {
+    // The families' nemeses do the faults; the adaptive nemesis decides which, when and on whom.
+    const families = packages.map((p) => p.name as AutoFamily);
+    const parts = autoParts({ target, net: opts.net ?? target.net, interval, rng: root.fork('nemesis:auto'), sleep: opts.sleep ?? realSleep, log,
+      ...(opts.holders ? { holders: opts.holders } : {}) }, families, opts.auto ?? {});
+    return {
+      packages,
+      unsupported,
+      nemesis: composeNemeses([...packages.map((p) => p.nemesis), parts.nemesis], log),
+      generator: parts.generator,
+      finalGenerator: nemesis(packages.map((p) => p.finalGenerator)),
+    };
   }
   // Each family keeps its own start/stop rhythm; shifting family k by k/n of an interval makes the
   // faults overlap part of the time instead of all starting and stopping in lockstep.
@@ -185,8 +210,15 @@ export function checkFaultSettings(s: RunFaultSettings): void {
  * does not validate: the CLI ran checkFaultSettings before the cluster started, and each family checks
  * its own options again when built.
  */
-export function faultOptionsOf(s: RunFaultSettings): FaultOptions {
+export function faultOptionsOf(s: RunFaultSettings, observed?: RunObservations): FaultOptions {
   const o: FaultOptions = { seed: runSeed(s.seed), interval: s.faultIntervalS * 1e9 };
+  if (s.faults?.includes('auto')) {
+    o.auto = {
+      ...(observed ? { outcomes: () => observed.outcomes() } : {}),
+      ...(s.autoSchedule ? { schedule: recordedChoices(s.autoSchedule) } : {}),
+      ...(s.autoLearned ? { learned: s.autoLearned as LearnedState } : {}),
+    };
+  }
   if (s.partitionShapes?.length) o.partition = { shapes: s.partitionShapes as PartitionShape[] };
   if (s.nodeTargets?.length) {
     o.kill = { targets: s.nodeTargets as NodeSpec[] };
