@@ -1,12 +1,15 @@
 /**
  * `npm run bench:watch`: the watch checker's speed on a 1M-event history in memory (parsing the ops
  * timed apart), and its verdict on the same history with one revision dropped (must be invalid).
- * Then real runs under partition,kill,pause (root; etcd for the etcd rows): etcd, WATCH_ETCD_SEEDS
- * runs (default 5) of WATCH_ETCD_SECONDS (default 60) — verdicts, events, compactions, lag p50/p99;
+ * Then real runs under partition,kill,pause (root; each store installed): etcd, ZooKeeper and Consul,
+ * WATCH_{ETCD,ZK,CONSUL}_SEEDS runs (default 5) of WATCH_{ETCD,ZK,CONSUL}_SECONDS (default 60) each
+ * — verdicts, events checked, compactions (etcd), per-store figures, lag p50/p99; an invalid run's
+ * store is kept (its path printed) for investigation;
  * the bundled Raft, WATCH_RAFT_SEEDS runs (default 10) of 25 s, correct and with each watch bug
  * switch — valid and catch rates, lag. WATCH_REAL=0 skips the real runs. Figures are printed, not
  * asserted: the machine is shared. WATCH_EVENTS narrows the checker's size.
  */
+import os from 'node:os';
 import { checkWatchHistory, parseWatchHistory } from '../checkers/watch/index.js';
 import { generateWatchOps } from './watch-history.js';
 import { watchRun, type WatchRun } from './watch-runs.js';
@@ -58,7 +61,7 @@ function pct(xs: number[], p: number): string {
 }
 
 function row(label: string, runs: WatchRun[]): void {
-  for (const r of runs) console.log(`  ${label} seed ${r.seed}: ${String(r.valid)}, ${r.events} events, ${r.compactions} compactions, counts ${JSON.stringify(r.counts)}, unmatched ${r.unmatched}, lag p50 ${String(r.lagMs.p50)} ms p99 ${String(r.lagMs.p99)} ms${r.error ? `, error ${r.error}` : ''}`);
+  for (const r of runs) console.log(`  ${label} seed ${r.seed}: ${String(r.valid)}, ${r.events} events checked, ${r.compactions} compactions (${String(r.compactedSegments ?? 0)} streams ended compacted)${r.extra ? `, ${r.extra}` : ''}, convergence checked on ${String(r.converged)} watchers, counts ${JSON.stringify(r.counts)}, unmatched ${r.unmatched}, lag p50 ${String(r.lagMs.p50)} ms p99 ${String(r.lagMs.p99)} ms${r.error ? `, error ${r.error}` : ''}${r.kept ? `, store kept in ${r.kept}` : ''}`);
   const p50s = runs.map((r) => r.lagMs.p50).filter((x): x is number => typeof x === 'number');
   const p99s = runs.map((r) => r.lagMs.p99).filter((x): x is number => typeof x === 'number');
   console.log(`  ${label}: valid ${runs.filter((r) => r.valid === true).length}/${runs.length}, invalid ${runs.filter((r) => r.valid === false).length}/${runs.length}; lag p50 (median over runs) ${pct(p50s, 0.5)} ms, p99 (median over runs) ${pct(p99s, 0.5)} ms`);
@@ -66,11 +69,17 @@ function row(label: string, runs: WatchRun[]): void {
 
 function real(): void {
   const seeds = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
-  const etcdSeeds = Number(process.env.WATCH_ETCD_SEEDS ?? 5);
-  const etcdSeconds = Number(process.env.WATCH_ETCD_SECONDS ?? 60);
-  if (etcdSeeds > 0) {
-    console.log(`\netcd 3.4, watch workload, partition,kill,pause, ${etcdSeconds} s runs:`);
-    row('etcd', seeds(etcdSeeds).map((s) => watchRun('etcd', s, etcdSeconds)));
+  const stores = [
+    { store: 'etcd' as const, env: 'ETCD', title: 'etcd 3.4' },
+    { store: 'zookeeper' as const, env: 'ZK', title: 'ZooKeeper 3.8' },
+    { store: 'consul' as const, env: 'CONSUL', title: 'Consul 1.8' },
+  ];
+  for (const { store, env, title } of stores) {
+    const n = Number(process.env[`WATCH_${env}_SEEDS`] ?? 5);
+    const seconds = Number(process.env[`WATCH_${env}_SECONDS`] ?? 60);
+    if (n <= 0) continue;
+    console.log(`\n${title}, watch workload, partition,kill,pause, ${seconds} s runs (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}):`);
+    row(store, seeds(n).map((s) => watchRun(store, s, seconds)));
   }
   const raftSeeds = Number(process.env.WATCH_RAFT_SEEDS ?? 10);
   for (const bug of raftSeeds > 0 ? [undefined, 'watch-snapshot-gap', 'watch-redeliver'] : []) {

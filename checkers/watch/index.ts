@@ -1,11 +1,15 @@
 /**
  * The watch checker: each watcher's stream of change notifications checked against the history of
- * writes, by the properties its store promises (etcd.ts for revision-ordered stores: etcd and the
- * bundled Raft's watch). Valid iff no violation; `unknown` when no watch delivered anything to check.
+ * writes, by the properties its store promises — etcd.ts for revision-ordered stores (etcd and the
+ * bundled Raft's watch), zookeeper.ts for ZooKeeper's one-shot watches, consul.ts for Consul's
+ * blocking queries; each segment names its store. Valid iff no violation; `unknown` when no watch
+ * delivered anything to check.
  */
 import type { Op } from '../../harness/ground/history/op.js';
 import type { CheckResult, Checker } from '../contract.js';
-import { checkStreams, type StreamCheckOptions } from './etcd.js';
+import { checkConsul } from './consul.js';
+import { checkStreams, type StreamCheck, type StreamCheckOptions } from './etcd.js';
+import { checkZooKeeper } from './zookeeper.js';
 import { matchKnownIssues } from './known-issues.js';
 import { parseWatchHistory } from './parse.js';
 import type { WatchHistory } from './types.js';
@@ -23,7 +27,15 @@ export function percentile(xs: Float64Array, p: number): number | undefined {
 
 /** Checks a parsed watch history (the benchmark times this apart from parsing). */
 export function checkWatchHistory(h: WatchHistory, opts: WatchCheckerOptions = {}): CheckResult {
-  const r = checkStreams(h, opts);
+  const zkSegs = h.segments.filter((s) => s.store === 'zookeeper');
+  const consulSegs = h.segments.filter((s) => s.store === 'consul');
+  const revSegs = zkSegs.length + consulSegs.length === 0 ? h.segments : h.segments.filter((s) => s.store !== 'zookeeper' && s.store !== 'consul');
+  const parts: StreamCheck[] = [];
+  const extra: Record<string, unknown> = {};
+  if (revSegs.length > 0 || (zkSegs.length === 0 && consulSegs.length === 0)) parts.push(checkStreams(revSegs === h.segments ? h : { ...h, segments: revSegs }, opts));
+  if (zkSegs.length > 0) { const z = checkZooKeeper(h, zkSegs, opts); parts.push(z); extra.zookeeper = z.zk; }
+  if (consulSegs.length > 0) { const c = checkConsul(h, consulSegs, opts); parts.push(c); extra.consul = c.consul; }
+  const r = mergeChecks(parts, opts.maxViolations ?? 50);
   matchKnownIssues(r.violations, h, opts.version);
   const violations = Object.values(r.counts).reduce((a, b) => a + (b ?? 0), 0);
   const lags = Float64Array.from(r.lagsNs).sort(); // a typed array sorts numbers natively
@@ -43,7 +55,26 @@ export function checkWatchHistory(h: WatchHistory, opts: WatchCheckerOptions = {
     watchers: r.watchers,
     convergence: r.convergence,
     lagMs: { p50: ms(percentile(lags, 0.5)), p99: ms(percentile(lags, 0.99)), max: ms(lags[lags.length - 1]), samples: lags.length },
+    ...extra,
   };
+}
+
+/** One result of several stores' checks (a history has one store's watchers; tests may mix them). */
+function mergeChecks(parts: StreamCheck[], maxViolations: number): StreamCheck {
+  if (parts.length === 1) return parts[0];
+  const out: StreamCheck = { violations: [], counts: {}, watchers: [], eventsChecked: 0, bookmarksChecked: 0, lagsNs: [], convergence: { checked: [], unchecked: [] }, compactedSegments: 0 };
+  for (const p of parts) {
+    for (const [k, n] of Object.entries(p.counts)) out.counts[k as keyof StreamCheck['counts']] = (out.counts[k as keyof StreamCheck['counts']] ?? 0) + (n ?? 0);
+    out.violations.push(...p.violations.slice(0, Math.max(0, maxViolations - out.violations.length)));
+    out.watchers.push(...p.watchers);
+    out.eventsChecked += p.eventsChecked;
+    out.bookmarksChecked += p.bookmarksChecked;
+    for (const l of p.lagsNs) out.lagsNs.push(l);
+    out.convergence.checked.push(...p.convergence.checked);
+    out.convergence.unchecked.push(...p.convergence.unchecked);
+    out.compactedSegments += p.compactedSegments;
+  }
+  return out;
 }
 
 export function watchChecker(opts: WatchCheckerOptions = {}): Checker {
@@ -52,4 +83,6 @@ export function watchChecker(opts: WatchCheckerOptions = {}): Checker {
 
 export { parseWatchHistory } from './parse.js';
 export { checkStreams } from './etcd.js';
+export { checkZooKeeper } from './zookeeper.js';
+export { checkConsul } from './consul.js';
 export type * from './types.js';

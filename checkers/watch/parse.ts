@@ -10,13 +10,15 @@
  *   real whatever ended the stream) `{createdRev, batches: [{at, events: [{rev, key, type, value}],
  *   progress}], end, compactRev, error, clock}` (`clock`: the client's ns clock at completion, for
  *   arrival times `at` on that clock).
- * - `final-read`: ok `{rev, kvs: {key: [value, modRev]}}`, after the heal.
+ * - ZooKeeper watchers' completions carry `zk: [record]` (types.ts ZkRecord), Consul watchers'
+ *   `consul: [{at, sent, asked, index, kvs: [[key, value, modifyIndex]]}]`, times on the client's clock.
+ * - `final-read`: ok `{rev, kvs: {key: [value, modRev]}, pzxid?: {parent: zxid}}`, after the heal.
  *
  * Values are compared as strings. Parsing is kept apart from checking so a benchmark can time each.
  */
 import type { Op } from '../../harness/ground/history/op.js';
 import { faultIntervals } from './faults.js';
-import type { FinalState, KeyFilter, SegmentEnd, WatchBatch, WatchEvent, WatchHistory, WatchSegment, WriteRecord } from './types.js';
+import type { ConsulReturn, FinalState, KeyFilter, SegmentEnd, WatchBatch, WatchEvent, WatchHistory, WatchSegment, WriteRecord, ZkRecord } from './types.js';
 
 type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => (v !== null && typeof v === 'object' ? (v as Rec) : {});
@@ -48,6 +50,25 @@ function batchOf(b: unknown): WatchBatch {
   return out;
 }
 
+function zkRecordOf(x: unknown, move: (t: number) => number): ZkRecord {
+  const r = rec(x);
+  const k = (['arm', 'fire', 'orphan', 'expired', 'arm-failed', 'connected', 'disconnected'] as const).find((c) => c === r.k) ?? 'arm-failed';
+  const out: ZkRecord = { k, at: move(num(r.at) ?? 0), sid: num(r.sid) ?? 0 };
+  for (const f of ['reg', 'zxid', 'mzxid', 'pzxid', 'lost'] as const) { const n = num(r[f]); if (n !== undefined) out[f] = n; }
+  const sent = num(r.sent);
+  if (sent !== undefined) out.sent = move(sent);
+  if (typeof r.exists === 'boolean') out.exists = r.exists;
+  if (r.value !== undefined) out.value = String(r.value);
+  if (r.type !== undefined) out.type = typeof r.type === 'number' ? r.type : String(r.type);
+  return out;
+}
+
+function consulReturnOf(x: unknown, move: (t: number) => number): ConsulReturn {
+  const r = rec(x);
+  const kvs = Array.isArray(r.kvs) ? r.kvs.map((e) => { const [key, value, mi] = Array.isArray(e) ? e : []; return { key: String(key), value: String(value), modifyIndex: num(mi) ?? 0 }; }) : [];
+  return { at: move(num(r.at) ?? 0), sent: move(num(r.sent) ?? 0), asked: num(r.asked) ?? 0, index: num(r.index) ?? 0, kvs };
+}
+
 /** The watch history of `history` (writes, watch segments, final state, faults, compactions). */
 export function parseWatchHistory(history: readonly Op[]): WatchHistory {
   const invokes = new Map<number | string, Op>();
@@ -65,6 +86,7 @@ export function parseWatchHistory(history: readonly Op[]): WatchHistory {
       if (op.type === 'ok' && op.f === 'delete' && num(done.deleted) === 0) continue;
       const w: WriteRecord = { status: op.type as WriteRecord['status'], changes: changesOf(op.f, v), invokeTime: inv.time, completeTime: op.time, index: inv.index };
       if (op.type === 'ok') w.rev = num(done.rev);
+      if (op.type === 'ok' && typeof done.created === 'boolean') w.created = done.created;
       out.writes.push(w);
     } else if (op.f === 'watch') {
       // The client fills in what only it knows (watcher, node, start, resume) in the completion.
@@ -80,6 +102,9 @@ export function parseWatchHistory(history: readonly Op[]): WatchHistory {
       // Arrival times on the client's clock (\`clock\`: its reading at completion) move onto the history's.
       const clock = num(d.clock);
       if (clock !== undefined) for (const b of seg.batches) b.at = op.time - (clock - b.at);
+      const move = (t: number): number => (clock !== undefined ? op.time - (clock - t) : t);
+      if (Array.isArray(d.zk)) seg.zk = d.zk.map((x) => zkRecordOf(x, move));
+      if (Array.isArray(d.consul)) seg.consul = d.consul.map((x) => consulReturnOf(x, move));
       const node = str(v.node) ?? op.node ?? inv.node;
       if (node !== undefined) seg.node = node;
       if (v.store !== undefined) seg.store = String(v.store);
@@ -101,7 +126,8 @@ export function parseWatchHistory(history: readonly Op[]): WatchHistory {
       }
       // The latest final read wins (they all follow the heal; a later one saw at least as much).
       const rev = num(d.rev) ?? 0;
-      if (!out.final || rev >= out.final.rev) out.final = { rev, keys, ...(op.node ? { node: op.node } : {}) };
+      const pzxid = new Map(Object.entries(rec(d.pzxid)).map(([k, z]) => [k, num(z) ?? 0] as const));
+      if (!out.final || rev >= out.final.rev) out.final = { rev, keys, ...(pzxid.size > 0 ? { pzxid } : {}), ...(op.node ? { node: op.node } : {}) };
     }
   }
   return out;

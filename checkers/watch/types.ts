@@ -35,6 +35,49 @@ export interface KeyFilter {
   prefix?: string;
 }
 
+/**
+ * One record of a ZooKeeper watcher's log (targets/zookeeper/watch-client.ts). A ZooKeeper event
+ * carries no zxid and no data, so what is known is: each registration's read (`arm`: the reply's
+ * header zxid — the server's last applied zxid when it answered — and what it read), each firing of
+ * a registration (`fire`), a notification that found no registration (`orphan`), a session expiry
+ * (`expired`, losing the session's watches), an arm that got no answer (`arm-failed`), and the
+ * session connecting to (a serving) server or losing it (`connected`, `disconnected`).
+ */
+export interface ZkRecord {
+  k: 'arm' | 'fire' | 'orphan' | 'expired' | 'arm-failed' | 'connected' | 'disconnected';
+  /** Arrival time, ns (history clock after parsing). */
+  at: number;
+  /** The session's generation (a new one after each expiry). */
+  sid: number;
+  /** The registration (arm, fire, arm-failed; `lost` for expired). */
+  reg?: number;
+  /** arm: when its read was sent. */
+  sent?: number;
+  /** arm: the reply's header zxid. */
+  zxid?: number;
+  /** arm of a data watch: whether the znode existed, its value (when read) and mzxid. */
+  exists?: boolean;
+  value?: string;
+  mzxid?: number;
+  /** arm of a child watch: the parent's pzxid (the zxid of its last child change). */
+  pzxid?: number;
+  /** fire/orphan: the event's type. */
+  type?: string | number;
+  lost?: number;
+}
+
+/** One return of a Consul blocking query (targets/consul/watch-client.ts). */
+export interface ConsulReturn {
+  /** Arrival and send times, ns. */
+  at: number;
+  sent: number;
+  /** The index asked for (`?index=`) and the X-Consul-Index returned. */
+  asked: number;
+  index: number;
+  /** The entries returned (a key absent from a prefix's return, or a 404 for a key, is absent). */
+  kvs: { key: string; value: string; modifyIndex: number }[];
+}
+
 /** How a segment ended. */
 export type SegmentEnd = 'window' | 'error' | 'compacted' | 'canceled';
 
@@ -53,6 +96,9 @@ export interface WatchSegment {
   resume: boolean;
   batches: WatchBatch[];
   end: SegmentEnd;
+  /** A ZooKeeper watcher's records of this window; a Consul watcher's returns of this window. */
+  zk?: ZkRecord[];
+  consul?: ConsulReturn[];
   /** With `end: 'compacted'`: the store's compact revision (events below it are gone). */
   compactRev?: number;
   error?: string;
@@ -69,6 +115,8 @@ export interface WriteRecord {
   status: 'ok' | 'info' | 'fail';
   changes: { key: string; type: 'put' | 'delete'; value?: string }[];
   rev?: number;
+  /** ZooKeeper: a put that created its znode (a child change of the parent). */
+  created?: boolean;
   invokeTime: number;
   /** Completion time (the acknowledgement, for `ok`). */
   completeTime: number;
@@ -80,6 +128,8 @@ export interface FinalState {
   /** The store's revision when read. */
   rev: number;
   keys: Map<string, { value: string; modRev: number }>;
+  /** ZooKeeper: each parent's pzxid (the zxid of its last child change). */
+  pzxid?: Map<string, number>;
   node?: string;
 }
 
@@ -113,6 +163,9 @@ export const VIOLATION_CLASSES = [
   'missed-resume', // a resumed watch lost events between its start and its first delivery
   'false-bookmark', // a progress notification at r while an event ≤ r was missing or came later
   'not-converged', // after the heal, a watcher never delivered the final change of a key
+  'event-before-data', // ZooKeeper: the read right after a firing did not see the write that triggered it
+  'double-fire', // ZooKeeper: a registration fired twice (or a notification came with none armed)
+  'event-without-write', // ZooKeeper: a registration fired with no write after its read
 ] as const;
 export type ViolationClass = (typeof VIOLATION_CLASSES)[number];
 

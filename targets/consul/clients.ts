@@ -17,6 +17,9 @@ import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle
 import { ConsulLockClient, type LockOptions } from './lock-client.js';
 import { ConsulElectionClient } from './election-client.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
+import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
+import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
+import { ConsulWatchClients } from './watch-client.js';
 
 export interface ConsulClientOptions extends StoreClientOptions<ReadMode> {
   /** Session lock-delay, s (`--lock-delay`). Default 1. */
@@ -40,12 +43,15 @@ const readError = (err: unknown): Completion => ({ type: 'fail', error: fetchErr
 export class ConsulClients {
   readonly opts: Required<ConsulClientOptions>;
   private readonly lockClients = new Set<ConsulLockClient | ConsulElectionClient>();
+  private watchClients?: ConsulWatchClients;
 
   constructor(
     private readonly nodes: readonly string[],
     private readonly endpoint: (node: string) => string,
     private readonly workload: string,
     opts: ConsulClientOptions,
+    /** The watch workload's settings (its window, the blocking queries' wait). */
+    private readonly watch: WatchSettings = DEFAULT_WATCH,
   ) {
     this.opts = { timeoutMs: 2_000, sessionTtlMs: 2_000, lockDelayS: 1, lockTimeoutMs: 5_000, holdMs: LOCK_HOLD_MS, ...opts };
   }
@@ -67,6 +73,9 @@ export class ConsulClients {
       case 'register': return this.registerClient(node);
       case 'list-append': case 'rw-register': return this.txnClient(node);
       case 'set': return this.setClient(node);
+      case 'watch':
+        this.watchClients ??= new ConsulWatchClients(WATCH_PREFIX, this.endpoint, { timeoutMs: this.opts.timeoutMs, windowMs: this.watch.windowMs, waitMs: this.watch.waitMs });
+        return this.watchClients.open(thread, node);
       case 'lock': case 'fenced-lock': {
         const c = new ConsulLockClient(node, this.endpoint(node), { ...this.opts });
         this.lockClients.add(c);

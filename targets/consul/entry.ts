@@ -6,12 +6,13 @@ import { setupCommand } from '../../harness/middle/setup/catalog.js';
 import { execFile } from 'node:child_process';
 import { choiceOption, durationOption, flagValue, valueOf } from '../../harness/ground/contracts/flags.js';
 import type { Requirement } from '../../harness/middle/hosts/preflight.js';
+import { watchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { ConsulClients } from './clients.js';
 import { ConsulCluster } from './cluster.js';
 import type { ReadMode } from './http.js';
 
-export const CONSUL_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'list-append', 'rw-register', 'election'] as const;
+export const CONSUL_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'list-append', 'rw-register', 'election', 'watch'] as const;
 /** `--reads`: Consul's read modes. */
 export const CONSUL_READS = choiceOption('reads', ['consistent', 'default', 'stale'] as const satisfies readonly ReadMode[],
   'consistent (the leader confirms it still leads), default (the leader answers from its state) or stale (any server, may be stale); was --consul-reads');
@@ -58,7 +59,7 @@ const CONSUL = storeTarget({
   cluster: (o, req) => new ConsulCluster({ ...o, consulBin: flagValue(req, 'consul-bin') }),
   // consistent: the leader confirms it leads before answering; default (a deposed leader may answer) and stale (any server) may be stale.
   txnModels: (reads) => (reads === 'consistent' ? ['strict-serializable'] : ['serializable']),
-  clients: (nodes, cluster, workload, o, req) => new ConsulClients(nodes, (n) => cluster.endpoint(n), workload, { ...o, lockDelayS: valueOf(req, LOCK_DELAY) / 1000 }),
+  clients: (nodes, cluster, workload, o, req) => new ConsulClients(nodes, (n) => cluster.endpoint(n), workload, { ...o, lockDelayS: valueOf(req, LOCK_DELAY) / 1000 }, watchSettings(req.config)),
 });
 
 export const consulTarget = CONSUL.entry;

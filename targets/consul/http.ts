@@ -96,7 +96,7 @@ export async function kvGet(endpoint: string, key: string, mode: ReadMode, timeo
 }
 
 /** One op of a `/v1/txn` transaction (KV ops only). */
-export interface TxnKvOp { Verb: 'get-tree' | 'cas' | 'check-index' | 'check-not-exists'; Key: string; Value?: string; Index?: number }
+export interface TxnKvOp { Verb: 'get-tree' | 'cas' | 'check-index' | 'check-not-exists' | 'set' | 'delete'; Key: string; Value?: string; Index?: number }
 
 /**
  * A `/v1/txn` transaction: its results' KV entries, or null when Consul rolled it back because a

@@ -13,6 +13,7 @@
  */
 
 /** A node as a client sees it. */
+import type { WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
 export interface ClientNode {
   /** Node name, e.g. `n1`. */
   name: string;
@@ -32,6 +33,8 @@ export interface OpenContext {
   nodes: Readonly<Record<string, ClientNode>>;
   /** Deadline of one request, ms (`--request-timeout`). */
   timeoutMs: number;
+  /** The watch workload's settings: a watch op's window and a long poll's longest wait, ms. */
+  watch: WatchSettings;
 }
 
 /** What `invoke` gets besides the op. */

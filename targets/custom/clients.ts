@@ -5,6 +5,7 @@
  * Definite error fail, anything else info — except for reads, which change nothing, so any error of
  * a read is a fail (as the etcd and ZooKeeper clients map it).
  */
+import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { outcomeOf, type ClientDefinition, type ClientNode } from './client-api.js';
@@ -25,6 +26,7 @@ class Context {
     readonly timeoutMs: number,
     readonly conn: unknown,
     readonly node: ClientNode,
+    readonly watch: WatchSettings,
   ) {}
 
   get signal(): AbortSignal {
@@ -45,6 +47,8 @@ export class CustomClients {
     private readonly timeoutMs: number,
     /** The client enforces the deadline itself (the built-in http-kv): no race against a timer per op. */
     private readonly selfTimed = false,
+    /** The watch workload's settings, handed to clients in their context. */
+    private readonly watch: WatchSettings = DEFAULT_WATCH,
   ) {}
 
   /** Every node as clients see it (once the cluster is up). */
@@ -56,7 +60,7 @@ export class CustomClients {
   client(thread: number, process: number): Client {
     const def = this.def;
     const node = this.info(this.nodes[thread % this.nodes.length]);
-    const base = { process, nodes: this.allNodes(), timeoutMs: this.timeoutMs };
+    const base = { process, nodes: this.allNodes(), timeoutMs: this.timeoutMs, watch: this.watch };
     let conn: { value: unknown } | undefined;
     const client: Client = {
       invoke: async (op: ClientOp): Promise<Completion> => {
@@ -68,7 +72,7 @@ export class CustomClients {
           }
         }
         const timeoutMs = this.timeoutMs;
-        const ctx = new Context(base.process, base.nodes, timeoutMs, conn.value, node);
+        const ctx = new Context(base.process, base.nodes, timeoutMs, conn.value, node, this.watch);
         const call = { f: op.f, key: op.key, value: op.value, process: op.process };
         let timer: NodeJS.Timeout | undefined;
         try {

@@ -8,6 +8,7 @@
  * health command whose program (or a path of this machine it names) the image lacks; on ssh hosts the
  * same is checked on every host before a server starts.
  */
+import { watchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { checkRequirements, file, realProbe, type MachineProbe, type Requirement } from '../../harness/middle/hosts/preflight.js';
 import { FAKETIME_LIB } from '../../harness/middle/hosts/faketime.js';
 import { choiceOption, durationOption, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
@@ -184,7 +185,7 @@ export async function customParts(req: RunRequest, run: RunDir, ctx?: PlanContex
     healthTimeoutMs: valueOf(req, HEALTH_TIMEOUT),
     faketimeLib: req.flags.get('faketime') === true ? FAKETIME_LIB : undefined,
   });
-  const clients = new CustomClients(def, nodes, (n) => cluster.clientNode(n), valueOf(req, REQUEST_TIMEOUT), clientNameOf(req) === 'http-kv');
+  const clients = new CustomClients(def, nodes, (n) => cluster.clientNode(n), valueOf(req, REQUEST_TIMEOUT), clientNameOf(req) === 'http-kv', watchSettings(req.config));
   cluster.onTeardown(() => clients.close());
   let plan = storePlan(req, run, nodes, workload, cluster, { open: (t, p) => clients.client(t, p) }, {
     name: 'custom', start: flagValue(req, 'start'), client: clientNameOf(req), subnet: flagValue(req, 'subnet'),

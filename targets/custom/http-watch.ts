@@ -1,7 +1,7 @@
 /**
  * The watch workload's ops over http-kv's optional watch endpoints (docs/http-kv.md, served by the
  * bundled Raft): `put` is `PUT /kv/{key}` whose answer may carry the write's revision `{"rev": N}`;
- * `watch` long-polls `GET /watch?from=R&prefix=P&wait=1000` for a 3 s window, each answer a response
+ * `watch` long-polls `GET /watch?from=R&prefix=P&wait=MS` for a window (`--watch-window`, `--watch-wait`), each answer a response
  * of the stream (events, or none: a progress notification at `rev`), and resumes from the last
  * revision seen + 1 in the next op; a 410 `{"compacted": F}` ends it (the next op starts fresh from
  * the current revision); `final-read` is `GET /kvs?prefix=P`. delete, txn and compact are not in the
@@ -17,7 +17,6 @@ export const HTTP_WATCH_OPS: readonly string[] = ['put', 'watch', 'final-read', 
 export interface HttpWatcher { lastRev?: number }
 
 const PREFIX = '/faultline/watch/';
-const WINDOW_MS = 3_000;
 const hr = (): number => Number(process.hrtime.bigint());
 
 type Conn = { agent: http.Agent; host: string; port: number; watcher: HttpWatcher };
@@ -68,7 +67,7 @@ async function watchWindow(c: Conn, ctx: InvokeContext<Conn>): Promise<unknown> 
   let compactRev: number | undefined;
   let error: string | undefined;
   const info = { watcher: `w${ctx.process}`, node: ctx.node.name, prefix: PREFIX, start: 0, resume, store: 'raft' };
-  const deadline = Date.now() + WINDOW_MS;
+  const deadline = Date.now() + ctx.watch.windowMs;
   try {
     if (!resume) {
       // A fresh watch starts after the node's current revision.
@@ -79,7 +78,7 @@ async function watchWindow(c: Conn, ctx: InvokeContext<Conn>): Promise<unknown> 
     } else info.start = w.lastRev! + 1;
     while (Date.now() < deadline) {
       const from = w.lastRev! + 1;
-      const wait = Math.max(0, Math.min(1000, deadline - Date.now()));
+      const wait = Math.max(0, Math.min(ctx.watch.waitMs, deadline - Date.now()));
       const a = await httpRequest(c.agent, { host: c.host, port: c.port, path: `/watch?from=${from}&prefix=${encodeURIComponent(PREFIX)}&wait=${wait}` }, 'GET', undefined, {}, wait + ctx.timeoutMs);
       const t = hr();
       const body = json(a.body);

@@ -18,6 +18,7 @@ import { EtcdWatchClients } from './watch-client.js';
 import { etcdElectionClient } from './election-client.js';
 import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
 import { LOCK_HOLD_MS, LOCK_HOLDER_WAIT_MS } from '../../harness/middle/workloads/lock.js';
+import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';
@@ -64,6 +65,8 @@ export class EtcdClients {
     private readonly endpoint: (node: string) => string,
     private readonly workload: string,
     opts: EtcdClientOptions,
+    /** The watch workload's settings (its window). */
+    private readonly watch: WatchSettings = DEFAULT_WATCH,
   ) {
     this.opts = { timeoutMs: 2_000, sessionTtlMs: 2_000, lockTimeoutMs: 5_000, holdMs: LOCK_HOLD_MS, ...opts };
   }
@@ -128,7 +131,7 @@ export class EtcdClients {
       case 'lock': case 'fenced-lock': return this.lockClient(node, process);
       case 'election': return etcdElectionClient(this.conn(node), this.endpoint(node), node, { timeoutMs: this.opts.timeoutMs, sessionTtlMs: this.opts.sessionTtlMs, campaignTimeoutMs: this.opts.lockTimeoutMs }, this.leading);
       case 'watch':
-        this.watchClients ??= new EtcdWatchClients(WATCH_PREFIX, this.opts.timeoutMs);
+        this.watchClients ??= new EtcdWatchClients(WATCH_PREFIX, this.opts.timeoutMs, this.watch.windowMs);
         return this.watchClients.open(thread, node, this.endpoint(node));
       case 'list-append': case 'rw-register': return this.txnClient(node);
       default: throw new Error(`the etcd target has no client for workload ${this.workload}`);

@@ -5,6 +5,7 @@
 import { command, versionOf, type Requirement } from '../../harness/middle/hosts/preflight.js';
 import { choiceOption, flagValue } from '../../harness/ground/contracts/flags.js';
 import type { RunRequest } from '../../harness/ground/contracts/run-contract.js';
+import { watchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { EtcdClients, type ReadConsistency } from './clients.js';
 import { EtcdCluster } from './cluster.js';
@@ -35,7 +36,7 @@ const ETCD = storeTarget({
   cluster: (o, req) => new EtcdCluster({ ...o, etcdBin: flagValue(req, 'etcd-bin') }),
   // A read-only Txn of serializable ranges is served by the member alone: a consistent snapshot, maybe stale.
   txnModels: (reads) => (reads === 'serializable' ? ['serializable'] : ['strict-serializable']),
-  clients: (nodes, cluster, workload, o) => new EtcdClients(nodes, (n) => cluster.endpoint(n), workload, o),
+  clients: (nodes, cluster, workload, o, req) => new EtcdClients(nodes, (n) => cluster.endpoint(n), workload, o, watchSettings(req.config)),
 });
 
 export const etcdTarget = ETCD.entry;

@@ -20,8 +20,6 @@ const unb64 = (s: unknown): string => Buffer.from(String(s ?? ''), 'base64').toS
 const prefixEnd = (p: string): string => p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1);
 const hr = (): number => Number(process.hrtime.bigint());
 
-/** How long one watch op holds its stream, ms. */
-export const WATCH_WINDOW_MS = 3_000;
 
 interface WatcherState { lastRev?: number }
 
@@ -31,7 +29,7 @@ const revOf = (r: Rec): number => Number((r.header as Rec | undefined)?.revision
 export class EtcdWatchClients {
   private readonly watchers = new Map<number, WatcherState>();
 
-  constructor(private readonly prefix: string, private readonly timeoutMs: number) {}
+  constructor(private readonly prefix: string, private readonly timeoutMs: number, private readonly windowMs: number) {}
 
   open(thread: number, node: string, endpoint: string): Client {
     let st = this.watchers.get(thread);
@@ -106,7 +104,7 @@ export class EtcdWatchClients {
     let compactRev: number | undefined;
     let error: string | undefined;
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), WATCH_WINDOW_MS);
+    const timer = setTimeout(() => abort.abort(), this.windowMs);
     try {
       const res = await fetch(`${c.endpoint}/v3/watch`, { method: 'POST', body: JSON.stringify({ create_request: create }), signal: abort.signal, headers: { 'content-type': 'application/json' } });
       if (!res.ok || !res.body) throw new Error(`watch: HTTP ${res.status}`);

@@ -10,6 +10,7 @@ import { refuseUntrusted } from '../../harness/middle/hosts/trust.js';
 import { choiceOption, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
 import { CONSISTENCY_MODELS } from '../../harness/middle/workloads/consistency-models.js';
 import { KEYS } from '../../harness/middle/workloads/keys.js';
+import { watchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { FENCING_MODES } from '../../harness/middle/workloads/fenced-resource.js';
 import type { Environment, EnvironmentKind } from '../../harness/middle/hosts/environment.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, getEnvironment } from '../../harness/middle/hosts/environments.js';
@@ -130,7 +131,7 @@ export function storePlan(
     workload,
     workloadOptions: {
       rate: req.config.rate, concurrency: req.config.concurrency, nodes,
-      keyCount: valueOf(req, KEYS), valueCount: valueOf(req, VALUES),
+      keyCount: valueOf(req, KEYS), valueCount: valueOf(req, VALUES), watch: watchSettings(req.config),
     } as StoreWorkloadOptions,
     openClient: async (thread, process) => clients.open(thread, process),
     ...(holders ? { holders } : {}),

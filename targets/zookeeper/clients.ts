@@ -18,6 +18,9 @@ import type { StoreClientOptions } from '../server-base/store-target.js';
 import { decodeValue, runTxn, type TxnStore, type Versioned } from '../../harness/middle/workloads/txn-store.js';
 import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
 import { LOCK_HOLD_MS, LOCK_HOLDER_WAIT_MS } from '../../harness/middle/workloads/lock.js';
+import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
+import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
+import { ZkWatchClients } from './watch-client.js';
 
 export type ZkReads = 'plain' | 'sync';
 
@@ -37,12 +40,15 @@ const num = (b: Buffer | undefined): number | null => (b === undefined || b.leng
 export class ZkClients {
   readonly opts: Required<ZkClientOptions>;
   private readonly holding = new Map<number, string>();
+  private watchClients?: ZkWatchClients;
   /** Nodes of the election candidates that lead right now, by candidate. */
   private readonly leading = new Map<object, string>();
   /** Processes inside the hold of their critical section (read done, write not yet sent), and their nodes. */
   private readonly insideHold = new Map<number, string>();
 
-  constructor(private readonly nodes: readonly string[], private readonly address: (node: string) => string, private readonly workload: string, opts: ZkClientOptions) {
+  constructor(private readonly nodes: readonly string[], private readonly address: (node: string) => string, private readonly workload: string, opts: ZkClientOptions,
+    /** The watch workload's settings (its window). */
+    private readonly watch: WatchSettings = DEFAULT_WATCH) {
     this.opts = { timeoutMs: 2_000, lockTimeoutMs: 5_000, holdMs: LOCK_HOLD_MS, sessionTtlMs: 4_000, ...opts };
   }
 
@@ -64,6 +70,10 @@ export class ZkClients {
 
   open(thread: number, process: number): Client {
     const node = this.nodes[thread % this.nodes.length];
+    if (this.workload === 'watch') {
+      this.watchClients ??= new ZkWatchClients(WATCH_PREFIX, this.address, { timeoutMs: this.opts.timeoutMs, sessionTtlMs: this.opts.sessionTtlMs, windowMs: this.watch.windowMs });
+      return this.watchClients.open(thread, node);
+    }
     const sessions = new Map<string, ZkSession>();
     // Sessions are opened lazily: a server that is down makes ops fail, not the client's creation.
     const session = async (n = node): Promise<ZkSession> => {

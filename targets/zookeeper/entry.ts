@@ -4,11 +4,12 @@
  */
 import { command, file, versionOf, type Requirement } from '../../harness/middle/hosts/preflight.js';
 import { choiceOption } from '../../harness/ground/contracts/flags.js';
+import { watchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { ZkClients, type ZkReads } from './clients.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, ZK_MAX_SESSION_MS, ZK_MIN_SESSION_MS, ZkCluster } from './cluster.js';
 
-export const ZK_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'list-append', 'rw-register', 'election'] as const;
+export const ZK_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'list-append', 'rw-register', 'election', 'watch'] as const;
 /** `--reads`: sync then read, or the server's local copy. */
 export const ZK_READS = choiceOption('reads', ['sync', 'plain'] as const satisfies readonly ZkReads[],
   'sync (sync, then read) or plain (the server\'s local copy, may be stale)');
@@ -38,7 +39,7 @@ const ZOOKEEPER = storeTarget({
   cluster: (o) => new ZkCluster(o),
   // Every transaction ends in a multi through the leader (a read-only one in a check-only multi), in either --reads mode.
   txnModels: () => ['strict-serializable'],
-  clients: (nodes, cluster, workload, o) => new ZkClients(nodes, (n) => cluster.address(n), workload, o),
+  clients: (nodes, cluster, workload, o, req) => new ZkClients(nodes, (n) => cluster.address(n), workload, o, watchSettings(req.config)),
 });
 
 export const zookeeperTarget = ZOOKEEPER.entry;

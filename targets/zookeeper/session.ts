@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 // The client's own protocol module: same package, not part of its typed API.
 const jute = require('node-zookeeper-client/lib/jute/index.js') as {
   OP_CODES: Record<string, number>;
-  protocol: Record<string, new () => { path: string }>;
+  protocol: Record<string, new () => Record<string, unknown> & { path: string }>;
   Request: new (header: unknown, payload: unknown) => { header: { type: number }; toBuffer(): Buffer };
 };
 
@@ -62,10 +62,42 @@ export interface MultiOps {
   remove(path: string, version: number): void;
 }
 
+/** A zxid as the client holds it (an 8-byte big-endian buffer) as a number (epoch << 32 | counter fits in 2^53). */
+export function zxidOf(b: unknown): number {
+  return Buffer.isBuffer(b) && b.length === 8 ? Number(b.readBigInt64BE(0)) : -1;
+}
+
+/** A watch notification as the client library hands it to a watcher. */
+export interface ZkNotification { getName(): string; getPath(): string; getType(): number }
+
+/** The reply to a raw request: ZooKeeper's error code, the header's zxid, the payload (null on an error). */
+export interface RawReply { err: number; zxid: number; payload: Record<string, unknown> | null }
+
+interface ConnectionManager {
+  zxid: Buffer;
+  onSocketConnected(): void;
+  packetQueue: { queue: { request: { header: { type: number } | null } }[] };
+  queue(r: unknown, cb: (err: unknown, response?: { header: { err: number; zxid: Buffer }; payload: Record<string, unknown> | null }) => void): void;
+  registerDataWatcher(path: string, w: (e: ZkNotification) => void): void;
+  registerChildWatcher(path: string, w: (e: ZkNotification) => void): void;
+  registerExistenceWatcher(path: string, w: (e: ZkNotification) => void): void;
+  watcherManager: { emit(e: { type: number; path: string }): void; dataWatchers: Record<string, unknown>; childWatchers: Record<string, unknown>; existenceWatchers: Record<string, unknown> };
+}
+const cmOf = (c: Client): ConnectionManager => (c as unknown as { connectionManager: ConnectionManager }).connectionManager;
+
+/** Payload class of each raw request type. */
+const PAYLOADS: Record<string, string> = { EXISTS: 'ExistsRequest', GET_DATA: 'GetDataRequest', GET_CHILDREN2: 'GetChildren2Request', CREATE: 'CreateRequest', SET_DATA: 'SetDataRequest', DELETE: 'DeleteRequest' };
+
 export class ZkSession {
   private client: Client;
   private started = false;
   private isConnected = false;
+  /** Called when the session expires (its watches are gone with it); the next op starts a new one. */
+  onExpired?: () => void;
+  /** Called when the session connects (to a serving server: ZooKeeper refuses sessions otherwise) or disconnects. */
+  onState?: (state: 'connected' | 'disconnected') => void;
+  /** Called for a watch notification no registration of this client was waiting for (a second firing). */
+  onOrphan?: (type: number, path: string) => void;
 
   constructor(readonly host: string, private readonly timeoutMs: number, private readonly sessionTimeoutMs = 4_000) {
     this.client = this.newClient();
@@ -73,8 +105,8 @@ export class ZkSession {
 
   private newClient(): Client {
     const c = zookeeper.createClient(`${this.host}:2181`, { sessionTimeout: this.sessionTimeoutMs, spinDelay: 100, retries: 0 });
-    c.on('connected', () => { if (c === this.client) this.isConnected = true; });
-    c.on('disconnected', () => { if (c === this.client) this.isConnected = false; });
+    c.on('connected', () => { if (c === this.client) { this.isConnected = true; this.onState?.('connected'); } });
+    c.on('disconnected', () => { if (c === this.client) { this.isConnected = false; this.onState?.('disconnected'); } });
     c.on('expired', () => {
       // An expired session never comes back; the next op starts a new one (its ephemeral nodes are gone).
       if (c !== this.client) return;
@@ -82,7 +114,31 @@ export class ZkSession {
       this.client = this.newClient();
       this.started = false;
       this.isConnected = false;
+      this.onExpired?.();
     });
+    // The client queues a SET_WATCHES (re-registering every watch) on each connection attempt, and
+    // one that never completes leaves its copy queued: after a long outage dozens went out at once and
+    // the server fired one watch dozens of times (each copy is a registration to it). Only the newest
+    // attempt's copy may go.
+    const cmc = cmOf(c);
+    const connected = cmc.onSocketConnected.bind(cmc);
+    cmc.onSocketConnected = () => {
+      cmc.packetQueue.queue = cmc.packetQueue.queue.filter((p) => p.request.header?.type !== jute.OP_CODES.SET_WATCHES);
+      connected();
+    };
+    // Every notification passes here before the client hands it to its registrations (and forgets
+    // them): one that finds no registration fired without one (ZooKeeper's watches are one-shot).
+    const wm = cmOf(c).watcherManager;
+    const emit = wm.emit.bind(wm);
+    const E = zookeeper.Event as unknown as Record<string, number>;
+    wm.emit = (ev) => {
+      const p = ev.path;
+      const registered = ev.type === E.NODE_CHILDREN_CHANGED ? wm.childWatchers[p] !== undefined
+        : ev.type === E.NODE_DELETED ? wm.dataWatchers[p] !== undefined || wm.childWatchers[p] !== undefined
+          : wm.dataWatchers[p] !== undefined || wm.existenceWatchers[p] !== undefined;
+      if (!registered && c === this.client) this.onOrphan?.(ev.type, p);
+      emit(ev);
+    };
     return c;
   }
 
@@ -168,6 +224,49 @@ export class ZkSession {
     };
     const cm = (this.client as unknown as { connectionManager: { queue(r: unknown, cb: (err: unknown) => void): void } }).connectionManager;
     return this.call('sync', (done) => cm.queue(request, (err) => done(err)), timeoutMs);
+  }
+
+  /**
+   * One request through the client's own queue, so the reply's header zxid is kept: for a write the
+   * zxid it committed at, for a read the server's last applied zxid when it answered. A watch asked
+   * for (`watch: true`) is registered with the client on success, as the client's own calls do.
+   * Resolves with any ZooKeeper answer (its error code in `err`); rejects on a lost connection or
+   * after the timeout.
+   */
+  raw(type: keyof typeof PAYLOADS, fill: Record<string, unknown>, watcher?: (e: ZkNotification) => void): Promise<RawReply> {
+    const header = new (jute.protocol.RequestHeader as unknown as new () => { type: number })();
+    header.type = jute.OP_CODES[type];
+    const payload = new jute.protocol[PAYLOADS[type]]();
+    Object.assign(payload, fill);
+    if (type === 'CREATE') Object.assign(payload, { acl: (zookeeper.ACL as unknown as { OPEN_ACL_UNSAFE: { toRecord(): unknown }[] }).OPEN_ACL_UNSAFE.map((a) => a.toRecord()), flags: 0 });
+    if (watcher) payload.watch = true;
+    const request = new jute.Request(header, payload);
+    const c = this.client;
+    const cm = cmOf(c);
+    return this.call<RawReply>(type, (done) => cm.queue(request, (err, response) => {
+      if (!response) { done(err ?? new Error('no reply')); return; }
+      const r: RawReply = { err: response.header.err, zxid: zxidOf(response.header.zxid), payload: response.payload };
+      if (watcher && (r.err === 0 || (type === 'EXISTS' && r.err === zookeeper.Exception.NO_NODE))) {
+        if (type === 'GET_CHILDREN2') cm.registerChildWatcher(fill.path as string, watcher);
+        else if (type === 'EXISTS' && r.err !== 0) cm.registerExistenceWatcher(fill.path as string, watcher);
+        else cm.registerDataWatcher(fill.path as string, watcher);
+      }
+      done(undefined, r);
+    }));
+  }
+
+  /** The multi of `build`, resolving with the zxid it committed at (read inside the reply's callback). */
+  multiZxid(build: (m: MultiOps) => void): Promise<number> {
+    const t = this.client.transaction();
+    const ops = (t as unknown as { ops: { type: number; path: string; data?: Buffer; version?: number }[] }).ops;
+    build({
+      create: (path, data) => { t.create(path, data); },
+      setData: (path, data, version) => { ops.push({ type: jute.OP_CODES.SET_DATA, path, data, version }); },
+      check: (path, version) => { ops.push({ type: jute.OP_CODES.CHECK, path, version }); },
+      remove: (path, version) => { ops.push({ type: jute.OP_CODES.DELETE, path, version }); },
+    });
+    const cm = cmOf(this.client);
+    return this.call('multi', (done) => t.commit((err) => done(err, zxidOf(cm.zxid))));
   }
 
   close(): void {

@@ -88,6 +88,12 @@ export interface RunConfig extends RunFaultSettings {
   faults: string[];
   /** Seconds between fault starts. */
   faultIntervalS: number;
+  /** `--watch-window`: how long one `watch` op of the watch workload observes, ms. */
+  watchWindowMs?: number;
+  /** `--watch-compact-every`: seconds between the watch workload's compactions (0: none). */
+  watchCompactEveryS?: number;
+  /** `--watch-wait`: the longest a long poll or blocking query of a watcher waits, ms. */
+  watchWaitMs?: number;
   /** The rest of the config: target, workload and their options, as the CLI received them. */
   [more: string]: unknown;
 }

@@ -4,6 +4,7 @@
  */
 import type { ElleWorkload } from '../../../checkers/elle/index.js';
 import type { Workload, WorkloadOptions } from '../../ground/contracts/roles.js';
+import type { WatchSettings } from './watch-settings.js';
 
 export interface StoreWorkload extends Workload {
   /** One line for `--help` and the report. */
@@ -20,4 +21,6 @@ export interface StoreWorkload extends Workload {
 export interface StoreWorkloadOptions extends WorkloadOptions {
   /** Register: values are drawn from 0..valueCount-1 (default 5, as Jepsen's). */
   valueCount?: number;
+  /** The watch workload's settings (--watch-window, --watch-compact-every, --watch-wait). */
+  watch?: WatchSettings;
 }

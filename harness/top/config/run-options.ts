@@ -5,6 +5,7 @@
  * own settings are declared with its flags (TargetFlag.type, harness/ground/contracts/flags.ts builders).
  */
 import { DEFAULT_INTERVAL_NS } from '../../middle/faults/nemesis/build.js';
+import { DEFAULT_WATCH } from '../../middle/workloads/watch-settings.js';
 import { STANDARD_BY_DEFAULT } from '../run/fault-choice.js';
 import { defaultRunName } from '../../ground/contracts/run-name.js';
 import nodePath from 'node:path';
@@ -162,6 +163,24 @@ export const RUN_OPTIONS = {
     ok: (v) => NAME.test(v) && v !== '.' && v !== '..', allowed: "a name of letters, digits, '.', '_' and '-'", bad: 'a valid name',
     refuse: (v) => `--name ${v} must be a directory name inside the store: letters, digits, '.', '_' and '-', and not "." or ".."`,
   }),
+  watchWindow: {
+    ...millis({
+      flag: 'watch-window', field: 'watchWindowMs', meta: '3s', example: '3s', default: DEFAULT_WATCH.windowMs,
+      help: 'watch workload: how long one watch op observes (an etcd stream, a ZooKeeper watcher\'s window, Consul\'s blocking queries) before the next resumes (default 3s)',
+    }),
+    check: (ms: number) => { if (ms > MAX_TIME_LIMIT_S * 1000) throw new InputError(`--watch-window ${ms} ms is longer than a week; pass a shorter duration such as 3s`); },
+  },
+  watchCompactEvery: seconds({
+    flag: 'watch-compact-every', field: 'watchCompactEveryS', meta: '10s', positive: false, example: '10s', default: DEFAULT_WATCH.compactEveryS,
+    help: 'watch workload: time between its compactions (an op on etcd and the bundled Raft; ZooKeeper and Consul have none to ask for), 0 for none (default 10s)', check: aWeek('watch-compact-every'),
+  }),
+  watchWait: {
+    ...millis({
+      flag: 'watch-wait', field: 'watchWaitMs', meta: '1s', example: '1s', default: DEFAULT_WATCH.waitMs,
+      help: 'watch workload: the longest one long poll (the bundled Raft\'s GET /watch) or Consul blocking query (its wait) waits before returning with nothing (default 1s)',
+    }),
+    check: (ms: number) => { if (ms > 600_000) throw new InputError(`--watch-wait ${ms} ms is longer than Consul's 10 minute cap; pass a shorter duration such as 1s`); },
+  },
 } as const;
 
 export type RunOptions = typeof RUN_OPTIONS;

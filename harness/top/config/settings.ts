@@ -215,7 +215,7 @@ export function requestOf(s: Settings): { target: TargetEntry; req: RunRequest }
   const config = {} as RunConfig;
   // test.json's order: the fields the controller reads first, then the optional ones.
   for (const key of ['name', 'store', 'seed', 'timeLimit', 'rate', 'concurrency', 'quiet', 'faults', 'faultInterval', 'target', 'workload', 'nodes',
-    'partitionShapes', 'nodeTargets', 'diskFaults', 'clockOffsets', 'churnLongWait', 'churnCut', 'membershipEvery', 'autoSchedule'] as OptionKey[]) {
+    'partitionShapes', 'nodeTargets', 'diskFaults', 'clockOffsets', 'churnLongWait', 'churnCut', 'membershipEvery', 'autoSchedule', 'watchWindow', 'watchCompactEvery', 'watchWait'] as OptionKey[]) {
     if (all[key] !== undefined) (config as Record<string, unknown>)[opt(key).field] = all[key];
   }
   checkFaultSettings(config);

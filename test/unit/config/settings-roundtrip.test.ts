@@ -35,6 +35,10 @@ const settings: fc.Arbitrary<Settings> = fc.record({
   seed: fc.oneof(fc.integer({ min: 0, max: 2 ** 31 }), fc.bigInt({ min: 2n ** 53n, max: 2n ** 64n }).map(String)),
   quiet: secs(0, 60_000),
   name: fc.stringMatching(/^[a-z][a-z0-9_-]{0,12}$/),
+  // Always given, as quiet is: a test.json records a setting's default, and its replay gives it.
+  watchWindow: fc.integer({ min: 1, max: 600_000 }),
+  watchCompactEvery: secs(0, 600_000),
+  watchWait: fc.integer({ min: 1, max: 600_000 }),
   timeout: fc.integer({ min: 1, max: 9000 }),
   reads: fc.nat(),
 }).map((r) => {
@@ -119,6 +123,14 @@ describe('one name per idea, did you mean', () => {
       '--read-consistency is deprecated and goes in the next release; use --reads serializable',
       '--consul-reads is deprecated and goes in the next release; use --reads stale',
     ]);
+  });
+
+  it('the watch settings reach the run config, with their defaults when absent', () => {
+    const config = (argv: string[]): Record<string, unknown> => requestOf(settingsFromArgv(['--target', 'etcd', '--workload', 'watch', ...argv], quiet).settings).req.config;
+    expect(config([])).toMatchObject({ watchWindowMs: 3000, watchCompactEveryS: 10, watchWaitMs: 1000 });
+    expect(config(['--watch-window', '5s', '--watch-compact-every', '0', '--watch-wait', '250ms'])).toMatchObject({ watchWindowMs: 5000, watchCompactEveryS: 0, watchWaitMs: 250 });
+    expect(refused(['--watch-window', '0s'])).toMatch(/^--watch-window 0s must be longer than 0 ms/);
+    expect(refused(['--watch-wait', '11m'])).toMatch(/^--watch-wait 660000 ms is longer than Consul's 10 minute cap/);
   });
 
   it('request-timeout has one declaration with a default per kind of target', () => {
