@@ -14,7 +14,7 @@
  * counted (`indexResets`), and the client resets.
  */
 import { matches } from './commits.js';
-import { countAll, emptyCheck, healedAt, reporter } from './reporter.js';
+import { countAll, emptyCheck, healedAt, reporter, segmentsByWatcher } from './reporter.js';
 import type { StreamCheck, StreamCheckOptions } from './etcd.js';
 import type { ViolationClass, WatchHistory, WatchSegment, WriteRecord } from './types.js';
 
@@ -27,11 +27,7 @@ export function checkConsul(h: WatchHistory, segments: readonly WatchSegment[], 
   const report = reporter(out, h.faults, opts.maxViolations);
   const byValue = new Map<string, WriteRecord>();
   for (const w of h.writes) for (const c of w.changes) if (c.type === 'put' && c.value !== undefined) byValue.set(c.value, w);
-  const byWatcher = new Map<string, WatchSegment[]>();
-  for (const s of [...segments].sort((a, b) => a.invokeIndex - b.invokeIndex)) {
-    const l = byWatcher.get(s.watcher);
-    if (l) l.push(s); else byWatcher.set(s.watcher, [s]);
-  }
+  const byWatcher = segmentsByWatcher(segments);
   const healed = healedAt(h.faults);
   for (const [watcher, segs] of byWatcher) {
     const first = segs[0];

@@ -5,7 +5,7 @@
  */
 import { faultsAt } from './faults.js';
 import type { StreamCheck } from './etcd.js';
-import type { FaultInterval, WatchViolation } from './types.js';
+import type { FaultInterval, WatchSegment, WatchViolation } from './types.js';
 
 export type Report = (v: Omit<WatchViolation, 'faults'>) => void;
 
@@ -30,4 +30,14 @@ export function countAll(out: StreamCheck): number {
   let n = 0;
   for (const c of Object.values(out.counts)) n += c ?? 0;
   return n;
+}
+
+/** Each watcher's segments in invocation order: a store's rules walk one watcher's stream at a time. */
+export function segmentsByWatcher(segments: readonly WatchSegment[]): Map<string, WatchSegment[]> {
+  const byWatcher = new Map<string, WatchSegment[]>();
+  for (const s of [...segments].sort((a, b) => a.invokeIndex - b.invokeIndex)) {
+    const l = byWatcher.get(s.watcher);
+    if (l) l.push(s); else byWatcher.set(s.watcher, [s]);
+  }
+  return byWatcher;
 }

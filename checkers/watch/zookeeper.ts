@@ -21,7 +21,7 @@
  * none), and a session expiry, which loses the session's watches (counted as `lostToExpiry`).
  * A firing whose trigger may be an indeterminate write (zxid unknown) is not judged (`unchecked`).
  */
-import { countAll, emptyCheck, healedAt, reporter } from './reporter.js';
+import { countAll, emptyCheck, healedAt, reporter, segmentsByWatcher } from './reporter.js';
 import type { StreamCheck, StreamCheckOptions } from './etcd.js';
 import type { WatchHistory, WatchSegment, WriteRecord, ZkRecord } from './types.js';
 
@@ -89,11 +89,7 @@ export function checkZooKeeper(h: WatchHistory, segments: readonly WatchSegment[
     return false;
   };
 
-  const byWatcher = new Map<string, WatchSegment[]>();
-  for (const s of [...segments].sort((a, b) => a.invokeIndex - b.invokeIndex)) {
-    const l = byWatcher.get(s.watcher);
-    if (l) l.push(s); else byWatcher.set(s.watcher, [s]);
-  }
+  const byWatcher = segmentsByWatcher(segments);
   const healed = healedAt(h.faults);
   for (const [watcher, segs] of byWatcher) {
     const first = segs[0];

@@ -17,9 +17,10 @@ import type { StoreClientOptions } from '../server-base/store-target.js';
 import { EtcdWatchClients } from './watch-client.js';
 import { etcdElectionClient } from './election-client.js';
 import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
-import { LOCK_HOLD_MS, LOCK_HOLDER_WAIT_MS } from '../../harness/middle/workloads/lock.js';
+import { CriticalHolds, LOCK_HOLD_MS, LOCK_HOLDER_WAIT_MS } from '../../harness/middle/workloads/lock.js';
 import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { decodeValue, txnStoreClient, type TxnStore } from '../../harness/middle/workloads/txn-store.js';
+import { grantLease } from './lease.js';
 
 export type ReadConsistency = 'linearizable' | 'serializable';
 
@@ -56,7 +57,7 @@ export class EtcdClients {
   /** Nodes of the election candidates that lead right now. */
   private readonly leading = new Map<object, string>();
   /** Processes inside the hold of their critical section (read done, write not yet sent), and their nodes. */
-  private readonly insideHold = new Map<number, string>();
+  private readonly holds: CriticalHolds;
   private watchClients?: EtcdWatchClients;
   readonly opts: Required<EtcdClientOptions>;
 
@@ -69,6 +70,7 @@ export class EtcdClients {
     private readonly watch: WatchSettings = DEFAULT_WATCH,
   ) {
     this.opts = { timeoutMs: 2_000, sessionTtlMs: 2_000, lockTimeoutMs: 5_000, holdMs: LOCK_HOLD_MS, ...opts };
+    this.holds = new CriticalHolds(this.opts.holdMs);
   }
 
   /** The gRPC client of `node`, created on first use. */
@@ -91,14 +93,12 @@ export class EtcdClients {
 
   /** Nodes whose clients are inside the hold of their critical section right now. */
   inside(): string[] {
-    return [...new Set(this.insideHold.values())];
+    return this.holds.nodes();
   }
 
-  /** The hold of a critical section, marked for faults aimed at holders (nodes.ts HoldersView.inside). */
-  private async hold(process: number, node: string): Promise<void> {
-    if (this.opts.holdMs <= 0) return;
-    this.insideHold.set(process, node);
-    try { await new Promise((r) => setTimeout(r, this.opts.holdMs)); } finally { this.insideHold.delete(process); }
+  /** The hold of a critical section, marked for faults aimed at holders. */
+  private hold(process: number, node: string): Promise<void> {
+    return this.holds.hold(process, node);
   }
 
   /** Nodes whose clients hold the lock right now, as the clients believe. */
@@ -245,15 +245,9 @@ export class EtcdClients {
       invoke: async (op: ClientOp): Promise<Completion> => {
         if (op.f === 'acquire') {
           if (held) return { type: 'fail', error: 'already holding the lock' };
-          const lease = etcd.lease(o.sessionTtlMs / 1000);
-          lease.on('lost', () => undefined); // Observed through the checker, not by the client.
-          let id: string;
-          try {
-            id = await lease.grant();
-          } catch (err) {
-            lease.release();
-            return { type: 'fail', error: `lease grant: ${errorMessage(err)}` };
-          }
+          const granted = await grantLease(etcd, o.sessionTtlMs);
+          if (!('lease' in granted)) return granted;
+          const { lease, id } = granted;
           try {
             const { key, revision } = await lockAcquireRevision(endpoint, LOCK_NAME, id, o.lockTimeoutMs);
             held = { lease, key };

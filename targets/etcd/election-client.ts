@@ -11,6 +11,7 @@ import type { Etcd3, Lease } from 'etcd3';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import { gatewayPost, GatewayError } from './http.js';
+import { grantLease } from './lease.js';
 
 const ELECTION = '/faultline/election';
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -41,15 +42,9 @@ export function etcdElectionClient(etcd: Etcd3, endpoint: string, node: string, 
       switch (op.f) {
         case 'campaign': {
           if (held) return { type: 'fail', error: 'already leading' };
-          const lease = etcd.lease(o.sessionTtlMs / 1000);
-          lease.on('lost', () => undefined); // seen through the checker, not by the client
-          let id: string;
-          try {
-            id = await lease.grant();
-          } catch (err) {
-            lease.release();
-            return { type: 'fail', error: `lease grant: ${errorMessage(err)}` };
-          }
+          const granted = await grantLease(etcd, o.sessionTtlMs);
+          if (!('lease' in granted)) return granted;
+          const { lease, id } = granted;
           try {
             const r = await post('/v3/election/campaign', { name: b64(ELECTION), lease: id, value: b64(node) }, o.campaignTimeoutMs);
             const leader = r.leader as LeaderKey | undefined;

@@ -17,7 +17,7 @@ import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
 import { decodeValue, runTxn, type TxnStore, type Versioned } from '../../harness/middle/workloads/txn-store.js';
 import type { MicroOp } from '../../harness/middle/workloads/txn-list-append.js';
-import { LOCK_HOLD_MS, LOCK_HOLDER_WAIT_MS } from '../../harness/middle/workloads/lock.js';
+import { CriticalHolds, LOCK_HOLD_MS, LOCK_HOLDER_WAIT_MS } from '../../harness/middle/workloads/lock.js';
 import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
 import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { ZkWatchClients } from './watch-client.js';
@@ -44,24 +44,23 @@ export class ZkClients {
   /** Nodes of the election candidates that lead right now, by candidate. */
   private readonly leading = new Map<object, string>();
   /** Processes inside the hold of their critical section (read done, write not yet sent), and their nodes. */
-  private readonly insideHold = new Map<number, string>();
+  private readonly holds: CriticalHolds;
 
   constructor(private readonly nodes: readonly string[], private readonly address: (node: string) => string, private readonly workload: string, opts: ZkClientOptions,
     /** The watch workload's settings (its window). */
     private readonly watch: WatchSettings = DEFAULT_WATCH) {
     this.opts = { timeoutMs: 2_000, lockTimeoutMs: 5_000, holdMs: LOCK_HOLD_MS, sessionTtlMs: 4_000, ...opts };
+    this.holds = new CriticalHolds(this.opts.holdMs);
   }
 
   /** Nodes whose clients are inside the hold of their critical section right now. */
   inside(): string[] {
-    return [...new Set(this.insideHold.values())];
+    return this.holds.nodes();
   }
 
-  /** The hold of a critical section, marked for faults aimed at holders (nodes.ts HoldersView.inside). */
-  private async hold(process: number, node: string): Promise<void> {
-    if (this.opts.holdMs <= 0) return;
-    this.insideHold.set(process, node);
-    try { await new Promise((r) => setTimeout(r, this.opts.holdMs)); } finally { this.insideHold.delete(process); }
+  /** The hold of a critical section, marked for faults aimed at holders. */
+  private hold(process: number, node: string): Promise<void> {
+    return this.holds.hold(process, node);
   }
 
   holders(): string[] {

@@ -34,6 +34,28 @@ export const LOCK_HOLD_MS = 200;
  */
 export const LOCK_HOLDER_WAIT_MS = 15_000;
 
+/**
+ * The clients inside the hold of their critical section right now, by process, and their nodes: what a
+ * fault aimed at holders strikes first (nemesis nodes.ts, HoldersView.inside). One per store's clients.
+ */
+export class CriticalHolds {
+  private readonly inside = new Map<number, string>();
+
+  constructor(private readonly holdMs: number) {}
+
+  /** Nodes whose clients are inside the hold now. */
+  nodes(): string[] {
+    return [...new Set(this.inside.values())];
+  }
+
+  /** The hold itself: `process`, on `node`, is marked inside it for its length. */
+  async hold(process: number, node: string): Promise<void> {
+    if (this.holdMs <= 0) return;
+    this.inside.set(process, node);
+    try { await new Promise((r) => setTimeout(r, this.holdMs)); } finally { this.inside.delete(process); }
+  }
+}
+
 export const lock: StoreWorkload = {
   name: 'lock',
   description: 'lock: acquire a shared lock, update a counter under it, release; checks mutual exclusion',
