@@ -198,6 +198,12 @@ export class ZkSession {
    * caught it as lost appends); so check, setData and remove are pushed here with their exact version.
    */
   multi(build: (m: MultiOps) => void): Promise<void> {
+    const t = this.transaction(build);
+    return this.call('multi', (done) => t.commit((err) => done(err)));
+  }
+
+  /** The client's transaction with `build`'s ops, each check, setData and remove at its exact version. */
+  private transaction(build: (m: MultiOps) => void): ReturnType<zookeeper.Client['transaction']> {
     const t = this.client.transaction();
     const ops = (t as unknown as { ops: { type: number; path: string; data?: Buffer; version?: number }[] }).ops;
     build({
@@ -206,7 +212,7 @@ export class ZkSession {
       check: (path, version) => { ops.push({ type: jute.OP_CODES.CHECK, path, version }); },
       remove: (path, version) => { ops.push({ type: jute.OP_CODES.DELETE, path, version }); },
     });
-    return this.call('multi', (done) => t.commit((err) => done(err)));
+    return t;
   }
 
   /** ZooKeeper's sync: the server catches up with the leader before answering this session's later reads. */
@@ -257,14 +263,7 @@ export class ZkSession {
 
   /** The multi of `build`, resolving with the zxid it committed at (read inside the reply's callback). */
   multiZxid(build: (m: MultiOps) => void): Promise<number> {
-    const t = this.client.transaction();
-    const ops = (t as unknown as { ops: { type: number; path: string; data?: Buffer; version?: number }[] }).ops;
-    build({
-      create: (path, data) => { t.create(path, data); },
-      setData: (path, data, version) => { ops.push({ type: jute.OP_CODES.SET_DATA, path, data, version }); },
-      check: (path, version) => { ops.push({ type: jute.OP_CODES.CHECK, path, version }); },
-      remove: (path, version) => { ops.push({ type: jute.OP_CODES.DELETE, path, version }); },
-    });
+    const t = this.transaction(build);
     const cm = cmOf(this.client);
     return this.call('multi', (done) => t.commit((err) => done(err, zxidOf(cm.zxid))));
   }
