@@ -26,9 +26,14 @@ describe.skipIf(skip !== undefined)(`Consul disk faults in namespaces${skip ? ` 
     for (const f of files) expect(f).toBe('raft/raft.db');
     const disk = out.results.disk as Record<string, DiskFaultOutcome>;
     const refused = Object.values(disk).flatMap((d) => d.refused);
-    // Seed 2 has servers refuse (measured); the check of their words is then not vacuous.
-    expect(refused.length).toBeGreaterThan(0);
+    // Whether a server refuses depends on where the damage lands and when the next restart comes: seed 2
+    // had refusals on the idle machine and none in one CI run under load. Every refusal there is must
+    // carry Consul's own words; the choice of the telling line is unit-tested on Consul's real log lines
+    // (test/unit/provision/refusal-line.test.ts), and bench:disk counts refusals over seeds.
+    console.log(`consul disk: ${files.length} file faults, ${refused.length} refusal(s)`);
     for (const r of refused) expect(r.error).toMatch(/^consul n\d exited at start \(code \d+\): (panic: |fatal error: |==> )/);
+    const applied = Object.values(disk).reduce((n, d) => n + d.applied, 0);
+    expect(applied).toBeGreaterThan(0);
     // A run may end with too few servers to judge (unknown); it must never be invalid.
     expect(out.results.checkers.linearizable.valid).not.toBe(false);
     expectNothingLeft(out.dir);
