@@ -65,6 +65,11 @@ export function membershipViews(history: readonly Op[]): CheckResult {
   if (last === undefined || views === undefined || typeof views !== 'object') {
     return { valid: 'unknown', reason: 'no view of the configuration was recorded after the heal', ...counts };
   }
+  // Views that agree on a configuration no change ever reached test nothing of membership: the run
+  // asked for changes, and none was applied (every one refused or timed out), so it is not green.
+  if (applied.remove + applied.add + applied.replace === 0) {
+    return { valid: 'unknown', reason: `no membership change was applied (${attempted.remove + attempted.add + attempted.replace} attempted), so the run tested none`, ...counts };
+  }
   const j = judgeViews(views);
   const removedStillRunning = Object.keys(views).filter((n) => views[n].removedStillRunning);
   const base = { ...counts, members: j.members, views, ...(removedStillRunning.length ? { removedStillRunning } : {}) };

@@ -96,5 +96,8 @@ describe('membership-views checker', () => {
     expect(membershipViews(h.slice(0, 4))).toMatchObject({ valid: 'unknown', reason: expect.stringMatching(/no view/) });
     const diverged = [...h, nem(6, 'member-views', { views: { a: v(['a'], true), b: v(['a', 'b'], true) } })];
     expect(membershipViews(diverged).valid).toBe(false);
+    // Agreeing views with no change applied: nothing of membership was tested.
+    const none = [nem(1, 'member-add', { op: 'add', applied: false }), nem(2, 'member-remove', { op: 'remove', applied: true }, 'timed out'), h[4]];
+    expect(membershipViews(none)).toMatchObject({ valid: 'unknown', reason: expect.stringMatching(/no membership change was applied \(2 attempted\)/) });
   });
 });
