@@ -50,8 +50,23 @@ describe('bundled Raft membership changes', () => {
     const { leader } = await waitForLeader(c, conn);
     expect((await status(conn, 'n3')).members).toEqual([]);
     for (let i = 0; i < 20; i++) expect((await conn.rpc(leader, { type: 'write', key: i, value: i }, 2_000)).type).toBe('write_ok');
-    const added = await member(conn, leader, 'add', 'n3');
+    // §4.2.1: the leader first catches n3 up as a non-voting learner and refuses the change for now
+    // (code 11, retry); only once a round of replication ended within an election timeout is it added.
+    const first = await member(conn, leader, 'add', 'n3');
+    expect(first).toMatchObject({ type: 'error', code: 11 });
+    expect(String(first.text)).toMatch(/catching the new server up/);
+    const leaderLog = (await status(conn, leader) as unknown as { log_length: number }).log_length;
+    let added: MaelstromBody = first;
+    let heldBefore = 0;
+    await until('n3 added after catching up', 10_000, async () => {
+      heldBefore = (await status(conn, 'n3') as unknown as { log_length: number }).log_length;
+      added = await member(conn, leader, 'add', 'n3');
+      return added.type !== 'error';
+    });
     expect(added).toMatchObject({ type: 'raft_member_ok', applied: true, members: ['n0', 'n1', 'n2', 'n3'] });
+    // Just before the request that added it, still outside the configuration, it already held the
+    // leader's log as of the first request: it was caught up by replication as a learner.
+    expect(heldBefore).toBeGreaterThanOrEqual(leaderLog);
     await until('n3 caught up', 10_000, async () => {
       const [l, s] = [await status(conn, leader), await status(conn, 'n3')];
       return s.members.includes('n3') && s.config_committed && s.last_applied >= l.commit_index;

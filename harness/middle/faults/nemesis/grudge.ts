@@ -88,6 +88,23 @@ export function randomHalves(nodes: readonly string[], rng: Rng): Grudge {
   return inNodeOrder(complete(bisect(shuffle(nodes, rng))), nodes);
 }
 
+/**
+ * Halves of a cluster whose membership changes (`--nemesis membership`): the current members split
+ * into a minority of ⌊(m−1)/2⌋ and a majority of the configuration, as bisect splits an odd cluster,
+ * and the hosts outside the configuration (the spare, removed ones) spread over both sides. Halves of
+ * all hosts would often split the members evenly (three and three of six), which leaves no majority
+ * anywhere and tests only unavailability. Without `rng` the members keep their order (`halves`).
+ */
+export function memberHalves(nodes: readonly string[], members: readonly string[], rng?: Rng): Grudge {
+  const inside = members.filter((n) => nodes.includes(n));
+  const m = rng ? shuffle(inside, rng) : inside.slice();
+  const cut = Math.floor((m.length - 1) / 2);
+  const sides: [string[], string[]] = [m.slice(0, cut), m.slice(cut)];
+  const outside = nodes.filter((n) => !inside.includes(n));
+  (rng ? shuffle(outside, rng) : outside).forEach((n, i) => sides[i % 2].push(n));
+  return inNodeOrder(complete(sides.filter((s) => s.length > 0)), nodes);
+}
+
 /** One random node cut off from all others. */
 export function isolateOne(nodes: readonly string[], rng: Rng): Grudge {
   if (nodes.length < 2) return {};

@@ -29,6 +29,7 @@ export {
   PARTITION_SHAPES,
   primaries,
   randomHalves,
+  memberHalves,
   shuffle,
 } from './grudge.js';
 

@@ -14,6 +14,7 @@ import {
   halves,
   isolateOne,
   majoritiesRing,
+  memberHalves,
   PARTITION_SHAPES,
   primaries,
   randomHalves,
@@ -106,10 +107,11 @@ export function partitionNemesis(ctx: FaultContext, net: NetControl): Nemesis {
     const explicit = explicitGrudge(value, nodes);
     if (explicit !== undefined) return { shape: 'explicit', grudge: explicit };
     switch (value as PartitionShape) {
+      // Under membership changes the halves are of the configuration as it stands (grudge.ts memberHalves).
       case 'halves':
-        return { shape: 'halves', grudge: halves(nodes) };
+        return { shape: 'halves', grudge: target.membership ? memberHalves(nodes, target.membership.members()) : halves(nodes) };
       case 'random-halves':
-        return { shape: 'random-halves', grudge: randomHalves(nodes, rng) };
+        return { shape: 'random-halves', grudge: target.membership ? memberHalves(nodes, target.membership.members(), rng) : randomHalves(nodes, rng) };
       case 'isolate-one':
         return { shape: 'isolate-one', grudge: isolateOne(nodes, rng) };
       case 'majorities-ring':
