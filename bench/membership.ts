@@ -17,15 +17,17 @@ interface Row { name: string; args: string[]; why: string; want: 'invalid' | 'va
 
 /**
  * Long election timeouts (1-2 s; check-quorum 4 s) keep a leader cut off in a minority in office
- * while the majority side elects another, and a change every 300 ms puts several changes on it in
- * that window: with the bug, removing the members it cannot reach shrinks its configuration to a
- * majority on its own side (two leaders, each with a majority of its configuration). Partitions into
- * halves only: a leader alone (isolate-one, primaries) cannot reach a majority by removals down to
- * the three-member floor, and in a majorities ring its neighbours keep refusing the far side's
- * pre-votes, so neither splits the cluster.
+ * while the majority side elects another. The nemesis removes the members the leader cannot reach
+ * back to back, within a membership op of the cut (every 500 ms): with the bug the cut-off leader
+ * takes both removals, has a majority of its new configuration on its own side and commits, while
+ * the other side, still in the old configuration, elects its own leader and commits too. The
+ * leader must be in a minority with company for that (a leader alone cannot remove its way to a
+ * majority above the three-member floor): `primaries-minority` puts it there, `random-halves` (of the
+ * configuration, under membership) half the time less often; partitions of 3 s give the far side
+ * time to elect before the heal.
  */
-export const RAFT_MEMBERSHIP_ARGS = ['--target', 'raft', '--nemesis', 'membership,partition', '--nemesis-interval', '2s', '--membership-every', '300ms', '--election-ms', '1000-2000',
-  '--partition-shapes', 'halves,random-halves'];
+export const RAFT_MEMBERSHIP_ARGS = ['--target', 'raft', '--nemesis', 'membership,partition', '--nemesis-interval', '3s', '--membership-every', '500ms', '--election-ms', '1000-2000',
+  '--partition-shapes', 'primaries-minority,random-halves'];
 
 export const ROWS: readonly Row[] = [
   { name: 'raft-two-changes', want: 'invalid', why: 'two changes in flight: disjoint majorities elect two leaders (target: not valid in ≥ 8/10)', args: [...RAFT_MEMBERSHIP_ARGS, '--bug', 'two-changes'] },
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
         const results = JSON.parse(fs.readFileSync(latest, 'utf8')) as Record<string, unknown>;
         ran++;
         if (row.want === 'invalid' ? results.valid === false : results.valid === true) hit++;
-        console.log(`   seed ${String(seed).padStart(2)} ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s  ${summarize(results)}`);
+        console.log(`   seed ${String(seed).padStart(2)} ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s  ${summarize(results)}  load ${os.loadavg()[0].toFixed(1)}`);
       }
       console.log(`   => ${row.name}: ${row.want === 'invalid' ? 'not valid' : 'valid'} in ${hit} of ${ran} runs (${seeds} asked); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     }

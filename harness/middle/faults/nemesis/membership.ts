@@ -10,8 +10,8 @@
  * Members the leader has not heard from lately (when the target can tell) go first, as an operator
  * removes dead members: whatever kind was drawn, the op removes them one after another, each sent as
  * soon as the store took the previous one, down to `min` (three, or the cluster size if smaller), and
- * records them in `removals`. Drawn changes keep the configuration between one below its initial
- * size and every host; an op that would cross a bound turns into one that does not, and says so (`op`). Each
+ * records them in `removals`. Drawn changes keep the configuration between its initial size and
+ * every host; an op that would cross a bound turns into one that does not, and says so (`op`). Each
  * completion records the change as the store answered it and every host's view of the
  * configuration afterwards. The final op (`member-views`, after every fault is healed) waits up to
  * `settleMs` for the members to agree and records the views once more, for the `membership-views`
@@ -44,10 +44,10 @@ export function membershipPackage(ctx: FaultContext, options: MembershipOptions 
     return { unsupported: [{ fault: 'membership', reason: `membership: the target offers no membership changes${typeof why === 'string' ? ` (${why})` : ''}` }] };
   }
   const min = options.minMembers ?? Math.min(3, m.members().length);
-  // Drawn changes keep the configuration within one member of its initial size, as an operator keeps
-  // a cluster near the size it was built for; only removals of members cut off go down to `min`.
-  // (Left to a random walk between three and every host, it sat at the floor most of the time.)
-  const keep = Math.max(min, m.members().length - 1);
+  // Drawn changes keep the configuration at or above its initial size, as an operator keeps a cluster
+  // at the size it was built for; only removals of members cut off go down to `min`. (Left to a
+  // random walk between three and every host, it sat at the floor most of the time.)
+  const keep = Math.max(min, m.members().length);
   const gap = options.everyMs !== undefined ? Math.max(1, Math.round(options.everyMs)) * 1e6 : Math.max(1, Math.floor(ctx.interval / 2 / 1e6)) * 1e6;
   // The kind is drawn when the op is due, within the bounds as the members stand then, so the op's
   // name (and its band in the report) says what it does.
@@ -83,11 +83,13 @@ export function boundedKind(asked: Kind, members: number, others: number, min: n
 
 export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: number, settleMs: number, keep = min): Nemesis {
   // When each host last left (a sequence number): an addition brings back the host out longest (the
-  // spare or another never a member first), as an operator replaces the oldest loss first.
+  // spare or another never a member first), as an operator replaces the oldest loss first; hosts
+  // removed because they were cut off rank after every other (the operator brings back the dead last).
   const leftAt = new Map<string, number>();
   let departures = 0;
-  const left = (outcome: Record<string, unknown>, node: string): void => {
-    if (outcome.applied === true) leftAt.set(node, ++departures);
+  const DEAD = 1e9;
+  const left = (outcome: Record<string, unknown>, node: string, dead = false): void => {
+    if (outcome.applied === true) leftAt.set(node, ++departures + (dead ? DEAD : 0));
   };
   const outLongest = (others: readonly string[]): string => {
     const oldest = Math.min(...others.map((h) => leftAt.get(h) ?? 0));
@@ -101,7 +103,7 @@ export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: 
     const removals: Record<string, unknown>[] = [];
     for (const node of shuffle(cut, ctx.rng).slice(0, room)) {
       const r = await m.remove(node);
-      left(r, node);
+      left(r, node, true);
       removals.push({ node, ...r });
       if (r.applied !== true) break;
     }
