@@ -13,8 +13,8 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import type { ClockControl, DiskControl, DiskFault, HasPrimaries, Killable, Pausable, Target } from '../../harness/ground/contracts/roles.js';
-import { NodeDisks, type FileSpec } from '../../harness/middle/faults/disk/node-disks.js';
-import { DISK_FAULTS } from '../../harness/ground/contracts/roles.js';
+import { NodeDisks, type Disks, type FileSpec } from '../../harness/middle/faults/disk/node-disks.js';
+import { HostDisks } from '../../harness/middle/faults/disk/host-disks.js';
 import { IptablesNet } from '../../harness/middle/faults/net/iptables-net.js';
 import type { HealthRecord } from '../../harness/middle/faults/net/health.js';
 import type { Environment, RunFlags } from '../../harness/middle/hosts/environment.js';
@@ -110,7 +110,7 @@ export abstract class ServerCluster implements Target {
   private readonly ownExitLog: { node: string; at: bigint; back?: bigint }[] = [];
   /** Offered with the `disk` option when the store names its files (`storeFiles`). */
   readonly disk?: DiskControl;
-  private readonly disks?: NodeDisks;
+  private readonly disks?: Disks;
   /** Nodes whose files a disk fault damaged since their last start: their restart is watched (`confirmStart`). */
   private readonly damaged = new Set<string>();
 
@@ -119,16 +119,19 @@ export abstract class ServerCluster implements Target {
     this.log = opts.log ?? ((): void => undefined);
     const files = this.storeFiles?.();
     if (opts.disk && files) {
-      // Over ssh the files are on other machines: not built yet, so every fault says why.
-      const remote = opts.env === 'ssh' ? 'over --env ssh the nodes\' files are on the hosts, and disk faults there are not built yet' : undefined;
-      // In containers the layer would be mounted on this machine below the bind-mounted node directory
-      // before the container is made; that it is what the container writes through is not tested yet.
-      const container = opts.env === 'docker' ? { 'lose-unfsynced': 'lose-unfsynced under --env docker is not built yet (the layer is not tested below a container\'s bind mount; it needs /dev/fuse and CAP_SYS_ADMIN only on this machine)' } : {};
-      const without = remote ? Object.fromEntries(DISK_FAULTS.map((f) => [f, remote])) : { ...files.without, ...container };
-      const disks = new NodeDisks({
-        dirOf: (n) => nodePath.join(this.nodeDir(n), files.dir), layer: opts.disk.layer && !remote && opts.env !== 'docker',
-        logFiles: files.logFiles, dataFiles: files.dataFiles, without, log: (m) => this.log(m),
-      });
+      // Over ssh the files are on the hosts: the layer and the file faults run there (host-disks.ts).
+      // In containers the node's directory is bind-mounted from this machine, so the layer is mounted
+      // here over its data directory before the container is made (a recursive bind carries it in)
+      // and the file faults act on the same files: nothing of it is in the image or the container.
+      const disks: Disks = opts.env === 'ssh'
+        ? new HostDisks({
+          host: (n) => this.host(n), dirOf: (n) => nodePath.posix.join(this.nodeDir(n), files.dir), layer: opts.disk.layer,
+          logFiles: files.logFiles, dataFiles: files.dataFiles, without: files.without, log: (m) => this.log(m),
+        })
+        : new NodeDisks({
+          dirOf: (n) => nodePath.join(this.nodeDir(n), files.dir), layer: opts.disk.layer,
+          logFiles: files.logFiles, dataFiles: files.dataFiles, without: files.without, log: (m) => this.log(m),
+        });
       this.disks = disks;
       this.disk = {
         faults: disks.faults, unsupported: disks.unsupported,

@@ -10,7 +10,7 @@ import { flipBits, readTree, restoreTree, truncateTail, type FileSpec } from './
 
 export type { FileSpec } from './file-faults.js';
 import { buildLazyFs, lazyFsUnavailable } from './lazy-fs-build.js';
-import { LazyFs } from './lazy-fs.js';
+import { LazyFs, type DroppedFile } from './lazy-fs.js';
 
 export interface NodeDiskOptions {
   /** The data directory of `node` (absolute; the harness creates it). */
@@ -26,7 +26,25 @@ export interface NodeDiskOptions {
   log: (line: string) => void;
 }
 
-export class NodeDisks implements DiskControl {
+/** What the layer's crash dropped, as touches: the dirty pages from the first one on, or (no page written) the size change alone. */
+export function droppedTouches(dropped: readonly DroppedFile[]): DiskTouch[] {
+  return dropped.map((d) => {
+    const file = d.path.replace(/^\//, '');
+    if (d.dirtyBytes) return { file, offset: Math.min(d.firstDirty ?? d.size, d.durableSize), bytes: d.dirtyBytes };
+    return { file, offset: Math.min(d.durableSize, d.size), bytes: Math.abs(d.size - d.durableSize) };
+  });
+}
+
+/** A cluster's disks, here (NodeDisks) or on hosts with files of their own (host-disks.ts). */
+export interface Disks extends DiskControl {
+  readonly faults: DiskFault[];
+  /** Creates every node's directory (and mounts the layer over it) before any node starts. */
+  setup(nodes: readonly string[]): Promise<void>;
+  /** Unmounts every layer; never throws. */
+  teardown(): Promise<void>;
+}
+
+export class NodeDisks implements Disks {
   readonly faults: DiskFault[];
   readonly unsupported: Partial<Record<DiskFault, string>> = {};
   private readonly mounts = new Map<string, LazyFs>();
@@ -70,13 +88,7 @@ export class NodeDisks implements DiskControl {
       case 'lose-unfsynced': {
         const m = this.mounts.get(node);
         if (!m) throw new Error(`lose-unfsynced: no FUSE layer is mounted over ${node}'s directory (${this.unsupported['lose-unfsynced'] ?? 'not set up'})`);
-        const dropped = await m.crash();
-        // What was lost: the dirty pages from the first one on, or (no page written) the size change alone.
-        return dropped.map((d) => {
-          const file = d.path.replace(/^\//, '');
-          if (d.dirtyBytes) return { file, offset: Math.min(d.firstDirty ?? d.size, d.durableSize), bytes: d.dirtyBytes };
-          return { file, offset: Math.min(d.durableSize, d.size), bytes: Math.abs(d.size - d.durableSize) };
-        });
+        return droppedTouches(await m.crash());
       }
       case 'truncate':
         return truncateTail(dir, this.o.logFiles, pick);
