@@ -150,7 +150,7 @@ export abstract class ServerCluster implements Target {
   /** Writes a node's files before its first launch (config, ids) with `writeNodeFile`; `index` counts from 0. */
   protected configure?(node: string, index: number): void | Promise<void>;
   /** The store's data files, for `--nemesis disk` (none: the store offers no disk faults). */
-  protected storeFiles?(): StoreFiles;
+  protected storeFiles?(): StoreFiles | undefined;
   /** What the server needs on a remote host (checked before launch; `--install` installs it). */
   protected hostNeeds?(): HostNeed[];
   /** Starts the node's server through `spawnServer`; `restart` is true after a kill. */

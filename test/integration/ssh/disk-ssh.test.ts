@@ -4,7 +4,9 @@
  * there. Data fsynced on the host survives the layer's crash and data not fsynced is gone; truncate
  * and bit-flip through a planted symlink are refused and the link's target is untouched (issue 19's
  * rule on the host); an etcd run with `--nemesis disk` (lose-unfsynced, truncate, bit-flip) damages
- * files on the hosts, stays linearizable, and leaves the hosts as they were.
+ * files on the hosts, stays linearizable, and leaves the hosts as they were; the bundled Raft's
+ * `--bug no-fsync` on the hosts is caught by lose-unfsynced and the correct Raft stays valid. Rates
+ * over seeds: `npm run bench:disk -- --env ssh` (docs/faults.md).
  */
 import fs from 'node:fs';
 import { expect, it } from 'vitest';
@@ -13,6 +15,8 @@ import { provisionSsh } from '../../../harness/middle/hosts/ssh/environment.js';
 import type { DiskFaultOutcome } from '../../../harness/middle/faults/disk/disk-outcome.js';
 import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
+import { RAFT_MAIN } from '../../../targets/raft/index.js';
+import { describeRun, runCustom } from '../custom/helpers.js';
 import { bedRequest, describeOnTestBed, sshMissing } from './helpers.js';
 
 const fuse = fs.existsSync('/usr/include/fuse3/fuse.h') && fs.existsSync('/dev/fuse') ? undefined : 'needs /dev/fuse, fuse3 and libfuse3-dev (sudo npx faultline setup --target raft)';
@@ -78,4 +82,34 @@ describeOnTestBed('disk faults over ssh', skip, (testBed) => {
     expect(log.match(/lose-unfsynced layer \(pid \d+ on n\d's host\) mounted over /g)).toHaveLength(3);
     expect(bed.leftovers()).toEqual([]);
   }, 180_000);
+
+  /** The Raft on the hosts as a custom target (node and main.js by path, as the hosts share them), its files named for the disk faults. */
+  const raftRun = (label: string, bug: string): ReturnType<typeof runCustom> => {
+    const bed = testBed();
+    const flags = [...bed.flags()].flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
+    return runCustom(label, [...flags, '--workload', 'register', '--client', 'http-kv', '--health', 'test -s {data}/{node}/meta.json',
+      '--start', `${process.execPath} ${RAFT_MAIN} --listen {host}:{port} --node {node} --peers {peers} --data-dir {data}${bug}`,
+      '--raft-status', '/status', '--disk-files', '{node}/log.jsonl,{node}/meta.json,{node}/snapshot.json',
+      '--nemesis', 'disk', '--disk-faults', 'lose-unfsynced', '--time-limit', '20s', '--quiet', '1s', '--seed', '1'], 120_000, () => bed.leftovers());
+  };
+
+  it('the Raft\'s --bug no-fsync on the hosts is caught by lose-unfsynced; the layer there dropped what it acknowledged', async () => {
+    const r = await raftRun('ssh-nofsync', ' --bug no-fsync');
+    expect(r.results, describeRun(r)).toBeDefined();
+    const disk = r.results!.disk as Record<string, DiskFaultOutcome>;
+    console.log(`Raft no-fsync over ssh, seed 1: valid ${r.results!.valid}; ${JSON.stringify(disk['lose-unfsynced'])}`);
+    expect(disk['lose-unfsynced'].applied).toBe(3);
+    expect(disk['lose-unfsynced'].filesTouched).toBeGreaterThan(0);
+    expect(r.results!.valid, describeRun(r)).toBe(false);
+    expect(['commit-safety', 'vote-safety', 'linearizable'].some((c) => r.results!.checkers[c]?.valid === false)).toBe(true);
+    expect(r.left).toEqual([]);
+  }, 150_000);
+
+  it('the correct Raft on the hosts stays valid under the same faults', async () => {
+    const r = await raftRun('ssh-correct', '');
+    expect(r.results, describeRun(r)).toBeDefined();
+    expect((r.results!.disk as Record<string, DiskFaultOutcome>)['lose-unfsynced'].applied).toBe(3);
+    expect(r.results!.valid, describeRun(r)).toBe(true);
+    expect(r.left).toEqual([]);
+  }, 150_000);
 });

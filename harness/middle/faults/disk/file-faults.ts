@@ -23,6 +23,11 @@ export const FLIP_BITS = 8;
  */
 export type FileSpec = string | { dir: string; match: RegExp; seq?: (name: string) => number };
 
+/** `specs` for one node: `{node}` in a path or a pattern's folder is the node's name (a custom target's --disk-files). */
+export function forNode(specs: readonly FileSpec[], node: string): FileSpec[] {
+  return specs.map((s) => (typeof s === 'string' ? s.replaceAll('{node}', node) : { ...s, dir: s.dir.replaceAll('{node}', node) }));
+}
+
 /** The files `specs` name below `dir` as it is now (relative paths, in the order given; a pattern's newest first). */
 export function expandFiles(dir: string, specs: readonly FileSpec[]): string[] {
   const out: string[] = [];

@@ -11,7 +11,7 @@ import { DISK_FAULTS, type DiskControl, type DiskFault, type DiskTouch } from '.
 import { buildOnHost, type HostHelper } from '../../hosts/host-build.js';
 import { helperSource } from '../../hosts/compiled-helper.js';
 import type { Remote, RemoteProcess } from '../../hosts/remote.js';
-import { cutBytes, flipPlan, flipTouch, type FileSpec } from './file-faults.js';
+import { cutBytes, flipPlan, flipTouch, forNode, type FileSpec } from './file-faults.js';
 import { lazyFsSource } from './lazy-fs-build.js';
 import type { DroppedFile } from './lazy-fs.js';
 import { droppedTouches, type Disks } from './node-disks.js';
@@ -90,14 +90,14 @@ export class HostDisks implements Disks {
         return droppedTouches(Array.isArray(ev.files) ? (ev.files as DroppedFile[]) : []);
       }
       case 'truncate': {
-        const f = await this.firstPresent(h, dir, await this.expand(h, dir, this.o.logFiles));
+        const f = await this.firstPresent(h, dir, await this.expand(h, dir, forNode(this.o.logFiles, node)));
         if (!f) return [];
         const bytes = cutBytes(f.end, pick);
         await this.ops(h, ['truncate', dir, f.name, String(f.end - bytes)]);
         return [{ file: f.name, offset: f.end - bytes, bytes }];
       }
       case 'bit-flip': {
-        const order = await this.expand(h, dir, this.o.dataFiles);
+        const order = await this.expand(h, dir, forNode(this.o.dataFiles, node));
         const start = order.length === 0 ? 0 : pick(order.length);
         const f = await this.firstPresent(h, dir, [...order.slice(start), ...order.slice(0, start)]);
         if (!f) return [];

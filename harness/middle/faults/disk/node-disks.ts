@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { DISK_FAULTS, type DiskControl, type DiskFault, type DiskTouch } from '../../../ground/contracts/roles.js';
-import { flipBits, readTree, restoreTree, truncateTail, type FileSpec } from './file-faults.js';
+import { flipBits, forNode, readTree, restoreTree, truncateTail, type FileSpec } from './file-faults.js';
 
 export type { FileSpec } from './file-faults.js';
 import { buildLazyFs, lazyFsUnavailable } from './lazy-fs-build.js';
@@ -17,7 +17,7 @@ export interface NodeDiskOptions {
   dirOf(node: string): string;
   /** Mount the lose-un-fsynced layer over every node's directory (only when a run asks for that fault). */
   layer: boolean;
-  /** The node's log or WAL files, newest first, relative to its directory (truncate cuts the first present). */
+  /** The node's log or WAL files, newest first, relative to its directory (truncate cuts the first present); `{node}` is its name. */
   logFiles: readonly FileSpec[];
   /** Every file bit-flip may damage, relative to its directory. */
   dataFiles: readonly FileSpec[];
@@ -91,9 +91,9 @@ export class NodeDisks implements Disks {
         return droppedTouches(await m.crash());
       }
       case 'truncate':
-        return truncateTail(dir, this.o.logFiles, pick);
+        return truncateTail(dir, forNode(this.o.logFiles, node), pick);
       case 'bit-flip':
-        return flipBits(dir, this.o.dataFiles, pick);
+        return flipBits(dir, forNode(this.o.dataFiles, node), pick);
       case 'rollback': {
         const copy = this.previous.get(node);
         return copy ? restoreTree(dir, copy) : [];
