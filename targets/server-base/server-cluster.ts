@@ -252,7 +252,8 @@ export abstract class ServerCluster implements Target {
 
   /** On remote hosts: every `hostNeeds` entry present, or installed under `--install`. */
   private async checkHosts(): Promise<void> {
-    const needs = this.hostNeeds?.() ?? [];
+    // The disk faults' helpers are built on the hosts: their compiler and FUSE with the server's own needs.
+    const needs = [...(this.hostNeeds?.() ?? []), ...(this.disks instanceof HostDisks ? this.disks.hostNeeds() : [])];
     const hosts = this.nodes.filter((n) => this.remoteFiles(n)).map((n) => this.host(n));
     if (needs.length > 0 && hosts.length > 0) {
       await ensureHostNeeds(hosts, needs, { install: this.opts.flags?.get('install') === true, log: (m) => this.log(`${this.name}: ${m}`) });

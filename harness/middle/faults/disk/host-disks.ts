@@ -10,6 +10,7 @@
 import { DISK_FAULTS, type DiskControl, type DiskFault, type DiskTouch } from '../../../ground/contracts/roles.js';
 import { buildOnHost, type HostHelper } from '../../hosts/host-build.js';
 import { helperSource } from '../../hosts/compiled-helper.js';
+import type { HostNeed } from '../../hosts/host-needs.js';
 import type { Remote, RemoteProcess } from '../../hosts/remote.js';
 import { cutBytes, flipPlan, flipTouch, forNode, type FileSpec } from './file-faults.js';
 import { lazyFsSource } from './lazy-fs-build.js';
@@ -56,6 +57,17 @@ export class HostDisks implements Disks {
     if (!o.layer) this.unsupported['lose-unfsynced'] = 'the FUSE layer is mounted only when a run asks for lose-unfsynced';
     Object.assign(this.unsupported, { rollback: HOST_ROLLBACK }, o.without ?? {});
     this.faults = DISK_FAULTS.filter((f) => this.unsupported[f] === undefined);
+  }
+
+  /** What the hosts need for these faults (checked before anything starts there; `--install` installs it). */
+  hostNeeds(): HostNeed[] {
+    if (this.faults.length === 0) return [];
+    const needs: HostNeed[] = [{ path: 'gcc', pkg: 'gcc' }];
+    if (this.faults.includes('lose-unfsynced')) {
+      needs.push({ path: '/usr/include/fuse3/fuse.h', file: true, pkg: 'libfuse3-dev' }, { path: 'fusermount3', pkg: 'fuse3' },
+        { path: '/dev/fuse', file: true, what: 'the FUSE device', hint: 'load the fuse module there (modprobe fuse)' });
+    }
+    return needs;
   }
 
   /** Builds the helpers on every host, creates each data directory and mounts the layer over it. */
