@@ -66,6 +66,25 @@ describeOnTestBed('disk faults over ssh', skip, (testBed) => {
     expect(bed.leftovers()).toEqual([]);
   }, 120_000);
 
+  it('a layer killed on its host before it unmounted: the environment\'s teardown removes its dead mount and the directory', async () => {
+    const bed = testBed();
+    const env = await provisionSsh({ nodes: ['n1'], flags: new Map([...bed.flags(), ['hosts', bed.addresses[0]]]) });
+    const h = env.host('n1');
+    const data = `${h.runDir}/data`;
+    const logs: string[] = [];
+    const layered = new HostDisks({ host: () => h, dirOf: () => data, layer: true, logFiles: ['wal'], dataFiles: ['wal'], log: (m) => logs.push(m) });
+    await layered.setup(['n1']);
+    const pid = /pid (\d+) on n1's host/.exec(logs.join('\n'))![1];
+    await h.execOk(['kill', '-KILL', pid]);
+    // The host's mount namespace is its sshd's: the dead mount is there until the teardown.
+    const mounts = (): string => fs.readFileSync(`/proc/${bed.sshdPid('n1')}/mounts`, 'utf8');
+    for (let i = 0; i < 50 && (await h.exec(['kill', '-0', pid])).code === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(mounts()).toContain(`${data} fuse.lazy`);
+    await env.teardown();
+    expect(mounts()).not.toContain(data);
+    expect(bed.leftovers()).toEqual([]);
+  }, 60_000);
+
   it('etcd under lose-unfsynced, truncate and bit-flip on the hosts: faults applied there, linearizable, nothing left', async () => {
     const bed = testBed();
     const req = bedRequest(bed, 'ssh-disk', { faults: ['disk'], diskFaults: ['lose-unfsynced', 'truncate', 'bit-flip'], timeLimitS: 20, faultIntervalS: 2.5, seed: 1 }, { reads: 'linearizable', keys: '5' });
