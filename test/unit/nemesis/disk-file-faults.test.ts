@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dataEnd, expandFiles, FLIP_BITS, flipBits, forNode, readTree, restoreTree, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
 import { createRng } from '../../../harness/ground/generator/index.js';
 import { NodeDisks } from '../../../harness/middle/faults/disk/node-disks.js';
+import { HostDisks } from '../../../harness/middle/faults/disk/host-disks.js';
 
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
@@ -130,6 +131,15 @@ describe('file faults', () => {
     expect(t).toEqual({ file: 'n2/log.jsonl', offset: 999, bytes: 1 });
     expect(fs.statSync(nodePath.join(d, 'n1', 'log.jsonl')).size).toBe(1000);
     expect(fs.statSync(nodePath.join(d, 'n2', 'log.jsonl')).size).toBe(999);
+  });
+
+  it('on ssh hosts: rollback is refused with its reason, and the hosts need gcc, plus FUSE with the layer', () => {
+    const of = (layer: boolean): HostDisks => new HostDisks({ host: () => { throw new Error('no host in a unit test'); }, dirOf: () => '/x', layer, logFiles: ['log'], dataFiles: ['log'], log: () => undefined });
+    expect(of(true).faults).toEqual(['lose-unfsynced', 'truncate', 'bit-flip']);
+    expect(of(true).unsupported.rollback).toMatch(/^rollback over --env ssh is not built: /);
+    expect(of(true).hostNeeds().map((n) => n.pkg ?? n.path)).toEqual(['gcc', 'libfuse3-dev', 'fuse3', '/dev/fuse']);
+    expect(of(false).faults).toEqual(['truncate', 'bit-flip']);
+    expect(of(false).hostNeeds().map((n) => n.pkg)).toEqual(['gcc']);
   });
 
   it('follows no link: a log or data file planted as a link is refused and its target untouched', () => {
