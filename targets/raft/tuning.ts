@@ -8,8 +8,13 @@ export interface RaftTuning {
   electionMinMs: number;
   electionMaxMs: number;
   heartbeatMs: number;
+  /** Snapshot every this many applied entries (0: never). */
   snapshotEvery: number;
   maxBatch: number;
+  /**
+   * Append a no-op when taking office (§8 of the paper), so the term's first entry commits at once and
+   * reads need not wait for a client write. Off, the Raft is still correct; `old-term-commit` turns it off.
+   */
   noop: boolean;
 }
 
