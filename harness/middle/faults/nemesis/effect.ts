@@ -25,6 +25,12 @@ export interface FaultEffect {
   why?: string;
   /** The fault was aimed at the holders and nobody held at that moment: it hit a random node instead. */
   noHolder?: true;
+  /**
+   * Milliseconds from the op's invocation until the fault was in force (the family's action returned):
+   * a health probe, a role probe or a wait for a holder come first, so a fault takes effect later than
+   * its op starts. Absent in histories written before it.
+   */
+  inForceAfterMs?: number;
 }
 
 /** The role a health record's word for a node stands for (`leader`, `follower`, `down: killed`, …). */
@@ -144,15 +150,19 @@ export function withEffects(
       if (!starts.has(op.f)) return nemesis.invoke(op);
       // Asked before the op only when no health record will say it (asking takes a moment, and on a
       // cut-off cluster up to ROLE_PROBE_MS, which would delay the fault).
+      const began = performance.now();
       const asked = (nemesis as { recordsHealth?: boolean }).recordsHealth ? undefined : await askRoles();
       // Who held a lock as the fault began: the clients' own belief, read at once (no request).
       const holding = holders?.() ?? [];
       const value = await nemesis.invoke(op);
+      // The health wrapper probes again after the fault, so its own figure says when the fault was in force.
+      const healthDone = obj(obj(value)?.health)?.doneMs;
+      const inForceAfterMs = typeof healthDone === 'number' ? healthDone : Math.round(performance.now() - began);
       const before = obj(obj(obj(value)?.health)?.before);
       const roles: Record<string, NodeRole> = before && before.error === undefined
         ? Object.fromEntries(nodes.map((n) => [n, roleOfHealth(before[n])]))
         : asked ?? {};
-      const effect = effectOf(value, undefined, nodes, roles, holding);
+      const effect = { ...effectOf(value, undefined, nodes, roles, holding), inForceAfterMs };
       const v = obj(value);
       return v ? { ...v, effect } : { result: value, effect };
     },
