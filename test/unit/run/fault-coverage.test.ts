@@ -120,6 +120,17 @@ describe('the fault summary', () => {
       kill: { scheduled: 0, tookEffect: 0, nodesHitByRole: {}, secondsInForce: 0 },
     });
   });
+
+  it('counts a fault in force from its record\'s inForceAfterMs, before its op completed (a health probe after it)', () => {
+    const hit = (ms: number) => ({ effect: { took: true, nodes: [{ node: 'n1', role: 'leader' }], inForceAfterMs: ms } });
+    const ops = hist([
+      // Invoked at 1 s, in force 2.5 s later, completed at 5 s (a 1.5-s probe after the fault): 3.5 + healed at 10.
+      [1, 'invoke', 'start-pause'], [5, 'info', 'start-pause', hit(2500)], [10, 'invoke', 'stop-pause'], [10, 'info', 'stop-pause'],
+      // A figure past the completion is held to it.
+      [20, 'invoke', 'start-pause'], [20.5, 'info', 'start-pause', hit(9000)], [22, 'invoke', 'stop-pause'], [22.5, 'info', 'stop-pause'],
+    ]);
+    expect(faultSummary(ops, [{ name: 'pause', bands: [bandOf('pause')] }], 30 * S).pause.secondsInForce).toBe(6.5 + 2);
+  });
 });
 
 describe('the fault-coverage verdict', () => {
