@@ -13,7 +13,7 @@ export interface FaultContext {
   target: Target;
   /** The network to fault: the target's own, unless the run supplies one (a real network's control). */
   net?: NetControl;
-  /** Nanoseconds between a fault's start and its stop, and between a stop and the next start. */
+  /** Nanoseconds from a start op's completion to its stop, and from a stop's completion to the next start (startStopCycle). */
   interval: number;
   /** This family's own stream for the nemesis' choices (nodes, offsets); forked from the run's seed. */
   rng: Rng;
