@@ -60,7 +60,7 @@ function pct(xs: number[], p: number): string {
 }
 
 function row(label: string, runs: WatchRun[]): void {
-  for (const r of runs) console.log(`  ${label} seed ${r.seed}: ${String(r.valid)}, ${r.events} events checked, ${r.compactions} compactions (${String(r.compactedSegments ?? 0)} streams ended compacted)${r.extra ? `, ${r.extra}` : ''}, convergence checked on ${String(r.converged)} watchers, counts ${JSON.stringify(r.counts)}, unmatched ${r.unmatched}, lag p50 ${String(r.lagMs.p50)} ms p99 ${String(r.lagMs.p99)} ms${r.error ? `, error ${r.error}` : ''}${r.kept ? `, store kept in ${r.kept}` : ''}`);
+  for (const r of runs) console.log(`  ${label} seed ${r.seed}: ${String(r.valid)}, ${r.events} events checked (${String(r.eventRecords ?? '-')} event records), ${r.compactions} compactions (${String(r.compactedSegments ?? 0)} streams ended compacted)${r.extra ? `, ${r.extra}` : ''}, convergence checked on ${String(r.converged)} watchers, counts ${JSON.stringify(r.counts)}, unmatched ${r.unmatched}, lag p50 ${String(r.lagMs.p50)} ms p99 ${String(r.lagMs.p99)} ms${r.error ? `, error ${r.error}` : ''}${r.kept ? `, store kept in ${r.kept}` : ''}`);
   const p50s = runs.map((r) => r.lagMs.p50).filter((x): x is number => typeof x === 'number');
   const p99s = runs.map((r) => r.lagMs.p99).filter((x): x is number => typeof x === 'number');
   console.log(`  ${label}: valid ${runs.filter((r) => r.valid === true).length}/${runs.length}, invalid ${runs.filter((r) => r.valid === false).length}/${runs.length}; lag p50 (median over runs) ${pct(p50s, 0.5)} ms, p99 (median over runs) ${pct(p99s, 0.5)} ms`);
