@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { arg, run } from './cli-runs.js';
+import { STORE_MEMBERSHIP_ARGS } from './store-membership-args.js';
 
 interface Row { name: string; args: string[]; why: string; want: 'invalid' | 'valid' }
 
@@ -30,14 +31,6 @@ interface Row { name: string; args: string[]; why: string; want: 'invalid' | 'va
  */
 export const RAFT_MEMBERSHIP_ARGS = ['--target', 'raft', '--nemesis', 'membership,partition', '--nemesis-interval', '2s', '--membership-every', '300ms', '--election-ms', '1000-2000',
   '--partition-shapes', 'halves,random-halves'];
-
-/**
- * The stores under `--nemesis membership,partition,kill` (issue 29's acceptance: linearizable, at
- * least one remove, add and replace applied per run, views converged after the heal). Three members
- * and the spare; a change asked every second, so the quiet windows between partitions and kills
- * (etcd refuses a change while a member is cut off: --strict-reconfig-check) see several.
- */
-export const STORE_MEMBERSHIP_ARGS = ['--nodes', '3', '--nemesis', 'membership,partition,kill', '--nemesis-interval', '8s', '--membership-every', '1s'];
 
 export const ROWS: readonly Row[] = [
   { name: 'raft-two-changes', want: 'invalid', why: 'two changes in flight: disjoint majorities elect two leaders (target: not valid in ≥ 8/10)', args: [...RAFT_MEMBERSHIP_ARGS, '--bug', 'two-changes'] },

@@ -9,11 +9,11 @@ import { durationOption, flagValue, REQUEST_TIMEOUT, valueOf, type TypedFlag } f
 import type { LeaseClock, MachineProbe, Requirement, RunDir, RunPlan, RunRequest, TargetEntry, TargetFlag } from '../../harness/ground/contracts/run-contract.js';
 import type { Client, MembershipControl } from '../../harness/ground/contracts/roles.js';
 import { memberClient } from '../../harness/middle/workloads/member-clients.js';
-import { hostCount, refuseMissingSpare, wantsMembership } from './spare-host.js';
+import { hostCount, wantsMembership } from './spare-host.js';
 import { getStoreWorkload } from '../../harness/middle/workloads/store-workloads.js';
 import type { ServerCluster, ServerClusterOptions } from './server-cluster.js';
 import { txnChecker } from '../../checkers/txn.js';
-import { CONSISTENCY_MODELS, environmentOf, environmentPreflight, FENCING, nodeNames, refuseUntrustedBinary, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from './store-plan.js';
+import { CONSISTENCY_MODELS, environmentPreflight, FENCING, nodeNames, refuseUntrustedBinary, STORE_FLAGS, storePlan, storePreflight, storeRequirements } from './store-plan.js';
 import { fencedClients } from '../../harness/middle/workloads/fenced-lock.js';
 
 /** What every store's clients take: the read mode, the request deadline and the session TTL. */
@@ -114,10 +114,6 @@ export function storeTarget<C extends ServerCluster, K extends StoreClients, R e
     for (const f of own) if (f.type) valueOf(req, f as TypedFlag<unknown>);
     storePreflight(d.name, req, d.workloads, d.binaries(req), probe);
     if (d.bin) refuseUntrustedBinary(req, d.bin.name);
-    // Over SSH the spare for membership changes is the host listed after the first --nodes.
-    const env = environmentOf(req);
-    const listed = env.remote && d.membership ? env.defaultNodeCount?.(req.flags) : undefined;
-    if (listed !== undefined) refuseMissingSpare(req, listed, env.name);
   };
   const parts = (req: RunRequest, run: RunDir): { plan: RunPlan; cluster: C; clients: K } => {
     const nodes = nodeNames(req.nodeCount);
