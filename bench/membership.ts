@@ -6,17 +6,17 @@
  * then the counts (target: the bug not valid in ≥ 8/10, the correct Raft valid in 10/10).
  * Prints figures; asserts nothing.
  *
- * The store rows (etcd) run `--nemesis membership,partition,kill` (target: valid, at least one
+ * The store rows (etcd, zookeeper) run `--nemesis membership,partition,kill` (target: valid, at least one
  * remove, add and replace applied per run, views converged — 5 seeds of 60 s).
  *
  *   npm run bench:membership [-- --seeds 10 --time 60 --only raft-two-changes,raft-correct]
- *   npm run bench:membership -- --seeds 5 --time 60 --only etcd
+ *   npm run bench:membership -- --seeds 5 --time 60 --only etcd,zookeeper
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { arg, run } from './cli-runs.js';
-import { STORE_MEMBERSHIP_ARGS } from './store-membership-args.js';
+import { storeMembershipArgs } from './store-membership-args.js';
 
 interface Row { name: string; args: string[]; why: string; want: 'invalid' | 'valid' }
 
@@ -35,7 +35,8 @@ export const RAFT_MEMBERSHIP_ARGS = ['--target', 'raft', '--nemesis', 'membershi
 export const ROWS: readonly Row[] = [
   { name: 'raft-two-changes', want: 'invalid', why: 'two changes in flight: disjoint majorities elect two leaders (target: not valid in ≥ 8/10)', args: [...RAFT_MEMBERSHIP_ARGS, '--bug', 'two-changes'] },
   { name: 'raft-correct', want: 'valid', why: 'one change at a time, committed before the next (target: valid in 10/10)', args: RAFT_MEMBERSHIP_ARGS },
-  { name: 'etcd', want: 'valid', why: 'member API: remove, add as a learner then promote, replace with wiped data (target: valid, ≥1 of each kind applied, views converged, 5/5)', args: ['--target', 'etcd', ...STORE_MEMBERSHIP_ARGS] },
+  { name: 'etcd', want: 'valid', why: 'member API: remove, add as a learner then promote, replace with wiped data (target: valid, ≥1 of each kind applied, views converged, 5/5)', args: storeMembershipArgs('etcd') },
+  { name: 'zookeeper', want: 'valid', why: 'dynamic reconfig as the super user: remove (the server keeps running), add a started joiner, replace with wiped data (target: valid, ≥1 of each kind applied, views converged, 5/5)', args: storeMembershipArgs('zookeeper') },
 ];
 
 interface Changes { applied: Record<string, number>; attempted: Record<string, number> }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { expect } from 'vitest';
 import { startCli } from '../run/cli-helpers.js';
-import { STORE_MEMBERSHIP_ARGS } from '../../../bench/store-membership-args.js';
+import { storeMembershipArgs } from '../../../bench/store-membership-args.js';
 
 export interface MembershipResults {
   valid: unknown;
@@ -19,7 +19,7 @@ export interface MembershipResults {
 /** One run of `target` with membership, partition and kill; its results and run directory. */
 export async function membershipRun(store: string, target: string, seed: number, seconds = 55, extra: string[] = []): Promise<MembershipResults> {
   const name = `${target}-membership-${seed}`;
-  const args = ['run', '--target', target, ...STORE_MEMBERSHIP_ARGS, '--time-limit', `${seconds}s`, '--seed', String(seed), '--store', store, '--name', name, '--reporter', 'json', ...extra];
+  const args = ['run', ...storeMembershipArgs(target), '--time-limit', `${seconds}s`, '--seed', String(seed), '--store', store, '--name', name, '--reporter', 'json', ...extra];
   const { code, stderr } = await startCli(args, store).done;
   expect([0, 1, 2], stderr).toContain(code);
   const dir = fs.realpathSync(nodePath.join(store, name, 'latest'));
