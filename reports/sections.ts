@@ -56,6 +56,7 @@ export function verdictSection(run: RunData, a: Analysis, firstAnomaly?: string)
     const lines = diskOutcomeLines(r.disk as Record<string, DiskFaultOutcome>);
     out.push(`<h3>Disk faults: what the nodes did</h3><ul id="disk-outcome">${lines.map((l) => `<li${l.includes('served wrong data') ? ' class="bad"' : ''}>${esc(l)}</li>`).join('')}</ul>`);
   }
+  out.push(coverageOverTime(r));
   out.push('<h3>Client ops per f</h3><table class="counts"><thead><tr><th>f</th><th class="num">invoked</th><th class="num">ok</th><th class="num">fail</th><th class="num">info</th><th class="num">never completed</th></tr></thead><tbody>');
   const total = { invoke: 0, ok: 0, fail: 0, info: 0, pending: 0 };
   for (const c of a.counts) {
@@ -65,13 +66,34 @@ export function verdictSection(run: RunData, a: Analysis, firstAnomaly?: string)
   out.push(`<tr><th>all</th><th class="num">${total.invoke}</th><th class="num">${total.ok}</th><th class="num">${total.fail}</th><th class="num">${total.info}</th><th class="num">${total.pending}</th></tr></tbody></table>`);
   out.push(`<p class="muted">${a.nemesis.length} nemesis op(s).</p>`);
   // What the target added to results.json (message stats, crashes, clock offsets): shown as is.
-  const known = new Set(['valid', 'checkers', 'unsupportedFaults', 'disk', 'interrupted', 'error', 'ops', 'durationS']);
+  const known = new Set(['valid', 'checkers', 'unsupportedFaults', 'disk', 'interrupted', 'error', 'ops', 'durationS', 'stateCoverage', 'auto']);
   const extra = Object.entries(r ?? {}).filter(([k, v]) => !known.has(k) && v !== undefined);
   if (extra.length > 0) {
     out.push(`<details id="results-extra"><summary>More from results.json: ${esc(extra.map(([k]) => k).join(', '))}</summary><table class="kv"><tbody>${extra.map(([k, v]) => `<tr><th>${esc(k)}</th><td><code>${esc(show(v, 3000))}</code></td></tr>`).join('')}</tbody></table></details>`);
   }
   out.push('</section>');
   return out.join('');
+}
+
+/** A coverage record as results.json holds it (harness/top/run/state-coverage.ts, auto-coverage.ts). */
+interface CoverageView { states?: number; triples?: number; newStatesPerMinute?: number[]; starts?: number; decisions?: number }
+
+/**
+ * New states per minute of the run (issue 33): the fault-start states every nemesis has, and the
+ * adaptive nemesis's own abstract states beside them when it ran. Empty without a fault that took effect.
+ */
+export function coverageOverTime(r: Record<string, unknown> | undefined): string {
+  const sc = r?.stateCoverage as CoverageView | undefined;
+  const auto = r?.auto as CoverageView | undefined;
+  if (!sc?.newStatesPerMinute && !auto?.newStatesPerMinute) return '';
+  const minutes = Math.max(sc?.newStatesPerMinute?.length ?? 0, auto?.newStatesPerMinute?.length ?? 0);
+  const cell = (c: CoverageView | undefined, m: number): string => (c?.newStatesPerMinute ? String(c.newStatesPerMinute[m] ?? 0) : '');
+  const rows = Array.from({ length: minutes }, (_, m) => `<tr><td>${m + 1}</td><td class="num">${cell(sc, m)}</td>${auto ? `<td class="num">${cell(auto, m)}</td>` : ''}</tr>`);
+  const totals = [
+    sc ? `${sc.starts ?? 0} fault starts began in ${sc.states ?? 0} distinct states and tried ${sc.triples ?? 0} (state × fault × role)` : '',
+    auto ? `the adaptive nemesis made ${auto.decisions ?? 0} decisions and reached ${auto.states ?? 0} distinct abstract states` : '',
+  ].filter(Boolean).join('; ');
+  return `<h3>Coverage over time</h3><p class="muted">${esc(totals)}.</p><table class="counts" id="coverage"><thead><tr><th>minute</th><th class="num">new fault-start states</th>${auto ? '<th class="num">new abstract states (auto)</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 const FLAG_OF: [string, string][] = [

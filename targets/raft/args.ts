@@ -4,6 +4,7 @@
  */
 import { BUGS, parseBugs } from './bugs.js';
 import type { RaftConfig } from './node.js';
+import { heartbeatProblem, parseElectionMs, TUNING_DEFAULTS, TUNING_MIN } from './tuning.js';
 
 export const USAGE = `usage: main.js --data-dir DIR [--bug NAME]... [--election-ms MIN-MAX] [--heartbeat-ms N] [--snapshot-every N] [--max-batch N] [--noop on|off]; bugs: ${Object.keys(BUGS).join(', ')}`;
 
@@ -11,7 +12,7 @@ export const USAGE = `usage: main.js --data-dir DIR [--bug NAME]... [--election-
 export function parseArgs(argv: readonly string[]): Omit<RaftConfig, 'write' | 'log'> | string {
   let dataDir: string | undefined;
   const bugNames: string[] = [];
-  let electionMinMs = 150, electionMaxMs = 300, heartbeatMs = 50, snapshotEvery = 100, maxBatch = 64, noop = true;
+  let { electionMinMs, electionMaxMs, heartbeatMs, snapshotEvery, maxBatch, noop } = TUNING_DEFAULTS;
   const int = (flag: string, v: string | undefined, min: number): number | string => {
     const n = Number(v);
     return v !== undefined && Number.isInteger(n) && n >= min ? n : `${flag} needs an integer ≥ ${min}, got ${JSON.stringify(v ?? null)}`;
@@ -31,29 +32,28 @@ export function parseArgs(argv: readonly string[]): Omit<RaftConfig, 'write' | '
         i++;
         break;
       case '--election-ms': {
-        const m = /^(\d+)-(\d+)$/.exec(v ?? '');
-        if (!m || Number(m[1]) < 1 || Number(m[2]) <= Number(m[1])) return `--election-ms needs MIN-MAX in ms with MIN < MAX, e.g. 150-300, got ${JSON.stringify(v ?? null)}`;
-        electionMinMs = Number(m[1]);
-        electionMaxMs = Number(m[2]);
+        const range = parseElectionMs(v);
+        if (typeof range === 'string') return range;
+        [electionMinMs, electionMaxMs] = range;
         i++;
         break;
       }
       case '--heartbeat-ms': {
-        const n = int(a, v, 1);
+        const n = int(a, v, TUNING_MIN.heartbeatMs);
         if (typeof n === 'string') return n;
         heartbeatMs = n;
         i++;
         break;
       }
       case '--snapshot-every': {
-        const n = int(a, v, 0);
+        const n = int(a, v, TUNING_MIN.snapshotEvery);
         if (typeof n === 'string') return n;
         snapshotEvery = n;
         i++;
         break;
       }
       case '--max-batch': {
-        const n = int(a, v, 1);
+        const n = int(a, v, TUNING_MIN.maxBatch);
         if (typeof n === 'string') return n;
         maxBatch = n;
         i++;
@@ -71,7 +71,8 @@ export function parseArgs(argv: readonly string[]): Omit<RaftConfig, 'write' | '
   if (dataDir === undefined) return `--data-dir is required (the node keeps its files under DIR/<node_id>/); ${USAGE}`;
   const bugs = parseBugs(bugNames);
   if (typeof bugs === 'string') return bugs;
-  if (heartbeatMs >= electionMinMs) return `--heartbeat-ms (${heartbeatMs}) must be below the minimum election timeout (${electionMinMs} ms)`;
+  const tooSlow = heartbeatProblem(heartbeatMs, electionMinMs);
+  if (tooSlow) return tooSlow;
   return { dataDir, bugs, electionMinMs, electionMaxMs, heartbeatMs, snapshotEvery, maxBatch, noop };
 }
 

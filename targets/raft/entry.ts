@@ -5,7 +5,7 @@
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../harness/ground/history/errors.js';
-import { flagList, flagValue } from '../../harness/ground/contracts/flags.js';
+import { choiceOption, flagList, intOption, valueOf, type TypedFlag } from '../../harness/ground/contracts/flags.js';
 import { didYouMean } from '../../harness/ground/contracts/closest.js';
 import type { RunRequest, TargetEntry } from '../../harness/ground/contracts/run-contract.js';
 import { checkLocalOnly, MAELSTROM_FLAGS, maelstromPlan } from '../../harness/middle/maelstrom/plan.js';
@@ -15,6 +15,7 @@ import type { RunDir } from '../../harness/ground/contracts/run-contract.js';
 import type { MaelstromCluster } from '../../harness/middle/maelstrom/cluster.js';
 import type { MaelstromClusterOptions } from '../../harness/middle/maelstrom/cluster-options.js';
 import { parseArgs } from './args.js';
+import { heartbeatProblem, parseElectionMs, TUNING_DEFAULTS, TUNING_FLAGS, TUNING_MIN } from './tuning.js';
 import { BUGS } from './bugs.js';
 import { StatusPoller, withSafetyObserver } from '../../harness/middle/observers/raft-status-poller.js';
 import { RaftMembership } from './member-control.js';
@@ -30,24 +31,44 @@ function bugsOf(req: RunRequest): string[] {
   return [...new Set(names)];
 }
 
-/** The Raft's tuning flags, passed to every node as they are (the node checks them: see args.ts). */
-const TUNING: readonly (readonly [string, string])[] = [
-  ['election-ms', 'Raft election timeout range MIN-MAX in ms (default 150-300)'],
-  ['heartbeat-ms', 'Raft heartbeat period in ms (default 50)'],
-  ['snapshot-every', 'Raft snapshot every N applied entries, 0 never (default 100)'],
-  ['max-batch', 'Raft entries per AppendEntries (default 64)'],
-  ['noop', 'Raft appends a no-op when a leader takes office: on | off (default on; --bug old-term-commit implies off)'],
-];
+/** A typed flag's parser that turns the node parser's sentence into the run's InputError. */
+const orRefuse = <T>(v: T | string): T => { if (typeof v === 'string') throw new InputError(`raft: ${v}`); return v; };
 
-/** The tuning flags given, as node arguments, checked by the node's own parser. */
+/**
+ * The Raft's tuning flags, typed, with the defaults and ranges of tuning.ts (the node's own parser
+ * reads the same declarations). Each is passed to every node.
+ */
+const ELECTION_MS: TypedFlag<[number, number]> = {
+  name: TUNING_FLAGS.electionMs.flag, kind: 'value',
+  help: `${TUNING_FLAGS.electionMs.help} (default ${TUNING_DEFAULTS.electionMinMs}-${TUNING_DEFAULTS.electionMaxMs})`,
+  type: {
+    parse: (text) => orRefuse(parseElectionMs(text)),
+    default: [TUNING_DEFAULTS.electionMinMs, TUNING_DEFAULTS.electionMaxMs],
+    defaultText: `${TUNING_DEFAULTS.electionMinMs}-${TUNING_DEFAULTS.electionMaxMs}`,
+  },
+};
+const HEARTBEAT_MS = intOption(TUNING_FLAGS.heartbeatMs.flag, TUNING_FLAGS.heartbeatMs.help, TUNING_DEFAULTS.heartbeatMs, TUNING_MIN.heartbeatMs);
+HEARTBEAT_MS.type.check = (hb, values) => {
+  const election = values.get(ELECTION_MS.name) as [number, number] | undefined;
+  const problem = heartbeatProblem(hb as number, (election ?? [TUNING_DEFAULTS.electionMinMs])[0]);
+  if (problem) throw new InputError(`raft: ${problem}`);
+};
+const SNAPSHOT_EVERY = intOption(TUNING_FLAGS.snapshotEvery.flag, TUNING_FLAGS.snapshotEvery.help, TUNING_DEFAULTS.snapshotEvery, TUNING_MIN.snapshotEvery);
+const MAX_BATCH = intOption(TUNING_FLAGS.maxBatch.flag, TUNING_FLAGS.maxBatch.help, TUNING_DEFAULTS.maxBatch, TUNING_MIN.maxBatch);
+const NOOP = choiceOption(TUNING_FLAGS.noop.flag, TUNING_DEFAULTS.noop ? ['on', 'off'] as const : ['off', 'on'] as const, TUNING_FLAGS.noop.help);
+
+/** The tuning flags as node arguments, from their typed values (defaults included), checked by the node's own parser too. */
 function nodeArgs(req: RunRequest): string[] {
-  const out: string[] = [];
-  for (const [name] of TUNING) {
-    const v = flagValue(req, name);
-    if (v !== undefined) out.push(`--${name}`, v);
-  }
-  const parsed = parseArgs(['--data-dir', '.', ...out]);
-  if (typeof parsed === 'string') throw new InputError(`raft: ${parsed.replace(/; usage: .*$/, '')}`);
+  const [min, max] = valueOf(req, ELECTION_MS);
+  const out = [
+    `--${ELECTION_MS.name}`, `${min}-${max}`,
+    `--${HEARTBEAT_MS.name}`, String(valueOf(req, HEARTBEAT_MS)),
+    `--${SNAPSHOT_EVERY.name}`, String(valueOf(req, SNAPSHOT_EVERY)),
+    `--${MAX_BATCH.name}`, String(valueOf(req, MAX_BATCH)),
+    `--${NOOP.name}`, valueOf(req, NOOP),
+  ];
+  // A request built by hand skips the flags' cross-checks (flagValues); the node's parser holds them all.
+  orRefuse(parseArgs(['--data-dir', '.', ...out]));
   return out;
 }
 
@@ -104,7 +125,7 @@ export const raftTarget: TargetEntry = {
   workloads: ['lin-kv', 'txn-list-append', 'election'],
   flags: [
     { name: 'bug', kind: 'list', help: `a bug switch (repeatable): ${Object.keys(BUGS).join(', ')}` },
-    ...TUNING.map(([name, help]) => ({ name, kind: 'value' as const, help })),
+    ELECTION_MS, HEARTBEAT_MS, SNAPSHOT_EVERY, MAX_BATCH, NOOP,
     // The raft target runs lin-kv and txn-list-append: no --topology (broadcast), no Gossip Glomers
     // preset (each names a workload and node count of its own), and --keys is theirs.
     ...MAELSTROM_FLAGS.filter((f) => f.name !== 'bin' && f.name !== 'arg' && f.name !== 'topology' && f.name !== 'preset'),

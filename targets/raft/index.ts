@@ -22,10 +22,10 @@ export interface RaftCommandOptions {
   /** Each node keeps its files under DIR/<node_id>/. */
   dataDir: string;
   bugs?: readonly BugName[];
-  /** Election timeout range, ms (default 150-300). */
+  /** Election timeout range, ms (default: tuning.ts). */
   electionMs?: [number, number];
   heartbeatMs?: number;
-  /** Snapshot every N applied entries (default 100; 0 never). */
+  /** Snapshot every N applied entries (0 never; default: tuning.ts). */
   snapshotEvery?: number;
 }
 

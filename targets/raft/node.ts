@@ -25,21 +25,12 @@ import { KvStateMachine } from './state-machine.js';
 import { committedEntries } from './status.js';
 import { configOf, decideChange, isVoter, majorityOf, type Config } from './membership.js';
 import { readBootstrap, writeBootstrap } from './bootstrap.js';
+import type { RaftTuning } from './tuning.js';
 
-export interface RaftConfig {
+/** A node's configuration: its tuning (tuning.ts, where each knob's default lives) and its place. */
+export interface RaftConfig extends RaftTuning {
   dataDir: string;
   bugs: Bugs;
-  electionMinMs: number;
-  electionMaxMs: number;
-  heartbeatMs: number;
-  /** Snapshot every this many applied entries (0: never). */
-  snapshotEvery: number;
-  maxBatch: number;
-  /**
-   * Append a no-op when taking office (§8 of the paper), so the term's first entry commits at once and
-   * reads need not wait for a client write. Off, the Raft is still correct; `old-term-commit` turns it off.
-   */
-  noop: boolean;
   /** Where outgoing lines go (stdout), many per call. */
   write(text: string): void;
   /** Diagnostics (stderr). */

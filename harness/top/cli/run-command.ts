@@ -123,6 +123,9 @@ export function summarize(dir: string, r: RunResults): string {
   if (r.disk) for (const l of diskOutcomeLines(r.disk as Record<string, DiskFaultOutcome>)) lines.push(`  ${l}`);
   const auto = r.auto as { decisions: number; states: number; triples: number; newStatesPerMinute: number[] } | undefined;
   if (auto) lines.push(`  auto: ${auto.decisions} decisions reached ${auto.states} distinct abstract states and tried ${auto.triples} (state × fault × role); new states per minute ${auto.newStatesPerMinute.join(', ')}`);
+  // Every nemesis's faults, on the one measure that puts auto and standard side by side (results.json `stateCoverage`).
+  const sc = r.stateCoverage as { starts: number; states: number; triples: number } | undefined;
+  if (sc) lines.push(`  coverage: ${sc.starts} fault starts began in ${sc.states} distinct states and tried ${sc.triples} (state × fault × role)`);
   // Maelstrom's net figures (results.json `net`): what the Gossip Glomers efficiency challenges judge.
   if (isNetStats(r.net)) lines.push(`  net: ${msgsPerOpText(r.net)}`);
   const stable = (r.checkers.broadcast as { stableLatency?: StableLatency } | undefined)?.stableLatency;

@@ -4,6 +4,7 @@
  * (state × fault × role) triples, and new abstract states per minute of the run. Pure.
  */
 import type { Op } from '../../ground/history/op.js';
+import { perMinute } from '../../middle/faults/nemesis/auto/abstract-state.js';
 
 export interface AutoCoverage {
   decisions: number;
@@ -42,11 +43,5 @@ export function autoCoverage(ops: readonly Op[]): AutoCoverage | undefined {
     reasons[k] = (reasons[k] ?? 0) + 1;
   }
   if (decisions === 0) return undefined;
-  const perMinute: number[] = [];
-  for (const at of seen.values()) {
-    const m = Math.max(0, Math.floor(at / 60));
-    while (perMinute.length <= m) perMinute.push(0);
-    perMinute[m]++;
-  }
-  return { decisions, states: seen.size, triples, newStatesPerMinute: perMinute, reasons };
+  return { decisions, states: seen.size, triples, newStatesPerMinute: perMinute(seen.values()), reasons };
 }

@@ -18,6 +18,7 @@ import type { CheckResult } from '../../../checkers/contract.js';
 import { drive } from './driver.js';
 import { bandTracker, Progress, trackOp } from './progress.js';
 import { autoCoverage } from './auto-coverage.js';
+import { stateCoverage } from './state-coverage.js';
 import { createRunDir } from './store.js';
 import { onSignals, type SignalSource } from './signals.js';
 import { bounded, TEARDOWN_STEP_BOUND_MS } from '../../middle/hosts/bounded.js';
@@ -237,7 +238,7 @@ export async function runTest(
   const disk = diskOutcome(ops, valid, valid === false ? anomaliesOf(checkers, ops).map((a) => a.index) : [],
     Object.entries(checkers).filter(([, c]) => c.valid === false).map(([name]) => name));
   const results: RunResults = {
-    valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ...(disk ? { disk } : {}), ...autoResults(ops), ops: ops.length, durationS: now() / 1e9,
+    valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ...(disk ? { disk } : {}), ...autoResults(ops), ...stateResults(ops, families), ops: ops.length, durationS: now() / 1e9,
     ...(await extraResultsOf(plan, ops, (l) => run.log(l))),
     ...(leaseClock.record ? { leaseClock: leaseClock.record } : {}),
   };
@@ -254,6 +255,12 @@ export async function runTest(
   }
   run.close();
   return { dir: run.dir, results };
+}
+
+/** results.json's `stateCoverage`: the states every nemesis's faults began in (nothing without a fault that took effect). */
+function stateResults(ops: readonly Op[], families: readonly FamilyBands[] | undefined): { stateCoverage?: ReturnType<typeof stateCoverage> } {
+  const c = families ? stateCoverage(ops, families) : undefined;
+  return c ? { stateCoverage: c } : {};
 }
 
 /** results.json's `auto`: what the adaptive nemesis reached (nothing for other runs). */

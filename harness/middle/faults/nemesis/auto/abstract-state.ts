@@ -107,12 +107,17 @@ export class Coverage {
 
   /** New states first reached in each whole minute of the run: index 0 is the first minute. */
   perMinute(): number[] {
-    const out: number[] = [];
-    for (const at of this.states.values()) {
-      const m = Math.max(0, Math.floor(at / 60));
-      while (out.length <= m) out.push(0);
-      out[m]++;
-    }
-    return out;
+    return perMinute(this.states.values());
   }
+}
+
+/** How many of `firstSeenS` (seconds into the run) fall in each whole minute: index 0 is the first. */
+export function perMinute(firstSeenS: Iterable<number>): number[] {
+  const out: number[] = [];
+  for (const at of firstSeenS) {
+    const m = Math.max(0, Math.floor(at / 60));
+    while (out.length <= m) out.push(0);
+    out[m]++;
+  }
+  return out;
 }
