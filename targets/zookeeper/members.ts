@@ -69,7 +69,7 @@ export class ZkMembership implements MembershipControl {
     const deadline = Date.now() + this.o.addMs;
     // A JVM takes seconds to start (more under load): the leader counts the joiner only once it is connected.
     while (Date.now() < deadline && !/Mode: /.test(await fourLetter(this.c.address(node), 'srvr', this.o.viewMs).catch(() => ''))) await sleep(300);
-    let last: Record<string, unknown> = { why: 'not tried' };
+    let last: Record<string, unknown> = { why: `${node}'s server did not answer within ${this.o.addMs} ms of its start` };
     let tries = 0;
     while (Date.now() < deadline) {
       tries++;
