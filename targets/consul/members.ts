@@ -30,7 +30,7 @@ export class ConsulMembership implements MembershipControl {
     private readonly c: ConsulCluster,
     initial: readonly string[],
     private readonly log: (line: string) => void,
-    private readonly o: { changeMs: number; callMs: number; leaveMs: number } = { changeMs: 25_000, callMs: 2_000, leaveMs: 8_000 },
+    private readonly o: { changeMs: number; callMs: number; leaveMs: number; leaderMs: number } = { changeMs: 25_000, callMs: 2_000, leaveMs: 8_000, leaderMs: 5_000 },
   ) {
     this.hosts = c.nodes;
     this.current = [...initial].sort();
@@ -42,8 +42,8 @@ export class ConsulMembership implements MembershipControl {
   }
 
   async remove(node: string): Promise<Record<string, unknown>> {
-    const leader = await this.leader();
-    if (leader === undefined) return { applied: false, timedOut: true, why: 'no member knows a leader', members: [...this.current] };
+    const leader = await this.waitLeader();
+    if (leader === undefined) return { applied: false, timedOut: true, why: `no member knew a leader for ${this.o.leaderMs} ms`, members: [...this.current] };
     this.c.markOutside(node);
     let how: string;
     const left = this.c.state(node) === 'running'
@@ -68,8 +68,8 @@ export class ConsulMembership implements MembershipControl {
   }
 
   async add(node: string): Promise<Record<string, unknown>> {
-    const leader = await this.leader();
-    if (leader === undefined) return { applied: false, timedOut: true, why: 'no member knows a leader', members: [...this.current] };
+    const leader = await this.waitLeader();
+    if (leader === undefined) return { applied: false, timedOut: true, why: `no member knew a leader for ${this.o.leaderMs} ms`, members: [...this.current] };
     await this.c.stopServer(node);
     const wipedData = this.used.has(node);
     await this.c.wipeData(node, 'data');
@@ -127,6 +127,19 @@ export class ConsulMembership implements MembershipControl {
       await sleep(300);
     }
     return { ok: false, why: `not within ${this.o.changeMs} ms (${why})` };
+  }
+
+  /**
+   * The leader, waited for up to `leaderMs`: after a partition or kill a Consul cluster takes seconds
+   * to elect here, and an operator waits for a leader before changing the membership.
+   */
+  private async waitLeader(): Promise<string | undefined> {
+    const deadline = Date.now() + this.o.leaderMs;
+    for (;;) {
+      const l = await this.leader();
+      if (l !== undefined || Date.now() > deadline) return l;
+      await sleep(250);
+    }
   }
 
   /** The running member whose own leader is itself. */
