@@ -6,11 +6,11 @@
  * then the counts (target: the bug not valid in ≥ 8/10, the correct Raft valid in 10/10).
  * Prints figures; asserts nothing.
  *
- * The store rows (etcd, zookeeper) run `--nemesis membership,partition,kill` (target: valid, at least one
+ * The store rows (etcd, zookeeper, consul) run `--nemesis membership,partition,kill` (target: valid, at least one
  * remove, add and replace applied per run, views converged — 5 seeds of 60 s).
  *
  *   npm run bench:membership [-- --seeds 10 --time 60 --only raft-two-changes,raft-correct]
- *   npm run bench:membership -- --seeds 5 --time 60 --only etcd,zookeeper
+ *   npm run bench:membership -- --seeds 5 --time 60 --only etcd,zookeeper,consul
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,6 +37,7 @@ export const ROWS: readonly Row[] = [
   { name: 'raft-correct', want: 'valid', why: 'one change at a time, committed before the next (target: valid in 10/10)', args: RAFT_MEMBERSHIP_ARGS },
   { name: 'etcd', want: 'valid', why: 'member API: remove, add as a learner then promote, replace with wiped data (target: valid, ≥1 of each kind applied, views converged, 5/5)', args: storeMembershipArgs('etcd') },
   { name: 'zookeeper', want: 'valid', why: 'dynamic reconfig as the super user: remove (the server keeps running), add a started joiner, replace with wiped data (target: valid, ≥1 of each kind applied, views converged, 5/5)', args: storeMembershipArgs('zookeeper') },
+  { name: 'consul', want: 'valid', why: 'leave / force-leave and remove-peer / join, autopilot promotes the joiner (target: valid, ≥1 of each kind applied, views converged, 5/5)', args: storeMembershipArgs('consul') },
 ];
 
 interface Changes { applied: Record<string, number>; attempted: Record<string, number> }
