@@ -18,27 +18,18 @@
 import type { MembershipControl, MemberView } from '../../harness/ground/contracts/roles.js';
 import { raftConfiguration, request, statusLeader, type RaftServer } from './http.js';
 import type { ConsulCluster } from './cluster.js';
+import { StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export class ConsulMembership implements MembershipControl {
-  readonly hosts: readonly string[];
-  private current: string[];
-  private readonly used: Set<string>;
-
+export class ConsulMembership extends StoreMembership implements MembershipControl {
   constructor(
     private readonly c: ConsulCluster,
     initial: readonly string[],
     private readonly log: (line: string) => void,
     private readonly o: { changeMs: number; callMs: number; leaveMs: number; leaderMs: number } = { changeMs: 25_000, callMs: 2_000, leaveMs: 8_000, leaderMs: 5_000 },
   ) {
-    this.hosts = c.nodes;
-    this.current = [...initial].sort();
-    this.used = new Set(initial);
-  }
-
-  members(): readonly string[] {
-    return this.current;
+    super(c.nodes, initial);
   }
 
   async remove(node: string): Promise<Record<string, unknown>> {
@@ -87,7 +78,8 @@ export class ConsulMembership implements MembershipControl {
   }
 
   async views(): Promise<Record<string, MemberView>> {
-    const answers = await Promise.all(this.hosts.map(async (h) => {
+    type Answer = undefined | { error: string } | { servers: RaftServer[]; role: string };
+    const answers = await Promise.all(this.hosts.map(async (h): Promise<Answer> => {
       if (this.c.state(h) !== 'running') return undefined;
       try {
         const [servers, lead] = await Promise.all([raftConfiguration(this.c.endpoint(h), 500), statusLeader(this.c.endpoint(h), 500).catch(() => '')]);
@@ -102,15 +94,7 @@ export class ConsulMembership implements MembershipControl {
       for (const n of this.hosts) if (voters.includes(n)) this.c.markInside(n);
       this.current = voters;
     }
-    const out: Record<string, MemberView> = {};
-    for (const [i, h] of this.hosts.entries()) {
-      const member = this.current.includes(h);
-      const a = answers[i];
-      if (a === undefined) out[h] = { members: null, member, error: 'not running' };
-      else if (!('servers' in a) || a.servers === undefined) out[h] = { members: null, member, error: a.error };
-      else out[h] = { members: this.votersOf(a.servers), member, role: a.role, ...(member || !this.used.has(h) ? {} : { removedStillRunning: true }) };
-    }
-    return out;
+    return this.viewsFrom(answers.map((a): HostAnswer => (a === undefined || !('servers' in a) ? a : { members: this.votersOf(a.servers), role: a.role })));
   }
 
   /** Waits until the leader's raft configuration satisfies `ok`, within `changeMs`. */

@@ -20,6 +20,7 @@
  */
 import type { MembershipControl, MemberView } from '../../harness/ground/contracts/roles.js';
 import { gatewayPost, GatewayError, memberStatus } from './http.js';
+import { StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
 
 /** What the control needs of the etcd cluster. */
 export interface EtcdMemberHosts {
@@ -59,11 +60,7 @@ export function parseMembers(json: Record<string, unknown>): EtcdMember[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export class EtcdMembership implements MembershipControl {
-  readonly hosts: readonly string[];
-  private current: string[];
-  /** Hosts that ran a server: a join wipes their data first. */
-  private readonly used: Set<string>;
+export class EtcdMembership extends StoreMembership implements MembershipControl {
   /** Learners added and not yet promoted, by node: their member id. */
   private readonly learners = new Map<string, string>();
 
@@ -72,13 +69,7 @@ export class EtcdMembership implements MembershipControl {
     initial: readonly string[],
     private readonly o: { callMs: number; promoteMs: number; viewMs: number } = { callMs: 2_000, promoteMs: 8_000, viewMs: 500 },
   ) {
-    this.hosts = c.nodes;
-    this.current = [...initial].sort();
-    this.used = new Set(initial);
-  }
-
-  members(): readonly string[] {
-    return this.current;
+    super(c.nodes, initial);
   }
 
   async remove(node: string): Promise<Record<string, unknown>> {
@@ -139,7 +130,6 @@ export class EtcdMembership implements MembershipControl {
   }
 
   async views(): Promise<Record<string, MemberView>> {
-    const out: Record<string, MemberView> = {};
     const lists = await Promise.all(this.hosts.map(async (h) => {
       if (!this.c.running(h)) return undefined;
       try {
@@ -166,20 +156,12 @@ export class EtcdMembership implements MembershipControl {
       }
       this.current = voters;
     }
-    for (const [i, h] of this.hosts.entries()) {
-      const member = this.current.includes(h);
-      const l = lists[i];
-      if (l === undefined) {
-        out[h] = { members: null, member, error: 'not running' };
-      } else if (!('members' in l) || l.members === undefined) {
-        out[h] = { members: null, member, error: l.error };
-      } else {
-        const me = l.members.find((m) => this.nodeOf(m) === h);
-        const role = l.status === undefined ? undefined : me?.isLearner ? 'learner' : l.status.leader === l.status.memberId ? 'leader' : 'follower';
-        out[h] = { members: this.votersOf(l.members), member, ...(role ? { role } : {}), ...(member || !this.used.has(h) ? {} : { removedStillRunning: true }) };
-      }
-    }
-    return out;
+    return this.viewsFrom(lists.map((l, i): HostAnswer => {
+      if (l === undefined || !('members' in l) || l.members === undefined) return l === undefined ? undefined : { error: l.error ?? 'no answer' };
+      const me = l.members.find((m) => this.nodeOf(m) === this.hosts[i]);
+      const role = l.status === undefined ? undefined : me?.isLearner ? 'learner' : l.status.leader === l.status.memberId ? 'leader' : 'follower';
+      return { members: this.votersOf(l.members), ...(role ? { role } : {}) };
+    }));
   }
 
   /**

@@ -13,6 +13,7 @@
  * A node's view is the configuration it serves (`conf`: its server.N lines), its role `srvr`'s mode.
  */
 import type { MembershipControl, MemberView } from '../../harness/ground/contracts/roles.js';
+import { StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
 import { fourLetter, type ZkCluster } from './cluster.js';
 
 /** The server ids a `conf` answer (or a reconfig's committed configuration) lists. */
@@ -22,24 +23,14 @@ export function serverIds(text: string): number[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export class ZkMembership implements MembershipControl {
-  readonly hosts: readonly string[];
-  private current: string[];
-  private readonly used: Set<string>;
-
+export class ZkMembership extends StoreMembership implements MembershipControl {
   constructor(
     private readonly c: ZkCluster,
     initial: readonly string[],
     private readonly log: (line: string) => void,
     private readonly o: { cliMs: number; addMs: number; viewMs: number } = { cliMs: 20_000, addMs: 20_000, viewMs: 500 },
   ) {
-    this.hosts = c.nodes;
-    this.current = [...initial].sort();
-    this.used = new Set(initial);
-  }
-
-  members(): readonly string[] {
-    return this.current;
+    super(c.nodes, initial);
   }
 
   async remove(node: string): Promise<Record<string, unknown>> {
@@ -90,13 +81,14 @@ export class ZkMembership implements MembershipControl {
   }
 
   async views(): Promise<Record<string, MemberView>> {
-    const answers = await Promise.all(this.hosts.map(async (h) => {
+    const answers = await Promise.all(this.hosts.map(async (h): Promise<HostAnswer> => {
       if (this.c.state(h) !== 'running') return undefined;
       try {
         const [conf, srvr] = await Promise.all([fourLetter(this.c.address(h), 'conf', this.o.viewMs), fourLetter(this.c.address(h), 'srvr', this.o.viewMs).catch(() => '')]);
         const ids = serverIds(conf);
         if (ids.length === 0) return { error: conf.includes('not currently serving') ? 'not serving' : 'no configuration in its conf answer' };
-        return { members: ids.map((i) => this.hosts[i - 1] ?? `server.${i}`).sort(), role: /Mode: (\w+)/.exec(srvr)?.[1] };
+        const role = /Mode: (\w+)/.exec(srvr)?.[1];
+        return { members: ids.map((i) => this.hosts[i - 1] ?? `server.${i}`).sort(), ...(role ? { role } : {}) };
       } catch (err) {
         return { error: (err as Error).message };
       }
@@ -111,15 +103,7 @@ export class ZkMembership implements MembershipControl {
       }
       this.current = l.members;
     }
-    const out: Record<string, MemberView> = {};
-    for (const [i, h] of this.hosts.entries()) {
-      const member = this.current.includes(h);
-      const a = answers[i];
-      if (a === undefined) out[h] = { members: null, member, error: 'not running' };
-      else if (!('members' in a) || a.members === undefined) out[h] = { members: null, member, error: a.error };
-      else out[h] = { members: a.members, member, ...(a.role ? { role: a.role } : {}), ...(member || !this.used.has(h) ? {} : { removedStillRunning: true }) };
-    }
-    return out;
+    return this.viewsFrom(answers);
   }
 
   /** The member that says it leads. */
