@@ -118,7 +118,7 @@ export async function runTest(
     unsupported = faults.unsupported;
     families = faults.packages.map((p) => ({ name: p.name, bands: p.bands }));
     // Every fault op's completion records whether it took effect, on which nodes, in which roles.
-    faultNemesis = withEffects(faults.nemesis, faultBands, plan.target.nodes, plan.target.primaries, plan.holders);
+    faultNemesis = withEffects(faults.nemesis, faultBands, plan.target.nodes, plan.target.primaries, plan.holders, () => Number(clock.now()) / 1e6);
     const effNemesis = faultNemesis;
     for (const u of unsupported) run.log(`fault unsupported: ${u.fault}: ${u.reason}`);
     progress.setupStep = 'setting up the faults';
