@@ -102,7 +102,7 @@ function pairClientOps(history: readonly Op[]): { pairs: ClientPair[]; counts: F
     return c;
   };
   for (const op of history) {
-    if (typeof op.process !== 'number') continue;
+    if (typeof op.process !== 'number' || op.type === 'event') continue; // an event pairs with nothing (op.ts)
     if (op.type === 'invoke') {
       const p: ClientPair = { index: op.index, process: op.process, f: op.f, start: secs(op.time), outcome: 'pending' };
       if (op.key !== undefined) p.key = op.key;
