@@ -13,8 +13,8 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import type { ClockControl, DiskControl, DiskFault, HasPrimaries, Killable, MembershipControl, Pausable, Target } from '../../harness/ground/contracts/roles.js';
-import { NodeDisks, type FileSpec } from '../../harness/middle/faults/disk/node-disks.js';
-import { DISK_FAULTS } from '../../harness/ground/contracts/roles.js';
+import { NodeDisks, type Disks, type FileSpec } from '../../harness/middle/faults/disk/node-disks.js';
+import { HostDisks } from '../../harness/middle/faults/disk/host-disks.js';
 import { IptablesNet } from '../../harness/middle/faults/net/iptables-net.js';
 import type { HealthRecord } from '../../harness/middle/faults/net/health.js';
 import type { Environment, RunFlags } from '../../harness/middle/hosts/environment.js';
@@ -117,7 +117,7 @@ export abstract class ServerCluster implements Target {
   private readonly ownExitLog: { node: string; at: bigint; back?: bigint }[] = [];
   /** Offered with the `disk` option when the store names its files (`storeFiles`). */
   readonly disk?: DiskControl;
-  private readonly disks?: NodeDisks;
+  private readonly disks?: Disks;
   /** Nodes whose files a disk fault damaged since their last start: their restart is watched (`confirmStart`). */
   private readonly damaged = new Set<string>();
   /**
@@ -132,16 +132,19 @@ export abstract class ServerCluster implements Target {
     for (const n of opts.nodes) if (opts.members && !opts.members.includes(n)) this.outside.add(n);
     const files = this.storeFiles?.();
     if (opts.disk && files) {
-      // Over ssh the files are on other machines: not built yet, so every fault says why.
-      const remote = opts.env === 'ssh' ? 'over --env ssh the nodes\' files are on the hosts, and disk faults there are not built yet' : undefined;
-      // In containers the layer would be mounted on this machine below the bind-mounted node directory
-      // before the container is made; that it is what the container writes through is not tested yet.
-      const container = opts.env === 'docker' ? { 'lose-unfsynced': 'lose-unfsynced under --env docker is not built yet (the layer is not tested below a container\'s bind mount; it needs /dev/fuse and CAP_SYS_ADMIN only on this machine)' } : {};
-      const without = remote ? Object.fromEntries(DISK_FAULTS.map((f) => [f, remote])) : { ...files.without, ...container };
-      const disks = new NodeDisks({
-        dirOf: (n) => nodePath.join(this.nodeDir(n), files.dir), layer: opts.disk.layer && !remote && opts.env !== 'docker',
-        logFiles: files.logFiles, dataFiles: files.dataFiles, without, log: (m) => this.log(m),
-      });
+      // Over ssh the files are on the hosts: the layer and the file faults run there (host-disks.ts).
+      // In containers the node's directory is bind-mounted from this machine, so the layer is mounted
+      // here over its data directory before the container is made (a recursive bind carries it in)
+      // and the file faults act on the same files: nothing of it is in the image or the container.
+      const disks: Disks = opts.env === 'ssh'
+        ? new HostDisks({
+          host: (n) => this.host(n), dirOf: (n) => nodePath.posix.join(this.nodeDir(n), files.dir), layer: opts.disk.layer,
+          logFiles: files.logFiles, dataFiles: files.dataFiles, without: files.without, log: (m) => this.log(m),
+        })
+        : new NodeDisks({
+          dirOf: (n) => nodePath.join(this.nodeDir(n), files.dir), layer: opts.disk.layer,
+          logFiles: files.logFiles, dataFiles: files.dataFiles, without: files.without, log: (m) => this.log(m),
+        });
       this.disks = disks;
       this.disk = {
         faults: disks.faults, unsupported: disks.unsupported,
@@ -160,7 +163,7 @@ export abstract class ServerCluster implements Target {
   /** Writes a node's files before its first launch (config, ids) with `writeNodeFile`; `index` counts from 0. */
   protected configure?(node: string, index: number): void | Promise<void>;
   /** The store's data files, for `--nemesis disk` (none: the store offers no disk faults). */
-  protected storeFiles?(): StoreFiles;
+  protected storeFiles?(): StoreFiles | undefined;
   /** What the server needs on a remote host (checked before launch; `--install` installs it). */
   protected hostNeeds?(): HostNeed[];
   /** Starts the node's server through `spawnServer`; `restart` is true after a kill. */
@@ -262,7 +265,8 @@ export abstract class ServerCluster implements Target {
 
   /** On remote hosts: every `hostNeeds` entry present, or installed under `--install`. */
   private async checkHosts(): Promise<void> {
-    const needs = this.hostNeeds?.() ?? [];
+    // The disk faults' helpers are built on the hosts: their compiler and FUSE with the server's own needs.
+    const needs = [...(this.hostNeeds?.() ?? []), ...(this.disks instanceof HostDisks ? this.disks.hostNeeds() : [])];
     const hosts = this.nodes.filter((n) => this.remoteFiles(n)).map((n) => this.host(n));
     if (needs.length > 0 && hosts.length > 0) {
       await ensureHostNeeds(hosts, needs, { install: this.opts.flags?.get('install') === true, log: (m) => this.log(`${this.name}: ${m}`) });

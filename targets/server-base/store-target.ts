@@ -100,7 +100,7 @@ export function sessionTtlOption(store: string, meaning: string, was: string | u
  * With `--nemesis disk` the cluster offers its nodes' files; the FUSE layer goes under them only when
  * lose-unfsynced is one of the faults (every fault by default).
  */
-function diskOption(req: RunRequest): Pick<ServerClusterOptions, 'disk'> {
+export function diskOption(req: RunRequest): Pick<ServerClusterOptions, 'disk'> {
   if (!(req.config.faults ?? []).includes('disk')) return {};
   const asked = req.config.diskFaults;
   return { disk: { layer: asked === undefined || asked.length === 0 || asked.includes('lose-unfsynced') } };
