@@ -15,12 +15,11 @@
  *
  * A node's view is the raft configuration it holds (`?stale`, its own copy): its voters.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MembershipControl, MemberView } from '../../harness/ground/contracts/roles.js';
 import { raftConfiguration, request, statusLeader, type RaftServer } from './http.js';
 import type { ConsulCluster } from './cluster.js';
 import { StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class ConsulMembership extends StoreMembership implements MembershipControl {
   constructor(

@@ -12,6 +12,7 @@
  *
  * A node's view is the configuration it serves (`conf`: its server.N lines), its role `srvr`'s mode.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MembershipControl, MemberView } from '../../harness/ground/contracts/roles.js';
 import { StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
 import { fourLetter, type ZkCluster } from './cluster.js';
@@ -20,8 +21,6 @@ import { fourLetter, type ZkCluster } from './cluster.js';
 export function serverIds(text: string): number[] {
   return [...text.matchAll(/^server\.(\d+)=/gm)].map((m) => Number(m[1])).sort((a, b) => a - b);
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class ZkMembership extends StoreMembership implements MembershipControl {
   constructor(

@@ -15,18 +15,12 @@ import type { Remote, RemoteProcess } from '../../hosts/remote.js';
 import { cutBytes, flipPlan, flipTouch, forNode, type FileSpec } from './file-faults.js';
 import { lazyFsSource } from './lazy-fs-build.js';
 import type { DroppedFile } from './lazy-fs.js';
-import { droppedTouches, type Disks } from './node-disks.js';
+import { droppedTouches, type Disks, type NodeDiskOptions } from './node-disks.js';
 
-export interface HostDiskOptions {
+/** A node's disks on its own host: the local options, plus where each node runs. */
+export interface HostDiskOptions extends NodeDiskOptions {
   /** The host `node` runs on (known once the environment is provisioned). */
   host(node: string): Remote;
-  /** The data directory of `node` on its host (absolute, below its run directory). */
-  dirOf(node: string): string;
-  layer: boolean;
-  logFiles: readonly FileSpec[];
-  dataFiles: readonly FileSpec[];
-  without?: Partial<Record<DiskFault, string>>;
-  log: (line: string) => void;
 }
 
 const LAZY_FS: HostHelper = {
