@@ -15,6 +15,8 @@ export type { Duration, Expectation, FaultlineConfig, OptionValue, RunSettings, 
 
 // The records everyone shares.
 export type { Op, OpType, Process } from './harness/ground/history/op.js';
+// An `event` record (a watch's delivery) pairs with nothing: a reader of invoke/completion pairs skips it.
+export { isEvent, withoutEvents } from './harness/ground/history/op.js';
 export { HistoryError, InputError, errorMessage } from './harness/ground/history/errors.js';
 export { HISTORY_FORMATS, detectFormat, readHistory, resolveHistory } from './harness/ground/history/formats.js';
 export { HistoryWriter, parseJsonl, readJsonl, parseEdnHistory, parsePorcupineEtcd, parsePorcupineKv } from './harness/ground/history/index.js';

@@ -15,12 +15,19 @@
  * by default (`--parallel 1`): a store's five servers are heavy on a 2-core machine.
  *
  *   npm run bench:disk -- --store etcd,zookeeper,consul --seeds 3 --time 30 --only truncate,bit-flip
+ *
+ * With `--env docker` or `--env ssh` the Raft rows run the bundled Raft as `--target custom` in that
+ * environment (`--disk-files` names its files): in containers of the `faultline/raft` image (`faultline
+ * images build --target raft`), or on an ssh test bed of namespace hosts with real sshds started here.
+ *
+ *   npm run bench:disk -- --env docker --seeds 3 --only no-fsync,correct
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startTestBed, type TestBed } from '../harness/middle/hosts/ssh/test-bed.js';
 
 interface Row { name: string; args: string[]; expect: 'caught' | 'valid' | 'observe'; target?: string; fault?: string }
 const ROWS: Row[] = [
@@ -44,8 +51,21 @@ const seeds = Number(opt('seeds', stores.length > 0 ? '3' : '10'));
 const timeS = Number(opt('time', '30'));
 const parallel = Number(opt('parallel', stores.length > 0 ? '1' : '2'));
 const interval = opt('interval', '5s');
+const env = opt('env', 'local');
+if (!['local', 'docker', 'ssh'].includes(env)) throw new Error(`--env ${env}: local, docker or ssh`);
+/** The Raft rows outside namespaces: --target custom with the Raft's files named, 5 nodes as --target raft has. */
+let bed: TestBed | undefined;
+const raftMain = nodePath.join(nodePath.dirname(fileURLToPath(import.meta.url)), '..', 'targets', 'raft', 'main.js');
+function customRaft(row: Row): string[] {
+  const bug = row.args.includes('--bug') ? ` --bug ${row.args[row.args.indexOf('--bug') + 1]}` : '';
+  const rest = row.args.filter((a, i) => a !== '--bug' && row.args[i - 1] !== '--bug');
+  const program = env === 'docker' ? 'faultline-raft' : `${process.execPath} ${raftMain}`;
+  const where = env === 'docker' ? ['--env', 'docker', '--image', 'faultline/raft'] : [...bed!.flags()].flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
+  return [...where, '--nodes', '5', '--start', `${program} --listen {host}:{port} --node {node} --peers {peers} --data-dir {data}${bug}`,
+    '--raft-status', '/status', '--disk-files', '{node}/log.jsonl,{node}/meta.json,{node}/snapshot.json', ...rest];
+}
 const rows: Row[] = stores.length === 0
-  ? ROWS.map((r) => ({ ...r, target: 'raft' }))
+  ? ROWS.map((r) => ({ ...r, target: env === 'local' ? 'raft' : 'custom' }))
   : stores.flatMap((t) => STORE_FAULTS.map((f) => ({ name: `${t}:${f}`, target: t, fault: f, args: ['--disk-faults', f, '--nemesis-interval', interval], expect: 'observe' as const })));
 const only = opt('only', stores.length > 0 ? 'truncate,bit-flip' : ROWS.map((r) => r.name).join(',')).split(',');
 const chosen = (r: Row): boolean => only.includes(r.name) || (r.fault !== undefined && only.includes(r.fault));
@@ -60,7 +80,8 @@ interface Outcome {
 
 function runOne(row: Row, seed: number): Promise<Outcome> {
   const name = `${row.name.replace(':', '-')}-s${seed}`;
-  const args = [cli, 'run', '--target', row.target ?? 'raft', '--nemesis', 'disk', ...row.args, '--time-limit', `${timeS}s`,
+  const rowArgs = row.target === 'custom' ? customRaft(row) : row.args;
+  const args = [cli, 'run', '--target', row.target ?? 'raft', '--nemesis', 'disk', ...rowArgs, '--time-limit', `${timeS}s`,
     '--seed', String(seed), '--store', store, '--name', name, '--reporter', 'json'];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
@@ -88,6 +109,8 @@ function runOne(row: Row, seed: number): Promise<Outcome> {
   });
 }
 
+if (env === 'ssh') bed = await startTestBed({ nodes: ['n1', 'n2', 'n3', 'n4', 'n5'] });
+console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 const jobs = rows.filter(chosen).flatMap((r) => Array.from({ length: seeds }, (_, i) => () => runOne(r, i + 1)));
 const outcomes: Outcome[] = [];
 await Promise.all(Array.from({ length: parallel }, async () => {
@@ -97,7 +120,8 @@ await Promise.all(Array.from({ length: parallel }, async () => {
     console.log(`  ${o.row.padEnd(12)} seed ${String(o.seed).padStart(2)}: ${o.valid === false ? `caught by ${o.caughtBy.join(', ')}` : `verdict ${String(o.valid)}`}; faults ${o.faults.join(',') || 'none'}; ${o.refused} restart(s) refused  (${o.dir})`);
   }
 }));
-console.log(`\nbench:disk — ${seeds} seeds × ${timeS} s, --nemesis disk${stores.length > 0 ? `, one fault every ${interval}` : ', --target raft'}`);
+await bed?.stop();
+console.log(`\nbench:disk — ${seeds} seeds × ${timeS} s, --nemesis disk${stores.length > 0 ? `, one fault every ${interval}` : env === 'local' ? ', --target raft' : `, the bundled Raft as --target custom --env ${env}`}; load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 for (const r of rows.filter(chosen)) {
   const rs = outcomes.filter((o) => o.row === r.name);
   const caught = rs.filter((o) => o.valid === false).length;

@@ -6,12 +6,17 @@
  * then the counts (target: the bug not valid in ≥ 8/10, the correct Raft valid in 10/10).
  * Prints figures; asserts nothing.
  *
+ * The store rows (etcd, zookeeper, consul) run `--nemesis membership,partition,kill` (target: valid, at least one
+ * remove, add and replace applied per run, views converged — 5 seeds of 60 s).
+ *
  *   npm run bench:membership [-- --seeds 10 --time 60 --only raft-two-changes,raft-correct]
+ *   npm run bench:membership -- --seeds 5 --time 60 --only etcd,zookeeper,consul
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { arg, run } from './cli-runs.js';
+import { storeMembershipArgs } from './store-membership-args.js';
 
 interface Row { name: string; args: string[]; why: string; want: 'invalid' | 'valid' }
 
@@ -32,6 +37,9 @@ export const RAFT_MEMBERSHIP_ARGS = ['--target', 'raft', '--nemesis', 'membershi
 export const ROWS: readonly Row[] = [
   { name: 'raft-two-changes', want: 'invalid', why: 'two changes in flight: disjoint majorities elect two leaders (target: not valid in ≥ 8/10)', args: [...RAFT_MEMBERSHIP_ARGS, '--bug', 'two-changes'] },
   { name: 'raft-correct', want: 'valid', why: 'one change at a time, committed before the next (target: valid in 10/10)', args: RAFT_MEMBERSHIP_ARGS },
+  { name: 'etcd', want: 'valid', why: 'member API: remove, add as a learner then promote, replace with wiped data (target: valid, ≥1 of each kind applied, views converged, 5/5)', args: storeMembershipArgs('etcd') },
+  { name: 'zookeeper', want: 'valid', why: 'dynamic reconfig as the super user: remove (the server keeps running), add a started joiner, replace with wiped data (target: valid, ≥1 of each kind applied, views converged, 5/5)', args: storeMembershipArgs('zookeeper') },
+  { name: 'consul', want: 'valid', why: 'leave / force-leave and remove-peer / join, autopilot promotes the joiner (target: valid, ≥1 of each kind applied, views converged, 5/5)', args: storeMembershipArgs('consul') },
 ];
 
 interface Changes { applied: Record<string, number>; attempted: Record<string, number> }
@@ -53,8 +61,8 @@ async function main(): Promise<void> {
   // Seed by seed, the rows one after the other within each seed: both rows see the same load, and a
   // bench cut short still has figures for both.
   const rows = ROWS.filter((r) => !only || only.includes(r.name));
-  const tally = new Map(rows.map((r) => [r.name, { hit: 0, ran: 0 }]));
-  const counts = (): string => rows.map((r) => `${r.name} ${r.want === 'invalid' ? 'not valid' : 'valid'} in ${tally.get(r.name)!.hit} of ${tally.get(r.name)!.ran}`).join('; ');
+  const tally = new Map(rows.map((r) => [r.name, { hit: 0, ran: 0, everyKind: 0 }]));
+  const counts = (): string => rows.map((r) => `${r.name} ${r.want === 'invalid' ? 'not valid' : 'valid'} in ${tally.get(r.name)!.hit} of ${tally.get(r.name)!.ran} (every kind of change applied in ${tally.get(r.name)!.everyKind})`).join('; ');
   try {
     for (const row of rows) console.log(`== ${row.name}: ${row.why}\n   faultline run ${[...row.args, '--time-limit', `${time}s`].join(' ')}`);
     for (let seed = 1; seed <= seeds; seed++) {
@@ -71,11 +79,13 @@ async function main(): Promise<void> {
         const t = tally.get(row.name)!;
         t.ran++;
         if (row.want === 'invalid' ? results.valid === false : results.valid === true) t.hit++;
+        const mv = (results.checkers as Record<string, Changes | undefined>)['membership-views'];
+        if (mv && mv.applied.remove >= 1 && mv.applied.add >= 1 && mv.applied.replace >= 1) t.everyKind++;
         console.log(`   ${row.name.padEnd(16)} seed ${String(seed).padStart(2)} ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s  ${summarize(results)}  load ${os.loadavg()[0].toFixed(1)}`);
       }
       console.log(`   so far: ${counts()}`);
     }
-    console.log(`\n=> ${counts()} (${seeds} seeds asked; targets: the bug not valid in ≥ 8/10, the correct Raft valid in 10/10); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`\n=> ${counts()} (${seeds} seeds asked; targets: the bug not valid in ≥ 8/10, the correct Raft valid in 10/10, the stores valid in 5/5); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   } finally {
     if (!process.env.KEEP_FAULTLINE_STORES) fs.rmSync(store, { recursive: true, force: true });
     else console.log(`\nruns kept in ${store}`);

@@ -31,6 +31,11 @@ export const ROWS: readonly Row[] = [
 ];
 
 
+/** The machine's 1/5/15-minute load averages, printed with every run: figures measured under load say so. */
+function loadavg(): string {
+  return os.loadavg().map((l) => l.toFixed(1)).join('/');
+}
+
 interface FamilyLine { scheduled: number; tookEffect: number; holderHits?: number; noHolder?: number }
 
 /** One line about a run's results.json. */
@@ -81,10 +86,10 @@ async function main(): Promise<void> {
           const t = tally.get(target)!;
           t.ran++;
           if (results.valid === false) t.invalid++;
-          console.log(`   ${target.padEnd(9)} seed ${String(seed).padStart(2)} ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s  ${summarize(results)}`);
+          console.log(`   ${target.padEnd(9)} seed ${String(seed).padStart(2)} ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s  load ${loadavg()}  ${summarize(results)}`);
         }
       }
-      for (const [target, t] of tally) console.log(`   => ${row.name} on ${target}: not valid in ${t.invalid} of ${t.ran} runs (${seeds} asked)`);
+      for (const [target, t] of tally) console.log(`   => ${row.name} on ${target}: not valid in ${t.invalid} of ${t.ran} runs (${seeds} asked); load now ${loadavg()}`);
     }
   } finally {
     if (!process.env.KEEP_FAULTLINE_STORES) fs.rmSync(store, { recursive: true, force: true });

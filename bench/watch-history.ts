@@ -3,6 +3,8 @@
  * checkers/watch/parse.ts): `commits` revisions (single puts, every 10th a 2-key transaction),
  * `watchers` prefix watchers that each receive every revision in responses of 1–4 revisions, a
  * progress notification every 500 responses and a disconnect resumed from last seen + 1 every 2,000.
+ * Each delivery is an `event` record between its window's invoke and completion, as the workload
+ * records them.
  */
 import type { Op } from '../harness/ground/history/op.js';
 
@@ -28,25 +30,28 @@ export function generateWatchOps(commits: number, watchers: number): Op[] {
     let rev = 1;
     let start = 1;
     let resume = false;
-    let batches: unknown[] = [];
+    const watcher = `w${w}`;
+    const node = `n${w % 3 + 1}`;
+    let events: { time: number; value: Record<string, unknown> }[] = [];
     let responses = 0;
     const flush = (end: 'window' | 'error'): void => {
-      pair('watch', { watcher: `w${w}`, node: `n${w % 3 + 1}`, prefix: '/w/', start, resume }, end === 'window' ? 'ok' : 'info', { batches, end }, start * 10_000, rev * 10_000 + 1);
-      batches = [];
+      const p = process++;
+      ops.push({ index: ops.length, time: start * 10_000, process: p, type: 'invoke', f: 'watch', value: { watcher, node, prefix: '/w/', start, resume } });
+      for (const e of events) ops.push({ index: ops.length, time: e.time, process: p, type: 'event', f: 'event', value: e.value, node });
+      ops.push({ index: ops.length, time: rev * 10_000 + 1, process: p, type: end === 'window' ? 'ok' : 'info', f: 'watch', value: { end } });
+      events = [];
       start = rev;
       resume = true;
     };
     while (rev <= commits) {
       const n = 1 + (responses % 4);
-      const events: unknown[] = [];
-      for (let j = 0; j < n && rev <= commits; j++, rev++) for (const c of changes[rev - 1]) events.push({ rev, key: c.key, type: 'put', value: c.value });
-      responses++;
-      const batch: Record<string, unknown> = { at: (rev - 1) * 10_000 + 2_000, events };
-      if (responses % 500 === 0) batch.progress = rev - 1;
-      batches.push(batch);
+      const batch = ++responses;
+      const at = (rev + n - 1 > commits ? commits : rev + n - 1) * 10_000 + 2_000;
+      for (let j = 0; j < n && rev <= commits; j++, rev++) for (const c of changes[rev - 1]) events.push({ time: at, value: { watcher, kind: 'put', key: c.key, value: c.value, rev, batch } });
+      if (responses % 500 === 0) events.push({ time: at, value: { watcher, kind: 'progress', rev: rev - 1, batch } });
       if (responses % 2000 === 0 && rev <= commits) flush('error');
     }
-    batches.push({ at: commits * 10_000 + 5_000, events: [], progress: commits });
+    events.push({ time: commits * 10_000 + 5_000, value: { watcher, kind: 'progress', rev: commits, batch: ++responses } });
     flush('window');
   }
   const kvs: Record<string, [string, number]> = {};

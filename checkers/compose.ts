@@ -3,7 +3,7 @@
  * the verdict false > unknown > true. A checker that throws, rejects or returns no verdict yields
  * `unknown` with the error: one broken checker never takes the rest of the analysis down.
  */
-import type { Op } from '../harness/ground/history/op.js';
+import { withoutEvents, type Op } from '../harness/ground/history/op.js';
 import type { CheckContext, CheckResult, Checker } from './contract.js';
 import { errorMessage } from '../harness/ground/history/errors.js';
 import { mergeValid } from './contract.js';
@@ -19,10 +19,14 @@ export interface ComposedResult extends CheckResult {
 
 const VERDICTS = new Set<unknown>([true, false, 'unknown']);
 
-/** Runs one checker, turning a throw or a result without a verdict into `unknown`. */
+/**
+ * Runs one checker, turning a throw or a result without a verdict into `unknown`. A checker that does
+ * not read events (`readsEvents`) gets the history without them, so no pairing of invocations with
+ * completions ever meets one.
+ */
 export async function runChecker(checker: Checker, history: readonly Op[], ctx: CheckContext): Promise<CheckResult> {
   try {
-    const res = await checker.check(history, ctx);
+    const res = await checker.check(checker.readsEvents === true ? history : withoutEvents(history), ctx);
     if (typeof res !== 'object' || res === null || !VERDICTS.has((res as CheckResult).valid)) {
       return { valid: 'unknown', error: `checker ${checker.name} returned no verdict (valid must be true, false or "unknown")` };
     }
@@ -62,6 +66,8 @@ export function compose(checkers: readonly Checker[] | Readonly<Record<string, C
   }
   return {
     name,
+    // Events pass through to the named checkers that read them; runChecker drops them for the rest.
+    ...(named.some(([, c]) => c.readsEvents === true) ? { readsEvents: true } : {}),
     async check(history, ctx) {
       const results = await Promise.all(named.map(([, c]) => runChecker(c, history, ctx)));
       return composeResults(Object.fromEntries(named.map(([n], i) => [n, results[i]])));

@@ -24,6 +24,11 @@ export interface CheckContext {
 /** A pure function of the history (plus an injected artifact writer, if ever needed). */
 export interface Checker {
   name: string;
+  /**
+   * True for a checker that reads `event` records (the watch checker). Every other checker is handed
+   * the history without them ({@link runChecker}): they reason about invoke/completion pairs only.
+   */
+  readsEvents?: boolean;
   check(history: readonly Op[], ctx: CheckContext): Promise<CheckResult> | CheckResult;
 }
 

@@ -102,7 +102,7 @@ function pairClientOps(history: readonly Op[]): { pairs: ClientPair[]; counts: F
     return c;
   };
   for (const op of history) {
-    if (typeof op.process !== 'number') continue;
+    if (typeof op.process !== 'number' || op.type === 'event') continue; // an event pairs with nothing (op.ts)
     if (op.type === 'invoke') {
       const p: ClientPair = { index: op.index, process: op.process, f: op.f, start: secs(op.time), outcome: 'pending' };
       if (op.key !== undefined) p.key = op.key;
@@ -159,13 +159,17 @@ export function bandsOf(events: readonly NemesisEvent[], endS: number, declared:
     const effect = effectIn(e.result);
     if (rule && (e.error !== undefined || (effect !== undefined && !effect.took))) continue;
     const hit = effect ? { hit: hitLabel(effect.nodes) + (effect.noHolder ? ' (aimed at the holder: no holder)' : '') } : {};
+    // From when the fault was in force, when the record says (a health probe or a wait for a holder
+    // came first), never past the op's completion.
+    const inForceS = typeof effect?.inForceAfterMs === 'number' ? e.start + effect.inForceAfterMs / 1e3 : e.start;
+    const start = e.end === undefined ? inForceS : Math.min(inForceS, e.end);
     if (rule?.own) {
       // In force for the duration of its own op (a clock strobe flips clocks while it runs).
       bands.push({ fault: rule.fault, start: e.start, end: e.end ?? endS, detail: detailOf(e), ...hit });
       continue;
     }
     if (rule) {
-      if (!open.has(rule.fault)) open.set(rule.fault, { start: e.start, detail: detailOf(e), stops: rule.stops, ...hit });
+      if (!open.has(rule.fault)) open.set(rule.fault, { start, detail: detailOf(e), stops: rule.stops, ...hit });
       continue;
     }
     for (const [fault, o] of open) {

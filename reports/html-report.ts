@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import nodePath from 'node:path';
 import type { PartitionFailure } from '../checkers/linearizable/explain.js';
 import { keysWord, opsInKeys } from '../checkers/linearizable/result.js';
-import type { Op } from '../harness/ground/history/op.js';
+import { withoutEvents, type Op } from '../harness/ground/history/op.js';
 import { analyze, type Analysis } from './analysis.js';
 import { anomaliesOf, firstAnomalySentence, type Anomaly } from './anomalies.js';
 import { declaredBands } from './run-story.js';
@@ -96,7 +96,8 @@ function checkersSection(run: RunData): string {
     `<h3 id="checker-${esc(encodeURIComponent(name))}">${esc(name)} ${badge(r.valid)}</h3>${checkerDetails(name, r)}`).join('')}</section>`;
 }
 
-const TYPES = ['invoke', 'ok', 'fail', 'info'];
+// The history table shows event records (watch deliveries) too, as rows of their own type.
+const TYPES = ['invoke', 'ok', 'fail', 'info', 'event'];
 
 /**
  * Compact history rows for the embedded table: [index, time µs, process, type code, f code, value,
@@ -167,7 +168,8 @@ export interface PackedBlocks {
  */
 export function prepareReport(run: RunData, journal?: { counts: MessageCounts; diagram: DiagramMeta }): (packed: PackedBlocks) => string {
   const messages = journal?.counts;
-  const a = analyze(run.history, declaredBands(run.test));
+  // The analysis pairs invocations with completions: event records (op.ts) are not part of any pair.
+  const a = analyze(withoutEvents(run.history), declaredBands(run.test));
   const anomalies = anomaliesOf(run.results?.checkers, run.history);
   let charts: Chart[] = [];
   const warnings = [...run.warnings];

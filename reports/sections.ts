@@ -201,7 +201,7 @@ export function historySection(run: RunData, embedded: number, marks: Readonly<R
   const cut = embedded < h.length ? `<p class="warn">Only the first ${embedded} of ${h.length} ops are embedded; the whole history is history.jsonl.</p>` : '';
   return `<section id="history"><h2>History (${h.length} ops)</h2>${cut}
 <form id="history-filters" class="filters js-only"><label>f <select name="f"><option value="">all</option></select></label>
-<label>type <select name="type"><option value="">all</option><option>invoke</option><option>ok</option><option>fail</option><option>info</option></select></label>
+<label>type <select name="type"><option value="">all</option><option>invoke</option><option>ok</option><option>fail</option><option>info</option><option>event</option></select></label>
 <label>process <input name="process" size="8" placeholder="e.g. 3"></label><label>search <input name="q" size="24" placeholder="value, key, node, error"></label></form>
 <div class="pager js-only"><button type="button" id="history-prev">◀ prev</button><span id="history-page"></span><button type="button" id="history-next">next ▶</button></div>
 <p class="no-js muted">The first ${Math.min(STATIC_HISTORY_ROWS, h.length)} ops; with JavaScript the table pages and filters all of them.</p>

@@ -8,7 +8,8 @@ set -euo pipefail
 
 PKGS=(etcd-server etcd-client zookeeper libslf4j-java default-jre-headless
       iptables nftables iproute2 util-linux procps
-      faketime libfaketime gcc libc6-dev libnetfilter-queue-dev netcat-openbsd)
+      faketime libfaketime gcc libc6-dev libnetfilter-queue-dev netcat-openbsd
+      fuse3 libfuse3-dev)
 
 if [ "$(id -u)" != 0 ]; then
   echo "setup-targets: must run as root (apt-get install, network namespaces); try: sudo $0" >&2

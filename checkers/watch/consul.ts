@@ -63,7 +63,10 @@ export function checkConsul(h: WatchHistory, segments: readonly WatchSegment[], 
           if (!w) where(mi, r.at, 'phantom-value', `${kv.key} = ${kv.value} (ModifyIndex ${kv.modifyIndex}): no write wrote it`, seg);
           else if (w.status === 'fail') where(mi, r.at, 'failed-write-event', `${kv.key} = ${kv.value} (ModifyIndex ${kv.modifyIndex}): its write failed (history index ${w.index})`, seg);
           else if (w.rev !== undefined && w.rev !== kv.modifyIndex) where([kv.modifyIndex, w.rev], r.at, 'kv-mismatch', `${kv.key} = ${kv.value} returned with ModifyIndex ${kv.modifyIndex}; its write committed at ${w.rev}`, seg);
-          else if (!opts.noLags) out.lagsNs.push(r.at - w.invokeTime);
+          else {
+            if (!opts.noLags) out.lagsNs.push(r.at - w.invokeTime);
+            if (opts.lagPoints) (out.lagPoints ??= []).push({ at: r.at, lagNs: r.at - w.invokeTime, watcher });
+          }
           if (kv.modifyIndex > r.index) where([r.index, kv.modifyIndex], r.at, 'kv-mismatch', `X-Consul-Index ${r.index} is below the ModifyIndex ${kv.modifyIndex} of ${kv.key} it returned`, seg);
           const prev = maxIndex.get(kv.key) ?? 0;
           if (kv.modifyIndex < prev) where([kv.modifyIndex, prev], r.at, 'reorder', `${kv.key} = ${kv.value} (ModifyIndex ${kv.modifyIndex}) returned after a value with ModifyIndex ${prev}`, seg);

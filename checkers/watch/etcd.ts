@@ -29,6 +29,11 @@ export interface StreamCheck {
   bookmarksChecked: number;
   /** Lag from a write's invocation to each delivery of its event, ns (for the chart and percentiles). */
   lagsNs: number[];
+  /**
+   * With `lagPoints`: per lag sample, when it was delivered and by which watcher (the report's chart
+   * plots ZooKeeper's and Consul's lags from these: only the checker knows their triggering writes).
+   */
+  lagPoints?: { at: number; lagNs: number; watcher: string }[];
   /** Watchers that ran after the heal and were checked for convergence / that were not. */
   convergence: { checked: string[]; unchecked: string[] };
   compactedSegments: number;
@@ -39,6 +44,8 @@ export interface StreamCheckOptions {
   maxViolations?: number;
   /** Skip the lag samples (the throughput benchmark times the checks alone). */
   noLags?: boolean;
+  /** Keep each lag sample's delivery time and watcher too (`lagPoints`, for the report). */
+  lagPoints?: boolean;
 }
 
 interface WatcherState {

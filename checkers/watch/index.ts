@@ -47,6 +47,9 @@ export function checkWatchHistory(h: WatchHistory, opts: WatchCheckerOptions = {
     bookmarksChecked: r.bookmarksChecked,
     writes: h.writes.length,
     segments: h.segments.length,
+    // The history's event records (deliveries recorded as they came), and those after their
+    // watcher's last window, which nothing judged; absent for an older run's history.
+    ...(h.eventRecords !== undefined && h.eventRecords > 0 ? { eventRecords: h.eventRecords, strayEvents: h.strayEvents ?? 0 } : {}),
     compactions: h.compactions.length,
     compactedSegments: r.compactedSegments,
     counts: r.counts,
@@ -78,7 +81,7 @@ function mergeChecks(parts: StreamCheck[], maxViolations: number): StreamCheck {
 }
 
 export function watchChecker(opts: WatchCheckerOptions = {}): Checker {
-  return { name: 'watch', check: (history: readonly Op[]) => checkWatchHistory(parseWatchHistory(history), opts) };
+  return { name: 'watch', readsEvents: true, check: (history: readonly Op[]) => checkWatchHistory(parseWatchHistory(history), opts) };
 }
 
 export { parseWatchHistory } from './parse.js';

@@ -7,11 +7,19 @@
  * - `compact`: ok `{rev}`.
  * - `watch`: invoke `{watcher, node, key | prefix, start, resume}` (or those in the completion's
  *   `watch`, when only the client knows them); its completion (any type: the events delivered are
- *   real whatever ended the stream) `{createdRev, batches: [{at, events: [{rev, key, type, value}],
- *   progress}], end, compactRev, error, clock}` (`clock`: the client's ns clock at completion, for
- *   arrival times `at` on that clock).
- * - ZooKeeper watchers' completions carry `zk: [record]` (types.ts ZkRecord), Consul watchers'
- *   `consul: [{at, sent, asked, index, kvs: [[key, value, modifyIndex]]}]`, times on the client's clock.
+ *   real whatever ended the stream) is the window's summary `{createdRev, end, compactRev, error}`.
+ * - `event` records (op.ts), one per delivery, timed when the client received it, each naming its
+ *   `watcher`: etcd's and the Raft's `{kind: put | delete, key, value, rev, batch}` (events of one
+ *   response share `batch`) and `{kind: progress, rev, batch}`; ZooKeeper's `{kind: arm | fire |
+ *   orphan | expired | arm-failed | connected | disconnected, sid, reg, zxid, …, sentAgo}` (types.ts
+ *   ZkRecord); Consul's `{kind: return, asked, index, kvs: [[key, value, modifyIndex]], sentAgo}`.
+ *   A watcher's events since its previous `watch` completion belong to its next one (a ZooKeeper
+ *   watch fires between windows too); events after its last completion are counted (`strayEvents`)
+ *   and not judged, as a window's records were not before.
+ * - Histories recorded before events were records of their own (older runs) carry the deliveries in
+ *   the completion instead: `batches: [{at, events: [{rev, key, type, value}], progress}]`, `zk:
+ *   [record]` or `consul: [return]`, times on the client's clock (`clock`: its reading at
+ *   completion). They are read as before; a history with both forms is refused.
  * - `final-read`: ok `{rev, kvs: {key: [value, modRev]}, pzxid?: {parent: zxid}}`, after the heal.
  *
  * Values are compared as strings. Parsing is kept apart from checking so a benchmark can time each.
@@ -50,31 +58,78 @@ function batchOf(b: unknown): WatchBatch {
   return out;
 }
 
-function zkRecordOf(x: unknown, move: (t: number) => number): ZkRecord {
+const ZK_KINDS = ['arm', 'fire', 'orphan', 'expired', 'arm-failed', 'connected', 'disconnected'] as const;
+const ZK_KIND_SET = new Set<unknown>(ZK_KINDS);
+
+/** A ZooKeeper record: from a completion's `zk` (legacy: `k`, `at`, `sent` on the client's clock) or an event (`kind`, `sentAgo`). */
+function zkRecordOf(x: unknown, move: (t: number) => number, at?: number): ZkRecord {
   const r = rec(x);
-  const k = (['arm', 'fire', 'orphan', 'expired', 'arm-failed', 'connected', 'disconnected'] as const).find((c) => c === r.k) ?? 'arm-failed';
-  const out: ZkRecord = { k, at: move(num(r.at) ?? 0), sid: num(r.sid) ?? 0 };
+  const kind = at === undefined ? r.k : r.kind;
+  const k = ZK_KINDS.find((c) => c === kind) ?? 'arm-failed';
+  const out: ZkRecord = { k, at: at ?? move(num(r.at) ?? 0), sid: num(r.sid) ?? 0 };
   for (const f of ['reg', 'zxid', 'mzxid', 'pzxid', 'lost'] as const) { const n = num(r[f]); if (n !== undefined) out[f] = n; }
-  const sent = num(r.sent);
+  const sent = at === undefined ? num(r.sent) : undefined;
+  const sentAgo = at !== undefined ? num(r.sentAgo) : undefined;
   if (sent !== undefined) out.sent = move(sent);
+  if (sentAgo !== undefined && at !== undefined) out.sent = at - sentAgo;
   if (typeof r.exists === 'boolean') out.exists = r.exists;
   if (r.value !== undefined) out.value = String(r.value);
   if (r.type !== undefined) out.type = typeof r.type === 'number' ? r.type : String(r.type);
   return out;
 }
 
-function consulReturnOf(x: unknown, move: (t: number) => number): ConsulReturn {
+/** A Consul return: from a completion's `consul` (legacy: `at`, `sent` on the client's clock) or an event (`sentAgo`). */
+function consulReturnOf(x: unknown, move: (t: number) => number, at?: number): ConsulReturn {
   const r = rec(x);
   const kvs = Array.isArray(r.kvs) ? r.kvs.map((e) => { const [key, value, mi] = Array.isArray(e) ? e : []; return { key: String(key), value: String(value), modifyIndex: num(mi) ?? 0 }; }) : [];
-  return { at: move(num(r.at) ?? 0), sent: move(num(r.sent) ?? 0), asked: num(r.asked) ?? 0, index: num(r.index) ?? 0, kvs };
+  const when = at ?? move(num(r.at) ?? 0);
+  const sent = at === undefined ? move(num(r.sent) ?? 0) : when - (num(r.sentAgo) ?? 0);
+  return { at: when, sent, asked: num(r.asked) ?? 0, index: num(r.index) ?? 0, kvs };
+}
+
+/** A watcher's event records (in arrival order) as the segment's batches, ZooKeeper records and Consul returns. */
+function deliveriesOf(events: readonly Op[], seg: WatchSegment): void {
+  const batches: WatchBatch[] = [];
+  let lastBatch: unknown;
+  const zk: ZkRecord[] = [];
+  const consul: ConsulReturn[] = [];
+  const same = (t: number): number => t;
+  for (const op of events) {
+    const r = rec(op.value);
+    const kind = r.kind;
+    if (kind === 'put' || kind === 'delete' || kind === 'progress') {
+      // Events of one response share its `batch` number, and arrive together.
+      let b = batches[batches.length - 1];
+      if (b === undefined || r.batch === undefined || r.batch !== lastBatch) { b = { at: op.time, events: [] }; batches.push(b); }
+      lastBatch = r.batch;
+      if (kind === 'progress') { const p = num(r.rev); if (p !== undefined) b.progress = p; }
+      else b.events.push(eventOf({ rev: r.rev, key: r.key, type: kind, value: r.value }));
+    } else if (ZK_KIND_SET.has(kind)) zk.push(zkRecordOf(r, same, op.time));
+    else if (kind === 'return') consul.push(consulReturnOf(r, same, op.time));
+  }
+  if (batches.length > 0) seg.batches = batches;
+  if (zk.length > 0 || seg.store === 'zookeeper') seg.zk = zk;
+  if (consul.length > 0 || seg.store === 'consul') seg.consul = consul;
 }
 
 /** The watch history of `history` (writes, watch segments, final state, faults, compactions). */
 export function parseWatchHistory(history: readonly Op[]): WatchHistory {
   const invokes = new Map<number | string, Op>();
   const out: WatchHistory = { writes: [], segments: [], faults: faultIntervals(history), compactions: [] };
+  /** Each watcher's event records since its last `watch` completion. */
+  const pending = new Map<string, Op[]>();
+  let eventRecords = 0;
+  let legacy = false;
   for (const op of history) {
     if (op.process === 'nemesis') continue;
+    if (op.type === 'event') {
+      // An event is no op: it neither opens nor closes one (op.ts); it waits for its watcher's window.
+      eventRecords++;
+      const w = String(rec(op.value).watcher ?? op.process);
+      const l = pending.get(w);
+      if (l) l.push(op); else pending.set(w, [op]);
+      continue;
+    }
     if (op.type === 'invoke') { invokes.set(op.process, op); continue; }
     const inv = invokes.get(op.process);
     invokes.delete(op.process);
@@ -99,15 +154,21 @@ export function parseWatchHistory(history: readonly Op[]): WatchHistory {
         batches: Array.isArray(d.batches) ? d.batches.map(batchOf) : [], end,
         invokeIndex: inv.index, completeIndex: op.index, invokeTime: inv.time, completeTime: op.time,
       };
-      // Arrival times on the client's clock (\`clock\`: its reading at completion) move onto the history's.
-      const clock = num(d.clock);
-      if (clock !== undefined) for (const b of seg.batches) b.at = op.time - (clock - b.at);
-      const move = (t: number): number => (clock !== undefined ? op.time - (clock - t) : t);
-      if (Array.isArray(d.zk)) seg.zk = d.zk.map((x) => zkRecordOf(x, move));
-      if (Array.isArray(d.consul)) seg.consul = d.consul.map((x) => consulReturnOf(x, move));
       const node = str(v.node) ?? op.node ?? inv.node;
       if (node !== undefined) seg.node = node;
       if (v.store !== undefined) seg.store = String(v.store);
+      if (Array.isArray(d.batches) || Array.isArray(d.zk) || Array.isArray(d.consul)) {
+        // An older run's window: its deliveries in the completion, timed on the client's clock
+        // (\`clock\`: its reading at completion), moved onto the history's.
+        legacy = true;
+        const clock = num(d.clock);
+        if (clock !== undefined) for (const b of seg.batches) b.at = op.time - (clock - b.at);
+        const move = (t: number): number => (clock !== undefined ? op.time - (clock - t) : t);
+        if (Array.isArray(d.zk)) seg.zk = d.zk.map((x) => zkRecordOf(x, move));
+        if (Array.isArray(d.consul)) seg.consul = d.consul.map((x) => consulReturnOf(x, move));
+      }
+      const mine = pending.get(seg.watcher);
+      if (mine) { pending.delete(seg.watcher); deliveriesOf(mine, seg); }
       const created = num(d.createdRev);
       if (created !== undefined) seg.createdRev = created;
       const compactRev = num(d.compactRev);
@@ -130,5 +191,10 @@ export function parseWatchHistory(history: readonly Op[]): WatchHistory {
       if (!out.final || rev >= out.final.rev) out.final = { rev, keys, ...(pzxid.size > 0 ? { pzxid } : {}), ...(op.node ? { node: op.node } : {}) };
     }
   }
+  if (legacy && eventRecords > 0) {
+    throw new Error('this history has watch deliveries both as event records and inside watch completions (an older run\'s form); record it again, or check the older run\'s history as it was written');
+  }
+  out.eventRecords = eventRecords;
+  out.strayEvents = [...pending.values()].reduce((n, l) => n + l.length, 0);
   return out;
 }

@@ -4,8 +4,8 @@
  * batches of events and progress notifications it delivered), and the violations found.
  *
  * A watch segment is one `watch` op of the history: its invoke names the watcher, the node it is
- * pinned to, the keys (a key or a prefix) and the start revision; its completion carries every batch
- * the stream delivered, each with the time it arrived. A watcher is a chain of segments: when one ends
+ * pinned to, the keys (a key or a prefix) and the start revision; the batches the stream delivered
+ * come from the watcher's `event` records (parse.ts), each with the time it arrived. A watcher is a chain of segments: when one ends
  * (error, disconnect, the workload's window), the next resumes from the last revision seen plus one,
  * so every resume is a segment boundary in the history.
  */
@@ -149,6 +149,9 @@ export interface WatchHistory {
   faults: FaultInterval[];
   /** Compactions the workload ran (their revisions and times). */
   compactions: { rev: number; time: number }[];
+  /** The history's `event` records, and those after their watcher's last window (not judged). */
+  eventRecords?: number;
+  strayEvents?: number;
 }
 
 /** The violation classes. */

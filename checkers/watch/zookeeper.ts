@@ -158,6 +158,7 @@ export function checkZooKeeper(h: WatchHistory, segments: readonly WatchSegment[
       }
       out.zk.judged++;
       if (!opts.noLags) out.lagsNs.push(r.at - trigger.write.invokeTime);
+      if (opts.lagPoints) (out.lagPoints ??= []).push({ at: r.at, lagNs: r.at - trigger.write.invokeTime, watcher });
       // The read right after the event: the session's next registration.
       const next = (armsOfSid.get(r.sid) ?? []).find((a) => (a.reg ?? 0) > (r.reg ?? 0));
       if (next && next.zxid !== undefined && next.zxid < trigger.zxid) {

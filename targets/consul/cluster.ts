@@ -58,8 +58,40 @@ export class ConsulCluster extends ServerCluster {
   protected readonly logName = 'consul.log';
   protected override setupTimeoutMs = 60_000;
 
+  /** A joining server's members to join (no -bootstrap-expect: it joins the running cluster), by node. */
+  private readonly joining = new Map<string, readonly string[]>();
+  /** Joins per node: a host that joins again with wiped data is a new agent, so it gets a new agent name (`n2.1`). */
+  private readonly incarnation = new Map<string, number>();
+
   constructor(readonly consulOpts: ConsulClusterOptions) {
     super(consulOpts);
+  }
+
+  /** The next start of `node` joins the running cluster through `members`. */
+  joinVia(node: string, members: readonly string[]): void {
+    this.joining.set(node, [...members]);
+    // Serf and the catalog keep the old agent's name reserved for its old node ID after it left.
+    if (this.used.has(node)) this.incarnation.set(node, (this.incarnation.get(node) ?? 0) + 1);
+    this.used.add(node);
+  }
+
+  /** The agent name of a node's current server. */
+  agentName(node: string): string {
+    const k = this.incarnation.get(node);
+    return k === undefined ? node : `${node}.${k}`;
+  }
+
+  /** Hosts that ran a server. */
+  private readonly used = new Set<string>();
+
+  /** A node's raft address, as the raft configuration lists it. */
+  raftAddress(node: string): string {
+    return `${this.address(node)}:${CONSUL_RAFT_PORT}`;
+  }
+
+  /** The members started at setup (every node but the spares). */
+  private atSetup(): readonly string[] {
+    return this.consulOpts.members ?? this.nodes;
   }
 
   /**
@@ -88,12 +120,16 @@ export class ConsulCluster extends ServerCluster {
 
   protected async launch(node: string): Promise<void> {
     const ip = this.address(node);
-    const joins = this.nodes.filter((n) => n !== node).flatMap((n) => ['-retry-join', this.address(n)]);
+    const joining = this.joining.get(node);
+    this.used.add(node);
+    const joins = (joining ?? this.atSetup()).filter((n) => n !== node).flatMap((n) => ['-retry-join', this.address(n)]);
     await this.spawnServer(node, [
-      this.consulOpts.consulBin ?? 'consul', 'agent', '-server', '-bootstrap-expect', String(this.nodes.length),
-      '-node', node, '-bind', ip, '-client', ip, '-data-dir', nodePath.join(this.nodeDir(node), 'data'),
+      this.consulOpts.consulBin ?? 'consul', 'agent', '-server', ...(joining ? [] : ['-bootstrap-expect', String(this.atSetup().length)]),
+      '-node', this.agentName(node), '-bind', ip, '-client', ip, '-data-dir', nodePath.join(this.nodeDir(node), 'data'),
       ...joins, '-retry-interval', '1s', '-log-level', 'info',
       ...CONSUL_HCL.flatMap((h) => ['-hcl', h]),
+      // Membership changes: autopilot makes a new server a voter after 2 s of health, not 10.
+      ...(this.consulOpts.members ? ['-hcl', 'autopilot { server_stabilization_time = "2s" }'] : []),
     ]);
   }
 
@@ -117,7 +153,8 @@ export class ConsulCluster extends ServerCluster {
 
   /** Every server knows a leader, exactly one claims it, and all N are voters. */
   protected healthy(health: readonly NodeHealth[]): boolean {
-    return health.every((h) => h.ok && !h.detail.includes('not a voter') && h.detail.includes(`${this.nodes.length}/${this.nodes.length} voters`))
+    const n = this.insideNodes().length;
+    return health.every((h) => h.ok && !h.detail.includes('not a voter') && h.detail.includes(`${n}/${n} voters`))
       && health.filter((h) => h.leader).length === 1;
   }
 }

@@ -10,6 +10,7 @@ import { watchSettings } from '../../harness/middle/workloads/watch-settings.js'
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { ConsulClients } from './clients.js';
 import { ConsulCluster } from './cluster.js';
+import { ConsulMembership } from './members.js';
 import type { ReadMode } from './http.js';
 
 export const CONSUL_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'list-append', 'rw-register', 'election', 'watch'] as const;
@@ -57,6 +58,8 @@ const CONSUL = storeTarget({
   flags: [LOCK_DELAY],
   binaries: (req) => [consulBinary(req ? flagValue(req, 'consul-bin') : undefined)],
   cluster: (o, req) => new ConsulCluster({ ...o, consulBin: flagValue(req, 'consul-bin') }),
+  // leave / force-leave and remove-peer / join (targets/consul/members.ts).
+  membership: (cluster, initial, log) => new ConsulMembership(cluster, initial, log),
   // consistent: the leader confirms it leads before answering; default (a deposed leader may answer) and stale (any server) may be stale.
   txnModels: (reads) => (reads === 'consistent' ? ['strict-serializable'] : ['serializable']),
   clients: (nodes, cluster, workload, o, req) => new ConsulClients(nodes, (n) => cluster.endpoint(n), workload, { ...o, lockDelayS: valueOf(req, LOCK_DELAY) / 1000 }, watchSettings(req.config)),

@@ -6,10 +6,12 @@
  *
  * Watchers (even threads; thread t on server t mod N) run blocking queries — on one key (threads 2,
  * 6, …) or on the prefix with `recurse` (0, 4, …) — with `?index=` the last X-Consul-Index seen and
- * `wait`: each return is recorded with its index, the index asked and the entries (key, value,
- * ModifyIndex). As Consul's docs ask of a client: an index lower than the one before resets the
+ * `wait`: each return is recorded as it arrives, an `event` record of the history `{watcher, kind:
+ * return, asked, index: X-Consul-Index, kvs: [[key, value, ModifyIndex]], sentAgo: ns since the query
+ * was sent}`. As Consul's docs ask of a client: an index lower than the one before resets the
  * index to 0 (recorded, since the return carries it); an index below 1 is taken as 1. A `watch` op is
- * one window of such queries; the index lives on between ops.
+ * one window of such queries (its completion: the keys watched, how the window ended, how many
+ * returns); the index lives on between ops.
  */
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
 import { ConsulError, fetchErrorMessage, neverSent, request, txn } from './http.js';
@@ -76,7 +78,7 @@ export class ConsulWatchClients {
           return { type: 'ok', value: { rev: Number(r.headers.get('x-consul-index') ?? 0), kvs }, node } as Completion;
         }
         case 'watch':
-          return await this.watch(thread, node);
+          return await this.watch(thread, node, op.observe ?? (() => undefined));
         default:
           return { type: 'fail', error: `watch workload: unknown op ${op.f}` };
       }
@@ -86,7 +88,7 @@ export class ConsulWatchClients {
     }
   }
 
-  private async watch(thread: number, node: string): Promise<Completion> {
+  private async watch(thread: number, node: string, observe: (value: unknown, node?: string) => void): Promise<Completion> {
     let w = this.watchers.get(thread);
     if (!w) {
       w = { index: 0, filter: thread % 4 === 0 ? { prefix: this.prefix } : { key: `${this.prefix}${'abcd'[(thread / 2) % 4 | 0]}` } };
@@ -94,7 +96,8 @@ export class ConsulWatchClients {
     }
     const ep = this.endpoint(node);
     const path = w.filter.prefix !== undefined ? `/v1/kv/${w.filter.prefix.replace(/^\//, '')}?recurse&` : `/v1/kv/${w.filter.key!.replace(/^\//, '')}?`;
-    const returns: Rec[] = [];
+    const watcher = `w${thread}`;
+    let returns = 0;
     const errors: string[] = [];
     const deadline = Date.now() + this.o.windowMs;
     while (Date.now() < deadline) {
@@ -107,7 +110,8 @@ export class ConsulWatchClients {
         const index = Number(r.headers.get('x-consul-index') ?? 0);
         const kvs = r.status === 200 ? (JSON.parse(r.body) as { Key: string; Value: string | null; ModifyIndex: number }[])
           .map((e) => [`/${e.Key}`, e.Value === null ? '' : Buffer.from(e.Value, 'base64').toString(), e.ModifyIndex]) : [];
-        returns.push({ at, sent, asked, index, kvs });
+        observe({ watcher, kind: 'return', asked, index, kvs, sentAgo: at - sent }, node);
+        returns++;
         // Consul's rules for a client: reset when the index goes backwards; never ask below 1.
         w.index = index < asked ? 0 : Math.max(1, index);
       } catch (err) {
@@ -115,7 +119,7 @@ export class ConsulWatchClients {
         await new Promise((res) => setTimeout(res, 250));
       }
     }
-    const watchInfo = { watcher: `w${thread}`, node, ...w.filter, start: 0, resume: false, store: 'consul' };
-    return { type: 'ok', value: { watch: watchInfo, consul: returns, end: errors.length > 0 ? 'error' : 'window', ...(errors.length > 0 ? { error: errors.slice(0, 3).join('; ') } : {}), clock: hr() }, node } as Completion;
+    const watchInfo = { watcher, node, ...w.filter, start: 0, resume: false, store: 'consul' };
+    return { type: 'ok', value: { watch: watchInfo, end: errors.length > 0 ? 'error' : 'window', returns, ...(errors.length > 0 ? { error: errors.slice(0, 3).join('; ') } : {}) }, node } as Completion;
   }
 }

@@ -45,6 +45,11 @@ export interface InvokeContext<C> extends OpenContext {
   node: ClientNode;
   /** Aborts when the request's deadline passes (pass it to fetch); the op is then `info`. */
   signal: AbortSignal;
+  /**
+   * Records, now, an event the client received — a watch's delivery — as a history record of its own
+   * (type `event`, with this client's process and node): call it as each one arrives.
+   */
+  observe(value: unknown): void;
 }
 
 /**

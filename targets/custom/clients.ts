@@ -27,7 +27,13 @@ class Context {
     readonly conn: unknown,
     readonly node: ClientNode,
     readonly watch: WatchSettings,
+    private readonly observer: ((value: unknown, node?: string) => void) | undefined,
   ) {}
+
+  /** Records an event this client received (a watch's delivery) in the history, now. */
+  observe(value: unknown): void {
+    this.observer?.(value, this.node.name);
+  }
 
   get signal(): AbortSignal {
     return (this.sig ??= AbortSignal.timeout(this.timeoutMs));
@@ -72,7 +78,7 @@ export class CustomClients {
           }
         }
         const timeoutMs = this.timeoutMs;
-        const ctx = new Context(base.process, base.nodes, timeoutMs, conn.value, node, this.watch);
+        const ctx = new Context(base.process, base.nodes, timeoutMs, conn.value, node, this.watch, op.observe);
         const call = { f: op.f, key: op.key, value: op.value, process: op.process };
         let timer: NodeJS.Timeout | undefined;
         try {

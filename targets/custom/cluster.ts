@@ -24,7 +24,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import nodePath from 'node:path';
-import { ServerCluster, type NodeHealth, type ServerClusterOptions } from '../server-base/server-cluster.js';
+import { ServerCluster, type NodeHealth, type ServerClusterOptions, type StoreFiles } from '../server-base/server-cluster.js';
 import type { ClientNode } from './client-api.js';
 import { HEALTH_KEY, parseRead } from './http-kv.js';
 import { httpRequest, keepAliveAgent } from './http-request.js';
@@ -46,6 +46,8 @@ export interface CustomClusterOptions extends ServerClusterOptions {
   healthTimeoutMs: number;
   /** libfaketime's path when `--faketime` asked for clock faults (the server must read time through libc). */
   faketimeLib?: string;
+  /** `--disk-files`: the node's files under {data} for --nemesis disk, its log first (none: no disk offered). */
+  diskFiles?: readonly string[];
 }
 
 /** Where a node's command runs: a namespace here, a container, or a host of its own. */
@@ -149,6 +151,13 @@ export class CustomCluster extends ServerCluster {
     }
     if (this.preload) needs.push({ path: FAKETIME_LIB, file: true, pkg: 'libfaketime' });
     return needs;
+  }
+
+  /** The files `--disk-files` names, under the node's `{data}` (where the FUSE layer goes). */
+  protected override storeFiles(): StoreFiles | undefined {
+    // Called from the base constructor, before `this.custom` is set: the same object as `this.opts`.
+    const files = (this.opts as CustomClusterOptions).diskFiles;
+    return files && files.length > 0 ? { dir: 'data', logFiles: files.slice(0, 1), dataFiles: files } : undefined;
   }
 
   protected override async configure(node: string): Promise<void> {

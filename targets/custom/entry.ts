@@ -23,6 +23,7 @@ import { InputError } from '../../harness/ground/history/errors.js';
 import { refuseUntrusted } from '../../harness/middle/hosts/trust.js';
 import type { PlanContext, RunDir, RunPlan, RunRequest, TargetEntry } from '../../harness/ground/contracts/run-contract.js';
 import { withRaftObserver } from './raft-observer.js';
+import { diskOption } from '../server-base/store-target.js';
 import { getStoreWorkload } from '../../harness/middle/workloads/store-workloads.js';
 import type { ClientDefinition } from './client-api.js';
 import { CustomClients } from './clients.js';
@@ -151,6 +152,23 @@ function refuseUntrustedCommand(start: string, health: HealthCheck): void {
   }
 }
 
+/**
+ * `--disk-files LOG[,FILE…]`: the node's files under `{data}` that `--nemesis disk` may damage (the
+ * first is its log, whose tail truncate cuts; bit-flip picks any), `{node}` standing for its name.
+ * Undefined without the flag: the target then offers no disk. Paths stay below `{data}`.
+ */
+export function diskFilesOf(req: RunRequest): string[] | undefined {
+  const text = flagValue(req, 'disk-files');
+  if (text === undefined) return undefined;
+  const files = text.split(',').map((f) => f.trim());
+  for (const f of files) {
+    if (f === '' || f.startsWith('/') || f.split('/').some((c) => c === '..' || c === '.' || c === '')) {
+      throw new InputError(`--disk-files ${JSON.stringify(text)} has ${JSON.stringify(f)}, which is not a relative path below {data}; list the files as e.g. --disk-files '{node}/log.jsonl,{node}/meta.json'`);
+    }
+  }
+  return files;
+}
+
 /** Checks flags, client and machine before anything starts; `probe` is injected by tests. */
 export async function customPreflight(req: RunRequest, probe: MachineProbe = realProbe): Promise<void> {
   const env = environmentOf(req);
@@ -158,6 +176,7 @@ export async function customPreflight(req: RunRequest, probe: MachineProbe = rea
   getStoreWorkload(req.workload, CUSTOM_WORKLOADS);
   nodeNames(req.nodeCount);
   const start = startOf(req);
+  diskFilesOf(req);
   if (env.name === 'ssh') checkSsh(req, start);
   const health = healthOf(req, clientNameOf(req));
   if (env.name === 'local') refuseUntrustedCommand(start, health);
@@ -184,6 +203,8 @@ export async function customParts(req: RunRequest, run: RunDir, ctx?: PlanContex
     port: valueOf(req, PORT), peerPort: valueOf(req, PEER_PORT),
     healthTimeoutMs: valueOf(req, HEALTH_TIMEOUT),
     faketimeLib: req.flags.get('faketime') === true ? FAKETIME_LIB : undefined,
+    diskFiles: diskFilesOf(req),
+    ...(diskFilesOf(req) ? diskOption(req) : {}),
   });
   const clients = new CustomClients(def, nodes, (n) => cluster.clientNode(n), valueOf(req, REQUEST_TIMEOUT), clientNameOf(req) === 'http-kv', watchSettings(req.config));
   cluster.onTeardown(() => clients.close());
@@ -209,6 +230,7 @@ export const customTarget: TargetEntry = {
     PEER_PORT,
     { name: 'raft-status', kind: 'value', help: "a Raft's status path (/status for faultline-raft): polled on every node to add the Raft safety checkers (docs/custom-target.md)" },
     { name: 'faketime', kind: 'bool', help: 'offer clock faults: preload libfaketime into each server (works for servers that read the clock through libc; not Go or static binaries; with --env docker this machine\'s library is mounted, so the image must be glibc-based; with --env ssh each host needs it)' },
+    { name: 'disk-files', kind: 'value', help: "offer --nemesis disk: a node's files under {data}, comma-separated, its log first (truncate cuts its tail; bit-flip picks any); {node} is the node's name, e.g. '{node}/log.jsonl,{node}/meta.json' for faultline-raft (docs/faults.md)" },
     CAS,
     ...STORE_FLAGS,
   ],

@@ -2,7 +2,9 @@
  * The watch workload's ops over http-kv's optional watch endpoints (docs/http-kv.md, served by the
  * bundled Raft): `put` is `PUT /kv/{key}` whose answer may carry the write's revision `{"rev": N}`;
  * `watch` long-polls `GET /watch?from=R&prefix=P&wait=MS` for a window (`--watch-window`, `--watch-wait`), each answer a response
- * of the stream (events, or none: a progress notification at `rev`), and resumes from the last
+ * of the stream (events, or none: a progress notification at `rev`), each of its events recorded as it
+ * arrives (`ctx.observe`: an `event` record `{watcher, kind: put, key, value, rev, batch}`, or
+ * `{kind: progress, rev, batch}`), and resumes from the last
  * revision seen + 1 in the next op; a 410 `{"compacted": F}` ends it (the next op starts fresh from
  * the current revision); `final-read` is `GET /kvs?prefix=P`. delete, txn and compact are not in the
  * convention: they fail (definitely not done).
@@ -14,10 +16,9 @@ import { httpRequest, HttpFailure } from './http-request.js';
 export const HTTP_WATCH_OPS: readonly string[] = ['put', 'watch', 'final-read', 'delete', 'txn', 'compact'];
 
 /** A watcher's state across its ops: the last revision it saw. */
-export interface HttpWatcher { lastRev?: number }
+export interface HttpWatcher { lastRev?: number; batch?: number }
 
 const PREFIX = '/faultline/watch/';
-const hr = (): number => Number(process.hrtime.bigint());
 
 type Conn = { agent: http.Agent; host: string; port: number; watcher: HttpWatcher };
 
@@ -61,7 +62,7 @@ export async function httpWatchOp(op: ClientOp, ctx: InvokeContext<Conn>): Promi
 async function watchWindow(c: Conn, ctx: InvokeContext<Conn>): Promise<unknown> {
   const w = c.watcher;
   const resume = w.lastRev !== undefined;
-  const batches: { at: number; events: unknown[]; progress?: number }[] = [];
+  let responses = 0;
   let createdRev: number | undefined;
   let end: 'window' | 'error' | 'compacted' = 'window';
   let compactRev: number | undefined;
@@ -80,17 +81,18 @@ async function watchWindow(c: Conn, ctx: InvokeContext<Conn>): Promise<unknown> 
       const from = w.lastRev! + 1;
       const wait = Math.max(0, Math.min(ctx.watch.waitMs, deadline - Date.now()));
       const a = await httpRequest(c.agent, { host: c.host, port: c.port, path: `/watch?from=${from}&prefix=${encodeURIComponent(PREFIX)}&wait=${wait}` }, 'GET', undefined, {}, wait + ctx.timeoutMs);
-      const t = hr();
       const body = json(a.body);
       if (a.status === 410) { end = 'compacted'; compactRev = Number(body.compacted); w.lastRev = undefined; break; }
       if (a.status !== 200) throw new Error(`GET /watch: HTTP ${a.status} ${a.body.slice(0, 120)}`);
-      const events = (Array.isArray(body.events) ? body.events : []).map((e) => { const r = e as Record<string, unknown>; return { rev: Number(r.rev), key: String(r.key), type: 'put', value: String(r.value) }; });
+      const batch = w.batch = (w.batch ?? 0) + 1;
+      const events = (Array.isArray(body.events) ? body.events : []).map((e) => { const r = e as Record<string, unknown>; return { watcher: info.watcher, kind: 'put', key: String(r.key), value: String(r.value), rev: Number(r.rev), batch }; });
+      responses++;
       if (events.length > 0) {
-        batches.push({ at: t, events });
+        for (const e of events) ctx.observe(e);
         w.lastRev = Math.max(w.lastRev!, ...events.map((e) => e.rev));
       } else {
         const rev = Number(body.rev);
-        batches.push({ at: t, events: [], progress: rev });
+        ctx.observe({ watcher: info.watcher, kind: 'progress', rev, batch });
         if (rev > w.lastRev!) w.lastRev = rev;
       }
     }
@@ -99,7 +101,7 @@ async function watchWindow(c: Conn, ctx: InvokeContext<Conn>): Promise<unknown> 
     error = (err as Error).message;
     await new Promise((r) => setTimeout(r, 250));
   }
-  const out: Record<string, unknown> = { watch: info, batches, end, clock: hr() };
+  const out: Record<string, unknown> = { watch: info, end, responses };
   if (createdRev !== undefined) out.createdRev = createdRev;
   if (compactRev !== undefined) out.compactRev = compactRev;
   if (error !== undefined) out.error = error;

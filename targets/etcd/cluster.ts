@@ -29,8 +29,21 @@ export class EtcdCluster extends ServerCluster {
   override clockUnsupportedReason?: string = 'etcd is a Go binary: Go reads the clock through the vDSO, not libc, so libfaketime cannot skew it, and per-node wall clocks are impossible on one shared kernel (on separate machines, --env ssh --clock-mode system skews the hosts\' own clocks)';
   protected readonly logName = 'etcd.log';
 
+  /** A joining member's `--initial-cluster` (the configuration etcd answered the addition with), by node. */
+  private readonly joining = new Map<string, string>();
+
   constructor(readonly etcdOpts: EtcdClusterOptions) {
     super(etcdOpts);
+  }
+
+  /** A node's peer URL, as the member API lists it. */
+  peerUrl(node: string): string {
+    return `http://${this.address(node)}:2380`;
+  }
+
+  /** The next start of `node` joins a running cluster whose members (with it) are `initialCluster`. */
+  joinAs(node: string, initialCluster: string): void {
+    this.joining.set(node, initialCluster);
   }
 
   /**
@@ -56,18 +69,25 @@ export class EtcdCluster extends ServerCluster {
   protected async launch(node: string, restart: boolean): Promise<void> {
     const o = this.etcdOpts;
     const ip = this.address(node);
-    const cluster = this.nodes.map((n) => `${n}=http://${this.address(n)}:2380`).join(',');
+    // The members at setup; a joiner the configuration it joins (a restart reads its data dir instead).
+    const joining = this.joining.get(node);
+    const cluster = joining ?? this.insideAtSetup().map((n) => `${n}=${this.peerUrl(n)}`).join(',');
     await this.spawnServer(node, [
       o.etcdBin ?? 'etcd', '--name', node, '--data-dir', nodePath.join(this.nodeDir(node), 'data'),
       '--listen-peer-urls', `http://${ip}:2380`, '--initial-advertise-peer-urls', `http://${ip}:2380`,
       '--listen-client-urls', `http://${ip}:2379`, '--advertise-client-urls', `http://${ip}:2379`,
-      '--initial-cluster', cluster, '--initial-cluster-state', restart ? 'existing' : 'new',
+      '--initial-cluster', cluster, '--initial-cluster-state', restart || joining !== undefined ? 'existing' : 'new',
       '--initial-cluster-token', `faultline-${this.environment!.runId}`,
       '--heartbeat-interval', String(o.heartbeatMs ?? 50), '--election-timeout', String(o.electionMs ?? 500),
       `--pre-vote=${o.preVote ?? true}`,
       // Watch progress notifications every second (etcd's default is 10 minutes): the watch workload's bookmarks.
       '--experimental-watch-progress-notify-interval=1s', '--logger', 'zap', '--log-outputs', 'stderr',
     ]);
+  }
+
+  /** The members started at setup (every node but the spares). */
+  private insideAtSetup(): readonly string[] {
+    return this.etcdOpts.members ?? this.nodes;
   }
 
   protected async probe(node: string, timeoutMs: number): Promise<NodeHealth> {

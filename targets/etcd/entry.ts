@@ -9,6 +9,7 @@ import { watchSettings } from '../../harness/middle/workloads/watch-settings.js'
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { EtcdClients, type ReadConsistency } from './clients.js';
 import { EtcdCluster } from './cluster.js';
+import { EtcdMembership } from './members.js';
 
 export const ETCD_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'watch', 'list-append', 'rw-register', 'election'] as const;
 /** `--reads`: how a read is served — through the leader (linearizable) or by the member it reached. */
@@ -34,6 +35,13 @@ const ETCD = storeTarget({
   bin: { name: 'etcd-bin', kind: 'value', help: 'etcd binary to run (default: etcd from PATH, Debian etcd-server 3.4)' },
   binaries: (req) => [etcdBinary(req)],
   cluster: (o, req) => new EtcdCluster({ ...o, etcdBin: flagValue(req, 'etcd-bin') }),
+  // Member API: remove, add as a learner then promote (targets/etcd/members.ts).
+  membership: (cluster, initial, log) => new EtcdMembership({
+    nodes: cluster.nodes, endpoint: (n) => cluster.endpoint(n), peerUrl: (n) => cluster.peerUrl(n),
+    running: (n) => cluster.state(n) === 'running', exited: (n) => cluster.state(n) === 'running' && cluster.pidOf(n) === undefined, markOutside: (n) => cluster.markOutside(n), markInside: (n) => cluster.markInside(n),
+    stopServer: (n) => cluster.stopServer(n), wipeData: (n, sub) => cluster.wipeData(n, sub),
+    joinAs: (n, c) => cluster.joinAs(n, c), startJoiner: (n) => cluster.startJoiner(n), log,
+  }, initial),
   // A read-only Txn of serializable ranges is served by the member alone: a consistent snapshot, maybe stale.
   txnModels: (reads) => (reads === 'serializable' ? ['serializable'] : ['strict-serializable']),
   clients: (nodes, cluster, workload, o, req) => new EtcdClients(nodes, (n) => cluster.endpoint(n), workload, o, watchSettings(req.config)),

@@ -5,9 +5,13 @@
  *
  * A `watch` op is one watch stream (POST /v3/watch, newline-delimited JSON) held open for a window:
  * from the watcher's last seen revision + 1 (a resume), or from the current revision the first time
- * and after ErrCompacted. Each response is recorded with its arrival time on this process' clock; a
- * response with no events that is not the creation is a progress notification (the server sends one
- * every second: `--experimental-watch-progress-notify-interval=1s`). The stream is ours, not a library's,
+ * and after ErrCompacted. Each event of a response is recorded as it arrives, as an `event` record of
+ * the history (`{watcher, kind: put|delete, key, value, rev: mod_revision, revision: the header's,
+ * batch}`; `batch` numbers the watcher's responses, so the checker sees which events came together);
+ * a response with no events that is not the creation is a progress notification (the server sends one
+ * every second: `--experimental-watch-progress-notify-interval=1s`), recorded as `{kind: progress,
+ * rev}`. The op's completion keeps the summary: the range and start asked, the creation revision, how
+ * the stream ended, and how many responses it delivered. The stream is ours, not a library's,
  * so no resume happens out of sight: a dropped stream ends the op and the next op resumes.
  */
 import { errorMessage } from '../../harness/ground/history/errors.js';
@@ -18,10 +22,8 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const unb64 = (s: unknown): string => Buffer.from(String(s ?? ''), 'base64').toString();
 /** The range end of a prefix: its last byte plus one. */
 const prefixEnd = (p: string): string => p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1);
-const hr = (): number => Number(process.hrtime.bigint());
 
-
-interface WatcherState { lastRev?: number }
+interface WatcherState { lastRev?: number; batch: number }
 
 type Rec = Record<string, unknown>;
 const revOf = (r: Rec): number => Number((r.header as Rec | undefined)?.revision ?? NaN);
@@ -33,7 +35,7 @@ export class EtcdWatchClients {
 
   open(thread: number, node: string, endpoint: string): Client {
     let st = this.watchers.get(thread);
-    if (!st) { st = {}; this.watchers.set(thread, st); }
+    if (!st) { st = { batch: 0 }; this.watchers.set(thread, st); }
     const state = st;
     // Watchers on threads 0, 4, 8… watch the prefix; on 2, 6, 10… one key.
     const filter = thread % 4 === 0 ? { prefix: this.prefix } : { key: `${this.prefix}${'abcd'[(thread / 2) % 4 | 0]}` };
@@ -84,21 +86,22 @@ export class EtcdWatchClients {
         }
       }
       case 'watch':
-        return this.watch(c);
+        return this.watch(c, op.observe ?? (() => undefined));
       default:
         return { type: 'fail', error: `watch workload: unknown op ${op.f}` };
     }
   }
 
-  private async watch(c: { thread: number; node: string; endpoint: string; state: WatcherState; filter: { prefix?: string; key?: string } }): Promise<Completion> {
+  private async watch(c: { thread: number; node: string; endpoint: string; state: WatcherState; filter: { prefix?: string; key?: string } }, observe: (value: unknown, node?: string) => void): Promise<Completion> {
     const resume = c.state.lastRev !== undefined;
     const start = resume ? c.state.lastRev! + 1 : 0;
     const key = c.filter.prefix ?? c.filter.key!;
     const create: Rec = { key: b64(key), progress_notify: true };
     if (c.filter.prefix !== undefined) create.range_end = b64(prefixEnd(c.filter.prefix));
     if (start > 0) create.start_revision = String(start);
-    const watchInfo = { watcher: `w${c.thread}`, node: c.node, ...c.filter, start, resume, store: 'etcd' };
-    const batches: { at: number; events: unknown[]; progress?: number }[] = [];
+    const watcher = `w${c.thread}`;
+    const watchInfo = { watcher, node: c.node, ...c.filter, start, resume, store: 'etcd' };
+    let responses = 0;
     let createdRev: number | undefined;
     let end: 'window' | 'error' | 'compacted' = 'window';
     let compactRev: number | undefined;
@@ -120,7 +123,6 @@ export class EtcdWatchClients {
           const msg = JSON.parse(line) as Rec;
           if (msg.error) throw new Error(`watch: ${JSON.stringify(msg.error)}`);
           const r = (msg.result ?? {}) as Rec;
-          const at = hr();
           if (r.canceled) {
             if (r.compact_revision !== undefined && Number(r.compact_revision) > 0) { end = 'compacted'; compactRev = Number(r.compact_revision); c.state.lastRev = undefined; }
             else { end = 'error'; error = String(r.cancel_reason ?? 'canceled'); }
@@ -128,18 +130,20 @@ export class EtcdWatchClients {
             break;
           }
           if (r.created) { createdRev = revOf(r); if (start === 0) c.state.lastRev = createdRev; continue; }
+          const batch = ++c.state.batch;
+          const revision = revOf(r);
           const events = ((r.events as Rec[] | undefined) ?? []).map((e) => {
             const kv = (e.kv ?? {}) as Rec;
             const rev = Number(kv.mod_revision);
-            return e.type === 'DELETE' ? { rev, key: unb64(kv.key), type: 'delete' } : { rev, key: unb64(kv.key), type: 'put', value: unb64(kv.value) };
+            return e.type === 'DELETE' ? { watcher, kind: 'delete', key: unb64(kv.key), rev, revision, batch } : { watcher, kind: 'put', key: unb64(kv.key), value: unb64(kv.value), rev, revision, batch };
           });
+          responses++;
           if (events.length > 0) {
-            batches.push({ at, events });
+            for (const e of events) observe(e, c.node);
             c.state.lastRev = Math.max(c.state.lastRev ?? 0, ...events.map((e) => e.rev));
           } else {
-            const p = revOf(r);
-            batches.push({ at, events: [], progress: p });
-            c.state.lastRev = Math.max(c.state.lastRev ?? 0, p);
+            observe({ watcher, kind: 'progress', rev: revision, batch }, c.node);
+            c.state.lastRev = Math.max(c.state.lastRev ?? 0, revision);
           }
         }
         if (abort.signal.aborted) break;
@@ -154,7 +158,7 @@ export class EtcdWatchClients {
     // A refused or dropped stream (a killed member) returns at once: wait a little before the next
     // op resumes, so a watcher does not spin on a dead member.
     if (end === 'error') await new Promise((r) => setTimeout(r, 250));
-    const value: Rec = { watch: watchInfo, batches, end, clock: hr() };
+    const value: Rec = { watch: watchInfo, end, responses };
     if (createdRev !== undefined) value.createdRev = createdRev;
     if (compactRev !== undefined) value.compactRev = compactRev;
     if (error !== undefined) value.error = error;

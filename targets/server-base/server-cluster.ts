@@ -12,9 +12,9 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import type { ClockControl, DiskControl, DiskFault, HasPrimaries, Killable, Pausable, Target } from '../../harness/ground/contracts/roles.js';
-import { NodeDisks, type FileSpec } from '../../harness/middle/faults/disk/node-disks.js';
-import { DISK_FAULTS } from '../../harness/ground/contracts/roles.js';
+import type { ClockControl, DiskControl, DiskFault, HasPrimaries, Killable, MembershipControl, Pausable, Target } from '../../harness/ground/contracts/roles.js';
+import { NodeDisks, type Disks, type FileSpec } from '../../harness/middle/faults/disk/node-disks.js';
+import { HostDisks } from '../../harness/middle/faults/disk/host-disks.js';
 import { IptablesNet } from '../../harness/middle/faults/net/iptables-net.js';
 import type { HealthRecord } from '../../harness/middle/faults/net/health.js';
 import type { Environment, RunFlags } from '../../harness/middle/hosts/environment.js';
@@ -40,6 +40,11 @@ export interface ServerClusterOptions {
   flags?: RunFlags;
   /** The run has `--nemesis disk`: offer the nodes' files, under the lose-un-fsynced layer when `layer`. */
   disk?: { layer: boolean };
+  /**
+   * The hosts started as members at setup (default: every node). The others are spares for
+   * `--nemesis membership`: provisioned (address, network faults) but with no server until one joins.
+   */
+  members?: readonly string[];
 }
 
 /** A store's data files for disk faults: its data directory below the node's, and the files in it. */
@@ -103,6 +108,8 @@ export abstract class ServerCluster implements Target {
   /** Clock control: the target's own (libfaketime), or the hosts' clocks when the environment has one. */
   clock?: ClockControl;
   clockUnsupportedReason?: string;
+  /** Membership changes, when the store offers them and the run asks (`--nemesis membership`). */
+  membership?: MembershipControl;
   protected readonly log: (m: string) => void;
   private readonly procs = new Map<string, RemoteProcess>();
   private readonly states = new Map<string, ServerState>();
@@ -110,25 +117,34 @@ export abstract class ServerCluster implements Target {
   private readonly ownExitLog: { node: string; at: bigint; back?: bigint }[] = [];
   /** Offered with the `disk` option when the store names its files (`storeFiles`). */
   readonly disk?: DiskControl;
-  private readonly disks?: NodeDisks;
+  private readonly disks?: Disks;
   /** Nodes whose files a disk fault damaged since their last start: their restart is watched (`confirmStart`). */
   private readonly damaged = new Set<string>();
+  /**
+   * Hosts outside the configuration (the unused spare, a member removed): no server is started there
+   * by a restart (a kill nemesis's), and a removed server's exit is not one of its own.
+   */
+  protected readonly outside = new Set<string>();
 
   constructor(readonly opts: ServerClusterOptions) {
     this.nodes = opts.nodes;
     this.log = opts.log ?? ((): void => undefined);
+    for (const n of opts.nodes) if (opts.members && !opts.members.includes(n)) this.outside.add(n);
     const files = this.storeFiles?.();
     if (opts.disk && files) {
-      // Over ssh the files are on other machines: not built yet, so every fault says why.
-      const remote = opts.env === 'ssh' ? 'over --env ssh the nodes\' files are on the hosts, and disk faults there are not built yet' : undefined;
-      // In containers the layer would be mounted on this machine below the bind-mounted node directory
-      // before the container is made; that it is what the container writes through is not tested yet.
-      const container = opts.env === 'docker' ? { 'lose-unfsynced': 'lose-unfsynced under --env docker is not built yet (the layer is not tested below a container\'s bind mount; it needs /dev/fuse and CAP_SYS_ADMIN only on this machine)' } : {};
-      const without = remote ? Object.fromEntries(DISK_FAULTS.map((f) => [f, remote])) : { ...files.without, ...container };
-      const disks = new NodeDisks({
-        dirOf: (n) => nodePath.join(this.nodeDir(n), files.dir), layer: opts.disk.layer && !remote && opts.env !== 'docker',
-        logFiles: files.logFiles, dataFiles: files.dataFiles, without, log: (m) => this.log(m),
-      });
+      // Over ssh the files are on the hosts: the layer and the file faults run there (host-disks.ts).
+      // In containers the node's directory is bind-mounted from this machine, so the layer is mounted
+      // here over its data directory before the container is made (a recursive bind carries it in)
+      // and the file faults act on the same files: nothing of it is in the image or the container.
+      const disks: Disks = opts.env === 'ssh'
+        ? new HostDisks({
+          host: (n) => this.host(n), dirOf: (n) => nodePath.posix.join(this.nodeDir(n), files.dir), layer: opts.disk.layer,
+          logFiles: files.logFiles, dataFiles: files.dataFiles, without: files.without, log: (m) => this.log(m),
+        })
+        : new NodeDisks({
+          dirOf: (n) => nodePath.join(this.nodeDir(n), files.dir), layer: opts.disk.layer,
+          logFiles: files.logFiles, dataFiles: files.dataFiles, without: files.without, log: (m) => this.log(m),
+        });
       this.disks = disks;
       this.disk = {
         faults: disks.faults, unsupported: disks.unsupported,
@@ -147,7 +163,7 @@ export abstract class ServerCluster implements Target {
   /** Writes a node's files before its first launch (config, ids) with `writeNodeFile`; `index` counts from 0. */
   protected configure?(node: string, index: number): void | Promise<void>;
   /** The store's data files, for `--nemesis disk` (none: the store offers no disk faults). */
-  protected storeFiles?(): StoreFiles;
+  protected storeFiles?(): StoreFiles | undefined;
   /** What the server needs on a remote host (checked before launch; `--install` installs it). */
   protected hostNeeds?(): HostNeed[];
   /** Starts the node's server through `spawnServer`; `restart` is true after a kill. */
@@ -226,9 +242,9 @@ export abstract class ServerCluster implements Target {
       fs.mkdirSync(this.localNodeDir(node), { recursive: true });
       await this.configure?.(node, i);
     }
-    await Promise.all(this.nodes.map((n) => this.launch(n, false)));
+    await Promise.all(this.insideNodes().map((n) => this.launch(n, false)));
     await this.waitHealthy(this.setupTimeoutMs);
-    this.log(`${this.name}: ${this.nodes.length} servers healthy ${(performance.now() - t0).toFixed(0)} ms after setup began`);
+    this.log(`${this.name}: ${this.insideNodes().length} servers healthy ${(performance.now() - t0).toFixed(0)} ms after setup began`);
   }
 
   /** Waits until `healthy` holds, or throws naming each node's state and the end of its log. */
@@ -236,7 +252,7 @@ export abstract class ServerCluster implements Target {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const h = await this.health(1_000);
-      if (this.healthy(h)) return;
+      if (this.healthy(h.filter((x) => !this.outside.has(x.node)))) return;
       // A server that exited on its own will not become healthy: say so now, not at the deadline.
       const exited = this.nodes.filter((n) => this.states.get(n) === 'running' && this.procs.get(n)?.running === false);
       if (exited.length > 0) throw new Error(`${this.name} exited on ${exited.join(', ')} before the cluster was healthy\n${this.logTail()}`);
@@ -249,7 +265,8 @@ export abstract class ServerCluster implements Target {
 
   /** On remote hosts: every `hostNeeds` entry present, or installed under `--install`. */
   private async checkHosts(): Promise<void> {
-    const needs = this.hostNeeds?.() ?? [];
+    // The disk faults' helpers are built on the hosts: their compiler and FUSE with the server's own needs.
+    const needs = [...(this.hostNeeds?.() ?? []), ...(this.disks instanceof HostDisks ? this.disks.hostNeeds() : [])];
     const hosts = this.nodes.filter((n) => this.remoteFiles(n)).map((n) => this.host(n));
     if (needs.length > 0 && hosts.length > 0) {
       await ensureHostNeeds(hosts, needs, { install: this.opts.flags?.get('install') === true, log: (m) => this.log(`${this.name}: ${m}`) });
@@ -272,7 +289,7 @@ export abstract class ServerCluster implements Target {
       });
     }
     void p.exited.then((e) => {
-      if (this.procs.get(node) === p && this.states.get(node) !== 'killed') {
+      if (this.procs.get(node) === p && this.states.get(node) !== 'killed' && !this.outside.has(node)) {
         this.ownExitLog.push({ node, at: process.hrtime.bigint() });
         this.log(`${this.name}: ${node} (pid ${p.pid}) exited on its own: code ${e.code}, signal ${e.signal}`);
       }
@@ -294,6 +311,8 @@ export abstract class ServerCluster implements Target {
   }
 
   private async start(node: string): Promise<void> {
+    // A host outside the configuration has no server to bring back (a removed one stays stopped).
+    if (this.outside.has(node)) return;
     const p = this.procs.get(node);
     if (p?.running) {
       if (this.states.get(node) === 'paused') await this.signal(node, 'SIGCONT', 'running');
@@ -385,6 +404,7 @@ export abstract class ServerCluster implements Target {
   async health(timeoutMs = 500): Promise<NodeHealth[]> {
     return Promise.all(this.nodes.map(async (node) => {
       const st = this.states.get(node);
+      if (this.outside.has(node) && this.procs.get(node)?.running !== true) return { node, ok: false, detail: 'not a member (no server)' };
       if (st === 'killed' || st === 'paused') return { node, ok: false, detail: `down: ${st}` };
       try {
         return await this.probe(node, timeoutMs);
@@ -430,6 +450,41 @@ export abstract class ServerCluster implements Target {
         return `  ${n}: (no log)`;
       }
     }).join('\n');
+  }
+
+  /** The hosts inside the configuration (every node without membership changes). */
+  insideNodes(): string[] {
+    return this.nodes.filter((n) => !this.outside.has(n));
+  }
+
+  /** Counts a host outside the configuration (before its removal is asked, so its server's exit is expected). */
+  markOutside(node: string): void {
+    this.outside.add(node);
+  }
+
+  /** Counts a host inside the configuration again (a removal refused, or a host about to join). */
+  markInside(node: string): void {
+    this.outside.delete(node);
+  }
+
+  /** Stops a node's server, if one runs, as a kill does (for a member that left). */
+  async stopServer(node: string): Promise<void> {
+    await this.kill(node);
+  }
+
+  /** Starts a joining host's server (`launch` with restart false: the store's join arguments are its own). */
+  async startJoiner(node: string): Promise<void> {
+    this.outside.delete(node);
+    await this.launch(node, false);
+  }
+
+  /** Removes a stopped node's data directory (`sub` below its node directory), so it joins with empty data. */
+  async wipeData(node: string, sub: string): Promise<void> {
+    if (/(^|\/)\.\.(\/|$)/.test(sub) || sub.startsWith('/')) throw new Error(`wipeData: ${sub} is not inside the node directory`);
+    if (this.procs.get(node)?.running) throw new Error(`wipeData: ${node} still runs`);
+    const dir = nodePath.posix.join(this.nodeDir(node), sub);
+    if (!this.remoteFiles(node)) fs.rmSync(dir, { recursive: true, force: true });
+    else await this.host(node).execOk(['rm', '-rf', '--', dir]);
   }
 
   /** Runs `fn` first at teardown (closing clients before their servers go). */

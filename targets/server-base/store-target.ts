@@ -7,7 +7,9 @@
  */
 import { durationOption, flagValue, REQUEST_TIMEOUT, valueOf, type TypedFlag } from '../../harness/ground/contracts/flags.js';
 import type { LeaseClock, MachineProbe, Requirement, RunDir, RunPlan, RunRequest, TargetEntry, TargetFlag } from '../../harness/ground/contracts/run-contract.js';
-import type { Client } from '../../harness/ground/contracts/roles.js';
+import type { Client, MembershipControl } from '../../harness/ground/contracts/roles.js';
+import { memberClient } from '../../harness/middle/workloads/member-clients.js';
+import { hostCount, wantsMembership } from './spare-host.js';
 import { getStoreWorkload } from '../../harness/middle/workloads/store-workloads.js';
 import type { ServerCluster, ServerClusterOptions } from './server-cluster.js';
 import { txnChecker } from '../../checkers/txn.js';
@@ -64,6 +66,11 @@ export interface StoreDescription<C extends ServerCluster, K extends StoreClient
    * store's documented model; a weaker mode's allows the anomalies it would show). Default: strict-serializable.
    */
   txnModels?(reads: R): string[];
+  /**
+   * Membership changes (`--nemesis membership`) on `cluster`, whose hosts are the `initial` members
+   * and one spare; absent when the store offers none (the run lists the fault as unsupported).
+   */
+  membership?(cluster: C, initial: readonly string[], log: (line: string) => void): MembershipControl;
   /** The clients of one run, talking to `cluster`. */
   clients(nodes: readonly string[], cluster: C, workload: string, o: Required<Pick<StoreClientOptions<R>, 'reads' | 'timeoutMs' | 'sessionTtlMs'>>, req: RunRequest): K;
 }
@@ -93,7 +100,7 @@ export function sessionTtlOption(store: string, meaning: string, was: string | u
  * With `--nemesis disk` the cluster offers its nodes' files; the FUSE layer goes under them only when
  * lose-unfsynced is one of the faults (every fault by default).
  */
-function diskOption(req: RunRequest): Pick<ServerClusterOptions, 'disk'> {
+export function diskOption(req: RunRequest): Pick<ServerClusterOptions, 'disk'> {
   if (!(req.config.faults ?? []).includes('disk')) return {};
   const asked = req.config.diskFaults;
   return { disk: { layer: asked === undefined || asked.length === 0 || asked.includes('lose-unfsynced') } };
@@ -110,19 +117,29 @@ export function storeTarget<C extends ServerCluster, K extends StoreClients, R e
   };
   const parts = (req: RunRequest, run: RunDir): { plan: RunPlan; cluster: C; clients: K } => {
     const nodes = nodeNames(req.nodeCount);
+    // With membership changes the cluster's hosts are the members and a spare (targets/server-base/spare-host.ts).
+    const members = d.membership !== undefined && wantsMembership(req);
+    const hosts = members ? nodeNames(hostCount(req)) : nodes;
     let workload = getStoreWorkload(req.workload, d.workloads);
     const reads = valueOf(req, d.reads);
     // A transactional workload checks the models asked for, else the store's for its read mode.
     const consistencyModels = workload.elle ? valueOf(req, CONSISTENCY_MODELS) ?? d.txnModels?.(reads) ?? ['strict-serializable'] : undefined;
     if (workload.elle && consistencyModels) workload = { ...workload, checkers: [txnChecker({ workload: workload.elle, consistencyModels })] };
     const subnet = flagValue(req, 'subnet');
-    const cluster = d.cluster({ nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet, log: (m) => run.log(m), ...diskOption(req) }, req);
-    const clients = d.clients(nodes, cluster, workload.name, { reads, timeoutMs: valueOf(req, REQUEST_TIMEOUT), sessionTtlMs: valueOf(req, d.sessionTtl) }, req);
+    const cluster = d.cluster({ nodes: hosts, ...(members ? { members: nodes } : {}), dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet, log: (m) => run.log(m), ...diskOption(req) }, req);
+    const clients = d.clients(hosts, cluster, workload.name, { reads, timeoutMs: valueOf(req, REQUEST_TIMEOUT), sessionTtlMs: valueOf(req, d.sessionTtl) }, req);
     if (clients.close) cluster.onTeardown(() => clients.close!());
     // fenced-lock: the lock clients write their tokens to a resource Faultline runs outside the faults.
     const fenced = workload.name === 'fenced-lock' ? fencedClients(clients, valueOf(req, FENCING), valueOf(req, REQUEST_TIMEOUT)) : undefined;
     if (fenced) cluster.onTeardown(() => fenced.close());
     const plan = storePlan(req, run, nodes, workload, cluster, fenced ?? clients, { name: d.name, reads, subnet, ...(consistencyModels ? { consistencyModels } : {}), ...(fenced ? { fencing: fenced.resource.mode } : {}) });
+    if (members) {
+      const control = d.membership!(cluster, nodes, (m) => run.log(m));
+      cluster.membership = control;
+      run.log(`${d.name}: membership changes: members ${nodes.join(', ')}, spare ${hosts.filter((h) => !nodes.includes(h)).join(', ')}`);
+      // Each op goes to a current member: the clients' open(i) binds host i of `hosts`.
+      plan.openClient = async (thread, process) => memberClient(thread, () => control.members(), async (node) => (fenced ?? clients).open(hosts.indexOf(node), process));
+    }
     // Lock and lease workloads: the run says whether clock faults could reach the lease at all.
     if (workload.hasHolders) plan.leaseClock = d.leaseClock;
     if (fenced) {

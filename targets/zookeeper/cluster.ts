@@ -10,10 +10,12 @@
  * library re-reads about once a second. The JVM needs FAKETIME_FORCE_MONOTONIC_FIX=0 (otherwise timed
  * waits return early and it spins) and the monotonic clock left alone.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import nodePath from 'node:path';
 import type { HealthRecord } from '../../harness/middle/faults/net/health.js';
+import { run } from '../../harness/middle/hosts/exec.js';
 import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions, type StoreFiles } from '../server-base/server-cluster.js';
 import { STORE_ROLLBACK } from '../server-base/store-files.js';
 import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/middle/hosts/faketime.js';
@@ -30,6 +32,20 @@ export interface ZkClusterOptions extends ServerClusterOptions {
   java?: string;
   /** Preload libfaketime for clock faults (default: when the library is installed). */
   faketime?: boolean;
+}
+
+/**
+ * The super user of a run with membership changes: ZooKeeper lets only an authorised client
+ * reconfigure, and its password is the run's own (never a fixed one another process could know).
+ */
+export interface ZkSuperUser {
+  password: string;
+  /** `super:<base64 sha1>`, ZooKeeper's DigestAuthenticationProvider.superDigest. */
+  digest: string;
+}
+
+export function zkSuperUser(password = crypto.randomBytes(12).toString('hex')): ZkSuperUser {
+  return { password, digest: `super:${crypto.createHash('sha1').update(`super:${password}`).digest('base64')}` };
 }
 
 /** Asks a server a four-letter word; resolves with its answer (empty when it closes at once). */
@@ -51,9 +67,12 @@ export class ZkCluster extends ServerCluster {
   protected override setupTimeoutMs = 60_000;
   private readonly offsets: Record<string, number> = {};
   private faketime: boolean;
+  /** With membership changes (`--nemesis membership`): dynamic reconfiguration on, and its super user. */
+  readonly superUser?: ZkSuperUser;
 
   constructor(readonly zkOpts: ZkClusterOptions) {
     super(zkOpts);
+    if (zkOpts.members !== undefined) this.superUser = zkSuperUser();
     this.faketime = false;
     this.useFaketime(zkOpts.faketime ?? fs.existsSync(FAKETIME_LIB));
   }
@@ -113,20 +132,59 @@ export class ZkCluster extends ServerCluster {
     else if (index === 0 && this.remoteFiles(node) && this.zkOpts.faketime === undefined) {
       this.useFaketime((await this.host(node).exec(['test', '-e', FAKETIME_LIB])).code === 0);
     }
-    await this.writeNodeFile(node, 'data/myid', `${index + 1}\n`);
-    const servers = this.nodes.map((n, i) => `server.${i + 1}=${this.address(n)}:2888:3888`);
+    await this.writeConfig(node, this.zkOpts.members ?? this.nodes);
+    if (this.faketime) await this.writeNodeFile(node, 'faketime-offset', offsetText(0));
+  }
+
+  /** A node's server id (`myid`): its place among the hosts, from 1. */
+  serverId(node: string): number {
+    return this.nodes.indexOf(node) + 1;
+  }
+
+  /** A server's line in the configuration (dynamic form with membership changes: role and client address). */
+  serverLine(node: string): string {
+    const base = `server.${this.serverId(node)}=${this.address(node)}:2888:3888`;
+    return this.superUser ? `${base}:participant;${this.address(node)}:2181` : base;
+  }
+
+  /**
+   * Writes a node's myid and zoo.cfg naming `servers`. With membership changes the configuration is
+   * dynamic (ZooKeeper moves the server lines to zoo.cfg.dynamic.<version> and follows every
+   * reconfig there): `reconfigEnabled=true`, `standaloneEnabled=false` (a one-server ensemble stays
+   * an ensemble that can grow). A joiner is written the current members and itself.
+   */
+  async writeConfig(node: string, servers: readonly string[]): Promise<void> {
+    const dir = this.nodeDir(node);
+    await this.writeNodeFile(node, 'data/myid', `${this.serverId(node)}\n`);
     await this.writeNodeFile(node, 'zoo.cfg', [
       'tickTime=500', 'initLimit=10', 'syncLimit=5', `dataDir=${nodePath.join(dir, 'data')}`,
       `clientPortAddress=${this.address(node)}`, 'clientPort=2181', 'admin.enableServer=false', '4lw.commands.whitelist=*',
-      `minSessionTimeout=${ZK_MIN_SESSION_MS}`, `maxSessionTimeout=${ZK_MAX_SESSION_MS}`, ...servers, '',
+      `minSessionTimeout=${ZK_MIN_SESSION_MS}`, `maxSessionTimeout=${ZK_MAX_SESSION_MS}`,
+      ...(this.superUser ? ['reconfigEnabled=true', 'standaloneEnabled=false'] : []),
+      ...servers.map((n) => this.serverLine(n)), '',
     ].join('\n'));
-    if (this.faketime) await this.writeNodeFile(node, 'faketime-offset', offsetText(0));
+  }
+
+  /**
+   * Runs a ZooKeeper CLI session (`commands`, one a line) against `node`'s server: from this machine
+   * when the hosts are its own namespaces (as the clients connect; the faults spare that traffic),
+   * else on the node's host, where the jar is.
+   */
+  async cli(node: string, commands: readonly string[], timeoutMs: number): Promise<{ code: number; out: string }> {
+    const host = this.host(node);
+    const here = this.environment?.kind === 'local';
+    const argv = [this.zkOpts.java ?? 'java', ...ZK_JVM_FLAGS, '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', `${ZK_JAR}:${SLF4J_SIMPLE_JAR}`,
+      'org.apache.zookeeper.ZooKeeperMain', '-server', `${this.address(node)}:2181`];
+    const opts = { input: `${commands.join('\n')}\nquit\n`, timeoutMs };
+    const r = here ? await run(argv, opts) : await (host.serverExec ?? host.exec).call(host, argv, opts);
+    return { code: r.code, out: `${r.stdout}\n${r.stderr}` };
   }
 
   protected async launch(node: string): Promise<void> {
     const dir = this.nodeDir(node);
     const argv = [
       this.zkOpts.java ?? 'java', ...ZK_JVM_FLAGS, '-Dorg.slf4j.simpleLogger.defaultLogLevel=info',
+      ...(this.superUser ? [`-Dzookeeper.DigestAuthenticationProvider.superDigest=${this.superUser.digest}`] : []),
       '-cp', `${ZK_JAR}:${SLF4J_SIMPLE_JAR}`, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', nodePath.join(dir, 'zoo.cfg'),
     ];
     // A remote host's environment is its own: only the preload's variables are sent.

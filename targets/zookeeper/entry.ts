@@ -8,6 +8,7 @@ import { watchSettings } from '../../harness/middle/workloads/watch-settings.js'
 import { sessionTtlOption, storeTarget } from '../server-base/store-target.js';
 import { ZkClients, type ZkReads } from './clients.js';
 import { SLF4J_SIMPLE_JAR, ZK_JAR, ZK_MAX_SESSION_MS, ZK_MIN_SESSION_MS, ZkCluster } from './cluster.js';
+import { ZkMembership } from './members.js';
 
 export const ZK_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'list-append', 'rw-register', 'election', 'watch'] as const;
 /** `--reads`: sync then read, or the server's local copy. */
@@ -37,6 +38,9 @@ const ZOOKEEPER = storeTarget({
   minNodes: { min: 2, why: 'an ensemble; one server alone never forms a quorum here', suggest: 3 },
   binaries: () => zookeeperBinaries(),
   cluster: (o) => new ZkCluster(o),
+  // Dynamic reconfiguration as the run's super user (targets/zookeeper/members.ts); its settings are
+  // in the generated configuration only when --nemesis includes membership (the cluster has members then).
+  membership: (cluster, initial, log) => new ZkMembership(cluster, initial, log),
   // Every transaction ends in a multi through the leader (a read-only one in a check-only multi), in either --reads mode.
   txnModels: () => ['strict-serializable'],
   clients: (nodes, cluster, workload, o, req) => new ZkClients(nodes, (n) => cluster.address(n), workload, o, watchSettings(req.config)),

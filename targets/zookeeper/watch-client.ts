@@ -12,8 +12,12 @@
  * read is "the read right after the event", which must see the triggering write. Changes between a
  * firing and the re-arm are coalesced by design. A notification that finds no registration waiting
  * (a second firing of one registration) is recorded as `orphan`; a session expiry, which loses the
- * session's watches, as `expired`; each connect and disconnect of the session as such. A `watch` op is a window of the workload: its completion carries
- * what was recorded since the previous op (the registrations live on between ops).
+ * session's watches, as `expired`; each connect and disconnect of the session as such. Each record is
+ * an `event` record of the history, made as it happens (`{watcher, kind: arm|fire|orphan|expired|
+ * arm-failed|connected|disconnected, sid, reg, zxid, …}`; an arm's `sentAgo`: ns since its read was
+ * sent), also between the workload's `watch` ops — each op is a window that arms if nothing is armed,
+ * and its completion says only which znode is watched and how many records the window made (the
+ * registrations live on between ops).
  */
 import zookeeper from 'node-zookeeper-client';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
@@ -25,7 +29,7 @@ const hr = (): number => Number(process.hrtime.bigint());
 type Rec = Record<string, unknown>;
 
 /** One record of a watcher's log (see checkers/watch/zookeeper.ts for what each means). */
-type ZkLogRecord = Rec & { k: 'arm' | 'fire' | 'orphan' | 'expired' | 'arm-failed' | 'connected' | 'disconnected'; at: number; sid: number };
+type ZkLogRecord = Rec & { k: 'arm' | 'fire' | 'orphan' | 'expired' | 'arm-failed' | 'connected' | 'disconnected'; sid: number; sent?: number };
 
 interface ZkWatcher {
   session: ZkSession;
@@ -35,9 +39,21 @@ interface ZkWatcher {
   /** The registration armed and not fired yet, if any. */
   armed?: number;
   arming: boolean;
-  log: ZkLogRecord[];
+  /** Records it made (counted per window). */
+  records: number;
+  /** Where records go: the history, through the latest watch op's `observe` (kept between ops). */
+  observe?: (value: unknown, node?: string) => void;
+  node: string;
+  name: string;
   filter: { key?: string; prefix?: string };
   path: string;
+}
+
+/** Records one of the watcher's log records in the history now (an arm's send time as `sentAgo`). */
+function record(w: ZkWatcher, r: ZkLogRecord): void {
+  const { k, sent, ...rest } = r;
+  w.records++;
+  w.observe?.({ watcher: w.name, kind: k, ...rest, ...(sent !== undefined ? { sentAgo: hr() - sent } : {}) }, w.node);
 }
 
 export interface ZkWatchOptions {
@@ -66,7 +82,7 @@ export class ZkWatchClients {
       invoke: async (op: ClientOp) => {
         if (op.f === 'watch') {
           if (!isWatcher) return { type: 'fail', error: 'watch: not a watcher thread' };
-          return this.watch(thread, node);
+          return this.watch(thread, node, op.observe);
         }
         const s = writer();
         try {
@@ -159,15 +175,15 @@ export class ZkWatchClients {
     const filter = thread % 4 === 0 ? { prefix: this.prefix } : { key: `${this.prefix}${'abcd'[(thread / 2) % 4 | 0]}` };
     const session = new ZkSession(this.address(node), this.o.timeoutMs, this.o.sessionTtlMs);
     this.sessions.add(session);
-    const watcher: ZkWatcher = { session, sid: 0, reg: 0, arming: false, log: [], filter, path: filter.key ?? this.parent };
+    const watcher: ZkWatcher = { session, sid: 0, reg: 0, arming: false, records: 0, filter, path: filter.key ?? this.parent, node, name: `w${thread}` };
     session.onExpired = () => {
-      watcher.log.push({ k: 'expired', at: hr(), sid: watcher.sid, ...(watcher.armed !== undefined ? { lost: watcher.armed } : {}) });
+      record(watcher, { k: 'expired', sid: watcher.sid, ...(watcher.armed !== undefined ? { lost: watcher.armed } : {}) });
       watcher.armed = undefined;
       watcher.sid++;
     };
     // Connection state: a watcher cut off from a serving server cannot be held to convergence.
-    session.onState = (state) => { watcher.log.push({ k: state, at: hr(), sid: watcher.sid }); };
-    session.onOrphan = (type, path) => { if (path === watcher.path) watcher.log.push({ k: 'orphan', at: hr(), sid: watcher.sid, type }); };
+    session.onState = (state) => { record(watcher, { k: state, sid: watcher.sid }); };
+    session.onOrphan = (type, path) => { if (path === watcher.path) record(watcher, { k: 'orphan', sid: watcher.sid, type }); };
     this.watchers.set(thread, watcher);
     w = watcher;
     return w;
@@ -182,7 +198,7 @@ export class ZkWatchClients {
     const sent = hr();
     let fired = false;
     const onFire = (e: ZkNotification): void => {
-      w.log.push({ k: 'fire', at: hr(), sid, reg, type: e.getName(), ...(fired ? { again: true } : {}) });
+      record(w, { k: 'fire', sid, reg, type: e.getName(), ...(fired ? { again: true } : {}) });
       fired = true;
       if (w.armed === reg) w.armed = undefined;
       if (sid === w.sid) void this.arm(w); // re-arm at once: that read is the read right after the event
@@ -195,24 +211,24 @@ export class ZkWatchClients {
         let r = await s.raw('GET_CHILDREN2', { path: w.path }, onFire);
         if (r.err === E.NO_NODE) { await this.ensureParents(s); r = await s.raw('GET_CHILDREN2', { path: w.path }, onFire); }
         if (r.err !== 0) throw new ZkError(r.err, `getChildren ${w.path}: error ${r.err}`);
-        rec = { k: 'arm', at: hr(), sent, sid, reg, zxid: r.zxid, pzxid: zxidOf((r.payload?.stat as Rec).pzxid), children: (r.payload?.children as string[]).length };
+        rec = { k: 'arm', sent, sid, reg, zxid: r.zxid, pzxid: zxidOf((r.payload?.stat as Rec).pzxid), children: (r.payload?.children as string[]).length };
       } else {
         const r = await s.raw('GET_DATA', { path: w.path }, onFire);
         if (r.err === 0) {
-          rec = { k: 'arm', at: hr(), sent, sid, reg, zxid: r.zxid, exists: true, value: String(r.payload?.data ?? ''), mzxid: zxidOf((r.payload?.stat as Rec).mzxid) };
+          rec = { k: 'arm', sent, sid, reg, zxid: r.zxid, exists: true, value: String(r.payload?.data ?? ''), mzxid: zxidOf((r.payload?.stat as Rec).mzxid) };
         } else if (r.err === E.NO_NODE) {
           // getData sets no watch on an absent znode; exists does (it fires on the create).
           const x = await s.raw('EXISTS', { path: w.path }, onFire);
-          if (x.err === 0) rec = { k: 'arm', at: hr(), sent, sid, reg, zxid: x.zxid, exists: true, mzxid: zxidOf((x.payload?.stat as Rec).mzxid) };
-          else if (x.err === E.NO_NODE) rec = { k: 'arm', at: hr(), sent, sid, reg, zxid: x.zxid, exists: false };
+          if (x.err === 0) rec = { k: 'arm', sent, sid, reg, zxid: x.zxid, exists: true, mzxid: zxidOf((x.payload?.stat as Rec).mzxid) };
+          else if (x.err === E.NO_NODE) rec = { k: 'arm', sent, sid, reg, zxid: x.zxid, exists: false };
           else throw new ZkError(x.err, `exists ${w.path}: error ${x.err}`);
         } else throw new ZkError(r.err, `getData ${w.path}: error ${r.err}`);
       }
       if (sid !== w.sid) return; // the session expired meanwhile: that registration is gone
-      w.log.push(rec);
+      record(w, rec);
       if (!fired) w.armed = reg;
     } catch (err) {
-      w.log.push({ k: 'arm-failed', at: hr(), sid, reg, error: errorMessage(err) });
+      record(w, { k: 'arm-failed', sid, reg, error: errorMessage(err) });
     } finally {
       w.arming = false;
     }
@@ -220,16 +236,19 @@ export class ZkWatchClients {
     if (fired && sid === w.sid && w.armed === undefined) await this.arm(w);
   }
 
-  /** One window: arm if nothing is armed (and retry a failed arm), then hand over what was recorded. */
-  private async watch(thread: number, node: string): Promise<Completion> {
+  /** One window: arm if nothing is armed (and retry a failed arm); the records went to the history as they came. */
+  private async watch(thread: number, node: string, observe: ((value: unknown, node?: string) => void) | undefined): Promise<Completion> {
     const w = this.watcherOf(thread, node);
+    // The latest op's recorder: the watcher's process stays the same across windows (a window is ok).
+    if (observe) w.observe = observe;
+    const before = w.records;
     const deadline = Date.now() + this.o.windowMs;
     while (Date.now() < deadline) {
       if (w.armed === undefined && !w.arming) await this.arm(w);
       await new Promise((r) => setTimeout(r, Math.max(0, Math.min(250, deadline - Date.now()))));
     }
     const watchInfo = { watcher: `w${thread}`, node, ...w.filter, start: 0, resume: false, store: 'zookeeper' };
-    return { type: 'ok', value: { watch: watchInfo, zk: w.log.splice(0), end: 'window', clock: hr() }, node } as Completion;
+    return { type: 'ok', value: { watch: watchInfo, end: 'window', records: w.records - before }, node } as Completion;
   }
 
   close(): void {

@@ -19,6 +19,13 @@ export interface ClientOp {
   f: string;
   value: unknown;
   key?: string | number;
+  /**
+   * Records, now, an event the client received (a watch's delivery; history record type `event`,
+   * harness/ground/history/op.ts) under this op's process, with the node it came from. A client may
+   * keep calling it after the op completed (a ZooKeeper watch fires between windows): the event is
+   * recorded when it arrives, until the run's clients are closed. Absent when nothing records events.
+   */
+  observe?: (value: unknown, node?: string) => void;
 }
 
 /** A single-threaded logical client bound to one node (Jepsen's client). */

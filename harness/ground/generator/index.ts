@@ -39,7 +39,7 @@ export { any, flipFlop, mix } from './choice.js';
 export { clients, eachThread, nemesis, onThreads, reserve } from './threads.js';
 export { delay, sleep, stagger, timeLimit } from './time.js';
 export { limit, once, repeat, untilOk } from './counting.js';
-export { phases, synchronize } from './phases.js';
+export { phases, settled, synchronize } from './phases.js';
 export type { OpRewrite } from './ops.js';
 export { log, map } from './ops.js';
 export { ownRng } from './own-rng.js';

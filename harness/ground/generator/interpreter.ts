@@ -25,7 +25,7 @@ export interface InterpreterOptions {
 /** What the worker (or the nemesis) reports when an op finishes. */
 export interface Completion {
   process: Process;
-  type: Exclude<OpType, 'invoke'>;
+  type: Exclude<OpType, 'invoke' | 'event'>;
   /** The result; `undefined` keeps the invocation's value (e.g. an acknowledged write). */
   value?: unknown;
   error?: unknown;
@@ -175,6 +175,16 @@ export class Interpreter {
       this.workers = new Map(this.workers).set(thread, nextProcess(process, this.options.concurrency));
     }
     return op;
+  }
+
+  /**
+   * Records an event a client of `process` received at time `now` (a watch's delivery): the next
+   * index of the history, and nothing else — an event opens no op, completes none, retires no process
+   * and is not shown to the generator.
+   */
+  event(process: Process, value: unknown, now: number, node?: string): Op {
+    this.advance(now);
+    return { index: this.index++, time: now, process, type: 'event', f: 'event', value, ...(node === undefined ? {} : { node }) };
   }
 
   private advance(now: number): void {

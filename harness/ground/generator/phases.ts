@@ -1,12 +1,12 @@
 /**
  * Barriers: `synchronize` waits until every thread in scope is idle, `phases` puts one before each
- * stage. A run's final reads must not overlap the faults or the load that came before them, otherwise
- * "read after heal" is not what the checker sees.
+ * stage, and `settled` waits only for a generator's own ops. A run's final reads must not overlap the
+ * faults or the load that came before them, otherwise "read after heal" is not what the checker sees.
  */
-import type { Op } from '../history/op.js';
+import type { Op, Process } from '../history/op.js';
 import { allFree, type Context } from './context.js';
 import { concat, EXHAUSTED, lift } from './lift.js';
-import type { GenLike, Generator, OpResult } from './types.js';
+import { isInvoke, type GenLike, type Generator, type OpResult } from './types.js';
 
 class Synchronize implements Generator {
   constructor(private readonly gen: Generator) {}
@@ -35,4 +35,38 @@ export function synchronize(gen: GenLike): Generator {
  */
 export function phases(...gens: GenLike[]): Generator {
   return concat(...gens.map(synchronize));
+}
+
+class Settled implements Generator {
+  constructor(
+    private readonly gen: Generator,
+    /** Processes running an op this generator emitted. */
+    private readonly active: ReadonlySet<Process>,
+  ) {}
+
+  op(ctx: Context): OpResult {
+    const r = this.gen.op(ctx);
+    if (r === null) return this.active.size > 0 ? 'pending' : null;
+    if (r === 'pending') return r;
+    if (!isInvoke(r.op)) return { op: r.op, gen: new Settled(r.gen, this.active) };
+    return { op: r.op, gen: new Settled(r.gen, new Set(this.active).add(r.op.process)) };
+  }
+
+  update(ctx: Context, event: Op): Generator {
+    const gen = this.gen.update(ctx, event);
+    if (event.type === 'invoke' || !this.active.has(event.process)) return new Settled(gen, this.active);
+    const active = new Set(this.active);
+    active.delete(event.process);
+    return new Settled(gen, active);
+  }
+}
+
+/**
+ * `gen`, not exhausted until every op it invoked has completed: in `[settled(a), sleep(5e9), b]` the
+ * five seconds count from `a`'s completion, not from its invocation. Unlike `synchronize`, ops of other
+ * generators on the same threads are not waited for.
+ */
+export function settled(gen: GenLike): Generator {
+  const lifted = lift(gen);
+  return lifted === EXHAUSTED ? EXHAUSTED : new Settled(lifted, new Set());
 }

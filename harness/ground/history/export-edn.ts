@@ -7,6 +7,13 @@
  * the same, so a reader would have to guess from the workload. `:key` is unambiguous, round-trips
  * through import-edn, and Jepsen's checkers ignore map entries they do not know; a Jepsen user who
  * needs tuples can rewrite `{:key k :value v}` to `[k v]` with one `map`.
+ *
+ * Event records (`type: 'event'`, a watch's deliveries) are left out: Jepsen's op types are
+ * invoke/ok/fail/info, and its history (jepsen.history), Knossos and Elle pair every op of a process
+ * with the next one of that process — an event between a watch's invoke and its completion would be
+ * taken for the completion. No Jepsen checker reads watch events, so nothing is lost to them; when
+ * any are left out the ops are renumbered densely (Jepsen requires dense indices) and a `;` comment
+ * after the vector says how many, so a reader of the file knows it is not the whole history.
  */
 import type { Op } from './op.js';
 
@@ -14,12 +21,20 @@ import type { Op } from './op.js';
 const KEYWORD = /^[A-Za-z*!_?$%&=<>][A-Za-z0-9*!_?$%&=<>.+-]*$/;
 const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
-/** Renders ops as an EDN vector of op maps, one per line, ending with a newline. */
+/** Renders ops as an EDN vector of op maps, one per line, ending with a newline; events left out. */
 export function toEdn(ops: readonly Op[]): string {
-  if (ops.length === 0) return '[]\n';
-  const lines = new Array<string>(ops.length);
-  for (let i = 0; i < ops.length; i++) lines[i] = opToEdn(ops[i]);
-  return `[${lines.join('\n ')}]\n`;
+  return ednExport(ops).edn;
+}
+
+/** {@link toEdn}, with the number of event records it left out. */
+export function ednExport(ops: readonly Op[]): { edn: string; droppedEvents: number } {
+  const kept = ops.filter((o) => o.type !== 'event');
+  const dropped = ops.length - kept.length;
+  const note = dropped > 0 ? `; ${dropped} event record${dropped === 1 ? '' : 's'} (watch deliveries) left out: Jepsen's op types are invoke, ok, fail and info; indices renumbered densely\n` : '';
+  if (kept.length === 0) return { edn: `[]\n${note}`, droppedEvents: dropped };
+  const lines = new Array<string>(kept.length);
+  for (let i = 0; i < kept.length; i++) lines[i] = opToEdn(dropped > 0 ? { ...kept[i], index: i } : kept[i]);
+  return { edn: `[${lines.join('\n ')}]\n${note}`, droppedEvents: dropped };
 }
 
 /** Renders one op as an EDN map with Jepsen's keys. */

@@ -3,7 +3,7 @@
  * importers of Jepsen and porcupine histories, and the EDN exporter. Explicit names, no `export *`,
  * so that what is public is a decision made here.
  */
-export { OP_TYPES, isClientOp, isCompletion } from './op.js';
+export { OP_TYPES, isClientOp, isCompletion, isEvent, withoutEvents } from './op.js';
 export type { Op, OpType, Process } from './op.js';
 export { HistoryError, InputError } from './errors.js';
 
@@ -17,7 +17,7 @@ export type { EdnValue } from './edn.js';
 export { parseEdnHistory, readEdnHistory } from './import-edn.js';
 export { parsePorcupineEtcd, readPorcupineEtcd } from './import-porcupine-etcd.js';
 export { parsePorcupineKv, readPorcupineKv } from './import-porcupine-kv.js';
-export { opToEdn, toEdn, toEdnValue } from './export-edn.js';
+export { ednExport, opToEdn, toEdn, toEdnValue } from './export-edn.js';
 
 export { HISTORY_FORMATS, detectFormat, readHistory, resolveHistory, resolveHistoryPath, streamHistory } from './formats.js';
 export { Pairer, pairOps } from './pair.js';

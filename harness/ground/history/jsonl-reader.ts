@@ -194,8 +194,8 @@ function toOp(raw: unknown, file: string, line: number, position: number): Op {
   };
 
   const type = r.type;
-  if (type !== 'invoke' && type !== 'ok' && type !== 'fail' && type !== 'info') {
-    fail(`field "type" is ${show(type)}, expected one of "invoke", "ok", "fail", "info"`);
+  if (type !== 'invoke' && type !== 'ok' && type !== 'fail' && type !== 'info' && type !== 'event') {
+    fail(`field "type" is ${show(type)}, expected one of "invoke", "ok", "fail", "info", "event"`);
   }
   const f = r.f;
   if (typeof f !== 'string') fail(`field "f" is ${show(f)}, expected the operation name as a string such as "read"`);

@@ -4,8 +4,15 @@
  * `type` says what the op means: `invoke` opens it, `ok` says it happened, `fail` says it definitely
  * did not happen, `info` says nobody knows. After an `info` the process id is retired; the worker goes
  * on as a new process, so the indeterminate op stays concurrent with everything after it.
+ *
+ * `event` is an observation of its own, not an op: something a client received from the system (a
+ * watch's change notification, issue 27), recorded when it arrived, with the receiving client's
+ * process, its node and what it carried (`value`: the change and the store's position — revision,
+ * zxid, index). It has no invoke and no completion: it never opens or closes an op and never retires
+ * its process, so it may come between an invoke and its completion, or after an `info` of its
+ * process. Every reader that pairs invocations with completions skips it ({@link isEvent}).
  */
-export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
+export type OpType = 'invoke' | 'ok' | 'fail' | 'info' | 'event';
 
 /** Process of a client (a number) or the nemesis. */
 export type Process = number | 'nemesis';
@@ -33,11 +40,21 @@ export interface Op {
   error?: unknown;
 }
 
-export const OP_TYPES: readonly OpType[] = ['invoke', 'ok', 'fail', 'info'];
+export const OP_TYPES: readonly OpType[] = ['invoke', 'ok', 'fail', 'info', 'event'];
 
-/** True for a completion (`ok`, `fail`, `info`). */
+/** True for a completion (`ok`, `fail`, `info`); neither an invoke nor an event. */
 export function isCompletion(op: Op): boolean {
-  return op.type !== 'invoke';
+  return op.type === 'ok' || op.type === 'fail' || op.type === 'info';
+}
+
+/** True for an event record (an observation, not part of any invoke/completion pair). */
+export function isEvent(op: Op): boolean {
+  return op.type === 'event';
+}
+
+/** The ops without event records: what a reader of invoke/completion pairs reads. */
+export function withoutEvents(ops: readonly Op[]): readonly Op[] {
+  return ops.some(isEvent) ? ops.filter((o) => o.type !== 'event') : ops;
 }
 
 /** True for an op of a client process (not the nemesis). */

@@ -54,6 +54,9 @@ export class Pairer {
   add(op: Op, line = this.position + 1): void {
     const pos = this.position++;
     if (typeof op.process !== 'number') return; // nemesis ops are not client operations
+    // An event (a watch's delivery) is an observation, not an op: it neither opens nor closes one,
+    // whether it comes between its process' invoke and completion or after the process' info.
+    if (op.type === 'event') return;
     const open = this.open.get(op.process);
     if (op.type === 'invoke') {
       if (open) {

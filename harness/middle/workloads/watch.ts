@@ -2,7 +2,8 @@
  * The watch workload (issue 27): writers put unique values to a few keys, delete them, and write two
  * at once in a transaction; watchers — the even client threads, each pinned to its node by the
  * target's clients — watch the prefix or one key in windows of a few seconds, each window a `watch`
- * op whose completion carries every response it delivered, and resume from the last revision seen
+ * op (every delivery an `event` record of the history as it arrives; the completion the window's
+ * summary), and resume from the last revision seen
  * plus one (every resume is a new op, so it is in the history). One writer compacts every 10 s
  * (`--watch-compact-every`), so a watcher that falls behind sees ErrCompacted. After the heal each watcher runs once more and one
  * final read gives each key's value and revision; the watch checker (checkers/watch/) judges it.

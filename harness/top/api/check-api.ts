@@ -38,7 +38,7 @@ export async function check(history: readonly Op[] | string, options: CheckOptio
   }
   let spec: ModelSpec;
   if (options.model === undefined) {
-    const fs = new Set(ops.filter((o) => typeof o.process === 'number').map((o) => o.f));
+    const fs = new Set(ops.filter((o) => typeof o.process === 'number' && o.type !== 'event').map((o) => o.f));
     const name = guessModel(fs);
     if (!name) throw new InputError(`no model knows all of the ops ${[...fs].join(', ')}; pass { model } (${Object.keys(MODELS).join(', ')})`);
     spec = { name };

@@ -86,6 +86,8 @@ async function loadOperations(path: string, format: HistoryFormat | 'auto', note
   const pairer = new Pairer(r.file, r.format === 'jsonl');
   const fs = new Set<string>();
   const add = (op: Op): void => {
+    // An event record (a watch's delivery) pairs with nothing and names no operation of a model.
+    if (op.type === 'event') return;
     keep?.push(op);
     pairer.add(op);
     if (typeof op.process === 'number') fs.add(op.f);

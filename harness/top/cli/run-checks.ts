@@ -79,7 +79,10 @@ export function checkRunRequest(req: RunRequest): void {
   if (typeof subnet === 'string') checkSubnet(subnet, req.nodeCount);
   if (req.flags.get('env') === 'ssh' && (req.flags.has('hosts') || req.flags.has('hosts-file'))) {
     const hosts = sshSettings(req.flags).hosts.length;
-    if (hosts !== req.nodeCount) {
+    // With membership changes the spare is the host listed after the first --nodes (targets/server-base/spare-host.ts).
+    if ((req.config.faults ?? []).includes('membership')) {
+      if (hosts !== req.nodeCount + 1) throw new InputError(`--nemesis membership over --env ssh needs a spare host beyond --nodes ${req.nodeCount}: list ${req.nodeCount + 1} hosts (the last one joins later), not ${hosts}, or pass --nodes ${Math.max(1, hosts - 1)}`);
+    } else if (hosts !== req.nodeCount) {
       throw new InputError(`--nodes ${req.nodeCount} does not match the ${hosts} host(s) given; pass --nodes ${hosts} (or leave --nodes out), or list one host per node`);
     }
   }

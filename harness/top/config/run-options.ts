@@ -97,7 +97,7 @@ export const RUN_OPTIONS = {
   faults,
   faultInterval: seconds({
     flag: 'nemesis-interval', field: 'faultIntervalS', meta: '10s', positive: true, example: '10s', default: DEFAULT_INTERVAL_NS / 1e9,
-    help: 'time between a fault\'s start and stop, and stop and next start (default 10s, or a third of a shorter --time-limit); one no fault can start within is refused', check: aWeek('nemesis-interval'),
+    help: 'how long a fault is held from when its start op completed, and the quiet time after its stop completed (default 10s, or a third of a shorter --time-limit); one no fault can start within is refused', check: aWeek('nemesis-interval'),
   }),
   partitionShapes: namesOf({
     flag: 'partition-shapes', field: 'partitionShapes', meta: 'LIST', all: PARTITION_SHAPES, what: 'partition shape', cliWord: 'shape',

@@ -199,7 +199,9 @@ export function requestOf(s: Settings): { target: TargetEntry; req: RunRequest }
   }
   // Without --nodes, an environment whose flags name the hosts (--env ssh --hosts …) sets the count.
   const envName = s.flags.env;
-  const implied = s.values.nodes === undefined && typeof envName === 'string' ? getEnvironment(envName).defaultNodeCount?.(flagMap) : undefined;
+  const listed = s.values.nodes === undefined && typeof envName === 'string' ? getEnvironment(envName).defaultNodeCount?.(flagMap) : undefined;
+  // With membership changes the last host listed is the spare, not a node.
+  const implied = listed !== undefined && (s.values.faults as readonly string[] | undefined)?.includes('membership') ? Math.max(1, listed - 1) : listed;
   const seed = s.values.seed ?? randomInt(2 ** 31 - 1);
   const all: Record<string, unknown> = { ...s.values, target: target.name, workload: c.workload, seed, ...(implied !== undefined ? { nodes: implied } : {}) };
   for (const [key, o] of OPTION_LIST) {

@@ -12,7 +12,7 @@ export interface DriverOptions {
   /** Opens the client a thread uses while it runs as `process` (a new one after an `info`). */
   openClient(thread: number, process: number): Promise<Client>;
   nemesis: Nemesis;
-  /** Every op, invocations and completions, in history order. */
+  /** Every record, invocations, completions and events, in history order. */
   record(op: Op): void;
   /** Nanoseconds since the run started. */
   now(): number;
@@ -46,6 +46,8 @@ export async function drive(opts: DriverOptions): Promise<{ stopped: boolean }> 
   opts.stop.addEventListener('abort', notify, { once: true });
   const opTimeoutMs = opts.opTimeoutMs ?? 30_000;
   const clock = opts.clock ?? realClock;
+  /** Set once the clients are closed: an event arriving after that is not recorded (the history is done). */
+  let closed = false;
 
   const clientFor = async (thread: number, process: number): Promise<Client> => {
     const cur = clients.get(thread);
@@ -72,7 +74,14 @@ export async function drive(opts: DriverOptions): Promise<{ stopped: boolean }> 
         timer = clock.setTimeout(() => resolve({ type: 'info', error: `no completion within ${opTimeoutMs} ms` }), opTimeoutMs);
       });
       const key = op.key === undefined ? {} : { key: op.key };
-      return await Promise.race([client.invoke({ process: op.process as number, f: op.f, value: op.value, ...key }), guard]);
+      const process = op.process as number;
+      // Events go through the same record() as ops, so history.jsonl holds them in arrival order.
+      const observe = (value: unknown, node?: string): void => {
+        if (closed) return;
+        // A client calls this from its stream's loop: a failure to record must not end the stream.
+        try { opts.record(interp.event(process, value, opts.now(), node)); } catch (err) { opts.log(`event of process ${process} not recorded: ${(err as Error).message}`); }
+      };
+      return await Promise.race([client.invoke({ process, f: op.f, value: op.value, ...key, observe }), guard]);
     } catch (err) {
       // A client must map the system's errors itself; a throw is a client bug, and the op's fate unknown.
       return { type: 'info', error: `client error: ${(err as Error).message}` };
@@ -123,5 +132,6 @@ export async function drive(opts: DriverOptions): Promise<{ stopped: boolean }> 
     });
   }
   await Promise.all([...clients.entries()].map(([t, c]) => bounded(() => c.client.close(), CLOSE_BOUND_MS, `client close (thread ${t})`, opts.log)));
+  closed = true;
   return { stopped: opts.stop.aborted };
 }

@@ -16,7 +16,10 @@ export interface FamilySummary {
   tookEffect: number;
   /** The nodes reached, by their role at the moment of the fault (each node once per role). */
   nodesHitByRole: Partial<Record<NodeRole, string[]>>;
-  /** Seconds from each effective start's completion to the next stop's completion (or the run's end). */
+  /**
+   * Seconds from when each effective start was in force (its record's inForceAfterMs after its
+   * invocation, else its completion) to the next stop's completion (or the run's end).
+   */
   secondsInForce: number;
   /** Effective faults that reached a node whose client held the lock then (present once one did). */
   holderHits?: number;
@@ -61,7 +64,8 @@ export function faultSummary(ops: readonly Op[], families: readonly FamilyBands[
               }
             }
             if (own) s.secondsInForce += (op.time - (invokedAt ?? op.time)) / 1e9;
-            else inForceSince ??= op.time;
+            // The fault was in force before its op completed (a health probe after it came last).
+            else inForceSince ??= e.inForceAfterMs !== undefined && invokedAt !== undefined ? Math.min(op.time, invokedAt + e.inForceAfterMs * 1e6) : op.time;
           }
           continue;
         }

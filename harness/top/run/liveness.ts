@@ -6,7 +6,7 @@
  * history, the declared fault bands and the exits the target recorded, so it is unit-tested as such.
  */
 import type { CheckResult } from '../../../checkers/contract.js';
-import type { Op } from '../../ground/history/op.js';
+import { isCompletion, type Op } from '../../ground/history/op.js';
 import type { FaultBand } from '../../ground/contracts/roles.js';
 
 /** A node's server that exited without the run asking; times in ns since the run started. */
@@ -80,7 +80,8 @@ export function noOkAfterHealReason(ops: readonly Op[], bands: readonly FaultBan
   if (heal === undefined) return undefined;
   const h = heal;
   if (ops.some((op) => op.process !== 'nemesis' && op.type === 'ok' && op.time >= h)) return undefined;
-  const tried = ops.filter((op) => op.process !== 'nemesis' && op.type !== 'invoke' && op.time >= h).length;
+  // Completions only: an event record (a watch's delivery) completes nothing.
+  const tried = ops.filter((op) => op.process !== 'nemesis' && isCompletion(op) && op.time >= h).length;
   return `no client operation completed ok after the last heal at ${fmtS(h)} (${tried} completed otherwise over ${fmtS(lastInvoke - h)}): the system stopped serving, so the history after it tests nothing`;
 }
 
@@ -105,7 +106,7 @@ export function noOkAfterFirstFaultReason(ops: readonly Op[], bands: readonly Fa
     if (op.process === 'nemesis' || op.time < f) continue;
     if (op.type === 'invoke') lastInvoke = Math.max(lastInvoke, op.time);
     else if (op.type === 'ok') return undefined;
-    else tried++;
+    else if (op.type !== 'event') tried++;
   }
   if (lastInvoke - f < boundNs) return undefined;
   return `no client operation completed ok after the first fault took effect at ${fmtS(f)} (${tried} completed otherwise over ${fmtS(lastInvoke - f)}): nothing observed what the faults did, so the history tests only the time before them`;

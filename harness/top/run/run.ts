@@ -4,7 +4,7 @@ import type { PlanContext, RunConfig, RunDir, RunOutcome, RunPlan, RunResults } 
 import { composeResults, runChecker } from '../../../checkers/compose.js';
 import { errorMessage, InputError } from '../../ground/history/errors.js';
 import { HistoryWriter } from '../../ground/history/jsonl-writer.js';
-import type { Op } from '../../ground/history/op.js';
+import { withoutEvents, type Op } from '../../ground/history/op.js';
 import type { FaultBand, Nemesis, UnsupportedFault } from '../../ground/contracts/roles.js';
 import { livenessCheck } from './liveness.js';
 import { withEffects } from '../../middle/faults/nemesis/effect.js';
@@ -107,7 +107,7 @@ export async function runTest(
     // Client completions so far, for a nemesis that adapts to them (--nemesis auto).
     const outcomes = { ok: 0, fail: 0, info: 0 };
     countOutcomes = (op) => {
-      if (op.process !== 'nemesis' && op.type !== 'invoke') outcomes[op.type]++;
+      if (op.process !== 'nemesis' && (op.type === 'ok' || op.type === 'fail' || op.type === 'info')) outcomes[op.type]++;
     };
     const faults = plan.faults(plan.target, { outcomes: () => ({ ...outcomes }) });
     const faultBands = faults.packages.flatMap((p) => p.bands);
@@ -118,7 +118,7 @@ export async function runTest(
     unsupported = faults.unsupported;
     families = faults.packages.map((p) => ({ name: p.name, bands: p.bands }));
     // Every fault op's completion records whether it took effect, on which nodes, in which roles.
-    faultNemesis = withEffects(faults.nemesis, faultBands, plan.target.nodes, plan.target.primaries, plan.holders);
+    faultNemesis = withEffects(faults.nemesis, faultBands, plan.target.nodes, plan.target.primaries, plan.holders, () => Number(clock.now()) / 1e6);
     const effNemesis = faultNemesis;
     for (const u of unsupported) run.log(`fault unsupported: ${u.fault}: ${u.reason}`);
     progress.setupStep = 'setting up the faults';
@@ -239,7 +239,7 @@ export async function runTest(
     Object.entries(checkers).filter(([, c]) => c.valid === false).map(([name]) => name));
   const results: RunResults = {
     valid, checkers, unsupportedFaults: unsupported, ...(faultsSummary ? { faults: faultsSummary } : {}), ...(disk ? { disk } : {}), ...autoResults(ops), ...stateResults(ops, families), ops: ops.length, durationS: now() / 1e9,
-    ...(await extraResultsOf(plan, ops, (l) => run.log(l))),
+    ...(await extraResultsOf(plan, withoutEvents(ops), (l) => run.log(l))),
     ...(leaseClock.record ? { leaseClock: leaseClock.record } : {}),
   };
   if (interrupted) results.interrupted = interrupted;

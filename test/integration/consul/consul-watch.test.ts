@@ -9,6 +9,7 @@ import { runTest } from '../../../harness/top/run/run.js';
 import { consulParts } from '../../../targets/consul/index.js';
 import { missing, removeTempDirs } from '../provision/helpers.js';
 import { expectNothingLeft, storeRequest } from '../provision/store-runs.js';
+import { expectEventRecords } from '../provision/watch-events.js';
 
 const skip = missing(['consul', 'iptables', 'iptables-restore', 'unshare']);
 afterAll(removeTempDirs);
@@ -22,6 +23,9 @@ describe.skipIf(skip !== undefined)(`Consul watch in namespaces${skip ? ` (skipp
       const w = out.results.checkers.watch as Record<string, unknown>;
       const c = w.consul as { returns: number; spurious: number; indexResets: number };
       console.log(`consul watch seed ${seed}: ${String(w.valid)}, ${String(w.eventsChecked)} values checked in ${c.returns} returns (${c.spurious} spurious, ${c.indexResets} index resets), lag ${JSON.stringify(w.lagMs)}, counts ${JSON.stringify(w.counts)}, convergence ${JSON.stringify(w.convergence)}`);
+      const recs = expectEventRecords(out.dir, w, 'index');
+      console.log(`consul watch seed ${seed}: ${recs.records} event records ${JSON.stringify(recs.kinds)}, ${String(w.strayEvents)} after the last window`);
+      expect(recs.kinds.return).toBe(c.returns + (w.strayEvents as number));
       expect(w.eventsChecked as number).toBeGreaterThan(50);
       expect(w.valid, JSON.stringify(w.violations)).toBe(true);
       expect((w.convergence as { checked: string[] }).checked.length).toBeGreaterThan(0);

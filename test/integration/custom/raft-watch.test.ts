@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { missing } from '../provision/helpers.js';
 import { runCustom } from './helpers.js';
+import { expectEventRecords } from '../provision/watch-events.js';
 
 const RAFT_MAIN = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../../dist/targets/raft/main.js');
 const skip = missing(['iptables', 'iptables-restore', 'unshare']);
@@ -30,6 +31,8 @@ describe.skipIf(skip !== undefined)(`the bundled Raft's watch${skip ? ` (skipped
       const w = r.results?.checkers?.watch;
       expect(w, r.stderr + r.stdout).toBeDefined();
       console.log(`raft watch ${bug ?? 'correct'}: ${String(w.valid)}, ${w.eventsChecked} events, counts ${JSON.stringify(w.counts)}, lag ${JSON.stringify(w.lagMs)}`);
+      const recs = expectEventRecords(r.dir!, w, 'rev');
+      console.log(`raft watch ${bug ?? 'correct'}: ${recs.records} event records ${JSON.stringify(recs.kinds)}, ${String(w.strayEvents)} after the last window`);
       expect(w.eventsChecked).toBeGreaterThan(100);
       if (bug === undefined) {
         expect(w.valid).toBe(true);

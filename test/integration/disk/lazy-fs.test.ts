@@ -179,4 +179,24 @@ describe('the lose-un-fsynced layer', () => {
     await expect(LazyFs.mount(await buildLazyFs(), nodePath.join(base, 'link'))).rejects.toThrow(/not a directory/);
     expect(mounted(nodePath.join(base, 'real'))).toBe(false);
   });
+
+  it('a layer whose starter dies (a SIGKILLed harness) unmounts itself: no mount is left in the run directory', async (ctx) => {
+    skipUnless(ctx, lazyFsUnavailable() === undefined, `the FUSE layer cannot run here: ${lazyFsUnavailable()}`);
+    const base = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'fl-lazyfs-'));
+    cleanup.push(() => fs.rmSync(base, { recursive: true, force: true }));
+    const dir = nodePath.join(base, 'node');
+    fs.mkdirSync(dir);
+    // The starter (sh) mounts the layer, then is SIGKILLed while the layer runs.
+    const starter = spawn('sh', ['-c', '"$0" "$1" > "$1.out" 2>&1 & while ! grep -q ready "$1.out" 2>/dev/null; do sleep 0.05; done; echo up; sleep 60', await buildLazyFs(), dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+    cleanup.push(() => { starter.kill('SIGKILL'); });
+    await new Promise<void>((resolve) => starter.stdout.on('data', () => resolve()));
+    expect(mounted(dir)).toBe(true);
+    starter.kill('SIGKILL');
+    let left = true;
+    for (let i = 0; i < 100 && left; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      left = mounted(dir);
+    }
+    expect(left).toBe(false);
+  });
 });

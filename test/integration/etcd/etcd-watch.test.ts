@@ -9,6 +9,7 @@ import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { missing, removeTempDirs } from '../provision/helpers.js';
 import { expectNothingLeft, storeRequest } from '../provision/store-runs.js';
+import { expectEventRecords } from '../provision/watch-events.js';
 
 const skip = missing(['etcd', 'iptables', 'iptables-restore', 'unshare']);
 afterAll(removeTempDirs);
@@ -22,6 +23,10 @@ describe.skipIf(skip !== undefined)(`etcd watch in namespaces${skip ? ` (skipped
       expect(out.results.error).toBeUndefined();
       const w = out.results.checkers.watch as Record<string, unknown>;
       console.log(`etcd watch seed ${seed}: ${String(w.valid)}, ${String(w.eventsChecked)} events, ${String(w.bookmarksChecked)} bookmarks, ${String(w.segments)} segments, ${String(w.compactions)} compactions, lag ${JSON.stringify(w.lagMs)}, counts ${JSON.stringify(w.counts)}`);
+      const recs = expectEventRecords(out.dir, w, 'rev');
+      console.log(`etcd watch seed ${seed}: ${recs.records} event records ${JSON.stringify(recs.kinds)}, ${String(w.strayEvents)} after the last window`);
+      expect(recs.kinds.put ?? 0).toBeGreaterThan(0);
+      expect(recs.kinds.progress ?? 0).toBeGreaterThan(0);
       expect(w.eventsChecked as number).toBeGreaterThan(100);
       expect(w.unmatched).toBe(0);
       if (w.valid === false) expect((w.violations as { upstream?: string }[]).every((v) => v.upstream !== undefined)).toBe(true);

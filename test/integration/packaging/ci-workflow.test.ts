@@ -80,7 +80,7 @@ describe.skipIf(missing !== undefined)('the example CI workflow in a scratch pro
   it('npm pack prints no warning about Faultline\'s package files, and ships dist/, the scripts and the delayer\'s source', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);
-    for (const f of ['dist/harness/top/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'scripts/lib/apt.sh', 'scripts/setup-run.sh', 'scripts/setup-targets.sh', 'harness/middle/faults/net/nfq-delay.c']) expect(files).toContain(f);
+    for (const f of ['dist/harness/top/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'scripts/lib/apt.sh', 'scripts/setup-run.sh', 'scripts/setup-targets.sh', 'harness/middle/faults/net/nfq-delay.c', 'harness/middle/faults/disk/lazy-fs.c', 'harness/middle/faults/disk/disk-ops.c']) expect(files).toContain(f);
     expect(files.filter((f) => f.startsWith('test/') || f.endsWith('.map'))).toEqual([]);
     const warnings = execFileSync('sh', ['-c', 'npm pack --dry-run --ignore-scripts 2>&1 >/dev/null'], { cwd: clone, encoding: 'utf8' });
     expect(npmWarnings(warnings)).toEqual([]);

@@ -21,13 +21,13 @@ import { expectNothingLeft, storeRequest } from '../provision/store-runs.js';
 
 afterAll(removeTempDirs);
 
-const ROWS: { store: string; bins: string[]; parts: (req: RunRequest, run: RunDir) => { plan: RunPlan }; faults: string[]; start: string }[] = [
-  { store: 'etcd', bins: ['etcd'], parts: etcdParts, faults: ['pause'], start: 'pause' },
-  { store: 'zookeeper', bins: ['java'], parts: zookeeperParts, faults: ['pause'], start: 'pause' },
-  { store: 'consul', bins: ['consul'], parts: consulParts, faults: ['partition'], start: 'start-partition' },
+const ROWS: { store: string; bins: string[]; parts: (req: RunRequest, run: RunDir) => { plan: RunPlan }; faults: string[]; start: string; stop: string }[] = [
+  { store: 'etcd', bins: ['etcd'], parts: etcdParts, faults: ['pause'], start: 'pause', stop: 'resume' },
+  { store: 'zookeeper', bins: ['java'], parts: zookeeperParts, faults: ['pause'], start: 'pause', stop: 'resume' },
+  { store: 'consul', bins: ['consul'], parts: consulParts, faults: ['partition'], start: 'start-partition', stop: 'stop-partition' },
 ];
 
-describe.each(ROWS)('faults aimed at the lock holder on $store', ({ store, bins, parts, faults, start }) => {
+describe.each(ROWS)('faults aimed at the lock holder on $store', ({ store, bins, parts, faults, start, stop }) => {
   const skip = missing([...bins, 'iptables', 'iptables-restore', 'unshare']);
   it.skipIf(skip !== undefined)(`${faults[0]} aimed at the holder hits the node of a holding client${skip ? ` (skipped: ${skip})` : ''}`, async () => {
     const req = storeRequest(`${store}-holders`, {
@@ -35,7 +35,7 @@ describe.each(ROWS)('faults aimed at the lock holder on $store', ({ store, bins,
     }, {}, 'lock');
     const out = await runTest(req.config, (run) => parts(req, run).plan);
     expect(out.results.error).toBeUndefined();
-    const hist = fs.readFileSync(`${out.dir}/history.jsonl`, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { process: unknown; type: string; f: string; value: unknown });
+    const hist = fs.readFileSync(`${out.dir}/history.jsonl`, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { process: unknown; type: string; f: string; value: unknown; time: number });
     const starts = hist.filter((o) => o.process === 'nemesis' && o.type !== 'invoke' && o.f === start);
     expect(starts.length).toBeGreaterThanOrEqual(2);
     let onHolder = 0;
@@ -49,6 +49,19 @@ describe.each(ROWS)('faults aimed at the lock holder on $store', ({ store, bins,
       if (e!.nodes.some((h) => h.holder)) onHolder++;
     }
     expect(onHolder).toBeGreaterThanOrEqual(1);
+    // Each fault is held for the interval from when it was in force: the stop comes at least 2 s after
+    // the start op completed (its health probe and its wait for a holder did not shorten it), and the
+    // record's inForceAfterMs falls within the start op.
+    const nem = hist.filter((o) => o.process === 'nemesis');
+    nem.forEach((o, i) => {
+      if (o.type === 'invoke' || o.f !== start) return;
+      const invoked = nem.slice(0, i).reverse().find((x) => x.type === 'invoke' && x.f === start)!;
+      const inForce = effectIn(o.value)?.inForceAfterMs;
+      expect(inForce).toBeGreaterThanOrEqual(0);
+      expect(inForce! * 1e6).toBeLessThanOrEqual(o.time - invoked.time + 1e6);
+      const next = nem.slice(i + 1).find((x) => x.type === 'invoke' && x.f === stop);
+      if (next) expect(next.time - o.time).toBeGreaterThanOrEqual(2e9 - 1e6);
+    });
     const summary = (out.results.faults as Record<string, { holderHits?: number }>)[faults[0]];
     expect(summary.holderHits).toBe(onHolder);
     expectNothingLeft(out.dir);

@@ -9,6 +9,7 @@ import { runTest } from '../../../harness/top/run/run.js';
 import { zookeeperParts } from '../../../targets/zookeeper/index.js';
 import { missing, removeTempDirs } from '../provision/helpers.js';
 import { expectNothingLeft, storeRequest } from '../provision/store-runs.js';
+import { expectEventRecords } from '../provision/watch-events.js';
 
 const skip = missing(['java', 'iptables', 'iptables-restore', 'unshare']);
 afterAll(removeTempDirs);
@@ -22,6 +23,9 @@ describe.skipIf(skip !== undefined)(`ZooKeeper watch in namespaces${skip ? ` (sk
       const w = out.results.checkers.watch as Record<string, unknown>;
       const zk = w.zookeeper as { fires: number; judged: number; unchecked: number; expiries: number; lostToExpiry: number };
       console.log(`zookeeper watch seed ${seed}: ${String(w.valid)}, ${String(w.eventsChecked)} events checked (${zk.judged} firings judged, ${zk.unchecked} with an indeterminate trigger), ${zk.expiries} session expiries, lag ${JSON.stringify(w.lagMs)}, counts ${JSON.stringify(w.counts)}, convergence ${JSON.stringify(w.convergence)}`);
+      const recs = expectEventRecords(out.dir, w, 'zxid');
+      console.log(`zookeeper watch seed ${seed}: ${recs.records} event records ${JSON.stringify(recs.kinds)}, ${String(w.strayEvents)} after the last window`);
+      expect(recs.kinds.fire ?? 0).toBe(zk.fires);
       expect(zk.judged).toBeGreaterThan(10);
       expect(w.valid, JSON.stringify(w.violations)).toBe(true);
       expect((w.convergence as { checked: string[] }).checked.length).toBeGreaterThan(0);

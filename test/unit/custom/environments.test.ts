@@ -13,7 +13,7 @@ import { ensureHostNeeds } from '../../../harness/middle/hosts/host-needs.js';
 import type { Remote } from '../../../harness/middle/hosts/remote.js';
 import type { MachineProbe, RunRequest } from '../../../harness/ground/contracts/run-contract.js';
 import { commandNeeds, shellWords } from '../../../targets/custom/command-words.js';
-import { customPreflight } from '../../../targets/custom/entry.js';
+import { customPreflight, diskFilesOf } from '../../../targets/custom/entry.js';
 import { raftFiles } from '../../../targets/raft/image.js';
 
 const here = (p: string): boolean => ['/opt/app/server.mjs', '/etc/app.conf', '/usr/bin/node'].includes(p);
@@ -125,3 +125,16 @@ describe("the Raft image's files", () => {
     expect(() => raftFiles(main, nodePath.join(dir, 'pkg'))).toThrow(/imports dockerode, which the Raft image would not hold/);
   });
 });
+
+describe('--disk-files', () => {
+  it('names the files under {data} for --nemesis disk, the log first; without it the target offers no disk', () => {
+    expect(diskFilesOf(req({ start: START }))).toBeUndefined();
+    expect(diskFilesOf(req({ start: START, 'disk-files': '{node}/log.jsonl, {node}/meta.json' }))).toEqual(['{node}/log.jsonl', '{node}/meta.json']);
+  });
+
+  it.each(['/etc/passwd', '../x', '{node}/../../x', 'a//b', 'a,,b', './log'])('refuses %s in one sentence: not a relative path below {data}', (f) => {
+    expect(() => diskFilesOf(req({ start: START, 'disk-files': f }))).toThrow(InputError);
+    expect(() => diskFilesOf(req({ start: START, 'disk-files': f }))).toThrow(/is not a relative path below \{data\}; list the files as e\.g\. --disk-files/);
+  });
+});
+

@@ -7,7 +7,9 @@ import {
   log,
   nemesis,
   phases,
+  settled,
   simulate,
+  sleep,
   stagger,
   synchronize,
   timeLimit,
@@ -89,5 +91,39 @@ describe('phases', () => {
     expect(logs[0]).toBe('load@0');
     expect(logs[1]).toMatch(/^final reads@12/);
     expectWellFormed(history, 3);
+  });
+});
+
+describe('settled', () => {
+  it('ends only when its own op has completed, so a sleep after it counts from the completion', () => {
+    const history = simulate(nemesis([settled({ f: 'slow' }), sleep(2 * S), { f: 'next' }]), {
+      concurrency: 0,
+      completer: (op) => ({ type: 'ok', latencyNs: op.f === 'slow' ? 3 * S : MS }),
+    });
+    // Without settled, the sleep would start as `slow` was invoked and `next` would be due at 2 s
+    // (then wait for the thread until 3 s).
+    expect(invokes(history).map((o) => [o.f, o.time])).toEqual([['slow', 0], ['next', 5 * S]]);
+  });
+
+  it('does not wait for ops of other generators on the same threads', () => {
+    const history = simulate(
+      nemesis([settled({ f: 'a' }), sleep(S), { f: 'b' }], [{ f: 'c' }]),
+      { concurrency: 1, completer: (op) => ({ type: 'ok', latencyNs: op.f === 'c' ? 10 * S : MS }) },
+    );
+    expect(invokes(history).find((o) => o.f === 'b')?.time).toBe(S + MS);
+  });
+
+  it('counts a failed or indeterminate op as completed too', () => {
+    for (const type of ['fail', 'info'] as const) {
+      const history = simulate(nemesis([settled({ f: 'a' }), sleep(S), { f: 'b' }]), {
+        concurrency: 0,
+        completer: () => ({ type, latencyNs: 2 * S }),
+      });
+      expect(invokes(history).map((o) => o.time)).toEqual([0, 3 * S]);
+    }
+  });
+
+  it('is empty for an empty generator', () => {
+    expect(simulate(nemesis([settled([]), { f: 'b' }]), { concurrency: 0 }).filter((o) => o.type === 'invoke').map((o) => o.time)).toEqual([0]);
   });
 });

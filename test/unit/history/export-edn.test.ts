@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Op, parseEdn, parseEdnHistory, toEdn, toEdnValue } from '../../../harness/ground/history/index.js';
+import { type Op, ednExport, parseEdn, parseEdnHistory, toEdn, toEdnValue } from '../../../harness/ground/history/index.js';
 
 describe('toEdn', () => {
   it('writes one Jepsen op map per line inside a vector', () => {
@@ -124,3 +124,29 @@ function plainNumbers(v: unknown): unknown {
   }
   return v;
 }
+
+describe('toEdn with event records', () => {
+  it('leaves events out, renumbers densely, says how many, and Jepsen-style pairing reads the rest', () => {
+    const ops: Op[] = [
+      { index: 0, time: 1, process: 0, type: 'invoke', f: 'watch', value: null },
+      { index: 1, time: 2, process: 0, type: 'event', f: 'event', value: { kind: 'put', key: 'a', rev: 7 }, node: 'n1' },
+      { index: 2, time: 3, process: 1, type: 'invoke', f: 'put', value: { key: 'a' } },
+      { index: 3, time: 4, process: 0, type: 'event', f: 'event', value: { kind: 'progress', rev: 7 } },
+      { index: 4, time: 5, process: 0, type: 'ok', f: 'watch', value: { end: 'window' } },
+      { index: 5, time: 6, process: 1, type: 'ok', f: 'put', value: { key: 'a', rev: 8 } },
+    ];
+    const { edn, droppedEvents } = ednExport(ops);
+    expect(droppedEvents).toBe(2);
+    expect(toEdn(ops)).toBe(edn);
+    expect(edn).not.toContain(':event');
+    expect(edn.trimEnd().split('\n').at(-1)).toBe("; 2 event records (watch deliveries) left out: Jepsen's op types are invoke, ok, fail and info; indices renumbered densely");
+    const back = parseEdnHistory(edn);
+    expect(back.map((o) => [o.index, o.type, o.f, o.process])).toEqual([[0, 'invoke', 'watch', 0], [1, 'invoke', 'put', 1], [2, 'ok', 'watch', 0], [3, 'ok', 'put', 1]]);
+    // Each process' ops alternate invoke, completion: what Knossos and Elle expect.
+    for (const p of [0, 1]) expect(back.filter((o) => o.process === p).map((o) => o.type)).toEqual(['invoke', 'ok']);
+  });
+  it('keeps a history without events exactly as before (indices untouched)', () => {
+    const ops: Op[] = [{ index: 4, time: 1, process: 0, type: 'invoke', f: 'read', value: null }];
+    expect(ednExport(ops)).toEqual({ edn: '[{:index 4, :time 1, :type :invoke, :process 0, :f :read, :value nil}]\n', droppedEvents: 0 });
+  });
+});

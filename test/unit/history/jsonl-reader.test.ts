@@ -164,3 +164,17 @@ describe('#6: reading is linear in the length of a line', () => {
   });
 });
 const realConcat = Buffer.concat.bind(Buffer);
+
+describe('event records (watch deliveries)', () => {
+  it('reads an event record like any other, keeping its process, node and value', async () => {
+    const { parseJsonl } = await import('../../../harness/ground/history/jsonl-reader.js');
+    const text = [
+      '{"index":0,"time":1,"process":0,"type":"invoke","f":"watch","value":null}',
+      '{"index":1,"time":2,"process":0,"type":"event","f":"event","value":{"watcher":"w0","kind":"put","key":"a","value":"p1","rev":7,"batch":1},"node":"n1"}',
+      '{"index":2,"time":3,"process":0,"type":"ok","f":"watch","value":{"end":"window"}}',
+    ].join('\n');
+    const ops = parseJsonl(text, 'h.jsonl');
+    expect(ops[1]).toEqual({ index: 1, time: 2, process: 0, type: 'event', f: 'event', value: { watcher: 'w0', kind: 'put', key: 'a', value: 'p1', rev: 7, batch: 1 }, node: 'n1' });
+    expect(() => parseJsonl('{"process":0,"type":"events","f":"event"}', 'h.jsonl')).toThrow(/field "type" is "events", expected one of "invoke", "ok", "fail", "info", "event"/);
+  });
+});

@@ -21,7 +21,8 @@ describe('bandwidth', () => {
   it('caps the rate every other interval with the configured rate, and heals at the end', () => {
     const { pkg } = setup(250);
     const history = simulate(pkg.generator, { concurrency: 0, maxTimeNs: 45 * S });
-    expect(schedule(history)).toEqual(['start-bandwidth@10', 'stop-bandwidth@20', 'start-bandwidth@30', 'stop-bandwidth@40']);
+    // Each gap counts from the completion of the op before it (family.ts startStopCycle); ops take the simulator's 1 ms.
+    expect(schedule(history)).toEqual(['start-bandwidth@10', 'stop-bandwidth@20.001', 'start-bandwidth@30.002', 'stop-bandwidth@40.003']);
     expect(history.find((o) => o.f === 'start-bandwidth')?.value).toEqual({ rateKbit: 250 });
     expect(schedule(simulate(pkg.finalGenerator, { concurrency: 0 }))).toEqual(['stop-bandwidth@0']);
     expect(setup().pkg.bands).toEqual([{ name: 'bandwidth', start: 'start-bandwidth', stop: 'stop-bandwidth' }]);

@@ -64,8 +64,10 @@ describe('buildFaults', () => {
     const gen = timeLimit(17 * S, clients(() => ({ f: 'read' }), faults.generator));
     const history = simulate(gen, { concurrency: 3, seed: 1, completer: () => ({ type: 'ok', latencyNs: 100 * MS }) });
     for (const op of history) expect(op.process === 'nemesis').toBe(op.f !== 'read');
+    // Each family's gaps count from the completion of its own previous op (100 ms here), not from the
+    // other family's: partition's stop comes 4 s after its start completed, kill's heal 4 s after the kill did.
     expect(schedule(history).filter((s) => !s.startsWith('read'))).toEqual([
-      'start-partition@4', 'kill@6', 'stop-partition@8', 'start@10', 'start-partition@12', 'kill@14', 'stop-partition@16',
+      'start-partition@4', 'kill@6', 'stop-partition@8.1', 'start@10.1', 'start-partition@12.2', 'kill@14.2', 'stop-partition@16.3',
     ]);
   });
 

@@ -20,7 +20,7 @@ describe('clock generator', () => {
     const fs = schedule(history).map((s) => s.replace(/@.*/, ''));
     fs.forEach((f, i) => expect(i % 2 === 0 ? ['bump-clock', 'strobe-clock'] : ['reset-clock']).toContain(f));
     expect(new Set(fs)).toEqual(new Set(['bump-clock', 'strobe-clock', 'reset-clock']));
-    expect(schedule(history).slice(0, 2)).toEqual([expect.stringMatching(/-clock@10$/), 'reset-clock@20']);
+    expect(schedule(history).slice(0, 2)).toEqual([expect.stringMatching(/-clock@10$/), 'reset-clock@20.001']);
     expect(simulate(pkg.finalGenerator, { concurrency: 1 }).filter((o) => o.type === 'invoke')).toMatchObject([
       { f: 'reset-clock', value: 'all', process: 'nemesis' },
     ]);

@@ -6,9 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dataEnd, expandFiles, FLIP_BITS, flipBits, readTree, restoreTree, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
+import { dataEnd, expandFiles, FLIP_BITS, flipBits, forNode, readTree, restoreTree, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
 import { createRng } from '../../../harness/ground/generator/index.js';
 import { NodeDisks } from '../../../harness/middle/faults/disk/node-disks.js';
+import { HostDisks } from '../../../harness/middle/faults/disk/host-disks.js';
 
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
@@ -116,6 +117,29 @@ describe('file faults', () => {
     fs.writeFileSync(nodePath.join(d, 'log'), 'a\nc\nd\n');
     await fault();
     expect(state()).toBe('a\nb\n'); // the copy taken at the previous fault: the node's state when that one hit
+  });
+
+  it('a path\'s {node} is the node\'s name (a custom target\'s --disk-files): each node\'s own file is cut, never another\'s', async () => {
+    expect(forNode(['{node}/log.jsonl', { dir: '{node}/wal', match: /x/ }], 'n2')).toEqual(['n2/log.jsonl', { dir: 'n2/wal', match: /x/ }]);
+    const d = nodeDir();
+    for (const n of ['n1', 'n2']) {
+      fs.mkdirSync(nodePath.join(d, n));
+      fs.writeFileSync(nodePath.join(d, n, 'log.jsonl'), 'x'.repeat(1000));
+    }
+    const disks = new NodeDisks({ dirOf: () => d, layer: false, logFiles: ['{node}/log.jsonl'], dataFiles: ['{node}/log.jsonl'], log: () => undefined });
+    const [t] = await disks.apply('n2', 'truncate', () => 0);
+    expect(t).toEqual({ file: 'n2/log.jsonl', offset: 999, bytes: 1 });
+    expect(fs.statSync(nodePath.join(d, 'n1', 'log.jsonl')).size).toBe(1000);
+    expect(fs.statSync(nodePath.join(d, 'n2', 'log.jsonl')).size).toBe(999);
+  });
+
+  it('on ssh hosts: rollback is refused with its reason, and the hosts need gcc, plus FUSE with the layer', () => {
+    const of = (layer: boolean): HostDisks => new HostDisks({ host: () => { throw new Error('no host in a unit test'); }, dirOf: () => '/x', layer, logFiles: ['log'], dataFiles: ['log'], log: () => undefined });
+    expect(of(true).faults).toEqual(['lose-unfsynced', 'truncate', 'bit-flip']);
+    expect(of(true).unsupported.rollback).toMatch(/^rollback over --env ssh is not built: /);
+    expect(of(true).hostNeeds().map((n) => n.pkg ?? n.path)).toEqual(['gcc', 'libfuse3-dev', 'fuse3', '/dev/fuse']);
+    expect(of(false).faults).toEqual(['truncate', 'bit-flip']);
+    expect(of(false).hostNeeds().map((n) => n.pkg)).toEqual(['gcc']);
   });
 
   it('follows no link: a log or data file planted as a link is refused and its target untouched', () => {

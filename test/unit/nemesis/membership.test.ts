@@ -28,6 +28,8 @@ describe('membership nemesis', () => {
     expect(boundedKind('add', 3, 0, 3)).toBe('replace');
     expect(boundedKind('replace', 3, 0, 3)).toBe('replace');
     expect(boundedKind('remove', 4, 1, 3)).toBe('remove');
+    expect(boundedKind('replace', 2, 1, 3)).toBe('add');
+    expect(boundedKind('replace', 2, 0, 3)).toBe('replace');
   });
 
   it('is unsupported on a target without membership changes, with the reason', () => {

@@ -13,7 +13,8 @@ describe('loss', () => {
 
   it('starts loss with the configured probability every other interval', () => {
     const history = simulate(setup(0.3).pkg.generator, { concurrency: 0, maxTimeNs: 45 * S });
-    expect(schedule(history)).toEqual(['start-loss@10', 'stop-loss@20', 'start-loss@30', 'stop-loss@40']);
+    // Each gap counts from the completion of the op before it (family.ts startStopCycle); ops take the simulator's 1 ms.
+    expect(schedule(history)).toEqual(['start-loss@10', 'stop-loss@20.001', 'start-loss@30.002', 'stop-loss@40.003']);
     expect(history.find((o) => o.f === 'start-loss')?.value).toEqual({ p: 0.3 });
   });
 
@@ -46,7 +47,8 @@ describe('latency', () => {
   it('adds the default extra latency every other interval and heals at the end', () => {
     const { pkg } = setup();
     const history = simulate(pkg.generator, { concurrency: 0, maxTimeNs: 25 * S });
-    expect(schedule(history)).toEqual(['start-latency@10', 'stop-latency@20']);
+    // Each gap counts from the completion of the op before it (family.ts startStopCycle); ops take the simulator's 1 ms.
+    expect(schedule(history)).toEqual(['start-latency@10', 'stop-latency@20.001']);
     expect(history[0].value).toEqual({ dist: DEFAULT_LATENCY });
     expect(schedule(simulate(pkg.finalGenerator, { concurrency: 0 }))).toEqual(['stop-latency@0']);
   });

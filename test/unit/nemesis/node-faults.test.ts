@@ -30,13 +30,25 @@ describe.each(families)('$name', (fam) => {
   it('alternates fault and heal every interval; heals everything at the end', () => {
     const { pkg } = setup();
     const history = simulate(pkg.generator, { concurrency: 1, seed: 9, maxTimeNs: 45 * S });
-    expect(schedule(history)).toEqual([`${fam.fault}@10`, `${fam.heal}@20`, `${fam.fault}@30`, `${fam.heal}@40`]);
+    // Each gap counts from the completion of the op before it (family.ts startStopCycle); ops take the simulator's 1 ms.
+    expect(schedule(history)).toEqual([`${fam.fault}@10`, `${fam.heal}@20.001`, `${fam.fault}@30.002`, `${fam.heal}@40.003`]);
     const invokes = history.filter((o) => o.type === 'invoke');
     for (const o of invokes.filter((o) => o.f === fam.fault)) expect(['one', 'minority', 'majority', 'all']).toContain(o.value);
     for (const o of invokes.filter((o) => o.f === fam.heal)) expect(o.value).toBe('all');
     expect(simulate(pkg.finalGenerator, { concurrency: 2 }).filter((o) => o.type === 'invoke')).toMatchObject([
       { f: fam.heal, value: 'all', process: 'nemesis' },
     ]);
+  });
+
+  it('holds the fault for the interval from when its op completed, not from when it was invoked', () => {
+    // A start op that takes 3 s (a health probe of a starved cluster, a wait for a holder) must not
+    // shorten the fault: the heal comes 10 s after it completed, and the next fault 10 s after the heal did.
+    const { pkg } = setup();
+    const history = simulate(pkg.generator, {
+      concurrency: 0, seed: 9, maxTimeNs: 45 * S,
+      completer: (op) => ({ type: 'ok', latencyNs: op.f === fam.fault ? 3 * S : 2 * S }),
+    });
+    expect(schedule(history)).toEqual([`${fam.fault}@10`, `${fam.heal}@23`, `${fam.fault}@35`]);
   });
 
   it('hits a largest minority or one node, records them, and heals exactly those', async () => {

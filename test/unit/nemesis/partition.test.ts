@@ -15,9 +15,10 @@ describe('partition generator', () => {
   it('alternates start and stop every interval, with a shape drawn from the enabled ones', () => {
     const { pkg } = build();
     const history = simulate(pkg.generator, { concurrency: 2, seed: 3, maxTimeNs: 85 * S });
+    // Each gap counts from the completion of the op before it (family.ts startStopCycle); ops take the simulator's 1 ms.
     expect(schedule(history)).toEqual([
-      'start-partition@10', 'stop-partition@20', 'start-partition@30', 'stop-partition@40',
-      'start-partition@50', 'stop-partition@60', 'start-partition@70', 'stop-partition@80',
+      'start-partition@10', 'stop-partition@20.001', 'start-partition@30.002', 'stop-partition@40.003',
+      'start-partition@50.004', 'stop-partition@60.005', 'start-partition@70.006', 'stop-partition@80.007',
     ]);
     for (const op of history) expect(op.process).toBe('nemesis');
     const starts = history.filter((o) => o.type === 'invoke' && o.f === 'start-partition');
@@ -40,7 +41,8 @@ describe('partition generator', () => {
   it('respects the configured interval and shapes', () => {
     const { pkg } = build(fakeTarget(), { interval: 2 * S }, { shapes: ['bridge'] });
     const history = simulate(pkg.generator, { concurrency: 0, maxTimeNs: 9 * S });
-    expect(schedule(history)).toEqual(['start-partition@2', 'stop-partition@4', 'start-partition@6', 'stop-partition@8']);
+    // Each gap counts from the completion of the op before it (family.ts startStopCycle); ops take the simulator's 1 ms.
+    expect(schedule(history)).toEqual(['start-partition@2', 'stop-partition@4.001', 'start-partition@6.002', 'stop-partition@8.003']);
     expect(history.filter((o) => o.f === 'start-partition').every((o) => o.value === 'bridge')).toBe(true);
   });
 

@@ -32,10 +32,23 @@ describe('network fault rules', () => {
     const seen: string[] = [];
     const inner = { fs: ['kill', 'start-partition'], invoke: async (op: { f: string }) => { seen.push(op.f); return op.f === 'kill' ? ['n1'] : { grudge: {} }; }, teardown: async () => undefined };
     const wrapped = withHealth(inner, async () => ({ n1: `probe ${++n}` }));
-    expect(await wrapped.invoke({ f: 'kill', value: 'one' })).toEqual({ result: ['n1'], health: { before: { n1: 'probe 1' }, after: { n1: 'probe 2' } } });
-    expect(await wrapped.invoke({ f: 'start-partition', value: 'halves' })).toEqual({ grudge: {}, health: { before: { n1: 'probe 3' }, after: { n1: 'probe 4' } } });
+    expect(await wrapped.invoke({ f: 'kill', value: 'one' })).toEqual({ result: ['n1'], health: { before: { n1: 'probe 1' }, after: { n1: 'probe 2' }, doneMs: expect.any(Number) } });
+    expect(await wrapped.invoke({ f: 'start-partition', value: 'halves' })).toEqual({ grudge: {}, health: { before: { n1: 'probe 3' }, after: { n1: 'probe 4' }, doneMs: expect.any(Number) } });
     const failing = withHealth(inner, async () => { throw new Error('no answer'); });
     expect(await failing.invoke({ f: 'kill', value: 'one' })).toMatchObject({ health: { before: { error: 'no answer' } } });
     expect(seen).toEqual(['kill', 'start-partition', 'kill']);
+  });
+
+  it('says when the wrapped op returned: after the first probe, before the second', async () => {
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    let probes = 0;
+    // The first probe is slow (a starved node), the second slower still; the fault itself is instant.
+    const wrapped = withHealth({ fs: [], invoke: async () => ['n1'], teardown: async () => undefined }, async () => {
+      await wait(++probes === 1 ? 150 : 400);
+      return { n1: 'up' };
+    });
+    const v = (await wrapped.invoke({ f: 'pause', value: 'one' })) as { health: { doneMs: number } };
+    expect(v.health.doneMs).toBeGreaterThanOrEqual(140);
+    expect(v.health.doneMs).toBeLessThan(400);
   });
 });

@@ -32,6 +32,17 @@ describe('fault bands', () => {
     expect(spec).toContain('"text"');
   });
 
+  it('start when the record says the fault was in force, not when its op began (a slow health probe came first)', () => {
+    const history = nem([
+      [1, 'invoke', 'pause', 'holders'], [4.5, 'info', 'pause', { result: ['n1'], effect: { took: true, nodes: [{ node: 'n1', role: 'leader' }], inForceAfterMs: 3000 } }],
+      [14.5, 'invoke', 'resume', 'all'], [14.6, 'info', 'resume', { result: ['n1'] }],
+      // A figure past the op's completion (clocks disagree) is held to the completion.
+      [20, 'invoke', 'pause', 'one'], [20.1, 'info', 'pause', { result: ['n2'], effect: { took: true, nodes: [{ node: 'n2', role: 'none' }], inForceAfterMs: 900 } }],
+      [30, 'invoke', 'resume', 'all'], [30.1, 'info', 'resume', { result: ['n2'] }],
+    ]);
+    expect(analyze(history, BANDS).bands.map((b) => [b.start, b.end])).toEqual([[4, 14.6], [20.1, 30.1]]);
+  });
+
   it('a history without fault records keeps its bands', () => {
     const a = analyze(nem([[1, 'invoke', 'pause', 'one'], [1.1, 'info', 'pause', ['n1']], [3, 'invoke', 'resume', 'all'], [3.1, 'info', 'resume', ['n1']]]), BANDS);
     expect(a.bands.map((b) => [b.fault, b.start, b.end])).toEqual([['pause', 1, 3.1]]);

@@ -32,13 +32,23 @@ describe('the fault record', () => {
     const inner = withHealth(fake(() => []), async () => ({ n1: 'leader', n2: 'follower', n3: 'follower' }));
     const nem = withEffects(inner, [bandOf('pause')], NODES);
     const v = await nem.invoke({ f: 'start-pause', value: 'primaries' });
-    expect(effectIn(v)).toEqual({ took: false, nodes: [], why: 'it reached no node' });
+    expect(effectIn(v)).toEqual({ took: false, nodes: [], why: 'it reached no node', inForceAfterMs: expect.any(Number) });
   });
 
   it('a pause that reached the leader names it with its role from the health record before the op', async () => {
     const inner = withHealth(fake(() => ['n1', 'n3']), async () => ({ n1: 'leader', n2: 'follower', n3: 'down: killed' }));
     const v = await withEffects(inner, [bandOf('pause')], NODES).invoke({ f: 'start-pause', value: 'primaries' });
-    expect(effectIn(v)).toEqual({ took: true, nodes: [{ node: 'n1', role: 'leader' }, { node: 'n3', role: 'down' }] });
+    expect(effectIn(v)).toEqual({ took: true, nodes: [{ node: 'n1', role: 'leader' }, { node: 'n3', role: 'down' }], inForceAfterMs: expect.any(Number) });
+  });
+
+  it('says when the fault was in force: the health wrapper\'s figure (its first probe before), not the op\'s whole time', async () => {
+    const inner = withHealth(fake(() => ['n1']), async () => ({ n1: 'leader' }));
+    const v = await withEffects(inner, [bandOf('pause')], NODES).invoke({ f: 'start-pause', value: 'one' }) as { health: { doneMs: number } };
+    expect(effectIn(v)?.inForceAfterMs).toBe(v.health.doneMs);
+    // Without a health record, the wrapper's own time from the op's start until the family's action returned.
+    const slow = fake(async () => { await new Promise((r) => setTimeout(r, 120)); return ['n2']; });
+    const w = await withEffects(slow as Nemesis, [bandOf('kill')], NODES).invoke({ f: 'start-kill', value: 'one' });
+    expect(effectIn(w)?.inForceAfterMs).toBeGreaterThanOrEqual(110);
   });
 
   it('reads roles from health details: "no leader (term 2)" is no leader', () => {
@@ -48,7 +58,7 @@ describe('the fault record', () => {
 
   it('without a health record, the primaries asked before the op give the roles', async () => {
     const v = await withEffects(fake(() => ['n2']), [bandOf('kill')], NODES, { primaries: async () => ['n2'] }).invoke({ f: 'start-kill', value: 'one' });
-    expect(v).toEqual({ result: ['n2'], effect: { took: true, nodes: [{ node: 'n2', role: 'leader' }] } });
+    expect(v).toEqual({ result: ['n2'], effect: { took: true, nodes: [{ node: 'n2', role: 'leader' }], inForceAfterMs: expect.any(Number) } });
   });
 
   it('a node serving a lock holder as the fault began is marked holder beside its role, in the record, the label and the summary', async () => {
@@ -109,6 +119,17 @@ describe('the fault summary', () => {
       pause: { scheduled: 3, tookEffect: 2, nodesHitByRole: { leader: ['n1'], follower: ['n2'] }, secondsInForce: 2.8 },
       kill: { scheduled: 0, tookEffect: 0, nodesHitByRole: {}, secondsInForce: 0 },
     });
+  });
+
+  it('counts a fault in force from its record\'s inForceAfterMs, before its op completed (a health probe after it)', () => {
+    const hit = (ms: number) => ({ effect: { took: true, nodes: [{ node: 'n1', role: 'leader' }], inForceAfterMs: ms } });
+    const ops = hist([
+      // Invoked at 1 s, in force 2.5 s later, completed at 5 s (a 1.5-s probe after the fault): 3.5 + healed at 10.
+      [1, 'invoke', 'start-pause'], [5, 'info', 'start-pause', hit(2500)], [10, 'invoke', 'stop-pause'], [10, 'info', 'stop-pause'],
+      // A figure past the completion is held to it.
+      [20, 'invoke', 'start-pause'], [20.5, 'info', 'start-pause', hit(9000)], [22, 'invoke', 'stop-pause'], [22.5, 'info', 'stop-pause'],
+    ]);
+    expect(faultSummary(ops, [{ name: 'pause', bands: [bandOf('pause')] }], 30 * S).pause.secondsInForce).toBe(6.5 + 2);
   });
 });
 

@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import type { Op } from '../../../harness/ground/history/op.js';
+import { toEventShape } from './event-shape.js';
 import { createRng } from '../../../harness/ground/generator/index.js';
 import type { ConsulReturn } from '../../../checkers/watch/types.js';
 
@@ -76,6 +77,11 @@ export function generateConsul(p: ConsulGenParams): ConsulGen {
 
 /** The history of a generated run: write ops, watch windows of 60 ms each, a final read. */
 export function consulToOps(g: ConsulGen): Op[] {
+  return toEventShape(consulToLegacyOps(g));
+}
+
+/** The same as an older run recorded it: each window's returns inside its completion. */
+export function consulToLegacyOps(g: ConsulGen): Op[] {
   const ops: Omit<Op, 'index'>[] = [];
   let proc = 100;
   for (const c of g.commits) {

@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import type { Op } from '../../../harness/ground/history/op.js';
+import { toEventShape } from './event-shape.js';
 import { createRng } from '../../../harness/ground/generator/index.js';
 
 export interface Change { key: string; type: 'put' | 'delete'; value?: string }
@@ -100,8 +101,13 @@ export function generate(p: GenParams): GenHistory {
   return { commits, status, failed: 1 + Math.floor(r() * 3), segments, compactions };
 }
 
-/** The history of ops the workload would record for `g`. */
+/** The history the workload records for `g`: each delivery an `event` record (event-shape.ts). */
 export function toOps(g: GenHistory): Op[] {
+  return toEventShape(toLegacyOps(g));
+}
+
+/** The history an older run recorded for `g`: each window's deliveries inside its completion. */
+export function toLegacyOps(g: GenHistory): Op[] {
   const ops: Op[] = [];
   let process = 0;
   const pair = (f: string, inv: unknown, type: 'ok' | 'info' | 'fail', done: unknown, t0: number, t1: number, node?: string): void => {

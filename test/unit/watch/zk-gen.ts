@@ -9,6 +9,7 @@
  */
 import fc from 'fast-check';
 import type { Op } from '../../../harness/ground/history/op.js';
+import { toEventShape } from './event-shape.js';
 import { createRng } from '../../../harness/ground/generator/index.js';
 import type { ZkRecord } from '../../../checkers/watch/types.js';
 
@@ -104,8 +105,13 @@ export function generateZk(p: ZkGenParams): ZkGen {
   return { commits, failed, watchers, end: end + 100 * MS, final: { kvs, pzxid: fin.pzxid, rev: fin.zxid } };
 }
 
-/** The history of a generated run: write ops, watch windows of 60 ms each, a final read. */
+/** The history of a generated run: write ops, watch windows of 60 ms each, a final read; each record an `event`. */
 export function zkToOps(g: ZkGen): Op[] {
+  return toEventShape(zkToLegacyOps(g));
+}
+
+/** The same as an older run recorded it: each window's records inside its completion. */
+export function zkToLegacyOps(g: ZkGen): Op[] {
   const ops: Omit<Op, 'index'>[] = [];
   let proc = 100;
   for (const c of g.commits) {

@@ -23,6 +23,11 @@ export const FLIP_BITS = 8;
  */
 export type FileSpec = string | { dir: string; match: RegExp; seq?: (name: string) => number };
 
+/** `specs` for one node: `{node}` in a path or a pattern's folder is the node's name (a custom target's --disk-files). */
+export function forNode(specs: readonly FileSpec[], node: string): FileSpec[] {
+  return specs.map((s) => (typeof s === 'string' ? s.replaceAll('{node}', node) : { ...s, dir: s.dir.replaceAll('{node}', node) }));
+}
+
 /** The files `specs` name below `dir` as it is now (relative paths, in the order given; a pattern's newest first). */
 export function expandFiles(dir: string, specs: readonly FileSpec[]): string[] {
   const out: string[] = [];
@@ -84,6 +89,23 @@ function firstPresent(dir: string, names: readonly string[]): { name: string; fd
   return undefined;
 }
 
+/** How many bytes a truncate cuts off data ending at `end`: 1..TRUNCATE_MAX_BYTES, never all of it (shared with the hosts' disk-ops). */
+export function cutBytes(end: number, pick: (n: number) => number): number {
+  return Math.min(1 + pick(Math.min(TRUNCATE_MAX_BYTES, Math.max(1, end - 1))), end);
+}
+
+/** The FLIP_BITS bits a bit-flip flips in data ending at `end`, in the order drawn (a bit drawn twice flips back). */
+export function flipPlan(end: number, pick: (n: number) => number): number[] {
+  return Array.from({ length: FLIP_BITS }, () => pick(end * 8));
+}
+
+/** What a bit-flip of `bits` in `file` touched: the byte range and the bits, sorted. */
+export function flipTouch(file: string, bits: readonly number[]): FileTouch {
+  const offs = bits.map((b) => Math.floor(b / 8));
+  const lo = Math.min(...offs), hi = Math.max(...offs);
+  return { file, offset: lo, bytes: hi - lo + 1, bits: [...bits].sort((a, b) => a - b) };
+}
+
 /**
  * Cuts 1..TRUNCATE_MAX_BYTES bytes (never all of it) off the end of the data of the first present of
  * `logs` (a preallocated segment loses its zero padding too: the file ends where the cut is).
@@ -92,8 +114,7 @@ export function truncateTail(dir: string, logs: readonly FileSpec[], pick: (n: n
   const f = firstPresent(dir, expandFiles(dir, logs));
   if (!f) return [];
   try {
-    const cut = 1 + pick(Math.min(TRUNCATE_MAX_BYTES, Math.max(1, f.end - 1)));
-    const bytes = Math.min(cut, f.end);
+    const bytes = cutBytes(f.end, pick);
     fs.ftruncateSync(f.fd, f.end - bytes);
     fs.fsyncSync(f.fd);
     return [{ file: f.name, offset: f.end - bytes, bytes }];
@@ -109,21 +130,16 @@ export function flipBits(dir: string, files: readonly FileSpec[], pick: (n: numb
   const f = firstPresent(dir, [...order.slice(start), ...order.slice(0, start)]);
   if (!f) return [];
   try {
-    const bits: number[] = [];
-    let lo = Infinity, hi = -1;
-    for (let k = 0; k < FLIP_BITS; k++) {
-      const bit = pick(f.end * 8);
+    const bits = flipPlan(f.end, pick);
+    for (const bit of bits) {
       const off = Math.floor(bit / 8);
       const b = Buffer.alloc(1);
       fs.readSync(f.fd, b, 0, 1, off);
       b[0] ^= 1 << (bit % 8);
       fs.writeSync(f.fd, b, 0, 1, off);
-      bits.push(bit);
-      lo = Math.min(lo, off);
-      hi = Math.max(hi, off);
     }
     fs.fsyncSync(f.fd);
-    return [{ file: f.name, offset: lo, bytes: hi - lo + 1, bits: bits.sort((a, b) => a - b) }];
+    return [flipTouch(f.name, bits)];
   } finally {
     fs.closeSync(f.fd);
   }

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -477,6 +478,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: lazy-fs DIR (mounts over DIR; SIGUSR1 drops unsynced writes)\n");
     return 254;
   }
+  /* The harness that started it may die by SIGKILL: the layer then gets SIGTERM, on which libfuse
+   * leaves its loop and unmounts, instead of staying mounted in the run's directory. */
+  pid_t parent = getppid();
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != parent) return 1;
   root_fd = open(argv[1], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (root_fd < 0) {
     fprintf(stderr, "lazy-fs: cannot open %s as a directory (a symlink is refused): %s\n", argv[1], strerror(errno));

@@ -6,18 +6,18 @@
  */
 import fs from 'node:fs';
 import { DISK_FAULTS, type DiskControl, type DiskFault, type DiskTouch } from '../../../ground/contracts/roles.js';
-import { flipBits, readTree, restoreTree, truncateTail, type FileSpec } from './file-faults.js';
+import { flipBits, forNode, readTree, restoreTree, truncateTail, type FileSpec } from './file-faults.js';
 
 export type { FileSpec } from './file-faults.js';
 import { buildLazyFs, lazyFsUnavailable } from './lazy-fs-build.js';
-import { LazyFs } from './lazy-fs.js';
+import { LazyFs, type DroppedFile } from './lazy-fs.js';
 
 export interface NodeDiskOptions {
   /** The data directory of `node` (absolute; the harness creates it). */
   dirOf(node: string): string;
   /** Mount the lose-un-fsynced layer over every node's directory (only when a run asks for that fault). */
   layer: boolean;
-  /** The node's log or WAL files, newest first, relative to its directory (truncate cuts the first present). */
+  /** The node's log or WAL files, newest first, relative to its directory (truncate cuts the first present); `{node}` is its name. */
   logFiles: readonly FileSpec[];
   /** Every file bit-flip may damage, relative to its directory. */
   dataFiles: readonly FileSpec[];
@@ -26,7 +26,25 @@ export interface NodeDiskOptions {
   log: (line: string) => void;
 }
 
-export class NodeDisks implements DiskControl {
+/** What the layer's crash dropped, as touches: the dirty pages from the first one on, or (no page written) the size change alone. */
+export function droppedTouches(dropped: readonly DroppedFile[]): DiskTouch[] {
+  return dropped.map((d) => {
+    const file = d.path.replace(/^\//, '');
+    if (d.dirtyBytes) return { file, offset: Math.min(d.firstDirty ?? d.size, d.durableSize), bytes: d.dirtyBytes };
+    return { file, offset: Math.min(d.durableSize, d.size), bytes: Math.abs(d.size - d.durableSize) };
+  });
+}
+
+/** A cluster's disks, here (NodeDisks) or on hosts with files of their own (host-disks.ts). */
+export interface Disks extends DiskControl {
+  readonly faults: DiskFault[];
+  /** Creates every node's directory (and mounts the layer over it) before any node starts. */
+  setup(nodes: readonly string[]): Promise<void>;
+  /** Unmounts every layer; never throws. */
+  teardown(): Promise<void>;
+}
+
+export class NodeDisks implements Disks {
   readonly faults: DiskFault[];
   readonly unsupported: Partial<Record<DiskFault, string>> = {};
   private readonly mounts = new Map<string, LazyFs>();
@@ -70,18 +88,12 @@ export class NodeDisks implements DiskControl {
       case 'lose-unfsynced': {
         const m = this.mounts.get(node);
         if (!m) throw new Error(`lose-unfsynced: no FUSE layer is mounted over ${node}'s directory (${this.unsupported['lose-unfsynced'] ?? 'not set up'})`);
-        const dropped = await m.crash();
-        // What was lost: the dirty pages from the first one on, or (no page written) the size change alone.
-        return dropped.map((d) => {
-          const file = d.path.replace(/^\//, '');
-          if (d.dirtyBytes) return { file, offset: Math.min(d.firstDirty ?? d.size, d.durableSize), bytes: d.dirtyBytes };
-          return { file, offset: Math.min(d.durableSize, d.size), bytes: Math.abs(d.size - d.durableSize) };
-        });
+        return droppedTouches(await m.crash());
       }
       case 'truncate':
-        return truncateTail(dir, this.o.logFiles, pick);
+        return truncateTail(dir, forNode(this.o.logFiles, node), pick);
       case 'bit-flip':
-        return flipBits(dir, this.o.dataFiles, pick);
+        return flipBits(dir, forNode(this.o.dataFiles, node), pick);
       case 'rollback': {
         const copy = this.previous.get(node);
         return copy ? restoreTree(dir, copy) : [];

@@ -53,7 +53,7 @@ export function standardFamilies(target: Target, net?: NetControl): FaultName[] 
 export const DEFAULT_INTERVAL_NS = 10e9;
 
 export interface FaultOptions {
-  /** Nanoseconds between a fault's start and its stop, and between a stop and the next start. Default 10 s. */
+  /** Nanoseconds from a start op's completion to its stop, and from a stop's completion to the next start. Default 10 s. */
   interval?: number;
   /** Seed of the nemesis' choices (which nodes, which offsets); use the run's seed. Default 0. */
   seed?: Seed;

@@ -25,6 +25,12 @@ export interface FaultEffect {
   why?: string;
   /** The fault was aimed at the holders and nobody held at that moment: it hit a random node instead. */
   noHolder?: true;
+  /**
+   * Milliseconds from the op's invocation until the fault was in force (the family's action returned):
+   * a health probe, a role probe or a wait for a holder come first, so a fault takes effect later than
+   * its op starts. Absent in histories written before it.
+   */
+  inForceAfterMs?: number;
 }
 
 /** The role a health record's word for a node stands for (`leader`, `follower`, `down: killed`, …). */
@@ -114,10 +120,12 @@ const ROLE_PROBE_MS = 1_500;
  * (`{...value, effect}`, or `{result: value, effect}` for a list). Roles come from the health record
  * the value carries (`health.before`, store targets), else from the target's primaries asked just
  * before the op (bounded, never failing the op), else `none`. A failed start op is recorded by the
- * driver with its error and no effect, which the summary counts as not taking effect.
+ * driver with its error and no effect, which the summary counts as not taking effect. `nowMs` is the
+ * run's clock in ms (a simulated run's, so the same seed records the same `inForceAfterMs`).
  */
 export function withEffects(
   nemesis: Nemesis, bands: readonly FaultBand[], nodes: readonly string[], primaries?: HasPrimaries, holders?: () => readonly string[],
+  nowMs: () => number = () => performance.now(),
 ): Nemesis {
   const starts = new Set(bands.map((b) => b.start));
   const askRoles = async (): Promise<Record<string, NodeRole> | undefined> => {
@@ -144,15 +152,19 @@ export function withEffects(
       if (!starts.has(op.f)) return nemesis.invoke(op);
       // Asked before the op only when no health record will say it (asking takes a moment, and on a
       // cut-off cluster up to ROLE_PROBE_MS, which would delay the fault).
+      const began = nowMs();
       const asked = (nemesis as { recordsHealth?: boolean }).recordsHealth ? undefined : await askRoles();
       // Who held a lock as the fault began: the clients' own belief, read at once (no request).
       const holding = holders?.() ?? [];
       const value = await nemesis.invoke(op);
+      // The health wrapper probes again after the fault, so its own figure says when the fault was in force.
+      const healthDone = obj(obj(value)?.health)?.doneMs;
+      const inForceAfterMs = typeof healthDone === 'number' ? healthDone : Math.round(nowMs() - began);
       const before = obj(obj(obj(value)?.health)?.before);
       const roles: Record<string, NodeRole> = before && before.error === undefined
         ? Object.fromEntries(nodes.map((n) => [n, roleOfHealth(before[n])]))
         : asked ?? {};
-      const effect = effectOf(value, undefined, nodes, roles, holding);
+      const effect = { ...effectOf(value, undefined, nodes, roles, holding), inForceAfterMs };
       const v = obj(value);
       return v ? { ...v, effect } : { result: value, effect };
     },

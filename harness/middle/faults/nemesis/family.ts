@@ -3,7 +3,7 @@
  * the reasons it cannot be offered), the start/stop rhythm of its generator, and how a missing
  * capability is explained to the user.
  */
-import { nemesis, once, repeat, sleep, type GenLike, type Generator, type Rng } from '../../../ground/generator/index.js';
+import { nemesis, once, repeat, settled, sleep, type GenLike, type Generator, type Rng } from '../../../ground/generator/index.js';
 import { InputError } from '../../../ground/history/errors.js';
 import type { FaultPackage, NetControl, Target, UnsupportedFault } from '../../../ground/contracts/roles.js';
 import { NODE_SPECS, type HoldersView, type NodeSpec } from './nodes.js';
@@ -13,7 +13,7 @@ export interface FaultContext {
   target: Target;
   /** The network to fault: the target's own, unless the run supplies one (a real network's control). */
   net?: NetControl;
-  /** Nanoseconds between a fault's start and its stop, and between a stop and the next start. */
+  /** Nanoseconds from a start op's completion to its stop, and from a stop's completion to the next start (startStopCycle). */
   interval: number;
   /** This family's own stream for the nemesis' choices (nodes, offsets); forked from the run's seed. */
   rng: Rng;
@@ -32,13 +32,18 @@ export interface FamilyBuild {
 }
 
 /**
- * The schedule of one fault: quiet for `interval`, start, `interval` later stop, forever, with
- * fixed rather than random gaps so a report's fault bands line up with the configured interval.
- * `start` and `stop` each contribute one op per round. Routed to the nemesis thread, so a package's
- * generator is safe to use on its own.
+ * The schedule of one fault: quiet for `interval`, start, stop `interval` after the start op
+ * *completed*, quiet for `interval` after the stop op completed, forever, with fixed rather than
+ * random gaps so a report's fault bands line up with the configured interval. Each gap counts from
+ * the completion of the op before it, because a fault takes effect only when its op is done: a start
+ * op may first probe the cluster's health (seconds when a node is starved), wait for a lock holder,
+ * or restart nodes, and none of that may eat into the time the fault is in force — a pause meant to
+ * outlast a lease by `interval` would otherwise end after a fraction of it. So a fault is in force for
+ * at least `interval`. `start` and `stop` each contribute one op per round. Routed to the nemesis
+ * thread, so a package's generator is safe to use on its own.
  */
 export function startStopCycle(interval: number, start: GenLike, stop: GenLike): Generator {
-  return nemesis(repeat([sleep(interval), once(start), sleep(interval), once(stop)]));
+  return nemesis(repeat([sleep(interval), settled(once(start)), sleep(interval), settled(once(stop))]));
 }
 
 /** One item drawn uniformly with `rng`. */

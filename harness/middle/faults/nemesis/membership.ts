@@ -74,10 +74,12 @@ export function membershipPackage(ctx: FaultContext, options: MembershipOptions 
   };
 }
 
-/** The op actually done, given the bounds: a remove at the floor adds, an add with no host left removes. */
+/** The op actually done, given the bounds: a remove at the floor adds, an add with no host left removes, a replace below the floor adds. */
 export function boundedKind(asked: Kind, members: number, others: number, min: number): Kind {
   if (asked === 'remove' && members <= min) return others > 0 ? 'add' : 'replace';
   if (asked === 'add' && others === 0) return members > min ? 'remove' : 'replace';
+  // Below the floor (a removal that timed out went through later), a replace would go lower still.
+  if (asked === 'replace' && members < min && others > 0) return 'add';
   return asked;
 }
 

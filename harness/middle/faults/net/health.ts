@@ -11,7 +11,11 @@ export type HealthRecord = Record<string, string>;
 /** Asks every node how it is; must answer within a second or two and never throw. */
 export type HealthProbe = () => Promise<HealthRecord>;
 
-/** `nemesis` with health recorded before and after each op, as `{...value, health: {before, after}}`. */
+/**
+ * `nemesis` with health recorded before and after each op, as `{...value, health: {before, after,
+ * doneMs}}`: `doneMs` is how long after the op began the wrapped op returned (its fault in force), so
+ * the time the first probe took (seconds when a node is starved) is not mistaken for fault time.
+ */
 export function withHealth(nemesis: Nemesis, probe: HealthProbe): Nemesis & { recordsHealth: true } {
   const safe = async (): Promise<HealthRecord | { error: string }> => {
     try {
@@ -27,10 +31,12 @@ export function withHealth(nemesis: Nemesis, probe: HealthProbe): Nemesis & { re
     setup: nemesis.setup?.bind(nemesis),
     teardown: () => nemesis.teardown(),
     async invoke(op) {
+      const began = performance.now();
       const before = await safe();
       const value = await nemesis.invoke(op);
+      const doneMs = Math.round(performance.now() - began);
       const after = await safe();
-      const health = { before, after };
+      const health = { before, after, doneMs };
       // Plain objects keep their fields; anything else (a node list) is kept under `result`.
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { ...(value as object), health };
       return { result: value, health };

@@ -68,6 +68,8 @@ if [ -n "$iface" ] && tc qdisc show dev "$iface" 2>/dev/null | grep -q '^qdisc t
   tc qdisc del dev "$iface" root 2>/dev/null && echo "qdisc tbf on $iface"
 fi
 ${CLOCK_RESTORE_SNIPPET}
+# A disk-fault layer (lazy-fs) killed before it unmounted leaves a dead FUSE mount below the directory.
+awk -v d="$d/" '$3 ~ /^fuse/ && index($2, d) == 1 { print $2 }' /proc/self/mounts 2>/dev/null | while read -r m; do umount -l "$m" 2>/dev/null && echo "mount $m"; done
 rm -rf "$d" && echo "dir $d"
 # The run's directory and the ssh dir itself go too once empty (nothing of ours is left in them).
 rmdir "$(dirname "$d")" 2>/dev/null && rmdir "$(dirname "$(dirname "$d")")" 2>/dev/null

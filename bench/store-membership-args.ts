@@ -1,0 +1,24 @@
+/**
+ * The stores under `--nemesis membership,partition,kill` (issue 29's acceptance: linearizable, at
+ * least one remove, add and replace applied per run, views converged after the heal), with a spare
+ * host beyond `--nodes` and a change asked every second, so the quiet windows between partitions and
+ * kills see several (etcd refuses a change while a member is cut off: --strict-reconfig-check).
+ * ZooKeeper's and Consul's changes are slow here (a ZooKeeper joiner's JVM takes 10-20 s to start
+ * and sync under load, an ensemble killed whole as long to serve again; a Consul host that ran before
+ * joins raft again only after serf refutes its old death, 15-20 s), so they get a longer fault
+ * interval and four members, so that a removal (never below three) need not wait for an addition.
+ */
+export const STORE_MEMBERSHIP_ARGS = ['--nemesis', 'membership,partition,kill', '--membership-every', '1s'];
+
+/** Per store: members (`--nodes`) and the fault interval. */
+export const STORE_MEMBERSHIP_SHAPE: Record<string, { nodes: number; interval: string }> = {
+  etcd: { nodes: 3, interval: '8s' },
+  zookeeper: { nodes: 4, interval: '15s' },
+  consul: { nodes: 4, interval: '15s' },
+};
+
+/** The arguments of one store's membership run. */
+export function storeMembershipArgs(target: string): string[] {
+  const shape = STORE_MEMBERSHIP_SHAPE[target] ?? { nodes: 3, interval: '8s' };
+  return ['--target', target, '--nodes', String(shape.nodes), ...STORE_MEMBERSHIP_ARGS, '--nemesis-interval', shape.interval];
+}

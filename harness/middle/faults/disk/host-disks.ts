@@ -1,0 +1,184 @@
+/**
+ * The disks of nodes on hosts with a filesystem of their own (`--env ssh`): what node-disks.ts does on
+ * this machine, done on each host. The lose-un-fsynced layer (lazy-fs.c) and the file faults' helper
+ * (disk-ops.c) are compiled on the host with its gcc (as the NFQUEUE delayer is), the layer runs there
+ * as a node helper over the node's data directory, and truncate and bit-flip run there through
+ * disk-ops, which resolves every path below the directory with no link followed (issue 19's rule).
+ * The choice of file, cut and bits is node-disks.ts's own (file-faults.ts), so a seed damages the
+ * same way here and there. Rollback is not offered: it needs a copy of the directory on the host.
+ */
+import { DISK_FAULTS, type DiskControl, type DiskFault, type DiskTouch } from '../../../ground/contracts/roles.js';
+import { buildOnHost, type HostHelper } from '../../hosts/host-build.js';
+import { helperSource } from '../../hosts/compiled-helper.js';
+import type { HostNeed } from '../../hosts/host-needs.js';
+import type { Remote, RemoteProcess } from '../../hosts/remote.js';
+import { cutBytes, flipPlan, flipTouch, forNode, type FileSpec } from './file-faults.js';
+import { lazyFsSource } from './lazy-fs-build.js';
+import type { DroppedFile } from './lazy-fs.js';
+import { droppedTouches, type Disks, type NodeDiskOptions } from './node-disks.js';
+
+/** A node's disks on its own host: the local options, plus where each node runs. */
+export interface HostDiskOptions extends NodeDiskOptions {
+  /** The host `node` runs on (known once the environment is provisioned). */
+  host(node: string): Remote;
+}
+
+const LAZY_FS: HostHelper = {
+  name: 'lazy-fs', what: 'the FUSE layer', source: lazyFsSource, needs: 'gcc, fuse3 and libfuse3-dev',
+  gccArgs: (out, src) => ['-O2', '-I/usr/include/fuse3', '-o', out, src, '-lfuse3', '-lpthread'],
+};
+const DISK_OPS: HostHelper = {
+  name: 'disk-ops', what: 'the file faults\' helper', needs: 'gcc',
+  source: () => helperSource(import.meta.url, 'harness/middle/faults/disk/disk-ops.c'),
+  gccArgs: (out, src) => ['-O2', '-o', out, src],
+};
+
+/** Why rollback is not offered on such hosts. */
+export const HOST_ROLLBACK = 'rollback over --env ssh is not built: it needs a copy of the node\'s directory kept on its host, made and restored without following links';
+
+const READY_MS = 10_000;
+const CRASH_MS = 10_000;
+
+/** One mounted layer on a host: its process and the file its JSON events go to. */
+interface HostLayer { proc: RemoteProcess; events: string; crashes: number }
+
+export class HostDisks implements Disks {
+  readonly faults: DiskFault[];
+  readonly unsupported: Partial<Record<DiskFault, string>> = {};
+  private readonly layers = new Map<string, HostLayer>();
+
+  constructor(private readonly o: HostDiskOptions) {
+    if (!o.layer) this.unsupported['lose-unfsynced'] = 'the FUSE layer is mounted only when a run asks for lose-unfsynced';
+    Object.assign(this.unsupported, { rollback: HOST_ROLLBACK }, o.without ?? {});
+    this.faults = DISK_FAULTS.filter((f) => this.unsupported[f] === undefined);
+  }
+
+  /** What the hosts need for these faults (checked before anything starts there; `--install` installs it). */
+  hostNeeds(): HostNeed[] {
+    if (this.faults.length === 0) return [];
+    const needs: HostNeed[] = [{ path: 'gcc', pkg: 'gcc' }];
+    if (this.faults.includes('lose-unfsynced')) {
+      needs.push({ path: '/usr/include/fuse3/fuse.h', file: true, pkg: 'libfuse3-dev' }, { path: 'fusermount3', pkg: 'fuse3' },
+        { path: '/dev/fuse', file: true, what: 'the FUSE device', hint: 'load the fuse module there (modprobe fuse)' });
+    }
+    return needs;
+  }
+
+  /** Builds the helpers on every host, creates each data directory and mounts the layer over it. */
+  async setup(nodes: readonly string[]): Promise<void> {
+    await Promise.all(nodes.map(async (n) => {
+      const h = this.o.host(n);
+      await h.execOk(['mkdir', '-p', this.o.dirOf(n)]);
+      if (this.faults.some((f) => f === 'truncate' || f === 'bit-flip')) await buildOnHost(h, DISK_OPS);
+      if (!this.faults.includes('lose-unfsynced')) return;
+      const bin = await buildOnHost(h, LAZY_FS);
+      const events = `${h.runDir}/lazy-fs.log`;
+      const proc = await h.spawn([bin, this.o.dirOf(n)], { what: 'lazy-fs', logFile: events });
+      const layer: HostLayer = { proc, events, crashes: 0 };
+      this.layers.set(n, layer);
+      await this.waitEvent(n, layer, 'ready', 1, READY_MS);
+      this.o.log(`disk: lose-unfsynced layer (pid ${proc.pid} on ${n}'s host) mounted over ${this.o.dirOf(n)}`);
+    }));
+  }
+
+  /** Rollback is not offered here: nothing to remember. */
+  async remember(): Promise<void> {}
+
+  async apply(node: string, fault: DiskFault, pick: (n: number) => number): Promise<DiskTouch[]> {
+    const h = this.o.host(node);
+    const dir = this.o.dirOf(node);
+    switch (fault) {
+      case 'lose-unfsynced': {
+        const layer = this.layers.get(node);
+        if (!layer) throw new Error(`lose-unfsynced: no FUSE layer is mounted over ${node}'s directory (${this.unsupported['lose-unfsynced'] ?? 'not set up'})`);
+        await layer.proc.signal('SIGUSR1');
+        const ev = await this.waitEvent(node, layer, 'crash', ++layer.crashes, CRASH_MS);
+        return droppedTouches(Array.isArray(ev.files) ? (ev.files as DroppedFile[]) : []);
+      }
+      case 'truncate': {
+        const f = await this.firstPresent(h, dir, await this.expand(h, dir, forNode(this.o.logFiles, node)));
+        if (!f) return [];
+        const bytes = cutBytes(f.end, pick);
+        await this.ops(h, ['truncate', dir, f.name, String(f.end - bytes)]);
+        return [{ file: f.name, offset: f.end - bytes, bytes }];
+      }
+      case 'bit-flip': {
+        const order = await this.expand(h, dir, forNode(this.o.dataFiles, node));
+        const start = order.length === 0 ? 0 : pick(order.length);
+        const f = await this.firstPresent(h, dir, [...order.slice(start), ...order.slice(0, start)]);
+        if (!f) return [];
+        const bits = flipPlan(f.end, pick);
+        await this.ops(h, ['flip', dir, f.name, ...bits.map(String)]);
+        return [flipTouch(f.name, bits)];
+      }
+      case 'rollback':
+        throw new Error(HOST_ROLLBACK);
+    }
+  }
+
+  /** Stops every layer (its SIGTERM handler unmounts) and lazily unmounts one that died mounted; never throws. */
+  async teardown(): Promise<void> {
+    await Promise.all([...this.layers].map(async ([n, l]) => {
+      try {
+        await l.proc.stop(5_000);
+        await this.o.host(n).exec(['sh', '-c', 'if grep -q " $1 fuse" /proc/self/mounts; then umount -l "$1"; fi; true', 'sh', this.o.dirOf(n)]);
+      } catch (err) {
+        this.o.log(`disk teardown: unmounting ${n}'s layer failed: ${(err as Error).message}`);
+      }
+    }));
+    this.layers.clear();
+  }
+
+  /** Runs disk-ops on the host; its exit code 2 (no such file) is `undefined`, any other failure throws. */
+  private async ops(h: Remote, args: string[]): Promise<string | undefined> {
+    const bin = await buildOnHost(h, DISK_OPS);
+    const r = await h.exec([bin, ...args], { timeoutMs: 30_000 });
+    if (r.code === 2) return undefined;
+    if (r.code !== 0) throw new Error(`disk-ops ${args[0]} ${args[2]} on ${h.node} failed: ${r.stderr.trim() || `code ${r.code}`}`);
+    return r.stdout;
+  }
+
+  /** `specs` as files below `dir` on the host, as expandFiles does here (a pattern's newest first). */
+  private async expand(h: Remote, dir: string, specs: readonly FileSpec[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const s of specs) {
+      if (typeof s === 'string') {
+        out.push(s);
+        continue;
+      }
+      const listed = await this.ops(h, ['ls', dir, s.dir]);
+      if (listed === undefined) continue;
+      const names = listed.split('\n').filter((n) => n !== '' && s.match.test(n));
+      names.sort((a, b) => (s.seq ? s.seq(b) - s.seq(a) : b.localeCompare(a)));
+      out.push(...names.map((n) => `${s.dir}/${n}`));
+    }
+    return out;
+  }
+
+  /** The first of `names` that is a regular file with data on the host, with where its data ends. */
+  private async firstPresent(h: Remote, dir: string, names: readonly string[]): Promise<{ name: string; end: number } | undefined> {
+    for (const name of names) {
+      const out = await this.ops(h, ['probe', dir, name]);
+      if (out === undefined) continue;
+      const [, end] = out.trim().split(' ').map(Number);
+      if (end > 0) return { name, end };
+    }
+    return undefined;
+  }
+
+  /** Waits until the layer's event file holds `count` events named `event`; resolves with the last. */
+  private async waitEvent(node: string, l: HostLayer, event: string, count: number, ms: number): Promise<Record<string, unknown>> {
+    const h = this.o.host(node);
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const r = await h.exec(['cat', l.events]);
+      const evs = r.stdout.split('\n').flatMap((line) => {
+        try { return [JSON.parse(line) as Record<string, unknown>]; } catch { return []; }
+      }).filter((e) => e.event === event);
+      if (evs.length >= count) return evs[evs.length - 1];
+      if (!l.proc.running) throw new Error(`the FUSE layer on ${node}'s host exited before ${event}: ${r.stdout.trim().split('\n').slice(-2).join(' ') || 'no output'}`);
+      if (Date.now() > deadline) throw new Error(`the FUSE layer on ${node}'s host did not answer ${event} within ${ms} ms`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Consul's membership changes (`--nemesis membership`), as an operator does them through the HTTP API:
+ *
+ * - remove: a running server is asked to **leave** (`PUT /v1/agent/leave`: it leaves serf, the leader
+ *   takes it out of the raft configuration, the agent exits); a server that is down or does not
+ *   answer is **force-left** (`PUT /v1/agent/force-leave/<node>?prune` on the leader) and taken out of
+ *   raft with `operator raft remove-peer` (`DELETE /v1/operator/raft/peer?address=…`). The change is
+ *   applied once the leader's raft configuration leaves it out (waited for up to `changeMs`).
+ * - add: the host's data is wiped, its server started without -bootstrap-expect and with -retry-join
+ *   of the current members; the leader adds it to raft and autopilot makes it a voter once healthy
+ *   (server_stabilization_time 2 s in membership runs). Applied once it is a voter, within `changeMs`
+ *   (25 s: a host that ran before is first refuted dead by serf, and the leader adds it to raft only
+ *   after that, 15-20 s here under load).
+ * - replace (the nemesis's): remove, then add on the same host with its data wiped.
+ *
+ * A node's view is the raft configuration it holds (`?stale`, its own copy): its voters.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MembershipControl, MemberView } from '../../harness/ground/contracts/roles.js';
+import { raftConfiguration, request, statusLeader, type RaftServer } from './http.js';
+import type { ConsulCluster } from './cluster.js';
+import { StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
+
+export class ConsulMembership extends StoreMembership implements MembershipControl {
+  constructor(
+    private readonly c: ConsulCluster,
+    initial: readonly string[],
+    private readonly log: (line: string) => void,
+    private readonly o: { changeMs: number; callMs: number; leaveMs: number; leaderMs: number } = { changeMs: 25_000, callMs: 2_000, leaveMs: 8_000, leaderMs: 5_000 },
+  ) {
+    super(c.nodes, initial);
+  }
+
+  async remove(node: string): Promise<Record<string, unknown>> {
+    const leader = await this.waitLeader();
+    if (leader === undefined) return { applied: false, timedOut: true, why: `no member knew a leader for ${this.o.leaderMs} ms`, members: [...this.current] };
+    this.c.markOutside(node);
+    let how: string;
+    const left = this.c.state(node) === 'running'
+      ? await request(this.c.endpoint(node), 'PUT', '/v1/agent/leave', this.o.leaveMs).then((r) => r.status === 200, () => false)
+      : false;
+    if (left) how = 'leave';
+    else {
+      // Down or not answering: force-leave it from serf and take it out of raft, as for a dead server.
+      const force = await request(this.c.endpoint(leader), 'PUT', `/v1/agent/force-leave/${encodeURIComponent(this.c.agentName(node))}?prune`, this.o.callMs).then((r) => r.status, (e: Error) => e.message);
+      const peer = await request(this.c.endpoint(leader), 'DELETE', `/v1/operator/raft/peer?address=${encodeURIComponent(this.c.raftAddress(node))}`, this.o.callMs).then((r) => `${r.status} ${r.body.trim().slice(0, 120)}`, (e: Error) => e.message);
+      how = `force-leave (${String(force)}), remove-peer (${peer})`;
+    }
+    const gone = await this.until((servers) => !servers.some((s) => s.address === this.c.raftAddress(node)));
+    await this.c.stopServer(node);
+    if (!gone.ok) {
+      this.c.markInside(node);
+      return { applied: false, timedOut: true, how, why: gone.why, members: [...this.current] };
+    }
+    this.current = gone.voters;
+    this.log(`membership: consul removed ${node} by ${how}; voters now [${this.current.join(', ')}]`);
+    return { applied: true, how, via: leader, members: [...this.current] };
+  }
+
+  async add(node: string): Promise<Record<string, unknown>> {
+    const leader = await this.waitLeader();
+    if (leader === undefined) return { applied: false, timedOut: true, why: `no member knew a leader for ${this.o.leaderMs} ms`, members: [...this.current] };
+    await this.c.stopServer(node);
+    const wipedData = this.used.has(node);
+    await this.c.wipeData(node, 'data');
+    this.c.joinVia(node, this.current);
+    this.used.add(node);
+    await this.c.startJoiner(node);
+    const voter = await this.until((servers) => servers.some((s) => s.address === this.c.raftAddress(node) && s.voter));
+    if (!voter.ok) {
+      // Not a voter in time: it may still become one; the next view settles the controller's members.
+      return { applied: false, timedOut: true, why: voter.why, wipedData, members: [...this.current] };
+    }
+    this.current = voter.voters;
+    this.log(`membership: consul added ${node}; voters now [${this.current.join(', ')}]`);
+    return { applied: true, via: leader, wipedData, members: [...this.current] };
+  }
+
+  async views(): Promise<Record<string, MemberView>> {
+    type Answer = undefined | { error: string } | { servers: RaftServer[]; role: string };
+    const answers = await Promise.all(this.hosts.map(async (h): Promise<Answer> => {
+      if (this.c.state(h) !== 'running') return undefined;
+      try {
+        const [servers, lead] = await Promise.all([raftConfiguration(this.c.endpoint(h), 500), statusLeader(this.c.endpoint(h), 500).catch(() => '')]);
+        return { servers, role: lead === this.c.raftAddress(h) ? 'leader' : lead === '' ? 'no leader' : 'follower' };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    }));
+    const leaderAt = answers.findIndex((a) => a !== undefined && 'servers' in a && a.role === 'leader');
+    if (leaderAt >= 0) {
+      const voters = this.votersOf((answers[leaderAt] as { servers: RaftServer[] }).servers);
+      for (const n of this.hosts) if (voters.includes(n)) this.c.markInside(n);
+      this.current = voters;
+    }
+    return this.viewsFrom(answers.map((a): HostAnswer => (a === undefined || !('servers' in a) ? a : { members: this.votersOf(a.servers), role: a.role })));
+  }
+
+  /** Waits until the leader's raft configuration satisfies `ok`, within `changeMs`. */
+  private async until(ok: (servers: readonly RaftServer[]) => boolean): Promise<{ ok: true; voters: string[] } | { ok: false; why: string }> {
+    const deadline = Date.now() + this.o.changeMs;
+    let why = 'no leader answered';
+    while (Date.now() < deadline) {
+      const leader = await this.leader();
+      if (leader !== undefined) {
+        const servers = await raftConfiguration(this.c.endpoint(leader), 1_000).catch(() => undefined);
+        if (servers && ok(servers)) return { ok: true, voters: this.votersOf(servers) };
+        if (servers) why = `the leader's raft configuration: ${servers.map((s) => `${s.node}${s.voter ? '' : ' (non-voter)'}`).join(', ')}`;
+      }
+      await sleep(300);
+    }
+    return { ok: false, why: `not within ${this.o.changeMs} ms (${why})` };
+  }
+
+  /**
+   * The leader, waited for up to `leaderMs`: after a partition or kill a Consul cluster takes seconds
+   * to elect here, and an operator waits for a leader before changing the membership.
+   */
+  private async waitLeader(): Promise<string | undefined> {
+    const deadline = Date.now() + this.o.leaderMs;
+    for (;;) {
+      const l = await this.leader();
+      if (l !== undefined || Date.now() > deadline) return l;
+      await sleep(250);
+    }
+  }
+
+  /** The running member whose own leader is itself. */
+  private async leader(): Promise<string | undefined> {
+    const leads = await Promise.all(this.current.map(async (n) => (this.c.state(n) === 'running' ? statusLeader(this.c.endpoint(n), 500).catch(() => '') : '')));
+    const at = leads.findIndex((l, i) => l === this.c.raftAddress(this.current[i]));
+    return at >= 0 ? this.current[at] : undefined;
+  }
+
+  /** The voters of a raft configuration, as host names (by raft address). */
+  private votersOf(servers: readonly RaftServer[]): string[] {
+    return servers.filter((s) => s.voter).map((s) => this.hosts.find((h) => this.c.raftAddress(h) === s.address) ?? s.node).sort();
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Disk faults over SSH, against the test bed (namespace hosts with a real sshd each, every command
+ * over ssh2): the lose-un-fsynced layer and the file faults' helper are compiled on the host and run
+ * there. Data fsynced on the host survives the layer's crash and data not fsynced is gone; truncate
+ * and bit-flip through a planted symlink are refused and the link's target is untouched (issue 19's
+ * rule on the host); an etcd run with `--nemesis disk` (lose-unfsynced, truncate, bit-flip) damages
+ * files on the hosts, stays linearizable, and leaves the hosts as they were; the bundled Raft's
+ * `--bug no-fsync` on the hosts is caught by lose-unfsynced and the correct Raft stays valid. Rates
+ * over seeds: `npm run bench:disk -- --env ssh` (docs/faults.md).
+ */
+import fs from 'node:fs';
+import { expect, it } from 'vitest';
+import { HostDisks } from '../../../harness/middle/faults/disk/host-disks.js';
+import { provisionSsh } from '../../../harness/middle/hosts/ssh/environment.js';
+import type { DiskFaultOutcome } from '../../../harness/middle/faults/disk/disk-outcome.js';
+import { runTest } from '../../../harness/top/run/run.js';
+import { etcdParts } from '../../../targets/etcd/index.js';
+import { RAFT_MAIN } from '../../../targets/raft/index.js';
+import { describeRun, runCustom } from '../custom/helpers.js';
+import { bedRequest, describeOnTestBed, sshMissing } from './helpers.js';
+
+const fuse = fs.existsSync('/usr/include/fuse3/fuse.h') && fs.existsSync('/dev/fuse') ? undefined : 'needs /dev/fuse, fuse3 and libfuse3-dev (sudo npx faultline setup --target raft)';
+const skip = sshMissing() ?? fuse;
+const pick = (n: number): number => Math.floor(n / 2);
+
+describeOnTestBed('disk faults over ssh', skip, (testBed) => {
+  it('the layer on the host keeps what was fsynced and drops what was not; file faults never follow a planted link', async () => {
+    const bed = testBed();
+    const env = await provisionSsh({ nodes: ['n1'], flags: new Map([...bed.flags(), ['hosts', bed.addresses[0]]]) });
+    const h = env.host('n1');
+    const data = `${h.runDir}/data`;
+    const logs: string[] = [];
+    const layered = new HostDisks({ host: () => h, dirOf: () => data, layer: true, logFiles: ['wal'], dataFiles: ['wal'], log: (m) => logs.push(m) });
+    expect(layered.faults).toEqual(['lose-unfsynced', 'truncate', 'bit-flip']);
+    expect(layered.unsupported.rollback).toMatch(/rollback over --env ssh is not built/);
+    try {
+      await layered.setup(['n1']);
+      expect(logs.join('\n')).toMatch(/lose-unfsynced layer \(pid \d+ on n1's host\) mounted over /);
+      // The mount is the host's (its own mount namespace), seen there.
+      expect(await h.execOk(['cat', '/proc/self/mounts'])).toContain(`${data} fuse.lazy`);
+      await h.execOk(['sh', '-c', 'printf kept-%0500d 1 | dd of="$1/synced" conv=fsync 2>/dev/null && printf lost > "$1/unsynced" && printf %01000d 7 > "$1/wal" && sync "$1/wal"', 'sh', data]);
+      const dropped = await layered.apply('n1', 'lose-unfsynced', pick);
+      expect(dropped.map((t) => t.file)).toEqual(['unsynced']);
+      expect(await h.execOk(['cat', `${data}/synced`])).toMatch(/^kept-0+1$/);
+      expect(await h.execOk(['stat', '-c', '%s', `${data}/unsynced`])).toBe('0\n');
+      // The file faults through the mount: the cut and the flips are on the host, fsynced.
+      const cut = await layered.apply('n1', 'truncate', pick);
+      expect(cut).toEqual([{ file: 'wal', offset: 1000 - cut[0].bytes, bytes: cut[0].bytes }]);
+      expect(Number(await h.execOk(['stat', '-c', '%s', `${data}/wal`]))).toBe(1000 - cut[0].bytes);
+      const flip = await layered.apply('n1', 'bit-flip', pick);
+      expect(flip[0].file).toBe('wal');
+      expect(await h.execOk(['cat', `${data}/wal`])).not.toMatch(/^0+7$/);
+    } finally {
+      await layered.teardown();
+    }
+    expect(await h.execOk(['cat', '/proc/self/mounts'])).not.toContain(data);
+
+    // A link planted in the node's directory, to a file the node must not reach: refused, untouched.
+    await h.execOk(['sh', '-c', 'printf secret-%0100d 0 > "$1/secret" && rm -f "$1/data/wal" && ln -s ../secret "$1/data/wal" && mkdir -p "$1/elsewhere" && printf x%0100d 0 > "$1/elsewhere/db" && ln -s ../elsewhere "$1/data/snap"', 'sh', h.runDir!]);
+    const plain = new HostDisks({ host: () => h, dirOf: () => data, layer: false, logFiles: ['wal'], dataFiles: ['snap/db'], log: () => undefined });
+    await expect(plain.apply('n1', 'truncate', pick)).rejects.toThrow(/disk-ops probe wal on n1 failed: .*Too many levels of symbolic links/);
+    await expect(plain.apply('n1', 'bit-flip', pick)).rejects.toThrow(/disk-ops probe snap\/db on n1 failed: .*symbolic links/);
+    expect(await h.execOk(['cat', `${h.runDir}/secret`])).toMatch(/^secret-0{100}$/);
+    expect(await h.execOk(['cat', `${h.runDir}/elsewhere/db`])).toMatch(/^x0{100}$/);
+    await env.teardown();
+    expect(bed.leftovers()).toEqual([]);
+  }, 120_000);
+
+  it('a layer killed on its host before it unmounted: the environment\'s teardown removes its dead mount and the directory', async () => {
+    const bed = testBed();
+    const env = await provisionSsh({ nodes: ['n1'], flags: new Map([...bed.flags(), ['hosts', bed.addresses[0]]]) });
+    const h = env.host('n1');
+    const data = `${h.runDir}/data`;
+    const logs: string[] = [];
+    const layered = new HostDisks({ host: () => h, dirOf: () => data, layer: true, logFiles: ['wal'], dataFiles: ['wal'], log: (m) => logs.push(m) });
+    await layered.setup(['n1']);
+    const pid = /pid (\d+) on n1's host/.exec(logs.join('\n'))![1];
+    await h.execOk(['kill', '-KILL', pid]);
+    // The host's mount namespace is its sshd's: the dead mount is there until the teardown.
+    const mounts = (): string => fs.readFileSync(`/proc/${bed.sshdPid('n1')}/mounts`, 'utf8');
+    for (let i = 0; i < 50 && (await h.exec(['kill', '-0', pid])).code === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(mounts()).toContain(`${data} fuse.lazy`);
+    await env.teardown();
+    expect(mounts()).not.toContain(data);
+    expect(bed.leftovers()).toEqual([]);
+  }, 60_000);
+
+  it('etcd under lose-unfsynced, truncate and bit-flip on the hosts: faults applied there, linearizable, nothing left', async () => {
+    const bed = testBed();
+    const req = bedRequest(bed, 'ssh-disk', { faults: ['disk'], diskFaults: ['lose-unfsynced', 'truncate', 'bit-flip'], timeLimitS: 20, faultIntervalS: 2.5, seed: 1 }, { reads: 'linearizable', keys: '5' });
+    const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
+    expect(out.results.error).toBeUndefined();
+    const disk = out.results.disk as Record<string, DiskFaultOutcome>;
+    console.log(`etcd over ssh, disk faults: ${JSON.stringify(Object.fromEntries(Object.entries(disk).map(([f, o]) => [f, { applied: o.applied, files: o.filesTouched, started: o.started, refused: o.refused.length, outcome: o.outcome }])))}`);
+    for (const f of ['lose-unfsynced', 'truncate', 'bit-flip']) expect(disk[f]?.applied, f).toBeGreaterThan(0);
+    // The layer on the hosts dropped what etcd had not synced yet; the cut and the flips hit its files.
+    expect(disk['lose-unfsynced'].filesTouched).toBeGreaterThan(0);
+    expect(disk.truncate.filesTouched + disk['bit-flip'].filesTouched).toBeGreaterThan(0);
+    expect(out.results.checkers.linearizable.valid).toBe(true);
+    const log = fs.readFileSync(`${out.dir}/harness.log`, 'utf8');
+    expect(log.match(/lose-unfsynced layer \(pid \d+ on n\d's host\) mounted over /g)).toHaveLength(3);
+    expect(bed.leftovers()).toEqual([]);
+  }, 180_000);
+
+  /** The Raft on the hosts as a custom target (node and main.js by path, as the hosts share them), its files named for the disk faults. */
+  const raftRun = (label: string, bug: string): ReturnType<typeof runCustom> => {
+    const bed = testBed();
+    const flags = [...bed.flags()].flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
+    return runCustom(label, [...flags, '--workload', 'register', '--client', 'http-kv', '--health', 'test -s {data}/{node}/meta.json',
+      '--start', `${process.execPath} ${RAFT_MAIN} --listen {host}:{port} --node {node} --peers {peers} --data-dir {data}${bug}`,
+      '--raft-status', '/status', '--disk-files', '{node}/log.jsonl,{node}/meta.json,{node}/snapshot.json',
+      '--nemesis', 'disk', '--disk-faults', 'lose-unfsynced', '--time-limit', '20s', '--quiet', '1s', '--seed', '1'], 120_000, () => bed.leftovers());
+  };
+
+  it('the Raft\'s --bug no-fsync on the hosts is caught by lose-unfsynced; the layer there dropped what it acknowledged', async () => {
+    const r = await raftRun('ssh-nofsync', ' --bug no-fsync');
+    expect(r.results, describeRun(r)).toBeDefined();
+    const disk = r.results!.disk as Record<string, DiskFaultOutcome>;
+    console.log(`Raft no-fsync over ssh, seed 1: valid ${r.results!.valid}; ${JSON.stringify(disk['lose-unfsynced'])}`);
+    expect(disk['lose-unfsynced'].applied).toBe(3);
+    expect(disk['lose-unfsynced'].filesTouched).toBeGreaterThan(0);
+    expect(r.results!.valid, describeRun(r)).toBe(false);
+    expect(['commit-safety', 'vote-safety', 'linearizable'].some((c) => r.results!.checkers[c]?.valid === false)).toBe(true);
+    expect(r.left).toEqual([]);
+  }, 150_000);
+
+  it('the correct Raft on the hosts stays valid under the same faults', async () => {
+    const r = await raftRun('ssh-correct', '');
+    expect(r.results, describeRun(r)).toBeDefined();
+    expect((r.results!.disk as Record<string, DiskFaultOutcome>)['lose-unfsynced'].applied).toBe(3);
+    expect(r.results!.valid, describeRun(r)).toBe(true);
+    expect(r.left).toEqual([]);
+  }, 150_000);
+});
