@@ -92,13 +92,19 @@ describe('maelstrom network', () => {
     const c = await startCluster('relay.mjs');
     const conn = c.client();
     await c.net.setExtraLatency({ kind: 'constant', ms: 100 });
-    let t0 = performance.now();
+    const t0 = performance.now();
     expect(await conn.rpc('n0', { type: 'relay', to: 'n1', timeout_ms: 1000 })).toMatchObject({ type: 'relay_ok' });
     expect(performance.now() - t0).toBeGreaterThanOrEqual(199);
     await c.net.setExtraLatency(null);
-    t0 = performance.now();
-    await conn.rpc('n0', { type: 'relay', to: 'n1', timeout_ms: 1000 });
-    expect(performance.now() - t0).toBeLessThan(150);
+    // Without the latency a relay is a few ms; the fastest of five says so even when a loaded machine
+    // stalls one of them (a single round trip took over 150 ms in CI beside a benchmark).
+    let fastest = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await conn.rpc('n0', { type: 'relay', to: 'n1', timeout_ms: 1000 });
+      fastest = Math.min(fastest, performance.now() - t);
+    }
+    expect(fastest).toBeLessThan(100);
   });
 
   it('journals every message to messages.jsonl with the documented fields', async () => {
