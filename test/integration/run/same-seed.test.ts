@@ -21,8 +21,9 @@ async function schedule(seed: number): Promise<{ clientOps: string[]; faults: st
   const clientOps = h.filter((o) => o.type === 'invoke' && o.process !== 'nemesis').map((o) => JSON.stringify([o.f, o.key, o.value]));
   const faults = h.filter((o) => o.process === 'nemesis' && o.type === 'info').map((o) => {
     // How many flips a strobe managed, and when (its samples), depends on timing; what it was asked to do does not.
+    // So does the fault record (effect.ts): the roles the nodes had then and when the fault was in force.
     const v = o.value as Record<string, unknown> | null;
-    const { flips: _flips, samples: _samples, ...rest } = v !== null && typeof v === 'object' && !Array.isArray(v) ? v : { value: v };
+    const { flips: _flips, samples: _samples, effect: _effect, ...rest } = v !== null && typeof v === 'object' && !Array.isArray(v) ? v : { value: v };
     return JSON.stringify([o.f, rest]);
   });
   return { clientOps, faults };
