@@ -27,11 +27,8 @@ export {
   majoritiesRing,
   majority,
   PARTITION_SHAPES,
-  ASKED_ONLY_SHAPES,
   primaries,
   randomHalves,
-  memberHalves,
-  primariesMinority,
   shuffle,
 } from './grudge.js';
 
