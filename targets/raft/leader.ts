@@ -8,6 +8,7 @@ import { entriesFrom, termAt, type LogView } from './log-view.js';
 import type { AppendRequest, SnapshotRequest } from './messages.js';
 import { onAppendReply, type Progress } from './replication.js';
 import type { Snapshot } from './snapshot.js';
+import type { CatchUp } from './membership.js';
 
 export interface LeaderTiming {
   /** Entries per AppendEntries. */
@@ -39,6 +40,11 @@ export class LeaderState {
   peers: readonly string[] = [];
   /** This leader is itself a member: it counts in its own majorities (false once a change removed it). */
   selfVotes = true;
+  /**
+   * Servers being caught up before the change that adds them (membership.ts CatchUp): sent entries
+   * like members (their progress lives in `progress`), never counted in a majority.
+   */
+  readonly learners = new Map<string, CatchUp>();
 
   constructor(readonly term: number, peers: readonly string[], termStart: number, now: number, private readonly timing: LeaderTiming) {
     this.termStart = termStart;
@@ -52,6 +58,8 @@ export class LeaderState {
    */
   setPeers(peers: readonly string[], next: number, now: number): void {
     for (const p of peers) {
+      // A learner that became a member keeps the progress it made while catching up.
+      this.learners.delete(p);
       if (this.progress.has(p)) continue;
       this.progress.set(p, { next, match: 0 });
       this.acked.set(p, 0);
@@ -60,12 +68,33 @@ export class LeaderState {
     }
     const keep = new Set(peers);
     for (const p of [...this.progress.keys()]) {
-      if (keep.has(p)) continue;
-      this.progress.delete(p);
-      this.acked.delete(p);
-      this.lastAck.delete(p);
+      if (keep.has(p) || this.learners.has(p)) continue;
+      this.drop(p);
     }
     this.peers = [...peers];
+  }
+
+  /** Starts (or restarts, for a new incarnation) catching `peer` up as a learner; entries go to it from `next` on. */
+  addLearner(peer: string, c: CatchUp, next: number, now: number): void {
+    if (!this.learners.has(peer) || this.learners.get(peer)!.dataId !== c.dataId) {
+      // A host wiped since is a new server: what the old one held says nothing of it.
+      this.progress.set(peer, { next, match: 0 });
+      this.acked.set(peer, 0);
+      this.lastAck.set(peer, now);
+    }
+    this.learners.set(peer, c);
+  }
+
+  /** Stops tracking a server that is neither a member nor a learner. */
+  private drop(p: string): void {
+    this.progress.delete(p);
+    this.acked.delete(p);
+    this.lastAck.delete(p);
+  }
+
+  /** Everyone sent entries: the members besides this leader, and the learners. */
+  recipients(): string[] {
+    return [...this.peers, ...[...this.learners.keys()].filter((p) => !this.peers.includes(p))];
   }
 
   /** Starts a new round; its sends carry the returned seq. */
@@ -117,7 +146,7 @@ export class LeaderState {
 
   /** The highest round a quorum (this leader included) has acknowledged. */
   quorumRound(): number {
-    const rounds = [...(this.selfVotes ? [this.seq] : []), ...this.acked.values()].sort((a, b) => b - a);
+    const rounds = [...(this.selfVotes ? [this.seq] : []), ...this.peers.map((p) => this.acked.get(p) ?? 0)].sort((a, b) => b - a);
     if (rounds.length === 0) return 0;
     return rounds[Math.floor(rounds.length / 2)];
   }
@@ -129,13 +158,13 @@ export class LeaderState {
 
   /** Every member's match index, this leader's own (durable) one first. */
   matches(selfMatch: number): number[] {
-    return [...(this.selfVotes ? [selfMatch] : []), ...[...this.progress.values()].map((p) => p.match)];
+    return [...(this.selfVotes ? [selfMatch] : []), ...this.peers.map((p) => this.progress.get(p)?.match ?? 0)];
   }
 
   /** Check-quorum: a majority answered within `windowMs`, else this leader should step down. */
   hasQuorumContact(now: number, windowMs: number): boolean {
     let n = this.selfVotes ? 1 : 0;
-    for (const t of this.lastAck.values()) if (now - t <= windowMs) n++;
+    for (const p of this.peers) if (now - (this.lastAck.get(p) ?? -Infinity) <= windowMs) n++;
     return isQuorum(n, this.peers.length + (this.selfVotes ? 1 : 0));
   }
 }

@@ -99,3 +99,56 @@ export function majorityOf(members: readonly string[], granted: Iterable<string>
   for (const g of new Set(granted)) if (set.has(g)) n++;
   return n * 2 > members.length;
 }
+
+/**
+ * Catching a new server up before the change that adds it (Raft dissertation §4.2.1). Added at once
+ * with an empty log, it would count in every majority while it holds nothing: in a cluster of three
+ * growing to four, one more failure stops all commits until it caught up, and a partition that
+ * leaves it on the majority side leaves that side with no leader able to commit. So the leader first
+ * replicates to it as a non-voting learner, in rounds: a round ends when the learner holds every
+ * entry the leader held when the round began; once a round took less than an election timeout, the
+ * learner is close enough that the change may go in (the rest follows within a heartbeat or so).
+ * After `MAX_CATCH_UP_ROUNDS` slow rounds the leader gives up for now (the server is too slow or cut
+ * off), and a later request starts again.
+ */
+export interface CatchUp {
+  /** The data id of the incarnation being caught up (a host wiped since is a new server). */
+  dataId: string;
+  /** Rounds begun so far (1 for the first). */
+  round: number;
+  /** The leader's last index when the current round began: the round ends when the learner holds it. */
+  roundEnd: number;
+  /** When the current round began (ms, monotonic). */
+  roundStartMs: number;
+  /** A round ended within an election timeout: the learner may be added. */
+  ready: boolean;
+  /** Too many slow rounds: this attempt is given up. */
+  gaveUp: boolean;
+}
+
+export const MAX_CATCH_UP_ROUNDS = 10;
+
+/** A new catch-up of `dataId`, its first round ending at the leader's `lastIndex`. */
+export function startCatchUp(dataId: string, lastIndex: number, now: number): CatchUp {
+  return { dataId, round: 1, roundEnd: lastIndex, roundStartMs: now, ready: false, gaveUp: false };
+}
+
+/**
+ * The catch-up after the learner's match index became `match` (leader's log ends at `lastIndex`):
+ * a round that ended within `electionMs` makes it ready; a slower one starts the next round, up to
+ * MAX_CATCH_UP_ROUNDS.
+ */
+export function advanceCatchUp(c: CatchUp, match: number, lastIndex: number, now: number, electionMs: number): CatchUp {
+  if (c.ready || c.gaveUp || match < c.roundEnd) return c;
+  if (now - c.roundStartMs < electionMs) return { ...c, ready: true };
+  if (c.round >= MAX_CATCH_UP_ROUNDS) return { ...c, gaveUp: true };
+  return { ...c, round: c.round + 1, roundEnd: lastIndex, roundStartMs: now };
+}
+
+/** What the leader answers an addition, given the learner's catch-up (undefined: none begun for this incarnation). */
+export function additionReady(c: CatchUp | undefined, dataId: string): { ready: true } | { ready: false; start: boolean; reason: string } {
+  if (c === undefined || c.dataId !== dataId) return { ready: false, start: true, reason: 'catching the new server up before adding it (round 1)' };
+  if (c.gaveUp) return { ready: false, start: true, reason: `the new server did not catch up in ${MAX_CATCH_UP_ROUNDS} rounds; starting again` };
+  if (!c.ready) return { ready: false, start: false, reason: `catching the new server up before adding it (round ${c.round}, up to entry ${c.roundEnd})` };
+  return { ready: true };
+}

@@ -44,6 +44,13 @@ export interface VoteReply {
   /** The voter's term (for a pre-vote: the term it was asked about when granted). */
   term: number;
   granted: boolean;
+  /**
+   * Which incarnation voted: its data id, and whether it bootstrapped as a member. The candidate
+   * counts the vote only for the server its configuration names (membership.ts isVoter): a host
+   * wiped and added again is a new server under an old name, whose votes are not its former self's.
+   */
+  data_id?: string;
+  bootstrap_member?: boolean;
 }
 
 export interface AppendRequest {

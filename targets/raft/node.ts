@@ -23,7 +23,7 @@ import { WatchLog, appliedChanges } from './watch-log.js';
 import { decideInstall, readSnapshot, shouldSnapshot, writeSnapshot, type Snapshot } from './snapshot.js';
 import { KvStateMachine } from './state-machine.js';
 import { committedEntries } from './status.js';
-import { configOf, decideChange, isVoter, majorityOf, type Config } from './membership.js';
+import { additionReady, advanceCatchUp, configOf, decideChange, isVoter, majorityOf, startCatchUp, type Config } from './membership.js';
 import { readBootstrap, writeBootstrap } from './bootstrap.js';
 import type { RaftTuning } from './tuning.js';
 
@@ -218,6 +218,21 @@ export class RaftNode {
     } else delete ids[node];
     if (d.kind === 'refuse') return this.send(src, { type: 'error', in_reply_to: body.msg_id, code: d.retry ? 11 : 12, text: d.reason });
     if (d.kind === 'noop') return this.send(src, { type: 'raft_member_ok', in_reply_to: body.msg_id, members: d.members, index: this.configIndex, applied: false });
+    if (op === 'add') {
+      // §4.2.1: a new server is caught up as a learner first; the controller retries until it is.
+      const l = this.leader;
+      const now = performance.now();
+      const ready = additionReady(l.learners.get(node), body.data_id as string);
+      const fresh = now - (l.lastAck.get(node) ?? -Infinity) < this.cfg.electionMinMs;
+      if (!ready.ready || !fresh) {
+        if (!ready.ready && ready.start) {
+          l.addLearner(node, startCatchUp(body.data_id as string, this.store.lastIndex, now), this.store.lastIndex + 1, now);
+          this.cfg.log(`${this.id}: catching ${node} up as a learner before adding it (entries up to ${this.store.lastIndex})`);
+          this.needsBroadcast = true;
+        }
+        return this.send(src, { type: 'error', in_reply_to: body.msg_id, code: 11, text: ready.ready ? `${node} has not answered within an election timeout; not adding it` : ready.reason });
+      }
+    }
     if (this.cfg.bugs.has('two-changes') && this.configIndex > this.commitIndex) this.cfg.log(`${this.id}: two-changes: ${op} ${node} appended while entry ${this.configIndex} is uncommitted`);
     this.store.append([{ term: this.store.term, cmd: { f: 'config', members: d.members, ids } }]);
     this.refreshConfig();
@@ -394,7 +409,7 @@ export class RaftNode {
     const l = this.leader!;
     this.needsBroadcast = false;
     l.nextRound();
-    for (const p of this.peers) this.send(p, l.messageFor(p, this.store, this.commitIndex, this.snapshot));
+    for (const p of l.recipients()) this.send(p, l.messageFor(p, this.store, this.commitIndex, this.snapshot));
   }
 
   // ---- Raft messages ----
@@ -413,20 +428,19 @@ export class RaftNode {
 
   private onVoteRequest(src: string, m: VoteRequest): void {
     const s = this.store;
-    // A node outside its own configuration does not vote: a host wiped and re-added under its old name
-    // must not answer, with an empty log, for the member it was in some stale configuration a
-    // removed node still holds (a correct run found that: two leaders' entries at one index).
-    // Once the entry adding it arrives it has the log up to there, and votes like any member.
-    if (!this.voter()) {
-      return this.send(src, { type: 'request_vote_ok', pre: m.pre, term: s.term, granted: false } satisfies VoteReply);
-    }
+    // Votes are given without consulting this node's own configuration (dissertation §4.2.3): one
+    // whose latest entry removes it, or that has not yet received the entry adding it, may be the
+    // vote a legitimate candidate needs (refusing left a correct cluster with no leader after the
+    // heal). What keeps a host wiped and re-added under its old name from voting as its former self
+    // (a correct run once found two leaders' entries at one index that way) is the reply's identity:
+    // the candidate counts it only for the incarnation its configuration names (onVoteReply).
     const leaderRecent = this.role === 'leader' || (this.leaderId !== null && performance.now() - this.lastLeaderContact < this.cfg.electionMinMs);
     const d = decideVote({ term: s.term, votedFor: s.votedFor, lastLogIndex: s.lastIndex, lastLogTerm: lastTerm(s), leaderRecent }, src, m);
     if (d.stepDown) this.becomeFollower(d.term, null);
     s.setTermVote(d.term, d.votedFor);
     // Granting a real vote defers our own candidacy; a pre-vote grant commits to nothing.
     if (d.reply.granted && !m.pre) this.resetElectionTimer();
-    this.send(src, d.reply);
+    this.send(src, { ...d.reply, data_id: this.dataId, bootstrap_member: this.bootstrapMember } satisfies VoteReply);
   }
 
   private onVoteReply(src: string, m: VoteReply): void {
@@ -435,6 +449,8 @@ export class RaftNode {
     const c = this.campaign;
     if (!c || c.pre !== m.pre || m.term !== c.term || !m.granted) return;
     if (!m.pre && this.role !== 'candidate') return;
+    // Only the server this configuration names counts (see onVoteRequest).
+    if (!isVoter(this.config, src, m.data_id ?? '', m.bootstrap_member === true)) return;
     c.votes.add(src);
     this.tally();
   }
@@ -490,6 +506,7 @@ export class RaftNode {
     if (!l || m.term !== l.term || !l.progress.has(src)) return;
     l.onReply(src, m.seq, performance.now());
     l.onAppendReply(src, this.store, m);
+    this.catchUp(src);
     this.advance();
     this.clients.pump();
     const p = l.progress.get(src)!;
@@ -502,8 +519,21 @@ export class RaftNode {
     if (!l || m.term !== l.term || !l.progress.has(src)) return;
     l.onReply(src, m.seq, performance.now());
     l.onSnapshotReply(src, m.match_index);
+    this.catchUp(src);
     this.advance();
     this.clients.pump();
+  }
+
+  /** A learner answered: its catch-up round may have ended (membership.ts advanceCatchUp). */
+  private catchUp(src: string): void {
+    const l = this.leader!;
+    const c = l.learners.get(src);
+    if (c === undefined) return;
+    const next = advanceCatchUp(c, l.progress.get(src)!.match, this.store.lastIndex, performance.now(), this.cfg.electionMinMs);
+    if (next === c) return;
+    l.learners.set(src, next);
+    if (next.ready) this.cfg.log(`${this.id}: learner ${src} caught up (round ${next.round} ended at ${next.roundEnd})`);
+    else if (next.gaveUp) this.cfg.log(`${this.id}: learner ${src} did not catch up in ${next.round} rounds`);
   }
 
   // ---- commit, apply, compaction ----

@@ -101,7 +101,7 @@ export const RUN_OPTIONS = {
   }),
   partitionShapes: namesOf({
     flag: 'partition-shapes', field: 'partitionShapes', meta: 'LIST', all: PARTITION_SHAPES, what: 'partition shape', cliWord: 'shape',
-    help: `partitions draw from these shapes (default all: ${PARTITION_SHAPES.join(', ')}; primaries where the target names them, holders — the lock holder's node cut off — where the workload has holders)`,
+    help: `partitions draw from these shapes (default all: ${PARTITION_SHAPES.join(', ')}; primaries where the target names them, primaries-minority only when named, holders — the lock holder's node cut off — where the workload has holders)`,
   }),
   nodeTargets: namesOf({
     flag: 'node-targets', field: 'nodeTargets', meta: 'LIST', all: NODE_SPECS, what: 'node target', cliWord: 'target',

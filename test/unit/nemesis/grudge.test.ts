@@ -9,6 +9,7 @@ import {
   isolateOne,
   majoritiesRing,
   majority,
+  memberHalves,
   primaries,
   randomHalves,
 } from '../../../harness/middle/faults/nemesis/index.js';
@@ -167,5 +168,27 @@ describe('properties', () => {
     expect(draw(42)).toEqual(draw(42));
     const distinct = new Set(Array.from({ length: 10 }, (_, s) => JSON.stringify(draw(s))));
     expect(distinct.size).toBeGreaterThan(1);
+  });
+});
+
+describe('memberHalves (partitions under membership changes)', () => {
+  const sideOf = (g: Grudge, a: string, b: string): boolean => !(g[a] ?? []).includes(b);
+  it('property: the current members split into a strict minority and a majority of the configuration; every host is on one side', () => {
+    const hosts = ['n0', 'n1', 'n2', 'n3', 'n4', 'n5'];
+    fc.assert(fc.property(fc.subarray(hosts, { minLength: 3 }), fc.integer(), (members, seed) => {
+      const g = memberHalves(hosts, members, createRng(seed));
+      // Sides: the hosts that hear the first member, and the rest.
+      const side = hosts.filter((h) => sideOf(g, members[0], h));
+      const other = hosts.filter((h) => !side.includes(h));
+      for (const a of side) for (const b of other) expect(sideOf(g, a, b) || sideOf(g, b, a)).toBe(false);
+      for (const a of side) for (const b of side) expect(sideOf(g, a, b)).toBe(true);
+      const counts = [side, other].map((s) => s.filter((h) => members.includes(h)).length).sort((a, b) => a - b);
+      expect(counts).toEqual([Math.floor((members.length - 1) / 2), members.length - Math.floor((members.length - 1) / 2)]);
+      // Never an even split of the members: one side always holds a majority of the configuration.
+      expect(counts[1] * 2).toBeGreaterThan(members.length);
+    }), { numRuns: 300 });
+  });
+  it('without rng, the members keep their order: six members split two against four, the spare goes with the minority', () => {
+    expect(memberHalves(['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6'], ['n0', 'n1', 'n2', 'n3', 'n4', 'n5'])).toEqual(complete([['n0', 'n1', 'n6'], ['n2', 'n3', 'n4', 'n5']]));
   });
 });

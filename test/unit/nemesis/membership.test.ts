@@ -103,3 +103,44 @@ describe('membership-views checker', () => {
     expect(membershipViews(none)).toMatchObject({ valid: 'unknown', reason: expect.stringMatching(/no membership change was applied \(2 attempted\)/) });
   });
 });
+
+describe('membership nemesis: members cut off', () => {
+  /** A double whose leader cannot reach `cut`; `refuseAfter` changes are accepted, later ones time out. */
+  function cutOff(cut: string[], refuseAfter = Infinity): MembershipControl & { calls: string[] } {
+    const m = fakeMembership(['n0', 'n1', 'n2', 'n3', 'n4', 'n5'], ['n0', 'n1', 'n2', 'n3', 'n4']);
+    const remove = m.remove.bind(m);
+    let accepted = 0;
+    return Object.assign(m, {
+      unreachable: async () => cut,
+      async remove(n: string) {
+        if (accepted++ >= refuseAfter) { m.calls.push(`refused ${n}`); return { applied: false, timedOut: true, members: m.members() }; }
+        return remove(n);
+      },
+    });
+  }
+  it('removes every member cut off, one after another, down to the floor, whatever kind was drawn', async () => {
+    const t = fakeTarget({ nodes: ['n0', 'n1', 'n2', 'n3', 'n4', 'n5'] });
+    const m = cutOff(['n1', 'n3', 'n4']);
+    t.membership = m;
+    const nem = membershipPackage(contextFor(t, { interval: 2 * S })).package!.nemesis;
+    const r = await nem.invoke({ f: 'member-add', value: null }) as Record<string, unknown>;
+    // Five members, floor three: two of the three cut off go.
+    expect(r).toMatchObject({ op: 'remove', asked: 'add', applied: true });
+    expect((r.nodes as string[]).length).toBe(2);
+    expect(m.calls).toEqual((r.nodes as string[]).map((n) => `remove ${n}`));
+    expect(m.members().length).toBe(3);
+    // At the floor the drawn kind goes ahead (an add here).
+    expect((await nem.invoke({ f: 'member-add', value: null }) as { op: string }).op).toBe('add');
+  });
+  it('stops at the first change the store does not take (a correct store refuses the second while the first is uncommitted)', async () => {
+    const t = fakeTarget({ nodes: ['n0', 'n1', 'n2', 'n3', 'n4', 'n5'] });
+    const m = cutOff(['n3', 'n4'], 1);
+    t.membership = m;
+    const nem = membershipPackage(contextFor(t, { interval: 2 * S })).package!.nemesis;
+    const r = await nem.invoke({ f: 'member-remove', value: null }) as { removals: { applied: boolean; timedOut?: boolean }[]; applied: boolean; asked?: string };
+    expect(r.applied).toBe(true);
+    expect(r.asked).toBeUndefined();
+    expect(r.removals.map((x) => x.applied)).toEqual([true, false]);
+    expect(r.removals[1].timedOut).toBe(true);
+  });
+});

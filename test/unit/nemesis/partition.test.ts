@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../../harness/ground/generator/index.js';
-import { halves, partitionPackage, PARTITION_SHAPES, primaries } from '../../../harness/middle/faults/nemesis/index.js';
+import { createRng, simulate } from '../../../harness/ground/generator/index.js';
+import { halves, partitionPackage, PARTITION_SHAPES, primaries, ASKED_ONLY_SHAPES, primariesMinority } from '../../../harness/middle/faults/nemesis/index.js';
 import type { FaultPackage, NetControl } from '../../../harness/ground/contracts/roles.js';
 import { contextFor, driveNemesis, fakeTarget, S, schedule } from './fake-target.js';
 
@@ -30,8 +31,9 @@ describe('partition generator', () => {
       simulate(pkg.generator, { concurrency: 0, seed, maxTimeNs: 2000 * S })
         .filter((o) => o.type === 'invoke' && o.f === 'start-partition')
         .map((o) => o.value);
-    // Every shape but holders: this workload-less context has no holders to aim at (holders.test.ts).
-    expect(new Set(values(1))).toEqual(new Set(PARTITION_SHAPES.filter((s) => s !== 'holders')));
+    // Every shape but holders (this workload-less context has no holders to aim at: holders.test.ts)
+    // and those drawn only when named (primaries-minority).
+    expect(new Set(values(1))).toEqual(new Set(PARTITION_SHAPES.filter((s) => s !== 'holders' && !ASKED_ONLY_SHAPES.includes(s))));
     expect(values(1)).toEqual(values(1));
     expect(values(1)).not.toEqual(values(2));
   });
@@ -143,5 +145,30 @@ describe('partition support', () => {
     expect(() => partitionPackage(contextFor(fakeTarget()), { shapes: ['bridge', 'ring' as never] })).toThrow(
       expect.objectContaining({ name: 'InputError', message: expect.stringMatching(/unknown partition shape\(s\) ring/) }),
     );
+  });
+});
+
+describe('primaries-minority', () => {
+  const hosts = ['n0', 'n1', 'n2', 'n3', 'n4', 'n5'];
+  it('property: the primary sits in a strict minority of the configuration with ⌊(m−1)/2⌋ members, against a majority', () => {
+    fc.assert(fc.property(fc.subarray(hosts, { minLength: 3 }), fc.nat(), fc.integer(), (members, pi, seed) => {
+      const primary = members[pi % members.length];
+      const g = primariesMinority(hosts, members, [primary], createRng(seed));
+      const side = hosts.filter((h) => !(g[primary] ?? []).includes(h));
+      const mine = side.filter((h) => members.includes(h));
+      expect(mine).toContain(primary);
+      expect(mine.length).toBe(Math.max(1, Math.floor((members.length - 1) / 2)));
+      // Everyone else among the members is on the other side, all together.
+      for (const m of members.filter((x) => !mine.includes(x))) {
+        expect(g[primary]).toContain(m);
+        for (const o of members.filter((x) => !mine.includes(x))) expect(g[m] ?? []).not.toContain(o);
+      }
+    }), { numRuns: 300 });
+  });
+  it('is drawn only when named, and refused by name on a target that names no primaries', () => {
+    const { pkg } = build(fakeTarget(), {}, { shapes: ['primaries-minority'] });
+    expect(pkg).toBeDefined();
+    const b = partitionPackage(contextFor(fakeTarget({ caps: ['net'] })), { shapes: ['primaries-minority', 'halves'] });
+    expect(b.unsupported.map((u) => u.fault)).toContain('partition:primaries-minority');
   });
 });

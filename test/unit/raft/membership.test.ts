@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { configOf, decideChange, isConfig, majorityOf, type ChangeState } from '../../../targets/raft/membership.js';
+import { configOf, decideChange, isConfig, isVoter, majorityOf, type ChangeState } from '../../../targets/raft/membership.js';
 import { NO_BUGS, type BugName } from '../../../targets/raft/bugs.js';
 import type { Entry } from '../../../targets/raft/messages.js';
 
@@ -91,5 +91,20 @@ describe('decideChange', () => {
     expect(majorityOf(['a', 'b', 'c'], ['a', 'x', 'y'])).toBe(false);
     expect(majorityOf(['a', 'b', 'c'], ['a', 'b'])).toBe(true);
     expect(majorityOf(['a', 'b', 'c', 'd'], ['a', 'b'])).toBe(false);
+  });
+});
+
+describe('isVoter: whose vote a configuration counts', () => {
+  it('counts a bootstrap member that bootstrapped, and an added member only as the incarnation its change recorded', () => {
+    const c = { members: ['n0', 'n1', 'n3'], index: 7, ids: { n3: 'new' } };
+    expect(isVoter(c, 'n0', 'any', true)).toBe(true);
+    // n0 wiped and never added again: a joiner under a bootstrap member's name is not that member.
+    expect(isVoter(c, 'n0', 'any', false)).toBe(false);
+    expect(isVoter(c, 'n3', 'new', false)).toBe(true);
+    // n3's former incarnation (or a later one) is another server: its vote does not count here.
+    expect(isVoter(c, 'n3', 'old', false)).toBe(false);
+    expect(isVoter(c, 'n3', 'old', true)).toBe(false);
+    // Outside the configuration nobody counts.
+    expect(isVoter(c, 'n2', 'x', true)).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ import type { Rng } from '../../../ground/generator/index.js';
 import type { Grudge } from '../../../ground/contracts/roles.js';
 
 /** The partition shapes, by the names nemesis ops carry as their value. */
-export type PartitionShape = 'halves' | 'random-halves' | 'isolate-one' | 'majorities-ring' | 'bridge' | 'primaries' | 'holders';
+export type PartitionShape = 'halves' | 'random-halves' | 'isolate-one' | 'majorities-ring' | 'bridge' | 'primaries' | 'primaries-minority' | 'holders';
 
 export const PARTITION_SHAPES: readonly PartitionShape[] = [
   'halves',
@@ -20,8 +20,12 @@ export const PARTITION_SHAPES: readonly PartitionShape[] = [
   'majorities-ring',
   'bridge',
   'primaries',
+  'primaries-minority',
   'holders',
 ];
+
+/** Shapes drawn only when `--partition-shapes` names them (left out of the default draw). */
+export const ASKED_ONLY_SHAPES: readonly PartitionShape[] = ['primaries-minority'];
 
 /** The smallest number of nodes that is more than half of `n`. */
 export function majority(n: number): number {
@@ -86,6 +90,42 @@ export function halves(nodes: readonly string[]): Grudge {
 /** Two halves of randomly chosen nodes; the larger half keeps a majority. */
 export function randomHalves(nodes: readonly string[], rng: Rng): Grudge {
   return inNodeOrder(complete(bisect(shuffle(nodes, rng))), nodes);
+}
+
+/**
+ * Halves of a cluster whose membership changes (`--nemesis membership`): the current members split
+ * into a minority of ⌊(m−1)/2⌋ and a majority of the configuration, as bisect splits an odd cluster,
+ * and the hosts outside the configuration (the spare, removed ones) spread over both sides. Halves of
+ * all hosts would often split the members evenly (three and three of six), which leaves no majority
+ * anywhere and tests only unavailability. Without `rng` the members keep their order (`halves`).
+ */
+export function memberHalves(nodes: readonly string[], members: readonly string[], rng?: Rng): Grudge {
+  const inside = members.filter((n) => nodes.includes(n));
+  const m = rng ? shuffle(inside, rng) : inside.slice();
+  const cut = Math.floor((m.length - 1) / 2);
+  const sides: [string[], string[]] = [m.slice(0, cut), m.slice(cut)];
+  const outside = nodes.filter((n) => !inside.includes(n));
+  (rng ? shuffle(outside, rng) : outside).forEach((n, i) => sides[i % 2].push(n));
+  return inNodeOrder(complete(sides.filter((s) => s.length > 0)), nodes);
+}
+
+/**
+ * The primary with company: the first primary that is a member, with random other members making
+ * up a minority of the configuration (⌊(m−1)/2⌋), cut off from the majority; hosts outside the
+ * configuration spread over both sides. Unlike `primaries` (the leader alone), the old leader keeps
+ * followers to replicate to, as when the rack holding it loses its uplink: a leader that goes on
+ * taking requests (or configuration changes) there has someone to commit them with. No primary
+ * among the members: random halves of the members.
+ */
+export function primariesMinority(nodes: readonly string[], members: readonly string[], primaryNodes: readonly string[], rng: Rng): Grudge {
+  const inside = members.filter((n) => nodes.includes(n));
+  const p = primaryNodes.find((n) => inside.includes(n));
+  if (p === undefined) return memberHalves(nodes, members, rng);
+  const rest = shuffle(inside.filter((n) => n !== p), rng);
+  const company = Math.max(0, Math.floor((inside.length - 1) / 2) - 1);
+  const sides: [string[], string[]] = [[p, ...rest.slice(0, company)], rest.slice(company)];
+  shuffle(nodes.filter((n) => !inside.includes(n)), rng).forEach((n, i) => sides[i % 2].push(n));
+  return inNodeOrder(complete(sides.filter((x) => x.length > 0)), nodes);
 }
 
 /** One random node cut off from all others. */

@@ -27,8 +27,11 @@ export {
   majoritiesRing,
   majority,
   PARTITION_SHAPES,
+  ASKED_ONLY_SHAPES,
   primaries,
   randomHalves,
+  memberHalves,
+  primariesMinority,
   shuffle,
 } from './grudge.js';
 

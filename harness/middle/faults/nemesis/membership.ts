@@ -2,14 +2,16 @@
  * Membership changes (`--nemesis membership`, Jepsen's membership nemesis): every half interval one
  * host leaves or joins, one at a time —
  *
- * - `member-remove`: a member leaves (the one the leader has not heard from lately, when the target
- *   can tell and one is cut off, as an operator removes the dead member first; else a random one);
- * - `member-add`: a host outside the configuration (the spare, or one removed earlier) joins with
- *   empty data;
+ * - `member-remove`: a random member leaves;
+ * - `member-add`: a host outside the configuration (the spare, or one removed earlier: the one out
+ *   longest) joins with empty data;
  * - `member-replace`: a member leaves and joins again on the same host with its data wiped.
  *
- * The configuration stays between `min` members (three, or the cluster size if smaller) and every
- * host; an op that would cross a bound turns into one that does not, and says so (`op`). Each
+ * Members the leader has not heard from lately (when the target can tell) go first, as an operator
+ * removes dead members: whatever kind was drawn, the op removes them one after another, each sent as
+ * soon as the store took the previous one, down to `min` (three, or the cluster size if smaller), and
+ * records them in `removals`. Drawn changes keep the configuration between its initial size and
+ * every host; an op that would cross a bound turns into one that does not, and says so (`op`). Each
  * completion records the change as the store answered it and every host's view of the
  * configuration afterwards. The final op (`member-views`, after every fault is healed) waits up to
  * `settleMs` for the members to agree and records the views once more, for the `membership-views`
@@ -19,6 +21,7 @@ import { nemesis, once, repeat, sleep, type GenLike } from '../../../ground/gene
 import type { MembershipControl, MemberView, Nemesis } from '../../../ground/contracts/roles.js';
 import { judgeViews } from '../../../../checkers/membership-views.js';
 import { choose, type FaultContext, type FamilyBuild } from './family.js';
+import { shuffle } from './grudge.js';
 
 export interface MembershipOptions {
   /** Fewest members a change may leave (default: 3, or the cluster size if smaller). */
@@ -41,13 +44,17 @@ export function membershipPackage(ctx: FaultContext, options: MembershipOptions 
     return { unsupported: [{ fault: 'membership', reason: `membership: the target offers no membership changes${typeof why === 'string' ? ` (${why})` : ''}` }] };
   }
   const min = options.minMembers ?? Math.min(3, m.members().length);
+  // Drawn changes keep the configuration at or above its initial size, as an operator keeps a cluster
+  // at the size it was built for; only removals of members cut off go down to `min`. (Left to a
+  // random walk between three and every host, it sat at the floor most of the time.)
+  const keep = Math.max(min, m.members().length);
   const gap = options.everyMs !== undefined ? Math.max(1, Math.round(options.everyMs)) * 1e6 : Math.max(1, Math.floor(ctx.interval / 2 / 1e6)) * 1e6;
   // The kind is drawn when the op is due, within the bounds as the members stand then, so the op's
   // name (and its band in the report) says what it does.
   const next = (g: { rng: Parameters<typeof choose>[0] }): { f: string; value: null } => {
     const members = m.members();
     const others = m.hosts.filter((h) => !members.includes(h)).length;
-    const kind = boundedKind(KIND_OF[choose(g.rng, MEMBERSHIP_OPS)], members.length, others, min);
+    const kind = boundedKind(KIND_OF[choose(g.rng, MEMBERSHIP_OPS)], members.length, others, keep);
     return { f: `member-${kind}`, value: null };
   };
   const generator: GenLike = nemesis(repeat([sleep(gap), once(next)]));
@@ -55,7 +62,7 @@ export function membershipPackage(ctx: FaultContext, options: MembershipOptions 
     unsupported: [],
     package: {
       name: 'membership',
-      nemesis: membershipNemesis(ctx, m, min, options.settleMs ?? 20_000),
+      nemesis: membershipNemesis(ctx, m, min, options.settleMs ?? 20_000, keep),
       generator,
       finalGenerator: nemesis({ f: 'member-views', value: null }),
       bands: [
@@ -76,10 +83,34 @@ export function boundedKind(asked: Kind, members: number, others: number, min: n
   return asked;
 }
 
-export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: number, settleMs: number): Nemesis {
-  const pickLeaving = async (members: readonly string[]): Promise<string> => {
-    const cut = m.unreachable ? (await m.unreachable().catch(() => [] as string[])).filter((n) => members.includes(n)) : [];
-    return choose(ctx.rng, cut.length > 0 ? cut : members);
+export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: number, settleMs: number, keep = min): Nemesis {
+  // When each host last left (a sequence number): an addition brings back the host out longest (the
+  // spare or another never a member first), as an operator replaces the oldest loss first; hosts
+  // removed because they were cut off rank after every other (the operator brings back the dead last).
+  const leftAt = new Map<string, number>();
+  let departures = 0;
+  const DEAD = 1e9;
+  const left = (outcome: Record<string, unknown>, node: string, dead = false): void => {
+    if (outcome.applied === true) leftAt.set(node, ++departures + (dead ? DEAD : 0));
+  };
+  const outLongest = (others: readonly string[]): string => {
+    const oldest = Math.min(...others.map((h) => leftAt.get(h) ?? 0));
+    return choose(ctx.rng, others.filter((h) => (leftAt.get(h) ?? 0) === oldest));
+  };
+  const cutOff = async (members: readonly string[]): Promise<string[]> =>
+    m.unreachable ? (await m.unreachable().catch(() => [] as string[])).filter((n) => members.includes(n)) : [];
+  // An operator who sees members cut off removes them, one after another, each as soon as the store
+  // accepted the previous one (a correct store takes the next only once the previous committed).
+  const removeCut = async (cut: readonly string[], room: number): Promise<{ nodes: string[]; outcome: Record<string, unknown> }> => {
+    const removals: Record<string, unknown>[] = [];
+    for (const node of shuffle(cut, ctx.rng).slice(0, room)) {
+      const r = await m.remove(node);
+      left(r, node, true);
+      removals.push({ node, ...r });
+      if (r.applied !== true) break;
+    }
+    const last = removals[removals.length - 1];
+    return { nodes: removals.map((r) => r.node as string), outcome: { applied: removals.some((r) => r.applied === true), removals, members: last.members } };
   };
   const settle = async (): Promise<Record<string, unknown>> => {
     const started = Date.now();
@@ -98,10 +129,16 @@ export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: 
       if (asked === undefined) throw new Error(`the membership nemesis does not handle ${op.f}`);
       const members = m.members();
       const others = m.hosts.filter((h) => !members.includes(h));
-      const kind = boundedKind(asked, members.length, others.length, min);
-      const node = kind === 'add' ? choose(ctx.rng, others) : await pickLeaving(members);
+      const kind = boundedKind(asked, members.length, others.length, keep);
+      const cut = await cutOff(members);
+      // Members cut off are removed first, all of them down to the floor (`removals`), whatever was drawn.
+      if (cut.length > 0 && members.length > min) {
+        const { nodes, outcome } = await removeCut(cut, members.length - min);
+        return { op: 'remove', ...(asked === 'remove' ? {} : { asked }), node: nodes[0], nodes, ...outcome, views: await m.views() };
+      }
+      const node = kind === 'add' ? outLongest(others) : choose(ctx.rng, cut.length > 0 ? cut : members);
       let outcome: Record<string, unknown>;
-      if (kind === 'remove') outcome = await m.remove(node);
+      if (kind === 'remove') left(outcome = await m.remove(node), node);
       else if (kind === 'add') outcome = await m.add(node);
       else {
         const removed = await m.remove(node);

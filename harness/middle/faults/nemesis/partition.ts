@@ -14,8 +14,11 @@ import {
   halves,
   isolateOne,
   majoritiesRing,
+  memberHalves,
+  ASKED_ONLY_SHAPES,
   PARTITION_SHAPES,
   primaries,
+  primariesMinority,
   randomHalves,
   type PartitionShape,
 } from './grudge.js';
@@ -69,13 +72,14 @@ export function partitionPackage(ctx: FaultContext, options: PartitionOptions = 
   }
   const unsupported: UnsupportedFault[] = [];
   // In the default draw, holders is simply left out where the workload has none, as primaries is.
-  let shapes = [...new Set(wanted)].filter((s) => s !== 'holders' || ctx.holders !== undefined);
-  if (shapes.includes('primaries') && target.primaries === undefined) {
+  let shapes = [...new Set(wanted)].filter((s) => (s !== 'holders' || ctx.holders !== undefined) && (options.shapes !== undefined || !ASKED_ONLY_SHAPES.includes(s)));
+  for (const shape of ['primaries', 'primaries-minority'] as const) {
+    if (!shapes.includes(shape) || target.primaries !== undefined) continue;
     // Reported on its own, so the rest of the partition family still runs; but only when the user
     // asked for the shape (--partition-shapes): by default, as kill and clock do, the draw simply
     // leaves out a shape this target cannot take.
-    if (options.shapes?.includes('primaries')) unsupported.push(missingCapability('partition:primaries', target, 'primaries'));
-    shapes = shapes.filter((s) => s !== 'primaries');
+    if (options.shapes?.includes(shape)) unsupported.push(missingCapability(`partition:${shape}`, target, 'primaries'));
+    shapes = shapes.filter((s) => s !== shape);
   }
   if (shapes.length === 0) {
     unsupported.push({ fault: 'partition', reason: 'partition: none of the enabled shapes is supported by this target' });
@@ -106,10 +110,11 @@ export function partitionNemesis(ctx: FaultContext, net: NetControl): Nemesis {
     const explicit = explicitGrudge(value, nodes);
     if (explicit !== undefined) return { shape: 'explicit', grudge: explicit };
     switch (value as PartitionShape) {
+      // Under membership changes the halves are of the configuration as it stands (grudge.ts memberHalves).
       case 'halves':
-        return { shape: 'halves', grudge: halves(nodes) };
+        return { shape: 'halves', grudge: target.membership ? memberHalves(nodes, target.membership.members()) : halves(nodes) };
       case 'random-halves':
-        return { shape: 'random-halves', grudge: randomHalves(nodes, rng) };
+        return { shape: 'random-halves', grudge: target.membership ? memberHalves(nodes, target.membership.members(), rng) : randomHalves(nodes, rng) };
       case 'isolate-one':
         return { shape: 'isolate-one', grudge: isolateOne(nodes, rng) };
       case 'majorities-ring':
@@ -119,6 +124,10 @@ export function partitionNemesis(ctx: FaultContext, net: NetControl): Nemesis {
       case 'primaries': {
         if (target.primaries === undefined) throw new Error('start-partition primaries: the target does not report its primaries');
         return { shape: 'primaries', grudge: primaries(nodes, await target.primaries.primaries()) };
+      }
+      case 'primaries-minority': {
+        if (target.primaries === undefined) throw new Error('start-partition primaries-minority: the target does not report its primaries');
+        return { shape: 'primaries-minority', grudge: primariesMinority(nodes, target.membership?.members() ?? nodes, await target.primaries.primaries(), rng) };
       }
       case 'holders': {
         // The holders' nodes cut off from the rest, as primaries cuts off the leaders; one random
