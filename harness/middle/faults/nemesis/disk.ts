@@ -8,22 +8,30 @@
  * A node that will not start on the damaged files is recorded in the restart's value (`refused`, with
  * the error and the end of its log): refusing is a correct answer to corruption, not a safety
  * violation; it stays down and the final restart tries it once more.
+ *
+ * The faults that destroy synced data keep within the failure model by default (disk-budget.ts): at
+ * most a minority damaged at a time, a node counting as damaged until its restart brought it back in
+ * service with the others; a restart waits (up to REJOIN_WAIT_MS) for that and says which came back.
  */
 import { nemesis } from '../../../ground/generator/index.js';
 import { errorMessage, InputError } from '../../../ground/history/errors.js';
 import { DISK_FAULTS, type DiskFault, type DiskTouch, type Nemesis } from '../../../ground/contracts/roles.js';
 import { checkNodeTargets, choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
-import { DEFAULT_NODE_TARGETS } from './node-faults.js';
 import { onNodes, resolveNodes, type NodeSpec } from './nodes.js';
+import { destroysSynced, heldReason, keepsBudget, SYNCED_DAMAGE_TARGETS, withinBudget } from './disk-budget.js';
 
 export { DISK_FAULTS, type DiskFault };
 
 export interface DiskOptions {
   /** The faults that take turns (default: all of DISK_FAULTS the target can apply). */
   faults?: readonly string[];
-  /** Node selections each fault draws from (default: LOSE_UNFSYNCED_TARGETS and DEFAULT_NODE_TARGETS). */
+  /** Node selections each fault draws from (default: LOSE_UNFSYNCED_TARGETS and SYNCED_DAMAGE_TARGETS). */
   targets?: readonly NodeSpec[];
 }
+
+/** How long a restart waits for its damaged nodes to be back in service, and how often it asks. */
+export const REJOIN_WAIT_MS = 20_000;
+export const REJOIN_POLL_MS = 250;
 
 /**
  * lose-unfsynced hits every node by default: a power loss of the whole cluster, after which only what
@@ -32,11 +40,22 @@ export interface DiskOptions {
  */
 export const LOSE_UNFSYNCED_TARGETS: readonly NodeSpec[] = ['all'];
 
-/** `disk`'s value: which fault, on which nodes, and the files it touched per node. */
+/** `disk`'s value: which fault, on which nodes, and the files it touched per node; `held` (no node) says why none had room. */
 export interface DiskApplied {
   fault: DiskFault;
   nodes: string[];
   files: (DiskTouch & { node: string })[];
+  held?: string;
+  /** Damaged nodes found back in service as this fault began (their restart had stopped waiting for them). */
+  back?: string[];
+}
+
+/** `disk-restart`'s value: the nodes started, those that refused, and (damaged ones) which came back in service within REJOIN_WAIT_MS. */
+export interface DiskRestarted {
+  nodes: string[];
+  refused: { node: string; error: string }[];
+  rejoined?: string[];
+  notRejoined?: string[];
 }
 
 /** Checks a `--disk-faults` list: one sentence naming the bad name and the valid ones. */
@@ -49,8 +68,10 @@ export function checkDiskFaults(names: readonly string[]): DiskFault[] {
 export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): FamilyBuild {
   const { target, rng } = ctx;
   const wanted = checkDiskFaults(options.faults ?? DISK_FAULTS);
-  const picked = checkNodeTargets('disk', target, options.targets ?? DEFAULT_NODE_TARGETS);
+  const picked = checkNodeTargets('disk', target, options.targets ?? SYNCED_DAMAGE_TARGETS);
   const specsFor = (f: DiskFault): readonly NodeSpec[] => (options.targets === undefined && f === 'lose-unfsynced' ? LOSE_UNFSYNCED_TARGETS : picked.targets);
+  // Asking for a majority or all (--node-targets) asks for damage past the model: no budget then.
+  const budgeted = keepsBudget(picked.targets);
   const { killable, disk } = target;
   if (!killable) return { unsupported: [missingCapability('disk', target, 'killable')] };
   if (!disk) return { unsupported: [{ fault: 'disk', reason: 'disk: the target offers no access to its nodes\' data files' }] };
@@ -63,9 +84,30 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
   if (faults.length === 0 || picked.targets.length === 0) return { unsupported };
 
   const down = new Set<string>();
+  /** Nodes whose synced data a fault destroyed and that are not back in service yet (disk-budget.ts). */
+  const damaged = new Map<string, 'refused' | 'rejoining'>();
   const remembers = faults.includes('rollback');
   let turn = 0;
-  const restart = async (nodes: readonly string[]): Promise<{ nodes: string[]; refused: { node: string; error: string }[] }> => {
+  const isBack = async (node: string): Promise<boolean> => {
+    if (down.has(node)) return false;
+    if (!disk.rejoined) return true;
+    try {
+      return await disk.rejoined(node);
+    } catch {
+      return false;
+    }
+  };
+  /** Asks each started damaged node whether it is back, every REJOIN_POLL_MS until all are or REJOIN_WAIT_MS passed. */
+  const awaitRejoin = async (nodes: readonly string[], waitMs: number): Promise<{ rejoined: string[]; notRejoined: string[] }> => {
+    const left = new Set(nodes);
+    for (let waited = 0; ; waited += REJOIN_POLL_MS) {
+      for (const n of [...left]) if (await isBack(n)) { left.delete(n); damaged.delete(n); }
+      if (left.size === 0 || waited >= waitMs) break;
+      await ctx.sleep(REJOIN_POLL_MS);
+    }
+    return { rejoined: nodes.filter((n) => !left.has(n)), notRejoined: nodes.filter((n) => left.has(n)) };
+  };
+  const restart = async (nodes: readonly string[], waitMs = REJOIN_WAIT_MS): Promise<DiskRestarted> => {
     const started: string[] = [];
     const refused: { node: string; error: string }[] = [];
     await Promise.all(nodes.map(async (node) => {
@@ -75,19 +117,34 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
         down.delete(node);
       } catch (err) {
         refused.push({ node, error: errorMessage(err) });
+        if (damaged.has(node)) damaged.set(node, 'refused');
       }
     }));
-    return { nodes: target.nodes.filter((n) => started.includes(n)), refused };
+    const out: DiskRestarted = { nodes: target.nodes.filter((n) => started.includes(n)), refused };
+    const watched = out.nodes.filter((n) => damaged.has(n));
+    return watched.length === 0 || waitMs === 0 ? out : { ...out, ...(await awaitRejoin(watched, waitMs)) };
   };
 
   const nem: Nemesis = {
     fs: ['disk', 'disk-restart'],
     async invoke(op) {
       if (op.f === 'disk') {
-        const fault = faults[turn++ % faults.length];
-        // The schedule leaves the nodes to the fault (null): its own default selection, drawn here.
+        const fault = faults[turn % faults.length];
+        // The schedule leaves the nodes to the fault (null): its own default selection, drawn here,
+        // among the undamaged nodes and as many as the budget has room for.
+        const budget = op.value === null && budgeted && destroysSynced(fault);
+        // A node that came back after its restart stopped waiting is found back here, and said so (`back`).
+        const back: string[] = [];
+        if (budget) for (const [n, why] of damaged) if (why === 'rejoining' && await isBack(n)) { damaged.delete(n); back.push(n); }
+        const backed = back.length > 0 ? { back } : {};
         const spec = op.value ?? choose(rng, specsFor(fault));
-        const nodes = await resolveNodes(spec, target.nodes, rng, target.primaries);
+        const from = budget ? target.nodes.filter((n) => !damaged.has(n)) : target.nodes;
+        const drawn = from.length === 0 ? [] : await resolveNodes(spec, from, rng, target.primaries);
+        const nodes = budget ? withinBudget(drawn, new Set(damaged.keys()), target.nodes) : drawn;
+        // Held, not applied: the fault keeps its turn for when there is room again.
+        if (budget && nodes.length === 0 && damaged.size > 0) return { fault, nodes: [], files: [], ...backed, held: heldReason(damaged, target.nodes) } satisfies DiskApplied;
+        turn++;
+        if (destroysSynced(fault)) for (const n of nodes) damaged.set(n, 'rejoining');
         const files: DiskApplied['files'] = [];
         for (const n of nodes) down.add(n);
         await onNodes('disk', nodes, async (node) => {
@@ -97,7 +154,7 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
           if (remembers) await disk.remember(node);
           for (const t of await disk.apply(node, fault, (k) => rng.int(k))) files.push({ node, ...t });
         });
-        const applied: DiskApplied = { fault, nodes, files };
+        const applied: DiskApplied = { fault, nodes, files, ...backed };
         return applied;
       }
       if (op.f === 'disk-restart') return restart(target.nodes.filter((n) => down.has(n)));
@@ -106,7 +163,7 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
     async teardown() {
       const left = target.nodes.filter((n) => down.has(n));
       if (left.length === 0) return;
-      const r = await restart(left);
+      const r = await restart(left, 0);
       for (const x of r.refused) ctx.log(`disk teardown: ${x.node} would not start: ${x.error}`);
     },
   };
