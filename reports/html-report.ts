@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import nodePath from 'node:path';
 import type { PartitionFailure } from '../checkers/linearizable/explain.js';
 import { keysWord, opsInKeys } from '../checkers/linearizable/result.js';
-import { withoutEvents, type Op } from '../harness/ground/history/op.js';
+import type { Op } from '../harness/ground/history/op.js';
 import { analyze, type Analysis } from './analysis.js';
 import { anomaliesOf, firstAnomalySentence, type Anomaly } from './anomalies.js';
 import { declaredBands } from './run-story.js';
@@ -168,8 +168,8 @@ export interface PackedBlocks {
  */
 export function prepareReport(run: RunData, journal?: { counts: MessageCounts; diagram: DiagramMeta }): (packed: PackedBlocks) => string {
   const messages = journal?.counts;
-  // The analysis pairs invocations with completions: event records (op.ts) are not part of any pair.
-  const a = analyze(withoutEvents(run.history), declaredBands(run.test));
+  // analyze() skips event records itself (they pair with nothing), as for run-story.ts's call.
+  const a = analyze(run.history, declaredBands(run.test));
   const anomalies = anomaliesOf(run.results?.checkers, run.history);
   let charts: Chart[] = [];
   const warnings = [...run.warnings];
