@@ -43,7 +43,7 @@ export interface Op {
 export const OP_TYPES: readonly OpType[] = ['invoke', 'ok', 'fail', 'info', 'event'];
 
 /** True for a completion (`ok`, `fail`, `info`); neither an invoke nor an event. */
-export function isCompletion(op: Op): boolean {
+export function isCompletion(op: Op): op is Op & { type: 'ok' | 'fail' | 'info' } {
   return op.type === 'ok' || op.type === 'fail' || op.type === 'info';
 }
 
