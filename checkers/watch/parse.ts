@@ -21,6 +21,8 @@
  *   [record]` or `consul: [return]`, times on the client's clock (`clock`: its reading at
  *   completion). Each such window is turned into the event records it would be now (legacyDeliveries)
  *   and read by the same reader; a history with both forms is refused.
+ * - A window's completion counts what its client received (`responses`, `returns` or `records`); a
+ *   count the window's records do not match is `miscounted` (deliveries that never reached the history).
  * - `final-read`: ok `{rev, kvs: {key: [value, modRev]}, pzxid?: {parent: zxid}}`, after the heal.
  *
  * Values are compared as strings. Parsing is kept apart from checking so a benchmark can time each.
@@ -190,6 +192,15 @@ export function parseWatchHistory(history: readonly Op[]): WatchHistory {
       const compactRev = num(d.compactRev);
       if (compactRev !== undefined) seg.compactRev = compactRev;
       if (d.error !== undefined || op.error !== undefined) seg.error = String(d.error ?? op.error);
+      // The client's own count of the window's deliveries, against the records the history holds.
+      const counted = num(d.responses) ?? num(d.returns) ?? num(d.records);
+      if (counted !== undefined) {
+        const recorded = num(d.responses) !== undefined ? seg.batches.length : num(d.returns) !== undefined ? seg.consul?.length ?? 0 : seg.zk?.length ?? 0;
+        if (recorded !== counted) {
+          const m = (out.miscounted ??= { windows: 0, counted: 0, recorded: 0 });
+          m.windows++; m.counted += counted; m.recorded += recorded;
+        }
+      }
       out.segments.push(seg);
     } else if (op.f === 'compact' && op.type === 'ok') {
       const rev = num(rec(op.value).rev);

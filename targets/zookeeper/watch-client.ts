@@ -16,7 +16,7 @@
  * an `event` record of the history, made as it happens (`{watcher, kind: arm|fire|orphan|expired|
  * arm-failed|connected|disconnected, sid, reg, zxid, …}`; an arm's `sentAgo`: ns since its read was
  * sent), also between the workload's `watch` ops — each op is a window that arms if nothing is armed,
- * and its completion says only which znode is watched and how many records the window made (the
+ * and its completion says only which znode is watched and how many records were made since the previous one (the
  * registrations live on between ops).
  */
 import zookeeper from 'node-zookeeper-client';
@@ -39,7 +39,7 @@ interface ZkWatcher {
   /** The registration armed and not fired yet, if any. */
   armed?: number;
   arming: boolean;
-  /** Records it made (counted per window). */
+  /** Records it made since its last window's completion (that completion's count, for the checker). */
   records: number;
   /** Where records go: the history, through the latest watch op's `observe` (kept between ops). */
   observe?: (value: unknown, node?: string) => void;
@@ -241,14 +241,17 @@ export class ZkWatchClients {
     const w = this.watcherOf(thread, node);
     // The latest op's recorder: the watcher's process stays the same across windows (a window is ok).
     if (observe) w.observe = observe;
-    const before = w.records;
     const deadline = Date.now() + this.o.windowMs;
     while (Date.now() < deadline) {
       if (w.armed === undefined && !w.arming) await this.arm(w);
       await new Promise((r) => setTimeout(r, Math.max(0, Math.min(250, deadline - Date.now()))));
     }
     const watchInfo = { watcher: `w${thread}`, node, ...w.filter, start: 0, resume: false, store: 'zookeeper' };
-    return { type: 'ok', value: { watch: watchInfo, end: 'window', records: w.records - before }, node } as Completion;
+    // Every record since the previous completion, those made between the windows too: the history
+    // holds them before this completion, and the checker counts them against this number.
+    const records = w.records;
+    w.records = 0;
+    return { type: 'ok', value: { watch: watchInfo, end: 'window', records }, node } as Completion;
   }
 
   close(): void {
