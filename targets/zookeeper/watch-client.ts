@@ -29,7 +29,7 @@ const hr = (): number => Number(process.hrtime.bigint());
 type Rec = Record<string, unknown>;
 
 /** One record of a watcher's log (see checkers/watch/zookeeper.ts for what each means). */
-type ZkLogRecord = Rec & { k: 'arm' | 'fire' | 'orphan' | 'expired' | 'arm-failed' | 'connected' | 'disconnected'; sid: number; sent?: number };
+type ZkLogRecord = Rec & { kind: 'arm' | 'fire' | 'orphan' | 'expired' | 'arm-failed' | 'connected' | 'disconnected'; sid: number; sent?: number };
 
 interface ZkWatcher {
   session: ZkSession;
@@ -51,9 +51,9 @@ interface ZkWatcher {
 
 /** Records one of the watcher's log records in the history now (an arm's send time as `sentAgo`). */
 function record(w: ZkWatcher, r: ZkLogRecord): void {
-  const { k, sent, ...rest } = r;
+  const { sent, ...rest } = r;
   w.records++;
-  w.observe?.({ watcher: w.name, kind: k, ...rest, ...(sent !== undefined ? { sentAgo: hr() - sent } : {}) }, w.node);
+  w.observe?.({ watcher: w.name, ...rest, ...(sent !== undefined ? { sentAgo: hr() - sent } : {}) }, w.node);
 }
 
 export interface ZkWatchOptions {
@@ -177,13 +177,13 @@ export class ZkWatchClients {
     this.sessions.add(session);
     const watcher: ZkWatcher = { session, sid: 0, reg: 0, arming: false, records: 0, filter, path: filter.key ?? this.parent, node, name: `w${thread}` };
     session.onExpired = () => {
-      record(watcher, { k: 'expired', sid: watcher.sid, ...(watcher.armed !== undefined ? { lost: watcher.armed } : {}) });
+      record(watcher, { kind: 'expired', sid: watcher.sid, ...(watcher.armed !== undefined ? { lost: watcher.armed } : {}) });
       watcher.armed = undefined;
       watcher.sid++;
     };
     // Connection state: a watcher cut off from a serving server cannot be held to convergence.
-    session.onState = (state) => { record(watcher, { k: state, sid: watcher.sid }); };
-    session.onOrphan = (type, path) => { if (path === watcher.path) record(watcher, { k: 'orphan', sid: watcher.sid, type }); };
+    session.onState = (state) => { record(watcher, { kind: state, sid: watcher.sid }); };
+    session.onOrphan = (type, path) => { if (path === watcher.path) record(watcher, { kind: 'orphan', sid: watcher.sid, type }); };
     this.watchers.set(thread, watcher);
     w = watcher;
     return w;
@@ -198,7 +198,7 @@ export class ZkWatchClients {
     const sent = hr();
     let fired = false;
     const onFire = (e: ZkNotification): void => {
-      record(w, { k: 'fire', sid, reg, type: e.getName(), ...(fired ? { again: true } : {}) });
+      record(w, { kind: 'fire', sid, reg, type: e.getName(), ...(fired ? { again: true } : {}) });
       fired = true;
       if (w.armed === reg) w.armed = undefined;
       if (sid === w.sid) void this.arm(w); // re-arm at once: that read is the read right after the event
@@ -211,16 +211,16 @@ export class ZkWatchClients {
         let r = await s.raw('GET_CHILDREN2', { path: w.path }, onFire);
         if (r.err === E.NO_NODE) { await this.ensureParents(s); r = await s.raw('GET_CHILDREN2', { path: w.path }, onFire); }
         if (r.err !== 0) throw new ZkError(r.err, `getChildren ${w.path}: error ${r.err}`);
-        rec = { k: 'arm', sent, sid, reg, zxid: r.zxid, pzxid: zxidOf((r.payload?.stat as Rec).pzxid), children: (r.payload?.children as string[]).length };
+        rec = { kind: 'arm', sent, sid, reg, zxid: r.zxid, pzxid: zxidOf((r.payload?.stat as Rec).pzxid), children: (r.payload?.children as string[]).length };
       } else {
         const r = await s.raw('GET_DATA', { path: w.path }, onFire);
         if (r.err === 0) {
-          rec = { k: 'arm', sent, sid, reg, zxid: r.zxid, exists: true, value: String(r.payload?.data ?? ''), mzxid: zxidOf((r.payload?.stat as Rec).mzxid) };
+          rec = { kind: 'arm', sent, sid, reg, zxid: r.zxid, exists: true, value: String(r.payload?.data ?? ''), mzxid: zxidOf((r.payload?.stat as Rec).mzxid) };
         } else if (r.err === E.NO_NODE) {
           // getData sets no watch on an absent znode; exists does (it fires on the create).
           const x = await s.raw('EXISTS', { path: w.path }, onFire);
-          if (x.err === 0) rec = { k: 'arm', sent, sid, reg, zxid: x.zxid, exists: true, mzxid: zxidOf((x.payload?.stat as Rec).mzxid) };
-          else if (x.err === E.NO_NODE) rec = { k: 'arm', sent, sid, reg, zxid: x.zxid, exists: false };
+          if (x.err === 0) rec = { kind: 'arm', sent, sid, reg, zxid: x.zxid, exists: true, mzxid: zxidOf((x.payload?.stat as Rec).mzxid) };
+          else if (x.err === E.NO_NODE) rec = { kind: 'arm', sent, sid, reg, zxid: x.zxid, exists: false };
           else throw new ZkError(x.err, `exists ${w.path}: error ${x.err}`);
         } else throw new ZkError(r.err, `getData ${w.path}: error ${r.err}`);
       }
@@ -228,7 +228,7 @@ export class ZkWatchClients {
       record(w, rec);
       if (!fired) w.armed = reg;
     } catch (err) {
-      record(w, { k: 'arm-failed', sid, reg, error: errorMessage(err) });
+      record(w, { kind: 'arm-failed', sid, reg, error: errorMessage(err) });
     } finally {
       w.arming = false;
     }
