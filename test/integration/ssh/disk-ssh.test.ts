@@ -85,6 +85,31 @@ describeOnTestBed('disk faults over ssh', skip, (testBed) => {
     expect(bed.leftovers()).toEqual([]);
   }, 60_000);
 
+  it('the helpers are built where the node cannot plant: links at the old source, binary and event-log names are never followed', async () => {
+    const bed = testBed();
+    const env = await provisionSsh({ nodes: ['n1'], flags: new Map([...bed.flags(), ['hosts', bed.addresses[0]]]) });
+    const h = env.host('n1');
+    const data = `${h.runDir}/data`;
+    // Victims the node must not reach: 0600 files in a 0700 directory outside its run directory.
+    const vault = fs.mkdtempSync(`${bed.dir}/vault-`);
+    const victims = ['src', 'bin', 'log'].map((v) => `${vault}/${v}`);
+    for (const v of victims) fs.writeFileSync(v, `secret ${v}\n`, { mode: 0o600 });
+    // What the node planted in its own directory, at the names the helpers were once built and logged under.
+    await h.execOk(['sh', '-c', 'mkdir -p "$1/data" && printf %01000d 7 > "$1/data/wal" && ln -s "$2" "$1/disk-ops.c" && ln -s "$2" "$1/lazy-fs.c" && ln -s "$3" "$1/disk-ops" && ln -s "$4" "$1/lazy-fs.log"', 'sh', h.runDir!, ...victims]);
+    const disks = new HostDisks({ host: () => h, dirOf: () => data, layer: true, logFiles: ['wal'], dataFiles: ['wal'], log: () => undefined });
+    try {
+      await disks.setup(['n1']);
+      const cut = await disks.apply('n1', 'truncate', pick);
+      expect(cut[0]?.file).toBe('wal');
+    } finally {
+      await disks.teardown();
+    }
+    for (const v of victims) expect(fs.readFileSync(v, 'utf8'), v).toBe(`secret ${v}\n`);
+    await env.teardown();
+    fs.rmSync(vault, { recursive: true, force: true });
+    expect(bed.leftovers()).toEqual([]);
+  }, 120_000);
+
   it('etcd under lose-unfsynced, truncate and bit-flip on the hosts: faults applied there, linearizable, nothing left', async () => {
     const bed = testBed();
     const req = bedRequest(bed, 'ssh-disk', { faults: ['disk'], diskFaults: ['lose-unfsynced', 'truncate', 'bit-flip'], timeLimitS: 20, faultIntervalS: 2.5, seed: 1 }, { reads: 'linearizable', keys: '5' });

@@ -8,12 +8,12 @@
  * same way here and there. Rollback is not offered: it needs a copy of the directory on the host.
  */
 import { DISK_FAULTS, type DiskControl, type DiskFault, type DiskTouch } from '../../../ground/contracts/roles.js';
-import { buildOnHost, type HostHelper } from '../../hosts/host-build.js';
+import { buildOnHost, privateDirOn, type HostHelper } from '../../hosts/host-build.js';
 import { helperSource } from '../../hosts/compiled-helper.js';
 import type { HostNeed } from '../../hosts/host-needs.js';
 import type { Remote, RemoteProcess } from '../../hosts/remote.js';
 import { cutBytes, flipPlan, flipTouch, forNode, type FileSpec } from './file-faults.js';
-import { lazyFsSource } from './lazy-fs-build.js';
+import { LAZY_FS_HELPER } from './lazy-fs-build.js';
 import type { DroppedFile } from './lazy-fs.js';
 import { droppedTouches, type Disks, type NodeDiskOptions } from './node-disks.js';
 
@@ -23,10 +23,7 @@ export interface HostDiskOptions extends NodeDiskOptions {
   host(node: string): Remote;
 }
 
-const LAZY_FS: HostHelper = {
-  name: 'lazy-fs', what: 'the FUSE layer', source: lazyFsSource, needs: 'gcc, fuse3 and libfuse3-dev',
-  gccArgs: (out, src) => ['-O2', '-I/usr/include/fuse3', '-o', out, src, '-lfuse3', '-lpthread'],
-};
+const LAZY_FS: HostHelper = { ...LAZY_FS_HELPER, needs: 'gcc, fuse3 and libfuse3-dev' };
 const DISK_OPS: HostHelper = {
   name: 'disk-ops', what: 'the file faults\' helper', needs: 'gcc',
   source: () => helperSource(import.meta.url, 'harness/middle/faults/disk/disk-ops.c'),
@@ -72,7 +69,8 @@ export class HostDisks implements Disks {
       if (this.faults.some((f) => f === 'truncate' || f === 'bit-flip')) await buildOnHost(h, DISK_OPS);
       if (!this.faults.includes('lose-unfsynced')) return;
       const bin = await buildOnHost(h, LAZY_FS);
-      const events = `${h.runDir}/lazy-fs.log`;
+      // Its event log is read back as root: kept in the private directory, where the node plants no link.
+      const events = `${await privateDirOn(h)}/lazy-fs.log`;
       const proc = await h.spawn([bin, this.o.dirOf(n)], { what: 'lazy-fs', logFile: events });
       const layer: HostLayer = { proc, events, crashes: 0 };
       this.layers.set(n, layer);
