@@ -8,6 +8,7 @@
  * `--bug no-fsync` on the hosts is caught by lose-unfsynced and the correct Raft stays valid. Rates
  * over seeds: `npm run bench:disk -- --env ssh` (docs/faults.md).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { expect, it } from 'vitest';
 import { HostDisks } from '../../../harness/middle/faults/disk/host-disks.js';
@@ -109,6 +110,21 @@ describeOnTestBed('disk faults over ssh', skip, (testBed) => {
     fs.rmSync(vault, { recursive: true, force: true });
     expect(bed.leftovers()).toEqual([]);
   }, 120_000);
+
+  it('an --ssh-dir another user owns is refused before anything is built or run there (they could swap the helpers root runs)', async () => {
+    const bed = testBed();
+    // Another local user made the directory first (in /var/tmp, where anyone may): it is theirs.
+    const theirs = `/var/tmp/fl-theirs-${process.pid}`;
+    execFileSync('runuser', ['-u', 'nobody', '--', 'mkdir', '-m', '755', theirs]);
+    try {
+      const flags = new Map([...bed.flags(), ['hosts', bed.addresses[0]], ['ssh-dir', `${theirs}/runs`]]);
+      await expect(provisionSsh({ nodes: ['n1'], flags })).rejects.toThrow(new RegExp(`${theirs} is owned by uid 65534.*--ssh-dir`));
+      expect(fs.readdirSync(theirs)).toEqual([]);
+    } finally {
+      fs.rmSync(theirs, { recursive: true, force: true });
+    }
+    expect(bed.leftovers()).toEqual([]);
+  }, 60_000);
 
   it('etcd under lose-unfsynced, truncate and bit-flip on the hosts: faults applied there, linearizable, nothing left', async () => {
     const bed = testBed();
