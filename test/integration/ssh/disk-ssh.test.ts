@@ -72,6 +72,12 @@ describeOnTestBed('disk faults over ssh', skip, (testBed) => {
     await expect(plain.apply('n1', 'bit-flip', pick)).rejects.toThrow(/disk-ops probe snap\/db on n1 failed: .*symbolic links/);
     expect(await h.execOk(['cat', `${h.runDir}/secret`])).toMatch(/^secret-0{100}$/);
     expect(await h.execOk(['cat', `${h.runDir}/elsewhere/db`])).toMatch(/^x0{100}$/);
+    // A FIFO planted at the log's name is refused at once, not opened (which would block the helper).
+    await h.execOk(['mkfifo', `${data}/fifo`]);
+    const fifo = new HostDisks({ host: () => h, dirOf: () => data, layer: false, logFiles: ['fifo'], dataFiles: ['fifo'], log: () => undefined });
+    const t0 = Date.now();
+    await expect(fifo.apply('n1', 'truncate', pick)).rejects.toThrow(/disk-ops probe fifo on n1 failed: .*fifo is not a regular file with one link: refused/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
     await env.teardown();
     expect(bed.leftovers()).toEqual([]);
   }, 120_000);

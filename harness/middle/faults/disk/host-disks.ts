@@ -127,7 +127,7 @@ export class HostDisks implements Disks {
     this.layers.clear();
   }
 
-  /** Runs disk-ops on the host; its exit code 2 (no such file) is `undefined`, any other failure throws. */
+  /** Runs disk-ops on the host; its exit code 2 (no such file, or none with data) is `undefined`, any other failure throws. */
   private async ops(h: Remote, args: string[]): Promise<string | undefined> {
     const bin = await buildOnHost(h, DISK_OPS);
     const r = await h.exec([bin, ...args], { timeoutMs: 30_000 });
@@ -153,15 +153,14 @@ export class HostDisks implements Disks {
     return out;
   }
 
-  /** The first of `names` that is a regular file with data on the host, with where its data ends. */
+  /** The first of `names` that is a regular file with data on the host, with where its data ends (one disk-ops call for them all). */
   private async firstPresent(h: Remote, dir: string, names: readonly string[]): Promise<{ name: string; end: number } | undefined> {
-    for (const name of names) {
-      const out = await this.ops(h, ['probe', dir, name]);
-      if (out === undefined) continue;
-      const [, end] = out.trim().split(' ').map(Number);
-      if (end > 0) return { name, end };
-    }
-    return undefined;
+    if (names.length === 0) return undefined;
+    const out = await this.ops(h, ['probe', dir, ...names]);
+    if (out === undefined) return undefined;
+    const line = out.replace(/\n$/, '');
+    const space = line.indexOf(' ');
+    return { name: line.slice(space + 1), end: Number(line.slice(0, space)) };
   }
 
   /** Waits until the layer's event file holds `count` events named `event`; resolves with the last. */
