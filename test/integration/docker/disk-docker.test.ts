@@ -18,6 +18,7 @@ import type { DiskFaultOutcome } from '../../../harness/middle/faults/disk/disk-
 import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { raftImageRecipe } from '../../../targets/raft/image.js';
+import { RAFT_CUSTOM_DISK_FILES } from '../../../targets/raft/index.js';
 import { CLI, describeRun, RAFT_START, runCustom } from '../custom/helpers.js';
 import { expectThreeDiskFaultsLanded, mountsUnder } from '../disk/helpers.js';
 import { removeTempDirs } from '../provision/helpers.js';
@@ -31,7 +32,7 @@ const dockerLeft = (_store: string, dir: string | undefined): string[] => {
   const id = dir && fs.existsSync(nodePath.join(dir, 'harness.log')) ? dockerRunIdOf(dir) : undefined;
   return id ? [...dockerLeftovers(id, pidsOf(dir!)), ...mountsUnder(dir!).map((m) => `mount ${m}`)] : [];
 };
-const RAFT_FILES = ['--disk-files', '{node}/log.jsonl,{node}/meta.json,{node}/snapshot.json'];
+const RAFT_FILES = ['--disk-files', RAFT_CUSTOM_DISK_FILES];
 
 describe.skipIf(skip !== undefined)(`disk faults in containers${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let image = '';

@@ -18,7 +18,7 @@ import type { TestBed } from '../../../harness/middle/hosts/ssh/test-bed.js';
 import type { DiskFaultOutcome } from '../../../harness/middle/faults/disk/disk-outcome.js';
 import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
-import { RAFT_MAIN } from '../../../targets/raft/index.js';
+import { RAFT_CUSTOM_DISK_FILES, RAFT_MAIN } from '../../../targets/raft/index.js';
 import { describeRun, runCustom } from '../custom/helpers.js';
 import { expectThreeDiskFaultsLanded } from '../disk/helpers.js';
 import { bedRequest, describeOnTestBed, sshMissing } from './helpers.js';
@@ -147,10 +147,9 @@ describeOnTestBed('disk faults over ssh', skip, (testBed) => {
   /** The Raft on the hosts as a custom target (node and main.js by path, as the hosts share them), its files named for the disk faults. */
   const raftRun = (label: string, bug: string): ReturnType<typeof runCustom> => {
     const bed = testBed();
-    const flags = [...bed.flags()].flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
-    return runCustom(label, [...flags, '--workload', 'register', '--client', 'http-kv', '--health', 'test -s {data}/{node}/meta.json',
+    return runCustom(label, [...bed.args(), '--workload', 'register', '--client', 'http-kv', '--health', 'test -s {data}/{node}/meta.json',
       '--start', `${process.execPath} ${RAFT_MAIN} --listen {host}:{port} --node {node} --peers {peers} --data-dir {data}${bug}`,
-      '--raft-status', '/status', '--disk-files', '{node}/log.jsonl,{node}/meta.json,{node}/snapshot.json',
+      '--raft-status', '/status', '--disk-files', RAFT_CUSTOM_DISK_FILES,
       '--nemesis', 'disk', '--disk-faults', 'lose-unfsynced', '--time-limit', '20s', '--quiet', '1s', '--seed', '1'], 120_000, () => bed.leftovers());
   };
 
