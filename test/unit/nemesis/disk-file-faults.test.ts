@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dataEnd, expandFiles, FLIP_BITS, flipBits, forNode, readTree, restoreTree, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
+import { dataEnd, expandFiles, FLIP_BITS, flipBits, flipOrder, forNode, patternFiles, readTree, restoreTree, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
 import { createRng } from '../../../harness/ground/generator/index.js';
 import { NodeDisks } from '../../../harness/middle/faults/disk/node-disks.js';
 import { HostDisks } from '../../../harness/middle/faults/disk/host-disks.js';
@@ -131,6 +131,16 @@ describe('file faults', () => {
     expect(t).toEqual({ file: 'n2/log.jsonl', offset: 999, bytes: 1 });
     expect(fs.statSync(nodePath.join(d, 'n1', 'log.jsonl')).size).toBe(1000);
     expect(fs.statSync(nodePath.join(d, 'n2', 'log.jsonl')).size).toBe(999);
+  });
+
+  it('a pattern\'s files and a bit-flip\'s order: one rule for this machine and the hosts (host-disks.ts lists the names with disk-ops)', () => {
+    const wal = { dir: 'wal', match: /\.wal$/, seq: (n: string) => parseInt(n, 16) };
+    expect(patternFiles(wal, ['0001.wal', '000a.wal', 'x.tmp', '0002.wal'])).toEqual(['wal/000a.wal', 'wal/0002.wal', 'wal/0001.wal']);
+    expect(patternFiles({ dir: 'v', match: /^log\./ }, ['log.1', 'snap.9', 'log.3'])).toEqual(['v/log.3', 'v/log.1']);
+    expect(flipOrder(['a', 'b', 'c'], () => 1)).toEqual(['b', 'c', 'a']);
+    let drawn = 0;
+    expect(flipOrder([], () => { drawn++; return 0; })).toEqual([]);
+    expect(drawn).toBe(0); // no file, no draw: the seed's later draws stay where they were
   });
 
   it('on ssh hosts: rollback is refused with its reason, and the hosts need gcc, plus FUSE with the layer', () => {

@@ -12,7 +12,7 @@ import { buildOnHost, privateDirOn, type HostHelper } from '../../hosts/host-bui
 import { helperSource } from '../../hosts/compiled-helper.js';
 import type { HostNeed } from '../../hosts/host-needs.js';
 import type { Remote, RemoteProcess } from '../../hosts/remote.js';
-import { cutBytes, flipPlan, flipTouch, forNode, type FileSpec } from './file-faults.js';
+import { cutBytes, flipOrder, flipPlan, flipTouch, forNode, patternFiles, type FileSpec } from './file-faults.js';
 import { LAZY_FS_HELPER } from './lazy-fs-build.js';
 import type { DroppedFile } from './lazy-fs.js';
 import { droppedTouches, type Disks, type NodeDiskOptions } from './node-disks.js';
@@ -101,9 +101,7 @@ export class HostDisks implements Disks {
         return [{ file: f.name, offset: f.end - bytes, bytes }];
       }
       case 'bit-flip': {
-        const order = await this.expand(h, dir, forNode(this.o.dataFiles, node));
-        const start = order.length === 0 ? 0 : pick(order.length);
-        const f = await this.firstPresent(h, dir, [...order.slice(start), ...order.slice(0, start)]);
+        const f = await this.firstPresent(h, dir, flipOrder(await this.expand(h, dir, forNode(this.o.dataFiles, node)), pick));
         if (!f) return [];
         const bits = flipPlan(f.end, pick);
         await this.ops(h, ['flip', dir, f.name, ...bits.map(String)]);
@@ -146,9 +144,7 @@ export class HostDisks implements Disks {
       }
       const listed = await this.ops(h, ['ls', dir, s.dir]);
       if (listed === undefined) continue;
-      const names = listed.split('\n').filter((n) => n !== '' && s.match.test(n));
-      names.sort((a, b) => (s.seq ? s.seq(b) - s.seq(a) : b.localeCompare(a)));
-      out.push(...names.map((n) => `${s.dir}/${n}`));
+      out.push(...patternFiles(s, listed.split('\n').filter((n) => n !== '')));
     }
     return out;
   }
