@@ -36,8 +36,8 @@ export const HOST_ROLLBACK = 'rollback over --env ssh is not built: it needs a c
 const READY_MS = 10_000;
 const CRASH_MS = 10_000;
 
-/** One mounted layer on a host: its process and the file its JSON events go to. */
-interface HostLayer { proc: RemoteProcess; events: string; crashes: number }
+/** One mounted layer on a host: its process, the file its JSON events go to, and the lines of it read so far (and their bytes). */
+interface HostLayer { proc: RemoteProcess; events: string; crashes: number; lines: string[]; readBytes: number }
 
 export class HostDisks implements Disks {
   readonly faults: DiskFault[];
@@ -72,7 +72,7 @@ export class HostDisks implements Disks {
       // Its event log is read back as root: kept in the private directory, where the node plants no link.
       const events = `${await privateDirOn(h)}/lazy-fs.log`;
       const proc = await h.spawn([bin, this.o.dirOf(n)], { what: 'lazy-fs', logFile: events });
-      const layer: HostLayer = { proc, events, crashes: 0 };
+      const layer: HostLayer = { proc, events, crashes: 0, lines: [], readBytes: 0 };
       this.layers.set(n, layer);
       await this.waitEvent(n, layer, 'ready', 1, READY_MS);
       this.o.log(`disk: lose-unfsynced layer (pid ${proc.pid} on ${n}'s host) mounted over ${this.o.dirOf(n)}`);
@@ -159,17 +159,21 @@ export class HostDisks implements Disks {
     return { name: line.slice(space + 1), end: Number(line.slice(0, space)) };
   }
 
-  /** Waits until the layer's event file holds `count` events named `event`; resolves with the last. */
+  /** Waits until the layer's event file holds `count` events named `event`; resolves with the last. Each poll reads only what is new. */
   private async waitEvent(node: string, l: HostLayer, event: string, count: number, ms: number): Promise<Record<string, unknown>> {
     const h = this.o.host(node);
     const deadline = Date.now() + ms;
     for (;;) {
-      const r = await h.exec(['cat', l.events]);
-      const evs = r.stdout.split('\n').flatMap((line) => {
+      const r = await h.exec(['tail', '-c', `+${l.readBytes + 1}`, l.events]);
+      // Whole lines only: a line still being written is read again, whole, by the next poll.
+      const whole = r.stdout.slice(0, r.stdout.lastIndexOf('\n') + 1);
+      l.readBytes += Buffer.byteLength(whole);
+      l.lines.push(...whole.split('\n').filter((line) => line !== ''));
+      const evs = l.lines.flatMap((line) => {
         try { return [JSON.parse(line) as Record<string, unknown>]; } catch { return []; }
       }).filter((e) => e.event === event);
       if (evs.length >= count) return evs[evs.length - 1];
-      if (!l.proc.running) throw new Error(`the FUSE layer on ${node}'s host exited before ${event}: ${r.stdout.trim().split('\n').slice(-2).join(' ') || 'no output'}`);
+      if (!l.proc.running) throw new Error(`the FUSE layer on ${node}'s host exited before ${event}: ${l.lines.slice(-2).join(' ') || 'no output'}`);
       if (Date.now() > deadline) throw new Error(`the FUSE layer on ${node}'s host did not answer ${event} within ${ms} ms`);
       await new Promise((res) => setTimeout(res, 50));
     }
