@@ -147,9 +147,9 @@ describe('file faults', () => {
     const of = (layer: boolean): HostDisks => new HostDisks({ host: () => { throw new Error('no host in a unit test'); }, dirOf: () => '/x', layer, logFiles: ['log'], dataFiles: ['log'], log: () => undefined });
     expect(of(true).faults).toEqual(['lose-unfsynced', 'truncate', 'bit-flip']);
     expect(of(true).unsupported.rollback).toMatch(/^rollback over --env ssh is not built: /);
-    expect(of(true).hostNeeds().map((n) => n.pkg ?? n.path)).toEqual(['gcc', 'libfuse3-dev', 'fuse3', '/dev/fuse']);
+    expect(of(true).hostNeeds().map((n) => n.pkg ?? n.path)).toEqual(['gcc', 'libc6-dev', 'libfuse3-dev', 'fuse3', '/dev/fuse']);
     expect(of(false).faults).toEqual(['truncate', 'bit-flip']);
-    expect(of(false).hostNeeds().map((n) => n.pkg)).toEqual(['gcc']);
+    expect(of(false).hostNeeds().map((n) => n.pkg)).toEqual(['gcc', 'libc6-dev']);
   });
 
   it('follows no link: a log or data file planted as a link is refused and its target untouched', () => {

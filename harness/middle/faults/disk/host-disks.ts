@@ -23,9 +23,9 @@ export interface HostDiskOptions extends NodeDiskOptions {
   host(node: string): Remote;
 }
 
-const LAZY_FS: HostHelper = { ...LAZY_FS_HELPER, needs: 'gcc, fuse3 and libfuse3-dev' };
+const LAZY_FS: HostHelper = { ...LAZY_FS_HELPER, needs: 'gcc, libc6-dev, fuse3 and libfuse3-dev' };
 const DISK_OPS: HostHelper = {
-  name: 'disk-ops', what: 'the file faults\' helper', needs: 'gcc',
+  name: 'disk-ops', what: 'the file faults\' helper', needs: 'gcc and libc6-dev',
   source: () => helperSource(import.meta.url, 'harness/middle/faults/disk/disk-ops.c'),
   gccArgs: (out, src) => ['-O2', '-o', out, src],
 };
@@ -53,7 +53,8 @@ export class HostDisks implements Disks {
   /** What the hosts need for these faults (checked before anything starts there; `--install` installs it). */
   hostNeeds(): HostNeed[] {
     if (this.faults.length === 0) return [];
-    const needs: HostNeed[] = [{ path: 'gcc', pkg: 'gcc' }];
+    // disk-ops.c includes libc's headers and linux/openat2.h (linux-libc-dev, which libc6-dev brings): gcc alone builds nothing.
+    const needs: HostNeed[] = [{ path: 'gcc', pkg: 'gcc' }, { path: '/usr/include/linux/openat2.h', file: true, pkg: 'libc6-dev' }];
     if (this.faults.includes('lose-unfsynced')) {
       needs.push({ path: '/usr/include/fuse3/fuse.h', file: true, pkg: 'libfuse3-dev' }, { path: 'fusermount3', pkg: 'fuse3' },
         { path: '/dev/fuse', file: true, what: 'the FUSE device', hint: 'load the fuse module there (modprobe fuse)' });
