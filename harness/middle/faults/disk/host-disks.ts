@@ -15,7 +15,7 @@ import type { Remote, RemoteProcess } from '../../hosts/remote.js';
 import { cutBytes, flipOrder, flipPlan, flipTouch, forNode, patternFiles, type FileSpec } from './file-faults.js';
 import { LAZY_FS_HELPER } from './lazy-fs-build.js';
 import type { DroppedFile } from './lazy-fs.js';
-import { droppedTouches, type Disks, type NodeDiskOptions } from './node-disks.js';
+import { droppedTouches, LAYER_NOT_ASKED, type Disks, type NodeDiskOptions } from './node-disks.js';
 
 /** A node's disks on its own host: the local options, plus where each node runs. */
 export interface HostDiskOptions extends NodeDiskOptions {
@@ -45,7 +45,7 @@ export class HostDisks implements Disks {
   private readonly layers = new Map<string, HostLayer>();
 
   constructor(private readonly o: HostDiskOptions) {
-    if (!o.layer) this.unsupported['lose-unfsynced'] = 'the FUSE layer is mounted only when a run asks for lose-unfsynced';
+    if (!o.layer) this.unsupported['lose-unfsynced'] = LAYER_NOT_ASKED;
     Object.assign(this.unsupported, { rollback: HOST_ROLLBACK }, o.without ?? {});
     this.faults = DISK_FAULTS.filter((f) => this.unsupported[f] === undefined);
   }
