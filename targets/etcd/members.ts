@@ -21,24 +21,7 @@
 import type { MembershipControl, MemberView } from '../../harness/ground/contracts/roles.js';
 import { gatewayPost, GatewayError, memberStatus } from './http.js';
 import { StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
-
-/** What the control needs of the etcd cluster. */
-export interface EtcdMemberHosts {
-  readonly nodes: readonly string[];
-  endpoint(node: string): string;
-  peerUrl(node: string): string;
-  /** A server runs on the node (not killed, paused or outside). */
-  running(node: string): boolean;
-  /** The node's server was started and has exited on its own since. */
-  exited(node: string): boolean;
-  markOutside(node: string): void;
-  markInside(node: string): void;
-  stopServer(node: string): Promise<void>;
-  wipeData(node: string, sub: string): Promise<void>;
-  joinAs(node: string, initialCluster: string): void;
-  startJoiner(node: string): Promise<void>;
-  log(line: string): void;
-}
+import type { EtcdCluster } from './cluster.js';
 
 /** One entry of etcd's member list. */
 export interface EtcdMember {
@@ -65,8 +48,9 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
   private readonly learners = new Map<string, string>();
 
   constructor(
-    private readonly c: EtcdMemberHosts,
+    private readonly c: EtcdCluster,
     initial: readonly string[],
+    private readonly log: (line: string) => void,
     private readonly o: { callMs: number; promoteMs: number; viewMs: number } = { callMs: 2_000, promoteMs: 8_000, viewMs: 500 },
   ) {
     super(c.nodes, initial);
@@ -95,7 +79,7 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
     this.learners.delete(node);
     await this.c.stopServer(node);
     this.current = this.votersOf(parseMembers(r.json));
-    this.c.log(`membership: etcd removed ${node} (id ${m.id}) via ${r.via}; voting members now [${this.current.join(', ')}]`);
+    this.log(`membership: etcd removed ${node} (id ${m.id}) via ${r.via}; voting members now [${this.current.join(', ')}]`);
     return { applied: true, id: m.id, via: r.via, wasLearner: m.isLearner, members: [...this.current], ...pending };
   }
 
@@ -125,13 +109,13 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
     await this.c.startJoiner(node);
     const t0 = Date.now();
     const promoted = await this.promote(node, id, this.o.promoteMs);
-    this.c.log(`membership: etcd added ${node} (id ${id}) as a learner via ${r.via}; ${promoted.ok ? `promoted after ${Date.now() - t0} ms` : `not promoted yet (${promoted.why})`}`);
+    this.log(`membership: etcd added ${node} (id ${id}) as a learner via ${r.via}; ${promoted.ok ? `promoted after ${Date.now() - t0} ms` : `not promoted yet (${promoted.why})`}`);
     return { applied: promoted.ok, id, via: r.via, learner: true, promoted: promoted.ok, ...(promoted.ok ? {} : { why: `learner not promoted: ${promoted.why}` }), wipedData, members: [...this.current], ...pending };
   }
 
   async views(): Promise<Record<string, MemberView>> {
     const lists = await Promise.all(this.hosts.map(async (h) => {
-      if (!this.c.running(h)) return undefined;
+      if (!this.running(h)) return undefined;
       try {
         const [json, st] = await Promise.all([
           gatewayPost(this.c.endpoint(h), '/v3/cluster/member/list', {}, this.o.viewMs),
@@ -149,7 +133,7 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
       const voters = this.votersOf(leaderList);
       for (const n of this.current) {
         if (!voters.includes(n) && !leaderList.some((m) => this.nodeOf(m) === n)) {
-          this.c.log(`membership: ${n} is no longer in the leader's member list: counted removed and stopped`);
+          this.log(`membership: ${n} is no longer in the leader's member list: counted removed and stopped`);
           this.c.markOutside(n);
           await this.c.stopServer(n);
         }
@@ -185,7 +169,7 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
         await this.c.stopServer(node);
         done[node] = 'not in sync: removed';
       } else done[node] = `not in sync, and its removal failed (${r === undefined ? 'no member list' : r.ok ? '' : r.refused ?? r.why})`;
-      this.c.log(`membership: etcd learner ${node}: ${done[node]}`);
+      this.log(`membership: etcd learner ${node}: ${done[node]}`);
     }
     return { pendingLearners: done };
   }
@@ -196,8 +180,8 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
     let why = 'not tried';
     while (Date.now() < deadline) {
       // A joiner that could not reach the members at its start exits ("discovery failed"): start it again.
-      if (this.c.exited(node)) {
-        this.c.log(`membership: etcd learner ${node} exited before it joined: started again`);
+      if (this.exited(node)) {
+        this.log(`membership: etcd learner ${node} exited before it joined: started again`);
         await this.c.startJoiner(node);
       }
       const list = await this.list();
@@ -227,7 +211,7 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
 
   /** The member list as the leader (else any running member) serves it, with who answered. */
   private async list(): Promise<{ members: EtcdMember[]; from: string; leader?: string } | undefined> {
-    const running = this.current.filter((n) => this.c.running(n));
+    const running = this.current.filter((n) => this.running(n));
     const statuses = await Promise.all(running.map((n) => memberStatus(this.c.endpoint(n), this.o.viewMs).then((s) => ({ n, s }), () => undefined)));
     const leader = statuses.find((x) => x !== undefined && x.s.leader !== '0' && x.s.leader === x.s.memberId)?.n;
     for (const n of [...(leader ? [leader] : []), ...running.filter((x) => x !== leader)]) {
@@ -248,6 +232,16 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
       if (err instanceof GatewayError && !/timed out|timeout/i.test(err.message)) return { ok: false, refused: err.message, via };
       return { ok: false, why: (err as Error).message, via };
     }
+  }
+
+  /** A server runs on the node (not killed, paused or outside). */
+  private running(node: string): boolean {
+    return this.c.state(node) === 'running';
+  }
+
+  /** The node's server was started and has exited on its own since. */
+  private exited(node: string): boolean {
+    return this.c.state(node) === 'running' && this.c.pidOf(node) === undefined;
   }
 
   /** The voting members of a list, as node names, sorted. */
