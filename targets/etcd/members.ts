@@ -20,7 +20,7 @@
  */
 import type { MembershipControl, MemberView } from '../../harness/ground/contracts/roles.js';
 import { gatewayPost, GatewayError, memberStatus } from './http.js';
-import { StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
+import { MEMBER_CALL_MS, MEMBER_VIEW_MS, StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
 import type { EtcdCluster } from './cluster.js';
 
 /** One entry of etcd's member list. */
@@ -51,9 +51,9 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
     private readonly c: EtcdCluster,
     initial: readonly string[],
     private readonly log: (line: string) => void,
-    private readonly o: { callMs: number; promoteMs: number; viewMs: number } = { callMs: 2_000, promoteMs: 8_000, viewMs: 500 },
+    private readonly o: { callMs: number; promoteMs: number; viewMs: number } = { callMs: MEMBER_CALL_MS, promoteMs: 8_000, viewMs: MEMBER_VIEW_MS },
   ) {
-    super(c.nodes, initial);
+    super(c, initial);
   }
 
   async remove(node: string): Promise<Record<string, unknown>> {
@@ -64,7 +64,7 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
     if (m === undefined) {
       this.c.markOutside(node);
       await this.c.stopServer(node);
-      this.current = this.current.filter((n) => n !== node);
+      this.follow(this.current.filter((n) => n !== node));
       return { applied: false, why: `${node} is not in ${list.from}'s member list`, members: [...this.current], ...pending };
     }
     // Outside before asking: the server stops itself once it applies its removal, an exit expected.
@@ -78,7 +78,7 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
     }
     this.learners.delete(node);
     await this.c.stopServer(node);
-    this.current = this.votersOf(parseMembers(r.json));
+    this.follow(this.votersOf(parseMembers(r.json)));
     this.log(`membership: etcd removed ${node} (id ${m.id}) via ${r.via}; voting members now [${this.current.join(', ')}]`);
     return { applied: true, id: m.id, via: r.via, wasLearner: m.isLearner, members: [...this.current], ...pending };
   }
@@ -130,15 +130,11 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
     const leaderAt = lists.findIndex((l) => l?.status !== undefined && l.status.leader !== '0' && l.status.leader === l.status.memberId);
     const leaderList = leaderAt >= 0 ? lists[leaderAt]?.members : undefined;
     if (leaderList) {
-      const voters = this.votersOf(leaderList);
-      for (const n of this.current) {
-        if (!voters.includes(n) && !leaderList.some((m) => this.nodeOf(m) === n)) {
-          this.log(`membership: ${n} is no longer in the leader's member list: counted removed and stopped`);
-          this.c.markOutside(n);
-          await this.c.stopServer(n);
-        }
+      // A voter no longer listed was removed (etcd has no demotion): outside, and its server stopped.
+      for (const n of this.follow(this.votersOf(leaderList))) {
+        this.log(`membership: ${n} is no longer in the leader's member list: counted removed and stopped`);
+        await this.c.stopServer(n);
       }
-      this.current = voters;
     }
     return this.viewsFrom(lists.map((l, i): HostAnswer => {
       if (l === undefined || !('members' in l) || l.members === undefined) return l === undefined ? undefined : { error: l.error ?? 'no answer' };
@@ -193,13 +189,13 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
         }
         if (!me.isLearner) {
           this.learners.delete(node);
-          this.current = this.votersOf(list.members);
+          this.follow(this.votersOf(list.members));
           return { ok: true };
         }
         const r = await this.call(list.leader ?? list.from, '/v3/cluster/member/promote', { ID: id });
         if (r.ok) {
           this.learners.delete(node);
-          this.current = this.votersOf(parseMembers(r.json));
+          this.follow(this.votersOf(parseMembers(r.json)));
           return { ok: true };
         }
         why = r.refused ?? r.why ?? 'no answer';

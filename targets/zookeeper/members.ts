@@ -14,7 +14,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MembershipControl, MemberView } from '../../harness/ground/contracts/roles.js';
-import { StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
+import { MEMBER_VIEW_MS, StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
 import { fourLetter, type ZkCluster } from './cluster.js';
 
 /** The server ids a `conf` answer (or a reconfig's committed configuration) lists. */
@@ -27,9 +27,9 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
     private readonly c: ZkCluster,
     initial: readonly string[],
     private readonly log: (line: string) => void,
-    private readonly o: { cliMs: number; addMs: number; viewMs: number } = { cliMs: 20_000, addMs: 20_000, viewMs: 500 },
+    private readonly o: { cliMs: number; addMs: number; viewMs: number } = { cliMs: 20_000, addMs: 20_000, viewMs: MEMBER_VIEW_MS },
   ) {
-    super(c.nodes, initial);
+    super(c, initial);
   }
 
   async remove(node: string): Promise<Record<string, unknown>> {
@@ -41,7 +41,7 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
       this.c.markInside(node);
       return { applied: false, ...r.failure, via: leader, members: [...this.current] };
     }
-    this.current = r.members;
+    this.follow(r.members);
     this.log(`membership: zookeeper removed ${node} (server.${this.c.serverId(node)}) via ${leader}; members now [${this.current.join(', ')}] (its server keeps running)`);
     return { applied: true, via: leader, removedStillRunning: this.c.state(node) === 'running', members: [...this.current] };
   }
@@ -65,7 +65,7 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
       tries++;
       const r = await this.reconfig(leader, `reconfig -add ${this.c.serverLine(node)}`, Math.max(2_000, deadline - Date.now()));
       if (r.ok) {
-        this.current = r.members;
+        this.follow(r.members);
         this.log(`membership: zookeeper added ${node} (server.${this.c.serverId(node)}) via ${leader} after ${tries} tries; members now [${this.current.join(', ')}]`);
         return { applied: true, via: leader, tries, wipedData, members: [...this.current] };
       }
@@ -94,14 +94,7 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
     }));
     // The controller's members follow the leader's configuration (a reconfig that timed out may have gone through).
     const leaderAt = answers.findIndex((a) => a !== undefined && 'members' in a && a.role === 'leader');
-    if (leaderAt >= 0) {
-      const l = answers[leaderAt] as { members: string[] };
-      for (const n of this.hosts) {
-        if (l.members.includes(n)) this.c.markInside(n);
-        else if (this.current.includes(n)) this.c.markOutside(n);
-      }
-      this.current = l.members;
-    }
+    if (leaderAt >= 0) this.follow((answers[leaderAt] as { members: string[] }).members);
     return this.viewsFrom(answers);
   }
 
