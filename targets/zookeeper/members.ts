@@ -87,7 +87,7 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
         const ids = serverIds(conf);
         if (ids.length === 0) return { error: conf.includes('not currently serving') ? 'not serving' : 'no configuration in its conf answer' };
         const role = /Mode: (\w+)/.exec(srvr)?.[1];
-        return { members: ids.map((i) => this.hosts[i - 1] ?? `server.${i}`).sort(), ...(role ? { role } : {}) };
+        return { members: this.nodesOf(ids), ...(role ? { role } : {}) };
       } catch (err) {
         return { error: (err as Error).message };
       }
@@ -96,6 +96,11 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
     const leaderAt = answers.findIndex((a) => a !== undefined && 'members' in a && a.role === 'leader');
     if (leaderAt >= 0) this.follow((answers[leaderAt] as { members: string[] }).members);
     return this.viewsFrom(answers);
+  }
+
+  /** The hosts of server ids, sorted: the inverse of the cluster's `serverId` (its place among the hosts, from 1). */
+  private nodesOf(ids: readonly number[]): string[] {
+    return ids.map((i) => this.hosts[i - 1] ?? `server.${i}`).sort();
   }
 
   /** The member that says it leads. */
@@ -119,7 +124,7 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
     const committed = r.out.indexOf('Committed new configuration');
     if (committed >= 0) {
       const ids = serverIds(r.out.slice(committed));
-      return { ok: true, members: ids.map((i) => this.hosts[i - 1] ?? `server.${i}`).sort() };
+      return { ok: true, members: this.nodesOf(ids) };
     }
     const lines = r.out.split('\n').map((l) => l.trim());
     const line = lines.find((l) => /No quorum of new config|KeeperErrorCode|Insufficient|not authori[sz]ed|NoAuth/i.test(l)) ?? lines.find((l) => /Exception|error/i.test(l)) ?? `exit ${r.code}`;
