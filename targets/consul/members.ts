@@ -61,10 +61,9 @@ export class ConsulMembership extends StoreMembership implements MembershipContr
     const leader = await this.waitLeader();
     if (leader === undefined) return { applied: false, timedOut: true, why: `no member knew a leader for ${this.o.leaderMs} ms`, members: [...this.current] };
     await this.c.stopServer(node);
-    const wipedData = this.used.has(node);
+    const wipedData = this.ranServer(node);
     await this.c.wipeData(node, 'data');
     this.c.joinVia(node, this.current);
-    this.used.add(node);
     await this.c.startJoiner(node);
     const voter = await this.until((servers) => servers.some((s) => s.address === this.c.raftAddress(node) && s.voter));
     if (!voter.ok) {

@@ -96,7 +96,7 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
     }
     // The host is outside the configuration: its server stopped, its data wiped.
     await this.c.stopServer(node);
-    const wipedData = this.used.has(node);
+    const wipedData = this.ranServer(node);
     await this.c.wipeData(node, 'data');
     const r = await this.call(list.leader ?? list.from, '/v3/cluster/member/add', { peerURLs: [this.c.peerUrl(node)], isLearner: true });
     if (!r.ok) return { applied: false, ...(r.refused !== undefined ? { refused: r.refused } : { timedOut: true, why: r.why }), via: r.via, wipedData, members: [...this.current], ...pending };
@@ -104,7 +104,6 @@ export class EtcdMembership extends StoreMembership implements MembershipControl
     const id = String(added.ID ?? '');
     const cluster = parseMembers(r.json).map((m) => `${this.nodeOf(m) ?? m.name}=${m.peerURLs[0]}`).join(',');
     this.c.joinAs(node, cluster);
-    this.used.add(node);
     this.learners.set(node, id);
     await this.c.startJoiner(node);
     const t0 = Date.now();

@@ -2,9 +2,10 @@
  * What the stores' membership controls (targets/<store>/members.ts) share: the hosts (members and
  * the spare), the members as the controller last applied them — kept in step with the cluster's
  * hosts inside the configuration (server-cluster.ts `outside`: no restart there) by `follow`, the one
- * place either changes after a store's answer — the hosts that ever ran a server (a join wipes those
- * first; one outside the configuration that still answers was removed and runs on), the views record
- * built from each host's answer, and the time a host gets for one answer.
+ * place either changes after a store's answer — whether a host ran a server (the cluster's
+ * `ranServer`: a join wipes its data first; one outside the configuration that still answers was
+ * removed and runs on), the views record built from each host's answer, and the time a host gets for
+ * one answer.
  */
 import type { MemberView } from '../../harness/ground/contracts/roles.js';
 import type { ServerCluster } from './server-cluster.js';
@@ -20,12 +21,15 @@ export type HostAnswer = undefined | { error: string } | { members: string[]; ro
 export abstract class StoreMembership {
   readonly hosts: readonly string[];
   private members_: string[];
-  protected readonly used: Set<string>;
 
-  constructor(private readonly cluster: Pick<ServerCluster, 'nodes' | 'markInside' | 'markOutside'>, initial: readonly string[]) {
+  constructor(private readonly cluster: Pick<ServerCluster, 'nodes' | 'markInside' | 'markOutside' | 'ranServer'>, initial: readonly string[]) {
     this.hosts = cluster.nodes;
     this.members_ = [...initial].sort();
-    this.used = new Set(initial);
+  }
+
+  /** A server ran on the host in this run: joining, it is wiped first. */
+  protected ranServer(node: string): boolean {
+    return this.cluster.ranServer(node);
   }
 
   members(): readonly string[] {
@@ -50,7 +54,11 @@ export abstract class StoreMembership {
     return left;
   }
 
-  /** Every host's view from its answer (`answers[i]` is `hosts[i]`'s), judged against the current members. */
+  /**
+   * Every host's view from its answer (`answers[i]` is `hosts[i]`'s), judged against the current
+   * members. A host outside the configuration that answers runs a server, so it was a member once and
+   * was removed (the unused spare runs none: no answer).
+   */
   protected viewsFrom(answers: readonly HostAnswer[]): Record<string, MemberView> {
     const out: Record<string, MemberView> = {};
     for (const [i, h] of this.hosts.entries()) {
@@ -58,7 +66,7 @@ export abstract class StoreMembership {
       const a = answers[i];
       if (a === undefined) out[h] = { members: null, member, error: 'not running' };
       else if ('error' in a) out[h] = { members: null, member, error: a.error };
-      else out[h] = { members: a.members, member, ...(a.role ? { role: a.role } : {}), ...(member || !this.used.has(h) ? {} : { removedStillRunning: true }) };
+      else out[h] = { members: a.members, member, ...(a.role ? { role: a.role } : {}), ...(member ? {} : { removedStillRunning: true }) };
     }
     return out;
   }

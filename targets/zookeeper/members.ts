@@ -51,10 +51,9 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
     if (leader === undefined) return { applied: false, timedOut: true, why: 'no member leads', members: [...this.current] };
     // Stopped (a removed server still runs), wiped, configured with the members and itself, started.
     await this.c.stopServer(node);
-    const wipedData = this.used.has(node);
+    const wipedData = this.ranServer(node);
     await this.c.wipeData(node, 'data');
     await this.c.writeConfig(node, [...this.current, node]);
-    this.used.add(node);
     await this.c.startJoiner(node);
     const deadline = Date.now() + this.o.addMs;
     // A JVM takes seconds to start (more under load): the leader counts the joiner only once it is connected.

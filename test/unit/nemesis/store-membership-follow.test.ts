@@ -14,11 +14,14 @@ class Marks {
   readonly outside = new Set<string>(['n4']);
   markInside(n: string): void { this.outside.delete(n); }
   markOutside(n: string): void { this.outside.add(n); }
+  /** The spare n4 never ran a server. */
+  ranServer(n: string): boolean { return n !== 'n4'; }
 }
 
 class Control extends StoreMembership {
   adopt(members: readonly string[]): string[] { return this.follow(members); }
   judge(answers: readonly HostAnswer[]): Record<string, MemberView> { return this.viewsFrom(answers); }
+  ran(n: string): boolean { return this.ranServer(n); }
 }
 
 describe('StoreMembership.follow', () => {
@@ -47,5 +50,10 @@ describe('StoreMembership.follow', () => {
     expect(v.n3).toEqual({ members: ['n1', 'n2', 'n3'], member: false, removedStillRunning: true });
     expect(v.n4).toEqual({ members: null, member: false, error: 'not running' });
     expect(v.n1).toEqual({ members: ['n1', 'n2'], member: true, role: 'leader' });
+  });
+
+  it('asks the cluster whether a host ran a server (a join wipes it first), keeping no list of its own', () => {
+    const m = new Control(new Marks() as never, ['n1', 'n2', 'n3']);
+    expect(['n1', 'n4'].map((n) => m.ran(n))).toEqual([true, false]);
   });
 });
