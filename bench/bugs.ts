@@ -25,6 +25,8 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUG_ROWS, type BugRow } from '../targets/raft/bug-rows.js';
+import { TUNING_FLAGS } from '../targets/raft/tuning.js';
+import { arg } from './cli-runs.js';
 
 /** The rows live with the Raft (targets/raft/bug-rows.ts): the regression suite runs them too. */
 const ROWS = BUG_ROWS;
@@ -35,7 +37,7 @@ type Row = (typeof ROWS)[number] & { http?: boolean };
 const rowName = (r: Row): string => `${r.http ? 'http:' : ''}${r.name ?? r.bug}`;
 
 /** Raft tuning flags of a row: on the real network they belong in the node's own command line. */
-const NODE_FLAGS = new Set(['--election-ms', '--heartbeat-ms', '--max-batch', '--noop', '--snapshot-every', '--peer-timeout-ms']);
+const NODE_FLAGS = new Set([...Object.values(TUNING_FLAGS).map((t) => `--${t.flag}`), '--peer-timeout-ms']);
 
 /** The `faultline run` arguments of a row on the real network (the custom target). */
 function httpArgs(row: Row): string[] {
@@ -56,10 +58,7 @@ function httpArgs(row: Row): string[] {
 }
 
 const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
-};
+const opt = (name: string, dflt: string): string => arg(name) ?? dflt;
 const seeds = Number(opt('seeds', '10'));
 const timeGiven = argv.includes('--time');
 const timeS = Number(opt('time', '60'));

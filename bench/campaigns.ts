@@ -10,23 +10,16 @@
  *
  * The issue's budget is 5 minutes a campaign: --runs 5 --time 60 (the default).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { arg, run } from './cli-runs.js';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
-};
-const CAMPAIGNS = Number(opt('campaigns', '3'));
-const RUNS = Number(opt('runs', '5'));
-const TIME_S = Number(opt('time', '60'));
-const BUGS = opt('bugs', 'lease-read,old-term-commit').split(',').filter(Boolean);
+const CAMPAIGNS = Number(arg('campaigns') ?? '3');
+const RUNS = Number(arg('runs') ?? '5');
+const TIME_S = Number(arg('time') ?? '60');
+const BUGS = (arg('bugs') ?? 'lease-read,old-term-commit').split(',').filter(Boolean);
 const NEMESES = ['standard', 'auto'] as const;
-const CLI = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../harness/top/cli/main.js');
 
 interface CampaignResult {
   states: number;
@@ -36,14 +29,11 @@ interface CampaignResult {
   autoStates?: number;
 }
 
-function runCampaign(bug: string, nemesis: string, seed: number, store: string): Promise<void> {
-  const args = [CLI, 'run', '--target', 'raft', '--bug', bug, '--nemesis', nemesis, '--time-limit', `${TIME_S}s`,
-    '--repeat', String(RUNS), '--seed', String(seed), '--store', store];
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
-    p.on('error', reject);
-    p.on('exit', () => resolve());
-  });
+/** One campaign (`faultline run --repeat`); its exit says the worst verdict (0, 1, 2), anything else that it broke. */
+async function runCampaign(bug: string, nemesis: string, seed: number, store: string): Promise<void> {
+  const r = await run(['--target', 'raft', '--bug', bug, '--nemesis', nemesis, '--time-limit', `${TIME_S}s`,
+    '--repeat', String(RUNS), '--seed', String(seed), '--store', store]);
+  if (r.code !== 0 && r.code !== 1 && r.code !== 2) throw new Error(`faultline run --repeat exited ${String(r.code)}: ${r.out.trim().split('\n').slice(-3).join(' | ')}`);
 }
 
 /** The campaign's runs in the order they ran (their directories are named by start time). */
@@ -51,8 +41,10 @@ function campaignResults(store: string): CampaignResult {
   const runs: { dir: string; r: Record<string, unknown> }[] = [];
   for (const name of fs.readdirSync(store)) {
     const top = nodePath.join(store, name);
-    if (!fs.statSync(top).isDirectory()) continue;
+    if (!fs.lstatSync(top).isDirectory()) continue;
     for (const stamp of fs.readdirSync(top).sort()) {
+      // `latest` is a link to the last run: counted once, as its own directory.
+      if (!fs.lstatSync(nodePath.join(top, stamp)).isDirectory()) continue;
       const f = nodePath.join(top, stamp, 'results.json');
       if (fs.existsSync(f)) runs.push({ dir: stamp, r: JSON.parse(fs.readFileSync(f, 'utf8')) as Record<string, unknown> });
     }
@@ -67,6 +59,8 @@ function campaignResults(store: string): CampaignResult {
     if (auto?.states !== undefined) autoStates += auto.states;
     if (r.valid === false && firstFail === undefined) firstFail = i + 1;
   });
+  // A campaign whose runs did not all write results is no figure: say so rather than count fewer states.
+  if (runs.length !== RUNS) throw new Error(`the campaign wrote ${runs.length} results.json of ${RUNS} runs (${store})`);
   return { states: keys.size, firstFail, invalid: runs.filter(({ r }) => r.valid === false).length, ...(autoStates ? { autoStates } : {}) };
 }
 

@@ -28,6 +28,7 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestBed, type TestBed } from '../harness/middle/hosts/ssh/test-bed.js';
+import { arg } from './cli-runs.js';
 
 interface Row { name: string; args: string[]; expect: 'caught' | 'valid' | 'observe'; target?: string; fault?: string }
 const ROWS: Row[] = [
@@ -41,11 +42,7 @@ const ROWS: Row[] = [
 /** The stores' rows: one disk fault each. */
 const STORE_FAULTS = ['truncate', 'bit-flip', 'lose-unfsynced', 'rollback'];
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
-};
+const opt = (name: string, dflt: string): string => arg(name) ?? dflt;
 const stores = opt('store', '').split(',').filter(Boolean);
 const seeds = Number(opt('seeds', stores.length > 0 ? '3' : '10'));
 const timeS = Number(opt('time', '30'));

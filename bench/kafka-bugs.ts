@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg } from './cli-runs.js';
 
 const ROOT = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = nodePath.join(ROOT, 'dist/harness/top/cli/main.js');
@@ -22,11 +23,7 @@ const ROWS = [
   { bug: 'nonmono', expect: 'nonmonotonic-send' },
 ];
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
-};
+const opt = (name: string, dflt: string): string => arg(name) ?? dflt;
 const seeds = Number(opt('seeds', '10'));
 const timeS = Number(opt('time', '3'));
 const parallel = Number(opt('parallel', '2'));

@@ -6,7 +6,7 @@
  */
 import type { Op } from '../harness/ground/history/op.js';
 import type { FaultBand } from '../harness/ground/contracts/roles.js';
-import { effectIn, hitLabel } from '../harness/middle/faults/nemesis/effect.js';
+import { effectIn, hitLabel, inForceAt } from '../harness/middle/faults/nemesis/effect.js';
 
 export type Outcome = 'ok' | 'fail' | 'info' | 'pending';
 
@@ -161,8 +161,7 @@ export function bandsOf(events: readonly NemesisEvent[], endS: number, declared:
     const hit = effect ? { hit: hitLabel(effect.nodes) + (effect.noHolder ? ' (aimed at the holder: no holder)' : '') } : {};
     // From when the fault was in force, when the record says (a health probe or a wait for a holder
     // came first), never past the op's completion.
-    const inForceS = typeof effect?.inForceAfterMs === 'number' ? e.start + effect.inForceAfterMs / 1e3 : e.start;
-    const start = e.end === undefined ? inForceS : Math.min(inForceS, e.end);
+    const start = inForceAt(effect, e.start, e.end, 1e-3) ?? e.start;
     if (rule?.own) {
       // In force for the duration of its own op (a clock strobe flips clocks while it runs).
       bands.push({ fault: rule.fault, start: e.start, end: e.end ?? endS, detail: detailOf(e), ...hit });

@@ -6,7 +6,7 @@
  */
 import type { Op } from '../../ground/history/op.js';
 import type { FaultBand } from '../../ground/contracts/roles.js';
-import { effectIn, type NodeRole } from '../../middle/faults/nemesis/effect.js';
+import { effectIn, inForceAt, type NodeRole } from '../../middle/faults/nemesis/effect.js';
 
 /** One family's line of the summary. */
 export interface FamilySummary {
@@ -65,7 +65,7 @@ export function faultSummary(ops: readonly Op[], families: readonly FamilyBands[
             }
             if (own) s.secondsInForce += (op.time - (invokedAt ?? op.time)) / 1e9;
             // The fault was in force before its op completed (a health probe after it came last).
-            else inForceSince ??= e.inForceAfterMs !== undefined && invokedAt !== undefined ? Math.min(op.time, invokedAt + e.inForceAfterMs * 1e6) : op.time;
+            else inForceSince ??= inForceAt(e, invokedAt, op.time, 1e6) ?? op.time;
           }
           continue;
         }

@@ -24,7 +24,9 @@ const skip = (await dockerMissing()) ?? (fs.existsSync(CLI) ? undefined : 'needs
 afterAll(removeTempDirs);
 
 let image = '';
-const BASE = ['--env', 'docker', '--workload', 'register', '--nodes', '3', '--quiet', '1s', '--concurrency', '6', '--client', 'http-kv', '--health', '/health'];
+/** The flags every run here shares; `quiet` is the settling time after the last heal. */
+const base = (quiet = '1s'): string[] => ['--env', 'docker', '--workload', 'register', '--nodes', '3', '--quiet', quiet, '--concurrency', '6', '--client', 'http-kv', '--health', '/health'];
+const BASE = base();
 
 /** True while process `pid` lives (a controller whose probe may still be running). */
 const alive = (pid: number): boolean => {
@@ -58,7 +60,7 @@ describe.skipIf(skip !== undefined)(`the bundled Raft in containers as a custom 
   it('the correct Raft is linearizable under partitions, kills and pauses', async () => {
     // A quiet of 8 s after the last heal: restarted containers re-elect before the final reads (with 1 s or 4 s,
     // beside the docker tier's other files, the liveness rule found nothing served after a late heal in about half the runs).
-    const r = await runCustom('docker-valid', [...BASE.map((a, i) => (BASE[i - 1] === '--quiet' ? '8s' : a)), '--image', image, '--start', RAFT_START(), '--cas', 'if-match', '--nemesis', 'partition,kill,pause',
+    const r = await runCustom('docker-valid', [...base('8s'), '--image', image, '--start', RAFT_START(), '--cas', 'if-match', '--nemesis', 'partition,kill,pause',
       '--nemesis-interval', '2s', '--time-limit', '14s', '--seed', '3'], 120_000, dockerLeft);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.results?.checkers.linearizable.valid).toBe(true);

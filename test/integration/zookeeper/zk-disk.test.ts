@@ -32,9 +32,10 @@ describe.skipIf(skip !== undefined)(`ZooKeeper disk faults in namespaces${skip ?
     const disk = out.results.disk as Record<string, DiskFaultOutcome>;
     expect(disk.truncate.applied).toBeGreaterThan(0);
     expect(disk['bit-flip'].applied).toBeGreaterThan(0);
-    // Whether a bit-flip lands where ZooKeeper checks a CRC depends on how many faults the 40 s hold
-    // (fewer since each gap counts from the op's completion): the refusals seen, if any, carry the cause.
     console.log(`zk-disk: truncate ${disk.truncate.applied} applied, ${disk.truncate.refused.length} refused; bit-flip ${disk['bit-flip'].applied} applied, ${disk['bit-flip'].refused.length} refused`);
+    // Seed 1 has servers refuse after a bit-flip (measured, in 40 s: each gap counts from the op's
+    // completion, so 20 s held too few disk faults); the check of their words is then not vacuous.
+    expect(disk['bit-flip'].refused.length).toBeGreaterThan(0);
     for (const r of [...disk.truncate.refused, ...disk['bit-flip'].refused]) expect(r.error).toMatch(/^zookeeper n\d exited at start \(code \d+\): Caused by: /);
     expect(out.results.checkers.linearizable.valid).toBe(true);
     expectNothingLeft(out.dir);

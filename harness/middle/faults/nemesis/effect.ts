@@ -113,6 +113,17 @@ export function effectIn(value: unknown): FaultEffect | undefined {
   return e as unknown as FaultEffect;
 }
 
+/**
+ * When a start op's fault was in force, by its record: `inForceAfterMs` after the op's invocation,
+ * never past its completion (`undefined` when the record does not say: a history written before it).
+ * `perMs` is the caller's time unit per millisecond (1e6 for history nanoseconds, 1e-3 for seconds).
+ */
+export function inForceAt(effect: FaultEffect | undefined, invoked: number | undefined, completed: number | undefined, perMs: number): number | undefined {
+  if (typeof effect?.inForceAfterMs !== 'number' || invoked === undefined) return undefined;
+  const at = invoked + effect.inForceAfterMs * perMs;
+  return completed === undefined ? at : Math.min(at, completed);
+}
+
 const ROLE_PROBE_MS = 1_500;
 
 /**
