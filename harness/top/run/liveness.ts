@@ -24,6 +24,7 @@ export interface OwnExit {
  * Faultline runs (etcd, ZooKeeper, Consul settle in 1–3 s on this network); twice the interval because
  * a kill nemesis' next `start` brings back any server that is not running, including one that died on
  * its own, within one interval, and a fault the nemesis starts right after a heal lasts one interval.
+ * After a heal the bound counts only time with no fault in force (noOkAfterHealReason).
  */
 export function livenessBoundNs(faultIntervalS: number): number {
   return Math.max(5, 2 * faultIntervalS) * 1e9;
