@@ -168,7 +168,7 @@ export function noOkAfterFirstFaultReason(ops: readonly Op[], bands: readonly Fa
     if (op.process === 'nemesis' || op.time < f) continue;
     if (op.type === 'invoke') lastInvoke = Math.max(lastInvoke, op.time);
     else if (op.type === 'ok') return undefined;
-    else if (op.type !== 'event') tried++;
+    else if (isCompletion(op)) tried++; // an event record completes nothing
   }
   if (lastInvoke - f < boundNs) return undefined;
   return `no client operation completed ok after the first fault took effect at ${fmtS(f)} (${tried} completed otherwise over ${fmtS(lastInvoke - f)}): nothing observed what the faults did, so the history tests only the time before them`;

@@ -159,6 +159,28 @@ describe('no client op completed ok after the first fault', () => {
   });
 });
 
+describe('event records (watch deliveries) complete nothing', () => {
+  /** The rows with an event of process 0 every half second from `from` to `to` s, in time order. */
+  const withEvents = (rows: [number, number | 'nemesis', Op['type'], string][], from: number, to: number): [number, number | 'nemesis', Op['type'], string][] => {
+    const evs: [number, number, Op['type'], string][] = [];
+    for (let t = from; t <= to; t += 0.5) evs.push([t + 0.05, 0, 'event', 'event']);
+    return [...rows, ...evs].sort((a, b) => a[0] - b[0]);
+  };
+  it('after the first fault: neither an ok nor counted among the ops that completed otherwise', () => {
+    const rows: [number, number | 'nemesis', Op['type'], string][] = [...clients(0, 5, 'ok'), [6, 'nemesis', 'invoke', 'disk'], [6.2, 'nemesis', 'info', 'disk'], ...clients(7, 24, 'fail'),
+      [12, 'nemesis', 'invoke', 'disk-restart'], [25, 'nemesis', 'info', 'disk-restart'], ...clients(26, 28, 'fail')];
+    expect(noOkAfterFirstFaultReason(hist(withEvents(rows, 0, 28)), [{ name: 'disk', start: 'disk', stop: 'disk-restart' }], 5 * S))
+      .toMatch(/after the first fault took effect at 6\.2 s \(21 completed otherwise over 21\.8 s\)/);
+  });
+  it('after the last heal: neither an ok nor counted among the ops that completed otherwise', () => {
+    const rows: [number, number | 'nemesis', Op['type'], string][] = [...clients(0, 9, 'ok'), [10, 'nemesis', 'invoke', 'start-partition'], [10.1, 'nemesis', 'info', 'start-partition'],
+      [12, 'nemesis', 'invoke', 'stop-partition'], [12.1, 'nemesis', 'info', 'stop-partition'], ...clients(10, 30, 'fail')];
+    const plain = noOkAfterHealReason(hist(rows), BANDS, 5 * S);
+    expect(plain).toMatch(/last heal at 12\.1 s \(19 completed otherwise/);
+    expect(noOkAfterHealReason(hist(withEvents(rows, 0, 30)), BANDS, 5 * S)).toBe(plain);
+  });
+});
+
 describe('on a real run', () => {
   it('the bundled Raft in containers, partition,kill,pause every 2 s (seed 8): unknown before, valid now — no heal left the cluster a quorum', () => {
     // `faultline run --target custom --env docker --image faultline/raft --start 'faultline-raft …' --workload register

@@ -35,7 +35,15 @@ export const LOSE_UNFSYNCED_TARGETS: readonly NodeSpec[] = ['all'];
 /** `disk`'s value: which fault, on which nodes, and the files it touched per node. */
 export interface DiskApplied {
   fault: DiskFault;
+  /** The nodes killed for the fault (each restart answers for them). */
   nodes: string[];
+  /**
+   * The nodes the fault reached, which the fault record counts (nemesis/effect.ts): those whose files
+   * it touched, and for lose-unfsynced every node whose layer crashed (a power loss happened even when
+   * nothing was unsynced). A truncate or bit-flip that found no file, or a rollback with no copy yet,
+   * only killed the node: a run of such faults alone tested kills, not the disk, and is not valid.
+   */
+  reached: string[];
   files: (DiskTouch & { node: string })[];
 }
 
@@ -97,7 +105,8 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
           if (remembers) await disk.remember(node);
           for (const t of await disk.apply(node, fault, (k) => rng.int(k))) files.push({ node, ...t });
         });
-        const applied: DiskApplied = { fault, nodes, files };
+        const reached = fault === 'lose-unfsynced' ? nodes : nodes.filter((n) => files.some((t) => t.node === n));
+        const applied: DiskApplied = { fault, nodes, reached, files };
         return applied;
       }
       if (op.f === 'disk-restart') return restart(target.nodes.filter((n) => down.has(n)));
