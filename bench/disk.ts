@@ -28,6 +28,7 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestBed, type TestBed } from '../harness/middle/hosts/ssh/test-bed.js';
+import { RAFT_CUSTOM_DISK_FILES, RAFT_MAIN } from '../targets/raft/index.js';
 import { arg } from './cli-runs.js';
 
 interface Row { name: string; args: string[]; expect: 'caught' | 'valid' | 'observe'; target?: string; fault?: string }
@@ -52,14 +53,13 @@ const env = opt('env', 'local');
 if (!['local', 'docker', 'ssh'].includes(env)) throw new Error(`--env ${env}: local, docker or ssh`);
 /** The Raft rows outside namespaces: --target custom with the Raft's files named, 5 nodes as --target raft has. */
 let bed: TestBed | undefined;
-const raftMain = nodePath.join(nodePath.dirname(fileURLToPath(import.meta.url)), '..', 'targets', 'raft', 'main.js');
 function customRaft(row: Row): string[] {
   const bug = row.args.includes('--bug') ? ` --bug ${row.args[row.args.indexOf('--bug') + 1]}` : '';
   const rest = row.args.filter((a, i) => a !== '--bug' && row.args[i - 1] !== '--bug');
-  const program = env === 'docker' ? 'faultline-raft' : `${process.execPath} ${raftMain}`;
-  const where = env === 'docker' ? ['--env', 'docker', '--image', 'faultline/raft'] : [...bed!.flags()].flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
+  const program = env === 'docker' ? 'faultline-raft' : `${process.execPath} ${RAFT_MAIN}`;
+  const where = env === 'docker' ? ['--env', 'docker', '--image', 'faultline/raft'] : bed!.args();
   return [...where, '--nodes', '5', '--start', `${program} --listen {host}:{port} --node {node} --peers {peers} --data-dir {data}${bug}`,
-    '--raft-status', '/status', '--disk-files', '{node}/log.jsonl,{node}/meta.json,{node}/snapshot.json', ...rest];
+    '--raft-status', '/status', '--disk-files', RAFT_CUSTOM_DISK_FILES, ...rest];
 }
 const rows: Row[] = stores.length === 0
   ? ROWS.map((r) => ({ ...r, target: env === 'local' ? 'raft' : 'custom' }))

@@ -13,7 +13,7 @@ const CLI = nodePath.join(DIST, 'harness/top/cli/main.js');
 const RAFT_MAIN = nodePath.join(DIST, 'targets/raft/main.js');
 
 export interface WatchRun {
-  seed: number; valid: unknown; events: number; eventRecords?: number; counts: Record<string, number>; unmatched: number; lagMs: { p50?: number; p99?: number }; compactions: number; compactedSegments?: number; error?: string;
+  seed: number; valid: unknown; events: number; eventRecords?: number; miscounted?: { windows: number; counted: number; recorded: number }; counts: Record<string, number>; unmatched: number; lagMs: { p50?: number; p99?: number }; compactions: number; compactedSegments?: number; error?: string;
   /** Watchers checked for convergence after the heal, of all watchers. */
   converged?: string;
   /** Per-store figures: ZooKeeper's firings judged and session expiries, Consul's returns and index resets. */
@@ -44,7 +44,7 @@ export function watchRun(store: WatchStore, seed: number, seconds: number, bug?:
     const extra = zk ? `${zk.fires} firings (${zk.judged} judged, ${zk.unchecked} with an indeterminate trigger), ${zk.expiries} session expiries`
       : consul ? `${consul.returns} returns (${consul.spurious} spurious), ${consul.indexResets} index resets` : undefined;
     keep = w.valid === false && store !== 'raft';
-    return { seed, valid: w.valid, events: w.eventsChecked as number, eventRecords: w.eventRecords as number | undefined, counts: w.counts as Record<string, number>, unmatched: w.unmatched as number, lagMs: w.lagMs as WatchRun['lagMs'], compactions: w.compactions as number, compactedSegments: w.compactedSegments as number,
+    return { seed, valid: w.valid, events: w.eventsChecked as number, eventRecords: w.eventRecords as number | undefined, ...(w.miscounted ? { miscounted: w.miscounted as WatchRun['miscounted'] } : {}), counts: w.counts as Record<string, number>, unmatched: w.unmatched as number, lagMs: w.lagMs as WatchRun['lagMs'], compactions: w.compactions as number, compactedSegments: w.compactedSegments as number,
       converged: `${(w.convergence as { checked: string[] }).checked.length}/${(w.convergence as { checked: string[]; unchecked: string[] }).checked.length + (w.convergence as { unchecked: string[] }).unchecked.length}`, ...(extra ? { extra } : {}), ...(keep ? { kept: dir } : {}) };
   } finally {
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });

@@ -26,7 +26,9 @@ export interface Checker {
   name: string;
   /**
    * True for a checker that reads `event` records (the watch checker). Every other checker is handed
-   * the history without them ({@link runChecker}): they reason about invoke/completion pairs only.
+   * the history without them ({@link runChecker}, the one place they are dropped): they reason about
+   * invoke/completion pairs only, so their loops need not skip events — a caller of `check` who goes
+   * around runChecker passes `withoutEvents(history)` (harness/ground/history/op.ts).
    */
   readsEvents?: boolean;
   check(history: readonly Op[], ctx: CheckContext): Promise<CheckResult> | CheckResult;

@@ -96,7 +96,7 @@ export function sightings(history: readonly Op[]): Sighting[] {
   const invokedAt = new Map<number | string, number>();
   const out: Sighting[] = [];
   for (const op of history) {
-    if (op.process === 'nemesis' || op.type === 'event') continue; // an event pairs with nothing (op.ts)
+    if (op.process === 'nemesis') continue;
     if (op.type === 'invoke') { invokedAt.set(op.process, op.index); continue; }
     const invoked = invokedAt.get(op.process) ?? op.index;
     if (op.type !== 'ok' || typeof op.process !== 'number') continue;

@@ -75,7 +75,7 @@ export function fencedFacts(history: readonly Op[]): { grants: Grant[]; applied:
   const rejectedWrites: RejectedWrite[] = [];
   let unknown = 0;
   for (const op of history) {
-    if (typeof op.process !== 'number' || op.type === 'event') continue; // an event pairs with nothing (op.ts)
+    if (typeof op.process !== 'number') continue;
     if (op.type === 'invoke') { invoked.set(op.process, op); continue; }
     const inv = invoked.get(op.process);
     invoked.delete(op.process);

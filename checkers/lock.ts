@@ -50,7 +50,7 @@ export function holdings(history: readonly Op[], acquireF = 'acquire', releaseF 
   const lastEvent = new Map<number, number>();
   const done: Holding[] = [];
   for (const op of history) {
-    if (typeof op.process !== 'number' || op.type === 'event') continue; // an event pairs with nothing (op.ts)
+    if (typeof op.process !== 'number') continue;
     const p = op.process;
     lastEvent.set(p, op.index);
     if (op.type === 'invoke') {
@@ -90,7 +90,7 @@ export function checkLock(history: readonly Op[], maxExamples = 10): LockResult 
   const byRead = new Map<string, number[]>();
   const invokes = new Map<number, Op>();
   for (const op of history) {
-    if (typeof op.process !== 'number' || op.type === 'event') continue; // an event pairs with nothing (op.ts)
+    if (typeof op.process !== 'number') continue;
     if (op.type === 'invoke') { invokes.set(op.process, op); continue; }
     if (op.type !== 'ok' || invokes.get(op.process)?.f !== 'update') continue;
     const read = (op.value as { read?: unknown } | null)?.read;

@@ -39,7 +39,7 @@ export function stableLatency(history: readonly Op[], addF = 'broadcast', readF 
   // Ok reads: invocation time, node and the values seen.
   const reads: { at: number; node: string; seen: Set<unknown> }[] = [];
   for (const op of history) {
-    if (typeof op.process !== 'number' || op.type === 'event') continue; // an event pairs with nothing (op.ts)
+    if (typeof op.process !== 'number') continue;
     if (op.type === 'invoke') { invokes.set(op.process, op); continue; }
     const inv = invokes.get(op.process);
     invokes.delete(op.process);

@@ -49,7 +49,7 @@ export function checkStats(history: readonly Op[]): StatsResult {
   const byF = new Map<string, StatsCounts>();
   const open = new Map<number, Op>();
   for (const op of history) {
-    if (typeof op.process !== 'number' || op.type === 'event') continue; // an event pairs with nothing (op.ts)
+    if (typeof op.process !== 'number') continue;
     if (op.type === 'invoke') {
       open.set(op.process, op);
       continue;

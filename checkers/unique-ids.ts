@@ -49,7 +49,7 @@ export function checkUniqueIds(history: readonly Op[], opts: UniqueIdsOptions = 
   let lo = Infinity;
   let hi = -Infinity;
   for (const op of history) {
-    if (op.f !== f || typeof op.process !== 'number' || op.type === 'event') continue;
+    if (op.f !== f || typeof op.process !== 'number') continue;
     if (op.type === 'invoke') attempted++;
     if (op.type !== 'ok') continue;
     acknowledged++;

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import nodePath from 'node:path';
 import type { PartitionFailure } from '../checkers/linearizable/explain.js';
 import { keysWord, opsInKeys } from '../checkers/linearizable/result.js';
-import { withoutEvents, type Op } from '../harness/ground/history/op.js';
+import { OP_TYPES, type Op } from '../harness/ground/history/op.js';
 import { analyze, type Analysis } from './analysis.js';
 import { anomaliesOf, firstAnomalySentence, type Anomaly } from './anomalies.js';
 import { declaredBands } from './run-story.js';
@@ -96,26 +96,23 @@ function checkersSection(run: RunData): string {
     `<h3 id="checker-${esc(encodeURIComponent(name))}">${esc(name)} ${badge(r.valid)}</h3>${checkerDetails(name, r)}`).join('')}</section>`;
 }
 
-// The history table shows event records (watch deliveries) too, as rows of their own type.
-const TYPES = ['invoke', 'ok', 'fail', 'info', 'event'];
-
 /**
  * Compact history rows for the embedded table: [index, time µs, process, type code, f code, value,
  * key, node, error] with trailing nulls dropped, f and type as indexes into `fs` and `types`. At
  * 100,000 ops this halves the page against plain op objects (bench/report.ts).
  */
-function compactHistory(history: readonly Op[]): { fs: string[]; types: string[]; ops: unknown[][] } {
+function compactHistory(history: readonly Op[]): { fs: string[]; types: readonly string[]; ops: unknown[][] } {
   const fs: string[] = [];
   const fIndex = new Map<string, number>();
   const ops = history.slice(0, MAX_EMBEDDED_OPS).map((o) => {
     let f = fIndex.get(o.f);
     if (f === undefined) { fIndex.set(o.f, (f = fs.length)); fs.push(o.f); }
-    const t = TYPES.indexOf(o.type);
+    const t = OP_TYPES.indexOf(o.type); // every record type, event records (watch deliveries) too
     const row: unknown[] = [o.index, Math.round(o.time / 1e3), o.process, t < 0 ? String(o.type) : t, f, o.value ?? null, o.key ?? null, o.node ?? null, o.error ?? null];
     while (row.length > 6 && row[row.length - 1] === null) row.pop();
     return row;
   });
-  return { fs, types: TYPES, ops };
+  return { fs, types: OP_TYPES, ops };
 }
 
 /** History index → why the row is marked, for the failing ops' invocations and completions. */
@@ -168,8 +165,8 @@ export interface PackedBlocks {
  */
 export function prepareReport(run: RunData, journal?: { counts: MessageCounts; diagram: DiagramMeta }): (packed: PackedBlocks) => string {
   const messages = journal?.counts;
-  // The analysis pairs invocations with completions: event records (op.ts) are not part of any pair.
-  const a = analyze(withoutEvents(run.history), declaredBands(run.test));
+  // analyze() skips event records itself (they pair with nothing), as for run-story.ts's call.
+  const a = analyze(run.history, declaredBands(run.test));
   const anomalies = anomaliesOf(run.results?.checkers, run.history);
   let charts: Chart[] = [];
   const warnings = [...run.warnings];

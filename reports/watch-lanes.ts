@@ -75,7 +75,10 @@ export function watchSection(history: readonly Op[], bands: readonly Band[], res
   if (!result || !Array.isArray(result.watchers)) return '';
   const h = parseWatchHistory(history);
   if (h.segments.length === 0) return '';
-  const endNs = Math.max(1, ...history.map((o) => o.time));
+  // A loop, not Math.max(...times): a spread of a few hundred thousand records (a watch run's event
+  // records are many) overflows the call stack.
+  let endNs = 1;
+  for (const o of history) if (o.time > endNs) endNs = o.time;
   const x = (ns: number): number => LEFT + ((W - LEFT - 10) * Math.max(0, ns)) / endNs;
   const watchers = [...new Set(h.segments.map((s) => s.watcher))];
   const height = (watchers.length + 1) * ROW + 24;

@@ -105,7 +105,7 @@ function pairTxns(history: readonly Op[], fs: readonly string[], kinds?: MicroOp
   const rets = new Int32Array(history.length);
   for (let pos = 0; pos < history.length; pos++) {
     const op = history[pos];
-    if (typeof op.process !== 'number' || op.type === 'event') continue; // an event pairs with nothing (op.ts)
+    if (typeof op.process !== 'number') continue;
     const at = open.get(op.process);
     if (op.type === 'invoke') {
       if (at !== undefined) return undefined;

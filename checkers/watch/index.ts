@@ -40,9 +40,15 @@ export function checkWatchHistory(h: WatchHistory, opts: WatchCheckerOptions = {
   const violations = Object.values(r.counts).reduce((a, b) => a + (b ?? 0), 0);
   const lags = Float64Array.from(r.lagsNs).sort(); // a typed array sorts numbers natively
   const ms = (ns: number | undefined): number | undefined => (ns === undefined ? undefined : Math.round(ns / 1e4) / 100);
+  const m = h.miscounted;
+  // Deliveries a client received that the history does not hold were judged by nobody: not valid.
+  const reason = r.eventsChecked + r.bookmarksChecked === 0 ? 'no watch delivered an event or a progress notification'
+    : m ? `${m.windows} watch window(s) counted ${m.counted} deliveries and the history holds ${m.recorded} of theirs: what the watchers received was not all recorded, so not all of it was checked`
+      : undefined;
   return {
-    valid: violations > 0 ? false : r.eventsChecked + r.bookmarksChecked === 0 ? 'unknown' : true,
-    ...(r.eventsChecked + r.bookmarksChecked === 0 && violations === 0 ? { reason: 'no watch delivered an event or a progress notification' } : {}),
+    valid: violations > 0 ? false : reason !== undefined ? 'unknown' : true,
+    ...(violations === 0 && reason !== undefined ? { reason } : {}),
+    ...(m ? { miscounted: m } : {}),
     eventsChecked: r.eventsChecked,
     bookmarksChecked: r.bookmarksChecked,
     writes: h.writes.length,

@@ -19,7 +19,10 @@
  * - Histories recorded before events were records of their own (older runs) carry the deliveries in
  *   the completion instead: `batches: [{at, events: [{rev, key, type, value}], progress}]`, `zk:
  *   [record]` or `consul: [return]`, times on the client's clock (`clock`: its reading at
- *   completion). They are read as before; a history with both forms is refused.
+ *   completion). Each such window is turned into the event records it would be now (legacyDeliveries)
+ *   and read by the same reader; a history with both forms is refused.
+ * - A window's completion counts what its client received (`responses`, `returns` or `records`); a
+ *   count the window's records do not match is `miscounted` (deliveries that never reached the history).
  * - `final-read`: ok `{rev, kvs: {key: [value, modRev]}, pzxid?: {parent: zxid}}`, after the heal.
  *
  * Values are compared as strings. Parsing is kept apart from checking so a benchmark can time each.
@@ -50,50 +53,68 @@ function eventOf(e: unknown): WatchEvent {
   return ev;
 }
 
-function batchOf(b: unknown): WatchBatch {
-  const r = rec(b);
-  const out: WatchBatch = { at: num(r.at) ?? 0, events: Array.isArray(r.events) ? r.events.map(eventOf) : [] };
-  const p = num(r.progress);
-  if (p !== undefined) out.progress = p;
-  return out;
-}
-
 const ZK_KINDS = ['arm', 'fire', 'orphan', 'expired', 'arm-failed', 'connected', 'disconnected'] as const;
 const ZK_KIND_SET = new Set<unknown>(ZK_KINDS);
 
-/** A ZooKeeper record: from a completion's `zk` (legacy: `k`, `at`, `sent` on the client's clock) or an event (`kind`, `sentAgo`). */
-function zkRecordOf(x: unknown, move: (t: number) => number, at?: number): ZkRecord {
+/** One delivery as the parser reads it: an event record's time and value. */
+interface Delivery { time: number; value: unknown }
+
+/** A ZooKeeper record from an event's value (`kind`; `sentAgo`: ns from its read's send to `at`). */
+function zkRecordOf(x: unknown, at: number): ZkRecord {
   const r = rec(x);
-  const kind = at === undefined ? r.k : r.kind;
-  const k = ZK_KINDS.find((c) => c === kind) ?? 'arm-failed';
-  const out: ZkRecord = { k, at: at ?? move(num(r.at) ?? 0), sid: num(r.sid) ?? 0 };
+  const k = ZK_KINDS.find((c) => c === r.kind) ?? 'arm-failed';
+  const out: ZkRecord = { k, at, sid: num(r.sid) ?? 0 };
   for (const f of ['reg', 'zxid', 'mzxid', 'pzxid', 'lost'] as const) { const n = num(r[f]); if (n !== undefined) out[f] = n; }
-  const sent = at === undefined ? num(r.sent) : undefined;
-  const sentAgo = at !== undefined ? num(r.sentAgo) : undefined;
-  if (sent !== undefined) out.sent = move(sent);
-  if (sentAgo !== undefined && at !== undefined) out.sent = at - sentAgo;
+  const sentAgo = num(r.sentAgo);
+  if (sentAgo !== undefined) out.sent = at - sentAgo;
   if (typeof r.exists === 'boolean') out.exists = r.exists;
   if (r.value !== undefined) out.value = String(r.value);
   if (r.type !== undefined) out.type = typeof r.type === 'number' ? r.type : String(r.type);
   return out;
 }
 
-/** A Consul return: from a completion's `consul` (legacy: `at`, `sent` on the client's clock) or an event (`sentAgo`). */
-function consulReturnOf(x: unknown, move: (t: number) => number, at?: number): ConsulReturn {
+/** A Consul return from an event's value (`sentAgo`: ns from the query's send to `at`). */
+function consulReturnOf(x: unknown, at: number): ConsulReturn {
   const r = rec(x);
   const kvs = Array.isArray(r.kvs) ? r.kvs.map((e) => { const [key, value, mi] = Array.isArray(e) ? e : []; return { key: String(key), value: String(value), modifyIndex: num(mi) ?? 0 }; }) : [];
-  const when = at ?? move(num(r.at) ?? 0);
-  const sent = at === undefined ? move(num(r.sent) ?? 0) : when - (num(r.sentAgo) ?? 0);
-  return { at: when, sent, asked: num(r.asked) ?? 0, index: num(r.index) ?? 0, kvs };
+  return { at, sent: at - (num(r.sentAgo) ?? 0), asked: num(r.asked) ?? 0, index: num(r.index) ?? 0, kvs };
 }
 
-/** A watcher's event records (in arrival order) as the segment's batches, ZooKeeper records and Consul returns. */
-function deliveriesOf(events: readonly Op[], seg: WatchSegment): void {
+/**
+ * An older run's window (its deliveries inside the completion, `batches`, `zk` or `consul`, timed on
+ * the client's clock, `clock` its reading at completion) as the event records a run records now,
+ * timed on the history's clock: so both forms are read by one reader ({@link deliveriesOf}).
+ */
+function legacyDeliveries(d: Rec, time: number): Delivery[] {
+  const clock = num(d.clock);
+  const move = (t: unknown): number => { const n = num(t) ?? 0; return clock !== undefined ? time - (clock - n) : n; };
+  const out: Delivery[] = [];
+  (Array.isArray(d.batches) ? d.batches : []).forEach((b, batch) => {
+    const r = rec(b);
+    const at = move(r.at);
+    for (const e of Array.isArray(r.events) ? r.events.map(rec) : []) out.push({ time: at, value: { kind: e.type === 'delete' ? 'delete' : 'put', key: e.key, value: e.value, rev: e.rev, batch } });
+    if (num(r.progress) !== undefined) out.push({ time: at, value: { kind: 'progress', rev: r.progress, batch } });
+  });
+  for (const x of Array.isArray(d.zk) ? d.zk : []) {
+    const { k, at: t, sent, ...rest } = rec(x);
+    const at = move(t);
+    // (An older record of no known kind was read as a failed arm.)
+    out.push({ time: at, value: { ...rest, kind: ZK_KIND_SET.has(k) ? k : 'arm-failed', ...(num(sent) !== undefined ? { sentAgo: at - move(sent) } : {}) } });
+  }
+  for (const x of Array.isArray(d.consul) ? d.consul : []) {
+    const { at: t, sent, ...rest } = rec(x);
+    const at = move(t);
+    out.push({ time: at, value: { ...rest, kind: 'return', sentAgo: at - move(sent) } });
+  }
+  return out;
+}
+
+/** A watcher's deliveries (in arrival order) as the segment's batches, ZooKeeper records and Consul returns. */
+function deliveriesOf(events: readonly Delivery[], seg: WatchSegment): void {
   const batches: WatchBatch[] = [];
   let lastBatch: unknown;
   const zk: ZkRecord[] = [];
   const consul: ConsulReturn[] = [];
-  const same = (t: number): number => t;
   for (const op of events) {
     const r = rec(op.value);
     const kind = r.kind;
@@ -104,8 +125,8 @@ function deliveriesOf(events: readonly Op[], seg: WatchSegment): void {
       lastBatch = r.batch;
       if (kind === 'progress') { const p = num(r.rev); if (p !== undefined) b.progress = p; }
       else b.events.push(eventOf({ rev: r.rev, key: r.key, type: kind, value: r.value }));
-    } else if (ZK_KIND_SET.has(kind)) zk.push(zkRecordOf(r, same, op.time));
-    else if (kind === 'return') consul.push(consulReturnOf(r, same, op.time));
+    } else if (ZK_KIND_SET.has(kind)) zk.push(zkRecordOf(r, op.time));
+    else if (kind === 'return') consul.push(consulReturnOf(r, op.time));
   }
   if (batches.length > 0) seg.batches = batches;
   if (zk.length > 0 || seg.store === 'zookeeper') seg.zk = zk;
@@ -151,29 +172,35 @@ export function parseWatchHistory(history: readonly Op[]): WatchHistory {
       const end = ENDS.includes(d.end as SegmentEnd) ? (d.end as SegmentEnd) : op.type === 'ok' ? 'window' : 'error';
       const seg: WatchSegment = {
         watcher: String(v.watcher ?? inv.process), filter, start: num(v.start) ?? 0, resume: v.resume === true,
-        batches: Array.isArray(d.batches) ? d.batches.map(batchOf) : [], end,
+        batches: [], end,
         invokeIndex: inv.index, completeIndex: op.index, invokeTime: inv.time, completeTime: op.time,
       };
       const node = str(v.node) ?? op.node ?? inv.node;
       if (node !== undefined) seg.node = node;
       if (v.store !== undefined) seg.store = String(v.store);
-      if (Array.isArray(d.batches) || Array.isArray(d.zk) || Array.isArray(d.consul)) {
-        // An older run's window: its deliveries in the completion, timed on the client's clock
-        // (\`clock\`: its reading at completion), moved onto the history's.
-        legacy = true;
-        const clock = num(d.clock);
-        if (clock !== undefined) for (const b of seg.batches) b.at = op.time - (clock - b.at);
-        const move = (t: number): number => (clock !== undefined ? op.time - (clock - t) : t);
-        if (Array.isArray(d.zk)) seg.zk = d.zk.map((x) => zkRecordOf(x, move));
-        if (Array.isArray(d.consul)) seg.consul = d.consul.map((x) => consulReturnOf(x, move));
-      }
       const mine = pending.get(seg.watcher);
       if (mine) { pending.delete(seg.watcher); deliveriesOf(mine, seg); }
+      if (Array.isArray(d.batches) || Array.isArray(d.zk) || Array.isArray(d.consul)) {
+        // An older run's window: its deliveries in the completion, read as the records they are now.
+        legacy = true;
+        deliveriesOf(legacyDeliveries(d, op.time), seg);
+        if (Array.isArray(d.zk)) seg.zk ??= [];
+        if (Array.isArray(d.consul)) seg.consul ??= [];
+      }
       const created = num(d.createdRev);
       if (created !== undefined) seg.createdRev = created;
       const compactRev = num(d.compactRev);
       if (compactRev !== undefined) seg.compactRev = compactRev;
       if (d.error !== undefined || op.error !== undefined) seg.error = String(d.error ?? op.error);
+      // The client's own count of the window's deliveries, against the records the history holds.
+      const counted = num(d.responses) ?? num(d.returns) ?? num(d.records);
+      if (counted !== undefined) {
+        const recorded = num(d.responses) !== undefined ? seg.batches.length : num(d.returns) !== undefined ? seg.consul?.length ?? 0 : seg.zk?.length ?? 0;
+        if (recorded !== counted) {
+          const m = (out.miscounted ??= { windows: 0, counted: 0, recorded: 0 });
+          m.windows++; m.counted += counted; m.recorded += recorded;
+        }
+      }
       out.segments.push(seg);
     } else if (op.f === 'compact' && op.type === 'ok') {
       const rev = num(rec(op.value).rev);

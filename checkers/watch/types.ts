@@ -152,6 +152,12 @@ export interface WatchHistory {
   /** The history's `event` records, and those after their watcher's last window (not judged). */
   eventRecords?: number;
   strayEvents?: number;
+  /**
+   * Windows whose completion counted another number of deliveries (etcd's and the Raft's `responses`,
+   * Consul's `returns`, ZooKeeper's `records`) than the history holds for them: what the watchers
+   * received was not all recorded, so no verdict of valid. Absent when every count agrees.
+   */
+  miscounted?: { windows: number; counted: number; recorded: number };
 }
 
 /** The violation classes. */

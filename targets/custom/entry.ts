@@ -11,7 +11,7 @@
 import { watchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { checkRequirements, file, realProbe, type MachineProbe, type Requirement } from '../../harness/middle/hosts/preflight.js';
 import { FAKETIME_LIB } from '../../harness/middle/hosts/faketime.js';
-import { choiceOption, durationOption, flagValue, intOption, REQUEST_TIMEOUT, valueOf } from '../../harness/ground/contracts/flags.js';
+import { choiceOption, durationOption, flagValue, intOption, REQUEST_TIMEOUT, valueOf, type TypedFlag } from '../../harness/ground/contracts/flags.js';
 import { environmentOf, environmentPreflight, nodeNames, STORE_FLAGS, storePlan } from '../server-base/store-plan.js';
 import { reachDaemon } from '../../harness/middle/hosts/docker/client.js';
 import { imageLacks } from '../../harness/middle/hosts/docker/image-probe.js';
@@ -155,18 +155,27 @@ function refuseUntrustedCommand(start: string, health: HealthCheck): void {
 /**
  * `--disk-files LOG[,FILE…]`: the node's files under `{data}` that `--nemesis disk` may damage (the
  * first is its log, whose tail truncate cuts; bit-flip picks any), `{node}` standing for its name.
- * Undefined without the flag: the target then offers no disk. Paths stay below `{data}`.
+ * Absent: the target offers no disk. Paths stay below `{data}`. Declared and parsed here once.
  */
+export const DISK_FILES: TypedFlag<string[] | undefined> = {
+  name: 'disk-files', kind: 'value',
+  help: "offer --nemesis disk: a node's files under {data}, comma-separated, its log first (truncate cuts its tail; bit-flip picks any); {node} is the node's name, e.g. '{node}/log.jsonl,{node}/meta.json' for faultline-raft (docs/faults.md)",
+  type: {
+    parse(text: string): string[] {
+      const files = text.split(',').map((f) => f.trim());
+      for (const f of files) {
+        if (f === '' || f.startsWith('/') || f.split('/').some((c) => c === '..' || c === '.' || c === '')) {
+          throw new InputError(`--disk-files ${JSON.stringify(text)} has ${JSON.stringify(f)}, which is not a relative path below {data}; list the files as e.g. --disk-files '{node}/log.jsonl,{node}/meta.json'`);
+        }
+      }
+      return files;
+    },
+  },
+};
+
+/** The files `--disk-files` names, or undefined without the flag. */
 export function diskFilesOf(req: RunRequest): string[] | undefined {
-  const text = flagValue(req, 'disk-files');
-  if (text === undefined) return undefined;
-  const files = text.split(',').map((f) => f.trim());
-  for (const f of files) {
-    if (f === '' || f.startsWith('/') || f.split('/').some((c) => c === '..' || c === '.' || c === '')) {
-      throw new InputError(`--disk-files ${JSON.stringify(text)} has ${JSON.stringify(f)}, which is not a relative path below {data}; list the files as e.g. --disk-files '{node}/log.jsonl,{node}/meta.json'`);
-    }
-  }
-  return files;
+  return valueOf(req, DISK_FILES);
 }
 
 /** Checks flags, client and machine before anything starts; `probe` is injected by tests. */
@@ -197,14 +206,15 @@ export async function customParts(req: RunRequest, run: RunDir, ctx?: PlanContex
   const nodes = nodeNames(req.nodeCount);
   const workload = getStoreWorkload(req.workload, CUSTOM_WORKLOADS);
   const def = await clientOf(req);
+  const diskFiles = diskFilesOf(req);
   const cluster = new CustomCluster({
     nodes, dir: run.dir, env: flagValue(req, 'env'), flags: req.flags, subnet: flagValue(req, 'subnet'), log: (m) => run.log(m),
     start: startOf(req), peersFormat: flagValue(req, 'peers-format') ?? DEFAULT_PEERS_FORMAT, health: healthOf(req, clientNameOf(req)),
     port: valueOf(req, PORT), peerPort: valueOf(req, PEER_PORT),
     healthTimeoutMs: valueOf(req, HEALTH_TIMEOUT),
     faketimeLib: req.flags.get('faketime') === true ? FAKETIME_LIB : undefined,
-    diskFiles: diskFilesOf(req),
-    ...(diskFilesOf(req) ? diskOption(req) : {}),
+    diskFiles,
+    ...(diskFiles ? diskOption(req) : {}),
   });
   const clients = new CustomClients(def, nodes, (n) => cluster.clientNode(n), valueOf(req, REQUEST_TIMEOUT), clientNameOf(req) === 'http-kv', watchSettings(req.config));
   cluster.onTeardown(() => clients.close());
@@ -230,7 +240,7 @@ export const customTarget: TargetEntry = {
     PEER_PORT,
     { name: 'raft-status', kind: 'value', help: "a Raft's status path (/status for faultline-raft): polled on every node to add the Raft safety checkers (docs/custom-target.md)" },
     { name: 'faketime', kind: 'bool', help: 'offer clock faults: preload libfaketime into each server (works for servers that read the clock through libc; not Go or static binaries; with --env docker this machine\'s library is mounted, so the image must be glibc-based; with --env ssh each host needs it)' },
-    { name: 'disk-files', kind: 'value', help: "offer --nemesis disk: a node's files under {data}, comma-separated, its log first (truncate cuts its tail; bit-flip picks any); {node} is the node's name, e.g. '{node}/log.jsonl,{node}/meta.json' for faultline-raft (docs/faults.md)" },
+    DISK_FILES,
     CAS,
     ...STORE_FLAGS,
   ],

@@ -20,6 +20,7 @@ import { BUGS } from './bugs.js';
 import { StatusPoller, withSafetyObserver } from '../../harness/middle/observers/raft-status-poller.js';
 import { RaftMembership } from './member-control.js';
 import { RAFT_IMAGE, RAFT_IMAGE_ALIAS, raftImageRecipe, tagRaftAlias } from './image.js';
+import { RAFT_DISK_FILES } from './disk-files.js';
 
 /** The Raft node's entry point, beside this file in dist/. */
 const MAIN = nodePath.join(nodePath.dirname(fileURLToPath(import.meta.url)), 'main.js');
@@ -113,7 +114,7 @@ function raftDisk(req: RunRequest, dataDir: string): MaelstromClusterOptions['di
   const layer = faults.includes('disk') && (req.config.diskFaults === undefined || req.config.diskFaults.length === 0 || req.config.diskFaults.includes('lose-unfsynced'));
   return {
     dirOf: (node) => nodePath.join(dataDir, node), layer,
-    logFiles: ['log.jsonl'], dataFiles: ['log.jsonl', 'meta.json', 'snapshot.json'],
+    logFiles: RAFT_DISK_FILES.slice(0, 1), dataFiles: [...RAFT_DISK_FILES],
   };
 }
 

@@ -10,6 +10,7 @@ import { BUGS, isBugName, parseBugs, type BugName, type Bugs } from './bugs.js';
 export { BUGS, isBugName, parseBugs, type BugName, type Bugs };
 export { parseArgs, USAGE } from './args.js';
 export { RaftNode, type RaftConfig, type Role } from './node.js';
+export { RAFT_CUSTOM_DISK_FILES, RAFT_DISK_FILES } from './disk-files.js';
 
 const here = nodePath.dirname(fileURLToPath(import.meta.url));
 /**

@@ -16,7 +16,7 @@
  * an `event` record of the history, made as it happens (`{watcher, kind: arm|fire|orphan|expired|
  * arm-failed|connected|disconnected, sid, reg, zxid, …}`; an arm's `sentAgo`: ns since its read was
  * sent), also between the workload's `watch` ops — each op is a window that arms if nothing is armed,
- * and its completion says only which znode is watched and how many records the window made (the
+ * and its completion says only which znode is watched and how many records were made since the previous one (the
  * registrations live on between ops).
  */
 import zookeeper from 'node-zookeeper-client';
@@ -29,7 +29,7 @@ const hr = (): number => Number(process.hrtime.bigint());
 type Rec = Record<string, unknown>;
 
 /** One record of a watcher's log (see checkers/watch/zookeeper.ts for what each means). */
-type ZkLogRecord = Rec & { k: 'arm' | 'fire' | 'orphan' | 'expired' | 'arm-failed' | 'connected' | 'disconnected'; sid: number; sent?: number };
+type ZkLogRecord = Rec & { kind: 'arm' | 'fire' | 'orphan' | 'expired' | 'arm-failed' | 'connected' | 'disconnected'; sid: number; sent?: number };
 
 interface ZkWatcher {
   session: ZkSession;
@@ -39,7 +39,7 @@ interface ZkWatcher {
   /** The registration armed and not fired yet, if any. */
   armed?: number;
   arming: boolean;
-  /** Records it made (counted per window). */
+  /** Records it made since its last window's completion (that completion's count, for the checker). */
   records: number;
   /** Where records go: the history, through the latest watch op's `observe` (kept between ops). */
   observe?: (value: unknown, node?: string) => void;
@@ -51,9 +51,9 @@ interface ZkWatcher {
 
 /** Records one of the watcher's log records in the history now (an arm's send time as `sentAgo`). */
 function record(w: ZkWatcher, r: ZkLogRecord): void {
-  const { k, sent, ...rest } = r;
+  const { sent, ...rest } = r;
   w.records++;
-  w.observe?.({ watcher: w.name, kind: k, ...rest, ...(sent !== undefined ? { sentAgo: hr() - sent } : {}) }, w.node);
+  w.observe?.({ watcher: w.name, ...rest, ...(sent !== undefined ? { sentAgo: hr() - sent } : {}) }, w.node);
 }
 
 export interface ZkWatchOptions {
@@ -177,13 +177,13 @@ export class ZkWatchClients {
     this.sessions.add(session);
     const watcher: ZkWatcher = { session, sid: 0, reg: 0, arming: false, records: 0, filter, path: filter.key ?? this.parent, node, name: `w${thread}` };
     session.onExpired = () => {
-      record(watcher, { k: 'expired', sid: watcher.sid, ...(watcher.armed !== undefined ? { lost: watcher.armed } : {}) });
+      record(watcher, { kind: 'expired', sid: watcher.sid, ...(watcher.armed !== undefined ? { lost: watcher.armed } : {}) });
       watcher.armed = undefined;
       watcher.sid++;
     };
     // Connection state: a watcher cut off from a serving server cannot be held to convergence.
-    session.onState = (state) => { record(watcher, { k: state, sid: watcher.sid }); };
-    session.onOrphan = (type, path) => { if (path === watcher.path) record(watcher, { k: 'orphan', sid: watcher.sid, type }); };
+    session.onState = (state) => { record(watcher, { kind: state, sid: watcher.sid }); };
+    session.onOrphan = (type, path) => { if (path === watcher.path) record(watcher, { kind: 'orphan', sid: watcher.sid, type }); };
     this.watchers.set(thread, watcher);
     w = watcher;
     return w;
@@ -198,7 +198,7 @@ export class ZkWatchClients {
     const sent = hr();
     let fired = false;
     const onFire = (e: ZkNotification): void => {
-      record(w, { k: 'fire', sid, reg, type: e.getName(), ...(fired ? { again: true } : {}) });
+      record(w, { kind: 'fire', sid, reg, type: e.getName(), ...(fired ? { again: true } : {}) });
       fired = true;
       if (w.armed === reg) w.armed = undefined;
       if (sid === w.sid) void this.arm(w); // re-arm at once: that read is the read right after the event
@@ -211,16 +211,16 @@ export class ZkWatchClients {
         let r = await s.raw('GET_CHILDREN2', { path: w.path }, onFire);
         if (r.err === E.NO_NODE) { await this.ensureParents(s); r = await s.raw('GET_CHILDREN2', { path: w.path }, onFire); }
         if (r.err !== 0) throw new ZkError(r.err, `getChildren ${w.path}: error ${r.err}`);
-        rec = { k: 'arm', sent, sid, reg, zxid: r.zxid, pzxid: zxidOf((r.payload?.stat as Rec).pzxid), children: (r.payload?.children as string[]).length };
+        rec = { kind: 'arm', sent, sid, reg, zxid: r.zxid, pzxid: zxidOf((r.payload?.stat as Rec).pzxid), children: (r.payload?.children as string[]).length };
       } else {
         const r = await s.raw('GET_DATA', { path: w.path }, onFire);
         if (r.err === 0) {
-          rec = { k: 'arm', sent, sid, reg, zxid: r.zxid, exists: true, value: String(r.payload?.data ?? ''), mzxid: zxidOf((r.payload?.stat as Rec).mzxid) };
+          rec = { kind: 'arm', sent, sid, reg, zxid: r.zxid, exists: true, value: String(r.payload?.data ?? ''), mzxid: zxidOf((r.payload?.stat as Rec).mzxid) };
         } else if (r.err === E.NO_NODE) {
           // getData sets no watch on an absent znode; exists does (it fires on the create).
           const x = await s.raw('EXISTS', { path: w.path }, onFire);
-          if (x.err === 0) rec = { k: 'arm', sent, sid, reg, zxid: x.zxid, exists: true, mzxid: zxidOf((x.payload?.stat as Rec).mzxid) };
-          else if (x.err === E.NO_NODE) rec = { k: 'arm', sent, sid, reg, zxid: x.zxid, exists: false };
+          if (x.err === 0) rec = { kind: 'arm', sent, sid, reg, zxid: x.zxid, exists: true, mzxid: zxidOf((x.payload?.stat as Rec).mzxid) };
+          else if (x.err === E.NO_NODE) rec = { kind: 'arm', sent, sid, reg, zxid: x.zxid, exists: false };
           else throw new ZkError(x.err, `exists ${w.path}: error ${x.err}`);
         } else throw new ZkError(r.err, `getData ${w.path}: error ${r.err}`);
       }
@@ -228,7 +228,7 @@ export class ZkWatchClients {
       record(w, rec);
       if (!fired) w.armed = reg;
     } catch (err) {
-      record(w, { k: 'arm-failed', sid, reg, error: errorMessage(err) });
+      record(w, { kind: 'arm-failed', sid, reg, error: errorMessage(err) });
     } finally {
       w.arming = false;
     }
@@ -241,14 +241,17 @@ export class ZkWatchClients {
     const w = this.watcherOf(thread, node);
     // The latest op's recorder: the watcher's process stays the same across windows (a window is ok).
     if (observe) w.observe = observe;
-    const before = w.records;
     const deadline = Date.now() + this.o.windowMs;
     while (Date.now() < deadline) {
       if (w.armed === undefined && !w.arming) await this.arm(w);
       await new Promise((r) => setTimeout(r, Math.max(0, Math.min(250, deadline - Date.now()))));
     }
     const watchInfo = { watcher: `w${thread}`, node, ...w.filter, start: 0, resume: false, store: 'zookeeper' };
-    return { type: 'ok', value: { watch: watchInfo, end: 'window', records: w.records - before }, node } as Completion;
+    // Every record since the previous completion, those made between the windows too: the history
+    // holds them before this completion, and the checker counts them against this number.
+    const records = w.records;
+    w.records = 0;
+    return { type: 'ok', value: { watch: watchInfo, end: 'window', records }, node } as Completion;
   }
 
   close(): void {

@@ -15,7 +15,7 @@
  * any are left out the ops are renumbered densely (Jepsen requires dense indices) and a `;` comment
  * after the vector says how many, so a reader of the file knows it is not the whole history.
  */
-import type { Op } from './op.js';
+import { withoutEvents, type Op } from './op.js';
 
 // Keywords only where the reader reads them back as the same string; everything else is a string.
 const KEYWORD = /^[A-Za-z*!_?$%&=<>][A-Za-z0-9*!_?$%&=<>.+-]*$/;
@@ -28,7 +28,7 @@ export function toEdn(ops: readonly Op[]): string {
 
 /** {@link toEdn}, with the number of event records it left out. */
 export function ednExport(ops: readonly Op[]): { edn: string; droppedEvents: number } {
-  const kept = ops.filter((o) => o.type !== 'event');
+  const kept = withoutEvents(ops);
   const dropped = ops.length - kept.length;
   const note = dropped > 0 ? `; ${dropped} event record${dropped === 1 ? '' : 's'} (watch deliveries) left out: Jepsen's op types are invoke, ok, fail and info; indices renumbered densely\n` : '';
   if (kept.length === 0) return { edn: `[]\n${note}`, droppedEvents: dropped };

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { MAX_NESTING, TOO_DEEP, tooDeep } from './depth.js';
 import { HistoryError } from './errors.js';
 import { mayHaveRounded, parseJsonExact } from './exact-int.js';
-import type { Op, OpType, Process } from './op.js';
+import { OP_TYPES, type Op, type OpType, type Process } from './op.js';
 
 /** Options of {@link readJsonl}. */
 export interface ReadJsonlOptions {
@@ -194,8 +194,8 @@ function toOp(raw: unknown, file: string, line: number, position: number): Op {
   };
 
   const type = r.type;
-  if (type !== 'invoke' && type !== 'ok' && type !== 'fail' && type !== 'info' && type !== 'event') {
-    fail(`field "type" is ${show(type)}, expected one of "invoke", "ok", "fail", "info", "event"`);
+  if (!(OP_TYPES as readonly unknown[]).includes(type)) {
+    fail(`field "type" is ${show(type)}, expected one of ${OP_TYPES.map((t) => `"${t}"`).join(', ')}`);
   }
   const f = r.f;
   if (typeof f !== 'string') fail(`field "f" is ${show(f)}, expected the operation name as a string such as "read"`);

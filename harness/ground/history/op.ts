@@ -43,7 +43,7 @@ export interface Op {
 export const OP_TYPES: readonly OpType[] = ['invoke', 'ok', 'fail', 'info', 'event'];
 
 /** True for a completion (`ok`, `fail`, `info`); neither an invoke nor an event. */
-export function isCompletion(op: Op): boolean {
+export function isCompletion(op: Op): op is Op & { type: 'ok' | 'fail' | 'info' } {
   return op.type === 'ok' || op.type === 'fail' || op.type === 'info';
 }
 
@@ -52,9 +52,20 @@ export function isEvent(op: Op): boolean {
   return op.type === 'event';
 }
 
-/** The ops without event records: what a reader of invoke/completion pairs reads. */
+/** Each history's view without events, kept while the history is: see {@link withoutEvents}. */
+const eventFree = new WeakMap<readonly Op[], { length: number; ops: readonly Op[] }>();
+
+/**
+ * The ops without event records: what a reader of invoke/completion pairs reads. Made once per
+ * history however many readers ask (runChecker hands it to every checker but the watch checker, and
+ * the run's extra results read it too): a history that grew since is filtered again.
+ */
 export function withoutEvents(ops: readonly Op[]): readonly Op[] {
-  return ops.some(isEvent) ? ops.filter((o) => o.type !== 'event') : ops;
+  const seen = eventFree.get(ops);
+  if (seen !== undefined && seen.length === ops.length) return seen.ops;
+  const kept = ops.some(isEvent) ? ops.filter((o) => o.type !== 'event') : ops;
+  eventFree.set(ops, { length: ops.length, ops: kept });
+  return kept;
 }
 
 /** True for an op of a client process (not the nemesis). */

@@ -1,36 +1,50 @@
 /**
- * C helpers compiled on a host with a filesystem of its own (`Remote.runDir`, `--env ssh`): the
- * source is written into the node's run directory there and built with the host's gcc, so the binary
- * matches the host's architecture and libraries whatever the controller runs. Built once per host
- * object and helper (a run's hosts live as long as the run).
+ * C helpers compiled on a host with a filesystem of its own (`Remote.runDir`, `--env ssh`) with the
+ * host's gcc, so the binary matches the host's architecture and libraries whatever the controller
+ * runs: the NFQUEUE delayer and the disk faults' helpers. Built once per host object and helper (a
+ * run's hosts live as long as the run), from the same description the build on this machine uses
+ * (hosts/compiled-helper.ts).
+ *
+ * Root runs the binary, and the run directory is the node's to write (docs/security.md): so the
+ * source is written and the binary built into a fresh directory that `mktemp -d` makes there (mode
+ * 0700, a name nobody can guess), never at a fixed name a node could have planted as a link. That
+ * directory is inside the run directory, so the environment's teardown and `faultline cleanup`
+ * remove it with the rest.
  */
 import fs from 'node:fs';
+import type { CompiledHelper } from './compiled-helper.js';
 import type { Remote } from './remote.js';
 
-export interface HostHelper {
-  /** The binary's name in the run directory (`<name>` and `<name>.c`). */
-  name: string;
-  /** What it is, for the error sentence. */
-  what: string;
-  /** The C source on this machine. */
-  source(): string;
-  /** gcc's arguments after `gcc`: compile `src` into `out`. */
-  gccArgs(out: string, src: string): string[];
+export interface HostHelper extends CompiledHelper {
   /** What the host needs to build it, named when gcc fails. */
   needs: string;
 }
 
+const privateDirs = new WeakMap<Remote, Promise<string>>();
 const built = new WeakMap<Remote, Map<string, Promise<string>>>();
 
-/** The path of `h` built on `host` (in its run directory), compiling it the first time it is asked for. */
+/** Faultline's private directory on `host` (root's, 0700, made once per host object inside its run directory). */
+export function privateDirOn(host: Remote): Promise<string> {
+  const runDir = host.runDir;
+  if (runDir === undefined) throw new Error(`${host.node} shares this machine's files: it has no private directory of its own`);
+  let d = privateDirs.get(host);
+  if (!d) {
+    d = host.execOk(['mktemp', '-d', `${runDir}/.faultline.XXXXXXXXXX`]).then((out) => out.trim());
+    d.catch(() => privateDirs.delete(host));
+    privateDirs.set(host, d);
+  }
+  return d;
+}
+
+/** The path of `h` built on `host` (in its private directory), compiling it the first time it is asked for. */
 export function buildOnHost(host: Remote, h: HostHelper): Promise<string> {
-  const dir = host.runDir;
-  if (dir === undefined) throw new Error(`${host.node} shares this machine's files: build ${h.what} here`);
+  if (host.runDir === undefined) throw new Error(`${host.node} shares this machine's files: build ${h.what} here`);
   let mine = built.get(host);
   if (!mine) built.set(host, (mine = new Map()));
   let b = mine.get(h.name);
   if (!b) {
     b = (async () => {
+      const dir = await privateDirOn(host);
       const src = `${dir}/${h.name}.c`, out = `${dir}/${h.name}`;
       await host.execOk(['sh', '-c', 'cat > "$1"', 'sh', src], { input: fs.readFileSync(h.source(), 'utf8') });
       const r = await host.exec(['gcc', ...h.gccArgs(out, src)], { timeoutMs: 120_000 });

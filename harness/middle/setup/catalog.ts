@@ -27,7 +27,7 @@ export const SETUP_SCRIPTS: readonly SetupScript[] = [
   { file: 'setup-run.sh', installs: 'libfaketime (clock faults on node processes), fuse3 and libfuse3-dev (the disk faults\' FUSE layer), sudo', targets: ['raft', 'maelstrom', 'custom'], envs: [] },
   {
     file: 'setup-targets.sh',
-    installs: 'etcd, ZooKeeper, a JRE, iptables, nftables, iproute2, libfaketime, the NFQUEUE delayer\'s build deps (network namespaces and faults)',
+    installs: 'etcd, ZooKeeper, a JRE, iptables, nftables, iproute2, libfaketime, the NFQUEUE delayer\'s build deps (network namespaces and faults), fuse3 and libfuse3-dev (the disk faults\' FUSE layer under the stores)',
     targets: ['etcd', 'zookeeper', 'consul', 'custom'], envs: [],
   },
   { file: 'setup-consul.sh', installs: 'Consul 1.8.7 from Debian bullseye, as /usr/local/bin/consul', targets: ['consul'], envs: [] },

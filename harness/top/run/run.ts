@@ -4,7 +4,7 @@ import type { PlanContext, RunConfig, RunDir, RunOutcome, RunPlan, RunResults } 
 import { composeResults, runChecker } from '../../../checkers/compose.js';
 import { errorMessage, InputError } from '../../ground/history/errors.js';
 import { HistoryWriter } from '../../ground/history/jsonl-writer.js';
-import { withoutEvents, type Op } from '../../ground/history/op.js';
+import { isCompletion, withoutEvents, type Op } from '../../ground/history/op.js';
 import type { FaultBand, Nemesis, UnsupportedFault } from '../../ground/contracts/roles.js';
 import { livenessCheck } from './liveness.js';
 import { withEffects } from '../../middle/faults/nemesis/effect.js';
@@ -107,7 +107,7 @@ export async function runTest(
     // Client completions so far, for a nemesis that adapts to them (--nemesis auto).
     const outcomes = { ok: 0, fail: 0, info: 0 };
     countOutcomes = (op) => {
-      if (op.process !== 'nemesis' && (op.type === 'ok' || op.type === 'fail' || op.type === 'info')) outcomes[op.type]++;
+      if (op.process !== 'nemesis' && isCompletion(op)) outcomes[op.type]++;
     };
     const faults = plan.faults(plan.target, { outcomes: () => ({ ...outcomes }) });
     const faultBands = faults.packages.flatMap((p) => p.bands);

@@ -6,13 +6,15 @@
  */
 import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { missing } from '../provision/helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { missing, removeTempDirs } from '../provision/helpers.js';
 import { runCustom } from './helpers.js';
 import { expectEventRecords } from '../provision/watch-events.js';
 
 const RAFT_MAIN = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../../dist/targets/raft/main.js');
 const skip = missing(['iptables', 'iptables-restore', 'unshare']);
+// The runs' stores (42 MB for watch-redeliver's 200,000 records) go with the file, as the other custom tests' do.
+afterAll(removeTempDirs);
 
 export function raftWatchArgs(seed: number, bug?: string): string[] {
   const start = `${process.execPath} ${RAFT_MAIN} --listen {host}:{port} --node {node} --peers {peers} --data-dir {data} --snapshot-every 20${bug ? ` --bug ${bug}` : ''}`;

@@ -18,7 +18,9 @@ import type { DiskFaultOutcome } from '../../../harness/middle/faults/disk/disk-
 import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { raftImageRecipe } from '../../../targets/raft/image.js';
+import { RAFT_CUSTOM_DISK_FILES } from '../../../targets/raft/index.js';
 import { CLI, describeRun, RAFT_START, runCustom } from '../custom/helpers.js';
+import { expectThreeDiskFaultsLanded, mountsUnder } from '../disk/helpers.js';
 import { removeTempDirs } from '../provision/helpers.js';
 import { storeRequests } from '../provision/store-runs.js';
 import { dockerLeftovers, dockerMissing, dockerRunIdOf, ensureTargetImage, pidsOf } from './helpers.js';
@@ -26,13 +28,11 @@ import { dockerLeftovers, dockerMissing, dockerRunIdOf, ensureTargetImage, pidsO
 const skip = (await dockerMissing()) ?? lazyFsUnavailable() ?? (fs.existsSync(CLI) ? undefined : 'needs dist/ (run npx tsc -p tsconfig.json)');
 afterAll(removeTempDirs);
 
-/** FUSE mounts left below `dir` (none after teardown). */
-const mountsUnder = (dir: string): string[] => fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m?.startsWith(dir));
 const dockerLeft = (_store: string, dir: string | undefined): string[] => {
   const id = dir && fs.existsSync(nodePath.join(dir, 'harness.log')) ? dockerRunIdOf(dir) : undefined;
   return id ? [...dockerLeftovers(id, pidsOf(dir!)), ...mountsUnder(dir!).map((m) => `mount ${m}`)] : [];
 };
-const RAFT_FILES = ['--disk-files', '{node}/log.jsonl,{node}/meta.json,{node}/snapshot.json'];
+const RAFT_FILES = ['--disk-files', RAFT_CUSTOM_DISK_FILES];
 
 describe.skipIf(skip !== undefined)(`disk faults in containers${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let image = '';
@@ -75,13 +75,7 @@ describe.skipIf(skip !== undefined)(`disk faults in containers${skip ? ` (skippe
   it('etcd in containers under lose-unfsynced, truncate and bit-flip: faults applied to its files, linearizable, nothing left', async () => {
     const req = storeRequests({}, { env: 'docker' })('docker-etcd-disk', { faults: ['disk'], diskFaults: ['lose-unfsynced', 'truncate', 'bit-flip'], timeLimitS: 20, faultIntervalS: 2.5, seed: 1 }, { reads: 'linearizable', keys: '5' });
     const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
-    expect(out.results.error).toBeUndefined();
-    const disk = out.results.disk as Record<string, DiskFaultOutcome>;
-    console.log(`etcd in containers, disk faults: ${JSON.stringify(Object.fromEntries(Object.entries(disk).map(([f, o]) => [f, { applied: o.applied, files: o.filesTouched, started: o.started, refused: o.refused.length, outcome: o.outcome }])))}`);
-    for (const f of ['lose-unfsynced', 'truncate', 'bit-flip']) expect(disk[f]?.applied, f).toBeGreaterThan(0);
-    expect(disk['lose-unfsynced'].filesTouched).toBeGreaterThan(0);
-    expect(disk.truncate.filesTouched + disk['bit-flip'].filesTouched).toBeGreaterThan(0);
-    expect(out.results.checkers.linearizable.valid).toBe(true);
+    expectThreeDiskFaultsLanded(out, 'etcd in containers');
     expect(dockerLeft('', out.dir)).toEqual([]);
   }, 150_000);
 });

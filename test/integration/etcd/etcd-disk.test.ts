@@ -12,14 +12,12 @@ import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
 import { lazyFsUnavailable } from '../../../harness/middle/faults/disk/lazy-fs-build.js';
 import type { DiskFaultOutcome } from '../../../harness/middle/faults/disk/disk-outcome.js';
+import { mountsUnder } from '../disk/helpers.js';
 import { missing, removeTempDirs } from '../provision/helpers.js';
 import { expectNothingLeft, storeRequest } from '../provision/store-runs.js';
 
 const skip = missing(['etcd', 'iptables', 'iptables-restore', 'unshare']) ?? lazyFsUnavailable();
 afterAll(removeTempDirs);
-
-/** Every FUSE mount left in the run directory (none after teardown). */
-const mountsUnder = (dir: string): string[] => fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m?.startsWith(dir));
 
 describe.skipIf(skip !== undefined)(`etcd disk faults in namespaces${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('with the layer mounted under every member and no fault, the run passes unchanged', async () => {

@@ -30,5 +30,7 @@ export function expectEventRecords(dir: string, w: Record<string, unknown>, posi
     if (o.f === 'watch' && o.type !== 'invoke') for (const k of ['batches', 'zk', 'consul']) expect(o.value).not.toHaveProperty(k);
   }
   expect(w.eventRecords).toBe(events.length);
+  // Every window's own count of its deliveries matches the records the history holds for it.
+  expect(w.miscounted, JSON.stringify(w.miscounted)).toBeUndefined();
   return { records: events.length, kinds };
 }

@@ -8,29 +8,39 @@
  * `--bug no-fsync` on the hosts is caught by lose-unfsynced and the correct Raft stays valid. Rates
  * over seeds: `npm run bench:disk -- --env ssh` (docs/faults.md).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { expect, it } from 'vitest';
 import { HostDisks } from '../../../harness/middle/faults/disk/host-disks.js';
-import { provisionSsh } from '../../../harness/middle/hosts/ssh/environment.js';
+import { provisionSsh, type SshEnvironment } from '../../../harness/middle/hosts/ssh/environment.js';
+import type { Remote } from '../../../harness/middle/hosts/remote.js';
+import type { TestBed } from '../../../harness/middle/hosts/ssh/test-bed.js';
 import type { DiskFaultOutcome } from '../../../harness/middle/faults/disk/disk-outcome.js';
 import { runTest } from '../../../harness/top/run/run.js';
 import { etcdParts } from '../../../targets/etcd/index.js';
-import { RAFT_MAIN } from '../../../targets/raft/index.js';
+import { RAFT_CUSTOM_DISK_FILES, RAFT_MAIN } from '../../../targets/raft/index.js';
 import { describeRun, runCustom } from '../custom/helpers.js';
+import { expectThreeDiskFaultsLanded } from '../disk/helpers.js';
 import { bedRequest, describeOnTestBed, sshMissing } from './helpers.js';
 
 const fuse = fs.existsSync('/usr/include/fuse3/fuse.h') && fs.existsSync('/dev/fuse') ? undefined : 'needs /dev/fuse, fuse3 and libfuse3-dev (sudo npx faultline setup --target raft)';
 const skip = sshMissing() ?? fuse;
 const pick = (n: number): number => Math.floor(n / 2);
 
+/** One host of the bed provisioned as n1, and a HostDisks over its `data` with the layer, logging into `logs`. */
+async function oneHost(bed: TestBed): Promise<{ env: SshEnvironment; h: Remote; data: string; logs: string[]; layered: HostDisks }> {
+  const env = await provisionSsh({ nodes: ['n1'], flags: new Map([...bed.flags(), ['hosts', bed.addresses[0]]]) });
+  const h = env.host('n1');
+  const data = `${h.runDir}/data`;
+  const logs: string[] = [];
+  const layered = new HostDisks({ host: () => h, dirOf: () => data, layer: true, logFiles: ['wal'], dataFiles: ['wal'], log: (m) => logs.push(m) });
+  return { env, h, data, logs, layered };
+}
+
 describeOnTestBed('disk faults over ssh', skip, (testBed) => {
   it('the layer on the host keeps what was fsynced and drops what was not; file faults never follow a planted link', async () => {
     const bed = testBed();
-    const env = await provisionSsh({ nodes: ['n1'], flags: new Map([...bed.flags(), ['hosts', bed.addresses[0]]]) });
-    const h = env.host('n1');
-    const data = `${h.runDir}/data`;
-    const logs: string[] = [];
-    const layered = new HostDisks({ host: () => h, dirOf: () => data, layer: true, logFiles: ['wal'], dataFiles: ['wal'], log: (m) => logs.push(m) });
+    const { env, h, data, logs, layered } = await oneHost(bed);
     expect(layered.faults).toEqual(['lose-unfsynced', 'truncate', 'bit-flip']);
     expect(layered.unsupported.rollback).toMatch(/rollback over --env ssh is not built/);
     try {
@@ -62,17 +72,19 @@ describeOnTestBed('disk faults over ssh', skip, (testBed) => {
     await expect(plain.apply('n1', 'bit-flip', pick)).rejects.toThrow(/disk-ops probe snap\/db on n1 failed: .*symbolic links/);
     expect(await h.execOk(['cat', `${h.runDir}/secret`])).toMatch(/^secret-0{100}$/);
     expect(await h.execOk(['cat', `${h.runDir}/elsewhere/db`])).toMatch(/^x0{100}$/);
+    // A FIFO planted at the log's name is refused at once, not opened (which would block the helper).
+    await h.execOk(['mkfifo', `${data}/fifo`]);
+    const fifo = new HostDisks({ host: () => h, dirOf: () => data, layer: false, logFiles: ['fifo'], dataFiles: ['fifo'], log: () => undefined });
+    const t0 = Date.now();
+    await expect(fifo.apply('n1', 'truncate', pick)).rejects.toThrow(/disk-ops probe fifo on n1 failed: .*fifo is not a regular file with one link: refused/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
     await env.teardown();
     expect(bed.leftovers()).toEqual([]);
   }, 120_000);
 
   it('a layer killed on its host before it unmounted: the environment\'s teardown removes its dead mount and the directory', async () => {
     const bed = testBed();
-    const env = await provisionSsh({ nodes: ['n1'], flags: new Map([...bed.flags(), ['hosts', bed.addresses[0]]]) });
-    const h = env.host('n1');
-    const data = `${h.runDir}/data`;
-    const logs: string[] = [];
-    const layered = new HostDisks({ host: () => h, dirOf: () => data, layer: true, logFiles: ['wal'], dataFiles: ['wal'], log: (m) => logs.push(m) });
+    const { env, h, data, logs, layered } = await oneHost(bed);
     await layered.setup(['n1']);
     const pid = /pid (\d+) on n1's host/.exec(logs.join('\n'))![1];
     await h.execOk(['kill', '-KILL', pid]);
@@ -85,18 +97,48 @@ describeOnTestBed('disk faults over ssh', skip, (testBed) => {
     expect(bed.leftovers()).toEqual([]);
   }, 60_000);
 
+  it('the helpers are built where the node cannot plant: links at the old source, binary and event-log names are never followed', async () => {
+    const bed = testBed();
+    const { env, h, layered: disks } = await oneHost(bed);
+    // Victims the node must not reach: 0600 files in a 0700 directory outside its run directory.
+    const vault = fs.mkdtempSync(`${bed.dir}/vault-`);
+    const victims = ['src', 'bin', 'log'].map((v) => `${vault}/${v}`);
+    for (const v of victims) fs.writeFileSync(v, `secret ${v}\n`, { mode: 0o600 });
+    // What the node planted in its own directory, at the names the helpers were once built and logged under.
+    await h.execOk(['sh', '-c', 'mkdir -p "$1/data" && printf %01000d 7 > "$1/data/wal" && ln -s "$2" "$1/disk-ops.c" && ln -s "$2" "$1/lazy-fs.c" && ln -s "$3" "$1/disk-ops" && ln -s "$4" "$1/lazy-fs.log"', 'sh', h.runDir!, ...victims]);
+    try {
+      await disks.setup(['n1']);
+      const cut = await disks.apply('n1', 'truncate', pick);
+      expect(cut[0]?.file).toBe('wal');
+    } finally {
+      await disks.teardown();
+    }
+    for (const v of victims) expect(fs.readFileSync(v, 'utf8'), v).toBe(`secret ${v}\n`);
+    await env.teardown();
+    fs.rmSync(vault, { recursive: true, force: true });
+    expect(bed.leftovers()).toEqual([]);
+  }, 120_000);
+
+  it('an --ssh-dir another user owns is refused before anything is built or run there (they could swap the helpers root runs)', async () => {
+    const bed = testBed();
+    // Another local user made the directory first (in /var/tmp, where anyone may): it is theirs.
+    const theirs = `/var/tmp/fl-theirs-${process.pid}`;
+    execFileSync('runuser', ['-u', 'nobody', '--', 'mkdir', '-m', '755', theirs]);
+    try {
+      const flags = new Map([...bed.flags(), ['hosts', bed.addresses[0]], ['ssh-dir', `${theirs}/runs`]]);
+      await expect(provisionSsh({ nodes: ['n1'], flags })).rejects.toThrow(new RegExp(`${theirs} is owned by uid 65534.*--ssh-dir`));
+      expect(fs.readdirSync(theirs)).toEqual([]);
+    } finally {
+      fs.rmSync(theirs, { recursive: true, force: true });
+    }
+    expect(bed.leftovers()).toEqual([]);
+  }, 60_000);
+
   it('etcd under lose-unfsynced, truncate and bit-flip on the hosts: faults applied there, linearizable, nothing left', async () => {
     const bed = testBed();
     const req = bedRequest(bed, 'ssh-disk', { faults: ['disk'], diskFaults: ['lose-unfsynced', 'truncate', 'bit-flip'], timeLimitS: 20, faultIntervalS: 2.5, seed: 1 }, { reads: 'linearizable', keys: '5' });
     const out = await runTest(req.config, (run) => etcdParts(req, run).plan);
-    expect(out.results.error).toBeUndefined();
-    const disk = out.results.disk as Record<string, DiskFaultOutcome>;
-    console.log(`etcd over ssh, disk faults: ${JSON.stringify(Object.fromEntries(Object.entries(disk).map(([f, o]) => [f, { applied: o.applied, files: o.filesTouched, started: o.started, refused: o.refused.length, outcome: o.outcome }])))}`);
-    for (const f of ['lose-unfsynced', 'truncate', 'bit-flip']) expect(disk[f]?.applied, f).toBeGreaterThan(0);
-    // The layer on the hosts dropped what etcd had not synced yet; the cut and the flips hit its files.
-    expect(disk['lose-unfsynced'].filesTouched).toBeGreaterThan(0);
-    expect(disk.truncate.filesTouched + disk['bit-flip'].filesTouched).toBeGreaterThan(0);
-    expect(out.results.checkers.linearizable.valid).toBe(true);
+    expectThreeDiskFaultsLanded(out, 'etcd over ssh');
     const log = fs.readFileSync(`${out.dir}/harness.log`, 'utf8');
     expect(log.match(/lose-unfsynced layer \(pid \d+ on n\d's host\) mounted over /g)).toHaveLength(3);
     expect(bed.leftovers()).toEqual([]);
@@ -105,10 +147,9 @@ describeOnTestBed('disk faults over ssh', skip, (testBed) => {
   /** The Raft on the hosts as a custom target (node and main.js by path, as the hosts share them), its files named for the disk faults. */
   const raftRun = (label: string, bug: string): ReturnType<typeof runCustom> => {
     const bed = testBed();
-    const flags = [...bed.flags()].flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
-    return runCustom(label, [...flags, '--workload', 'register', '--client', 'http-kv', '--health', 'test -s {data}/{node}/meta.json',
+    return runCustom(label, [...bed.args(), '--workload', 'register', '--client', 'http-kv', '--health', 'test -s {data}/{node}/meta.json',
       '--start', `${process.execPath} ${RAFT_MAIN} --listen {host}:{port} --node {node} --peers {peers} --data-dir {data}${bug}`,
-      '--raft-status', '/status', '--disk-files', '{node}/log.jsonl,{node}/meta.json,{node}/snapshot.json',
+      '--raft-status', '/status', '--disk-files', RAFT_CUSTOM_DISK_FILES,
       '--nemesis', 'disk', '--disk-faults', 'lose-unfsynced', '--time-limit', '20s', '--quiet', '1s', '--seed', '1'], 120_000, () => bed.leftovers());
   };
 

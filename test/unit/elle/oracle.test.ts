@@ -3,7 +3,8 @@
  * transactions (gen.ts), for serializable and strict-serializable. List-append must agree exactly;
  * rw-register must never report an anomaly the oracle refutes, and what it misses (its version order
  * is only what can be proven) is counted and printed. FUZZ_RUNS sets the cases per property
- * (default 3,000 list-append and 2,000 rw-register, each judged for both models: 10,000 verdicts).
+ * (default 1,500 list-append and 1,000 rw-register, each judged for both models: 5,000 verdicts, about
+ * 2 minutes of CPU beside the suite; `npm run fuzz:oracle` judges 20,000 histories of each).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -39,7 +40,7 @@ function judge(workload: Workload, runs: number): { cases: number; disagree: num
 
 describe('Elle against the brute-force oracle', () => {
   it('list-append: zero disagreements for serializable and strict-serializable', () => {
-    const s = judge('list-append', RUNS || 3000);
+    const s = judge('list-append', RUNS || 1500);
     console.log(`list-append oracle: ${s.cases} histories × 2 models; not serializable ${s.invalid.serializable}, not strict ${s.invalid['strict-serializable']}; disagreements 0`);
     // The generator must exercise both verdicts, or the property proves little.
     expect(s.invalid.serializable).toBeGreaterThan(s.cases / 20);
@@ -47,7 +48,7 @@ describe('Elle against the brute-force oracle', () => {
   }, 900_000); // CPU-bound: minutes beside the integration tiers on 2 cores; the limit only catches a hang
 
   it('rw-register: never an anomaly the oracle refutes; misses counted', () => {
-    const s = judge('rw-register', RUNS || 2000);
+    const s = judge('rw-register', RUNS || 1000);
     console.log(`rw-register oracle: ${s.cases} histories × 2 models; not serializable ${s.invalid.serializable} (Elle missed ${s.misses.serializable}), not strict ${s.invalid['strict-serializable']} (missed ${s.misses['strict-serializable']}); false anomalies 0`);
     expect(s.invalid.serializable).toBeGreaterThan(s.cases / 20);
     expect(s.misses.serializable).toBeLessThan(s.invalid.serializable);

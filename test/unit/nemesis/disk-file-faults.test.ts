@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dataEnd, expandFiles, FLIP_BITS, flipBits, forNode, readTree, restoreTree, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
+import { dataEnd, expandFiles, FLIP_BITS, flipBits, flipOrder, forNode, patternFiles, readTree, restoreTree, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
 import { createRng } from '../../../harness/ground/generator/index.js';
 import { NodeDisks } from '../../../harness/middle/faults/disk/node-disks.js';
 import { HostDisks } from '../../../harness/middle/faults/disk/host-disks.js';
@@ -133,13 +133,23 @@ describe('file faults', () => {
     expect(fs.statSync(nodePath.join(d, 'n2', 'log.jsonl')).size).toBe(999);
   });
 
+  it('a pattern\'s files and a bit-flip\'s order: one rule for this machine and the hosts (host-disks.ts lists the names with disk-ops)', () => {
+    const wal = { dir: 'wal', match: /\.wal$/, seq: (n: string) => parseInt(n, 16) };
+    expect(patternFiles(wal, ['0001.wal', '000a.wal', 'x.tmp', '0002.wal'])).toEqual(['wal/000a.wal', 'wal/0002.wal', 'wal/0001.wal']);
+    expect(patternFiles({ dir: 'v', match: /^log\./ }, ['log.1', 'snap.9', 'log.3'])).toEqual(['v/log.3', 'v/log.1']);
+    expect(flipOrder(['a', 'b', 'c'], () => 1)).toEqual(['b', 'c', 'a']);
+    let drawn = 0;
+    expect(flipOrder([], () => { drawn++; return 0; })).toEqual([]);
+    expect(drawn).toBe(0); // no file, no draw: the seed's later draws stay where they were
+  });
+
   it('on ssh hosts: rollback is refused with its reason, and the hosts need gcc, plus FUSE with the layer', () => {
     const of = (layer: boolean): HostDisks => new HostDisks({ host: () => { throw new Error('no host in a unit test'); }, dirOf: () => '/x', layer, logFiles: ['log'], dataFiles: ['log'], log: () => undefined });
     expect(of(true).faults).toEqual(['lose-unfsynced', 'truncate', 'bit-flip']);
     expect(of(true).unsupported.rollback).toMatch(/^rollback over --env ssh is not built: /);
-    expect(of(true).hostNeeds().map((n) => n.pkg ?? n.path)).toEqual(['gcc', 'libfuse3-dev', 'fuse3', '/dev/fuse']);
+    expect(of(true).hostNeeds().map((n) => n.pkg ?? n.path)).toEqual(['gcc', 'libc6-dev', 'libfuse3-dev', 'fuse3', '/dev/fuse']);
     expect(of(false).faults).toEqual(['truncate', 'bit-flip']);
-    expect(of(false).hostNeeds().map((n) => n.pkg)).toEqual(['gcc']);
+    expect(of(false).hostNeeds().map((n) => n.pkg)).toEqual(['gcc', 'libc6-dev']);
   });
 
   it('follows no link: a log or data file planted as a link is refused and its target untouched', () => {

@@ -9,10 +9,13 @@ import { createRng } from '../../../harness/ground/generator/index.js';
 import { minoritySize } from '../../../harness/middle/faults/nemesis/nodes.js';
 import { diskPackage } from '../../../harness/middle/faults/nemesis/index.js';
 import type { DiskControl, DiskFault, FaultPackage } from '../../../harness/ground/contracts/roles.js';
+import type { Op } from '../../../harness/ground/history/op.js';
+import { withEffects } from '../../../harness/middle/faults/nemesis/effect.js';
+import { faultSummary } from '../../../harness/top/run/fault-summary.js';
+import { faultCoverage } from '../../../harness/top/run/fault-coverage.js';
 import { contextFor, fakeTarget, type FakeTarget } from './fake-target.js';
 import { REJOIN_POLL_MS, REJOIN_WAIT_MS, type DiskApplied, type DiskRestarted } from '../../../harness/middle/faults/nemesis/disk.js';
 import { keepsBudget, mostDamagedAtOnce, withinBudget } from '../../../harness/middle/faults/nemesis/disk-budget.js';
-import type { Op } from '../../../harness/ground/history/op.js';
 
 function recordingDisk(target: FakeTarget, faults: DiskFault[] = ['lose-unfsynced', 'truncate', 'bit-flip', 'rollback']): DiskControl & { seen: string[] } {
   const seen: string[] = [];
@@ -239,5 +242,40 @@ describe('the disk nemesis', () => {
         },
       ), { numRuns: 60 });
     });
+  });
+
+  it('a truncate or bit-flip that found no file reached no node: a run of them alone is not valid; a layer crash that dropped nothing did reach', async () => {
+    const target = fakeTarget({ nodes: ['n1', 'n2', 'n3'] });
+    // The files the target names are not there (a --disk-files typo): every fault touches nothing.
+    target.disk = { ...recordingDisk(target), apply: async () => [] };
+    const built = diskPackage(contextFor(target), { faults: ['truncate', 'bit-flip', 'lose-unfsynced'], targets: ['all'] });
+    const pkg = built.package as FaultPackage;
+    const nem = withEffects(pkg.nemesis, pkg.bands, target.nodes);
+    const ops: Op[] = [];
+    let t = 0;
+    const record = async (f: string, value: unknown): Promise<unknown> => {
+      ops.push({ index: ops.length, time: t++, process: 'nemesis', type: 'invoke', f, value } as Op);
+      const v = await nem.invoke({ f, value });
+      ops.push({ index: ops.length, time: t++, process: 'nemesis', type: 'info', f, value: v } as Op);
+      return v;
+    };
+    for (const fault of ['truncate', 'bit-flip']) {
+      const v = await record('disk', 'all') as { fault: string; nodes: string[]; reached: string[]; effect: { took: boolean } };
+      expect(v.fault).toBe(fault);
+      expect(v.nodes).toEqual(['n1', 'n2', 'n3']);
+      expect(v.reached).toEqual([]);
+      expect(v.effect.took).toBe(false);
+      await record('disk-restart', 'all');
+    }
+    const summary = faultSummary(ops, [{ name: 'disk', bands: pkg.bands }], t);
+    expect(summary.disk).toMatchObject({ scheduled: 2, tookEffect: 0 });
+    const coverage = faultCoverage({ requested: ['disk'], unsupported: [], summary });
+    expect(coverage?.valid).toBe('unknown');
+    expect(String(coverage?.reason)).toMatch(/none of the 2 fault\(s\) scheduled \(disk\) took effect/);
+    // A power loss happened on every node even when none had anything unsynced to lose.
+    const crash = await record('disk', 'all') as { fault: string; reached: string[]; effect: { took: boolean } };
+    expect(crash.fault).toBe('lose-unfsynced');
+    expect(crash.reached).toEqual(['n1', 'n2', 'n3']);
+    expect(crash.effect.took).toBe(true);
   });
 });

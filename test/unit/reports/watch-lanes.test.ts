@@ -69,4 +69,15 @@ describe('watch lanes', () => {
   it('is empty for a run without a watch checker', () => {
     expect(watchSection([], [], undefined)).toBe('');
   });
+
+  it('draws the lanes of a history of 300,000 records (event records make a watch run\'s history long)', () => {
+    const ops = toOps(generate({ commits: 30, watchers: 2, seed: 9 }));
+    const t = ops[ops.length - 1].time;
+    // Events after the watchers' last windows: stray, not judged, but records of the history all the same.
+    while (ops.length < 300_000) ops.push({ index: ops.length, time: t + ops.length, process: 0, type: 'event', f: 'event', value: { watcher: 'w0', kind: 'progress', rev: 1, batch: ops.length } });
+    const r = checkWatchHistory(parseWatchHistory(ops));
+    const html = watchSection(ops, [], r);
+    expect(html).toContain('>w0 (n1)<');
+    expect(html).toContain(`${((t + ops.length - 1) / 1e9).toFixed(0)} s</text>`);
+  });
 });

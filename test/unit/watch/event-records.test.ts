@@ -9,6 +9,7 @@ import { checkWatchHistory, parseWatchHistory } from '../../../checkers/watch/in
 import { watchChecker } from '../../../checkers/watch/index.js';
 import { runChecker } from '../../../checkers/compose.js';
 import type { Op } from '../../../harness/ground/history/op.js';
+import type { WatchSegment } from '../../../checkers/watch/types.js';
 import { generate, genParams, toLegacyOps, toOps } from './gen.js';
 import { INJECTIONS } from './inject.js';
 import { generateZk, zkGenParams, zkToLegacyOps, zkToOps, ZK_INJECTIONS } from './zk-gen.js';
@@ -124,5 +125,44 @@ describe('watch deliveries as event records', () => {
     expect(seen.some((o) => o.type === 'event')).toBe(false);
     await runChecker({ name: 'spy', readsEvents: true, check: (h) => { seen = h; return { valid: true }; } }, ops, {});
     expect(seen).toBe(ops);
+  });
+
+  // Each window's completion counts what its client received (etcd's and the Raft's `responses`,
+  // Consul's `returns`, ZooKeeper's `records`): a delivery the client received and the history lost
+  // was judged by nobody, so the verdict cannot be valid, even where the loss breaks no rule.
+  const COUNTS = { responses: (s: WatchSegment) => s.batches.length, returns: (s: WatchSegment) => s.consul?.length ?? 0, records: (s: WatchSegment) => s.zk?.length ?? 0 };
+  /** `ops` with each watch completion counting the deliveries the history holds for it (as the clients do). */
+  function withCounts(ops: Op[], field: keyof typeof COUNTS): Op[] {
+    const byCompletion = new Map(parseWatchHistory(ops).segments.map((s) => [s.completeIndex, COUNTS[field](s)]));
+    return ops.map((o) => (byCompletion.has(o.index) ? { ...o, value: { ...(o.value as object), [field]: byCompletion.get(o.index) } } : o));
+  }
+  /** `ops` without the event record at `at` (indices kept: the records after it keep theirs). */
+  const without = (ops: Op[], at: number): Op[] => ops.filter((_, i) => i !== at);
+
+  it('a window whose count its records do not match: not valid, even when the lost delivery breaks no rule', () => {
+    const cases: [string, Op[], keyof typeof COUNTS, (v: Record<string, unknown>) => boolean][] = [
+      ['etcd', toOps(generate({ commits: 40, watchers: 2, seed: 7 })), 'responses', (v) => v.kind === 'progress'],
+      ['zookeeper', zkToOps(generateZk(fc.sample(zkGenParams, { seed: 3, numRuns: 1 })[0])), 'records', (v) => typeof v.kind === 'string'],
+      ['consul', consulToOps(generateConsul(fc.sample(consulGenParams, { seed: 3, numRuns: 1 })[0])), 'returns', (v) => v.kind === 'return'],
+    ];
+    for (const [store, ops0, field, harmless] of cases) {
+      const ops = withCounts(ops0, field);
+      const whole = checkWatchHistory(parseWatchHistory(ops));
+      expect(whole.miscounted, store).toBeUndefined();
+      expect(whole).toEqual({ ...checkWatchHistory(parseWatchHistory(ops0)) });
+      // Lose one delivery that, by itself, no rule notices (the checker without the counts finds the rest valid).
+      expect(whole.valid, store).toBe(true);
+      let at = -1;
+      for (let i = ops.length - 1; i >= 0 && at < 0; i--) {
+        if (ops[i].type === 'event' && harmless(ops[i].value as Record<string, unknown>) && checkWatchHistory(parseWatchHistory(without(ops0, i))).valid === true) at = i;
+      }
+      expect(at, store).toBeGreaterThanOrEqual(0);
+      const lossy = parseWatchHistory(without(ops, at));
+      expect(lossy.miscounted, store).toEqual({ windows: 1, counted: expect.any(Number), recorded: expect.any(Number) });
+      expect(lossy.miscounted!.counted - lossy.miscounted!.recorded, store).toBe(1);
+      const r = checkWatchHistory(lossy);
+      expect(r.valid, store).toBe('unknown');
+      expect(String(r.reason), store).toMatch(/^1 watch window\(s\) counted \d+ deliveries and the history holds \d+ of theirs: what the watchers received was not all recorded/);
+    }
   });
 });

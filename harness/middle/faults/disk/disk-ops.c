@@ -6,7 +6,8 @@
  * a file is touched only when it is a regular file with one link (safe-files.ts's rule, issue 19).
  *
  *   disk-ops ls ROOT DIR            names of the regular files in DIR (below ROOT), one a line
- *   disk-ops probe ROOT FILE        "SIZE END": its size and one past its last non-zero byte
+ *   disk-ops probe ROOT FILE...     "FILE END" for the first FILE with data: one past its last non-zero
+ *                                   byte (exit 2 when none has any; one call for a whole candidate list)
  *   disk-ops truncate ROOT FILE LEN cuts FILE to LEN bytes, fsynced
  *   disk-ops flip ROOT FILE BIT...  flips each bit (numbered from the file's start), fsynced
  *
@@ -39,9 +40,10 @@ static int open_beneath(const char *path, int flags) {
   return (int)syscall(SYS_openat2, root_fd, path, &how, sizeof how);
 }
 
-/* A regular file with one link, opened below ROOT without following any link; -1 with the exit code in *rc. */
+/* A regular file with one link, opened below ROOT without following any link; -1 with the exit code in *rc.
+ * O_NONBLOCK: a FIFO planted at the name must not hang the open before the type check refuses it. */
 static int open_file(const char *path, int flags, int *rc) {
-  int fd = open_beneath(path, flags);
+  int fd = open_beneath(path, flags | O_NONBLOCK);
   if (fd < 0) {
     *rc = fail("cannot open", path);
     return -1;
@@ -91,14 +93,21 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (strcmp(cmd, "probe") == 0) {
-    int fd = open_file(path, O_RDONLY, &rc);
-    if (fd < 0) return rc;
-    struct stat st;
-    if (fstat(fd, &st) != 0) return fail("cannot stat", path);
-    long long end = data_end(fd, (long long)st.st_size);
-    if (end < 0) return fail("cannot read", path);
-    printf("%lld %lld\n", (long long)st.st_size, end);
-    return 0;
+    for (int k = 3; k < argc; k++) {
+      int fd = open_file(argv[k], O_RDONLY, &rc);
+      if (fd < 0 && rc == 2) continue;
+      if (fd < 0) return rc;
+      struct stat st;
+      if (fstat(fd, &st) != 0) return fail("cannot stat", argv[k]);
+      long long end = data_end(fd, (long long)st.st_size);
+      if (end < 0) return fail("cannot read", argv[k]);
+      close(fd);
+      if (end > 0 && !strchr(argv[k], '\n')) {
+        printf("%lld %s\n", end, argv[k]);
+        return 0;
+      }
+    }
+    return 2;
   }
   if (strcmp(cmd, "truncate") == 0 && argc == 5) {
     int fd = open_file(path, O_RDWR, &rc);

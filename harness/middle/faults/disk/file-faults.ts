@@ -45,14 +45,26 @@ export function expandFiles(dir: string, specs: readonly FileSpec[]): string[] {
     }
     let names: string[];
     try {
-      names = fs.readdirSync(`/proc/self/fd/${fd}`, { withFileTypes: true }).filter((e) => e.isFile() && s.match.test(e.name)).map((e) => e.name);
+      names = fs.readdirSync(`/proc/self/fd/${fd}`, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
     } finally {
       fs.closeSync(fd);
     }
-    names.sort((a, b) => (s.seq ? s.seq(b) - s.seq(a) : b.localeCompare(a)));
-    out.push(...names.map((n) => `${s.dir}/${n}`));
+    out.push(...patternFiles(s, names));
   }
   return out;
+}
+
+/** A pattern's matches among `names` (the regular files of its folder) as paths below the node's directory, newest first (shared with host-disks.ts). */
+export function patternFiles(s: Exclude<FileSpec, string>, names: readonly string[]): string[] {
+  const matched = names.filter((n) => s.match.test(n));
+  matched.sort((a, b) => (s.seq ? s.seq(b) - s.seq(a) : b.localeCompare(a)));
+  return matched.map((n) => `${s.dir}/${n}`);
+}
+
+/** The order a bit-flip tries `files` in: from one drawn at random, round to the start (the first present is damaged). */
+export function flipOrder(files: readonly string[], pick: (n: number) => number): string[] {
+  const start = files.length === 0 ? 0 : pick(files.length);
+  return [...files.slice(start), ...files.slice(0, start)];
 }
 
 /**
@@ -125,9 +137,7 @@ export function truncateTail(dir: string, logs: readonly FileSpec[], pick: (n: n
 
 /** Flips FLIP_BITS random bits in the data (up to its last non-zero byte) of one file drawn from the present `files`. */
 export function flipBits(dir: string, files: readonly FileSpec[], pick: (n: number) => number): FileTouch[] {
-  const order = expandFiles(dir, files);
-  const start = order.length === 0 ? 0 : pick(order.length);
-  const f = firstPresent(dir, [...order.slice(start), ...order.slice(0, start)]);
+  const f = firstPresent(dir, flipOrder(expandFiles(dir, files), pick));
   if (!f) return [];
   try {
     const bits = flipPlan(f.end, pick);

@@ -8,14 +8,14 @@
  * same way here and there. Rollback is not offered: it needs a copy of the directory on the host.
  */
 import { DISK_FAULTS, type DiskControl, type DiskFault, type DiskTouch } from '../../../ground/contracts/roles.js';
-import { buildOnHost, type HostHelper } from '../../hosts/host-build.js';
+import { buildOnHost, privateDirOn, type HostHelper } from '../../hosts/host-build.js';
 import { helperSource } from '../../hosts/compiled-helper.js';
 import type { HostNeed } from '../../hosts/host-needs.js';
 import type { Remote, RemoteProcess } from '../../hosts/remote.js';
-import { cutBytes, flipPlan, flipTouch, forNode, type FileSpec } from './file-faults.js';
-import { lazyFsSource } from './lazy-fs-build.js';
+import { cutBytes, flipOrder, flipPlan, flipTouch, forNode, patternFiles, type FileSpec } from './file-faults.js';
+import { LAZY_FS_HELPER } from './lazy-fs-build.js';
 import type { DroppedFile } from './lazy-fs.js';
-import { droppedTouches, type Disks, type NodeDiskOptions } from './node-disks.js';
+import { droppedTouches, LAYER_NOT_ASKED, type Disks, type NodeDiskOptions } from './node-disks.js';
 
 /** A node's disks on its own host: the local options, plus where each node runs. */
 export interface HostDiskOptions extends NodeDiskOptions {
@@ -23,12 +23,9 @@ export interface HostDiskOptions extends NodeDiskOptions {
   host(node: string): Remote;
 }
 
-const LAZY_FS: HostHelper = {
-  name: 'lazy-fs', what: 'the FUSE layer', source: lazyFsSource, needs: 'gcc, fuse3 and libfuse3-dev',
-  gccArgs: (out, src) => ['-O2', '-I/usr/include/fuse3', '-o', out, src, '-lfuse3', '-lpthread'],
-};
+const LAZY_FS: HostHelper = { ...LAZY_FS_HELPER, needs: 'gcc, libc6-dev, fuse3 and libfuse3-dev' };
 const DISK_OPS: HostHelper = {
-  name: 'disk-ops', what: 'the file faults\' helper', needs: 'gcc',
+  name: 'disk-ops', what: 'the file faults\' helper', needs: 'gcc and libc6-dev',
   source: () => helperSource(import.meta.url, 'harness/middle/faults/disk/disk-ops.c'),
   gccArgs: (out, src) => ['-O2', '-o', out, src],
 };
@@ -39,8 +36,8 @@ export const HOST_ROLLBACK = 'rollback over --env ssh is not built: it needs a c
 const READY_MS = 10_000;
 const CRASH_MS = 10_000;
 
-/** One mounted layer on a host: its process and the file its JSON events go to. */
-interface HostLayer { proc: RemoteProcess; events: string; crashes: number }
+/** One mounted layer on a host: its process, the file its JSON events go to, and the lines of it read so far (and their bytes). */
+interface HostLayer { proc: RemoteProcess; events: string; crashes: number; lines: string[]; readBytes: number }
 
 export class HostDisks implements Disks {
   readonly faults: DiskFault[];
@@ -48,7 +45,7 @@ export class HostDisks implements Disks {
   private readonly layers = new Map<string, HostLayer>();
 
   constructor(private readonly o: HostDiskOptions) {
-    if (!o.layer) this.unsupported['lose-unfsynced'] = 'the FUSE layer is mounted only when a run asks for lose-unfsynced';
+    if (!o.layer) this.unsupported['lose-unfsynced'] = LAYER_NOT_ASKED;
     Object.assign(this.unsupported, { rollback: HOST_ROLLBACK }, o.without ?? {});
     this.faults = DISK_FAULTS.filter((f) => this.unsupported[f] === undefined);
   }
@@ -56,7 +53,8 @@ export class HostDisks implements Disks {
   /** What the hosts need for these faults (checked before anything starts there; `--install` installs it). */
   hostNeeds(): HostNeed[] {
     if (this.faults.length === 0) return [];
-    const needs: HostNeed[] = [{ path: 'gcc', pkg: 'gcc' }];
+    // disk-ops.c includes libc's headers and linux/openat2.h (linux-libc-dev, which libc6-dev brings): gcc alone builds nothing.
+    const needs: HostNeed[] = [{ path: 'gcc', pkg: 'gcc' }, { path: '/usr/include/linux/openat2.h', file: true, pkg: 'libc6-dev' }];
     if (this.faults.includes('lose-unfsynced')) {
       needs.push({ path: '/usr/include/fuse3/fuse.h', file: true, pkg: 'libfuse3-dev' }, { path: 'fusermount3', pkg: 'fuse3' },
         { path: '/dev/fuse', file: true, what: 'the FUSE device', hint: 'load the fuse module there (modprobe fuse)' });
@@ -72,9 +70,10 @@ export class HostDisks implements Disks {
       if (this.faults.some((f) => f === 'truncate' || f === 'bit-flip')) await buildOnHost(h, DISK_OPS);
       if (!this.faults.includes('lose-unfsynced')) return;
       const bin = await buildOnHost(h, LAZY_FS);
-      const events = `${h.runDir}/lazy-fs.log`;
+      // Its event log is read back as root: kept in the private directory, where the node plants no link.
+      const events = `${await privateDirOn(h)}/lazy-fs.log`;
       const proc = await h.spawn([bin, this.o.dirOf(n)], { what: 'lazy-fs', logFile: events });
-      const layer: HostLayer = { proc, events, crashes: 0 };
+      const layer: HostLayer = { proc, events, crashes: 0, lines: [], readBytes: 0 };
       this.layers.set(n, layer);
       await this.waitEvent(n, layer, 'ready', 1, READY_MS);
       this.o.log(`disk: lose-unfsynced layer (pid ${proc.pid} on ${n}'s host) mounted over ${this.o.dirOf(n)}`);
@@ -103,9 +102,7 @@ export class HostDisks implements Disks {
         return [{ file: f.name, offset: f.end - bytes, bytes }];
       }
       case 'bit-flip': {
-        const order = await this.expand(h, dir, forNode(this.o.dataFiles, node));
-        const start = order.length === 0 ? 0 : pick(order.length);
-        const f = await this.firstPresent(h, dir, [...order.slice(start), ...order.slice(0, start)]);
+        const f = await this.firstPresent(h, dir, flipOrder(await this.expand(h, dir, forNode(this.o.dataFiles, node)), pick));
         if (!f) return [];
         const bits = flipPlan(f.end, pick);
         await this.ops(h, ['flip', dir, f.name, ...bits.map(String)]);
@@ -129,7 +126,7 @@ export class HostDisks implements Disks {
     this.layers.clear();
   }
 
-  /** Runs disk-ops on the host; its exit code 2 (no such file) is `undefined`, any other failure throws. */
+  /** Runs disk-ops on the host; its exit code 2 (no such file, or none with data) is `undefined`, any other failure throws. */
   private async ops(h: Remote, args: string[]): Promise<string | undefined> {
     const bin = await buildOnHost(h, DISK_OPS);
     const r = await h.exec([bin, ...args], { timeoutMs: 30_000 });
@@ -148,35 +145,36 @@ export class HostDisks implements Disks {
       }
       const listed = await this.ops(h, ['ls', dir, s.dir]);
       if (listed === undefined) continue;
-      const names = listed.split('\n').filter((n) => n !== '' && s.match.test(n));
-      names.sort((a, b) => (s.seq ? s.seq(b) - s.seq(a) : b.localeCompare(a)));
-      out.push(...names.map((n) => `${s.dir}/${n}`));
+      out.push(...patternFiles(s, listed.split('\n').filter((n) => n !== '')));
     }
     return out;
   }
 
-  /** The first of `names` that is a regular file with data on the host, with where its data ends. */
+  /** The first of `names` that is a regular file with data on the host, with where its data ends (one disk-ops call for them all). */
   private async firstPresent(h: Remote, dir: string, names: readonly string[]): Promise<{ name: string; end: number } | undefined> {
-    for (const name of names) {
-      const out = await this.ops(h, ['probe', dir, name]);
-      if (out === undefined) continue;
-      const [, end] = out.trim().split(' ').map(Number);
-      if (end > 0) return { name, end };
-    }
-    return undefined;
+    if (names.length === 0) return undefined;
+    const out = await this.ops(h, ['probe', dir, ...names]);
+    if (out === undefined) return undefined;
+    const line = out.replace(/\n$/, '');
+    const space = line.indexOf(' ');
+    return { name: line.slice(space + 1), end: Number(line.slice(0, space)) };
   }
 
-  /** Waits until the layer's event file holds `count` events named `event`; resolves with the last. */
+  /** Waits until the layer's event file holds `count` events named `event`; resolves with the last. Each poll reads only what is new. */
   private async waitEvent(node: string, l: HostLayer, event: string, count: number, ms: number): Promise<Record<string, unknown>> {
     const h = this.o.host(node);
     const deadline = Date.now() + ms;
     for (;;) {
-      const r = await h.exec(['cat', l.events]);
-      const evs = r.stdout.split('\n').flatMap((line) => {
+      const r = await h.exec(['tail', '-c', `+${l.readBytes + 1}`, l.events]);
+      // Whole lines only: a line still being written is read again, whole, by the next poll.
+      const whole = r.stdout.slice(0, r.stdout.lastIndexOf('\n') + 1);
+      l.readBytes += Buffer.byteLength(whole);
+      l.lines.push(...whole.split('\n').filter((line) => line !== ''));
+      const evs = l.lines.flatMap((line) => {
         try { return [JSON.parse(line) as Record<string, unknown>]; } catch { return []; }
       }).filter((e) => e.event === event);
       if (evs.length >= count) return evs[evs.length - 1];
-      if (!l.proc.running) throw new Error(`the FUSE layer on ${node}'s host exited before ${event}: ${r.stdout.trim().split('\n').slice(-2).join(' ') || 'no output'}`);
+      if (!l.proc.running) throw new Error(`the FUSE layer on ${node}'s host exited before ${event}: ${l.lines.slice(-2).join(' ') || 'no output'}`);
       if (Date.now() > deadline) throw new Error(`the FUSE layer on ${node}'s host did not answer ${event} within ${ms} ms`);
       await new Promise((res) => setTimeout(res, 50));
     }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { buildHelper, helperSource } from '../../hosts/compiled-helper.js';
+import { buildHelper, helperSource, type CompiledHelper } from '../../hosts/compiled-helper.js';
 import { helperCacheDir } from '../../hosts/trust.js';
 
 /** The C source: beside this module when run from source, under `harness/middle/faults/disk/` when run from dist/. */
@@ -23,12 +23,15 @@ export function lazyFsUnavailable(): string | undefined {
   return undefined;
 }
 
+/** How the layer is built, here and on a host with files of its own (hosts/host-build.ts). */
+export const LAZY_FS_HELPER: CompiledHelper = {
+  name: 'lazy-fs', what: 'the FUSE layer', source: lazyFsSource,
+  gccArgs: (out, src) => ['-O2', '-I/usr/include/fuse3', '-o', out, src, '-lfuse3', '-lpthread'],
+};
+
 /** The path of a built layer, compiled once per source version into a private cache directory. */
 export async function buildLazyFs(cacheDir = nodePath.join(helperCacheDir(), 'lazy-fs')): Promise<string> {
   const why = lazyFsUnavailable();
   if (why) throw new Error(why);
-  return buildHelper({
-    name: 'lazy-fs', what: 'the FUSE layer', source: lazyFsSource,
-    gccArgs: (out, src) => ['-O2', '-I/usr/include/fuse3', '-o', out, src, '-lfuse3', '-lpthread'],
-  }, cacheDir);
+  return buildHelper(LAZY_FS_HELPER, cacheDir);
 }

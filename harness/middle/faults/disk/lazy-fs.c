@@ -494,7 +494,13 @@ int main(int argc, char **argv) {
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   pthread_t t;
   pthread_create(&t, NULL, crash_thread, &set);
-  /* The caller checked DIR is no link (and its parents are the run's own); data goes through root_fd. */
+  /* DIR itself is no link (the O_NOFOLLOW open above; lazy-fs.ts lstats it too) and data goes through
+   * root_fd. But libfuse mounts by name, so DIR is resolved once more: that is safe only because the
+   * layer mounts before any server of the node runs (server-cluster.ts, maelstrom/cluster.ts: disks are
+   * set up before the first launch; a container is made at its first start) and never again in a run,
+   * and DIR's parents are Faultline's (the store's run directory, the ssh run directory whose parents
+   * provisioning checks). Mounting later, while a node could swap DIR for a link, would need the mount
+   * made on root_fd itself (fsopen/fsmount/move_mount and libfuse's /dev/fd/N mountpoint). */
   char *fargv[] = {argv[0], "-f", "-s", "-o", "allow_other,default_permissions,fsname=faultline-lazy-fs,subtype=lazy", argv[1], NULL};
   return fuse_main(6, fargv, &ops, NULL);
 }

@@ -44,6 +44,9 @@ export interface Disks extends DiskControl {
   teardown(): Promise<void>;
 }
 
+/** Why lose-unfsynced is not offered when the run did not ask for it (here and on ssh hosts). */
+export const LAYER_NOT_ASKED = 'the FUSE layer is mounted only when a run asks for lose-unfsynced';
+
 export class NodeDisks implements Disks {
   readonly faults: DiskFault[];
   readonly unsupported: Partial<Record<DiskFault, string>> = {};
@@ -52,7 +55,7 @@ export class NodeDisks implements Disks {
   private readonly previous = new Map<string, Map<string, Buffer>>();
 
   constructor(private readonly o: NodeDiskOptions) {
-    const why = o.layer ? lazyFsUnavailable() : 'the FUSE layer is mounted only when a run asks for lose-unfsynced';
+    const why = o.layer ? lazyFsUnavailable() : LAYER_NOT_ASKED;
     if (why) this.unsupported['lose-unfsynced'] = why;
     Object.assign(this.unsupported, o.without ?? {});
     this.faults = DISK_FAULTS.filter((f) => this.unsupported[f] === undefined);

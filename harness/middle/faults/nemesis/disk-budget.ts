@@ -52,8 +52,8 @@ export function heldReason(damaged: ReadonlyMap<string, 'refused' | 'rejoining'>
 
 /**
  * The most nodes a history's disk faults had damaged and not yet back in service at once, read from
- * the nemesis' records alone: a `disk` op's nodes are damaged (lose-unfsynced's are not: it destroys
- * nothing synced) until a `disk-restart` lists them `rejoined` (or, in a record without that field,
+ * the nemesis' records alone: the nodes a `disk` op reached (`reached`, else `nodes` in older records)
+ * are damaged (lose-unfsynced's are not: it destroys nothing synced) until a `disk-restart` lists them `rejoined` (or, in a record without that field,
  * started them) or a later `disk` op lists them `back`. The budget holds when this is at most a minority.
  */
 export function mostDamagedAtOnce(ops: readonly Op[]): number {
@@ -65,7 +65,7 @@ export function mostDamagedAtOnce(ops: readonly Op[]): number {
     const v = op.value as Record<string, unknown>;
     if (op.f === 'disk') {
       for (const n of names(v.back)) damaged.delete(n);
-      if (v.fault !== 'lose-unfsynced') for (const n of names(v.nodes)) damaged.add(n);
+      if (v.fault !== 'lose-unfsynced') for (const n of names(v.reached ?? v.nodes)) damaged.add(n);
       most = Math.max(most, damaged.size);
     } else if (op.f === 'disk-restart') {
       for (const n of names(v.rejoined ?? v.nodes)) damaged.delete(n);

@@ -43,7 +43,15 @@ export const LOSE_UNFSYNCED_TARGETS: readonly NodeSpec[] = ['all'];
 /** `disk`'s value: which fault, on which nodes, and the files it touched per node; `held` (no node) says why none had room. */
 export interface DiskApplied {
   fault: DiskFault;
+  /** The nodes killed for the fault (each restart answers for them). */
   nodes: string[];
+  /**
+   * The nodes the fault reached, which the fault record counts (nemesis/effect.ts): those whose files
+   * it touched, and for lose-unfsynced every node whose layer crashed (a power loss happened even when
+   * nothing was unsynced). A truncate or bit-flip that found no file, or a rollback with no copy yet,
+   * only killed the node: a run of such faults alone tested kills, not the disk, and is not valid.
+   */
+  reached: string[];
   files: (DiskTouch & { node: string })[];
   held?: string;
   /** Damaged nodes found back in service as this fault began (their restart had stopped waiting for them). */
@@ -142,9 +150,8 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
         const drawn = from.length === 0 ? [] : await resolveNodes(spec, from, rng, target.primaries);
         const nodes = budget ? withinBudget(drawn, new Set(damaged.keys()), target.nodes) : drawn;
         // Held, not applied: the fault keeps its turn for when there is room again.
-        if (budget && nodes.length === 0 && damaged.size > 0) return { fault, nodes: [], files: [], ...backed, held: heldReason(damaged, target.nodes) } satisfies DiskApplied;
+        if (budget && nodes.length === 0 && damaged.size > 0) return { fault, nodes: [], reached: [], files: [], ...backed, held: heldReason(damaged, target.nodes) } satisfies DiskApplied;
         turn++;
-        if (destroysSynced(fault)) for (const n of nodes) damaged.set(n, 'rejoining');
         const files: DiskApplied['files'] = [];
         for (const n of nodes) down.add(n);
         await onNodes('disk', nodes, async (node) => {
@@ -154,7 +161,10 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
           if (remembers) await disk.remember(node);
           for (const t of await disk.apply(node, fault, (k) => rng.int(k))) files.push({ node, ...t });
         });
-        const applied: DiskApplied = { fault, nodes, files, ...backed };
+        const reached = fault === 'lose-unfsynced' ? nodes : nodes.filter((n) => files.some((t) => t.node === n));
+        // Damaged: what a fault that destroys synced data reached (a node it found no file on was only killed).
+        if (destroysSynced(fault)) for (const n of reached) damaged.set(n, 'rejoining');
+        const applied: DiskApplied = { fault, nodes, reached, files, ...backed };
         return applied;
       }
       if (op.f === 'disk-restart') return restart(target.nodes.filter((n) => down.has(n)));

@@ -63,6 +63,9 @@ export function nodesHit(value: unknown, all: readonly string[]): string[] {
   const v = obj(value);
   if (!v) return [];
   if (v.flips !== undefined && (typeof v.flips !== 'number' || v.flips < 1)) return [];
+  // A family that touches more nodes than its fault reached names the reached ones (the disk family kills a node it may find no file on).
+  const reached = strings(v.reached);
+  if (reached) return pick(reached);
   const named = strings(v.nodes);
   if (named) return pick(named);
   const offsets = obj(v.offsets);

@@ -15,9 +15,12 @@
 import type { Grudge, LatencyDist, NetControl } from '../../../ground/contracts/roles.js';
 import type { HostNetwork } from '../../hosts/environment.js';
 import type { Remote, RemoteProcess } from '../../hosts/remote.js';
-import fs from 'node:fs';
-import { buildDelayer, delayerSource } from './nfq-build.js';
+import { buildOnHost, type HostHelper } from '../../hosts/host-build.js';
+import { buildDelayer, DELAYER_HELPER } from './nfq-build.js';
 import { delayerArgs, lossRules, partitionRules, restoreScript, SETUP_SCRIPT } from './rules.js';
+
+/** The delayer as a host with a filesystem of its own builds it (once per run and host). */
+const REMOTE_DELAYER: HostHelper = { ...DELAYER_HELPER, needs: 'gcc and libnetfilter-queue-dev' };
 
 /** The queue number of the delayer (per namespace, so the same number everywhere). */
 export const DELAY_QUEUE = 7;
@@ -30,7 +33,6 @@ export interface NetTiming {
 
 export class IptablesNet implements NetControl {
   private delayers = new Map<string, RemoteProcess>();
-  private remoteDelayers = new Map<string, Promise<string>>();
   private ready: Promise<void> | undefined;
   /** Timing of every change, newest last. */
   readonly timings: NetTiming[] = [];
@@ -111,29 +113,12 @@ export class IptablesNet implements NetControl {
       if (dist === null) return;
       // Hosts on this machine run the delayer built here; a host with a filesystem of its own builds its own.
       const local = this.hosts.some((h) => h.runDir === undefined) ? await buildDelayer() : '';
-      await Promise.all(this.hosts.map(async (h) => this.startDelayer(h, h.runDir === undefined ? local : await this.delayerOn(h), dist)));
+      await Promise.all(this.hosts.map(async (h) => this.startDelayer(h, h.runDir === undefined ? local : await buildOnHost(h, REMOTE_DELAYER), dist)));
       // The queue must be bound before packets go to it, or --queue-bypass passes them undelayed.
       await new Promise((r) => setTimeout(r, 50));
       await Promise.all(this.hosts.map((h) => this.delayRulesOn(h, true)));
     });
     this.current.latency = dist;
-  }
-
-  /** The delayer compiled on a host with a filesystem of its own (once per run and host). */
-  private delayerOn(h: Remote): Promise<string> {
-    let built = this.remoteDelayers.get(h.node);
-    if (!built) {
-      const dir = h.runDir!;
-      built = (async () => {
-        await h.execOk(['sh', '-c', 'cat > "$1"', 'sh', `${dir}/nfq-delay.c`], { input: fs.readFileSync(delayerSource(), 'utf8') });
-        const r = await h.exec(['gcc', '-O2', '-o', `${dir}/nfq-delay`, `${dir}/nfq-delay.c`, '-lnetfilter_queue', '-lm'], { timeoutMs: 120_000 });
-        if (r.code !== 0) throw new Error(`building the NFQUEUE delayer on ${h.node} failed (it needs gcc and libnetfilter-queue-dev there): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
-        return `${dir}/nfq-delay`;
-      })();
-      built.catch(() => this.remoteDelayers.delete(h.node));
-      this.remoteDelayers.set(h.node, built);
-    }
-    return built;
   }
 
   /** Caps each host's egress with tbf (null removes the cap). */

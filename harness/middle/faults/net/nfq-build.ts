@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { buildHelper, helperSource } from '../../hosts/compiled-helper.js';
+import { buildHelper, helperSource, type CompiledHelper } from '../../hosts/compiled-helper.js';
 import { helperCacheDir } from '../../hosts/trust.js';
 
 /** The C source: beside this module when run from source, under `harness/middle/faults/net/` when run from dist/. */
@@ -20,6 +20,12 @@ export function delayerUnavailable(): string | undefined {
   return undefined;
 }
 
+/** How the delayer is built, here and on a host with files of its own (hosts/host-build.ts). */
+export const DELAYER_HELPER: CompiledHelper = {
+  name: 'nfq-delay', what: 'the NFQUEUE delayer', source: delayerSource,
+  gccArgs: (out, src) => ['-O2', '-o', out, src, '-lnetfilter_queue', '-lm'],
+};
+
 /**
  * The path of a built delayer, compiling it once per source version into a private cache directory.
  * Checked on every call: a cached binary that is not ours or is writable by others is replaced.
@@ -27,8 +33,5 @@ export function delayerUnavailable(): string | undefined {
 export async function buildDelayer(cacheDir = nodePath.join(helperCacheDir(), 'nfq')): Promise<string> {
   const why = delayerUnavailable();
   if (why) throw new Error(why);
-  return buildHelper({
-    name: 'nfq-delay', what: 'the NFQUEUE delayer', source: delayerSource,
-    gccArgs: (out, src) => ['-O2', '-o', out, src, '-lnetfilter_queue', '-lm'],
-  }, cacheDir);
+  return buildHelper(DELAYER_HELPER, cacheDir);
 }

@@ -27,6 +27,35 @@ export type ClockMode = (typeof CLOCK_MODES)[number];
 /** `--clock-mode`, declared once. */
 export const CLOCK_MODE = choiceOption('clock-mode', CLOCK_MODES, '--env ssh: skew clocks with libfaketime, or the hosts\' real clocks (refused when hosts share a kernel)');
 
+const UNTRUSTED_EXIT = 3;
+
+/**
+ * Makes the run's directory `$2` (and its `proc/`, and the state file from stdin) once every directory
+ * from it up to / is owned by root or the login's uid `$1` and writable by no one else unless sticky
+ * (/var/tmp): checked before and after the mkdir, as trust.ts does on this machine. Root builds and runs
+ * helpers there and reads PIDs it kills from there (docs/security.md), so a directory another user owns
+ * (one who made `/var/tmp/faultline` first) would let them swap those. Exit UNTRUSTED_EXIT with the
+ * reason on stderr when one is not.
+ */
+const RUN_DIR_SCRIPT = `
+trusted() {
+  p="$2"
+  while :; do
+    if [ -e "$p" ]; then
+      o=$(stat -L -c %u "$p") && m=$(stat -L -c %a "$p") || { echo "$p cannot be read" >&2; return 1; }
+      if [ "$o" != 0 ] && [ "$o" != "$1" ]; then echo "$p is owned by uid $o" >&2; return 1; fi
+      if [ $((0$m & 022)) -ne 0 ] && [ $((0$m & 01000)) -eq 0 ]; then echo "$p is writable by group or others and not sticky (mode $m)" >&2; return 1; fi
+    fi
+    [ "$p" = / ] && return 0
+    p=$(dirname "$p")
+  done
+}
+trusted "$1" "$2" || exit ${UNTRUSTED_EXIT}
+mkdir -p "$2/proc" && chmod 755 "$2" "$(dirname "$2")" || exit 1
+trusted "$1" "$2" || exit ${UNTRUSTED_EXIT}
+cat > "$2/state.json"
+`;
+
 /** What a host said about itself right after login. */
 interface HostFacts {
   uid: number;
@@ -157,7 +186,10 @@ export async function provisionSsh(opts: ProvisionOptions): Promise<SshEnvironme
         owner: { hostname: os.hostname(), pid: process.pid, start: startTime(process.pid), bootId: localBootId() },
       };
       // State file first: from here on a crash of the controller is cleanable from the host's side.
-      const mk = await conn.exec(commandLine(script('mkdir -p "$1/proc" && chmod 755 "$1" "$(dirname "$1")" && cat > "$1/state.json"', runDir), sudo), { input: `${JSON.stringify(state, null, 2)}\n` });
+      const mk = await conn.exec(commandLine(script(RUN_DIR_SCRIPT, String(f.uid), runDir), sudo), { input: `${JSON.stringify(state, null, 2)}\n` });
+      if (mk.code === UNTRUSTED_EXIT) {
+        throw new InputError(`host ${conn.label}: ${mk.stderr.trim()}, so another user could swap what root runs and reads in the run directory below it; pick a --ssh-dir that only root${f.uid === 0 ? '' : ` or ${conn.spec.user}`} can write (the default /var/tmp/faultline, made by root)`);
+      }
       if (mk.code !== 0) throw new InputError(`cannot create the run directory ${runDir} on host ${conn.label} (${mk.stderr.trim()}); pick a writable place with --ssh-dir`);
       return new SshHost(node, f.sshConnection[2], conn, runDir, netInterface, sudo);
     }));

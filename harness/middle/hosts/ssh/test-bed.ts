@@ -95,6 +95,11 @@ export class TestBed {
     }));
   }
 
+  /** The same flags as command-line arguments, for a CLI run against the bed. */
+  args(extra: Record<string, string | true> = {}): string[] {
+    return [...this.flags(extra)].flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
+  }
+
   private nodeDir(node: string): string { return nodePath.join(this.dir, node); }
 
   /** Starts (or restarts) the sshd of `node` and waits until it accepts connections. */
