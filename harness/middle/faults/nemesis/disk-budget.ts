@@ -9,7 +9,8 @@
  * So by default the nemesis damages at most a minority at a time: a node counts as damaged from its
  * fault until it is back in service with the others (DiskControl.rejoined: its store says it synced
  * with a leader), and one that refused to start stays damaged; a fault finds room only among the
- * other nodes, up to the minority, and is held (recorded, not applied) when there is none.
+ * other nodes, up to the minority; with none, it lands on one of the damaged nodes again (they stay as
+ * few, and the fault's files are still exercised).
  * lose-unfsynced destroys nothing a correct store acknowledged, so it is outside the budget.
  */
 import type { DiskFault } from '../../../ground/contracts/roles.js';
@@ -42,12 +43,6 @@ export function keepsBudget(targets: readonly NodeSpec[]): boolean {
 export function withinBudget(drawn: readonly string[], damaged: ReadonlySet<string>, all: readonly string[]): string[] {
   const room = Math.max(0, minoritySize(all.length) - all.filter((n) => damaged.has(n)).length);
   return drawn.filter((n) => !damaged.has(n)).slice(0, room);
-}
-
-/** Why a budgeted fault was held: the damaged nodes and what each is waiting for. */
-export function heldReason(damaged: ReadonlyMap<string, 'refused' | 'rejoining'>, all: readonly string[]): string {
-  const parts = all.filter((n) => damaged.has(n)).map((n) => `${n} ${damaged.get(n) === 'refused' ? 'refused to start' : 'is not yet back in service'}`);
-  return `held: ${parts.join(', ')} after its disk fault; damaging another node would leave less than a majority of ${all.length} with intact data (outside the failure model)`;
 }
 
 /**

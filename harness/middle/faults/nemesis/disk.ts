@@ -12,13 +12,14 @@
  * The faults that destroy synced data keep within the failure model by default (disk-budget.ts): at
  * most a minority damaged at a time, a node counting as damaged until its restart brought it back in
  * service with the others; a restart waits (up to REJOIN_WAIT_MS) for that and says which came back.
+ * A fault with no room among the undamaged lands on a damaged node again.
  */
 import { nemesis } from '../../../ground/generator/index.js';
 import { errorMessage, InputError } from '../../../ground/history/errors.js';
 import { DISK_FAULTS, type DiskFault, type DiskTouch, type Nemesis } from '../../../ground/contracts/roles.js';
 import { checkNodeTargets, choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
 import { onNodes, resolveNodes, type NodeSpec } from './nodes.js';
-import { destroysSynced, heldReason, keepsBudget, SYNCED_DAMAGE_TARGETS, withinBudget } from './disk-budget.js';
+import { destroysSynced, keepsBudget, SYNCED_DAMAGE_TARGETS, withinBudget } from './disk-budget.js';
 
 export { DISK_FAULTS, type DiskFault };
 
@@ -40,7 +41,7 @@ export const REJOIN_POLL_MS = 250;
  */
 export const LOSE_UNFSYNCED_TARGETS: readonly NodeSpec[] = ['all'];
 
-/** `disk`'s value: which fault, on which nodes, and the files it touched per node; `held` (no node) says why none had room. */
+/** `disk`'s value: which fault, on which nodes, and the files it touched per node; `again` when it found no room among the undamaged. */
 export interface DiskApplied {
   fault: DiskFault;
   /** The nodes killed for the fault (each restart answers for them). */
@@ -53,7 +54,8 @@ export interface DiskApplied {
    */
   reached: string[];
   files: (DiskTouch & { node: string })[];
-  held?: string;
+  /** No room among the undamaged (disk-budget.ts): it landed on a node already damaged, so no more are. */
+  again?: true;
   /** Damaged nodes found back in service as this fault began (their restart had stopped waiting for them). */
   back?: string[];
 }
@@ -148,9 +150,12 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
         const spec = op.value ?? choose(rng, specsFor(fault));
         const from = budget ? target.nodes.filter((n) => !damaged.has(n)) : target.nodes;
         const drawn = from.length === 0 ? [] : await resolveNodes(spec, from, rng, target.primaries);
-        const nodes = budget ? withinBudget(drawn, new Set(damaged.keys()), target.nodes) : drawn;
-        // Held, not applied: the fault keeps its turn for when there is room again.
-        if (budget && nodes.length === 0 && damaged.size > 0) return { fault, nodes: [], reached: [], files: [], ...backed, held: heldReason(damaged, target.nodes) } satisfies DiskApplied;
+        let nodes = budget ? withinBudget(drawn, new Set(damaged.keys()), target.nodes) : drawn;
+        // No room among the others: one of the nodes already damaged (refused to start, or not back yet)
+        // takes it, so the fault's files are still exercised and the damaged stay as few.
+        const hurt = target.nodes.filter((n) => damaged.has(n));
+        const again = budget && nodes.length === 0 && hurt.length > 0;
+        if (again) nodes = [hurt[rng.int(hurt.length)]];
         turn++;
         const files: DiskApplied['files'] = [];
         for (const n of nodes) down.add(n);
@@ -164,7 +169,7 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
         const reached = fault === 'lose-unfsynced' ? nodes : nodes.filter((n) => files.some((t) => t.node === n));
         // Damaged: what a fault that destroys synced data reached (a node it found no file on was only killed).
         if (destroysSynced(fault)) for (const n of reached) damaged.set(n, 'rejoining');
-        const applied: DiskApplied = { fault, nodes, reached, files, ...backed };
+        const applied: DiskApplied = { fault, nodes, reached, files, ...backed, ...(again ? { again: true as const } : {}) };
         return applied;
       }
       if (op.f === 'disk-restart') return restart(target.nodes.filter((n) => down.has(n)));

@@ -98,9 +98,7 @@ export function effectOf(
   const noHolder = obj(value)?.noHolder === true;
   const nodes = nodesHit(value, all).map((node): NodeHit => ({ node, role: roles[node] ?? 'none', ...(held.includes(node) ? { holder: true as const } : {}) }));
   const extra = noHolder ? { noHolder: true as const } : {};
-  // A fault that held back (the disk nemesis' budget, disk-budget.ts) says why in its own words.
-  const heldBack = obj(value)?.held;
-  return nodes.length > 0 ? { took: true, nodes, ...extra } : { took: false, nodes, why: typeof heldBack === 'string' ? heldBack : 'it reached no node', ...extra };
+  return nodes.length > 0 ? { took: true, nodes, ...extra } : { took: false, nodes, why: 'it reached no node', ...extra };
 }
 
 /** `n1 (leader), n2 (follower)`: the nodes a fault reached, for a band's label. */
