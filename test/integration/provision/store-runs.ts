@@ -194,8 +194,8 @@ export function expectOverlappingHolders(results: { checkers: Record<string, unk
  * really cut the cluster.
  */
 export function expectSetKeptUnderPartitions(out: RunOutcome): void {
-  const set = out.results.checkers.set as { valid: unknown; acknowledged: number; finalReads: number; finalReadSource: string; lost: { count: number }; unexpected: { count: number }; nodesWithoutFinalRead: string[] };
-  expect(set.valid).toBe(true);
+  const set = out.results.checkers.set as { valid: unknown; reason?: string; acknowledged: number; finalReads: number; finalReadSource: string; lost: { count: number }; unexpected: { count: number }; nodesWithoutFinalRead: string[] };
+  expect(set.valid, `${set.reason ?? ''} (run ${out.dir})`).toBe(true);
   expect(set.lost.count).toBe(0);
   expect(set.unexpected.count).toBe(0);
   expect(set.acknowledged).toBeGreaterThan(100);
