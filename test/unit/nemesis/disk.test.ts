@@ -85,11 +85,12 @@ describe('the disk nemesis', () => {
     expect(() => diskPackage(contextFor(target), { faults: ['bitflip'] })).toThrow(/unknown disk fault bitflip; the disk faults are lose-unfsynced, truncate, bit-flip, rollback/);
   });
 
-  it('a truncate or bit-flip that found no file reached no node: a run of them alone is not valid; a layer crash that dropped nothing did reach', async () => {
+  it('a truncate or bit-flip that found no file, a rollback with no copy yet, reached no node: a run of them alone is not valid; a layer crash that dropped nothing did reach', async () => {
     const target = fakeTarget({ nodes: ['n1', 'n2', 'n3'] });
-    // The files the target names are not there (a --disk-files typo): every fault touches nothing.
+    // The files the target names are not there (a --disk-files typo), and a node's first rollback has
+    // no earlier copy to go back to (node-disks.ts returns no touch): every fault touches nothing.
     target.disk = { ...recordingDisk(target), apply: async () => [] };
-    const built = diskPackage(contextFor(target), { faults: ['truncate', 'bit-flip', 'lose-unfsynced'], targets: ['all'] });
+    const built = diskPackage(contextFor(target), { faults: ['truncate', 'bit-flip', 'rollback', 'lose-unfsynced'], targets: ['all'] });
     const pkg = built.package as FaultPackage;
     const nem = withEffects(pkg.nemesis, pkg.bands, target.nodes);
     const ops: Op[] = [];
@@ -100,7 +101,7 @@ describe('the disk nemesis', () => {
       ops.push({ index: ops.length, time: t++, process: 'nemesis', type: 'info', f, value: v } as Op);
       return v;
     };
-    for (const fault of ['truncate', 'bit-flip']) {
+    for (const fault of ['truncate', 'bit-flip', 'rollback']) {
       const v = await record('disk', 'all') as { fault: string; nodes: string[]; reached: string[]; effect: { took: boolean } };
       expect(v.fault).toBe(fault);
       expect(v.nodes).toEqual(['n1', 'n2', 'n3']);
@@ -109,10 +110,10 @@ describe('the disk nemesis', () => {
       await record('disk-restart', 'all');
     }
     const summary = faultSummary(ops, [{ name: 'disk', bands: pkg.bands }], t);
-    expect(summary.disk).toMatchObject({ scheduled: 2, tookEffect: 0 });
+    expect(summary.disk).toMatchObject({ scheduled: 3, tookEffect: 0 });
     const coverage = faultCoverage({ requested: ['disk'], unsupported: [], summary });
     expect(coverage?.valid).toBe('unknown');
-    expect(String(coverage?.reason)).toMatch(/none of the 2 fault\(s\) scheduled \(disk\) took effect/);
+    expect(String(coverage?.reason)).toMatch(/none of the 3 fault\(s\) scheduled \(disk\) took effect/);
     // A power loss happened on every node even when none had anything unsynced to lose.
     const crash = await record('disk', 'all') as { fault: string; reached: string[]; effect: { took: boolean } };
     expect(crash.fault).toBe('lose-unfsynced');
