@@ -121,9 +121,10 @@ static int tree_fail(const char *what, const char *rel) {
   return 1;
 }
 
-/* The original's owner and mode (never setuid, setgid or sticky); EPERM on chown (not root) is ignored. */
+/* The original's owner and mode (never setuid, setgid or sticky). A chown refused (EPERM: not root) or
+ * not offered (ENOSYS: the lose-un-fsynced FUSE layer, whose files are all root's) leaves the owner. */
 static int set_meta(int fd, const struct stat *st) {
-  if (fchown(fd, st->st_uid, st->st_gid) != 0 && errno != EPERM) return -1;
+  if (fchown(fd, st->st_uid, st->st_gid) != 0 && errno != EPERM && errno != ENOSYS) return -1;
   return fchmod(fd, st->st_mode & 0777);
 }
 
@@ -285,7 +286,7 @@ static int restore(int copy, int data, const char *rel, int depth) {
     if (fstatat(copy, e->d_name, &cs, AT_SYMLINK_NOFOLLOW) != 0) { rc = tree_fail("cannot stat the copy of", path); break; }
     int have = fstatat(data, e->d_name, &ds, AT_SYMLINK_NOFOLLOW) == 0;
     if (S_ISDIR(cs.st_mode)) {
-      if (!have && mkdirat(data, e->d_name, 0700) != 0) { rc = tree_fail("cannot make", path); break; }
+      if (!have && mkdirat(data, e->d_name, cs.st_mode & 0777) != 0) { rc = tree_fail("cannot make", path); break; }
       int s = open_dir_at(copy, e->d_name), t = open_dir_at(data, e->d_name);
       if (s < 0 || t < 0) rc = tree_fail("cannot open", path);
       else rc = restore(s, t, path, depth + 1);
@@ -305,7 +306,7 @@ static int restore(int copy, int data, const char *rel, int depth) {
         if (same) { close(s); continue; }
         if (unlinkat(data, e->d_name, 0) != 0 && errno != ENOENT) { rc = tree_fail("cannot replace", path); close(s); break; }
       }
-      int t = openat(data, e->d_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      int t = openat(data, e->d_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, cs.st_mode & 0777);
       long long n = t < 0 ? -1 : copy_data(s, t);
       if (n < 0 || set_meta(t, &cs) != 0 || fsync(t) != 0) rc = tree_fail("cannot restore", path);
       else report("W", NULL, path, n);
@@ -320,6 +321,7 @@ static int restore(int copy, int data, const char *rel, int depth) {
 
 /* snapshot DATA COPY, restore COPY DATA: both top directories opened without following a link. */
 static int tree_command(const char *cmd, const char *from, const char *to) {
+  umask(0); /* modes are the originals' (the copy's own top directory is private) */
   int a = open(from, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (a < 0) return fail("cannot open the directory (a link is refused)", from);
   int b = open(to, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
