@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diskPackage } from '../../../harness/middle/faults/nemesis/index.js';
+import { createRng } from '../../../harness/ground/generator/index.js';
 import type { DiskControl, DiskFault, FaultPackage } from '../../../harness/ground/contracts/roles.js';
 import type { Op } from '../../../harness/ground/history/op.js';
 import { withEffects } from '../../../harness/middle/faults/nemesis/effect.js';
@@ -46,6 +47,23 @@ describe('the disk nemesis', () => {
     expect(disk.seen.filter((s) => s.startsWith('remember'))).toHaveLength(4);
     expect(disk.seen.indexOf('remember n2 down=true', 3)).toBeLessThan(disk.seen.indexOf('rollback n2 down=true'));
     expect(disk.seen).toContain('rollback n2 down=true');
+  });
+
+  it('a rollback of one node goes to a node with a copy from an earlier fault; with none yet, to any', async () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const target = fakeTarget({ nodes: ['n1', 'n2', 'n3', 'n4', 'n5'] });
+      target.disk = recordingDisk(target);
+      const nem = (diskPackage({ ...contextFor(target), rng: createRng(seed) }, { faults: ['rollback', 'truncate', 'rollback'], targets: ['one'] }).package as FaultPackage).nemesis;
+      const first = await nem.invoke({ f: 'disk', value: null }) as { fault: string; nodes: string[] };
+      expect(first.fault).toBe('rollback');
+      await nem.invoke({ f: 'disk-restart', value: 'all' });
+      const cut = await nem.invoke({ f: 'disk', value: null }) as { nodes: string[] };
+      await nem.invoke({ f: 'disk-restart', value: 'all' });
+      const back = await nem.invoke({ f: 'disk', value: null }) as { fault: string; nodes: string[] };
+      expect(back.fault).toBe('rollback');
+      expect(back.nodes).toHaveLength(1);
+      expect([...first.nodes, ...cut.nodes]).toContain(back.nodes[0]);
+    }
   });
 
   it('by default lose-unfsynced takes every node down (a whole-cluster power loss), the file faults a drawn selection', async () => {
