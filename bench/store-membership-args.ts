@@ -8,7 +8,7 @@
  * joins raft again only after serf refutes its old death, 15-20 s), so they get a longer fault
  * interval and four members, so that a removal (never below three) need not wait for an addition.
  */
-export const STORE_MEMBERSHIP_ARGS = ['--nemesis', 'membership,partition,kill', '--membership-every', '1s'];
+export const STORE_MEMBERSHIP_FAULTS = 'membership,partition,kill';
 
 /** Per store: members (`--nodes`) and the fault interval. */
 export const STORE_MEMBERSHIP_SHAPE: Record<string, { nodes: number; interval: string }> = {
@@ -17,8 +17,8 @@ export const STORE_MEMBERSHIP_SHAPE: Record<string, { nodes: number; interval: s
   consul: { nodes: 4, interval: '15s' },
 };
 
-/** The arguments of one store's membership run. */
-export function storeMembershipArgs(target: string): string[] {
+/** The arguments of one store's membership run, a change asked every second (`faults`: the other faults beside membership). */
+export function storeMembershipArgs(target: string, faults = STORE_MEMBERSHIP_FAULTS): string[] {
   const shape = STORE_MEMBERSHIP_SHAPE[target] ?? { nodes: 3, interval: '8s' };
-  return ['--target', target, '--nodes', String(shape.nodes), ...STORE_MEMBERSHIP_ARGS, '--nemesis-interval', shape.interval];
+  return ['--target', target, '--nodes', String(shape.nodes), '--nemesis', faults, '--membership-every', '1s', '--nemesis-interval', shape.interval];
 }

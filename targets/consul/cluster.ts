@@ -70,8 +70,7 @@ export class ConsulCluster extends ServerCluster {
   joinVia(node: string, members: readonly string[]): void {
     this.joining.set(node, [...members]);
     // Serf and the catalog keep the old agent's name reserved for its old node ID after it left.
-    if (this.used.has(node)) this.incarnation.set(node, (this.incarnation.get(node) ?? 0) + 1);
-    this.used.add(node);
+    if (this.ranServer(node)) this.incarnation.set(node, (this.incarnation.get(node) ?? 0) + 1);
   }
 
   /** The agent name of a node's current server. */
@@ -79,9 +78,6 @@ export class ConsulCluster extends ServerCluster {
     const k = this.incarnation.get(node);
     return k === undefined ? node : `${node}.${k}`;
   }
-
-  /** Hosts that ran a server. */
-  private readonly used = new Set<string>();
 
   /** A node's raft address, as the raft configuration lists it. */
   raftAddress(node: string): string {
@@ -120,7 +116,6 @@ export class ConsulCluster extends ServerCluster {
   protected async launch(node: string): Promise<void> {
     const ip = this.address(node);
     const joining = this.joining.get(node);
-    this.used.add(node);
     const joins = (joining ?? this.atSetup()).filter((n) => n !== node).flatMap((n) => ['-retry-join', this.address(n)]);
     await this.spawnServer(node, [
       this.consulOpts.consulBin ?? 'consul', 'agent', '-server', ...(joining ? [] : ['-bootstrap-expect', String(this.atSetup().length)]),

@@ -19,16 +19,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { MembershipControl, MemberView } from '../../harness/ground/contracts/roles.js';
 import { raftConfiguration, request, statusLeader, type RaftServer } from './http.js';
 import type { ConsulCluster } from './cluster.js';
-import { StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
+import { MEMBER_CALL_MS, MEMBER_VIEW_MS, StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
 
 export class ConsulMembership extends StoreMembership implements MembershipControl {
   constructor(
     private readonly c: ConsulCluster,
     initial: readonly string[],
     private readonly log: (line: string) => void,
-    private readonly o: { changeMs: number; callMs: number; leaveMs: number; leaderMs: number } = { changeMs: 25_000, callMs: 2_000, leaveMs: 8_000, leaderMs: 5_000 },
+    private readonly o: { changeMs: number; callMs: number; leaveMs: number; leaderMs: number; viewMs: number } = { changeMs: 25_000, callMs: MEMBER_CALL_MS, leaveMs: 8_000, leaderMs: 5_000, viewMs: MEMBER_VIEW_MS },
   ) {
-    super(c.nodes, initial);
+    super(c, initial);
   }
 
   async remove(node: string): Promise<Record<string, unknown>> {
@@ -52,7 +52,7 @@ export class ConsulMembership extends StoreMembership implements MembershipContr
       this.c.markInside(node);
       return { applied: false, timedOut: true, how, why: gone.why, members: [...this.current] };
     }
-    this.current = gone.voters;
+    this.follow(gone.voters);
     this.log(`membership: consul removed ${node} by ${how}; voters now [${this.current.join(', ')}]`);
     return { applied: true, how, via: leader, members: [...this.current] };
   }
@@ -61,17 +61,16 @@ export class ConsulMembership extends StoreMembership implements MembershipContr
     const leader = await this.waitLeader();
     if (leader === undefined) return { applied: false, timedOut: true, why: `no member knew a leader for ${this.o.leaderMs} ms`, members: [...this.current] };
     await this.c.stopServer(node);
-    const wipedData = this.used.has(node);
+    const wipedData = this.ranServer(node);
     await this.c.wipeData(node, 'data');
     this.c.joinVia(node, this.current);
-    this.used.add(node);
     await this.c.startJoiner(node);
     const voter = await this.until((servers) => servers.some((s) => s.address === this.c.raftAddress(node) && s.voter));
     if (!voter.ok) {
       // Not a voter in time: it may still become one; the next view settles the controller's members.
       return { applied: false, timedOut: true, why: voter.why, wipedData, members: [...this.current] };
     }
-    this.current = voter.voters;
+    this.follow(voter.voters);
     this.log(`membership: consul added ${node}; voters now [${this.current.join(', ')}]`);
     return { applied: true, via: leader, wipedData, members: [...this.current] };
   }
@@ -81,18 +80,15 @@ export class ConsulMembership extends StoreMembership implements MembershipContr
     const answers = await Promise.all(this.hosts.map(async (h): Promise<Answer> => {
       if (this.c.state(h) !== 'running') return undefined;
       try {
-        const [servers, lead] = await Promise.all([raftConfiguration(this.c.endpoint(h), 500), statusLeader(this.c.endpoint(h), 500).catch(() => '')]);
+        const [servers, lead] = await Promise.all([raftConfiguration(this.c.endpoint(h), this.o.viewMs), statusLeader(this.c.endpoint(h), this.o.viewMs).catch(() => '')]);
         return { servers, role: lead === this.c.raftAddress(h) ? 'leader' : lead === '' ? 'no leader' : 'follower' };
       } catch (err) {
         return { error: (err as Error).message };
       }
     }));
     const leaderAt = answers.findIndex((a) => a !== undefined && 'servers' in a && a.role === 'leader');
-    if (leaderAt >= 0) {
-      const voters = this.votersOf((answers[leaderAt] as { servers: RaftServer[] }).servers);
-      for (const n of this.hosts) if (voters.includes(n)) this.c.markInside(n);
-      this.current = voters;
-    }
+    // A voter gone from the leader's configuration left: outside, so a kill's restart does not bring it back.
+    if (leaderAt >= 0) this.follow(this.votersOf((answers[leaderAt] as { servers: RaftServer[] }).servers));
     return this.viewsFrom(answers.map((a): HostAnswer => (a === undefined || !('servers' in a) ? a : { members: this.votersOf(a.servers), role: a.role })));
   }
 
@@ -127,7 +123,7 @@ export class ConsulMembership extends StoreMembership implements MembershipContr
 
   /** The running member whose own leader is itself. */
   private async leader(): Promise<string | undefined> {
-    const leads = await Promise.all(this.current.map(async (n) => (this.c.state(n) === 'running' ? statusLeader(this.c.endpoint(n), 500).catch(() => '') : '')));
+    const leads = await Promise.all(this.current.map(async (n) => (this.c.state(n) === 'running' ? statusLeader(this.c.endpoint(n), this.o.viewMs).catch(() => '') : '')));
     const at = leads.findIndex((l, i) => l === this.c.raftAddress(this.current[i]));
     return at >= 0 ? this.current[at] : undefined;
   }

@@ -36,12 +36,7 @@ const ETCD = storeTarget({
   binaries: (req) => [etcdBinary(req)],
   cluster: (o, req) => new EtcdCluster({ ...o, etcdBin: flagValue(req, 'etcd-bin') }),
   // Member API: remove, add as a learner then promote (targets/etcd/members.ts).
-  membership: (cluster, initial, log) => new EtcdMembership({
-    nodes: cluster.nodes, endpoint: (n) => cluster.endpoint(n), peerUrl: (n) => cluster.peerUrl(n),
-    running: (n) => cluster.state(n) === 'running', exited: (n) => cluster.state(n) === 'running' && cluster.pidOf(n) === undefined, markOutside: (n) => cluster.markOutside(n), markInside: (n) => cluster.markInside(n),
-    stopServer: (n) => cluster.stopServer(n), wipeData: (n, sub) => cluster.wipeData(n, sub),
-    joinAs: (n, c) => cluster.joinAs(n, c), startJoiner: (n) => cluster.startJoiner(n), log,
-  }, initial),
+  membership: (cluster, initial, log) => new EtcdMembership(cluster, initial, log),
   // A read-only Txn of serializable ranges is served by the member alone: a consistent snapshot, maybe stale.
   txnModels: (reads) => (reads === 'serializable' ? ['serializable'] : ['strict-serializable']),
   clients: (nodes, cluster, workload, o, req) => new EtcdClients(nodes, (n) => cluster.endpoint(n), workload, o, watchSettings(req.config)),

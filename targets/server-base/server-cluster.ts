@@ -452,6 +452,11 @@ export abstract class ServerCluster implements Target {
     }).join('\n');
   }
 
+  /** A server was started on the node in this run (a host that joins again is then a new server on used ground). */
+  ranServer(node: string): boolean {
+    return this.procs.has(node);
+  }
+
   /** The hosts inside the configuration (every node without membership changes). */
   insideNodes(): string[] {
     return this.nodes.filter((n) => !this.outside.has(n));

@@ -9,7 +9,7 @@ import { durationOption, flagValue, REQUEST_TIMEOUT, valueOf, type TypedFlag } f
 import type { LeaseClock, MachineProbe, Requirement, RunDir, RunPlan, RunRequest, TargetEntry, TargetFlag } from '../../harness/ground/contracts/run-contract.js';
 import type { Client, MembershipControl } from '../../harness/ground/contracts/roles.js';
 import { memberClient } from '../../harness/middle/workloads/member-clients.js';
-import { hostCount, wantsMembership } from './spare-host.js';
+import { hostCount, wantsMembership } from '../../harness/ground/contracts/spare-host.js';
 import { getStoreWorkload } from '../../harness/middle/workloads/store-workloads.js';
 import type { ServerCluster, ServerClusterOptions } from './server-cluster.js';
 import { txnChecker } from '../../checkers/txn.js';
@@ -117,7 +117,7 @@ export function storeTarget<C extends ServerCluster, K extends StoreClients, R e
   };
   const parts = (req: RunRequest, run: RunDir): { plan: RunPlan; cluster: C; clients: K } => {
     const nodes = nodeNames(req.nodeCount);
-    // With membership changes the cluster's hosts are the members and a spare (targets/server-base/spare-host.ts).
+    // With membership changes the cluster's hosts are the members and a spare (harness/ground/contracts/spare-host.ts).
     const members = d.membership !== undefined && wantsMembership(req);
     const hosts = members ? nodeNames(hostCount(req)) : nodes;
     let workload = getStoreWorkload(req.workload, d.workloads);

@@ -14,7 +14,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MembershipControl, MemberView } from '../../harness/ground/contracts/roles.js';
-import { StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
+import { MEMBER_VIEW_MS, StoreMembership, type HostAnswer } from '../server-base/store-membership.js';
 import { fourLetter, type ZkCluster } from './cluster.js';
 
 /** The server ids a `conf` answer (or a reconfig's committed configuration) lists. */
@@ -27,9 +27,9 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
     private readonly c: ZkCluster,
     initial: readonly string[],
     private readonly log: (line: string) => void,
-    private readonly o: { cliMs: number; addMs: number; viewMs: number } = { cliMs: 20_000, addMs: 20_000, viewMs: 500 },
+    private readonly o: { cliMs: number; addMs: number; viewMs: number } = { cliMs: 20_000, addMs: 20_000, viewMs: MEMBER_VIEW_MS },
   ) {
-    super(c.nodes, initial);
+    super(c, initial);
   }
 
   async remove(node: string): Promise<Record<string, unknown>> {
@@ -41,7 +41,7 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
       this.c.markInside(node);
       return { applied: false, ...r.failure, via: leader, members: [...this.current] };
     }
-    this.current = r.members;
+    this.follow(r.members);
     this.log(`membership: zookeeper removed ${node} (server.${this.c.serverId(node)}) via ${leader}; members now [${this.current.join(', ')}] (its server keeps running)`);
     return { applied: true, via: leader, removedStillRunning: this.c.state(node) === 'running', members: [...this.current] };
   }
@@ -51,10 +51,9 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
     if (leader === undefined) return { applied: false, timedOut: true, why: 'no member leads', members: [...this.current] };
     // Stopped (a removed server still runs), wiped, configured with the members and itself, started.
     await this.c.stopServer(node);
-    const wipedData = this.used.has(node);
+    const wipedData = this.ranServer(node);
     await this.c.wipeData(node, 'data');
     await this.c.writeConfig(node, [...this.current, node]);
-    this.used.add(node);
     await this.c.startJoiner(node);
     const deadline = Date.now() + this.o.addMs;
     // A JVM takes seconds to start (more under load): the leader counts the joiner only once it is connected.
@@ -65,7 +64,7 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
       tries++;
       const r = await this.reconfig(leader, `reconfig -add ${this.c.serverLine(node)}`, Math.max(2_000, deadline - Date.now()));
       if (r.ok) {
-        this.current = r.members;
+        this.follow(r.members);
         this.log(`membership: zookeeper added ${node} (server.${this.c.serverId(node)}) via ${leader} after ${tries} tries; members now [${this.current.join(', ')}]`);
         return { applied: true, via: leader, tries, wipedData, members: [...this.current] };
       }
@@ -87,22 +86,20 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
         const ids = serverIds(conf);
         if (ids.length === 0) return { error: conf.includes('not currently serving') ? 'not serving' : 'no configuration in its conf answer' };
         const role = /Mode: (\w+)/.exec(srvr)?.[1];
-        return { members: ids.map((i) => this.hosts[i - 1] ?? `server.${i}`).sort(), ...(role ? { role } : {}) };
+        return { members: this.nodesOf(ids), ...(role ? { role } : {}) };
       } catch (err) {
         return { error: (err as Error).message };
       }
     }));
     // The controller's members follow the leader's configuration (a reconfig that timed out may have gone through).
     const leaderAt = answers.findIndex((a) => a !== undefined && 'members' in a && a.role === 'leader');
-    if (leaderAt >= 0) {
-      const l = answers[leaderAt] as { members: string[] };
-      for (const n of this.hosts) {
-        if (l.members.includes(n)) this.c.markInside(n);
-        else if (this.current.includes(n)) this.c.markOutside(n);
-      }
-      this.current = l.members;
-    }
+    if (leaderAt >= 0) this.follow((answers[leaderAt] as { members: string[] }).members);
     return this.viewsFrom(answers);
+  }
+
+  /** The hosts of server ids, sorted: the inverse of the cluster's `serverId` (its place among the hosts, from 1). */
+  private nodesOf(ids: readonly number[]): string[] {
+    return ids.map((i) => this.hosts[i - 1] ?? `server.${i}`).sort();
   }
 
   /** The member that says it leads. */
@@ -126,7 +123,7 @@ export class ZkMembership extends StoreMembership implements MembershipControl {
     const committed = r.out.indexOf('Committed new configuration');
     if (committed >= 0) {
       const ids = serverIds(r.out.slice(committed));
-      return { ok: true, members: ids.map((i) => this.hosts[i - 1] ?? `server.${i}`).sort() };
+      return { ok: true, members: this.nodesOf(ids) };
     }
     const lines = r.out.split('\n').map((l) => l.trim());
     const line = lines.find((l) => /No quorum of new config|KeeperErrorCode|Insufficient|not authori[sz]ed|NoAuth/i.test(l)) ?? lines.find((l) => /Exception|error/i.test(l)) ?? `exit ${r.code}`;

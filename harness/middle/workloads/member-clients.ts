@@ -1,8 +1,9 @@
 /**
  * Clients that follow the membership (`--nemesis membership`): each op of a thread goes to one of
- * the current members (the thread's own pick among them, stable while they stay), so a member that
- * joined gets clients and one that left loses them. A client per node is opened on first use and
- * kept; all are closed together.
+ * the current members (the thread's number modulo their count, in their sorted order: the same member
+ * while the members stay the same, and any change of members may move a thread to another), so a
+ * member that joined gets clients and one that left loses them. A client per node is opened on first
+ * use and kept; all are closed together.
  */
 import type { Client, ClientOp, Completion } from '../../ground/contracts/roles.js';
 

@@ -9,6 +9,7 @@ import { InputError } from '../../ground/history/errors.js';
 import { capacity, formatSubnet, parseSubnet, type Subnet } from '../../middle/hosts/local/subnet.js';
 import { sshSettings } from '../../middle/hosts/ssh/hosts.js';
 import type { RunRequest } from '../../ground/contracts/run-contract.js';
+import { hostCount, wantsMembership } from '../../ground/contracts/spare-host.js';
 
 /** Kernel filesystems, where a store's mkdir spun forever (/proc) or makes no sense. */
 const KERNEL_DIRS = ['/proc', '/sys', '/dev'];
@@ -76,12 +77,13 @@ export function checkSubnet(text: string, nodes: number): void {
 export function checkRunRequest(req: RunRequest): void {
   checkStore(req.config.store);
   const subnet = req.flags.get('subnet');
-  if (typeof subnet === 'string') checkSubnet(subnet, req.nodeCount);
+  // The spare host of membership changes takes an address too.
+  if (typeof subnet === 'string') checkSubnet(subnet, hostCount(req));
   if (req.flags.get('env') === 'ssh' && (req.flags.has('hosts') || req.flags.has('hosts-file'))) {
     const hosts = sshSettings(req.flags).hosts.length;
-    // With membership changes the spare is the host listed after the first --nodes (targets/server-base/spare-host.ts).
-    if ((req.config.faults ?? []).includes('membership')) {
-      if (hosts !== req.nodeCount + 1) throw new InputError(`--nemesis membership over --env ssh needs a spare host beyond --nodes ${req.nodeCount}: list ${req.nodeCount + 1} hosts (the last one joins later), not ${hosts}, or pass --nodes ${Math.max(1, hosts - 1)}`);
+    // With membership changes the spare is the host listed after the first --nodes (harness/ground/contracts/spare-host.ts).
+    if (wantsMembership(req)) {
+      if (hosts !== hostCount(req)) throw new InputError(`--nemesis membership over --env ssh needs a spare host beyond --nodes ${req.nodeCount}: list ${hostCount(req)} hosts (the last one joins later), not ${hosts}, or pass --nodes ${Math.max(1, hosts - 1)}`);
     } else if (hosts !== req.nodeCount) {
       throw new InputError(`--nodes ${req.nodeCount} does not match the ${hosts} host(s) given; pass --nodes ${hosts} (or leave --nodes out), or list one host per node`);
     }

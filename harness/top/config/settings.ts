@@ -18,6 +18,7 @@ import { closest } from '../../ground/contracts/closest.js';
 import type { OptionValue, RunSettings } from './define.js';
 import { OPTION_LIST, RUN_OPTIONS, type CommonValues, type OptionKey } from './run-options.js';
 import type { Option, OptionContext } from './option-kinds.js';
+import { spareCount } from '../../ground/contracts/spare-host.js';
 
 /** A target flag's text: a value, `true` for a bare flag, or the values of a repeated one. */
 export type FlagText = string | true | string[];
@@ -201,7 +202,8 @@ export function requestOf(s: Settings): { target: TargetEntry; req: RunRequest }
   const envName = s.flags.env;
   const listed = s.values.nodes === undefined && typeof envName === 'string' ? getEnvironment(envName).defaultNodeCount?.(flagMap) : undefined;
   // With membership changes the last host listed is the spare, not a node.
-  const implied = listed !== undefined && (s.values.faults as readonly string[] | undefined)?.includes('membership') ? Math.max(1, listed - 1) : listed;
+  const spares = spareCount(s.values.faults as readonly string[] | undefined);
+  const implied = listed !== undefined && spares > 0 ? Math.max(1, listed - spares) : listed;
   const seed = s.values.seed ?? randomInt(2 ** 31 - 1);
   const all: Record<string, unknown> = { ...s.values, target: target.name, workload: c.workload, seed, ...(implied !== undefined ? { nodes: implied } : {}) };
   for (const [key, o] of OPTION_LIST) {

@@ -8,6 +8,7 @@
 import type { CheckResult } from '../../../checkers/contract.js';
 import { isCompletion, type Op } from '../../ground/history/op.js';
 import type { FaultBand } from '../../ground/contracts/roles.js';
+import { effectIn, inForceAt } from '../../middle/faults/nemesis/effect.js';
 
 /** A node's server that exited without the run asking; times in ns since the run started. */
 export interface OwnExit {
@@ -23,6 +24,7 @@ export interface OwnExit {
  * Faultline runs (etcd, ZooKeeper, Consul settle in 1–3 s on this network); twice the interval because
  * a kill nemesis' next `start` brings back any server that is not running, including one that died on
  * its own, within one interval, and a fault the nemesis starts right after a heal lasts one interval.
+ * After a heal the bound counts only time with no fault in force (noOkAfterHealReason).
  */
 export function livenessBoundNs(faultIntervalS: number): number {
   return Math.max(5, 2 * faultIntervalS) * 1e9;
@@ -61,28 +63,88 @@ export function deadClusterReason(nodes: readonly string[], exits: readonly OwnE
   return undefined;
 }
 
+/** A span of the history's clock, in ns; `to` is Infinity for a fault never healed. */
+interface Span { from: number; to: number }
+
 /**
- * "No client op completed ok after the last heal": the last heal (completion of a band's stop op) that
- * clients had at least `boundNs` to use, i.e. one followed by client invocations for that long. A final
- * heal after which clients only read finally counts when those reads span the bound; a final heal with
- * no client op after it (workloads without final reads) cannot be judged and the heal before it is
- * used. Runs with no such heal are covered by the no-op-completed rule of run.ts, not here.
+ * When a fault of `bands` was in force, by the history's fault records: from its start op (when its
+ * record says it was in force, effect.ts inForceAt, else its completion) to its stop op's completion.
+ * A start that failed or says it reached no node was not in force; one written before faults recorded
+ * their effect counts as in force. A band whose start is its stop (one op) is in force while it runs.
+ */
+export function faultSpans(ops: readonly Op[], bands: readonly FaultBand[]): Span[] {
+  const out: Span[] = [];
+  for (const band of bands) {
+    const own = band.start === band.stop;
+    let invoked: number | undefined;
+    let since: number | undefined;
+    for (const op of ops) {
+      if (op.process !== 'nemesis') continue;
+      if (op.f === band.start && op.type === 'invoke') { invoked = op.time; continue; }
+      if (op.f === band.start && op.error === undefined) {
+        const e = effectIn(op.value);
+        if (e && !e.took) continue;
+        if (own) out.push({ from: invoked ?? op.time, to: op.time });
+        else since ??= inForceAt(e, invoked, op.time, 1e6) ?? op.time;
+        continue;
+      }
+      if (!own && op.f === band.stop && op.type !== 'invoke' && since !== undefined) {
+        out.push({ from: since, to: op.time });
+        since = undefined;
+      }
+    }
+    if (since !== undefined) out.push({ from: since, to: Infinity });
+  }
+  return out;
+}
+
+/** Nanoseconds of [from, to] in which no span of `spans` was in force. */
+function calmNs(spans: readonly Span[], from: number, to: number): number {
+  const cut = spans.map((s) => ({ from: Math.max(s.from, from), to: Math.min(s.to, to) })).filter((s) => s.to > s.from).sort((a, b) => a.from - b.from);
+  let busy = 0;
+  let end = from;
+  for (const s of cut) {
+    if (s.to <= end) continue;
+    busy += s.to - Math.max(s.from, end);
+    end = s.to;
+  }
+  return Math.max(0, to - from - busy);
+}
+
+/**
+ * "No client op completed ok after the last heal": the last heal that clients had at least `boundNs`
+ * of calm to use. A heal is the completion of a band's stop op that leaves no fault in force — the end
+ * of one fault while another still holds (two of three nodes killed, every node paused) heals nothing;
+ * calm is the time, up to the clients' last invocation, in which no fault was in force, so a heal
+ * followed by new faults counts only its calm between them. Measured on the bundled Raft in containers
+ * with partition, kill and pause every 2 s: a partition's end at 9.5 s while two nodes were killed and
+ * the third paused, then kill, pause and ring partitions overlapping until the clients stopped, was
+ * taken for a heal the cluster ignored — no two nodes were up and connected for more than 30 ms after it.
+ * A final heal after which clients only read finally counts when those reads span the bound; a final
+ * heal with no client op after it (workloads without final reads) cannot be judged and the heal before
+ * it is used. Runs with no such heal are covered by the no-op-completed rule of run.ts, not here.
  */
 export function noOkAfterHealReason(ops: readonly Op[], bands: readonly FaultBand[], boundNs: number): string | undefined {
   const stops = new Set(bands.map((b) => b.stop));
+  const spans = faultSpans(ops, bands);
   let lastInvoke = -Infinity;
   for (const op of ops) if (op.process !== 'nemesis' && op.type === 'invoke') lastInvoke = Math.max(lastInvoke, op.time);
   let heal: number | undefined;
+  let calm = 0;
   for (const op of ops) {
     if (op.process !== 'nemesis' || op.type === 'invoke' || !stops.has(op.f)) continue;
-    if (lastInvoke - op.time >= boundNs && (heal === undefined || op.time > heal)) heal = op.time;
+    if (heal !== undefined && op.time <= heal) continue;
+    if (spans.some((s) => s.from <= op.time && op.time < s.to)) continue;
+    const c = lastInvoke > op.time ? calmNs(spans, op.time, lastInvoke) : 0;
+    if (c >= boundNs) { heal = op.time; calm = c; }
   }
   if (heal === undefined) return undefined;
   const h = heal;
   if (ops.some((op) => op.process !== 'nemesis' && op.type === 'ok' && op.time >= h)) return undefined;
   // Completions only: an event record (a watch's delivery) completes nothing.
   const tried = ops.filter((op) => op.process !== 'nemesis' && isCompletion(op) && op.time >= h).length;
-  return `no client operation completed ok after the last heal at ${fmtS(h)} (${tried} completed otherwise over ${fmtS(lastInvoke - h)}): the system stopped serving, so the history after it tests nothing`;
+  const calmSaid = calm < lastInvoke - h - 1e8 ? `, ${fmtS(calm)} of it with no fault in force` : '';
+  return `no client operation completed ok after the last heal at ${fmtS(h)} (${tried} completed otherwise over ${fmtS(lastInvoke - h)}${calmSaid}): the system stopped serving, so the history after it tests nothing`;
 }
 
 /**

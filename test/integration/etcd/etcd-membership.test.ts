@@ -4,22 +4,10 @@
  * come and go — one seed of 55 s through the real CLI: linearizable, changes asked, the views never
  * diverging (the changes applied are printed), nothing left running. Every kind of change applied per
  * run is not reliable here (docs/faults.md): bench:membership's etcd row measures it over 5 seeds.
+ * A second run of 40 s under membership alone must apply at least one change (else a store whose
+ * changes never land would pass as unknown). The test is test/integration/provision/membership-runs.ts's.
  */
-import fs from 'node:fs';
-import { afterAll, describe, it } from 'vitest';
 import { missing } from '../provision/helpers.js';
-import { expectMembershipSafe, membershipRun } from '../provision/membership-runs.js';
-import { expectNothingLeft } from '../provision/store-runs.js';
-import { tempStore } from '../run/cli-helpers.js';
+import { storeMembershipSuite } from '../provision/membership-runs.js';
 
-const store = tempStore('etcd-membership');
-afterAll(() => fs.rmSync(store, { recursive: true, force: true }));
-const skip = missing(['etcd', 'iptables', 'iptables-restore', 'unshare']);
-
-describe.skipIf(skip !== undefined)(`etcd membership changes${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  it('stays linearizable under membership, partition and kill, and the views never diverge', async () => {
-    const r = await membershipRun(store, 'etcd', 3);
-    expectMembershipSafe(r, 'etcd');
-    expectNothingLeft(r.dir);
-  }, 180_000);
-});
+storeMembershipSuite('etcd', 'etcd', missing(['etcd', 'iptables', 'iptables-restore', 'unshare']));

@@ -32,6 +32,12 @@ describe('shell text for ssh hosts', () => {
       expect(Number(sh(spawn).trim())).toBe(pid); // a retry after a dropped connection starts nothing new
       expect(fs.readFileSync(nodePath.join(dir, 'procs'), 'utf8')).toMatch(new RegExp(`^${pid} \\d+ sleeper\\n$`));
       expect(sh(line(script(EXITED_SCRIPT, procs, 'sleeper-1')))).toBe('');
+      // The daemon runs detached: under load its shell may not have opened out.log yet, and a SIGKILL
+      // then would leave no log to read. Wait for its first line (up to 10 s) before killing it.
+      const log = nodePath.join(dir, 'out.log');
+      for (const until = Date.now() + 10_000; Date.now() < until && !(fs.existsSync(log) && fs.readFileSync(log, 'utf8') === 'started\n');) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const out = sh(line(script(SIGNAL_SCRIPT, 'KILL', String(pid), nodePath.join(procs, 'sleeper-1.rc'), '3000'))).trim();
       expect(exitOf(Number(out), (n) => (n === 9 ? 'SIGKILL' : undefined))).toEqual({ code: null, signal: 'SIGKILL' });
       expect(sh(line(script(EXITED_SCRIPT, procs, 'sleeper-1', 'other')))).toBe('sleeper-1 137\n');
