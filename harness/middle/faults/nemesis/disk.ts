@@ -4,7 +4,7 @@
  * The faults of `--disk-faults` take turns, in the order given: lose-unfsynced (the FUSE layer drops
  * every write not fsynced, as a power loss would), truncate (the log's tail), bit-flip (bits of a data
  * file), rollback (the directory back to the copy taken at this node's previous disk fault; a rollback
- * of `one` node picks among the nodes that have a copy, when any has).
+ * of `one` node that drew a node with no copy draws once more).
  *
  * A node that will not start on the damaged files is recorded in the restart's value (`refused`, with
  * the error and the end of its log): refusing is a correct answer to corruption, not a safety
@@ -98,10 +98,14 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
         const fault = faults[turn++ % faults.length];
         // The schedule leaves the nodes to the fault (null): its own default selection, drawn here.
         const spec = op.value ?? choose(rng, specsFor(fault));
-        // A rollback of one node goes to a node with a copy to go back to (one hit by an earlier disk
-        // fault) when there is one: drawn among all, a run's rollbacks mostly found none and only killed.
-        const withCopy = fault === 'rollback' && spec === 'one' ? target.nodes.filter((n) => copied.has(n)) : [];
-        const nodes = withCopy.length > 0 ? [withCopy[rng.int(withCopy.length)]] : await resolveNodes(spec, target.nodes, rng, target.primaries);
+        let nodes = await resolveNodes(spec, target.nodes, rng, target.primaries);
+        // A rollback of one node that has no copy to go back to only kills it: drawn once among all, most
+        // of a short run's rollbacks found none. It draws a second time and keeps that node if it has a
+        // copy (always going to a node with one instead hit the first node copied, again and again).
+        if (fault === 'rollback' && spec === 'one' && copied.size > 0 && !copied.has(nodes[0])) {
+          const again = await resolveNodes(spec, target.nodes, rng, target.primaries);
+          if (copied.has(again[0])) nodes = again;
+        }
         const files: DiskApplied['files'] = [];
         for (const n of nodes) down.add(n);
         await onNodes('disk', nodes, async (node) => {
