@@ -3,7 +3,8 @@
  * applies one disk fault to each one's files while it is down, and `disk-restart` starts them again.
  * The faults of `--disk-faults` take turns, in the order given: lose-unfsynced (the FUSE layer drops
  * every write not fsynced, as a power loss would), truncate (the log's tail), bit-flip (bits of a data
- * file), rollback (the directory back to the copy taken at this node's previous disk fault).
+ * file), rollback (the directory back to the copy taken at this node's previous disk fault; a rollback
+ * of `one` node that drew a node with no copy draws once more).
  *
  * A node that will not start on the damaged files is recorded in the restart's value (`refused`, with
  * the error and the end of its log): refusing is a correct answer to corruption, not a safety
@@ -72,6 +73,8 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
 
   const down = new Set<string>();
   const remembers = faults.includes('rollback');
+  /** Nodes a copy was taken of (at an earlier disk fault): a rollback's candidates. */
+  const copied = new Set<string>();
   let turn = 0;
   const restart = async (nodes: readonly string[]): Promise<{ nodes: string[]; refused: { node: string; error: string }[] }> => {
     const started: string[] = [];
@@ -95,14 +98,24 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
         const fault = faults[turn++ % faults.length];
         // The schedule leaves the nodes to the fault (null): its own default selection, drawn here.
         const spec = op.value ?? choose(rng, specsFor(fault));
-        const nodes = await resolveNodes(spec, target.nodes, rng, target.primaries);
+        let nodes = await resolveNodes(spec, target.nodes, rng, target.primaries);
+        // A rollback of one node that has no copy to go back to only kills it: drawn once among all, most
+        // of a short run's rollbacks found none. It draws a second time and keeps that node if it has a
+        // copy (always going to a node with one instead hit the first node copied, again and again).
+        if (fault === 'rollback' && spec === 'one' && copied.size > 0 && !copied.has(nodes[0])) {
+          const again = await resolveNodes(spec, target.nodes, rng, target.primaries);
+          if (copied.has(again[0])) nodes = again;
+        }
         const files: DiskApplied['files'] = [];
         for (const n of nodes) down.add(n);
         await onNodes('disk', nodes, async (node) => {
           await killable.kill(node);
           // The copy a later rollback restores: read (the whole data directory) only when rollback is one of
           // the faults, at every disk fault, a rollback's too (so a run of rollbacks alone goes back each time).
-          if (remembers) await disk.remember(node);
+          if (remembers) {
+            await disk.remember(node);
+            copied.add(node);
+          }
           for (const t of await disk.apply(node, fault, (k) => rng.int(k))) files.push({ node, ...t });
         });
         const reached = fault === 'lose-unfsynced' ? nodes : nodes.filter((n) => files.some((t) => t.node === n));
