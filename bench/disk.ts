@@ -16,6 +16,12 @@
  *
  *   npm run bench:disk -- --store etcd,zookeeper,consul --seeds 3 --time 30 --only truncate,bit-flip
  *
+ * `--node-targets one` and `--nodes 3` are passed to every run: rollback one member at a time (a single
+ * disk going back, not a majority losing what it acknowledged), on 3 members so that a member is hit
+ * again within a run (its first fault only takes the copy a later rollback restores):
+ *
+ *   npm run bench:disk -- --store etcd --only rollback --seeds 5 --time 30 --interval 2s --nodes 3 --node-targets one
+ *
  * With `--env docker` or `--env ssh` the Raft rows run the bundled Raft as `--target custom` in that
  * environment (`--disk-files` names its files): in containers of the `faultline/raft` image (`faultline
  * images build --target raft`), or on an ssh test bed of namespace hosts with real sshds started here.
@@ -50,6 +56,7 @@ const timeS = Number(opt('time', '30'));
 const parallel = Number(opt('parallel', stores.length > 0 ? '1' : '2'));
 const interval = opt('interval', '5s');
 const env = opt('env', 'local');
+const passed = [...(arg('node-targets') ? ['--node-targets', arg('node-targets')!] : []), ...(arg('nodes') ? ['--nodes', arg('nodes')!] : [])];
 if (!['local', 'docker', 'ssh'].includes(env)) throw new Error(`--env ${env}: local, docker or ssh`);
 /** The Raft rows outside namespaces: --target custom with the Raft's files named, 5 nodes as --target raft has. */
 let bed: TestBed | undefined;
@@ -78,7 +85,7 @@ interface Outcome {
 function runOne(row: Row, seed: number): Promise<Outcome> {
   const name = `${row.name.replace(':', '-')}-s${seed}`;
   const rowArgs = row.target === 'custom' ? customRaft(row) : row.args;
-  const args = [cli, 'run', '--target', row.target ?? 'raft', '--nemesis', 'disk', ...rowArgs, '--time-limit', `${timeS}s`,
+  const args = [cli, 'run', '--target', row.target ?? 'raft', '--nemesis', 'disk', ...rowArgs, ...passed, '--time-limit', `${timeS}s`,
     '--seed', String(seed), '--store', store, '--name', name, '--reporter', 'json'];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
@@ -118,7 +125,7 @@ await Promise.all(Array.from({ length: parallel }, async () => {
   }
 }));
 await bed?.stop();
-console.log(`\nbench:disk — ${seeds} seeds × ${timeS} s, --nemesis disk${stores.length > 0 ? `, one fault every ${interval}` : env === 'local' ? ', --target raft' : `, the bundled Raft as --target custom --env ${env}`}; load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(`\nbench:disk — ${seeds} seeds × ${timeS} s, --nemesis disk ${passed.join(' ')}${stores.length > 0 ? `, one fault every ${interval}` : env === 'local' ? ', --target raft' : `, the bundled Raft as --target custom --env ${env}`}; load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 for (const r of rows.filter(chosen)) {
   const rs = outcomes.filter((o) => o.row === r.name);
   const caught = rs.filter((o) => o.valid === false).length;

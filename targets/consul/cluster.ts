@@ -32,7 +32,6 @@
  */
 import nodePath from 'node:path';
 import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions, type StoreFiles } from '../server-base/server-cluster.js';
-import { STORE_ROLLBACK } from '../server-base/store-files.js';
 import { fetchErrorMessage, raftConfiguration, statusLeader } from './http.js';
 
 export const CONSUL_HTTP_PORT = 8500;
@@ -96,7 +95,7 @@ export class ConsulCluster extends ServerCluster {
    * damages). node-id is left alone: a flip there only makes the server refuse a malformed UUID.
    */
   protected override storeFiles(): StoreFiles {
-    return { dir: 'data', logFiles: ['raft/raft.db'], dataFiles: ['raft/raft.db'], without: STORE_ROLLBACK };
+    return { dir: 'data', logFiles: ['raft/raft.db'], dataFiles: ['raft/raft.db'] };
   }
 
   /** On a remote host: the consul binary, which no Debian package since bookworm has (so no --install). */

@@ -14,7 +14,6 @@
 import nodePath from 'node:path';
 import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions, type StoreFiles } from '../server-base/server-cluster.js';
 import { memberStatus } from './http.js';
-import { STORE_ROLLBACK } from '../server-base/store-files.js';
 
 export interface EtcdClusterOptions extends ServerClusterOptions {
   /** etcd binary; default `etcd` from PATH (Debian's etcd-server). */
@@ -53,7 +52,7 @@ export class EtcdCluster extends ServerCluster {
    */
   protected override storeFiles(): StoreFiles {
     const wal = { dir: 'member/wal', match: /\.wal$/ };
-    return { dir: 'data', logFiles: [wal], dataFiles: [wal, 'member/snap/db', { dir: 'member/snap', match: /\.snap$/ }], without: STORE_ROLLBACK };
+    return { dir: 'data', logFiles: [wal], dataFiles: [wal, 'member/snap/db', { dir: 'member/snap', match: /\.snap$/ }] };
   }
 
   /** On a remote host: the etcd binary (Debian etcd-server when it is the default one). */

@@ -17,7 +17,6 @@ import nodePath from 'node:path';
 import type { HealthRecord } from '../../harness/middle/faults/net/health.js';
 import { run } from '../../harness/middle/hosts/exec.js';
 import { ServerCluster, type HostNeed, type NodeHealth, type ServerClusterOptions, type StoreFiles } from '../server-base/server-cluster.js';
-import { STORE_ROLLBACK } from '../server-base/store-files.js';
 import { FAKETIME_LIB, faketimeEnv, offsetText, writeOffset } from '../../harness/middle/hosts/faketime.js';
 
 /** The session timeouts the servers allow: 2 and 20 ticks of tickTime=500 (ZooKeeper's own default bounds). */
@@ -110,7 +109,7 @@ export class ZkCluster extends ServerCluster {
     const seq = (name: string): number => parseInt(name.slice(name.indexOf('.') + 1), 16);
     const logs = { dir: 'version-2', match: /^log\.[0-9a-f]+$/, seq };
     return {
-      dir: 'data', logFiles: [logs], without: STORE_ROLLBACK,
+      dir: 'data', logFiles: [logs],
       dataFiles: [logs, { dir: 'version-2', match: /^snapshot\.[0-9a-f]+$/, seq }],
     };
   }

@@ -146,6 +146,8 @@ export interface DiskTouch {
   offset: number;
   bytes: number;
   bits?: number[];
+  /** Rollback: how old the copy it went back to was (ms from its taking to the restore). */
+  copyAgeMs?: number;
 }
 
 /** A target's disk: faults applied to a node's files while the node is down (killed by the nemesis). */

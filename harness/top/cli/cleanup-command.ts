@@ -19,7 +19,8 @@ Removes what runs left whose controller is gone. Without --env, every environmen
 the network namespaces, bridge, iptables rules, processes and libfaketime shm files of local runs
 (recorded in /run/faultline/<run id>.json, and any fl-<id>-* namespace or flb-<id> bridge no live run
 claims), and the containers, networks, volumes and DOCKER-USER rules of docker runs (by their
-faultline.run label). Needs root.
+faultline.run label); and rollback's copies (faultline-copies-<pid>.* in the temp dir) of controllers
+that are gone. Needs root.
 With --env ssh and the run's --hosts/--hosts-file (and --ssh-* flags): on each host, the daemons, fault
 chains, tbf qdisc and run directory of runs recorded there (<ssh-dir>/<run id>/<node>/state.json);
 runs of a controller on another machine are left alone unless --force.

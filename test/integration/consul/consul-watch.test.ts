@@ -1,6 +1,6 @@
 /**
  * The watch workload on real Consul clusters in network namespaces under partitions, kills and pauses,
- * two seeds: blocking queries on a key and on the prefix must return only written values, in write
+ * one seed: blocking queries on a key and on the prefix must return only written values, in write
  * order per key, and converge after the heal (a lower X-Consul-Index is counted, not a violation). The
  * runs must have checked values and convergence; the counts are printed.
  */
@@ -15,7 +15,8 @@ const skip = missing(['consul', 'iptables', 'iptables-restore', 'unshare']);
 afterAll(removeTempDirs);
 
 describe.skipIf(skip !== undefined)(`Consul watch in namespaces${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  for (const seed of [1, 2]) {
+  // One seed in the suite (its time budget); bench:watch measures 5 seeds per store.
+  for (const seed of [2]) {
     it(`seed ${seed}: blocking queries under partition, kill and pause keep Consul's promises`, async () => {
       const req = storeRequest(`consul-watch-${seed}`, { faults: ['partition', 'kill', 'pause'], timeLimitS: 20, seed, faultIntervalS: 4, rate: 50 }, {}, 'watch');
       const out = await runTest(req.config, (run) => consulParts(req, run).plan);

@@ -1,6 +1,6 @@
 /**
  * The watch workload on real etcd 3.4 clusters in network namespaces under partitions, kills and
- * pauses, two seeds: the watch checker must find every watcher's stream valid, or every violation
+ * pauses, one seed: the watch checker must find every watcher's stream valid, or every violation
  * matched to a cited upstream issue of etcd 3.4 (a violation with no match fails: it is news). The
  * runs must have checked events, resumed watches, and converged after the heal.
  */
@@ -15,7 +15,8 @@ const skip = missing(['etcd', 'iptables', 'iptables-restore', 'unshare']);
 afterAll(removeTempDirs);
 
 describe.skipIf(skip !== undefined)(`etcd watch in namespaces${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  for (const seed of [1, 2]) {
+  // One seed in the suite (its time budget); bench:watch measures 5 seeds per store.
+  for (const seed of [2]) {
     it(`seed ${seed}: watches under partition, kill and pause are valid or match a known etcd issue`, async () => {
       // 22 s: two compactions (every 10 s) fall inside the run.
       const req = storeRequest(`etcd-watch-${seed}`, { faults: ['partition', 'kill', 'pause'], timeLimitS: 22, seed, faultIntervalS: 4, rate: 50 }, {}, 'watch');

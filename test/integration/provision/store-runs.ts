@@ -6,6 +6,7 @@
  * whole under partitions, overlapping lock holders, nothing of a namespace run left behind.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { expect } from 'vitest';
 import { DEPRECATED_FLAGS } from '../../../harness/ground/contracts/flags.js';
 import { nemesis, repeat, sleep } from '../../../harness/ground/generator/index.js';
@@ -194,8 +195,8 @@ export function expectOverlappingHolders(results: { checkers: Record<string, unk
  * really cut the cluster.
  */
 export function expectSetKeptUnderPartitions(out: RunOutcome): void {
-  const set = out.results.checkers.set as { valid: unknown; acknowledged: number; finalReads: number; finalReadSource: string; lost: { count: number }; unexpected: { count: number }; nodesWithoutFinalRead: string[] };
-  expect(set.valid).toBe(true);
+  const set = out.results.checkers.set as { valid: unknown; reason?: string; acknowledged: number; finalReads: number; finalReadSource: string; lost: { count: number }; unexpected: { count: number }; nodesWithoutFinalRead: string[] };
+  expect(set.valid, `${set.reason ?? ''} (run ${out.dir})`).toBe(true);
   expect(set.lost.count).toBe(0);
   expect(set.unexpected.count).toBe(0);
   expect(set.acknowledged).toBeGreaterThan(100);
@@ -208,9 +209,13 @@ export function expectSetKeptUnderPartitions(out: RunOutcome): void {
   expect(parts.some((o) => Object.values((o.value as { grudge: Record<string, string[]> }).grudge).some((d) => d.length > 0))).toBe(true);
 }
 
-/** The namespace run in `dir` named its run id, and nothing of it (namespaces, links, rules, state file, processes) is left. */
+/**
+ * The namespace run in `dir` named its run id, and nothing of it (namespaces, links, rules, state
+ * file, processes, rollback's copies — made under this process's PID: each test file is a process of its own) is left.
+ */
 export function expectNothingLeft(dir: string): void {
   const id = runIdOf(dir);
   expect(id).toBeDefined();
   expect(leftovers(id, pidsOf(dir))).toEqual([]);
+  expect(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(`faultline-copies-${process.pid}.`))).toEqual([]);
 }

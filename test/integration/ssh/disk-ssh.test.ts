@@ -1,8 +1,9 @@
 /**
  * Disk faults over SSH, against the test bed (namespace hosts with a real sshd each, every command
  * over ssh2): the lose-un-fsynced layer and the file faults' helper are compiled on the host and run
- * there. Data fsynced on the host survives the layer's crash and data not fsynced is gone; truncate
- * and bit-flip through a planted symlink are refused and the link's target is untouched (issue 19's
+ * there. Data fsynced on the host survives the layer's crash and data not fsynced is gone; a rollback
+ * there restores the copy kept in the host's private directory (links and a FIFO neither copied nor
+ * kept); truncate and bit-flip through a planted symlink are refused and the link's target is untouched (issue 19's
  * rule on the host); an etcd run with `--nemesis disk` (lose-unfsynced, truncate, bit-flip) damages
  * files on the hosts, stays linearizable, and leaves the hosts as they were; the bundled Raft's
  * `--bug no-fsync` on the hosts is caught by lose-unfsynced and the correct Raft stays valid. Rates
@@ -41,8 +42,7 @@ describeOnTestBed('disk faults over ssh', skip, (testBed) => {
   it('the layer on the host keeps what was fsynced and drops what was not; file faults never follow a planted link', async () => {
     const bed = testBed();
     const { env, h, data, logs, layered } = await oneHost(bed);
-    expect(layered.faults).toEqual(['lose-unfsynced', 'truncate', 'bit-flip']);
-    expect(layered.unsupported.rollback).toMatch(/rollback over --env ssh is not built/);
+    expect(layered.faults).toEqual(['lose-unfsynced', 'truncate', 'bit-flip', 'rollback']);
     try {
       await layered.setup(['n1']);
       expect(logs.join('\n')).toMatch(/lose-unfsynced layer \(pid \d+ on n1's host\) mounted over /);
@@ -60,10 +60,25 @@ describeOnTestBed('disk faults over ssh', skip, (testBed) => {
       const flip = await layered.apply('n1', 'bit-flip', pick);
       expect(flip[0].file).toBe('wal');
       expect(await h.execOk(['cat', `${data}/wal`])).not.toMatch(/^0+7$/);
+      // Rollback on the host: copies in the host's private directory, the directory back to the copy of the previous fault.
+      const walThen = await h.execOk(['sha256sum', `${data}/wal`]);
+      await layered.remember('n1');
+      expect(await layered.apply('n1', 'rollback', pick)).toEqual([]); // no earlier copy yet: nothing restored
+      await h.execOk(['sh', '-c', 'printf more >> "$1/wal" && mkdir -p "$1/sub" && printf later > "$1/sub/new"', 'sh', data]);
+      await layered.remember('n1');
+      const back = await layered.apply('n1', 'rollback', pick);
+      expect(back.map((t) => t.file).sort()).toEqual(['sub/new', 'wal']);
+      expect(back.every((t) => typeof t.copyAgeMs === 'number' && t.copyAgeMs >= 0)).toBe(true);
+      expect(await h.execOk(['sha256sum', `${data}/wal`])).toBe(walThen);
+      expect((await h.execOk(['ls', '-A', data])).split('\n').filter(Boolean).sort()).toEqual(['synced', 'unsynced', 'wal']);
+      const priv = (await h.execOk(['sh', '-c', 'ls -d "$1"/.faultline.*/copy-n1-*', 'sh', h.runDir!])).split('\n').filter(Boolean);
+      expect(priv).toHaveLength(2); // the copy a rollback can still reach, and the latest; older ones are gone
+      expect(await h.execOk(['stat', '-c', '%a %U', priv[0]])).toBe('700 root\n');
     } finally {
       await layered.teardown();
     }
     expect(await h.execOk(['cat', '/proc/self/mounts'])).not.toContain(data);
+    expect(await h.execOk(['sh', '-c', 'ls -d "$1"/.faultline.*/copy-* 2>/dev/null; true', 'sh', h.runDir!])).toBe(''); // teardown removed the copies
 
     // A link planted in the node's directory, to a file the node must not reach: refused, untouched.
     await h.execOk(['sh', '-c', 'printf secret-%0100d 0 > "$1/secret" && rm -f "$1/data/wal" && ln -s ../secret "$1/data/wal" && mkdir -p "$1/elsewhere" && printf x%0100d 0 > "$1/elsewhere/db" && ln -s ../elsewhere "$1/data/snap"', 'sh', h.runDir!]);
@@ -78,6 +93,22 @@ describeOnTestBed('disk faults over ssh', skip, (testBed) => {
     const t0 = Date.now();
     await expect(fifo.apply('n1', 'truncate', pick)).rejects.toThrow(/disk-ops probe fifo on n1 failed: .*fifo is not a regular file with one link: refused/);
     expect(Date.now() - t0).toBeLessThan(10_000);
+    // Rollback's copy and restore on the host neither follow nor copy the links or the FIFO (and do not hang on it);
+    // restoring a copy taken before them removes them by name, their targets untouched.
+    const notes: string[] = [];
+    const rb = new HostDisks({ host: () => h, dirOf: () => data, layer: false, logFiles: ['wal'], dataFiles: ['wal'], log: (m) => notes.push(m) });
+    await h.execOk(['sh', '-c', 'mkdir -p "$1/keep" && printf kept > "$1/keep/file" && mv "$1/fifo" "$1/keep/fifo"', 'sh', data]);
+    await rb.remember('n1');
+    expect(notes.join('\n')).toMatch(/n1's copy skipped what is not a plain file: /);
+    for (const k of ['keep/fifo (fifo)', 'snap (symlink)', 'wal (symlink)']) expect(notes.join('\n')).toContain(k);
+    await h.execOk(['sh', '-c', 'rm "$1/keep/file" && ln -s ../../secret "$1/keep/file"', 'sh', data]);
+    await rb.remember('n1');
+    const restored = await rb.apply('n1', 'rollback', pick);
+    expect(restored.map((t) => t.file)).toEqual(['keep/file']);
+    expect(await h.execOk(['cat', `${data}/keep/file`])).toBe('kept');
+    expect(await h.execOk(['cat', `${h.runDir}/secret`])).toMatch(/^secret-0{100}$/);
+    expect(await h.execOk(['cat', `${h.runDir}/elsewhere/db`])).toMatch(/^x0{100}$/);
+    await rb.teardown();
     await env.teardown();
     expect(bed.leftovers()).toEqual([]);
   }, 120_000);

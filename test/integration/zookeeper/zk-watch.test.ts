@@ -1,6 +1,6 @@
 /**
  * The watch workload on real ZooKeeper ensembles in network namespaces under partitions, kills and
- * pauses, two seeds: data and child watches re-armed after each firing must keep ZooKeeper's promises
+ * pauses, one seed: data and child watches re-armed after each firing must keep ZooKeeper's promises
  * (event before data, once per registration, replies in order) and converge after the heal. The runs
  * must have judged firings (trigger known) and checked convergence; the counts are printed.
  */
@@ -15,7 +15,8 @@ const skip = missing(['java', 'iptables', 'iptables-restore', 'unshare']);
 afterAll(removeTempDirs);
 
 describe.skipIf(skip !== undefined)(`ZooKeeper watch in namespaces${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  for (const seed of [1, 2]) {
+  // One seed in the suite (its time budget); bench:watch measures 5 seeds per store.
+  for (const seed of [1]) {
     it(`seed ${seed}: watches under partition, kill and pause keep ZooKeeper's promises`, async () => {
       const req = storeRequest(`zk-watch-${seed}`, { faults: ['partition', 'kill', 'pause'], timeLimitS: 20, seed, faultIntervalS: 4, rate: 50 }, {}, 'watch');
       const out = await runTest(req.config, (run) => zookeeperParts(req, run).plan);

@@ -1,14 +1,16 @@
 /**
  * The file faults on a real directory: truncate cuts a bounded tail, bit-flip flips bits and nothing
- * else, rollback restores a copy exactly, and none of them follows a link planted in the node's directory.
+ * else, rollback's bookkeeping (which copy it restores, what disk-ops' walk reported) is read right, and
+ * none of them follows a link planted in the node's directory (rollback's copy itself: integration/disk/rollback-copy.test.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dataEnd, expandFiles, FLIP_BITS, flipBits, flipOrder, forNode, patternFiles, readTree, restoreTree, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
+import { dataEnd, expandFiles, FLIP_BITS, flipBits, flipOrder, forNode, patternFiles, TRUNCATE_MAX_BYTES, truncateTail } from '../../../harness/middle/faults/disk/file-faults.js';
+import { parseTreeReport } from '../../../harness/middle/faults/disk/disk-ops-build.js';
 import { createRng } from '../../../harness/ground/generator/index.js';
-import { NodeDisks } from '../../../harness/middle/faults/disk/node-disks.js';
+import { CopyChain, NodeDisks, rollbackTouches, treeNotes } from '../../../harness/middle/faults/disk/node-disks.js';
 import { HostDisks } from '../../../harness/middle/faults/disk/host-disks.js';
 
 const dirs: string[] = [];
@@ -57,17 +59,17 @@ describe('file faults', () => {
     expect(after.equals(expected)).toBe(true);
   });
 
-  it('rollback restores the copy exactly: changed files rewritten, new files removed', () => {
-    const d = nodeDir();
-    fs.mkdirSync(nodePath.join(d, 'sub'));
-    fs.writeFileSync(nodePath.join(d, 'log'), 'old log\n');
-    fs.writeFileSync(nodePath.join(d, 'sub', 'snap'), 'old snap');
-    const copy = readTree(d);
-    fs.appendFileSync(nodePath.join(d, 'log'), 'newer entry\n');
-    fs.writeFileSync(nodePath.join(d, 'sub', 'new'), 'created later');
-    const touched = restoreTree(d, copy);
-    expect(touched.map((t) => t.file).sort()).toEqual(['log', 'sub/new']);
-    expect(readTree(d)).toEqual(copy);
+  it('rollback reads disk-ops\' walk: files rewritten and removed as touches with the copy\'s age, links and FIFOs as notes', () => {
+    const r = parseTreeReport('F 9 log\nS symlink wal\nS fifo a b\nW 8388617 member/wal/0.wal\nR member/snap/1 2.snap\nX symlink new-link\nnoise\n');
+    expect(r).toEqual({
+      copied: 1, copiedBytes: 9,
+      touched: [{ file: 'member/wal/0.wal', offset: 0, bytes: 8388617 }, { file: 'member/snap/1 2.snap', offset: 0, bytes: 0 }],
+      skipped: ['wal (symlink)', 'a b (fifo)'], removed: ['new-link (symlink)'],
+    });
+    expect(rollbackTouches(r, { dir: '/c', takenAt: 1_000 }, 5_000).map((t) => t.copyAgeMs)).toEqual([4_000, 4_000]);
+    expect(treeNotes('n1', 'copy', r)).toBe('disk: n1\'s copy skipped what is not a plain file: wal (symlink), a b (fifo)');
+    expect(treeNotes('n1', 'rollback', r)).toBe('disk: n1\'s rollback removed what is not a plain file: new-link (symlink)');
+    expect(treeNotes('n1', 'copy', parseTreeReport(''))).toBeUndefined();
   });
 
   it('a store\'s patterns name its files newest first: by sequence when given, else by name', () => {
@@ -102,21 +104,16 @@ describe('file faults', () => {
     expect(truncateTail(d, ['empty.wal'], () => 0)).toEqual([]);
   });
 
-  it('a rollback goes back to the copy taken at the node\'s previous disk fault, also when every fault is a rollback', async () => {
-    const d = nodeDir();
-    const disks = new NodeDisks({ dirOf: () => d, layer: false, logFiles: ['log'], dataFiles: ['log'], log: () => undefined });
-    await disks.setup(['n1']);
-    const state = (): string => fs.readFileSync(nodePath.join(d, 'log'), 'utf8');
-    // The nemesis takes a copy before every fault, then applies it.
-    const fault = async (): Promise<unknown> => { await disks.remember('n1'); return disks.apply('n1', 'rollback', () => 0); };
-    fs.writeFileSync(nodePath.join(d, 'log'), 'a\n');
-    expect(await fault()).toEqual([]); // the first has nothing earlier to go back to
-    fs.writeFileSync(nodePath.join(d, 'log'), 'a\nb\n');
-    await fault();
-    expect(state()).toBe('a\n');
-    fs.writeFileSync(nodePath.join(d, 'log'), 'a\nc\nd\n');
-    await fault();
-    expect(state()).toBe('a\nb\n'); // the copy taken at the previous fault: the node's state when that one hit
+  it('a rollback goes back to the copy taken at the node\'s previous disk fault, also when every fault is a rollback', () => {
+    const chain = new CopyChain();
+    const c = (n: number): { dir: string; takenAt: number } => ({ dir: `/copies/${n}`, takenAt: n });
+    expect(chain.push('n1', c(1))).toBeUndefined();
+    expect(chain.target('n1')).toBeUndefined(); // the first has nothing earlier to go back to
+    expect(chain.push('n1', c(2))).toBeUndefined();
+    expect(chain.target('n1')).toEqual(c(1));
+    expect(chain.push('n1', c(3))).toEqual(c(1)); // the copy no rollback can reach any more: removed
+    expect(chain.target('n1')).toEqual(c(2));
+    expect(chain.target('n2')).toBeUndefined();
   });
 
   it('a path\'s {node} is the node\'s name (a custom target\'s --disk-files): each node\'s own file is cut, never another\'s', async () => {
@@ -143,12 +140,12 @@ describe('file faults', () => {
     expect(drawn).toBe(0); // no file, no draw: the seed's later draws stay where they were
   });
 
-  it('on ssh hosts: rollback is refused with its reason, and the hosts need gcc, plus FUSE with the layer', () => {
+  it('on ssh hosts: every disk fault is offered (rollback too), and the hosts need gcc, plus FUSE with the layer', () => {
     const of = (layer: boolean): HostDisks => new HostDisks({ host: () => { throw new Error('no host in a unit test'); }, dirOf: () => '/x', layer, logFiles: ['log'], dataFiles: ['log'], log: () => undefined });
-    expect(of(true).faults).toEqual(['lose-unfsynced', 'truncate', 'bit-flip']);
-    expect(of(true).unsupported.rollback).toMatch(/^rollback over --env ssh is not built: /);
+    expect(of(true).faults).toEqual(['lose-unfsynced', 'truncate', 'bit-flip', 'rollback']);
+    expect(of(true).unsupported.rollback).toBeUndefined();
     expect(of(true).hostNeeds().map((n) => n.pkg ?? n.path)).toEqual(['gcc', 'libc6-dev', 'libfuse3-dev', 'fuse3', '/dev/fuse']);
-    expect(of(false).faults).toEqual(['truncate', 'bit-flip']);
+    expect(of(false).faults).toEqual(['truncate', 'bit-flip', 'rollback']);
     expect(of(false).hostNeeds().map((n) => n.pkg)).toEqual(['gcc', 'libc6-dev']);
   });
 
@@ -165,9 +162,6 @@ describe('file faults', () => {
     // A pattern's directory planted as a link is refused; a link matching a pattern is not a file of it.
     expect(() => expandFiles(d, [{ dir: 'dir', match: /./ }])).toThrow(/is a link or not a directory/);
     expect(expandFiles(d, [{ dir: '.', match: /^log$/ }])).toEqual([]);
-    // A copy skips links; restoring it removes the planted links by name, never what they point at.
-    restoreTree(d, new Map([['log', Buffer.from('x')]]));
     expect(fs.readFileSync(nodePath.join(outside, 'passwd'), 'utf8')).toBe('root:x:0:0\n');
-    expect(fs.lstatSync(nodePath.join(d, 'log')).isFile()).toBe(true);
   });
 });

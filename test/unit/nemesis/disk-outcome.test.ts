@@ -41,6 +41,17 @@ describe('disk outcome', () => {
     expect(o.truncate.mixed).toBeUndefined();
   });
 
+  it('a node a fault only killed (a rollback with no copy yet) answers nothing: its restart counts for no fault', () => {
+    const noCopy = nem('disk', { fault: 'rollback', nodes: ['n1'], reached: [], files: [] });
+    expect(diskOutcome([noCopy, restart(['n1'])], true, [])).toBeUndefined();
+    // n1 refused after a truncate, then a rollback with no copy killed it again: its next start is neither's.
+    const ops = [applied('truncate', ['n1']), restart([], ['n1']), noCopy, restart(['n1']),
+      nem('disk', { fault: 'rollback', nodes: ['n1', 'n2'], reached: ['n2'], files: [{ node: 'n2', file: 'wal', offset: 0, bytes: 9 }] }), restart(['n1', 'n2'])];
+    const o = diskOutcome(ops, true, [])!;
+    expect(o.truncate).toMatchObject({ applied: 1, started: 0, outcome: 'refused-to-start' });
+    expect(o.rollback).toMatchObject({ applied: 1, filesTouched: 1, started: 1, outcome: 'started-valid' });
+  });
+
   it('a fault with no restart at all (the run ended first) is unknown, not valid', () => {
     expect(diskOutcome([applied('bit-flip', ['n1'])], true, [])!['bit-flip'].outcome).toBe('unknown');
   });

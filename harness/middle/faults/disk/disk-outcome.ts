@@ -9,7 +9,7 @@ import type { Op } from '../../../ground/history/op.js';
 
 /** One disk fault's line. */
 export interface DiskFaultOutcome {
-  /** The fault was applied to this many nodes in all (a `disk` op on 3 nodes counts 3). */
+  /** The fault reached this many nodes in all (a `disk` op on 3 nodes counts 3; a node it only killed, none). */
   applied: number;
   /** Files it touched, in all. */
   filesTouched: number;
@@ -47,10 +47,15 @@ export function diskOutcome(ops: readonly Op[], valid: true | false | 'unknown',
     if (op.process !== 'nemesis' || op.type === 'invoke' || op.error !== undefined || !isRecord(op.value)) continue;
     const v = op.value;
     if (op.f === 'disk' && typeof v.fault === 'string' && Array.isArray(v.nodes)) {
+      // Only the nodes the fault reached (a rollback with no copy yet, a truncate that found no file,
+      // only killed the node): their restarts answer it; a node merely killed answers nothing.
+      const reached = (Array.isArray(v.reached) ? v.reached : v.nodes).filter((n): n is string => typeof n === 'string');
+      for (const n of v.nodes) if (typeof n === 'string') lastFault.delete(n);
+      if (reached.length === 0) continue;
       const o = (out[v.fault] ??= { applied: 0, filesTouched: 0, started: 0, refused: [], outcome: 'unknown' });
-      o.applied += v.nodes.length;
+      o.applied += reached.length;
       o.filesTouched += Array.isArray(v.files) ? v.files.length : 0;
-      for (const n of v.nodes) if (typeof n === 'string') lastFault.set(n, v.fault);
+      for (const n of reached) lastFault.set(n, v.fault);
     }
     if (op.f === 'disk-restart') {
       for (const n of Array.isArray(v.nodes) ? v.nodes : []) {

@@ -1,14 +1,13 @@
 /**
  * The file faults of `--nemesis disk`, applied to a stopped node's data directory: cut the tail of its
- * log, flip bits in a data file, roll the directory back to a copy taken earlier. The directory is one
+ * log, flip bits in a data file (rollback's copy is disk-ops' own: node-disks.ts). The directory is one
  * the node writes, so every file is opened through safe-files.ts (no component a link, regular files
  * with one link only) and every change is fsynced (under the lose-un-fsynced layer too: a file fault
  * is damage already on the disk, not a write the next crash may take back).
  */
 import fs from 'node:fs';
-import nodePath from 'node:path';
 import type { DiskTouch as FileTouch } from '../../../ground/contracts/roles.js';
-import { openDirIn, openInDir, readInDir, writeAtomicIn } from '../../hosts/safe-files.js';
+import { openDirIn, openInDir } from '../../hosts/safe-files.js';
 
 const C = fs.constants;
 
@@ -153,50 +152,4 @@ export function flipBits(dir: string, files: readonly FileSpec[], pick: (n: numb
   } finally {
     fs.closeSync(f.fd);
   }
-}
-
-/** Every regular file below `dir` (relative paths), read without following a link; links and specials are skipped. */
-export function readTree(dir: string, rel = '.'): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const fd = openDirIn(dir, rel);
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(`/proc/self/fd/${fd}`, { withFileTypes: true });
-  } finally {
-    fs.closeSync(fd);
-  }
-  for (const e of entries) {
-    const path = rel === '.' ? e.name : `${rel}/${e.name}`;
-    if (e.isDirectory()) for (const [k, v] of readTree(dir, path)) out.set(k, v);
-    else if (e.isFile()) out.set(path, readInDir(dir, path));
-  }
-  return out;
-}
-
-/**
- * Makes the regular files below `dir` exactly `copy`: each written atomically (and fsynced), the
- * files the copy does not have removed (by name in their opened parent, so no link is followed).
- */
-export function restoreTree(dir: string, copy: ReadonlyMap<string, Buffer>): FileTouch[] {
-  const now = readTree(dir);
-  const touched: FileTouch[] = [];
-  for (const [path, data] of copy) {
-    const cur = now.get(path);
-    if (cur && cur.equals(data)) continue;
-    writeAtomicIn(dir, path, data, { mkdir: true });
-    const fd = openInDir(dir, path, C.O_RDONLY);
-    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
-    touched.push({ file: path, offset: 0, bytes: data.length });
-  }
-  for (const path of now.keys()) {
-    if (copy.has(path)) continue;
-    const parent = openDirIn(dir, nodePath.dirname(path));
-    try {
-      fs.unlinkSync(`/proc/self/fd/${parent}/${nodePath.basename(path)}`);
-    } finally {
-      fs.closeSync(parent);
-    }
-    touched.push({ file: path, offset: 0, bytes: 0 });
-  }
-  return touched;
 }

@@ -5,17 +5,19 @@
  * as a node helper over the node's data directory, and truncate and bit-flip run there through
  * disk-ops, which resolves every path below the directory with no link followed (issue 19's rule).
  * The choice of file, cut and bits is node-disks.ts's own (file-faults.ts), so a seed damages the
- * same way here and there. Rollback is not offered: it needs a copy of the directory on the host.
+ * same way here and there. Rollback's copies are kept on the host, each made fresh with mktemp -d in
+ * the private directory host-build.ts makes there (root's, mode 0700), taken and restored by disk-ops'
+ * `snapshot` and `restore` (no link followed); they go at teardown, and with the run directory.
  */
 import { DISK_FAULTS, type DiskControl, type DiskFault, type DiskTouch } from '../../../ground/contracts/roles.js';
 import { buildOnHost, privateDirOn, type HostHelper } from '../../hosts/host-build.js';
-import { helperSource } from '../../hosts/compiled-helper.js';
 import type { HostNeed } from '../../hosts/host-needs.js';
 import type { Remote, RemoteProcess } from '../../hosts/remote.js';
 import { cutBytes, flipOrder, flipPlan, flipTouch, forNode, patternFiles, type FileSpec } from './file-faults.js';
 import { LAZY_FS_HELPER } from './lazy-fs-build.js';
 import type { DroppedFile } from './lazy-fs.js';
-import { droppedTouches, LAYER_NOT_ASKED, type Disks, type NodeDiskOptions } from './node-disks.js';
+import { CopyChain, droppedTouches, LAYER_NOT_ASKED, rollbackTouches, treeNotes, type Disks, type NodeDiskOptions } from './node-disks.js';
+import { DISK_OPS_HELPER, parseTreeReport } from './disk-ops-build.js';
 
 /** A node's disks on its own host: the local options, plus where each node runs. */
 export interface HostDiskOptions extends NodeDiskOptions {
@@ -24,14 +26,7 @@ export interface HostDiskOptions extends NodeDiskOptions {
 }
 
 const LAZY_FS: HostHelper = { ...LAZY_FS_HELPER, needs: 'gcc, libc6-dev, fuse3 and libfuse3-dev' };
-const DISK_OPS: HostHelper = {
-  name: 'disk-ops', what: 'the file faults\' helper', needs: 'gcc and libc6-dev',
-  source: () => helperSource(import.meta.url, 'harness/middle/faults/disk/disk-ops.c'),
-  gccArgs: (out, src) => ['-O2', '-o', out, src],
-};
-
-/** Why rollback is not offered on such hosts. */
-export const HOST_ROLLBACK = 'rollback over --env ssh is not built: it needs a copy of the node\'s directory kept on its host, made and restored without following links';
+const DISK_OPS: HostHelper = { ...DISK_OPS_HELPER, needs: 'gcc and libc6-dev' };
 
 const READY_MS = 10_000;
 const CRASH_MS = 10_000;
@@ -43,10 +38,13 @@ export class HostDisks implements Disks {
   readonly faults: DiskFault[];
   readonly unsupported: Partial<Record<DiskFault, string>> = {};
   private readonly layers = new Map<string, HostLayer>();
+  private readonly copies = new CopyChain();
+  /** Every copy directory made on a host, removed at teardown (and with the run directory, by cleanup). */
+  private readonly copyDirs: { node: string; dir: string }[] = [];
 
   constructor(private readonly o: HostDiskOptions) {
     if (!o.layer) this.unsupported['lose-unfsynced'] = LAYER_NOT_ASKED;
-    Object.assign(this.unsupported, { rollback: HOST_ROLLBACK }, o.without ?? {});
+    Object.assign(this.unsupported, o.without ?? {});
     this.faults = DISK_FAULTS.filter((f) => this.unsupported[f] === undefined);
   }
 
@@ -67,7 +65,7 @@ export class HostDisks implements Disks {
     await Promise.all(nodes.map(async (n) => {
       const h = this.o.host(n);
       await h.execOk(['mkdir', '-p', this.o.dirOf(n)]);
-      if (this.faults.some((f) => f === 'truncate' || f === 'bit-flip')) await buildOnHost(h, DISK_OPS);
+      if (this.faults.some((f) => f !== 'lose-unfsynced')) await buildOnHost(h, DISK_OPS);
       if (!this.faults.includes('lose-unfsynced')) return;
       const bin = await buildOnHost(h, LAZY_FS);
       // Its event log is read back as root: kept in the private directory, where the node plants no link.
@@ -80,8 +78,17 @@ export class HostDisks implements Disks {
     }));
   }
 
-  /** Rollback is not offered here: nothing to remember. */
-  async remember(): Promise<void> {}
+  /** Takes the copy of `node`'s directory on its host (see NodeDisks.remember): a fresh mktemp -d in the host's private directory. */
+  async remember(node: string): Promise<void> {
+    const h = this.o.host(node);
+    const dir = (await h.execOk(['mktemp', '-d', `${await privateDirOn(h)}/copy-${node}-XXXXXXXXXX`])).trim();
+    this.copyDirs.push({ node, dir });
+    const copy = { dir, takenAt: Date.now() };
+    const note = treeNotes(node, 'copy', parseTreeReport(await this.tree(h, ['snapshot', this.o.dirOf(node), dir])));
+    if (note) this.o.log(note);
+    const stale = this.copies.push(node, copy);
+    if (stale) await h.execOk(['rm', '-rf', '--', stale.dir]);
+  }
 
   async apply(node: string, fault: DiskFault, pick: (n: number) => number): Promise<DiskTouch[]> {
     const h = this.o.host(node);
@@ -108,13 +115,26 @@ export class HostDisks implements Disks {
         await this.ops(h, ['flip', dir, f.name, ...bits.map(String)]);
         return [flipTouch(f.name, bits)];
       }
-      case 'rollback':
-        throw new Error(HOST_ROLLBACK);
+      case 'rollback': {
+        const copy = this.copies.target(node);
+        if (!copy) return [];
+        const r = parseTreeReport(await this.tree(h, ['restore', copy.dir, dir]));
+        const note = treeNotes(node, 'rollback', r);
+        if (note) this.o.log(note);
+        return rollbackTouches(r, copy);
+      }
     }
   }
 
-  /** Stops every layer (its SIGTERM handler unmounts) and lazily unmounts one that died mounted; never throws. */
+  /** Stops every layer (its SIGTERM handler unmounts) and lazily unmounts one that died mounted, removes the copies; never throws. */
   async teardown(): Promise<void> {
+    for (const { node, dir } of this.copyDirs.splice(0)) {
+      try {
+        await this.o.host(node).execOk(['rm', '-rf', '--', dir]);
+      } catch (err) {
+        this.o.log(`disk teardown: removing ${node}'s copy ${dir} failed: ${(err as Error).message}`);
+      }
+    }
     await Promise.all([...this.layers].map(async ([n, l]) => {
       try {
         await l.proc.stop(5_000);
@@ -124,6 +144,14 @@ export class HostDisks implements Disks {
       }
     }));
     this.layers.clear();
+  }
+
+  /** Runs disk-ops snapshot or restore on the host: what it printed (any failure throws, a missing directory too). */
+  private async tree(h: Remote, args: string[]): Promise<string> {
+    const bin = await buildOnHost(h, DISK_OPS);
+    const r = await h.exec([bin, ...args], { timeoutMs: 120_000 });
+    if (r.code !== 0) throw new Error(`disk-ops ${args[0]} ${args[1]} ${args[2]} on ${h.node} failed: ${r.stderr.trim() || `code ${r.code}`}`);
+    return r.stdout;
   }
 
   /** Runs disk-ops on the host; its exit code 2 (no such file, or none with data) is `undefined`, any other failure throws. */

@@ -2,11 +2,17 @@
  * A local cluster's disks: each node's data directory, optionally under the lose-un-fsynced FUSE layer
  * (mounted before the node first starts, unmounted at teardown), and the disk faults applied to it
  * while the node is down. The target names its files (its log first, then its other data files), so
- * truncate cuts the log's tail and bit-flip damages a file the node reads back.
+ * truncate cuts the log's tail and bit-flip damages a file the node reads back. Rollback's copies are
+ * on disk, in a private directory of this controller (hosts/private-copies.ts), taken and restored by
+ * disk-ops (its `snapshot` and `restore` follow no link in the node's directory).
  */
 import fs from 'node:fs';
+import nodePath from 'node:path';
 import { DISK_FAULTS, type DiskControl, type DiskFault, type DiskTouch } from '../../../ground/contracts/roles.js';
-import { flipBits, forNode, readTree, restoreTree, truncateTail, type FileSpec } from './file-faults.js';
+import { runOk } from '../../hosts/exec.js';
+import { makeCopiesDir } from '../../hosts/private-copies.js';
+import { buildDiskOps, diskOpsUnavailable, parseTreeReport, type TreeReport } from './disk-ops-build.js';
+import { flipBits, forNode, truncateTail, type FileSpec } from './file-faults.js';
 
 export type { FileSpec } from './file-faults.js';
 import { buildLazyFs, lazyFsUnavailable } from './lazy-fs-build.js';
@@ -35,6 +41,41 @@ export function droppedTouches(dropped: readonly DroppedFile[]): DiskTouch[] {
   });
 }
 
+/** One copy of a node's data directory: where it is (on the node's machine) and when it was taken (Date.now()). */
+export interface DirCopy { dir: string; takenAt: number }
+
+/** The copies a rollback goes back to: the one taken at each node's latest disk fault, and the one before it. */
+export class CopyChain {
+  private readonly latest = new Map<string, DirCopy>();
+  private readonly previous = new Map<string, DirCopy>();
+
+  /** Records `copy` as `node`'s latest; returns the copy it makes stale (to be removed). */
+  push(node: string, copy: DirCopy): DirCopy | undefined {
+    const stale = this.previous.get(node);
+    const cur = this.latest.get(node);
+    if (cur) this.previous.set(node, cur);
+    this.latest.set(node, copy);
+    return stale;
+  }
+
+  /** The copy a rollback of `node` restores: the one taken at its previous disk fault. */
+  target(node: string): DirCopy | undefined {
+    return this.previous.get(node);
+  }
+}
+
+/** A restore's touches, each with the copy's age (ms since it was taken), as a rollback records them. */
+export function rollbackTouches(r: TreeReport, copy: DirCopy, now = Date.now()): DiskTouch[] {
+  return r.touched.map((t) => ({ ...t, copyAgeMs: now - copy.takenAt }));
+}
+
+/** One log line for what a snapshot or restore skipped or removed that is not a regular file (a planted link, a FIFO). */
+export function treeNotes(node: string, what: 'copy' | 'rollback', r: TreeReport): string | undefined {
+  if (what === 'copy' && r.skipped.length > 0) return `disk: ${node}'s copy skipped what is not a plain file: ${r.skipped.join(', ')}`;
+  if (what === 'rollback' && r.removed.length > 0) return `disk: ${node}'s rollback removed what is not a plain file: ${r.removed.join(', ')}`;
+  return undefined;
+}
+
 /** A cluster's disks, here (NodeDisks) or on hosts with files of their own (host-disks.ts). */
 export interface Disks extends DiskControl {
   readonly faults: DiskFault[];
@@ -51,12 +92,15 @@ export class NodeDisks implements Disks {
   readonly faults: DiskFault[];
   readonly unsupported: Partial<Record<DiskFault, string>> = {};
   private readonly mounts = new Map<string, LazyFs>();
-  private readonly copies = new Map<string, Map<string, Buffer>>();
-  private readonly previous = new Map<string, Map<string, Buffer>>();
+  private readonly copies = new CopyChain();
+  /** This controller's private directory of copies, made at the first copy and removed at teardown. */
+  private copiesDir?: string;
 
   constructor(private readonly o: NodeDiskOptions) {
     const why = o.layer ? lazyFsUnavailable() : LAYER_NOT_ASKED;
     if (why) this.unsupported['lose-unfsynced'] = why;
+    const noOps = diskOpsUnavailable();
+    if (noOps) this.unsupported.rollback = noOps;
     Object.assign(this.unsupported, o.without ?? {});
     this.faults = DISK_FAULTS.filter((f) => this.unsupported[f] === undefined);
   }
@@ -80,9 +124,14 @@ export class NodeDisks implements Disks {
    * state it went back from, and the next rollback's target).
    */
   async remember(node: string): Promise<void> {
-    const cur = this.copies.get(node);
-    if (cur) this.previous.set(node, cur);
-    this.copies.set(node, readTree(this.o.dirOf(node)));
+    const bin = await buildDiskOps();
+    this.copiesDir ??= makeCopiesDir();
+    const copy = { dir: fs.mkdtempSync(nodePath.join(this.copiesDir, `${node}-`)), takenAt: Date.now() };
+    const r = parseTreeReport(await runOk([bin, 'snapshot', this.o.dirOf(node), copy.dir], { timeoutMs: 120_000 }));
+    const note = treeNotes(node, 'copy', r);
+    if (note) this.o.log(note);
+    const stale = this.copies.push(node, copy);
+    if (stale) fs.rmSync(stale.dir, { recursive: true, force: true });
   }
 
   async apply(node: string, fault: DiskFault, pick: (n: number) => number): Promise<DiskTouch[]> {
@@ -98,14 +147,26 @@ export class NodeDisks implements Disks {
       case 'bit-flip':
         return flipBits(dir, forNode(this.o.dataFiles, node), pick);
       case 'rollback': {
-        const copy = this.previous.get(node);
-        return copy ? restoreTree(dir, copy) : [];
+        const copy = this.copies.target(node);
+        if (!copy) return [];
+        const r = parseTreeReport(await runOk([await buildDiskOps(), 'restore', copy.dir, dir], { timeoutMs: 120_000 }));
+        const note = treeNotes(node, 'rollback', r);
+        if (note) this.o.log(note);
+        return rollbackTouches(r, copy);
       }
     }
   }
 
-  /** Unmounts every layer; never throws (a failure is logged). */
+  /** Unmounts every layer and removes the copies; never throws (a failure is logged). */
   async teardown(): Promise<void> {
+    if (this.copiesDir) {
+      try {
+        fs.rmSync(this.copiesDir, { recursive: true, force: true });
+      } catch (err) {
+        this.o.log(`disk teardown: removing the copies in ${this.copiesDir} failed: ${(err as Error).message}`);
+      }
+      this.copiesDir = undefined;
+    }
     for (const [n, m] of this.mounts) {
       try {
         await m.unmount();

@@ -3,7 +3,8 @@
  * applies one disk fault to each one's files while it is down, and `disk-restart` starts them again.
  * The faults of `--disk-faults` take turns, in the order given: lose-unfsynced (the FUSE layer drops
  * every write not fsynced, as a power loss would), truncate (the log's tail), bit-flip (bits of a data
- * file), rollback (the directory back to the copy taken at this node's previous disk fault).
+ * file), rollback (the directory back to the copy taken at this node's previous disk fault; a rollback
+ * of `one` node that drew a node with no copy draws once more).
  *
  * A node that will not start on the damaged files is recorded in the restart's value (`refused`, with
  * the error and the end of its log): refusing is a correct answer to corruption, not a safety
@@ -97,6 +98,8 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
   /** Nodes whose synced data a fault destroyed and that are not back in service yet (disk-budget.ts). */
   const damaged = new Map<string, 'refused' | 'rejoining'>();
   const remembers = faults.includes('rollback');
+  /** Nodes a copy was taken of (at an earlier disk fault): a rollback's candidates. */
+  const copied = new Set<string>();
   let turn = 0;
   const isBack = async (node: string): Promise<boolean> => {
     if (down.has(node)) return false;
@@ -149,7 +152,15 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
         const backed = back.length > 0 ? { back } : {};
         const spec = op.value ?? choose(rng, specsFor(fault));
         const from = budget ? target.nodes.filter((n) => !damaged.has(n)) : target.nodes;
-        const drawn = from.length === 0 ? [] : await resolveNodes(spec, from, rng, target.primaries);
+        const draw = async (): Promise<string[]> => (from.length === 0 ? [] : resolveNodes(spec, from, rng, target.primaries));
+        let drawn = await draw();
+        // A rollback of one node that has no copy to go back to only kills it: drawn once among all, most
+        // of a short run's rollbacks found none. It draws a second time and keeps that node if it has a
+        // copy (always going to a node with one instead hit the first node copied, again and again).
+        if (fault === 'rollback' && spec === 'one' && copied.size > 0 && drawn.length > 0 && !copied.has(drawn[0])) {
+          const second = await draw();
+          if (second.length > 0 && copied.has(second[0])) drawn = second;
+        }
         let nodes = budget ? withinBudget(drawn, new Set(damaged.keys()), target.nodes) : drawn;
         // No room among the others: one of the nodes already damaged (refused to start, or not back yet)
         // takes it, so the fault's files are still exercised and the damaged stay as few.
@@ -163,7 +174,10 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
           await killable.kill(node);
           // The copy a later rollback restores: read (the whole data directory) only when rollback is one of
           // the faults, at every disk fault, a rollback's too (so a run of rollbacks alone goes back each time).
-          if (remembers) await disk.remember(node);
+          if (remembers) {
+            await disk.remember(node);
+            copied.add(node);
+          }
           for (const t of await disk.apply(node, fault, (k) => rng.int(k))) files.push({ node, ...t });
         });
         const reached = fault === 'lose-unfsynced' ? nodes : nodes.filter((n) => files.some((t) => t.node === n));

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { orphanShmPids } from '../faketime.js';
 import { run } from '../exec.js';
 import { isAlive, isSameProcess, terminate } from '../process-info.js';
+import { removeOrphanCopies } from '../private-copies.js';
 import { ownerAlive, readStates, withSubnetLock, type RunState } from './state.js';
 
 /** What a cleanup removed (or failed to), for the report and the tests. */
@@ -17,6 +18,8 @@ export interface CleanupReport {
   bridges: string[];
   rules: number;
   shmFiles: string[];
+  /** Rollback's copy directories of controllers that are gone (hosts/private-copies.ts). */
+  copies?: string[];
   problems: string[];
 }
 
@@ -135,7 +138,10 @@ export async function cleanupAll(opts: { force?: boolean; runId?: string } = {})
   // libfaketime files of dead PIDs that no state file names (SIGKILLed raft/Maelstrom runs).
   const shm = opts.runId === undefined ? removeShmOf(orphanShmPids()) : [];
   if (shm.length > 0) reports.push({ runId: 'libfaketime', processes: [], namespaces: [], bridges: [], rules: 0, shmFiles: shm, problems: [] });
-  return { reports: reports.filter((r) => r.problems.length + r.processes.length + r.namespaces.length + r.bridges.length + r.rules + r.shmFiles.length > 0), skipped };
+  // Rollback's copies of dead controllers (any run on this machine: namespaces, containers, the Raft).
+  const copies = opts.runId === undefined ? removeOrphanCopies() : [];
+  if (copies.length > 0) reports.push({ runId: 'rollback copies', processes: [], namespaces: [], bridges: [], rules: 0, shmFiles: [], copies, problems: [] });
+  return { reports: reports.filter((r) => r.problems.length + r.processes.length + r.namespaces.length + r.bridges.length + r.rules + r.shmFiles.length + (r.copies?.length ?? 0) > 0), skipped };
 }
 
 /** Namespaces and bridges named `fl-<id>-…`/`flb-<id>` (and FORWARD rules commented `faultline:<id>`) of runs not in `live`. */

@@ -31,6 +31,7 @@ export const localEnvironment: EnvironmentKind = {
           r.bridges.length && `bridge ${r.bridges.join(', ')}`,
           r.rules && `${r.rules} iptables rule(s)`,
           r.shmFiles.length && `${r.shmFiles.length} shm file(s)`,
+          r.copies?.length && `${r.copies.length} rollback copy director${r.copies.length === 1 ? 'y' : 'ies'}`,
         ].filter((x): x is string => typeof x === 'string'),
       })),
     };
