@@ -153,6 +153,14 @@ export abstract class ServerCluster implements Target {
           this.damaged.add(n);
           return disks.apply(n, f, pick);
         },
+        rejoined: async (n) => {
+          if (this.states.get(n) !== 'running' || this.procs.get(n)?.running !== true) return false;
+          try {
+            return (await this.probe(n, 1_000)).ok;
+          } catch {
+            return false;
+          }
+        },
       };
     }
     this.killable = { kill: (n) => this.kill(n), start: (n) => this.start(n) };

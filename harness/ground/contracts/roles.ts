@@ -160,6 +160,13 @@ export interface DiskControl {
   remember(node: string): Promise<void>;
   /** Applies `fault` to the stopped `node`'s files; the files it touched (none: nothing to damage). */
   apply(node: string, fault: DiskFault, pick: (n: number) => number): Promise<DiskTouch[]>;
+  /**
+   * Whether the restarted `node` is back in service with the others, as its store says (ZooKeeper:
+   * `srvr` answers leader or follower, which it does only once synced with a leader; etcd and Consul:
+   * it knows a leader). Until then its damaged files are the only copy it has: the disk nemesis
+   * damages no other node meanwhile. Absent: a node counts as back once its restart ran.
+   */
+  rejoined?(node: string): Promise<boolean>;
 }
 
 /** A fault family's nemesis (Jepsen's nemesis protocol). */

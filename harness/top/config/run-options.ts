@@ -105,7 +105,7 @@ export const RUN_OPTIONS = {
   }),
   nodeTargets: namesOf({
     flag: 'node-targets', field: 'nodeTargets', meta: 'LIST', all: NODE_SPECS, what: 'node target', cliWord: 'target',
-    help: 'kill, pause, clock and disk faults draw from these (default: kill, pause and disk one, minority, majority, all, but disk\'s lose-unfsynced all; clock random-subset; each plus primaries when the target names them, and holders — the node whose client holds the lock as the fault starts — when the workload has holders; refused for a workload without)',
+    help: 'kill, pause, clock and disk faults draw from these (default: kill and pause one, minority, majority, all; disk\'s truncate, bit-flip and rollback one, minority, never more than a minority damaged until each is back in service (naming majority, all or random-subset lifts that: damage past the failure model), its lose-unfsynced all; clock random-subset; each plus primaries when the target names them, and holders — the node whose client holds the lock as the fault starts — when the workload has holders; refused for a workload without)',
   }),
   diskFaults: namesOf({
     flag: 'disk-faults', field: 'diskFaults', meta: 'LIST', all: DISK_FAULTS, what: 'disk fault', cliWord: 'fault',

@@ -3,15 +3,19 @@
  * order given, each node is down (killed) while its files are damaged, a node that will not start is
  * recorded as refused (not an error), and unsupported faults are named with their reason.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diskPackage } from '../../../harness/middle/faults/nemesis/index.js';
 import { createRng } from '../../../harness/ground/generator/index.js';
+import { minoritySize } from '../../../harness/middle/faults/nemesis/nodes.js';
+import { diskPackage } from '../../../harness/middle/faults/nemesis/index.js';
 import type { DiskControl, DiskFault, FaultPackage } from '../../../harness/ground/contracts/roles.js';
 import type { Op } from '../../../harness/ground/history/op.js';
 import { withEffects } from '../../../harness/middle/faults/nemesis/effect.js';
 import { faultSummary } from '../../../harness/top/run/fault-summary.js';
 import { faultCoverage } from '../../../harness/top/run/fault-coverage.js';
 import { contextFor, fakeTarget, type FakeTarget } from './fake-target.js';
+import { REJOIN_POLL_MS, REJOIN_WAIT_MS, type DiskApplied, type DiskRestarted } from '../../../harness/middle/faults/nemesis/disk.js';
+import { keepsBudget, mostDamagedAtOnce, withinBudget } from '../../../harness/middle/faults/nemesis/disk-budget.js';
 
 function recordingDisk(target: FakeTarget, faults: DiskFault[] = ['lose-unfsynced', 'truncate', 'bit-flip', 'rollback']): DiskControl & { seen: string[] } {
   const seen: string[] = [];
@@ -38,7 +42,8 @@ describe('the disk nemesis', () => {
     expect(a.nodes).toEqual(['n1', 'n2', 'n3']);
     expect(a.files).toContainEqual({ node: 'n2', file: 'log', offset: 3, bytes: 4 });
     expect([...target.down].sort()).toEqual(['n1', 'n2', 'n3']);
-    expect(await nem.invoke({ f: 'disk-restart', value: 'all' })).toEqual({ nodes: ['n1', 'n2', 'n3'], refused: [] });
+    // Without `rejoined` on the disk, a started node counts as back once its restart ran.
+    expect(await nem.invoke({ f: 'disk-restart', value: 'all' })).toEqual({ nodes: ['n1', 'n2', 'n3'], refused: [], rejoined: ['n1', 'n2', 'n3'], notRejoined: [] });
     expect(target.down.size).toBe(0);
     const b = await nem.invoke({ f: 'disk', value: ['n2'] }) as { fault: string };
     expect(b.fault).toBe('rollback');
@@ -76,16 +81,18 @@ describe('the disk nemesis', () => {
     expect(reached / rollbacks).toBeGreaterThan(0.6);
   });
 
-  it('by default lose-unfsynced takes every node down (a whole-cluster power loss), the file faults a drawn selection', async () => {
+  it('by default lose-unfsynced takes every node down (a whole-cluster power loss), the file faults one node or a minority', async () => {
     const target = fakeTarget({ nodes: ['n1', 'n2', 'n3', 'n4', 'n5'] });
     target.disk = recordingDisk(target);
     const nem = (diskPackage(contextFor(target), { faults: ['lose-unfsynced', 'truncate'] }).package as FaultPackage).nemesis;
-    for (let round = 0; round < 6; round++) {
+    const sizes = new Set<number>();
+    for (let round = 0; round < 12; round++) {
       const a = await nem.invoke({ f: 'disk', value: null }) as { fault: string; nodes: string[] };
       if (a.fault === 'lose-unfsynced') expect(a.nodes).toEqual(target.nodes);
-      else expect(a.nodes.length).toBeGreaterThan(0);
+      else sizes.add(a.nodes.length);
       await nem.invoke({ f: 'disk-restart', value: 'all' });
     }
+    expect([...sizes].sort()).toEqual([1, 2]);
   });
 
   it('records a node that refuses to start, keeps it down, and tries it again at teardown', async () => {
@@ -111,6 +118,156 @@ describe('the disk nemesis', () => {
     expect(built.package).toBeDefined();
     expect(built.unsupported).toEqual([{ fault: 'disk:lose-unfsynced', reason: 'disk:lose-unfsynced: no FUSE here' }]);
     expect(() => diskPackage(contextFor(target), { faults: ['bitflip'] })).toThrow(/unknown disk fault bitflip; the disk faults are lose-unfsynced, truncate, bit-flip, rollback/);
+  });
+
+  describe('keeps within the failure model: at most a minority damaged until each is back in service', () => {
+    /** A disk whose nodes come back in service (`rejoined`) only when the test says so. */
+    function rejoiningDisk(target: FakeTarget): DiskControl & { back: Set<string> } {
+      const d = recordingDisk(target);
+      const back = new Set(target.nodes);
+      return { ...d, back, async apply(node, fault, pick) { back.delete(node); return d.apply(node, fault, pick); }, async rejoined(node) { return back.has(node); } };
+    }
+    const setup = (nodes: string[], targets?: ('one' | 'minority' | 'majority' | 'all')[]) => {
+      const target = fakeTarget({ nodes });
+      const disk = rejoiningDisk(target);
+      target.disk = disk;
+      const ctx = contextFor(target);
+      const nem = (diskPackage(ctx, { faults: ['truncate', 'bit-flip'], ...(targets ? { targets } : {}) }).package as FaultPackage).nemesis;
+      return { target, disk, ctx, nem };
+    };
+
+    it('while the damaged node has not rejoined, the next fault lands on it again; once it has, on any', async () => {
+      const { disk, ctx, nem } = setup(['n1', 'n2', 'n3']);
+      const a = await nem.invoke({ f: 'disk', value: null }) as DiskApplied;
+      expect(a.fault).toBe('truncate');
+      expect(a.nodes).toHaveLength(1);
+      const hit = a.nodes[0];
+      // The restart waits for it to be back in service, asking every REJOIN_POLL_MS, and says it is not.
+      const r = await nem.invoke({ f: 'disk-restart', value: 'all' }) as DiskRestarted;
+      expect(r).toEqual({ nodes: [hit], refused: [], rejoined: [], notRejoined: [hit] });
+      expect(ctx.sleeps.length).toBe(REJOIN_WAIT_MS / REJOIN_POLL_MS);
+      // No room among the other two (a minority of 3 is one): the same node again, said so.
+      const b = await nem.invoke({ f: 'disk', value: null }) as DiskApplied;
+      expect(b).toMatchObject({ fault: 'bit-flip', nodes: [hit], reached: [hit], again: true });
+      await nem.invoke({ f: 'disk-restart', value: 'all' });
+      disk.back.add(hit);
+      // Back now (found so as the next fault begins): that fault draws among all three again.
+      const c = await nem.invoke({ f: 'disk', value: null }) as DiskApplied;
+      expect(c.back).toEqual([hit]);
+      expect(c.again).toBeUndefined();
+      expect(c.nodes).toHaveLength(1);
+    });
+
+    it('a restart that sees the node back at once records it rejoined without waiting', async () => {
+      const { disk, ctx, nem } = setup(['n1', 'n2', 'n3']);
+      const a = await nem.invoke({ f: 'disk', value: null }) as DiskApplied;
+      disk.back.add(a.nodes[0]);
+      expect(await nem.invoke({ f: 'disk-restart', value: 'all' })).toEqual({ nodes: a.nodes, refused: [], rejoined: a.nodes, notRejoined: [] });
+      expect(ctx.sleeps).toEqual([]);
+    });
+
+    it('a node that refused to start stays damaged: on 3 nodes every later fault lands on it; on 5, one more node has room', async () => {
+      for (const nodes of [['n1', 'n2', 'n3'], ['n1', 'n2', 'n3', 'n4', 'n5']]) {
+        const { target, disk, nem } = setup(nodes);
+        const a = await nem.invoke({ f: 'disk', value: ['n1'] }) as DiskApplied;
+        expect(a.nodes).toEqual(['n1']);
+        target.fail('start n1', { times: 99 });
+        const r = await nem.invoke({ f: 'disk-restart', value: 'all' }) as DiskRestarted;
+        expect(r.refused.map((x) => x.node)).toEqual(['n1']);
+        const others = new Set<string>();
+        for (let i = 0; i < 6; i++) {
+          const b = await nem.invoke({ f: 'disk', value: null }) as DiskApplied;
+          expect(b.nodes).toHaveLength(1);
+          if (nodes.length === 3) expect(b).toMatchObject({ nodes: ['n1'], again: true });
+          for (const n of b.nodes) if (n !== 'n1') others.add(n);
+          for (const n of b.nodes) disk.back.add(n);
+          await nem.invoke({ f: 'disk-restart', value: 'all' });
+        }
+        expect(others.size > 0).toBe(nodes.length === 5);
+      }
+    });
+
+    it('--node-targets majority or all asks for damage past the model: no budget then', async () => {
+      expect(keepsBudget(['one', 'minority'])).toBe(true);
+      expect(keepsBudget(['one', 'majority'])).toBe(false);
+      const { nem } = setup(['n1', 'n2', 'n3'], ['majority']);
+      const a = await nem.invoke({ f: 'disk', value: null }) as DiskApplied;
+      await nem.invoke({ f: 'disk-restart', value: 'all' });
+      const b = await nem.invoke({ f: 'disk', value: null }) as DiskApplied;
+      expect([a.nodes.length, b.nodes.length]).toEqual([2, 2]);
+    });
+
+    it('mostDamagedAtOnce reads the records: the CI run of zk-disk before the budget damaged n2 and n3, then all three', () => {
+      const rec = (f: string, value: unknown): Op => ({ index: 0, time: 0, process: 'nemesis', type: 'info', f, value } as Op);
+      // The nemesis records of test-output/evidence's invalid run (seed 1): no `rejoined` then, so a start counts as back.
+      expect(mostDamagedAtOnce([
+        rec('disk', { fault: 'truncate', nodes: ['n2', 'n3'], files: [] }), rec('disk-restart', { nodes: ['n2', 'n3'], refused: [] }),
+        rec('disk', { fault: 'bit-flip', nodes: ['n2', 'n3'], files: [] }), rec('disk-restart', { nodes: ['n3'], refused: [{ node: 'n2', error: 'CRC check failed' }] }),
+        rec('disk', { fault: 'truncate', nodes: ['n1', 'n2', 'n3'], files: [] }),
+      ])).toBe(3);
+      // With the budget: n1 not back after its restart, found back by the next fault; lose-unfsynced damages nothing synced.
+      expect(mostDamagedAtOnce([
+        rec('disk', { fault: 'truncate', nodes: ['n1'], files: [] }), rec('disk-restart', { nodes: ['n1'], refused: [], rejoined: [], notRejoined: ['n1'] }),
+        rec('disk', { fault: 'bit-flip', nodes: ['n1'], reached: ['n1'], files: [], again: true }),
+        rec('disk', { fault: 'bit-flip', nodes: ['n2'], files: [], back: ['n1'] }), rec('disk-restart', { nodes: ['n2'], refused: [], rejoined: ['n2'], notRejoined: [] }),
+        rec('disk', { fault: 'lose-unfsynced', nodes: ['n1', 'n2', 'n3'], files: [] }),
+      ])).toBe(1);
+    });
+
+    it('withinBudget: the undamaged of the drawn, at most up to the minority', () => {
+      const all = ['n1', 'n2', 'n3', 'n4', 'n5'];
+      expect(withinBudget(['n2', 'n3'], new Set(), all)).toEqual(['n2', 'n3']);
+      expect(withinBudget(['n2', 'n3'], new Set(['n1']), all)).toEqual(['n2']);
+      expect(withinBudget(['n1', 'n3'], new Set(['n1']), all)).toEqual(['n3']);
+      expect(withinBudget(['n3'], new Set(['n1', 'n2']), all)).toEqual([]);
+    });
+
+    it('property: whatever the nodes do (refuse, come back late, never), no fault leaves more than a minority damaged and not back', async () => {
+      await fc.assert(fc.asyncProperty(
+        fc.integer({ min: 3, max: 7 }),
+        fc.array(fc.record({ refuse: fc.boolean(), backAfter: fc.integer({ min: 0, max: 120 }) }), { minLength: 4, maxLength: 24 }),
+        fc.integer({ min: 1, max: 1000 }),
+        async (n, steps, seed) => {
+          const nodes = Array.from({ length: n }, (_, i) => `n${i + 1}`);
+          const target = fakeTarget({ nodes });
+          const d = recordingDisk(target);
+          // Ground truth, kept by the fake alone: a damaged node is back only `backAfter` asks after its start
+          // (past the restart's REJOIN_WAIT_MS / REJOIN_POLL_MS asks, it is found back by a later fault).
+          const owed = new Map<string, number>();
+          const disk: DiskControl = {
+            ...d,
+            async apply(node, fault, pick) { owed.set(node, Infinity); return d.apply(node, fault, pick); },
+            async rejoined(node) {
+              const left = owed.get(node);
+              if (left === undefined) return true;
+              if (left > 0) { owed.set(node, left - 1); return false; }
+              owed.delete(node);
+              return true;
+            },
+          };
+          target.disk = disk;
+          const nem = (diskPackage(contextFor(target, { rng: createRng(seed) }), { faults: ['truncate', 'bit-flip'] }).package as FaultPackage).nemesis;
+          const refusing = new Set<string>();
+          const records: Op[] = [];
+          const record = (f: string, value: unknown): void => void records.push({ index: records.length, time: records.length, process: 'nemesis', type: 'info', f, value } as Op);
+          for (const step of steps) {
+            const a = await nem.invoke({ f: 'disk', value: null }) as DiskApplied;
+            record('disk', a);
+            // The oracle: nodes not back by the fake's own truth, the ones just hit included.
+            const notBack = nodes.filter((x) => owed.has(x) || refusing.has(x));
+            expect(notBack.length).toBeLessThanOrEqual(minoritySize(n));
+            for (const x of a.nodes) {
+              if (step.refuse) { refusing.add(x); target.fail(`start ${x}`, { times: 1_000 }); }
+            }
+            // A started node owes `backAfter` more asks before it is back.
+            for (const x of a.nodes) if (!step.refuse) owed.set(x, step.backAfter);
+            record('disk-restart', await nem.invoke({ f: 'disk-restart', value: 'all' }));
+          }
+          // The history's own account (what a run's test reads) agrees.
+          expect(mostDamagedAtOnce(records)).toBeLessThanOrEqual(minoritySize(n));
+        },
+      ), { numRuns: 60 });
+    });
   });
 
   it('a truncate or bit-flip that found no file, a rollback with no copy yet, reached no node: a run of them alone is not valid; a layer crash that dropped nothing did reach', async () => {

@@ -9,22 +9,31 @@
  * A node that will not start on the damaged files is recorded in the restart's value (`refused`, with
  * the error and the end of its log): refusing is a correct answer to corruption, not a safety
  * violation; it stays down and the final restart tries it once more.
+ *
+ * The faults that destroy synced data keep within the failure model by default (disk-budget.ts): at
+ * most a minority damaged at a time, a node counting as damaged until its restart brought it back in
+ * service with the others; a restart waits (up to REJOIN_WAIT_MS) for that and says which came back.
+ * A fault with no room among the undamaged lands on a damaged node again.
  */
 import { nemesis } from '../../../ground/generator/index.js';
 import { errorMessage, InputError } from '../../../ground/history/errors.js';
 import { DISK_FAULTS, type DiskFault, type DiskTouch, type Nemesis } from '../../../ground/contracts/roles.js';
 import { checkNodeTargets, choose, missingCapability, startStopCycle, type FaultContext, type FamilyBuild } from './family.js';
-import { DEFAULT_NODE_TARGETS } from './node-faults.js';
 import { onNodes, resolveNodes, type NodeSpec } from './nodes.js';
+import { destroysSynced, keepsBudget, SYNCED_DAMAGE_TARGETS, withinBudget } from './disk-budget.js';
 
 export { DISK_FAULTS, type DiskFault };
 
 export interface DiskOptions {
   /** The faults that take turns (default: all of DISK_FAULTS the target can apply). */
   faults?: readonly string[];
-  /** Node selections each fault draws from (default: LOSE_UNFSYNCED_TARGETS and DEFAULT_NODE_TARGETS). */
+  /** Node selections each fault draws from (default: LOSE_UNFSYNCED_TARGETS and SYNCED_DAMAGE_TARGETS). */
   targets?: readonly NodeSpec[];
 }
+
+/** How long a restart waits for its damaged nodes to be back in service, and how often it asks. */
+export const REJOIN_WAIT_MS = 20_000;
+export const REJOIN_POLL_MS = 250;
 
 /**
  * lose-unfsynced hits every node by default: a power loss of the whole cluster, after which only what
@@ -33,7 +42,7 @@ export interface DiskOptions {
  */
 export const LOSE_UNFSYNCED_TARGETS: readonly NodeSpec[] = ['all'];
 
-/** `disk`'s value: which fault, on which nodes, and the files it touched per node. */
+/** `disk`'s value: which fault, on which nodes, and the files it touched per node; `again` when it found no room among the undamaged. */
 export interface DiskApplied {
   fault: DiskFault;
   /** The nodes killed for the fault (each restart answers for them). */
@@ -46,6 +55,18 @@ export interface DiskApplied {
    */
   reached: string[];
   files: (DiskTouch & { node: string })[];
+  /** No room among the undamaged (disk-budget.ts): it landed on a node already damaged, so no more are. */
+  again?: true;
+  /** Damaged nodes found back in service as this fault began (their restart had stopped waiting for them). */
+  back?: string[];
+}
+
+/** `disk-restart`'s value: the nodes started, those that refused, and (damaged ones) which came back in service within REJOIN_WAIT_MS. */
+export interface DiskRestarted {
+  nodes: string[];
+  refused: { node: string; error: string }[];
+  rejoined?: string[];
+  notRejoined?: string[];
 }
 
 /** Checks a `--disk-faults` list: one sentence naming the bad name and the valid ones. */
@@ -58,8 +79,10 @@ export function checkDiskFaults(names: readonly string[]): DiskFault[] {
 export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): FamilyBuild {
   const { target, rng } = ctx;
   const wanted = checkDiskFaults(options.faults ?? DISK_FAULTS);
-  const picked = checkNodeTargets('disk', target, options.targets ?? DEFAULT_NODE_TARGETS);
+  const picked = checkNodeTargets('disk', target, options.targets ?? SYNCED_DAMAGE_TARGETS);
   const specsFor = (f: DiskFault): readonly NodeSpec[] => (options.targets === undefined && f === 'lose-unfsynced' ? LOSE_UNFSYNCED_TARGETS : picked.targets);
+  // Asking for a majority or all (--node-targets) asks for damage past the model: no budget then.
+  const budgeted = keepsBudget(picked.targets);
   const { killable, disk } = target;
   if (!killable) return { unsupported: [missingCapability('disk', target, 'killable')] };
   if (!disk) return { unsupported: [{ fault: 'disk', reason: 'disk: the target offers no access to its nodes\' data files' }] };
@@ -72,11 +95,32 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
   if (faults.length === 0 || picked.targets.length === 0) return { unsupported };
 
   const down = new Set<string>();
+  /** Nodes whose synced data a fault destroyed and that are not back in service yet (disk-budget.ts). */
+  const damaged = new Map<string, 'refused' | 'rejoining'>();
   const remembers = faults.includes('rollback');
   /** Nodes a copy was taken of (at an earlier disk fault): a rollback's candidates. */
   const copied = new Set<string>();
   let turn = 0;
-  const restart = async (nodes: readonly string[]): Promise<{ nodes: string[]; refused: { node: string; error: string }[] }> => {
+  const isBack = async (node: string): Promise<boolean> => {
+    if (down.has(node)) return false;
+    if (!disk.rejoined) return true;
+    try {
+      return await disk.rejoined(node);
+    } catch {
+      return false;
+    }
+  };
+  /** Asks each started damaged node whether it is back, every REJOIN_POLL_MS until all are or REJOIN_WAIT_MS passed. */
+  const awaitRejoin = async (nodes: readonly string[], waitMs: number): Promise<{ rejoined: string[]; notRejoined: string[] }> => {
+    const left = new Set(nodes);
+    for (let waited = 0; ; waited += REJOIN_POLL_MS) {
+      for (const n of [...left]) if (await isBack(n)) { left.delete(n); damaged.delete(n); }
+      if (left.size === 0 || waited >= waitMs) break;
+      await ctx.sleep(REJOIN_POLL_MS);
+    }
+    return { rejoined: nodes.filter((n) => !left.has(n)), notRejoined: nodes.filter((n) => left.has(n)) };
+  };
+  const restart = async (nodes: readonly string[], waitMs = REJOIN_WAIT_MS): Promise<DiskRestarted> => {
     const started: string[] = [];
     const refused: { node: string; error: string }[] = [];
     await Promise.all(nodes.map(async (node) => {
@@ -86,26 +130,44 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
         down.delete(node);
       } catch (err) {
         refused.push({ node, error: errorMessage(err) });
+        if (damaged.has(node)) damaged.set(node, 'refused');
       }
     }));
-    return { nodes: target.nodes.filter((n) => started.includes(n)), refused };
+    const out: DiskRestarted = { nodes: target.nodes.filter((n) => started.includes(n)), refused };
+    const watched = out.nodes.filter((n) => damaged.has(n));
+    return watched.length === 0 || waitMs === 0 ? out : { ...out, ...(await awaitRejoin(watched, waitMs)) };
   };
 
   const nem: Nemesis = {
     fs: ['disk', 'disk-restart'],
     async invoke(op) {
       if (op.f === 'disk') {
-        const fault = faults[turn++ % faults.length];
-        // The schedule leaves the nodes to the fault (null): its own default selection, drawn here.
+        const fault = faults[turn % faults.length];
+        // The schedule leaves the nodes to the fault (null): its own default selection, drawn here,
+        // among the undamaged nodes and as many as the budget has room for.
+        const budget = op.value === null && budgeted && destroysSynced(fault);
+        // A node that came back after its restart stopped waiting is found back here, and said so (`back`).
+        const back: string[] = [];
+        if (budget) for (const [n, why] of damaged) if (why === 'rejoining' && await isBack(n)) { damaged.delete(n); back.push(n); }
+        const backed = back.length > 0 ? { back } : {};
         const spec = op.value ?? choose(rng, specsFor(fault));
-        let nodes = await resolveNodes(spec, target.nodes, rng, target.primaries);
+        const from = budget ? target.nodes.filter((n) => !damaged.has(n)) : target.nodes;
+        const draw = async (): Promise<string[]> => (from.length === 0 ? [] : resolveNodes(spec, from, rng, target.primaries));
+        let drawn = await draw();
         // A rollback of one node that has no copy to go back to only kills it: drawn once among all, most
         // of a short run's rollbacks found none. It draws a second time and keeps that node if it has a
         // copy (always going to a node with one instead hit the first node copied, again and again).
-        if (fault === 'rollback' && spec === 'one' && copied.size > 0 && !copied.has(nodes[0])) {
-          const again = await resolveNodes(spec, target.nodes, rng, target.primaries);
-          if (copied.has(again[0])) nodes = again;
+        if (fault === 'rollback' && spec === 'one' && copied.size > 0 && drawn.length > 0 && !copied.has(drawn[0])) {
+          const second = await draw();
+          if (second.length > 0 && copied.has(second[0])) drawn = second;
         }
+        let nodes = budget ? withinBudget(drawn, new Set(damaged.keys()), target.nodes) : drawn;
+        // No room among the others: one of the nodes already damaged (refused to start, or not back yet)
+        // takes it, so the fault's files are still exercised and the damaged stay as few.
+        const hurt = target.nodes.filter((n) => damaged.has(n));
+        const again = budget && nodes.length === 0 && hurt.length > 0;
+        if (again) nodes = [hurt[rng.int(hurt.length)]];
+        turn++;
         const files: DiskApplied['files'] = [];
         for (const n of nodes) down.add(n);
         await onNodes('disk', nodes, async (node) => {
@@ -119,7 +181,9 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
           for (const t of await disk.apply(node, fault, (k) => rng.int(k))) files.push({ node, ...t });
         });
         const reached = fault === 'lose-unfsynced' ? nodes : nodes.filter((n) => files.some((t) => t.node === n));
-        const applied: DiskApplied = { fault, nodes, reached, files };
+        // Damaged: what a fault that destroys synced data reached (a node it found no file on was only killed).
+        if (destroysSynced(fault)) for (const n of reached) damaged.set(n, 'rejoining');
+        const applied: DiskApplied = { fault, nodes, reached, files, ...backed, ...(again ? { again: true as const } : {}) };
         return applied;
       }
       if (op.f === 'disk-restart') return restart(target.nodes.filter((n) => down.has(n)));
@@ -128,7 +192,7 @@ export function diskPackage(ctx: FaultContext, options: DiskOptions = {}): Famil
     async teardown() {
       const left = target.nodes.filter((n) => down.has(n));
       if (left.length === 0) return;
-      const r = await restart(left);
+      const r = await restart(left, 0);
       for (const x of r.refused) ctx.log(`disk teardown: ${x.node} would not start: ${x.error}`);
     },
   };
