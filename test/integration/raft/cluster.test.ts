@@ -18,7 +18,11 @@ describe('raft cluster', () => {
     // parallel tiers a slow heartbeat can start a second election, so the nodes agree on whichever
     // leader they converge to; the window is wide because it only bounds a hang.
     let all: Awaited<ReturnType<typeof statusOf>>[] = [];
-    const agreed = () => all.length > 0 && all.every((s) => s && s.leader === all[0]?.leader && s.term === all[0]?.term);
+    // Agreement means a named leader that says it leads and has committed its term's first entry: all
+    // nodes can share a term with no leader yet (an election under way), and a leader just elected
+    // has not committed its no-op (CI saw the check pass in such a moment and the next lines fail).
+    const agreed = () => all.length > 0 && all.every((s) => s && s.leader !== null && s.leader === all[0]?.leader && s.term === all[0]?.term) &&
+      all.some((s) => s?.role === 'leader' && s.commit_index >= 1);
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       all = await Promise.all(c.nodes.map((n) => statusOf(conn, n)));
