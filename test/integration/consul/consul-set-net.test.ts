@@ -22,7 +22,10 @@ describe.skipIf(skip !== undefined)(`Consul in namespaces: set, loss, latency, b
     // Quiet 5 s (the CLI's default) before the final reads: on heal the cut-off server's higher term
     // deposes the majority's leader (Consul 1.8's raft has no pre-vote), and a loaded machine can take
     // several seconds to elect again; a server's final read must not fall into that gap.
-    const req = request('consul-set', { faults: ['partition'], quietS: 5 }, { 'reads': 'consistent' }, 'set');
+    // 15 s, not 5: in 2 of 3 CI runs on 2026-12-07 one server's final reads (retried for 20 s) never
+    // succeeded after a 5-s quiet ("no final read of n1 succeeded"); it passed 4/4 alone here, and the
+    // cause (a slow re-election or rejoin) is not established: the failing run directory was not kept.
+    const req = request('consul-set', { faults: ['partition'], quietS: 15 }, { 'reads': 'consistent' }, 'set');
     const out = await runTest(req.config, (run) => consulParts(req, run).plan);
     expect(out.results.error).toBeUndefined();
     expectSetKeptUnderPartitions(out);
