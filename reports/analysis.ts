@@ -6,7 +6,8 @@
  */
 import type { Op } from '../harness/ground/history/op.js';
 import type { FaultBand } from '../harness/ground/contracts/roles.js';
-import { effectIn, hitLabel, inForceAt } from '../harness/middle/faults/nemesis/effect.js';
+import { effectIn, hitLabel } from '../harness/middle/faults/nemesis/effect.js';
+import { faultEvents, faultSpansOf, type FaultEvent } from '../harness/middle/faults/nemesis/spans.js';
 
 export type Outcome = 'ok' | 'fail' | 'info' | 'pending';
 
@@ -23,20 +24,8 @@ export interface ClientPair {
   outcome: Outcome;
 }
 
-/** A nemesis op: what was asked and what it did. */
-export interface NemesisEvent {
-  f: string;
-  index: number;
-  /** History index of its completion, when it completed. */
-  endIndex?: number;
-  start: number;
-  end?: number;
-  value: unknown;
-  result?: unknown;
-  type?: Op['type'];
-  /** The completion's error: a fault op that failed is not known to have taken effect. */
-  error?: unknown;
-}
+/** A nemesis op: what was asked and what it did, its times in seconds since the run started. */
+export type NemesisEvent = FaultEvent;
 
 /** A stretch of time a fault was active. */
 export interface Band {
@@ -67,25 +56,6 @@ export interface Analysis {
   clock: { t: number; node: string; offsetMs: number }[];
   /** Seconds from the first to the last op. */
   endS: number;
-}
-
-/**
- * The band rules of a run: the bands its fault packages declared (stored in test.json), then the
- * naming convention `start-x`…`stop-x` for nemesis ops no package declared (imported histories).
- */
-function rulesOf(declared: readonly FaultBand[]): (f: string) => { fault: string; stops: string[]; own: boolean } | undefined {
-  const byStart = new Map<string, { fault: string; stops: string[]; own: boolean }>();
-  for (const b of declared) {
-    const r = byStart.get(b.start);
-    if (r) { if (!r.stops.includes(b.stop)) r.stops.push(b.stop); continue; }
-    byStart.set(b.start, { fault: b.name, stops: [b.stop], own: b.stop === b.start });
-  }
-  return (f) => {
-    const r = byStart.get(f);
-    if (r) return r;
-    const m = /^start-(.+)$/.exec(f);
-    return m ? { fault: m[1], stops: [`stop-${m[1]}`], own: false } : undefined;
-  };
 }
 
 const CLOCK_FS = new Set(['bump-clock', 'strobe-clock', 'reset-clock']);
@@ -124,62 +94,22 @@ function pairClientOps(history: readonly Op[]): { pairs: ClientPair[]; counts: F
   return { pairs, counts: [...counts.values()].sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0)) };
 }
 
+/** The history's nemesis ops, in seconds since the run started. */
 function nemesisEvents(history: readonly Op[]): NemesisEvent[] {
-  const out: NemesisEvent[] = [];
-  let open: NemesisEvent | undefined;
-  for (const op of history) {
-    if (op.process !== 'nemesis') continue;
-    if (op.type === 'invoke') {
-      open = { f: op.f, index: op.index, start: secs(op.time), value: op.value };
-      out.push(open);
-    } else if (open && open.f === op.f) {
-      open.end = secs(op.time);
-      open.endIndex = op.index;
-      open.result = op.value;
-      open.type = op.type;
-      if (op.error !== undefined) open.error = op.error;
-      open = undefined;
-    } else {
-      // A completion without its invoke (an imported history): a point event.
-      out.push({ f: op.f, index: op.index, start: secs(op.time), end: secs(op.time), value: undefined, result: op.value, type: op.type });
-    }
-  }
-  return out;
+  return faultEvents(history).map((e) => ({ ...e, start: secs(e.start), ...(e.end !== undefined ? { end: secs(e.end) } : {}) }));
 }
 
-/** Bands from nemesis events: a start op opens its fault, the matching stop closes it; open ones run to `endS`. */
+/**
+ * Bands from nemesis events (spans.ts: the same reading the liveness rule counts), labelled with what
+ * each fault did and reached; one never healed runs to `endS`.
+ */
 export function bandsOf(events: readonly NemesisEvent[], endS: number, declared: readonly FaultBand[] = []): Band[] {
-  const bands: Band[] = [];
-  const open = new Map<string, { start: number; detail: string; stops: string[]; hit?: string }>();
-  const ruleOf = rulesOf(declared);
-  for (const e of events) {
-    const rule = ruleOf(e.f);
-    // Shaded only where the fault took effect: its op's record (harness/middle/faults/nemesis/effect.ts) says it
-    // reached nodes, and names them. A history from before the record has none and keeps its bands.
-    const effect = effectIn(e.result);
-    if (rule && (e.error !== undefined || (effect !== undefined && !effect.took))) continue;
+  return faultSpansOf(events, declared, 1e-3).map((s) => {
+    const effect = effectIn(s.event.result);
     const hit = effect ? { hit: hitLabel(effect.nodes) + (effect.noHolder ? ' (aimed at the holder: no holder)' : '') } : {};
-    // From when the fault was in force, when the record says (a health probe or a wait for a holder
-    // came first), never past the op's completion.
-    const start = inForceAt(effect, e.start, e.end, 1e-3) ?? e.start;
-    if (rule?.own) {
-      // In force for the duration of its own op (a clock strobe flips clocks while it runs).
-      bands.push({ fault: rule.fault, start: e.start, end: e.end ?? endS, detail: detailOf(e), ...hit });
-      continue;
-    }
-    if (rule) {
-      if (!open.has(rule.fault)) open.set(rule.fault, { start, detail: detailOf(e), stops: rule.stops, ...hit });
-      continue;
-    }
-    for (const [fault, o] of open) {
-      if (o.stops.includes(e.f)) {
-        bands.push({ fault, start: o.start, end: e.end ?? e.start, detail: o.detail, ...(o.hit ? { hit: o.hit } : {}) });
-        open.delete(fault);
-      }
-    }
-  }
-  for (const [fault, o] of open) bands.push({ fault, start: o.start, end: Math.max(o.start, endS), detail: `${o.detail} (never healed in the history)`, ...(o.hit ? { hit: o.hit } : {}) });
-  return bands.sort((a, b) => a.start - b.start);
+    const healed = s.own || s.to !== undefined;
+    return { fault: s.fault, start: s.from, end: s.to ?? Math.max(s.from, endS), detail: detailOf(s.event) + (healed ? '' : ' (never healed in the history)'), ...hit };
+  });
 }
 
 function detailOf(e: NemesisEvent): string {

@@ -8,7 +8,7 @@
 import type { CheckResult } from '../../../checkers/contract.js';
 import { isCompletion, type Op } from '../../ground/history/op.js';
 import type { FaultBand } from '../../ground/contracts/roles.js';
-import { effectIn, inForceAt } from '../../middle/faults/nemesis/effect.js';
+import { faultEvents, faultSpansOf } from '../../middle/faults/nemesis/spans.js';
 
 /** A node's server that exited without the run asking; times in ns since the run started. */
 export interface OwnExit {
@@ -67,35 +67,11 @@ export function deadClusterReason(nodes: readonly string[], exits: readonly OwnE
 interface Span { from: number; to: number }
 
 /**
- * When a fault of `bands` was in force, by the history's fault records: from its start op (when its
- * record says it was in force, effect.ts inForceAt, else its completion) to its stop op's completion.
- * A start that failed or says it reached no node was not in force; one written before faults recorded
- * their effect counts as in force. A band whose start is its stop (one op) is in force while it runs.
+ * When the faults of `bands` were in force, by the history's fault records — the reading the report's
+ * bands show (harness/middle/faults/nemesis/spans.ts), in ns, a fault never healed in force to the end.
  */
 export function faultSpans(ops: readonly Op[], bands: readonly FaultBand[]): Span[] {
-  const out: Span[] = [];
-  for (const band of bands) {
-    const own = band.start === band.stop;
-    let invoked: number | undefined;
-    let since: number | undefined;
-    for (const op of ops) {
-      if (op.process !== 'nemesis') continue;
-      if (op.f === band.start && op.type === 'invoke') { invoked = op.time; continue; }
-      if (op.f === band.start && op.error === undefined) {
-        const e = effectIn(op.value);
-        if (e && !e.took) continue;
-        if (own) out.push({ from: invoked ?? op.time, to: op.time });
-        else since ??= inForceAt(e, invoked, op.time, 1e6) ?? op.time;
-        continue;
-      }
-      if (!own && op.f === band.stop && op.type !== 'invoke' && since !== undefined) {
-        out.push({ from: since, to: op.time });
-        since = undefined;
-      }
-    }
-    if (since !== undefined) out.push({ from: since, to: Infinity });
-  }
-  return out;
+  return faultSpansOf(faultEvents(ops), bands, 1e6).map((s) => ({ from: s.from, to: s.to ?? Infinity }));
 }
 
 /** Nanoseconds of [from, to] in which no span of `spans` was in force. */

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import nodePath from 'node:path';
 import { readJsonlSync } from '../../../harness/ground/history/jsonl-reader.js';
 import type { Op } from '../../../harness/ground/history/op.js';
+import { analyze } from '../../../reports/analysis.js';
+import { faultEvents, faultSpansOf } from '../../../harness/middle/faults/nemesis/spans.js';
 import { deadClusterReason, faultSpans, livenessBoundNs, livenessCheck, noOkAfterFirstFaultReason, noOkAfterHealReason } from '../../../harness/top/run/liveness.js';
 
 const S = 1e9;
@@ -99,20 +101,21 @@ describe('no client op completed ok after the last heal', () => {
       [20, 'nemesis', 'invoke', 'resume'], [20.1, 'nemesis', 'info', 'resume'], ...clients(8, 16, 'fail')]);
     // Before: 9.5 s (the partition's end) with 6.5 s of client ops after it counted as a heal the cluster ignored.
     expect(noOkAfterHealReason(ops, THREE, 5 * S)).toBeUndefined();
-    expect(faultSpans(ops, THREE).map((s) => [s.from / S, s.to / S])).toEqual([[5.1, 9.5], [12.2, 20.1], [9.1, 12.1]]);
+    // In force from each start op's invocation (its record does not say when), as the report shades it.
+    expect(faultSpans(ops, THREE).map((s) => [s.from / S, s.to / S])).toEqual([[5, 9.5], [9, 12.1], [12.1, 20.1]]);
     // The same run with its clients going on failing for 5 s after every fault healed: a reason, from 20.1 s.
     const longer = hist([...rows(ops), ...clients(17, 26, 'fail')]);
     expect(noOkAfterHealReason(longer, THREE, 5 * S)).toMatch(/no client operation completed ok after the last heal at 20\.1 s \(\d+ completed otherwise over 5\.9 s\)/);
   });
 
   it('a heal followed by new faults is judged once clients had the bound of calm, not of wall time', () => {
-    // Heal at 10.1 s; a kill from 12.1 s to 16.1 s; clients until 16 s: 6 s of wall time but 2 s of calm.
+    // Heal at 10.1 s; a kill from 12 s (its invocation) to 16.1 s; clients until 16 s: 6 s of wall time but 1.9 s of calm.
     const ops = hist([...clients(0, 5, 'ok'), [5, 'nemesis', 'invoke', 'pause'], [5.1, 'nemesis', 'info', 'pause'], [10, 'nemesis', 'invoke', 'resume'], [10.1, 'nemesis', 'info', 'resume'],
       [12, 'nemesis', 'invoke', 'kill'], [12.1, 'nemesis', 'info', 'kill'], [16, 'nemesis', 'invoke', 'start'], [16.1, 'nemesis', 'info', 'start'], ...clients(6, 16, 'fail')]);
     expect(noOkAfterHealReason(ops, THREE, 5 * S)).toBeUndefined();
-    // Clients until 20 s: 2 s + 3.9 s of calm after 10.1 s, so the heal at 16.1 s (3.9 s) is not, and 10.1 s is.
+    // Clients until 20 s: 1.9 s + 3.9 s of calm after 10.1 s, so the heal at 16.1 s (3.9 s) is not judged, and 10.1 s is.
     const more = hist([...rows(ops), ...clients(17, 20, 'fail')]);
-    expect(noOkAfterHealReason(more, THREE, 5 * S)).toMatch(/after the last heal at 10\.1 s \(\d+ completed otherwise over 9\.9 s, 5\.9 s of it with no fault in force\)/);
+    expect(noOkAfterHealReason(more, THREE, 5 * S)).toMatch(/after the last heal at 10\.1 s \(\d+ completed otherwise over 9\.9 s, 5\.8 s of it with no fault in force\)/);
   });
 
   it('a fault that reached no node, or whose start failed, was not in force', () => {
@@ -193,6 +196,10 @@ describe('on a real run', () => {
     const bands = [BANDS[0], { name: 'pause', start: 'pause', stop: 'resume' }, { name: 'kill', start: 'kill', stop: 'start' }];
     const spans = faultSpans(ops, bands);
     expect(spans.some((s) => s.from <= 9.482e9 && 9.482e9 < s.to)).toBe(true);
+    // The verdict counts the stretches the report shades, one for one.
+    const shaded = analyze(ops, bands).bands.map((b) => [b.fault, b.start.toFixed(6), b.end.toFixed(6)]);
+    expect(shaded.length).toBeGreaterThan(5);
+    expect(faultSpansOf(faultEvents(ops), bands, 1e6).map((x) => [x.fault, (x.from / 1e9).toFixed(6), ((x.to ?? ops[ops.length - 1].time) / 1e9).toFixed(6)])).toEqual(shaded);
     expect(noOkAfterHealReason(ops, bands, livenessBoundNs(2))).toBeUndefined();
     expect(livenessCheck({ ops, bands, nodes: NODES, exits: [], endNs: ops[ops.length - 1].time, faultIntervalS: 2 })).toBeUndefined();
   });
