@@ -1,6 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { relative } from 'node:path';
-import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The suite in tiers (docs/testing.md). `npm test` runs them all, one group after another (lower
@@ -45,44 +43,11 @@ const ORACLE = [
   'test/fuzz/**/*.test.ts',
 ];
 
-/**
- * Files of two minutes and more (measured in CI), started first in their project. With no timing
- * cache (a fresh clone, as in CI) vitest starts the largest files first; the store membership files
- * are a few lines that call a shared suite, so they started last and their 2–2.5 minutes each were the
- * suite's tail (CI on 2026-12-07: the hosts tier's last three files to finish).
- */
-const LONG = [
-  'test/integration/zookeeper/zookeeper-membership.test.ts',
-  'test/integration/consul/consul-membership.test.ts',
-  'test/integration/etcd/etcd-membership.test.ts',
-  'test/integration/custom/raft-watch.test.ts',
-  'test/integration/zookeeper/zk-set-lock.test.ts',
-  'test/integration/packaging/ci-workflow.test.ts',
-  'test/integration/txn/txn-stores.test.ts',
-  'test/integration/raft/auto-nemesis.test.ts',
-  'test/integration/docker/stores.test.ts',
-];
-
-/** Vitest's order (groups, projects, then its cache or file size), with `LONG` first within each project. */
-class LongFirst extends BaseSequencer {
-  async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
-    const rel = (f: TestSpecification): string => relative(this.ctx.config.root, f.moduleId);
-    const block = new Map<string, number>();
-    sorted.forEach((f, i) => { if (!block.has(f.project.name)) block.set(f.project.name, i); });
-    const key = (f: TestSpecification, i: number): [number, number, number] => [block.get(f.project.name)!, LONG.includes(rel(f)) ? 0 : 1, i];
-    return sorted.map((f, i) => ({ f, k: key(f, i) }))
-      .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2])
-      .map((x) => x.f);
-  }
-}
-
 /** What every project shares. (Not through `extends`: vitest merges a project's `include` with the root's.) */
 const COMMON = { testTimeout: 60_000, hookTimeout: 60_000 };
 
 export default defineConfig({
   test: {
-    sequence: { sequencer: LongFirst },
     // Every file is in exactly one project; examples/ are the API's examples: they run as a user's own
     // suite would, importing 'faultline'.
     projects: [
