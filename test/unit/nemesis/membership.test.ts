@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MembershipControl, MemberView } from '../../../harness/ground/contracts/roles.js';
-import { boundedKind, membershipNemesis, membershipPackage, newTally, nextKind } from '../../../harness/middle/faults/nemesis/membership.js';
-import { createRng } from '../../../harness/ground/generator/index.js';
+import { boundedKind, membershipPackage } from '../../../harness/middle/faults/nemesis/membership.js';
 import { judgeViews, membershipViews } from '../../../checkers/membership-views.js';
 import type { Op } from '../../../harness/ground/history/op.js';
 import { contextFor, fakeTarget, S } from './fake-target.js';
@@ -57,39 +56,6 @@ describe('membership nemesis', () => {
     expect((await nem.invoke({ f: 'member-remove', value: null }) as { op: string }).op).toBe('add');
     expect(m.members().length).toBeGreaterThanOrEqual(3);
     expect(b.package!.bands.map((x) => x.start)).toEqual(['member-remove', 'member-add', 'member-replace']);
-  });
-
-  it('asks kinds in turn, the least applied first: the first three changes a store takes are one of each kind, whatever the seed', async () => {
-    for (let seed = 1; seed <= 30; seed++) {
-      const t = fakeTarget({ nodes: ['n0', 'n1', 'n2', 'n3'] });
-      const m = fakeMembership(['n0', 'n1', 'n2', 'n3'], ['n0', 'n1', 'n2']);
-      t.membership = m;
-      const ctx = contextFor(t, { rng: createRng(seed) });
-      const tally = newTally();
-      const nem = membershipNemesis(ctx, m, 3, 1_000, 3, tally);
-      const done: string[] = [];
-      for (let i = 0; i < 3; i++) {
-        const members = m.members().length;
-        const kind = boundedKind(nextKind(tally, ctx.rng), members, 4 - members, 3);
-        done.push((await nem.invoke({ f: `member-${kind}`, value: null }) as { op: string }).op);
-      }
-      expect(done.sort(), `seed ${seed}`).toEqual(['add', 'remove', 'replace']);
-      expect(Object.values(tally).map((k) => k.applied)).toEqual([1, 1, 1]);
-    }
-  });
-
-  it('asks again for a kind the store refused only after the others, and not forever', () => {
-    const rng = createRng(1);
-    const tally = newTally();
-    tally.add = { tried: 1, applied: 1 };
-    tally.remove = { tried: 3, applied: 0 };
-    expect(nextKind(tally, rng)).toBe('replace');
-    tally.replace = { tried: 1, applied: 1 };
-    expect(nextKind(tally, rng)).toBe('remove');
-    // Ten refusals weigh as one change applied: then the others come round again.
-    tally.remove = { tried: 11, applied: 0 };
-    const asked = new Set(Array.from({ length: 40 }, () => nextKind(tally, rng)));
-    expect([...asked].sort()).toEqual(['add', 'replace']);
   });
 
   it('the final op waits for agreement and records whether it came', async () => {

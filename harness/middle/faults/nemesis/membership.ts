@@ -7,8 +7,6 @@
  *   longest) joins with empty data;
  * - `member-replace`: a member leaves and joins again on the same host with its data wiped.
  *
- * Kinds are asked in turn, the one applied least first (`nextKind`), so a run applies each kind early.
- *
  * Members the leader has not heard from lately (when the target can tell) go first, as an operator
  * removes dead members: whatever kind was drawn, the op removes them one after another, each sent as
  * soon as the store took the previous one, down to `min` (three, or the cluster size if smaller), and
@@ -51,13 +49,12 @@ export function membershipPackage(ctx: FaultContext, options: MembershipOptions 
   // random walk between three and every host, it sat at the floor most of the time.)
   const keep = Math.max(min, m.members().length);
   const gap = options.everyMs !== undefined ? Math.max(1, Math.round(options.everyMs)) * 1e6 : Math.max(1, Math.floor(ctx.interval / 2 / 1e6)) * 1e6;
-  // The kind is chosen when the op is due, within the bounds as the members stand then, so the op's
+  // The kind is drawn when the op is due, within the bounds as the members stand then, so the op's
   // name (and its band in the report) says what it does.
-  const tally = newTally();
   const next = (g: { rng: Parameters<typeof choose>[0] }): { f: string; value: null } => {
     const members = m.members();
     const others = m.hosts.filter((h) => !members.includes(h)).length;
-    const kind = boundedKind(nextKind(tally, g.rng), members.length, others, keep);
+    const kind = boundedKind(KIND_OF[choose(g.rng, MEMBERSHIP_OPS)], members.length, others, keep);
     return { f: `member-${kind}`, value: null };
   };
   const generator: GenLike = nemesis(repeat([sleep(gap), once(next)]));
@@ -65,7 +62,7 @@ export function membershipPackage(ctx: FaultContext, options: MembershipOptions 
     unsupported: [],
     package: {
       name: 'membership',
-      nemesis: membershipNemesis(ctx, m, min, options.settleMs ?? 20_000, keep, tally),
+      nemesis: membershipNemesis(ctx, m, min, options.settleMs ?? 20_000, keep),
       generator,
       finalGenerator: nemesis({ f: 'member-views', value: null }),
       bands: [
@@ -77,28 +74,6 @@ export function membershipPackage(ctx: FaultContext, options: MembershipOptions 
   };
 }
 
-/** How many changes of each kind were tried and how many the store applied, in this run. */
-export type KindTally = Record<Kind, { tried: number; applied: number }>;
-
-export function newTally(): KindTally {
-  return { remove: { tried: 0, applied: 0 }, add: { tried: 0, applied: 0 }, replace: { tried: 0, applied: 0 } };
-}
-
-/**
- * The kind to ask for next: one the store has applied least often, and among those the one tried
- * least (ties drawn). Drawn uniformly, a slow store left kinds untried: Consul, whose changes take
- * seconds each, applied all three kinds in none of five 60-s runs, and a remove, which at the
- * cluster's initial size becomes an add, came up at random after the add it needs. In turn, a run's
- * first applied changes are one of each kind; a kind the store keeps refusing is asked again after
- * the others, not forever (ten refusals weigh as one application).
- */
-export function nextKind(tally: KindTally, rng: Parameters<typeof choose>[0]): Kind {
-  const kinds = Object.keys(tally) as Kind[];
-  const weight = (k: Kind): number => tally[k].applied * 10 + (tally[k].tried - tally[k].applied);
-  const least = Math.min(...kinds.map(weight));
-  return choose(rng, kinds.filter((k) => weight(k) === least));
-}
-
 /** The op actually done, given the bounds: a remove at the floor adds, an add with no host left removes, a replace below the floor adds. */
 export function boundedKind(asked: Kind, members: number, others: number, min: number): Kind {
   if (asked === 'remove' && members <= min) return others > 0 ? 'add' : 'replace';
@@ -108,11 +83,7 @@ export function boundedKind(asked: Kind, members: number, others: number, min: n
   return asked;
 }
 
-export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: number, settleMs: number, keep = min, tally: KindTally = newTally()): Nemesis {
-  const count = (kind: Kind, outcome: Record<string, unknown>): void => {
-    tally[kind].tried++;
-    if (outcome.applied === true) tally[kind].applied++;
-  };
+export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: number, settleMs: number, keep = min): Nemesis {
   // When each host last left (a sequence number): an addition brings back the host out longest (the
   // spare or another never a member first), as an operator replaces the oldest loss first; hosts
   // removed because they were cut off rank after every other (the operator brings back the dead last).
@@ -163,7 +134,6 @@ export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: 
       // Members cut off are removed first, all of them down to the floor (`removals`), whatever was drawn.
       if (cut.length > 0 && members.length > min) {
         const { nodes, outcome } = await removeCut(cut, members.length - min);
-        count('remove', outcome);
         return { op: 'remove', ...(asked === 'remove' ? {} : { asked }), node: nodes[0], nodes, ...outcome, views: await m.views() };
       }
       const node = kind === 'add' ? outLongest(others) : choose(ctx.rng, cut.length > 0 ? cut : members);
@@ -179,7 +149,6 @@ export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: 
           outcome = { applied: removed.applied === true && added.applied === true, remove: removed, add: added, members: added.members ?? removed.members };
         }
       }
-      count(kind, outcome);
       const views = await m.views();
       return { op: kind, node, nodes: [node], ...outcome, views };
     },
