@@ -73,14 +73,7 @@ export function followerIsolated({ plan, cluster }: { plan: RunPlan; cluster: Zk
       ...inner,
       invoke: async (op: { f: string; value: unknown }) => {
         if (op.value !== 'follower') return inner.invoke(op);
-        // The loner must be a follower: with no leader named (a `srvr` that timed out under load) the
-        // first node would be cut, and a cut leader serves nothing the majority has overwritten. So ask
-        // again until some server says it leads.
-        let leaders: string[] = [];
-        for (let i = 0; i < 20 && leaders.length === 0; i++) {
-          leaders = await cluster.primaries.primaries();
-          if (leaders.length === 0) await new Promise((r) => setTimeout(r, 250));
-        }
+        const leaders = await cluster.primaries.primaries();
         const loner = cluster.nodes.find((n) => !leaders.includes(n))!;
         return inner.invoke({ ...op, value: complete([[loner], cluster.nodes.filter((n) => n !== loner)]) });
       },
