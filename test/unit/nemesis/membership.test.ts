@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MembershipControl, MemberView } from '../../../harness/ground/contracts/roles.js';
-import { boundedKind, membershipPackage } from '../../../harness/middle/faults/nemesis/membership.js';
+import { boundedKind, KindTally, membershipPackage, nextKind } from '../../../harness/middle/faults/nemesis/membership.js';
 import { judgeViews, membershipViews } from '../../../checkers/membership-views.js';
 import type { Op } from '../../../harness/ground/history/op.js';
 import { contextFor, fakeTarget, S } from './fake-target.js';
+import { createRng } from '../../../harness/ground/generator/index.js';
 
 /** A membership double: changes take effect at once; `views` answers what `seen` says. */
 function fakeMembership(hosts: string[], initial: string[], seen?: () => Record<string, MemberView>): MembershipControl & { calls: string[] } {
@@ -30,6 +31,56 @@ describe('membership nemesis', () => {
     expect(boundedKind('remove', 4, 1, 3)).toBe('remove');
     expect(boundedKind('replace', 2, 1, 3)).toBe('add');
     expect(boundedKind('replace', 2, 0, 3)).toBe('replace');
+  });
+
+  /** The kinds done, change by change, on a store of `keep` members and one spare that applies every kind but those in `refuse`. */
+  function kindsDone(seed: number, changes: number, pick: (t: KindTally, rng: ReturnType<typeof createRng>, members: number, others: number) => 'remove' | 'add' | 'replace', refuse = new Set<string>()): string[] {
+    const rng = createRng(seed);
+    const keep = 3;
+    let members = keep;
+    let others = 1;
+    const t = new KindTally();
+    const done: string[] = [];
+    for (let i = 0; i < changes; i++) {
+      const k = boundedKind(pick(t, rng, members, others), members, others, keep);
+      const applied = !refuse.has(k);
+      if (applied && k === 'add') { members++; others--; }
+      if (applied && k === 'remove') { members--; others++; }
+      t.note(k, applied);
+      done.push(applied ? k : `missed ${k}`);
+    }
+    return done;
+  }
+
+  it('asks for the kinds not yet applied first: a run\'s first three changes are one of each kind', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      expect(new Set(kindsDone(seed, 3, (t, rng, mb, o) => nextKind(t, rng, mb, o, 3))).size).toBe(3);
+    }
+    // The uniform draw (what nextKind does once every kind applied) does not: some seed repeats a kind early.
+    const uniform = (_t: KindTally, rng: ReturnType<typeof createRng>) => (['remove', 'add', 'replace'] as const)[rng.int(3)];
+    expect(Array.from({ length: 30 }, (_, i) => new Set(kindsDone(i + 1, 3, uniform)).size).some((n) => n < 3)).toBe(true);
+  });
+
+  it('asks a refused kind again after the other missing ones, and draws all three once each applied', () => {
+    const t = new KindTally();
+    t.note('add', true);
+    t.note('remove', false);
+    // Four members, one spare: remove and replace are both doable; the one missed least goes first.
+    const rng = createRng(7);
+    for (let i = 0; i < 20; i++) expect(nextKind(t, rng, 4, 1, 3)).toBe('replace');
+    t.note('replace', false);
+    t.note('replace', false);
+    for (let i = 0; i < 20; i++) expect(nextKind(t, rng, 4, 1, 3)).toBe('remove');
+    // At the initial size a remove would turn into an add: a doable missing kind goes first.
+    for (let i = 0; i < 20; i++) expect(nextKind(t, rng, 3, 1, 3)).toBe('replace');
+    t.note('remove', true);
+    t.note('replace', true);
+    const drawn = new Set(Array.from({ length: 60 }, () => nextKind(t, rng, 4, 1, 3)));
+    expect(drawn).toEqual(new Set(['remove', 'add', 'replace']));
+    // A store that never applies a remove: every change after the first two asks for one again.
+    const done = kindsDone(3, 8, (tt, r, mb, o) => nextKind(tt, r, mb, o, 3), new Set(['remove']));
+    expect(done.slice(0, 2).sort()).toEqual(['add', 'replace']);
+    expect(done.slice(2).every((k) => k === 'missed remove')).toBe(true);
   });
 
   it('is unsupported on a target without membership changes, with the reason', () => {

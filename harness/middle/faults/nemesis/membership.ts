@@ -10,8 +10,11 @@
  * Members the leader has not heard from lately (when the target can tell) go first, as an operator
  * removes dead members: whatever kind was drawn, the op removes them one after another, each sent as
  * soon as the store took the previous one, down to `min` (three, or the cluster size if smaller), and
- * records them in `removals`. Drawn changes keep the configuration between its initial size and
- * every host; an op that would cross a bound turns into one that does not, and says so (`op`). Each
+ * records them in `removals`. Until the store has applied one change of each kind, the nemesis asks
+ * for a kind it has not yet applied (`nextKind`: one it can do at the present size first, then the
+ * one refused least), so a run's first changes cover every kind even on a store that takes only a
+ * few changes a minute; after that kinds are drawn uniformly. Drawn changes keep the configuration
+ * between its initial size and every host; an op that would cross a bound turns into one that does not, and says so (`op`). Each
  * completion records the change as the store answered it and every host's view of the
  * configuration afterwards. The final op (`member-views`, after every fault is healed) waits up to
  * `settleMs` for the members to agree and records the views once more, for the `membership-views`
@@ -51,10 +54,11 @@ export function membershipPackage(ctx: FaultContext, options: MembershipOptions 
   const gap = options.everyMs !== undefined ? Math.max(1, Math.round(options.everyMs)) * 1e6 : Math.max(1, Math.floor(ctx.interval / 2 / 1e6)) * 1e6;
   // The kind is drawn when the op is due, within the bounds as the members stand then, so the op's
   // name (and its band in the report) says what it does.
+  const tally = new KindTally();
   const next = (g: { rng: Parameters<typeof choose>[0] }): { f: string; value: null } => {
     const members = m.members();
     const others = m.hosts.filter((h) => !members.includes(h)).length;
-    const kind = boundedKind(KIND_OF[choose(g.rng, MEMBERSHIP_OPS)], members.length, others, keep);
+    const kind = boundedKind(nextKind(tally, g.rng, members.length, others, keep), members.length, others, keep);
     return { f: `member-${kind}`, value: null };
   };
   const generator: GenLike = nemesis(repeat([sleep(gap), once(next)]));
@@ -62,7 +66,7 @@ export function membershipPackage(ctx: FaultContext, options: MembershipOptions 
     unsupported: [],
     package: {
       name: 'membership',
-      nemesis: membershipNemesis(ctx, m, min, options.settleMs ?? 20_000, keep),
+      nemesis: membershipNemesis(ctx, m, min, options.settleMs ?? 20_000, keep, tally),
       generator,
       finalGenerator: nemesis({ f: 'member-views', value: null }),
       bands: [
@@ -74,6 +78,34 @@ export function membershipPackage(ctx: FaultContext, options: MembershipOptions 
   };
 }
 
+const KINDS: readonly Kind[] = ['remove', 'add', 'replace'];
+
+/** Per kind, the changes the store applied and the ones it did not (refused or timed out). */
+export class KindTally {
+  readonly applied: Record<Kind, number> = { remove: 0, add: 0, replace: 0 };
+  readonly missed: Record<Kind, number> = { remove: 0, add: 0, replace: 0 };
+
+  note(kind: Kind, applied: boolean): void {
+    if (applied) this.applied[kind]++;
+    else this.missed[kind]++;
+  }
+}
+
+/**
+ * The kind to ask next. Kinds not yet applied come first: those the bounds let through at the present
+ * size (a remove at the initial size would turn into an add), then the one the store missed least
+ * (ties drawn). Once each kind has applied, all three are drawn uniformly: asked in turn for a whole
+ * run, the bundled Raft's two-changes bug, which needs removals back to back, was caught less often.
+ */
+export function nextKind(t: KindTally, rng: Parameters<typeof choose>[0], members: number, others: number, keep: number): Kind {
+  const missing = KINDS.filter((k) => t.applied[k] === 0);
+  if (missing.length === 0) return choose(rng, KINDS);
+  const doable = missing.filter((k) => boundedKind(k, members, others, keep) === k);
+  const pool = doable.length > 0 ? doable : missing;
+  const least = Math.min(...pool.map((k) => t.missed[k]));
+  return choose(rng, pool.filter((k) => t.missed[k] === least));
+}
+
 /** The op actually done, given the bounds: a remove at the floor adds, an add with no host left removes, a replace below the floor adds. */
 export function boundedKind(asked: Kind, members: number, others: number, min: number): Kind {
   if (asked === 'remove' && members <= min) return others > 0 ? 'add' : 'replace';
@@ -83,7 +115,7 @@ export function boundedKind(asked: Kind, members: number, others: number, min: n
   return asked;
 }
 
-export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: number, settleMs: number, keep = min): Nemesis {
+export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: number, settleMs: number, keep = min, tally = new KindTally()): Nemesis {
   // When each host last left (a sequence number): an addition brings back the host out longest (the
   // spare or another never a member first), as an operator replaces the oldest loss first; hosts
   // removed because they were cut off rank after every other (the operator brings back the dead last).
@@ -134,6 +166,7 @@ export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: 
       // Members cut off are removed first, all of them down to the floor (`removals`), whatever was drawn.
       if (cut.length > 0 && members.length > min) {
         const { nodes, outcome } = await removeCut(cut, members.length - min);
+        tally.note('remove', outcome.applied === true);
         return { op: 'remove', ...(asked === 'remove' ? {} : { asked }), node: nodes[0], nodes, ...outcome, views: await m.views() };
       }
       const node = kind === 'add' ? outLongest(others) : choose(ctx.rng, cut.length > 0 ? cut : members);
@@ -149,6 +182,7 @@ export function membershipNemesis(ctx: FaultContext, m: MembershipControl, min: 
           outcome = { applied: removed.applied === true && added.applied === true, remove: removed, add: added, members: added.members ?? removed.members };
         }
       }
+      tally.note(kind, outcome.applied === true);
       const views = await m.views();
       return { op: kind, node, nodes: [node], ...outcome, views };
     },
