@@ -10,15 +10,20 @@
  */
 export const STORE_MEMBERSHIP_FAULTS = 'membership,partition,kill';
 
-/** Per store: members (`--nodes`) and the fault interval. */
-export const STORE_MEMBERSHIP_SHAPE: Record<string, { nodes: number; interval: string }> = {
+/**
+ * Per store: members (`--nodes`), the fault interval and other flags. ZooKeeper reads with `--reads
+ * quorum`: its default sync reads are not linearizable across a reconfig that removes the leader (the
+ * removed leader answers syncs and reads from its own state for a moment after the new leader took
+ * over; docs/targets/zookeeper.md), which bench:membership's zookeeper-sync-reads row measures.
+ */
+export const STORE_MEMBERSHIP_SHAPE: Record<string, { nodes: number; interval: string; flags?: string[] }> = {
   etcd: { nodes: 3, interval: '8s' },
-  zookeeper: { nodes: 4, interval: '15s' },
+  zookeeper: { nodes: 4, interval: '15s', flags: ['--reads', 'quorum'] },
   consul: { nodes: 4, interval: '15s' },
 };
 
 /** The arguments of one store's membership run, a change asked every second (`faults`: the other faults beside membership). */
 export function storeMembershipArgs(target: string, faults = STORE_MEMBERSHIP_FAULTS): string[] {
   const shape = STORE_MEMBERSHIP_SHAPE[target] ?? { nodes: 3, interval: '8s' };
-  return ['--target', target, '--nodes', String(shape.nodes), '--nemesis', faults, '--membership-every', '1s', '--nemesis-interval', shape.interval];
+  return ['--target', target, '--nodes', String(shape.nodes), '--nemesis', faults, '--membership-every', '1s', '--nemesis-interval', shape.interval, ...(shape.flags ?? [])];
 }

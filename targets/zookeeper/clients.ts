@@ -4,7 +4,8 @@
  * is held by that session's ephemeral node.
  *
  * Reads: `plain` reads the server's local copy (ZooKeeper promises sequential consistency, not
- * linearizability); `sync` first asks the server to catch up with the leader. Error mapping: a read
+ * linearizability); `sync` first asks the server to catch up with the leader; `quorum` then confirms
+ * the version read through the leader's log (`read`). Error mapping: a read
  * that did not succeed is `fail`; a write that timed out or lost its connection is `info`; NO_NODE,
  * BAD_VERSION, NODE_EXISTS are definite (`fail`).
  */
@@ -22,7 +23,7 @@ import { WATCH_PREFIX } from '../../harness/middle/workloads/watch.js';
 import { DEFAULT_WATCH, type WatchSettings } from '../../harness/middle/workloads/watch-settings.js';
 import { ZkWatchClients } from './watch-client.js';
 
-export type ZkReads = 'plain' | 'sync';
+export type ZkReads = 'plain' | 'sync' | 'quorum';
 
 /** `sessionTtlMs` is the session timeout each client asks for (the server clamps it to 2–20 ticks, 1–10 s here). Default 4 s. */
 export type ZkClientOptions = StoreClientOptions<ZkReads>;
@@ -102,15 +103,39 @@ export class ZkClients {
     };
   }
 
-  /** `timeoutMs`, when given, replaces the request deadline (a lock holder waits longer: LOCK_HOLDER_WAIT_MS). */
+  /**
+   * One znode's data and version. `timeoutMs`, when given, replaces the request deadline (a lock
+   * holder waits longer: LOCK_HOLDER_WAIT_MS). With `--reads quorum` the read is confirmed through the
+   * leader's log: a multi that checks the version read (or, for a znode read as absent, creates and
+   * removes it in one step) commits only if the value was still current at its commit point, inside
+   * the op. A sync does not promise that: a leader that a reconfig removed keeps answering syncs and
+   * reads from its own state after its followers moved to the new leader (docs/targets/zookeeper.md).
+   * A value changed in between is read again, twice at most.
+   */
   private async read(s: ZkSession, path: string, timeoutMs?: number): Promise<{ data: Buffer | undefined; version: number } | null> {
-    if (this.opts.reads === 'sync') await s.sync(path, timeoutMs);
-    try {
-      const r = await s.getData(path, timeoutMs);
-      return { data: r.data, version: r.stat.version };
-    } catch (err) {
-      if (isCode(err, E.NO_NODE)) return null;
-      throw err;
+    if (this.opts.reads !== 'plain') await s.sync(path, timeoutMs);
+    for (let attempt = 1; ; attempt++) {
+      let r: { data: Buffer | undefined; version: number } | null;
+      try {
+        const got = await s.getData(path, timeoutMs);
+        r = { data: got.data, version: got.stat.version };
+      } catch (err) {
+        if (!isCode(err, E.NO_NODE)) throw err;
+        r = null;
+      }
+      if (this.opts.reads !== 'quorum') return r;
+      try {
+        await s.multi((t) => {
+          if (r === null) {
+            t.create(path, Buffer.alloc(0));
+            t.remove(path, 0);
+          } else t.check(path, r.version);
+        });
+        return r;
+      } catch (err) {
+        const changed = isCode(err, E.BAD_VERSION) || isCode(err, E.NODE_EXISTS) || isCode(err, E.NO_NODE);
+        if (!changed || attempt >= 3) throw err;
+      }
     }
   }
 
@@ -149,7 +174,7 @@ export class ZkClients {
     };
     const store: TxnStore<number> = {
       read: async (keys) => {
-        if (this.opts.reads === 'sync') await s.sync('/');
+        if (this.opts.reads !== 'plain') await s.sync('/');
         const got = await Promise.all(keys.map(async (k) => {
           try {
             const r = await s.getData(path(k));
@@ -239,7 +264,7 @@ export class ZkClients {
     if (op.f === 'read') {
       const s = await session(finalReadOf(op.value)?.node);
       try {
-        if (this.opts.reads === 'sync') await s.sync(SET_PARENT);
+        if (this.opts.reads !== 'plain') await s.sync(SET_PARENT);
         const children = await s.getChildren(SET_PARENT).catch((err: unknown) => { if (isCode(err, E.NO_NODE)) return [] as string[]; throw err; });
         return { type: 'ok', value: children.map((c) => Number(c.slice(1))) };
       } catch (err) {

@@ -11,9 +11,9 @@ import { SLF4J_SIMPLE_JAR, ZK_JAR, ZK_MAX_SESSION_MS, ZK_MIN_SESSION_MS, ZkClust
 import { ZkMembership } from './members.js';
 
 export const ZK_WORKLOADS = ['register', 'set', 'lock', 'fenced-lock', 'list-append', 'rw-register', 'election', 'watch'] as const;
-/** `--reads`: sync then read, or the server's local copy. */
-export const ZK_READS = choiceOption('reads', ['sync', 'plain'] as const satisfies readonly ZkReads[],
-  'sync (sync, then read) or plain (the server\'s local copy, may be stale)');
+/** `--reads`: sync then read, the server's local copy, or a read its version confirmed through the leader's log. */
+export const ZK_READS = choiceOption('reads', ['sync', 'plain', 'quorum'] as const satisfies readonly ZkReads[],
+  'sync (sync, then read), plain (the server\'s local copy, may be stale) or quorum (sync, read, then a multi checking the version read commits through the leader: linearizable also across a reconfig that removes the leader; a set\'s read is a sync read)');
 
 /** What ZooKeeper itself needs: a JVM, Debian's jar and the slf4j binding. */
 export function zookeeperBinaries(): Requirement[] {
