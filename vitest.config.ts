@@ -48,6 +48,9 @@ const COMMON = { testTimeout: 60_000, hookTimeout: 60_000 };
 
 export default defineConfig({
   test: {
+    // Besides the console, each file's start and end in test-output/vitest.json: where the suite's
+    // time goes (`node scripts/test-times.mjs` prints the longest files and each tier's span).
+    reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],
     // Every file is in exactly one project; examples/ are the API's examples: they run as a user's own
     // suite would, importing 'faultline'.
     projects: [
