@@ -19,7 +19,7 @@ export const STORE_MEMBERSHIP_FAULTS = 'membership,partition,kill';
 export const STORE_MEMBERSHIP_SHAPE: Record<string, { nodes: number; interval: string; flags?: string[] }> = {
   etcd: { nodes: 3, interval: '8s' },
   zookeeper: { nodes: 4, interval: '15s', flags: ['--reads', 'quorum'] },
-  consul: { nodes: 4, interval: '15s' },
+  consul: { nodes: 4, interval: '20s' },
 };
 
 /** The arguments of one store's membership run, a change asked every second (`faults`: the other faults beside membership). */

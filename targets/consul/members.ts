@@ -34,9 +34,10 @@ export class ConsulMembership extends StoreMembership implements MembershipContr
   async remove(node: string): Promise<Record<string, unknown>> {
     const leader = await this.waitLeader();
     if (leader === undefined) return { applied: false, timedOut: true, why: `no member knew a leader for ${this.o.leaderMs} ms`, members: [...this.current] };
+    const wasRunning = this.c.state(node) === 'running';
     this.c.markOutside(node);
     let how: string;
-    const left = this.c.state(node) === 'running'
+    const left = wasRunning
       ? await request(this.c.endpoint(node), 'PUT', '/v1/agent/leave', this.o.leaveMs).then((r) => r.status === 200, () => false)
       : false;
     if (left) how = 'leave';
@@ -47,11 +48,14 @@ export class ConsulMembership extends StoreMembership implements MembershipContr
       how = `force-leave (${String(force)}), remove-peer (${peer})`;
     }
     const gone = await this.until((servers) => !servers.some((s) => s.address === this.c.raftAddress(node)));
-    await this.c.stopServer(node);
     if (!gone.ok) {
+      // Still in the leader's configuration: a member, so it runs as before (a leave made its agent
+      // exit; stopped, it stayed down to the end, since no kill's restart was its to undo).
       this.c.markInside(node);
-      return { applied: false, timedOut: true, how, why: gone.why, members: [...this.current] };
+      if (wasRunning) await this.c.restartServer(node);
+      return { applied: false, timedOut: true, how, why: gone.why, ...(wasRunning ? { restarted: true } : {}), members: [...this.current] };
     }
+    await this.c.stopServer(node);
     this.follow(gone.voters);
     this.log(`membership: consul removed ${node} by ${how}; voters now [${this.current.join(', ')}]`);
     return { applied: true, how, via: leader, members: [...this.current] };

@@ -485,6 +485,11 @@ export abstract class ServerCluster implements Target {
     await this.kill(node);
   }
 
+  /** Starts a member's server again, as a kill's restart does (a removal that did not apply leaves a member that must run). */
+  async restartServer(node: string): Promise<void> {
+    await this.start(node);
+  }
+
   /** Starts a joining host's server (`launch` with restart false: the store's join arguments are its own). */
   async startJoiner(node: string): Promise<void> {
     this.outside.delete(node);
