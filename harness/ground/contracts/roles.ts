@@ -190,11 +190,6 @@ export interface FaultPackage {
   finalGenerator: GenLike;
   /** When this fault is in force: the report's bands and the progress line come from these alone. */
   bands: FaultBand[];
-  /**
-   * Its schedule is a rhythm of its own, not a start/stop cycle of the fault interval (membership: a
-   * change every `--membership-every`), so it is not shifted against the cycles of the others.
-   */
-  ownRhythm?: boolean;
 }
 
 /**

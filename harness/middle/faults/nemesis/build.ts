@@ -188,12 +188,9 @@ export function buildFaults(names: readonly string[], target: Target, opts: Faul
   }
   // Each family keeps its own start/stop rhythm; shifting family k by k/n of an interval makes the
   // faults overlap part of the time instead of all starting and stopping in lockstep.
-  // Shifts are whole milliseconds, so schedules read cleanly. A family with a rhythm of its own
-  // starts at once (shifted as the last of three families of 15 s, membership's first change came
-  // 10 s into a 60-s run, and a Consul run has room for three or four changes).
-  const cycles = packages.filter((p) => p.ownRhythm !== true);
-  const shift = (p: FaultPackage): number => (p.ownRhythm === true ? 0 : Math.floor((cycles.indexOf(p) * interval) / cycles.length / 1e6) * 1e6);
-  const shifted = packages.map((p) => [quiet(shift(p)), p.generator]);
+  // Shifts are whole milliseconds, so schedules read cleanly.
+  const shift = (k: number): number => Math.floor((k * interval) / packages.length / 1e6) * 1e6;
+  const shifted = packages.map((p, k) => [quiet(shift(k)), p.generator]);
   return {
     packages,
     unsupported,

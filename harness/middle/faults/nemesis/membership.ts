@@ -69,7 +69,6 @@ export function membershipPackage(ctx: FaultContext, options: MembershipOptions 
       nemesis: membershipNemesis(ctx, m, min, options.settleMs ?? 20_000, keep, tally),
       generator,
       finalGenerator: nemesis({ f: 'member-views', value: null }),
-      ownRhythm: true,
       bands: [
         { name: 'membership remove', start: 'member-remove', stop: 'member-remove' },
         { name: 'membership add', start: 'member-add', stop: 'member-add' },
