@@ -23,8 +23,11 @@ export const STORE_MEMBERSHIP_SHAPE: Record<string, { nodes: number; interval: s
   consul: { nodes: 4, interval: '15s' },
 };
 
-/** The arguments of one store's membership run, a change asked every second (`faults`: the other faults beside membership). */
-export function storeMembershipArgs(target: string, faults = STORE_MEMBERSHIP_FAULTS): string[] {
+/**
+ * The arguments of one store's membership run, a change asked every second (`faults`: the other
+ * faults beside membership; `flags`: the target's own, the shape's by default).
+ */
+export function storeMembershipArgs(target: string, faults = STORE_MEMBERSHIP_FAULTS, flags?: readonly string[]): string[] {
   const shape = STORE_MEMBERSHIP_SHAPE[target] ?? { nodes: 3, interval: '8s' };
-  return ['--target', target, '--nodes', String(shape.nodes), '--nemesis', faults, '--membership-every', '1s', '--nemesis-interval', shape.interval, ...(shape.flags ?? [])];
+  return ['--target', target, '--nodes', String(shape.nodes), '--nemesis', faults, '--membership-every', '1s', '--nemesis-interval', shape.interval, ...(flags ?? shape.flags ?? [])];
 }

@@ -12,7 +12,7 @@
 import zookeeper from 'node-zookeeper-client';
 import { finalReadOf } from '../../checkers/common.js';
 import type { Client, ClientOp, Completion } from '../../harness/ground/contracts/roles.js';
-import { definite, ZkError, ZkSession } from './session.js';
+import { definite, ZkError, ZkSession, type MultiOps } from './session.js';
 import { zkElection } from './election-client.js';
 import { errorMessage } from '../../harness/ground/history/errors.js';
 import type { StoreClientOptions } from '../server-base/store-target.js';
@@ -33,6 +33,19 @@ const LOCK_PARENT = '/faultline-lock';
 const COUNTER = '/faultline-lock-counter';
 const TXN_PREFIX = '/faultline-txn-';
 const E = zookeeper.Exception;
+
+/**
+ * Adds to a multi the op that confirms a read at its commit point: a check of the version read, or,
+ * for a znode read as absent (`version` -1), its create and remove in one step (a create fails on a
+ * znode that exists).
+ */
+function confirmRead(t: MultiOps, path: string, version: number): void {
+  if (version >= 0) t.check(path, version);
+  else {
+    t.create(path, Buffer.alloc(0));
+    t.remove(path, 0);
+  }
+}
 
 const isCode = (err: unknown, code: number): boolean => err instanceof ZkError && err.code === code;
 const writeError = (err: unknown): Completion => ({ type: definite(err) ? 'fail' : 'info', error: errorMessage(err) });
@@ -125,12 +138,7 @@ export class ZkClients {
       }
       if (this.opts.reads !== 'quorum') return r;
       try {
-        await s.multi((t) => {
-          if (r === null) {
-            t.create(path, Buffer.alloc(0));
-            t.remove(path, 0);
-          } else t.check(path, r.version);
-        });
+        await s.multi((t) => confirmRead(t, path, r === null ? -1 : r.version));
         return r;
       } catch (err) {
         const changed = isCode(err, E.BAD_VERSION) || isCode(err, E.NODE_EXISTS) || isCode(err, E.NO_NODE);
@@ -160,10 +168,7 @@ export class ZkClients {
               if (w) t.setData(path(k), w, version);
               else t.check(path(k), version);
             } else if (w) t.create(path(k), w);
-            else {
-              t.create(path(k), Buffer.alloc(0));
-              t.remove(path(k), 0);
-            }
+            else confirmRead(t, path(k), version);
           }
         });
         return true;
