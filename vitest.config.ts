@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/support/longest-first.js';
 
 /**
  * The suite in tiers (docs/testing.md). `npm test` runs them all, one group after another (lower
@@ -51,6 +52,9 @@ export default defineConfig({
     // Besides the console, each file's start and end in test-output/vitest.json: where the suite's
     // time goes (`node scripts/test-times.mjs` prints the longest files and each tier's span).
     reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],
+    // Within each group the longest files start first (test/durations.json), so a group does not end
+    // with one long file running beside idle workers.
+    sequence: { sequencer: LongestFirst },
     // Every file is in exactly one project; examples/ are the API's examples: they run as a user's own
     // suite would, importing 'faultline'.
     projects: [

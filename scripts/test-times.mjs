@@ -2,7 +2,10 @@
 // Where the suite's time went: reads the JSON report vitest writes beside the console
 // (test-output/vitest.json, set in vitest.config.ts) and prints the suite's wall time, each
 // project's span (first file start to last file end) and its longest files.
-//   node scripts/test-times.mjs [report.json] [--top 15]
+//   node scripts/test-times.mjs [report.json] [--top 15] [--write-durations]
+// --write-durations also writes each file's seconds to test/durations.json, the table the suite's
+// sequencer (test/support/longest-first.ts) starts the longest files first by; write it from a full
+// run of the suite (CI's own, or `npm test` on the quiet machine), not from one tier.
 import fs from 'node:fs';
 
 const args = process.argv.slice(2);
@@ -41,4 +44,10 @@ for (const [tier, fs_] of groups) {
 console.log(`\nlongest ${top} files (seconds, start and end from the suite's first start):`);
 for (const f of [...files].sort((x, y) => y.s - x.s).slice(0, top)) {
   console.log(`  ${f.s.toFixed(0).padStart(5)}  +${((f.start - t0) / 1000).toFixed(0).padStart(5)} → +${((f.end - t0) / 1000).toFixed(0).padStart(5)}  ${f.name}`);
+}
+if (args.includes('--write-durations')) {
+  const seconds = Object.fromEntries([...files].sort((x, y) => x.name.localeCompare(y.name)).map((f) => [f.name, Math.round(f.s)]));
+  const out = { note: 'Seconds per test file in one full run of the suite; written by node scripts/test-times.mjs --write-durations; read by test/support/longest-first.ts.', measured: new Date(t0).toISOString().slice(0, 10), seconds };
+  fs.writeFileSync('test/durations.json', `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\nwrote test/durations.json (${files.length} files)`);
 }
