@@ -175,3 +175,43 @@ describe('faultOptionsOf', () => {
     expect(faultOptionsOf({ seed: 1, faultIntervalS: 2 }).clock).toBeUndefined();
   });
 });
+
+describe('a family\'s choices under other timing', () => {
+  // Which family's op comes next depends on when each family's ops completed; what each family asks
+  // for (shape, nodes, bump or strobe) must not: it draws from a stream counted in its own ops.
+  const perFamily = (seed: number, latencyOf: (f: string, k: number) => number): Record<string, string[]> => {
+    const faults = buildFaults(['partition', 'kill', 'pause', 'clock'], fakeTarget(), { seed, interval: 2 * S });
+    const familyOf = new Map(faults.packages.flatMap((p) => p.nemesis.fs.map((f) => [f, p.name] as const)));
+    let k = 0;
+    const h = simulate(faults.generator, {
+      concurrency: 0, seed, maxTimeNs: 120 * S,
+      completer: (op) => ({ type: 'info', latencyNs: latencyOf(op.f, k++) }),
+    });
+    const out: Record<string, string[]> = {};
+    for (const o of h.filter((x) => x.type === 'invoke')) (out[familyOf.get(o.f)!] ??= []).push(JSON.stringify([o.f, o.value]));
+    return out;
+  };
+  const prefixes = (a: Record<string, string[]>, b: Record<string, string[]>): void => {
+    expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+    for (const f of Object.keys(a)) {
+      const m = Math.min(a[f].length, b[f].length);
+      expect(m, f).toBeGreaterThanOrEqual(5);
+      expect(b[f].slice(0, m), f).toEqual(a[f].slice(0, m));
+    }
+  };
+
+  it('ops that take 1 ms or up to 1.5 s: the families interleave differently, each asks for the same faults', () => {
+    const quick = perFamily(7, () => MS);
+    const slow = perFamily(7, (f, k) => ((k * 7919) % 1500) * MS);
+    prefixes(quick, slow);
+    // The interleaving did change, or this test would not show anything.
+    const order = (x: Record<string, string[]>): string => Object.entries(x).map(([f, ops]) => `${f}:${ops.length}`).join(' ');
+    expect(order(slow)).not.toEqual(order(quick));
+  });
+
+  it('another seed asks for other faults', () => {
+    const a = perFamily(7, () => MS);
+    const c = perFamily(8, () => MS);
+    expect(JSON.stringify(c)).not.toEqual(JSON.stringify(a));
+  });
+});

@@ -3,7 +3,7 @@
  * package if the target can take it, or an unsupported-fault record naming what is missing; the
  * packages are then composed into one nemesis, one generator and one final healing generator.
  */
-import { any, createRng, nemesis, sleep as quiet, type GenLike, runSeed, type Rng, type Seed } from '../../../ground/generator/index.js';
+import { any, createRng, nemesis, ownRng, sleep as quiet, type GenLike, runSeed, type Rng, type Seed } from '../../../ground/generator/index.js';
 import { InputError } from '../../../ground/history/errors.js';
 import type { FaultPackage, Nemesis, NetControl, Target, UnsupportedFault } from '../../../ground/contracts/roles.js';
 import type { RunFaultSettings, RunObservations } from '../../../ground/contracts/run-contract.js';
@@ -190,7 +190,17 @@ export function buildFaults(names: readonly string[], target: Target, opts: Faul
   // faults overlap part of the time instead of all starting and stopping in lockstep.
   // Shifts are whole milliseconds, so schedules read cleanly.
   const shift = (k: number): number => Math.floor((k * interval) / packages.length / 1e6) * 1e6;
-  const shifted = packages.map((p, k) => [quiet(shift(k)), p.generator]);
+  // Each family draws its choices (a shape, a node selection, bump or strobe, a kind of change) from
+  // a stream of its own, counted in its own invocations: which family goes next depends on when each
+  // one's ops completed, so under the run's one nemesis stream a family's k-th fault got whatever
+  // draw the interleaving handed it, and one seed gave other faults when the machine was slower. A
+  // family alone has no interleaving: the run's nemesis stream is already its own.
+  const own = (p: FaultPackage): GenLike => {
+    if (packages.length === 1) return p.generator;
+    const mine = new Set(p.nemesis.fs);
+    return ownRng(root.fork(`nemesis-draws:${p.name}`), (e) => e.type === 'invoke' && e.process === 'nemesis' && mine.has(e.f), p.generator);
+  };
+  const shifted = packages.map((p, k) => [quiet(shift(k)), own(p)]);
   return {
     packages,
     unsupported,
