@@ -37,7 +37,7 @@ const EXCLUSIVE = [
   'test/integration/security/temp-files.test.ts',
   'test/integration/ssh/system-clock-vm.test.ts',
 ];
-/** Long brute-force property tests of the checkers and the CLI fuzz: pure, but minutes of CPU. */
+/** Brute-force property tests of the checkers and the CLI fuzz: pure, thousands of cases each. */
 const ORACLE = [
   'test/unit/elle/oracle.test.ts',
   'test/unit/elle/inject.test.ts',
@@ -60,8 +60,10 @@ export default defineConfig({
     projects: [
       // Pure logic and the controller in simulated time (targets/memory on a SimClock): ≤ 2 minutes.
       { test: { ...COMMON, name: 'unit', include: ['test/unit/**/*.test.ts'], exclude: ORACLE, maxWorkers: 2, sequence: { groupOrder: 0 } } },
-      // Projects of one group share its workers (vitest requires one maxWorkers per group).
-      { test: { ...COMMON, name: 'oracle', include: ORACLE, maxWorkers: 3, sequence: { groupOrder: 1 } } },
+      // Projects of one group share its workers (vitest requires one maxWorkers per group). The oracle
+      // files compute, like the unit files, so they run beside them and never beside the timing-
+      // sensitive real-process tiers.
+      { test: { ...COMMON, name: 'oracle', include: ORACLE, maxWorkers: 2, sequence: { groupOrder: 0 } } },
       // Real processes on this machine (Maelstrom nodes, the bundled Raft, the CLI, reports, the API's examples).
       {
         test: {
