@@ -129,7 +129,8 @@ export async function runTest(
       // A workload paces itself at workloadOptions.rate (workloads/common.ts `paced`) and puts its
       // ops on the client threads; wrapping it in another stagger here would halve the rate.
       // Clients and nemesis each draw from a stream of their own, counted in their own invocations,
-      // so the same seed gives the same faults and the same client ops whatever the timing.
+      // so the same seed gives the same client ops whatever the timing, and each fault family the same
+      // faults (each draws from a stream of its own: nemesis/build.ts); how families interleave follows timing.
       timeLimit(config.timeLimitS * 1e9, any(
         clients(ownRng(root.fork('clients'), (e) => e.type === 'invoke' && e.process !== 'nemesis', wl.generator(plan.workloadOptions))),
         onNemesis(ownRng(root.fork('nemesis'), (e) => e.type === 'invoke' && e.process === 'nemesis', faults.generator)),
