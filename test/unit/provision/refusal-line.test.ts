@@ -26,6 +26,12 @@ describe('the refusal line of a server log', () => {
     expect(tellingLine(['==> Starting Consul agent...', '==> failed to setup node ID: NodeID in /x/node-id is invalid: uuid string is wrong length'])).toBe('==> failed to setup node ID: NodeID in /x/node-id is invalid: uuid string is wrong length');
   });
 
+  it('Consul: its own [ERROR] line when the agent does not start, not the banner or the INFO after it', () => {
+    const err = '2026-12-07T19:51:20.306Z [ERROR] agent: Error starting agent: error="Failed to start Consul server: Failed to start Raft: write /x/raft/raft.db: file too large"';
+    const tail = ['==> Starting Consul agent...', '    2026-12-07T19:51:20.290Z [INFO]  agent.server: raft: starting', `    ${err}`, '    2026-12-07T19:51:20.307Z [INFO]  agent: Exit code: 1'];
+    expect(tellingLine(tail)).toBe(err);
+  });
+
   it('ZooKeeper: Java\'s root cause, not the exit line after it', () => {
     const tail = ['[main] ERROR org.apache.zookeeper.server.quorum.QuorumPeer - Unable to load database on disk', 'java.io.IOException: CRC check failed', '\tat org.apache.zookeeper.server.persistence.FileTxnLog$FileTxnIterator.next(FileTxnLog.java:771)',
       'Caused by: java.io.IOException: CRC check failed', '[main] ERROR org.apache.zookeeper.util.ServiceUtils - Exiting JVM with code 1'];
