@@ -14,9 +14,9 @@ import { startCli, tempStore } from '../run/cli-helpers.js';
 const store = tempStore('raft-election');
 afterAll(() => fs.rmSync(store, { recursive: true, force: true }));
 
-async function run(name: string, extra: string[]): Promise<{ valid: unknown; election: ElectionResult; electionSafety: { valid: unknown }; history: { index: number; time: number }[] }> {
+async function run(name: string, extra: string[], seed = 1): Promise<{ valid: unknown; election: ElectionResult; electionSafety: { valid: unknown }; history: { index: number; time: number }[] }> {
   const args = ['run', '--target', 'raft', '--workload', 'election', '--nodes', '5', '--time-limit', '15s', '--quiet', '2s',
-    '--nemesis-interval', '2s', '--seed', '1', '--store', store, '--name', name, '--reporter', 'json', ...extra];
+    '--nemesis-interval', '2s', '--seed', String(seed), '--store', store, '--name', name, '--reporter', 'json', ...extra];
   const { code, stderr } = await startCli(args, store).done;
   expect([0, 1], stderr).toContain(code);
   const dir = nodePath.join(store, name, 'latest');
@@ -40,7 +40,9 @@ describe('election on the bundled Raft', () => {
   }, 120_000);
 
   it('catches --bug sticky-leader as two leaders in one term, with a margin', async () => {
-    const r = await run('sticky-leader', ['--nemesis', 'partition,pause', '--bug', 'sticky-leader']);
+    // Seed 3: two terms with two leaders on the quiet machine and beside two CPU burners (seed 1, under
+    // the per-family draws, one term, and none once in CI). The rate is bench:selection's.
+    const r = await run('sticky-leader', ['--nemesis', 'partition,pause', '--bug', 'sticky-leader'], 3);
     const e = r.election;
     expect(e.valid).toBe(false);
     expect(e.classes).toContain('two-leaders-one-epoch');
