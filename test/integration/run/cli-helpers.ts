@@ -65,3 +65,13 @@ export async function until(cond: () => boolean, ms: number, what: string): Prom
 export function historyOf(runDir: string): Record<string, unknown>[] {
   return fs.readFileSync(nodePath.join(runDir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/**
+ * When a run's time limit ended, in ns of its history's clock: the clients' start, as harness.log
+ * states it (run.ts), plus the limit. Ops invoked after it (the final heal, final reads) are not part
+ * of the schedule; undefined when the log does not say.
+ */
+export function timeLimitEnd(runDir: string, limitS: number): number | undefined {
+  const startS = Number(/clients start at ([0-9.]+) s/.exec(fs.readFileSync(nodePath.join(runDir, 'harness.log'), 'utf8'))?.[1]);
+  return Number.isFinite(startS) ? (startS + limitS) * 1e9 : undefined;
+}

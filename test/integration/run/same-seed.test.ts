@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NODES, historyOf, startCli, tempStore } from './cli-helpers.js';
+import { NODES, historyOf, startCli, tempStore, timeLimitEnd } from './cli-helpers.js';
 
 const stores: string[] = [];
 afterAll(() => { for (const s of stores) fs.rmSync(s, { recursive: true, force: true }); });
@@ -31,10 +31,10 @@ async function schedule(seed: number): Promise<{ clientOps: string[]; faults: Re
   const faults: Record<string, string[]> = { partition: [], kill: [], clock: [] };
   // The final heal comes after the time limit, wherever the last round stood: not part of the schedule.
   // The limit counts from the clients' start, which harness.log states.
-  const startS = Number(/clients start at ([0-9.]+) s/.exec(fs.readFileSync(nodePath.join(store, 'latest', 'harness.log'), 'utf8'))?.[1]);
-  expect(Number.isFinite(startS)).toBe(true);
+  const end = timeLimitEnd(nodePath.join(store, 'latest'), 4);
+  expect(end).toBeDefined();
   const nem = h.filter((x) => x.process === 'nemesis');
-  const scheduled = nem.filter((x, i) => x.type === 'info' && i > 0 && nem[i - 1].type === 'invoke' && nem[i - 1].time < (startS + 4) * 1e9);
+  const scheduled = nem.filter((x, i) => x.type === 'info' && i > 0 && nem[i - 1].type === 'invoke' && (nem[i - 1].time as number) < end!);
   for (const o of scheduled) {
     expect(FAMILY[o.f], `a fault op of this run: ${o.f}`).toBeDefined();
     // How many flips a strobe managed, and when (its samples), depends on timing; what it was asked to do does not.
